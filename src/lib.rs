@@ -1,0 +1,7 @@
+//! okta-statsig-teams: manage Statsig teams from Okta over SCIM.
+//!
+//! Layers, each looking only down: [`model`] (pure domain) ← [`scim`], [`okta`] (HTTP
+//! clients) ← [`engine`] (async jobs, state, secrets) ← [`ui`] and [`cli`]. The [`sandbox`]
+//! serves local Statsig SCIM and Okta APIs with demo data.
+
+pub mod model;

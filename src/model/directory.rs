@@ -1,0 +1,472 @@
+//! Both directories as plain data (Statsig users and groups, Okta users, groups and
+//! memberships) with the indices every view and plan looks things up in.
+
+use super::names::{self, ParsedName, Role};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// A Statsig user as seen over SCIM. `user_name` is the email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsigUser {
+    pub id: String,
+    pub user_name: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_role: Option<String>,
+}
+
+impl StatsigUser {
+    pub fn display_name(&self) -> String {
+        full_name(&self.given_name, &self.family_name, &self.email)
+    }
+}
+
+/// A Statsig SCIM group; `members` are Statsig user ids, sorted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsigGroup {
+    pub id: String,
+    pub display_name: String,
+    pub members: Vec<String>,
+}
+
+/// An Okta user from the Management API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OktaUser {
+    pub id: String,
+    /// ACTIVE, PROVISIONED, STAGED, SUSPENDED, DEPROVISIONED, ...
+    pub status: String,
+    pub login: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+impl OktaUser {
+    pub fn is_active(&self) -> bool {
+        self.status.eq_ignore_ascii_case("ACTIVE")
+    }
+
+    pub fn display_name(&self) -> String {
+        full_name(&self.first_name, &self.last_name, &self.email)
+    }
+}
+
+/// An Okta group; `members` are Okta user ids, sorted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OktaGroup {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// OKTA_GROUP, APP_GROUP or BUILT_IN; only OKTA_GROUP memberships can change.
+    pub kind: String,
+    pub members: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_membership_updated: Option<String>,
+}
+
+impl OktaGroup {
+    pub fn is_editable(&self) -> bool {
+        self.kind == "OKTA_GROUP"
+    }
+}
+
+fn full_name(given: &str, family: &str, fallback: &str) -> String {
+    let name = format!("{given} {family}");
+    let name = name.trim();
+    if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// The email domain of an address, lower-cased.
+pub fn email_domain(email: &str) -> Option<String> {
+    email
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_ascii_lowercase())
+        .filter(|d| !d.is_empty())
+}
+
+/// A team's two role groups (indices into `Directory::statsig_groups`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TeamGroups {
+    pub admin: Option<usize>,
+    pub member: Option<usize>,
+}
+
+impl TeamGroups {
+    pub fn get(&self, role: Role) -> Option<usize> {
+        match role {
+            Role::Admin => self.admin,
+            Role::Member => self.member,
+        }
+    }
+}
+
+/// A Statsig-looking group name that could not be read, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub group: usize,
+    pub reason: String,
+}
+
+/// Everything imported from both sides. Build with [`Directory::new`]; the indices are
+/// derived and rebuilt, never stored.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Directory {
+    /// Statsig projects used to read group names (from the settings or derived).
+    pub projects: Vec<String>,
+    /// Email domains Statsig accepts (from the settings or derived from Statsig users).
+    pub org_domains: Vec<String>,
+    pub statsig_users: Vec<StatsigUser>,
+    pub statsig_groups: Vec<StatsigGroup>,
+    pub okta_users: Vec<OktaUser>,
+    pub okta_groups: Vec<OktaGroup>,
+    #[serde(skip)]
+    index: Index,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Index {
+    statsig_user_by_id: HashMap<String, usize>,
+    statsig_user_by_email: HashMap<String, usize>,
+    statsig_group_by_id: HashMap<String, usize>,
+    statsig_group_by_name: HashMap<String, usize>,
+    okta_user_by_id: HashMap<String, usize>,
+    okta_user_by_email: HashMap<String, usize>,
+    okta_group_by_id: HashMap<String, usize>,
+    okta_group_by_name: HashMap<String, usize>,
+    parsed: Vec<ParsedName>,
+    teams: BTreeMap<String, BTreeMap<String, TeamGroups>>,
+    project_groups: BTreeMap<String, TeamGroups>,
+    unreadable: Vec<Unreadable>,
+}
+
+impl Directory {
+    /// Sorts everything into a deterministic order and builds the indices. Empty
+    /// `projects` or `org_domains` are derived from the data.
+    pub fn new(
+        projects: Vec<String>,
+        org_domains: Vec<String>,
+        mut statsig_users: Vec<StatsigUser>,
+        mut statsig_groups: Vec<StatsigGroup>,
+        mut okta_users: Vec<OktaUser>,
+        mut okta_groups: Vec<OktaGroup>,
+    ) -> Self {
+        statsig_users.sort_by(|a, b| a.id.cmp(&b.id));
+        statsig_groups.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
+        okta_users.sort_by(|a, b| a.id.cmp(&b.id));
+        okta_groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        for g in &mut statsig_groups {
+            g.members.sort();
+            g.members.dedup();
+        }
+        for g in &mut okta_groups {
+            g.members.sort();
+            g.members.dedup();
+        }
+        let mut projects = if projects.is_empty() {
+            names::derive_projects(statsig_groups.iter().map(|g| g.display_name.as_str()))
+        } else {
+            projects
+        };
+        projects.sort();
+        projects.dedup();
+        let mut org_domains: Vec<String> = if org_domains.is_empty() {
+            statsig_users
+                .iter()
+                .filter_map(|u| email_domain(&u.user_name))
+                .collect()
+        } else {
+            org_domains.into_iter().map(|d| d.to_ascii_lowercase()).collect()
+        };
+        org_domains.sort();
+        org_domains.dedup();
+        let mut dir = Directory {
+            projects,
+            org_domains,
+            statsig_users,
+            statsig_groups,
+            okta_users,
+            okta_groups,
+            index: Index::default(),
+        };
+        dir.reindex();
+        dir
+    }
+
+    /// Rebuilds the indices after the data changed (or after deserialising).
+    pub fn reindex(&mut self) {
+        let mut ix = Index::default();
+        for (i, u) in self.statsig_users.iter().enumerate() {
+            ix.statsig_user_by_id.insert(u.id.clone(), i);
+            ix.statsig_user_by_email
+                .entry(u.user_name.to_lowercase())
+                .or_insert(i);
+            ix.statsig_user_by_email
+                .entry(u.email.to_lowercase())
+                .or_insert(i);
+        }
+        for (i, u) in self.okta_users.iter().enumerate() {
+            ix.okta_user_by_id.insert(u.id.clone(), i);
+            ix.okta_user_by_email.entry(u.email.to_lowercase()).or_insert(i);
+            ix.okta_user_by_email.entry(u.login.to_lowercase()).or_insert(i);
+        }
+        for (i, g) in self.okta_groups.iter().enumerate() {
+            ix.okta_group_by_id.insert(g.id.clone(), i);
+            ix.okta_group_by_name.entry(g.name.to_lowercase()).or_insert(i);
+        }
+        for (i, g) in self.statsig_groups.iter().enumerate() {
+            ix.statsig_group_by_id.insert(g.id.clone(), i);
+            ix.statsig_group_by_name
+                .entry(g.display_name.to_lowercase())
+                .or_insert(i);
+            let parsed = names::parse_group_name(&g.display_name, &self.projects);
+            match &parsed {
+                ParsedName::Team {
+                    project,
+                    team,
+                    role,
+                } => {
+                    let slot = ix
+                        .teams
+                        .entry(project.clone())
+                        .or_default()
+                        .entry(team.clone())
+                        .or_default();
+                    set_role(slot, *role, i);
+                }
+                ParsedName::Project { project, role } => {
+                    set_role(ix.project_groups.entry(project.clone()).or_default(), *role, i);
+                }
+                ParsedName::Malformed { .. } | ParsedName::Ambiguous { .. } => {
+                    ix.unreadable.push(Unreadable {
+                        group: i,
+                        reason: parsed.problem().unwrap_or_default(),
+                    });
+                }
+                ParsedName::NotStatsig => {}
+            }
+            ix.parsed.push(parsed);
+        }
+        for p in &self.projects {
+            ix.teams.entry(p.clone()).or_default();
+        }
+        self.index = ix;
+    }
+
+    pub fn statsig_user(&self, id: &str) -> Option<&StatsigUser> {
+        self.index.statsig_user_by_id.get(id).map(|&i| &self.statsig_users[i])
+    }
+
+    /// The Statsig user with this email or userName, compared case-insensitively.
+    pub fn statsig_user_by_email(&self, email: &str) -> Option<&StatsigUser> {
+        self.index
+            .statsig_user_by_email
+            .get(&email.to_lowercase())
+            .map(|&i| &self.statsig_users[i])
+    }
+
+    pub fn statsig_group(&self, id: &str) -> Option<&StatsigGroup> {
+        self.index.statsig_group_by_id.get(id).map(|&i| &self.statsig_groups[i])
+    }
+
+    pub fn statsig_group_index(&self, id: &str) -> Option<usize> {
+        self.index.statsig_group_by_id.get(id).copied()
+    }
+
+    /// The Statsig group with this display name, compared case-insensitively.
+    pub fn statsig_group_by_name(&self, name: &str) -> Option<&StatsigGroup> {
+        self.index
+            .statsig_group_by_name
+            .get(&name.to_lowercase())
+            .map(|&i| &self.statsig_groups[i])
+    }
+
+    /// What the name of the group at `index` means.
+    pub fn parsed(&self, index: usize) -> &ParsedName {
+        &self.index.parsed[index]
+    }
+
+    pub fn okta_user(&self, id: &str) -> Option<&OktaUser> {
+        self.index.okta_user_by_id.get(id).map(|&i| &self.okta_users[i])
+    }
+
+    pub fn okta_user_by_email(&self, email: &str) -> Option<&OktaUser> {
+        self.index
+            .okta_user_by_email
+            .get(&email.to_lowercase())
+            .map(|&i| &self.okta_users[i])
+    }
+
+    pub fn okta_group(&self, id: &str) -> Option<&OktaGroup> {
+        self.index.okta_group_by_id.get(id).map(|&i| &self.okta_groups[i])
+    }
+
+    pub fn okta_group_index(&self, id: &str) -> Option<usize> {
+        self.index.okta_group_by_id.get(id).copied()
+    }
+
+    pub fn okta_group_by_name(&self, name: &str) -> Option<&OktaGroup> {
+        self.index
+            .okta_group_by_name
+            .get(&name.to_lowercase())
+            .map(|&i| &self.okta_groups[i])
+    }
+
+    /// The Statsig user an Okta user is provisioned as (same email, any case).
+    pub fn statsig_user_for(&self, okta_user: &OktaUser) -> Option<&StatsigUser> {
+        self.statsig_user_by_email(&okta_user.email)
+            .or_else(|| self.statsig_user_by_email(&okta_user.login))
+    }
+
+    /// Projects → teams → role groups, sorted by name.
+    pub fn teams(&self) -> &BTreeMap<String, BTreeMap<String, TeamGroups>> {
+        &self.index.teams
+    }
+
+    /// Project → project-role groups.
+    pub fn project_groups(&self) -> &BTreeMap<String, TeamGroups> {
+        &self.index.project_groups
+    }
+
+    /// `Statsig-...` groups whose names are malformed or ambiguous.
+    pub fn unreadable(&self) -> &[Unreadable] {
+        &self.index.unreadable
+    }
+
+    /// Is `email` in one of the org's domains? True when no domain is known.
+    pub fn in_org_domain(&self, email: &str) -> bool {
+        self.org_domains.is_empty()
+            || email_domain(email).is_some_and(|d| self.org_domains.iter().any(|o| *o == d))
+    }
+
+    /// Replaces (or adds) one Statsig group and reindexes.
+    pub fn upsert_statsig_group(&mut self, group: StatsigGroup) {
+        match self.statsig_groups.iter_mut().find(|g| g.id == group.id) {
+            Some(slot) => *slot = group,
+            None => self.statsig_groups.push(group),
+        }
+        self.resort();
+    }
+
+    pub fn remove_statsig_group(&mut self, id: &str) {
+        self.statsig_groups.retain(|g| g.id != id);
+        self.reindex();
+    }
+
+    /// Replaces (or adds) one Okta group and reindexes.
+    pub fn upsert_okta_group(&mut self, group: OktaGroup) {
+        match self.okta_groups.iter_mut().find(|g| g.id == group.id) {
+            Some(slot) => *slot = group,
+            None => self.okta_groups.push(group),
+        }
+        self.resort();
+    }
+
+    fn resort(&mut self) {
+        self.statsig_groups
+            .sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
+        self.okta_groups
+            .sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        for g in &mut self.statsig_groups {
+            g.members.sort();
+            g.members.dedup();
+        }
+        for g in &mut self.okta_groups {
+            g.members.sort();
+            g.members.dedup();
+        }
+        self.reindex();
+    }
+}
+
+fn set_role(slot: &mut TeamGroups, role: Role, index: usize) {
+    match role {
+        Role::Admin => slot.admin = Some(index),
+        Role::Member => slot.member = Some(index),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn su(id: &str, email: &str) -> StatsigUser {
+        StatsigUser {
+            id: id.into(),
+            user_name: email.into(),
+            given_name: "Given".into(),
+            family_name: id.into(),
+            email: email.into(),
+            active: true,
+            org_role: None,
+        }
+    }
+
+    pub fn ou(id: &str, email: &str, status: &str) -> OktaUser {
+        OktaUser {
+            id: id.into(),
+            status: status.into(),
+            login: email.into(),
+            email: email.into(),
+            first_name: "First".into(),
+            last_name: id.into(),
+        }
+    }
+
+    pub fn sg(id: &str, name: &str, members: &[&str]) -> StatsigGroup {
+        StatsigGroup {
+            id: id.into(),
+            display_name: name.into(),
+            members: members.iter().map(|m| m.to_string()).collect(),
+        }
+    }
+
+    pub fn og(id: &str, name: &str, members: &[&str]) -> OktaGroup {
+        OktaGroup {
+            id: id.into(),
+            name: name.into(),
+            description: String::new(),
+            kind: "OKTA_GROUP".into(),
+            members: members.iter().map(|m| m.to_string()).collect(),
+            last_membership_updated: None,
+        }
+    }
+
+    #[test]
+    fn indexes_teams_projects_and_unreadable_names() {
+        let dir = Directory::new(
+            vec![],
+            vec![],
+            vec![su("u1", "Ada@Example.com")],
+            vec![
+                sg("g1", "Statsig-Checkout-Admin", &[]),
+                sg("g2", "Statsig-Checkout-Payments-Admin", &["u1"]),
+                sg("g3", "Statsig-Checkout-Payments-Member", &[]),
+                sg("g4", "Statsig-Checkout-Broken-Owner", &[]),
+                sg("g5", "Everyone", &[]),
+            ],
+            vec![ou("o1", "ada@example.com", "ACTIVE")],
+            vec![],
+        );
+        assert_eq!(dir.projects, vec!["Checkout".to_string()]);
+        assert_eq!(dir.org_domains, vec!["example.com".to_string()]);
+        let team = &dir.teams()["Checkout"]["Payments"];
+        assert_eq!(dir.statsig_groups[team.admin.unwrap()].id, "g2");
+        assert_eq!(dir.statsig_groups[team.member.unwrap()].id, "g3");
+        assert!(dir.project_groups()["Checkout"].admin.is_some());
+        assert_eq!(dir.unreadable().len(), 1);
+        assert_eq!(dir.statsig_groups[dir.unreadable()[0].group].id, "g4");
+        // Email matching ignores case on both sides.
+        let okta = dir.okta_user("o1").unwrap();
+        assert_eq!(dir.statsig_user_for(okta).unwrap().id, "u1");
+        assert!(dir.in_org_domain("x@EXAMPLE.com"));
+        assert!(!dir.in_org_domain("x@other.com"));
+    }
+}

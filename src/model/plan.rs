@@ -1,0 +1,404 @@
+//! Diff and push plan: for one Okta group pushed to one Statsig group, the exact members to
+//! add and remove, the members who cannot be pushed and why, and the PATCH requests that
+//! will carry the change.
+
+use super::directory::Directory;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub const PATCH_OP_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+/// Okta's documented default of membership changes per PATCH.
+pub const DEFAULT_BATCH_SIZE: usize = 100;
+
+/// A Statsig user as a group member: id and the email shown beside it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct MemberRef {
+    pub id: String,
+    pub display: String,
+}
+
+/// Why an Okta group member cannot be pushed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SkipReason {
+    /// Not active in Okta (suspended, deprovisioned, staged...): Okta pushes active users only.
+    InactiveInOkta { status: String },
+    /// The email's domain is not one Statsig accepts for this organization.
+    OutsideOrgDomain { domain: String },
+    /// No Statsig user has this email: assign the user to the Statsig app first.
+    NoStatsigUser,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::InactiveInOkta { status } => {
+                write!(f, "{} in Okta; only active users are pushed", status.to_lowercase())
+            }
+            SkipReason::OutsideOrgDomain { domain } => {
+                write!(f, "{domain} is outside the Statsig organization's email domains")
+            }
+            SkipReason::NoStatsigUser => {
+                f.write_str("not provisioned in Statsig; assign the user to the Statsig app first")
+            }
+        }
+    }
+}
+
+/// An Okta member left out of the push.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Skipped {
+    pub email: String,
+    pub okta_user_id: String,
+    pub reason: SkipReason,
+}
+
+/// How a server wants member removal spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum RemoveForm {
+    /// RFC 7644: one `remove` op per member, `path: members[value eq "<id>"]`, no value.
+    #[default]
+    Filter,
+    /// Entra-style: one `remove` op, `path: members`, with a value list.
+    ValueList,
+}
+
+impl RemoveForm {
+    pub fn other(self) -> Self {
+        match self {
+            RemoveForm::Filter => RemoveForm::ValueList,
+            RemoveForm::ValueList => RemoveForm::Filter,
+        }
+    }
+}
+
+/// The members one PATCH request changes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PatchBatch {
+    pub removes: Vec<MemberRef>,
+    pub adds: Vec<MemberRef>,
+}
+
+impl PatchBatch {
+    pub fn len(&self) -> usize {
+        self.removes.len() + self.adds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The PatchOp body, removals first.
+    pub fn body(&self, form: RemoveForm) -> Value {
+        let mut ops = Vec::new();
+        if !self.removes.is_empty() {
+            match form {
+                RemoveForm::Filter => {
+                    for m in &self.removes {
+                        ops.push(json!({
+                            "op": "remove",
+                            "path": format!("members[value eq {}]", super::filter::quote(&m.id)),
+                        }));
+                    }
+                }
+                RemoveForm::ValueList => ops.push(json!({
+                    "op": "remove",
+                    "path": "members",
+                    "value": self.removes.iter().map(member_value).collect::<Vec<_>>(),
+                })),
+            }
+        }
+        if !self.adds.is_empty() {
+            ops.push(json!({
+                "op": "add",
+                "path": "members",
+                "value": self.adds.iter().map(member_value).collect::<Vec<_>>(),
+            }));
+        }
+        json!({ "schemas": [PATCH_OP_SCHEMA], "Operations": ops })
+    }
+}
+
+fn member_value(m: &MemberRef) -> Value {
+    json!({ "value": m.id, "display": m.display })
+}
+
+/// Everything a push of one mapping would do. Deterministic for the same input.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Plan {
+    pub okta_group_id: String,
+    pub statsig_group_id: String,
+    pub statsig_group_name: String,
+    /// In Okta, not yet in Statsig: sorted by email.
+    pub adds: Vec<MemberRef>,
+    /// In Statsig, not in Okta: sorted by email.
+    pub removes: Vec<MemberRef>,
+    /// Already right.
+    pub unchanged: Vec<MemberRef>,
+    /// Okta members left out, with the reason: sorted by email.
+    pub skipped: Vec<Skipped>,
+    /// The PATCH requests, in order.
+    pub batches: Vec<PatchBatch>,
+}
+
+impl Plan {
+    pub fn is_noop(&self) -> bool {
+        self.adds.is_empty() && self.removes.is_empty()
+    }
+
+    pub fn request_count(&self) -> usize {
+        self.batches.len()
+    }
+
+    /// One line for lists and logs.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} to add, {} to remove, {} unchanged, {} cannot be pushed; {} request{}",
+            self.adds.len(),
+            self.removes.len(),
+            self.unchanged.len(),
+            self.skipped.len(),
+            self.request_count(),
+            if self.request_count() == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Why a plan could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    #[error("Okta group {0} is not in the imported directory; import again")]
+    UnknownOktaGroup(String),
+    #[error("Statsig group {0} is not in the imported directory; it may have been deleted in Statsig")]
+    UnknownStatsigGroup(String),
+}
+
+/// The desired Statsig membership for an Okta group: its active, provisioned members, and
+/// the ones left out with the reason.
+pub fn desired_members(dir: &Directory, okta_group_id: &str) -> Result<(Vec<MemberRef>, Vec<Skipped>), PlanError> {
+    let group = dir
+        .okta_group(okta_group_id)
+        .ok_or_else(|| PlanError::UnknownOktaGroup(okta_group_id.to_string()))?;
+    let mut wanted = BTreeMap::new();
+    let mut skipped = Vec::new();
+    for uid in &group.members {
+        let Some(user) = dir.okta_user(uid) else {
+            continue; // a membership row for a user the import did not see: nothing to push
+        };
+        let reason = if !user.is_active() {
+            Some(SkipReason::InactiveInOkta {
+                status: user.status.clone(),
+            })
+        } else if !dir.in_org_domain(&user.email) {
+            Some(SkipReason::OutsideOrgDomain {
+                domain: super::directory::email_domain(&user.email).unwrap_or_default(),
+            })
+        } else if dir.statsig_user_for(user).is_none() {
+            Some(SkipReason::NoStatsigUser)
+        } else {
+            None
+        };
+        match (reason, dir.statsig_user_for(user)) {
+            (None, Some(su)) => {
+                wanted.insert(
+                    su.id.clone(),
+                    MemberRef {
+                        id: su.id.clone(),
+                        display: su.user_name.clone(),
+                    },
+                );
+            }
+            (reason, _) => skipped.push(Skipped {
+                email: user.email.clone(),
+                okta_user_id: user.id.clone(),
+                reason: reason.unwrap_or(SkipReason::NoStatsigUser),
+            }),
+        }
+    }
+    skipped.sort();
+    let mut wanted: Vec<MemberRef> = wanted.into_values().collect();
+    sort_by_display(&mut wanted);
+    Ok((wanted, skipped))
+}
+
+/// Plans the push of `okta_group_id` into `statsig_group_id`, in PATCHes of at most
+/// `batch_size` membership changes.
+pub fn plan_push(
+    dir: &Directory,
+    okta_group_id: &str,
+    statsig_group_id: &str,
+    batch_size: usize,
+) -> Result<Plan, PlanError> {
+    let target = dir
+        .statsig_group(statsig_group_id)
+        .ok_or_else(|| PlanError::UnknownStatsigGroup(statsig_group_id.to_string()))?;
+    let (wanted, skipped) = desired_members(dir, okta_group_id)?;
+    let current: std::collections::HashSet<&str> =
+        target.members.iter().map(String::as_str).collect();
+    let wanted_ids: std::collections::HashSet<&str> = wanted.iter().map(|m| m.id.as_str()).collect();
+    let (mut unchanged, mut adds): (Vec<MemberRef>, Vec<MemberRef>) = wanted
+        .iter()
+        .cloned()
+        .partition(|m| current.contains(m.id.as_str()));
+    let mut removes: Vec<MemberRef> = target
+        .members
+        .iter()
+        .filter(|id| !wanted_ids.contains(id.as_str()))
+        .map(|id| MemberRef {
+            id: id.clone(),
+            display: dir
+                .statsig_user(id)
+                .map(|u| u.user_name.clone())
+                .unwrap_or_else(|| id.clone()),
+        })
+        .collect();
+    sort_by_display(&mut adds);
+    sort_by_display(&mut removes);
+    sort_by_display(&mut unchanged);
+    let batches = batch(&removes, &adds, batch_size);
+    Ok(Plan {
+        okta_group_id: okta_group_id.to_string(),
+        statsig_group_id: statsig_group_id.to_string(),
+        statsig_group_name: target.display_name.clone(),
+        adds,
+        removes,
+        unchanged,
+        skipped,
+        batches,
+    })
+}
+
+fn sort_by_display(members: &mut [MemberRef]) {
+    members.sort_by(|a, b| {
+        a.display
+            .to_lowercase()
+            .cmp(&b.display.to_lowercase())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// Splits removes then adds into requests of at most `batch_size` changes each: the fewest
+/// requests the protocol allows.
+pub fn batch(removes: &[MemberRef], adds: &[MemberRef], batch_size: usize) -> Vec<PatchBatch> {
+    let size = batch_size.max(1);
+    let mut batches = Vec::new();
+    let mut current = PatchBatch::default();
+    for m in removes {
+        if current.len() == size {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.removes.push(m.clone());
+    }
+    for m in adds {
+        if current.len() == size {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.adds.push(m.clone());
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::directory::tests::{og, ou, sg, su};
+
+    fn dir() -> Directory {
+        Directory::new(
+            vec!["Checkout".into()],
+            vec!["example.com".into()],
+            vec![
+                su("s1", "ada@example.com"),
+                su("s2", "bob@example.com"),
+                su("s3", "cy@example.com"),
+                su("s4", "dee@example.com"),
+            ],
+            vec![sg("g1", "Statsig-Checkout-Payments-Member", &["s2", "s3"])],
+            vec![
+                ou("o1", "ADA@example.com", "ACTIVE"),
+                ou("o2", "bob@example.com", "ACTIVE"),
+                ou("o3", "eve@example.com", "ACTIVE"),
+                ou("o4", "dee@example.com", "SUSPENDED"),
+                ou("o5", "zed@elsewhere.org", "ACTIVE"),
+            ],
+            vec![og("og1", "Payments team", &["o1", "o2", "o3", "o4", "o5", "o-unknown"])],
+        )
+    }
+
+    #[test]
+    fn plan_adds_removes_and_explains_skips() {
+        let plan = plan_push(&dir(), "og1", "g1", 100).unwrap();
+        assert_eq!(plan.adds.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["s1"]);
+        assert_eq!(plan.removes.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["s3"]);
+        assert_eq!(plan.unchanged.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["s2"]);
+        let reasons: Vec<(&str, &SkipReason)> =
+            plan.skipped.iter().map(|s| (s.email.as_str(), &s.reason)).collect();
+        assert_eq!(
+            reasons,
+            [
+                ("dee@example.com", &SkipReason::InactiveInOkta { status: "SUSPENDED".into() }),
+                ("eve@example.com", &SkipReason::NoStatsigUser),
+                ("zed@elsewhere.org", &SkipReason::OutsideOrgDomain { domain: "elsewhere.org".into() }),
+            ]
+        );
+        assert_eq!(plan.request_count(), 1);
+        assert_eq!(plan.summary(), "1 to add, 1 to remove, 1 unchanged, 3 cannot be pushed; 1 request");
+    }
+
+    #[test]
+    fn plan_is_deterministic_and_a_second_plan_after_applying_is_empty() {
+        let d = dir();
+        assert_eq!(plan_push(&d, "og1", "g1", 1).unwrap(), plan_push(&d, "og1", "g1", 1).unwrap());
+        let mut applied = d.clone();
+        applied.statsig_groups[0].members = vec!["s1".into(), "s2".into()];
+        applied.reindex();
+        assert!(plan_push(&applied, "og1", "g1", 100).unwrap().is_noop());
+    }
+
+    #[test]
+    fn unknown_groups_are_errors_naming_the_group() {
+        let d = dir();
+        assert_eq!(
+            plan_push(&d, "nope", "g1", 100).unwrap_err().to_string(),
+            "Okta group nope is not in the imported directory; import again"
+        );
+        assert!(matches!(plan_push(&d, "og1", "gone", 100), Err(PlanError::UnknownStatsigGroup(_))));
+    }
+
+    fn refs(prefix: &str, n: usize) -> Vec<MemberRef> {
+        (0..n)
+            .map(|i| MemberRef { id: format!("{prefix}{i:03}"), display: format!("{prefix}{i:03}@x") })
+            .collect()
+    }
+
+    #[test]
+    fn batches_are_the_fewest_requests_and_never_exceed_the_size() {
+        for (removes, adds, size) in [(0, 0, 100), (250, 0, 100), (30, 171, 100), (7, 7, 1), (99, 1, 100)] {
+            let b = batch(&refs("r", removes), &refs("a", adds), size);
+            assert_eq!(b.len(), (removes + adds).div_ceil(size), "{removes}+{adds} by {size}");
+            assert!(b.iter().all(|x| x.len() <= size && !x.is_empty()));
+            assert_eq!(b.iter().map(|x| x.removes.len()).sum::<usize>(), removes);
+            assert_eq!(b.iter().map(|x| x.adds.len()).sum::<usize>(), adds);
+        }
+    }
+
+    #[test]
+    fn patch_bodies_in_both_removal_forms() {
+        let b = PatchBatch { removes: refs("r", 2), adds: refs("a", 1) };
+        let rfc = b.body(RemoveForm::Filter);
+        assert_eq!(rfc["Operations"].as_array().unwrap().len(), 3);
+        assert_eq!(rfc["Operations"][0]["path"], "members[value eq \"r000\"]");
+        assert!(rfc["Operations"][0].get("value").is_none());
+        assert_eq!(rfc["Operations"][2]["op"], "add");
+        let list = b.body(RemoveForm::ValueList);
+        assert_eq!(list["Operations"].as_array().unwrap().len(), 2);
+        assert_eq!(list["Operations"][0]["path"], "members");
+        assert_eq!(list["Operations"][0]["value"][1]["value"], "r001");
+    }
+}
