@@ -4,4 +4,6 @@
 //! clients) ← [`engine`] (async jobs, state, secrets) ← [`ui`] and [`cli`]. The [`sandbox`]
 //! serves local Statsig SCIM and Okta APIs with demo data.
 
+pub mod cli;
 pub mod model;
+pub mod sandbox;

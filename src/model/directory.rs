@@ -183,7 +183,10 @@ impl Directory {
                 .filter_map(|u| email_domain(&u.user_name))
                 .collect()
         } else {
-            org_domains.into_iter().map(|d| d.to_ascii_lowercase()).collect()
+            org_domains
+                .into_iter()
+                .map(|d| d.to_ascii_lowercase())
+                .collect()
         };
         org_domains.sort();
         org_domains.dedup();
@@ -214,12 +217,18 @@ impl Directory {
         }
         for (i, u) in self.okta_users.iter().enumerate() {
             ix.okta_user_by_id.insert(u.id.clone(), i);
-            ix.okta_user_by_email.entry(u.email.to_lowercase()).or_insert(i);
-            ix.okta_user_by_email.entry(u.login.to_lowercase()).or_insert(i);
+            ix.okta_user_by_email
+                .entry(u.email.to_lowercase())
+                .or_insert(i);
+            ix.okta_user_by_email
+                .entry(u.login.to_lowercase())
+                .or_insert(i);
         }
         for (i, g) in self.okta_groups.iter().enumerate() {
             ix.okta_group_by_id.insert(g.id.clone(), i);
-            ix.okta_group_by_name.entry(g.name.to_lowercase()).or_insert(i);
+            ix.okta_group_by_name
+                .entry(g.name.to_lowercase())
+                .or_insert(i);
         }
         for (i, g) in self.statsig_groups.iter().enumerate() {
             ix.statsig_group_by_id.insert(g.id.clone(), i);
@@ -242,7 +251,11 @@ impl Directory {
                     set_role(slot, *role, i);
                 }
                 ParsedName::Project { project, role } => {
-                    set_role(ix.project_groups.entry(project.clone()).or_default(), *role, i);
+                    set_role(
+                        ix.project_groups.entry(project.clone()).or_default(),
+                        *role,
+                        i,
+                    );
                 }
                 ParsedName::Malformed { .. } | ParsedName::Ambiguous { .. } => {
                     ix.unreadable.push(Unreadable {
@@ -261,7 +274,10 @@ impl Directory {
     }
 
     pub fn statsig_user(&self, id: &str) -> Option<&StatsigUser> {
-        self.index.statsig_user_by_id.get(id).map(|&i| &self.statsig_users[i])
+        self.index
+            .statsig_user_by_id
+            .get(id)
+            .map(|&i| &self.statsig_users[i])
     }
 
     /// The Statsig user with this email or userName, compared case-insensitively.
@@ -273,7 +289,10 @@ impl Directory {
     }
 
     pub fn statsig_group(&self, id: &str) -> Option<&StatsigGroup> {
-        self.index.statsig_group_by_id.get(id).map(|&i| &self.statsig_groups[i])
+        self.index
+            .statsig_group_by_id
+            .get(id)
+            .map(|&i| &self.statsig_groups[i])
     }
 
     pub fn statsig_group_index(&self, id: &str) -> Option<usize> {
@@ -294,7 +313,10 @@ impl Directory {
     }
 
     pub fn okta_user(&self, id: &str) -> Option<&OktaUser> {
-        self.index.okta_user_by_id.get(id).map(|&i| &self.okta_users[i])
+        self.index
+            .okta_user_by_id
+            .get(id)
+            .map(|&i| &self.okta_users[i])
     }
 
     pub fn okta_user_by_email(&self, email: &str) -> Option<&OktaUser> {
@@ -305,7 +327,10 @@ impl Directory {
     }
 
     pub fn okta_group(&self, id: &str) -> Option<&OktaGroup> {
-        self.index.okta_group_by_id.get(id).map(|&i| &self.okta_groups[i])
+        self.index
+            .okta_group_by_id
+            .get(id)
+            .map(|&i| &self.okta_groups[i])
     }
 
     pub fn okta_group_index(&self, id: &str) -> Option<usize> {

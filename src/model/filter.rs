@@ -30,13 +30,22 @@ pub enum Op {
 /// A parsed filter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
-    Compare { path: String, op: Op, value: Value },
-    Present { path: String },
+    Compare {
+        path: String,
+        op: Op,
+        value: Value,
+    },
+    Present {
+        path: String,
+    },
     And(Box<Filter>, Box<Filter>),
     Or(Box<Filter>, Box<Filter>),
     Not(Box<Filter>),
     /// `emails[type eq "work"]`: some element of a multi-valued attribute matches.
-    ValuePath { attr: String, inner: Box<Filter> },
+    ValuePath {
+        attr: String,
+        inner: Box<Filter>,
+    },
 }
 
 /// Longest filter accepted, and deepest nesting: bounds memory and recursion on hostile input.
@@ -108,7 +117,12 @@ fn tokenize(s: &str) -> Result<Vec<Token>, FilterError> {
             }
             _ => {
                 let start = i;
-                while i < chars.len() && !matches!(chars[i], ' ' | '\t' | '\n' | '\r' | '(' | ')' | '[' | ']' | '"') {
+                while i < chars.len()
+                    && !matches!(
+                        chars[i],
+                        ' ' | '\t' | '\n' | '\r' | '(' | ')' | '[' | ']' | '"'
+                    )
+                {
                     i += 1;
                 }
                 let w: String = chars[start..i].iter().collect();
@@ -212,7 +226,11 @@ impl Parser {
                 }
                 let op = match self.tokens.get(self.pos) {
                     Some(Token::Word(op)) => op.to_ascii_lowercase(),
-                    other => return Err(FilterError(format!("expected an operator after {path}, found {other:?}"))),
+                    other => {
+                        return Err(FilterError(format!(
+                            "expected an operator after {path}, found {other:?}"
+                        )));
+                    }
                 };
                 self.pos += 1;
                 let op = match op.as_str() {
@@ -230,16 +248,24 @@ impl Parser {
                 };
                 let value = match self.tokens.get(self.pos).cloned() {
                     Some(Token::Str(s)) => Value::String(s),
-                    Some(Token::Num(n)) => serde_json::Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null),
+                    Some(Token::Num(n)) => serde_json::Number::from_f64(n)
+                        .map(Value::Number)
+                        .unwrap_or(Value::Null),
                     Some(Token::Word(w)) if w == "true" => Value::Bool(true),
                     Some(Token::Word(w)) if w == "false" => Value::Bool(false),
                     Some(Token::Word(w)) if w == "null" => Value::Null,
-                    other => return Err(FilterError(format!("expected a value after the operator, found {other:?}"))),
+                    other => {
+                        return Err(FilterError(format!(
+                            "expected a value after the operator, found {other:?}"
+                        )));
+                    }
                 };
                 self.pos += 1;
                 Ok(Filter::Compare { path, op, value })
             }
-            other => Err(FilterError(format!("expected an attribute, found {other:?}"))),
+            other => Err(FilterError(format!(
+                "expected an attribute, found {other:?}"
+            ))),
         }
     }
 }
@@ -303,11 +329,15 @@ impl Filter {
                 Value::Array(a) => !a.is_empty(),
                 _ => true,
             }),
-            Filter::ValuePath { attr, inner } => lookup(resource, attr).iter().any(|v| inner.matches(v)),
+            Filter::ValuePath { attr, inner } => {
+                lookup(resource, attr).iter().any(|v| inner.matches(v))
+            }
             Filter::Compare { path, op, value } => {
                 let last = strip_urn(path).rsplit('.').next().unwrap_or(path);
                 let exact = case_exact(last);
-                lookup(resource, path).iter().any(|v| compare(v, *op, value, exact))
+                lookup(resource, path)
+                    .iter()
+                    .any(|v| compare(v, *op, value, exact))
             }
         }
     }
@@ -347,7 +377,10 @@ fn compare(actual: &Value, op: Op, expected: &Value, exact: bool) -> bool {
             }
         }
         (Value::Number(a), Value::Number(e)) => {
-            let (a, e) = (a.as_f64().unwrap_or(f64::NAN), e.as_f64().unwrap_or(f64::NAN));
+            let (a, e) = (
+                a.as_f64().unwrap_or(f64::NAN),
+                e.as_f64().unwrap_or(f64::NAN),
+            );
             match op {
                 Op::Eq => a == e,
                 Op::Ne => a != e,
@@ -392,7 +425,10 @@ mod tests {
             (r#"not (userName pr)"#, false),
             (r#"title pr"#, false),
             (r#"emails[type eq "work" and value ew ".com"]"#, true),
-            (r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "ada@example.com""#, true),
+            (
+                r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "ada@example.com""#,
+                true,
+            ),
         ] {
             assert_eq!(parse(f).unwrap().matches(&user), want, "{f}");
         }
@@ -400,7 +436,13 @@ mod tests {
 
     #[test]
     fn rejects_broken_filters_with_a_reason() {
-        for f in ["userName eq", "userName xx \"a\"", "(userName pr", "\"unclosed", "userName eq \"a\" extra"] {
+        for f in [
+            "userName eq",
+            "userName xx \"a\"",
+            "(userName pr",
+            "\"unclosed",
+            "userName eq \"a\" extra",
+        ] {
             assert!(parse(f).is_err(), "{f}");
         }
         let deep = format!("{}userName pr{}", "(".repeat(100), ")".repeat(100));

@@ -4,6 +4,7 @@ pub mod directory;
 pub mod filter;
 pub mod names;
 pub mod plan;
+pub mod secret;
 
 pub use directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser};
 pub use names::{ParsedName, Role};

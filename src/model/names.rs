@@ -177,7 +177,11 @@ pub fn parse_group_name<S: AsRef<str>>(name: &str, projects: &[S]) -> ParsedName
     };
     let Some((middle, role)) = Role::strip_suffix(rest) else {
         return ParsedName::Malformed {
-            reason: format!("it does not end in \"-{}\" or \"-{}\"", Role::Admin, Role::Member),
+            reason: format!(
+                "it does not end in \"-{}\" or \"-{}\"",
+                Role::Admin,
+                Role::Member
+            ),
         };
     };
     if middle.is_empty() {
@@ -360,10 +364,17 @@ mod tests {
     use super::*;
 
     fn projects() -> Vec<String> {
-        ["Okta Test Proj", "Checkout", "Checkout Web", "Data-Platform", "Mobile", "Mobile-Payments"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        [
+            "Okta Test Proj",
+            "Checkout",
+            "Checkout Web",
+            "Data-Platform",
+            "Mobile",
+            "Mobile-Payments",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     }
 
     #[test]
@@ -451,7 +462,10 @@ mod tests {
     fn other_and_malformed_names() {
         let p = projects();
         assert_eq!(parse_group_name("Engineering", &p), ParsedName::NotStatsig);
-        assert_eq!(parse_group_name("statsig-Checkout-Admin", &p), ParsedName::NotStatsig);
+        assert_eq!(
+            parse_group_name("statsig-Checkout-Admin", &p),
+            ParsedName::NotStatsig
+        );
         assert!(matches!(
             parse_group_name("Statsig-Checkout-Team-Owner", &p),
             ParsedName::Malformed { reason } if reason.contains("does not end in")
@@ -484,13 +498,22 @@ mod tests {
             validate_new_team("Checkout", "Fraud", Role::Member, &p).unwrap(),
             "Statsig-Checkout-Fraud-Member"
         );
-        assert_eq!(validate_new_team("", "X", Role::Member, &p), Err(NameError::NoProject));
+        assert_eq!(
+            validate_new_team("", "X", Role::Member, &p),
+            Err(NameError::NoProject)
+        );
         assert_eq!(
             validate_new_team("Nope", "X", Role::Member, &p),
             Err(NameError::UnknownProject("Nope".into()))
         );
-        assert_eq!(validate_new_team("Checkout", "  ", Role::Member, &p), Err(NameError::EmptyTeam));
-        assert_eq!(validate_new_team("Checkout", " X", Role::Member, &p), Err(NameError::OuterSpace));
+        assert_eq!(
+            validate_new_team("Checkout", "  ", Role::Member, &p),
+            Err(NameError::EmptyTeam)
+        );
+        assert_eq!(
+            validate_new_team("Checkout", " X", Role::Member, &p),
+            Err(NameError::OuterSpace)
+        );
         assert_eq!(
             validate_new_team("Checkout", "a\u{202E}b", Role::Member, &p),
             Err(NameError::FormattingMark)
@@ -499,9 +522,15 @@ mod tests {
             validate_new_team("Checkout", "a\nb", Role::Member, &p),
             Err(NameError::ControlCharacter)
         );
-        assert_eq!(validate_new_team("Checkout", "-X", Role::Member, &p), Err(NameError::OuterHyphen));
+        assert_eq!(
+            validate_new_team("Checkout", "-X", Role::Member, &p),
+            Err(NameError::OuterHyphen)
+        );
         let long = "x".repeat(MAX_TEAM_NAME_CHARS + 1);
-        assert_eq!(validate_new_team("Checkout", &long, Role::Member, &p), Err(NameError::TooLong));
+        assert_eq!(
+            validate_new_team("Checkout", &long, Role::Member, &p),
+            Err(NameError::TooLong)
+        );
         // "Payments-Core" in "Mobile" collides with project "Mobile-Payments".
         assert!(matches!(
             validate_new_team("Mobile", "Payments-Core", Role::Member, &p),
@@ -524,7 +553,11 @@ mod tests {
         ];
         assert_eq!(
             derive_projects(names),
-            vec!["Checkout".to_string(), "Checkout Web".into(), "Data-Platform".into()]
+            vec![
+                "Checkout".to_string(),
+                "Checkout Web".into(),
+                "Data-Platform".into()
+            ]
         );
     }
 

@@ -35,10 +35,17 @@ impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SkipReason::InactiveInOkta { status } => {
-                write!(f, "{} in Okta; only active users are pushed", status.to_lowercase())
+                write!(
+                    f,
+                    "{} in Okta; only active users are pushed",
+                    status.to_lowercase()
+                )
             }
             SkipReason::OutsideOrgDomain { domain } => {
-                write!(f, "{domain} is outside the Statsig organization's email domains")
+                write!(
+                    f,
+                    "{domain} is outside the Statsig organization's email domains"
+                )
             }
             SkipReason::NoStatsigUser => {
                 f.write_str("not provisioned in Statsig; assign the user to the Statsig app first")
@@ -172,13 +179,18 @@ impl Plan {
 pub enum PlanError {
     #[error("Okta group {0} is not in the imported directory; import again")]
     UnknownOktaGroup(String),
-    #[error("Statsig group {0} is not in the imported directory; it may have been deleted in Statsig")]
+    #[error(
+        "Statsig group {0} is not in the imported directory; it may have been deleted in Statsig"
+    )]
     UnknownStatsigGroup(String),
 }
 
 /// The desired Statsig membership for an Okta group: its active, provisioned members, and
 /// the ones left out with the reason.
-pub fn desired_members(dir: &Directory, okta_group_id: &str) -> Result<(Vec<MemberRef>, Vec<Skipped>), PlanError> {
+pub fn desired_members(
+    dir: &Directory,
+    okta_group_id: &str,
+) -> Result<(Vec<MemberRef>, Vec<Skipped>), PlanError> {
     let group = dir
         .okta_group(okta_group_id)
         .ok_or_else(|| PlanError::UnknownOktaGroup(okta_group_id.to_string()))?;
@@ -238,7 +250,8 @@ pub fn plan_push(
     let (wanted, skipped) = desired_members(dir, okta_group_id)?;
     let current: std::collections::HashSet<&str> =
         target.members.iter().map(String::as_str).collect();
-    let wanted_ids: std::collections::HashSet<&str> = wanted.iter().map(|m| m.id.as_str()).collect();
+    let wanted_ids: std::collections::HashSet<&str> =
+        wanted.iter().map(|m| m.id.as_str()).collect();
     let (mut unchanged, mut adds): (Vec<MemberRef>, Vec<MemberRef>) = wanted
         .iter()
         .cloned()
@@ -327,34 +340,72 @@ mod tests {
                 ou("o4", "dee@example.com", "SUSPENDED"),
                 ou("o5", "zed@elsewhere.org", "ACTIVE"),
             ],
-            vec![og("og1", "Payments team", &["o1", "o2", "o3", "o4", "o5", "o-unknown"])],
+            vec![og(
+                "og1",
+                "Payments team",
+                &["o1", "o2", "o3", "o4", "o5", "o-unknown"],
+            )],
         )
     }
 
     #[test]
     fn plan_adds_removes_and_explains_skips() {
         let plan = plan_push(&dir(), "og1", "g1", 100).unwrap();
-        assert_eq!(plan.adds.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["s1"]);
-        assert_eq!(plan.removes.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["s3"]);
-        assert_eq!(plan.unchanged.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["s2"]);
-        let reasons: Vec<(&str, &SkipReason)> =
-            plan.skipped.iter().map(|s| (s.email.as_str(), &s.reason)).collect();
+        assert_eq!(
+            plan.adds.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["s1"]
+        );
+        assert_eq!(
+            plan.removes
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>(),
+            ["s3"]
+        );
+        assert_eq!(
+            plan.unchanged
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>(),
+            ["s2"]
+        );
+        let reasons: Vec<(&str, &SkipReason)> = plan
+            .skipped
+            .iter()
+            .map(|s| (s.email.as_str(), &s.reason))
+            .collect();
         assert_eq!(
             reasons,
             [
-                ("dee@example.com", &SkipReason::InactiveInOkta { status: "SUSPENDED".into() }),
+                (
+                    "dee@example.com",
+                    &SkipReason::InactiveInOkta {
+                        status: "SUSPENDED".into()
+                    }
+                ),
                 ("eve@example.com", &SkipReason::NoStatsigUser),
-                ("zed@elsewhere.org", &SkipReason::OutsideOrgDomain { domain: "elsewhere.org".into() }),
+                (
+                    "zed@elsewhere.org",
+                    &SkipReason::OutsideOrgDomain {
+                        domain: "elsewhere.org".into()
+                    }
+                ),
             ]
         );
         assert_eq!(plan.request_count(), 1);
-        assert_eq!(plan.summary(), "1 to add, 1 to remove, 1 unchanged, 3 cannot be pushed; 1 request");
+        assert_eq!(
+            plan.summary(),
+            "1 to add, 1 to remove, 1 unchanged, 3 cannot be pushed; 1 request"
+        );
     }
 
     #[test]
     fn plan_is_deterministic_and_a_second_plan_after_applying_is_empty() {
         let d = dir();
-        assert_eq!(plan_push(&d, "og1", "g1", 1).unwrap(), plan_push(&d, "og1", "g1", 1).unwrap());
+        assert_eq!(
+            plan_push(&d, "og1", "g1", 1).unwrap(),
+            plan_push(&d, "og1", "g1", 1).unwrap()
+        );
         let mut applied = d.clone();
         applied.statsig_groups[0].members = vec!["s1".into(), "s2".into()];
         applied.reindex();
@@ -368,20 +419,36 @@ mod tests {
             plan_push(&d, "nope", "g1", 100).unwrap_err().to_string(),
             "Okta group nope is not in the imported directory; import again"
         );
-        assert!(matches!(plan_push(&d, "og1", "gone", 100), Err(PlanError::UnknownStatsigGroup(_))));
+        assert!(matches!(
+            plan_push(&d, "og1", "gone", 100),
+            Err(PlanError::UnknownStatsigGroup(_))
+        ));
     }
 
     fn refs(prefix: &str, n: usize) -> Vec<MemberRef> {
         (0..n)
-            .map(|i| MemberRef { id: format!("{prefix}{i:03}"), display: format!("{prefix}{i:03}@x") })
+            .map(|i| MemberRef {
+                id: format!("{prefix}{i:03}"),
+                display: format!("{prefix}{i:03}@x"),
+            })
             .collect()
     }
 
     #[test]
     fn batches_are_the_fewest_requests_and_never_exceed_the_size() {
-        for (removes, adds, size) in [(0, 0, 100), (250, 0, 100), (30, 171, 100), (7, 7, 1), (99, 1, 100)] {
+        for (removes, adds, size) in [
+            (0, 0, 100),
+            (250, 0, 100),
+            (30, 171, 100),
+            (7, 7, 1),
+            (99, 1, 100),
+        ] {
             let b = batch(&refs("r", removes), &refs("a", adds), size);
-            assert_eq!(b.len(), (removes + adds).div_ceil(size), "{removes}+{adds} by {size}");
+            assert_eq!(
+                b.len(),
+                (removes + adds).div_ceil(size),
+                "{removes}+{adds} by {size}"
+            );
             assert!(b.iter().all(|x| x.len() <= size && !x.is_empty()));
             assert_eq!(b.iter().map(|x| x.removes.len()).sum::<usize>(), removes);
             assert_eq!(b.iter().map(|x| x.adds.len()).sum::<usize>(), adds);
@@ -390,7 +457,10 @@ mod tests {
 
     #[test]
     fn patch_bodies_in_both_removal_forms() {
-        let b = PatchBatch { removes: refs("r", 2), adds: refs("a", 1) };
+        let b = PatchBatch {
+            removes: refs("r", 2),
+            adds: refs("a", 1),
+        };
         let rfc = b.body(RemoveForm::Filter);
         assert_eq!(rfc["Operations"].as_array().unwrap().len(), 3);
         assert_eq!(rfc["Operations"][0]["path"], "members[value eq \"r000\"]");

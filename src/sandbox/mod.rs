@@ -1,0 +1,227 @@
+//! The embedded sandbox: a Statsig SCIM emulator and an Okta Management API emulator on
+//! loopback, seeded with demo data. Used in-process by tests and the GUI's demo mode, and
+//! from the command line as `okta-statsig-teams sandbox`.
+
+pub mod discovery;
+pub mod okta_api;
+pub mod patch;
+pub mod scim_api;
+pub mod seed;
+pub mod world;
+
+use crate::model::secret::Secret;
+use seed::SeedSpec;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use world::World;
+
+/// Largest request body either server reads.
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// How to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    pub seed: SeedSpec,
+    /// 0 picks a free port.
+    pub statsig_port: u16,
+    pub okta_port: u16,
+    /// Random when `None`.
+    pub statsig_token: Option<Secret>,
+    pub okta_token: Option<Secret>,
+    /// Delay added to every request, modelling a real network.
+    pub latency: Duration,
+    /// Okta requests allowed per minute before 429.
+    pub okta_rate_limit: u32,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            seed: SeedSpec::default(),
+            statsig_port: 0,
+            okta_port: 0,
+            statsig_token: None,
+            okta_token: None,
+            latency: Duration::ZERO,
+            okta_rate_limit: 100_000,
+        }
+    }
+}
+
+/// Okta's per-minute rate limit window.
+#[derive(Debug)]
+pub struct RateWindow {
+    limit: u32,
+    state: Mutex<(u64, u32)>,
+}
+
+impl RateWindow {
+    fn new(limit: u32) -> Self {
+        RateWindow {
+            limit,
+            state: Mutex::new((0, 0)),
+        }
+    }
+
+    /// Counts one request: (allowed, limit, remaining, reset epoch seconds).
+    pub fn take(&self) -> (bool, u64, u64, u64) {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let window = now / 60;
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if s.0 != window {
+            *s = (window, 0);
+        }
+        let allowed = s.1 < self.limit;
+        if allowed {
+            s.1 += 1;
+        }
+        let remaining = self.limit.saturating_sub(s.1);
+        (
+            allowed,
+            self.limit as u64,
+            remaining as u64,
+            (window + 1) * 60,
+        )
+    }
+}
+
+/// State both servers share.
+pub struct Shared {
+    world: Mutex<World>,
+    pub statsig_token: Secret,
+    pub okta_token: Secret,
+    pub okta_base: String,
+    pub okta_rate: RateWindow,
+}
+
+impl Shared {
+    /// The world, locked. A panic while it was held cannot leave it half-written (every
+    /// change is computed first, then stored), so a poisoned lock is taken over.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A running sandbox. Dropping it stops both servers.
+pub struct Sandbox {
+    pub statsig_url: String,
+    pub okta_url: String,
+    pub statsig_token: Secret,
+    pub okta_token: Secret,
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("statsig_url", &self.statsig_url)
+            .field("okta_url", &self.okta_url)
+            .finish()
+    }
+}
+
+fn random_token(prefix: &str) -> Secret {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let body: String = (0..32)
+        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
+        .collect();
+    Secret::new(format!("{prefix}{body}"))
+}
+
+impl Sandbox {
+    /// Seeds the world and starts both servers on 127.0.0.1. Must run inside a tokio runtime.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let world = seed::build(&config.seed);
+        Self::start_with_world(config, world).await
+    }
+
+    /// Starts both servers over an existing world (a saved demo, a test fixture).
+    pub async fn start_with_world(config: SandboxConfig, world: World) -> std::io::Result<Sandbox> {
+        let statsig = tokio::net::TcpListener::bind(SocketAddr::from((
+            Ipv4Addr::LOCALHOST,
+            config.statsig_port,
+        )))
+        .await?;
+        let okta = tokio::net::TcpListener::bind(SocketAddr::from((
+            Ipv4Addr::LOCALHOST,
+            config.okta_port,
+        )))
+        .await?;
+        let statsig_url = format!("http://{}/scim", statsig.local_addr()?);
+        let okta_url = format!("http://{}", okta.local_addr()?);
+        let shared = Arc::new(Shared {
+            world: Mutex::new(world),
+            statsig_token: config
+                .statsig_token
+                .clone()
+                .unwrap_or_else(|| random_token("scim-sandbox-")),
+            okta_token: config
+                .okta_token
+                .clone()
+                .unwrap_or_else(|| random_token("00sandbox")),
+            okta_base: okta_url.clone(),
+            okta_rate: RateWindow::new(config.okta_rate_limit),
+        });
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let latency = config.latency;
+        let with_latency = move |router: axum::Router| {
+            router.layer(axum::middleware::from_fn(
+                move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                    if !latency.is_zero() {
+                        tokio::time::sleep(latency).await;
+                    }
+                    next.run(req).await
+                },
+            ))
+        };
+        let scim = with_latency(scim_api::router(shared.clone()));
+        let okta_router = with_latency(okta_api::router(shared.clone()));
+        for (listener, router) in [(statsig, scim), (okta, okta_router)] {
+            let mut rx = rx.clone();
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = rx.wait_for(|stop| *stop).await;
+                    })
+                    .await;
+            });
+        }
+        Ok(Sandbox {
+            statsig_url,
+            okta_url,
+            statsig_token: shared.statsig_token.clone(),
+            okta_token: shared.okta_token.clone(),
+            shared,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The world, locked: for tests and out-of-band edits ("someone changed it in Statsig").
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.shared.world()
+    }
+
+    /// The projects the sandbox's Statsig organization has.
+    pub fn projects(&self) -> Vec<String> {
+        self.world().rules.projects.clone()
+    }
+
+    /// The organization's email domain.
+    pub fn org_domain(&self) -> String {
+        self.world().rules.org_domain.clone()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(true);
+        }
+    }
+}

@@ -1,0 +1,412 @@
+//! The Okta Management API emulator's HTTP routes (`/api/v1/...`): SSWS auth, Link-header
+//! paging, rate-limit headers and 429s, Okta error bodies.
+
+use super::Shared;
+use super::world::{OktaFailure, World, now_rfc3339};
+use crate::model::filter;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, put};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::sync::Arc;
+
+type Params = Query<HashMap<String, String>>;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/api/v1/users", get(list_users))
+        .route("/api/v1/users/{id}", get(get_user))
+        .route("/api/v1/groups", get(list_groups).post(create_group))
+        .route("/api/v1/groups/{id}", get(get_group).delete(delete_group))
+        .route("/api/v1/groups/{id}/users", get(group_users))
+        .route(
+            "/api/v1/groups/{gid}/users/{uid}",
+            put(add_member).merge(delete(remove_member)),
+        )
+        .fallback(|| async {
+            failure(&OktaFailure::new(
+                404,
+                "E0000022",
+                "The endpoint does not support the provided HTTP method",
+            ))
+        })
+        .method_not_allowed_fallback(|| async {
+            failure(&OktaFailure::new(
+                405,
+                "E0000022",
+                "The endpoint does not support the provided HTTP method",
+            ))
+        })
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), guard))
+        .with_state(shared)
+}
+
+pub fn failure(f: &OktaFailure) -> Response {
+    let id = format!(
+        "oae{:016x}",
+        f.summary.len() as u64 * 2654435761 + f.status as u64
+    );
+    (
+        StatusCode::from_u16(f.status).unwrap_or(StatusCode::BAD_REQUEST),
+        [(header::CONTENT_TYPE, "application/json")],
+        f.body(&id).to_string(),
+    )
+        .into_response()
+}
+
+/// Auth and rate limiting, with the rate-limit headers on every answer.
+async fn guard(
+    State(shared): State<Arc<Shared>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let ok = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("SSWS "))
+        .is_some_and(|t| shared.okta_token.matches(t));
+    if !ok {
+        return failure(&OktaFailure::new(401, "E0000011", "Invalid token provided"));
+    }
+    let (allowed, limit, remaining, reset) = shared.okta_rate.take();
+    let mut resp = if allowed {
+        next.run(req).await
+    } else {
+        failure(&OktaFailure::new(
+            429,
+            "E0000047",
+            "API call exceeded rate limit due to too many requests.",
+        ))
+    };
+    let h = resp.headers_mut();
+    for (k, v) in [
+        ("x-rate-limit-limit", limit),
+        ("x-rate-limit-remaining", remaining),
+        ("x-rate-limit-reset", reset),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&v.to_string()) {
+            h.insert(k, v);
+        }
+    }
+    resp
+}
+
+fn json_ok(v: Value, headers: HeaderMap) -> Response {
+    let mut r = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        v.to_string(),
+    )
+        .into_response();
+    r.headers_mut().extend(headers);
+    r
+}
+
+fn limit_of(p: &HashMap<String, String>, default: usize) -> Result<usize, OktaFailure> {
+    match p.get("limit") {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<usize>()
+            .map(|n| n.clamp(1, super::world::OKTA_MAX_LIMIT))
+            .map_err(|_| {
+                OktaFailure::new(
+                    400,
+                    "E0000001",
+                    format!("Api validation failed: limit must be a number, got \"{v}\""),
+                )
+            }),
+    }
+}
+
+/// A page of `map` after the `after` cursor, and the `Link: rel="self"` header.
+fn page<'a, T>(
+    shared: &Shared,
+    path: &str,
+    p: &HashMap<String, String>,
+    map: &'a BTreeMap<String, T>,
+    keep: impl Fn(&T) -> bool,
+) -> Result<(Vec<&'a T>, HeaderMap), OktaFailure> {
+    let limit = limit_of(p, super::world::OKTA_MAX_LIMIT)?;
+    let start = match p.get("after") {
+        Some(a) => Bound::Excluded(a.clone()),
+        None => Bound::Unbounded,
+    };
+    let items: Vec<&T> = map
+        .range((start, Bound::Unbounded))
+        .map(|(_, v)| v)
+        .filter(|v| keep(v))
+        .take(limit)
+        .collect();
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "<{}{path}?{}>; rel=\"self\"",
+        shared.okta_base,
+        encode_query(p, None)
+    )) {
+        headers.append(header::LINK, v);
+    }
+    Ok((items, headers))
+}
+
+/// The query string of `p` with `after` replaced by `after`.
+fn encode_query(p: &HashMap<String, String>, after: Option<&str>) -> String {
+    let mut query: Vec<(&str, &str)> = p
+        .iter()
+        .filter(|(k, _)| k.as_str() != "after")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    if let Some(a) = after {
+        query.push(("after", a));
+    }
+    query.sort();
+    query
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn list_users(State(s): State<Arc<Shared>>, Query(p): Params) -> Response {
+    let w = s.world();
+    let q = p.get("q").map(|q| q.to_lowercase());
+    let r = page_users(&s, &w, &p, q.as_deref());
+    match r {
+        Ok((v, h)) => json_ok(v, h),
+        Err(f) => failure(&f),
+    }
+}
+
+fn page_users(
+    s: &Shared,
+    w: &World,
+    p: &HashMap<String, String>,
+    q: Option<&str>,
+) -> Result<(Value, HeaderMap), OktaFailure> {
+    let keep = |u: &super::world::OktaUserRec| {
+        q.is_none_or(|q| {
+            u.first_name.to_lowercase().starts_with(q)
+                || u.last_name.to_lowercase().starts_with(q)
+                || u.email.to_lowercase().starts_with(q)
+        })
+    };
+    let (items, headers) = paged(s, "/api/v1/users", p, &w.okta_users, keep, |u| u.id.clone())?;
+    Ok((
+        Value::Array(items.into_iter().map(World::okta_user_json).collect()),
+        headers,
+    ))
+}
+
+/// Pages `map` after the `after` cursor and adds `Link` headers (self, and next when more).
+fn paged<'a, T>(
+    shared: &Shared,
+    path: &str,
+    p: &HashMap<String, String>,
+    map: &'a BTreeMap<String, T>,
+    keep: impl Fn(&T) -> bool,
+    id: impl Fn(&T) -> String,
+) -> Result<(Vec<&'a T>, HeaderMap), OktaFailure> {
+    let (items, mut headers) = page(shared, path, p, map, &keep)?;
+    // Is there anything after the last item?
+    if let Some(last) = items.last() {
+        let last_id = id(last);
+        let more = map
+            .range((Bound::Excluded(last_id.clone()), Bound::Unbounded))
+            .any(|(_, v)| keep(v));
+        if more {
+            let q = encode_query(p, Some(&last_id));
+            if let Ok(v) =
+                HeaderValue::from_str(&format!("<{}{path}?{q}>; rel=\"next\"", shared.okta_base))
+            {
+                headers.append(header::LINK, v);
+            }
+        }
+    }
+    Ok((items, headers))
+}
+
+async fn get_user(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let w = s.world();
+    match w.okta_users.get(&id).or_else(|| {
+        w.okta_users
+            .values()
+            .find(|u| u.login.eq_ignore_ascii_case(&id))
+    }) {
+        Some(u) => json_ok(World::okta_user_json(u), HeaderMap::new()),
+        None => failure(&OktaFailure::new(
+            404,
+            "E0000007",
+            format!("Not found: Resource not found: {id} (User)"),
+        )),
+    }
+}
+
+async fn list_groups(State(s): State<Arc<Shared>>, Query(p): Params) -> Response {
+    let parsed = match p
+        .get("filter")
+        .or_else(|| p.get("search"))
+        .map(|f| filter::parse(f))
+    {
+        Some(Ok(f)) => Some(f),
+        Some(Err(e)) => {
+            return failure(&OktaFailure::new(
+                400,
+                "E0000031",
+                format!("Invalid search criteria: {e}"),
+            ));
+        }
+        None => None,
+    };
+    let q = p.get("q").map(|q| q.to_lowercase());
+    let w = s.world();
+    let keep = |g: &super::world::OktaGroupRec| {
+        q.as_deref()
+            .is_none_or(|q| g.name.to_lowercase().starts_with(q))
+            && parsed
+                .as_ref()
+                .is_none_or(|f| f.matches(&World::okta_group_json(g)))
+    };
+    match paged(&s, "/api/v1/groups", &p, &w.okta_groups, keep, |g| {
+        g.id.clone()
+    }) {
+        Ok((items, h)) => {
+            let expand = p.get("expand").is_some_and(|e| e.contains("stats"));
+            let v: Vec<Value> = items
+                .into_iter()
+                .map(|g| {
+                    let mut j = World::okta_group_json(g);
+                    if expand {
+                        j["_embedded"] = json!({"stats": {"usersCount": g.members.len()}});
+                    }
+                    j
+                })
+                .collect();
+            json_ok(Value::Array(v), h)
+        }
+        Err(f) => failure(&f),
+    }
+}
+
+async fn get_group(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let w = s.world();
+    match w.okta_groups.get(&id) {
+        Some(g) => json_ok(World::okta_group_json(g), HeaderMap::new()),
+        None => failure(&OktaFailure::new(
+            404,
+            "E0000007",
+            format!("Not found: Resource not found: {id} (UserGroup)"),
+        )),
+    }
+}
+
+async fn group_users(
+    State(s): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Query(p): Params,
+) -> Response {
+    let w = s.world();
+    let Some(g) = w.okta_groups.get(&id) else {
+        return failure(&OktaFailure::new(
+            404,
+            "E0000007",
+            format!("Not found: Resource not found: {id} (UserGroup)"),
+        ));
+    };
+    let members: BTreeMap<String, &super::world::OktaUserRec> = g
+        .members
+        .iter()
+        .filter_map(|uid| w.okta_users.get(uid).map(|u| (uid.clone(), u)))
+        .collect();
+    match paged(
+        &s,
+        &format!("/api/v1/groups/{id}/users"),
+        &p,
+        &members,
+        |_| true,
+        |u| u.id.clone(),
+    ) {
+        Ok((items, h)) => json_ok(
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|u| World::okta_user_json(u))
+                    .collect(),
+            ),
+            h,
+        ),
+        Err(f) => failure(&f),
+    }
+}
+
+async fn create_group(State(s): State<Arc<Shared>>, body: Bytes) -> Response {
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return failure(&OktaFailure::new(
+                400,
+                "E0000003",
+                format!("The request body was not well-formed: {e}"),
+            ));
+        }
+    };
+    let Some(name) = v.pointer("/profile/name").and_then(Value::as_str) else {
+        return failure(&OktaFailure::new(
+            400,
+            "E0000001",
+            "Api validation failed: name: The field cannot be left blank",
+        ));
+    };
+    let desc = v
+        .pointer("/profile/description")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let r = s
+        .world()
+        .create_okta_group(name, desc, "OKTA_GROUP", &now_rfc3339());
+    match r {
+        Ok(g) => json_ok(World::okta_group_json(&g), HeaderMap::new()),
+        Err(f) => failure(&f),
+    }
+}
+
+async fn delete_group(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let r = s.world().delete_okta_group(&id);
+    match r {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(f) => failure(&f),
+    }
+}
+
+async fn membership(s: &Shared, gid: &str, uid: &str, member: bool) -> Response {
+    let r = s
+        .world()
+        .set_okta_membership(gid, uid, member, &now_rfc3339());
+    match r {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(f) => failure(&f),
+    }
+}
+
+async fn add_member(
+    State(s): State<Arc<Shared>>,
+    Path((gid, uid)): Path<(String, String)>,
+) -> Response {
+    membership(&s, &gid, &uid, true).await
+}
+
+async fn remove_member(
+    State(s): State<Arc<Shared>>,
+    Path((gid, uid)): Path<(String, String)>,
+) -> Response {
+    membership(&s, &gid, &uid, false).await
+}
