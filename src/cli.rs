@@ -1,27 +1,171 @@
 //! Headless subcommands over the same engine the GUI uses, for scripting and automation.
 
+use crate::engine::config::Settings;
+use crate::engine::demo::Demo;
+use crate::engine::secrets::{self, OsKeyring, SecretStore};
+use crate::engine::state::{Mapping, MappingStatus, StateStore};
+use crate::engine::workspace::{EngineError, Workspace};
+use crate::engine::{Connection, Unlink};
+use crate::model::names;
 use crate::model::secret::Secret;
+use crate::net::RetryPolicy;
 use crate::sandbox::seed::{Scale, SeedKind, SeedSpec};
 use crate::sandbox::{Sandbox, SandboxConfig};
 use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+use std::io::BufRead;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "okta-statsig-teams",
     version,
-    about = "Manage Statsig teams from Okta: import, map, push, verify and unlink over SCIM."
+    about = "Manage Statsig teams from Okta: import, map, push, verify and unlink over SCIM.",
+    long_about = "With no subcommand, opens the desktop app. Subcommands run headless over the same engine.\n\
+Tokens come from STATSIG_SCIM_TOKEN / OKTA_API_TOKEN or the OS keyring (see `login`); --demo uses the embedded sandbox."
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Run against the embedded sandbox with demo data (kept between runs; see --reset-demo).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Forget the demo's saved data and mappings first.
+    #[arg(long, global = true, requires = "demo")]
+    pub reset_demo: bool,
+    /// Statsig SCIM base URL (default: the saved settings).
+    #[arg(long, global = true, value_name = "URL")]
+    pub statsig_url: Option<String>,
+    /// Okta org URL (default: the saved settings).
+    #[arg(long, global = true, value_name = "URL")]
+    pub okta_url: Option<String>,
+    /// Statsig projects, comma-separated, for reading group names (default: derived).
+    #[arg(long, global = true, value_delimiter = ',')]
+    pub projects: Vec<String>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Open a snapshot file in the desktop app (read-only).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the local Statsig SCIM and Okta API emulators with demo data until interrupted.
     Sandbox(SandboxArgs),
+    /// Store the Statsig SCIM and Okta API tokens in the OS keyring (read from stdin).
+    Login,
+    /// Forget the stored tokens.
+    Logout,
+    /// Import both directories and print a summary.
+    Import,
+    /// List Statsig projects and teams with member counts.
+    Teams {
+        /// Only this project.
+        #[arg(long)]
+        project: Option<String>,
+    },
+    /// Show one team's members by role.
+    Team { project: String, team: String },
+    /// List Okta groups with member counts.
+    Groups {
+        /// Only groups whose name contains this (case-insensitive).
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Create an Okta group of chosen users (a mapping group).
+    CreateGroup {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Member emails, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        members: Vec<String>,
+    },
+    /// Add a user to an Okta group.
+    AddMember {
+        #[arg(long)]
+        group: String,
+        #[arg(long)]
+        user: String,
+    },
+    /// Remove a user from an Okta group.
+    RemoveMember {
+        #[arg(long)]
+        group: String,
+        #[arg(long)]
+        user: String,
+    },
+    /// Show what pushing an Okta group into a Statsig group would do; sends nothing.
+    Plan {
+        #[arg(long)]
+        okta_group: String,
+        #[arg(long)]
+        statsig_group: String,
+    },
+    /// Link an Okta group to an existing Statsig team group, and push.
+    Link {
+        #[arg(long)]
+        okta_group: String,
+        #[arg(long)]
+        statsig_group: String,
+        /// Save the mapping without pushing memberships now.
+        #[arg(long)]
+        no_push: bool,
+    },
+    /// Create a Statsig team (Statsig-<Project>-<Team>-Member) from an Okta group, and push.
+    Create {
+        #[arg(long)]
+        okta_group: String,
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        no_push: bool,
+    },
+    /// List push mappings and their status.
+    Mappings,
+    /// Push one mapping now (by id or Okta group name).
+    Push { mapping: String },
+    /// Push every mapping in Error again.
+    Retry,
+    /// Stop pushing a mapping; memberships stay.
+    Deactivate { mapping: String },
+    /// Resume pushing a mapping, and push.
+    Activate { mapping: String },
+    /// Unlink a mapping: --delete deletes the Statsig team, --leave only stops pushing.
+    Unlink {
+        mapping: String,
+        #[arg(long, conflicts_with = "leave", required_unless_present = "leave")]
+        delete: bool,
+        #[arg(long)]
+        leave: bool,
+        /// Confirm a deletion without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Compare a mapping's Okta group and Statsig group member by member.
+    Verify { mapping: String },
+    /// Push Okta membership changes as they happen (Ctrl-C to stop).
+    Watch {
+        /// Run one cycle and exit.
+        #[arg(long)]
+        once: bool,
+        /// Seconds between cycles.
+        #[arg(long, default_value_t = 60)]
+        interval: u64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -133,11 +277,9 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => {
-            eprintln!("the desktop app is not built yet");
-            ExitCode::FAILURE
-        }
-        Some(Command::Sandbox(args)) => run_sandbox(&args),
+        None => crate::ui::run(cli.global.snapshot.clone(), cli.global.demo),
+        Some(Command::Sandbox(ref args)) => run_sandbox(args),
+        Some(command) => run_command(&cli.global, command),
     }
 }
 
@@ -174,4 +316,665 @@ fn run_sandbox(args: &SandboxArgs) -> ExitCode {
         drop(sandbox);
         ExitCode::SUCCESS
     })
+}
+
+/// Exit codes: 0 done, 1 a request failed, 2 bad input or refused, 3 not confirmed.
+const FAILED: u8 = 1;
+const REFUSED: u8 = 2;
+const NOT_CONFIRMED: u8 = 3;
+
+struct Failure(u8, String);
+
+impl From<EngineError> for Failure {
+    fn from(e: EngineError) -> Self {
+        let code = if matches!(e, EngineError::Refused(_)) {
+            REFUSED
+        } else {
+            FAILED
+        };
+        Failure(code, e.to_string())
+    }
+}
+
+fn refuse(s: impl Into<String>) -> Failure {
+    Failure(REFUSED, s.into())
+}
+
+/// Logs every request to stderr when `RUST_LOG` asks for it; never headers.
+struct CliObserver;
+
+impl crate::net::Observer for CliObserver {
+    fn request(&self, r: crate::net::RequestRecord) {
+        tracing::debug!(service = r.service, method = %r.method, path = %r.path, status = ?r.status, ms = r.duration.as_millis() as u64, "request");
+    }
+    fn wait(&self, w: crate::net::WaitRecord) {
+        eprintln!(
+            "{}: {}, retrying in {} s",
+            w.service,
+            w.reason,
+            w.wait.as_secs().max(1)
+        );
+    }
+}
+
+fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// The connection the flags and settings describe, with tokens from env or keyring.
+fn real_connection(g: &Global) -> Result<Connection, Failure> {
+    let saved = Settings::load().map_err(refuse)?.unwrap_or_default();
+    let statsig_url = g.statsig_url.clone().unwrap_or(saved.statsig_url.clone());
+    let okta_url = g.okta_url.clone().unwrap_or(saved.okta_url.clone());
+    if statsig_url.trim().is_empty() || okta_url.trim().is_empty() {
+        return Err(refuse(
+            "No connection is configured: pass --statsig-url and --okta-url (and run `login`), or use --demo for the embedded sandbox.",
+        ));
+    }
+    let store = OsKeyring;
+    let token = |env: &str, service: &str, url: &str| -> Result<Secret, Failure> {
+        secrets::resolve(env, &store, &secrets::account(service, url))
+            .map_err(|e| refuse(e.0))?
+            .ok_or_else(|| {
+                refuse(format!(
+                    "No {service} token: set {env} or run `okta-statsig-teams login`."
+                ))
+            })
+    };
+    Ok(Connection {
+        statsig_token: token(secrets::STATSIG_ENV, "statsig", &statsig_url)?,
+        okta_token: token(secrets::OKTA_ENV, "okta", &okta_url)?,
+        statsig_url,
+        okta_url,
+        projects: if g.projects.is_empty() {
+            saved.projects
+        } else {
+            g.projects.clone()
+        },
+        org_domains: saved.org_domains,
+    })
+}
+
+fn run_command(g: &Global, command: Command) -> ExitCode {
+    init_logging();
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async {
+        match command {
+            Command::Login => login(g),
+            Command::Logout => logout(g),
+            other => with_workspace(g, other).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(code, message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn read_line(prompt: &str) -> Result<String, Failure> {
+    eprint!("{prompt}");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| refuse(format!("could not read stdin: {e}")))?;
+    Ok(line.trim().to_string())
+}
+
+fn login(g: &Global) -> Result<(), Failure> {
+    let mut settings = Settings::load().map_err(refuse)?.unwrap_or_default();
+    if let Some(u) = &g.statsig_url {
+        settings.statsig_url = u.clone();
+    }
+    if let Some(u) = &g.okta_url {
+        settings.okta_url = u.clone();
+    }
+    if !settings.is_configured() {
+        return Err(refuse("Pass --statsig-url and --okta-url to log in."));
+    }
+    for url in [&settings.statsig_url, &settings.okta_url] {
+        crate::net::check_base_url(url).map_err(refuse)?;
+    }
+    let statsig = read_line("Statsig SCIM token: ")?;
+    let okta = read_line("Okta API token: ")?;
+    if statsig.is_empty() || okta.is_empty() {
+        return Err(refuse("Both tokens are needed; nothing was stored."));
+    }
+    let store = OsKeyring;
+    store
+        .set(
+            &secrets::account("statsig", &settings.statsig_url),
+            &Secret::new(statsig),
+        )
+        .map_err(|e| refuse(e.0))?;
+    store
+        .set(
+            &secrets::account("okta", &settings.okta_url),
+            &Secret::new(okta),
+        )
+        .map_err(|e| refuse(e.0))?;
+    settings.save().map_err(refuse)?;
+    eprintln!("Tokens stored in the OS keyring; settings saved (without tokens).");
+    Ok(())
+}
+
+fn logout(g: &Global) -> Result<(), Failure> {
+    let settings = Settings::load().map_err(refuse)?.unwrap_or_default();
+    let statsig = g.statsig_url.clone().unwrap_or(settings.statsig_url);
+    let okta = g.okta_url.clone().unwrap_or(settings.okta_url);
+    let store = OsKeyring;
+    store
+        .delete(&secrets::account("statsig", &statsig))
+        .map_err(|e| refuse(e.0))?;
+    store
+        .delete(&secrets::account("okta", &okta))
+        .map_err(|e| refuse(e.0))?;
+    eprintln!("Tokens removed from the OS keyring.");
+    Ok(())
+}
+
+async fn with_workspace(g: &Global, command: Command) -> Result<(), Failure> {
+    let demo = if g.demo {
+        Some(
+            Demo::start(g.reset_demo)
+                .await
+                .map_err(|e| Failure(FAILED, format!("cannot start the sandbox: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let (conn, store) = match &demo {
+        Some(d) => (d.connection(), d.state_store()),
+        None => (
+            real_connection(g)?,
+            StateStore::new(crate::engine::config::data_dir().join("state.json")),
+        ),
+    };
+    let (mut ws, warning) =
+        Workspace::open(conn, store, RetryPolicy::default(), Arc::new(CliObserver))?;
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    let cancel = ws.cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("cancelling after the request in flight...");
+            cancel.cancel();
+        }
+    });
+    ws.import(|_| {}).await?;
+    let result = run(g, &mut ws, command).await;
+    if let Some(d) = &demo
+        && let Err(e) = d.persist()
+    {
+        eprintln!("warning: could not save the demo data: {e}");
+    }
+    result
+}
+
+fn print_json(v: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+/// A mapping by id or by its Okta group's name.
+fn find_mapping(ws: &Workspace, key: &str) -> Result<Mapping, Failure> {
+    ws.mappings()
+        .iter()
+        .find(|m| {
+            m.id == key
+                || m.okta_group_name.eq_ignore_ascii_case(key)
+                || m.statsig_group_name.eq_ignore_ascii_case(key)
+        })
+        .cloned()
+        .ok_or_else(|| refuse(format!("No mapping is called \"{key}\"; see `mappings`.")))
+}
+
+fn okta_group_id(ws: &Workspace, key: &str) -> Result<String, Failure> {
+    let d = ws.directory();
+    d.okta_group(key)
+        .or_else(|| d.okta_group_by_name(key))
+        .map(|g| g.id.clone())
+        .ok_or_else(|| refuse(format!("No Okta group is called \"{key}\".")))
+}
+
+fn statsig_group_id(ws: &Workspace, key: &str) -> Result<String, Failure> {
+    let d = ws.directory();
+    d.statsig_group(key)
+        .or_else(|| d.statsig_group_by_name(key))
+        .map(|g| g.id.clone())
+        .ok_or_else(|| refuse(format!("No Statsig group is called \"{key}\".")))
+}
+
+fn okta_user_id(ws: &Workspace, key: &str) -> Result<String, Failure> {
+    let d = ws.directory();
+    d.okta_user(key)
+        .or_else(|| d.okta_user_by_email(key))
+        .map(|u| u.id.clone())
+        .ok_or_else(|| refuse(format!("No Okta user has the email \"{key}\".")))
+}
+
+fn status_line(m: &Mapping) -> String {
+    let mut s = format!(
+        "{:<4} {:<9} {} -> {}",
+        m.id,
+        m.status.label(),
+        m.okta_group_name,
+        m.statsig_group_name
+    );
+    if let Some(t) = &m.last_push {
+        s.push_str(&format!("  (last push {t})"));
+    }
+    if let MappingStatus::Error { at, cause, request } = &m.status {
+        s.push_str(&format!("\n       error at {at}: {cause}"));
+        if let Some(r) = request {
+            s.push_str(&format!(" [{r}]"));
+        }
+    }
+    if let Some(d) = &m.drift {
+        s.push_str(&format!(
+            "\n       drift: {} added and {} removed in Statsig since the last push",
+            d.added_in_statsig.len(),
+            d.removed_in_statsig.len()
+        ));
+    }
+    s
+}
+
+fn print_plan(plan: &crate::model::Plan, ws: &Workspace) {
+    println!(
+        "{} <- Okta group {}",
+        plan.statsig_group_name,
+        ws.directory()
+            .okta_group(&plan.okta_group_id)
+            .map(|g| g.name.as_str())
+            .unwrap_or("?")
+    );
+    println!("  {}", plan.summary());
+    for m in &plan.adds {
+        println!("  + {}", m.display);
+    }
+    for m in &plan.removes {
+        println!("  - {}", m.display);
+    }
+    for s in &plan.skipped {
+        println!("  ! {}: {}", s.email, s.reason);
+    }
+}
+
+async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Import => {
+            let d = ws.directory();
+            let teams: usize = d.teams().values().map(|t| t.len()).sum();
+            if g.json {
+                print_json(
+                    &json!({"statsig_users": d.statsig_users.len(), "statsig_groups": d.statsig_groups.len(), "projects": d.projects, "teams": teams,
+                    "okta_users": d.okta_users.len(), "okta_groups": d.okta_groups.len(), "unreadable": d.unreadable().len()}),
+                );
+            } else {
+                println!(
+                    "Statsig: {} users, {} groups, {} projects, {} teams",
+                    d.statsig_users.len(),
+                    d.statsig_groups.len(),
+                    d.projects.len(),
+                    teams
+                );
+                println!(
+                    "Okta:    {} users, {} groups",
+                    d.okta_users.len(),
+                    d.okta_groups.len()
+                );
+                for u in d.unreadable() {
+                    println!(
+                        "unreadable: {} ({})",
+                        names::display_safe(&d.statsig_groups[u.group].display_name),
+                        u.reason
+                    );
+                }
+            }
+        }
+        Command::Teams { project } => {
+            let d = ws.directory();
+            let mut rows = Vec::new();
+            for (p, teams) in d.teams() {
+                if project.as_ref().is_some_and(|x| !x.eq_ignore_ascii_case(p)) {
+                    continue;
+                }
+                for (t, groups) in teams {
+                    let count = |i: Option<usize>| {
+                        i.map(|i| d.statsig_groups[i].members.len()).unwrap_or(0)
+                    };
+                    rows.push(json!({"project": p, "team": t, "admins": count(groups.admin), "members": count(groups.member)}));
+                }
+            }
+            if g.json {
+                print_json(&json!(rows));
+            } else {
+                for r in rows {
+                    println!(
+                        "{:<22} {:<20} {:>3} admins {:>3} members",
+                        r["project"].as_str().unwrap_or_default(),
+                        r["team"].as_str().unwrap_or_default(),
+                        r["admins"],
+                        r["members"]
+                    );
+                }
+            }
+        }
+        Command::Team { project, team } => {
+            let d = ws.directory();
+            let groups = d
+                .teams()
+                .get(&project)
+                .and_then(|t| t.get(&team))
+                .ok_or_else(|| refuse(format!("Project \"{project}\" has no team \"{team}\".")))?;
+            let mut rows = Vec::new();
+            for role in names::Role::ALL {
+                if let Some(i) = groups.get(role) {
+                    for uid in &d.statsig_groups[i].members {
+                        let u = d.statsig_user(uid);
+                        rows.push(json!({"role": role.as_str(), "email": u.map(|u| u.user_name.clone()).unwrap_or(uid.clone()), "name": u.map(|u| u.display_name()).unwrap_or_default()}));
+                    }
+                }
+            }
+            if g.json {
+                print_json(&json!(rows));
+            } else {
+                for r in rows {
+                    println!(
+                        "{:<7} {:<28} {}",
+                        r["role"].as_str().unwrap_or_default(),
+                        r["name"].as_str().unwrap_or_default(),
+                        r["email"].as_str().unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::Groups { search } => {
+            let d = ws.directory();
+            let needle = search.map(|s| s.to_lowercase());
+            let rows: Vec<_> = d
+                .okta_groups
+                .iter()
+                .filter(|gr| needle.as_ref().is_none_or(|n| gr.name.to_lowercase().contains(n)))
+                .map(|gr| {
+                    let pushed = ws.mappings().iter().find(|m| m.okta_group_id == gr.id).map(|m| m.statsig_group_name.clone());
+                    json!({"id": gr.id, "name": gr.name, "type": gr.kind, "members": gr.members.len(), "pushed_to": pushed})
+                })
+                .collect();
+            if g.json {
+                print_json(&json!(rows));
+            } else {
+                for r in rows {
+                    println!(
+                        "{:<22} {:<40} {:>4} members  {}",
+                        r["id"].as_str().unwrap_or_default(),
+                        r["name"].as_str().unwrap_or_default(),
+                        r["members"],
+                        r["pushed_to"]
+                            .as_str()
+                            .map(|s| format!("-> {s}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::CreateGroup {
+            name,
+            description,
+            members,
+        } => {
+            let ids = members
+                .iter()
+                .map(|m| okta_user_id(ws, m.trim()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let group = ws.create_mapping_group(&name, &description, &ids).await?;
+            if g.json {
+                print_json(
+                    &json!({"id": group.id, "name": group.name, "members": group.members.len()}),
+                );
+            } else {
+                println!(
+                    "Created Okta group \"{}\" ({}) with {} members",
+                    group.name,
+                    group.id,
+                    group.members.len()
+                );
+            }
+        }
+        Command::AddMember { group, user } => {
+            let (gid, uid) = (okta_group_id(ws, &group)?, okta_user_id(ws, &user)?);
+            ws.set_okta_member(&gid, &uid, true).await?;
+            println!("Added {user} to {group}");
+        }
+        Command::RemoveMember { group, user } => {
+            let (gid, uid) = (okta_group_id(ws, &group)?, okta_user_id(ws, &user)?);
+            ws.set_okta_member(&gid, &uid, false).await?;
+            println!("Removed {user} from {group}");
+        }
+        Command::Plan {
+            okta_group,
+            statsig_group,
+        } => {
+            let plan = ws.plan(
+                &okta_group_id(ws, &okta_group)?,
+                &statsig_group_id(ws, &statsig_group)?,
+            )?;
+            if g.json {
+                print_json(&serde_json::to_value(&plan).unwrap_or_default());
+            } else {
+                print_plan(&plan, ws);
+            }
+        }
+        Command::Link {
+            okta_group,
+            statsig_group,
+            no_push,
+        } => {
+            let m = ws
+                .link(
+                    &okta_group_id(ws, &okta_group)?,
+                    &statsig_group_id(ws, &statsig_group)?,
+                    !no_push,
+                )
+                .await?;
+            report_mapping(g, &m);
+        }
+        Command::Create {
+            okta_group,
+            project,
+            team,
+            no_push,
+        } => {
+            let m = ws
+                .create(&okta_group_id(ws, &okta_group)?, &project, &team, !no_push)
+                .await?;
+            report_mapping(g, &m);
+        }
+        Command::Mappings => {
+            if g.json {
+                print_json(&serde_json::to_value(ws.mappings()).unwrap_or_default());
+            } else if ws.mappings().is_empty() {
+                println!("No mappings yet; create one with `link` or `create`.");
+            } else {
+                for m in ws.mappings() {
+                    println!("{}", status_line(m));
+                }
+            }
+        }
+        Command::Push { mapping } => {
+            let m = find_mapping(ws, &mapping)?;
+            let report = ws.push(&m.id).await?;
+            if g.json {
+                print_json(&serde_json::to_value(&report.plan).unwrap_or_default());
+            } else {
+                print_plan(&report.plan, ws);
+            }
+        }
+        Command::Retry => {
+            let failed = ws.retry_errors().await;
+            for (id, e) in &failed {
+                eprintln!("{id}: {e}");
+            }
+            if !failed.is_empty() {
+                return Err(Failure(
+                    FAILED,
+                    format!("{} mapping(s) still fail", failed.len()),
+                ));
+            }
+            println!("Every errored mapping was pushed again.");
+        }
+        Command::Deactivate { mapping } => {
+            let m = find_mapping(ws, &mapping)?;
+            ws.set_active(&m.id, false).await?;
+            println!(
+                "Deactivated {}: memberships stay, nothing is pushed.",
+                m.okta_group_name
+            );
+        }
+        Command::Activate { mapping } => {
+            let m = find_mapping(ws, &mapping)?;
+            ws.set_active(&m.id, true).await?;
+            println!("Activated and pushed {}.", m.okta_group_name);
+        }
+        Command::Unlink {
+            mapping,
+            delete,
+            leave: _,
+            yes,
+        } => {
+            let m = find_mapping(ws, &mapping)?;
+            let how = if delete {
+                Unlink::Delete
+            } else {
+                Unlink::Leave
+            };
+            if how == Unlink::Delete && !yes {
+                let team = ws
+                    .directory()
+                    .statsig_group_index(&m.statsig_group_id)
+                    .and_then(|i| ws.directory().parsed(i).reading());
+                let what = match team {
+                    Some(names::NameReading::Team { project, team, .. }) => {
+                        format!("team \"{team}\" in project \"{project}\"")
+                    }
+                    _ => format!("group \"{}\"", m.statsig_group_name),
+                };
+                let answer = read_line(&format!(
+                    "This deletes the Statsig {what}. Type the team name to confirm: "
+                ))?;
+                let expected = match ws
+                    .directory()
+                    .statsig_group_index(&m.statsig_group_id)
+                    .and_then(|i| ws.directory().parsed(i).reading())
+                {
+                    Some(names::NameReading::Team { team, .. }) => team,
+                    _ => m.statsig_group_name.clone(),
+                };
+                if answer != expected {
+                    return Err(Failure(
+                        NOT_CONFIRMED,
+                        "Not confirmed; nothing was deleted. Pass --yes to confirm without asking."
+                            .into(),
+                    ));
+                }
+            }
+            ws.unlink(&m.id, how).await?;
+            match how {
+                Unlink::Delete => println!(
+                    "Unlinked {} and deleted {} in Statsig.",
+                    m.okta_group_name, m.statsig_group_name
+                ),
+                Unlink::Leave => println!(
+                    "Unlinked {}; {} was left in Statsig as it is.",
+                    m.okta_group_name, m.statsig_group_name
+                ),
+            }
+        }
+        Command::Verify { mapping } => {
+            let m = find_mapping(ws, &mapping)?;
+            let plan = ws.plan(&m.okta_group_id, &m.statsig_group_id)?;
+            if g.json {
+                print_json(
+                    &json!({"in_sync": plan.unchanged, "missing_in_statsig": plan.adds, "extra_in_statsig": plan.removes, "not_provisioned": plan.skipped}),
+                );
+            } else {
+                for x in &plan.unchanged {
+                    println!("  = {}", x.display);
+                }
+                for x in &plan.adds {
+                    println!("  missing in Statsig: {}", x.display);
+                }
+                for x in &plan.removes {
+                    println!("  extra in Statsig:   {}", x.display);
+                }
+                for x in &plan.skipped {
+                    println!("  not pushed:         {} ({})", x.email, x.reason);
+                }
+            }
+            if !plan.is_noop() {
+                return Err(Failure(
+                    FAILED,
+                    format!(
+                        "{} is out of sync: {}",
+                        m.statsig_group_name,
+                        plan.summary()
+                    ),
+                ));
+            }
+        }
+        Command::Watch { once, interval } => loop {
+            let r = ws.watch_once().await?;
+            if g.json {
+                print_json(
+                    &json!({"okta_groups_changed": r.okta_groups_changed, "pushed": r.pushed, "drifted": r.drifted, "errors": r.errors}),
+                );
+            } else {
+                println!(
+                    "{} Okta group(s) changed; pushed {:?}; drift in {:?}",
+                    r.okta_groups_changed, r.pushed, r.drifted
+                );
+                for e in &r.errors {
+                    eprintln!("  {e}");
+                }
+            }
+            if once || ws.cancel.is_cancelled() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_secs(interval.max(5))).await;
+            if ws.cancel.is_cancelled() {
+                break;
+            }
+        },
+        Command::Sandbox(_) | Command::Login | Command::Logout => {}
+    }
+    Ok(())
+}
+
+fn report_mapping(g: &Global, m: &Mapping) {
+    if g.json {
+        print_json(&serde_json::to_value(m).unwrap_or_default());
+    } else {
+        println!("{}", status_line(m));
+        if let Some(c) = &m.last_counts {
+            println!(
+                "     pushed: {} added, {} removed, {} not pushable, {} request(s)",
+                c.added, c.removed, c.skipped, c.requests
+            );
+        }
+    }
 }

@@ -5,5 +5,10 @@
 //! serves local Statsig SCIM and Okta APIs with demo data.
 
 pub mod cli;
+pub mod engine;
 pub mod model;
+pub mod net;
+pub mod okta;
 pub mod sandbox;
+pub mod scim;
+pub mod ui;

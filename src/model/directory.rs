@@ -368,7 +368,7 @@ impl Directory {
     /// Is `email` in one of the org's domains? True when no domain is known.
     pub fn in_org_domain(&self, email: &str) -> bool {
         self.org_domains.is_empty()
-            || email_domain(email).is_some_and(|d| self.org_domains.iter().any(|o| *o == d))
+            || email_domain(email).is_some_and(|d| self.org_domains.contains(&d))
     }
 
     /// Replaces (or adds) one Statsig group and reindexes.

@@ -151,7 +151,7 @@ fn add_person(world: &mut World, i: usize, status: &str, in_statsig: bool, domai
         let body = json!({
             "userName": email, "name": {"givenName": first, "familyName": last},
             "emails": [{"value": email, "primary": true, "type": "work"}],
-            "active": status == "ACTIVE", "statsigOrgRole": if i % 23 == 0 { "Admin" } else { "Member" },
+            "active": status == "ACTIVE", "statsigOrgRole": if i.is_multiple_of(23) { "Admin" } else { "Member" },
         });
         let u = world.create_user(body, &at).expect("seed users are valid");
         super::world::id_of(&u).to_string()

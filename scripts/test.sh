@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The project's test command: installs what the tests need, then runs fmt, clippy, every
+# test, and the independent SCIM compliance checker against the sandbox.
+#   - Debian packages (apt-get, when missing): D-Bus + gnome-keyring for the OS keyring
+#     test, Mesa for headless UI rendering.
+#   - A Python venv (.venv) with the independent SCIM peers: scim2-server, scim2-tester.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Lean builds in CI (see ../shared/TOOLCHAIN.md): no incremental state, no debug info.
+if [ "${CI:-}" = "true" ]; then
+  export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0
+fi
+export CARGO_TERM_COLOR=never
+
+step "system packages"
+packages=(dbus dbus-x11 gnome-keyring libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1 python3-venv)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "all present"
+fi
+
+step "python venv with the independent SCIM peers"
+if [ ! -x .venv/bin/scim2-server ] || [ ! -x .venv/bin/scim ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check "scim2-server==0.8.3" "scim2-tester==0.5.2" "scim2-cli==0.6.0"
+fi
+export SCIM2_SERVER_BIN="$root/.venv/bin/scim2-server"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --all-targets --quiet -- -D warnings
+
+# A private runtime dir silences a harmless Mesa warning and holds the keyring's socket.
+XDG_RUNTIME_DIR=$(mktemp -d)
+chmod 700 "$XDG_RUNTIME_DIR"
+export XDG_RUNTIME_DIR
+# Every file the app writes during the tests goes here (the token-leak test searches it).
+OKTA_STATSIG_TEAMS_DATA_DIR=$(mktemp -d)
+export OKTA_STATSIG_TEAMS_DATA_DIR
+
+step "cargo test (inside a D-Bus session with an unlocked gnome-keyring)"
+dbus-run-session -- bash -c '
+  eval "$(printf testpw | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
+  export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+  export OST_REAL_KEYRING=1
+  cargo test --all-targets --quiet 2>&1
+'
+
+step "scim2-tester against sandbox --generic-scim"
+bin="$root/target/debug/okta-statsig-teams"
+[ -x "$bin" ] || cargo build --quiet
+out=$(mktemp)
+"$bin" sandbox --generic-scim --statsig-token compliance-token >"$out" 2>/dev/null &
+sandbox_pid=$!
+trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do grep -q '^statsig_scim_url=' "$out" && break; sleep 0.1; done
+url=$(sed -n 's/^statsig_scim_url=//p' "$out")
+[ -n "$url" ] || { echo "the sandbox did not start"; exit 1; }
+report=$(mktemp)
+if SCIM_CLI_HEADERS="Authorization: Bearer compliance-token" .venv/bin/scim --url "$url" test >"$report" 2>&1; then
+  checks=$(grep -c '^SUCCESS' "$report" || true)
+  echo "scim2-tester: $checks checks passed, 0 failed against $url"
+else
+  cat "$report"
+  echo "scim2-tester reported failures against the sandbox"
+  exit 1
+fi
+kill $sandbox_pid 2>/dev/null || true
+trap - EXIT
+echo
+echo "all checks passed"

@@ -1,0 +1,131 @@
+//! API tokens: from the environment or the OS keyring, never from or into a file.
+
+use crate::model::secret::Secret;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The keyring service name tokens are stored under.
+pub const SERVICE: &str = "okta-statsig-teams";
+pub const STATSIG_ENV: &str = "STATSIG_SCIM_TOKEN";
+pub const OKTA_ENV: &str = "OKTA_API_TOKEN";
+
+/// Why the keyring could not be used, as one sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SecretError(pub String);
+
+/// Where tokens are kept. `account` names the token (e.g. `statsig:https://...`).
+pub trait SecretStore: Send + Sync {
+    fn get(&self, account: &str) -> Result<Option<Secret>, SecretError>;
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), SecretError>;
+    fn delete(&self, account: &str) -> Result<(), SecretError>;
+}
+
+/// The account name for a token of `service` ("statsig" or "okta") at `url`.
+pub fn account(service: &str, url: &str) -> String {
+    format!("{service}:{}", url.trim().trim_end_matches('/'))
+}
+
+/// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
+pub struct OsKeyring;
+
+fn explain(e: keyring::Error) -> SecretError {
+    SecretError(match e {
+        keyring::Error::NoDefaultStore => {
+            "No OS keyring is available (on Linux: no Secret Service on the D-Bus session; start gnome-keyring or KeePassXC). Tokens are never saved to a file; use the STATSIG_SCIM_TOKEN and OKTA_API_TOKEN environment variables instead.".to_string()
+        }
+        keyring::Error::NoStorageAccess(_) => "The OS keyring is locked or refused access; unlock it and try again.".to_string(),
+        keyring::Error::PlatformFailure(p) => format!("The OS keyring failed: {p}"),
+        other => format!("The OS keyring refused: {other}"),
+    })
+}
+
+impl SecretStore for OsKeyring {
+    fn get(&self, account: &str) -> Result<Option<Secret>, SecretError> {
+        let entry = keyring::Entry::new(SERVICE, account).map_err(explain)?;
+        match entry.get_password() {
+            Ok(p) => Ok(Some(Secret::new(p))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(explain(e)),
+        }
+    }
+
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), SecretError> {
+        keyring::Entry::new(SERVICE, account)
+            .map_err(explain)?
+            .set_password(secret.expose())
+            .map_err(explain)
+    }
+
+    fn delete(&self, account: &str) -> Result<(), SecretError> {
+        match keyring::Entry::new(SERVICE, account)
+            .map_err(explain)?
+            .delete_credential()
+        {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(explain(e)),
+        }
+    }
+}
+
+/// An in-memory store for tests and the demo.
+#[derive(Default)]
+pub struct MemoryStore(Mutex<HashMap<String, Secret>>);
+
+impl SecretStore for MemoryStore {
+    fn get(&self, account: &str) -> Result<Option<Secret>, SecretError> {
+        Ok(self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(account)
+            .cloned())
+    }
+
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), SecretError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(account.to_string(), secret.clone());
+        Ok(())
+    }
+
+    fn delete(&self, account: &str) -> Result<(), SecretError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(account);
+        Ok(())
+    }
+}
+
+/// The token from `env_var` if set, else from `store`.
+pub fn resolve(
+    env_var: &str,
+    store: &dyn SecretStore,
+    account: &str,
+) -> Result<Option<Secret>, SecretError> {
+    if let Ok(v) = std::env::var(env_var)
+        && !v.trim().is_empty()
+    {
+        return Ok(Some(Secret::new(v.trim())));
+    }
+    store.get(account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_store_round_trip() {
+        let s = MemoryStore::default();
+        let a = account("statsig", "https://statsigapi.net/scim/");
+        assert_eq!(a, "statsig:https://statsigapi.net/scim");
+        assert_eq!(s.get(&a).unwrap(), None);
+        s.set(&a, &Secret::new("scim-x")).unwrap();
+        assert_eq!(s.get(&a).unwrap().unwrap().expose(), "scim-x");
+        s.delete(&a).unwrap();
+        assert_eq!(s.get(&a).unwrap(), None);
+    }
+}

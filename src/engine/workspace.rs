@@ -1,0 +1,884 @@
+//! The workspace: one connection (Okta org + Statsig SCIM endpoint), the imported
+//! directory and the persisted mappings, with every operation of the push workflow as an
+//! async method. The CLI calls it directly; the GUI through [`super::Engine`].
+
+use super::state::{Drift, Mapping, MappingStatus, PushAction, PushCounts, State, StateStore};
+use crate::model::names::{self, ParsedName, Role};
+use crate::model::plan::{self, Plan};
+use crate::model::secret::Secret;
+use crate::model::{Directory, OktaGroup};
+use crate::net::{Observer, RetryPolicy};
+use crate::okta::{OktaClient, OktaError};
+use crate::scim::{ScimClient, ScimError};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Where to connect, and what the admin told us of the Statsig org.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    pub statsig_url: String,
+    pub statsig_token: Secret,
+    pub okta_url: String,
+    pub okta_token: Secret,
+    /// Statsig projects; derived from group names when empty.
+    pub projects: Vec<String>,
+    /// Email domains Statsig accepts; derived from Statsig users when empty.
+    pub org_domains: Vec<String>,
+}
+
+/// Any failure of a workflow step, as one sentence naming the object and the cause.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    #[error(transparent)]
+    Scim(#[from] ScimError),
+    #[error(transparent)]
+    Okta(#[from] OktaError),
+    #[error(transparent)]
+    Plan(#[from] plan::PlanError),
+    /// The request makes no sense in the current state; nothing was sent.
+    #[error("{0}")]
+    Refused(String),
+    /// The mappings could not be saved.
+    #[error("could not save the mappings: {0}")]
+    Save(String),
+    /// Stopped by the user between requests.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl EngineError {
+    fn request(&self) -> Option<String> {
+        match self {
+            EngineError::Scim(e) => e.request(),
+            EngineError::Okta(
+                OktaError::Status { method, path, .. }
+                | OktaError::Transport { method, path, .. }
+                | OktaError::Decode { method, path, .. },
+            ) => Some(format!("{method} {path}")),
+            _ => None,
+        }
+    }
+}
+
+fn refused(s: impl Into<String>) -> EngineError {
+    EngineError::Refused(s.into())
+}
+
+/// How to unlink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unlink {
+    /// DELETE the Statsig group, which deletes the team.
+    Delete,
+    /// Stop pushing; touch nothing in Statsig.
+    Leave,
+}
+
+/// Import progress: which side, pages done, pages known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub stage: &'static str,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What one watch cycle did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WatchReport {
+    pub okta_groups_changed: usize,
+    pub pushed: Vec<String>,
+    pub drifted: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushReport {
+    pub mapping_id: String,
+    pub plan: Plan,
+}
+
+pub fn now() -> String {
+    crate::sandbox::world::now_rfc3339()
+}
+
+/// A cancellation flag checked between requests.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<std::sync::atomic::AtomicBool>);
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn reset(&self) {
+        self.0.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+pub struct Workspace {
+    pub scim: ScimClient,
+    pub okta: OktaClient,
+    conn: Connection,
+    directory: Directory,
+    state: State,
+    store: StateStore,
+    pub cancel: CancelToken,
+}
+
+impl Workspace {
+    /// Connects (nothing is sent yet) and loads the saved mappings. The second value is a
+    /// warning about the state file, if any.
+    pub fn open(
+        conn: Connection,
+        store: StateStore,
+        policy: RetryPolicy,
+        observer: Arc<dyn Observer>,
+    ) -> Result<(Self, Option<String>), EngineError> {
+        let scim = ScimClient::new(
+            &conn.statsig_url,
+            conn.statsig_token.clone(),
+            policy.clone(),
+            observer.clone(),
+        )?;
+        let okta = OktaClient::new(&conn.okta_url, conn.okta_token.clone(), policy, observer)?;
+        let loaded = store.load();
+        let mut ws = Workspace {
+            scim,
+            okta,
+            conn,
+            directory: Directory::default(),
+            state: loaded.state,
+            store,
+            cancel: CancelToken::default(),
+        };
+        // A push cut short by a crash is re-planned from fresh reads at the next push.
+        let mut resumed = false;
+        for m in &mut ws.state.mappings {
+            if m.status == MappingStatus::Pushing {
+                m.status = MappingStatus::Error {
+                    at: now(),
+                    cause: "the app stopped during a push; push again to finish it (the plan is made from fresh reads)".into(),
+                    request: None,
+                };
+                resumed = true;
+            }
+        }
+        if resumed {
+            ws.save()?;
+        }
+        Ok((ws, loaded.warning))
+    }
+
+    pub fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn mappings(&self) -> &[Mapping] {
+        &self.state.mappings
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn save(&self) -> Result<(), EngineError> {
+        self.store
+            .save(&self.state)
+            .map_err(|e| EngineError::Save(format!("{e}: {}", self.store.path().display())))
+    }
+
+    /// Reads both directories. `progress` gets pages done of pages known per stage.
+    pub async fn import(
+        &mut self,
+        progress: impl Fn(ImportProgress) + Send + Sync + 'static,
+    ) -> Result<&Directory, EngineError> {
+        let progress = Arc::new(progress);
+        let p = progress.clone();
+        let users_progress: crate::scim::Progress = Arc::new(move |done, total| {
+            p(ImportProgress {
+                stage: "Statsig users",
+                done,
+                total,
+            })
+        });
+        let p = progress.clone();
+        let groups_progress: crate::scim::Progress = Arc::new(move |done, total| {
+            p(ImportProgress {
+                stage: "Statsig groups",
+                done,
+                total,
+            })
+        });
+        let okta_pages = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (op, pu) = (okta_pages.clone(), progress.clone());
+        let okta_users_fut = self.okta.list_users(move || {
+            let d = op.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            pu(ImportProgress {
+                stage: "Okta users",
+                done: d,
+                total: d + 1,
+            });
+        });
+        let pg = progress.clone();
+        let gp = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let gp2 = gp.clone();
+        let okta_groups_fut = self.okta.list_groups(None, None, move || {
+            let d = gp2.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            pg(ImportProgress {
+                stage: "Okta groups",
+                done: d,
+                total: d + 1,
+            });
+        });
+        let (users, groups, okta_users, okta_groups) = tokio::join!(
+            self.scim.list_users(Some(users_progress)),
+            self.scim.list_groups(Some(groups_progress)),
+            okta_users_fut,
+            okta_groups_fut,
+        );
+        let (users, groups, okta_users, mut okta_groups) =
+            (users?, groups?, okta_users?, okta_groups?);
+        if self.cancel.is_cancelled() {
+            return Err(EngineError::Cancelled);
+        }
+        let total = okta_groups.len();
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let pm = progress.clone();
+        self.okta
+            .fill_members(&mut okta_groups, move || {
+                let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                pm(ImportProgress {
+                    stage: "Okta memberships",
+                    done: d,
+                    total,
+                });
+            })
+            .await?;
+        self.directory = Directory::new(
+            self.conn.projects.clone(),
+            self.conn.org_domains.clone(),
+            users,
+            groups,
+            okta_users,
+            okta_groups,
+        );
+        // Mapping names follow renames made in Okta.
+        let mut changed = false;
+        for m in &mut self.state.mappings {
+            if let Some(g) = self.directory.okta_group(&m.okta_group_id)
+                && g.name != m.okta_group_name
+            {
+                m.okta_group_name = g.name.clone();
+                changed = true;
+            }
+        }
+        if changed {
+            self.save()?;
+        }
+        Ok(&self.directory)
+    }
+
+    /// Creates an Okta group with the chosen Okta users (a "mapping group").
+    pub async fn create_mapping_group(
+        &mut self,
+        name: &str,
+        description: &str,
+        user_ids: &[String],
+    ) -> Result<OktaGroup, EngineError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(refused("Type a name for the new Okta group."));
+        }
+        if let Some(existing) = self.directory.okta_group_by_name(name) {
+            return Err(refused(format!(
+                "An Okta group named \"{}\" already exists; pick another name or start from that group.",
+                existing.name
+            )));
+        }
+        if let Some(unknown) = user_ids
+            .iter()
+            .find(|u| self.directory.okta_user(u).is_none())
+        {
+            return Err(refused(format!(
+                "Okta user {unknown} is not in the imported directory; import again."
+            )));
+        }
+        let mut group = self.okta.create_group(name, description).await?;
+        for uid in user_ids {
+            if self.cancel.is_cancelled() {
+                break;
+            }
+            self.okta.set_member(&group.id, uid, true).await?;
+            group.members.push(uid.clone());
+        }
+        group.members.sort();
+        self.directory.upsert_okta_group(group.clone());
+        Ok(group)
+    }
+
+    /// Adds or removes one member of an Okta group (used to change a mapping group).
+    pub async fn set_okta_member(
+        &mut self,
+        group_id: &str,
+        user_id: &str,
+        member: bool,
+    ) -> Result<(), EngineError> {
+        self.okta.set_member(group_id, user_id, member).await?;
+        if let Some(mut g) = self.directory.okta_group(group_id).cloned() {
+            if member {
+                g.members.push(user_id.to_string());
+            } else {
+                g.members.retain(|m| m != user_id);
+            }
+            self.directory.upsert_okta_group(g);
+        }
+        Ok(())
+    }
+
+    /// The plan for pushing `okta_group_id` into `statsig_group_id`, from the imported data.
+    pub fn plan(&self, okta_group_id: &str, statsig_group_id: &str) -> Result<Plan, EngineError> {
+        Ok(plan::plan_push(
+            &self.directory,
+            okta_group_id,
+            statsig_group_id,
+            self.scim.batch_size(),
+        )?)
+    }
+
+    /// Checks that `okta_group_id` → `statsig_group_id` may become a mapping.
+    pub fn check_link(
+        &self,
+        okta_group_id: &str,
+        statsig_group_id: &str,
+    ) -> Result<(), EngineError> {
+        let okta = self.directory.okta_group(okta_group_id).ok_or_else(|| {
+            refused(format!(
+                "Okta group {okta_group_id} is not in the imported directory; import again."
+            ))
+        })?;
+        let idx = self
+            .directory
+            .statsig_group_index(statsig_group_id)
+            .ok_or_else(|| refused(format!("Statsig group {statsig_group_id} is not in the imported directory; import again.")))?;
+        let target = &self.directory.statsig_groups[idx];
+        match self.directory.parsed(idx) {
+            ParsedName::Team { .. } => {}
+            ParsedName::Project { project, .. } => {
+                return Err(refused(format!(
+                    "\"{}\" is a project role group of \"{project}\"; push to a team group instead.",
+                    target.display_name
+                )));
+            }
+            other => {
+                return Err(refused(format!(
+                    "\"{}\" is not a usable team group: {}.",
+                    names::display_safe(&target.display_name),
+                    other
+                        .problem()
+                        .unwrap_or_else(|| "it is not a Statsig group".into())
+                )));
+            }
+        }
+        if let Some(m) = self
+            .state
+            .mappings
+            .iter()
+            .find(|m| m.okta_group_id == okta_group_id)
+        {
+            return Err(refused(format!(
+                "Okta group \"{}\" is already pushed to \"{}\"; one Okta group maps to one Statsig group.",
+                okta.name, m.statsig_group_name
+            )));
+        }
+        if let Some(m) = self
+            .state
+            .mappings
+            .iter()
+            .find(|m| m.statsig_group_id == statsig_group_id)
+        {
+            return Err(refused(format!(
+                "\"{}\" is already pushed from Okta group \"{}\"; a Statsig group is pushed from one Okta group only.",
+                target.display_name, m.okta_group_name
+            )));
+        }
+        Ok(())
+    }
+
+    fn new_mapping(
+        &self,
+        okta_group_id: &str,
+        statsig_group_id: &str,
+        action: PushAction,
+    ) -> Mapping {
+        let okta_name = self
+            .directory
+            .okta_group(okta_group_id)
+            .map(|g| g.name.clone())
+            .unwrap_or_default();
+        let statsig_name = self
+            .directory
+            .statsig_group(statsig_group_id)
+            .map(|g| g.display_name.clone())
+            .unwrap_or_default();
+        let mut n = self.state.mappings.len() + 1;
+        while self.state.mapping(&format!("m{n}")).is_some() {
+            n += 1;
+        }
+        Mapping {
+            id: format!("m{n}"),
+            okta_group_id: okta_group_id.to_string(),
+            okta_group_name: okta_name,
+            statsig_group_id: statsig_group_id.to_string(),
+            statsig_group_name: statsig_name,
+            action,
+            status: MappingStatus::Active,
+            created: now(),
+            last_push: None,
+            last_counts: None,
+            last_pushed_members: Vec::new(),
+            drift: None,
+        }
+    }
+
+    /// "Link group": maps an Okta group to an existing Statsig team group, then pushes
+    /// when `push_now`.
+    pub async fn link(
+        &mut self,
+        okta_group_id: &str,
+        statsig_group_id: &str,
+        push_now: bool,
+    ) -> Result<Mapping, EngineError> {
+        self.check_link(okta_group_id, statsig_group_id)?;
+        let mut mapping = self.new_mapping(okta_group_id, statsig_group_id, PushAction::Link);
+        if let Some(g) = self.directory.statsig_group(statsig_group_id) {
+            mapping.last_pushed_members = g.members.clone();
+        }
+        let id = mapping.id.clone();
+        self.state.mappings.push(mapping);
+        self.save()?;
+        if push_now {
+            self.push(&id).await?;
+        }
+        self.state.mapping(&id).cloned().ok_or_else(|| {
+            refused(format!(
+                "Mapping {id} was removed while it was being pushed."
+            ))
+        })
+    }
+
+    /// Validates a new team's group name (`Statsig-<Project>-<Team>-Member`).
+    pub fn validate_create(&self, project: &str, team: &str) -> Result<String, EngineError> {
+        let name = names::validate_new_team(project, team, Role::Member, &self.directory.projects)
+            .map_err(|e| refused(e.to_string()))?;
+        if let Some(g) = self.directory.statsig_group_by_name(&name) {
+            return Err(refused(format!(
+                "\"{}\" already exists in Statsig; use Link instead.",
+                g.display_name
+            )));
+        }
+        Ok(name)
+    }
+
+    /// "Create group": creates the team in Statsig, links the Okta group to its Member
+    /// group, then pushes when `push_now`.
+    pub async fn create(
+        &mut self,
+        okta_group_id: &str,
+        project: &str,
+        team: &str,
+        push_now: bool,
+    ) -> Result<Mapping, EngineError> {
+        let name = self.validate_create(project, team)?;
+        if self.directory.okta_group(okta_group_id).is_none() {
+            return Err(refused(format!(
+                "Okta group {okta_group_id} is not in the imported directory; import again."
+            )));
+        }
+        if let Some(m) = self
+            .state
+            .mappings
+            .iter()
+            .find(|m| m.okta_group_id == okta_group_id)
+        {
+            return Err(refused(format!(
+                "This Okta group is already pushed to \"{}\"; one Okta group maps to one Statsig group.",
+                m.statsig_group_name
+            )));
+        }
+        let created = match self.scim.create_group(&name).await {
+            Ok(g) => g,
+            // The answer may have been lost after the server made the team: look before
+            // anyone tries again, so a team is never created twice.
+            Err(e @ (ScimError::Transport { .. } | ScimError::Decode { .. })) => {
+                match self.scim.find_group(&name).await {
+                    Ok(Some(g)) => g,
+                    _ => return Err(e.into()),
+                }
+            }
+            Err(e) if e.status().is_some_and(|s| s >= 500) => {
+                match self.scim.find_group(&name).await {
+                    Ok(Some(g)) => g,
+                    _ => return Err(e.into()),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.directory.upsert_statsig_group(created.clone());
+        // The team's Admin group appears with it; pick it up so the team shows whole.
+        if let Some(admin_name) = name.strip_suffix("-Member").map(|p| format!("{p}-Admin"))
+            && let Ok(Some(admin)) = self.scim.find_group(&admin_name).await
+        {
+            self.directory.upsert_statsig_group(admin);
+        }
+        let mut mapping = self.new_mapping(okta_group_id, &created.id, PushAction::Create);
+        mapping.last_pushed_members = created.members.clone();
+        let id = mapping.id.clone();
+        self.state.mappings.push(mapping);
+        self.save()?;
+        if push_now {
+            self.push(&id).await?;
+        }
+        self.state.mapping(&id).cloned().ok_or_else(|| {
+            refused(format!(
+                "Mapping {id} was removed while it was being pushed."
+            ))
+        })
+    }
+
+    fn set_status(&mut self, id: &str, status: MappingStatus) -> Result<(), EngineError> {
+        if let Some(m) = self.state.mapping_mut(id) {
+            m.status = status;
+        }
+        self.save()
+    }
+
+    fn mapping_or_refuse(&self, id: &str) -> Result<Mapping, EngineError> {
+        self.state
+            .mapping(id)
+            .cloned()
+            .ok_or_else(|| refused(format!("There is no mapping {id}.")))
+    }
+
+    /// Re-reads one mapping's two groups, so a plan is made from fresh data.
+    async fn refresh_pair(&mut self, m: &Mapping) -> Result<(), EngineError> {
+        let (okta_group, okta_members, statsig) = tokio::join!(
+            self.okta.get_group(&m.okta_group_id),
+            self.okta.group_members(&m.okta_group_id),
+            self.scim.get_group(&m.statsig_group_id)
+        );
+        match statsig {
+            Ok(g) => self.directory.upsert_statsig_group(g),
+            Err(e) if e.is_not_found() => {
+                self.directory.remove_statsig_group(&m.statsig_group_id);
+                return Err(refused(format!(
+                    "Statsig group \"{}\" no longer exists (deleted in Statsig). Unlink with Leave, then push again with Create to make the team anew.",
+                    m.statsig_group_name
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let mut g = match okta_group {
+            Ok(g) => g,
+            Err(e) if e.status() == Some(404) => {
+                return Err(refused(format!(
+                    "Okta group \"{}\" no longer exists in Okta; unlink this mapping.",
+                    m.okta_group_name
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        g.members = okta_members?;
+        // Members Okta added since the import may be users the import did not see.
+        let unknown: Vec<String> = g
+            .members
+            .iter()
+            .filter(|u| self.directory.okta_user(u).is_none())
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            let users = self.okta.list_users(|| {}).await?;
+            self.directory.okta_users = users;
+            self.directory.reindex();
+        }
+        self.directory.upsert_okta_group(g);
+        Ok(())
+    }
+
+    /// "Push now": re-reads both groups, plans, and sends the PATCHes. Inactive mappings
+    /// push nothing. On failure the mapping shows Error with the time, cause and request.
+    pub async fn push(&mut self, mapping_id: &str) -> Result<PushReport, EngineError> {
+        let m = self.mapping_or_refuse(mapping_id)?;
+        if m.status == MappingStatus::Inactive {
+            return Err(refused(format!(
+                "The push of \"{}\" is deactivated; activate it first.",
+                m.okta_group_name
+            )));
+        }
+        self.set_status(mapping_id, MappingStatus::Pushing)?;
+        let result = self.push_inner(&m).await;
+        match &result {
+            Ok(_) => {}
+            Err(e) => {
+                let status = MappingStatus::Error {
+                    at: now(),
+                    cause: e.to_string(),
+                    request: e.request(),
+                };
+                self.set_status(mapping_id, status)?;
+            }
+        }
+        result
+    }
+
+    async fn push_inner(&mut self, m: &Mapping) -> Result<PushReport, EngineError> {
+        self.refresh_pair(m).await?;
+        let plan = self.plan(&m.okta_group_id, &m.statsig_group_id)?;
+        for batch in &plan.batches {
+            if self.cancel.is_cancelled() {
+                // Stop between requests; what was sent is what Statsig has.
+                if let Ok(g) = self.scim.get_group(&m.statsig_group_id).await {
+                    self.directory.upsert_statsig_group(g);
+                }
+                return Err(EngineError::Cancelled);
+            }
+            self.scim.patch_members(&m.statsig_group_id, batch).await?;
+        }
+        // Statsig now has exactly the desired members.
+        let mut members: Vec<String> = plan
+            .unchanged
+            .iter()
+            .chain(&plan.adds)
+            .map(|x| x.id.clone())
+            .collect();
+        members.sort();
+        if let Some(mut g) = self.directory.statsig_group(&m.statsig_group_id).cloned() {
+            g.members = members.clone();
+            self.directory.upsert_statsig_group(g);
+        }
+        if let Some(mm) = self.state.mapping_mut(&m.id) {
+            mm.status = MappingStatus::Active;
+            mm.last_push = Some(now());
+            mm.last_counts = Some(PushCounts {
+                added: plan.adds.len(),
+                removed: plan.removes.len(),
+                skipped: plan.skipped.len(),
+                requests: plan.request_count(),
+            });
+            mm.last_pushed_members = members;
+            mm.drift = None;
+            mm.statsig_group_name = plan.statsig_group_name.clone();
+        }
+        self.save()?;
+        Ok(PushReport {
+            mapping_id: m.id.clone(),
+            plan,
+        })
+    }
+
+    /// Pushes every mapping in Error again. Returns the ids that still fail.
+    pub async fn retry_errors(&mut self) -> Vec<(String, EngineError)> {
+        let ids: Vec<String> = self
+            .state
+            .mappings
+            .iter()
+            .filter(|m| matches!(m.status, MappingStatus::Error { .. }))
+            .map(|m| m.id.clone())
+            .collect();
+        let mut failed = Vec::new();
+        for id in ids {
+            if let Err(e) = self.push(&id).await {
+                failed.push((id, e));
+            }
+        }
+        failed
+    }
+
+    /// Deactivate (`false`) or activate (`true`) a mapping's push. Activating pushes.
+    pub async fn set_active(&mut self, mapping_id: &str, active: bool) -> Result<(), EngineError> {
+        self.mapping_or_refuse(mapping_id)?;
+        if active {
+            self.set_status(mapping_id, MappingStatus::Active)?;
+            self.push(mapping_id).await.map(|_| ())
+        } else {
+            self.set_status(mapping_id, MappingStatus::Inactive)
+        }
+    }
+
+    /// Unlinks a mapping: Delete removes the Statsig group (and so the team); Leave only
+    /// stops pushing. No user accounts are touched either way.
+    pub async fn unlink(&mut self, mapping_id: &str, how: Unlink) -> Result<Mapping, EngineError> {
+        let m = self.mapping_or_refuse(mapping_id)?;
+        if how == Unlink::Delete {
+            self.scim.delete_group(&m.statsig_group_id).await?;
+            // Deleting a team-role group deletes the team: both its role groups go.
+            let team = self
+                .directory
+                .statsig_group_index(&m.statsig_group_id)
+                .and_then(|i| self.directory.parsed(i).reading());
+            self.directory.remove_statsig_group(&m.statsig_group_id);
+            if let Some(names::NameReading::Team { project, team, .. }) = team {
+                for role in Role::ALL {
+                    if let Some(id) = self
+                        .directory
+                        .statsig_group_by_name(&names::team_group_name(&project, &team, role))
+                        .map(|g| g.id.clone())
+                    {
+                        self.directory.remove_statsig_group(&id);
+                    }
+                }
+            }
+        }
+        self.state.mappings.retain(|x| x.id != mapping_id);
+        self.save()?;
+        Ok(m)
+    }
+
+    /// One watch cycle: asks Okta which groups' memberships changed since the last cycle
+    /// (one request, however many groups there are), pushes changed Active mappings, and
+    /// re-reads linked Statsig groups in batches to find drift and deleted targets.
+    pub async fn watch_once(&mut self) -> Result<WatchReport, EngineError> {
+        let mut report = WatchReport::default();
+        let started = now();
+        let since = self.state.watched_until.clone();
+        let changed: BTreeSet<String> = match &since {
+            Some(t) => {
+                let f = format!(
+                    "lastMembershipUpdated gt {}",
+                    crate::model::filter::quote(t)
+                );
+                self.okta
+                    .list_groups(Some(&f), None, || {})
+                    .await?
+                    .into_iter()
+                    .map(|g| g.id)
+                    .collect()
+            }
+            // First cycle: everything counts as changed.
+            None => self
+                .state
+                .mappings
+                .iter()
+                .map(|m| m.okta_group_id.clone())
+                .collect(),
+        };
+        report.okta_groups_changed = changed.len();
+        // Statsig side: the linked groups, read with id filters in chunks.
+        let linked: Vec<String> = self
+            .state
+            .mappings
+            .iter()
+            .map(|m| m.statsig_group_id.clone())
+            .collect();
+        let current = self.read_groups_by_id(&linked).await?;
+        let ids: Vec<String> = self.state.mappings.iter().map(|m| m.id.clone()).collect();
+        for id in ids {
+            let Some(m) = self.state.mapping(&id).cloned() else {
+                continue;
+            };
+            match current.iter().find(|g| g.id == m.statsig_group_id) {
+                None => {
+                    let cause = format!(
+                        "Statsig group \"{}\" was deleted in Statsig. Unlink with Leave, then push again with Create to make the team anew.",
+                        m.statsig_group_name
+                    );
+                    if let Some(mm) = self.state.mapping_mut(&id) {
+                        mm.status = MappingStatus::Error {
+                            at: now(),
+                            cause: cause.clone(),
+                            request: None,
+                        };
+                    }
+                    self.directory.remove_statsig_group(&m.statsig_group_id);
+                    report.errors.push(cause);
+                    continue;
+                }
+                Some(g) => {
+                    self.directory.upsert_statsig_group(g.clone());
+                    let drift = drift_of(&m.last_pushed_members, &g.members);
+                    if let Some(mm) = self.state.mapping_mut(&id) {
+                        mm.drift = (!drift.is_empty()).then_some(drift.clone());
+                    }
+                    if !drift.is_empty() {
+                        report.drifted.push(id.clone());
+                        // Never overwrite edits made in Statsig silently: the admin decides.
+                        continue;
+                    }
+                }
+            }
+            if m.status == MappingStatus::Active && changed.contains(&m.okta_group_id) {
+                match self.push(&id).await {
+                    Ok(_) => report.pushed.push(id.clone()),
+                    Err(e) => report.errors.push(e.to_string()),
+                }
+            }
+        }
+        self.state.watched_until = Some(started);
+        self.save()?;
+        Ok(report)
+    }
+
+    /// Reads groups by id, 50 to a request with an `or` filter; falls back to one GET per
+    /// group where the server does not filter on id.
+    async fn read_groups_by_id(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<crate::model::StatsigGroup>, EngineError> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(50) {
+            let f = chunk
+                .iter()
+                .map(|id| crate::model::filter::eq("id", id))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            match self.scim.list_all("/Groups", &[("filter", f)], None).await {
+                Ok(raw) => {
+                    for v in raw {
+                        out.push(crate::scim::decode_group(&v).map_err(|r| {
+                            refused(format!("Statsig sent an unreadable group: {r}"))
+                        })?);
+                    }
+                }
+                Err(ScimError::Status {
+                    status: 400 | 501, ..
+                }) => {
+                    for id in chunk {
+                        match self.scim.get_group(id).await {
+                            Ok(g) => out.push(g),
+                            Err(e) if e.is_not_found() => {}
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sets how the projects are known (the settings' list) and re-reads names.
+    pub fn set_projects(&mut self, projects: Vec<String>) {
+        self.conn.projects = projects.clone();
+        if !projects.is_empty() {
+            self.directory.projects = projects;
+            self.directory.reindex();
+        }
+    }
+}
+
+fn drift_of(last_pushed: &[String], now: &[String]) -> Drift {
+    let before: BTreeSet<&String> = last_pushed.iter().collect();
+    let after: BTreeSet<&String> = now.iter().collect();
+    Drift {
+        added_in_statsig: after.difference(&before).map(|s| s.to_string()).collect(),
+        removed_in_statsig: before.difference(&after).map(|s| s.to_string()).collect(),
+    }
+}
