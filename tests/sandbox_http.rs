@@ -2,31 +2,49 @@
 
 mod common;
 
-use common::{enc, okta, sandbox, scim, Http};
+use common::{Http, enc, okta, sandbox, scim};
 use okta_statsig_teams::sandbox::seed::{Scale, SeedKind, SeedSpec};
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::HashSet;
 
 fn ids(body: &Value) -> Vec<String> {
-    body["Resources"].as_array().map(|a| a.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+    body["Resources"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| r["id"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[tokio::test]
 async fn scim_paging_follows_rfc_semantics_with_odd_page_sizes() {
     let s = sandbox().await;
-    let total = scim(&s, "GET", "/Users?count=0", None).await.body["totalResults"].as_u64().unwrap() as usize;
+    let total = scim(&s, "GET", "/Users?count=0", None).await.body["totalResults"]
+        .as_u64()
+        .unwrap() as usize;
     assert!(total > 200, "the demo has a few hundred users");
     for page in [1usize, 7, 100, 999] {
         let mut seen = Vec::new();
         let mut start = 1;
         loop {
-            let a = scim(&s, "GET", &format!("/Users?startIndex={start}&count={page}"), None).await;
+            let a = scim(
+                &s,
+                "GET",
+                &format!("/Users?startIndex={start}&count={page}"),
+                None,
+            )
+            .await;
             assert_eq!(a.status, 200);
             assert_eq!(a.body["totalResults"].as_u64().unwrap() as usize, total);
             let got = ids(&a.body);
             if got.is_empty() {
-                assert!(a.body.get("Resources").is_none(), "an empty page leaves Resources out");
+                assert!(
+                    a.body.get("Resources").is_none(),
+                    "an empty page leaves Resources out"
+                );
                 break;
             }
             assert!(got.len() <= page);
@@ -35,7 +53,11 @@ async fn scim_paging_follows_rfc_semantics_with_odd_page_sizes() {
             seen.extend(got);
         }
         assert_eq!(seen.len(), total, "page size {page}");
-        assert_eq!(seen.iter().collect::<HashSet<_>>().len(), total, "no duplicates at page size {page}");
+        assert_eq!(
+            seen.iter().collect::<HashSet<_>>().len(),
+            total,
+            "no duplicates at page size {page}"
+        );
     }
     // count=0 gives only the total; startIndex below 1 counts as 1.
     let zero = scim(&s, "GET", "/Users?count=0", None).await;
@@ -53,7 +75,14 @@ async fn scim_max_page_size_is_announced_and_enforced() {
     let config = SandboxConfig {
         seed: SeedSpec {
             seed: 1,
-            kind: SeedKind::Scaled(Scale { users: 1500, projects: 2, teams: 4, okta_groups: 3, team_members: 5, group_members: 5 }),
+            kind: SeedKind::Scaled(Scale {
+                users: 1500,
+                projects: 2,
+                teams: 4,
+                okta_groups: 3,
+                team_members: 5,
+                group_members: 5,
+            }),
             generic: false,
         },
         ..SandboxConfig::default()
@@ -71,21 +100,80 @@ async fn scim_filters_and_attribute_selection() {
     let s = sandbox().await;
     let user = scim(&s, "GET", "/Users?count=1", None).await.body["Resources"][0].clone();
     let name = user["userName"].as_str().unwrap().to_uppercase();
-    let eq = scim(&s, "GET", &format!("/Users?filter={}", enc(&format!("userName eq \"{name}\""))), None).await;
-    assert_eq!(eq.body["totalResults"], 1, "userName eq is case-insensitive");
-    let sw = scim(&s, "GET", &format!("/Groups?count=500&filter={}", enc("displayName sw \"Statsig-Checkout-\"")), None).await;
-    let names: Vec<&str> = sw.body["Resources"].as_array().unwrap().iter().map(|g| g["displayName"].as_str().unwrap()).collect();
+    let eq = scim(
+        &s,
+        "GET",
+        &format!("/Users?filter={}", enc(&format!("userName eq \"{name}\""))),
+        None,
+    )
+    .await;
+    assert_eq!(
+        eq.body["totalResults"], 1,
+        "userName eq is case-insensitive"
+    );
+    let sw = scim(
+        &s,
+        "GET",
+        &format!(
+            "/Groups?count=500&filter={}",
+            enc("displayName sw \"Statsig-Checkout-\"")
+        ),
+        None,
+    )
+    .await;
+    let names: Vec<&str> = sw.body["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["displayName"].as_str().unwrap())
+        .collect();
     assert!(!names.is_empty() && names.iter().all(|n| n.starts_with("Statsig-Checkout-")));
-    let co_and = scim(&s, "GET", &format!("/Groups?filter={}", enc("displayName co \"Payments\" and displayName sw \"Statsig-Checkout Web\"")), None).await;
-    assert_eq!(co_and.body["totalResults"], 2, "Checkout Web's Payments team has an Admin and a Member group");
-    let pr = scim(&s, "GET", &format!("/Users?count=0&filter={}", enc("statsigOrgRole pr")), None).await;
+    let co_and = scim(
+        &s,
+        "GET",
+        &format!(
+            "/Groups?filter={}",
+            enc("displayName co \"Payments\" and displayName sw \"Statsig-Checkout Web\"")
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(
+        co_and.body["totalResults"], 2,
+        "Checkout Web's Payments team has an Admin and a Member group"
+    );
+    let pr = scim(
+        &s,
+        "GET",
+        &format!("/Users?count=0&filter={}", enc("statsigOrgRole pr")),
+        None,
+    )
+    .await;
     assert!(pr.body["totalResults"].as_u64().unwrap() > 0);
-    let invalid = scim(&s, "GET", &format!("/Users?filter={}", enc("userName eq")), None).await;
+    let invalid = scim(
+        &s,
+        "GET",
+        &format!("/Users?filter={}", enc("userName eq")),
+        None,
+    )
+    .await;
     assert_eq!(invalid.status, 400);
     assert_eq!(invalid.body["scimType"], "invalidFilter");
     // Lists without members stay light.
-    let light = scim(&s, "GET", "/Groups?count=100&excludedAttributes=members", None).await;
-    assert!(light.body["Resources"].as_array().unwrap().iter().all(|g| g.get("members").is_none() && g.get("id").is_some()));
+    let light = scim(
+        &s,
+        "GET",
+        "/Groups?count=100&excludedAttributes=members",
+        None,
+    )
+    .await;
+    assert!(
+        light.body["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g.get("members").is_none() && g.get("id").is_some())
+    );
     let only = scim(&s, "GET", "/Users?count=3&attributes=userName", None).await;
     for u in only.body["Resources"].as_array().unwrap() {
         assert!(u.get("userName").is_some() && u.get("id").is_some() && u.get("name").is_none());
@@ -93,57 +181,127 @@ async fn scim_filters_and_attribute_selection() {
 }
 
 async fn group_by_name(s: &Sandbox, name: &str) -> Option<Value> {
-    let a = scim(s, "GET", &format!("/Groups?filter={}", enc(&format!("displayName eq \"{name}\""))), None).await;
-    a.body["Resources"].as_array().and_then(|r| r.first().cloned())
+    let a = scim(
+        s,
+        "GET",
+        &format!(
+            "/Groups?filter={}",
+            enc(&format!("displayName eq \"{name}\""))
+        ),
+        None,
+    )
+    .await;
+    a.body["Resources"]
+        .as_array()
+        .and_then(|r| r.first().cloned())
 }
 
 #[tokio::test]
 async fn creating_and_deleting_teams_follows_statsigs_rules() {
     let s = sandbox().await;
-    let created = scim(&s, "POST", "/Groups", Some(json!({"displayName": "Statsig-Checkout-Risk-Member", "members": []}))).await;
+    let created = scim(
+        &s,
+        "POST",
+        "/Groups",
+        Some(json!({"displayName": "Statsig-Checkout-Risk-Member", "members": []})),
+    )
+    .await;
     assert_eq!(created.status, 201);
     assert!(created.body["id"].as_str().is_some());
-    let admin = group_by_name(&s, "Statsig-Checkout-Risk-Admin").await.expect("creating a team makes both role groups");
-    let again = scim(&s, "POST", "/Groups", Some(json!({"displayName": "statsig-checkout-risk-member"}))).await;
-    assert_eq!((again.status, again.body["scimType"].as_str()), (409, Some("uniqueness")));
+    let admin = group_by_name(&s, "Statsig-Checkout-Risk-Admin")
+        .await
+        .expect("creating a team makes both role groups");
+    let again = scim(
+        &s,
+        "POST",
+        "/Groups",
+        Some(json!({"displayName": "statsig-checkout-risk-member"})),
+    )
+    .await;
+    assert_eq!(
+        (again.status, again.body["scimType"].as_str()),
+        (409, Some("uniqueness"))
+    );
     for (name, expect) in [
-        ("Statsig-Nope-Risk-Member", "does not start with any known project"),
+        (
+            "Statsig-Nope-Risk-Member",
+            "does not start with any known project",
+        ),
         ("Engineering", "not a Statsig team name"),
         ("Statsig-Checkout-Risk-Owner", "does not end in"),
         ("Statsig-Mobile-Payments-X-Member", "reads 2 ways"),
-        ("Statsig-Checkout- Risk-Member", "starts or ends with a space"),
+        (
+            "Statsig-Checkout- Risk-Member",
+            "starts or ends with a space",
+        ),
     ] {
         let a = scim(&s, "POST", "/Groups", Some(json!({"displayName": name}))).await;
         assert_eq!(a.status, 400, "{name}");
         assert_eq!(a.body["scimType"], "invalidValue", "{name}");
-        assert!(a.body["detail"].as_str().unwrap().contains(expect), "{name}: {}", a.body["detail"]);
-        assert_eq!(a.body["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error");
+        assert!(
+            a.body["detail"].as_str().unwrap().contains(expect),
+            "{name}: {}",
+            a.body["detail"]
+        );
+        assert_eq!(
+            a.body["schemas"][0],
+            "urn:ietf:params:scim:api:messages:2.0:Error"
+        );
     }
     // Rename is refused.
     let id = created.body["id"].as_str().unwrap();
     let rename = scim(&s, "PATCH", &format!("/Groups/{id}"), Some(json!({"Operations": [{"op": "replace", "path": "displayName", "value": "Statsig-Checkout-Other-Member"}]}))).await;
-    assert_eq!((rename.status, rename.body["scimType"].as_str()), (400, Some("mutability")));
+    assert_eq!(
+        (rename.status, rename.body["scimType"].as_str()),
+        (400, Some("mutability"))
+    );
     // Deleting a team-role group deletes the team (200, as Statsig answers).
     let del = scim(&s, "DELETE", &format!("/Groups/{id}"), None).await;
     assert_eq!(del.status, 200);
-    assert_eq!(scim(&s, "GET", &format!("/Groups/{id}"), None).await.status, 404);
-    assert_eq!(scim(&s, "GET", &format!("/Groups/{}", admin["id"].as_str().unwrap()), None).await.status, 404);
+    assert_eq!(
+        scim(&s, "GET", &format!("/Groups/{id}"), None).await.status,
+        404
+    );
+    assert_eq!(
+        scim(
+            &s,
+            "GET",
+            &format!("/Groups/{}", admin["id"].as_str().unwrap()),
+            None
+        )
+        .await
+        .status,
+        404
+    );
     let gone = scim(&s, "DELETE", &format!("/Groups/{id}"), None).await;
     assert_eq!(gone.status, 404);
     // Project groups cannot be deleted.
     let project = group_by_name(&s, "Statsig-Checkout-Admin").await.unwrap();
-    let refused = scim(&s, "DELETE", &format!("/Groups/{}", project["id"].as_str().unwrap()), None).await;
+    let refused = scim(
+        &s,
+        "DELETE",
+        &format!("/Groups/{}", project["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
     assert_eq!(refused.status, 400);
 }
 
 #[tokio::test]
 async fn patch_members_in_every_form() {
     let s = sandbox().await;
-    let g = group_by_name(&s, "Statsig-Growth Experiments-Empty Team-Member").await.unwrap();
+    let g = group_by_name(&s, "Statsig-Growth Experiments-Empty Team-Member")
+        .await
+        .unwrap();
     let path = format!("/Groups/{}", g["id"].as_str().unwrap());
     let users = ids(&scim(&s, "GET", "/Users?count=4", None).await.body);
     let members = |a: &Value| -> Vec<String> {
-        let mut m: Vec<String> = a["members"].as_array().unwrap().iter().map(|m| m["value"].as_str().unwrap().to_string()).collect();
+        let mut m: Vec<String> = a["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["value"].as_str().unwrap().to_string())
+            .collect();
         m.sort();
         m
     };
@@ -155,9 +313,16 @@ async fn patch_members_in_every_form() {
     let add = scim(&s, "PATCH", &path, Some(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations": [{"op": "Add", "path": "members", "value": [{"value": users[0]}, {"value": users[1]}, {"value": users[2]}]}]}))).await;
     assert_eq!(add.status, 200);
-    assert_eq!(members(&add.body), sorted(&[&users[0], &users[1], &users[2]]));
+    assert_eq!(
+        members(&add.body),
+        sorted(&[&users[0], &users[1], &users[2]])
+    );
     let again = scim(&s, "PATCH", &path, Some(json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": users[0]}]}]}))).await;
-    assert_eq!(members(&again.body).len(), 3, "adding an existing member is a no-op");
+    assert_eq!(
+        members(&again.body).len(),
+        3,
+        "adding an existing member is a no-op"
+    );
     let rfc = scim(&s, "PATCH", &path, Some(json!({"Operations": [{"op": "remove", "path": format!("members[value eq \"{}\"]", users[0])}]}))).await;
     assert_eq!(members(&rfc.body), sorted(&[&users[1], &users[2]]));
     let list = scim(&s, "PATCH", &path, Some(json!({"Operations": [{"op": "REMOVE", "path": "members", "value": [{"value": users[1]}]}]}))).await;
@@ -166,10 +331,28 @@ async fn patch_members_in_every_form() {
     assert_eq!(members(&replace.body), sorted(&[&users[3]]));
     let unknown = scim(&s, "PATCH", &path, Some(json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": "no-such-user"}]}]}))).await;
     assert_eq!(unknown.status, 400);
-    assert!(unknown.body["detail"].as_str().unwrap().contains("no-such-user"));
-    assert_eq!(members(&scim(&s, "GET", &path, None).await.body), sorted(&[&users[3]]), "a refused PATCH changes nothing");
-    let no_path = scim(&s, "PATCH", &path, Some(json!({"Operations": [{"op": "remove"}]}))).await;
-    assert_eq!((no_path.status, no_path.body["scimType"].as_str()), (400, Some("noTarget")));
+    assert!(
+        unknown.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-user")
+    );
+    assert_eq!(
+        members(&scim(&s, "GET", &path, None).await.body),
+        sorted(&[&users[3]]),
+        "a refused PATCH changes nothing"
+    );
+    let no_path = scim(
+        &s,
+        "PATCH",
+        &path,
+        Some(json!({"Operations": [{"op": "remove"}]})),
+    )
+    .await;
+    assert_eq!(
+        (no_path.status, no_path.body["scimType"].as_str()),
+        (400, Some("noTarget"))
+    );
 }
 
 #[tokio::test]
@@ -178,25 +361,66 @@ async fn users_follow_the_org_domain() {
     let body = |email: &str| json!({"userName": email, "name": {"givenName": "A", "familyName": "B"}, "emails": [{"value": email}]});
     let outside = scim(&s, "POST", "/Users", Some(body("someone@gmail.com"))).await;
     assert_eq!(outside.status, 400);
-    assert_eq!(outside.body["detail"], "User someone@gmail.com is not allowed to be created in this organization");
-    let ok = scim(&s, "POST", "/Users", Some(body(&format!("new.person@{}", s.org_domain())))).await;
+    assert_eq!(
+        outside.body["detail"],
+        "User someone@gmail.com is not allowed to be created in this organization"
+    );
+    let ok = scim(
+        &s,
+        "POST",
+        "/Users",
+        Some(body(&format!("new.person@{}", s.org_domain()))),
+    )
+    .await;
     assert_eq!(ok.status, 201);
-    let dup = scim(&s, "POST", "/Users", Some(body(&format!("NEW.person@{}", s.org_domain())))).await;
+    let dup = scim(
+        &s,
+        "POST",
+        "/Users",
+        Some(body(&format!("NEW.person@{}", s.org_domain()))),
+    )
+    .await;
     assert_eq!(dup.status, 409);
     let id = ok.body["id"].as_str().unwrap();
-    let deactivate = scim(&s, "PATCH", &format!("/Users/{id}"), Some(json!({"Operations": [{"op": "replace", "value": {"active": false}}]}))).await;
+    let deactivate = scim(
+        &s,
+        "PATCH",
+        &format!("/Users/{id}"),
+        Some(json!({"Operations": [{"op": "replace", "value": {"active": false}}]})),
+    )
+    .await;
     assert_eq!(deactivate.body["active"], false);
-    let rename = scim(&s, "PATCH", &format!("/Users/{id}"), Some(json!({"Operations": [{"op": "replace", "path": "userName", "value": "x@y"}]}))).await;
+    let rename = scim(
+        &s,
+        "PATCH",
+        &format!("/Users/{id}"),
+        Some(json!({"Operations": [{"op": "replace", "path": "userName", "value": "x@y"}]})),
+    )
+    .await;
     assert_eq!(rename.status, 400);
-    assert_eq!(scim(&s, "DELETE", &format!("/Users/{id}"), None).await.status, 405);
+    assert_eq!(
+        scim(&s, "DELETE", &format!("/Users/{id}"), None)
+            .await
+            .status,
+        405
+    );
 }
 
 #[tokio::test]
 async fn every_error_is_an_rfc_7644_error_body() {
     let s = sandbox().await;
     let http = Http::new();
-    let no_token = http.call("GET", &format!("{}/Users", s.statsig_url), None, None).await;
-    let wrong_token = http.call("GET", &format!("{}/Users", s.statsig_url), Some("Bearer nope".into()), None).await;
+    let no_token = http
+        .call("GET", &format!("{}/Users", s.statsig_url), None, None)
+        .await;
+    let wrong_token = http
+        .call(
+            "GET",
+            &format!("{}/Users", s.statsig_url),
+            Some("Bearer nope".into()),
+            None,
+        )
+        .await;
     let bad_json = http
         .client
         .post(format!("{}/Groups", s.statsig_url))
@@ -218,11 +442,23 @@ async fn every_error_is_an_rfc_7644_error_body() {
         ("wrong method", method.status, &method.body),
         ("unknown path", nowhere.status, &nowhere.body),
     ] {
-        assert_eq!(body["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error", "{what}");
+        assert_eq!(
+            body["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error",
+            "{what}"
+        );
         assert_eq!(body["status"], status.to_string(), "{what}");
         assert!(!body["detail"].as_str().unwrap().is_empty(), "{what}");
     }
-    assert_eq!((no_token.status, wrong_token.status, bad_json_status, unknown.status, method.status), (401, 401, 400, 404, 405));
+    assert_eq!(
+        (
+            no_token.status,
+            wrong_token.status,
+            bad_json_status,
+            unknown.status,
+            method.status
+        ),
+        (401, 401, 400, 404, 405)
+    );
     assert_eq!(bad_json_body["scimType"], "invalidSyntax");
 }
 
@@ -236,8 +472,20 @@ async fn okta_pages_only_through_link_headers() {
         let a = okta(&s, "GET", &url, None).await;
         assert_eq!(a.status, 200);
         pages += 1;
-        seen.extend(a.body.as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_string()));
-        let next = a.headers.get_all("link").iter().filter_map(|v| v.to_str().ok()).find(|v| v.contains("rel=\"next\"")).map(|v| v[1..v.find('>').unwrap()].to_string());
+        seen.extend(
+            a.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["id"].as_str().unwrap().to_string()),
+        );
+        let next = a
+            .headers
+            .get_all("link")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.contains("rel=\"next\""))
+            .map(|v| v[1..v.find('>').unwrap()].to_string());
         match next {
             Some(n) => url = n,
             None => break,
@@ -253,53 +501,202 @@ async fn okta_pages_only_through_link_headers() {
 #[tokio::test]
 async fn okta_group_search_filters_and_membership_changes() {
     let s = sandbox().await;
-    let okta_only = okta(&s, "GET", &format!("/api/v1/groups?filter={}", enc("type eq \"OKTA_GROUP\"")), None).await;
-    assert!(okta_only.body.as_array().unwrap().iter().all(|g| g["type"] == "OKTA_GROUP"));
+    let okta_only = okta(
+        &s,
+        "GET",
+        &format!("/api/v1/groups?filter={}", enc("type eq \"OKTA_GROUP\"")),
+        None,
+    )
+    .await;
+    assert!(
+        okta_only
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["type"] == "OKTA_GROUP")
+    );
     let q = okta(&s, "GET", "/api/v1/groups?q=payments", None).await;
-    let names: Vec<&str> = q.body.as_array().unwrap().iter().map(|g| g["profile"]["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = q
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["profile"]["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Payments Engineers"]);
-    let created = okta(&s, "POST", "/api/v1/groups", Some(json!({"profile": {"name": "Test Mapping", "description": "d"}}))).await;
+    let created = okta(
+        &s,
+        "POST",
+        "/api/v1/groups",
+        Some(json!({"profile": {"name": "Test Mapping", "description": "d"}})),
+    )
+    .await;
     assert_eq!(created.status, 200);
     let gid = created.body["id"].as_str().unwrap().to_string();
-    let dup = okta(&s, "POST", "/api/v1/groups", Some(json!({"profile": {"name": "Test Mapping"}}))).await;
-    assert_eq!((dup.status, dup.body["errorCode"].as_str()), (400, Some("E0000001")));
-    let since = created.body["lastMembershipUpdated"].as_str().unwrap().to_string();
-    let uid = okta(&s, "GET", "/api/v1/users?limit=1", None).await.body[0]["id"].as_str().unwrap().to_string();
+    let dup = okta(
+        &s,
+        "POST",
+        "/api/v1/groups",
+        Some(json!({"profile": {"name": "Test Mapping"}})),
+    )
+    .await;
+    assert_eq!(
+        (dup.status, dup.body["errorCode"].as_str()),
+        (400, Some("E0000001"))
+    );
+    let since = created.body["lastMembershipUpdated"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let uid = okta(&s, "GET", "/api/v1/users?limit=1", None).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    assert_eq!(okta(&s, "PUT", &format!("/api/v1/groups/{gid}/users/{uid}"), None).await.status, 204);
-    let changed = okta(&s, "GET", &format!("/api/v1/groups?filter={}", enc(&format!("lastMembershipUpdated gt \"{since}\""))), None).await;
-    let changed_ids: Vec<&str> = changed.body.as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap()).collect();
-    assert_eq!(changed_ids, [gid.as_str()], "only the group whose membership changed");
+    assert_eq!(
+        okta(
+            &s,
+            "PUT",
+            &format!("/api/v1/groups/{gid}/users/{uid}"),
+            None
+        )
+        .await
+        .status,
+        204
+    );
+    let changed = okta(
+        &s,
+        "GET",
+        &format!(
+            "/api/v1/groups?filter={}",
+            enc(&format!("lastMembershipUpdated gt \"{since}\""))
+        ),
+        None,
+    )
+    .await;
+    let changed_ids: Vec<&str> = changed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changed_ids,
+        [gid.as_str()],
+        "only the group whose membership changed"
+    );
     let members = okta(&s, "GET", &format!("/api/v1/groups/{gid}/users"), None).await;
     assert_eq!(members.body.as_array().unwrap().len(), 1);
-    assert_eq!(okta(&s, "DELETE", &format!("/api/v1/groups/{gid}/users/{uid}"), None).await.status, 204);
-    assert_eq!(okta(&s, "GET", &format!("/api/v1/groups/{gid}/users"), None).await.body.as_array().unwrap().len(), 0);
-    let app_group = okta(&s, "GET", &format!("/api/v1/groups?filter={}", enc("type eq \"APP_GROUP\"")), None).await.body[0]["id"].as_str().unwrap().to_string();
-    let refused = okta(&s, "PUT", &format!("/api/v1/groups/{app_group}/users/{uid}"), None).await;
-    assert_eq!((refused.status, refused.body["errorCode"].as_str()), (403, Some("E0000006")));
+    assert_eq!(
+        okta(
+            &s,
+            "DELETE",
+            &format!("/api/v1/groups/{gid}/users/{uid}"),
+            None
+        )
+        .await
+        .status,
+        204
+    );
+    assert_eq!(
+        okta(&s, "GET", &format!("/api/v1/groups/{gid}/users"), None)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let app_group = okta(
+        &s,
+        "GET",
+        &format!("/api/v1/groups?filter={}", enc("type eq \"APP_GROUP\"")),
+        None,
+    )
+    .await
+    .body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let refused = okta(
+        &s,
+        "PUT",
+        &format!("/api/v1/groups/{app_group}/users/{uid}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.body["errorCode"].as_str()),
+        (403, Some("E0000006"))
+    );
     let missing = okta(&s, "GET", "/api/v1/groups/00gnope", None).await;
-    assert_eq!((missing.status, missing.body["errorCode"].as_str()), (404, Some("E0000007")));
-    assert!(missing.body["errorSummary"].as_str().unwrap().contains("00gnope"));
-    let bad_auth = Http::new().call("GET", &format!("{}/api/v1/users", s.okta_url), Some("SSWS wrong".into()), None).await;
-    assert_eq!((bad_auth.status, bad_auth.body["errorCode"].as_str()), (401, Some("E0000011")));
-    assert_eq!(okta(&s, "DELETE", &format!("/api/v1/groups/{gid}"), None).await.status, 204);
+    assert_eq!(
+        (missing.status, missing.body["errorCode"].as_str()),
+        (404, Some("E0000007"))
+    );
+    assert!(
+        missing.body["errorSummary"]
+            .as_str()
+            .unwrap()
+            .contains("00gnope")
+    );
+    let bad_auth = Http::new()
+        .call(
+            "GET",
+            &format!("{}/api/v1/users", s.okta_url),
+            Some("SSWS wrong".into()),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (bad_auth.status, bad_auth.body["errorCode"].as_str()),
+        (401, Some("E0000011"))
+    );
+    assert_eq!(
+        okta(&s, "DELETE", &format!("/api/v1/groups/{gid}"), None)
+            .await
+            .status,
+        204
+    );
 }
 
 #[tokio::test]
 async fn okta_rate_limit_headers_and_429() {
-    let s = Sandbox::start(SandboxConfig { okta_rate_limit: 3, ..SandboxConfig::default() }).await.unwrap();
+    let s = Sandbox::start(SandboxConfig {
+        okta_rate_limit: 3,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
     let mut remaining = Vec::new();
     for _ in 0..3 {
         let a = okta(&s, "GET", "/api/v1/groups?limit=1", None).await;
         assert_eq!(a.status, 200);
         assert_eq!(a.headers["x-rate-limit-limit"], "3");
-        remaining.push(a.headers["x-rate-limit-remaining"].to_str().unwrap().to_string());
+        remaining.push(
+            a.headers["x-rate-limit-remaining"]
+                .to_str()
+                .unwrap()
+                .to_string(),
+        );
     }
     assert_eq!(remaining, ["2", "1", "0"]);
     let limited = okta(&s, "GET", "/api/v1/groups?limit=1", None).await;
-    assert_eq!((limited.status, limited.body["errorCode"].as_str()), (429, Some("E0000047")));
-    let reset: u64 = limited.headers["x-rate-limit-reset"].to_str().unwrap().parse().unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    assert_eq!(
+        (limited.status, limited.body["errorCode"].as_str()),
+        (429, Some("E0000047"))
+    );
+    let reset: u64 = limited.headers["x-rate-limit-reset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     assert!(reset > now && reset <= now + 60);
 }
 
@@ -307,23 +704,34 @@ async fn okta_rate_limit_headers_and_429() {
 async fn the_same_seed_serves_identical_data() {
     let (a, b) = (sandbox().await, sandbox().await);
     for path in ["/Users?count=1000", "/Groups?count=1000"] {
-        assert_eq!(scim(&a, "GET", path, None).await.body, scim(&b, "GET", path, None).await.body, "{path}");
+        assert_eq!(
+            scim(&a, "GET", path, None).await.body,
+            scim(&b, "GET", path, None).await.body,
+            "{path}"
+        );
     }
     for path in ["/api/v1/users", "/api/v1/groups"] {
-        assert_eq!(okta(&a, "GET", path, None).await.body, okta(&b, "GET", path, None).await.body, "{path}");
+        assert_eq!(
+            okta(&a, "GET", path, None).await.body,
+            okta(&b, "GET", path, None).await.body,
+            "{path}"
+        );
     }
 }
 
 #[tokio::test]
 async fn writes_are_visible_at_once_and_survive_concurrency() {
     let s = sandbox().await;
-    let g = group_by_name(&s, "Statsig-Growth Experiments-Empty Team-Admin").await.unwrap();
+    let g = group_by_name(&s, "Statsig-Growth Experiments-Empty Team-Admin")
+        .await
+        .unwrap();
     let path = format!("/Groups/{}", g["id"].as_str().unwrap());
     let users = ids(&scim(&s, "GET", "/Users?count=60", None).await.body);
     let tasks: Vec<_> = users
         .iter()
         .map(|u| {
-            let body = json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": u}]}]});
+            let body =
+                json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": u}]}]});
             scim(&s, "PATCH", &path, Some(body))
         })
         .collect();

@@ -1079,3 +1079,14 @@ pub fn project(resource: &Value, attributes: Option<&str>, excluded: Option<&str
     }
     resource.clone()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_have_a_fixed_width() {
+        let t = time::macros::datetime!(2026-01-02 03:04:05.120 UTC);
+        assert_eq!(super::format_time(t), "2026-01-02T03:04:05.120Z");
+        let t = time::macros::datetime!(2026-01-02 03:04:05 UTC);
+        assert_eq!(super::format_time(t), "2026-01-02T03:04:05.000Z");
+    }
+}

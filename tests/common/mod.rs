@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig::default()).await.expect("sandbox starts")
+    Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox starts")
 }
 
 pub struct Http {
@@ -26,35 +28,71 @@ pub struct Answer {
 
 impl Http {
     pub fn new() -> Self {
-        Http { client: reqwest::Client::new() }
+        Http {
+            client: reqwest::Client::new(),
+        }
     }
 
-    pub async fn call(&self, method: &str, url: &str, auth: Option<String>, body: Option<Value>) -> Answer {
+    pub async fn call(
+        &self,
+        method: &str,
+        url: &str,
+        auth: Option<String>,
+        body: Option<Value>,
+    ) -> Answer {
         let mut b = self.client.request(method.parse().unwrap(), url);
         if let Some(a) = auth {
             b = b.header("authorization", a);
         }
         if let Some(v) = body {
-            b = b.header("content-type", "application/scim+json").body(v.to_string());
+            b = b
+                .header("content-type", "application/scim+json")
+                .body(v.to_string());
         }
         let r = b.send().await.expect("request sent");
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let text = r.text().await.unwrap_or_default();
-        let body = if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Answer { status, headers, body }
+        let body = if text.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
     }
 }
 
 /// SCIM calls with the sandbox's bearer token.
 pub async fn scim(s: &Sandbox, method: &str, path: &str, body: Option<Value>) -> Answer {
-    Http::new().call(method, &format!("{}{}", s.statsig_url, path), Some(format!("Bearer {}", s.statsig_token.expose())), body).await
+    Http::new()
+        .call(
+            method,
+            &format!("{}{}", s.statsig_url, path),
+            Some(format!("Bearer {}", s.statsig_token.expose())),
+            body,
+        )
+        .await
 }
 
 /// Okta calls with the sandbox's SSWS token; `path_or_url` may be a full URL (Link headers).
 pub async fn okta(s: &Sandbox, method: &str, path_or_url: &str, body: Option<Value>) -> Answer {
-    let url = if path_or_url.starts_with("http") { path_or_url.to_string() } else { format!("{}{}", s.okta_url, path_or_url) };
-    Http::new().call(method, &url, Some(format!("SSWS {}", s.okta_token.expose())), body).await
+    let url = if path_or_url.starts_with("http") {
+        path_or_url.to_string()
+    } else {
+        format!("{}{}", s.okta_url, path_or_url)
+    };
+    Http::new()
+        .call(
+            method,
+            &url,
+            Some(format!("SSWS {}", s.okta_token.expose())),
+            body,
+        )
+        .await
 }
 
 pub fn enc(s: &str) -> String {
@@ -71,6 +109,16 @@ pub fn workspace(s: &Sandbox, dir: &std::path::Path) -> Workspace {
         projects: s.projects(),
         org_domains: vec![s.org_domain()],
     };
-    let policy = RetryPolicy { base_delay: Duration::from_millis(20), ..RetryPolicy::default() };
-    Workspace::open(conn, StateStore::new(dir.join("state.json")), policy, Arc::new(Silent)).expect("workspace opens").0
+    let policy = RetryPolicy {
+        base_delay: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    };
+    Workspace::open(
+        conn,
+        StateStore::new(dir.join("state.json")),
+        policy,
+        Arc::new(Silent),
+    )
+    .expect("workspace opens")
+    .0
 }

@@ -1,0 +1,430 @@
+//! The seed document's whole workflow through the engine, over real HTTP to the sandbox:
+//! import, mapping group, push with Link, verify in Statsig, change in Okta and watch,
+//! deactivate, push now, unlink with Leave and Delete, and Create a team by push.
+
+mod common;
+
+use common::{enc, okta, sandbox, scim, workspace};
+use okta_statsig_teams::engine::state::MappingStatus;
+use okta_statsig_teams::engine::{EngineError, Unlink};
+use okta_statsig_teams::model::ParsedName;
+use okta_statsig_teams::sandbox::Sandbox;
+use serde_json::json;
+
+const SEED_TEAM: &str = "Statsig-Okta Test Proj-Test Team-Member";
+
+/// The Statsig member emails of a group, read straight from the sandbox.
+fn statsig_emails(s: &Sandbox, group: &str) -> Option<Vec<String>> {
+    let w = s.world();
+    let ids = w.group_member_ids(group)?;
+    let mut emails: Vec<String> = ids
+        .iter()
+        .filter_map(|id| w.users.get(id))
+        .map(|u| u["userName"].as_str().unwrap().to_lowercase())
+        .collect();
+    emails.sort();
+    Some(emails)
+}
+
+/// Emails of active, provisioned users, in Okta order.
+fn pushable_emails(s: &Sandbox, n: usize, skip: usize) -> Vec<String> {
+    let w = s.world();
+    w.okta_users
+        .values()
+        .filter(|u| {
+            u.status == "ACTIVE"
+                && w.user_id_by_name(&u.email)
+                    .is_some_and(|id| w.users.get(&id).unwrap()["active"] == true)
+        })
+        .skip(skip)
+        .take(n)
+        .map(|u| u.email.to_lowercase())
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn the_seed_workflow_end_to_end() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&s, dir.path());
+
+    // Import: both directories, with the seed's team group read as a team.
+    let pages = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let p = pages.clone();
+    ws.import(move |_| {
+        p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    })
+    .await
+    .unwrap();
+    assert!(
+        pages.load(std::sync::atomic::Ordering::Relaxed) >= 4,
+        "progress events for every stage"
+    );
+    let d = ws.directory();
+    let seed = d
+        .statsig_group_by_name(SEED_TEAM)
+        .expect("the seed's team group is imported");
+    let idx = d.statsig_group_index(&seed.id).unwrap();
+    assert_eq!(
+        d.parsed(idx),
+        &ParsedName::Team {
+            project: "Okta Test Proj".into(),
+            team: "Test Team".into(),
+            role: okta_statsig_teams::model::Role::Member
+        }
+    );
+    assert!(d.teams()["Checkout Web"].contains_key("Payments"));
+    assert!(
+        d.unreadable().iter().any(
+            |u| d.statsig_groups[u.group].display_name == "Statsig-Mobile-Payments-Core-Member"
+        )
+    );
+    let seed_id = seed.id.clone();
+
+    // Create a mapping group of chosen Okta users.
+    let chosen = pushable_emails(&s, 5, 40);
+    let ids: Vec<String> = chosen
+        .iter()
+        .map(|e| ws.directory().okta_user_by_email(e).unwrap().id.clone())
+        .collect();
+    let group = ws
+        .create_mapping_group("Test Team mapping", "for the seed team", &ids)
+        .await
+        .unwrap();
+    assert_eq!(group.members.len(), 5);
+    {
+        let w = s.world();
+        assert_eq!(
+            w.okta_group_by_name("Test Team mapping")
+                .unwrap()
+                .members
+                .len(),
+            5,
+            "the group exists in Okta with its members"
+        );
+    }
+    let err = ws
+        .create_mapping_group("test team MAPPING", "", &[])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+
+    // Preview then push with Link.
+    let plan = ws.plan(&group.id, &seed_id).unwrap();
+    assert_eq!(plan.adds.len() + plan.unchanged.len(), 5);
+    assert!(
+        !plan.removes.is_empty(),
+        "the seed team's current members are not in the new group"
+    );
+    let m = ws.link(&group.id, &seed_id, true).await.unwrap();
+    assert_eq!(m.status, MappingStatus::Active);
+    assert_eq!(
+        statsig_emails(&s, SEED_TEAM).unwrap(),
+        sorted(chosen.clone()),
+        "Statsig's team has exactly the group's members"
+    );
+    assert!(m.last_push.is_some());
+    assert_eq!(m.last_counts.unwrap().requests, 1);
+
+    // One Okta group to one Statsig group, and back.
+    let other = ws
+        .directory()
+        .okta_group_by_name("Pricing Council")
+        .unwrap()
+        .id
+        .clone();
+    let e = ws
+        .link(
+            &group.id,
+            &ws.directory()
+                .statsig_group_by_name("Statsig-Checkout-Growth-Member")
+                .unwrap()
+                .id
+                .clone(),
+            false,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, EngineError::Refused(_)) && e.to_string().contains("already pushed"),
+        "{e}"
+    );
+    let e = ws.link(&other, &seed_id, false).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("pushed from Okta group \"Test Team mapping\""),
+        "{e}"
+    );
+    let project_group = ws
+        .directory()
+        .statsig_group_by_name("Statsig-Checkout-Admin")
+        .unwrap()
+        .id
+        .clone();
+    assert!(
+        ws.link(&other, &project_group, false)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("project role group")
+    );
+
+    // Change the Okta group (as an admin would in Okta) and let the watcher push it.
+    ws.watch_once().await.unwrap(); // first cycle sets the watermark
+    let newcomer = pushable_emails(&s, 1, 80).remove(0);
+    let newcomer_id = ws
+        .directory()
+        .okta_user_by_email(&newcomer)
+        .unwrap()
+        .id
+        .clone();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert_eq!(
+        okta(
+            &s,
+            "PUT",
+            &format!("/api/v1/groups/{}/users/{newcomer_id}", group.id),
+            None
+        )
+        .await
+        .status,
+        204
+    );
+    let report = ws.watch_once().await.unwrap();
+    assert_eq!(report.pushed, vec![m.id.clone()]);
+    let mut expected = chosen.clone();
+    expected.push(newcomer.clone());
+    assert_eq!(
+        statsig_emails(&s, SEED_TEAM).unwrap(),
+        sorted(expected.clone())
+    );
+    let quiet = ws.watch_once().await.unwrap();
+    assert!(
+        quiet.pushed.is_empty() && quiet.okta_groups_changed == 0,
+        "nothing changed, nothing pushed: {quiet:?}"
+    );
+
+    // Deactivate: changes in Okta are not pushed, memberships stay.
+    ws.set_active(&m.id, false).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    okta(
+        &s,
+        "DELETE",
+        &format!("/api/v1/groups/{}/users/{newcomer_id}", group.id),
+        None,
+    )
+    .await;
+    let r = ws.watch_once().await.unwrap();
+    assert!(r.pushed.is_empty());
+    assert_eq!(
+        statsig_emails(&s, SEED_TEAM).unwrap(),
+        sorted(expected.clone()),
+        "inactive mappings keep memberships"
+    );
+    assert!(
+        ws.push(&m.id)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("deactivated")
+    );
+    // Activate pushes; Push now on an in-sync mapping sends nothing new.
+    ws.set_active(&m.id, true).await.unwrap();
+    assert_eq!(
+        statsig_emails(&s, SEED_TEAM).unwrap(),
+        sorted(chosen.clone())
+    );
+    let again = ws.push(&m.id).await.unwrap();
+    assert!(again.plan.is_noop() && again.plan.batches.is_empty());
+
+    // Unlink with Leave: nothing changes in Statsig.
+    ws.unlink(&m.id, Unlink::Leave).await.unwrap();
+    assert!(ws.mappings().is_empty());
+    assert_eq!(
+        statsig_emails(&s, SEED_TEAM).unwrap(),
+        sorted(chosen.clone())
+    );
+
+    // Create a new team by push.
+    let squad = ws
+        .directory()
+        .okta_group_by_name("Fraud Squad")
+        .unwrap()
+        .clone();
+    let e = ws
+        .create(&squad.id, "Checkout", "Bad\u{202E}Name", true)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("right-to-left"), "{e}");
+    let e = ws
+        .create(&squad.id, "Checkout", "Payments", true)
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("already exists in Statsig; use Link"),
+        "{e}"
+    );
+    let created = ws
+        .create(&squad.id, "Checkout", "Chargebacks", true)
+        .await
+        .unwrap();
+    assert_eq!(
+        created.statsig_group_name,
+        "Statsig-Checkout-Chargebacks-Member"
+    );
+    let members = statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member")
+        .expect("the team exists in Statsig");
+    let expected: Vec<String> = ws
+        .plan(&squad.id, &created.statsig_group_id)
+        .unwrap()
+        .unchanged
+        .iter()
+        .map(|m| m.display.to_lowercase())
+        .collect();
+    assert_eq!(members, sorted(expected));
+    assert!(!members.is_empty());
+    assert!(
+        statsig_emails(&s, "Statsig-Checkout-Chargebacks-Admin").is_some(),
+        "the new team has its Admin group too"
+    );
+    assert!(ws.directory().teams()["Checkout"].contains_key("Chargebacks"));
+
+    // Unlink with Delete: the team is gone.
+    ws.unlink(&created.id, Unlink::Delete).await.unwrap();
+    assert!(statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member").is_none());
+    assert!(statsig_emails(&s, "Statsig-Checkout-Chargebacks-Admin").is_none());
+    assert!(!ws.directory().teams()["Checkout"].contains_key("Chargebacks"));
+}
+
+#[tokio::test]
+async fn a_target_deleted_or_edited_in_statsig_is_reported_not_overwritten() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&s, dir.path());
+    ws.import(|_| {}).await.unwrap();
+    let okta_group = ws
+        .directory()
+        .okta_group_by_name("Payments Engineers")
+        .unwrap()
+        .id
+        .clone();
+    let target = ws
+        .directory()
+        .statsig_group_by_name("Statsig-Checkout-Payments-Member")
+        .unwrap()
+        .id
+        .clone();
+    let m = ws.link(&okta_group, &target, true).await.unwrap();
+    ws.watch_once().await.unwrap();
+
+    // Someone adds a member directly in Statsig.
+    let stranger = {
+        s.world()
+            .users
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_string())
+            .find(|id| {
+                !ws.directory()
+                    .statsig_group(&target)
+                    .unwrap()
+                    .members
+                    .contains(id)
+            })
+            .unwrap()
+    };
+    let a = scim(&s, "PATCH", &format!("/Groups/{target}"), Some(json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": stranger}]}]}))).await;
+    assert_eq!(a.status, 200);
+    let r = ws.watch_once().await.unwrap();
+    assert_eq!(r.drifted, vec![m.id.clone()]);
+    let drift = ws.state().mapping(&m.id).unwrap().drift.clone().unwrap();
+    assert_eq!(drift.added_in_statsig, vec![stranger.clone()]);
+    assert!(
+        s.world()
+            .group_member_ids("Statsig-Checkout-Payments-Member")
+            .unwrap()
+            .contains(&stranger),
+        "the watcher leaves drift alone"
+    );
+    // Push now is the admin's explicit choice to overwrite from Okta.
+    ws.push(&m.id).await.unwrap();
+    assert!(
+        !s.world()
+            .group_member_ids("Statsig-Checkout-Payments-Member")
+            .unwrap()
+            .contains(&stranger)
+    );
+    assert!(ws.state().mapping(&m.id).unwrap().drift.is_none());
+
+    // Someone deletes the team in Statsig.
+    assert_eq!(
+        scim(&s, "DELETE", &format!("/Groups/{target}"), None)
+            .await
+            .status,
+        200
+    );
+    let r = ws.watch_once().await.unwrap();
+    assert_eq!(r.errors.len(), 1);
+    let MappingStatus::Error { cause, .. } = &ws.state().mapping(&m.id).unwrap().status else {
+        panic!("expected Error")
+    };
+    assert!(
+        cause.contains("deleted in Statsig") && cause.contains("Leave"),
+        "{cause}"
+    );
+    let e = ws.push(&m.id).await.unwrap_err();
+    assert!(e.to_string().contains("no longer exists"), "{e}");
+    // The way out: Leave, then Create anew.
+    ws.unlink(&m.id, Unlink::Leave).await.unwrap();
+    let again = ws
+        .create(&okta_group, "Checkout", "Payments", true)
+        .await
+        .unwrap();
+    assert_eq!(again.status, MappingStatus::Active);
+}
+
+#[tokio::test]
+async fn mappings_persist_and_a_push_cut_short_is_replanned() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let mut ws = workspace(&s, dir.path());
+        ws.import(|_| {}).await.unwrap();
+        let g = ws
+            .directory()
+            .okta_group_by_name("ML Platform")
+            .unwrap()
+            .id
+            .clone();
+        let t = ws
+            .directory()
+            .statsig_group_by_name("Statsig-Data-Platform-ML-Ops-Member")
+            .unwrap()
+            .id
+            .clone();
+        ws.link(&g, &t, false).await.unwrap().id
+    };
+    // Simulate a process killed mid-push: the saved status says Pushing.
+    let path = dir.path().join("state.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"Active\"", "\"Pushing\"");
+    std::fs::write(&path, text).unwrap();
+    let mut ws = workspace(&s, dir.path());
+    let MappingStatus::Error { cause, .. } = &ws.state().mapping(&id).unwrap().status else {
+        panic!("a cut-short push shows as Error")
+    };
+    assert!(cause.contains("stopped during a push"));
+    ws.import(|_| {}).await.unwrap();
+    assert_eq!(ws.retry_errors().await.len(), 0);
+    assert_eq!(
+        ws.state().mapping(&id).unwrap().status,
+        MappingStatus::Active
+    );
+    let _ = enc("");
+}
