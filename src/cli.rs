@@ -18,6 +18,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Prints a line to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "okta-statsig-teams",
@@ -76,6 +84,12 @@ pub enum Command {
     },
     /// Show one team's members by role.
     Team { project: String, team: String },
+    /// List Okta users, with whether each is provisioned in Statsig.
+    Users {
+        /// Only users whose name or email contains this (case-insensitive).
+        #[arg(long)]
+        search: Option<String>,
+    },
     /// List Okta groups with member counts.
     Groups {
         /// Only groups whose name contains this (case-insensitive).
@@ -307,10 +321,10 @@ fn run_sandbox(args: &SandboxArgs) -> ExitCode {
             }
         };
         // Printing the sandbox's own throwaway tokens is the point of this command.
-        println!("statsig_scim_url={}", sandbox.statsig_url);
-        println!("statsig_token={}", sandbox.statsig_token.expose());
-        println!("okta_url={}", sandbox.okta_url);
-        println!("okta_token={}", sandbox.okta_token.expose());
+        out!("statsig_scim_url={}", sandbox.statsig_url);
+        out!("statsig_token={}", sandbox.statsig_token.expose());
+        out!("okta_url={}", sandbox.okta_url);
+        out!("okta_token={}", sandbox.okta_token.expose());
         eprintln!("serving; press Ctrl-C to stop");
         let _ = tokio::signal::ctrl_c().await;
         drop(sandbox);
@@ -327,11 +341,13 @@ struct Failure(u8, String);
 
 impl From<EngineError> for Failure {
     fn from(e: EngineError) -> Self {
-        let code = if matches!(e, EngineError::Refused(_)) {
-            REFUSED
-        } else {
-            FAILED
-        };
+        let bad_input = matches!(
+            e,
+            EngineError::Refused(_)
+                | EngineError::Scim(crate::scim::ScimError::Config(_))
+                | EngineError::Okta(crate::okta::OktaError::Config(_))
+        );
+        let code = if bad_input { REFUSED } else { FAILED };
         Failure(code, e.to_string())
     }
 }
@@ -527,7 +543,7 @@ async fn with_workspace(g: &Global, command: Command) -> Result<(), Failure> {
 }
 
 fn print_json(v: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    out!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
 /// A mapping by id or by its Okta group's name.
@@ -595,7 +611,7 @@ fn status_line(m: &Mapping) -> String {
 }
 
 fn print_plan(plan: &crate::model::Plan, ws: &Workspace) {
-    println!(
+    out!(
         "{} <- Okta group {}",
         plan.statsig_group_name,
         ws.directory()
@@ -603,15 +619,15 @@ fn print_plan(plan: &crate::model::Plan, ws: &Workspace) {
             .map(|g| g.name.as_str())
             .unwrap_or("?")
     );
-    println!("  {}", plan.summary());
+    out!("  {}", plan.summary());
     for m in &plan.adds {
-        println!("  + {}", m.display);
+        out!("  + {}", m.display);
     }
     for m in &plan.removes {
-        println!("  - {}", m.display);
+        out!("  - {}", m.display);
     }
     for s in &plan.skipped {
-        println!("  ! {}: {}", s.email, s.reason);
+        out!("  ! {}: {}", s.email, s.reason);
     }
 }
 
@@ -626,20 +642,20 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                     "okta_users": d.okta_users.len(), "okta_groups": d.okta_groups.len(), "unreadable": d.unreadable().len()}),
                 );
             } else {
-                println!(
+                out!(
                     "Statsig: {} users, {} groups, {} projects, {} teams",
                     d.statsig_users.len(),
                     d.statsig_groups.len(),
                     d.projects.len(),
                     teams
                 );
-                println!(
+                out!(
                     "Okta:    {} users, {} groups",
                     d.okta_users.len(),
                     d.okta_groups.len()
                 );
                 for u in d.unreadable() {
-                    println!(
+                    out!(
                         "unreadable: {} ({})",
                         names::display_safe(&d.statsig_groups[u.group].display_name),
                         u.reason
@@ -665,7 +681,7 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                 print_json(&json!(rows));
             } else {
                 for r in rows {
-                    println!(
+                    out!(
                         "{:<22} {:<20} {:>3} admins {:>3} members",
                         r["project"].as_str().unwrap_or_default(),
                         r["team"].as_str().unwrap_or_default(),
@@ -695,7 +711,7 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                 print_json(&json!(rows));
             } else {
                 for r in rows {
-                    println!(
+                    out!(
                         "{:<7} {:<28} {}",
                         r["role"].as_str().unwrap_or_default(),
                         r["name"].as_str().unwrap_or_default(),
@@ -720,7 +736,7 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                 print_json(&json!(rows));
             } else {
                 for r in rows {
-                    println!(
+                    out!(
                         "{:<22} {:<40} {:>4} members  {}",
                         r["id"].as_str().unwrap_or_default(),
                         r["name"].as_str().unwrap_or_default(),
@@ -729,6 +745,33 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                             .as_str()
                             .map(|s| format!("-> {s}"))
                             .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::Users { search } => {
+            let d = ws.directory();
+            let needle = search.map(|s| s.to_lowercase());
+            let rows: Vec<_> = d
+                .okta_users
+                .iter()
+                .filter(|u| needle.as_ref().is_none_or(|n| u.email.to_lowercase().contains(n) || u.display_name().to_lowercase().contains(n)))
+                .map(|u| json!({"id": u.id, "email": u.email, "name": u.display_name(), "status": u.status, "in_statsig": d.statsig_user_for(u).is_some()}))
+                .collect();
+            if g.json {
+                print_json(&json!(rows));
+            } else {
+                for r in rows {
+                    out!(
+                        "{:<34} {:<24} {:<14} {}",
+                        r["email"].as_str().unwrap_or_default(),
+                        r["name"].as_str().unwrap_or_default(),
+                        r["status"].as_str().unwrap_or_default(),
+                        if r["in_statsig"] == true {
+                            "in Statsig"
+                        } else {
+                            "not in Statsig"
+                        }
                     );
                 }
             }
@@ -748,7 +791,7 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                     &json!({"id": group.id, "name": group.name, "members": group.members.len()}),
                 );
             } else {
-                println!(
+                out!(
                     "Created Okta group \"{}\" ({}) with {} members",
                     group.name,
                     group.id,
@@ -759,12 +802,12 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
         Command::AddMember { group, user } => {
             let (gid, uid) = (okta_group_id(ws, &group)?, okta_user_id(ws, &user)?);
             ws.set_okta_member(&gid, &uid, true).await?;
-            println!("Added {user} to {group}");
+            out!("Added {user} to {group}");
         }
         Command::RemoveMember { group, user } => {
             let (gid, uid) = (okta_group_id(ws, &group)?, okta_user_id(ws, &user)?);
             ws.set_okta_member(&gid, &uid, false).await?;
-            println!("Removed {user} from {group}");
+            out!("Removed {user} from {group}");
         }
         Command::Plan {
             okta_group,
@@ -809,10 +852,10 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
             if g.json {
                 print_json(&serde_json::to_value(ws.mappings()).unwrap_or_default());
             } else if ws.mappings().is_empty() {
-                println!("No mappings yet; create one with `link` or `create`.");
+                out!("No mappings yet; create one with `link` or `create`.");
             } else {
                 for m in ws.mappings() {
-                    println!("{}", status_line(m));
+                    out!("{}", status_line(m));
                 }
             }
         }
@@ -836,12 +879,12 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                     format!("{} mapping(s) still fail", failed.len()),
                 ));
             }
-            println!("Every errored mapping was pushed again.");
+            out!("Every errored mapping was pushed again.");
         }
         Command::Deactivate { mapping } => {
             let m = find_mapping(ws, &mapping)?;
             ws.set_active(&m.id, false).await?;
-            println!(
+            out!(
                 "Deactivated {}: memberships stay, nothing is pushed.",
                 m.okta_group_name
             );
@@ -849,7 +892,7 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
         Command::Activate { mapping } => {
             let m = find_mapping(ws, &mapping)?;
             ws.set_active(&m.id, true).await?;
-            println!("Activated and pushed {}.", m.okta_group_name);
+            out!("Activated and pushed {}.", m.okta_group_name);
         }
         Command::Unlink {
             mapping,
@@ -895,13 +938,15 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
             }
             ws.unlink(&m.id, how).await?;
             match how {
-                Unlink::Delete => println!(
+                Unlink::Delete => out!(
                     "Unlinked {} and deleted {} in Statsig.",
-                    m.okta_group_name, m.statsig_group_name
+                    m.okta_group_name,
+                    m.statsig_group_name
                 ),
-                Unlink::Leave => println!(
+                Unlink::Leave => out!(
                     "Unlinked {}; {} was left in Statsig as it is.",
-                    m.okta_group_name, m.statsig_group_name
+                    m.okta_group_name,
+                    m.statsig_group_name
                 ),
             }
         }
@@ -914,16 +959,16 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                 );
             } else {
                 for x in &plan.unchanged {
-                    println!("  = {}", x.display);
+                    out!("  = {}", x.display);
                 }
                 for x in &plan.adds {
-                    println!("  missing in Statsig: {}", x.display);
+                    out!("  missing in Statsig: {}", x.display);
                 }
                 for x in &plan.removes {
-                    println!("  extra in Statsig:   {}", x.display);
+                    out!("  extra in Statsig:   {}", x.display);
                 }
                 for x in &plan.skipped {
-                    println!("  not pushed:         {} ({})", x.email, x.reason);
+                    out!("  not pushed:         {} ({})", x.email, x.reason);
                 }
             }
             if !plan.is_noop() {
@@ -944,9 +989,11 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                     &json!({"okta_groups_changed": r.okta_groups_changed, "pushed": r.pushed, "drifted": r.drifted, "errors": r.errors}),
                 );
             } else {
-                println!(
+                out!(
                     "{} Okta group(s) changed; pushed {:?}; drift in {:?}",
-                    r.okta_groups_changed, r.pushed, r.drifted
+                    r.okta_groups_changed,
+                    r.pushed,
+                    r.drifted
                 );
                 for e in &r.errors {
                     eprintln!("  {e}");
@@ -969,11 +1016,14 @@ fn report_mapping(g: &Global, m: &Mapping) {
     if g.json {
         print_json(&serde_json::to_value(m).unwrap_or_default());
     } else {
-        println!("{}", status_line(m));
+        out!("{}", status_line(m));
         if let Some(c) = &m.last_counts {
-            println!(
+            out!(
                 "     pushed: {} added, {} removed, {} not pushable, {} request(s)",
-                c.added, c.removed, c.skipped, c.requests
+                c.added,
+                c.removed,
+                c.skipped,
+                c.requests
             );
         }
     }
