@@ -8,8 +8,18 @@ use std::path::PathBuf;
 /// Overrides the data folder (tests, portable installs).
 pub const DATA_DIR_ENV: &str = "OKTA_STATSIG_TEAMS_DATA_DIR";
 
+static OVERRIDE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Fixes the data folder for this process (tests); the first call wins.
+pub fn set_data_dir(path: PathBuf) {
+    let _ = OVERRIDE.set(path);
+}
+
 /// The app's data folder.
 pub fn data_dir() -> PathBuf {
+    if let Some(d) = OVERRIDE.get() {
+        return d.clone();
+    }
     if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
         return PathBuf::from(d);
     }

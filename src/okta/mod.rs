@@ -346,6 +346,17 @@ impl OktaClient {
         percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
     }
 
+    /// One small request that proves the URL and token work.
+    pub async fn check(&self) -> Result<(), OktaError> {
+        self.call(
+            Method::GET,
+            &self.url("/api/v1/groups", &[("limit", "1")]),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// All users.
     pub async fn list_users(&self, on_page: impl FnMut()) -> Result<Vec<OktaUser>, OktaError> {
         let limit = PAGE_LIMIT.to_string();

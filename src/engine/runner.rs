@@ -1,0 +1,649 @@
+//! The engine as the GUI sees it: a background thread with a tokio runtime that takes
+//! [`Command`]s, runs them one at a time on the workspace, and sends [`Event`]s back,
+//! waking the UI through an injected repaint callback. Knows nothing of egui.
+
+use super::config::Settings;
+use super::demo::Demo;
+use super::secrets::{self, SecretStore};
+use super::state::{Mapping, StateStore};
+use super::workspace::{CancelToken, Connection, EngineError, ImportProgress, Unlink, Workspace};
+use crate::model::Directory;
+use crate::model::secret::Secret;
+use crate::net::{Observer, RequestRecord, RetryPolicy, WaitRecord};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// What to connect to.
+pub enum Target {
+    /// The embedded sandbox with demo data (fresh each launch).
+    Demo,
+    /// A saved connection: tokens from the environment or the keyring.
+    Saved(Settings),
+    /// A ready connection and where its mappings live (tests, CLI-made setups).
+    Direct {
+        connection: Connection,
+        state_dir: PathBuf,
+        label: String,
+        demo: bool,
+    },
+}
+
+/// Everything the UI can ask the engine to do.
+pub enum Command {
+    Connect(Target),
+    /// Import both directories.
+    Import,
+    CreateMappingGroup {
+        name: String,
+        description: String,
+        user_ids: Vec<String>,
+    },
+    Link {
+        okta_group_id: String,
+        statsig_group_id: String,
+        push_now: bool,
+    },
+    Create {
+        okta_group_id: String,
+        project: String,
+        team: String,
+        push_now: bool,
+    },
+    Push {
+        mapping_id: String,
+    },
+    RetryAll,
+    SetActive {
+        mapping_id: String,
+        active: bool,
+    },
+    Unlink {
+        mapping_id: String,
+        how: Unlink,
+    },
+    /// Run one watch cycle now.
+    WatchNow,
+    /// Start or stop watching every `interval`.
+    SetWatching {
+        on: bool,
+        interval: Duration,
+    },
+    /// Save settings and tokens (tokens go to the keyring only), then connect.
+    SaveSettings {
+        settings: Settings,
+        statsig_token: Option<Secret>,
+        okta_token: Option<Secret>,
+    },
+    /// Check that both endpoints answer with the given tokens; changes nothing.
+    TestConnection {
+        settings: Settings,
+        statsig_token: Option<Secret>,
+        okta_token: Option<Secret>,
+    },
+    /// Remove the saved tokens from the keyring.
+    ForgetTokens {
+        settings: Settings,
+    },
+}
+
+/// One line of the activity log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Activity {
+    Request(RequestRecord),
+    Wait(WaitRecord),
+}
+
+/// What the engine tells the UI.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Connected {
+        label: String,
+        demo: bool,
+        statsig_url: String,
+        okta_url: String,
+    },
+    /// A job started (its label) or ended (`None`).
+    Busy(Option<String>),
+    Progress(ImportProgress),
+    Imported(Arc<Directory>),
+    Mappings(Vec<Mapping>),
+    Activity(Activity),
+    /// A job finished well: one sentence.
+    Info(String),
+    /// A job failed or was refused: one sentence.
+    Error(String),
+    /// The saved mappings file had a problem.
+    Warning(String),
+    /// A connection test's result.
+    ConnectionTest(Result<String, String>),
+    Watching(bool),
+}
+
+/// The UI's handle: send commands, drain events, cancel the running job.
+pub struct EngineHandle {
+    commands: tokio::sync::mpsc::UnboundedSender<Command>,
+    events: mpsc::Receiver<Event>,
+    cancel: CancelToken,
+}
+
+impl EngineHandle {
+    /// Queues a command; never blocks.
+    pub fn send(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+
+    /// Events that arrived since the last call.
+    pub fn drain(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+
+    /// Stops the running job between two requests.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+}
+
+struct Sink {
+    tx: mpsc::Sender<Event>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl Sink {
+    fn send(&self, e: Event) {
+        let _ = self.tx.send(e);
+        (self.wake)();
+    }
+}
+
+struct ActivityObserver(Arc<Sink>);
+
+impl Observer for ActivityObserver {
+    fn request(&self, record: RequestRecord) {
+        self.0.send(Event::Activity(Activity::Request(record)));
+    }
+    fn wait(&self, record: WaitRecord) {
+        self.0.send(Event::Activity(Activity::Wait(record)));
+    }
+}
+
+/// Starts the engine thread. `wake` is called after every event (egui's request_repaint).
+/// `store` is where tokens are kept (the OS keyring in the app, memory in tests).
+pub fn spawn(wake: Arc<dyn Fn() + Send + Sync>, store: Arc<dyn SecretStore>) -> EngineHandle {
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (ev_tx, ev_rx) = mpsc::channel();
+    let cancel = CancelToken::default();
+    let sink = Arc::new(Sink { tx: ev_tx, wake });
+    let loop_cancel = cancel.clone();
+    let spawned = std::thread::Builder::new()
+        .name("engine".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("engine-io")
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    sink.send(Event::Error(format!(
+                        "The background engine could not start: {e}"
+                    )));
+                    return;
+                }
+            };
+            rt.block_on(
+                Runner {
+                    sink,
+                    store,
+                    ws: None,
+                    demo: None,
+                    cancel: loop_cancel,
+                    watching: None,
+                }
+                .run(cmd_rx),
+            );
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the engine thread: {e}");
+    }
+    EngineHandle {
+        commands: cmd_tx,
+        events: ev_rx,
+        cancel,
+    }
+}
+
+struct Runner {
+    sink: Arc<Sink>,
+    store: Arc<dyn SecretStore>,
+    ws: Option<Workspace>,
+    demo: Option<Demo>,
+    cancel: CancelToken,
+    watching: Option<Duration>,
+}
+
+impl Runner {
+    async fn run(mut self, mut rx: tokio::sync::mpsc::UnboundedReceiver<Command>) {
+        loop {
+            let command = match self.watching {
+                Some(every) => match tokio::time::timeout(every, rx.recv()).await {
+                    Ok(c) => c,
+                    Err(_) => Some(Command::WatchNow),
+                },
+                None => rx.recv().await,
+            };
+            let Some(command) = command else { break };
+            self.cancel.reset();
+            self.handle(command).await;
+            // Whatever happened, the job is over.
+            self.send(Event::Busy(None));
+        }
+    }
+
+    fn send(&self, e: Event) {
+        self.sink.send(e);
+    }
+
+    fn publish_mappings(&self) {
+        if let Some(ws) = &self.ws {
+            self.send(Event::Mappings(ws.mappings().to_vec()));
+        }
+    }
+
+    fn publish_directory(&self) {
+        if let Some(ws) = &self.ws {
+            self.send(Event::Imported(Arc::new(ws.directory().clone())));
+        }
+    }
+
+    fn observer(&self) -> Arc<dyn Observer> {
+        Arc::new(ActivityObserver(self.sink.clone()))
+    }
+
+    fn resolve(
+        &self,
+        settings: &Settings,
+        statsig: Option<Secret>,
+        okta: Option<Secret>,
+    ) -> Result<Connection, String> {
+        let get = |given: Option<Secret>,
+                   env: &str,
+                   service: &str,
+                   url: &str|
+         -> Result<Secret, String> {
+            if let Some(s) = given.filter(|s| !s.is_empty()) {
+                return Ok(s);
+            }
+            secrets::resolve(env, self.store.as_ref(), &secrets::account(service, url))
+                .map_err(|e| e.0)?
+                .ok_or_else(|| {
+                    format!("No {service} token is stored for {url}; enter it in Settings.")
+                })
+        };
+        Ok(Connection {
+            statsig_token: get(
+                statsig,
+                secrets::STATSIG_ENV,
+                "statsig",
+                &settings.statsig_url,
+            )?,
+            okta_token: get(okta, secrets::OKTA_ENV, "okta", &settings.okta_url)?,
+            statsig_url: settings.statsig_url.clone(),
+            okta_url: settings.okta_url.clone(),
+            projects: settings.projects.clone(),
+            org_domains: settings.org_domains.clone(),
+        })
+    }
+
+    async fn connect(&mut self, target: Target) {
+        self.ws = None;
+        self.demo = None;
+        let (conn, store, label, demo) = match target {
+            Target::Demo => {
+                let demo = match Demo::start(true).await {
+                    Ok(d) => d,
+                    Err(e) => {
+                        return self.send(Event::Error(format!(
+                            "The demo sandbox could not start: {e}"
+                        )));
+                    }
+                };
+                let r = (
+                    demo.connection(),
+                    demo.state_store(),
+                    "Demo sandbox".to_string(),
+                    true,
+                );
+                self.demo = Some(demo);
+                r
+            }
+            Target::Saved(settings) => match self.resolve(&settings, None, None) {
+                Ok(conn) => {
+                    let label = format!(
+                        "{} -> {}",
+                        host_of(&settings.okta_url),
+                        host_of(&settings.statsig_url)
+                    );
+                    (
+                        conn,
+                        StateStore::new(super::config::data_dir().join("state.json")),
+                        label,
+                        false,
+                    )
+                }
+                Err(e) => return self.send(Event::Error(e)),
+            },
+            Target::Direct {
+                connection,
+                state_dir,
+                label,
+                demo,
+            } => (
+                connection,
+                StateStore::new(state_dir.join("state.json")),
+                label,
+                demo,
+            ),
+        };
+        let (statsig_url, okta_url) = (conn.statsig_url.clone(), conn.okta_url.clone());
+        match Workspace::open(conn, store, RetryPolicy::default(), self.observer()) {
+            Ok((mut ws, warning)) => {
+                // The UI's Cancel reaches the workspace's jobs.
+                ws.cancel = self.cancel.clone();
+                self.ws = Some(ws);
+                if let Some(w) = warning {
+                    self.send(Event::Warning(w));
+                }
+                self.send(Event::Connected {
+                    label,
+                    demo,
+                    statsig_url,
+                    okta_url,
+                });
+                self.publish_mappings();
+                self.import().await;
+            }
+            Err(e) => self.send(Event::Error(e.to_string())),
+        }
+    }
+
+    async fn import(&mut self) {
+        let sink = self.sink.clone();
+        let Some(ws) = self.ws.as_mut() else {
+            return self.send(Event::Error(
+                "Not connected: open Settings or use the demo.".into(),
+            ));
+        };
+        self.sink.send(Event::Busy(Some("Importing".into())));
+        let r = ws
+            .import(move |p| sink.send(Event::Progress(p)))
+            .await
+            .map(|d| (d.statsig_groups.len(), d.okta_groups.len()));
+        self.sink.send(Event::Busy(None));
+        match r {
+            Ok((s, o)) => {
+                self.publish_directory();
+                self.publish_mappings();
+                self.send(Event::Info(format!(
+                    "Imported {s} Statsig groups and {o} Okta groups."
+                )));
+            }
+            Err(e) => self.send(Event::Error(format!("Import failed: {e}"))),
+        }
+    }
+
+    async fn job<T>(
+        &mut self,
+        label: &str,
+        f: impl AsyncFnOnce(&mut Workspace) -> Result<T, EngineError>,
+        done: impl FnOnce(T) -> String,
+    ) {
+        let Some(ws) = self.ws.as_mut() else {
+            return self.send(Event::Error(
+                "Not connected: open Settings or use the demo.".into(),
+            ));
+        };
+        self.sink.send(Event::Busy(Some(label.to_string())));
+        let r = f(ws).await;
+        self.sink.send(Event::Busy(None));
+        self.publish_directory();
+        self.publish_mappings();
+        match r {
+            Ok(v) => self.send(Event::Info(done(v))),
+            Err(e) => self.send(Event::Error(e.to_string())),
+        }
+    }
+
+    async fn handle(&mut self, command: Command) {
+        match command {
+            Command::Connect(t) => self.connect(t).await,
+            Command::Import => self.import().await,
+            Command::CreateMappingGroup {
+                name,
+                description,
+                user_ids,
+            } => {
+                self.job(
+                    "Creating the Okta group",
+                    async |ws| {
+                        ws.create_mapping_group(&name, &description, &user_ids)
+                            .await
+                    },
+                    |g| {
+                        format!(
+                            "Created Okta group \"{}\" with {} members.",
+                            g.name,
+                            g.members.len()
+                        )
+                    },
+                )
+                .await
+            }
+            Command::Link {
+                okta_group_id,
+                statsig_group_id,
+                push_now,
+            } => {
+                self.job(
+                    "Linking",
+                    async |ws| ws.link(&okta_group_id, &statsig_group_id, push_now).await,
+                    |m| format!("Linked {} to {}.", m.okta_group_name, m.statsig_group_name),
+                )
+                .await
+            }
+            Command::Create {
+                okta_group_id,
+                project,
+                team,
+                push_now,
+            } => {
+                self.job(
+                    "Creating the team",
+                    async |ws| ws.create(&okta_group_id, &project, &team, push_now).await,
+                    |m| {
+                        format!(
+                            "Created {} from {}.",
+                            m.statsig_group_name, m.okta_group_name
+                        )
+                    },
+                )
+                .await
+            }
+            Command::Push { mapping_id } => {
+                self.job(
+                    "Pushing",
+                    async |ws| ws.push(&mapping_id).await,
+                    |r| {
+                        format!(
+                            "Pushed {}: {}.",
+                            r.plan.statsig_group_name,
+                            r.plan.summary()
+                        )
+                    },
+                )
+                .await
+            }
+            Command::RetryAll => {
+                self.job(
+                    "Retrying errors",
+                    async |ws| {
+                        let failed = ws.retry_errors().await;
+                        match failed.first() {
+                            None => Ok(()),
+                            Some((_, e)) => Err(EngineError::Refused(format!(
+                                "{} mapping(s) still fail; the first: {e}",
+                                failed.len()
+                            ))),
+                        }
+                    },
+                    |_| "Every errored mapping was pushed again.".to_string(),
+                )
+                .await
+            }
+            Command::SetActive { mapping_id, active } => {
+                self.job(
+                    if active { "Activating" } else { "Deactivating" },
+                    async |ws| ws.set_active(&mapping_id, active).await,
+                    |_| {
+                        if active {
+                            "Activated and pushed.".to_string()
+                        } else {
+                            "Deactivated: memberships stay, nothing is pushed.".to_string()
+                        }
+                    },
+                )
+                .await
+            }
+            Command::Unlink { mapping_id, how } => {
+                self.job(
+                    "Unlinking",
+                    async |ws| ws.unlink(&mapping_id, how).await,
+                    |m| match how {
+                        Unlink::Delete => format!(
+                            "Unlinked {} and deleted {} in Statsig.",
+                            m.okta_group_name, m.statsig_group_name
+                        ),
+                        Unlink::Leave => format!(
+                            "Unlinked {}; {} was left in Statsig as it is.",
+                            m.okta_group_name, m.statsig_group_name
+                        ),
+                    },
+                )
+                .await
+            }
+            Command::WatchNow => {
+                if self.ws.is_none() {
+                    return;
+                }
+                self.job(
+                    "Watching for changes",
+                    async |ws| ws.watch_once().await,
+                    |r| {
+                        format!(
+                            "Watch: {} Okta group(s) changed, {} pushed, {} with drift.",
+                            r.okta_groups_changed,
+                            r.pushed.len(),
+                            r.drifted.len()
+                        )
+                    },
+                )
+                .await
+            }
+            Command::SetWatching { on, interval } => {
+                self.watching = on.then_some(interval);
+                self.send(Event::Watching(on));
+            }
+            Command::SaveSettings {
+                settings,
+                statsig_token,
+                okta_token,
+            } => {
+                for url in [&settings.statsig_url, &settings.okta_url] {
+                    if let Err(e) = crate::net::check_base_url(url) {
+                        return self.send(Event::Error(e));
+                    }
+                }
+                for (service, url, token) in [
+                    ("statsig", &settings.statsig_url, &statsig_token),
+                    ("okta", &settings.okta_url, &okta_token),
+                ] {
+                    if let Some(t) = token.as_ref().filter(|t| !t.is_empty())
+                        && let Err(e) = self.store.set(&secrets::account(service, url), t)
+                    {
+                        return self.send(Event::Error(e.0));
+                    }
+                }
+                if let Err(e) = settings.save() {
+                    return self.send(Event::Error(e));
+                }
+                self.send(Event::Info(
+                    "Settings saved; tokens are in the OS keyring.".into(),
+                ));
+                self.connect(Target::Saved(settings)).await;
+            }
+            Command::TestConnection {
+                settings,
+                statsig_token,
+                okta_token,
+            } => {
+                let r = self
+                    .test_connection(&settings, statsig_token, okta_token)
+                    .await;
+                self.send(Event::ConnectionTest(r));
+            }
+            Command::ForgetTokens { settings } => {
+                let r = [
+                    ("statsig", &settings.statsig_url),
+                    ("okta", &settings.okta_url),
+                ]
+                .iter()
+                .try_for_each(|(s, u)| self.store.delete(&secrets::account(s, u)));
+                match r {
+                    Ok(()) => self.send(Event::Info("Tokens removed from the OS keyring.".into())),
+                    Err(e) => self.send(Event::Error(e.0)),
+                }
+            }
+        }
+    }
+
+    async fn test_connection(
+        &self,
+        settings: &Settings,
+        statsig: Option<Secret>,
+        okta: Option<Secret>,
+    ) -> Result<String, String> {
+        let conn = self.resolve(settings, statsig, okta)?;
+        let policy = RetryPolicy {
+            max_attempts: 1,
+            timeout: Duration::from_secs(15),
+            ..RetryPolicy::default()
+        };
+        let scim = crate::scim::ScimClient::new(
+            &conn.statsig_url,
+            conn.statsig_token.clone(),
+            policy.clone(),
+            self.observer(),
+        )
+        .map_err(|e| e.to_string())?;
+        let okta = crate::okta::OktaClient::new(
+            &conn.okta_url,
+            conn.okta_token.clone(),
+            policy,
+            self.observer(),
+        )
+        .map_err(|e| e.to_string())?;
+        let (a, b) = tokio::join!(scim.service_provider_config(), okta.check());
+        a.map_err(|e| e.to_string())?;
+        b.map_err(|e| e.to_string())?;
+        Ok("Both endpoints answered with these tokens.".into())
+    }
+}
+
+fn host_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| url.to_string())
+}

@@ -1,0 +1,491 @@
+//! The real app driven through egui_kittest by accessible labels, against an in-process
+//! sandbox: the seed's whole workflow, the verify view, settings with the keyring trait,
+//! and the screenshots in `screenshots/`.
+
+mod common;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use okta_statsig_teams::engine::Connection;
+use okta_statsig_teams::engine::runner::Target;
+use okta_statsig_teams::engine::secrets::{self, MemoryStore, SecretStore};
+use okta_statsig_teams::engine::state::MappingStatus;
+use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+use okta_statsig_teams::ui::{App, AppOptions, Tab};
+use serde_json::json;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Everything a UI test needs: a sandbox on its own runtime, and the app on it.
+struct Fixture {
+    harness: Harness<'static, App>,
+    sandbox: Sandbox,
+    store: Arc<MemoryStore>,
+    _state: tempfile::TempDir,
+    _rt: tokio::runtime::Runtime,
+}
+
+/// The one harness factory: the real app, connected to a fresh sandbox.
+fn fixture() -> Fixture {
+    let data = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+    okta_statsig_teams::engine::config::set_data_dir(data.path().to_path_buf());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let connection = Connection {
+        statsig_url: sandbox.statsig_url.clone(),
+        statsig_token: sandbox.statsig_token.clone(),
+        okta_url: sandbox.okta_url.clone(),
+        okta_token: sandbox.okta_token.clone(),
+        projects: sandbox.projects(),
+        org_domains: vec![sandbox.org_domain()],
+    };
+    let store = Arc::new(MemoryStore::default());
+    let target = Target::Direct {
+        connection,
+        state_dir: state.path().to_path_buf(),
+        label: "Demo sandbox".into(),
+        demo: true,
+    };
+    let app_store: Arc<dyn SecretStore> = store.clone();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_render_cursor(false)
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    target: Some(target),
+                    store: app_store,
+                    snapshot: None,
+                },
+            )
+        });
+    wait(&mut harness, "the first import", |a| {
+        a.imported_once && a.busy.is_none()
+    });
+    Fixture {
+        harness,
+        sandbox,
+        store,
+        _state: state,
+        _rt: rt,
+    }
+}
+
+/// Steps frames until `done` holds (the engine works on its own thread).
+fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h.state()) {
+            h.step();
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}; last messages: {:?}",
+            h.state()
+                .log
+                .iter()
+                .rev()
+                .take(3)
+                .map(|t| &t.text)
+                .collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(15));
+    }
+}
+
+fn idle(a: &App) -> bool {
+    a.busy.is_none()
+}
+
+/// A few frames: a new window is measured in its first frame and shown in the next.
+fn settle(h: &mut Harness<'static, App>) {
+    for _ in 0..3 {
+        h.step();
+    }
+}
+
+fn click(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    settle(h);
+}
+
+fn click_containing(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label_contains(label).click();
+    settle(h);
+}
+
+fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+    h.step();
+}
+
+fn statsig_members(s: &Sandbox, group: &str) -> Option<Vec<String>> {
+    let w = s.world();
+    let ids = w.group_member_ids(group)?;
+    let mut emails: Vec<String> = ids
+        .iter()
+        .filter_map(|id| w.users.get(id))
+        .map(|u| u["userName"].as_str().unwrap().to_lowercase())
+        .collect();
+    emails.sort();
+    Some(emails)
+}
+
+fn save_screenshot(h: &mut Harness<'static, App>, name: &str) {
+    h.step();
+    let image = h.render().expect("renders on the CPU through Mesa");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    image.save(dir.join(format!("{name}.png"))).unwrap();
+}
+
+#[test]
+fn the_seed_workflow_through_the_ui() {
+    let Fixture {
+        mut harness,
+        sandbox,
+        _rt,
+        _state,
+        ..
+    } = fixture();
+    let h = &mut harness;
+
+    // Browse project → team → members.
+    click_containing(h, "Okta Test Proj  (");
+    click_containing(h, "Test Team  (");
+    let seed_member =
+        statsig_members(&sandbox, "Statsig-Okta Test Proj-Test Team-Member").unwrap()[0].clone();
+    assert!(
+        h.query_by_label(&seed_member).is_some(),
+        "the team's members are listed by email"
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("not pushed from Okta")
+            .count(),
+        2,
+        "both roles say who feeds them"
+    );
+    save_screenshot(h, "main-window");
+
+    // Build a mapping group from chosen Okta users.
+    click(h, "Okta groups");
+    click(h, "New mapping group…");
+    type_into(h, "Group name", "Test Team mapping");
+    let chosen: Vec<String> = {
+        let w = sandbox.world();
+        w.okta_users
+            .values()
+            .filter(|u| u.status == "ACTIVE" && w.user_id_by_name(&u.email).is_some())
+            .skip(30)
+            .take(3)
+            .map(|u| u.email.clone())
+            .collect()
+    };
+    for email in &chosen {
+        // Search first: only visible rows are laid out.
+        h.get_by_label("Find Okta users").focus();
+        h.step();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.get_by_label("Find Okta users").type_text(email);
+        settle(h);
+        click(h, email);
+    }
+    assert!(h.query_by_label("3 selected").is_some());
+    click(h, "Create in Okta");
+    wait(h, "the mapping group", |a| {
+        idle(a)
+            && a.directory
+                .okta_group_by_name("Test Team mapping")
+                .is_some()
+    });
+    assert_eq!(
+        sandbox
+            .world()
+            .okta_group_by_name("Test Team mapping")
+            .unwrap()
+            .members
+            .len(),
+        3
+    );
+
+    // Push with Link, previewing the plan first.
+    click(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Test Team");
+    click(h, "Test Team mapping (3)");
+    type_into(h, "Find team group", "Okta Test");
+    click(h, "Statsig-Okta Test Proj-Test Team-Member");
+    assert!(
+        h.query_by_label_contains("to add").is_some(),
+        "the plan preview shows before anything is sent"
+    );
+    save_screenshot(h, "push-dialog");
+    click(h, "Save");
+    wait(h, "the linked push", |a| {
+        idle(a) && a.mappings.iter().any(|m| m.last_push.is_some())
+    });
+    let mut want: Vec<String> = chosen.iter().map(|e| e.to_lowercase()).collect();
+    want.sort();
+    assert_eq!(
+        statsig_members(&sandbox, "Statsig-Okta Test Proj-Test Team-Member").unwrap(),
+        want,
+        "the team now has exactly the group's members"
+    );
+
+    // Push with Create.
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Fraud");
+    click(h, "Fraud Squad (5)");
+    click(h, "Create group");
+    h.get_by_role(egui::accesskit::Role::ComboBox).click();
+    settle(h);
+    click(h, "Checkout");
+    type_into(h, "Team name", "Chargebacks");
+    assert!(
+        h.query_by_label("Group name: Statsig-Checkout-Chargebacks-Member")
+            .is_some()
+    );
+    click(h, "Save");
+    wait(h, "the new team", |a| idle(a) && a.mappings.len() == 2);
+    assert!(
+        !statsig_members(&sandbox, "Statsig-Checkout-Chargebacks-Member")
+            .unwrap()
+            .is_empty()
+    );
+
+    // Deactivate, Activate, Push now.
+    h.get_all_by_label("Deactivate").next().unwrap().click();
+    wait(h, "deactivation", |a| {
+        idle(a)
+            && a.mappings
+                .iter()
+                .any(|m| m.status == MappingStatus::Inactive)
+    });
+    click(h, "Activate");
+    wait(h, "activation", |a| {
+        idle(a) && a.mappings.iter().all(|m| m.status == MappingStatus::Active)
+    });
+    h.get_all_by_label("Push now").next().unwrap().click();
+    wait(h, "push now", |a| {
+        idle(a) && a.log.back().is_some_and(|t| t.text.starts_with("Pushed"))
+    });
+
+    // Unlink with Leave: the team stays as it is.
+    let first = h.state().mappings[0].clone();
+    h.get_all_by_label("Unlink…").next().unwrap().click();
+    settle(h);
+    click(h, "Leave the group in the target app");
+    click(h, "Unlink");
+    wait(h, "unlink with Leave", |a| idle(a) && a.mappings.len() == 1);
+    assert!(statsig_members(&sandbox, &first.statsig_group_name).is_some());
+
+    // Unlink with Delete: confirmation names the team and must be typed.
+    let last = h.state().mappings[0].clone();
+    assert_eq!(
+        last.statsig_group_name,
+        "Statsig-Checkout-Chargebacks-Member"
+    );
+    click(h, "Unlink…");
+    click(h, "Delete the group in the target app");
+    assert!(
+        h.query_by_label_contains("team \"Chargebacks\" in project \"Checkout\"")
+            .is_some()
+    );
+    click(h, "Unlink");
+    assert_eq!(
+        h.state().mappings.len(),
+        1,
+        "nothing happens before the team name is typed"
+    );
+    type_into(h, "Type the team name to confirm", "Chargebacks");
+    click(h, "Unlink");
+    wait(h, "unlink with Delete", |a| {
+        idle(a) && a.mappings.is_empty()
+    });
+    assert!(
+        statsig_members(&sandbox, "Statsig-Checkout-Chargebacks-Member").is_none(),
+        "the team is gone in Statsig"
+    );
+}
+
+#[test]
+fn verify_shows_an_out_of_band_change_and_errors_show_their_cause() {
+    let Fixture {
+        mut harness,
+        sandbox,
+        _rt,
+        _state,
+        ..
+    } = fixture();
+    let h = &mut harness;
+    click(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Payments");
+    click_containing(h, "Payments Engineers (");
+    type_into(h, "Find team group", "Checkout-Payments");
+    click(h, "Statsig-Checkout-Payments-Member");
+    click(h, "Save");
+    wait(h, "the push", |a| {
+        idle(a) && a.mappings.len() == 1 && a.mappings[0].last_push.is_some()
+    });
+
+    // Someone adds a member directly in Statsig.
+    let (gid, stranger) = {
+        let w = sandbox.world();
+        let g = w
+            .groups
+            .by_name("Statsig-Checkout-Payments-Member")
+            .unwrap()
+            .clone();
+        let members: Vec<String> = g["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["value"].as_str().unwrap().to_string())
+            .collect();
+        let stranger = w
+            .users
+            .iter()
+            .find(|u| !members.contains(&u["id"].as_str().unwrap().to_string()))
+            .unwrap()
+            .clone();
+        (g["id"].as_str().unwrap().to_string(), stranger)
+    };
+    sandbox
+        .world()
+        .patch_group(&gid, &json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": stranger["id"]}]}]}))
+        .unwrap();
+    click(h, "Verify");
+    click(h, "Refresh comparison");
+    wait(h, "the refresh", |a| {
+        idle(a)
+            && a.directory.statsig_group(&gid).is_some_and(|g| {
+                g.members
+                    .contains(&stranger["id"].as_str().unwrap().to_string())
+            })
+    });
+    assert!(h.query_by_label("1 extra in Statsig").is_some());
+    assert!(
+        h.query_by_label(stranger["userName"].as_str().unwrap())
+            .is_some()
+    );
+    save_screenshot(h, "verify-view");
+
+    // The team is deleted in Statsig: the mapping shows Error with its cause.
+    sandbox.world().delete_group(&gid).unwrap();
+    click(h, "Pushed groups");
+    click(h, "Check now");
+    wait(h, "the error", |a| {
+        idle(a) && matches!(a.mappings[0].status, MappingStatus::Error { .. })
+    });
+    assert!(
+        h.query_by_label_contains("was deleted in Statsig")
+            .is_some()
+    );
+    assert!(h.query_by_label("Errors (1)").is_some());
+    save_screenshot(h, "pushed-groups-error");
+}
+
+#[test]
+fn settings_store_tokens_through_the_keyring_and_never_show_them() {
+    let Fixture {
+        mut harness,
+        sandbox,
+        store,
+        _rt,
+        _state,
+    } = fixture();
+    let h = &mut harness;
+    click(h, "File");
+    click(h, "Settings…");
+    type_into(h, "Okta org URL", &sandbox.okta_url);
+    type_into(h, "Statsig SCIM URL", &sandbox.statsig_url);
+    type_into(h, "Okta API token", sandbox.okta_token.expose());
+    type_into(h, "Statsig SCIM token", sandbox.statsig_token.expose());
+    // Masked: the token is not readable from the field.
+    assert_ne!(
+        h.get_by_label("Okta API token").value().as_deref(),
+        Some(sandbox.okta_token.expose())
+    );
+    click(h, "Test connection");
+    wait(h, "the connection test", |a| a.connection_test.is_some());
+    assert_eq!(
+        h.state().connection_test,
+        Some(Ok("Both endpoints answered with these tokens.".to_string()))
+    );
+    save_screenshot(h, "settings");
+    click(h, "Save");
+    wait(h, "the reconnection", |a| {
+        a.settings.is_none()
+            && idle(a)
+            && a.connection
+                .as_ref()
+                .is_some_and(|c| !c.label.contains("Demo"))
+    });
+    let okta = store
+        .get(&secrets::account("okta", &sandbox.okta_url))
+        .unwrap()
+        .unwrap();
+    assert_eq!(okta.expose(), sandbox.okta_token.expose());
+    let statsig = store
+        .get(&secrets::account("statsig", &sandbox.statsig_url))
+        .unwrap()
+        .unwrap();
+    assert_eq!(statsig.expose(), sandbox.statsig_token.expose());
+    assert!(h.state().imported_once);
+    // Read back: the saved connection works with the tokens from the store alone.
+    let saved = std::fs::read_to_string(
+        okta_statsig_teams::engine::config::data_dir().join("settings.json"),
+    )
+    .unwrap();
+    assert!(saved.contains(&sandbox.okta_url));
+    assert!(
+        !saved.contains(sandbox.okta_token.expose())
+            && !saved.contains(sandbox.statsig_token.expose()),
+        "no token in the settings file"
+    );
+}
+
+#[test]
+fn keyboard_escape_closes_dialogs_and_arrows_move_through_lists() {
+    let Fixture {
+        mut harness,
+        _rt,
+        _state,
+        ..
+    } = fixture();
+    let h = &mut harness;
+    click(h, "Okta groups");
+    click(h, "Push groups…");
+    assert!(h.state().push.is_some());
+    h.key_press(egui::Key::Escape);
+    h.step();
+    assert!(h.state().push.is_none());
+    h.key_press(egui::Key::ArrowDown);
+    h.step();
+    h.step();
+    let first = h.state().directory.okta_groups[0].id.clone();
+    assert_eq!(h.state().sel.okta_group.as_deref(), Some(first.as_str()));
+    h.key_press(egui::Key::ArrowDown);
+    h.step();
+    h.step();
+    assert_eq!(
+        h.state().sel.okta_group.as_deref(),
+        Some(h.state().directory.okta_groups[1].id.as_str())
+    );
+    assert_eq!(h.state().persisted.tab, Tab::OktaGroups);
+}
