@@ -99,6 +99,9 @@ pub struct State {
     /// When the watcher last looked at Okta, for `lastMembershipUpdated gt`.
     #[serde(default)]
     pub watched_until: Option<String>,
+    /// The number in the last mapping id handed out; ids are never reused.
+    #[serde(default)]
+    pub last_mapping_number: u64,
 }
 
 impl State {

@@ -414,7 +414,7 @@ impl Workspace {
     }
 
     fn new_mapping(
-        &self,
+        &mut self,
         okta_group_id: &str,
         statsig_group_id: &str,
         action: PushAction,
@@ -429,10 +429,11 @@ impl Workspace {
             .statsig_group(statsig_group_id)
             .map(|g| g.display_name.clone())
             .unwrap_or_default();
-        let mut n = self.state.mappings.len() + 1;
+        let mut n = self.state.last_mapping_number + 1;
         while self.state.mapping(&format!("m{n}")).is_some() {
             n += 1;
         }
+        self.state.last_mapping_number = n;
         Mapping {
             id: format!("m{n}"),
             okta_group_id: okta_group_id.to_string(),
