@@ -54,11 +54,15 @@ OKTA_STATSIG_TEAMS_DATA_DIR=$(mktemp -d)
 export OKTA_STATSIG_TEAMS_DATA_DIR
 
 step "cargo test (inside a D-Bus session with an unlocked gnome-keyring)"
+# The daemon gets its own empty keyring folder, so a keyring left by an earlier run (with
+# another password) cannot stay locked.
+KEYRING_HOME=$(mktemp -d)
+export KEYRING_HOME
 dbus-run-session -- bash -c '
-  eval "$(printf testpw | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
+  eval "$(printf testpw | XDG_DATA_HOME="$KEYRING_HOME" gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
   export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
   export OST_REAL_KEYRING=1
-  cargo test --all-targets --quiet 2>&1
+  cargo test --all-targets --no-fail-fast --quiet 2>&1
 '
 
 step "scim2-tester against sandbox --generic-scim"
@@ -74,7 +78,8 @@ url=$(sed -n 's/^statsig_scim_url=//p' "$out")
 report=$(mktemp)
 if SCIM_CLI_HEADERS="Authorization: Bearer compliance-token" .venv/bin/scim --url "$url" test >"$report" 2>&1; then
   checks=$(grep -c '^SUCCESS' "$report" || true)
-  echo "scim2-tester: $checks checks passed, 0 failed against $url"
+  echo "compliance checks against $url (sandbox --generic-scim):"
+  echo "scim2-tester: $checks passed, 0 failed"
 else
   cat "$report"
   echo "scim2-tester reported failures against the sandbox"

@@ -217,8 +217,12 @@ pub struct SandboxArgs {
         help = "Generated data set: number of users (with --projects, --teams, --groups)"
     )]
     pub users: Option<usize>,
-    #[arg(long, default_value_t = 10)]
-    pub projects: usize,
+    #[arg(
+        long,
+        default_value_t = 10,
+        help = "Generated data set: number of projects"
+    )]
+    pub project_count: usize,
     #[arg(long, default_value_t = 100)]
     pub teams: usize,
     #[arg(long, default_value_t = 200)]
@@ -249,7 +253,7 @@ impl SandboxArgs {
                 7,
                 SeedKind::Scaled(Scale {
                     users,
-                    projects: self.projects.max(1),
+                    projects: self.project_count.max(1),
                     teams: self.teams,
                     okta_groups: self.groups,
                     team_members: 20,
@@ -1026,5 +1030,48 @@ fn report_mapping(g: &Global, m: &Mapping) {
                 c.requests
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+        let parsed = Cli::try_parse_from([
+            "okta-statsig-teams",
+            "sandbox",
+            "--users",
+            "50",
+            "--project-count",
+            "3",
+            "--latency-ms",
+            "5",
+        ])
+        .unwrap();
+        let Some(Command::Sandbox(args)) = parsed.command else {
+            panic!("sandbox")
+        };
+        let config = args.config().unwrap();
+        assert_eq!(config.latency, Duration::from_millis(5));
+        assert!(matches!(
+            config.seed.kind,
+            SeedKind::Scaled(Scale {
+                users: 50,
+                projects: 3,
+                ..
+            })
+        ));
+        let bad = Cli::try_parse_from(["okta-statsig-teams", "sandbox", "--seed", "huge"]).unwrap();
+        let Some(Command::Sandbox(args)) = bad.command else {
+            panic!("sandbox")
+        };
+        assert_eq!(
+            args.config().unwrap_err(),
+            "--seed must be demo, large or a number, not \"huge\""
+        );
     }
 }
