@@ -58,6 +58,10 @@ pub struct Global {
     /// Statsig projects, comma-separated, for reading group names (default: derived).
     #[arg(long, global = true, value_delimiter = ',')]
     pub projects: Vec<String>,
+    /// Membership changes per PATCH (default: the settings, else 100), never above what the
+    /// server allows.
+    #[arg(long, global = true)]
+    pub batch_size: Option<usize>,
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -417,6 +421,7 @@ fn real_connection(g: &Global) -> Result<Connection, Failure> {
             g.projects.clone()
         },
         org_domains: saved.org_domains,
+        batch_size: g.batch_size.unwrap_or(saved.batch_size),
     })
 }
 
@@ -517,13 +522,16 @@ async fn with_workspace(g: &Global, command: Command) -> Result<(), Failure> {
     } else {
         None
     };
-    let (conn, store) = match &demo {
+    let (mut conn, store) = match &demo {
         Some(d) => (d.connection(), d.state_store()),
         None => (
             real_connection(g)?,
             StateStore::new(crate::engine::config::data_dir().join("state.json")),
         ),
     };
+    if let Some(b) = g.batch_size {
+        conn.batch_size = b;
+    }
     let (mut ws, warning) =
         Workspace::open(conn, store, RetryPolicy::default(), Arc::new(CliObserver))?;
     if let Some(w) = warning {

@@ -46,6 +46,7 @@ fn fixture() -> Fixture {
         okta_token: sandbox.okta_token.clone(),
         projects: sandbox.projects(),
         org_domains: vec![sandbox.org_domain()],
+        batch_size: 0,
     };
     let store = Arc::new(MemoryStore::default());
     let target = Target::Direct {

@@ -428,3 +428,91 @@ async fn mappings_persist_and_a_push_cut_short_is_replanned() {
     );
     let _ = enc("");
 }
+
+/// Counts requests by method and path prefix.
+#[derive(Default)]
+struct Counter(std::sync::Mutex<Vec<(String, String)>>);
+
+impl okta_statsig_teams::net::Observer for Counter {
+    fn request(&self, r: okta_statsig_teams::net::RequestRecord) {
+        self.0.lock().unwrap().push((r.method, r.path));
+    }
+    fn wait(&self, _: okta_statsig_teams::net::WaitRecord) {}
+}
+
+#[tokio::test]
+async fn pushes_send_the_planned_batches_capped_by_the_server() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let counter = std::sync::Arc::new(Counter::default());
+    let conn = okta_statsig_teams::engine::Connection {
+        statsig_url: s.statsig_url.clone(),
+        statsig_token: s.statsig_token.clone(),
+        okta_url: s.okta_url.clone(),
+        okta_token: s.okta_token.clone(),
+        projects: s.projects(),
+        org_domains: vec![],
+        batch_size: 2,
+    };
+    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
+        conn.clone(),
+        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("state.json")),
+        okta_statsig_teams::net::RetryPolicy::default(),
+        counter.clone(),
+    )
+    .unwrap();
+    ws.import(|_| {}).await.unwrap();
+    assert_eq!(ws.scim.batch_size(), 2);
+    let squad = ws
+        .directory()
+        .okta_group_by_name("Fraud Squad")
+        .unwrap()
+        .id
+        .clone();
+    let target = ws
+        .directory()
+        .statsig_group_by_name("Statsig-Growth Experiments-Empty Team-Member")
+        .unwrap()
+        .id
+        .clone();
+    let plan = ws.plan(&squad, &target).unwrap();
+    assert_eq!(plan.adds.len(), 5);
+    assert_eq!(plan.batches.len(), 3, "5 changes in batches of 2");
+    counter.0.lock().unwrap().clear();
+    ws.link(&squad, &target, true).await.unwrap();
+    let patches = counter
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(m, _)| m == "PATCH")
+        .count();
+    assert_eq!(patches, 3, "exactly the planned requests");
+    assert_eq!(
+        s.world()
+            .group_member_ids("Statsig-Growth Experiments-Empty Team-Member")
+            .unwrap()
+            .len(),
+        5
+    );
+
+    // Asking for more than the server allows gets what it allows.
+    let conn = okta_statsig_teams::engine::Connection {
+        batch_size: 50_000,
+        ..conn
+    };
+    let dir2 = tempfile::tempdir().unwrap();
+    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
+        conn,
+        okta_statsig_teams::engine::state::StateStore::new(dir2.path().join("state.json")),
+        okta_statsig_teams::net::RetryPolicy::default(),
+        std::sync::Arc::new(okta_statsig_teams::net::Silent),
+    )
+    .unwrap();
+    ws.import(|_| {}).await.unwrap();
+    let announced =
+        scim(&s, "GET", "/ServiceProviderConfig", None).await.body["filter"]["maxResults"]
+            .as_u64()
+            .unwrap() as usize;
+    assert_eq!(ws.scim.batch_size(), announced);
+}

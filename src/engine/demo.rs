@@ -49,6 +49,7 @@ impl Demo {
             okta_token: self.sandbox.okta_token.clone(),
             projects: self.sandbox.projects(),
             org_domains: vec![self.sandbox.org_domain()],
+            batch_size: 0,
         }
     }
 

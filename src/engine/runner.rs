@@ -294,6 +294,7 @@ impl Runner {
             okta_url: settings.okta_url.clone(),
             projects: settings.projects.clone(),
             org_domains: settings.org_domains.clone(),
+            batch_size: settings.batch_size,
         })
     }
 

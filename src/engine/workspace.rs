@@ -24,6 +24,8 @@ pub struct Connection {
     pub projects: Vec<String>,
     /// Email domains Statsig accepts; derived from Statsig users when empty.
     pub org_domains: Vec<String>,
+    /// Membership changes per PATCH; 0 means Okta's default (100).
+    pub batch_size: usize,
 }
 
 /// Any failure of a workflow step, as one sentence naming the object and the cause.
@@ -247,6 +249,7 @@ impl Workspace {
         );
         let (users, groups, okta_users, mut okta_groups) =
             (users?, groups?, okta_users?, okta_groups?);
+        self.apply_server_limits().await?;
         if self.cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
         }
@@ -285,6 +288,34 @@ impl Workspace {
             self.save()?;
         }
         Ok(&self.directory)
+    }
+
+    /// Reads the SCIM server's configuration and sets the PATCH batch size: the chosen size
+    /// (Okta's 100 by default), never above what the server announces.
+    async fn apply_server_limits(&mut self) -> Result<(), EngineError> {
+        let spc = match self.scim.service_provider_config().await {
+            Ok(v) => v,
+            // A server without the endpoint announces nothing; keep the chosen size.
+            Err(e) if e.is_not_found() => serde_json::Value::Null,
+            Err(e) => return Err(e.into()),
+        };
+        if spc
+            .pointer("/patch/supported")
+            .and_then(serde_json::Value::as_bool)
+            == Some(false)
+        {
+            return Err(refused(format!(
+                "The SCIM server at {} says it does not support PATCH, which membership pushes need.",
+                self.scim.base_url()
+            )));
+        }
+        let wanted = if self.conn.batch_size == 0 {
+            plan::DEFAULT_BATCH_SIZE
+        } else {
+            self.conn.batch_size
+        };
+        self.scim.set_batch_size(wanted, server_patch_cap(&spc));
+        Ok(())
     }
 
     /// Creates an Okta group with the chosen Okta users (a "mapping group").
@@ -872,6 +903,63 @@ impl Workspace {
             self.directory.projects = projects;
             self.directory.reindex();
         }
+    }
+}
+
+/// The most membership changes one request may carry, as far as the server says: the
+/// largest list it serves (`filter.maxResults`) and, when it takes bulk requests, its
+/// `bulk.maxOperations`. SCIM has no field for PATCH size itself.
+pub fn server_patch_cap(spc: &serde_json::Value) -> Option<usize> {
+    let num = |p: &str| {
+        spc.pointer(p)
+            .and_then(serde_json::Value::as_u64)
+            .filter(|n| *n > 0)
+            .map(|n| n as usize)
+    };
+    let bulk = (spc
+        .pointer("/bulk/supported")
+        .and_then(serde_json::Value::as_bool)
+        == Some(true))
+    .then(|| num("/bulk/maxOperations"))
+    .flatten();
+    [num("/filter/maxResults"), bulk]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_patch_cap_comes_from_what_the_server_announces() {
+        assert_eq!(
+            server_patch_cap(&json!({"filter": {"supported": true, "maxResults": 200}})),
+            Some(200)
+        );
+        assert_eq!(
+            server_patch_cap(
+                &json!({"filter": {"maxResults": 200}, "bulk": {"supported": true, "maxOperations": 50}})
+            ),
+            Some(50)
+        );
+        assert_eq!(
+            server_patch_cap(
+                &json!({"filter": {"maxResults": 200}, "bulk": {"supported": false, "maxOperations": 0}})
+            ),
+            Some(200)
+        );
+        assert_eq!(server_patch_cap(&json!({})), None);
+        assert_eq!(server_patch_cap(&serde_json::Value::Null), None);
+    }
+
+    #[test]
+    fn drift_is_what_changed_in_statsig() {
+        let d = drift_of(&["a".into(), "b".into()], &["b".into(), "c".into()]);
+        assert_eq!(d.added_in_statsig, vec!["c".to_string()]);
+        assert_eq!(d.removed_in_statsig, vec!["a".to_string()]);
     }
 }
 

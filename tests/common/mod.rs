@@ -108,6 +108,7 @@ pub fn workspace(s: &Sandbox, dir: &std::path::Path) -> Workspace {
         okta_token: s.okta_token.clone(),
         projects: s.projects(),
         org_domains: vec![s.org_domain()],
+        batch_size: 0,
     };
     let policy = RetryPolicy {
         base_delay: Duration::from_millis(20),
