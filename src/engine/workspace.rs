@@ -928,6 +928,15 @@ pub fn server_patch_cap(spc: &serde_json::Value) -> Option<usize> {
         .min()
 }
 
+fn drift_of(last_pushed: &[String], now: &[String]) -> Drift {
+    let before: BTreeSet<&String> = last_pushed.iter().collect();
+    let after: BTreeSet<&String> = now.iter().collect();
+    Drift {
+        added_in_statsig: after.difference(&before).map(|s| s.to_string()).collect(),
+        removed_in_statsig: before.difference(&after).map(|s| s.to_string()).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -960,14 +969,5 @@ mod tests {
         let d = drift_of(&["a".into(), "b".into()], &["b".into(), "c".into()]);
         assert_eq!(d.added_in_statsig, vec!["c".to_string()]);
         assert_eq!(d.removed_in_statsig, vec!["a".to_string()]);
-    }
-}
-
-fn drift_of(last_pushed: &[String], now: &[String]) -> Drift {
-    let before: BTreeSet<&String> = last_pushed.iter().collect();
-    let after: BTreeSet<&String> = now.iter().collect();
-    Drift {
-        added_in_statsig: after.difference(&before).map(|s| s.to_string()).collect(),
-        removed_in_statsig: before.difference(&after).map(|s| s.to_string()).collect(),
     }
 }
