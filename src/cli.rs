@@ -78,8 +78,18 @@ pub enum Command {
     Login,
     /// Forget the stored tokens.
     Logout,
-    /// Import both directories and print a summary.
-    Import,
+    /// Import both directories and print a summary; `--out` also writes a snapshot.
+    Import {
+        /// Write a snapshot of what was imported to this file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+        /// Replace emails and names in the snapshot by stable pseudonyms.
+        #[arg(long, requires = "out")]
+        redact: bool,
+    },
+    /// Snapshots: export, show, compare.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
     /// List Statsig projects and teams with member counts.
     Teams {
         /// Only this project.
@@ -183,6 +193,29 @@ pub enum Command {
         /// Seconds between cycles.
         #[arg(long, default_value_t = 60)]
         interval: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Import, then write a snapshot to FILE.
+    Export {
+        file: std::path::PathBuf,
+        /// Replace emails and names by stable pseudonyms.
+        #[arg(long)]
+        redact: bool,
+    },
+    /// Summarize a snapshot file.
+    Show { file: std::path::PathBuf },
+    /// What changed from BEFORE to AFTER (or to live data with --live). Exit 0 when equal,
+    /// 1 when different, like diff.
+    Diff {
+        before: std::path::PathBuf,
+        #[arg(required_unless_present = "live", conflicts_with = "live")]
+        after: Option<std::path::PathBuf>,
+        /// Compare with what the connection (or --demo) holds now.
+        #[arg(long)]
+        live: bool,
     },
 }
 
@@ -438,13 +471,22 @@ fn run_command(g: &Global, command: Command) -> ExitCode {
         match command {
             Command::Login => login(g),
             Command::Logout => logout(g),
+            Command::Snapshot(SnapshotCommand::Show { file }) => snapshot_show(g, &file),
+            Command::Snapshot(SnapshotCommand::Diff {
+                before,
+                after: Some(after),
+                ..
+            }) => snapshot_diff_files(g, &before, &after),
             other => with_workspace(g, other).await,
         }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, message)) => {
-            eprintln!("error: {message}");
+            // An empty message is an answer, not an error (diff found differences).
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
             ExitCode::from(code)
         }
     }
@@ -645,7 +687,22 @@ fn print_plan(plan: &crate::model::Plan, ws: &Workspace) {
 
 async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Failure> {
     match command {
-        Command::Import => {
+        Command::Snapshot(SnapshotCommand::Export { file, redact }) => {
+            write_snapshot(ws, g, &file, redact)?;
+        }
+        Command::Snapshot(SnapshotCommand::Diff { before, .. }) => {
+            let old = crate::engine::files::open_snapshot(&before).map_err(refuse)?;
+            let c = crate::model::snapshot::compare(&old, &ws.snapshot(g.demo));
+            print_comparison(g, &c);
+            if !c.is_empty() {
+                return Err(Failure(FAILED, String::new()));
+            }
+        }
+        Command::Snapshot(SnapshotCommand::Show { .. }) => {}
+        Command::Import { out, redact } => {
+            if let Some(file) = &out {
+                write_snapshot(ws, g, file, redact)?;
+            }
             let d = ws.directory();
             let teams: usize = d.teams().values().map(|t| t.len()).sum();
             if g.json {
@@ -1022,6 +1079,115 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
         Command::Sandbox(_) | Command::Login | Command::Logout => {}
     }
     Ok(())
+}
+
+fn write_snapshot(
+    ws: &Workspace,
+    g: &Global,
+    file: &std::path::Path,
+    redact: bool,
+) -> Result<(), Failure> {
+    let snap = ws.snapshot(g.demo);
+    let snap = if redact { snap.redacted() } else { snap };
+    crate::engine::files::export_snapshot(file, &snap).map_err(|e| Failure(FAILED, e))?;
+    eprintln!(
+        "Snapshot written{}: {}",
+        if redact { " (redacted)" } else { "" },
+        file.display()
+    );
+    Ok(())
+}
+
+fn snapshot_show(g: &Global, file: &std::path::Path) -> Result<(), Failure> {
+    let s = crate::engine::files::open_snapshot(file).map_err(refuse)?;
+    let d = s.directory();
+    let teams: usize = d.teams().values().map(|t| t.len()).sum();
+    if g.json {
+        print_json(
+            &json!({"taken_at": s.taken_at, "source": {"statsig_url": s.source.statsig_url, "okta_url": s.source.okta_url, "demo": s.source.demo},
+            "redacted": s.redacted, "version": s.version, "projects": s.projects.len(), "teams": teams, "statsig_users": s.statsig_users.len(),
+            "okta_users": s.okta_users.len(), "okta_groups": s.okta_groups.len(), "mappings": s.mappings.len()}),
+        );
+    } else {
+        out!(
+            "Snapshot taken {} (format {}){}",
+            s.taken_at,
+            s.version,
+            if s.redacted { ", redacted" } else { "" }
+        );
+        out!(
+            "From Okta {} and Statsig {}",
+            s.source.okta_url,
+            s.source.statsig_url
+        );
+        out!(
+            "Statsig: {} users, {} projects, {} teams; Okta: {} users, {} groups; {} mappings",
+            s.statsig_users.len(),
+            s.projects.len(),
+            teams,
+            s.okta_users.len(),
+            s.okta_groups.len(),
+            s.mappings.len()
+        );
+    }
+    Ok(())
+}
+
+fn print_comparison(g: &Global, c: &crate::model::snapshot::Comparison) {
+    if g.json {
+        print_json(&serde_json::to_value(c).unwrap_or_default());
+        return;
+    }
+    if c.is_empty() {
+        out!("No differences.");
+        return;
+    }
+    out!("{}", c.summary());
+    for t in &c.teams_created {
+        out!("team created: {t}");
+    }
+    for t in &c.teams_deleted {
+        out!("team deleted: {t}");
+    }
+    for r in &c.members_changed {
+        for a in &r.added {
+            out!("+ {} / {} / {}: {a}", r.project, r.team, r.role);
+        }
+        for a in &r.removed {
+            out!("- {} / {} / {}: {a}", r.project, r.team, r.role);
+        }
+    }
+    for m in &c.mappings_created {
+        out!("mapping created: {m}");
+    }
+    for m in &c.mappings_unlinked {
+        out!("mapping unlinked: {m}");
+    }
+    for s in &c.status_changes {
+        out!(
+            "status: {} -> {}: {} to {}",
+            s.okta_group,
+            s.statsig_group,
+            s.before,
+            s.after
+        );
+    }
+}
+
+fn snapshot_diff_files(
+    g: &Global,
+    before: &std::path::Path,
+    after: &std::path::Path,
+) -> Result<(), Failure> {
+    let a = crate::engine::files::open_snapshot(before).map_err(refuse)?;
+    let b = crate::engine::files::open_snapshot(after).map_err(refuse)?;
+    let c = crate::model::snapshot::compare(&a, &b);
+    print_comparison(g, &c);
+    if c.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure(FAILED, String::new()))
+    }
 }
 
 fn report_mapping(g: &Global, m: &Mapping) {

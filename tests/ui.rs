@@ -5,7 +5,7 @@
 mod common;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use okta_statsig_teams::engine::Connection;
 use okta_statsig_teams::engine::runner::Target;
 use okta_statsig_teams::engine::secrets::{self, MemoryStore, SecretStore};
@@ -489,4 +489,113 @@ fn keyboard_escape_closes_dialogs_and_arrows_move_through_lists() {
         Some(h.state().directory.okta_groups[1].id.as_str())
     );
     assert_eq!(h.state().persisted.tab, Tab::OktaGroups);
+}
+
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'static, App>, path: &Path) {
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(path.to_path_buf())));
+    h.step();
+}
+
+#[test]
+fn snapshots_open_read_only_by_drag_and_drop_and_compare() {
+    use okta_statsig_teams::engine::runner::Command;
+    let Fixture {
+        mut harness,
+        _rt,
+        _state,
+        ..
+    } = fixture();
+    let h = &mut harness;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("before.json");
+    h.state().engine().send(Command::ExportSnapshot {
+        path: Some(path.clone()),
+        redact: false,
+    });
+    wait(h, "the export", |a| {
+        a.log
+            .back()
+            .is_some_and(|t| t.text.starts_with("Snapshot saved"))
+    });
+    assert!(path.exists());
+
+    // A bad file: one sentence naming it, and the view is untouched.
+    let bad = dir.path().join("notes.json");
+    std::fs::write(&bad, "{\"not\": \"a snapshot\"}").unwrap();
+    let generation = h.state().generation;
+    drop_file(h, &bad);
+    wait(h, "the refusal", |a| {
+        idle(a) && a.log.back().is_some_and(|t| t.error)
+    });
+    assert!(h.state().log.back().unwrap().text.contains("notes.json"));
+    assert_eq!(h.state().generation, generation);
+    assert!(h.state().snapshot.is_none());
+
+    // The good file opens read-only, with a banner.
+    drop_file(h, &path);
+    wait(h, "the snapshot", |a| idle(a) && a.snapshot.is_some());
+    assert!(h.query_by_label_contains("Snapshot taken").is_some());
+    assert!(h.state().can_send().is_err());
+    assert!(
+        h.get_by_label("Refresh").accesskit_node().is_disabled(),
+        "no request can be sent from a snapshot"
+    );
+    click(h, "Okta groups");
+    assert!(
+        h.get_by_label("Push groups…")
+            .accesskit_node()
+            .is_disabled()
+    );
+    save_screenshot(h, "snapshot-review");
+
+    // Compare with the file it came from: nothing changed.
+    h.state().engine().send(Command::Compare {
+        path: Some(path.clone()),
+    });
+    wait(h, "the comparison", |a| a.comparison.is_some());
+    assert!(h.query_by_label("No differences").is_some());
+    click(h, "Close snapshot");
+    wait(h, "live data", |a| {
+        a.snapshot.is_none() && a.can_send().is_ok()
+    });
+}
+
+#[test]
+fn the_app_opens_a_snapshot_offline_from_the_command_line() {
+    let data = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+    okta_statsig_teams::engine::config::set_data_dir(data.path().to_path_buf());
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshot-v1.json");
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    target: None,
+                    store,
+                    snapshot: Some(fixture),
+                },
+            )
+        });
+    let h = &mut harness;
+    wait(h, "the snapshot", |a| a.snapshot.is_some() && idle(a));
+    assert!(h.state().settings.is_none(), "no connection is asked for");
+    click_containing(h, "Checkout  (");
+    click_containing(h, "Payments  (");
+    assert!(h.query_by_label("bob@northwind.dev").is_some());
 }

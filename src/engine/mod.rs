@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod files;
 pub mod runner;
 pub mod secrets;
 pub mod state;

@@ -86,6 +86,35 @@ pub enum Command {
     ForgetTokens {
         settings: Settings,
     },
+    /// Open a snapshot read-only; `None` asks with the native open dialog.
+    OpenSnapshot(Option<PathBuf>),
+    /// Back to the live connection.
+    CloseSnapshot,
+    /// Export what is shown (live or the open snapshot); `None` asks where.
+    ExportSnapshot {
+        path: Option<PathBuf>,
+        redact: bool,
+    },
+    /// Compare what is shown with a snapshot file; `None` asks which.
+    Compare {
+        path: Option<PathBuf>,
+    },
+    /// Write member rows as CSV; `None` asks where.
+    ExportCsv {
+        path: Option<PathBuf>,
+        suggested_name: String,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// What the banner says of an open snapshot.
+#[derive(Debug, Clone)]
+pub struct SnapshotInfo {
+    pub path: PathBuf,
+    pub taken_at: String,
+    pub source: crate::model::snapshot::Source,
+    pub redacted: bool,
 }
 
 /// One line of the activity log.
@@ -119,6 +148,19 @@ pub enum Event {
     /// A connection test's result.
     ConnectionTest(Result<String, String>),
     Watching(bool),
+    /// A snapshot is open: show its data, read-only.
+    SnapshotOpened {
+        info: SnapshotInfo,
+        directory: Arc<Directory>,
+        mappings: Vec<Mapping>,
+    },
+    /// Back to live data (which follows as Imported and Mappings).
+    SnapshotClosed,
+    /// What changed between a snapshot file (before) and what is shown (after).
+    Compared {
+        against: PathBuf,
+        comparison: crate::model::snapshot::Comparison,
+    },
 }
 
 /// The UI's handle: send commands, drain events, cancel the running job.
@@ -201,6 +243,7 @@ pub fn spawn(wake: Arc<dyn Fn() + Send + Sync>, store: Arc<dyn SecretStore>) -> 
                     demo: None,
                     cancel: loop_cancel,
                     watching: None,
+                    snapshot: None,
                 }
                 .run(cmd_rx),
             );
@@ -222,6 +265,31 @@ struct Runner {
     demo: Option<Demo>,
     cancel: CancelToken,
     watching: Option<Duration>,
+    /// The open snapshot, when reviewing offline.
+    snapshot: Option<(PathBuf, crate::model::snapshot::Snapshot)>,
+}
+
+/// Asks for a file with the native dialog, off the async threads. Headless, it answers
+/// `None` at once.
+async fn pick_file(
+    save: bool,
+    suggested: String,
+    kind: &'static str,
+    ext: &'static str,
+) -> Option<PathBuf> {
+    tokio::task::spawn_blocking(move || {
+        let dialog = rfd::FileDialog::new()
+            .add_filter(kind, &[ext])
+            .set_file_name(&suggested);
+        if save {
+            dialog.save_file()
+        } else {
+            dialog.pick_file()
+        }
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 impl Runner {
@@ -417,8 +485,163 @@ impl Runner {
         }
     }
 
+    fn read_only(&self, command: &Command) -> bool {
+        self.snapshot.is_some()
+            && !matches!(
+                command,
+                Command::Connect(_)
+                    | Command::OpenSnapshot(_)
+                    | Command::CloseSnapshot
+                    | Command::ExportSnapshot { .. }
+                    | Command::Compare { .. }
+                    | Command::ExportCsv { .. }
+                    | Command::SetWatching { .. }
+                    | Command::TestConnection { .. }
+                    | Command::ForgetTokens { .. }
+                    | Command::SaveSettings { .. }
+            )
+    }
+
+    /// What is shown now, as a snapshot.
+    fn current(&self) -> Option<crate::model::snapshot::Snapshot> {
+        match (&self.snapshot, &self.ws) {
+            (Some((_, s)), _) => Some(s.clone()),
+            (None, Some(ws)) => Some(ws.snapshot(self.demo.is_some())),
+            (None, None) => None,
+        }
+    }
+
     async fn handle(&mut self, command: Command) {
+        if self.read_only(&command) {
+            return self.send(Event::Error(
+                "A snapshot is open (read-only); close it to send requests.".into(),
+            ));
+        }
         match command {
+            Command::OpenSnapshot(path) => {
+                let Some(path) = (match path {
+                    Some(p) => Some(p),
+                    None => pick_file(false, String::new(), "Snapshot", "json").await,
+                }) else {
+                    return self.send(Event::Info("No file was chosen.".into()));
+                };
+                self.send(Event::Busy(Some("Opening the snapshot".into())));
+                let p = path.clone();
+                let opened = tokio::task::spawn_blocking(move || super::files::open_snapshot(&p))
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                match opened {
+                    Ok(snap) => {
+                        let info = SnapshotInfo {
+                            path: path.clone(),
+                            taken_at: snap.taken_at.clone(),
+                            source: snap.source.clone(),
+                            redacted: snap.redacted,
+                        };
+                        let directory = Arc::new(snap.directory());
+                        let mappings = snap.mappings.clone();
+                        self.watching = None;
+                        self.snapshot = Some((path, snap));
+                        self.send(Event::SnapshotOpened {
+                            info,
+                            directory,
+                            mappings,
+                        });
+                    }
+                    // The current view stays as it was.
+                    Err(e) => self.send(Event::Error(e)),
+                }
+            }
+            Command::CloseSnapshot => {
+                self.snapshot = None;
+                self.send(Event::SnapshotClosed);
+                self.publish_directory();
+                self.publish_mappings();
+            }
+            Command::ExportSnapshot { path, redact } => {
+                let Some(snap) = self.current() else {
+                    return self.send(Event::Error(
+                        "Nothing to export yet: import first, or open a snapshot.".into(),
+                    ));
+                };
+                let suggested = format!(
+                    "statsig-teams-{}{}.json",
+                    snap.taken_at.get(..10).unwrap_or("snapshot"),
+                    if redact { "-redacted" } else { "" }
+                );
+                let Some(path) = (match path {
+                    Some(p) => Some(p),
+                    None => pick_file(true, suggested, "Snapshot", "json").await,
+                }) else {
+                    return self.send(Event::Info(
+                        "No file was chosen; nothing was exported.".into(),
+                    ));
+                };
+                let snap = if redact { snap.redacted() } else { snap };
+                let p = path.clone();
+                match tokio::task::spawn_blocking(move || super::files::export_snapshot(&p, &snap))
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()))
+                {
+                    Ok(()) => self.send(Event::Info(format!(
+                        "Snapshot saved{}: {}",
+                        if redact { " (redacted)" } else { "" },
+                        path.display()
+                    ))),
+                    Err(e) => self.send(Event::Error(e)),
+                }
+            }
+            Command::Compare { path } => {
+                let Some(current) = self.current() else {
+                    return self.send(Event::Error(
+                        "Nothing to compare yet: import first, or open a snapshot.".into(),
+                    ));
+                };
+                let Some(path) = (match path {
+                    Some(p) => Some(p),
+                    None => pick_file(false, String::new(), "Snapshot", "json").await,
+                }) else {
+                    return self.send(Event::Info("No file was chosen.".into()));
+                };
+                let p = path.clone();
+                match tokio::task::spawn_blocking(move || super::files::open_snapshot(&p))
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()))
+                {
+                    Ok(before) => {
+                        let comparison = crate::model::snapshot::compare(&before, &current);
+                        self.send(Event::Compared {
+                            against: path,
+                            comparison,
+                        });
+                    }
+                    Err(e) => self.send(Event::Error(e)),
+                }
+            }
+            Command::ExportCsv {
+                path,
+                suggested_name,
+                header,
+                rows,
+            } => {
+                let Some(path) = (match path {
+                    Some(p) => Some(p),
+                    None => pick_file(true, suggested_name, "CSV", "csv").await,
+                }) else {
+                    return self.send(Event::Info(
+                        "No file was chosen; nothing was exported.".into(),
+                    ));
+                };
+                let header: Vec<&str> = header.iter().map(String::as_str).collect();
+                match super::files::export_csv(&path, &header, &rows) {
+                    Ok(()) => self.send(Event::Info(format!(
+                        "{} rows saved: {}",
+                        rows.len(),
+                        path.display()
+                    ))),
+                    Err(e) => self.send(Event::Error(e)),
+                }
+            }
             Command::Connect(t) => self.connect(t).await,
             Command::Import => self.import().await,
             Command::CreateMappingGroup {

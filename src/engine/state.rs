@@ -1,95 +1,12 @@
 //! Push mappings and their status, persisted as JSON in the user's data dir: written
 //! atomically (temp file, fsync, rename) and readable by the user only.
 
+pub use crate::model::mapping::{Drift, Mapping, MappingStatus, PushAction, PushCounts};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const STATE_VERSION: u32 = 1;
-
-/// How a mapping came to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PushAction {
-    /// Linked to an existing Statsig team group.
-    Link,
-    /// Created the Statsig team by pushing.
-    Create,
-}
-
-/// A mapping's status, as in Okta's Push Groups tab.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status")]
-pub enum MappingStatus {
-    Active,
-    /// Nothing is pushed; memberships stay as they are.
-    Inactive,
-    /// A push is under way (or was, when the app stopped: it is re-planned at the next start).
-    Pushing,
-    Error {
-        at: String,
-        cause: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        request: Option<String>,
-    },
-}
-
-impl MappingStatus {
-    pub fn label(&self) -> &'static str {
-        match self {
-            MappingStatus::Active => "Active",
-            MappingStatus::Inactive => "Inactive",
-            MappingStatus::Pushing => "Pushing",
-            MappingStatus::Error { .. } => "Error",
-        }
-    }
-}
-
-/// Members changed by the last push.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PushCounts {
-    pub added: usize,
-    pub removed: usize,
-    pub skipped: usize,
-    pub requests: usize,
-}
-
-/// Edits made in Statsig since the last push.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Drift {
-    /// Statsig user ids added in Statsig, not by a push.
-    pub added_in_statsig: Vec<String>,
-    /// Statsig user ids removed in Statsig.
-    pub removed_in_statsig: Vec<String>,
-}
-
-impl Drift {
-    pub fn is_empty(&self) -> bool {
-        self.added_in_statsig.is_empty() && self.removed_in_statsig.is_empty()
-    }
-}
-
-/// One Okta group pushed to one Statsig group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mapping {
-    pub id: String,
-    pub okta_group_id: String,
-    pub okta_group_name: String,
-    pub statsig_group_id: String,
-    pub statsig_group_name: String,
-    pub action: PushAction,
-    #[serde(flatten)]
-    pub status: MappingStatus,
-    pub created: String,
-    #[serde(default)]
-    pub last_push: Option<String>,
-    #[serde(default)]
-    pub last_counts: Option<PushCounts>,
-    /// The Statsig membership the last push left, to tell drift from our own changes.
-    #[serde(default)]
-    pub last_pushed_members: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drift: Option<Drift>,
-}
 
 /// Everything persisted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -896,6 +896,29 @@ impl Workspace {
         Ok(out)
     }
 
+    /// A snapshot of what the workspace holds now.
+    pub fn snapshot(&self, demo: bool) -> crate::model::snapshot::Snapshot {
+        // The demo's sandbox listens on a new port each run: its URLs say nothing.
+        let url = |u: &str| {
+            if demo {
+                "demo sandbox".to_string()
+            } else {
+                u.to_string()
+            }
+        };
+        let source = crate::model::snapshot::Source {
+            statsig_url: url(&self.conn.statsig_url),
+            okta_url: url(&self.conn.okta_url),
+            demo,
+        };
+        crate::model::snapshot::Snapshot::capture(
+            &now(),
+            source,
+            &self.directory,
+            &self.state.mappings,
+        )
+    }
+
     /// Sets how the projects are known (the settings' list) and re-reads names.
     pub fn set_projects(&mut self, projects: Vec<String>) {
         self.conn.projects = projects.clone();

@@ -2,9 +2,11 @@
 
 pub mod directory;
 pub mod filter;
+pub mod mapping;
 pub mod names;
 pub mod plan;
 pub mod secret;
+pub mod snapshot;
 
 pub use directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser};
 pub use names::{ParsedName, Role};

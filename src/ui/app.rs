@@ -54,6 +54,8 @@ pub struct Persisted {
     pub dark: bool,
     pub tab: Tab,
     pub project: Option<String>,
+    /// Recently opened snapshots, newest first.
+    pub recent: Vec<PathBuf>,
 }
 
 impl Default for Persisted {
@@ -62,9 +64,12 @@ impl Default for Persisted {
             dark: true,
             tab: Tab::Teams,
             project: None,
+            recent: Vec::new(),
         }
     }
 }
+
+const MAX_RECENT: usize = 8;
 
 /// How the app is started.
 pub struct AppOptions {
@@ -139,6 +144,17 @@ pub enum EngineAction {
         okta_token: String,
     },
     ForgetTokens(Settings),
+    OpenSnapshot(Option<PathBuf>),
+    CloseSnapshot,
+    ExportSnapshot {
+        redact: bool,
+    },
+    Compare,
+    ExportCsv {
+        suggested_name: String,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
 }
 
 /// The connection as the top bar shows it.
@@ -191,7 +207,10 @@ pub struct App {
     pub settings: Option<SettingsDialog>,
     pub connection_test: Option<Result<String, String>>,
     pub imported_once: bool,
-    snapshot_request: Option<PathBuf>,
+    /// The open snapshot (read-only mode).
+    pub snapshot: Option<runner::SnapshotInfo>,
+    /// The last comparison, shown in its window until closed.
+    pub comparison: Option<(PathBuf, crate::model::snapshot::Comparison)>,
 }
 
 const MAX_ACTIVITY: usize = 5000;
@@ -224,9 +243,17 @@ impl App {
             settings: None,
             connection_test: None,
             imported_once: false,
-            snapshot_request: options.snapshot,
+            snapshot: None,
+            comparison: None,
         };
-        if let Some(target) = options.target {
+        if let Some(path) = options.snapshot {
+            // Offline review: no connection needed.
+            app.busy = Some(Busy {
+                label: "Opening the snapshot".into(),
+                progress: None,
+            });
+            app.engine.send(Command::OpenSnapshot(Some(path)));
+        } else if let Some(target) = options.target {
             app.busy = Some(Busy {
                 label: "Connecting".into(),
                 progress: None,
@@ -236,16 +263,6 @@ impl App {
             app.settings = Some(SettingsDialog::new(
                 Settings::load().ok().flatten().unwrap_or_default(),
             ));
-        }
-        if let Some(p) = app.snapshot_request.take() {
-            app.toast(
-                format!(
-                    "Snapshots open from File -> Open snapshot; {} was not opened.",
-                    p.display()
-                ),
-                true,
-                0.0,
-            );
         }
         app
     }
@@ -337,14 +354,60 @@ impl App {
                 }
                 Event::ConnectionTest(r) => self.connection_test = Some(r),
                 Event::Watching(on) => self.watching = on,
+                Event::SnapshotOpened {
+                    info,
+                    directory,
+                    mappings,
+                } => {
+                    self.persisted.recent.retain(|p| p != &info.path);
+                    self.persisted.recent.insert(0, info.path.clone());
+                    self.persisted.recent.truncate(MAX_RECENT);
+                    self.directory = directory;
+                    self.generation += 1;
+                    self.mappings = mappings;
+                    self.imported_once = true;
+                    self.watching = false;
+                    self.push = None;
+                    self.builder = None;
+                    self.unlink = None;
+                    if self
+                        .persisted
+                        .project
+                        .as_ref()
+                        .is_none_or(|p| !self.directory.projects.contains(p))
+                    {
+                        self.persisted.project = self.directory.projects.first().cloned();
+                    }
+                    self.toast(
+                        format!(
+                            "Opened the snapshot taken {}: {}",
+                            widgets::short_time(&info.taken_at),
+                            info.path.display()
+                        ),
+                        false,
+                        now,
+                    );
+                    self.snapshot = Some(info);
+                }
+                Event::SnapshotClosed => self.snapshot = None,
+                Event::Compared {
+                    against,
+                    comparison,
+                } => self.comparison = Some((against, comparison)),
             }
         }
         self.toasts.retain(|t| now - t.at < 8.0);
     }
 
-    /// Whether a request-sending action is possible now, with the reason when not.
+    /// Whether a request-sending action is possible now, with the reason when not.    /// The engine, for tests that drive it past native dialogs.
+    pub fn engine(&self) -> &EngineHandle {
+        &self.engine
+    }
+
     pub fn can_send(&self) -> Result<(), &'static str> {
-        if self.connection.is_none() {
+        if self.snapshot.is_some() {
+            Err("Read-only snapshot: nothing is sent. File > Close snapshot returns to live data")
+        } else if self.connection.is_none() {
             Err("Not connected: open Settings or use the demo sandbox")
         } else if self.busy.is_some() {
             Err("Wait for the running job to finish, or cancel it")
@@ -464,6 +527,22 @@ impl App {
                 }
             }
             EngineAction::ForgetTokens(s) => Command::ForgetTokens { settings: s },
+            EngineAction::OpenSnapshot(p) => Command::OpenSnapshot(p),
+            EngineAction::CloseSnapshot => Command::CloseSnapshot,
+            EngineAction::ExportSnapshot { redact } => {
+                Command::ExportSnapshot { path: None, redact }
+            }
+            EngineAction::Compare => Command::Compare { path: None },
+            EngineAction::ExportCsv {
+                suggested_name,
+                header,
+                rows,
+            } => Command::ExportCsv {
+                path: None,
+                suggested_name,
+                header,
+                rows,
+            },
         };
         if matches!(cmd, Command::Connect(_) | Command::SaveSettings { .. }) {
             self.busy = Some(Busy {
@@ -475,6 +554,10 @@ impl App {
             Command::SetWatching { .. }
                 | Command::TestConnection { .. }
                 | Command::ForgetTokens { .. }
+                | Command::ExportSnapshot { .. }
+                | Command::Compare { .. }
+                | Command::ExportCsv { .. }
+                | Command::CloseSnapshot
         ) {
             // Shown at once; the engine's Busy(None) clears it.
             self.busy = Some(Busy {
@@ -546,7 +629,7 @@ impl eframe::App for App {
         if !self.toasts.is_empty() {
             ctx.request_repaint_after(Duration::from_millis(500));
         }
-        // Dropped files: snapshots are opened from the File menu; say so rather than ignore.
+        // A file dropped on the window opens as a snapshot (the engine checks it).
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -554,15 +637,8 @@ impl eframe::App for App {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
-        for p in dropped {
-            self.toast(
-                format!(
-                    "{} was dropped; only snapshot files can be opened this way.",
-                    p.display()
-                ),
-                true,
-                now,
-            );
+        if let Some(p) = dropped.into_iter().next() {
+            self.engine_action(EngineAction::OpenSnapshot(Some(p)));
         }
     }
 

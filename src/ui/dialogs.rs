@@ -26,6 +26,91 @@ pub fn show_all(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
     if app.settings.is_some() {
         settings_dialog(app, ctx, actions);
     }
+    if app.comparison.is_some() {
+        comparison_window(app, ctx);
+    }
+}
+
+/// What changed between a snapshot file and what is shown: counts, then each change.
+fn comparison_window(app: &mut App, ctx: &egui::Context) {
+    let mut open = true;
+    let Some((path, c)) = &app.comparison else {
+        return;
+    };
+    egui::Window::new("Compare")
+        .open(&mut open)
+        .resizable(true)
+        .default_size([640.0, 480.0])
+        .show(ctx, |ui| {
+            ui.label(format!("From {} to what is shown now", path.display()));
+            ui.add_space(4.0);
+            if c.is_empty() {
+                widgets::pill(ui, Pill::Good, "No differences");
+                return;
+            }
+            ui.label(RichText::new(c.summary()).strong());
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                let list = |ui: &mut Ui, title: &str, items: &[String]| {
+                    if !items.is_empty() {
+                        egui::CollapsingHeader::new(format!("{title} ({})", items.len()))
+                            .default_open(true)
+                            .show(ui, |ui| {
+                                for i in items {
+                                    ui.label(names::display_safe(i));
+                                }
+                            });
+                    }
+                };
+                list(ui, "Teams created", &c.teams_created);
+                list(ui, "Teams deleted", &c.teams_deleted);
+                if !c.members_changed.is_empty() {
+                    egui::CollapsingHeader::new(format!(
+                        "Members changed ({} team roles)",
+                        c.members_changed.len()
+                    ))
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        for r in &c.members_changed {
+                            egui::CollapsingHeader::new(format!(
+                                "{} · {} · {}: +{} -{}",
+                                r.project,
+                                r.team,
+                                r.role,
+                                r.added.len(),
+                                r.removed.len()
+                            ))
+                            .show(ui, |ui| {
+                                for a in &r.added {
+                                    ui.label(format!("+ {}", names::display_safe(a)));
+                                }
+                                for a in &r.removed {
+                                    ui.colored_label(
+                                        ui.visuals().error_fg_color,
+                                        format!("- {}", names::display_safe(a)),
+                                    );
+                                }
+                            });
+                        }
+                    });
+                }
+                list(ui, "Mappings created", &c.mappings_created);
+                list(ui, "Mappings unlinked", &c.mappings_unlinked);
+                let changes: Vec<String> = c
+                    .status_changes
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} -> {}: {} to {}",
+                            s.okta_group, s.statsig_group, s.before, s.after
+                        )
+                    })
+                    .collect();
+                list(ui, "Status changes", &changes);
+            });
+        });
+    if !open {
+        app.comparison = None;
+    }
 }
 
 fn labelled_text(

@@ -25,12 +25,14 @@ pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool) -> ExitCode {
         .with_writer(std::io::stderr)
         .try_init();
     let target = match (demo, Settings::load()) {
-        (false, Ok(Some(s))) if s.is_configured() => Target::Saved(s),
+        // A snapshot opens offline; nothing connects.
+        _ if snapshot.is_some() => None,
+        (false, Ok(Some(s))) if s.is_configured() => Some(Target::Saved(s)),
         (_, Err(e)) => {
             eprintln!("warning: {e}; opening the demo sandbox");
-            Target::Demo
+            Some(Target::Demo)
         }
-        _ => Target::Demo,
+        _ => Some(Target::Demo),
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -47,7 +49,7 @@ pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool) -> ExitCode {
             Ok(Box::new(App::new(
                 cc,
                 AppOptions {
-                    target: Some(target),
+                    target,
                     store: Arc::new(OsKeyring),
                     snapshot,
                 },

@@ -48,6 +48,57 @@ pub fn top_bar(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
                 if ui.button("Use demo sandbox").clicked() {
                     actions.push(Action::Engine(EngineAction::UseDemo));
                 }
+                ui.separator();
+                if ui.button("Open snapshot…").clicked() {
+                    actions.push(Action::Engine(EngineAction::OpenSnapshot(None)));
+                }
+                ui.add_enabled_ui(!app.persisted.recent.is_empty(), |ui| {
+                    ui.menu_button("Open recent", |ui| {
+                        for p in &app.persisted.recent {
+                            let name = p
+                                .file_name()
+                                .map(|n| n.to_string_lossy().to_string())
+                                .unwrap_or_default();
+                            if ui
+                                .button(name)
+                                .on_hover_text(p.display().to_string())
+                                .clicked()
+                            {
+                                actions.push(Action::Engine(EngineAction::OpenSnapshot(Some(
+                                    p.clone(),
+                                ))));
+                            }
+                        }
+                    });
+                });
+                let has_data = app.imported_once;
+                if ui
+                    .add_enabled(has_data, egui::Button::new("Export snapshot…"))
+                    .clicked()
+                {
+                    actions.push(Action::Engine(EngineAction::ExportSnapshot {
+                        redact: false,
+                    }));
+                }
+                if ui
+                    .add_enabled(has_data, egui::Button::new("Export redacted snapshot…"))
+                    .on_hover_text("Emails and names become stable pseudonyms, for sharing")
+                    .clicked()
+                {
+                    actions.push(Action::Engine(EngineAction::ExportSnapshot {
+                        redact: true,
+                    }));
+                }
+                if ui
+                    .add_enabled(has_data, egui::Button::new("Compare with snapshot…"))
+                    .on_hover_text("What changed between a snapshot file and what is shown now")
+                    .clicked()
+                {
+                    actions.push(Action::Engine(EngineAction::Compare));
+                }
+                if app.snapshot.is_some() && ui.button("Close snapshot").clicked() {
+                    actions.push(Action::Engine(EngineAction::CloseSnapshot));
+                }
             });
             ui.menu_button("View", |ui| {
                 let label = if app.persisted.dark {
@@ -60,8 +111,29 @@ pub fn top_bar(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
                 }
             });
             ui.separator();
-            match &app.connection {
-                Some(c) if c.demo => {
+            match (&app.snapshot, &app.connection) {
+                (Some(s), _) => {
+                    let from = if s.source.demo {
+                        "the demo sandbox".to_string()
+                    } else {
+                        format!("{} and {}", s.source.okta_url, s.source.statsig_url)
+                    };
+                    ui.label(
+                        RichText::new(format!(
+                            " Snapshot taken {}{} (read-only) ",
+                            widgets::short_time(&s.taken_at),
+                            if s.redacted { ", redacted" } else { "" }
+                        ))
+                        .strong()
+                        .color(Color32::BLACK)
+                        .background_color(Color32::from_rgb(147, 197, 253)),
+                    )
+                    .on_hover_text(format!("From {from}\n{}", s.path.display()));
+                    if ui.button("Close snapshot").clicked() {
+                        actions.push(Action::Engine(EngineAction::CloseSnapshot));
+                    }
+                }
+                (None, Some(c)) if c.demo => {
                     ui.label(
                         RichText::new(" Demo sandbox ")
                             .strong()
@@ -73,14 +145,14 @@ pub fn top_bar(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
                         c.statsig_url, c.okta_url
                     ));
                 }
-                Some(c) => {
+                (None, Some(c)) => {
                     ui.label(RichText::new(&c.label).strong())
                         .on_hover_text(format!(
                             "Statsig SCIM: {}\nOkta: {}",
                             c.statsig_url, c.okta_url
                         ));
                 }
-                None => {
+                (None, None) => {
                     ui.label(RichText::new("Not connected").italics());
                 }
             }
@@ -378,11 +450,46 @@ fn team_detail(
     groups: &crate::model::directory::TeamGroups,
     actions: &mut Vec<Action>,
 ) {
-    ui.heading(format!(
-        "{} · {}",
-        names::display_safe(team),
-        names::display_safe(project)
-    ));
+    ui.horizontal(|ui| {
+        ui.heading(format!(
+            "{} · {}",
+            names::display_safe(team),
+            names::display_safe(project)
+        ));
+        if ui
+            .button("Export CSV…")
+            .on_hover_text("The team's members by role, for spreadsheets")
+            .clicked()
+        {
+            let mut rows = Vec::new();
+            for role in Role::ALL {
+                for uid in groups
+                    .get(role)
+                    .map(|i| d.statsig_groups[i].members.as_slice())
+                    .unwrap_or_default()
+                {
+                    let (name, email) = d
+                        .statsig_user(uid)
+                        .map(|u| (u.display_name(), u.user_name.clone()))
+                        .unwrap_or_default();
+                    rows.push(vec![
+                        project.to_string(),
+                        team.to_string(),
+                        role.to_string(),
+                        name,
+                        email,
+                    ]);
+                }
+            }
+            actions.push(Action::Engine(EngineAction::ExportCsv {
+                suggested_name: format!("{project}-{team}-members.csv"),
+                header: ["project", "team", "role", "name", "email"]
+                    .map(String::from)
+                    .to_vec(),
+                rows,
+            }));
+        }
+    });
     for role in Role::ALL {
         let Some(i) = groups.get(role) else {
             ui.label(format!("No {role} group."));
@@ -599,6 +706,33 @@ fn okta_group_detail(
             actions.push(Action::OpenGroupBuilder {
                 from_group: Some(g.id.clone()),
             });
+        }
+        if ui
+            .button("Export CSV…")
+            .on_hover_text("The group's members, for spreadsheets")
+            .clicked()
+        {
+            let rows = g
+                .members
+                .iter()
+                .filter_map(|uid| d.okta_user(uid))
+                .map(|u| {
+                    vec![
+                        g.name.clone(),
+                        u.display_name(),
+                        u.email.clone(),
+                        u.status.clone(),
+                        d.statsig_user_for(u).is_some().to_string(),
+                    ]
+                })
+                .collect();
+            actions.push(Action::Engine(EngineAction::ExportCsv {
+                suggested_name: format!("{}-members.csv", g.name),
+                header: ["group", "name", "email", "okta_status", "in_statsig"]
+                    .map(String::from)
+                    .to_vec(),
+                rows,
+            }));
         }
     });
     ui.label(RichText::new(format!("{} members", g.members.len())).strong());

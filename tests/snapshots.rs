@@ -1,0 +1,235 @@
+//! Snapshots: export and open round trips, determinism, redaction, old format versions,
+//! bad files, and `snapshot diff` from the CLI.
+
+mod common;
+
+use common::{sandbox, workspace};
+use okta_statsig_teams::engine::files::{export_snapshot, open_snapshot};
+use okta_statsig_teams::model::snapshot::{self, Snapshot};
+use std::path::Path;
+use std::process::Command;
+
+#[tokio::test]
+async fn export_then_open_gives_the_same_directory_and_twice_gives_the_same_file() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&s, dir.path());
+    ws.import(|_| {}).await.unwrap();
+    let okta = ws
+        .directory()
+        .okta_group_by_name("ML Platform")
+        .unwrap()
+        .id
+        .clone();
+    let target = ws
+        .directory()
+        .statsig_group_by_name("Statsig-Data-Platform-ML-Ops-Member")
+        .unwrap()
+        .id
+        .clone();
+    ws.link(&okta, &target, true).await.unwrap();
+
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    export_snapshot(&a, &ws.snapshot(false)).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    export_snapshot(&b, &ws.snapshot(false)).unwrap();
+    let opened = open_snapshot(&a).unwrap();
+    let d = opened.directory();
+    assert_eq!(d.statsig_groups, ws.directory().statsig_groups);
+    assert_eq!(d.statsig_users, ws.directory().statsig_users);
+    assert_eq!(d.okta_groups, ws.directory().okta_groups);
+    assert_eq!(d.okta_users, ws.directory().okta_users);
+    assert_eq!(d.teams(), ws.directory().teams());
+    assert_eq!(opened.mappings, ws.mappings());
+    assert!(
+        opened.statsig_names.iter().any(|r| r.kind == "ambiguous"),
+        "unresolved names are kept"
+    );
+    assert_eq!(
+        opened.source.statsig_url, s.statsig_url,
+        "the endpoints are recorded"
+    );
+
+    let (ta, tb) = (
+        std::fs::read_to_string(&a).unwrap(),
+        std::fs::read_to_string(&b).unwrap(),
+    );
+    let differing: Vec<(&str, &str)> = ta.lines().zip(tb.lines()).filter(|(x, y)| x != y).collect();
+    assert_eq!(ta.lines().count(), tb.lines().count());
+    assert_eq!(differing.len(), 1, "only the time differs: {differing:?}");
+    assert!(differing[0].0.contains("\"taken_at\""));
+    // No token is ever written.
+    for t in [s.statsig_token.expose(), s.okta_token.expose()] {
+        assert!(!ta.contains(t));
+    }
+}
+
+#[tokio::test]
+async fn a_redacted_export_has_none_of_the_emails_or_names() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&s, dir.path());
+    ws.import(|_| {}).await.unwrap();
+    let path = dir.path().join("r.json");
+    export_snapshot(&path, &ws.snapshot(false).redacted()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let d = ws.directory();
+    let mut secrets: Vec<String> = Vec::new();
+    for u in &d.statsig_users {
+        secrets.extend([
+            u.user_name.clone(),
+            u.email.clone(),
+            format!("\"{}\"", u.given_name),
+            format!("\"{}\"", u.family_name),
+        ]);
+    }
+    for u in &d.okta_users {
+        secrets.extend([
+            u.email.clone(),
+            u.login.clone(),
+            format!("\"{}\"", u.first_name),
+            format!("\"{}\"", u.last_name),
+        ]);
+    }
+    for secret in secrets.iter().filter(|s| s.len() > 2) {
+        assert!(
+            !text.contains(secret.as_str()),
+            "{secret} is in the redacted snapshot"
+        );
+    }
+    // The review still works: the same teams, and members map to the same pseudonyms.
+    let r = open_snapshot(&path).unwrap();
+    assert!(r.redacted);
+    assert_eq!(r.directory().teams().len(), d.teams().len());
+    let again = ws.snapshot(false).redacted();
+    assert!(snapshot::compare(&r, &again).is_empty());
+}
+
+#[test]
+fn a_version_1_file_keeps_opening() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshot-v1.json");
+    let s = open_snapshot(&path).unwrap();
+    assert_eq!(s.version, 1);
+    assert_eq!(s.taken_at, "2026-03-10T09:30:00.000Z");
+    let d = s.directory();
+    let team = &d.teams()["Checkout"]["Payments"];
+    let members = &d.statsig_groups[team.member.unwrap()].members;
+    assert_eq!(members, &vec!["su-ada".to_string(), "su-bob".to_string()]);
+    assert_eq!(s.mappings[0].okta_group_name, "Payments Engineers");
+    assert_eq!(s.mappings[0].status.label(), "Active");
+}
+
+fn expect_error(path: &Path, words: &str) {
+    let e = open_snapshot(path).unwrap_err();
+    assert!(e.contains(words), "{e}");
+    assert!(
+        e.ends_with(&path.display().to_string()),
+        "names the file: {e}"
+    );
+}
+
+#[test]
+fn bad_files_give_one_sentence_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshot-v1.json"),
+    )
+    .unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    expect_error(&write("truncated.json", &good[..good.len() / 2]), "cut off");
+    expect_error(&write("other.json", "{\"users\": []}"), "not a snapshot");
+    expect_error(&write("picture.json", "\u{89}PNG garbage"), "not JSON");
+    expect_error(
+        &write(
+            "newer.json",
+            &good.replace("\"version\": 1", "\"version\": 7"),
+        ),
+        "newer than this app reads",
+    );
+    expect_error(
+        &write(
+            "broken-ref.json",
+            &good.replacen("\"su-bob\"", "\"su-nobody\"", 1),
+        ),
+        "which no Statsig user has",
+    );
+    // Over the size limit: a sparse file, so the test writes nothing big.
+    let huge = dir.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(snapshot::MAX_BYTES + 1)
+        .unwrap();
+    expect_error(&huge, "larger than");
+}
+
+#[test]
+fn the_fixture_is_what_this_build_writes() {
+    // The v1 fixture stays readable and re-exports without loss.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshot-v1.json");
+    let s = open_snapshot(&path).unwrap();
+    let back = Snapshot::from_json(&s.to_json()).unwrap();
+    assert_eq!(back, s);
+}
+
+#[test]
+fn snapshot_diff_from_the_cli_exits_like_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshot-v1.json");
+    let mut changed = open_snapshot(&base).unwrap();
+    changed
+        .statsig_groups
+        .iter_mut()
+        .find(|g| g.display_name == "Statsig-Checkout-Payments-Member")
+        .unwrap()
+        .members
+        .retain(|m| m != "su-bob");
+    let after = dir.path().join("after.json");
+    export_snapshot(&after, &changed).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let same = run(&[
+        "snapshot",
+        "diff",
+        base.to_str().unwrap(),
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&same.stdout).contains("No differences"));
+    let differ = run(&[
+        "snapshot",
+        "diff",
+        base.to_str().unwrap(),
+        after.to_str().unwrap(),
+    ]);
+    assert_eq!(differ.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&differ.stdout)
+            .contains("- Checkout / Payments / Member: bob@northwind.dev")
+    );
+    let json = run(&[
+        "snapshot",
+        "diff",
+        base.to_str().unwrap(),
+        after.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["members_changed"][0]["removed"][0], "bob@northwind.dev");
+    let bad = run(&[
+        "snapshot",
+        "diff",
+        base.to_str().unwrap(),
+        "/nonexistent/x.json",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("/nonexistent/x.json"));
+}
