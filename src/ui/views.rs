@@ -211,7 +211,7 @@ pub fn status_bar(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
             ui.separator();
             let mut watching = app.watching;
             if ui
-                .add_enabled(app.connection.is_some(), egui::Checkbox::new(&mut watching, "Watch for changes"))
+                .add_enabled(app.connection.is_some() && app.snapshot.is_none(), egui::Checkbox::new(&mut watching, "Watch for changes"))
                 .on_hover_text("Every minute: push Okta membership changes of active mappings and look for edits made in Statsig")
                 .changed()
             {
