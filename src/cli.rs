@@ -62,6 +62,12 @@ pub struct Global {
     /// server allows.
     #[arg(long, global = true)]
     pub batch_size: Option<usize>,
+    /// Confirm destructive steps without asking: deletions, and removals past the guard.
+    #[arg(long, global = true)]
+    pub yes: bool,
+    /// Confirm up to N member removals that the deletion guard would stop.
+    #[arg(long, global = true, value_name = "N")]
+    pub allow_removals: Option<usize>,
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -179,9 +185,17 @@ pub enum Command {
         delete: bool,
         #[arg(long)]
         leave: bool,
-        /// Confirm a deletion without asking.
-        #[arg(long)]
-        yes: bool,
+    },
+    /// Settle edits made directly in Statsig: --overwrite from Okta, --adopt the extra
+    /// members into the Okta group, or --pause the mapping.
+    ResolveDrift {
+        mapping: String,
+        #[arg(long, group = "choice")]
+        overwrite: bool,
+        #[arg(long, group = "choice")]
+        adopt: bool,
+        #[arg(long, group = "choice")]
+        pause: bool,
     },
     /// Compare a mapping's Okta group and Statsig group member by member.
     Verify { mapping: String },
@@ -388,6 +402,12 @@ impl From<EngineError> for Failure {
                 | EngineError::Scim(crate::scim::ScimError::Config(_))
                 | EngineError::Okta(crate::okta::OktaError::Config(_))
         );
+        if let EngineError::NeedsConfirmation(why) = &e {
+            return Failure(
+                NOT_CONFIRMED,
+                format!("{why} (pass --allow-removals N or --yes)"),
+            );
+        }
         let code = if bad_input { REFUSED } else { FAILED };
         Failure(code, e.to_string())
     }
@@ -455,6 +475,7 @@ fn real_connection(g: &Global) -> Result<Connection, Failure> {
         },
         org_domains: saved.org_domains,
         batch_size: g.batch_size.unwrap_or(saved.batch_size),
+        guard: saved.guard,
     })
 }
 
@@ -898,10 +919,11 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
             no_push,
         } => {
             let m = ws
-                .link(
+                .link_confirmed(
                     &okta_group_id(ws, &okta_group)?,
                     &statsig_group_id(ws, &statsig_group)?,
                     !no_push,
+                    allowed(g),
                 )
                 .await?;
             report_mapping(g, &m);
@@ -930,7 +952,7 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
         }
         Command::Push { mapping } => {
             let m = find_mapping(ws, &mapping)?;
-            let report = ws.push(&m.id).await?;
+            let report = ws.confirm_removals(&m.id, allowed(g)).await?;
             if g.json {
                 print_json(&serde_json::to_value(&report.plan).unwrap_or_default());
             } else {
@@ -960,15 +982,31 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
         }
         Command::Activate { mapping } => {
             let m = find_mapping(ws, &mapping)?;
-            ws.set_active(&m.id, true).await?;
+            ws.set_active_confirmed(&m.id, true, allowed(g)).await?;
             out!("Activated and pushed {}.", m.okta_group_name);
+        }
+        Command::ResolveDrift {
+            mapping,
+            overwrite,
+            adopt,
+            pause,
+        } => {
+            let m = find_mapping(ws, &mapping)?;
+            let choice = match (overwrite, adopt, pause) {
+                (true, _, _) => crate::model::mapping::DriftChoice::Overwrite,
+                (_, true, _) => crate::model::mapping::DriftChoice::Adopt,
+                (_, _, true) => crate::model::mapping::DriftChoice::Pause,
+                _ => return Err(refuse("Choose --overwrite, --adopt or --pause.")),
+            };
+            ws.resolve_drift(&m.id, choice).await?;
+            out!("Settled the drift of {}.", m.okta_group_name);
         }
         Command::Unlink {
             mapping,
             delete,
             leave: _,
-            yes,
         } => {
+            let yes = g.yes;
             let m = find_mapping(ws, &mapping)?;
             let how = if delete {
                 Unlink::Delete
@@ -989,15 +1027,7 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                 let answer = read_line(&format!(
                     "This deletes the Statsig {what}. Type the team name to confirm: "
                 ))?;
-                let expected = match ws
-                    .directory()
-                    .statsig_group_index(&m.statsig_group_id)
-                    .and_then(|i| ws.directory().parsed(i).reading())
-                {
-                    Some(names::NameReading::Team { team, .. }) => team,
-                    _ => m.statsig_group_name.clone(),
-                };
-                if answer != expected {
+                if Some(&answer) != ws.confirmation_word(&m.id).as_ref() {
                     return Err(Failure(
                         NOT_CONFIRMED,
                         "Not confirmed; nothing was deleted. Pass --yes to confirm without asking."
@@ -1005,7 +1035,9 @@ async fn run(g: &Global, ws: &mut Workspace, command: Command) -> Result<(), Fai
                     ));
                 }
             }
-            ws.unlink(&m.id, how).await?;
+            // The engine checks the confirmation again; --yes supplies the team's name.
+            let confirmation = ws.confirmation_word(&m.id).unwrap_or_default();
+            ws.unlink(&m.id, how, &confirmation).await?;
             match how {
                 Unlink::Delete => out!(
                     "Unlinked {} and deleted {} in Statsig.",
@@ -1187,6 +1219,15 @@ fn snapshot_diff_files(
         Ok(())
     } else {
         Err(Failure(FAILED, String::new()))
+    }
+}
+
+/// Removals the admin confirmed on the command line.
+fn allowed(g: &Global) -> usize {
+    if g.yes {
+        usize::MAX
+    } else {
+        g.allow_removals.unwrap_or(0)
     }
 }
 

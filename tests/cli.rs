@@ -91,13 +91,27 @@ fn the_seed_workflow_from_the_cli() {
         "Statsig-Okta Test Proj-Test Team-Member",
     ]);
     assert!(!plan["batches"].as_array().unwrap().is_empty());
-    let mapping = cli.json(&[
+    // The link would empty the team: the deletion guard stops it (exit 3, nothing sent).
+    let before = members(&cli, "Okta Test Proj", "Test Team");
+    let guarded = cli.run(&[
         "link",
         "--okta-group",
         "Test Team mapping",
         "--statsig-group",
         "Statsig-Okta Test Proj-Test Team-Member",
     ]);
+    assert_eq!(guarded.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&guarded.stderr).contains("more than the deletion guard allows")
+    );
+    assert_eq!(members(&cli, "Okta Test Proj", "Test Team"), before);
+    let waiting = cli.json(&["mappings"]);
+    assert_eq!(waiting[0]["status"], "NeedsConfirmation");
+    let id = waiting[0]["id"].as_str().unwrap().to_string();
+    let too_few = cli.run(&["push", &id, "--allow-removals", "1"]);
+    assert_eq!(too_few.status.code(), Some(3));
+    cli.ok(&["push", &id, "--allow-removals", &before.len().to_string()]);
+    let mapping = cli.json(&["mappings"])[0].clone();
     assert_eq!(mapping["status"], "Active");
     let id = mapping["id"].as_str().unwrap().to_string();
     assert_eq!(members(&cli, "Okta Test Proj", "Test Team"), emails);

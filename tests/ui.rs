@@ -47,6 +47,7 @@ fn fixture() -> Fixture {
         projects: sandbox.projects(),
         org_domains: vec![sandbox.org_domain()],
         batch_size: 0,
+        guard: Default::default(),
     };
     let store = Arc::new(MemoryStore::default());
     let target = Target::Direct {
@@ -234,6 +235,18 @@ fn the_seed_workflow_through_the_ui() {
         h.query_by_label_contains("to add").is_some(),
         "the plan preview shows before anything is sent"
     );
+    // The link empties the team of its current members: Save waits for the team's name.
+    assert!(
+        h.query_all_by_label_contains("more than the deletion guard allows")
+            .count()
+            >= 1
+    );
+    click(h, "Save");
+    assert!(
+        h.state().push.is_some() && h.state().mappings.is_empty(),
+        "nothing is saved or sent unconfirmed"
+    );
+    type_into(h, "Type the team name to allow the removals", "Test Team");
     save_screenshot(h, "push-dialog");
     click(h, "Save");
     wait(h, "the linked push", |a| {

@@ -121,7 +121,35 @@ async fn the_seed_workflow_end_to_end() {
         !plan.removes.is_empty(),
         "the seed team's current members are not in the new group"
     );
-    let m = ws.link(&group.id, &seed_id, true).await.unwrap();
+    // The plan empties the team of its current members: the deletion guard stops it
+    // before anything is sent, and the mapping waits for confirmation.
+    let before = statsig_emails(&s, SEED_TEAM).unwrap();
+    let e = ws.link(&group.id, &seed_id, true).await.unwrap_err();
+    assert!(matches!(e, EngineError::NeedsConfirmation(_)), "{e}");
+    assert!(
+        e.to_string()
+            .contains("team \"Test Team\" (Member) in project \"Okta Test Proj\""),
+        "{e}"
+    );
+    assert_eq!(
+        statsig_emails(&s, SEED_TEAM).unwrap(),
+        before,
+        "nothing was sent"
+    );
+    let m = ws.mappings()[0].clone();
+    assert!(
+        matches!(m.status, MappingStatus::NeedsConfirmation { removals, .. } if removals == plan.removes.len())
+    );
+    // Confirming fewer removals than the plan needs stops again; confirming them goes through.
+    assert!(
+        ws.confirm_removals(&m.id, plan.removes.len() - 1)
+            .await
+            .is_err()
+    );
+    ws.confirm_removals(&m.id, plan.removes.len())
+        .await
+        .unwrap();
+    let m = ws.mappings()[0].clone();
     assert_eq!(m.status, MappingStatus::Active);
     assert_eq!(
         statsig_emails(&s, SEED_TEAM).unwrap(),
@@ -243,7 +271,7 @@ async fn the_seed_workflow_end_to_end() {
     assert!(again.plan.is_noop() && again.plan.batches.is_empty());
 
     // Unlink with Leave: nothing changes in Statsig.
-    ws.unlink(&m.id, Unlink::Leave).await.unwrap();
+    ws.unlink(&m.id, Unlink::Leave, "").await.unwrap();
     assert!(ws.mappings().is_empty());
     assert_eq!(
         statsig_emails(&s, SEED_TEAM).unwrap(),
@@ -296,7 +324,23 @@ async fn the_seed_workflow_end_to_end() {
     assert!(ws.directory().teams()["Checkout"].contains_key("Chargebacks"));
 
     // Unlink with Delete: the team is gone.
-    ws.unlink(&created.id, Unlink::Delete).await.unwrap();
+    // Delete needs the team's name; a wrong one sends nothing.
+    let e = ws
+        .unlink(&created.id, Unlink::Delete, "Chargeback")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, EngineError::NeedsConfirmation(_)) && e.to_string().contains("\"Chargebacks\""),
+        "{e}"
+    );
+    assert!(statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member").is_some());
+    assert_eq!(
+        ws.confirmation_word(&created.id).as_deref(),
+        Some("Chargebacks")
+    );
+    ws.unlink(&created.id, Unlink::Delete, "Chargebacks")
+        .await
+        .unwrap();
     assert!(statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member").is_none());
     assert!(statsig_emails(&s, "Statsig-Checkout-Chargebacks-Admin").is_none());
     assert!(!ws.directory().teams()["Checkout"].contains_key("Chargebacks"));
@@ -380,7 +424,7 @@ async fn a_target_deleted_or_edited_in_statsig_is_reported_not_overwritten() {
     let e = ws.push(&m.id).await.unwrap_err();
     assert!(e.to_string().contains("no longer exists"), "{e}");
     // The way out: Leave, then Create anew.
-    ws.unlink(&m.id, Unlink::Leave).await.unwrap();
+    ws.unlink(&m.id, Unlink::Leave, "").await.unwrap();
     let again = ws
         .create(&okta_group, "Checkout", "Payments", true)
         .await
@@ -453,6 +497,7 @@ async fn pushes_send_the_planned_batches_capped_by_the_server() {
         projects: s.projects(),
         org_domains: vec![],
         batch_size: 2,
+        guard: Default::default(),
     };
     let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
         conn.clone(),
@@ -515,4 +560,137 @@ async fn pushes_send_the_planned_batches_capped_by_the_server() {
             .as_u64()
             .unwrap() as usize;
     assert_eq!(ws.scim.batch_size(), announced);
+}
+
+/// A Statsig user not in the group who also has an Okta account, skipping `taken`.
+fn outsider(s: &Sandbox, group: &str, taken: &[String]) -> (String, String) {
+    let w = s.world();
+    let members = w.group_member_ids(group).unwrap();
+    w.users
+        .iter()
+        .map(|u| {
+            (
+                u["id"].as_str().unwrap().to_string(),
+                u["userName"].as_str().unwrap().to_string(),
+            )
+        })
+        .find(|(id, email)| {
+            !members.contains(id)
+                && !taken.contains(id)
+                && w.okta_users
+                    .values()
+                    .any(|o| o.email.eq_ignore_ascii_case(email))
+        })
+        .unwrap()
+}
+
+async fn add_in_statsig(s: &Sandbox, group_id: &str, user_id: &str) {
+    let a = scim(s, "PATCH", &format!("/Groups/{group_id}"), Some(json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": user_id}]}]}))).await;
+    assert_eq!(a.status, 200);
+}
+
+#[tokio::test]
+async fn the_guard_stops_the_watcher_and_each_drift_choice_does_what_it_says() {
+    use okta_statsig_teams::model::mapping::DriftChoice;
+    const TEAM: &str = "Statsig-Checkout-Payments-Member";
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&s, dir.path());
+    ws.import(|_| {}).await.unwrap();
+    let okta_group = ws
+        .directory()
+        .okta_group_by_name("Payments Engineers")
+        .unwrap()
+        .clone();
+    let target = ws
+        .directory()
+        .statsig_group_by_name(TEAM)
+        .unwrap()
+        .id
+        .clone();
+    let m = ws.link(&okta_group.id, &target, true).await.unwrap();
+    ws.watch_once().await.unwrap();
+
+    // Someone removes a third of the group in Okta: the watcher stops, nothing is sent.
+    let before = statsig_emails(&s, TEAM).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    for uid in okta_group.members.iter().take(4) {
+        assert_eq!(
+            okta(
+                &s,
+                "DELETE",
+                &format!("/api/v1/groups/{}/users/{uid}", okta_group.id),
+                None
+            )
+            .await
+            .status,
+            204
+        );
+    }
+    let r = ws.watch_once().await.unwrap();
+    assert_eq!(r.needs_confirmation, vec![m.id.clone()]);
+    assert!(r.pushed.is_empty());
+    assert_eq!(
+        statsig_emails(&s, TEAM).unwrap(),
+        before,
+        "the watcher never performs guarded removals"
+    );
+    assert!(matches!(
+        ws.state().mapping(&m.id).unwrap().status,
+        MappingStatus::NeedsConfirmation { removals: 4, .. }
+    ));
+    ws.confirm_removals(&m.id, 4).await.unwrap();
+    assert_eq!(statsig_emails(&s, TEAM).unwrap().len(), before.len() - 4);
+    ws.watch_once().await.unwrap();
+
+    // Overwrite: the member added in Statsig is removed again.
+    let (a, _) = outsider(&s, TEAM, &[]);
+    add_in_statsig(&s, &target, &a).await;
+    assert_eq!(ws.watch_once().await.unwrap().drifted, vec![m.id.clone()]);
+    ws.resolve_drift(&m.id, DriftChoice::Overwrite)
+        .await
+        .unwrap();
+    assert!(!s.world().group_member_ids(TEAM).unwrap().contains(&a));
+    assert!(ws.state().mapping(&m.id).unwrap().drift.is_none());
+
+    // Adopt: the member added in Statsig joins the Okta group and stays in Statsig.
+    let (b, b_email) = outsider(&s, TEAM, std::slice::from_ref(&a));
+    add_in_statsig(&s, &target, &b).await;
+    assert_eq!(ws.watch_once().await.unwrap().drifted, vec![m.id.clone()]);
+    ws.resolve_drift(&m.id, DriftChoice::Adopt).await.unwrap();
+    assert!(s.world().group_member_ids(TEAM).unwrap().contains(&b));
+    {
+        let w = s.world();
+        let okta_id = w
+            .okta_users
+            .values()
+            .find(|u| u.email.eq_ignore_ascii_case(&b_email))
+            .unwrap()
+            .id
+            .clone();
+        assert!(
+            w.okta_groups[&okta_group.id].members.contains(&okta_id),
+            "the Okta group adopted the member"
+        );
+    }
+    assert!(ws.state().mapping(&m.id).unwrap().drift.is_none());
+    assert_eq!(
+        ws.state().mapping(&m.id).unwrap().status,
+        MappingStatus::Active
+    );
+
+    // Pause: Statsig keeps its edit and nothing is pushed any more.
+    let (c, _) = outsider(&s, TEAM, &[a.clone(), b.clone()]);
+    add_in_statsig(&s, &target, &c).await;
+    ws.watch_once().await.unwrap();
+    ws.resolve_drift(&m.id, DriftChoice::Pause).await.unwrap();
+    assert_eq!(
+        ws.state().mapping(&m.id).unwrap().status,
+        MappingStatus::Inactive
+    );
+    ws.watch_once().await.unwrap();
+    assert!(
+        s.world().group_member_ids(TEAM).unwrap().contains(&c),
+        "a paused mapping leaves Statsig's edit"
+    );
 }

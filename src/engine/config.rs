@@ -40,6 +40,8 @@ pub struct Settings {
     pub org_domains: Vec<String>,
     /// Membership changes per PATCH (Okta's default is 100).
     pub batch_size: usize,
+    /// When a push stops to ask before removing members.
+    pub guard: crate::model::mapping::Guard,
 }
 
 impl Settings {

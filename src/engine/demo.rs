@@ -50,6 +50,7 @@ impl Demo {
             projects: self.sandbox.projects(),
             org_domains: vec![self.sandbox.org_domain()],
             batch_size: 0,
+            guard: Default::default(),
         }
     }
 

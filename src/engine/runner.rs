@@ -44,6 +44,8 @@ pub enum Command {
         okta_group_id: String,
         statsig_group_id: String,
         push_now: bool,
+        /// Removals the admin confirmed (the deletion guard stops above this).
+        allowed_removals: usize,
     },
     Create {
         okta_group_id: String,
@@ -53,6 +55,13 @@ pub enum Command {
     },
     Push {
         mapping_id: String,
+        /// Removals the admin confirmed (the deletion guard stops above this).
+        allowed_removals: usize,
+    },
+    /// Settle edits made directly in Statsig.
+    ResolveDrift {
+        mapping_id: String,
+        choice: crate::model::mapping::DriftChoice,
     },
     RetryAll,
     SetActive {
@@ -62,6 +71,8 @@ pub enum Command {
     Unlink {
         mapping_id: String,
         how: Unlink,
+        /// For Delete: the team's name, typed by the admin.
+        confirmation: String,
     },
     /// Run one watch cycle now.
     WatchNow,
@@ -132,6 +143,7 @@ pub enum Event {
         demo: bool,
         statsig_url: String,
         okta_url: String,
+        guard: crate::model::mapping::Guard,
     },
     /// A job started (its label) or ended (`None`).
     Busy(Option<String>),
@@ -363,6 +375,7 @@ impl Runner {
             projects: settings.projects.clone(),
             org_domains: settings.org_domains.clone(),
             batch_size: settings.batch_size,
+            guard: settings.guard,
         })
     }
 
@@ -416,7 +429,8 @@ impl Runner {
                 demo,
             ),
         };
-        let (statsig_url, okta_url) = (conn.statsig_url.clone(), conn.okta_url.clone());
+        let (statsig_url, okta_url, guard) =
+            (conn.statsig_url.clone(), conn.okta_url.clone(), conn.guard);
         match Workspace::open(conn, store, RetryPolicy::default(), self.observer()) {
             Ok((mut ws, warning)) => {
                 // The UI's Cancel reaches the workspace's jobs.
@@ -430,6 +444,7 @@ impl Runner {
                     demo,
                     statsig_url,
                     okta_url,
+                    guard,
                 });
                 self.publish_mappings();
                 self.import().await;
@@ -669,10 +684,19 @@ impl Runner {
                 okta_group_id,
                 statsig_group_id,
                 push_now,
+                allowed_removals,
             } => {
                 self.job(
                     "Linking",
-                    async |ws| ws.link(&okta_group_id, &statsig_group_id, push_now).await,
+                    async |ws| {
+                        ws.link_confirmed(
+                            &okta_group_id,
+                            &statsig_group_id,
+                            push_now,
+                            allowed_removals,
+                        )
+                        .await
+                    },
                     |m| format!("Linked {} to {}.", m.okta_group_name, m.statsig_group_name),
                 )
                 .await
@@ -695,10 +719,31 @@ impl Runner {
                 )
                 .await
             }
-            Command::Push { mapping_id } => {
+            Command::ResolveDrift { mapping_id, choice } => {
+                self.job(
+                    "Settling the drift",
+                    async |ws| ws.resolve_drift(&mapping_id, choice).await,
+                    |_| match choice {
+                        crate::model::mapping::DriftChoice::Overwrite => {
+                            "Statsig now has Okta's membership again.".to_string()
+                        }
+                        crate::model::mapping::DriftChoice::Adopt => {
+                            "The Okta group adopted the members added in Statsig.".to_string()
+                        }
+                        crate::model::mapping::DriftChoice::Pause => {
+                            "Paused: Statsig keeps its edits; nothing is pushed.".to_string()
+                        }
+                    },
+                )
+                .await
+            }
+            Command::Push {
+                mapping_id,
+                allowed_removals,
+            } => {
                 self.job(
                     "Pushing",
-                    async |ws| ws.push(&mapping_id).await,
+                    async |ws| ws.confirm_removals(&mapping_id, allowed_removals).await,
                     |r| {
                         format!(
                             "Pushed {}: {}.",
@@ -740,10 +785,14 @@ impl Runner {
                 )
                 .await
             }
-            Command::Unlink { mapping_id, how } => {
+            Command::Unlink {
+                mapping_id,
+                how,
+                confirmation,
+            } => {
                 self.job(
                     "Unlinking",
-                    async |ws| ws.unlink(&mapping_id, how).await,
+                    async |ws| ws.unlink(&mapping_id, how, &confirmation).await,
                     |m| match how {
                         Unlink::Delete => format!(
                             "Unlinked {} and deleted {} in Statsig.",

@@ -1,7 +1,9 @@
 //! Push mappings and their status, persisted as JSON in the user's data dir: written
 //! atomically (temp file, fsync, rename) and readable by the user only.
 
-pub use crate::model::mapping::{Drift, Mapping, MappingStatus, PushAction, PushCounts};
+pub use crate::model::mapping::{
+    Drift, DriftChoice, Guard, Mapping, MappingStatus, PushAction, PushCounts,
+};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -26,6 +26,8 @@ pub struct Connection {
     pub org_domains: Vec<String>,
     /// Membership changes per PATCH; 0 means Okta's default (100).
     pub batch_size: usize,
+    /// When a push stops to ask before removing members.
+    pub guard: crate::model::mapping::Guard,
 }
 
 /// Any failure of a workflow step, as one sentence naming the object and the cause.
@@ -47,6 +49,9 @@ pub enum EngineError {
     /// Stopped by the user between requests.
     #[error("cancelled")]
     Cancelled,
+    /// A destructive step stopped before sending anything; the admin must confirm it.
+    #[error("{0}")]
+    NeedsConfirmation(String),
 }
 
 impl EngineError {
@@ -90,6 +95,8 @@ pub struct WatchReport {
     pub okta_groups_changed: usize,
     pub pushed: Vec<String>,
     pub drifted: Vec<String>,
+    /// Mappings the deletion guard stopped; the watcher never confirms removals itself.
+    pub needs_confirmation: Vec<String>,
     pub errors: Vec<String>,
 }
 
@@ -489,6 +496,20 @@ impl Workspace {
         statsig_group_id: &str,
         push_now: bool,
     ) -> Result<Mapping, EngineError> {
+        self.link_confirmed(okta_group_id, statsig_group_id, push_now, 0)
+            .await
+    }
+
+    /// "Link group" with up to `allowed_removals` removals confirmed by the admin. The
+    /// mapping is saved even when the guard stops the first push (it then shows Needs
+    /// confirmation).
+    pub async fn link_confirmed(
+        &mut self,
+        okta_group_id: &str,
+        statsig_group_id: &str,
+        push_now: bool,
+        allowed_removals: usize,
+    ) -> Result<Mapping, EngineError> {
         self.check_link(okta_group_id, statsig_group_id)?;
         let mut mapping = self.new_mapping(okta_group_id, statsig_group_id, PushAction::Link);
         if let Some(g) = self.directory.statsig_group(statsig_group_id) {
@@ -498,7 +519,7 @@ impl Workspace {
         self.state.mappings.push(mapping);
         self.save()?;
         if push_now {
-            self.push(&id).await?;
+            self.push_confirmed(&id, allowed_removals).await?;
         }
         self.state.mapping(&id).cloned().ok_or_else(|| {
             refused(format!(
@@ -645,9 +666,21 @@ impl Workspace {
         Ok(())
     }
 
-    /// "Push now": re-reads both groups, plans, and sends the PATCHes. Inactive mappings
-    /// push nothing. On failure the mapping shows Error with the time, cause and request.
+    /// "Push now" with no removals confirmed beyond what the deletion guard lets through.
     pub async fn push(&mut self, mapping_id: &str) -> Result<PushReport, EngineError> {
+        self.push_confirmed(mapping_id, 0).await
+    }
+
+    /// "Push now": re-reads both groups, plans, and sends the PATCHes. Inactive mappings
+    /// push nothing. A plan that removes more than the deletion guard allows stops before
+    /// sending anything, unless the admin confirmed at least that many removals
+    /// (`allowed_removals`); the mapping then shows Needs confirmation. On failure the
+    /// mapping shows Error with the time, cause and request.
+    pub async fn push_confirmed(
+        &mut self,
+        mapping_id: &str,
+        allowed_removals: usize,
+    ) -> Result<PushReport, EngineError> {
         let m = self.mapping_or_refuse(mapping_id)?;
         if m.status == MappingStatus::Inactive {
             return Err(refused(format!(
@@ -655,25 +688,90 @@ impl Workspace {
                 m.okta_group_name
             )));
         }
+        let previous = m.status.clone();
         self.set_status(mapping_id, MappingStatus::Pushing)?;
-        let result = self.push_inner(&m).await;
-        match &result {
-            Ok(_) => {}
-            Err(e) => {
-                let status = MappingStatus::Error {
+        let result = self.push_inner(&m, allowed_removals).await;
+        if let Err(e) = &result {
+            let status = match e {
+                EngineError::NeedsConfirmation(_) => {
+                    let plan = self.plan(&m.okta_group_id, &m.statsig_group_id).ok();
+                    MappingStatus::NeedsConfirmation {
+                        at: now(),
+                        removals: plan.as_ref().map_or(0, |p| p.removes.len()),
+                        members: plan
+                            .as_ref()
+                            .map_or(0, |p| p.removes.len() + p.unchanged.len()),
+                    }
+                }
+                // A push cancelled before it sent anything leaves the mapping as it was.
+                EngineError::Cancelled if previous != MappingStatus::Pushing => previous,
+                _ => MappingStatus::Error {
                     at: now(),
                     cause: e.to_string(),
                     request: e.request(),
-                };
-                self.set_status(mapping_id, status)?;
-            }
+                },
+            };
+            self.set_status(mapping_id, status)?;
         }
         result
     }
 
-    async fn push_inner(&mut self, m: &Mapping) -> Result<PushReport, EngineError> {
+    /// "team \"Payments\" (Member) in project \"Checkout\"", or the group's name.
+    pub fn describe_target(&self, statsig_group_id: &str) -> String {
+        match self
+            .directory
+            .statsig_group_index(statsig_group_id)
+            .and_then(|i| self.directory.parsed(i).reading())
+        {
+            Some(names::NameReading::Team {
+                project,
+                team,
+                role,
+            }) => format!("team \"{team}\" ({role}) in project \"{project}\""),
+            _ => format!(
+                "group \"{}\"",
+                self.directory
+                    .statsig_group(statsig_group_id)
+                    .map(|g| g.display_name.as_str())
+                    .unwrap_or(statsig_group_id)
+            ),
+        }
+    }
+
+    /// The word an admin types to confirm deleting a mapping's team: the team's name.
+    pub fn confirmation_word(&self, mapping_id: &str) -> Option<String> {
+        let m = self.state.mapping(mapping_id)?;
+        match self
+            .directory
+            .statsig_group_index(&m.statsig_group_id)
+            .and_then(|i| self.directory.parsed(i).reading())
+        {
+            Some(names::NameReading::Team { team, .. }) => Some(team),
+            _ => Some(m.statsig_group_name.clone()),
+        }
+    }
+
+    async fn push_inner(
+        &mut self,
+        m: &Mapping,
+        allowed_removals: usize,
+    ) -> Result<PushReport, EngineError> {
         self.refresh_pair(m).await?;
         let plan = self.plan(&m.okta_group_id, &m.statsig_group_id)?;
+        let members = plan.removes.len() + plan.unchanged.len();
+        if plan.removes.len() > allowed_removals
+            && self.conn.guard.trips(plan.removes.len(), members)
+        {
+            return Err(EngineError::NeedsConfirmation(format!(
+                "Pushing \"{}\" would remove {} of the {} members of {}, more than the deletion guard allows ({} members or {}%); nothing was sent. Confirm these removals to go ahead.",
+                m.okta_group_name,
+                plan.removes.len(),
+                members,
+                self.describe_target(&m.statsig_group_id),
+                self.conn.guard.max_removals,
+                self.conn.guard.max_percent
+            )));
+        }
         for batch in &plan.batches {
             if self.cancel.is_cancelled() {
                 // Stop between requests; what was sent is what Statsig has.
@@ -734,22 +832,130 @@ impl Workspace {
         failed
     }
 
+    /// Settles edits made directly in Statsig, as the admin chose. Never done silently.
+    pub async fn resolve_drift(
+        &mut self,
+        mapping_id: &str,
+        choice: crate::model::mapping::DriftChoice,
+    ) -> Result<(), EngineError> {
+        use crate::model::mapping::DriftChoice;
+        let m = self.mapping_or_refuse(mapping_id)?;
+        let drift = m.drift.clone().unwrap_or_default();
+        match choice {
+            DriftChoice::Overwrite => {
+                // Removing what was added in Statsig is exactly what the admin chose.
+                if m.status == MappingStatus::Inactive {
+                    self.set_status(mapping_id, MappingStatus::Active)?;
+                }
+                self.push_confirmed(mapping_id, drift.added_in_statsig.len())
+                    .await
+                    .map(|_| ())
+            }
+            DriftChoice::Adopt => {
+                let group = self
+                    .directory
+                    .okta_group(&m.okta_group_id)
+                    .cloned()
+                    .ok_or_else(|| {
+                        refused(format!(
+                            "Okta group \"{}\" is not in the imported directory; import again.",
+                            m.okta_group_name
+                        ))
+                    })?;
+                if !group.is_editable() {
+                    return Err(refused(format!(
+                        "Okta group \"{}\" is an {} whose members Okta manages elsewhere; it cannot adopt members.",
+                        group.name, group.kind
+                    )));
+                }
+                let mut missing = Vec::new();
+                let mut to_add = Vec::new();
+                for sid in &drift.added_in_statsig {
+                    let email = self
+                        .directory
+                        .statsig_user(sid)
+                        .map(|u| u.user_name.clone())
+                        .unwrap_or_else(|| sid.clone());
+                    match self.directory.okta_user_by_email(&email) {
+                        Some(u) => to_add.push(u.id.clone()),
+                        None => missing.push(email),
+                    }
+                }
+                if !missing.is_empty() {
+                    return Err(refused(format!(
+                        "These members added in Statsig have no Okta account, so the Okta group cannot adopt them: {}. Nothing was changed.",
+                        missing.join(", ")
+                    )));
+                }
+                for uid in to_add {
+                    if !group.members.contains(&uid) {
+                        self.set_okta_member(&group.id, &uid, true).await?;
+                    }
+                }
+                if m.status == MappingStatus::Inactive {
+                    self.set_status(mapping_id, MappingStatus::Active)?;
+                }
+                self.push(mapping_id).await.map(|_| ())
+            }
+            DriftChoice::Pause => self.set_status(mapping_id, MappingStatus::Inactive),
+        }
+    }
+
+    /// Pushes a mapping the guard stopped, with `allowed_removals` confirmed.
+    pub async fn confirm_removals(
+        &mut self,
+        mapping_id: &str,
+        allowed_removals: usize,
+    ) -> Result<PushReport, EngineError> {
+        let m = self.mapping_or_refuse(mapping_id)?;
+        if matches!(m.status, MappingStatus::NeedsConfirmation { .. }) {
+            self.set_status(mapping_id, MappingStatus::Active)?;
+        }
+        self.push_confirmed(mapping_id, allowed_removals).await
+    }
+
     /// Deactivate (`false`) or activate (`true`) a mapping's push. Activating pushes.
     pub async fn set_active(&mut self, mapping_id: &str, active: bool) -> Result<(), EngineError> {
+        self.set_active_confirmed(mapping_id, active, 0).await
+    }
+
+    /// Activates with up to `allowed_removals` removals confirmed, or deactivates.
+    pub async fn set_active_confirmed(
+        &mut self,
+        mapping_id: &str,
+        active: bool,
+        allowed_removals: usize,
+    ) -> Result<(), EngineError> {
         self.mapping_or_refuse(mapping_id)?;
         if active {
             self.set_status(mapping_id, MappingStatus::Active)?;
-            self.push(mapping_id).await.map(|_| ())
+            self.push_confirmed(mapping_id, allowed_removals)
+                .await
+                .map(|_| ())
         } else {
             self.set_status(mapping_id, MappingStatus::Inactive)
         }
     }
 
     /// Unlinks a mapping: Delete removes the Statsig group (and so the team); Leave only
-    /// stops pushing. No user accounts are touched either way.
-    pub async fn unlink(&mut self, mapping_id: &str, how: Unlink) -> Result<Mapping, EngineError> {
+    /// stops pushing. No user accounts are touched either way.    ///
+    /// Delete needs `confirmation` to be the team's name ([`Self::confirmation_word`]);
+    /// otherwise nothing is sent.
+    pub async fn unlink(
+        &mut self,
+        mapping_id: &str,
+        how: Unlink,
+        confirmation: &str,
+    ) -> Result<Mapping, EngineError> {
         let m = self.mapping_or_refuse(mapping_id)?;
         if how == Unlink::Delete {
+            let word = self.confirmation_word(mapping_id).unwrap_or_default();
+            if confirmation != word {
+                return Err(EngineError::NeedsConfirmation(format!(
+                    "Unlinking with Delete deletes {} and all its memberships; confirm with the team name \"{word}\". Nothing was deleted.",
+                    self.describe_target(&m.statsig_group_id)
+                )));
+            }
             self.scim.delete_group(&m.statsig_group_id).await?;
             // Deleting a team-role group deletes the team: both its role groups go.
             let team = self
@@ -849,6 +1055,9 @@ impl Workspace {
             if m.status == MappingStatus::Active && changed.contains(&m.okta_group_id) {
                 match self.push(&id).await {
                     Ok(_) => report.pushed.push(id.clone()),
+                    Err(EngineError::NeedsConfirmation(_)) => {
+                        report.needs_confirmation.push(id.clone())
+                    }
                     Err(e) => report.errors.push(e.to_string()),
                 }
             }

@@ -26,6 +26,12 @@ pub enum MappingStatus {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         request: Option<String>,
     },
+    /// The deletion guard stopped a push before anything was sent; the admin must confirm.
+    NeedsConfirmation {
+        at: String,
+        removals: usize,
+        members: usize,
+    },
 }
 
 impl MappingStatus {
@@ -35,6 +41,7 @@ impl MappingStatus {
             MappingStatus::Inactive => "Inactive",
             MappingStatus::Pushing => "Pushing",
             MappingStatus::Error { .. } => "Error",
+            MappingStatus::NeedsConfirmation { .. } => "Needs confirmation",
         }
     }
 }
@@ -84,4 +91,56 @@ pub struct Mapping {
     pub last_pushed_members: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<Drift>,
+}
+
+/// When a push stops to ask: removing more than `max_removals` members, or more than
+/// `max_percent` of a team role's members (Microsoft's "accidental deletions" idea).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guard {
+    pub max_removals: usize,
+    pub max_percent: u32,
+}
+
+impl Default for Guard {
+    fn default() -> Self {
+        Guard {
+            max_removals: 10,
+            max_percent: 20,
+        }
+    }
+}
+
+impl Guard {
+    /// Does removing `removals` of `members` need the admin's confirmation?
+    pub fn trips(&self, removals: usize, members: usize) -> bool {
+        removals > self.max_removals
+            || (members > 0 && removals * 100 > members * self.max_percent as usize)
+    }
+}
+
+/// How an admin settles edits made directly in Statsig.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DriftChoice {
+    /// Push Okta's membership over Statsig's (Okta's own behaviour).
+    Overwrite,
+    /// Add the members added in Statsig to the Okta group, then push.
+    Adopt,
+    /// Stop pushing; Statsig keeps its edits.
+    Pause,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Guard;
+
+    #[test]
+    fn the_guard_trips_above_either_threshold() {
+        let g = Guard::default();
+        assert!(!g.trips(0, 0));
+        assert!(!g.trips(10, 100), "10 of 100: at both limits");
+        assert!(g.trips(11, 1000), "more than 10 members");
+        assert!(g.trips(3, 10), "30%");
+        assert!(!g.trips(2, 10), "20% exactly");
+        assert!(g.trips(1, 1), "emptying a one-member team");
+    }
 }

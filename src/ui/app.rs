@@ -100,6 +100,7 @@ pub enum Action {
     OpenPush { okta_group: Option<String> },
     OpenGroupBuilder { from_group: Option<String> },
     OpenUnlink(String),
+    OpenConfirmRemovals(String),
     OpenSettings,
     Cancel,
     ToggleTheme,
@@ -119,6 +120,7 @@ pub enum EngineAction {
         okta_group_id: String,
         statsig_group_id: String,
         push_now: bool,
+        allowed_removals: usize,
     },
     Create {
         okta_group_id: String,
@@ -126,10 +128,13 @@ pub enum EngineAction {
         team: String,
         push_now: bool,
     },
-    Push(String),
+    /// Push a mapping with this many removals confirmed.
+    Push(String, usize),
     RetryAll,
     SetActive(String, bool),
-    Unlink(String, Unlink),
+    /// Unlink; for Delete, with the team name the admin typed.
+    Unlink(String, Unlink, String),
+    ResolveDrift(String, crate::model::mapping::DriftChoice),
     WatchNow,
     SetWatching(bool),
     UseDemo,
@@ -164,6 +169,7 @@ pub struct ConnectionInfo {
     pub demo: bool,
     pub statsig_url: String,
     pub okta_url: String,
+    pub guard: crate::model::mapping::Guard,
 }
 
 /// Per-view search text and selection.
@@ -205,6 +211,7 @@ pub struct App {
     pub builder: Option<GroupBuilder>,
     pub unlink: Option<UnlinkDialog>,
     pub settings: Option<SettingsDialog>,
+    pub confirm: Option<super::dialogs::ConfirmRemovals>,
     pub connection_test: Option<Result<String, String>>,
     pub imported_once: bool,
     /// The open snapshot (read-only mode).
@@ -241,6 +248,7 @@ impl App {
             builder: None,
             unlink: None,
             settings: None,
+            confirm: None,
             connection_test: None,
             imported_once: false,
             snapshot: None,
@@ -292,12 +300,14 @@ impl App {
                     demo,
                     statsig_url,
                     okta_url,
+                    guard,
                 } => {
                     self.connection = Some(ConnectionInfo {
                         label,
                         demo,
                         statsig_url,
                         okta_url,
+                        guard,
                     });
                     self.settings = None;
                 }
@@ -437,6 +447,11 @@ impl App {
                     self.unlink = Some(UnlinkDialog::new(m, &self.directory));
                 }
             }
+            Action::OpenConfirmRemovals(id) => {
+                if let Some(m) = self.mappings.iter().find(|m| m.id == id) {
+                    self.confirm = Some(super::dialogs::ConfirmRemovals::new(m, &self.directory));
+                }
+            }
             Action::OpenSettings => {
                 let mut s = Settings::load().ok().flatten().unwrap_or_default();
                 if s.projects.is_empty() && !self.connection.as_ref().is_some_and(|c| c.demo) {
@@ -470,10 +485,12 @@ impl App {
                 okta_group_id,
                 statsig_group_id,
                 push_now,
+                allowed_removals,
             } => Command::Link {
                 okta_group_id,
                 statsig_group_id,
                 push_now,
+                allowed_removals,
             },
             EngineAction::Create {
                 okta_group_id,
@@ -486,15 +503,23 @@ impl App {
                 team,
                 push_now,
             },
-            EngineAction::Push(id) => Command::Push { mapping_id: id },
+            EngineAction::Push(id, allowed_removals) => Command::Push {
+                mapping_id: id,
+                allowed_removals,
+            },
+            EngineAction::ResolveDrift(id, choice) => Command::ResolveDrift {
+                mapping_id: id,
+                choice,
+            },
             EngineAction::RetryAll => Command::RetryAll,
             EngineAction::SetActive(id, active) => Command::SetActive {
                 mapping_id: id,
                 active,
             },
-            EngineAction::Unlink(id, how) => Command::Unlink {
+            EngineAction::Unlink(id, how, confirmation) => Command::Unlink {
                 mapping_id: id,
                 how,
+                confirmation,
             },
             EngineAction::WatchNow => Command::WatchNow,
             EngineAction::SetWatching(on) => Command::SetWatching {
@@ -577,7 +602,9 @@ impl App {
             )
         });
         if escape {
-            if self.unlink.is_some() {
+            if self.confirm.is_some() {
+                self.confirm = None;
+            } else if self.unlink.is_some() {
                 self.unlink = None;
             } else if self.push.is_some() {
                 self.push = None;
@@ -592,7 +619,8 @@ impl App {
                 m.request_focus(egui::Id::unique(views::search_id(self.persisted.tab)))
             });
         }
-        let dialog_open = self.push.is_some()
+        let dialog_open = self.confirm.is_some()
+            || self.push.is_some()
             || self.builder.is_some()
             || self.unlink.is_some()
             || self.settings.is_some();

@@ -5,7 +5,7 @@ use super::app::{Action, App, EngineAction};
 use super::widgets::{self, Pill};
 use crate::engine::Unlink;
 use crate::engine::config::Settings;
-use crate::engine::state::Mapping;
+use crate::engine::state::{Guard, Mapping};
 use crate::model::names::{self, ParsedName, Role};
 use crate::model::plan::{self, DEFAULT_BATCH_SIZE};
 use crate::model::{Directory, OktaGroup};
@@ -28,6 +28,9 @@ pub fn show_all(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
     }
     if app.comparison.is_some() {
         comparison_window(app, ctx);
+    }
+    if app.confirm.is_some() {
+        confirm_dialog(app, ctx, actions);
     }
 }
 
@@ -155,6 +158,8 @@ pub struct PushDialog {
     pub project: String,
     pub team: String,
     pub push_now: bool,
+    /// The team name, typed to allow removals past the deletion guard.
+    pub confirm: String,
 }
 
 impl PushDialog {
@@ -168,15 +173,49 @@ impl PushDialog {
             project: String::new(),
             team: String::new(),
             push_now: true,
+            confirm: String::new(),
         }
     }
 }
 
 /// What Save would do, or why it cannot.
+/// The removals a Link push would make, when they need the admin's confirmation: the
+/// count, the team's name to type, and a sentence saying what would happen.
+fn guarded_removals(
+    d: &PushDialog,
+    dir: &Directory,
+    guard: Guard,
+) -> Option<(usize, String, String)> {
+    let (PushMode::Link, Some(okta), Some(target)) =
+        (d.mode, d.okta_group.as_deref(), d.target.as_deref())
+    else {
+        return None;
+    };
+    let plan = plan::plan_push(dir, okta, target, DEFAULT_BATCH_SIZE).ok()?;
+    let members = plan.removes.len() + plan.unchanged.len();
+    if !guard.trips(plan.removes.len(), members) {
+        return None;
+    }
+    let word = match dir
+        .statsig_group_index(target)
+        .and_then(|i| dir.parsed(i).reading())
+    {
+        Some(names::NameReading::Team { team, .. }) => team,
+        _ => plan.statsig_group_name.clone(),
+    };
+    let why = format!(
+        "This push removes {} of the {members} members of \"{}\", more than the deletion guard allows.",
+        plan.removes.len(),
+        plan.statsig_group_name
+    );
+    Some((plan.removes.len(), word, why))
+}
+
 fn push_outcome(
     d: &PushDialog,
     dir: &Directory,
     mappings: &[Mapping],
+    guard: Guard,
 ) -> Result<EngineAction, String> {
     let okta = d.okta_group.clone().ok_or("Pick the Okta group to push.")?;
     if let Some(m) = mappings.iter().find(|m| m.okta_group_id == okta) {
@@ -197,10 +236,20 @@ fn push_outcome(
                     m.okta_group_name
                 ));
             }
+            let allowed_removals = match guarded_removals(d, dir, guard) {
+                Some((n, word, why)) if d.push_now => {
+                    if d.confirm != word {
+                        return Err(format!("{why} Type the team name \"{word}\" to allow it."));
+                    }
+                    n
+                }
+                _ => 0,
+            };
             Ok(EngineAction::Link {
                 okta_group_id: okta,
                 statsig_group_id: target,
                 push_now: d.push_now,
+                allowed_removals,
             })
         }
         PushMode::Create => {
@@ -234,6 +283,7 @@ fn push_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
     let mut close = false;
     let can_send = app.can_send();
     let mappings = app.mappings.clone();
+    let guard = app.connection.as_ref().map(|c| c.guard).unwrap_or_default();
     let Some(d) = app.push.as_mut() else { return };
     egui::Window::new("Push Groups")
         .open(&mut open)
@@ -293,13 +343,25 @@ fn push_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
                 }
                 ui.add_space(6.0);
                 ui.checkbox(&mut d.push_now, "Push group memberships immediately");
+                if let Some((_, word, why)) =
+                    guarded_removals(d, &dir, guard).filter(|_| d.push_now)
+                {
+                    ui.colored_label(ui.visuals().warn_fg_color, why);
+                    labelled_text(
+                        ui,
+                        "Type the team name to allow the removals",
+                        &mut d.confirm,
+                        &word,
+                        false,
+                    );
+                }
 
                 let ui = &mut cols[1];
                 ui.label(RichText::new("Preview").strong());
                 preview(ui, d, &dir);
             });
             ui.separator();
-            let outcome = push_outcome(d, &dir, &mappings);
+            let outcome = push_outcome(d, &dir, &mappings, guard);
             if let Err(why) = &outcome {
                 ui.colored_label(ui.visuals().warn_fg_color, why);
             }
@@ -715,7 +777,7 @@ fn unlink_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) 
         };
         ui.horizontal(|ui| {
             if ui.add_enabled(confirmed && can_send.is_ok(), egui::Button::new("Unlink")).clicked() {
-                actions.push(Action::Engine(EngineAction::Unlink(d.mapping_id.clone(), d.how)));
+                actions.push(Action::Engine(EngineAction::Unlink(d.mapping_id.clone(), d.how, d.typed.clone())));
                 close = true;
             }
             if ui.button("Cancel").clicked() {
@@ -725,6 +787,72 @@ fn unlink_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) 
     });
     if close || modal.should_close() {
         app.unlink = None;
+    }
+}
+
+// ------------------------------------------------------------------ deletion guard
+
+/// Confirms removals the deletion guard stopped: the team's name must be typed.
+pub struct ConfirmRemovals {
+    pub mapping_id: String,
+    pub word: String,
+    pub text: String,
+    pub removals: usize,
+    pub typed: String,
+}
+
+impl ConfirmRemovals {
+    pub fn new(m: &Mapping, dir: &Directory) -> Self {
+        let (removals, members) = match m.status {
+            crate::engine::state::MappingStatus::NeedsConfirmation {
+                removals, members, ..
+            } => (removals, members),
+            _ => (0, 0),
+        };
+        let word = match dir
+            .statsig_group_index(&m.statsig_group_id)
+            .and_then(|i| dir.parsed(i).reading())
+        {
+            Some(names::NameReading::Team { team, .. }) => team,
+            _ => m.statsig_group_name.clone(),
+        };
+        ConfirmRemovals {
+            mapping_id: m.id.clone(),
+            text: format!(
+                "Pushing {} removes {removals} of the {members} members of {}.",
+                m.okta_group_name, m.statsig_group_name
+            ),
+            word,
+            removals,
+            typed: String::new(),
+        }
+    }
+}
+
+fn confirm_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
+    let can_send = app.can_send();
+    let mut close = false;
+    let Some(d) = app.confirm.as_mut() else {
+        return;
+    };
+    let modal = egui::Modal::new(egui::Id::unique("confirm-removals")).show(ctx, |ui| {
+        ui.set_width(520.0);
+        ui.heading("Confirm removals");
+        ui.colored_label(ui.visuals().error_fg_color, &d.text);
+        ui.label("The latest plan is made again before sending; if it removes more than this, the push stops again.");
+        labelled_text(ui, "Type the team name to confirm", &mut d.typed, &d.word.clone(), false);
+        ui.horizontal(|ui| {
+            if ui.add_enabled(d.typed == d.word && can_send.is_ok(), egui::Button::new(format!("Remove {} and push", d.removals))).clicked() {
+                actions.push(Action::Engine(EngineAction::Push(d.mapping_id.clone(), d.removals)));
+                close = true;
+            }
+            if ui.button("Cancel").clicked() {
+                close = true;
+            }
+        });
+    });
+    if close || modal.should_close() {
+        app.confirm = None;
     }
 }
 
@@ -762,6 +890,7 @@ impl SettingsDialog {
             okta_url: self.settings.okta_url.trim().to_string(),
             projects: list(&self.projects),
             org_domains: list(&self.domains),
+            guard: self.settings.guard,
             batch_size: self.settings.batch_size,
         }
     }
@@ -830,6 +959,17 @@ fn settings_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>
             "comma-separated; empty: from Statsig users",
             false,
         );
+        ui.horizontal(|ui| {
+            ui.label("Deletion guard: ask before removing more than");
+            ui.add(egui::DragValue::new(&mut s.settings.guard.max_removals).range(0..=100_000));
+            ui.label("members or");
+            ui.add(
+                egui::DragValue::new(&mut s.settings.guard.max_percent)
+                    .range(0..=100)
+                    .suffix("%"),
+            );
+            ui.label("of a team role");
+        });
         ui.add_space(6.0);
         if let Some(r) = &test {
             match r {

@@ -853,20 +853,49 @@ fn pushed_tab(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
                         ui.label(RichText::new(format!("Failing request: {r}")).monospace());
                     }
                 }
+                if let MappingStatus::NeedsConfirmation { at, removals, members } = &m.status {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!(
+                            "Stopped {}: this push would remove {removals} of {members} members, more than the deletion guard allows. Nothing was sent.",
+                            widgets::short_time(at)
+                        ),
+                    );
+                    if ui.add_enabled(can.is_ok(), egui::Button::new(format!("Confirm {removals} removals…"))).clicked() {
+                        actions.push(Action::OpenConfirmRemovals(m.id.clone()));
+                    }
+                }
                 if let Some(dr) = &m.drift {
                     ui.colored_label(
                         ui.visuals().warn_fg_color,
                         format!(
-                            "Changed in Statsig since the last push: {} added, {} removed. Push now to restore Okta's membership, or deactivate to keep Statsig's.",
+                            "Changed in Statsig since the last push: {} added, {} removed. Nothing is pushed over these edits until you choose:",
                             dr.added_in_statsig.len(),
                             dr.removed_in_statsig.len()
                         ),
                     );
+                    ui.horizontal(|ui| {
+                        use crate::model::mapping::DriftChoice;
+                        let ok = can.is_ok();
+                        if ui.add_enabled(ok, egui::Button::new("Overwrite from Okta")).on_hover_text("Push Okta's membership over the edits").clicked() {
+                            actions.push(Action::Engine(EngineAction::ResolveDrift(m.id.clone(), DriftChoice::Overwrite)));
+                        }
+                        if ui
+                            .add_enabled(ok && !dr.added_in_statsig.is_empty(), egui::Button::new("Adopt into Okta group"))
+                            .on_hover_text("Add the members added in Statsig to the Okta group, then push")
+                            .clicked()
+                        {
+                            actions.push(Action::Engine(EngineAction::ResolveDrift(m.id.clone(), DriftChoice::Adopt)));
+                        }
+                        if ui.add_enabled(ok, egui::Button::new("Pause mapping")).on_hover_text("Keep Statsig's edits; stop pushing").clicked() {
+                            actions.push(Action::Engine(EngineAction::ResolveDrift(m.id.clone(), DriftChoice::Pause)));
+                        }
+                    });
                 }
                 ui.horizontal(|ui| {
                     let ok = can.is_ok();
                     if ui.add_enabled(ok && m.status != MappingStatus::Inactive, egui::Button::new("Push now")).clicked() {
-                        actions.push(Action::Engine(EngineAction::Push(m.id.clone())));
+                        actions.push(Action::Engine(EngineAction::Push(m.id.clone(), 0)));
                     }
                     let (label, active) = if m.status == MappingStatus::Inactive { ("Activate", true) } else { ("Deactivate", false) };
                     if ui.add_enabled(ok, egui::Button::new(label)).clicked() {

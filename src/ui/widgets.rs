@@ -46,6 +46,7 @@ pub fn status_pill(ui: &mut Ui, status: &MappingStatus) -> egui::Response {
         MappingStatus::Inactive => Pill::Neutral,
         MappingStatus::Pushing => Pill::Busy,
         MappingStatus::Error { .. } => Pill::Bad,
+        MappingStatus::NeedsConfirmation { .. } => Pill::Warn,
     };
     pill(ui, tone, status.label())
 }

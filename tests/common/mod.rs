@@ -109,6 +109,7 @@ pub fn workspace(s: &Sandbox, dir: &std::path::Path) -> Workspace {
         projects: s.projects(),
         org_domains: vec![s.org_domain()],
         batch_size: 0,
+        guard: Default::default(),
     };
     let policy = RetryPolicy {
         base_delay: Duration::from_millis(20),
