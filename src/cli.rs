@@ -295,6 +295,26 @@ pub struct SandboxArgs {
         help = "Relax Statsig's group-name and email-domain rules, for generic SCIM checkers"
     )]
     pub generic_scim: bool,
+    #[arg(
+        long,
+        value_name = "SPEC",
+        help = "Inject faults per request, e.g. 500=0.05,503=0.05,429=0.05,reset=0.02,slow=0.01,garbage=0.01"
+    )]
+    pub faults: Option<String>,
+    #[arg(long, default_value_t = 1, help = "Seed of the fault draws")]
+    pub fault_seed: u64,
+    #[arg(
+        long,
+        default_value_t = 65_000,
+        help = "How late a 'slow' fault answers, in milliseconds"
+    )]
+    pub slow_ms: u64,
+    #[arg(
+        long,
+        default_value_t = 1,
+        help = "Retry-After of an injected 429, in seconds"
+    )]
+    pub retry_after: u64,
 }
 
 impl SandboxArgs {
@@ -331,6 +351,15 @@ impl SandboxArgs {
             okta_token: self.okta_token.clone().map(Secret::new),
             latency: Duration::from_millis(self.latency_ms),
             okta_rate_limit: self.okta_rate_limit,
+            faults: match &self.faults {
+                Some(spec) => crate::sandbox::faults::Faults {
+                    slow_delay: Duration::from_millis(self.slow_ms),
+                    retry_after: self.retry_after,
+                    ..crate::sandbox::faults::Faults::parse(spec, self.fault_seed)
+                        .map_err(|e| format!("--faults: {e}"))?
+                },
+                None => Default::default(),
+            },
         })
     }
 }

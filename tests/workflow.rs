@@ -694,3 +694,69 @@ async fn the_guard_stops_the_watcher_and_each_drift_choice_does_what_it_says() {
         "a paused mapping leaves Statsig's edit"
     );
 }
+
+#[tokio::test]
+async fn a_push_that_gives_up_shows_error_with_the_last_cause_and_request() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let counter = std::sync::Arc::new(Counter::default());
+    let conn = okta_statsig_teams::engine::Connection {
+        statsig_url: s.statsig_url.clone(),
+        statsig_token: s.statsig_token.clone(),
+        okta_url: s.okta_url.clone(),
+        okta_token: s.okta_token.clone(),
+        projects: s.projects(),
+        org_domains: vec![],
+        batch_size: 0,
+        guard: Default::default(),
+    };
+    let policy = okta_statsig_teams::net::RetryPolicy {
+        max_attempts: 3,
+        base_delay: std::time::Duration::from_millis(1),
+        ..Default::default()
+    };
+    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
+        conn,
+        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("state.json")),
+        policy,
+        counter.clone(),
+    )
+    .unwrap();
+    ws.import(|_| {}).await.unwrap();
+    let g = ws
+        .directory()
+        .okta_group_by_name("ML Platform")
+        .unwrap()
+        .id
+        .clone();
+    let t = ws
+        .directory()
+        .statsig_group_by_name("Statsig-Data-Platform-ML-Ops-Member")
+        .unwrap()
+        .id
+        .clone();
+    let m = ws.link(&g, &t, false).await.unwrap();
+    drop(s); // both services go away
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    counter.0.lock().unwrap().clear();
+    let e = ws.push(&m.id).await.unwrap_err();
+    let MappingStatus::Error { cause, request, .. } =
+        ws.state().mapping(&m.id).unwrap().status.clone()
+    else {
+        panic!("Error expected")
+    };
+    assert_eq!(cause, e.to_string());
+    assert!(
+        cause.contains("did not answer") && cause.contains("could not connect"),
+        "{cause}"
+    );
+    let request = request.unwrap();
+    let tries = counter
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(m, p)| format!("{m} {p}") == request)
+        .count();
+    assert_eq!(tries, 3, "{request} was tried up to the attempt cap");
+}

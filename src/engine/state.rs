@@ -116,6 +116,24 @@ impl StateStore {
         }
     }
 
+    /// Takes the lock that says "a push is running on this state" (an OS file lock, so it
+    /// is released even when the process is killed). `Ok(None)` means another process
+    /// holds it.
+    pub fn try_lock_push(&self) -> std::io::Result<Option<std::fs::File>> {
+        let dir = self
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        create_private_dir(dir)?;
+        let file = open_private_keep(&self.path.with_extension("json.lock"))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
+
     /// Writes the state atomically.
     pub fn save(&self, state: &State) -> std::io::Result<()> {
         let json = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
@@ -159,6 +177,18 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     b.create(dir)
 }
 
+/// Opens (creating, not truncating) a file readable by the user only.
+fn open_private_keep(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
 fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create(true).truncate(true);
@@ -200,6 +230,14 @@ mod tests {
                 .mode();
             assert_eq!(dmode & 0o777, 0o700);
         }
+        // One pusher at a time; the lock goes with its holder.
+        let held = store.try_lock_push().unwrap().expect("free");
+        assert!(
+            store.try_lock_push().unwrap().is_none(),
+            "held by the running push"
+        );
+        drop(held);
+        assert!(store.try_lock_push().unwrap().is_some());
         std::fs::write(store.path(), b"{ not json").unwrap();
         let loaded = store.load();
         assert!(loaded.state.mappings.is_empty());

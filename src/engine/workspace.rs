@@ -165,10 +165,12 @@ impl Workspace {
             store,
             cancel: CancelToken::default(),
         };
-        // A push cut short by a crash is re-planned from fresh reads at the next push.
+        // A push cut short by a crash is re-planned from fresh reads at the next push. A
+        // push another process is running right now holds the lock and is left alone.
+        let nobody_pushing = ws.store.try_lock_push().ok().flatten();
         let mut resumed = false;
         for m in &mut ws.state.mappings {
-            if m.status == MappingStatus::Pushing {
+            if m.status == MappingStatus::Pushing && nobody_pushing.is_some() {
                 m.status = MappingStatus::Error {
                     at: now(),
                     cause: "the app stopped during a push; push again to finish it (the plan is made from fresh reads)".into(),
@@ -689,6 +691,20 @@ impl Workspace {
             )));
         }
         let previous = m.status.clone();
+        let _running = match self.store.try_lock_push() {
+            Ok(Some(lock)) => lock,
+            Ok(None) => {
+                return Err(refused(
+                    "Another run of this app is pushing right now; wait for it to finish, then push again.",
+                ));
+            }
+            Err(e) => {
+                return Err(EngineError::Save(format!(
+                    "{e}: {}",
+                    self.store.path().display()
+                )));
+            }
+        };
         self.set_status(mapping_id, MappingStatus::Pushing)?;
         let result = self.push_inner(&m, allowed_removals).await;
         if let Err(e) = &result {
@@ -772,16 +788,7 @@ impl Workspace {
                 self.conn.guard.max_percent
             )));
         }
-        for batch in &plan.batches {
-            if self.cancel.is_cancelled() {
-                // Stop between requests; what was sent is what Statsig has.
-                if let Ok(g) = self.scim.get_group(&m.statsig_group_id).await {
-                    self.directory.upsert_statsig_group(g);
-                }
-                return Err(EngineError::Cancelled);
-            }
-            self.scim.patch_members(&m.statsig_group_id, batch).await?;
-        }
+        self.send_batches(m, &plan).await?;
         // Statsig now has exactly the desired members.
         let mut members: Vec<String> = plan
             .unchanged
@@ -812,6 +819,65 @@ impl Workspace {
             mapping_id: m.id.clone(),
             plan,
         })
+    }
+
+    /// Sends a plan's PATCHes. When a PATCH's outcome is unknown (no answer, a garbled one,
+    /// or a 5xx after which the server may have applied it), the group is read again and
+    /// the rest re-planned from what Statsig really has, so nothing is applied twice and
+    /// nothing outside the plan is touched. Cancel stops between requests.
+    async fn send_batches(&mut self, m: &Mapping, plan: &Plan) -> Result<(), EngineError> {
+        const MAX_REPLANS: usize = 5;
+        let mut batches: std::collections::VecDeque<_> = plan.batches.iter().cloned().collect();
+        let total = batches.len();
+        let (mut sent, mut replans) = (0usize, 0usize);
+        while let Some(batch) = batches.pop_front() {
+            if self.cancel.is_cancelled() {
+                if let Ok(g) = self.scim.get_group(&m.statsig_group_id).await {
+                    self.directory.upsert_statsig_group(g);
+                }
+                return Err(if sent == 0 {
+                    EngineError::Cancelled
+                } else {
+                    refused(format!(
+                        "Cancelled after {sent} of {total} requests: Statsig has part of the change. Push again to finish it."
+                    ))
+                });
+            }
+            match self.scim.patch_members(&m.statsig_group_id, &batch).await {
+                Ok(()) => sent += 1,
+                Err(e) if is_ambiguous(&e) && replans < MAX_REPLANS => {
+                    replans += 1;
+                    tracing::info!(
+                        "a membership PATCH ended unclear ({e}); re-planning from a fresh read"
+                    );
+                    let fresh = self.scim.get_group(&m.statsig_group_id).await?;
+                    self.directory.upsert_statsig_group(fresh);
+                    let again = self.plan(&m.okta_group_id, &m.statsig_group_id)?;
+                    // The fresh plan may only do what the approved plan did.
+                    let planned_adds: BTreeSet<&str> =
+                        plan.adds.iter().map(|x| x.id.as_str()).collect();
+                    let planned_removes: BTreeSet<&str> =
+                        plan.removes.iter().map(|x| x.id.as_str()).collect();
+                    if again
+                        .adds
+                        .iter()
+                        .any(|x| !planned_adds.contains(x.id.as_str()))
+                        || again
+                            .removes
+                            .iter()
+                            .any(|x| !planned_removes.contains(x.id.as_str()))
+                    {
+                        return Err(refused(format!(
+                            "Statsig group \"{}\" changed during the push; push again to plan from what it has now.",
+                            m.statsig_group_name
+                        )));
+                    }
+                    batches = again.batches.into_iter().collect();
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
     }
 
     /// Pushes every mapping in Error again. Returns the ids that still fail.
@@ -1158,6 +1224,15 @@ pub fn server_patch_cap(spc: &serde_json::Value) -> Option<usize> {
         .into_iter()
         .flatten()
         .min()
+}
+
+/// A failure after which the server may or may not have applied the request.
+fn is_ambiguous(e: &ScimError) -> bool {
+    match e {
+        ScimError::Transport { .. } | ScimError::Decode { .. } => true,
+        ScimError::Status { status, .. } => matches!(status, 500 | 502 | 504),
+        _ => false,
+    }
 }
 
 fn drift_of(last_pushed: &[String], now: &[String]) -> Drift {

@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 pub const MAX_RESPONSE: usize = 64 * 1024 * 1024;
+/// Requests in flight to one Okta org at most.
+pub const MAX_IN_FLIGHT: usize = 16;
 /// Okta's page size for users and groups.
 pub const PAGE_LIMIT: usize = 200;
 
@@ -76,6 +78,8 @@ pub struct OktaClient {
     rate: Arc<Mutex<RateState>>,
     /// Group member lists fetched at once.
     pub concurrency: usize,
+    /// Requests in flight to the org at most (Okta's default concurrency limit is 75).
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for OktaClient {
@@ -124,6 +128,7 @@ impl OktaClient {
             observer,
             rate: Arc::new(Mutex::new(RateState::default())),
             concurrency: 8,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
         })
     }
 
@@ -208,14 +213,20 @@ impl OktaClient {
             });
         }
         self.pace().await;
-        let idempotent = method != Method::POST;
-        let resp = net::send(
+        let repeat = if method == Method::POST {
+            net::Repeat::Unsafe
+        } else {
+            net::Repeat::Safe
+        };
+        let _permit = self.in_flight.acquire().await.ok();
+        let answer = net::send(
             "Okta",
             method.as_str(),
             &shown,
-            idempotent,
+            repeat,
             &self.policy,
             &self.observer,
+            MAX_RESPONSE,
             || {
                 let mut b = self
                     .http
@@ -234,22 +245,25 @@ impl OktaClient {
             },
         )
         .await
-        .map_err(|e| OktaError::Transport {
-            method: method.to_string(),
-            path: shown.clone(),
-            reason: net::describe_transport(&e),
-        })?;
-        self.note_rate(resp.headers());
-        let status = resp.status().as_u16();
-        let next = next_link(resp.headers());
-        let bytes =
-            net::read_body(resp, MAX_RESPONSE)
-                .await
-                .map_err(|reason| OktaError::Decode {
+        .map_err(|f| {
+            if f.fatal {
+                OktaError::Decode {
                     method: method.to_string(),
                     path: shown.clone(),
-                    reason,
-                })?;
+                    reason: f.reason,
+                }
+            } else {
+                OktaError::Transport {
+                    method: method.to_string(),
+                    path: shown.clone(),
+                    reason: f.reason,
+                }
+            }
+        })?;
+        self.note_rate(&answer.headers);
+        let status = answer.status;
+        let next = next_link(&answer.headers);
+        let bytes = answer.body;
         let parsed: Option<Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
             None
         } else {

@@ -3,6 +3,7 @@
 //! from the command line as `okta-statsig-teams sandbox`.
 
 pub mod discovery;
+pub mod faults;
 pub mod okta_api;
 pub mod patch;
 pub mod scim_api;
@@ -33,6 +34,8 @@ pub struct SandboxConfig {
     pub latency: Duration,
     /// Okta requests allowed per minute before 429.
     pub okta_rate_limit: u32,
+    /// Faults to inject into both servers' answers.
+    pub faults: faults::Faults,
 }
 
 impl Default for SandboxConfig {
@@ -45,6 +48,7 @@ impl Default for SandboxConfig {
             okta_token: None,
             latency: Duration::ZERO,
             okta_rate_limit: 100_000,
+            faults: faults::Faults::default(),
         }
     }
 }
@@ -114,6 +118,9 @@ pub struct Sandbox {
     pub okta_token: Secret,
     shared: Arc<Shared>,
     shutdown: Option<tokio::sync::watch::Sender<bool>>,
+    /// What each server's fault injector did.
+    pub scim_faults: Arc<faults::Injector>,
+    pub okta_faults: Arc<faults::Injector>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -180,8 +187,27 @@ impl Sandbox {
                 },
             ))
         };
-        let scim = with_latency(scim_api::router(shared.clone()));
-        let okta_router = with_latency(okta_api::router(shared.clone()));
+        let scim_faults = Arc::new(faults::Injector::new(config.faults.clone(), true));
+        let okta_faults = Arc::new(faults::Injector::new(config.faults.clone(), false));
+        let with_faults = |router: axum::Router, injector: Arc<faults::Injector>| {
+            if injector.faults.is_off() {
+                router
+            } else {
+                router.layer(axum::middleware::from_fn(
+                    move |req: axum::extract::Request, next: axum::middleware::Next| {
+                        faults::inject(injector.clone(), req, next)
+                    },
+                ))
+            }
+        };
+        let scim = with_latency(with_faults(
+            scim_api::router(shared.clone()),
+            scim_faults.clone(),
+        ));
+        let okta_router = with_latency(with_faults(
+            okta_api::router(shared.clone()),
+            okta_faults.clone(),
+        ));
         for (listener, router) in [(statsig, scim), (okta, okta_router)] {
             let mut rx = rx.clone();
             tokio::spawn(async move {
@@ -199,6 +225,8 @@ impl Sandbox {
             okta_token: shared.okta_token.clone(),
             shared,
             shutdown: Some(tx),
+            scim_faults,
+            okta_faults,
         })
     }
 

@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
+/// Requests in flight to one SCIM endpoint at most.
+pub const MAX_IN_FLIGHT: usize = 16;
+
 /// Largest answer read from a SCIM server.
 pub const MAX_RESPONSE: usize = 64 * 1024 * 1024;
 
@@ -89,6 +92,8 @@ pub struct ScimClient {
     pub page_size: usize,
     /// Pages fetched at once once `totalResults` is known.
     pub concurrency: usize,
+    /// Requests in flight to this endpoint at most.
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for ScimClient {
@@ -130,6 +135,7 @@ impl ScimClient {
             batch_size: Arc::new(AtomicUsize::new(DEFAULT_BATCH_SIZE)),
             page_size: 1000,
             concurrency: 8,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
         })
     }
 
@@ -170,14 +176,21 @@ impl ScimClient {
     ) -> Result<(u16, Option<Value>), ScimError> {
         let url = format!("{}{}", self.base, path);
         let shown = path.to_string();
-        let idempotent = method != Method::POST && method != Method::PATCH;
-        let resp = net::send(
+        let repeat = if method == Method::POST || method == Method::PATCH {
+            net::Repeat::Unsafe
+        } else {
+            net::Repeat::Safe
+        };
+        // Bounded concurrency per endpoint.
+        let _permit = self.in_flight.acquire().await.ok();
+        let answer = net::send(
             "Statsig",
             method.as_str(),
             &shown,
-            idempotent,
+            repeat,
             &self.policy,
             &self.observer,
+            MAX_RESPONSE,
             || {
                 let mut b = self
                     .http
@@ -199,20 +212,23 @@ impl ScimClient {
             },
         )
         .await
-        .map_err(|e| ScimError::Transport {
-            method: method.to_string(),
-            path: shown.clone(),
-            reason: net::describe_transport(&e),
-        })?;
-        let status = resp.status().as_u16();
-        let bytes =
-            net::read_body(resp, MAX_RESPONSE)
-                .await
-                .map_err(|reason| ScimError::Decode {
+        .map_err(|f| {
+            if f.fatal {
+                ScimError::Decode {
                     method: method.to_string(),
                     path: shown.clone(),
-                    reason,
-                })?;
+                    reason: f.reason,
+                }
+            } else {
+                ScimError::Transport {
+                    method: method.to_string(),
+                    path: shown.clone(),
+                    reason: f.reason,
+                }
+            }
+        })?;
+        let status = answer.status;
+        let bytes = answer.body;
         let parsed: Option<Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
             None
         } else {
@@ -228,7 +244,9 @@ impl ScimClient {
                 detail,
             });
         }
-        if parsed.is_none() && !bytes.iter().all(u8::is_ascii_whitespace) {
+        // A PATCH answered 2xx was applied, whatever its body says.
+        if parsed.is_none() && !bytes.iter().all(u8::is_ascii_whitespace) && method != Method::PATCH
+        {
             return Err(ScimError::Decode {
                 method: method.to_string(),
                 path: shown,

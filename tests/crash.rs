@@ -1,0 +1,157 @@
+//! A push killed mid-way (SIGKILL) converges at the next run, with nothing lost.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+const TEAM: &str = "Statsig-Growth Experiments-Empty Team-Member";
+
+#[test]
+fn a_killed_push_converges_at_the_next_run() {
+    let bin = env!("CARGO_BIN_EXE_okta-statsig-teams");
+    // A slow network, so the push is still running when it is killed.
+    let mut child = Command::new(bin)
+        .args([
+            "sandbox",
+            "--statsig-token",
+            "scim-crash",
+            "--okta-token",
+            "okta-crash",
+            "--latency-ms",
+            "40",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let _server = Server(child);
+    let mut urls = std::collections::HashMap::new();
+    for line in lines.by_ref().take(4) {
+        let line = line.unwrap();
+        if let Some((k, v)) = line.split_once('=') {
+            urls.insert(k.to_string(), v.to_string());
+        }
+    }
+    let data = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        let mut c = Command::new(bin);
+        c.env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+            .env("STATSIG_SCIM_TOKEN", "scim-crash")
+            .env("OKTA_API_TOKEN", "okta-crash")
+            .args([
+                "--statsig-url",
+                &urls["statsig_scim_url"],
+                "--okta-url",
+                &urls["okta_url"],
+                "--batch-size",
+                "1",
+                "--json",
+            ])
+            .args(args);
+        c
+    };
+    let run = |args: &[&str]| {
+        let out = cli(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or_default()
+    };
+    // A mapping group of 30 provisioned, active people, linked without pushing.
+    let users = run(&["users"]);
+    let emails: Vec<String> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["status"] == "ACTIVE" && u["in_statsig"] == true)
+        .take(30)
+        .map(|u| u["email"].as_str().unwrap().to_string())
+        .collect();
+    run(&[
+        "create-group",
+        "--name",
+        "Crash Test",
+        "--members",
+        &emails.join(","),
+    ]);
+    run(&[
+        "link",
+        "--okta-group",
+        "Crash Test",
+        "--statsig-group",
+        TEAM,
+        "--no-push",
+    ]);
+
+    // Push one member per request, and kill the process part-way.
+    let mut push = cli(&["push", "m1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let state_file = data.path().join("state.json");
+    let start = Instant::now();
+    loop {
+        let team = team_members(&run(&["team", "Growth Experiments", "Empty Team"]));
+        if team >= 3 || start.elapsed() > Duration::from_secs(20) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    push.kill().unwrap(); // SIGKILL on Unix
+    push.wait().unwrap();
+    // The state file is whole and says a push was under way.
+    let state: serde_json::Value = serde_json::from_slice(&std::fs::read(&state_file).unwrap())
+        .expect("the state file is intact");
+    assert_eq!(state["mappings"][0]["status"], "Pushing");
+    let partial = team_members(&run(&["team", "Growth Experiments", "Empty Team"]));
+    assert!(
+        partial > 0 && partial < 30,
+        "killed part-way: {partial} of 30 pushed"
+    );
+
+    // The next run shows the interrupted push as an error to finish.
+    let mappings = run(&["mappings"]);
+    assert_eq!(mappings[0]["status"], "Error");
+    assert!(
+        mappings[0]["cause"]
+            .as_str()
+            .unwrap()
+            .contains("stopped during a push")
+    );
+
+    // Retry converges: exactly the group's members, nothing lost, nothing extra.
+    run(&["retry"]);
+    let mappings = run(&["mappings"]);
+    assert_eq!(mappings[0]["status"], "Active");
+    let team = run(&["team", "Growth Experiments", "Empty Team"]);
+    let mut got: Vec<String> = team
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["role"] == "Member")
+        .map(|r| r["email"].as_str().unwrap().to_string())
+        .collect();
+    got.sort();
+    let mut want = emails.clone();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+fn team_members(v: &serde_json::Value) -> usize {
+    v.as_array()
+        .map(|a| a.iter().filter(|r| r["role"] == "Member").count())
+        .unwrap_or(0)
+}
