@@ -760,3 +760,98 @@ async fn a_push_that_gives_up_shows_error_with_the_last_cause_and_request() {
         .count();
     assert_eq!(tries, 3, "{request} was tried up to the attempt cap");
 }
+
+/// Cancels the running job once it has seen `after` PATCH requests.
+struct CancelAfter {
+    cancel: okta_statsig_teams::engine::workspace::CancelToken,
+    patches: std::sync::atomic::AtomicUsize,
+    after: usize,
+}
+
+impl okta_statsig_teams::net::Observer for CancelAfter {
+    fn request(&self, r: okta_statsig_teams::net::RequestRecord) {
+        if r.method == "PATCH"
+            && self
+                .patches
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1
+                == self.after
+        {
+            self.cancel.cancel();
+        }
+    }
+    fn wait(&self, _: okta_statsig_teams::net::WaitRecord) {}
+}
+
+#[tokio::test]
+async fn a_cancelled_push_stops_between_requests_and_says_so() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = okta_statsig_teams::engine::workspace::CancelToken::default();
+    let observer = std::sync::Arc::new(CancelAfter {
+        cancel: cancel.clone(),
+        patches: Default::default(),
+        after: 2,
+    });
+    let conn = okta_statsig_teams::engine::Connection {
+        statsig_url: s.statsig_url.clone(),
+        statsig_token: s.statsig_token.clone(),
+        okta_url: s.okta_url.clone(),
+        okta_token: s.okta_token.clone(),
+        projects: s.projects(),
+        org_domains: vec![],
+        batch_size: 1,
+        guard: Default::default(),
+    };
+    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
+        conn,
+        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("state.json")),
+        Default::default(),
+        observer,
+    )
+    .unwrap();
+    ws.cancel = cancel.clone();
+    ws.import(|_| {}).await.unwrap();
+    let g = ws
+        .directory()
+        .okta_group_by_name("Fraud Squad")
+        .unwrap()
+        .id
+        .clone();
+    let t = ws
+        .directory()
+        .statsig_group_by_name("Statsig-Growth Experiments-Empty Team-Member")
+        .unwrap()
+        .id
+        .clone();
+    let m = ws.link(&g, &t, false).await.unwrap();
+    cancel.reset();
+    let e = ws.push(&m.id).await.unwrap_err();
+    assert!(
+        e.to_string().contains("Cancelled after 2 of 5 requests"),
+        "{e}"
+    );
+    assert_eq!(
+        s.world()
+            .group_member_ids("Statsig-Growth Experiments-Empty Team-Member")
+            .unwrap()
+            .len(),
+        2,
+        "exactly what was sent"
+    );
+    let MappingStatus::Error { cause, .. } = &ws.state().mapping(&m.id).unwrap().status else {
+        panic!("a visible state")
+    };
+    assert!(cause.contains("Push again to finish"));
+    // Pushing again finishes from a fresh read.
+    cancel.reset();
+    let rest = ws.push(&m.id).await.unwrap();
+    assert_eq!(rest.plan.adds.len(), 3, "only what was not sent yet");
+    assert_eq!(
+        s.world()
+            .group_member_ids("Statsig-Growth Experiments-Empty Team-Member")
+            .unwrap()
+            .len(),
+        5
+    );
+}

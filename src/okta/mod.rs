@@ -90,6 +90,24 @@ impl std::fmt::Debug for OktaClient {
     }
 }
 
+/// How long to wait before the next request, from the last rate-limit headers: nothing
+/// while more than a tenth of the window's requests are left; then what is left of the
+/// window spread over the requests left (all of it when none are).
+pub fn pacing(limit: u64, remaining: u64, reset_epoch: u64, now_epoch: u64) -> Option<Duration> {
+    if limit == 0 || remaining > limit / 10 {
+        return None;
+    }
+    let left = reset_epoch.saturating_sub(now_epoch);
+    if left == 0 {
+        return None;
+    }
+    Some(if remaining == 0 {
+        Duration::from_secs(left)
+    } else {
+        Duration::from_millis(left * 1000 / (remaining + 1))
+    })
+}
+
 /// The `rel="next"` URL of a `Link` header.
 pub fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
     for value in headers.get_all(reqwest::header::LINK) {
@@ -140,21 +158,12 @@ impl OktaClient {
     /// left of the window instead of running into 429s.
     async fn pace(&self) {
         let state = *self.rate.lock().unwrap_or_else(|p| p.into_inner());
-        if state.limit == 0 || state.remaining > state.limit / 10 {
-            return;
-        }
         let now = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .unwrap_or_default()
             .as_secs();
-        let left = state.reset.saturating_sub(now);
-        if left == 0 {
+        let Some(wait) = pacing(state.limit, state.remaining, state.reset, now) else {
             return;
-        }
-        let wait = if state.remaining == 0 {
-            Duration::from_secs(left)
-        } else {
-            Duration::from_millis(left * 1000 / (state.remaining + 1))
         };
         self.observer.wait(net::WaitRecord {
             service: "Okta",
@@ -540,6 +549,26 @@ pub fn decode_group(v: &Value) -> Result<OktaGroup, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slows_down_as_the_rate_limit_runs_low() {
+        assert_eq!(pacing(600, 300, 1_060, 1_000), None, "plenty left");
+        assert_eq!(
+            pacing(600, 60, 1_060, 1_000),
+            Some(Duration::from_millis(60_000 / 61))
+        );
+        assert_eq!(
+            pacing(600, 0, 1_060, 1_000),
+            Some(Duration::from_secs(60)),
+            "none left: wait for the reset"
+        );
+        assert_eq!(
+            pacing(600, 0, 1_000, 1_000),
+            None,
+            "the window already reset"
+        );
+        assert_eq!(pacing(0, 0, 0, 0), None, "no headers seen");
+    }
 
     #[test]
     fn finds_the_next_link_among_several() {
