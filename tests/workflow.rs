@@ -855,3 +855,114 @@ async fn a_cancelled_push_stops_between_requests_and_says_so() {
         5
     );
 }
+
+#[tokio::test]
+async fn pushing_many_mappings_sends_the_fewest_requests() {
+    use okta_statsig_teams::sandbox::seed::{Scale, SeedKind, SeedSpec};
+    let config = okta_statsig_teams::sandbox::SandboxConfig {
+        seed: SeedSpec {
+            seed: 3,
+            kind: SeedKind::Scaled(Scale {
+                users: 2000,
+                projects: 2,
+                teams: 30,
+                okta_groups: 30,
+                team_members: 24,
+                group_members: 120,
+            }),
+            generic: false,
+        },
+        ..Default::default()
+    };
+    let s = Sandbox::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let counter = std::sync::Arc::new(Counter::default());
+    let conn = okta_statsig_teams::engine::Connection {
+        statsig_url: s.statsig_url.clone(),
+        statsig_token: s.statsig_token.clone(),
+        okta_url: s.okta_url.clone(),
+        okta_token: s.okta_token.clone(),
+        projects: s.projects(),
+        org_domains: vec![],
+        batch_size: 0,
+        guard: Default::default(),
+    };
+    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
+        conn,
+        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("state.json")),
+        Default::default(),
+        counter.clone(),
+    )
+    .unwrap();
+    ws.import(|_| {}).await.unwrap();
+    let okta: Vec<String> = ws
+        .directory()
+        .okta_groups
+        .iter()
+        .take(20)
+        .map(|g| g.id.clone())
+        .collect();
+    let targets: Vec<String> = ws
+        .directory()
+        .teams()
+        .values()
+        .flat_map(|t| t.values())
+        .filter_map(|g| g.admin)
+        .take(20)
+        .map(|i| ws.directory().statsig_groups[i].id.clone())
+        .collect();
+    let mut ids = Vec::new();
+    let mut lower_bound = 0;
+    for (o, t) in okta.iter().zip(&targets) {
+        let plan = ws.plan(o, t).unwrap();
+        lower_bound += (plan.adds.len() + plan.removes.len()).div_ceil(100);
+        ids.push(ws.link(o, t, false).await.unwrap().id);
+    }
+    counter.0.lock().unwrap().clear();
+    let results = ws.push_many(&ids, usize::MAX).await;
+    assert!(
+        results.iter().all(|(_, r)| r.is_ok()),
+        "{:?}",
+        results
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().err())
+            .collect::<Vec<_>>()
+    );
+    let log = counter.0.lock().unwrap().clone();
+    let patches = log.iter().filter(|(m, _)| m == "PATCH").count();
+    let scim_reads = log
+        .iter()
+        .filter(|(m, p)| m == "GET" && p.starts_with("/Groups"))
+        .count();
+    let okta_reads = log
+        .iter()
+        .filter(|(m, p)| m == "GET" && p.starts_with("/api/v1/groups"))
+        .count();
+    assert_eq!(patches, lower_bound, "one PATCH per 100 changes, no more");
+    assert_eq!(scim_reads, 1, "the 20 Statsig groups in one filtered read");
+    assert_eq!(okta_reads, 20, "each Okta group's members once");
+    for (o, t) in okta.iter().zip(&targets) {
+        assert!(ws.plan(o, t).unwrap().is_noop());
+        let name = ws
+            .directory()
+            .statsig_group(t)
+            .unwrap()
+            .display_name
+            .clone();
+        let held: std::collections::BTreeSet<String> = s
+            .world()
+            .group_member_ids(&name)
+            .unwrap()
+            .into_iter()
+            .collect();
+        let want: std::collections::BTreeSet<String> = ws
+            .directory()
+            .statsig_group(t)
+            .unwrap()
+            .members
+            .iter()
+            .cloned()
+            .collect();
+        assert_eq!(held, want);
+    }
+}

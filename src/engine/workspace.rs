@@ -10,7 +10,7 @@ use crate::model::{Directory, OktaGroup};
 use crate::net::{Observer, RetryPolicy};
 use crate::okta::{OktaClient, OktaError};
 use crate::scim::{ScimClient, ScimError};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Where to connect, and what the admin told us of the Statsig org.
@@ -789,31 +789,7 @@ impl Workspace {
             )));
         }
         self.send_batches(m, &plan).await?;
-        // Statsig now has exactly the desired members.
-        let mut members: Vec<String> = plan
-            .unchanged
-            .iter()
-            .chain(&plan.adds)
-            .map(|x| x.id.clone())
-            .collect();
-        members.sort();
-        if let Some(mut g) = self.directory.statsig_group(&m.statsig_group_id).cloned() {
-            g.members = members.clone();
-            self.directory.upsert_statsig_group(g);
-        }
-        if let Some(mm) = self.state.mapping_mut(&m.id) {
-            mm.status = MappingStatus::Active;
-            mm.last_push = Some(now());
-            mm.last_counts = Some(PushCounts {
-                added: plan.adds.len(),
-                removed: plan.removes.len(),
-                skipped: plan.skipped.len(),
-                requests: plan.request_count(),
-            });
-            mm.last_pushed_members = members;
-            mm.drift = None;
-            mm.statsig_group_name = plan.statsig_group_name.clone();
-        }
+        self.record_success(m, &plan);
         self.save()?;
         Ok(PushReport {
             mapping_id: m.id.clone(),
@@ -880,6 +856,253 @@ impl Workspace {
         Ok(())
     }
 
+    /// Pushes several mappings at once, with the fewest requests: the Statsig groups are
+    /// read 50 to a request, each Okta group's members once, then every mapping's PATCHes
+    /// go out concurrently (bounded per endpoint). Each mapping is checked against the
+    /// deletion guard on its own. A mapping whose PATCH ended unclear is finished by a
+    /// normal push (fresh read, re-plan). Returns each mapping's outcome.
+    pub async fn push_many(
+        &mut self,
+        ids: &[String],
+        allowed_removals: usize,
+    ) -> Vec<(String, Result<PushReport, EngineError>)> {
+        use futures::StreamExt;
+        let mut out = Vec::new();
+        let mut todo: Vec<Mapping> = Vec::new();
+        for id in ids {
+            match self.mapping_or_refuse(id) {
+                Ok(m) if m.status == MappingStatus::Inactive => {
+                    out.push((
+                        id.clone(),
+                        Err(refused(format!(
+                            "The push of \"{}\" is deactivated; activate it first.",
+                            m.okta_group_name
+                        ))),
+                    ));
+                }
+                Ok(m) => todo.push(m),
+                Err(e) => out.push((id.clone(), Err(e))),
+            }
+        }
+        if todo.is_empty() {
+            return out;
+        }
+        let _running = match self.store.try_lock_push() {
+            Ok(Some(lock)) => lock,
+            _ => {
+                out.extend(todo.iter().map(|m| (m.id.clone(), Err(refused("Another run of this app is pushing right now; wait for it to finish, then push again.")))));
+                return out;
+            }
+        };
+        for m in &todo {
+            if let Some(mm) = self.state.mapping_mut(&m.id) {
+                mm.status = MappingStatus::Pushing;
+            }
+        }
+        if let Err(e) = self.save() {
+            out.extend(todo.iter().map(|m| (m.id.clone(), Err(e.clone()))));
+            return out;
+        }
+        // Fresh reads: Statsig groups 50 to a request, each Okta group's members once.
+        let statsig_ids: Vec<String> = todo.iter().map(|m| m.statsig_group_id.clone()).collect();
+        let fresh_statsig = self.read_groups_by_id(&statsig_ids).await;
+        let okta = self.okta.clone();
+        let okta_ids: Vec<String> = todo.iter().map(|m| m.okta_group_id.clone()).collect();
+        let fresh_okta: Vec<(String, Result<Vec<String>, OktaError>)> =
+            futures::stream::iter(okta_ids.into_iter().map(|gid| {
+                let okta = okta.clone();
+                async move {
+                    let r = okta.group_members(&gid).await;
+                    (gid, r)
+                }
+            }))
+            .buffer_unordered(crate::okta::MAX_IN_FLIGHT)
+            .collect()
+            .await;
+        let fresh_statsig = match fresh_statsig {
+            Ok(groups) => groups,
+            Err(e) => {
+                for m in &todo {
+                    let _ = self.fail(&m.id, &e);
+                    out.push((m.id.clone(), Err(e.clone())));
+                }
+                return out;
+            }
+        };
+        let returned: BTreeSet<String> = fresh_statsig.iter().map(|g| g.id.clone()).collect();
+        for g in fresh_statsig {
+            self.directory.upsert_statsig_group(g);
+        }
+        for gone in statsig_ids.iter().filter(|id| !returned.contains(*id)) {
+            self.directory.remove_statsig_group(gone);
+        }
+        let mut okta_failed: BTreeMap<String, EngineError> = BTreeMap::new();
+        let mut unknown_users = false;
+        for (gid, r) in fresh_okta {
+            match (r, self.directory.okta_group(&gid).cloned()) {
+                (Ok(members), Some(mut g)) => {
+                    unknown_users |= members
+                        .iter()
+                        .any(|u| self.directory.okta_user(u).is_none());
+                    g.members = members;
+                    self.directory.upsert_okta_group(g);
+                }
+                (Err(e), _) => {
+                    okta_failed.insert(gid, e.into());
+                }
+                (Ok(_), None) => {}
+            }
+        }
+        if unknown_users && let Ok(users) = self.okta.list_users(|| {}).await {
+            self.directory.okta_users = users;
+            self.directory.reindex();
+        }
+        // Plans, each checked against the guard.
+        let mut ready: Vec<(Mapping, Plan)> = Vec::new();
+        for m in todo {
+            let checked = if let Some(e) = okta_failed.get(&m.okta_group_id) {
+                Err(e.clone())
+            } else if self.directory.statsig_group(&m.statsig_group_id).is_none() {
+                Err(refused(format!(
+                    "Statsig group \"{}\" no longer exists (deleted in Statsig). Unlink with Leave, then push again with Create to make the team anew.",
+                    m.statsig_group_name
+                )))
+            } else {
+                self.plan(&m.okta_group_id, &m.statsig_group_id).and_then(|plan| {
+                    let members = plan.removes.len() + plan.unchanged.len();
+                    if plan.removes.len() > allowed_removals && self.conn.guard.trips(plan.removes.len(), members) {
+                        Err(EngineError::NeedsConfirmation(format!(
+                            "Pushing \"{}\" would remove {} of the {} members of {}, more than the deletion guard allows; nothing was sent.",
+                            m.okta_group_name,
+                            plan.removes.len(),
+                            members,
+                            self.describe_target(&m.statsig_group_id)
+                        )))
+                    } else {
+                        Ok(plan)
+                    }
+                })
+            };
+            match checked {
+                Ok(plan) => ready.push((m, plan)),
+                Err(e) => {
+                    let _ = self.fail(&m.id, &e);
+                    out.push((m.id.clone(), Err(e)));
+                }
+            }
+        }
+        // Every mapping's batches, mappings side by side.
+        let scim = self.scim.clone();
+        let cancel = self.cancel.clone();
+        let sent: Vec<(usize, Result<(), ScimError>)> =
+            futures::stream::iter(ready.iter().enumerate().map(|(i, (m, plan))| {
+                let (scim, cancel, gid) =
+                    (scim.clone(), cancel.clone(), m.statsig_group_id.clone());
+                let batches = plan.batches.clone();
+                async move {
+                    for b in &batches {
+                        if cancel.is_cancelled() {
+                            return (i, Err(ScimError::Config("cancelled".into())));
+                        }
+                        if let Err(e) = scim.patch_members(&gid, b).await {
+                            return (i, Err(e));
+                        }
+                    }
+                    (i, Ok(()))
+                }
+            }))
+            .buffer_unordered(crate::scim::MAX_IN_FLIGHT)
+            .collect()
+            .await;
+        let mut finish_alone = Vec::new();
+        for (i, r) in sent {
+            let (m, plan) = &ready[i];
+            match r {
+                Ok(()) => {
+                    self.record_success(m, plan);
+                    out.push((
+                        m.id.clone(),
+                        Ok(PushReport {
+                            mapping_id: m.id.clone(),
+                            plan: plan.clone(),
+                        }),
+                    ));
+                }
+                // Unclear or cancelled: a normal push reads afresh and finishes it.
+                Err(e) if is_ambiguous(&e) => finish_alone.push(m.id.clone()),
+                Err(e) => {
+                    let e = if matches!(&e, ScimError::Config(c) if c == "cancelled") {
+                        refused("Cancelled: push again to finish.")
+                    } else {
+                        e.into()
+                    };
+                    let _ = self.fail(&m.id, &e);
+                    out.push((m.id.clone(), Err(e)));
+                }
+            }
+        }
+        let _ = self.save();
+        drop(_running);
+        for id in finish_alone {
+            let r = self.push_confirmed(&id, allowed_removals).await;
+            out.push((id, r));
+        }
+        out
+    }
+
+    fn fail(&mut self, id: &str, e: &EngineError) -> Result<(), EngineError> {
+        let status = match e {
+            EngineError::NeedsConfirmation(_) => {
+                let m = self.mapping_or_refuse(id)?;
+                let plan = self.plan(&m.okta_group_id, &m.statsig_group_id).ok();
+                MappingStatus::NeedsConfirmation {
+                    at: now(),
+                    removals: plan.as_ref().map_or(0, |p| p.removes.len()),
+                    members: plan
+                        .as_ref()
+                        .map_or(0, |p| p.removes.len() + p.unchanged.len()),
+                }
+            }
+            _ => MappingStatus::Error {
+                at: now(),
+                cause: e.to_string(),
+                request: e.request(),
+            },
+        };
+        if let Some(m) = self.state.mapping_mut(id) {
+            m.status = status;
+        }
+        Ok(())
+    }
+
+    /// Records a finished push: Statsig now has exactly the desired members.
+    fn record_success(&mut self, m: &Mapping, plan: &Plan) {
+        let mut members: Vec<String> = plan
+            .unchanged
+            .iter()
+            .chain(&plan.adds)
+            .map(|x| x.id.clone())
+            .collect();
+        members.sort();
+        if let Some(mut g) = self.directory.statsig_group(&m.statsig_group_id).cloned() {
+            g.members = members.clone();
+            self.directory.upsert_statsig_group(g);
+        }
+        if let Some(mm) = self.state.mapping_mut(&m.id) {
+            mm.status = MappingStatus::Active;
+            mm.last_push = Some(now());
+            mm.last_counts = Some(PushCounts {
+                added: plan.adds.len(),
+                removed: plan.removes.len(),
+                skipped: plan.skipped.len(),
+                requests: plan.request_count(),
+            });
+            mm.last_pushed_members = members;
+            mm.drift = None;
+            mm.statsig_group_name = plan.statsig_group_name.clone();
+        }
+    }
+
     /// Pushes every mapping in Error again. Returns the ids that still fail.
     pub async fn retry_errors(&mut self) -> Vec<(String, EngineError)> {
         let ids: Vec<String> = self
@@ -889,13 +1112,11 @@ impl Workspace {
             .filter(|m| matches!(m.status, MappingStatus::Error { .. }))
             .map(|m| m.id.clone())
             .collect();
-        let mut failed = Vec::new();
-        for id in ids {
-            if let Err(e) = self.push(&id).await {
-                failed.push((id, e));
-            }
-        }
-        failed
+        self.push_many(&ids, 0)
+            .await
+            .into_iter()
+            .filter_map(|(id, r)| r.err().map(|e| (id, e)))
+            .collect()
     }
 
     /// Settles edits made directly in Statsig, as the admin chose. Never done silently.
@@ -1084,6 +1305,7 @@ impl Workspace {
             .collect();
         let current = self.read_groups_by_id(&linked).await?;
         let ids: Vec<String> = self.state.mappings.iter().map(|m| m.id.clone()).collect();
+        let mut to_push = Vec::new();
         for id in ids {
             let Some(m) = self.state.mapping(&id).cloned() else {
                 continue;
@@ -1119,13 +1341,14 @@ impl Workspace {
                 }
             }
             if m.status == MappingStatus::Active && changed.contains(&m.okta_group_id) {
-                match self.push(&id).await {
-                    Ok(_) => report.pushed.push(id.clone()),
-                    Err(EngineError::NeedsConfirmation(_)) => {
-                        report.needs_confirmation.push(id.clone())
-                    }
-                    Err(e) => report.errors.push(e.to_string()),
-                }
+                to_push.push(id.clone());
+            }
+        }
+        for (id, r) in self.push_many(&to_push, 0).await {
+            match r {
+                Ok(_) => report.pushed.push(id),
+                Err(EngineError::NeedsConfirmation(_)) => report.needs_confirmation.push(id),
+                Err(e) => report.errors.push(e.to_string()),
             }
         }
         self.state.watched_until = Some(started);

@@ -372,12 +372,23 @@ impl Directory {
     }
 
     /// Replaces (or adds) one Statsig group and reindexes.
-    pub fn upsert_statsig_group(&mut self, group: StatsigGroup) {
-        match self.statsig_groups.iter_mut().find(|g| g.id == group.id) {
-            Some(slot) => *slot = group,
-            None => self.statsig_groups.push(group),
+    pub fn upsert_statsig_group(&mut self, mut group: StatsigGroup) {
+        match self.statsig_group_index(&group.id) {
+            // Same name: only the members change, and no index moves.
+            Some(i) if self.statsig_groups[i].display_name == group.display_name => {
+                group.members.sort();
+                group.members.dedup();
+                self.statsig_groups[i] = group;
+            }
+            Some(i) => {
+                self.statsig_groups[i] = group;
+                self.resort();
+            }
+            None => {
+                self.statsig_groups.push(group);
+                self.resort();
+            }
         }
-        self.resort();
     }
 
     pub fn remove_statsig_group(&mut self, id: &str) {
@@ -386,12 +397,22 @@ impl Directory {
     }
 
     /// Replaces (or adds) one Okta group and reindexes.
-    pub fn upsert_okta_group(&mut self, group: OktaGroup) {
-        match self.okta_groups.iter_mut().find(|g| g.id == group.id) {
-            Some(slot) => *slot = group,
-            None => self.okta_groups.push(group),
+    pub fn upsert_okta_group(&mut self, mut group: OktaGroup) {
+        match self.okta_group_index(&group.id) {
+            Some(i) if self.okta_groups[i].name == group.name => {
+                group.members.sort();
+                group.members.dedup();
+                self.okta_groups[i] = group;
+            }
+            Some(i) => {
+                self.okta_groups[i] = group;
+                self.resort();
+            }
+            None => {
+                self.okta_groups.push(group);
+                self.resort();
+            }
         }
-        self.resort();
     }
 
     fn resort(&mut self) {
