@@ -941,6 +941,18 @@ async fn pushing_many_mappings_sends_the_fewest_requests() {
     assert_eq!(patches, lower_bound, "one PATCH per 100 changes, no more");
     assert_eq!(scim_reads, 1, "the 20 Statsig groups in one filtered read");
     assert_eq!(okta_reads, 20, "each Okta group's members once");
+    // A watch cycle with nothing changed costs the same few requests however many
+    // mappings there are: Okta's changed groups, Statsig's modified groups, a count.
+    ws.watch_once().await.unwrap();
+    counter.0.lock().unwrap().clear();
+    let quiet = ws.watch_once().await.unwrap();
+    assert!(quiet.pushed.is_empty() && quiet.drifted.is_empty());
+    assert_eq!(
+        counter.0.lock().unwrap().len(),
+        3,
+        "{:?}",
+        counter.0.lock().unwrap()
+    );
     for (o, t) in okta.iter().zip(&targets) {
         assert!(ws.plan(o, t).unwrap().is_noop());
         let name = ws

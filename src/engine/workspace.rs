@@ -242,31 +242,24 @@ impl Workspace {
         let pg = progress.clone();
         let gp = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let gp2 = gp.clone();
-        let okta_groups_fut = self.okta.list_groups(None, None, move || {
-            let d = gp2.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            pg(ImportProgress {
-                stage: "Okta groups",
-                done: d,
-                total: d + 1,
-            });
-        });
-        let (users, groups, okta_users, okta_groups) = tokio::join!(
-            self.scim.list_users(Some(users_progress)),
-            self.scim.list_groups(Some(groups_progress)),
-            okta_users_fut,
-            okta_groups_fut,
-        );
-        let (users, groups, okta_users, mut okta_groups) =
-            (users?, groups?, okta_users?, okta_groups?);
-        self.apply_server_limits().await?;
-        if self.cancel.is_cancelled() {
-            return Err(EngineError::Cancelled);
-        }
-        let total = okta_groups.len();
-        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        // Okta pages users through Link headers, one page after another; the groups'
+        // members are fetched meanwhile, as soon as the group list is in.
+        let okta = self.okta.clone();
         let pm = progress.clone();
-        self.okta
-            .fill_members(&mut okta_groups, move || {
+        let okta_groups_fut = async move {
+            let mut groups = okta
+                .list_groups(None, None, move || {
+                    let d = gp2.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    pg(ImportProgress {
+                        stage: "Okta groups",
+                        done: d,
+                        total: d + 1,
+                    });
+                })
+                .await?;
+            let total = groups.len();
+            let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            okta.fill_members(&mut groups, move || {
                 let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 pm(ImportProgress {
                     stage: "Okta memberships",
@@ -275,6 +268,25 @@ impl Workspace {
                 });
             })
             .await?;
+            Ok::<_, OktaError>(groups)
+        };
+        let (users, groups, okta_users, okta_groups, limits) = tokio::join!(
+            self.scim.list_users(Some(users_progress)),
+            self.scim.list_groups(Some(groups_progress)),
+            okta_users_fut,
+            okta_groups_fut,
+            server_limits(&self.scim),
+        );
+        let (users, groups, okta_users, okta_groups) = (users?, groups?, okta_users?, okta_groups?);
+        let wanted = if self.conn.batch_size == 0 {
+            plan::DEFAULT_BATCH_SIZE
+        } else {
+            self.conn.batch_size
+        };
+        self.scim.set_batch_size(wanted, limits?);
+        if self.cancel.is_cancelled() {
+            return Err(EngineError::Cancelled);
+        }
         self.directory = Directory::new(
             self.conn.projects.clone(),
             self.conn.org_domains.clone(),
@@ -297,34 +309,6 @@ impl Workspace {
             self.save()?;
         }
         Ok(&self.directory)
-    }
-
-    /// Reads the SCIM server's configuration and sets the PATCH batch size: the chosen size
-    /// (Okta's 100 by default), never above what the server announces.
-    async fn apply_server_limits(&mut self) -> Result<(), EngineError> {
-        let spc = match self.scim.service_provider_config().await {
-            Ok(v) => v,
-            // A server without the endpoint announces nothing; keep the chosen size.
-            Err(e) if e.is_not_found() => serde_json::Value::Null,
-            Err(e) => return Err(e.into()),
-        };
-        if spc
-            .pointer("/patch/supported")
-            .and_then(serde_json::Value::as_bool)
-            == Some(false)
-        {
-            return Err(refused(format!(
-                "The SCIM server at {} says it does not support PATCH, which membership pushes need.",
-                self.scim.base_url()
-            )));
-        }
-        let wanted = if self.conn.batch_size == 0 {
-            plan::DEFAULT_BATCH_SIZE
-        } else {
-            self.conn.batch_size
-        };
-        self.scim.set_batch_size(wanted, server_patch_cap(&spc));
-        Ok(())
     }
 
     /// Creates an Okta group with the chosen Okta users (a "mapping group").
@@ -1303,7 +1287,21 @@ impl Workspace {
             .iter()
             .map(|m| m.statsig_group_id.clone())
             .collect();
-        let current = self.read_groups_by_id(&linked).await?;
+        // The first cycle reads every linked group. Later cycles ask only for groups
+        // modified since (with a margin for clock skew) and for the count, which shows
+        // whether any group was deleted; only then are the linked groups read to find which.
+        let incremental = match &since {
+            Some(t) => self.statsig_changes(t).await?,
+            None => None,
+        };
+        let (current, complete, deleted) = match incremental {
+            Some((changed, deleted)) => (changed, false, deleted),
+            None => (
+                self.read_groups_by_id(&linked).await?,
+                true,
+                BTreeSet::new(),
+            ),
+        };
         let ids: Vec<String> = self.state.mappings.iter().map(|m| m.id.clone()).collect();
         let mut to_push = Vec::new();
         for id in ids {
@@ -1311,6 +1309,8 @@ impl Workspace {
                 continue;
             };
             match current.iter().find(|g| g.id == m.statsig_group_id) {
+                // Not among the groups modified lately, and not deleted: nothing new.
+                None if !complete && !deleted.contains(&m.statsig_group_id) => {}
                 None => {
                     let cause = format!(
                         "Statsig group \"{}\" was deleted in Statsig. Unlink with Leave, then push again with Create to make the team anew.",
@@ -1354,6 +1354,66 @@ impl Workspace {
         self.state.watched_until = Some(started);
         self.save()?;
         Ok(report)
+    }
+
+    /// Statsig groups modified since `since` (less five minutes for clock skew), applied
+    /// to the directory, and the ids of groups deleted since. Deletions are looked for
+    /// (one id-only listing) only when the group count says there were some. `None` when
+    /// the server cannot filter on `meta.lastModified`: the caller reads the linked groups.
+    async fn statsig_changes(
+        &mut self,
+        since: &str,
+    ) -> Result<Option<(Vec<crate::model::StatsigGroup>, BTreeSet<String>)>, EngineError> {
+        let Ok(t) =
+            time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
+        else {
+            return Ok(None);
+        };
+        let from = crate::sandbox::world::format_time(t - time::Duration::minutes(5));
+        let f = format!(
+            "meta.lastModified gt {}",
+            crate::model::filter::quote(&from)
+        );
+        let raw = match self.scim.list_all("/Groups", &[("filter", f)], None).await {
+            Ok(raw) => raw,
+            Err(ScimError::Status {
+                status: 400 | 501, ..
+            }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let mut changed = Vec::new();
+        for v in raw {
+            let g = crate::scim::decode_group(&v)
+                .map_err(|r| refused(format!("Statsig sent an unreadable group: {r}")))?;
+            self.directory.upsert_statsig_group(g.clone());
+            changed.push(g);
+        }
+        let total = self.scim.count("/Groups").await?;
+        let mut deleted = BTreeSet::new();
+        if total != self.directory.statsig_groups.len() {
+            let live: BTreeSet<String> = self
+                .scim
+                .list_all("/Groups", &[("attributes", "id".to_string())], None)
+                .await?
+                .iter()
+                .filter_map(|v| {
+                    v.get("id")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect();
+            deleted = self
+                .directory
+                .statsig_groups
+                .iter()
+                .map(|g| g.id.clone())
+                .filter(|id| !live.contains(id))
+                .collect();
+            for id in &deleted {
+                self.directory.remove_statsig_group(id);
+            }
+        }
+        Ok(Some((changed, deleted)))
     }
 
     /// Reads groups by id, 50 to a request with an `or` filter; falls back to one GET per
@@ -1425,6 +1485,28 @@ impl Workspace {
             self.directory.reindex();
         }
     }
+}
+
+/// Reads the SCIM server's configuration: the PATCH size it allows (`None`: it does not
+/// say), or a refusal when it does not support PATCH at all.
+async fn server_limits(scim: &ScimClient) -> Result<Option<usize>, EngineError> {
+    let spc = match scim.service_provider_config().await {
+        Ok(v) => v,
+        // A server without the endpoint announces nothing; keep the chosen size.
+        Err(e) if e.is_not_found() => serde_json::Value::Null,
+        Err(e) => return Err(e.into()),
+    };
+    if spc
+        .pointer("/patch/supported")
+        .and_then(serde_json::Value::as_bool)
+        == Some(false)
+    {
+        return Err(refused(format!(
+            "The SCIM server at {} says it does not support PATCH, which membership pushes need.",
+            scim.base_url()
+        )));
+    }
+    Ok(server_patch_cap(&spc))
 }
 
 /// The most membership changes one request may carry, as far as the server says: the

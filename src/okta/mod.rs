@@ -462,7 +462,7 @@ impl OktaClient {
                 on_group();
                 r
             }))
-            .buffered(self.concurrency.max(1))
+            .buffered(MAX_IN_FLIGHT)
             .collect()
             .await;
         for (g, r) in groups.iter_mut().zip(results) {

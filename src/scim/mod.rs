@@ -393,6 +393,11 @@ impl ScimClient {
         Ok(out)
     }
 
+    /// How many resources `path` has (`count=0`: one small request).
+    pub async fn count(&self, path: &str) -> Result<usize, ScimError> {
+        Ok(self.page(path, 1, 0, &[]).await?.0)
+    }
+
     /// All Statsig users.
     pub async fn list_users(
         &self,

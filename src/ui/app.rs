@@ -203,7 +203,12 @@ pub struct App {
     pub mappings: Vec<Mapping>,
     pub busy: Option<Busy>,
     pub watching: bool,
-    pub activity: VecDeque<Activity>,
+    /// The activity log, formatted once as each line arrives, oldest first.
+    pub activity: VecDeque<String>,
+    /// Bumped with every new line, so a filtered view knows to recompute.
+    pub activity_version: u64,
+    /// The filtered activity (search text, version, indices), kept between frames.
+    pub activity_filtered: Option<(String, u64, Vec<usize>)>,
     pub toasts: Vec<Toast>,
     pub log: VecDeque<Toast>,
     pub sel: Selection,
@@ -241,6 +246,8 @@ impl App {
             busy: None,
             watching: false,
             activity: VecDeque::new(),
+            activity_version: 0,
+            activity_filtered: None,
             toasts: Vec::new(),
             log: VecDeque::new(),
             sel: Selection::default(),
@@ -350,7 +357,8 @@ impl App {
                             now,
                         );
                     }
-                    self.activity.push_back(a);
+                    self.activity.push_back(super::views::activity_line(&a));
+                    self.activity_version += 1;
                     if self.activity.len() > MAX_ACTIVITY {
                         self.activity.pop_front();
                     }

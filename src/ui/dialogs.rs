@@ -282,8 +282,13 @@ fn push_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
     let mut open = true;
     let mut close = false;
     let can_send = app.can_send();
-    let mappings = app.mappings.clone();
     let guard = app.connection.as_ref().map(|c| c.guard).unwrap_or_default();
+    let mappings = &app.mappings;
+    // Which groups are taken, by id, once per frame (not once per row).
+    let pushed_to: std::collections::HashMap<&str, &str> = mappings
+        .iter()
+        .map(|m| (m.okta_group_id.as_str(), m.statsig_group_name.as_str()))
+        .collect();
     let Some(d) = app.push.as_mut() else { return };
     egui::Window::new("Push Groups")
         .open(&mut open)
@@ -301,16 +306,18 @@ fn push_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
                     "name contains…",
                     false,
                 );
+                let shown: Vec<&OktaGroup> = dir
+                    .okta_groups
+                    .iter()
+                    .filter(|g| matches(&d.okta_search, &g.name))
+                    .collect();
+                // Only the visible rows are laid out.
                 egui::ScrollArea::vertical()
                     .id_salt("push-okta")
                     .max_height(150.0)
-                    .show(ui, |ui| {
-                        for g in dir
-                            .okta_groups
-                            .iter()
-                            .filter(|g| matches(&d.okta_search, &g.name))
-                        {
-                            let pushed = mappings.iter().find(|m| m.okta_group_id == g.id);
+                    .show_rows(ui, 22.0, shown.len(), |ui, range| {
+                        for g in &shown[range] {
+                            let pushed = pushed_to.get(g.id.as_str());
                             let text =
                                 format!("{} ({})", names::display_safe(&g.name), g.members.len());
                             let r = ui.add_enabled(
@@ -320,11 +327,9 @@ fn push_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
                                     text,
                                 ),
                             );
-                            if let Some(m) = pushed {
-                                r.clone().on_disabled_hover_text(format!(
-                                    "Already pushed to {}",
-                                    m.statsig_group_name
-                                ));
+                            if let Some(to) = pushed {
+                                r.clone()
+                                    .on_disabled_hover_text(format!("Already pushed to {to}"));
                             }
                             if r.clicked() {
                                 d.okta_group = Some(g.id.clone());
@@ -338,7 +343,7 @@ fn push_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
                     ui.radio_value(&mut d.mode, PushMode::Create, "Create group");
                 });
                 match d.mode {
-                    PushMode::Link => link_picker(ui, d, &dir, &mappings),
+                    PushMode::Link => link_picker(ui, d, &dir, mappings),
                     PushMode::Create => create_form(ui, d, &dir),
                 }
                 ui.add_space(6.0);
@@ -361,7 +366,7 @@ fn push_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
                 preview(ui, d, &dir);
             });
             ui.separator();
-            let outcome = push_outcome(d, &dir, &mappings, guard);
+            let outcome = push_outcome(d, &dir, mappings, guard);
             if let Err(why) = &outcome {
                 ui.colored_label(ui.visuals().warn_fg_color, why);
             }
@@ -400,29 +405,36 @@ fn link_picker(ui: &mut Ui, d: &mut PushDialog, dir: &Directory, mappings: &[Map
         "name contains…",
         false,
     );
+    let taken: std::collections::HashMap<&str, &str> = mappings
+        .iter()
+        .map(|m| (m.statsig_group_id.as_str(), m.okta_group_name.as_str()))
+        .collect();
+    let shown: Vec<&crate::model::StatsigGroup> = dir
+        .statsig_groups
+        .iter()
+        .enumerate()
+        .filter(|(i, g)| {
+            matches!(dir.parsed(*i), ParsedName::Team { .. })
+                && matches(&d.target_search, &g.display_name)
+        })
+        .map(|(_, g)| g)
+        .collect();
     egui::ScrollArea::vertical()
         .id_salt("push-target")
         .max_height(170.0)
-        .show(ui, |ui| {
-            for (i, g) in dir.statsig_groups.iter().enumerate() {
-                if !matches!(dir.parsed(i), ParsedName::Team { .. })
-                    || !matches(&d.target_search, &g.display_name)
-                {
-                    continue;
-                }
-                let taken = mappings.iter().find(|m| m.statsig_group_id == g.id);
+        .show_rows(ui, 22.0, shown.len(), |ui, range| {
+            for g in &shown[range] {
+                let from = taken.get(g.id.as_str());
                 let r = ui.add_enabled(
-                    taken.is_none(),
+                    from.is_none(),
                     egui::Button::selectable(
                         d.target.as_deref() == Some(g.id.as_str()),
                         names::display_safe(&g.display_name),
                     ),
                 );
-                if let Some(m) = taken {
-                    r.clone().on_disabled_hover_text(format!(
-                        "Already pushed from {}",
-                        m.okta_group_name
-                    ));
+                if let Some(from) = from {
+                    r.clone()
+                        .on_disabled_hover_text(format!("Already pushed from {from}"));
                 }
                 if r.clicked() {
                     d.target = Some(g.id.clone());
@@ -552,6 +564,8 @@ pub struct GroupBuilder {
     pub description: String,
     pub search: String,
     pub selected: BTreeSet<String>,
+    /// The users the search shows, kept until the search or the directory changes.
+    shown: Option<(String, u64, Vec<usize>)>,
 }
 
 impl GroupBuilder {
@@ -565,12 +579,14 @@ impl GroupBuilder {
             selected: from
                 .map(|g| g.members.iter().cloned().collect())
                 .unwrap_or_default(),
+            shown: None,
         }
     }
 }
 
 fn builder_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
     let dir = app.directory.clone();
+    let generation = app.generation;
     let can_send = app.can_send();
     let mut open = true;
     let mut close = false;
@@ -620,15 +636,30 @@ fn builder_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>)
                 "name or email contains…",
                 false,
             );
-            let shown: Vec<usize> = dir
-                .okta_users
-                .iter()
-                .enumerate()
-                .filter(|(_, u)| {
-                    matches(&b.search, &u.email) || matches(&b.search, &u.display_name())
-                })
-                .map(|(i, _)| i)
-                .collect();
+            // Filtering 100,000 users is done when the search changes, not every frame.
+            if b.shown
+                .as_ref()
+                .is_none_or(|(s, g, _)| *s != b.search || *g != generation)
+            {
+                let needle = b.search.trim().to_lowercase();
+                let hits = dir
+                    .okta_users
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| {
+                        needle.is_empty()
+                            || u.email.to_lowercase().contains(&needle)
+                            || u.display_name().to_lowercase().contains(&needle)
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                b.shown = Some((b.search.clone(), generation, hits));
+            }
+            let shown = b
+                .shown
+                .as_ref()
+                .map(|(_, _, v)| v.clone())
+                .unwrap_or_default();
             ui.horizontal(|ui| {
                 ui.label(format!("{} selected", b.selected.len()));
                 if ui.button("Select all shown").clicked() {

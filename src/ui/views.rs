@@ -820,97 +820,224 @@ fn pushed_tab(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
         ui.label(RichText::new("No pushed groups yet. Use Push groups… to link an Okta group to a Statsig team or create one.").italics());
         return;
     }
-    let can = app.can_send();
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        for m in &app.mappings {
-            if app.sel.errors_only && !matches!(m.status, MappingStatus::Error { .. }) {
-                continue;
-            }
-            if !matches(&app.sel.mapping_search, &[&m.okta_group_name, &m.statsig_group_name]) {
-                continue;
-            }
-            let selected = app.sel.mapping.as_deref() == Some(m.id.as_str());
-            let stroke = if selected { ui.visuals().selection.stroke } else { ui.visuals().widgets.noninteractive.bg_stroke };
-            egui::Frame::group(ui.style()).stroke(stroke).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal(|ui| {
-                    widgets::status_pill(ui, &m.status);
-                    ui.label(RichText::new(names::display_safe(&m.okta_group_name)).strong());
-                    ui.label("->");
-                    ui.label(RichText::new(names::display_safe(&m.statsig_group_name)).strong());
-                });
-                ui.horizontal(|ui| {
-                    let last = m.last_push.as_deref().map(widgets::short_time).unwrap_or_else(|| "never".into());
-                    let counts = m
-                        .last_counts
-                        .map(|c| format!(" ({} added, {} removed, {} not pushable, {} requests)", c.added, c.removed, c.skipped, c.requests))
-                        .unwrap_or_default();
-                    ui.label(format!("Last push: {last}{counts}"));
-                });
-                if let MappingStatus::Error { at, cause, request } = &m.status {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("Failed {}: {cause}", widgets::short_time(at)));
-                    if let Some(r) = request {
-                        ui.label(RichText::new(format!("Failing request: {r}")).monospace());
-                    }
-                }
-                if let MappingStatus::NeedsConfirmation { at, removals, members } = &m.status {
-                    ui.colored_label(
-                        ui.visuals().warn_fg_color,
-                        format!(
-                            "Stopped {}: this push would remove {removals} of {members} members, more than the deletion guard allows. Nothing was sent.",
-                            widgets::short_time(at)
-                        ),
-                    );
-                    if ui.add_enabled(can.is_ok(), egui::Button::new(format!("Confirm {removals} removals…"))).clicked() {
-                        actions.push(Action::OpenConfirmRemovals(m.id.clone()));
-                    }
-                }
-                if let Some(dr) = &m.drift {
-                    ui.colored_label(
-                        ui.visuals().warn_fg_color,
-                        format!(
-                            "Changed in Statsig since the last push: {} added, {} removed. Nothing is pushed over these edits until you choose:",
-                            dr.added_in_statsig.len(),
-                            dr.removed_in_statsig.len()
-                        ),
-                    );
-                    ui.horizontal(|ui| {
-                        use crate::model::mapping::DriftChoice;
-                        let ok = can.is_ok();
-                        if ui.add_enabled(ok, egui::Button::new("Overwrite from Okta")).on_hover_text("Push Okta's membership over the edits").clicked() {
-                            actions.push(Action::Engine(EngineAction::ResolveDrift(m.id.clone(), DriftChoice::Overwrite)));
-                        }
-                        if ui
-                            .add_enabled(ok && !dr.added_in_statsig.is_empty(), egui::Button::new("Adopt into Okta group"))
-                            .on_hover_text("Add the members added in Statsig to the Okta group, then push")
-                            .clicked()
-                        {
-                            actions.push(Action::Engine(EngineAction::ResolveDrift(m.id.clone(), DriftChoice::Adopt)));
-                        }
-                        if ui.add_enabled(ok, egui::Button::new("Pause mapping")).on_hover_text("Keep Statsig's edits; stop pushing").clicked() {
-                            actions.push(Action::Engine(EngineAction::ResolveDrift(m.id.clone(), DriftChoice::Pause)));
-                        }
-                    });
-                }
-                ui.horizontal(|ui| {
-                    let ok = can.is_ok();
-                    if ui.add_enabled(ok && m.status != MappingStatus::Inactive, egui::Button::new("Push now")).clicked() {
-                        actions.push(Action::Engine(EngineAction::Push(m.id.clone(), 0)));
-                    }
-                    let (label, active) = if m.status == MappingStatus::Inactive { ("Activate", true) } else { ("Deactivate", false) };
-                    if ui.add_enabled(ok, egui::Button::new(label)).clicked() {
-                        actions.push(Action::Engine(EngineAction::SetActive(m.id.clone(), active)));
-                    }
-                    if ui.add_enabled(ok, egui::Button::new("Unlink…")).clicked() {
-                        actions.push(Action::OpenUnlink(m.id.clone()));
-                    }
-                    if ui.button("Compare").clicked() {
-                        actions.push(Action::SelectMapping(m.id.clone()));
-                        actions.push(Action::SetTab(Tab::Verify));
-                    }
-                });
+    let shown: Vec<usize> = app
+        .mappings
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            !app.sel.errors_only
+                || matches!(
+                    m.status,
+                    MappingStatus::Error { .. } | MappingStatus::NeedsConfirmation { .. }
+                )
+        })
+        .filter(|(_, m)| {
+            matches(
+                &app.sel.mapping_search,
+                &[&m.okta_group_name, &m.statsig_group_name],
+            )
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // The selected mapping's details and actions; the first one shown when none is.
+    let selected = app
+        .sel
+        .mapping
+        .as_ref()
+        .and_then(|id| shown.iter().copied().find(|&i| &app.mappings[i].id == id))
+        .or_else(|| shown.first().copied());
+    if let Some(i) = selected {
+        egui::Panel::bottom("mapping-detail")
+            .resizable(true)
+            .default_size(190.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("mapping-detail-scroll")
+                    .show(ui, |ui| mapping_detail(app, ui, &app.mappings[i], actions));
             });
-            ui.add_space(4.0);
+    }
+    // Only the visible rows are laid out, however many mappings there are.
+    TableBuilder::new(ui)
+        .id_salt("mappings")
+        .striped(true)
+        .sense(egui::Sense::click())
+        .column(Column::initial(150.0))
+        .column(Column::initial(260.0).resizable(true))
+        .column(Column::initial(330.0).resizable(true))
+        .column(Column::remainder())
+        .header(ROW, |mut h| {
+            for t in ["Status", "Okta group", "Statsig group", "Last push"] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW + 4.0, shown.len(), |mut row| {
+                let m = &app.mappings[shown[row.index()]];
+                row.set_selected(Some(shown[row.index()]) == selected);
+                row.col(|ui| {
+                    widgets::status_pill(ui, &m.status);
+                });
+                row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(names::display_safe(&m.okta_group_name)).selectable(false),
+                    );
+                });
+                row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(names::display_safe(&m.statsig_group_name))
+                            .selectable(false),
+                    );
+                });
+                row.col(|ui| {
+                    ui.label(
+                        m.last_push
+                            .as_deref()
+                            .map(widgets::short_time)
+                            .unwrap_or_else(|| "never".into()),
+                    );
+                });
+                if row.response().clicked() {
+                    actions.push(Action::SelectMapping(m.id.clone()));
+                }
+            });
+        });
+}
+
+/// One mapping: what its last push did, why it failed or waits, and what can be done.
+fn mapping_detail(
+    app: &App,
+    ui: &mut Ui,
+    m: &crate::engine::state::Mapping,
+    actions: &mut Vec<Action>,
+) {
+    let can = app.can_send();
+    ui.horizontal(|ui| {
+        widgets::status_pill(ui, &m.status);
+        ui.label(RichText::new(names::display_safe(&m.okta_group_name)).strong());
+        ui.label("->");
+        ui.label(RichText::new(names::display_safe(&m.statsig_group_name)).strong());
+    });
+    let last = m
+        .last_push
+        .as_deref()
+        .map(widgets::short_time)
+        .unwrap_or_else(|| "never".into());
+    let counts = m
+        .last_counts
+        .map(|c| {
+            format!(
+                " ({} added, {} removed, {} not pushable, {} requests)",
+                c.added, c.removed, c.skipped, c.requests
+            )
+        })
+        .unwrap_or_default();
+    ui.label(format!("Last push: {last}{counts}"));
+    if let MappingStatus::Error { at, cause, request } = &m.status {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!("Failed {}: {cause}", widgets::short_time(at)),
+        );
+        if let Some(r) = request {
+            ui.label(RichText::new(format!("Failing request: {r}")).monospace());
+        }
+    }
+    if let MappingStatus::NeedsConfirmation {
+        at,
+        removals,
+        members,
+    } = &m.status
+    {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!("Stopped {}: this push would remove {removals} of {members} members, more than the deletion guard allows. Nothing was sent.", widgets::short_time(at)),
+        );
+        if ui
+            .add_enabled(
+                can.is_ok(),
+                egui::Button::new(format!("Confirm {removals} removals…")),
+            )
+            .clicked()
+        {
+            actions.push(Action::OpenConfirmRemovals(m.id.clone()));
+        }
+    }
+    if let Some(dr) = &m.drift {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!(
+                "Changed in Statsig since the last push: {} added, {} removed. Nothing is pushed over these edits until you choose:",
+                dr.added_in_statsig.len(),
+                dr.removed_in_statsig.len()
+            ),
+        );
+        ui.horizontal(|ui| {
+            use crate::model::mapping::DriftChoice;
+            let ok = can.is_ok();
+            if ui
+                .add_enabled(ok, egui::Button::new("Overwrite from Okta"))
+                .on_hover_text("Push Okta's membership over the edits")
+                .clicked()
+            {
+                actions.push(Action::Engine(EngineAction::ResolveDrift(
+                    m.id.clone(),
+                    DriftChoice::Overwrite,
+                )));
+            }
+            if ui
+                .add_enabled(
+                    ok && !dr.added_in_statsig.is_empty(),
+                    egui::Button::new("Adopt into Okta group"),
+                )
+                .on_hover_text("Add the members added in Statsig to the Okta group, then push")
+                .clicked()
+            {
+                actions.push(Action::Engine(EngineAction::ResolveDrift(
+                    m.id.clone(),
+                    DriftChoice::Adopt,
+                )));
+            }
+            if ui
+                .add_enabled(ok, egui::Button::new("Pause mapping"))
+                .on_hover_text("Keep Statsig's edits; stop pushing")
+                .clicked()
+            {
+                actions.push(Action::Engine(EngineAction::ResolveDrift(
+                    m.id.clone(),
+                    DriftChoice::Pause,
+                )));
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        let ok = can.is_ok();
+        if ui
+            .add_enabled(
+                ok && m.status != MappingStatus::Inactive,
+                egui::Button::new("Push now"),
+            )
+            .clicked()
+        {
+            actions.push(Action::Engine(EngineAction::Push(m.id.clone(), 0)));
+        }
+        let (label, active) = if m.status == MappingStatus::Inactive {
+            ("Activate", true)
+        } else {
+            ("Deactivate", false)
+        };
+        if ui.add_enabled(ok, egui::Button::new(label)).clicked() {
+            actions.push(Action::Engine(EngineAction::SetActive(
+                m.id.clone(),
+                active,
+            )));
+        }
+        if ui.add_enabled(ok, egui::Button::new("Unlink…")).clicked() {
+            actions.push(Action::OpenUnlink(m.id.clone()));
+        }
+        if ui.button("Compare").clicked() {
+            actions.push(Action::SelectMapping(m.id.clone()));
+            actions.push(Action::SetTab(Tab::Verify));
         }
     });
 }
@@ -1073,6 +1200,34 @@ pub fn verify_view(ui: &mut Ui, plan: &Plan) {
         });
 }
 
+/// One line of the activity log.
+pub fn activity_line(a: &Activity) -> String {
+    match a {
+        Activity::Request(r) => format!(
+            "{:<8} {:<6} {:<60} {:>5} {:>6} ms{}",
+            r.service,
+            r.method,
+            r.path,
+            r.status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "-".into()),
+            r.duration.as_millis(),
+            r.error
+                .as_ref()
+                .map(|e| format!("  {e}"))
+                .unwrap_or_default()
+        ),
+        Activity::Wait(w) => format!(
+            "{:<8} wait   {} {}: {}, retrying in {} s",
+            w.service,
+            w.method,
+            w.path,
+            w.reason,
+            w.wait.as_secs().max(1)
+        ),
+    }
+}
+
 fn activity_tab(app: &mut App, ui: &mut Ui) {
     search_box(
         ui,
@@ -1080,49 +1235,45 @@ fn activity_tab(app: &mut App, ui: &mut Ui) {
         "Filter requests (method, path, status)",
         &search_id(Tab::Activity),
     );
-    let rows: Vec<String> = app
-        .activity
-        .iter()
-        .rev()
-        .map(|a| match a {
-            Activity::Request(r) => format!(
-                "{:<8} {:<6} {:<60} {:>5} {:>6} ms{}",
-                r.service,
-                r.method,
-                r.path,
-                r.status
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                r.duration.as_millis(),
-                r.error
-                    .as_ref()
-                    .map(|e| format!("  {e}"))
-                    .unwrap_or_default()
-            ),
-            Activity::Wait(w) => format!(
-                "{:<8} wait   {} {}: {}, retrying in {} s",
-                w.service,
-                w.method,
-                w.path,
-                w.reason,
-                w.wait.as_secs().max(1)
-            ),
-        })
-        .filter(|line| matches(&app.sel.activity_search, &[line]))
-        .collect();
+    let needle = app.sel.activity_search.trim().to_lowercase();
+    // Newest first; the filter runs when the text or the log changes, not every frame.
+    if !needle.is_empty()
+        && app
+            .activity_filtered
+            .as_ref()
+            .is_none_or(|(s, v, _)| *s != needle || *v != app.activity_version)
+    {
+        let hits = (0..app.activity.len())
+            .rev()
+            .filter(|&i| app.activity[i].to_lowercase().contains(&needle))
+            .collect();
+        app.activity_filtered = Some((needle.clone(), app.activity_version, hits));
+    }
+    let total = app.activity.len();
+    let count = if needle.is_empty() {
+        total
+    } else {
+        app.activity_filtered
+            .as_ref()
+            .map_or(0, |(_, _, v)| v.len())
+    };
     ui.label(format!(
-        "{} requests (newest first); tokens are never recorded",
-        rows.len()
+        "{count} requests (newest first); tokens are never recorded"
     ));
+    let (activity, filtered) = (&app.activity, &app.activity_filtered);
     TableBuilder::new(ui)
         .id_salt("activity")
         .striped(true)
         .column(Column::remainder())
         .body(|body| {
-            body.rows(ROW, rows.len(), |mut row| {
-                let line = &rows[row.index()];
+            body.rows(ROW, count, |mut row| {
+                let i = if needle.is_empty() {
+                    total - 1 - row.index()
+                } else {
+                    filtered.as_ref().map_or(0, |(_, _, v)| v[row.index()])
+                };
                 row.col(|ui| {
-                    ui.label(RichText::new(line).monospace());
+                    ui.label(RichText::new(&activity[i]).monospace());
                 });
             });
         });
