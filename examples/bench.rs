@@ -104,7 +104,6 @@ async fn bare_import(
     let bearer = format!("Bearer {TOKEN}");
     let ssws = format!("SSWS {TOKEN}");
     let scim_side = |path: &'static str| {
-        let get = get.clone();
         let bearer = bearer.clone();
         async move {
             let (first, _) = get(
@@ -127,7 +126,6 @@ async fn bare_import(
         }
     };
     let chain = |first: String| {
-        let get = get.clone();
         let ssws = ssws.clone();
         async move {
             let mut bodies = Vec::new();
