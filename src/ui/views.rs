@@ -847,9 +847,10 @@ fn pushed_tab(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
         .and_then(|id| shown.iter().copied().find(|&i| &app.mappings[i].id == id))
         .or_else(|| shown.first().copied());
     if let Some(i) = selected {
-        egui::Panel::bottom("mapping-detail")
+        egui::Panel::right("mapping-detail")
             .resizable(true)
-            .default_size(190.0)
+            .default_size(440.0)
+            .min_size(300.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("mapping-detail-scroll")
@@ -861,10 +862,21 @@ fn pushed_tab(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
         .id_salt("mappings")
         .striped(true)
         .sense(egui::Sense::click())
-        .column(Column::initial(150.0))
-        .column(Column::initial(260.0).resizable(true))
-        .column(Column::initial(330.0).resizable(true))
-        .column(Column::remainder())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::exact(96.0))
+        .column(
+            Column::initial(130.0)
+                .at_least(60.0)
+                .resizable(true)
+                .clip(true),
+        )
+        .column(
+            Column::initial(220.0)
+                .at_least(80.0)
+                .resizable(true)
+                .clip(true),
+        )
+        .column(Column::remainder().clip(true))
         .header(ROW, |mut h| {
             for t in ["Status", "Okta group", "Statsig group", "Last push"] {
                 h.col(|ui| {
@@ -873,7 +885,7 @@ fn pushed_tab(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
             }
         })
         .body(|body| {
-            body.rows(ROW + 4.0, shown.len(), |mut row| {
+            body.rows(ROW + 8.0, shown.len(), |mut row| {
                 let m = &app.mappings[shown[row.index()]];
                 row.set_selected(Some(shown[row.index()]) == selected);
                 row.col(|ui| {
@@ -891,11 +903,17 @@ fn pushed_tab(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
                     );
                 });
                 row.col(|ui| {
-                    ui.label(
+                    let when = m
+                        .last_push
+                        .as_deref()
+                        .and_then(|t| t.get(5..16))
+                        .map(|t| t.replace('T', " "))
+                        .unwrap_or_else(|| "never".into());
+                    ui.label(when).on_hover_text(
                         m.last_push
                             .as_deref()
                             .map(widgets::short_time)
-                            .unwrap_or_else(|| "never".into()),
+                            .unwrap_or_default(),
                     );
                 });
                 if row.response().clicked() {

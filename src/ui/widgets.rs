@@ -73,9 +73,9 @@ pub fn toasts(app: &App, ctx: &egui::Context, actions: &mut Vec<Action>) {
         return;
     }
     egui::Area::new(egui::Id::unique("toasts"))
-        .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -36.0])
+        .anchor(egui::Align2::LEFT_BOTTOM, [12.0, -36.0])
         .show(ctx, |ui| {
-            ui.set_max_width(420.0);
+            ui.set_max_width(380.0);
             for t in &app.toasts {
                 let fill = if t.error {
                     Color32::from_rgb(127, 29, 29)
