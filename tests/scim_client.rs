@@ -183,8 +183,8 @@ async fn import_create_push_and_delete_against_python_scim2_server() {
     c.set_batch_size(5, None);
     let refs = |r: std::ops::Range<usize>| -> Vec<MemberRef> {
         r.map(|i| MemberRef {
-            id: users[i].id.clone(),
-            display: users[i].user_name.clone(),
+            id: users[i].id.as_str().into(),
+            display: users[i].user_name.as_str().into(),
         })
         .collect()
     };

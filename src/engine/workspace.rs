@@ -814,18 +814,14 @@ impl Workspace {
                     self.directory.upsert_statsig_group(fresh);
                     let again = self.plan(&m.okta_group_id, &m.statsig_group_id)?;
                     // The fresh plan may only do what the approved plan did.
-                    let planned_adds: BTreeSet<&str> =
-                        plan.adds.iter().map(|x| x.id.as_str()).collect();
+                    let planned_adds: BTreeSet<&str> = plan.adds.iter().map(|x| &*x.id).collect();
                     let planned_removes: BTreeSet<&str> =
-                        plan.removes.iter().map(|x| x.id.as_str()).collect();
-                    if again
-                        .adds
-                        .iter()
-                        .any(|x| !planned_adds.contains(x.id.as_str()))
+                        plan.removes.iter().map(|x| &*x.id).collect();
+                    if again.adds.iter().any(|x| !planned_adds.contains(&*x.id))
                         || again
                             .removes
                             .iter()
-                            .any(|x| !planned_removes.contains(x.id.as_str()))
+                            .any(|x| !planned_removes.contains(&*x.id))
                     {
                         return Err(refused(format!(
                             "Statsig group \"{}\" changed during the push; push again to plan from what it has now.",
@@ -1065,7 +1061,7 @@ impl Workspace {
             .unchanged
             .iter()
             .chain(&plan.adds)
-            .map(|x| x.id.clone())
+            .map(|x| x.id.to_string())
             .collect();
         members.sort();
         if let Some(mut g) = self.directory.statsig_group(&m.statsig_group_id).cloned() {

@@ -2,8 +2,9 @@
 //! memberships) with the indices every view and plan looks things up in.
 
 use super::names::{self, ParsedName, Role};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A Statsig user as seen over SCIM. `user_name` is the email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,15 +134,24 @@ pub struct Directory {
 
 #[derive(Debug, Clone, Default)]
 struct Index {
-    statsig_user_by_id: HashMap<String, usize>,
-    statsig_user_by_email: HashMap<String, usize>,
-    statsig_group_by_id: HashMap<String, usize>,
-    statsig_group_by_name: HashMap<String, usize>,
-    okta_user_by_id: HashMap<String, usize>,
-    okta_user_by_email: HashMap<String, usize>,
-    okta_group_by_id: HashMap<String, usize>,
-    okta_group_by_name: HashMap<String, usize>,
+    // Fx hashing: the keys are ids and names from our own import, and lookups are the
+    // inner loop of every plan.
+    statsig_user_by_id: FxHashMap<String, usize>,
+    statsig_user_by_email: FxHashMap<String, usize>,
+    statsig_group_by_id: FxHashMap<String, usize>,
+    statsig_group_by_name: FxHashMap<String, usize>,
+    okta_user_by_id: FxHashMap<String, usize>,
+    okta_user_by_email: FxHashMap<String, usize>,
+    okta_group_by_id: FxHashMap<String, usize>,
+    okta_group_by_name: FxHashMap<String, usize>,
     parsed: Vec<ParsedName>,
+    /// Per Okta user (by index): the Statsig user it is pushed as, or why it cannot be.
+    pushable: Vec<Result<usize, crate::model::plan::SkipReason>>,
+    /// Per Statsig user (by index): its place in the order lists show (lower-cased
+    /// userName, then id), so sorting members is integer work.
+    rank: Vec<u32>,
+    /// Per Statsig user: id and userName, shared by every plan's member lists.
+    member_refs: Vec<crate::model::plan::MemberRef>,
     teams: BTreeMap<String, BTreeMap<String, TeamGroups>>,
     project_groups: BTreeMap<String, TeamGroups>,
     unreadable: Vec<Unreadable>,
@@ -270,7 +280,36 @@ impl Directory {
         for p in &self.projects {
             ix.teams.entry(p.clone()).or_default();
         }
+        let mut order: Vec<(String, usize)> = self
+            .statsig_users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.user_name.to_lowercase(), i))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| self.statsig_users[a.1].id.cmp(&self.statsig_users[b.1].id))
+        });
+        ix.member_refs = self
+            .statsig_users
+            .iter()
+            .map(|u| crate::model::plan::MemberRef {
+                id: u.id.as_str().into(),
+                display: u.user_name.as_str().into(),
+            })
+            .collect();
+        ix.rank = vec![0; order.len()];
+        for (r, (_, i)) in order.into_iter().enumerate() {
+            ix.rank[i] = r as u32;
+        }
         self.index = ix;
+        // Matching each Okta user once here makes every plan integer work.
+        let pushable = self
+            .okta_users
+            .iter()
+            .map(|u| self.match_okta_user(u))
+            .collect();
+        self.index.pushable = pushable;
     }
 
     pub fn statsig_user(&self, id: &str) -> Option<&StatsigUser> {
@@ -348,6 +387,52 @@ impl Directory {
     pub fn statsig_user_for(&self, okta_user: &OktaUser) -> Option<&StatsigUser> {
         self.statsig_user_by_email(&okta_user.email)
             .or_else(|| self.statsig_user_by_email(&okta_user.login))
+    }
+
+    fn match_okta_user(&self, user: &OktaUser) -> Result<usize, crate::model::plan::SkipReason> {
+        use crate::model::plan::SkipReason;
+        if !user.is_active() {
+            return Err(SkipReason::InactiveInOkta {
+                status: user.status.clone(),
+            });
+        }
+        if !self.in_org_domain(&user.email) {
+            return Err(SkipReason::OutsideOrgDomain {
+                domain: email_domain(&user.email).unwrap_or_default(),
+            });
+        }
+        let key = |e: &str| {
+            self.index
+                .statsig_user_by_email
+                .get(&e.to_lowercase())
+                .copied()
+        };
+        key(&user.email)
+            .or_else(|| key(&user.login))
+            .ok_or(SkipReason::NoStatsigUser)
+    }
+
+    /// The Okta user at `index`: the Statsig user (index) it is pushed as, or why not.
+    pub fn pushable(&self, okta_index: usize) -> Result<usize, &crate::model::plan::SkipReason> {
+        self.index.pushable[okta_index].as_ref().copied()
+    }
+
+    pub fn okta_user_index(&self, id: &str) -> Option<usize> {
+        self.index.okta_user_by_id.get(id).copied()
+    }
+
+    pub fn statsig_user_index(&self, id: &str) -> Option<usize> {
+        self.index.statsig_user_by_id.get(id).copied()
+    }
+
+    /// The Statsig user at `index` as a group member (shared strings: cheap to copy).
+    pub fn member_ref(&self, statsig_index: usize) -> crate::model::plan::MemberRef {
+        self.index.member_refs[statsig_index].clone()
+    }
+
+    /// Where a Statsig user comes in lists (by lower-cased userName, then id).
+    pub fn rank(&self, statsig_index: usize) -> u32 {
+        self.index.rank[statsig_index]
     }
 
     /// Projects → teams → role groups, sorted by name.

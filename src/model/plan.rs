@@ -5,8 +5,8 @@
 use super::directory::Directory;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 pub const PATCH_OP_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -16,8 +16,9 @@ pub const DEFAULT_BATCH_SIZE: usize = 100;
 /// A Statsig user as a group member: id and the email shown beside it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct MemberRef {
-    pub id: String,
-    pub display: String,
+    /// Shared with the directory: plans copy these by reference count, not by allocation.
+    pub id: Arc<str>,
+    pub display: Arc<str>,
 }
 
 /// Why an Okta group member cannot be pushed.
@@ -106,8 +107,7 @@ impl PatchBatch {
                     for m in &self.removes {
                         ops.push(json!({
                             "op": "remove",
-                            "path": format!("members[value eq {}]", super::filter::quote(&m.id)),
-                        }));
+                            "path": format!("members[value eq {}]", super::filter::quote(&m.id)),}));
                     }
                 }
                 RemoveForm::ValueList => ops.push(json!({
@@ -191,49 +191,53 @@ pub fn desired_members(
     dir: &Directory,
     okta_group_id: &str,
 ) -> Result<(Vec<MemberRef>, Vec<Skipped>), PlanError> {
+    let (wanted, skipped) = desired_indices(dir, okta_group_id)?;
+    Ok((
+        wanted.into_iter().map(|i| member_ref(dir, i)).collect(),
+        skipped,
+    ))
+}
+
+/// Statsig user indices, sorted as lists show them, and the members left out.
+fn desired_indices(
+    dir: &Directory,
+    okta_group_id: &str,
+) -> Result<(Vec<usize>, Vec<Skipped>), PlanError> {
     let group = dir
         .okta_group(okta_group_id)
         .ok_or_else(|| PlanError::UnknownOktaGroup(okta_group_id.to_string()))?;
-    let mut wanted = BTreeMap::new();
+    let mut wanted = Vec::with_capacity(group.members.len());
     let mut skipped = Vec::new();
     for uid in &group.members {
-        let Some(user) = dir.okta_user(uid) else {
-            continue; // a membership row for a user the import did not see: nothing to push
+        // A membership row for a user the import did not see: nothing to push.
+        let Some(oi) = dir.okta_user_index(uid) else {
+            continue;
         };
-        let reason = if !user.is_active() {
-            Some(SkipReason::InactiveInOkta {
-                status: user.status.clone(),
-            })
-        } else if !dir.in_org_domain(&user.email) {
-            Some(SkipReason::OutsideOrgDomain {
-                domain: super::directory::email_domain(&user.email).unwrap_or_default(),
-            })
-        } else if dir.statsig_user_for(user).is_none() {
-            Some(SkipReason::NoStatsigUser)
-        } else {
-            None
-        };
-        match (reason, dir.statsig_user_for(user)) {
-            (None, Some(su)) => {
-                wanted.insert(
-                    su.id.clone(),
-                    MemberRef {
-                        id: su.id.clone(),
-                        display: su.user_name.clone(),
-                    },
-                );
+        match dir.pushable(oi) {
+            Ok(si) => wanted.push(si),
+            Err(reason) => {
+                let user = &dir.okta_users[oi];
+                skipped.push(Skipped {
+                    email: user.email.clone(),
+                    okta_user_id: user.id.clone(),
+                    reason: reason.clone(),
+                });
             }
-            (reason, _) => skipped.push(Skipped {
-                email: user.email.clone(),
-                okta_user_id: user.id.clone(),
-                reason: reason.unwrap_or(SkipReason::NoStatsigUser),
-            }),
         }
     }
+    sort_indices(dir, &mut wanted);
+    wanted.dedup();
     skipped.sort();
-    let mut wanted: Vec<MemberRef> = wanted.into_values().collect();
-    sort_by_display(&mut wanted);
     Ok((wanted, skipped))
+}
+
+fn member_ref(dir: &Directory, statsig_index: usize) -> MemberRef {
+    dir.member_ref(statsig_index)
+}
+
+fn sort_indices(dir: &Directory, v: &mut [usize]) {
+    // One rank lookup per member (they are scattered in memory), not one per comparison.
+    v.sort_by_cached_key(|&i| dir.rank(i));
 }
 
 /// Plans the push of `okta_group_id` into `statsig_group_id`, in PATCHes of at most
@@ -247,30 +251,41 @@ pub fn plan_push(
     let target = dir
         .statsig_group(statsig_group_id)
         .ok_or_else(|| PlanError::UnknownStatsigGroup(statsig_group_id.to_string()))?;
-    let (wanted, skipped) = desired_members(dir, okta_group_id)?;
-    let current: std::collections::HashSet<&str> =
-        target.members.iter().map(String::as_str).collect();
-    let wanted_ids: std::collections::HashSet<&str> =
-        wanted.iter().map(|m| m.id.as_str()).collect();
-    let (mut unchanged, mut adds): (Vec<MemberRef>, Vec<MemberRef>) = wanted
+    let (wanted, skipped) = desired_indices(dir, okta_group_id)?;
+    // Current members: known users by index; ids no user has are removed as they are.
+    let mut current = Vec::with_capacity(target.members.len());
+    let mut strangers = Vec::new();
+    for id in &target.members {
+        match dir.statsig_user_index(id) {
+            Some(i) => current.push(i),
+            None => strangers.push(MemberRef {
+                id: Arc::from(id.as_str()),
+                display: Arc::from(id.as_str()),
+            }),
+        }
+    }
+    current.sort_unstable();
+    let mut wanted_set = wanted.clone();
+    wanted_set.sort_unstable();
+    let (mut unchanged, mut adds) = (Vec::new(), Vec::new());
+    for &i in &wanted {
+        if current.binary_search(&i).is_ok() {
+            unchanged.push(member_ref(dir, i))
+        } else {
+            adds.push(member_ref(dir, i))
+        }
+    }
+    let mut remove_idx: Vec<usize> = current
         .iter()
-        .cloned()
-        .partition(|m| current.contains(m.id.as_str()));
-    let mut removes: Vec<MemberRef> = target
-        .members
-        .iter()
-        .filter(|id| !wanted_ids.contains(id.as_str()))
-        .map(|id| MemberRef {
-            id: id.clone(),
-            display: dir
-                .statsig_user(id)
-                .map(|u| u.user_name.clone())
-                .unwrap_or_else(|| id.clone()),
-        })
+        .copied()
+        .filter(|i| wanted_set.binary_search(i).is_err())
         .collect();
-    sort_by_display(&mut adds);
-    sort_by_display(&mut removes);
-    sort_by_display(&mut unchanged);
+    sort_indices(dir, &mut remove_idx);
+    let mut removes: Vec<MemberRef> = remove_idx.into_iter().map(|i| member_ref(dir, i)).collect();
+    if !strangers.is_empty() {
+        removes.extend(strangers);
+        sort_by_display(&mut removes);
+    }
     let batches = batch(&removes, &adds, batch_size);
     Ok(Plan {
         okta_group_id: okta_group_id.to_string(),
@@ -285,12 +300,8 @@ pub fn plan_push(
 }
 
 fn sort_by_display(members: &mut [MemberRef]) {
-    members.sort_by(|a, b| {
-        a.display
-            .to_lowercase()
-            .cmp(&b.display.to_lowercase())
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    // One lower-cased key per member, not two per comparison.
+    members.sort_by_cached_key(|m| (m.display.to_lowercase(), m.id.clone()));
 }
 
 /// Splits removes then adds into requests of at most `batch_size` changes each: the fewest
@@ -351,22 +362,13 @@ mod tests {
     #[test]
     fn plan_adds_removes_and_explains_skips() {
         let plan = plan_push(&dir(), "og1", "g1", 100).unwrap();
+        assert_eq!(plan.adds.iter().map(|m| &*m.id).collect::<Vec<_>>(), ["s1"]);
         assert_eq!(
-            plan.adds.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
-            ["s1"]
-        );
-        assert_eq!(
-            plan.removes
-                .iter()
-                .map(|m| m.id.as_str())
-                .collect::<Vec<_>>(),
+            plan.removes.iter().map(|m| &*m.id).collect::<Vec<_>>(),
             ["s3"]
         );
         assert_eq!(
-            plan.unchanged
-                .iter()
-                .map(|m| m.id.as_str())
-                .collect::<Vec<_>>(),
+            plan.unchanged.iter().map(|m| &*m.id).collect::<Vec<_>>(),
             ["s2"]
         );
         let reasons: Vec<(&str, &SkipReason)> = plan
@@ -428,8 +430,8 @@ mod tests {
     fn refs(prefix: &str, n: usize) -> Vec<MemberRef> {
         (0..n)
             .map(|i| MemberRef {
-                id: format!("{prefix}{i:03}"),
-                display: format!("{prefix}{i:03}@x"),
+                id: format!("{prefix}{i:03}").into(),
+                display: format!("{prefix}{i:03}@x").into(),
             })
             .collect()
     }

@@ -1154,15 +1154,15 @@ pub fn verify_view(ui: &mut Ui, plan: &Plan) {
     let mut rows: Vec<(String, String, String, Pill)> = Vec::new();
     for x in &plan.unchanged {
         rows.push((
-            x.display.clone(),
-            x.display.clone(),
+            x.display.to_string(),
+            x.display.to_string(),
             "in sync".into(),
             Pill::Good,
         ));
     }
     for x in &plan.adds {
         rows.push((
-            x.display.clone(),
+            x.display.to_string(),
             String::new(),
             "missing in Statsig".into(),
             Pill::Warn,
@@ -1171,7 +1171,7 @@ pub fn verify_view(ui: &mut Ui, plan: &Plan) {
     for x in &plan.removes {
         rows.push((
             String::new(),
-            x.display.clone(),
+            x.display.to_string(),
             "extra in Statsig".into(),
             Pill::Bad,
         ));
