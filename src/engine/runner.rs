@@ -17,8 +17,8 @@ use std::time::Duration;
 
 /// What to connect to.
 pub enum Target {
-    /// The embedded sandbox with demo data (fresh each launch).
-    Demo,
+    /// The embedded sandbox with demo data, kept between runs (`reset` starts over).
+    Demo { reset: bool },
     /// A saved connection: tokens from the environment or the keyring.
     Saved(Settings),
     /// A ready connection and where its mappings live (tests, CLI-made setups).
@@ -317,6 +317,12 @@ impl Runner {
             let Some(command) = command else { break };
             self.cancel.reset();
             self.handle(command).await;
+            // The demo's data is kept for the next run (the CLI's --demo shares it).
+            if let Some(demo) = &self.demo
+                && let Err(e) = demo.persist()
+            {
+                tracing::warn!("could not save the demo data: {e}");
+            }
             // Whatever happened, the job is over.
             self.send(Event::Busy(None));
         }
@@ -383,8 +389,8 @@ impl Runner {
         self.ws = None;
         self.demo = None;
         let (conn, store, label, demo) = match target {
-            Target::Demo => {
-                let demo = match Demo::start(true).await {
+            Target::Demo { reset } => {
+                let demo = match Demo::start(reset).await {
                     Ok(d) => d,
                     Err(e) => {
                         return self.send(Event::Error(format!(

@@ -138,6 +138,7 @@ pub enum EngineAction {
     WatchNow,
     SetWatching(bool),
     UseDemo,
+    ResetDemo,
     SaveSettings {
         settings: Settings,
         statsig_token: String,
@@ -536,7 +537,11 @@ impl App {
             },
             EngineAction::UseDemo => {
                 self.settings = None;
-                Command::Connect(Target::Demo)
+                Command::Connect(Target::Demo { reset: false })
+            }
+            EngineAction::ResetDemo => {
+                self.settings = None;
+                Command::Connect(Target::Demo { reset: true })
             }
             EngineAction::SaveSettings {
                 settings,

@@ -30,9 +30,9 @@ pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool) -> ExitCode {
         (false, Ok(Some(s))) if s.is_configured() => Some(Target::Saved(s)),
         (_, Err(e)) => {
             eprintln!("warning: {e}; opening the demo sandbox");
-            Some(Target::Demo)
+            Some(Target::Demo { reset: false })
         }
-        _ => Some(Target::Demo),
+        _ => Some(Target::Demo { reset: false }),
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

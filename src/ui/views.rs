@@ -48,6 +48,14 @@ pub fn top_bar(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
                 if ui.button("Use demo sandbox").clicked() {
                     actions.push(Action::Engine(EngineAction::UseDemo));
                 }
+                if app.connection.as_ref().is_some_and(|c| c.demo)
+                    && ui
+                        .button("Reset demo data")
+                        .on_hover_text("Start the demo over: fresh data, no mappings")
+                        .clicked()
+                {
+                    actions.push(Action::Engine(EngineAction::ResetDemo));
+                }
                 ui.separator();
                 if ui.button("Open snapshot…").clicked() {
                     actions.push(Action::Engine(EngineAction::OpenSnapshot(None)));
