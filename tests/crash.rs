@@ -1,17 +1,9 @@
 //! A push killed mid-way (SIGKILL) converges at the next run, with nothing lost.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 const TEAM: &str = "Statsig-Growth Experiments-Empty Team-Member";
 
@@ -19,29 +11,14 @@ const TEAM: &str = "Statsig-Growth Experiments-Empty Team-Member";
 fn a_killed_push_converges_at_the_next_run() {
     let bin = env!("CARGO_BIN_EXE_okta-statsig-teams");
     // A slow network, so the push is still running when it is killed.
-    let mut child = Command::new(bin)
-        .args([
-            "sandbox",
-            "--statsig-token",
-            "scim-crash",
-            "--okta-token",
-            "okta-crash",
-            "--latency-ms",
-            "40",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let _server = Server(child);
-    let mut urls = std::collections::HashMap::new();
-    for line in lines.by_ref().take(4) {
-        let line = line.unwrap();
-        if let Some((k, v)) = line.split_once('=') {
-            urls.insert(k.to_string(), v.to_string());
-        }
-    }
+    let server = common::SandboxProcess::spawn(&[
+        "--statsig-token",
+        "scim-crash",
+        "--okta-token",
+        "okta-crash",
+        "--latency-ms",
+        "40",
+    ]);
     let data = tempfile::tempdir().unwrap();
     let cli = |args: &[&str]| {
         let mut c = Command::new(bin);
@@ -50,9 +27,9 @@ fn a_killed_push_converges_at_the_next_run() {
             .env("OKTA_API_TOKEN", "okta-crash")
             .args([
                 "--statsig-url",
-                &urls["statsig_scim_url"],
+                &server.statsig_url,
                 "--okta-url",
-                &urls["okta_url"],
+                &server.okta_url,
                 "--batch-size",
                 "1",
                 "--json",

@@ -5,7 +5,9 @@
 //! every mapping ended Active or Error with a cause. Bounded in time and requests.
 //! `scripts/test.sh` runs it with its figures printed.
 
-use okta_statsig_teams::engine::state::{MappingStatus, StateStore};
+mod common;
+
+use okta_statsig_teams::engine::state::MappingStatus;
 use okta_statsig_teams::engine::{Connection, Workspace};
 use okta_statsig_teams::net::{Observer, RequestRecord, RetryPolicy, WaitRecord};
 use okta_statsig_teams::sandbox::faults::Faults;
@@ -65,25 +67,12 @@ fn faulty(seed: u64, kind: SeedKind) -> SandboxConfig {
 }
 
 fn connect(s: &Sandbox, dir: &std::path::Path, observer: Arc<dyn Observer>) -> Workspace {
+    // Small batches: more requests, so more of them meet a fault.
     let conn = Connection {
-        statsig_url: s.statsig_url.clone(),
-        statsig_token: s.statsig_token.clone(),
-        okta_url: s.okta_url.clone(),
-        okta_token: s.okta_token.clone(),
-        projects: s.projects(),
-        org_domains: vec![s.org_domain()],
-        // Small batches: more requests, so more of them meet a fault.
         batch_size: 20,
-        guard: Default::default(),
+        ..common::connection(s)
     };
-    Workspace::open(
-        conn,
-        StateStore::new(dir.join("state.json")),
-        policy(),
-        observer,
-    )
-    .unwrap()
-    .0
+    common::open(conn, dir, policy(), observer)
 }
 
 /// What Statsig must hold for an Okta group, computed from the sandbox alone: the active

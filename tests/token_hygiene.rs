@@ -4,21 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 const STATSIG_TOKEN: &str = "scim-KNOWN-statsig-token-7f3a9c";
 const OKTA_TOKEN: &str = "00KNOWN-okta-token-b81e44";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -42,30 +32,13 @@ fn assert_clean(what: &str, bytes: &[u8]) {
 fn no_token_in_any_file_output_or_log() {
     let bin = env!("CARGO_BIN_EXE_okta-statsig-teams");
     // The sandbox is the server side: it is given the tokens to expect.
-    let mut child = Command::new(bin)
-        .args([
-            "sandbox",
-            "--statsig-token",
-            STATSIG_TOKEN,
-            "--okta-token",
-            OKTA_TOKEN,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let _server = Server(child);
-    let (mut statsig_url, mut okta_url) = (String::new(), String::new());
-    for line in lines.by_ref().take(4) {
-        let line = line.unwrap();
-        if let Some(u) = line.strip_prefix("statsig_scim_url=") {
-            statsig_url = u.to_string();
-        }
-        if let Some(u) = line.strip_prefix("okta_url=") {
-            okta_url = u.to_string();
-        }
-    }
+    let server = common::SandboxProcess::spawn(&[
+        "--statsig-token",
+        STATSIG_TOKEN,
+        "--okta-token",
+        OKTA_TOKEN,
+    ]);
+    let (statsig_url, okta_url) = (server.statsig_url.clone(), server.okta_url.clone());
     let data = tempfile::tempdir().unwrap();
     let snap = data.path().join("exports/snap.json");
     std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
@@ -146,24 +119,14 @@ async fn the_activity_log_and_errors_never_hold_a_token() {
     let s = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let log = std::sync::Arc::new(Log::default());
-    let conn = okta_statsig_teams::engine::Connection {
-        statsig_url: s.statsig_url.clone(),
-        statsig_token: s.statsig_token.clone(),
-        okta_url: s.okta_url.clone(),
-        okta_token: s.okta_token.clone(),
-        projects: s.projects(),
-        org_domains: vec![],
-        batch_size: 0,
-        guard: Default::default(),
-    };
+    let conn = common::connection(&s);
     let debug = format!("{conn:?}");
-    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
+    let mut ws = common::open(
         conn.clone(),
-        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("state.json")),
+        dir.path(),
         okta_statsig_teams::net::RetryPolicy::default(),
         log.clone(),
-    )
-    .unwrap();
+    );
     ws.import(|_| {}).await.unwrap();
     let g = ws
         .directory()
@@ -182,13 +145,13 @@ async fn the_activity_log_and_errors_never_hold_a_token() {
         statsig_token: okta_statsig_teams::model::secret::Secret::new("scim-wrong-token"),
         ..conn
     };
-    let (mut wrong, _) = okta_statsig_teams::engine::Workspace::open(
+    let other = tempfile::tempdir().unwrap();
+    let mut wrong = common::open(
         bad,
-        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("other.json")),
+        other.path(),
         okta_statsig_teams::net::RetryPolicy::default(),
         log.clone(),
-    )
-    .unwrap();
+    );
     let err = wrong.import(|_| {}).await.unwrap_err().to_string();
     let records = log.0.lock().unwrap().join("\n");
     assert!(records.contains("PATCH"), "the log has the requests");

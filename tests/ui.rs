@@ -6,7 +6,6 @@ mod common;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use okta_statsig_teams::engine::Connection;
 use okta_statsig_teams::engine::runner::Target;
 use okta_statsig_teams::engine::secrets::{self, MemoryStore, SecretStore};
 use okta_statsig_teams::engine::state::MappingStatus;
@@ -39,16 +38,7 @@ fn fixture() -> Fixture {
         .block_on(Sandbox::start(SandboxConfig::default()))
         .unwrap();
     let state = tempfile::tempdir().unwrap();
-    let connection = Connection {
-        statsig_url: sandbox.statsig_url.clone(),
-        statsig_token: sandbox.statsig_token.clone(),
-        okta_url: sandbox.okta_url.clone(),
-        okta_token: sandbox.okta_token.clone(),
-        projects: sandbox.projects(),
-        org_domains: vec![sandbox.org_domain()],
-        batch_size: 0,
-        guard: Default::default(),
-    };
+    let connection = common::connection(&sandbox);
     let store = Arc::new(MemoryStore::default());
     let target = Target::Direct {
         connection,

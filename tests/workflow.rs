@@ -473,39 +473,22 @@ async fn mappings_persist_and_a_push_cut_short_is_replanned() {
     let _ = enc("");
 }
 
-/// Counts requests by method and path prefix.
-#[derive(Default)]
-struct Counter(std::sync::Mutex<Vec<(String, String)>>);
-
-impl okta_statsig_teams::net::Observer for Counter {
-    fn request(&self, r: okta_statsig_teams::net::RequestRecord) {
-        self.0.lock().unwrap().push((r.method, r.path));
-    }
-    fn wait(&self, _: okta_statsig_teams::net::WaitRecord) {}
-}
-
 #[tokio::test]
 async fn pushes_send_the_planned_batches_capped_by_the_server() {
     let s = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let counter = std::sync::Arc::new(Counter::default());
+    let counter = std::sync::Arc::new(common::Requests::default());
     let conn = okta_statsig_teams::engine::Connection {
-        statsig_url: s.statsig_url.clone(),
-        statsig_token: s.statsig_token.clone(),
-        okta_url: s.okta_url.clone(),
-        okta_token: s.okta_token.clone(),
-        projects: s.projects(),
         org_domains: vec![],
         batch_size: 2,
-        guard: Default::default(),
+        ..common::connection(&s)
     };
-    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
+    let mut ws = common::open(
         conn.clone(),
-        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("state.json")),
+        dir.path(),
         okta_statsig_teams::net::RetryPolicy::default(),
         counter.clone(),
-    )
-    .unwrap();
+    );
     ws.import(|_| {}).await.unwrap();
     assert_eq!(ws.scim.batch_size(), 2);
     let squad = ws
@@ -547,13 +530,12 @@ async fn pushes_send_the_planned_batches_capped_by_the_server() {
         ..conn
     };
     let dir2 = tempfile::tempdir().unwrap();
-    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
+    let mut ws = common::open(
         conn,
-        okta_statsig_teams::engine::state::StateStore::new(dir2.path().join("state.json")),
+        dir2.path(),
         okta_statsig_teams::net::RetryPolicy::default(),
         std::sync::Arc::new(okta_statsig_teams::net::Silent),
-    )
-    .unwrap();
+    );
     ws.import(|_| {}).await.unwrap();
     let announced =
         scim(&s, "GET", "/ServiceProviderConfig", None).await.body["filter"]["maxResults"]
@@ -699,29 +681,18 @@ async fn the_guard_stops_the_watcher_and_each_drift_choice_does_what_it_says() {
 async fn a_push_that_gives_up_shows_error_with_the_last_cause_and_request() {
     let s = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let counter = std::sync::Arc::new(Counter::default());
+    let counter = std::sync::Arc::new(common::Requests::default());
     let conn = okta_statsig_teams::engine::Connection {
-        statsig_url: s.statsig_url.clone(),
-        statsig_token: s.statsig_token.clone(),
-        okta_url: s.okta_url.clone(),
-        okta_token: s.okta_token.clone(),
-        projects: s.projects(),
         org_domains: vec![],
         batch_size: 0,
-        guard: Default::default(),
+        ..common::connection(&s)
     };
     let policy = okta_statsig_teams::net::RetryPolicy {
         max_attempts: 3,
         base_delay: std::time::Duration::from_millis(1),
         ..Default::default()
     };
-    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
-        conn,
-        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("state.json")),
-        policy,
-        counter.clone(),
-    )
-    .unwrap();
+    let mut ws = common::open(conn, dir.path(), policy, counter.clone());
     ws.import(|_| {}).await.unwrap();
     let g = ws
         .directory()
@@ -794,22 +765,11 @@ async fn a_cancelled_push_stops_between_requests_and_says_so() {
         after: 2,
     });
     let conn = okta_statsig_teams::engine::Connection {
-        statsig_url: s.statsig_url.clone(),
-        statsig_token: s.statsig_token.clone(),
-        okta_url: s.okta_url.clone(),
-        okta_token: s.okta_token.clone(),
-        projects: s.projects(),
         org_domains: vec![],
         batch_size: 1,
-        guard: Default::default(),
+        ..common::connection(&s)
     };
-    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
-        conn,
-        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("state.json")),
-        Default::default(),
-        observer,
-    )
-    .unwrap();
+    let mut ws = common::open(conn, dir.path(), Default::default(), observer);
     ws.cancel = cancel.clone();
     ws.import(|_| {}).await.unwrap();
     let g = ws
@@ -876,24 +836,13 @@ async fn pushing_many_mappings_sends_the_fewest_requests() {
     };
     let s = Sandbox::start(config).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let counter = std::sync::Arc::new(Counter::default());
+    let counter = std::sync::Arc::new(common::Requests::default());
     let conn = okta_statsig_teams::engine::Connection {
-        statsig_url: s.statsig_url.clone(),
-        statsig_token: s.statsig_token.clone(),
-        okta_url: s.okta_url.clone(),
-        okta_token: s.okta_token.clone(),
-        projects: s.projects(),
         org_domains: vec![],
         batch_size: 0,
-        guard: Default::default(),
+        ..common::connection(&s)
     };
-    let (mut ws, _) = okta_statsig_teams::engine::Workspace::open(
-        conn,
-        okta_statsig_teams::engine::state::StateStore::new(dir.path().join("state.json")),
-        Default::default(),
-        counter.clone(),
-    )
-    .unwrap();
+    let mut ws = common::open(conn, dir.path(), Default::default(), counter.clone());
     ws.import(|_| {}).await.unwrap();
     let okta: Vec<String> = ws
         .directory()

@@ -456,21 +456,23 @@ impl World {
                 format!("userName {name} is taken"),
             ));
         }
+        self.stamp(&mut next, &current, id, USER_SCHEMA);
+        self.users.replace(id, next.clone());
+        Ok(next)
+    }
+
+    /// Keeps what a write may not change (id, schemas, created) and stamps lastModified.
+    fn stamp(&self, next: &mut Value, current: &Value, id: &str, schema: &str) {
         if let Some(o) = next.as_object_mut() {
             o.insert("id".into(), json!(id));
             o.insert(
                 "schemas".into(),
-                current
-                    .get("schemas")
-                    .cloned()
-                    .unwrap_or(json!([USER_SCHEMA])),
+                current.get("schemas").cloned().unwrap_or(json!([schema])),
             );
             let mut meta = current.get("meta").cloned().unwrap_or(json!({}));
             meta["lastModified"] = json!(self.now());
             o.insert("meta".into(), meta);
         }
-        self.users.replace(id, next.clone());
-        Ok(next)
     }
 
     pub fn delete_user(&mut self, id: &str) -> Result<(), ScimFailure> {
@@ -708,19 +710,7 @@ impl World {
             ));
         }
         self.clean_members(&mut next)?;
-        if let Some(o) = next.as_object_mut() {
-            o.insert("id".into(), json!(id));
-            o.insert(
-                "schemas".into(),
-                current
-                    .get("schemas")
-                    .cloned()
-                    .unwrap_or(json!([GROUP_SCHEMA])),
-            );
-            let mut meta = current.get("meta").cloned().unwrap_or(json!({}));
-            meta["lastModified"] = json!(self.now());
-            o.insert("meta".into(), meta);
-        }
+        self.stamp(&mut next, &current, id, GROUP_SCHEMA);
         self.groups.replace(id, next.clone());
         Ok(next)
     }

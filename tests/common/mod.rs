@@ -99,9 +99,9 @@ pub fn enc(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-/// A workspace on the sandbox with its state in `dir`.
-pub fn workspace(s: &Sandbox, dir: &std::path::Path) -> Workspace {
-    let conn = Connection {
+/// The connection to a sandbox, with its projects and domain.
+pub fn connection(s: &Sandbox) -> Connection {
+    Connection {
         statsig_url: s.statsig_url.clone(),
         statsig_token: s.statsig_token.clone(),
         okta_url: s.okta_url.clone(),
@@ -110,17 +110,100 @@ pub fn workspace(s: &Sandbox, dir: &std::path::Path) -> Workspace {
         org_domains: vec![s.org_domain()],
         batch_size: 0,
         guard: Default::default(),
-    };
-    let policy = RetryPolicy {
-        base_delay: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    };
+    }
+}
+
+/// A workspace on `conn` with its state in `dir`.
+pub fn open(
+    conn: Connection,
+    dir: &std::path::Path,
+    policy: RetryPolicy,
+    observer: Arc<dyn okta_statsig_teams::net::Observer>,
+) -> Workspace {
     Workspace::open(
         conn,
         StateStore::new(dir.join("state.json")),
         policy,
-        Arc::new(Silent),
+        observer,
     )
     .expect("workspace opens")
     .0
+}
+
+/// A workspace on the sandbox with its state in `dir`.
+pub fn workspace(s: &Sandbox, dir: &std::path::Path) -> Workspace {
+    let policy = RetryPolicy {
+        base_delay: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    };
+    open(connection(s), dir, policy, Arc::new(Silent))
+}
+
+/// Records each request's method and path.
+#[derive(Default)]
+pub struct Requests(pub std::sync::Mutex<Vec<(String, String)>>);
+
+impl okta_statsig_teams::net::Observer for Requests {
+    fn request(&self, r: okta_statsig_teams::net::RequestRecord) {
+        self.0.lock().unwrap().push((r.method, r.path));
+    }
+    fn wait(&self, _: okta_statsig_teams::net::WaitRecord) {}
+}
+
+impl Requests {
+    pub fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+
+    pub fn with_method(&self, method: &str) -> usize {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(m, _)| m == method)
+            .count()
+    }
+}
+
+/// `okta-statsig-teams sandbox` in its own process, stopped when dropped.
+pub struct SandboxProcess {
+    child: std::process::Child,
+    pub statsig_url: String,
+    pub okta_url: String,
+}
+
+impl SandboxProcess {
+    pub fn spawn(args: &[&str]) -> SandboxProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .arg("sandbox")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the sandbox starts");
+        let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let (mut statsig_url, mut okta_url) = (String::new(), String::new());
+        for line in lines.take(4) {
+            let line = line.unwrap();
+            if let Some(u) = line.strip_prefix("statsig_scim_url=") {
+                statsig_url = u.to_string();
+            }
+            if let Some(u) = line.strip_prefix("okta_url=") {
+                okta_url = u.to_string();
+            }
+        }
+        SandboxProcess {
+            child,
+            statsig_url,
+            okta_url,
+        }
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
