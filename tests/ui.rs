@@ -125,18 +125,6 @@ fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
     h.step();
 }
 
-fn statsig_members(s: &Sandbox, group: &str) -> Option<Vec<String>> {
-    let w = s.world();
-    let ids = w.group_member_ids(group)?;
-    let mut emails: Vec<String> = ids
-        .iter()
-        .filter_map(|id| w.users.get(id))
-        .map(|u| u["userName"].as_str().unwrap().to_lowercase())
-        .collect();
-    emails.sort();
-    Some(emails)
-}
-
 fn save_screenshot(h: &mut Harness<'static, App>, name: &str) {
     h.step();
     let image = h.render().expect("renders on the CPU through Mesa");
@@ -159,8 +147,9 @@ fn the_seed_workflow_through_the_ui() {
     // Browse project → team → members.
     click_containing(h, "Okta Test Proj  (");
     click_containing(h, "Test Team  (");
-    let seed_member =
-        statsig_members(&sandbox, "Statsig-Okta Test Proj-Test Team-Member").unwrap()[0].clone();
+    let seed_member = common::statsig_emails(&sandbox, "Statsig-Okta Test Proj-Test Team-Member")
+        .unwrap()[0]
+        .clone();
     assert!(
         h.query_by_label(&seed_member).is_some(),
         "the team's members are listed by email"
@@ -245,7 +234,7 @@ fn the_seed_workflow_through_the_ui() {
     let mut want: Vec<String> = chosen.iter().map(|e| e.to_lowercase()).collect();
     want.sort();
     assert_eq!(
-        statsig_members(&sandbox, "Statsig-Okta Test Proj-Test Team-Member").unwrap(),
+        common::statsig_emails(&sandbox, "Statsig-Okta Test Proj-Test Team-Member").unwrap(),
         want,
         "the team now has exactly the group's members"
     );
@@ -266,7 +255,7 @@ fn the_seed_workflow_through_the_ui() {
     click(h, "Save");
     wait(h, "the new team", |a| idle(a) && a.mappings.len() == 2);
     assert!(
-        !statsig_members(&sandbox, "Statsig-Checkout-Chargebacks-Member")
+        !common::statsig_emails(&sandbox, "Statsig-Checkout-Chargebacks-Member")
             .unwrap()
             .is_empty()
     );
@@ -295,7 +284,7 @@ fn the_seed_workflow_through_the_ui() {
     click(h, "Leave the group in the target app");
     click(h, "Unlink");
     wait(h, "unlink with Leave", |a| idle(a) && a.mappings.len() == 1);
-    assert!(statsig_members(&sandbox, &first.statsig_group_name).is_some());
+    assert!(common::statsig_emails(&sandbox, &first.statsig_group_name).is_some());
 
     // Unlink with Delete: confirmation names the team and must be typed.
     let last = h.state().mappings[0].clone();
@@ -321,7 +310,7 @@ fn the_seed_workflow_through_the_ui() {
         idle(a) && a.mappings.is_empty()
     });
     assert!(
-        statsig_members(&sandbox, "Statsig-Checkout-Chargebacks-Member").is_none(),
+        common::statsig_emails(&sandbox, "Statsig-Checkout-Chargebacks-Member").is_none(),
         "the team is gone in Statsig"
     );
 }

@@ -13,19 +13,6 @@ use serde_json::json;
 
 const SEED_TEAM: &str = "Statsig-Okta Test Proj-Test Team-Member";
 
-/// The Statsig member emails of a group, read straight from the sandbox.
-fn statsig_emails(s: &Sandbox, group: &str) -> Option<Vec<String>> {
-    let w = s.world();
-    let ids = w.group_member_ids(group)?;
-    let mut emails: Vec<String> = ids
-        .iter()
-        .filter_map(|id| w.users.get(id))
-        .map(|u| u["userName"].as_str().unwrap().to_lowercase())
-        .collect();
-    emails.sort();
-    Some(emails)
-}
-
 /// Emails of active, provisioned users, in Okta order.
 fn pushable_emails(s: &Sandbox, n: usize, skip: usize) -> Vec<String> {
     let w = s.world();
@@ -123,7 +110,7 @@ async fn the_seed_workflow_end_to_end() {
     );
     // The plan empties the team of its current members: the deletion guard stops it
     // before anything is sent, and the mapping waits for confirmation.
-    let before = statsig_emails(&s, SEED_TEAM).unwrap();
+    let before = common::statsig_emails(&s, SEED_TEAM).unwrap();
     let e = ws.link(&group.id, &seed_id, true).await.unwrap_err();
     assert!(matches!(e, EngineError::NeedsConfirmation(_)), "{e}");
     assert!(
@@ -132,7 +119,7 @@ async fn the_seed_workflow_end_to_end() {
         "{e}"
     );
     assert_eq!(
-        statsig_emails(&s, SEED_TEAM).unwrap(),
+        common::statsig_emails(&s, SEED_TEAM).unwrap(),
         before,
         "nothing was sent"
     );
@@ -152,7 +139,7 @@ async fn the_seed_workflow_end_to_end() {
     let m = ws.mappings()[0].clone();
     assert_eq!(m.status, MappingStatus::Active);
     assert_eq!(
-        statsig_emails(&s, SEED_TEAM).unwrap(),
+        common::statsig_emails(&s, SEED_TEAM).unwrap(),
         sorted(chosen.clone()),
         "Statsig's team has exactly the group's members"
     );
@@ -228,7 +215,7 @@ async fn the_seed_workflow_end_to_end() {
     let mut expected = chosen.clone();
     expected.push(newcomer.clone());
     assert_eq!(
-        statsig_emails(&s, SEED_TEAM).unwrap(),
+        common::statsig_emails(&s, SEED_TEAM).unwrap(),
         sorted(expected.clone())
     );
     let quiet = ws.watch_once().await.unwrap();
@@ -250,7 +237,7 @@ async fn the_seed_workflow_end_to_end() {
     let r = ws.watch_once().await.unwrap();
     assert!(r.pushed.is_empty());
     assert_eq!(
-        statsig_emails(&s, SEED_TEAM).unwrap(),
+        common::statsig_emails(&s, SEED_TEAM).unwrap(),
         sorted(expected.clone()),
         "inactive mappings keep memberships"
     );
@@ -264,7 +251,7 @@ async fn the_seed_workflow_end_to_end() {
     // Activate pushes; Push now on an in-sync mapping sends nothing new.
     ws.set_active(&m.id, true).await.unwrap();
     assert_eq!(
-        statsig_emails(&s, SEED_TEAM).unwrap(),
+        common::statsig_emails(&s, SEED_TEAM).unwrap(),
         sorted(chosen.clone())
     );
     let again = ws.push(&m.id).await.unwrap();
@@ -274,7 +261,7 @@ async fn the_seed_workflow_end_to_end() {
     ws.unlink(&m.id, Unlink::Leave, "").await.unwrap();
     assert!(ws.mappings().is_empty());
     assert_eq!(
-        statsig_emails(&s, SEED_TEAM).unwrap(),
+        common::statsig_emails(&s, SEED_TEAM).unwrap(),
         sorted(chosen.clone())
     );
 
@@ -306,7 +293,7 @@ async fn the_seed_workflow_end_to_end() {
         created.statsig_group_name,
         "Statsig-Checkout-Chargebacks-Member"
     );
-    let members = statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member")
+    let members = common::statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member")
         .expect("the team exists in Statsig");
     let expected: Vec<String> = ws
         .plan(&squad.id, &created.statsig_group_id)
@@ -318,7 +305,7 @@ async fn the_seed_workflow_end_to_end() {
     assert_eq!(members, sorted(expected));
     assert!(!members.is_empty());
     assert!(
-        statsig_emails(&s, "Statsig-Checkout-Chargebacks-Admin").is_some(),
+        common::statsig_emails(&s, "Statsig-Checkout-Chargebacks-Admin").is_some(),
         "the new team has its Admin group too"
     );
     assert!(ws.directory().teams()["Checkout"].contains_key("Chargebacks"));
@@ -333,7 +320,7 @@ async fn the_seed_workflow_end_to_end() {
         matches!(e, EngineError::NeedsConfirmation(_)) && e.to_string().contains("\"Chargebacks\""),
         "{e}"
     );
-    assert!(statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member").is_some());
+    assert!(common::statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member").is_some());
     assert_eq!(
         ws.confirmation_word(&created.id).as_deref(),
         Some("Chargebacks")
@@ -341,8 +328,8 @@ async fn the_seed_workflow_end_to_end() {
     ws.unlink(&created.id, Unlink::Delete, "Chargebacks")
         .await
         .unwrap();
-    assert!(statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member").is_none());
-    assert!(statsig_emails(&s, "Statsig-Checkout-Chargebacks-Admin").is_none());
+    assert!(common::statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member").is_none());
+    assert!(common::statsig_emails(&s, "Statsig-Checkout-Chargebacks-Admin").is_none());
     assert!(!ws.directory().teams()["Checkout"].contains_key("Chargebacks"));
 }
 
@@ -594,7 +581,7 @@ async fn the_guard_stops_the_watcher_and_each_drift_choice_does_what_it_says() {
     ws.watch_once().await.unwrap();
 
     // Someone removes a third of the group in Okta: the watcher stops, nothing is sent.
-    let before = statsig_emails(&s, TEAM).unwrap();
+    let before = common::statsig_emails(&s, TEAM).unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     for uid in okta_group.members.iter().take(4) {
         assert_eq!(
@@ -613,7 +600,7 @@ async fn the_guard_stops_the_watcher_and_each_drift_choice_does_what_it_says() {
     assert_eq!(r.needs_confirmation, vec![m.id.clone()]);
     assert!(r.pushed.is_empty());
     assert_eq!(
-        statsig_emails(&s, TEAM).unwrap(),
+        common::statsig_emails(&s, TEAM).unwrap(),
         before,
         "the watcher never performs guarded removals"
     );
@@ -622,7 +609,10 @@ async fn the_guard_stops_the_watcher_and_each_drift_choice_does_what_it_says() {
         MappingStatus::NeedsConfirmation { removals: 4, .. }
     ));
     ws.confirm_removals(&m.id, 4).await.unwrap();
-    assert_eq!(statsig_emails(&s, TEAM).unwrap().len(), before.len() - 4);
+    assert_eq!(
+        common::statsig_emails(&s, TEAM).unwrap().len(),
+        before.len() - 4
+    );
     ws.watch_once().await.unwrap();
 
     // Overwrite: the member added in Statsig is removed again.

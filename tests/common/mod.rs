@@ -207,3 +207,16 @@ impl Drop for SandboxProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The Statsig member emails of a group, read straight from the sandbox, sorted.
+pub fn statsig_emails(s: &Sandbox, group: &str) -> Option<Vec<String>> {
+    let w = s.world();
+    let ids = w.group_member_ids(group)?;
+    let mut emails: Vec<String> = ids
+        .iter()
+        .filter_map(|id| w.users.get(id))
+        .map(|u| u["userName"].as_str().unwrap().to_lowercase())
+        .collect();
+    emails.sort();
+    Some(emails)
+}
