@@ -62,8 +62,11 @@ dbus-run-session -- bash -c '
   eval "$(printf testpw | XDG_DATA_HOME="$KEYRING_HOME" gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
   export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
   export OST_REAL_KEYRING=1
-  cargo test --all-targets --no-fail-fast --quiet -- --skip soak_ 2>&1
+  cargo test --lib --bins --tests --examples --no-fail-fast --quiet -- --skip soak_ 2>&1
 '
+
+step "criterion benches, run once each as tests"
+cargo test --benches --quiet 2>&1
 
 step "soak: seeded pushes through the sandbox with faults injected (loopback, bounded)"
 cargo test --quiet --test soak -- --nocapture 2>&1
