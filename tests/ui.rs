@@ -552,6 +552,15 @@ fn snapshots_open_read_only_by_drag_and_drop_and_compare() {
             .accesskit_node()
             .is_disabled()
     );
+    // Hovering a disabled action says why.
+    h.get_by_label("Push groups…").hover();
+    for _ in 0..30 {
+        h.step();
+    }
+    assert!(
+        h.query_by_label_contains("Read-only snapshot").is_some(),
+        "the tooltip explains"
+    );
     save_screenshot(h, "snapshot-review");
 
     // Compare with the file it came from: nothing changed.
@@ -590,4 +599,62 @@ fn the_app_opens_a_snapshot_offline_from_the_command_line() {
     click_containing(h, "Checkout  (");
     click_containing(h, "Payments  (");
     assert!(h.query_by_label("bob@northwind.dev").is_some());
+}
+
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn the_tab_project_and_theme_survive_a_restart_but_no_token_does() {
+    use eframe::App as _;
+    let Fixture {
+        mut harness,
+        sandbox,
+        _rt,
+        _state,
+        ..
+    } = fixture();
+    let h = &mut harness;
+    click(h, "Okta groups");
+    click(h, "View");
+    click(h, "Light theme");
+    click_containing(h, "Data-Platform  (");
+    click(h, "Pushed groups");
+    let mut storage = MemoryStorage::default();
+    h.state_mut().save(&mut storage);
+    let saved: String = storage.0.values().cloned().collect();
+    assert!(
+        !saved.contains(sandbox.statsig_token.expose())
+            && !saved.contains(sandbox.okta_token.expose())
+    );
+    // A new app from what was saved opens as it was left.
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+    let restarted = Harness::builder().build_eframe(move |cc| {
+        cc.storage = Some(Box::leak(Box::new(storage)));
+        App::new(
+            cc,
+            AppOptions {
+                target: None,
+                store,
+                snapshot: None,
+            },
+        )
+    });
+    let p = &restarted.state().persisted;
+    assert_eq!(p.tab, Tab::Pushed);
+    assert_eq!(p.project.as_deref(), Some("Data-Platform"));
+    assert!(!p.dark);
 }

@@ -373,7 +373,10 @@ fn push_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) {
             ui.horizontal(|ui| {
                 let ok = outcome.is_ok() && can_send.is_ok();
                 let save = ui.add_enabled(ok, egui::Button::new("Save"));
-                let again = ui.add_enabled(ok, egui::Button::new("Save & Add Another"));
+                let again = widgets::explain(
+                    ui.add_enabled(ok, egui::Button::new("Save & Add Another")),
+                    can_send,
+                );
                 if let Err(why) = can_send {
                     save.clone().on_disabled_hover_text(why);
                 }
@@ -721,9 +724,12 @@ fn builder_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>)
                 ui.colored_label(ui.visuals().warn_fg_color, p);
             }
             ui.horizontal(|ui| {
-                let create = ui.add_enabled(
-                    problem.is_none() && can_send.is_ok(),
-                    egui::Button::new("Create in Okta"),
+                let create = widgets::explain(
+                    ui.add_enabled(
+                        problem.is_none() && can_send.is_ok(),
+                        egui::Button::new("Create in Okta"),
+                    ),
+                    can_send,
                 );
                 if create.clicked() {
                     actions.push(Action::Engine(EngineAction::CreateMappingGroup {
@@ -807,7 +813,7 @@ fn unlink_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>) 
             }
         };
         ui.horizontal(|ui| {
-            if ui.add_enabled(confirmed && can_send.is_ok(), egui::Button::new("Unlink")).clicked() {
+            if widgets::explain(ui.add_enabled(confirmed && can_send.is_ok(), egui::Button::new("Unlink")), can_send).clicked() {
                 actions.push(Action::Engine(EngineAction::Unlink(d.mapping_id.clone(), d.how, d.typed.clone())));
                 close = true;
             }
@@ -873,7 +879,7 @@ fn confirm_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>)
         ui.label("The latest plan is made again before sending; if it removes more than this, the push stops again.");
         labelled_text(ui, "Type the team name to confirm", &mut d.typed, &d.word.clone(), false);
         ui.horizontal(|ui| {
-            if ui.add_enabled(d.typed == d.word && can_send.is_ok(), egui::Button::new(format!("Remove {} and push", d.removals))).clicked() {
+            if widgets::explain(ui.add_enabled(d.typed == d.word && can_send.is_ok(), egui::Button::new(format!("Remove {} and push", d.removals))), can_send).clicked() {
                 actions.push(Action::Engine(EngineAction::Push(d.mapping_id.clone(), d.removals)));
                 close = true;
             }
@@ -991,14 +997,16 @@ fn settings_dialog(app: &mut App, ctx: &egui::Context, actions: &mut Vec<Action>
             false,
         );
         ui.horizontal(|ui| {
-            ui.label("Deletion guard: ask before removing more than");
-            ui.add(egui::DragValue::new(&mut s.settings.guard.max_removals).range(0..=100_000));
-            ui.label("members or");
+            let count = ui.label("Deletion guard: ask before removing more than");
+            ui.add(egui::DragValue::new(&mut s.settings.guard.max_removals).range(0..=100_000))
+                .labelled_by(count.id);
+            let share = ui.label("members or");
             ui.add(
                 egui::DragValue::new(&mut s.settings.guard.max_percent)
                     .range(0..=100)
                     .suffix("%"),
-            );
+            )
+            .labelled_by(share.id);
             ui.label("of a team role");
         });
         ui.add_space(6.0);

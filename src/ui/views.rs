@@ -36,9 +36,11 @@ pub fn top_bar(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 let can = app.can_send();
-                if ui
-                    .add_enabled(can.is_ok(), egui::Button::new("Import / Refresh"))
-                    .clicked()
+                if widgets::explain(
+                    ui.add_enabled(can.is_ok(), egui::Button::new("Import / Refresh")),
+                    app.can_send(),
+                )
+                .clicked()
                 {
                     actions.push(Action::Engine(EngineAction::Import));
                 }
@@ -591,11 +593,17 @@ fn okta_tab(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
     let d = app.directory.clone();
     ui.horizontal(|ui| {
         let can = app.can_send();
-        let r = ui.add_enabled(can.is_ok(), egui::Button::new("New mapping group…"));
+        let r = widgets::explain(
+            ui.add_enabled(can.is_ok(), egui::Button::new("New mapping group…")),
+            app.can_send(),
+        );
         if r.clicked() {
             actions.push(Action::OpenGroupBuilder { from_group: None });
         }
-        let r = ui.add_enabled(can.is_ok(), egui::Button::new("Push groups…"));
+        let r = widgets::explain(
+            ui.add_enabled(can.is_ok(), egui::Button::new("Push groups…")),
+            app.can_send(),
+        );
         if r.clicked() {
             actions.push(Action::OpenPush {
                 okta_group: app.sel.okta_group.clone(),
@@ -699,17 +707,21 @@ fn okta_group_detail(
     }
     ui.horizontal(|ui| {
         let can = app.can_send().is_ok();
-        if ui
-            .add_enabled(can, egui::Button::new("Push this group…"))
-            .clicked()
+        if widgets::explain(
+            ui.add_enabled(can, egui::Button::new("Push this group…")),
+            app.can_send(),
+        )
+        .clicked()
         {
             actions.push(Action::OpenPush {
                 okta_group: Some(g.id.clone()),
             });
         }
-        if ui
-            .add_enabled(can, egui::Button::new("Copy into a new mapping group…"))
-            .clicked()
+        if widgets::explain(
+            ui.add_enabled(can, egui::Button::new("Copy into a new mapping group…")),
+            app.can_send(),
+        )
+        .clicked()
         {
             actions.push(Action::OpenGroupBuilder {
                 from_group: Some(g.id.clone()),
@@ -793,26 +805,32 @@ fn pushed_tab(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
         .count();
     ui.horizontal(|ui| {
         let can = app.can_send();
-        if ui
-            .add_enabled(can.is_ok(), egui::Button::new("Push groups…"))
-            .clicked()
+        if widgets::explain(
+            ui.add_enabled(can.is_ok(), egui::Button::new("Push groups…")),
+            app.can_send(),
+        )
+        .clicked()
         {
             actions.push(Action::OpenPush { okta_group: None });
         }
         ui.toggle_value(&mut app.sel.errors_only, format!("Errors ({errors})"));
-        if ui
-            .add_enabled(can.is_ok() && errors > 0, egui::Button::new("Retry all"))
-            .clicked()
+        if widgets::explain(
+            ui.add_enabled(can.is_ok() && errors > 0, egui::Button::new("Retry all")),
+            app.can_send(),
+        )
+        .clicked()
         {
             actions.push(Action::Engine(EngineAction::RetryAll));
         }
-        if ui
-            .add_enabled(
+        if widgets::explain(
+            ui.add_enabled(
                 can.is_ok() && !app.mappings.is_empty(),
                 egui::Button::new("Check now"),
-            )
-            .on_hover_text("Run one watch cycle now")
-            .clicked()
+            ),
+            app.can_send(),
+        )
+        .on_hover_text("Run one watch cycle now")
+        .clicked()
         {
             actions.push(Action::Engine(EngineAction::WatchNow));
         }
@@ -979,12 +997,14 @@ fn mapping_detail(
             ui.visuals().warn_fg_color,
             format!("Stopped {}: this push would remove {removals} of {members} members, more than the deletion guard allows. Nothing was sent.", widgets::short_time(at)),
         );
-        if ui
-            .add_enabled(
+        if widgets::explain(
+            ui.add_enabled(
                 can.is_ok(),
                 egui::Button::new(format!("Confirm {removals} removals…")),
-            )
-            .clicked()
+            ),
+            app.can_send(),
+        )
+        .clicked()
         {
             actions.push(Action::OpenConfirmRemovals(m.id.clone()));
         }
@@ -1001,33 +1021,39 @@ fn mapping_detail(
         ui.horizontal(|ui| {
             use crate::model::mapping::DriftChoice;
             let ok = can.is_ok();
-            if ui
-                .add_enabled(ok, egui::Button::new("Overwrite from Okta"))
-                .on_hover_text("Push Okta's membership over the edits")
-                .clicked()
+            if widgets::explain(
+                ui.add_enabled(ok, egui::Button::new("Overwrite from Okta")),
+                app.can_send(),
+            )
+            .on_hover_text("Push Okta's membership over the edits")
+            .clicked()
             {
                 actions.push(Action::Engine(EngineAction::ResolveDrift(
                     m.id.clone(),
                     DriftChoice::Overwrite,
                 )));
             }
-            if ui
-                .add_enabled(
+            if widgets::explain(
+                ui.add_enabled(
                     ok && !dr.added_in_statsig.is_empty(),
                     egui::Button::new("Adopt into Okta group"),
-                )
-                .on_hover_text("Add the members added in Statsig to the Okta group, then push")
-                .clicked()
+                ),
+                app.can_send(),
+            )
+            .on_hover_text("Add the members added in Statsig to the Okta group, then push")
+            .clicked()
             {
                 actions.push(Action::Engine(EngineAction::ResolveDrift(
                     m.id.clone(),
                     DriftChoice::Adopt,
                 )));
             }
-            if ui
-                .add_enabled(ok, egui::Button::new("Pause mapping"))
-                .on_hover_text("Keep Statsig's edits; stop pushing")
-                .clicked()
+            if widgets::explain(
+                ui.add_enabled(ok, egui::Button::new("Pause mapping")),
+                app.can_send(),
+            )
+            .on_hover_text("Keep Statsig's edits; stop pushing")
+            .clicked()
             {
                 actions.push(Action::Engine(EngineAction::ResolveDrift(
                     m.id.clone(),
@@ -1038,12 +1064,14 @@ fn mapping_detail(
     }
     ui.horizontal(|ui| {
         let ok = can.is_ok();
-        if ui
-            .add_enabled(
+        if widgets::explain(
+            ui.add_enabled(
                 ok && m.status != MappingStatus::Inactive,
                 egui::Button::new("Push now"),
-            )
-            .clicked()
+            ),
+            app.can_send(),
+        )
+        .clicked()
         {
             actions.push(Action::Engine(EngineAction::Push(m.id.clone(), 0)));
         }
@@ -1052,13 +1080,19 @@ fn mapping_detail(
         } else {
             ("Deactivate", false)
         };
-        if ui.add_enabled(ok, egui::Button::new(label)).clicked() {
+        if widgets::explain(ui.add_enabled(ok, egui::Button::new(label)), app.can_send()).clicked()
+        {
             actions.push(Action::Engine(EngineAction::SetActive(
                 m.id.clone(),
                 active,
             )));
         }
-        if ui.add_enabled(ok, egui::Button::new("Unlink…")).clicked() {
+        if widgets::explain(
+            ui.add_enabled(ok, egui::Button::new("Unlink…")),
+            app.can_send(),
+        )
+        .clicked()
+        {
             actions.push(Action::OpenUnlink(m.id.clone()));
         }
         if ui.button("Compare").clicked() {
@@ -1099,13 +1133,15 @@ fn verify_tab(app: &mut App, ui: &mut Ui, actions: &mut Vec<Action>) {
                     }
                 }
             });
-        if ui
-            .add_enabled(
+        if widgets::explain(
+            ui.add_enabled(
                 app.can_send().is_ok(),
                 egui::Button::new("Refresh comparison"),
-            )
-            .on_hover_text("Import again to compare with the latest data")
-            .clicked()
+            ),
+            app.can_send(),
+        )
+        .on_hover_text("Import again to compare with the latest data")
+        .clicked()
         {
             actions.push(Action::Engine(EngineAction::Import));
         }

@@ -51,6 +51,14 @@ pub fn status_pill(ui: &mut Ui, status: &MappingStatus) -> egui::Response {
     pill(ui, tone, status.label())
 }
 
+/// A disabled button that would send a request says why on hover.
+pub fn explain(response: egui::Response, can: Result<(), &str>) -> egui::Response {
+    match can {
+        Err(why) => response.on_disabled_hover_text(why),
+        Ok(()) => response,
+    }
+}
+
 /// `2026-11-28T13:24:25.733Z` -> `2026-11-28 13:24:25 UTC`.
 pub fn short_time(t: &str) -> String {
     match (t.get(..10), t.get(11..19)) {
