@@ -76,8 +76,6 @@ pub struct OktaClient {
     policy: RetryPolicy,
     observer: Arc<dyn Observer>,
     rate: Arc<Mutex<RateState>>,
-    /// Group member lists fetched at once.
-    pub concurrency: usize,
     /// Requests in flight to the org at most (Okta's default concurrency limit is 75).
     in_flight: Arc<tokio::sync::Semaphore>,
 }
@@ -145,7 +143,6 @@ impl OktaClient {
             policy,
             observer,
             rate: Arc::new(Mutex::new(RateState::default())),
-            concurrency: 8,
             in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
         })
     }
