@@ -15,18 +15,7 @@ async fn export_then_open_gives_the_same_directory_and_twice_gives_the_same_file
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&s, dir.path());
     ws.import(|_| {}).await.unwrap();
-    let okta = ws
-        .directory()
-        .okta_group_by_name("ML Platform")
-        .unwrap()
-        .id
-        .clone();
-    let target = ws
-        .directory()
-        .statsig_group_by_name("Statsig-Data-Platform-ML-Ops-Member")
-        .unwrap()
-        .id
-        .clone();
+    let (okta, target) = common::pair(&ws, "ML Platform", "Statsig-Data-Platform-ML-Ops-Member");
     ws.link(&okta, &target, true).await.unwrap();
 
     let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));

@@ -128,18 +128,7 @@ async fn the_activity_log_and_errors_never_hold_a_token() {
         log.clone(),
     );
     ws.import(|_| {}).await.unwrap();
-    let g = ws
-        .directory()
-        .okta_group_by_name("ML Platform")
-        .unwrap()
-        .id
-        .clone();
-    let t = ws
-        .directory()
-        .statsig_group_by_name("Statsig-Data-Platform-ML-Ops-Member")
-        .unwrap()
-        .id
-        .clone();
+    let (g, t) = common::pair(&ws, "ML Platform", "Statsig-Data-Platform-ML-Ops-Member");
     ws.link(&g, &t, true).await.unwrap();
     let bad = okta_statsig_teams::engine::Connection {
         statsig_token: okta_statsig_teams::model::secret::Secret::new("scim-wrong-token"),

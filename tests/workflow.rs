@@ -339,18 +339,11 @@ async fn a_target_deleted_or_edited_in_statsig_is_reported_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&s, dir.path());
     ws.import(|_| {}).await.unwrap();
-    let okta_group = ws
-        .directory()
-        .okta_group_by_name("Payments Engineers")
-        .unwrap()
-        .id
-        .clone();
-    let target = ws
-        .directory()
-        .statsig_group_by_name("Statsig-Checkout-Payments-Member")
-        .unwrap()
-        .id
-        .clone();
+    let (okta_group, target) = common::pair(
+        &ws,
+        "Payments Engineers",
+        "Statsig-Checkout-Payments-Member",
+    );
     let m = ws.link(&okta_group, &target, true).await.unwrap();
     ws.watch_once().await.unwrap();
 
@@ -426,18 +419,7 @@ async fn mappings_persist_and_a_push_cut_short_is_replanned() {
     let id = {
         let mut ws = workspace(&s, dir.path());
         ws.import(|_| {}).await.unwrap();
-        let g = ws
-            .directory()
-            .okta_group_by_name("ML Platform")
-            .unwrap()
-            .id
-            .clone();
-        let t = ws
-            .directory()
-            .statsig_group_by_name("Statsig-Data-Platform-ML-Ops-Member")
-            .unwrap()
-            .id
-            .clone();
+        let (g, t) = common::pair(&ws, "ML Platform", "Statsig-Data-Platform-ML-Ops-Member");
         ws.link(&g, &t, false).await.unwrap().id
     };
     // Simulate a process killed mid-push: the saved status says Pushing.
@@ -478,18 +460,11 @@ async fn pushes_send_the_planned_batches_capped_by_the_server() {
     );
     ws.import(|_| {}).await.unwrap();
     assert_eq!(ws.scim.batch_size(), 2);
-    let squad = ws
-        .directory()
-        .okta_group_by_name("Fraud Squad")
-        .unwrap()
-        .id
-        .clone();
-    let target = ws
-        .directory()
-        .statsig_group_by_name("Statsig-Growth Experiments-Empty Team-Member")
-        .unwrap()
-        .id
-        .clone();
+    let (squad, target) = common::pair(
+        &ws,
+        "Fraud Squad",
+        "Statsig-Growth Experiments-Empty Team-Member",
+    );
     let plan = ws.plan(&squad, &target).unwrap();
     assert_eq!(plan.adds.len(), 5);
     assert_eq!(plan.batches.len(), 3, "5 changes in batches of 2");
@@ -684,18 +659,7 @@ async fn a_push_that_gives_up_shows_error_with_the_last_cause_and_request() {
     };
     let mut ws = common::open(conn, dir.path(), policy, counter.clone());
     ws.import(|_| {}).await.unwrap();
-    let g = ws
-        .directory()
-        .okta_group_by_name("ML Platform")
-        .unwrap()
-        .id
-        .clone();
-    let t = ws
-        .directory()
-        .statsig_group_by_name("Statsig-Data-Platform-ML-Ops-Member")
-        .unwrap()
-        .id
-        .clone();
+    let (g, t) = common::pair(&ws, "ML Platform", "Statsig-Data-Platform-ML-Ops-Member");
     let m = ws.link(&g, &t, false).await.unwrap();
     drop(s); // both services go away
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -762,18 +726,11 @@ async fn a_cancelled_push_stops_between_requests_and_says_so() {
     let mut ws = common::open(conn, dir.path(), Default::default(), observer);
     ws.cancel = cancel.clone();
     ws.import(|_| {}).await.unwrap();
-    let g = ws
-        .directory()
-        .okta_group_by_name("Fraud Squad")
-        .unwrap()
-        .id
-        .clone();
-    let t = ws
-        .directory()
-        .statsig_group_by_name("Statsig-Growth Experiments-Empty Team-Member")
-        .unwrap()
-        .id
-        .clone();
+    let (g, t) = common::pair(
+        &ws,
+        "Fraud Squad",
+        "Statsig-Growth Experiments-Empty Team-Member",
+    );
     let m = ws.link(&g, &t, false).await.unwrap();
     cancel.reset();
     let e = ws.push(&m.id).await.unwrap_err();

@@ -220,3 +220,18 @@ pub fn statsig_emails(s: &Sandbox, group: &str) -> Option<Vec<String>> {
     emails.sort();
     Some(emails)
 }
+
+/// The ids of an Okta group and a Statsig group, by name, from the imported directory.
+pub fn pair(ws: &Workspace, okta_group: &str, statsig_group: &str) -> (String, String) {
+    let d = ws.directory();
+    (
+        d.okta_group_by_name(okta_group)
+            .expect("the Okta group is imported")
+            .id
+            .clone(),
+        d.statsig_group_by_name(statsig_group)
+            .expect("the Statsig group is imported")
+            .id
+            .clone(),
+    )
+}
