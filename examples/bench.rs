@@ -12,7 +12,7 @@ use okta_statsig_teams::engine::{Connection, Workspace};
 use okta_statsig_teams::model::plan;
 use okta_statsig_teams::model::secret::Secret;
 use okta_statsig_teams::net::{Observer, RequestRecord, RetryPolicy, WaitRecord};
-use okta_statsig_teams::ui::{App, AppOptions, Tab};
+use okta_statsig_teams::ui::{Action, App, AppOptions, Tab};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -514,7 +514,6 @@ async fn main() {
         label: "bench".into(),
         demo: false,
     };
-    okta_statsig_teams::engine::config::set_data_dir(dir.path().join("data"));
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| {
@@ -524,11 +523,12 @@ async fn main() {
                     target: Some(target),
                     store,
                     snapshot: None,
+                    data: okta_statsig_teams::engine::DataDir::new(dir.path().join("data")),
                 },
             )
         });
     let start = Instant::now();
-    while !(h.state().imported_once && h.state().busy.is_none())
+    while !(h.state().has_data() && h.state().is_idle())
         && start.elapsed() < Duration::from_secs(600)
     {
         h.step();
@@ -541,15 +541,18 @@ async fn main() {
     };
     let mut worst: Vec<(String, f64)> = Vec::new();
     for tab in Tab::ALL {
-        h.state_mut().persisted.tab = tab;
+        h.state_mut().perform(Action::SetTab(tab));
         if tab == Tab::Teams {
-            h.state_mut().sel.team = Some("Team 0000".into());
-            h.state_mut().persisted.project = Some("Project 00".into());
+            h.state_mut()
+                .perform(Action::SelectProject("Project 00".into()));
+            h.state_mut()
+                .perform(Action::SelectTeam("Team 0000".into()));
         }
         if tab == Tab::OktaGroups {
-            let id = h.state().directory.okta_groups[0].id.clone();
-            h.state_mut().sel.okta_group = Some(id);
+            let id = h.state().directory().okta_groups[0].id.clone();
+            h.state_mut().perform(Action::SelectOktaGroup(id));
         }
+        h.step();
         let mut times = Vec::new();
         for _ in 0..60 {
             frame(&mut h, &mut times);
@@ -557,7 +560,8 @@ async fn main() {
         worst.push((tab.label().to_string(), p95(times)));
     }
     // Typing into the Okta groups search, one key a frame.
-    h.state_mut().persisted.tab = Tab::OktaGroups;
+    h.state_mut().perform(Action::SetTab(Tab::OktaGroups));
+    h.step();
     let mut times = Vec::new();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F); // focus the search
     h.step();
@@ -569,12 +573,13 @@ async fn main() {
     }
     worst.push(("typing a search".into(), p95(times)));
     // While an import runs in the background.
-    h.state_mut().persisted.tab = Tab::Teams;
+    h.state_mut().perform(Action::SetTab(Tab::Teams));
+    h.step();
     h.get_by_label("Refresh").click();
     let mut times = Vec::new();
     let start = Instant::now();
     h.step();
-    while h.state().busy.is_some() && start.elapsed() < Duration::from_secs(600) {
+    while !h.state().is_idle() && start.elapsed() < Duration::from_secs(600) {
         frame(&mut h, &mut times);
         std::thread::sleep(Duration::from_millis(5));
     }

@@ -5,6 +5,7 @@
 //! serves local Statsig SCIM and Okta APIs with demo data.
 
 pub mod cli;
+pub mod clock;
 pub mod engine;
 pub mod model;
 pub mod net;

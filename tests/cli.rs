@@ -59,7 +59,7 @@ fn the_seed_workflow_from_the_cli() {
     let cli = Cli::new();
     let summary = cli.json(&["import"]);
     assert_eq!(summary["projects"].as_array().unwrap().len(), 7);
-    assert!(summary["unreadable"].as_u64().unwrap() > 0);
+    assert!(!summary["unreadable"].as_array().unwrap().is_empty());
     let teams = cli.json(&["teams", "--project", "Okta Test Proj"]);
     assert_eq!(teams[0]["team"], "Test Team");
 

@@ -6,10 +6,11 @@ use axum::routing::get;
 use okta_statsig_teams::model::filter;
 use okta_statsig_teams::model::names::{self, ParsedName, Role};
 use okta_statsig_teams::model::secret::Secret;
+use okta_statsig_teams::net::ApiError;
 use okta_statsig_teams::net::{RetryPolicy, Silent};
 use okta_statsig_teams::sandbox::seed::{SeedKind, SeedSpec};
 use okta_statsig_teams::sandbox::world::{Rules, World};
-use okta_statsig_teams::scim::{self, ScimClient, ScimError};
+use okta_statsig_teams::scim::{self, ScimClient};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -182,13 +183,13 @@ async fn huge_nested_or_mistyped_answers_are_errors_not_crashes() {
     let (url, _) = recording_server(Arc::new(move || huge.as_str().to_string())).await;
     let e = client(&url).list_users(None).await.unwrap_err();
     assert!(
-        matches!(&e, ScimError::Decode { reason, .. } if reason.contains("larger than")),
+        matches!(&e, ApiError::Decode { reason, .. } if reason.contains("larger than")),
         "{e}"
     );
 
     let (url, _) = recording_server(Arc::new(|| "[".repeat(100_000))).await;
     let e = client(&url).list_users(None).await.unwrap_err();
-    assert!(matches!(e, ScimError::Decode { .. }), "{e}");
+    assert!(matches!(e, ApiError::Decode { .. }), "{e}");
 
     let (url, _) = recording_server(Arc::new(|| {
         json!({"totalResults": "lots", "Resources": 7}).to_string()

@@ -5,9 +5,10 @@ mod common;
 
 use axum::extract::Query;
 use axum::routing::get;
-use okta_statsig_teams::model::plan::{MemberRef, RemoveForm, batch};
+use okta_statsig_teams::model::plan::{MemberRef, batch};
 use okta_statsig_teams::model::secret::Secret;
 use okta_statsig_teams::net::{RetryPolicy, Silent};
+use okta_statsig_teams::scim::RemoveForm;
 use okta_statsig_teams::scim::ScimClient;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -149,7 +150,7 @@ async fn scim2_server(token: &str) -> Peer {
 async fn import_create_push_and_delete_against_python_scim2_server() {
     let peer = scim2_server("peer-token").await;
     let c = client(&peer.url, "peer-token");
-    c.service_provider_config().await.unwrap();
+    c.server_config().await.unwrap();
     // Users to push (Okta provisions them in production).
     let mut users = Vec::new();
     for i in 0..12 {

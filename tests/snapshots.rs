@@ -64,7 +64,7 @@ async fn a_redacted_export_has_none_of_the_emails_or_names() {
     let text = std::fs::read_to_string(&path).unwrap();
     let d = ws.directory();
     let mut secrets: Vec<String> = Vec::new();
-    for u in &d.statsig_users {
+    for u in d.statsig_users.iter() {
         secrets.extend([
             u.user_name.clone(),
             u.email.clone(),
@@ -72,7 +72,7 @@ async fn a_redacted_export_has_none_of_the_emails_or_names() {
             format!("\"{}\"", u.family_name),
         ]);
     }
-    for u in &d.okta_users {
+    for u in d.okta_users.iter() {
         secrets.extend([
             u.email.clone(),
             u.login.clone(),
@@ -109,7 +109,7 @@ fn a_version_1_file_keeps_opening() {
 }
 
 fn expect_error(path: &Path, words: &str) {
-    let e = open_snapshot(path).unwrap_err();
+    let e = open_snapshot(path).unwrap_err().to_string();
     assert!(e.contains(words), "{e}");
     assert!(
         e.ends_with(&path.display().to_string()),

@@ -166,7 +166,7 @@ async fn the_seed_workflow_end_to_end() {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, EngineError::Refused(_)) && e.to_string().contains("already pushed"),
+        matches!(e, EngineError::Rule(_)) && e.to_string().contains("already pushed"),
         "{e}"
     );
     let e = ws.link(&other, &seed_id, false).await.unwrap_err();
@@ -317,7 +317,7 @@ async fn the_seed_workflow_end_to_end() {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, EngineError::NeedsConfirmation(_)) && e.to_string().contains("\"Chargebacks\""),
+        matches!(e, EngineError::NotConfirmed { .. }) && e.to_string().contains("\"Chargebacks\""),
         "{e}"
     );
     assert!(common::statsig_emails(&s, "Statsig-Checkout-Chargebacks-Member").is_some());
@@ -459,7 +459,7 @@ async fn pushes_send_the_planned_batches_capped_by_the_server() {
         counter.clone(),
     );
     ws.import(|_| {}).await.unwrap();
-    assert_eq!(ws.scim.batch_size(), 2);
+    assert_eq!(ws.batch_size(), 2);
     let (squad, target) = common::pair(
         &ws,
         "Fraud Squad",
@@ -503,7 +503,7 @@ async fn pushes_send_the_planned_batches_capped_by_the_server() {
         scim(&s, "GET", "/ServiceProviderConfig", None).await.body["filter"]["maxResults"]
             .as_u64()
             .unwrap() as usize;
-    assert_eq!(ws.scim.batch_size(), announced);
+    assert_eq!(ws.batch_size(), announced);
 }
 
 /// A Statsig user not in the group who also has an Okta account, skipping `taken`.
@@ -688,7 +688,7 @@ async fn a_push_that_gives_up_shows_error_with_the_last_cause_and_request() {
 
 /// Cancels the running job once it has seen `after` PATCH requests.
 struct CancelAfter {
-    cancel: okta_statsig_teams::engine::workspace::CancelToken,
+    cancel: okta_statsig_teams::net::CancelToken,
     patches: std::sync::atomic::AtomicUsize,
     after: usize,
 }
@@ -712,7 +712,7 @@ impl okta_statsig_teams::net::Observer for CancelAfter {
 async fn a_cancelled_push_stops_between_requests_and_says_so() {
     let s = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let cancel = okta_statsig_teams::engine::workspace::CancelToken::default();
+    let cancel = okta_statsig_teams::net::CancelToken::default();
     let observer = std::sync::Arc::new(CancelAfter {
         cancel: cancel.clone(),
         patches: Default::default(),
@@ -723,8 +723,13 @@ async fn a_cancelled_push_stops_between_requests_and_says_so() {
         batch_size: 1,
         ..common::connection(&s)
     };
-    let mut ws = common::open(conn, dir.path(), Default::default(), observer);
-    ws.cancel = cancel.clone();
+    let mut ws = common::open_with_cancel(
+        conn,
+        dir.path(),
+        Default::default(),
+        observer,
+        cancel.clone(),
+    );
     ws.import(|_| {}).await.unwrap();
     let (g, t) = common::pair(
         &ws,

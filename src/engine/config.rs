@@ -1,38 +1,16 @@
-//! Where the app keeps its files, and the saved connection settings (URLs and lists,
-//! never tokens).
+//! The saved connection settings: URLs and lists, never tokens.
 
-use super::state::write_atomic;
+use super::files::{FileError, write_atomic};
+use super::paths::DataDir;
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
-
-/// Overrides the data folder (tests, portable installs).
-pub const DATA_DIR_ENV: &str = "OKTA_STATSIG_TEAMS_DATA_DIR";
-
-static OVERRIDE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-
-/// Fixes the data folder for this process (tests); the first call wins.
-pub fn set_data_dir(path: PathBuf) {
-    let _ = OVERRIDE.set(path);
-}
-
-/// The app's data folder.
-pub fn data_dir() -> PathBuf {
-    if let Some(d) = OVERRIDE.get() {
-        return d.clone();
-    }
-    if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    dirs::data_dir()
-        .unwrap_or_else(std::env::temp_dir)
-        .join("okta-statsig-teams")
-}
 
 /// A saved connection. Tokens live in the OS keyring under [`super::secrets::account`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
+    /// Statsig SCIM base URL.
     pub statsig_url: String,
+    /// Okta org URL.
     pub okta_url: String,
     /// Statsig projects, for reading group names; derived when empty.
     pub projects: Vec<String>,
@@ -45,33 +23,28 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Both URLs are filled in.
     pub fn is_configured(&self) -> bool {
         !self.statsig_url.trim().is_empty() && !self.okta_url.trim().is_empty()
     }
 
-    fn path() -> PathBuf {
-        data_dir().join("settings.json")
-    }
-
     /// The saved settings; `Ok(None)` when there are none.
-    pub fn load() -> Result<Option<Settings>, String> {
-        let path = Self::path();
+    pub fn load(dir: &DataDir) -> Result<Option<Settings>, FileError> {
+        let path = dir.settings_file();
         match std::fs::read(&path) {
             Ok(b) => serde_json::from_slice(&b)
                 .map(Some)
-                .map_err(|e| format!("The settings file is unreadable ({e}): {}", path.display())),
+                .map_err(|e| FileError::unreadable("the settings", &path, e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!(
-                "Could not read the settings ({e}): {}",
-                path.display()
-            )),
+            Err(e) => Err(FileError::read("the settings", &path, e)),
         }
     }
 
-    pub fn save(&self) -> Result<(), String> {
-        let path = Self::path();
-        let json = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        write_atomic(&path, &json)
-            .map_err(|e| format!("Could not save the settings ({e}): {}", path.display()))
+    /// Saves the settings (atomically, user-only).
+    pub fn save(&self, dir: &DataDir) -> Result<(), FileError> {
+        let path = dir.settings_file();
+        let json = serde_json::to_vec_pretty(self)
+            .map_err(|e| FileError::unreadable("the settings", &path, e))?;
+        write_atomic(&path, &json).map_err(|e| FileError::write("the settings", &path, e))
     }
 }

@@ -1,28 +1,189 @@
-//! Files the user asks for: snapshots (export, open) and CSV member lists. Each failure is
-//! one sentence with the path last.
+//! Files: written atomically and readable by the user only; snapshots (export, open) and
+//! CSV member lists. Each failure is one sentence saying what, why, and the path last.
 
-use super::state::write_atomic;
-use crate::model::snapshot::{self, Snapshot};
-use std::path::Path;
+use crate::model::snapshot::{self, Snapshot, SnapshotError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A file that could not be read or written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// Reading failed.
+    #[error("Could not read {what} ({reason}): {}", path.display())]
+    Read {
+        /// What the file is ("the settings").
+        what: &'static str,
+        /// Why.
+        reason: String,
+        /// Where.
+        path: PathBuf,
+    },
+    /// The file is there but its content is not what it should be.
+    #[error("{} is unreadable ({reason}): {}", capital(what), path.display())]
+    Unreadable {
+        /// What the file is.
+        what: &'static str,
+        /// Why.
+        reason: String,
+        /// Where.
+        path: PathBuf,
+    },
+    /// Writing failed.
+    #[error("Could not write {what} ({reason}): {}", path.display())]
+    Write {
+        /// What the file is.
+        what: &'static str,
+        /// Why.
+        reason: String,
+        /// Where.
+        path: PathBuf,
+    },
+    /// Not a snapshot this app can open.
+    #[error("Could not open the snapshot: {reason}: {}", path.display())]
+    Snapshot {
+        /// Why.
+        reason: SnapshotError,
+        /// Where.
+        path: PathBuf,
+    },
+    /// A folder where a file was expected.
+    #[error("Could not open {what}: it is a folder: {}", path.display())]
+    Folder {
+        /// What the file should be.
+        what: &'static str,
+        /// Where.
+        path: PathBuf,
+    },
+}
+
+fn capital(what: &str) -> String {
+    let mut c = what.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+impl FileError {
+    /// Reading `path` failed.
+    pub fn read(what: &'static str, path: &Path, e: impl std::fmt::Display) -> Self {
+        FileError::Read {
+            what,
+            reason: e.to_string(),
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// `path`'s content is wrong.
+    pub fn unreadable(what: &'static str, path: &Path, e: impl std::fmt::Display) -> Self {
+        FileError::Unreadable {
+            what,
+            reason: e.to_string(),
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// Writing `path` failed.
+    pub fn write(what: &'static str, path: &Path, e: impl std::fmt::Display) -> Self {
+        FileError::Write {
+            what,
+            reason: e.to_string(),
+            path: path.to_path_buf(),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` via a temp file in the same folder, fsync and rename, so the
+/// file is either the old or the new one, never half of each. Files and the folder are
+/// created readable by the user only.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = parent_of(path);
+    create_private_dir(dir)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = open_private(&tmp, true)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// The folder `path` is in (`.` for a bare name).
+pub fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Creates `dir` (and parents) with mode 0700 on Unix.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// Opens a file for writing, created readable by the user only; `truncate` empties it.
+pub fn open_private(path: &Path, truncate: bool) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(truncate);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Makes an existing file or folder user-only (0600 / 0700), whoever created it.
+pub fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path)?;
+        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
+        if meta.permissions().mode() & 0o777 != mode {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
 
 /// Writes a snapshot atomically: an existing file is replaced whole or not at all.
-pub fn export_snapshot(path: &Path, snap: &Snapshot) -> Result<(), String> {
-    write_atomic(path, &snap.to_json())
-        .map_err(|e| format!("Could not write the snapshot ({e}): {}", path.display()))
+pub fn export_snapshot(path: &Path, snap: &Snapshot) -> Result<(), FileError> {
+    write_atomic(path, &snap.to_json()).map_err(|e| FileError::write("the snapshot", path, e))
 }
 
 /// Opens and checks a snapshot file.
-pub fn open_snapshot(path: &Path) -> Result<Snapshot, String> {
-    let fail = |why: String| format!("Could not open the snapshot: {why}: {}", path.display());
-    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+pub fn open_snapshot(path: &Path) -> Result<Snapshot, FileError> {
+    let fail = |reason: SnapshotError| FileError::Snapshot {
+        reason,
+        path: path.to_path_buf(),
+    };
+    let meta = std::fs::metadata(path).map_err(|e| FileError::read("the snapshot", path, e))?;
     if meta.is_dir() {
-        return Err(fail("it is a folder".into()));
+        return Err(FileError::Folder {
+            what: "the snapshot",
+            path: path.to_path_buf(),
+        });
     }
     if meta.len() > snapshot::MAX_BYTES {
-        return Err(fail(snapshot::SnapshotError::TooLarge.to_string()));
+        return Err(fail(SnapshotError::TooLarge));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
-    Snapshot::from_json(&bytes).map_err(|e| fail(e.to_string()))
+    let bytes = std::fs::read(path).map_err(|e| FileError::read("the snapshot", path, e))?;
+    Snapshot::from_json(&bytes).map_err(fail)
 }
 
 /// One CSV field, quoted when it has to be, and defused against spreadsheet formulas.
@@ -54,9 +215,10 @@ pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-pub fn export_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), String> {
+/// Writes member rows as a CSV file.
+pub fn export_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), FileError> {
     write_atomic(path, csv(header, rows).as_bytes())
-        .map_err(|e| format!("Could not write the CSV file ({e}): {}", path.display()))
+        .map_err(|e| FileError::write("the CSV file", path, e))
 }
 
 #[cfg(test)]
@@ -80,14 +242,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("notes.json");
         std::fs::write(&p, b"{\"a\": 1}").unwrap();
-        let e = open_snapshot(&p).unwrap_err();
+        let e = open_snapshot(&p).unwrap_err().to_string();
         assert!(
             e.contains("not a snapshot") && e.ends_with("notes.json"),
             "{e}"
         );
-        let e = open_snapshot(&dir.path().join("missing.json")).unwrap_err();
+        let e = open_snapshot(&dir.path().join("missing.json"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("missing.json"), "{e}");
-        let e = open_snapshot(dir.path()).unwrap_err();
+        let e = open_snapshot(dir.path()).unwrap_err().to_string();
         assert!(e.contains("folder"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_and_folders_are_user_only_whoever_made_them() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a/b/file.json");
+        write_atomic(&f, b"{}").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&f), 0o600);
+        assert_eq!(mode(&dir.path().join("a/b")), 0o700);
+        let loose = dir.path().join("loose.ron");
+        std::fs::write(&loose, b"{}").unwrap();
+        std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+        make_private(&loose).unwrap();
+        assert_eq!(mode(&loose), 0o600);
     }
 }

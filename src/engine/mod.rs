@@ -1,12 +1,20 @@
-//! The async side: the workspace (every workflow step), persisted mappings, secrets, and
-//! the command/event loop the GUI drives. Knows nothing of egui.
+//! The async side: the workspace (every workflow step), push backends, persisted mappings,
+//! secrets, files, and the command loop the app drives. Knows nothing of egui.
 
+pub mod backend;
 pub mod config;
+pub mod connection;
 pub mod demo;
+pub mod error;
 pub mod files;
+pub mod paths;
 pub mod runner;
 pub mod secrets;
 pub mod state;
 pub mod workspace;
 
-pub use workspace::{Connection, EngineError, Unlink, Workspace};
+pub use backend::{PushReport, Unlink, WatchReport};
+pub use connection::Connection;
+pub use error::EngineError;
+pub use paths::DataDir;
+pub use workspace::Workspace;

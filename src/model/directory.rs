@@ -1,10 +1,12 @@
 //! Both directories as plain data (Statsig users and groups, Okta users, groups and
 //! memberships) with the indices every view and plan looks things up in.
 
+use super::member::{MemberRef, SkipReason};
 use super::names::{self, ParsedName, Role};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A Statsig user as seen over SCIM. `user_name` is the email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,18 +120,25 @@ pub struct Unreadable {
 
 /// Everything imported from both sides. Build with [`Directory::new`]; the indices are
 /// derived and rebuilt, never stored.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+///
+/// Cheap to clone: the user lists, each group and the indices are shared, so the engine
+/// changes its copy while the UI draws the one it was sent, and a change copies only what
+/// it touches (copy-on-write).
+#[derive(Debug, Clone, Default)]
 pub struct Directory {
     /// Statsig projects used to read group names (from the settings or derived).
     pub projects: Vec<String>,
     /// Email domains Statsig accepts (from the settings or derived from Statsig users).
     pub org_domains: Vec<String>,
-    pub statsig_users: Vec<StatsigUser>,
-    pub statsig_groups: Vec<StatsigGroup>,
-    pub okta_users: Vec<OktaUser>,
-    pub okta_groups: Vec<OktaGroup>,
-    #[serde(skip)]
-    index: Index,
+    /// Statsig users, by id.
+    pub statsig_users: Arc<Vec<StatsigUser>>,
+    /// Statsig groups, by display name.
+    pub statsig_groups: Vec<Arc<StatsigGroup>>,
+    /// Okta users, by id.
+    pub okta_users: Arc<Vec<OktaUser>>,
+    /// Okta groups, by name.
+    pub okta_groups: Vec<Arc<OktaGroup>>,
+    index: Arc<Index>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -146,12 +155,12 @@ struct Index {
     okta_group_by_name: FxHashMap<String, usize>,
     parsed: Vec<ParsedName>,
     /// Per Okta user (by index): the Statsig user it is pushed as, or why it cannot be.
-    pushable: Vec<Result<usize, crate::model::plan::SkipReason>>,
+    pushable: Vec<Result<usize, SkipReason>>,
     /// Per Statsig user (by index): its place in the order lists show (lower-cased
     /// userName, then id), so sorting members is integer work.
     rank: Vec<u32>,
     /// Per Statsig user: id and userName, shared by every plan's member lists.
-    member_refs: Vec<crate::model::plan::MemberRef>,
+    member_refs: Vec<MemberRef>,
     teams: BTreeMap<String, BTreeMap<String, TeamGroups>>,
     project_groups: BTreeMap<String, TeamGroups>,
     unreadable: Vec<Unreadable>,
@@ -203,11 +212,11 @@ impl Directory {
         let mut dir = Directory {
             projects,
             org_domains,
-            statsig_users,
-            statsig_groups,
-            okta_users,
-            okta_groups,
-            index: Index::default(),
+            statsig_users: Arc::new(statsig_users),
+            statsig_groups: statsig_groups.into_iter().map(Arc::new).collect(),
+            okta_users: Arc::new(okta_users),
+            okta_groups: okta_groups.into_iter().map(Arc::new).collect(),
+            index: Arc::default(),
         };
         dir.reindex();
         dir
@@ -293,7 +302,7 @@ impl Directory {
         ix.member_refs = self
             .statsig_users
             .iter()
-            .map(|u| crate::model::plan::MemberRef {
+            .map(|u| MemberRef {
                 id: u.id.as_str().into(),
                 display: u.user_name.as_str().into(),
             })
@@ -302,14 +311,13 @@ impl Directory {
         for (r, (_, i)) in order.into_iter().enumerate() {
             ix.rank[i] = r as u32;
         }
-        self.index = ix;
         // Matching each Okta user once here makes every plan integer work.
-        let pushable = self
+        ix.pushable = self
             .okta_users
             .iter()
-            .map(|u| self.match_okta_user(u))
+            .map(|u| match_okta_user(&ix, &self.org_domains, u))
             .collect();
-        self.index.pushable = pushable;
+        self.index = Arc::new(ix);
     }
 
     pub fn statsig_user(&self, id: &str) -> Option<&StatsigUser> {
@@ -331,7 +339,7 @@ impl Directory {
         self.index
             .statsig_group_by_id
             .get(id)
-            .map(|&i| &self.statsig_groups[i])
+            .map(|&i| &*self.statsig_groups[i])
     }
 
     pub fn statsig_group_index(&self, id: &str) -> Option<usize> {
@@ -343,7 +351,7 @@ impl Directory {
         self.index
             .statsig_group_by_name
             .get(&name.to_lowercase())
-            .map(|&i| &self.statsig_groups[i])
+            .map(|&i| &*self.statsig_groups[i])
     }
 
     /// What the name of the group at `index` means.
@@ -369,7 +377,7 @@ impl Directory {
         self.index
             .okta_group_by_id
             .get(id)
-            .map(|&i| &self.okta_groups[i])
+            .map(|&i| &*self.okta_groups[i])
     }
 
     pub fn okta_group_index(&self, id: &str) -> Option<usize> {
@@ -380,7 +388,7 @@ impl Directory {
         self.index
             .okta_group_by_name
             .get(&name.to_lowercase())
-            .map(|&i| &self.okta_groups[i])
+            .map(|&i| &*self.okta_groups[i])
     }
 
     /// The Statsig user an Okta user is provisioned as (same email, any case).
@@ -389,31 +397,8 @@ impl Directory {
             .or_else(|| self.statsig_user_by_email(&okta_user.login))
     }
 
-    fn match_okta_user(&self, user: &OktaUser) -> Result<usize, crate::model::plan::SkipReason> {
-        use crate::model::plan::SkipReason;
-        if !user.is_active() {
-            return Err(SkipReason::InactiveInOkta {
-                status: user.status.clone(),
-            });
-        }
-        if !self.in_org_domain(&user.email) {
-            return Err(SkipReason::OutsideOrgDomain {
-                domain: email_domain(&user.email).unwrap_or_default(),
-            });
-        }
-        let key = |e: &str| {
-            self.index
-                .statsig_user_by_email
-                .get(&e.to_lowercase())
-                .copied()
-        };
-        key(&user.email)
-            .or_else(|| key(&user.login))
-            .ok_or(SkipReason::NoStatsigUser)
-    }
-
     /// The Okta user at `index`: the Statsig user (index) it is pushed as, or why not.
-    pub fn pushable(&self, okta_index: usize) -> Result<usize, &crate::model::plan::SkipReason> {
+    pub fn pushable(&self, okta_index: usize) -> Result<usize, &SkipReason> {
         self.index.pushable[okta_index].as_ref().copied()
     }
 
@@ -426,7 +411,7 @@ impl Directory {
     }
 
     /// The Statsig user at `index` as a group member (shared strings: cheap to copy).
-    pub fn member_ref(&self, statsig_index: usize) -> crate::model::plan::MemberRef {
+    pub fn member_ref(&self, statsig_index: usize) -> MemberRef {
         self.index.member_refs[statsig_index].clone()
     }
 
@@ -452,49 +437,64 @@ impl Directory {
 
     /// Is `email` in one of the org's domains? True when no domain is known.
     pub fn in_org_domain(&self, email: &str) -> bool {
-        self.org_domains.is_empty()
-            || email_domain(email).is_some_and(|d| self.org_domains.contains(&d))
+        in_domains(&self.org_domains, email)
     }
 
-    /// Replaces (or adds) one Statsig group and reindexes.
+    /// Replaces the Okta users (after Okta added some the import did not see).
+    pub fn set_okta_users(&mut self, users: Vec<OktaUser>) {
+        let mut users = users;
+        users.sort_by(|a, b| a.id.cmp(&b.id));
+        self.okta_users = Arc::new(users);
+        self.reindex();
+    }
+
+    /// Replaces (or adds) one Statsig group. Only a new or renamed group rebuilds the
+    /// indices; a membership change replaces that one group and nothing else.
     pub fn upsert_statsig_group(&mut self, mut group: StatsigGroup) {
+        group.members.sort();
+        group.members.dedup();
         match self.statsig_group_index(&group.id) {
-            // Same name: only the members change, and no index moves.
             Some(i) if self.statsig_groups[i].display_name == group.display_name => {
-                group.members.sort();
-                group.members.dedup();
-                self.statsig_groups[i] = group;
+                if *self.statsig_groups[i] != group {
+                    self.statsig_groups[i] = Arc::new(group);
+                }
             }
             Some(i) => {
-                self.statsig_groups[i] = group;
+                self.statsig_groups[i] = Arc::new(group);
                 self.resort();
             }
             None => {
-                self.statsig_groups.push(group);
+                self.statsig_groups.push(Arc::new(group));
                 self.resort();
             }
         }
     }
 
+    /// Forgets a Statsig group (deleted in Statsig).
     pub fn remove_statsig_group(&mut self, id: &str) {
+        let before = self.statsig_groups.len();
         self.statsig_groups.retain(|g| g.id != id);
-        self.reindex();
+        if self.statsig_groups.len() != before {
+            self.reindex();
+        }
     }
 
-    /// Replaces (or adds) one Okta group and reindexes.
+    /// Replaces (or adds) one Okta group, like [`Self::upsert_statsig_group`].
     pub fn upsert_okta_group(&mut self, mut group: OktaGroup) {
+        group.members.sort();
+        group.members.dedup();
         match self.okta_group_index(&group.id) {
             Some(i) if self.okta_groups[i].name == group.name => {
-                group.members.sort();
-                group.members.dedup();
-                self.okta_groups[i] = group;
+                if *self.okta_groups[i] != group {
+                    self.okta_groups[i] = Arc::new(group);
+                }
             }
             Some(i) => {
-                self.okta_groups[i] = group;
+                self.okta_groups[i] = Arc::new(group);
                 self.resort();
             }
             None => {
-                self.okta_groups.push(group);
+                self.okta_groups.push(Arc::new(group));
                 self.resort();
             }
         }
@@ -505,16 +505,30 @@ impl Directory {
             .sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
         self.okta_groups
             .sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        for g in &mut self.statsig_groups {
-            g.members.sort();
-            g.members.dedup();
-        }
-        for g in &mut self.okta_groups {
-            g.members.sort();
-            g.members.dedup();
-        }
         self.reindex();
     }
+}
+
+fn in_domains(domains: &[String], email: &str) -> bool {
+    domains.is_empty() || email_domain(email).is_some_and(|d| domains.contains(&d))
+}
+
+/// The Statsig user (index) an Okta user is pushed as, or why it cannot be.
+fn match_okta_user(ix: &Index, domains: &[String], user: &OktaUser) -> Result<usize, SkipReason> {
+    if !user.is_active() {
+        return Err(SkipReason::InactiveInOkta {
+            status: user.status.clone(),
+        });
+    }
+    if !in_domains(domains, &user.email) {
+        return Err(SkipReason::OutsideOrgDomain {
+            domain: email_domain(&user.email).unwrap_or_default(),
+        });
+    }
+    let key = |e: &str| ix.statsig_user_by_email.get(&e.to_lowercase()).copied();
+    key(&user.email)
+        .or_else(|| key(&user.login))
+        .ok_or(SkipReason::NoStatsigUser)
 }
 
 fn set_role(slot: &mut TeamGroups, role: Role, index: usize) {

@@ -3,11 +3,15 @@
 pub mod directory;
 pub mod filter;
 pub mod mapping;
+pub mod member;
 pub mod names;
 pub mod plan;
+pub mod rules;
 pub mod secret;
 pub mod snapshot;
+pub mod text;
 
 pub use directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser};
+pub use member::{MemberRef, SkipReason, Skipped};
 pub use names::{ParsedName, Role};
-pub use plan::{MemberRef, Plan, RemoveForm, SkipReason};
+pub use plan::Plan;

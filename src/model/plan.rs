@@ -3,84 +3,12 @@
 //! will carry the change.
 
 use super::directory::Directory;
+pub use super::member::{MemberRef, SkipReason, Skipped};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use std::fmt;
 use std::sync::Arc;
-
-pub const PATCH_OP_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// Okta's documented default of membership changes per PATCH.
 pub const DEFAULT_BATCH_SIZE: usize = 100;
-
-/// A Statsig user as a group member: id and the email shown beside it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct MemberRef {
-    /// Shared with the directory: plans copy these by reference count, not by allocation.
-    pub id: Arc<str>,
-    pub display: Arc<str>,
-}
-
-/// Why an Okta group member cannot be pushed.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum SkipReason {
-    /// Not active in Okta (suspended, deprovisioned, staged...): Okta pushes active users only.
-    InactiveInOkta { status: String },
-    /// The email's domain is not one Statsig accepts for this organization.
-    OutsideOrgDomain { domain: String },
-    /// No Statsig user has this email: assign the user to the Statsig app first.
-    NoStatsigUser,
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SkipReason::InactiveInOkta { status } => {
-                write!(
-                    f,
-                    "{} in Okta; only active users are pushed",
-                    status.to_lowercase()
-                )
-            }
-            SkipReason::OutsideOrgDomain { domain } => {
-                write!(
-                    f,
-                    "{domain} is outside the Statsig organization's email domains"
-                )
-            }
-            SkipReason::NoStatsigUser => {
-                f.write_str("not provisioned in Statsig; assign the user to the Statsig app first")
-            }
-        }
-    }
-}
-
-/// An Okta member left out of the push.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Skipped {
-    pub email: String,
-    pub okta_user_id: String,
-    pub reason: SkipReason,
-}
-
-/// How a server wants member removal spelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum RemoveForm {
-    /// RFC 7644: one `remove` op per member, `path: members[value eq "<id>"]`, no value.
-    #[default]
-    Filter,
-    /// Entra-style: one `remove` op, `path: members`, with a value list.
-    ValueList,
-}
-
-impl RemoveForm {
-    pub fn other(self) -> Self {
-        match self {
-            RemoveForm::Filter => RemoveForm::ValueList,
-            RemoveForm::ValueList => RemoveForm::Filter,
-        }
-    }
-}
 
 /// The members one PATCH request changes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -97,39 +25,6 @@ impl PatchBatch {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-
-    /// The PatchOp body, removals first.
-    pub fn body(&self, form: RemoveForm) -> Value {
-        let mut ops = Vec::new();
-        if !self.removes.is_empty() {
-            match form {
-                RemoveForm::Filter => {
-                    for m in &self.removes {
-                        ops.push(json!({
-                            "op": "remove",
-                            "path": format!("members[value eq {}]", super::filter::quote(&m.id)),}));
-                    }
-                }
-                RemoveForm::ValueList => ops.push(json!({
-                    "op": "remove",
-                    "path": "members",
-                    "value": self.removes.iter().map(member_value).collect::<Vec<_>>(),
-                })),
-            }
-        }
-        if !self.adds.is_empty() {
-            ops.push(json!({
-                "op": "add",
-                "path": "members",
-                "value": self.adds.iter().map(member_value).collect::<Vec<_>>(),
-            }));
-        }
-        json!({ "schemas": [PATCH_OP_SCHEMA], "Operations": ops })
-    }
-}
-
-fn member_value(m: &MemberRef) -> Value {
-    json!({ "value": m.id, "display": m.display })
 }
 
 /// Everything a push of one mapping would do. Deterministic for the same input.
@@ -409,7 +304,7 @@ mod tests {
             plan_push(&d, "og1", "g1", 1).unwrap()
         );
         let mut applied = d.clone();
-        applied.statsig_groups[0].members = vec!["s1".into(), "s2".into()];
+        Arc::make_mut(&mut applied.statsig_groups[0]).members = vec!["s1".into(), "s2".into()];
         applied.reindex();
         assert!(plan_push(&applied, "og1", "g1", 100).unwrap().is_noop());
     }
@@ -455,22 +350,5 @@ mod tests {
             assert_eq!(b.iter().map(|x| x.removes.len()).sum::<usize>(), removes);
             assert_eq!(b.iter().map(|x| x.adds.len()).sum::<usize>(), adds);
         }
-    }
-
-    #[test]
-    fn patch_bodies_in_both_removal_forms() {
-        let b = PatchBatch {
-            removes: refs("r", 2),
-            adds: refs("a", 1),
-        };
-        let rfc = b.body(RemoveForm::Filter);
-        assert_eq!(rfc["Operations"].as_array().unwrap().len(), 3);
-        assert_eq!(rfc["Operations"][0]["path"], "members[value eq \"r000\"]");
-        assert!(rfc["Operations"][0].get("value").is_none());
-        assert_eq!(rfc["Operations"][2]["op"], "add");
-        let list = b.body(RemoveForm::ValueList);
-        assert_eq!(list["Operations"].as_array().unwrap().len(), 2);
-        assert_eq!(list["Operations"][0]["path"], "members");
-        assert_eq!(list["Operations"][0]["value"][1]["value"], "r001");
     }
 }

@@ -141,13 +141,13 @@ impl Snapshot {
             redacted: false,
             projects: dir.projects.clone(),
             org_domains: dir.org_domains.clone(),
-            statsig_users: dir.statsig_users.clone(),
-            statsig_groups: dir.statsig_groups.clone(),
+            statsig_users: dir.statsig_users.to_vec(),
+            statsig_groups: dir.statsig_groups.iter().map(|g| (**g).clone()).collect(),
             statsig_names: (0..dir.statsig_groups.len())
                 .filter_map(|i| reading(i, dir))
                 .collect(),
-            okta_users: dir.okta_users.clone(),
-            okta_groups: dir.okta_groups.clone(),
+            okta_users: dir.okta_users.to_vec(),
+            okta_groups: dir.okta_groups.iter().map(|g| (**g).clone()).collect(),
             mappings,
         }
     }

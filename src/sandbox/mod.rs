@@ -17,6 +17,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use world::World;
 
+/// The demo's SCIM token. Fixed and public: the demo serves demo data on 127.0.0.1 only,
+/// and every run of the app on one data folder shares it without writing a token to disk.
+pub const DEMO_STATSIG_TOKEN: &str = "scim-demo-sandbox";
+/// The demo's Okta token (fixed and public, like [`DEMO_STATSIG_TOKEN`]).
+pub const DEMO_OKTA_TOKEN: &str = "00demo-sandbox";
+
 /// Largest request body either server reads.
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
 

@@ -2,7 +2,7 @@
 //! paging, rate-limit headers and 429s, Okta error bodies.
 
 use super::Shared;
-use super::world::{OktaFailure, World, now_rfc3339};
+use super::world::{OktaFailure, World};
 use crate::model::filter;
 use axum::Router;
 use axum::body::Bytes;
@@ -372,7 +372,7 @@ async fn create_group(State(s): State<Arc<Shared>>, body: Bytes) -> Response {
         .unwrap_or_default();
     let r = s
         .world()
-        .create_okta_group(name, desc, "OKTA_GROUP", &now_rfc3339());
+        .create_okta_group(name, desc, "OKTA_GROUP", &crate::clock::now());
     match r {
         Ok(g) => json_ok(World::okta_group_json(&g), HeaderMap::new()),
         Err(f) => failure(&f),
@@ -390,7 +390,7 @@ async fn delete_group(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> R
 async fn membership(s: &Shared, gid: &str, uid: &str, member: bool) -> Response {
     let r = s
         .world()
-        .set_okta_membership(gid, uid, member, &now_rfc3339());
+        .set_okta_membership(gid, uid, member, &crate::clock::now());
     match r {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(f) => failure(&f),

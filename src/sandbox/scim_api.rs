@@ -2,7 +2,7 @@
 
 use super::Shared;
 use super::discovery;
-use super::world::{LIST_SCHEMA, MAX_PAGE, ScimFailure, World, now_rfc3339, project};
+use super::world::{LIST_SCHEMA, MAX_PAGE, ScimFailure, World, project};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -270,7 +270,7 @@ async fn search_all(State(s): State<Arc<Shared>>, body: Bytes) -> Response {
 
 async fn create_user(State(s): State<Arc<Shared>>, Query(p): Params, body: Bytes) -> Response {
     result(
-        write(&s, &body, |w, v| w.create_user(v, &now_rfc3339())),
+        write(&s, &body, |w, v| w.create_user(v, &crate::clock::now())),
         StatusCode::CREATED,
         &p,
     )
@@ -321,7 +321,7 @@ async fn delete_user(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Re
 
 async fn create_group(State(s): State<Arc<Shared>>, Query(p): Params, body: Bytes) -> Response {
     result(
-        write(&s, &body, |w, v| w.create_group(v, &now_rfc3339())),
+        write(&s, &body, |w, v| w.create_group(v, &crate::clock::now())),
         StatusCode::CREATED,
         &p,
     )

@@ -237,34 +237,13 @@ pub struct World {
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/// The time now as RFC 3339 UTC with milliseconds, Okta's format.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format_time(now)
-}
-
-/// Fixed width (always three fractional digits), so timestamps also sort as strings.
-pub fn format_time(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
-    )
-}
-
 impl World {
     /// The time to stamp a change with.
     pub fn now(&self) -> String {
         if self.frozen_clock {
             self.seeded_at.clone()
         } else {
-            now_rfc3339()
+            crate::clock::now()
         }
     }
 
@@ -1075,15 +1054,4 @@ pub fn project(resource: &Value, attributes: Option<&str>, excluded: Option<&str
         return Value::Object(out);
     }
     resource.clone()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn timestamps_have_a_fixed_width() {
-        let t = time::macros::datetime!(2026-01-02 03:04:05.120 UTC);
-        assert_eq!(super::format_time(t), "2026-01-02T03:04:05.120Z");
-        let t = time::macros::datetime!(2026-01-02 03:04:05 UTC);
-        assert_eq!(super::format_time(t), "2026-01-02T03:04:05.000Z");
-    }
 }

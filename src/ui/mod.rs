@@ -1,30 +1,55 @@
-//! The desktop app: the only module that imports egui. Panels draw state the app owns and
-//! return actions; the app turns actions into engine commands after drawing and applies
-//! engine events at the top of each frame.
+//! The desktop app: the only module that imports egui. Panels and dialogs draw a
+//! read-only view and return actions; the app turns actions into engine commands after
+//! drawing and applies engine events at the top of each frame.
 
+pub mod action;
 mod app;
-mod dialogs;
-mod views;
-mod widgets;
+pub mod cache;
+pub mod dialogs;
+pub mod file_dialog;
+pub mod panels;
+pub mod secret_field;
+pub mod tabs;
+pub mod view;
+pub mod widgets;
 
-pub use app::{App, AppOptions, Tab};
+pub use action::{Action, Tab};
+pub use app::{App, AppOptions};
 
 use crate::engine::config::Settings;
+use crate::engine::files;
+use crate::engine::paths::DataDir;
 use crate::engine::runner::Target;
 use crate::engine::secrets::OsKeyring;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// Makes the data folder and the window's state file user-only before eframe writes to
+/// them (eframe creates files with the default permissions).
+fn private_window_state(data: &DataDir) -> std::io::Result<std::path::PathBuf> {
+    files::create_private_dir(data.path())?;
+    files::make_private(data.path())?;
+    let file = data.window_state_file();
+    if !file.exists() {
+        use std::io::Write;
+        files::open_private(&file, true)?.write_all(b"{}")?;
+    }
+    files::make_private(&file)?;
+    Ok(file)
+}
+
 /// Opens the desktop app: on the saved connection, or on the demo sandbox when there is
-/// none (or with `demo`).
-pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool) -> ExitCode {
+/// none (or with `demo`), or on a snapshot offline.
+pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool, data: DataDir) -> ExitCode {
+    use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
-    let target = match (demo, Settings::load()) {
+    let target = match (demo, Settings::load(&data)) {
         // A snapshot opens offline; nothing connects.
         _ if snapshot.is_some() => None,
         (false, Ok(Some(s))) if s.is_configured() => Some(Target::Saved(s)),
@@ -34,12 +59,23 @@ pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool) -> ExitCode {
         }
         _ => Some(Target::Demo { reset: false }),
     };
+    let persistence_path = match private_window_state(&data) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!(
+                "warning: the window's state cannot be kept ({e}): {}",
+                data.path().display()
+            );
+            None
+        }
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Okta -> Statsig Teams")
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([900.0, 560.0])
+            .with_min_inner_size([960.0, 600.0])
             .with_drag_and_drop(true),
+        persistence_path,
         ..Default::default()
     };
     let result = eframe::run_native(
@@ -52,6 +88,7 @@ pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool) -> ExitCode {
                     target,
                     store: Arc::new(OsKeyring),
                     snapshot,
+                    data,
                 },
             )))
         }),

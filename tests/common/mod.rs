@@ -130,6 +130,25 @@ pub fn open(
     .0
 }
 
+/// A workspace on `conn` with its state in `dir`, whose requests end when `cancel` is set.
+pub fn open_with_cancel(
+    conn: Connection,
+    dir: &std::path::Path,
+    policy: RetryPolicy,
+    observer: Arc<dyn okta_statsig_teams::net::Observer>,
+    cancel: okta_statsig_teams::net::CancelToken,
+) -> Workspace {
+    Workspace::open_with(
+        conn,
+        StateStore::new(dir.join("state.json")),
+        policy,
+        observer,
+        cancel,
+    )
+    .expect("workspace opens")
+    .0
+}
+
 /// A workspace on the sandbox with its state in `dir`.
 pub fn workspace(s: &Sandbox, dir: &std::path::Path) -> Workspace {
     let policy = RetryPolicy {

@@ -1,7 +1,11 @@
-//! What both API clients share: URL safety, the one retry policy, and the request log.
+//! The one retry policy: what is retried, how long to wait (what the server asks, else
+//! exponential backoff with jitter), and when to give up. Cancel ends a wait at once.
 
+use super::cancel::CancelToken;
+use super::http::{Answer, Repeat};
+use super::observe::{Observer, RequestRecord, WaitRecord};
+use super::transport::{Retry, TransportFailure};
 use reqwest::header::HeaderMap;
-use reqwest::{RequestBuilder, Response};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -32,79 +36,10 @@ impl Default for RetryPolicy {
     }
 }
 
-/// One request as the activity log shows it: never a header, so never a token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestRecord {
-    pub service: &'static str,
-    pub method: String,
-    pub path: String,
-    /// `None` when no answer came (connection error, timeout).
-    pub status: Option<u16>,
-    pub duration: Duration,
-    pub error: Option<String>,
-}
-
-/// A wait before a retry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaitRecord {
-    pub service: &'static str,
-    pub method: String,
-    pub path: String,
-    pub attempt: u32,
-    pub wait: Duration,
-    pub reason: String,
-}
-
-/// Receives every request and every retry wait (the engine's activity log).
-pub trait Observer: Send + Sync {
-    fn request(&self, record: RequestRecord);
-    fn wait(&self, record: WaitRecord);
-}
-
-/// An observer that drops everything.
-pub struct Silent;
-
-impl Observer for Silent {
-    fn request(&self, _: RequestRecord) {}
-    fn wait(&self, _: WaitRecord) {}
-}
-
-/// A URL that may be sent a token: https anywhere, http on loopback only (the sandbox).
-pub fn check_base_url(url: &str) -> Result<reqwest::Url, String> {
-    let trimmed = url.trim().trim_end_matches('/');
-    let parsed = reqwest::Url::parse(trimmed)
-        .map_err(|e| format!("\"{trimmed}\" is not a valid URL ({e})"))?;
-    match parsed.scheme() {
-        "https" => Ok(parsed),
-        "http" => {
-            let loopback = match parsed.host() {
-                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                None => false,
-            };
-            if loopback {
-                Ok(parsed)
-            } else {
-                Err(format!(
-                    "refusing to send a token over plain http to {trimmed}: use https (http is allowed only on this computer, for the sandbox)"
-                ))
-            }
-        }
-        other => Err(format!("\"{trimmed}\" uses {other}:, not https:")),
-    }
-}
-
-/// An HTTP client with rustls and the platform's roots (reqwest's default), and timeouts.
-pub fn http_client(policy: &RetryPolicy) -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(policy.timeout)
-        .connect_timeout(Duration::from_secs(15))
-        .user_agent(concat!("okta-statsig-teams/", env!("CARGO_PKG_VERSION")))
-        .pool_max_idle_per_host(32)
-        .build()
-        .unwrap_or_default()
-}
+/// Attempts at most for a failure that a brief retry may fix (a refused connection).
+const BRIEF_ATTEMPTS: u32 = 3;
+/// How long brief retries may take in all.
+const BRIEF_TOTAL: Duration = Duration::from_secs(5);
 
 /// How long the server asked us to wait: `Retry-After` (seconds or HTTP date), else Okta's
 /// `X-Rate-Limit-Reset` (epoch seconds).
@@ -133,83 +68,18 @@ pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or_default() + Duration::from_secs(1))
 }
 
-/// Whether a request may be sent again when its outcome is unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Repeat {
-    /// Reads, PUT, DELETE: sending twice does no harm.
-    Safe,
-    /// POST and PATCH: after a lost answer the caller decides (look up, re-plan).
-    Unsafe,
-}
-
-/// An answer read whole (the body capped in size).
-#[derive(Debug, Clone)]
-pub struct Answer {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Answer {
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    /// A body that is there but is not JSON: garbage or cut off.
-    pub fn is_garbled(&self) -> bool {
-        !self.body.iter().all(u8::is_ascii_whitespace)
-            && serde_json::from_slice::<serde::de::IgnoredAny>(&self.body).is_err()
-    }
-}
-
-/// A request that got no usable answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub reason: String,
-    /// The request may have reached the server (so it may have had its effect).
-    pub maybe_sent: bool,
-    /// Sending it again cannot help (the answer is over the size cap).
-    pub fatal: bool,
-}
-
 /// What one attempt gave.
 #[derive(Debug, Clone)]
-pub enum Attempt {
+pub(crate) enum Attempt {
     Answered(Answer),
-    Failed(Failure),
+    Failed(TransportFailure),
 }
 
-/// One attempt: send, then read the whole body under `limit`.
-pub async fn attempt(builder: RequestBuilder, limit: usize) -> Attempt {
-    let resp = match builder.send().await {
-        Ok(r) => r,
-        Err(e) => {
-            return Attempt::Failed(Failure {
-                reason: describe_transport(&e),
-                maybe_sent: !e.is_connect(),
-                fatal: false,
-            });
-        }
-    };
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    match read_body(resp, limit).await {
-        Ok(body) => Attempt::Answered(Answer {
-            status,
-            headers,
-            body,
-        }),
-        Err(BodyError::TooLarge(reason)) => Attempt::Failed(Failure {
-            reason,
-            maybe_sent: true,
-            fatal: true,
-        }),
-        Err(BodyError::Broken(reason)) => Attempt::Failed(Failure {
-            reason,
-            maybe_sent: true,
-            fatal: false,
-        }),
-    }
+/// Why the loop ended without a usable answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stop {
+    Failed(TransportFailure),
+    Cancelled,
 }
 
 fn jittered(base: Duration, attempt: u32, max: Duration) -> Duration {
@@ -220,41 +90,44 @@ fn jittered(base: Duration, attempt: u32, max: Duration) -> Duration {
     Duration::from_millis(rand::rng().random_range(ms / 2..=ms.max(1)))
 }
 
-/// Why an attempt should be tried again, if it should.
-fn retry_reason(a: &Attempt, repeat: Repeat) -> Option<String> {
+/// Why an attempt should be tried again, if it should, and whether only briefly.
+fn retry_reason(a: &Attempt, repeat: Repeat) -> Option<(String, Retry)> {
     match a {
         Attempt::Answered(ans) => match ans.status {
             // The server says it did not do it: safe to send again whatever the method.
-            429 => Some("rate limited".into()),
-            503 => Some("server answered 503".into()),
+            429 => Some(("rate limited".into(), Retry::AsUsual)),
+            503 => Some(("server answered 503".into(), Retry::AsUsual)),
             // It may have done it: only what is safe to repeat is repeated.
             500 | 502 | 504 if repeat == Repeat::Safe => {
-                Some(format!("server answered {}", ans.status))
+                Some((format!("server answered {}", ans.status), Retry::AsUsual))
             }
             s if (200..300).contains(&s) && ans.is_garbled() && repeat == Repeat::Safe => {
-                Some("the answer was unreadable".into())
+                Some(("the answer was unreadable".into(), Retry::AsUsual))
             }
             _ => None,
         },
-        Attempt::Failed(f) if f.fatal => None,
-        Attempt::Failed(f) if !f.maybe_sent || repeat == Repeat::Safe => Some(f.reason.clone()),
-        Attempt::Failed(_) => None,
+        Attempt::Failed(f) => match f.kind.retry() {
+            Retry::Never => None,
+            _ if f.kind.maybe_sent() && repeat == Repeat::Unsafe => None,
+            how => Some((f.to_string(), how)),
+        },
     }
 }
 
 /// Runs `attempt` until it gives a usable answer, retrying what is retryable under `policy`.
-/// Every attempt and every wait goes to `observer`. Returns the last answer (which may be
-/// an error status) or the last failure.
+/// Every attempt and every wait goes to `observer`; `cancel` ends a wait (and a read in
+/// flight) at once. Returns the last answer (which may be an error status) or why none.
 #[allow(clippy::too_many_arguments)]
-pub async fn retry_loop<F, Fut>(
+pub(crate) async fn retry_loop<F, Fut>(
     service: &'static str,
     method: &str,
     path: &str,
     repeat: Repeat,
     policy: &RetryPolicy,
     observer: &Arc<dyn Observer>,
+    cancel: &CancelToken,
     mut attempt: F,
-) -> Result<Answer, Failure>
+) -> Result<Answer, Stop>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Attempt>,
@@ -262,8 +135,19 @@ where
     let started = tokio::time::Instant::now();
     let mut n = 1;
     loop {
+        if cancel.is_cancelled() {
+            return Err(Stop::Cancelled);
+        }
         let t0 = tokio::time::Instant::now();
-        let result = attempt().await;
+        // A read can be dropped mid-flight; a write runs to its end, so its outcome is known.
+        let result = if repeat == Repeat::Safe {
+            tokio::select! {
+                r = attempt() => r,
+                _ = cancel.cancelled() => return Err(Stop::Cancelled),
+            }
+        } else {
+            attempt().await
+        };
         observer.request(RequestRecord {
             service,
             method: method.to_string(),
@@ -274,7 +158,7 @@ where
             },
             duration: t0.elapsed(),
             error: match &result {
-                Attempt::Failed(f) => Some(f.reason.clone()),
+                Attempt::Failed(f) => Some(f.to_string()),
                 Attempt::Answered(_) => None,
             },
         });
@@ -286,13 +170,18 @@ where
         let wait = asked
             .unwrap_or_else(|| jittered(policy.base_delay, n - 1, policy.max_delay))
             .min(policy.max_delay);
-        let give_up = reason.is_none()
-            || n >= policy.max_attempts
-            || started.elapsed() + wait > policy.max_total;
+        let (max_attempts, max_total) = match &reason {
+            Some((_, Retry::Briefly)) => (
+                policy.max_attempts.min(BRIEF_ATTEMPTS),
+                policy.max_total.min(BRIEF_TOTAL),
+            ),
+            _ => (policy.max_attempts, policy.max_total),
+        };
+        let give_up = reason.is_none() || n >= max_attempts || started.elapsed() + wait > max_total;
         if give_up {
             return match result {
                 Attempt::Answered(a) => Ok(a),
-                Attempt::Failed(f) => Err(f),
+                Attempt::Failed(f) => Err(Stop::Failed(f)),
             };
         }
         observer.wait(WaitRecord {
@@ -301,71 +190,20 @@ where
             path: path.to_string(),
             attempt: n,
             wait,
-            reason: reason.unwrap_or_default(),
+            reason: reason.map(|(r, _)| r).unwrap_or_default(),
         });
-        tokio::time::sleep(wait).await;
-        n += 1;
-    }
-}
-
-/// Sends the request `build` makes under `policy`, reading bodies up to `limit` bytes.
-#[allow(clippy::too_many_arguments)]
-pub async fn send(
-    service: &'static str,
-    method: &str,
-    path: &str,
-    repeat: Repeat,
-    policy: &RetryPolicy,
-    observer: &Arc<dyn Observer>,
-    limit: usize,
-    build: impl Fn() -> RequestBuilder,
-) -> Result<Answer, Failure> {
-    retry_loop(service, method, path, repeat, policy, observer, || {
-        attempt(build(), limit)
-    })
-    .await
-}
-
-/// A transport error in one short phrase, without the URL's query.
-pub fn describe_transport(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "the request timed out".to_string()
-    } else if e.is_connect() {
-        "could not connect".to_string()
-    } else if e.is_decode() || e.is_body() {
-        "the answer was cut off or unreadable".to_string()
-    } else {
-        "the connection failed".to_string()
-    }
-}
-
-enum BodyError {
-    TooLarge(String),
-    Broken(String),
-}
-
-/// Reads a body with a size cap, so a hostile server cannot exhaust memory.
-async fn read_body(mut resp: Response, limit: usize) -> Result<Vec<u8>, BodyError> {
-    let mut out = Vec::new();
-    loop {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => {
-                if out.len() + chunk.len() > limit {
-                    return Err(BodyError::TooLarge(format!(
-                        "the answer is larger than {} MB",
-                        limit / (1024 * 1024)
-                    )));
-                }
-                out.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(out),
-            Err(_) => return Err(BodyError::Broken("the answer was cut off".to_string())),
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = cancel.cancelled() => return Err(Stop::Cancelled),
         }
+        n += 1;
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::net::transport::TransportKind;
     use std::sync::Mutex;
 
     #[derive(Default)]
@@ -400,7 +238,7 @@ mod tests {
         script: Vec<Attempt>,
         repeat: Repeat,
         policy: &RetryPolicy,
-    ) -> (Result<Answer, Failure>, Arc<Recorder>, Duration) {
+    ) -> (Result<Answer, Stop>, Arc<Recorder>, Duration) {
         let rec = Arc::new(Recorder::default());
         let obs: Arc<dyn Observer> = rec.clone();
         let script = Mutex::new(
@@ -409,7 +247,8 @@ mod tests {
                 .collect::<std::collections::VecDeque<_>>(),
         );
         let start = tokio::time::Instant::now();
-        let r = retry_loop("Test", "GET", "/x", repeat, policy, &obs, || {
+        let cancel = CancelToken::default();
+        let r = retry_loop("Test", "GET", "/x", repeat, policy, &obs, &cancel, || {
             let mut s = script.lock().unwrap();
             let next = if s.len() > 1 {
                 s.pop_front().unwrap()
@@ -499,28 +338,23 @@ mod tests {
     async fn only_what_is_safe_is_repeated() {
         let policy = RetryPolicy::default();
         // A POST whose answer was lost: the caller decides (look up, re-plan).
-        let lost = Attempt::Failed(Failure {
-            reason: "the request timed out".into(),
-            maybe_sent: true,
-            fatal: false,
-        });
+        let lost = Attempt::Failed(TransportFailure::new(TransportKind::Timeout, "timed out"));
         let (r, rec, _) = run(
             vec![lost.clone(), answer(201, &[])],
             Repeat::Unsafe,
             &policy,
         )
         .await;
-        assert_eq!(r.unwrap_err().reason, "the request timed out");
+        assert_eq!(
+            r.unwrap_err(),
+            Stop::Failed(TransportFailure::new(TransportKind::Timeout, "timed out"))
+        );
         assert_eq!(*rec.requests.lock().unwrap(), 1);
         // The same failure on a read is retried.
         let (r, _, _) = run(vec![lost, answer(200, &[])], Repeat::Safe, &policy).await;
         assert_eq!(r.unwrap().status, 200);
         // Never sent (connection refused): retried whatever the method.
-        let refused = Attempt::Failed(Failure {
-            reason: "could not connect".into(),
-            maybe_sent: false,
-            fatal: false,
-        });
+        let refused = Attempt::Failed(TransportFailure::new(TransportKind::Refused, "refused"));
         let (r, _, _) = run(vec![refused, answer(201, &[])], Repeat::Unsafe, &policy).await;
         assert_eq!(r.unwrap().status, 201);
         // 502 on a POST is ambiguous; on a GET it is retried.
@@ -539,11 +373,7 @@ mod tests {
         .await;
         assert_eq!(r.unwrap().status, 200);
         // An answer over the size cap is not fetched again.
-        let big = Attempt::Failed(Failure {
-            reason: "too large".into(),
-            maybe_sent: true,
-            fatal: true,
-        });
+        let big = Attempt::Failed(TransportFailure::new(TransportKind::TooLarge, "too large"));
         let (r, rec, _) = run(vec![big], Repeat::Safe, &policy).await;
         assert!(r.is_err() && *rec.requests.lock().unwrap() == 1);
         // A garbled 200 on a read is read again.
@@ -576,21 +406,62 @@ mod tests {
         );
     }
 
-    use super::*;
+    #[tokio::test(start_paused = true)]
+    async fn what_a_retry_cannot_fix_ends_at_once_and_a_refused_connection_briefly() {
+        let policy = RetryPolicy::default();
+        for kind in [TransportKind::Certificate, TransportKind::UnknownHost] {
+            let (r, rec, elapsed) = run(
+                vec![Attempt::Failed(TransportFailure::new(kind, "x"))],
+                Repeat::Safe,
+                &policy,
+            )
+            .await;
+            assert!(matches!(r, Err(Stop::Failed(f)) if f.kind == kind));
+            assert_eq!(*rec.requests.lock().unwrap(), 1, "{kind:?}");
+            assert_eq!(elapsed, Duration::ZERO);
+        }
+        let (r, rec, elapsed) = run(
+            vec![Attempt::Failed(TransportFailure::new(
+                TransportKind::Refused,
+                "x",
+            ))],
+            Repeat::Safe,
+            &policy,
+        )
+        .await;
+        assert!(r.is_err());
+        assert_eq!(*rec.requests.lock().unwrap(), BRIEF_ATTEMPTS);
+        assert!(elapsed < BRIEF_TOTAL, "{elapsed:?}");
+    }
 
-    #[test]
-    fn plain_http_only_on_loopback() {
-        assert!(check_base_url("https://statsigapi.net/scim").is_ok());
-        assert!(check_base_url("http://127.0.0.1:8080/scim").is_ok());
-        assert!(check_base_url("http://localhost:1").is_ok());
-        assert!(check_base_url("http://[::1]:1").is_ok());
-        let e = check_base_url("http://example.okta.com").unwrap_err();
+    #[tokio::test]
+    async fn cancel_ends_a_retry_wait_at_once() {
+        let policy = RetryPolicy::default();
+        let obs: Arc<dyn Observer> = Arc::new(Recorder::default());
+        let cancel = CancelToken::default();
+        let c = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            c.cancel();
+        });
+        let start = std::time::Instant::now();
+        let r = retry_loop(
+            "Test",
+            "GET",
+            "/x",
+            Repeat::Safe,
+            &policy,
+            &obs,
+            &cancel,
+            || async { answer(429, &[("retry-after", "120".into())]) },
+        )
+        .await;
+        assert_eq!(r.unwrap_err(), Stop::Cancelled);
         assert!(
-            e.contains("refusing to send a token over plain http"),
-            "{e}"
+            start.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
         );
-        assert!(check_base_url("ftp://x").is_err());
-        assert!(check_base_url("not a url").is_err());
     }
 
     #[test]

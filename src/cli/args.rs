@@ -1,0 +1,355 @@
+//! The command line's definition: global flags, subcommands and their arguments. Shell
+//! completions and the man page are generated from it.
+
+use crate::model::secret::Secret;
+use crate::sandbox::SandboxConfig;
+use crate::sandbox::seed::{Scale, SeedKind, SeedSpec};
+use clap::{Args, Parser, Subcommand};
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "okta-statsig-teams",
+    version,
+    about = "Manage Statsig teams from Okta: import, map, push, verify and unlink over SCIM.",
+    long_about = "With no subcommand, opens the desktop app. Subcommands run headless over the same engine.\n\
+Tokens come from STATSIG_SCIM_TOKEN / OKTA_API_TOKEN or the OS keyring (see `login`); --demo uses the embedded sandbox."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Run against the embedded sandbox with demo data (kept between runs; see --reset-demo).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Forget the demo's saved data and mappings first.
+    #[arg(long, global = true, requires = "demo")]
+    pub reset_demo: bool,
+    /// Statsig SCIM base URL (default: the saved settings).
+    #[arg(long, global = true, value_name = "URL")]
+    pub statsig_url: Option<String>,
+    /// Okta org URL (default: the saved settings).
+    #[arg(long, global = true, value_name = "URL")]
+    pub okta_url: Option<String>,
+    /// Statsig projects, comma-separated, for reading group names (default: derived).
+    #[arg(long, global = true, value_delimiter = ',')]
+    pub projects: Vec<String>,
+    /// Membership changes per PATCH (default: the settings, else 100), never above what the
+    /// server allows.
+    #[arg(long, global = true)]
+    pub batch_size: Option<usize>,
+    /// Confirm destructive steps without asking: deletions, and removals past the guard.
+    #[arg(long, global = true)]
+    pub yes: bool,
+    /// Confirm up to N member removals that the deletion guard would stop.
+    #[arg(long, global = true, value_name = "N")]
+    pub allow_removals: Option<usize>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Open a snapshot file in the desktop app (read-only).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the local Statsig SCIM and Okta API emulators with demo data until interrupted.
+    Sandbox(SandboxArgs),
+    /// Store the Statsig SCIM and Okta API tokens in the OS keyring (read from stdin).
+    Login,
+    /// Forget the stored tokens.
+    Logout,
+    /// Import both directories and print a summary; `--out` also writes a snapshot.
+    Import {
+        /// Write a snapshot of what was imported to this file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+        /// Replace emails and names in the snapshot by stable pseudonyms.
+        #[arg(long, requires = "out")]
+        redact: bool,
+    },
+    /// Snapshots: export, show, compare.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+    /// List Statsig projects and teams with member counts.
+    Teams {
+        /// Only this project.
+        #[arg(long)]
+        project: Option<String>,
+    },
+    /// Show one team's members by role.
+    Team { project: String, team: String },
+    /// List Okta users, with whether each is provisioned in Statsig.
+    Users {
+        /// Only users whose name or email contains this (case-insensitive).
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// List Okta groups with member counts.
+    Groups {
+        /// Only groups whose name contains this (case-insensitive).
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Create an Okta group of chosen users (a mapping group).
+    CreateGroup {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Member emails, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        members: Vec<String>,
+    },
+    /// Add a user to an Okta group.
+    AddMember {
+        #[arg(long)]
+        group: String,
+        #[arg(long)]
+        user: String,
+    },
+    /// Remove a user from an Okta group.
+    RemoveMember {
+        #[arg(long)]
+        group: String,
+        #[arg(long)]
+        user: String,
+    },
+    /// Show what pushing an Okta group into a Statsig group would do; sends nothing.
+    Plan {
+        #[arg(long)]
+        okta_group: String,
+        #[arg(long)]
+        statsig_group: String,
+    },
+    /// Link an Okta group to an existing Statsig team group, and push.
+    Link {
+        #[arg(long)]
+        okta_group: String,
+        #[arg(long)]
+        statsig_group: String,
+        /// Save the mapping without pushing memberships now.
+        #[arg(long)]
+        no_push: bool,
+    },
+    /// Create a Statsig team (Statsig-<Project>-<Team>-Member) from an Okta group, and push.
+    Create {
+        #[arg(long)]
+        okta_group: String,
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        no_push: bool,
+    },
+    /// List push mappings and their status.
+    Mappings,
+    /// Push one mapping now (by id or Okta group name).
+    Push { mapping: String },
+    /// Push every mapping in Error again.
+    Retry,
+    /// Stop pushing a mapping; memberships stay.
+    Deactivate { mapping: String },
+    /// Resume pushing a mapping, and push.
+    Activate { mapping: String },
+    /// Unlink a mapping: --delete deletes the Statsig team, --leave only stops pushing.
+    Unlink {
+        mapping: String,
+        #[arg(long, conflicts_with = "leave", required_unless_present = "leave")]
+        delete: bool,
+        #[arg(long)]
+        leave: bool,
+    },
+    /// Settle edits made directly in Statsig: --overwrite from Okta, --adopt the extra
+    /// members into the Okta group, or --pause the mapping.
+    ResolveDrift {
+        mapping: String,
+        #[arg(long, group = "choice")]
+        overwrite: bool,
+        #[arg(long, group = "choice")]
+        adopt: bool,
+        #[arg(long, group = "choice")]
+        pause: bool,
+    },
+    /// Compare a mapping's Okta group and Statsig group member by member.
+    Verify { mapping: String },
+    /// Push Okta membership changes as they happen (Ctrl-C to stop).
+    Watch {
+        /// Run one cycle and exit.
+        #[arg(long)]
+        once: bool,
+        /// Seconds between cycles.
+        #[arg(long, default_value_t = 60)]
+        interval: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Import, then write a snapshot to FILE.
+    Export {
+        file: std::path::PathBuf,
+        /// Replace emails and names by stable pseudonyms.
+        #[arg(long)]
+        redact: bool,
+    },
+    /// Summarize a snapshot file.
+    Show { file: std::path::PathBuf },
+    /// What changed from BEFORE to AFTER (or to live data with --live). Exit 0 when equal,
+    /// 1 when different, like diff.
+    Diff {
+        before: std::path::PathBuf,
+        #[arg(required_unless_present = "live", conflicts_with = "live")]
+        after: Option<std::path::PathBuf>,
+        /// Compare with what the connection (or --demo) holds now.
+        #[arg(long)]
+        live: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    #[arg(
+        long,
+        default_value_t = 0,
+        help = "Port for the Statsig SCIM server (0: any free port)"
+    )]
+    pub statsig_port: u16,
+    #[arg(
+        long,
+        default_value_t = 0,
+        help = "Port for the Okta API server (0: any free port)"
+    )]
+    pub okta_port: u16,
+    #[arg(
+        long,
+        help = "Bearer token the SCIM server requires (random when not given)"
+    )]
+    pub statsig_token: Option<String>,
+    #[arg(
+        long,
+        help = "SSWS token the Okta server requires (random when not given)"
+    )]
+    pub okta_token: Option<String>,
+    #[arg(
+        long,
+        default_value = "demo",
+        help = "Data set: demo, large, or a number (the demo data from that seed)"
+    )]
+    pub seed: String,
+    #[arg(
+        long,
+        help = "Generated data set: number of users (with --projects, --teams, --groups)"
+    )]
+    pub users: Option<usize>,
+    #[arg(
+        long,
+        default_value_t = 10,
+        help = "Generated data set: number of projects"
+    )]
+    pub project_count: usize,
+    #[arg(long, default_value_t = 100)]
+    pub teams: usize,
+    #[arg(long, default_value_t = 200)]
+    pub groups: usize,
+    #[arg(
+        long,
+        default_value_t = 0,
+        help = "Delay added to every request, in milliseconds"
+    )]
+    pub latency_ms: u64,
+    #[arg(
+        long,
+        default_value_t = 100_000,
+        help = "Okta requests allowed per minute before 429"
+    )]
+    pub okta_rate_limit: u32,
+    #[arg(
+        long,
+        help = "Relax Statsig's group-name and email-domain rules, for generic SCIM checkers"
+    )]
+    pub generic_scim: bool,
+    #[arg(
+        long,
+        value_name = "SPEC",
+        help = "Inject faults per request, e.g. 500=0.05,503=0.05,429=0.05,reset=0.02,slow=0.01,garbage=0.01"
+    )]
+    pub faults: Option<String>,
+    #[arg(long, default_value_t = 1, help = "Seed of the fault draws")]
+    pub fault_seed: u64,
+    #[arg(
+        long,
+        default_value_t = 65_000,
+        help = "How late a 'slow' fault answers, in milliseconds"
+    )]
+    pub slow_ms: u64,
+    #[arg(
+        long,
+        default_value_t = 1,
+        help = "Retry-After of an injected 429, in seconds"
+    )]
+    pub retry_after: u64,
+}
+
+/// A sandbox flag that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SandboxArgError(pub String);
+
+impl SandboxArgs {
+    /// The sandbox these flags describe.
+    pub fn config(&self) -> Result<SandboxConfig, SandboxArgError> {
+        let (seed, kind) = match (self.seed.as_str(), self.users) {
+            (_, Some(users)) => (
+                7,
+                SeedKind::Scaled(Scale {
+                    users,
+                    projects: self.project_count.max(1),
+                    teams: self.teams,
+                    okta_groups: self.groups,
+                    team_members: 20,
+                    group_members: 25,
+                }),
+            ),
+            ("demo", None) => (7, SeedKind::Demo),
+            ("large", None) => (7, SeedKind::Scaled(Scale::large())),
+            (n, None) => (
+                n.parse::<u64>().map_err(|_| {
+                    SandboxArgError(format!(
+                        "--seed must be demo, large or a number, not \"{n}\""
+                    ))
+                })?,
+                SeedKind::Demo,
+            ),
+        };
+        Ok(SandboxConfig {
+            seed: SeedSpec {
+                seed,
+                kind,
+                generic: self.generic_scim,
+            },
+            statsig_port: self.statsig_port,
+            okta_port: self.okta_port,
+            statsig_token: self.statsig_token.clone().map(Secret::new),
+            okta_token: self.okta_token.clone().map(Secret::new),
+            latency: Duration::from_millis(self.latency_ms),
+            okta_rate_limit: self.okta_rate_limit,
+            faults: match &self.faults {
+                Some(spec) => crate::sandbox::faults::Faults {
+                    slow_delay: Duration::from_millis(self.slow_ms),
+                    retry_after: self.retry_after,
+                    ..crate::sandbox::faults::Faults::parse(spec, self.fault_seed)
+                        .map_err(|e| SandboxArgError(format!("--faults: {e}")))?
+                },
+                None => Default::default(),
+            },
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! `login` and `logout`, and the connection the flags and settings describe.
+
+use super::{Failure, refuse};
+use crate::cli::args::Global;
+use crate::engine::config::Settings;
+use crate::engine::connection::Connection;
+use crate::engine::paths::DataDir;
+use crate::engine::secrets::{self, OsKeyring, SecretStore};
+use crate::model::secret::Secret;
+use std::io::BufRead;
+
+/// Reads one line from stdin after a prompt on stderr.
+pub fn read_line(prompt: &str) -> Result<String, Failure> {
+    eprint!("{prompt}");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| refuse(format!("could not read stdin: {e}")))?;
+    Ok(line.trim().to_string())
+}
+
+/// The connection the flags and settings describe, with tokens from env or keyring.
+pub fn real_connection(g: &Global, data: &DataDir) -> Result<Connection, Failure> {
+    let saved = Settings::load(data)?.unwrap_or_default();
+    let statsig_url = g.statsig_url.clone().unwrap_or(saved.statsig_url.clone());
+    let okta_url = g.okta_url.clone().unwrap_or(saved.okta_url.clone());
+    if statsig_url.trim().is_empty() || okta_url.trim().is_empty() {
+        return Err(refuse(
+            "No connection is configured: pass --statsig-url and --okta-url (and run `login`), or use --demo for the embedded sandbox.",
+        ));
+    }
+    let store = OsKeyring;
+    let token = |env: &str, service: &str, url: &str| -> Result<Secret, Failure> {
+        secrets::resolve(env, &store, &secrets::account(service, url))
+            .map_err(|e| refuse(e.0))?
+            .ok_or_else(|| {
+                refuse(format!(
+                    "No {service} token: set {env} or run `okta-statsig-teams login`."
+                ))
+            })
+    };
+    Ok(Connection {
+        statsig_token: token(secrets::STATSIG_ENV, "statsig", &statsig_url)?,
+        okta_token: token(secrets::OKTA_ENV, "okta", &okta_url)?,
+        statsig_url,
+        okta_url,
+        projects: if g.projects.is_empty() {
+            saved.projects
+        } else {
+            g.projects.clone()
+        },
+        org_domains: saved.org_domains,
+        batch_size: g.batch_size.unwrap_or(saved.batch_size),
+        guard: saved.guard,
+    })
+}
+
+/// Stores both tokens (read from stdin) in the keyring and the URLs in the settings.
+pub fn login(g: &Global, data: &DataDir) -> Result<(), Failure> {
+    let mut settings = Settings::load(data)?.unwrap_or_default();
+    if let Some(u) = &g.statsig_url {
+        settings.statsig_url = u.clone();
+    }
+    if let Some(u) = &g.okta_url {
+        settings.okta_url = u.clone();
+    }
+    if !settings.is_configured() {
+        return Err(refuse("Pass --statsig-url and --okta-url to log in."));
+    }
+    crate::net::check_statsig_url(&settings.statsig_url).map_err(|e| refuse(e.to_string()))?;
+    crate::net::check_okta_url(&settings.okta_url).map_err(|e| refuse(e.to_string()))?;
+    let statsig = read_line("Statsig SCIM token: ")?;
+    let okta = read_line("Okta API token: ")?;
+    if statsig.is_empty() || okta.is_empty() {
+        return Err(refuse("Both tokens are needed; nothing was stored."));
+    }
+    let store = OsKeyring;
+    for (service, url, token) in [
+        ("statsig", &settings.statsig_url, statsig),
+        ("okta", &settings.okta_url, okta),
+    ] {
+        store
+            .set(&secrets::account(service, url), &Secret::new(token))
+            .map_err(|e| refuse(e.0))?;
+    }
+    settings.save(data)?;
+    eprintln!("Tokens stored in the OS keyring; settings saved (without tokens).");
+    Ok(())
+}
+
+/// Removes both tokens from the keyring.
+pub fn logout(g: &Global, data: &DataDir) -> Result<(), Failure> {
+    let settings = Settings::load(data)?.unwrap_or_default();
+    let statsig = g.statsig_url.clone().unwrap_or(settings.statsig_url);
+    let okta = g.okta_url.clone().unwrap_or(settings.okta_url);
+    let store = OsKeyring;
+    for (service, url) in [("statsig", &statsig), ("okta", &okta)] {
+        store
+            .delete(&secrets::account(service, url))
+            .map_err(|e| refuse(e.0))?;
+    }
+    eprintln!("Tokens removed from the OS keyring.");
+    Ok(())
+}

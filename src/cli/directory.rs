@@ -1,0 +1,328 @@
+//! Reading the directories: `import`, `teams`, `team`, `users`, `groups`; and changing
+//! mapping groups: `create-group`, `add-member`, `remove-member`.
+
+use super::output::{Output, Row};
+use super::{Failure, refuse, snapshot};
+use crate::cli::args::{Command, Global};
+use crate::engine::workspace::Workspace;
+use crate::model::names::{self, Role};
+use crate::model::rules;
+use crate::model::text::plural;
+use serde::Serialize;
+
+/// What an import found.
+#[derive(Debug, Serialize)]
+struct ImportSummary {
+    statsig_users: usize,
+    statsig_groups: usize,
+    projects: Vec<String>,
+    teams: usize,
+    okta_users: usize,
+    okta_groups: usize,
+    /// `Statsig-…` names that cannot be read, with why.
+    unreadable: Vec<Unreadable>,
+}
+
+#[derive(Debug, Serialize)]
+struct Unreadable {
+    name: String,
+    reason: String,
+}
+
+impl Row for ImportSummary {
+    fn text(&self) -> String {
+        let mut s = format!(
+            "Statsig: {}, {}, {}, {}\nOkta:    {}, {}",
+            plural(self.statsig_users, "user"),
+            plural(self.statsig_groups, "group"),
+            plural(self.projects.len(), "project"),
+            plural(self.teams, "team"),
+            plural(self.okta_users, "user"),
+            plural(self.okta_groups, "group"),
+        );
+        for u in &self.unreadable {
+            s.push_str(&format!("\nunreadable: {} ({})", u.name, u.reason));
+        }
+        s
+    }
+}
+
+/// One team with its member counts.
+#[derive(Debug, Serialize)]
+struct TeamRow {
+    project: String,
+    team: String,
+    admins: usize,
+    members: usize,
+}
+
+impl Row for TeamRow {
+    fn text(&self) -> String {
+        format!(
+            "{:<22} {:<20} {:>3} {} {:>3} {}",
+            self.project,
+            self.team,
+            self.admins,
+            if self.admins == 1 { "admin " } else { "admins" },
+            self.members,
+            if self.members == 1 {
+                "member"
+            } else {
+                "members"
+            }
+        )
+    }
+}
+
+/// One member of a team.
+#[derive(Debug, Serialize)]
+struct MemberRow {
+    role: &'static str,
+    email: String,
+    name: String,
+}
+
+impl Row for MemberRow {
+    fn text(&self) -> String {
+        format!("{:<7} {:<28} {}", self.role, self.name, self.email)
+    }
+}
+
+/// One Okta user.
+#[derive(Debug, Serialize)]
+struct UserRow {
+    id: String,
+    email: String,
+    name: String,
+    status: String,
+    in_statsig: bool,
+}
+
+impl Row for UserRow {
+    fn text(&self) -> String {
+        format!(
+            "{:<34} {:<24} {:<14} {}",
+            self.email,
+            self.name,
+            self.status,
+            if self.in_statsig {
+                "in Statsig"
+            } else {
+                "not in Statsig"
+            }
+        )
+    }
+}
+
+/// One Okta group.
+#[derive(Debug, Serialize)]
+struct GroupRow {
+    id: String,
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    members: usize,
+    pushed_to: Option<String>,
+}
+
+impl Row for GroupRow {
+    fn text(&self) -> String {
+        format!(
+            "{:<22} {:<40} {:>12}  {}",
+            self.id,
+            self.name,
+            plural(self.members, "member"),
+            self.pushed_to
+                .as_deref()
+                .map(|s| format!("-> {s}"))
+                .unwrap_or_default()
+        )
+    }
+}
+
+/// An Okta group just made.
+#[derive(Debug, Serialize)]
+struct CreatedGroup {
+    id: String,
+    name: String,
+    members: usize,
+}
+
+impl Row for CreatedGroup {
+    fn text(&self) -> String {
+        format!(
+            "Created Okta group \"{}\" ({}) with {}",
+            self.name,
+            self.id,
+            plural(self.members, "member")
+        )
+    }
+}
+
+/// An Okta group by id or name.
+pub fn okta_group_id(ws: &Workspace, key: &str) -> Result<String, Failure> {
+    let d = ws.directory();
+    d.okta_group(key)
+        .or_else(|| d.okta_group_by_name(key))
+        .map(|g| g.id.clone())
+        .ok_or_else(|| refuse(format!("No Okta group is called \"{key}\".")))
+}
+
+/// An Okta user by id or email.
+fn okta_user_id(ws: &Workspace, key: &str) -> Result<String, Failure> {
+    let d = ws.directory();
+    d.okta_user(key)
+        .or_else(|| d.okta_user_by_email(key))
+        .map(|u| u.id.clone())
+        .ok_or_else(|| refuse(format!("No Okta user has the email \"{key}\".")))
+}
+
+fn import_summary(ws: &Workspace) -> ImportSummary {
+    let d = ws.directory();
+    ImportSummary {
+        statsig_users: d.statsig_users.len(),
+        statsig_groups: d.statsig_groups.len(),
+        projects: d.projects.clone(),
+        teams: d.teams().values().map(|t| t.len()).sum(),
+        okta_users: d.okta_users.len(),
+        okta_groups: d.okta_groups.len(),
+        unreadable: d
+            .unreadable()
+            .iter()
+            .map(|u| Unreadable {
+                name: names::display_safe(&d.statsig_groups[u.group].display_name),
+                reason: u.reason.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn team_rows(ws: &Workspace, project: Option<&str>) -> Vec<TeamRow> {
+    let d = ws.directory();
+    let count = |i: Option<usize>| i.map_or(0, |i| d.statsig_groups[i].members.len());
+    d.teams()
+        .iter()
+        .filter(|(p, _)| project.is_none_or(|x| x.eq_ignore_ascii_case(p)))
+        .flat_map(|(p, teams)| {
+            teams.iter().map(move |(t, groups)| TeamRow {
+                project: p.clone(),
+                team: t.clone(),
+                admins: count(groups.admin),
+                members: count(groups.member),
+            })
+        })
+        .collect()
+}
+
+fn member_rows(ws: &Workspace, project: &str, team: &str) -> Result<Vec<MemberRow>, Failure> {
+    let d = ws.directory();
+    let groups = d
+        .teams()
+        .get(project)
+        .and_then(|t| t.get(team))
+        .ok_or_else(|| refuse(format!("Project \"{project}\" has no team \"{team}\".")))?;
+    let mut rows = Vec::new();
+    for role in Role::ALL {
+        let Some(i) = groups.get(role) else { continue };
+        for uid in &d.statsig_groups[i].members {
+            let u = d.statsig_user(uid);
+            rows.push(MemberRow {
+                role: role.as_str(),
+                email: u.map_or(uid.clone(), |u| u.user_name.clone()),
+                name: u.map(|u| u.display_name()).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Runs a directory command.
+pub async fn run(
+    g: &Global,
+    out: Output,
+    ws: &mut Workspace,
+    command: Command,
+) -> Result<(), Failure> {
+    match command {
+        Command::Import { out: file, redact } => {
+            if let Some(file) = &file {
+                snapshot::write(ws, g, file, redact)?;
+            }
+            out.one(&import_summary(ws));
+        }
+        Command::Teams { project } => out.rows(&team_rows(ws, project.as_deref())),
+        Command::Team { project, team } => out.rows(&member_rows(ws, &project, &team)?),
+        Command::Groups { search } => {
+            let needle = search.map(|s| s.to_lowercase());
+            let rows: Vec<GroupRow> = ws
+                .directory()
+                .okta_groups
+                .iter()
+                .filter(|gr| {
+                    needle
+                        .as_ref()
+                        .is_none_or(|n| gr.name.to_lowercase().contains(n))
+                })
+                .map(|gr| GroupRow {
+                    id: gr.id.clone(),
+                    name: gr.name.clone(),
+                    kind: gr.kind.clone(),
+                    members: gr.members.len(),
+                    pushed_to: rules::pushed_from(ws.mappings(), &gr.id)
+                        .map(|m| m.statsig_group_name.clone()),
+                })
+                .collect();
+            out.rows(&rows);
+        }
+        Command::Users { search } => {
+            let d = ws.directory();
+            let needle = search.map(|s| s.to_lowercase());
+            let rows: Vec<UserRow> = d
+                .okta_users
+                .iter()
+                .filter(|u| {
+                    needle.as_ref().is_none_or(|n| {
+                        u.email.to_lowercase().contains(n)
+                            || u.display_name().to_lowercase().contains(n)
+                    })
+                })
+                .map(|u| UserRow {
+                    id: u.id.clone(),
+                    email: u.email.clone(),
+                    name: u.display_name(),
+                    status: u.status.clone(),
+                    in_statsig: d.statsig_user_for(u).is_some(),
+                })
+                .collect();
+            out.rows(&rows);
+        }
+        Command::CreateGroup {
+            name,
+            description,
+            members,
+        } => {
+            let ids = members
+                .iter()
+                .map(|m| okta_user_id(ws, m.trim()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let group = ws.create_mapping_group(&name, &description, &ids).await?;
+            out.one(&CreatedGroup {
+                id: group.id,
+                name: group.name,
+                members: group.members.len(),
+            });
+        }
+        Command::AddMember { group, user } => {
+            let (gid, uid) = (okta_group_id(ws, &group)?, okta_user_id(ws, &user)?);
+            ws.set_okta_member(&gid, &uid, true).await?;
+            out.note(&format!("Added {user} to {group}."));
+        }
+        Command::RemoveMember { group, user } => {
+            let (gid, uid) = (okta_group_id(ws, &group)?, okta_user_id(ws, &user)?);
+            ws.set_okta_member(&gid, &uid, false).await?;
+            out.note(&format!("Removed {user} from {group}."));
+        }
+        _ => {}
+    }
+    Ok(())
+}

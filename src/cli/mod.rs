@@ -1,0 +1,242 @@
+//! Headless subcommands over the same engine the app uses, for scripting and automation.
+//! Exit codes: 0 done, 1 a request failed or `verify`/`diff` found differences, 2 bad input
+//! or refused, 3 not confirmed.
+
+pub mod args;
+mod auth;
+mod directory;
+mod mappings;
+mod output;
+mod sandbox;
+mod snapshot;
+
+pub use args::{Cli, Command, Global, SandboxArgs, SnapshotCommand};
+
+use crate::engine::demo::{Demo, Owner};
+use crate::engine::error::EngineError;
+use crate::engine::files::FileError;
+use crate::engine::paths::DataDir;
+use crate::engine::state::StateStore;
+use crate::engine::workspace::Workspace;
+use crate::net::RetryPolicy;
+use clap::Parser;
+use output::Output;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Exit code: a request failed, or a comparison found differences.
+pub const FAILED: u8 = 1;
+/// Exit code: bad input, or refused.
+pub const REFUSED: u8 = 2;
+/// Exit code: a destructive step was not confirmed.
+pub const NOT_CONFIRMED: u8 = 3;
+
+/// How a command ends when it does not succeed: the exit code and one sentence (empty
+/// when the output already said it, as `diff` does).
+#[derive(Debug)]
+pub struct Failure(pub u8, pub String);
+
+impl From<EngineError> for Failure {
+    fn from(e: EngineError) -> Self {
+        let code = match &e {
+            EngineError::NeedsConfirmation(_) | EngineError::NotConfirmed { .. } => NOT_CONFIRMED,
+            e if e.is_refusal() || e.is_configuration() => REFUSED,
+            _ => FAILED,
+        };
+        Failure(code, e.to_string())
+    }
+}
+
+impl From<FileError> for Failure {
+    fn from(e: FileError) -> Self {
+        Failure(REFUSED, e.to_string())
+    }
+}
+
+/// A refusal: bad input, nothing was sent.
+pub fn refuse(s: impl Into<String>) -> Failure {
+    Failure(REFUSED, s.into())
+}
+
+/// Logs every request at debug level and every wait on stderr; never a header.
+struct CliObserver;
+
+impl crate::net::Observer for CliObserver {
+    fn request(&self, r: crate::net::RequestRecord) {
+        tracing::debug!(service = r.service, method = %r.method, path = %r.path, status = ?r.status, ms = r.duration.as_millis() as u64, "request");
+    }
+    fn wait(&self, w: crate::net::WaitRecord) {
+        eprintln!(
+            "{}: {}, retrying in {} s",
+            w.service,
+            w.reason,
+            w.wait.as_secs().max(1)
+        );
+    }
+}
+
+fn init_logging() {
+    // Colour codes only on a terminal: a log file or a pipe gets plain text.
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("ost-worker")
+        .build()
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let data = DataDir::from_env();
+    match cli.command {
+        None => crate::ui::run(cli.global.snapshot.clone(), cli.global.demo, data),
+        Some(Command::Sandbox(ref args)) => sandbox::run(args),
+        Some(command) => run_command(&cli.global, command, &data),
+    }
+}
+
+fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
+    init_logging();
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let out = Output { json: g.json };
+    let result = rt.block_on(async {
+        match command {
+            Command::Login => auth::login(g, data),
+            Command::Logout => auth::logout(g, data),
+            Command::Snapshot(SnapshotCommand::Show { file }) => snapshot::show(out, &file),
+            Command::Snapshot(SnapshotCommand::Diff {
+                before,
+                after: Some(after),
+                ..
+            }) => snapshot::diff_files(out, &before, &after),
+            other => with_workspace(g, other, data).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(code, message)) => {
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Opens the workspace (the demo's or the saved connection's), imports, and runs the
+/// command; Ctrl-C cancels between requests.
+async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<(), Failure> {
+    let demo = if g.demo {
+        Some(Demo::start_as(data, g.reset_demo, Owner::Cli).await?)
+    } else {
+        None
+    };
+    let (mut conn, store) = match &demo {
+        Some(d) => (d.connection(), d.state_store()),
+        None => (
+            auth::real_connection(g, data)?,
+            StateStore::new(data.state_file()),
+        ),
+    };
+    if let Some(b) = g.batch_size {
+        conn.batch_size = b;
+    }
+    let (mut ws, warning) =
+        Workspace::open(conn, store, RetryPolicy::default(), Arc::new(CliObserver))?;
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    let cancel = ws.cancel_token().clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("cancelling...");
+            cancel.cancel();
+        }
+    });
+    ws.import(|_| {}).await?;
+    let out = Output { json: g.json };
+    let result = match command {
+        Command::Snapshot(c) => snapshot::run(g, out, &ws, c),
+        c @ (Command::Import { .. }
+        | Command::Teams { .. }
+        | Command::Team { .. }
+        | Command::Users { .. }
+        | Command::Groups { .. }
+        | Command::CreateGroup { .. }
+        | Command::AddMember { .. }
+        | Command::RemoveMember { .. }) => directory::run(g, out, &mut ws, c).await,
+        c => mappings::run(g, out, &mut ws, c).await,
+    };
+    drop(demo);
+    result
+}
+
+/// Removals the admin confirmed on the command line.
+fn allowed(g: &Global) -> usize {
+    if g.yes {
+        usize::MAX
+    } else {
+        g.allow_removals.unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::seed::{Scale, SeedKind};
+    use clap::CommandFactory;
+    use std::time::Duration;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+        let parsed = Cli::try_parse_from([
+            "okta-statsig-teams",
+            "sandbox",
+            "--users",
+            "50",
+            "--project-count",
+            "3",
+            "--latency-ms",
+            "5",
+        ])
+        .unwrap();
+        let Some(Command::Sandbox(args)) = parsed.command else {
+            panic!("sandbox")
+        };
+        let config = args.config().unwrap();
+        assert_eq!(config.latency, Duration::from_millis(5));
+        assert!(matches!(
+            config.seed.kind,
+            SeedKind::Scaled(Scale {
+                users: 50,
+                projects: 3,
+                ..
+            })
+        ));
+        let bad = Cli::try_parse_from(["okta-statsig-teams", "sandbox", "--seed", "huge"]).unwrap();
+        let Some(Command::Sandbox(args)) = bad.command else {
+            panic!("sandbox")
+        };
+        assert_eq!(
+            args.config().unwrap_err().to_string(),
+            "--seed must be demo, large or a number, not \"huge\""
+        );
+    }
+}

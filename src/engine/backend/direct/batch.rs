@@ -1,0 +1,230 @@
+//! Many mappings pushed at once with the fewest requests: Statsig groups read 50 to a
+//! request, each Okta group's members once, then every mapping's PATCHes side by side.
+
+use super::{deactivated, is_ambiguous, push::push_one, someone_else_pushing};
+use crate::engine::backend::{Outcomes, PushReport};
+use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::state::{Mapping, MappingStatus};
+use crate::engine::workspace::core::Core;
+use crate::model::plan::{PatchBatch, Plan};
+use crate::net::ApiError;
+use futures::StreamExt;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Pushes several mappings at once. Each mapping is checked against the deletion guard on
+/// its own. A mapping whose PATCH ended unclear is finished by a normal push (fresh read,
+/// re-plan). Returns each mapping's outcome.
+pub(crate) async fn push_many(
+    core: &mut Core,
+    ids: &[String],
+    allowed_removals: usize,
+) -> Outcomes {
+    let mut out = Vec::new();
+    let mut todo: Vec<Mapping> = Vec::new();
+    for id in ids {
+        match core.mapping(id) {
+            Ok(m) if m.status == MappingStatus::Inactive => {
+                out.push((id.clone(), Err(deactivated(&m))))
+            }
+            Ok(m) => todo.push(m),
+            Err(e) => out.push((id.clone(), Err(e))),
+        }
+    }
+    if todo.is_empty() {
+        return out;
+    }
+    let Ok(Some(running)) = core.store().try_lock_push() else {
+        out.extend(
+            todo.iter()
+                .map(|m| (m.id.clone(), Err(someone_else_pushing()))),
+        );
+        return out;
+    };
+    for m in &todo {
+        if let Some(mm) = core.state.mapping_mut(&m.id) {
+            mm.status = MappingStatus::Pushing;
+        }
+    }
+    if let Err(e) = core.save() {
+        out.extend(todo.iter().map(|m| (m.id.clone(), Err(e.clone()))));
+        return out;
+    }
+    let ready = match read_and_plan(core, todo, allowed_removals, &mut out).await {
+        Ok(ready) => ready,
+        Err(()) => return finish(core, out),
+    };
+    let finish_alone = send_all(core, &ready, &mut out).await;
+    let mut out = finish(core, out);
+    drop(running);
+    for id in finish_alone {
+        let r = push_one(core, &id, allowed_removals).await;
+        out.push((id, r));
+    }
+    out
+}
+
+/// Saves the statuses; a save that fails is reported against every mapping pushed, so it
+/// is never lost.
+fn finish(core: &mut Core, mut out: Outcomes) -> Outcomes {
+    if let Err(e) = core.save() {
+        for (_, r) in &mut out {
+            if r.is_ok() {
+                *r = Err(e.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Fresh reads of both sides, then a plan per mapping, each checked against the guard.
+/// Mappings that cannot go ahead get their outcome in `out`; `Err` when nothing can.
+async fn read_and_plan(
+    core: &mut Core,
+    todo: Vec<Mapping>,
+    allowed_removals: usize,
+    out: &mut Outcomes,
+) -> std::result::Result<Vec<(Mapping, Plan)>, ()> {
+    let statsig_ids: Vec<String> = todo.iter().map(|m| m.statsig_group_id.clone()).collect();
+    let okta_ids: Vec<String> = todo.iter().map(|m| m.okta_group_id.clone()).collect();
+    let okta = core.okta.clone();
+    let (fresh_statsig, fresh_okta) = tokio::join!(
+        core.scim.groups_by_ids(&statsig_ids),
+        okta.members_of(okta_ids)
+    );
+    let fresh_statsig = match fresh_statsig {
+        Ok(groups) => groups,
+        Err(e) => {
+            let e = EngineError::from(e);
+            for m in &todo {
+                core.mark_failed(&m.id, &e);
+                out.push((m.id.clone(), Err(e.clone())));
+            }
+            return Err(());
+        }
+    };
+    let returned: BTreeSet<String> = fresh_statsig.iter().map(|g| g.id.clone()).collect();
+    for g in fresh_statsig {
+        core.dir_mut().upsert_statsig_group(g);
+    }
+    for gone in statsig_ids.iter().filter(|id| !returned.contains(*id)) {
+        core.dir_mut().remove_statsig_group(gone);
+    }
+    let okta_failed = apply_okta_members(core, fresh_okta).await;
+    let mut ready = Vec::new();
+    for m in todo {
+        let checked = match okta_failed.get(&m.okta_group_id) {
+            Some(e) => Err(e.clone()),
+            None => plan_checked(core, &m, allowed_removals),
+        };
+        match checked {
+            Ok(plan) => ready.push((m, plan)),
+            Err(e) => {
+                core.mark_failed(&m.id, &e);
+                out.push((m.id.clone(), Err(e)));
+            }
+        }
+    }
+    Ok(ready)
+}
+
+/// Stores each Okta group's fresh members; returns the groups whose read failed.
+async fn apply_okta_members(
+    core: &mut Core,
+    fresh: Vec<(String, std::result::Result<Vec<String>, ApiError>)>,
+) -> BTreeMap<String, EngineError> {
+    let mut failed = BTreeMap::new();
+    let mut seen = Vec::new();
+    for (gid, r) in fresh {
+        match (r, core.directory().okta_group(&gid).cloned()) {
+            (Ok(members), Some(mut g)) => {
+                seen.extend(members.iter().cloned());
+                g.members = members;
+                core.dir_mut().upsert_okta_group(g);
+            }
+            (Err(e), _) => {
+                failed.insert(gid, e.into());
+            }
+            (Ok(_), None) => {}
+        }
+    }
+    if let Err(e) = core.learn_users(&seen).await {
+        tracing::warn!("could not read the Okta users again: {e}");
+    }
+    failed
+}
+
+fn plan_checked(core: &Core, m: &Mapping, allowed_removals: usize) -> Result<Plan> {
+    if core
+        .directory()
+        .statsig_group(&m.statsig_group_id)
+        .is_none()
+    {
+        return Err(Core::target_gone(&m.statsig_group_name));
+    }
+    let plan = core.plan(&m.okta_group_id, &m.statsig_group_id)?;
+    core.check_guard(&plan, &m.okta_group_name, allowed_removals)?;
+    Ok(plan)
+}
+
+/// Sends each job's batches in order, jobs side by side; each job's outcome.
+async fn send_jobs(
+    scim: crate::scim::ScimClient,
+    cancel: crate::net::CancelToken,
+    jobs: Vec<(usize, String, Vec<PatchBatch>)>,
+) -> Vec<(usize, std::result::Result<(), ApiError>)> {
+    futures::stream::iter(jobs.into_iter().map(|(i, gid, batches)| {
+        let (scim, cancel) = (scim.clone(), cancel.clone());
+        async move {
+            for b in &batches {
+                if cancel.is_cancelled() {
+                    return (i, Err(ApiError::Cancelled));
+                }
+                if let Err(e) = scim.patch_members(&gid, b).await {
+                    return (i, Err(e));
+                }
+            }
+            (i, Ok(()))
+        }
+    }))
+    .buffer_unordered(crate::scim::MAX_IN_FLIGHT)
+    .collect()
+    .await
+}
+
+/// Every mapping's batches, mappings side by side (bounded per endpoint). Records each
+/// outcome; returns the mappings whose PATCH ended unclear, to finish one by one.
+async fn send_all(core: &mut Core, ready: &[(Mapping, Plan)], out: &mut Outcomes) -> Vec<String> {
+    let jobs: Vec<(usize, String, Vec<PatchBatch>)> = ready
+        .iter()
+        .enumerate()
+        .map(|(i, (m, plan))| (i, m.statsig_group_id.clone(), plan.batches.clone()))
+        .collect();
+    let sent = send_jobs(core.scim.clone(), core.cancel.clone(), jobs).await;
+    let mut finish_alone = Vec::new();
+    for (i, r) in sent {
+        let (m, plan) = &ready[i];
+        match r {
+            Ok(()) => {
+                core.record_success(m, plan);
+                out.push((
+                    m.id.clone(),
+                    Ok(PushReport {
+                        mapping_id: m.id.clone(),
+                        plan: plan.clone(),
+                    }),
+                ));
+            }
+            // Unclear: a normal push reads afresh and finishes it.
+            Err(e) if is_ambiguous(&e) => finish_alone.push(m.id.clone()),
+            Err(e) => {
+                let e = match e {
+                    ApiError::Cancelled => refused("Cancelled: push again to finish."),
+                    other => other.into(),
+                };
+                core.mark_failed(&m.id, &e);
+                out.push((m.id.clone(), Err(e)));
+            }
+        }
+    }
+    finish_alone
+}

@@ -1,0 +1,119 @@
+//! One mapping pushed: fresh reads of both groups, a plan, the deletion guard, then the
+//! PATCHes, re-planned from a fresh read whenever one ends unclear.
+
+use super::{deactivated, is_ambiguous, lock_failed, someone_else_pushing};
+use crate::engine::backend::PushReport;
+use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::state::{Mapping, MappingStatus};
+use crate::engine::workspace::core::Core;
+use crate::model::plan::Plan;
+use std::collections::{BTreeSet, VecDeque};
+
+/// Re-plans after an unclear PATCH at most this often per push.
+const MAX_REPLANS: usize = 5;
+
+/// "Push now": re-reads both groups, plans, and sends the PATCHes. Inactive mappings push
+/// nothing. A plan that removes more than the deletion guard allows stops before sending
+/// anything, unless the admin confirmed at least that many removals; the mapping then
+/// shows Needs confirmation. On failure the mapping shows Error with the time, cause and
+/// request.
+pub(crate) async fn push_one(
+    core: &mut Core,
+    mapping_id: &str,
+    allowed_removals: usize,
+) -> Result<PushReport> {
+    let m = core.mapping(mapping_id)?;
+    if m.status == MappingStatus::Inactive {
+        return Err(deactivated(&m));
+    }
+    let previous = m.status.clone();
+    let _running = match core.store().try_lock_push() {
+        Ok(Some(lock)) => lock,
+        Ok(None) => return Err(someone_else_pushing()),
+        Err(e) => return Err(lock_failed(core, e)),
+    };
+    core.set_status(mapping_id, MappingStatus::Pushing)?;
+    let result = push_inner(core, &m, allowed_removals).await;
+    if let Err(e) = &result {
+        let status = match e {
+            // A push cancelled before it sent anything leaves the mapping as it was.
+            EngineError::Cancelled if previous != MappingStatus::Pushing => previous,
+            _ => core.failure_status(e),
+        };
+        core.set_status(mapping_id, status)?;
+    }
+    result
+}
+
+async fn push_inner(core: &mut Core, m: &Mapping, allowed_removals: usize) -> Result<PushReport> {
+    core.refresh_pair(m).await?;
+    let plan = core.plan(&m.okta_group_id, &m.statsig_group_id)?;
+    core.check_guard(&plan, &m.okta_group_name, allowed_removals)?;
+    send_batches(core, m, &plan).await?;
+    core.record_success(m, &plan);
+    core.save()?;
+    Ok(PushReport {
+        mapping_id: m.id.clone(),
+        plan,
+    })
+}
+
+/// Sends a plan's PATCHes. When a PATCH's outcome is unknown (no answer, a garbled one,
+/// or a 5xx after which the server may have applied it), the group is read again and
+/// the rest re-planned from what Statsig really has, so nothing is applied twice and
+/// nothing outside the plan is touched. Cancel stops between requests.
+async fn send_batches(core: &mut Core, m: &Mapping, plan: &Plan) -> Result<()> {
+    let mut batches: VecDeque<_> = plan.batches.iter().cloned().collect();
+    let total = batches.len();
+    let (mut sent, mut replans) = (0usize, 0usize);
+    while let Some(batch) = batches.pop_front() {
+        if core.cancel.is_cancelled() {
+            return Err(cancelled_after(core, m, sent, total).await);
+        }
+        match core.scim.patch_members(&m.statsig_group_id, &batch).await {
+            Ok(()) => sent += 1,
+            Err(e) if is_ambiguous(&e) && replans < MAX_REPLANS => {
+                replans += 1;
+                tracing::info!(
+                    "a membership PATCH ended unclear ({e}); re-planning from a fresh read"
+                );
+                let fresh = core.scim.get_group(&m.statsig_group_id).await?;
+                core.dir_mut().upsert_statsig_group(fresh);
+                let again = core.plan(&m.okta_group_id, &m.statsig_group_id)?;
+                if !within(&again, plan) {
+                    return Err(refused(format!(
+                        "Statsig group \"{}\" changed during the push; push again to plan from what it has now.",
+                        m.statsig_group_name
+                    )));
+                }
+                batches = again.batches.into_iter().collect();
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// The error of a push cancelled between requests; Statsig's group is read again so the
+/// views show what it has.
+async fn cancelled_after(core: &mut Core, m: &Mapping, sent: usize, total: usize) -> EngineError {
+    if sent == 0 {
+        return EngineError::Cancelled;
+    }
+    // The job is cancelled; this one read tells the views where it stopped.
+    let read = core.scim.detached().get_group(&m.statsig_group_id).await;
+    if let Ok(g) = read {
+        core.dir_mut().upsert_statsig_group(g);
+    }
+    refused(format!(
+        "Cancelled after {sent} of {total} requests: Statsig has part of the change. Push again to finish it."
+    ))
+}
+
+/// A fresh plan may only do what the approved plan did.
+fn within(again: &Plan, approved: &Plan) -> bool {
+    let adds: BTreeSet<&str> = approved.adds.iter().map(|x| &*x.id).collect();
+    let removes: BTreeSet<&str> = approved.removes.iter().map(|x| &*x.id).collect();
+    again.adds.iter().all(|x| adds.contains(&*x.id))
+        && again.removes.iter().all(|x| removes.contains(&*x.id))
+}

@@ -1,0 +1,104 @@
+//! The push-backend seam: what differs between pushing memberships ourselves over SCIM
+//! ([`direct::DirectPush`]) and steering another pusher. Everything else (import, plans,
+//! the guard, verify, snapshots) is shared in [`Core`], so the UI and the CLI work the
+//! same whatever the backend.
+
+pub mod direct;
+
+use super::error::Result;
+use super::workspace::core::Core;
+use crate::model::mapping::Mapping;
+use crate::model::plan::Plan;
+use futures::future::BoxFuture;
+
+/// How to unlink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unlink {
+    /// DELETE the Statsig group, which deletes the team.
+    Delete,
+    /// Stop pushing; touch nothing in Statsig.
+    Leave,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushReport {
+    /// The mapping pushed.
+    pub mapping_id: String,
+    /// The plan that was carried out.
+    pub plan: Plan,
+}
+
+/// What one watch cycle did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WatchReport {
+    /// Okta groups whose membership changed since the last cycle.
+    pub okta_groups_changed: usize,
+    /// Mappings pushed.
+    pub pushed: Vec<String>,
+    /// Mappings whose Statsig group was edited outside the app.
+    pub drifted: Vec<String>,
+    /// Mappings the deletion guard stopped; the watcher never confirms removals itself.
+    pub needs_confirmation: Vec<String>,
+    /// What failed, one sentence each.
+    pub errors: Vec<String>,
+}
+
+/// Each push outcome, by mapping id.
+pub type Outcomes = Vec<(String, Result<PushReport>)>;
+
+/// A way of pushing mappings. Each method takes the shared [`Core`].
+pub trait PushBackend: Send + Sync {
+    /// The name shown to the admin ("Direct push").
+    fn name(&self) -> &'static str;
+
+    /// "Link group": maps an Okta group to an existing team group, then pushes when
+    /// `push_now`, with up to `allowed_removals` removals confirmed.
+    fn link<'a>(
+        &'a self,
+        core: &'a mut Core,
+        okta_group_id: &'a str,
+        statsig_group_id: &'a str,
+        push_now: bool,
+        allowed_removals: usize,
+    ) -> BoxFuture<'a, Result<Mapping>>;
+
+    /// "Create group": creates the team whose Member group is `name` (already checked),
+    /// links the Okta group to it, then pushes when `push_now`.
+    fn create<'a>(
+        &'a self,
+        core: &'a mut Core,
+        okta_group_id: &'a str,
+        name: &'a str,
+        push_now: bool,
+    ) -> BoxFuture<'a, Result<Mapping>>;
+
+    /// Pushes the mappings `ids` now, each checked against the deletion guard with up to
+    /// `allowed_removals` removals confirmed.
+    fn push<'a>(
+        &'a self,
+        core: &'a mut Core,
+        ids: &'a [String],
+        allowed_removals: usize,
+    ) -> BoxFuture<'a, Outcomes>;
+
+    /// Deactivates, or activates and pushes.
+    fn set_active<'a>(
+        &'a self,
+        core: &'a mut Core,
+        id: &'a str,
+        active: bool,
+        allowed_removals: usize,
+    ) -> BoxFuture<'a, Result<()>>;
+
+    /// Unlinks (the confirmation was checked): Delete removes the team, Leave stops.
+    fn unlink<'a>(
+        &'a self,
+        core: &'a mut Core,
+        id: &'a str,
+        how: Unlink,
+    ) -> BoxFuture<'a, Result<Mapping>>;
+
+    /// One watch cycle: pushes what changed in Okta, finds edits made in Statsig.
+    fn watch<'a>(&'a self, core: &'a mut Core) -> BoxFuture<'a, Result<WatchReport>>;
+}

@@ -1,0 +1,415 @@
+//! What the app can ask the engine to do ([`Command`]), and what the engine tells it back
+//! ([`Event`]). One enum each: the app sends the engine's own commands, never a copy.
+
+use crate::engine::backend::Unlink;
+use crate::engine::config::Settings;
+use crate::engine::connection::Connection;
+use crate::engine::error::EngineError;
+use crate::engine::workspace::ImportProgress;
+use crate::model::Directory;
+use crate::model::mapping::{DriftChoice, Guard, Mapping};
+use crate::model::secret::Secret;
+use crate::model::snapshot::{Comparison, Source};
+use crate::net::{RequestRecord, WaitRecord};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What to connect to.
+pub enum Target {
+    /// The embedded sandbox with demo data, kept between runs (`reset` starts over).
+    Demo {
+        /// Forget the saved demo data and mappings first.
+        reset: bool,
+    },
+    /// A saved connection: tokens from the environment or the keyring.
+    Saved(Settings),
+    /// A ready connection and where its mappings live (tests, CLI-made setups).
+    Direct {
+        /// The connection, tokens included.
+        connection: Connection,
+        /// The folder of its state file.
+        state_dir: PathBuf,
+        /// What the top bar calls it.
+        label: String,
+        /// Whether it is the demo.
+        demo: bool,
+    },
+}
+
+/// Everything the app can ask the engine to do.
+pub enum Command {
+    /// Connect (pre-empts the running job), then import.
+    Connect(Target),
+    /// Import both directories.
+    Import,
+    /// Create an Okta group of chosen users.
+    CreateMappingGroup {
+        /// Its name.
+        name: String,
+        /// Its description.
+        description: String,
+        /// Okta user ids.
+        user_ids: Vec<String>,
+    },
+    /// Add and remove users of an Okta group (a mapping group).
+    SetOktaMembers {
+        /// The Okta group.
+        group_id: String,
+        /// Okta users to add.
+        add: Vec<String>,
+        /// Okta users to remove.
+        remove: Vec<String>,
+    },
+    /// "Link group".
+    Link {
+        /// The Okta group pushed.
+        okta_group_id: String,
+        /// The team group it feeds.
+        statsig_group_id: String,
+        /// Push memberships at once.
+        push_now: bool,
+        /// Removals the admin confirmed (the deletion guard stops above this).
+        allowed_removals: usize,
+    },
+    /// "Create group".
+    Create {
+        /// The Okta group pushed.
+        okta_group_id: String,
+        /// The project of the new team.
+        project: String,
+        /// The new team's name.
+        team: String,
+        /// Push memberships at once.
+        push_now: bool,
+    },
+    /// "Push now".
+    Push {
+        /// The mapping.
+        mapping_id: String,
+        /// Removals the admin confirmed (the deletion guard stops above this).
+        allowed_removals: usize,
+    },
+    /// Settle edits made directly in Statsig.
+    ResolveDrift {
+        /// The mapping.
+        mapping_id: String,
+        /// How.
+        choice: DriftChoice,
+    },
+    /// Push every mapping in Error again.
+    RetryAll,
+    /// Activate (and push) or deactivate a mapping.
+    SetActive {
+        /// The mapping.
+        mapping_id: String,
+        /// Activate when true.
+        active: bool,
+    },
+    /// Unlink a mapping.
+    Unlink {
+        /// The mapping.
+        mapping_id: String,
+        /// Delete the team, or leave it.
+        how: Unlink,
+        /// For Delete: the team's name, typed by the admin.
+        confirmation: String,
+    },
+    /// Run one watch cycle now.
+    WatchNow,
+    /// Start or stop watching every `interval`.
+    SetWatching {
+        /// On or off.
+        on: bool,
+        /// How often.
+        interval: Duration,
+    },
+    /// Save settings and tokens (tokens go to the keyring only), then connect.
+    SaveSettings {
+        /// The settings.
+        settings: Settings,
+        /// A new Statsig token, if typed.
+        statsig_token: Option<Secret>,
+        /// A new Okta token, if typed.
+        okta_token: Option<Secret>,
+    },
+    /// Check that both endpoints answer with the given tokens; changes nothing.
+    TestConnection {
+        /// The settings to test.
+        settings: Settings,
+        /// A typed Statsig token, else the stored one.
+        statsig_token: Option<Secret>,
+        /// A typed Okta token, else the stored one.
+        okta_token: Option<Secret>,
+    },
+    /// Remove the saved tokens from the keyring.
+    ForgetTokens {
+        /// Whose tokens.
+        settings: Settings,
+    },
+    /// Open a snapshot read-only.
+    OpenSnapshot(PathBuf),
+    /// Back to the live connection.
+    CloseSnapshot,
+    /// Export what is shown (live or the open snapshot).
+    ExportSnapshot {
+        /// Where.
+        path: PathBuf,
+        /// Replace emails and names by pseudonyms.
+        redact: bool,
+    },
+    /// Compare what is shown with a snapshot file.
+    Compare {
+        /// The snapshot (before).
+        path: PathBuf,
+    },
+    /// Write member rows as CSV.
+    ExportCsv {
+        /// Where.
+        path: PathBuf,
+        /// The column names.
+        header: Vec<String>,
+        /// The rows.
+        rows: Vec<Vec<String>>,
+    },
+}
+
+impl Command {
+    /// The job this command runs, if it is one (settings like watching are not).
+    pub fn job(&self) -> Option<JobKind> {
+        Some(match self {
+            Command::Connect(_) | Command::SaveSettings { .. } => JobKind::Connect,
+            Command::Import => JobKind::Import,
+            Command::CreateMappingGroup { .. } => JobKind::CreateMappingGroup,
+            Command::SetOktaMembers { .. } => JobKind::ChangeMember,
+            Command::Link { .. } => JobKind::Link,
+            Command::Create { .. } => JobKind::Create,
+            Command::Push { .. } => JobKind::Push,
+            Command::ResolveDrift { .. } => JobKind::ResolveDrift,
+            Command::RetryAll => JobKind::RetryAll,
+            Command::SetActive { active: true, .. } => JobKind::Activate,
+            Command::SetActive { active: false, .. } => JobKind::Deactivate,
+            Command::Unlink { .. } => JobKind::Unlink,
+            Command::WatchNow => JobKind::Watch,
+            Command::TestConnection { .. } => JobKind::TestConnection,
+            Command::ForgetTokens { .. } => JobKind::ForgetTokens,
+            Command::OpenSnapshot(_) => JobKind::OpenSnapshot,
+            Command::ExportSnapshot { .. } => JobKind::ExportSnapshot,
+            Command::Compare { .. } => JobKind::Compare,
+            Command::ExportCsv { .. } => JobKind::ExportCsv,
+            Command::SetWatching { .. } | Command::CloseSnapshot => return None,
+        })
+    }
+
+    /// Whether this command sends a request (refused while a snapshot is open).
+    pub fn sends(&self) -> bool {
+        !matches!(
+            self,
+            Command::Connect(_)
+                | Command::OpenSnapshot(_)
+                | Command::CloseSnapshot
+                | Command::ExportSnapshot { .. }
+                | Command::Compare { .. }
+                | Command::ExportCsv { .. }
+                | Command::SetWatching { .. }
+                | Command::TestConnection { .. }
+                | Command::ForgetTokens { .. }
+                | Command::SaveSettings { .. }
+        )
+    }
+
+    /// Whether this command stops the running job first (a change of connection).
+    pub fn preempts(&self) -> bool {
+        matches!(self, Command::Connect(_) | Command::SaveSettings { .. })
+    }
+}
+
+/// A kind of job, for the busy indicator and the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobKind {
+    /// Connecting (and importing).
+    Connect,
+    /// Importing both directories.
+    Import,
+    /// Creating an Okta group.
+    CreateMappingGroup,
+    /// Changing an Okta group's members.
+    ChangeMember,
+    /// Linking.
+    Link,
+    /// Creating a team.
+    Create,
+    /// Pushing.
+    Push,
+    /// Settling drift.
+    ResolveDrift,
+    /// Retrying errors.
+    RetryAll,
+    /// Activating.
+    Activate,
+    /// Deactivating.
+    Deactivate,
+    /// Unlinking.
+    Unlink,
+    /// A watch cycle.
+    Watch,
+    /// Testing a connection.
+    TestConnection,
+    /// Forgetting tokens.
+    ForgetTokens,
+    /// Opening a snapshot.
+    OpenSnapshot,
+    /// Exporting a snapshot.
+    ExportSnapshot,
+    /// Comparing with a snapshot.
+    Compare,
+    /// Exporting CSV.
+    ExportCsv,
+}
+
+impl JobKind {
+    /// What the busy indicator says.
+    pub fn label(self) -> &'static str {
+        match self {
+            JobKind::Connect => "Connecting",
+            JobKind::Import => "Importing",
+            JobKind::CreateMappingGroup => "Creating the Okta group",
+            JobKind::ChangeMember => "Changing the Okta group",
+            JobKind::Link => "Linking",
+            JobKind::Create => "Creating the team",
+            JobKind::Push => "Pushing",
+            JobKind::ResolveDrift => "Settling the drift",
+            JobKind::RetryAll => "Retrying errors",
+            JobKind::Activate => "Activating",
+            JobKind::Deactivate => "Deactivating",
+            JobKind::Unlink => "Unlinking",
+            JobKind::Watch => "Watching for changes",
+            JobKind::TestConnection => "Testing the connection",
+            JobKind::ForgetTokens => "Forgetting tokens",
+            JobKind::OpenSnapshot => "Opening the snapshot",
+            JobKind::ExportSnapshot => "Exporting the snapshot",
+            JobKind::Compare => "Comparing",
+            JobKind::ExportCsv => "Exporting CSV",
+        }
+    }
+
+    /// Whether other request-sending actions wait while it runs.
+    pub fn holds_the_connection(self) -> bool {
+        !matches!(
+            self,
+            JobKind::TestConnection
+                | JobKind::ForgetTokens
+                | JobKind::ExportSnapshot
+                | JobKind::Compare
+                | JobKind::ExportCsv
+        )
+    }
+}
+
+/// One job, numbered in the order the engine started them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JobId(pub u64);
+
+/// The connection as the top bar shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionInfo {
+    /// "Demo sandbox" or "okta-host -> statsig-host".
+    pub label: String,
+    /// Whether it is the demo.
+    pub demo: bool,
+    /// Statsig SCIM URL.
+    pub statsig_url: String,
+    /// Okta org URL.
+    pub okta_url: String,
+    /// The deletion guard in force.
+    pub guard: Guard,
+    /// "Direct push".
+    pub push_mode: &'static str,
+}
+
+/// What the banner says of an open snapshot.
+#[derive(Debug, Clone)]
+pub struct SnapshotInfo {
+    /// The file.
+    pub path: PathBuf,
+    /// When it was taken.
+    pub taken_at: String,
+    /// Where from.
+    pub source: Source,
+    /// Whether emails and names were replaced.
+    pub redacted: bool,
+}
+
+/// One line of the activity log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Activity {
+    /// A request.
+    Request(RequestRecord),
+    /// A wait before a retry.
+    Wait(WaitRecord),
+}
+
+/// What the engine tells the app.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A connection is being made: whatever was shown belongs to the old one.
+    Connecting,
+    /// Connected.
+    Connected(ConnectionInfo),
+    /// A job began.
+    JobStarted {
+        /// Which.
+        id: JobId,
+        /// What.
+        kind: JobKind,
+    },
+    /// A job ended: one sentence on success, the typed error on failure.
+    JobFinished {
+        /// Which.
+        id: JobId,
+        /// What.
+        kind: JobKind,
+        /// How it went.
+        outcome: Result<String, EngineError>,
+    },
+    /// Import progress.
+    Progress(ImportProgress),
+    /// The directory, shared (not copied), with its generation and the batch size pushes use.
+    Directory {
+        /// The directory.
+        directory: Arc<Directory>,
+        /// Bumped by every change.
+        generation: u64,
+        /// Membership changes per PATCH.
+        batch_size: usize,
+    },
+    /// The mappings.
+    Mappings(Vec<Mapping>),
+    /// A request or a wait.
+    Activity(Activity),
+    /// Something the admin should know that is not a job's outcome (a moved-aside file).
+    Warning(String),
+    /// Watching turned on or off.
+    Watching(bool),
+    /// Another run of the app is (or stopped) pushing with the same mappings.
+    OtherInstancePushing(bool),
+    /// A snapshot is open: show its data, read-only.
+    SnapshotOpened {
+        /// What the banner says.
+        info: SnapshotInfo,
+        /// Its directory.
+        directory: Arc<Directory>,
+        /// Its mappings.
+        mappings: Vec<Mapping>,
+    },
+    /// Back to live data (which follows as Directory and Mappings).
+    SnapshotClosed,
+    /// What changed between a snapshot file (before) and what is shown (after).
+    Compared {
+        /// The file.
+        against: PathBuf,
+        /// The changes.
+        comparison: Comparison,
+    },
+}

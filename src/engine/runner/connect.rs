@@ -1,0 +1,196 @@
+//! Connecting: the demo, a saved connection, or one made for tests; and the settings
+//! steps (save, test, forget tokens). Tokens come from the environment or the keyring.
+
+use super::{ConnectionInfo, Event, Runner, Target};
+use crate::engine::config::Settings;
+use crate::engine::connection::Connection;
+use crate::engine::demo::Demo;
+use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::secrets;
+use crate::engine::state::StateStore;
+use crate::engine::workspace::Workspace;
+use crate::model::secret::Secret;
+use crate::net::{ApiError, RetryPolicy, Service};
+use std::time::Duration;
+
+impl Runner {
+    /// A token: the one typed, else the environment's, else the keyring's.
+    fn token(&self, typed: Option<Secret>, service: Service, url: &str) -> Result<Secret> {
+        if let Some(s) = typed.filter(|s| !s.is_empty()) {
+            return Ok(s);
+        }
+        let (env, name) = match service {
+            Service::Statsig => (secrets::STATSIG_ENV, "statsig"),
+            Service::Okta => (secrets::OKTA_ENV, "okta"),
+        };
+        secrets::resolve(env, self.store.as_ref(), &secrets::account(name, url))?.ok_or_else(|| {
+            refused(format!(
+                "No {service} token is stored for {url}; enter it in Settings."
+            ))
+        })
+    }
+
+    /// The connection `settings` describe, with tokens.
+    fn resolve(
+        &self,
+        settings: &Settings,
+        statsig: Option<Secret>,
+        okta: Option<Secret>,
+    ) -> Result<Connection> {
+        Ok(Connection {
+            statsig_token: self.token(statsig, Service::Statsig, &settings.statsig_url)?,
+            okta_token: self.token(okta, Service::Okta, &settings.okta_url)?,
+            statsig_url: settings.statsig_url.clone(),
+            okta_url: settings.okta_url.clone(),
+            projects: settings.projects.clone(),
+            org_domains: settings.org_domains.clone(),
+            batch_size: settings.batch_size,
+            guard: settings.guard,
+        })
+    }
+
+    /// Leaves the current connection: nothing of it stays on screen.
+    fn disconnect(&mut self) {
+        self.ws = None;
+        if let Some(demo) = self.demo.take() {
+            demo.persist_if_changed();
+        }
+        self.snapshot = None;
+        self.watching = None;
+        self.published = super::Published::default();
+        self.send(Event::Connecting);
+        self.send(Event::Watching(false));
+    }
+
+    /// Connects to `target`, then imports.
+    pub(super) async fn connect(&mut self, target: Target) -> Result<String> {
+        self.disconnect();
+        let (conn, store, label, demo) = match target {
+            Target::Demo { reset } => {
+                let demo = Demo::start(&self.data, reset)
+                    .await
+                    .map_err(|e| refused(format!("The demo sandbox could not start: {e}")))?;
+                let r = (
+                    demo.connection(),
+                    demo.state_store(),
+                    "Demo sandbox".to_string(),
+                    true,
+                );
+                self.demo = Some(demo);
+                r
+            }
+            Target::Saved(settings) => {
+                let conn = self.resolve(&settings, None, None)?;
+                let label = conn.label();
+                (conn, StateStore::new(self.data.state_file()), label, false)
+            }
+            Target::Direct {
+                connection,
+                state_dir,
+                label,
+                demo,
+            } => (
+                connection,
+                StateStore::new(state_dir.join("state.json")),
+                label,
+                demo,
+            ),
+        };
+        let info = ConnectionInfo {
+            label: label.clone(),
+            demo,
+            statsig_url: conn.statsig_url.clone(),
+            okta_url: conn.okta_url.clone(),
+            guard: conn.guard,
+            push_mode: "Direct push",
+        };
+        let (ws, warning) = Workspace::open_with(
+            conn,
+            store,
+            RetryPolicy::default(),
+            self.observer(),
+            self.cancel.clone(),
+        )?;
+        self.send(Event::Connected(ConnectionInfo {
+            push_mode: ws.push_mode(),
+            ..info
+        }));
+        if let Some(w) = warning {
+            self.send(Event::Warning(w));
+        }
+        self.ws = Some(ws);
+        self.publish();
+        let imported = self.import().await?;
+        Ok(format!("Connected to {label}. {imported}"))
+    }
+
+    /// Saves settings and tokens (tokens to the keyring only), then connects.
+    pub(super) async fn save_settings(
+        &mut self,
+        settings: Settings,
+        statsig_token: Option<Secret>,
+        okta_token: Option<Secret>,
+    ) -> Result<String> {
+        let url_error = |service, problem| EngineError::Api(ApiError::Url { service, problem });
+        crate::net::check_statsig_url(&settings.statsig_url)
+            .map_err(|p| url_error(Service::Statsig, p))?;
+        crate::net::check_okta_url(&settings.okta_url).map_err(|p| url_error(Service::Okta, p))?;
+        for (service, url, token) in [
+            ("statsig", &settings.statsig_url, &statsig_token),
+            ("okta", &settings.okta_url, &okta_token),
+        ] {
+            if let Some(t) = token.as_ref().filter(|t| !t.is_empty()) {
+                self.store.set(&secrets::account(service, url), t)?;
+            }
+        }
+        settings.save(&self.data)?;
+        let connected = self.connect(Target::Saved(settings)).await?;
+        Ok(format!(
+            "Settings saved; tokens are in the OS keyring. {connected}"
+        ))
+    }
+
+    /// Checks that both endpoints answer with the given tokens; changes nothing.
+    pub(super) async fn test_connection(
+        &self,
+        settings: &Settings,
+        statsig: Option<Secret>,
+        okta: Option<Secret>,
+    ) -> Result<String> {
+        let conn = self.resolve(settings, statsig, okta)?;
+        let policy = RetryPolicy {
+            max_attempts: 2,
+            timeout: Duration::from_secs(15),
+            ..RetryPolicy::default()
+        };
+        let scim = crate::scim::ScimClient::with_cancel(
+            &conn.statsig_url,
+            conn.statsig_token.clone(),
+            policy.clone(),
+            self.observer(),
+            self.cancel.clone(),
+        )?;
+        let okta = crate::okta::OktaClient::with_cancel(
+            &conn.okta_url,
+            conn.okta_token.clone(),
+            policy,
+            self.observer(),
+            self.cancel.clone(),
+        )?;
+        let (a, b) = tokio::join!(scim.check(), okta.check());
+        a?;
+        b?;
+        Ok("Both endpoints answered with these tokens.".into())
+    }
+
+    /// Removes the saved tokens from the keyring.
+    pub(super) fn forget_tokens(&self, settings: &Settings) -> Result<String> {
+        for (s, u) in [
+            ("statsig", &settings.statsig_url),
+            ("okta", &settings.okta_url),
+        ] {
+            self.store.delete(&secrets::account(s, u))?;
+        }
+        Ok("Tokens removed from the OS keyring.".into())
+    }
+}

@@ -1,0 +1,171 @@
+//! The workflow commands: each runs one workspace step and says, in one sentence in the
+//! past tense, what was done.
+
+use super::Command;
+use crate::engine::backend::{PushReport, Unlink};
+use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::state::{DriftChoice, Mapping};
+use crate::engine::workspace::Workspace;
+use crate::model::text::plural;
+
+/// What a finished push did, in the past tense.
+pub fn pushed(r: &PushReport) -> String {
+    let p = &r.plan;
+    format!(
+        "Pushed {}: {} added, {} removed, {}.",
+        p.statsig_group_name,
+        p.adds.len(),
+        p.removes.len(),
+        plural(p.request_count(), "request")
+    )
+}
+
+fn linked(m: &Mapping) -> String {
+    let mut s = format!("Linked {} to {}.", m.okta_group_name, m.statsig_group_name);
+    if let Some(c) = &m.last_counts {
+        s.push_str(&format!(
+            " Pushed: {} added, {} removed, {}.",
+            c.added,
+            c.removed,
+            plural(c.requests, "request")
+        ));
+    }
+    s
+}
+
+/// Runs one workflow command on the workspace.
+pub(super) async fn run(ws: &mut Workspace, command: Command) -> Result<String> {
+    match command {
+        Command::CreateMappingGroup {
+            name,
+            description,
+            user_ids,
+        } => {
+            let g = ws
+                .create_mapping_group(&name, &description, &user_ids)
+                .await?;
+            Ok(format!(
+                "Created Okta group \"{}\" with {}.",
+                g.name,
+                plural(g.members.len(), "member")
+            ))
+        }
+        Command::SetOktaMembers {
+            group_id,
+            add,
+            remove,
+        } => {
+            ws.set_okta_members(&group_id, &add, &remove).await?;
+            let group = ws
+                .directory()
+                .okta_group(&group_id)
+                .map_or(group_id.clone(), |g| g.name.clone());
+            Ok(format!(
+                "{}: added {}, removed {}.",
+                group,
+                plural(add.len(), "member"),
+                plural(remove.len(), "member")
+            ))
+        }
+        Command::Link {
+            okta_group_id,
+            statsig_group_id,
+            push_now,
+            allowed_removals,
+        } => ws
+            .link_confirmed(
+                &okta_group_id,
+                &statsig_group_id,
+                push_now,
+                allowed_removals,
+            )
+            .await
+            .map(|m| linked(&m)),
+        Command::Create {
+            okta_group_id,
+            project,
+            team,
+            push_now,
+        } => {
+            let m = ws.create(&okta_group_id, &project, &team, push_now).await?;
+            Ok(format!(
+                "Created {} from {}.",
+                m.statsig_group_name, m.okta_group_name
+            ))
+        }
+        Command::Push {
+            mapping_id,
+            allowed_removals,
+        } => Ok(pushed(
+            &ws.confirm_removals(&mapping_id, allowed_removals).await?,
+        )),
+        Command::ResolveDrift { mapping_id, choice } => {
+            ws.resolve_drift(&mapping_id, choice).await?;
+            Ok(match choice {
+                DriftChoice::Overwrite => "Statsig has Okta's membership again.",
+                DriftChoice::Adopt => "The Okta group adopted the members added in Statsig.",
+                DriftChoice::Pause => "Paused: Statsig keeps its edits; nothing is pushed.",
+            }
+            .to_string())
+        }
+        Command::RetryAll => {
+            let failed = ws.retry_errors().await;
+            match failed.into_iter().next() {
+                None => Ok("Every mapping in error was pushed again.".to_string()),
+                Some((id, e)) => Err(refused(format!("Mapping {id} still fails: {e}"))),
+            }
+        }
+        Command::SetActive { mapping_id, active } => {
+            ws.set_active(&mapping_id, active).await?;
+            Ok(if active {
+                "Activated and pushed.".to_string()
+            } else {
+                "Deactivated: memberships stay, nothing is pushed.".to_string()
+            })
+        }
+        Command::Unlink {
+            mapping_id,
+            how,
+            confirmation,
+        } => {
+            let m = ws.unlink(&mapping_id, how, &confirmation).await?;
+            Ok(match how {
+                Unlink::Delete => format!(
+                    "Unlinked {} and deleted {} in Statsig.",
+                    m.okta_group_name, m.statsig_group_name
+                ),
+                Unlink::Leave => format!(
+                    "Unlinked {}; {} was left in Statsig as it is.",
+                    m.okta_group_name, m.statsig_group_name
+                ),
+            })
+        }
+        Command::WatchNow => {
+            let r = ws.watch_once().await?;
+            let mut s = format!(
+                "Checked: {} changed in Okta, {} pushed, {} with edits in Statsig.",
+                plural(r.okta_groups_changed, "group"),
+                r.pushed.len(),
+                r.drifted.len()
+            );
+            if !r.needs_confirmation.is_empty() {
+                s.push_str(&format!(
+                    " {} need{} confirmation.",
+                    plural(r.needs_confirmation.len(), "mapping"),
+                    if r.needs_confirmation.len() == 1 {
+                        "s"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            match r.errors.first() {
+                Some(e) => Err(refused(format!("{s} {e}"))),
+                None => Ok(s),
+            }
+        }
+        _ => Err(EngineError::Refused(
+            "This command is not a workflow step.".into(),
+        )),
+    }
+}

@@ -1,0 +1,325 @@
+//! The engine as the app sees it: a background thread with a tokio runtime that takes
+//! [`Command`]s, runs them one job at a time, and sends [`Event`]s back, waking the app
+//! through an injected repaint callback. The engine alone knows which job runs: it says so
+//! once when a job starts and once when it ends, with the job's id. Knows nothing of egui.
+
+mod command;
+mod connect;
+mod jobs;
+mod snapshots;
+
+pub use command::{Activity, Command, ConnectionInfo, Event, JobId, JobKind, SnapshotInfo, Target};
+
+use super::demo::Demo;
+use super::error::Result;
+use super::paths::DataDir;
+use super::secrets::SecretStore;
+use super::workspace::Workspace;
+use crate::model::mapping::Mapping;
+use crate::model::snapshot::Snapshot;
+use crate::model::text::plural;
+use crate::net::{CancelToken, Observer, RequestRecord, WaitRecord};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How often an idle engine looks for changes another run of the app made.
+const IDLE_CHECK: Duration = Duration::from_secs(2);
+
+/// The app's handle: send commands, drain events, cancel the running job.
+pub struct EngineHandle {
+    commands: tokio::sync::mpsc::UnboundedSender<Command>,
+    events: mpsc::Receiver<Event>,
+    cancel: CancelToken,
+}
+
+impl EngineHandle {
+    /// Queues a command; never blocks. A change of connection stops the running job first.
+    pub fn send(&self, command: Command) {
+        if command.preempts() {
+            self.cancel.cancel();
+        }
+        let _ = self.commands.send(command);
+    }
+
+    /// Events that arrived since the last call.
+    pub fn drain(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+
+    /// Stops the running job: a wait ends at once, a request in flight is not repeated.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+}
+
+/// Where events go: the channel, then a wake-up of the app.
+struct Sink {
+    tx: mpsc::Sender<Event>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl Sink {
+    fn send(&self, e: Event) {
+        let _ = self.tx.send(e);
+        (self.wake)();
+    }
+}
+
+struct ActivityObserver(Arc<Sink>);
+
+impl Observer for ActivityObserver {
+    fn request(&self, record: RequestRecord) {
+        self.0.send(Event::Activity(Activity::Request(record)));
+    }
+    fn wait(&self, record: WaitRecord) {
+        self.0.send(Event::Activity(Activity::Wait(record)));
+    }
+}
+
+/// Starts the engine thread. `wake` is called after every event (egui's request_repaint);
+/// `store` is where tokens are kept (the OS keyring in the app, memory in tests); `data`
+/// is the data folder.
+pub fn spawn(
+    wake: Arc<dyn Fn() + Send + Sync>,
+    store: Arc<dyn SecretStore>,
+    data: DataDir,
+) -> EngineHandle {
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (ev_tx, ev_rx) = mpsc::channel();
+    let cancel = CancelToken::default();
+    let sink = Arc::new(Sink { tx: ev_tx, wake });
+    let runner = Runner {
+        sink: sink.clone(),
+        store,
+        data,
+        ws: None,
+        demo: None,
+        cancel: cancel.clone(),
+        watching: None,
+        snapshot: None,
+        jobs: 0,
+        published: Published::default(),
+        other_pushing: false,
+    };
+    let spawned = std::thread::Builder::new()
+        .name("engine".into())
+        .spawn(move || {
+            match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("engine-io")
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt.block_on(runner.run(cmd_rx)),
+                Err(e) => sink.send(Event::Warning(format!(
+                    "The background engine could not start: {e}"
+                ))),
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the engine thread: {e}");
+    }
+    EngineHandle {
+        commands: cmd_tx,
+        events: ev_rx,
+        cancel,
+    }
+}
+
+/// What the app was last sent, so only changes are sent again.
+#[derive(Default)]
+struct Published {
+    generation: Option<u64>,
+    batch_size: usize,
+    mappings: Option<Vec<Mapping>>,
+}
+
+struct Runner {
+    sink: Arc<Sink>,
+    store: Arc<dyn SecretStore>,
+    data: DataDir,
+    ws: Option<Workspace>,
+    demo: Option<Demo>,
+    cancel: CancelToken,
+    watching: Option<Duration>,
+    /// The open snapshot, when reviewing offline.
+    snapshot: Option<(PathBuf, Snapshot)>,
+    jobs: u64,
+    published: Published,
+    other_pushing: bool,
+}
+
+impl Runner {
+    async fn run(mut self, mut rx: tokio::sync::mpsc::UnboundedReceiver<Command>) {
+        let mut idle = tokio::time::interval(IDLE_CHECK);
+        idle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut next_watch = tokio::time::Instant::now();
+        loop {
+            let watching = self.watching;
+            let command = tokio::select! {
+                c = rx.recv() => match c {
+                    Some(c) => c,
+                    None => break,
+                },
+                _ = tokio::time::sleep_until(next_watch), if watching.is_some() => {
+                    Command::WatchNow
+                }
+                _ = idle.tick() => {
+                    self.idle_check();
+                    continue;
+                }
+            };
+            if matches!(command, Command::WatchNow)
+                && let Some(every) = self.watching
+            {
+                next_watch = tokio::time::Instant::now() + every;
+            }
+            if let Command::SetWatching { on: true, interval } = &command {
+                next_watch = tokio::time::Instant::now() + *interval;
+            }
+            self.handle(command).await;
+        }
+        if let Some(demo) = &self.demo {
+            demo.persist_if_changed();
+        }
+    }
+
+    fn send(&self, e: Event) {
+        self.sink.send(e);
+    }
+
+    fn observer(&self) -> Arc<dyn Observer> {
+        Arc::new(ActivityObserver(self.sink.clone()))
+    }
+
+    /// Sends the directory and the mappings when they changed since last sent. The
+    /// directory is shared, never copied.
+    fn publish(&mut self) {
+        if self.snapshot.is_some() {
+            return;
+        }
+        let Some(ws) = &self.ws else { return };
+        let (generation, batch_size) = (ws.generation(), ws.batch_size());
+        if self.published.generation != Some(generation) || self.published.batch_size != batch_size
+        {
+            self.published.generation = Some(generation);
+            self.published.batch_size = batch_size;
+            self.sink.send(Event::Directory {
+                directory: ws.shared_directory(),
+                generation,
+                batch_size,
+            });
+        }
+        if self.published.mappings.as_deref() != Some(ws.mappings()) {
+            let m = ws.mappings().to_vec();
+            self.published.mappings = Some(m.clone());
+            self.sink.send(Event::Mappings(m));
+        }
+    }
+
+    /// Between jobs: keep the demo's data saved, show what another run of the app changed,
+    /// and say when another run is pushing.
+    fn idle_check(&mut self) {
+        if let Some(demo) = &self.demo {
+            demo.persist_if_changed();
+        }
+        let Some(ws) = &mut self.ws else { return };
+        ws.sync();
+        let pushing = ws.someone_else_pushing();
+        if pushing != self.other_pushing {
+            self.other_pushing = pushing;
+            self.send(Event::OtherInstancePushing(pushing));
+        }
+        self.publish();
+    }
+
+    async fn handle(&mut self, command: Command) {
+        let Some(kind) = command.job() else {
+            return self.setting(command);
+        };
+        self.cancel.reset();
+        self.jobs += 1;
+        let id = JobId(self.jobs);
+        self.send(Event::JobStarted { id, kind });
+        let outcome = if self.snapshot.is_some() && command.sends() {
+            Err(super::error::refused(
+                "A snapshot is open (read-only); close it to send requests.",
+            ))
+        } else {
+            if let Some(ws) = &mut self.ws {
+                ws.sync();
+            }
+            self.run_job(command).await
+        };
+        self.publish();
+        if let Some(demo) = &self.demo {
+            demo.persist_if_changed();
+        }
+        self.send(Event::JobFinished { id, kind, outcome });
+    }
+
+    /// Commands that change a setting of the engine, not a job.
+    fn setting(&mut self, command: Command) {
+        match command {
+            Command::SetWatching { on, interval } => {
+                self.watching = (on && self.snapshot.is_none()).then_some(interval);
+                self.send(Event::Watching(self.watching.is_some()));
+            }
+            Command::CloseSnapshot => {
+                self.snapshot = None;
+                self.send(Event::SnapshotClosed);
+                self.published = Published::default();
+                self.publish();
+            }
+            _ => {}
+        }
+    }
+
+    fn workspace(&mut self) -> Result<&mut Workspace> {
+        self.ws.as_mut().ok_or_else(|| {
+            super::error::refused("Not connected: open Settings or use the demo sandbox.")
+        })
+    }
+
+    async fn run_job(&mut self, command: Command) -> Result<String> {
+        match command {
+            Command::Connect(target) => self.connect(target).await,
+            Command::SaveSettings {
+                settings,
+                statsig_token,
+                okta_token,
+            } => {
+                self.save_settings(settings, statsig_token, okta_token)
+                    .await
+            }
+            Command::TestConnection {
+                settings,
+                statsig_token,
+                okta_token,
+            } => {
+                self.test_connection(&settings, statsig_token, okta_token)
+                    .await
+            }
+            Command::ForgetTokens { settings } => self.forget_tokens(&settings),
+            Command::Import => self.import().await,
+            Command::OpenSnapshot(path) => self.open_snapshot(path).await,
+            Command::ExportSnapshot { path, redact } => self.export_snapshot(path, redact).await,
+            Command::Compare { path } => self.compare(path).await,
+            Command::ExportCsv { path, header, rows } => Self::export_csv(&path, &header, &rows),
+            other => jobs::run(self.workspace()?, other).await,
+        }
+    }
+
+    async fn import(&mut self) -> Result<String> {
+        let sink = self.sink.clone();
+        let ws = self.workspace()?;
+        let d = ws.import(move |p| sink.send(Event::Progress(p))).await?;
+        Ok(format!(
+            "Imported {} and {}.",
+            plural(d.statsig_groups.len(), "Statsig group"),
+            plural(d.okta_groups.len(), "Okta group")
+        ))
+    }
+}

@@ -1,0 +1,310 @@
+//! What every push backend shares: the clients, the imported directory (shared with the
+//! UI, copied on write), the mappings and their file, and the helpers every step uses.
+
+use crate::engine::connection::Connection;
+use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::state::{Mapping, MappingStatus, PushAction, PushCounts, State, StateStore};
+use crate::model::Directory;
+use crate::model::plan::{self, Plan};
+use crate::model::rules;
+use crate::net::CancelToken;
+use crate::okta::OktaClient;
+use crate::scim::ScimClient;
+use std::sync::Arc;
+
+/// The shared part of a workspace.
+pub struct Core {
+    /// The connection.
+    pub conn: Connection,
+    /// Statsig's SCIM API.
+    pub scim: ScimClient,
+    /// Okta's Management API.
+    pub okta: OktaClient,
+    directory: Arc<Directory>,
+    generation: u64,
+    /// The mappings.
+    pub state: State,
+    store: StateStore,
+    /// The running job's cancel flag.
+    pub cancel: CancelToken,
+}
+
+impl Core {
+    /// A core over `state`, loaded from `store`.
+    pub fn new(
+        conn: Connection,
+        scim: ScimClient,
+        okta: OktaClient,
+        state: State,
+        store: StateStore,
+        cancel: CancelToken,
+    ) -> Self {
+        Core {
+            conn,
+            scim,
+            okta,
+            directory: Arc::default(),
+            generation: 0,
+            state,
+            store,
+            cancel,
+        }
+    }
+
+    /// The imported directory.
+    pub fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    /// The directory to hand to another thread: shared, not copied.
+    pub fn shared_directory(&self) -> Arc<Directory> {
+        self.directory.clone()
+    }
+
+    /// Bumped by every change of the directory.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The directory, to change. Parts someone else still holds are copied first.
+    pub fn dir_mut(&mut self) -> &mut Directory {
+        self.generation += 1;
+        Arc::make_mut(&mut self.directory)
+    }
+
+    /// Replaces the directory (after an import).
+    pub fn set_directory(&mut self, directory: Directory) {
+        self.generation += 1;
+        self.directory = Arc::new(directory);
+    }
+
+    /// The state file.
+    pub fn store(&self) -> &StateStore {
+        &self.store
+    }
+
+    /// Saves the mappings; never over what another run saved since.
+    pub fn save(&mut self) -> Result<()> {
+        match self.store.save(&mut self.state) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                // Keep what the other run saved, so the next try starts from it.
+                if matches!(e, crate::engine::state::StoreError::Conflict { .. }) {
+                    self.reload();
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Re-reads the mappings when another run changed them; true when it did.
+    pub fn sync(&mut self) -> bool {
+        if !self.store.changed_on_disk() {
+            return false;
+        }
+        let before = self.state.clone();
+        self.reload();
+        self.state != before
+    }
+
+    fn reload(&mut self) {
+        let loaded = self.store.load();
+        if loaded.warning.is_none() {
+            self.state = loaded.state;
+        }
+    }
+
+    /// The mapping `id`, or a refusal naming it.
+    pub fn mapping(&self, id: &str) -> Result<Mapping> {
+        self.state
+            .mapping(id)
+            .cloned()
+            .ok_or_else(|| refused(format!("There is no mapping {id}.")))
+    }
+
+    /// Sets a mapping's status and saves.
+    pub fn set_status(&mut self, id: &str, status: MappingStatus) -> Result<()> {
+        if let Some(m) = self.state.mapping_mut(id) {
+            m.status = status;
+        }
+        self.save()
+    }
+
+    /// The plan for pushing `okta_group_id` into `statsig_group_id`, from the directory.
+    pub fn plan(&self, okta_group_id: &str, statsig_group_id: &str) -> Result<Plan> {
+        Ok(plan::plan_push(
+            &self.directory,
+            okta_group_id,
+            statsig_group_id,
+            self.scim.batch_size(),
+        )?)
+    }
+
+    /// "team \"Payments\" (Member) in project \"Checkout\"", or the group's name.
+    pub fn describe_target(&self, statsig_group_id: &str, fallback: &str) -> String {
+        rules::describe_target(&self.directory, statsig_group_id, fallback)
+    }
+
+    /// Stops `plan` when the deletion guard would, unless `allowed_removals` cover it.
+    pub fn check_guard(
+        &self,
+        plan: &Plan,
+        okta_group: &str,
+        allowed_removals: usize,
+    ) -> Result<()> {
+        rules::check_guard(
+            self.conn.guard,
+            &self.directory,
+            plan,
+            okta_group,
+            allowed_removals,
+        )
+        .map_err(EngineError::NeedsConfirmation)
+    }
+
+    /// A new mapping with a never-reused id, named from the directory.
+    pub fn new_mapping(
+        &mut self,
+        okta_group_id: &str,
+        statsig_group_id: &str,
+        action: PushAction,
+    ) -> Mapping {
+        let okta_name = self
+            .directory
+            .okta_group(okta_group_id)
+            .map(|g| g.name.clone())
+            .unwrap_or_default();
+        let statsig_name = self
+            .directory
+            .statsig_group(statsig_group_id)
+            .map(|g| g.display_name.clone())
+            .unwrap_or_default();
+        let mut n = self.state.last_mapping_number + 1;
+        while self.state.mapping(&format!("m{n}")).is_some() {
+            n += 1;
+        }
+        self.state.last_mapping_number = n;
+        Mapping {
+            id: format!("m{n}"),
+            okta_group_id: okta_group_id.to_string(),
+            okta_group_name: okta_name,
+            statsig_group_id: statsig_group_id.to_string(),
+            statsig_group_name: statsig_name,
+            action,
+            status: MappingStatus::Active,
+            created: crate::clock::now(),
+            last_push: None,
+            last_counts: None,
+            last_pushed_members: Vec::new(),
+            drift: None,
+        }
+    }
+
+    /// Adds a mapping and saves.
+    pub fn add_mapping(&mut self, mapping: Mapping) -> Result<()> {
+        self.state.mappings.push(mapping);
+        self.save()
+    }
+
+    /// The status a failure leaves: Needs confirmation for the guard, else Error with the
+    /// time, cause and failing request.
+    pub fn failure_status(&self, e: &EngineError) -> MappingStatus {
+        match e {
+            EngineError::NeedsConfirmation(stop) => MappingStatus::NeedsConfirmation {
+                at: crate::clock::now(),
+                removals: stop.removals,
+                members: stop.members,
+            },
+            _ => MappingStatus::Error {
+                at: crate::clock::now(),
+                cause: e.to_string(),
+                request: e.request(),
+            },
+        }
+    }
+
+    /// Marks a mapping failed (in memory; the caller saves).
+    pub fn mark_failed(&mut self, id: &str, e: &EngineError) {
+        let status = self.failure_status(e);
+        if let Some(m) = self.state.mapping_mut(id) {
+            m.status = status;
+        }
+    }
+
+    /// Records a finished push: Statsig now has exactly the desired members.
+    pub fn record_success(&mut self, m: &Mapping, plan: &Plan) {
+        let mut members: Vec<String> = plan
+            .unchanged
+            .iter()
+            .chain(&plan.adds)
+            .map(|x| x.id.to_string())
+            .collect();
+        members.sort();
+        if let Some(mut g) = self.directory.statsig_group(&m.statsig_group_id).cloned() {
+            g.members = members.clone();
+            self.dir_mut().upsert_statsig_group(g);
+        }
+        if let Some(mm) = self.state.mapping_mut(&m.id) {
+            mm.status = MappingStatus::Active;
+            mm.last_push = Some(crate::clock::now());
+            mm.last_counts = Some(PushCounts {
+                added: plan.adds.len(),
+                removed: plan.removes.len(),
+                skipped: plan.skipped.len(),
+                requests: plan.request_count(),
+            });
+            mm.last_pushed_members = members;
+            mm.drift = None;
+            mm.statsig_group_name = plan.statsig_group_name.clone();
+        }
+    }
+
+    /// The refusal for a Statsig group that is gone.
+    pub fn target_gone(name: &str) -> EngineError {
+        refused(format!(
+            "Statsig group \"{name}\" no longer exists (deleted in Statsig). Unlink with Leave, then push again with Create to make the team anew."
+        ))
+    }
+
+    /// Re-reads one mapping's two groups, so a plan is made from fresh data.
+    pub async fn refresh_pair(&mut self, m: &Mapping) -> Result<()> {
+        let (okta_group, okta_members, statsig) = tokio::join!(
+            self.okta.get_group(&m.okta_group_id),
+            self.okta.group_members(&m.okta_group_id),
+            self.scim.get_group(&m.statsig_group_id)
+        );
+        match statsig {
+            Ok(g) => self.dir_mut().upsert_statsig_group(g),
+            Err(e) if e.is_not_found() => {
+                self.dir_mut().remove_statsig_group(&m.statsig_group_id);
+                return Err(Self::target_gone(&m.statsig_group_name));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let mut g = match okta_group {
+            Ok(g) => g,
+            Err(e) if e.is_not_found() => {
+                return Err(refused(format!(
+                    "Okta group \"{}\" no longer exists in Okta; unlink this mapping.",
+                    m.okta_group_name
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        g.members = okta_members?;
+        self.dir_mut().upsert_okta_group(g.clone());
+        self.learn_users(&g.members).await
+    }
+
+    /// Reads the Okta users again when `members` names users the import did not see.
+    pub async fn learn_users(&mut self, members: &[String]) -> Result<()> {
+        if members
+            .iter()
+            .any(|u| self.directory.okta_user(u).is_none())
+        {
+            let users = self.okta.list_users(|| {}).await?;
+            self.dir_mut().set_okta_users(users);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,380 @@
+//! The workspace: one connection (Okta org + Statsig SCIM endpoint), the imported
+//! directory and the persisted mappings, with every step of the push workflow as an async
+//! method. The rules are checked here, once, before any backend sends anything; the
+//! backend decides how a mapping is pushed. The CLI calls it directly; the app through
+//! the engine's command loop.
+
+pub mod core;
+mod groups;
+mod import;
+
+pub use self::core::Core;
+pub use import::ImportProgress;
+
+use super::backend::direct::DirectPush;
+use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
+use super::connection::Connection;
+use super::error::{EngineError, Result};
+use super::state::{Mapping, MappingStatus, State, StateStore};
+use crate::model::Directory;
+use crate::model::plan::Plan;
+use crate::model::rules;
+use crate::net::{CancelToken, Observer, RetryPolicy};
+use crate::okta::OktaClient;
+use crate::scim::ScimClient;
+use std::sync::Arc;
+
+/// One connection's workspace.
+pub struct Workspace {
+    core: Core,
+    backend: Box<dyn PushBackend>,
+}
+
+impl Workspace {
+    /// Connects (nothing is sent yet) and loads the saved mappings. The second value is a
+    /// warning about the state file, if any. Requests end when `cancel` is set.
+    pub fn open(
+        conn: Connection,
+        store: StateStore,
+        policy: RetryPolicy,
+        observer: Arc<dyn Observer>,
+    ) -> Result<(Self, Option<String>)> {
+        Self::open_with(conn, store, policy, observer, CancelToken::default())
+    }
+
+    /// [`Self::open`] with the job's cancel flag.
+    pub fn open_with(
+        conn: Connection,
+        store: StateStore,
+        policy: RetryPolicy,
+        observer: Arc<dyn Observer>,
+        cancel: CancelToken,
+    ) -> Result<(Self, Option<String>)> {
+        let scim = ScimClient::with_cancel(
+            &conn.statsig_url,
+            conn.statsig_token.clone(),
+            policy.clone(),
+            observer.clone(),
+            cancel.clone(),
+        )?;
+        let okta = OktaClient::with_cancel(
+            &conn.okta_url,
+            conn.okta_token.clone(),
+            policy,
+            observer,
+            cancel.clone(),
+        )?;
+        let loaded = store.load();
+        let mut core = Core::new(conn, scim, okta, loaded.state, store, cancel);
+        // A push cut short by a crash is re-planned from fresh reads at the next push. A
+        // push another process is running right now holds the lock and is left alone.
+        let nobody_pushing = core.store().try_lock_push().ok().flatten();
+        let mut resumed = false;
+        for m in &mut core.state.mappings {
+            if m.status == MappingStatus::Pushing && nobody_pushing.is_some() {
+                m.status = MappingStatus::Error {
+                    at: crate::clock::now(),
+                    cause: "the app stopped during a push; push again to finish it (the plan is made from fresh reads)".into(),
+                    request: None,
+                };
+                resumed = true;
+            }
+        }
+        drop(nobody_pushing);
+        if resumed {
+            core.save()?;
+        }
+        let ws = Workspace {
+            core,
+            backend: Box::new(DirectPush),
+        };
+        Ok((ws, loaded.warning))
+    }
+
+    /// The imported directory.
+    pub fn directory(&self) -> &Directory {
+        self.core.directory()
+    }
+
+    /// The directory to hand to another thread: shared, not copied.
+    pub fn shared_directory(&self) -> Arc<Directory> {
+        self.core.shared_directory()
+    }
+
+    /// Bumped by every change of the directory.
+    pub fn generation(&self) -> u64 {
+        self.core.generation()
+    }
+
+    /// The persisted state.
+    pub fn state(&self) -> &State {
+        &self.core.state
+    }
+
+    /// The mappings.
+    pub fn mappings(&self) -> &[Mapping] {
+        &self.core.state.mappings
+    }
+
+    /// The connection.
+    pub fn connection(&self) -> &Connection {
+        &self.core.conn
+    }
+
+    /// The name of the push backend ("Direct push").
+    pub fn push_mode(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// Membership changes per PATCH, as the server allows.
+    pub fn batch_size(&self) -> usize {
+        self.core.scim.batch_size()
+    }
+
+    /// The job's cancel flag.
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.core.cancel
+    }
+
+    /// The Statsig SCIM client.
+    pub fn scim(&self) -> &ScimClient {
+        &self.core.scim
+    }
+
+    /// Re-reads the mappings when another run of the app changed them; true when it did.
+    pub fn sync(&mut self) -> bool {
+        self.core.sync()
+    }
+
+    /// Whether another run of the app is pushing right now.
+    pub fn someone_else_pushing(&self) -> bool {
+        self.core.store().is_push_locked()
+    }
+
+    /// The plan for pushing `okta_group_id` into `statsig_group_id`, from the imported data.
+    pub fn plan(&self, okta_group_id: &str, statsig_group_id: &str) -> Result<Plan> {
+        self.core.plan(okta_group_id, statsig_group_id)
+    }
+
+    /// "team \"Payments\" (Member) in project \"Checkout\"", or the group's name.
+    pub fn describe_target(&self, statsig_group_id: &str) -> String {
+        self.core
+            .describe_target(statsig_group_id, statsig_group_id)
+    }
+
+    /// The word an admin types to confirm deleting a mapping's team: the team's name.
+    pub fn confirmation_word(&self, mapping_id: &str) -> Option<String> {
+        let m = self.core.state.mapping(mapping_id)?;
+        Some(rules::confirmation_word(
+            self.directory(),
+            &m.statsig_group_id,
+            &m.statsig_group_name,
+        ))
+    }
+
+    /// Checks that `okta_group_id` → `statsig_group_id` may become a mapping.
+    pub fn check_link(&self, okta_group_id: &str, statsig_group_id: &str) -> Result<()> {
+        Ok(rules::check_link(
+            self.directory(),
+            self.mappings(),
+            okta_group_id,
+            statsig_group_id,
+        )?)
+    }
+
+    /// "Link group" with up to `allowed_removals` removals confirmed by the admin. The
+    /// mapping is saved even when the guard stops the first push (it then shows Needs
+    /// confirmation).
+    pub async fn link_confirmed(
+        &mut self,
+        okta_group_id: &str,
+        statsig_group_id: &str,
+        push_now: bool,
+        allowed_removals: usize,
+    ) -> Result<Mapping> {
+        self.check_link(okta_group_id, statsig_group_id)?;
+        self.backend
+            .link(
+                &mut self.core,
+                okta_group_id,
+                statsig_group_id,
+                push_now,
+                allowed_removals,
+            )
+            .await
+    }
+
+    /// "Link group" with no removals confirmed beyond what the guard lets through.
+    pub async fn link(
+        &mut self,
+        okta_group_id: &str,
+        statsig_group_id: &str,
+        push_now: bool,
+    ) -> Result<Mapping> {
+        self.link_confirmed(okta_group_id, statsig_group_id, push_now, 0)
+            .await
+    }
+
+    /// Validates a new team's group name (`Statsig-<Project>-<Team>-Member`).
+    pub fn validate_create(&self, project: &str, team: &str) -> Result<String> {
+        Ok(rules::new_team_name(self.directory(), project, team)?)
+    }
+
+    /// "Create group": creates the team in Statsig, links the Okta group to its Member
+    /// group, then pushes when `push_now`.
+    pub async fn create(
+        &mut self,
+        okta_group_id: &str,
+        project: &str,
+        team: &str,
+        push_now: bool,
+    ) -> Result<Mapping> {
+        let name = rules::check_create(
+            self.directory(),
+            self.mappings(),
+            okta_group_id,
+            project,
+            team,
+        )?;
+        self.backend
+            .create(&mut self.core, okta_group_id, &name, push_now)
+            .await
+    }
+
+    /// "Push now" with no removals confirmed beyond what the deletion guard lets through.
+    pub async fn push(&mut self, mapping_id: &str) -> Result<PushReport> {
+        self.push_confirmed(mapping_id, 0).await
+    }
+
+    /// "Push now" with up to `allowed_removals` removals confirmed.
+    pub async fn push_confirmed(
+        &mut self,
+        mapping_id: &str,
+        allowed_removals: usize,
+    ) -> Result<PushReport> {
+        let ids = [mapping_id.to_string()];
+        let mut out = self
+            .backend
+            .push(&mut self.core, &ids, allowed_removals)
+            .await;
+        match out.pop() {
+            Some((_, r)) => r,
+            None => Err(super::error::refused(format!(
+                "There is no mapping {mapping_id}."
+            ))),
+        }
+    }
+
+    /// Pushes several mappings at once, with the fewest requests; each mapping's outcome.
+    pub async fn push_many(&mut self, ids: &[String], allowed_removals: usize) -> Outcomes {
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        self.backend
+            .push(&mut self.core, ids, allowed_removals)
+            .await
+    }
+
+    /// Pushes a mapping the guard stopped, with `allowed_removals` confirmed.
+    pub async fn confirm_removals(
+        &mut self,
+        mapping_id: &str,
+        allowed_removals: usize,
+    ) -> Result<PushReport> {
+        let m = self.core.mapping(mapping_id)?;
+        if matches!(m.status, MappingStatus::NeedsConfirmation { .. }) {
+            self.core.set_status(mapping_id, MappingStatus::Active)?;
+        }
+        self.push_confirmed(mapping_id, allowed_removals).await
+    }
+
+    /// Pushes every mapping in Error again. Returns the ids that still fail.
+    pub async fn retry_errors(&mut self) -> Vec<(String, EngineError)> {
+        let ids: Vec<String> = self
+            .mappings()
+            .iter()
+            .filter(|m| matches!(m.status, MappingStatus::Error { .. }))
+            .map(|m| m.id.clone())
+            .collect();
+        self.push_many(&ids, 0)
+            .await
+            .into_iter()
+            .filter_map(|(id, r)| r.err().map(|e| (id, e)))
+            .collect()
+    }
+
+    /// Deactivate (`false`) or activate (`true`) a mapping's push. Activating pushes.
+    pub async fn set_active(&mut self, mapping_id: &str, active: bool) -> Result<()> {
+        self.set_active_confirmed(mapping_id, active, 0).await
+    }
+
+    /// Activates with up to `allowed_removals` removals confirmed, or deactivates.
+    pub async fn set_active_confirmed(
+        &mut self,
+        mapping_id: &str,
+        active: bool,
+        allowed_removals: usize,
+    ) -> Result<()> {
+        self.backend
+            .set_active(&mut self.core, mapping_id, active, allowed_removals)
+            .await
+    }
+
+    /// Unlinks a mapping: Delete removes the Statsig group (and so the team); Leave only
+    /// stops pushing. No user accounts are touched either way.
+    ///
+    /// Delete needs `confirmation` to be the team's name ([`Self::confirmation_word`]);
+    /// otherwise nothing is sent.
+    pub async fn unlink(
+        &mut self,
+        mapping_id: &str,
+        how: Unlink,
+        confirmation: &str,
+    ) -> Result<Mapping> {
+        let m = self.core.mapping(mapping_id)?;
+        if how == Unlink::Delete {
+            let word = rules::confirmation_word(
+                self.directory(),
+                &m.statsig_group_id,
+                &m.statsig_group_name,
+            );
+            if confirmation != word {
+                return Err(EngineError::NotConfirmed {
+                    target: self
+                        .core
+                        .describe_target(&m.statsig_group_id, &m.statsig_group_name),
+                    word,
+                });
+            }
+        }
+        self.backend.unlink(&mut self.core, mapping_id, how).await
+    }
+
+    /// One watch cycle.
+    pub async fn watch_once(&mut self) -> Result<WatchReport> {
+        self.backend.watch(&mut self.core).await
+    }
+
+    /// A snapshot of what the workspace holds now.
+    pub fn snapshot(&self, demo: bool) -> crate::model::snapshot::Snapshot {
+        // The demo's sandbox listens on a new port each run: its URLs say nothing.
+        let url = |u: &str| {
+            if demo {
+                "demo sandbox".to_string()
+            } else {
+                u.to_string()
+            }
+        };
+        let source = crate::model::snapshot::Source {
+            statsig_url: url(&self.core.conn.statsig_url),
+            okta_url: url(&self.core.conn.okta_url),
+            demo,
+        };
+        crate::model::snapshot::Snapshot::capture(
+            &crate::clock::now(),
+            source,
+            self.directory(),
+            self.mappings(),
+        )
+    }
+}

@@ -1,0 +1,56 @@
+//! A Statsig user as a team member, and why an Okta member cannot be pushed: the pieces
+//! the directory and plans share.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+
+/// A Statsig user as a group member: id and the email shown beside it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct MemberRef {
+    /// Shared with the directory: plans copy these by reference count, not by allocation.
+    pub id: Arc<str>,
+    pub display: Arc<str>,
+}
+
+/// Why an Okta group member cannot be pushed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SkipReason {
+    /// Not active in Okta (suspended, deprovisioned, staged...): Okta pushes active users only.
+    InactiveInOkta { status: String },
+    /// The email's domain is not one Statsig accepts for this organization.
+    OutsideOrgDomain { domain: String },
+    /// No Statsig user has this email: assign the user to the Statsig app first.
+    NoStatsigUser,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::InactiveInOkta { status } => {
+                write!(
+                    f,
+                    "{} in Okta; only active users are pushed",
+                    status.to_lowercase()
+                )
+            }
+            SkipReason::OutsideOrgDomain { domain } => {
+                write!(
+                    f,
+                    "{domain} is outside the Statsig organization's email domains"
+                )
+            }
+            SkipReason::NoStatsigUser => {
+                f.write_str("not provisioned in Statsig; assign the user to the Statsig app first")
+            }
+        }
+    }
+}
+
+/// An Okta member left out of the push.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Skipped {
+    pub email: String,
+    pub okta_user_id: String,
+    pub reason: SkipReason,
+}

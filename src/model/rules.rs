@@ -1,0 +1,385 @@
+//! The rules every side applies the same way, held once: which Statsig group a mapping
+//! may target, what a new team's group is called, when the deletion guard stops a push,
+//! and the word an admin types to confirm. The engine enforces them, the CLI and the UI
+//! preview them; a preview and the real push therefore never disagree.
+
+use super::directory::Directory;
+use super::mapping::{Guard, Mapping};
+use super::names::{self, NameError, NameReading, ParsedName, Role};
+use super::plan::Plan;
+
+/// Why a mapping cannot be made as asked. Each is one sentence naming the group.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuleError {
+    /// The Okta group is not in the imported directory.
+    #[error("Okta group {0} is not in the imported directory; import again.")]
+    UnknownOktaGroup(String),
+    /// The Statsig group is not in the imported directory.
+    #[error("Statsig group {0} is not in the imported directory; import again.")]
+    UnknownStatsigGroup(String),
+    /// The target is a project-role group, not a team's.
+    #[error("\"{name}\" is a project role group of \"{project}\"; push to a team group instead.")]
+    ProjectRoleGroup {
+        /// The group's name.
+        name: String,
+        /// Its project.
+        project: String,
+    },
+    /// The target's name does not read as one team.
+    #[error("\"{name}\" is not a usable team group: {problem}.")]
+    NotATeam {
+        /// The group's name, shown safely.
+        name: String,
+        /// Why not.
+        problem: String,
+    },
+    /// The Okta group already feeds a Statsig group.
+    #[error(
+        "Okta group \"{okta_group}\" is already pushed to \"{statsig_group}\"; one Okta group maps to one Statsig group."
+    )]
+    OktaGroupTaken {
+        /// The Okta group's name.
+        okta_group: String,
+        /// Where it is pushed.
+        statsig_group: String,
+    },
+    /// The Statsig group is already fed by another Okta group.
+    #[error(
+        "\"{statsig_group}\" is already pushed from Okta group \"{okta_group}\"; a Statsig group is pushed from one Okta group only."
+    )]
+    StatsigGroupTaken {
+        /// The Statsig group's name.
+        statsig_group: String,
+        /// The Okta group that feeds it.
+        okta_group: String,
+    },
+    /// The new team's name is not valid.
+    #[error("{}", capitalized(&.0.to_string()))]
+    NewTeam(NameError),
+    /// A team of that name already exists.
+    #[error("\"{0}\" already exists in Statsig; use Link group instead.")]
+    TeamExists(String),
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    let head = c
+        .next()
+        .map(|f| f.to_uppercase().collect::<String>())
+        .unwrap_or_default();
+    format!("{head}{}.", c.as_str())
+}
+
+/// The team a Statsig group belongs to, as far as its name says.
+fn team_reading(dir: &Directory, statsig_group_id: &str) -> Option<NameReading> {
+    dir.statsig_group_index(statsig_group_id)
+        .and_then(|i| dir.parsed(i).reading())
+}
+
+/// "team \"Payments\" (Member) in project \"Checkout\"", or `group "<name>"`.
+pub fn describe_target(dir: &Directory, statsig_group_id: &str, fallback_name: &str) -> String {
+    match team_reading(dir, statsig_group_id) {
+        Some(NameReading::Team {
+            project,
+            team,
+            role,
+        }) => format!("team \"{team}\" ({role}) in project \"{project}\""),
+        _ => {
+            let name = dir
+                .statsig_group(statsig_group_id)
+                .map(|g| g.display_name.as_str())
+                .unwrap_or(fallback_name);
+            format!("group \"{}\"", names::display_safe(name))
+        }
+    }
+}
+
+/// The word an admin types to confirm a destructive step on a Statsig group: the team's
+/// name, else the group's name. Compared exactly (case matters).
+pub fn confirmation_word(dir: &Directory, statsig_group_id: &str, fallback_name: &str) -> String {
+    match team_reading(dir, statsig_group_id) {
+        Some(NameReading::Team { team, .. }) => team,
+        _ => dir
+            .statsig_group(statsig_group_id)
+            .map(|g| g.display_name.clone())
+            .unwrap_or_else(|| fallback_name.to_string()),
+    }
+}
+
+/// What the admin typed against the confirmation word: `None` when it matches.
+pub fn confirmation_mismatch(word: &str, typed: &str) -> Option<String> {
+    if typed == word {
+        None
+    } else if typed.is_empty() {
+        Some("Type the team name to confirm.".to_string())
+    } else if typed.eq_ignore_ascii_case(word) || typed.trim() == word {
+        Some("The name must match exactly, with the same capitals and no extra spaces.".into())
+    } else {
+        Some("That is not the team's name.".to_string())
+    }
+}
+
+/// A push the deletion guard stopped before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardStop {
+    /// The Okta group pushed.
+    pub okta_group: String,
+    /// The Statsig side, described ("team \"Payments\" (Member) in project \"Checkout\"").
+    pub target: String,
+    /// Members the plan removes.
+    pub removals: usize,
+    /// Members the team role has now.
+    pub members: usize,
+    /// The word the admin types to allow it.
+    pub word: String,
+    /// The limits in force.
+    pub guard: Guard,
+}
+
+impl std::fmt::Display for GuardStop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Pushing \"{}\" would remove {} of the {} members of {}, more than the deletion guard allows (more than {} members or {}% of a team role); nothing was sent.",
+            self.okta_group,
+            self.removals,
+            self.members,
+            self.target,
+            self.guard.max_removals,
+            self.guard.max_percent
+        )
+    }
+}
+
+/// Whether `plan` may go ahead with `allowed_removals` confirmed by the admin.
+pub fn check_guard(
+    guard: Guard,
+    dir: &Directory,
+    plan: &Plan,
+    okta_group_name: &str,
+    allowed_removals: usize,
+) -> Result<(), GuardStop> {
+    let removals = plan.removes.len();
+    let members = removals + plan.unchanged.len();
+    if removals <= allowed_removals || !guard.trips(removals, members) {
+        return Ok(());
+    }
+    Err(GuardStop {
+        okta_group: okta_group_name.to_string(),
+        target: describe_target(dir, &plan.statsig_group_id, &plan.statsig_group_name),
+        removals,
+        members,
+        word: confirmation_word(dir, &plan.statsig_group_id, &plan.statsig_group_name),
+        guard,
+    })
+}
+
+/// The mapping that pushes this Okta group, if any.
+pub fn pushed_from<'a>(mappings: &'a [Mapping], okta_group_id: &str) -> Option<&'a Mapping> {
+    mappings.iter().find(|m| m.okta_group_id == okta_group_id)
+}
+
+/// The mapping that pushes into this Statsig group, if any.
+pub fn pushing_to<'a>(mappings: &'a [Mapping], statsig_group_id: &str) -> Option<&'a Mapping> {
+    mappings
+        .iter()
+        .find(|m| m.statsig_group_id == statsig_group_id)
+}
+
+/// Checks that `okta_group_id` may be pushed at all (known, not pushed yet).
+pub fn check_source(
+    dir: &Directory,
+    mappings: &[Mapping],
+    okta_group_id: &str,
+) -> Result<(), RuleError> {
+    let okta = dir
+        .okta_group(okta_group_id)
+        .ok_or_else(|| RuleError::UnknownOktaGroup(okta_group_id.to_string()))?;
+    if let Some(m) = pushed_from(mappings, okta_group_id) {
+        return Err(RuleError::OktaGroupTaken {
+            okta_group: okta.name.clone(),
+            statsig_group: m.statsig_group_name.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks that `okta_group_id` → `statsig_group_id` may become a mapping ("Link group").
+pub fn check_link(
+    dir: &Directory,
+    mappings: &[Mapping],
+    okta_group_id: &str,
+    statsig_group_id: &str,
+) -> Result<(), RuleError> {
+    let idx = dir
+        .statsig_group_index(statsig_group_id)
+        .ok_or_else(|| RuleError::UnknownStatsigGroup(statsig_group_id.to_string()))?;
+    let target = &dir.statsig_groups[idx];
+    match dir.parsed(idx) {
+        ParsedName::Team { .. } => {}
+        ParsedName::Project { project, .. } => {
+            return Err(RuleError::ProjectRoleGroup {
+                name: target.display_name.clone(),
+                project: project.clone(),
+            });
+        }
+        other => {
+            return Err(RuleError::NotATeam {
+                name: names::display_safe(&target.display_name),
+                problem: other
+                    .problem()
+                    .unwrap_or_else(|| "it is not a Statsig group".into()),
+            });
+        }
+    }
+    check_source(dir, mappings, okta_group_id)?;
+    if let Some(m) = pushing_to(mappings, statsig_group_id) {
+        return Err(RuleError::StatsigGroupTaken {
+            statsig_group: target.display_name.clone(),
+            okta_group: m.okta_group_name.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks a new team ("Create group") and returns its Member group's name.
+pub fn check_create(
+    dir: &Directory,
+    mappings: &[Mapping],
+    okta_group_id: &str,
+    project: &str,
+    team: &str,
+) -> Result<String, RuleError> {
+    let name = new_team_name(dir, project, team)?;
+    check_source(dir, mappings, okta_group_id)?;
+    Ok(name)
+}
+
+/// The `Statsig-<Project>-<Team>-Member` name of a new team, checked: valid, reading back
+/// as exactly this team, and not taken.
+pub fn new_team_name(dir: &Directory, project: &str, team: &str) -> Result<String, RuleError> {
+    let name = names::validate_new_team(project, team, Role::Member, &dir.projects)
+        .map_err(RuleError::NewTeam)?;
+    if let Some(g) = dir.statsig_group_by_name(&name) {
+        return Err(RuleError::TeamExists(g.display_name.clone()));
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::directory::tests::{og, ou, sg, su};
+    use crate::model::mapping::{MappingStatus, PushAction};
+    use crate::model::plan::plan_push;
+
+    fn dir() -> Directory {
+        Directory::new(
+            vec!["Checkout".into(), "Mobile".into(), "Mobile-Payments".into()],
+            vec!["example.com".into()],
+            (0..10)
+                .map(|i| su(&format!("s{i}"), &format!("u{i}@example.com")))
+                .collect(),
+            vec![
+                sg(
+                    "g1",
+                    "Statsig-Checkout-Payments-Member",
+                    &["s0", "s1", "s2", "s3", "s4"],
+                ),
+                sg("g2", "Statsig-Checkout-Admin", &[]),
+                sg("g3", "Statsig-Mobile-Payments-Admin", &[]),
+            ],
+            (0..10)
+                .map(|i| ou(&format!("o{i}"), &format!("u{i}@example.com"), "ACTIVE"))
+                .collect(),
+            vec![og("og1", "Payments", &["o0"]), og("og2", "Other", &[])],
+        )
+    }
+
+    fn mapping(okta: &str, statsig: &str) -> Mapping {
+        Mapping {
+            id: "m1".into(),
+            okta_group_id: okta.into(),
+            okta_group_name: "Payments".into(),
+            statsig_group_id: statsig.into(),
+            statsig_group_name: "Statsig-Checkout-Payments-Member".into(),
+            action: PushAction::Link,
+            status: MappingStatus::Active,
+            created: String::new(),
+            last_push: None,
+            last_counts: None,
+            last_pushed_members: vec![],
+            drift: None,
+        }
+    }
+
+    #[test]
+    fn only_team_groups_that_nobody_pushes_can_be_linked() {
+        let d = dir();
+        assert_eq!(check_link(&d, &[], "og1", "g1"), Ok(()));
+        assert!(matches!(
+            check_link(&d, &[], "og1", "g2"),
+            Err(RuleError::ProjectRoleGroup { .. })
+        ));
+        assert!(matches!(
+            check_link(&d, &[], "og1", "g3"),
+            Err(RuleError::NotATeam { .. })
+        ));
+        let taken = [mapping("og1", "g1")];
+        assert!(matches!(
+            check_link(&d, &taken, "og1", "g1"),
+            Err(RuleError::OktaGroupTaken { .. })
+        ));
+        let e = check_link(&d, &taken, "og2", "g1").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "\"Statsig-Checkout-Payments-Member\" is already pushed from Okta group \"Payments\"; a Statsig group is pushed from one Okta group only."
+        );
+    }
+
+    #[test]
+    fn a_new_team_is_named_checked_and_not_taken() {
+        let d = dir();
+        assert_eq!(
+            check_create(&d, &[], "og2", "Checkout", "Fraud").unwrap(),
+            "Statsig-Checkout-Fraud-Member"
+        );
+        assert_eq!(
+            check_create(&d, &[], "og2", "Checkout", "Payments"),
+            Err(RuleError::TeamExists(
+                "Statsig-Checkout-Payments-Member".into()
+            ))
+        );
+        assert_eq!(
+            check_create(&d, &[], "og2", "Checkout", " ")
+                .unwrap_err()
+                .to_string(),
+            "Type a team name."
+        );
+    }
+
+    #[test]
+    fn the_guard_names_the_team_and_its_limits_and_confirmation_is_exact() {
+        let d = dir();
+        let plan = plan_push(&d, "og1", "g1", 100).unwrap();
+        assert_eq!(plan.removes.len(), 4);
+        let stop = check_guard(Guard::default(), &d, &plan, "Payments", 0).unwrap_err();
+        assert_eq!(stop.word, "Payments");
+        assert_eq!(
+            stop.to_string(),
+            "Pushing \"Payments\" would remove 4 of the 5 members of team \"Payments\" (Member) in project \"Checkout\", more than the deletion guard allows (more than 10 members or 20% of a team role); nothing was sent."
+        );
+        assert_eq!(
+            check_guard(Guard::default(), &d, &plan, "Payments", 4),
+            Ok(())
+        );
+        assert_eq!(confirmation_mismatch("Payments", "Payments"), None);
+        assert!(
+            confirmation_mismatch("Payments", "payments")
+                .unwrap()
+                .contains("same capitals")
+        );
+        assert!(confirmation_mismatch("Payments", "").is_some());
+    }
+}

@@ -1,0 +1,31 @@
+//! Words as the admin reads them: counts with the right plural.
+
+/// "1 group", "2 groups"; `noun` is the singular, its plural takes an "s" (or "es" after
+/// s, x, ch, sh), so "1 match", "2 matches".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    let es = ["s", "x", "ch", "sh"].iter().any(|e| noun.ends_with(e));
+    format!("{n} {noun}{}", if es { "es" } else { "s" })
+}
+
+/// "was" or "were" for `n` things.
+pub fn was(n: usize) -> &'static str {
+    if n == 1 { "was" } else { "were" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_right() {
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(0, "error"), "0 errors");
+        assert_eq!(plural(2, "difference"), "2 differences");
+        assert_eq!(plural(3, "match"), "3 matches");
+        assert_eq!(plural(1, "team role"), "1 team role");
+        assert_eq!(was(2), "were");
+    }
+}

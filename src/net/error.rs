@@ -1,0 +1,207 @@
+//! The one shape of a failed request, for both APIs: the service, the request, and what
+//! went wrong, as one sentence naming the endpoint, the cause and (where there is one)
+//! the fix.
+
+use super::transport::{TransportFailure, TransportKind};
+use super::url::UrlError;
+use std::fmt;
+
+/// Which API a request went to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// Statsig's SCIM API.
+    Statsig,
+    /// Okta's Management API.
+    Okta,
+}
+
+impl Service {
+    /// The short name the activity log uses.
+    pub fn short(self) -> &'static str {
+        match self {
+            Service::Statsig => "Statsig",
+            Service::Okta => "Okta",
+        }
+    }
+}
+
+impl fmt::Display for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Service::Statsig => "Statsig SCIM",
+            Service::Okta => "Okta",
+        })
+    }
+}
+
+/// A request that failed, or could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// The server answered with an error status.
+    #[error("{}", status_sentence(*service, method, path, *status, code.as_deref(), detail))]
+    Status {
+        /// Which API.
+        service: Service,
+        /// The request's method.
+        method: String,
+        /// The request's path below the base URL.
+        path: String,
+        /// The HTTP status.
+        status: u16,
+        /// SCIM's `scimType` or Okta's `errorCode`.
+        code: Option<String>,
+        /// SCIM's `detail` or Okta's `errorSummary`.
+        detail: String,
+    },
+    /// No usable answer came.
+    #[error("{}", transport_sentence(*service, base, method, path, failure))]
+    Transport {
+        /// Which API.
+        service: Service,
+        /// The base URL the request went to.
+        base: String,
+        /// The request's method.
+        method: String,
+        /// The request's path below the base URL.
+        path: String,
+        /// What happened.
+        failure: TransportFailure,
+    },
+    /// An answer that is not what the API promises.
+    #[error("{service} sent an unreadable answer to {method} {path}: {reason}")]
+    Decode {
+        /// Which API.
+        service: Service,
+        /// The request's method.
+        method: String,
+        /// The request's path below the base URL.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The URL answers, but it is not the API (a web page, a sign-in page, a wrong path).
+    #[error("{service} at {base} is not the API: {reason}; {fix}")]
+    NotTheApi {
+        /// Which API.
+        service: Service,
+        /// The base URL.
+        base: String,
+        /// What came back instead.
+        reason: String,
+        /// What to change.
+        fix: String,
+    },
+    /// A base URL that cannot be used.
+    #[error("{service}: {problem}")]
+    Url {
+        /// Which API.
+        service: Service,
+        /// What is wrong with it.
+        problem: UrlError,
+    },
+    /// No token is set.
+    #[error("no {service} token is set")]
+    NoToken {
+        /// Which API.
+        service: Service,
+    },
+    /// The admin cancelled the job.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+fn status_sentence(
+    service: Service,
+    method: &str,
+    path: &str,
+    status: u16,
+    code: Option<&str>,
+    detail: &str,
+) -> String {
+    match (service, code) {
+        (Service::Statsig, Some(t)) => {
+            format!("{service} answered {status} {t} to {method} {path}: {detail}")
+        }
+        (Service::Okta, Some(c)) => {
+            format!("{service} answered {status} to {method} {path}: {detail} ({c})")
+        }
+        (_, None) => format!("{service} answered {status} to {method} {path}: {detail}"),
+    }
+}
+
+fn transport_sentence(
+    service: Service,
+    base: &str,
+    method: &str,
+    path: &str,
+    failure: &TransportFailure,
+) -> String {
+    match failure.kind {
+        TransportKind::Certificate => {
+            let host = reqwest::Url::parse(base)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_else(|| base.to_string());
+            format!("{service} at {base}: the server {host} is not trusted: {failure}")
+        }
+        TransportKind::UnknownHost => format!("{service} at {base}: {failure}"),
+        _ => format!("{service} did not answer {method} {path}: {failure}"),
+    }
+}
+
+impl ApiError {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// SCIM's `scimType` or Okta's `errorCode`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// "METHOD /path" of the failing request, for a mapping's Error status.
+    pub fn request(&self) -> Option<String> {
+        match self {
+            ApiError::Status { method, path, .. }
+            | ApiError::Transport { method, path, .. }
+            | ApiError::Decode { method, path, .. } => Some(format!("{method} {path}")),
+            _ => None,
+        }
+    }
+
+    /// A failure after which the server may or may not have applied the request.
+    pub fn is_ambiguous(&self) -> bool {
+        match self {
+            ApiError::Transport { failure, .. } => failure.kind.maybe_sent(),
+            ApiError::Decode { .. } => true,
+            ApiError::Status { status, .. } => matches!(status, 500 | 502 | 504),
+            _ => false,
+        }
+    }
+
+    /// A setting that must change before anything can work (URL, token, wrong endpoint,
+    /// untrusted certificate, unknown host).
+    pub fn is_configuration(&self) -> bool {
+        match self {
+            ApiError::Url { .. } | ApiError::NoToken { .. } | ApiError::NotTheApi { .. } => true,
+            ApiError::Transport { failure, .. } => matches!(
+                failure.kind,
+                TransportKind::Certificate | TransportKind::UnknownHost
+            ),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! One HTTP transport per API: rustls with the platform's certificate verifier, the one
+//! retry policy, the request log, the job's cancel flag, and bodies read whole under a
+//! size cap. The API clients build requests and read answers; they never see a retry.
+
+use super::cancel::CancelToken;
+use super::error::{ApiError, Service};
+use super::observe::Observer;
+use super::retry::{Attempt, RetryPolicy, Stop, retry_loop};
+use super::transport::{TransportFailure, TransportKind};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, RequestBuilder, Response};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Whether a request may be sent again when its outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Reads, PUT, DELETE: sending twice does no harm.
+    Safe,
+    /// POST and PATCH: after a lost answer the caller decides (look up, re-plan).
+    Unsafe,
+}
+
+/// An answer read whole (the body capped in size).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The answer's headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// A 2xx status.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// No body, or only white space.
+    pub fn is_empty(&self) -> bool {
+        self.body.iter().all(u8::is_ascii_whitespace)
+    }
+
+    /// A body that is there but is not JSON: garbage or cut off.
+    pub fn is_garbled(&self) -> bool {
+        !self.is_empty() && serde_json::from_slice::<serde::de::IgnoredAny>(&self.body).is_err()
+    }
+
+    /// An HTML page (a sign-in page, a proxy's notice, a website) instead of the API.
+    pub fn is_web_page(&self) -> bool {
+        let html_type = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"));
+        let start: String = String::from_utf8_lossy(&self.body[..self.body.len().min(512)])
+            .trim_start()
+            .chars()
+            .take(15)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        html_type || start.starts_with("<!doctype html") || start.starts_with("<html")
+    }
+}
+
+/// The transport of one API: cheap to clone.
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    service: Service,
+    base: Arc<str>,
+    policy: RetryPolicy,
+    observer: Arc<dyn Observer>,
+    cancel: CancelToken,
+    limit: usize,
+}
+
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Http")
+            .field("service", &self.service)
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Http {
+    /// A transport to `base` (already checked) for `service`, reading at most `limit`
+    /// bytes per answer.
+    pub fn new(
+        service: Service,
+        base: &str,
+        policy: RetryPolicy,
+        observer: Arc<dyn Observer>,
+        cancel: CancelToken,
+        limit: usize,
+    ) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(policy.timeout)
+            .connect_timeout(Duration::from_secs(15))
+            .user_agent(concat!("okta-statsig-teams/", env!("CARGO_PKG_VERSION")))
+            .pool_max_idle_per_host(32)
+            .build()
+            .unwrap_or_default();
+        Http {
+            client,
+            service,
+            base: base.trim_end_matches('/').into(),
+            policy,
+            observer,
+            cancel,
+            limit,
+        }
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Which API this is.
+    pub fn service(&self) -> Service {
+        self.service
+    }
+
+    /// Where requests and waits are reported.
+    pub fn observer(&self) -> &Arc<dyn Observer> {
+        &self.observer
+    }
+
+    /// The job's cancel flag.
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.cancel
+    }
+
+    /// The same transport with another cancel flag (a job of its own).
+    pub fn with_cancel(&self, cancel: CancelToken) -> Self {
+        Http {
+            cancel,
+            ..self.clone()
+        }
+    }
+
+    /// Sends `method url` (shown as `path` in the log) under the retry policy. `build`
+    /// adds what the API needs (auth, headers, body) to a fresh request each attempt.
+    /// Returns the last answer, which may be an error status for the caller to read.
+    pub async fn send(
+        &self,
+        method: &Method,
+        url: &str,
+        path: &str,
+        repeat: Repeat,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Answer, ApiError> {
+        let result = retry_loop(
+            self.service.short(),
+            method.as_str(),
+            path,
+            repeat,
+            &self.policy,
+            &self.observer,
+            &self.cancel,
+            || attempt(build(self.client.request(method.clone(), url)), self.limit),
+        )
+        .await;
+        let answer = match result {
+            Ok(a) => a,
+            Err(Stop::Cancelled) => return Err(ApiError::Cancelled),
+            Err(Stop::Failed(f)) if f.kind == TransportKind::TooLarge => {
+                return Err(self.decode_error(method.as_str(), path, f.detail));
+            }
+            Err(Stop::Failed(failure)) => {
+                return Err(ApiError::Transport {
+                    service: self.service,
+                    base: self.base.to_string(),
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    failure,
+                });
+            }
+        };
+        if answer.is_web_page() {
+            return Err(ApiError::NotTheApi {
+                service: self.service,
+                base: self.base.to_string(),
+                reason: format!("{method} {path} answered {} with a web page", answer.status),
+                fix: match self.service {
+                    Service::Statsig => {
+                        "use the SCIM URL from Statsig's settings, e.g. https://statsigapi.net/scim"
+                            .into()
+                    }
+                    Service::Okta => "use your Okta org URL, e.g. https://your-org.okta.com".into(),
+                },
+            });
+        }
+        Ok(answer)
+    }
+
+    /// A decode failure of this API's `method path`.
+    pub fn decode_error(&self, method: &str, path: &str, reason: impl Into<String>) -> ApiError {
+        ApiError::Decode {
+            service: self.service,
+            method: method.to_string(),
+            path: path.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// One attempt: send, then read the whole body under `limit`.
+async fn attempt(builder: RequestBuilder, limit: usize) -> Attempt {
+    let resp = match builder.send().await {
+        Ok(r) => r,
+        Err(e) => return Attempt::Failed(TransportFailure::from_reqwest(&e)),
+    };
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    match read_body(resp, limit).await {
+        Ok(body) => Attempt::Answered(Answer {
+            status,
+            headers,
+            body,
+        }),
+        Err(f) => Attempt::Failed(f),
+    }
+}
+
+/// Reads a body with a size cap, so a hostile server cannot exhaust memory.
+async fn read_body(mut resp: Response, limit: usize) -> Result<Vec<u8>, TransportFailure> {
+    let mut out = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                if out.len() + chunk.len() > limit {
+                    return Err(TransportFailure::new(
+                        TransportKind::TooLarge,
+                        format!("the answer is larger than {} MB", limit / (1024 * 1024)),
+                    ));
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(out),
+            Err(_) => {
+                return Err(TransportFailure::new(
+                    TransportKind::CutOff,
+                    "the answer was cut off",
+                ));
+            }
+        }
+    }
+}

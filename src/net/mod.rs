@@ -1,0 +1,18 @@
+//! What both API clients share: base-URL safety, one HTTP transport with the one retry
+//! policy, the request log, cancellation, and the error shape of a failed request.
+
+mod cancel;
+mod error;
+mod http;
+mod observe;
+mod retry;
+mod transport;
+mod url;
+
+pub use cancel::CancelToken;
+pub use error::{ApiError, Service};
+pub use http::{Answer, Http, Repeat};
+pub use observe::{Observer, RequestRecord, Silent, WaitRecord};
+pub use retry::{RetryPolicy, server_wait};
+pub use transport::{TransportFailure, TransportKind};
+pub use url::{UrlError, check_base_url, check_okta_url, check_statsig_url};

@@ -1,0 +1,101 @@
+//! Actions, applied after drawing: engine commands are sent, dialogs opened, selections
+//! changed.
+
+use super::App;
+use crate::engine::config::Settings;
+use crate::engine::runner::Command;
+use crate::ui::action::{Action, Open};
+use crate::ui::dialogs::{self, Dialog};
+use crate::ui::file_dialog::Picked;
+use crate::ui::widgets;
+
+impl App {
+    /// Sends a command; a job blocks other request-sending actions until the engine says
+    /// it is done (so a double click sends it once).
+    pub(super) fn send(&mut self, command: Command) {
+        if command.job().is_some() {
+            self.shown.pending = true;
+        }
+        self.engine.send(command);
+    }
+
+    pub(super) fn apply(&mut self, action: Action, ctx: &egui::Context) {
+        match action {
+            Action::Send(command) => self.send(command),
+            Action::SelectProject(p) => {
+                self.shown.sel.project = Some(p);
+                self.shown.sel.team = None;
+            }
+            Action::SelectTeam(t) => self.shown.sel.team = Some(t),
+            Action::SelectOktaGroup(g) => self.shown.sel.okta_group = Some(g),
+            Action::SelectMapping(m) => self.shown.sel.mapping = Some(m),
+            Action::SetTab(t) => self.persisted.tab = t,
+            Action::Open(o) => self.open(o),
+            Action::PickFile { job, suggested } => self.picker.pick(job, suggested, ctx.clone()),
+            Action::Cancel => self.engine.cancel(),
+            Action::ToggleTheme => {
+                self.persisted.dark = !self.persisted.dark;
+                widgets::apply_theme(ctx, self.persisted.dark);
+            }
+            Action::DismissToasts => self.toasts.clear(),
+        }
+    }
+
+    pub(super) fn open(&mut self, what: Open) {
+        if let Open::Settings = what {
+            let mut s = match Settings::load(&self.data_dir) {
+                Ok(s) => s.unwrap_or_default(),
+                Err(e) => {
+                    self.toast(e.to_string(), true, 0.0);
+                    Settings::default()
+                }
+            };
+            let demo = self.shown.connection.as_ref().is_some_and(|c| c.demo);
+            if s.projects.is_empty() && !demo {
+                s.projects = self.shown.directory.projects.clone();
+            }
+            self.dialog = Some(Dialog::Settings(Box::new(
+                dialogs::settings::SettingsDialog::new(s),
+            )));
+            return;
+        }
+        let view = self.shown.view();
+        let dialog = match what {
+            Open::Push { okta_group } => {
+                Dialog::Push(Box::new(dialogs::push::PushDialog::new(okta_group)))
+            }
+            Open::Builder { from_group } => {
+                let from = from_group.and_then(|g| view.directory.okta_group(&g).cloned());
+                Dialog::Builder(Box::new(dialogs::builder::GroupBuilder::new(from.as_ref())))
+            }
+            Open::Members { group } => Dialog::Members(Box::new(
+                dialogs::members::MembersDialog::new(&group, &view),
+            )),
+            Open::Unlink(id) => match view.mapping(&id) {
+                Some(m) => Dialog::Unlink(dialogs::unlink::UnlinkDialog::new(m, &view)),
+                None => return,
+            },
+            Open::ConfirmRemovals(id) => match view.mapping(&id) {
+                Some(m) => {
+                    Dialog::ConfirmRemovals(dialogs::confirm::ConfirmRemovals::new(m, &view))
+                }
+                None => return,
+            },
+            Open::ConfirmResetDemo => Dialog::ConfirmResetDemo(Default::default()),
+            Open::Settings => return,
+        };
+        self.dialog = Some(dialog);
+    }
+
+    pub(super) fn poll_file_dialog(&mut self) {
+        match self.picker.poll() {
+            Some(Picked::File(job, path)) => self.send(job.command(path)),
+            Some(Picked::Unavailable(job, suggested)) => {
+                self.dialog = Some(Dialog::Path(dialogs::path::PathDialog::new(
+                    job, &suggested,
+                )));
+            }
+            Some(Picked::Cancelled) | None => {}
+        }
+    }
+}

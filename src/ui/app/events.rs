@@ -1,0 +1,160 @@
+//! Engine events, applied at the top of each frame: the state the app shows follows them.
+
+use super::App;
+use crate::engine::error::EngineError;
+use crate::engine::runner::{Activity, Event, JobKind};
+use crate::model::Directory;
+use crate::ui::dialogs::{Dialog, compare::CompareDialog};
+use crate::ui::panels::Busy;
+use crate::ui::panels::projects::UNREADABLE;
+use std::sync::Arc;
+
+/// Snapshots kept in Open recent.
+const MAX_RECENT: usize = 8;
+
+impl App {
+    /// Applies everything the engine said since the last frame.
+    pub(super) fn apply_events(&mut self, now: f64, ctx: &egui::Context) {
+        for event in self.engine.drain() {
+            self.apply_event(event, now, ctx);
+        }
+    }
+
+    fn apply_event(&mut self, event: Event, now: f64, _ctx: &egui::Context) {
+        match event {
+            Event::Connecting => self.forget_connection(),
+            Event::Connected(info) => self.shown.connection = Some(info),
+            Event::JobStarted { id, kind } => {
+                self.shown.pending = false;
+                self.shown.job = Some(id);
+                self.shown.busy = Some(Busy {
+                    kind,
+                    progress: None,
+                });
+            }
+            Event::JobFinished { id, kind, outcome } => {
+                if self.shown.job.is_none_or(|j| j == id) {
+                    self.shown.job = None;
+                    self.shown.busy = None;
+                }
+                self.shown.pending = false;
+                self.finished(kind, outcome, now);
+            }
+            Event::Progress(p) => {
+                if let Some(b) = &mut self.shown.busy {
+                    b.progress = Some(p);
+                }
+            }
+            Event::Directory {
+                directory,
+                generation,
+                batch_size,
+            } => {
+                self.show_directory(directory);
+                self.shown.generation = self.shown.generation.max(generation) + 1;
+                self.shown.batch_size = batch_size;
+            }
+            Event::Mappings(m) => {
+                self.shown.mappings = m;
+                self.shown.mappings_version += 1;
+            }
+            Event::Activity(a) => {
+                if let Activity::Wait(w) = &a {
+                    self.toast(
+                        format!(
+                            "{}: {}, retrying in {} s",
+                            w.service,
+                            w.reason,
+                            w.wait.as_secs().max(1)
+                        ),
+                        false,
+                        now,
+                    );
+                }
+                self.tabs.activity.push(&a);
+            }
+            Event::Warning(s) => self.toast(s, true, now),
+            Event::Watching(on) => self.watching = on,
+            Event::OtherInstancePushing(on) => self.other_pushing = on,
+            Event::SnapshotOpened {
+                info,
+                directory,
+                mappings,
+            } => {
+                self.persisted.recent.retain(|p| p != &info.path);
+                self.persisted.recent.insert(0, info.path.clone());
+                self.persisted.recent.truncate(MAX_RECENT);
+                self.show_directory(directory);
+                self.shown.generation += 1;
+                self.shown.mappings = mappings;
+                self.shown.mappings_version += 1;
+                self.watching = false;
+                if !self.dialog.as_ref().is_some_and(Dialog::is_settings) {
+                    self.dialog = None;
+                }
+                self.shown.snapshot = Some(info);
+            }
+            Event::SnapshotClosed => self.shown.snapshot = None,
+            Event::Compared {
+                against,
+                comparison,
+            } => self.dialog = Some(Dialog::Compare(CompareDialog::new(against, comparison))),
+        }
+    }
+
+    /// A new connection: nothing of the old one stays on screen.
+    fn forget_connection(&mut self) {
+        self.shown.connection = None;
+        self.shown.directory = Arc::new(Directory::default());
+        self.shown.generation += 1;
+        self.shown.mappings.clear();
+        self.shown.mappings_version += 1;
+        self.shown.imported = false;
+        self.shown.snapshot = None;
+        self.watching = false;
+        self.shown.sel.team = None;
+        self.shown.sel.okta_group = None;
+        self.shown.sel.mapping = None;
+        if !self.dialog.as_ref().is_some_and(Dialog::is_settings) {
+            self.dialog = None;
+        }
+    }
+
+    fn show_directory(&mut self, directory: Arc<Directory>) {
+        self.shown.directory = directory;
+        self.shown.imported = true;
+        let d = &self.shown.directory;
+        let keep = self.shown.sel.project.as_ref().is_some_and(|p| {
+            d.projects.contains(p) || (p == UNREADABLE && !d.unreadable().is_empty())
+        });
+        if !keep {
+            self.shown.sel.project = d.projects.first().cloned();
+            self.shown.sel.team = None;
+        }
+    }
+
+    fn finished(&mut self, kind: JobKind, outcome: Result<String, EngineError>, now: f64) {
+        let text = |o: &Result<String, EngineError>| match o {
+            Ok(s) => s.clone(),
+            Err(e) => e.to_string(),
+        };
+        if let Some(Dialog::Settings(s)) = &mut self.dialog {
+            match kind {
+                JobKind::TestConnection => {
+                    s.tested(outcome.clone().map_err(|e| e.to_string()));
+                    return;
+                }
+                JobKind::Connect if s.is_saving() => {
+                    s.saved(outcome.as_ref().map(|_| ()).map_err(ToString::to_string));
+                    if outcome.is_ok() {
+                        self.dialog = None;
+                    }
+                }
+                JobKind::Connect if outcome.is_ok() => self.dialog = None,
+                _ => {}
+            }
+        }
+        let error = outcome.is_err() && !matches!(outcome, Err(EngineError::Cancelled));
+        self.toast(text(&outcome), error, now);
+    }
+}

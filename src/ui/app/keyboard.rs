@@ -1,0 +1,60 @@
+//! Keyboard use: Ctrl+F focuses the current list's search, arrows move through it, Enter
+//! on an Okta group opens Push. Escape closes dialogs (each dialog handles it).
+
+use super::App;
+use crate::ui::action::{Action, Open, Tab};
+
+impl App {
+    pub(super) fn keyboard(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        if self.dialog.is_some() || self.picker.is_open() {
+            return;
+        }
+        let ctrl_f = ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::F));
+        if ctrl_f {
+            let id = egui::Id::unique(self.persisted.tab.search_id());
+            ctx.memory_mut(|m| m.request_focus(id));
+        }
+        if ctx.memory(|m| m.focused().is_some()) {
+            return;
+        }
+        let (up, down, enter) = ctx.input(|i| {
+            (
+                i.key_pressed(egui::Key::ArrowUp),
+                i.key_pressed(egui::Key::ArrowDown),
+                i.key_pressed(egui::Key::Enter),
+            )
+        });
+        let tab = self.persisted.tab;
+        if up || down {
+            let (items, current) = self.tabs.list(tab, &self.shown.view());
+            if let Some(next) = step(&items, current.as_ref(), if down { 1 } else { -1 }) {
+                actions.push(match tab {
+                    Tab::Teams => Action::SelectTeam(next),
+                    Tab::OktaGroups => Action::SelectOktaGroup(next),
+                    _ => Action::SelectMapping(next),
+                });
+            }
+        }
+        if enter
+            && tab == Tab::OktaGroups
+            && self.shown.sel.okta_group.is_some()
+            && self.shown.can_send().is_ok()
+        {
+            actions.push(Action::Open(Open::Push {
+                okta_group: self.shown.sel.okta_group.clone(),
+            }));
+        }
+    }
+}
+
+/// The item `delta` away from `current` (the first when none is selected).
+fn step(items: &[String], current: Option<&String>, delta: i32) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let next = match current.and_then(|c| items.iter().position(|x| x == c)) {
+        Some(p) => (p as i32 + delta).clamp(0, items.len() as i32 - 1) as usize,
+        None => 0,
+    };
+    items.get(next).cloned()
+}

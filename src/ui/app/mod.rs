@@ -1,0 +1,384 @@
+//! The app: the state it alone owns (private), drawn each frame from a read-only
+//! [`View`]; engine events applied at the top of the frame ([`events`]), actions after
+//! drawing ([`actions`]).
+
+mod actions;
+mod events;
+mod keyboard;
+
+use super::action::{Action, Tab};
+use super::dialogs::Dialog;
+use super::file_dialog::FilePicker;
+use super::panels::{self, Busy, Chrome};
+use super::tabs::Tabs;
+use super::view::{Selection, View};
+use super::widgets::{self, Toast};
+use crate::engine::paths::DataDir;
+use crate::engine::runner::{
+    self, Command, ConnectionInfo, EngineHandle, JobId, SnapshotInfo, Target,
+};
+use crate::engine::secrets::SecretStore;
+use crate::model::Directory;
+use crate::model::mapping::Mapping;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What survives a restart (never a token).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+struct Persisted {
+    dark: bool,
+    tab: Tab,
+    project: Option<String>,
+    /// Recently opened snapshots, newest first.
+    recent: Vec<PathBuf>,
+}
+
+impl Default for Persisted {
+    fn default() -> Self {
+        Persisted {
+            dark: true,
+            tab: Tab::Teams,
+            project: None,
+            recent: Vec::new(),
+        }
+    }
+}
+
+/// How the app is started.
+pub struct AppOptions {
+    /// What to connect to at once; `None` opens Settings.
+    pub target: Option<Target>,
+    /// Where tokens live: the OS keyring in the app, memory in tests.
+    pub store: Arc<dyn SecretStore>,
+    /// A snapshot to open offline instead of connecting.
+    pub snapshot: Option<PathBuf>,
+    /// The data folder.
+    pub data: DataDir,
+}
+
+/// Messages kept in the log.
+const LOG_LEN: usize = 200;
+/// How long clicks are held back after a dialog closes (a double click's second half).
+const SHIELD_SECONDS: f64 = 0.4;
+
+/// What the app shows: the engine's latest word on the connection and its data.
+struct Shown {
+    connection: Option<ConnectionInfo>,
+    directory: Arc<Directory>,
+    generation: u64,
+    batch_size: usize,
+    mappings: Vec<Mapping>,
+    mappings_version: u64,
+    busy: Option<Busy>,
+    job: Option<JobId>,
+    /// A job was sent and has not started yet.
+    pending: bool,
+    snapshot: Option<SnapshotInfo>,
+    imported: bool,
+    sel: Selection,
+}
+
+impl Shown {
+    /// Whether a request-sending action is possible now, with the reason when not.
+    fn can_send(&self) -> Result<(), &'static str> {
+        if self.snapshot.is_some() {
+            Err("Read-only snapshot: nothing is sent. File > Close snapshot returns to live data")
+        } else if self.connection.is_none() {
+            Err("Not connected: open Settings or use the demo sandbox")
+        } else if self.pending
+            || self
+                .busy
+                .as_ref()
+                .is_some_and(|b| b.kind.holds_the_connection())
+        {
+            Err("Wait for the running job to finish, or cancel it")
+        } else {
+            Ok(())
+        }
+    }
+
+    fn view(&self) -> View<'_> {
+        View {
+            directory: &self.directory,
+            generation: self.generation,
+            mappings: &self.mappings,
+            mappings_version: self.mappings_version,
+            connection: self.connection.as_ref(),
+            snapshot: self.snapshot.as_ref(),
+            batch_size: self.batch_size,
+            can_send: self.can_send(),
+            imported: self.imported,
+            busy: self.busy.is_some() || self.pending,
+            sel: &self.sel,
+        }
+    }
+}
+
+/// The desktop app.
+pub struct App {
+    engine: EngineHandle,
+    data_dir: DataDir,
+    persisted: Persisted,
+    shown: Shown,
+    watching: bool,
+    other_pushing: bool,
+    toasts: Vec<Toast>,
+    log: VecDeque<Toast>,
+    projects: panels::projects::ProjectsPanel,
+    tabs: Tabs,
+    dialog: Option<Dialog>,
+    picker: FilePicker,
+    /// Clicks are held back until then (egui time).
+    shield_until: f64,
+    /// Actions asked for from outside a frame (tests, benchmarks).
+    queued: Vec<Action>,
+}
+
+impl App {
+    /// The app, connecting to `options.target` (or opening a snapshot, or Settings).
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        let persisted: Persisted = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        let ctx = cc.egui_ctx.clone();
+        let engine = runner::spawn(
+            Arc::new(move || ctx.request_repaint()),
+            options.store,
+            options.data.clone(),
+        );
+        widgets::apply_theme(&cc.egui_ctx, persisted.dark);
+        let sel = Selection {
+            project: persisted.project.clone(),
+            ..Selection::default()
+        };
+        let mut app = App {
+            engine,
+            data_dir: options.data,
+            persisted,
+            shown: Shown {
+                connection: None,
+                directory: Arc::new(Directory::default()),
+                generation: 0,
+                batch_size: crate::model::plan::DEFAULT_BATCH_SIZE,
+                mappings: Vec::new(),
+                mappings_version: 0,
+                busy: None,
+                job: None,
+                pending: false,
+                snapshot: None,
+                imported: false,
+                sel,
+            },
+            watching: false,
+            other_pushing: false,
+            toasts: Vec::new(),
+            log: VecDeque::new(),
+            projects: Default::default(),
+            tabs: Tabs::default(),
+            dialog: None,
+            picker: FilePicker::default(),
+            shield_until: 0.0,
+            queued: Vec::new(),
+        };
+        if let Some(path) = options.snapshot {
+            // Offline review: no connection needed.
+            app.send(Command::OpenSnapshot(path));
+        } else if let Some(target) = options.target {
+            app.send(Command::Connect(target));
+        } else {
+            app.open(super::action::Open::Settings);
+        }
+        app
+    }
+
+    fn toast(&mut self, text: String, error: bool, now: f64) {
+        let t = Toast {
+            text,
+            error,
+            at: now,
+        };
+        self.log.push_back(t.clone());
+        if self.log.len() > LOG_LEN {
+            self.log.pop_front();
+        }
+        self.toasts.push(t);
+        if self.toasts.len() > 4 {
+            self.toasts.remove(0);
+        }
+    }
+
+    // ------------------------------------------------------------------ for tests
+
+    /// Queues `action`, applied after the next frame is drawn, as if clicked.
+    pub fn perform(&mut self, action: Action) {
+        self.queued.push(action);
+    }
+
+    /// The engine, for tests that drive it past the window.
+    pub fn engine(&self) -> &EngineHandle {
+        &self.engine
+    }
+
+    /// No job runs or waits to start.
+    pub fn is_idle(&self) -> bool {
+        self.shown.busy.is_none() && !self.shown.pending
+    }
+
+    /// Something was imported, or a snapshot opened.
+    pub fn has_data(&self) -> bool {
+        self.shown.imported
+    }
+
+    /// Every message shown, oldest first.
+    pub fn messages(&self) -> impl Iterator<Item = &str> {
+        self.log.iter().map(|t| t.text.as_str())
+    }
+
+    /// The current tab.
+    pub fn tab(&self) -> Tab {
+        self.persisted.tab
+    }
+
+    /// Whether the dark theme is on.
+    pub fn is_dark(&self) -> bool {
+        self.persisted.dark
+    }
+
+    /// The selected project.
+    pub fn project(&self) -> Option<&str> {
+        self.shown.sel.project.as_deref()
+    }
+
+    /// The selected Okta group.
+    pub fn selected_okta_group(&self) -> Option<&str> {
+        self.shown.sel.okta_group.as_deref()
+    }
+
+    /// The mappings shown.
+    pub fn mappings(&self) -> &[Mapping] {
+        &self.shown.mappings
+    }
+
+    /// The directory shown.
+    pub fn directory(&self) -> &Arc<Directory> {
+        &self.shown.directory
+    }
+
+    /// Whether a dialog is open.
+    pub fn has_dialog(&self) -> bool {
+        self.dialog.is_some()
+    }
+
+    /// Whether an offline snapshot is shown.
+    pub fn shows_snapshot(&self) -> bool {
+        self.shown.snapshot.is_some()
+    }
+
+    /// Whether watching is on.
+    pub fn is_watching(&self) -> bool {
+        self.watching
+    }
+
+    /// The connection shown.
+    pub fn connection(&self) -> Option<&ConnectionInfo> {
+        self.shown.connection.as_ref()
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        let now = ctx.input(|i| i.time);
+        self.apply_events(now, ctx);
+        self.poll_file_dialog();
+        if !self.toasts.is_empty() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(500));
+        }
+        self.toasts.retain(|t| now - t.at < 8.0);
+        // A file dropped on the window opens as a snapshot (the engine checks it).
+        let dropped: Option<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .next()
+        });
+        if let Some(p) = dropped {
+            self.send(Command::OpenSnapshot(p));
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let now = ctx.input(|i| i.time);
+        let mut actions = std::mem::take(&mut self.queued);
+        self.keyboard(&ctx, &mut actions);
+        {
+            let view = self.shown.view();
+            let chrome = Chrome {
+                dark: self.persisted.dark,
+                recent: &self.persisted.recent,
+                busy: self.shown.busy.as_ref(),
+                watching: self.watching,
+                other_pushing: self.other_pushing,
+                last_message: self.log.back(),
+            };
+            panels::top_bar::show(ui, &view, &chrome, &mut actions);
+            panels::status_bar::show(ui, &view, &chrome, &mut actions);
+            self.projects.show(ui, &view, &mut actions);
+            let tab = self.persisted.tab;
+            let tabs = &mut self.tabs;
+            egui::CentralPanel::default().show(ui, |ui| tabs.show(ui, tab, &view, &mut actions));
+        }
+        self.show_dialog(&ctx, now, &mut actions);
+        self.shield(&ctx, now);
+        if widgets::toasts(&ctx, &self.toasts) {
+            actions.push(Action::DismissToasts);
+        }
+        for a in actions {
+            self.apply(a, &ctx);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.persisted.project = self.shown.sel.project.clone();
+        eframe::set_value(storage, eframe::APP_KEY, &self.persisted);
+    }
+}
+
+impl App {
+    fn show_dialog(&mut self, ctx: &egui::Context, now: f64, actions: &mut Vec<Action>) {
+        let Some(mut dialog) = self.dialog.take() else {
+            return;
+        };
+        let shown = dialog.show(ctx, &self.shown.view());
+        if let Some(a) = shown.action {
+            actions.push(a);
+        }
+        if shown.open {
+            self.dialog = Some(dialog);
+        } else {
+            self.shield_until = now + SHIELD_SECONDS;
+        }
+    }
+
+    /// Right after a dialog closes, a click (a double click's second half) must not reach
+    /// what was behind it.
+    fn shield(&mut self, ctx: &egui::Context, now: f64) {
+        if now >= self.shield_until {
+            return;
+        }
+        ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        let rect = ctx.content_rect();
+        egui::Area::new(egui::Id::unique("click-shield"))
+            .order(egui::Order::Foreground)
+            .fixed_pos(rect.min)
+            .interactable(true)
+            .show(ctx, |ui| {
+                ui.allocate_rect(rect, egui::Sense::click_and_drag());
+            });
+    }
+}

@@ -1,0 +1,107 @@
+//! What changed between a snapshot file and what is shown: counts, then each change.
+
+use super::{Shown, modal};
+use crate::model::names;
+use crate::model::snapshot::Comparison;
+use crate::ui::widgets::{self, Pill};
+use egui::{RichText, Ui};
+use std::path::PathBuf;
+
+/// The dialog's state.
+pub struct CompareDialog {
+    against: PathBuf,
+    comparison: Comparison,
+}
+
+impl CompareDialog {
+    /// The comparison with `against`.
+    pub fn new(against: PathBuf, comparison: Comparison) -> Self {
+        CompareDialog {
+            against,
+            comparison,
+        }
+    }
+
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context) -> Shown {
+        let c = &self.comparison;
+        let (close, escape) = modal(ctx, "compare", "Compare", 680.0, |ui| {
+            ui.label(format!(
+                "From {} to what is shown now",
+                self.against.display()
+            ));
+            ui.add_space(4.0);
+            if c.is_empty() {
+                widgets::pill(ui, Pill::Good, "No differences");
+            } else {
+                ui.label(RichText::new(c.summary()).strong());
+                let height = (ui.available_height() - 40.0).clamp(120.0, 480.0);
+                egui::ScrollArea::vertical()
+                    .max_height(height)
+                    .show(ui, |ui| changes(ui, c));
+            }
+            ui.button("Close").clicked()
+        });
+        if close || escape {
+            Shown::close()
+        } else {
+            Shown::stay()
+        }
+    }
+}
+
+fn changes(ui: &mut Ui, c: &Comparison) {
+    let list = |ui: &mut Ui, title: &str, items: &[String]| {
+        if !items.is_empty() {
+            egui::CollapsingHeader::new(format!("{title} ({})", items.len()))
+                .default_open(true)
+                .show(ui, |ui| {
+                    for i in items {
+                        ui.label(names::display_safe(i));
+                    }
+                });
+        }
+    };
+    list(ui, "Teams created", &c.teams_created);
+    list(ui, "Teams deleted", &c.teams_deleted);
+    if !c.members_changed.is_empty() {
+        egui::CollapsingHeader::new(format!(
+            "Members changed ({} team roles)",
+            c.members_changed.len()
+        ))
+        .default_open(true)
+        .show(ui, |ui| {
+            for r in &c.members_changed {
+                egui::CollapsingHeader::new(format!(
+                    "{} · {} · {}: +{} -{}",
+                    r.project,
+                    r.team,
+                    r.role,
+                    r.added.len(),
+                    r.removed.len()
+                ))
+                .show(ui, |ui| {
+                    for a in &r.added {
+                        ui.label(format!("+ {}", names::display_safe(a)));
+                    }
+                    for a in &r.removed {
+                        widgets::error_text(ui, format!("- {}", names::display_safe(a)));
+                    }
+                });
+            }
+        });
+    }
+    list(ui, "Mappings created", &c.mappings_created);
+    list(ui, "Mappings unlinked", &c.mappings_unlinked);
+    let statuses: Vec<String> = c
+        .status_changes
+        .iter()
+        .map(|s| {
+            format!(
+                "{} -> {}: {} to {}",
+                s.okta_group, s.statsig_group, s.before, s.after
+            )
+        })
+        .collect();
+    list(ui, "Status changes", &statuses);
+}

@@ -1,0 +1,107 @@
+//! Confirmations: removals the deletion guard stopped (the team's name typed), and
+//! starting the demo over.
+
+use super::{Shown, modal};
+use crate::engine::runner::{Command, Target};
+use crate::model::mapping::{Mapping, MappingStatus};
+use crate::model::rules;
+use crate::model::text::plural;
+use crate::ui::action::Action;
+use crate::ui::view::View;
+use crate::ui::widgets;
+
+/// Confirms removals the deletion guard stopped: the team's name must be typed.
+pub struct ConfirmRemovals {
+    mapping_id: String,
+    word: String,
+    text: String,
+    removals: usize,
+    typed: String,
+}
+
+impl ConfirmRemovals {
+    /// For mapping `m`, stopped by the guard.
+    pub fn new(m: &Mapping, view: &View) -> Self {
+        let (removals, members) = match m.status {
+            MappingStatus::NeedsConfirmation {
+                removals, members, ..
+            } => (removals, members),
+            _ => (0, 0),
+        };
+        ConfirmRemovals {
+            mapping_id: m.id.clone(),
+            text: format!(
+                "Pushing {} removes {removals} of the {members} members of {}.",
+                m.okta_group_name,
+                rules::describe_target(view.directory, &m.statsig_group_id, &m.statsig_group_name)
+            ),
+            word: rules::confirmation_word(
+                view.directory,
+                &m.statsig_group_id,
+                &m.statsig_group_name,
+            ),
+            removals,
+            typed: String::new(),
+        }
+    }
+
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        let (shown, escape) = modal(ctx, "confirm-removals", "Confirm removals", 540.0, |ui| {
+            widgets::error_text(ui, &self.text);
+            ui.label("The plan is made again from fresh reads before anything is sent; if it removes more than this, the push stops again.");
+            let field = widgets::labelled_text(
+                ui,
+                &format!("Type the team name, {}, to confirm", self.word),
+                &mut self.typed,
+                "",
+                false,
+            );
+            let mismatch = rules::confirmation_mismatch(&self.word, &self.typed);
+            if let Some(why) = mismatch.as_ref().filter(|_| !self.typed.is_empty()) {
+                widgets::warn_text(ui, why);
+            }
+            let go = mismatch.is_none() && view.can_send.is_ok();
+            let mut out = Shown::stay();
+            ui.horizontal(|ui| {
+                let label = format!("Remove {} and push", plural(self.removals, "member"));
+                let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if widgets::send_button(ui, view.can_send, go, &label).clicked() || (enter && go) {
+                    out = Shown::done(Action::Send(Command::Push {
+                        mapping_id: self.mapping_id.clone(),
+                        allowed_removals: self.removals,
+                    }));
+                }
+                if ui.button("Cancel").clicked() {
+                    out = Shown::close();
+                }
+            });
+            out
+        });
+        if escape { Shown::close() } else { shown }
+    }
+}
+
+/// Asks before the demo starts over.
+#[derive(Default)]
+pub struct ConfirmResetDemo;
+
+impl ConfirmResetDemo {
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context) -> Shown {
+        let (shown, escape) = modal(ctx, "confirm-reset", "Reset demo data?", 460.0, |ui| {
+            ui.label("The demo starts over with fresh data: every mapping and change made in the demo is forgotten. Real connections are not touched.");
+            let mut out = Shown::stay();
+            ui.horizontal(|ui| {
+                if ui.button("Reset demo data").clicked() {
+                    out = Shown::done(Action::Send(Command::Connect(Target::Demo { reset: true })));
+                }
+                if ui.button("Cancel").clicked() {
+                    out = Shown::close();
+                }
+            });
+            out
+        });
+        if escape { Shown::close() } else { shown }
+    }
+}

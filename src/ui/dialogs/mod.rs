@@ -1,0 +1,116 @@
+//! The dialogs, one file each. Every dialog is modal (focus stays inside it, Escape closes
+//! it), reads a narrow [`View`], and returns at most one [`Action`].
+
+pub mod builder;
+pub mod compare;
+pub mod confirm;
+pub mod members;
+pub mod path;
+pub mod push;
+pub mod settings;
+pub mod unlink;
+
+use crate::ui::action::Action;
+use crate::ui::view::View;
+
+/// The open dialog.
+pub enum Dialog {
+    /// Push Groups.
+    Push(Box<push::PushDialog>),
+    /// New mapping group.
+    Builder(Box<builder::GroupBuilder>),
+    /// A mapping group's members.
+    Members(Box<members::MembersDialog>),
+    /// Unlink.
+    Unlink(unlink::UnlinkDialog),
+    /// Confirm removals the guard stopped.
+    ConfirmRemovals(confirm::ConfirmRemovals),
+    /// Ask before starting the demo over.
+    ConfirmResetDemo(confirm::ConfirmResetDemo),
+    /// Settings.
+    Settings(Box<settings::SettingsDialog>),
+    /// Type a file path (no native file dialog here).
+    Path(path::PathDialog),
+    /// What changed since a snapshot.
+    Compare(compare::CompareDialog),
+}
+
+/// What showing a dialog gave: an action, and whether it stays open.
+pub struct Shown {
+    /// What the admin asked for.
+    pub action: Option<Action>,
+    /// False once the dialog is done (saved, cancelled, Escape).
+    pub open: bool,
+}
+
+impl Shown {
+    /// Still open, nothing asked.
+    pub fn stay() -> Self {
+        Shown {
+            action: None,
+            open: true,
+        }
+    }
+
+    /// Closed, nothing asked.
+    pub fn close() -> Self {
+        Shown {
+            action: None,
+            open: false,
+        }
+    }
+
+    /// Asks for `action` and closes.
+    pub fn done(action: Action) -> Self {
+        Shown {
+            action: Some(action),
+            open: false,
+        }
+    }
+}
+
+impl Dialog {
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        match self {
+            Dialog::Push(d) => d.show(ctx, view),
+            Dialog::Builder(d) => d.show(ctx, view),
+            Dialog::Members(d) => d.show(ctx, view),
+            Dialog::Unlink(d) => d.show(ctx, view),
+            Dialog::ConfirmRemovals(d) => d.show(ctx, view),
+            Dialog::ConfirmResetDemo(d) => d.show(ctx),
+            Dialog::Settings(d) => d.show(ctx, view),
+            Dialog::Path(d) => d.show(ctx),
+            Dialog::Compare(d) => d.show(ctx),
+        }
+    }
+
+    /// Whether the settings dialog may not close (nothing is connected yet).
+    pub fn is_settings(&self) -> bool {
+        matches!(self, Dialog::Settings(_))
+    }
+}
+
+/// Shows a modal titled `title`, `width` wide. Returns what `content` returned and whether
+/// Escape was pressed while it was the topmost dialog (the backdrop does not close it,
+/// so nothing typed is lost by a stray click).
+pub fn modal<R>(
+    ctx: &egui::Context,
+    id: &str,
+    title: &str,
+    width: f32,
+    content: impl FnOnce(&mut egui::Ui) -> R,
+) -> (R, bool) {
+    let max_h = (ctx.content_rect().height() - 60.0).max(200.0);
+    let r = egui::Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
+        ui.set_width(width.min(ctx.content_rect().width() - 40.0));
+        ui.set_max_height(max_h);
+        ui.heading(title);
+        ui.add_space(4.0);
+        content(ui)
+    });
+    let escape = r.is_top_modal
+        && !r.any_popup_open
+        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+    (r.inner, escape)
+}

@@ -1,0 +1,459 @@
+//! Push Groups: pick an Okta group, then Link group (an existing team group) or Create
+//! group (a new team), with a preview of what the push does before anything is saved.
+//! The rules and the guard are the engine's own (`model::rules`), so the preview and
+//! the push never disagree.
+
+use super::{Shown, modal};
+use crate::engine::runner::Command;
+use crate::model::names::{self, ParsedName, Role};
+use crate::model::plan::{self, MemberRef, Skipped};
+use crate::model::rules::{self, GuardStop};
+use crate::model::text::plural;
+use crate::ui::action::Action;
+use crate::ui::cache::Memo;
+use crate::ui::view::View;
+use crate::ui::widgets::{self, Pill};
+use egui::{RichText, Ui};
+
+const LIST_ROW: f32 = 22.0;
+
+/// Link to an existing team group, or create a new team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PushMode {
+    /// "Link group".
+    Link,
+    /// "Create group".
+    Create,
+}
+
+/// What a save would do.
+struct Preview {
+    adds: Vec<MemberRef>,
+    removes: Vec<MemberRef>,
+    skipped: Vec<Skipped>,
+    requests: usize,
+    guard: Option<GuardStop>,
+}
+
+type PreviewKey = (
+    u64,
+    u64,
+    Option<String>,
+    PushMode,
+    Option<String>,
+    String,
+    String,
+    usize,
+);
+
+/// The dialog's state.
+pub struct PushDialog {
+    okta_search: String,
+    okta_group: Option<String>,
+    mode: PushMode,
+    target_search: String,
+    target: Option<String>,
+    project: String,
+    team: String,
+    push_now: bool,
+    /// The team name, typed to allow removals past the deletion guard.
+    confirm: String,
+    /// Scroll the preselected group into view once.
+    reveal: bool,
+    okta_rows: Memo<(u64, String), Vec<usize>>,
+    target_rows: Memo<(u64, String), Vec<usize>>,
+    preview: Memo<PreviewKey, Result<Preview, String>>,
+}
+
+impl PushDialog {
+    /// A dialog with `okta_group` picked, or none.
+    pub fn new(okta_group: Option<String>) -> Self {
+        PushDialog {
+            okta_search: String::new(),
+            reveal: okta_group.is_some(),
+            okta_group,
+            mode: PushMode::Link,
+            target_search: String::new(),
+            target: None,
+            project: String::new(),
+            team: String::new(),
+            push_now: true,
+            confirm: String::new(),
+            okta_rows: Memo::default(),
+            target_rows: Memo::default(),
+            preview: Memo::default(),
+        }
+    }
+
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        let mut memo = std::mem::take(&mut self.preview);
+        let (shown, escape) = modal(ctx, "push-groups", "Push Groups", 880.0, |ui| {
+            let preview = self.preview_for(&mut memo, view);
+            ui.columns(2, |cols| {
+                self.left(&mut cols[0], view, preview.as_ref().ok());
+                show_preview(&mut cols[1], self.push_now, preview);
+            });
+            ui.separator();
+            let outcome = self.outcome(view, preview.as_ref().ok());
+            if let Err(why) = &outcome {
+                widgets::warn_text(ui, why);
+            }
+            self.buttons(ui, view, outcome)
+        });
+        if shown.open {
+            self.preview = memo;
+        }
+        if escape { Shown::close() } else { shown }
+    }
+
+    fn preview_for<'m>(
+        &self,
+        memo: &'m mut Memo<PreviewKey, Result<Preview, String>>,
+        view: &View,
+    ) -> &'m Result<Preview, String> {
+        let key: PreviewKey = (
+            view.generation,
+            view.mappings_version,
+            self.okta_group.clone(),
+            self.mode,
+            self.target.clone(),
+            self.project.clone(),
+            self.team.clone(),
+            view.batch_size,
+        );
+        let (okta, target, mode) = (self.okta_group.clone(), self.target.clone(), self.mode);
+        let batch = view.batch_size.max(1);
+        memo.get(key, || {
+            let okta = okta.ok_or_else(|| {
+                "Pick an Okta group to see what the push would change.".to_string()
+            })?;
+            let d = view.directory;
+            match (mode, target) {
+                (PushMode::Link, Some(target)) => {
+                    let p = plan::plan_push(d, &okta, &target, batch).map_err(|e| e.to_string())?;
+                    let okta_name = d
+                        .okta_group(&okta)
+                        .map(|g| g.name.clone())
+                        .unwrap_or_default();
+                    let guard = rules::check_guard(view.guard(), d, &p, &okta_name, 0).err();
+                    Ok(Preview {
+                        requests: p.request_count(),
+                        adds: p.adds,
+                        removes: p.removes,
+                        skipped: p.skipped,
+                        guard,
+                    })
+                }
+                (PushMode::Link, None) => {
+                    Err("Pick the Statsig team group to compare with.".to_string())
+                }
+                (PushMode::Create, _) => {
+                    let (wanted, skipped) =
+                        plan::desired_members(d, &okta).map_err(|e| e.to_string())?;
+                    Ok(Preview {
+                        // One request creates the team, then the members in batches.
+                        requests: 1 + wanted.len().div_ceil(batch),
+                        adds: wanted,
+                        removes: Vec::new(),
+                        skipped,
+                        guard: None,
+                    })
+                }
+            }
+        })
+    }
+
+    fn left(&mut self, ui: &mut Ui, view: &View, preview: Option<&Preview>) {
+        ui.label(RichText::new("1. Okta group to push").strong());
+        widgets::labelled_text(
+            ui,
+            "Find Okta group",
+            &mut self.okta_search,
+            "name contains…",
+            false,
+        );
+        self.okta_list(ui, view);
+        ui.add_space(6.0);
+        ui.label(RichText::new("2. Match result & push action").strong());
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut self.mode, PushMode::Link, "Link group");
+            ui.radio_value(&mut self.mode, PushMode::Create, "Create group");
+        });
+        match self.mode {
+            PushMode::Link => self.link_picker(ui, view),
+            PushMode::Create => self.create_form(ui, view),
+        }
+        ui.add_space(6.0);
+        ui.checkbox(&mut self.push_now, "Push group memberships immediately");
+        if let Some(stop) = preview
+            .and_then(|p| p.guard.as_ref())
+            .filter(|_| self.push_now)
+        {
+            widgets::warn_text(ui, stop.to_string());
+            widgets::labelled_text(
+                ui,
+                &format!("Type the team name, {}, to allow the removals", stop.word),
+                &mut self.confirm,
+                "",
+                false,
+            );
+            if !self.confirm.is_empty()
+                && let Some(why) = rules::confirmation_mismatch(&stop.word, &self.confirm)
+            {
+                widgets::warn_text(ui, why);
+            }
+        }
+    }
+
+    fn okta_list(&mut self, ui: &mut Ui, view: &View) {
+        let d = view.directory;
+        let search = self.okta_search.clone();
+        let mut memo = std::mem::take(&mut self.okta_rows);
+        let rows = memo.get((view.generation, search.clone()), || {
+            d.okta_groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| widgets::matches(&search, &[&g.name]))
+                .map(|(i, _)| i)
+                .collect()
+        });
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt("push-okta")
+            .max_height(150.0)
+            .auto_shrink([false, true]);
+        if std::mem::take(&mut self.reveal)
+            && let Some(pos) = self
+                .okta_group
+                .as_ref()
+                .and_then(|id| rows.iter().position(|&i| &d.okta_groups[i].id == id))
+        {
+            let step = LIST_ROW + ui.spacing().item_spacing.y;
+            area = area.vertical_scroll_offset((pos as f32 * step - 60.0).max(0.0));
+        }
+        area.show_rows(ui, LIST_ROW, rows.len(), |ui, range| {
+            for &i in &rows[range] {
+                let g = &d.okta_groups[i];
+                let pushed = rules::pushed_from(view.mappings, &g.id);
+                let text = format!("{} ({})", names::display_safe(&g.name), g.members.len());
+                let r = ui.add_enabled(
+                    pushed.is_none(),
+                    egui::Button::selectable(
+                        self.okta_group.as_deref() == Some(g.id.as_str()),
+                        text,
+                    ),
+                );
+                if let Some(m) = pushed {
+                    r.clone().on_disabled_hover_text(format!(
+                        "Already pushed to {}",
+                        m.statsig_group_name
+                    ));
+                }
+                if r.clicked() {
+                    self.okta_group = Some(g.id.clone());
+                }
+            }
+        });
+        self.okta_rows = memo;
+    }
+
+    fn link_picker(&mut self, ui: &mut Ui, view: &View) {
+        let d = view.directory;
+        widgets::labelled_text(
+            ui,
+            "Find team group",
+            &mut self.target_search,
+            "name contains…",
+            false,
+        );
+        let search = self.target_search.clone();
+        let mut memo = std::mem::take(&mut self.target_rows);
+        let rows = memo.get((view.generation, search.clone()), || {
+            d.statsig_groups
+                .iter()
+                .enumerate()
+                .filter(|(i, g)| {
+                    matches!(d.parsed(*i), ParsedName::Team { .. })
+                        && widgets::matches(&search, &[&g.display_name])
+                })
+                .map(|(i, _)| i)
+                .collect()
+        });
+        egui::ScrollArea::vertical()
+            .id_salt("push-target")
+            .max_height(150.0)
+            .auto_shrink([false, true])
+            .show_rows(ui, LIST_ROW, rows.len(), |ui, range| {
+                for &i in &rows[range] {
+                    let g = &d.statsig_groups[i];
+                    let from = rules::pushing_to(view.mappings, &g.id);
+                    let r = ui.add_enabled(
+                        from.is_none(),
+                        egui::Button::selectable(
+                            self.target.as_deref() == Some(g.id.as_str()),
+                            names::display_safe(&g.display_name),
+                        ),
+                    );
+                    if let Some(m) = from {
+                        r.clone().on_disabled_hover_text(format!(
+                            "Already pushed from {}",
+                            m.okta_group_name
+                        ));
+                    }
+                    if r.clicked() {
+                        self.target = Some(g.id.clone());
+                        self.confirm.clear();
+                    }
+                }
+            });
+        self.target_rows = memo;
+    }
+
+    fn create_form(&mut self, ui: &mut Ui, view: &View) {
+        let d = view.directory;
+        ui.horizontal(|ui| {
+            let l = ui.label("Project");
+            egui::ComboBox::from_id_salt("create-project")
+                .selected_text(if self.project.is_empty() {
+                    "Choose a project".to_string()
+                } else {
+                    self.project.clone()
+                })
+                .show_ui(ui, |ui| {
+                    for p in &d.projects {
+                        ui.selectable_value(&mut self.project, p.clone(), p);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        });
+        widgets::labelled_text(ui, "Team name", &mut self.team, "e.g. Checkout Risk", false);
+        if !self.project.is_empty() || !self.team.is_empty() {
+            let name = names::team_group_name(&self.project, &self.team, Role::Member);
+            ui.label(format!("Group name: {}", names::display_safe(&name)));
+            match rules::new_team_name(d, &self.project, &self.team) {
+                Ok(_) => {
+                    widgets::pill(ui, Pill::Good, "Valid name");
+                }
+                Err(e) => {
+                    widgets::error_text(ui, e.to_string());
+                }
+            }
+        }
+    }
+
+    /// The command Save sends, or why it cannot.
+    fn outcome(&self, view: &View, preview: Option<&Preview>) -> Result<Command, String> {
+        let d = view.directory;
+        let okta = self
+            .okta_group
+            .clone()
+            .ok_or("Pick the Okta group to push.")?;
+        match self.mode {
+            PushMode::Link => {
+                let target = self
+                    .target
+                    .clone()
+                    .ok_or("Pick the Statsig team group to link to.")?;
+                rules::check_link(d, view.mappings, &okta, &target).map_err(|e| e.to_string())?;
+                let allowed_removals = match preview.and_then(|p| p.guard.as_ref()) {
+                    Some(stop) if self.push_now => {
+                        if rules::confirmation_mismatch(&stop.word, &self.confirm).is_some() {
+                            return Err("Type the team name above to allow the removals.".into());
+                        }
+                        stop.removals
+                    }
+                    _ => 0,
+                };
+                Ok(Command::Link {
+                    okta_group_id: okta,
+                    statsig_group_id: target,
+                    push_now: self.push_now,
+                    allowed_removals,
+                })
+            }
+            PushMode::Create => {
+                rules::check_create(d, view.mappings, &okta, &self.project, &self.team)
+                    .map_err(|e| e.to_string())?;
+                Ok(Command::Create {
+                    okta_group_id: okta,
+                    project: self.project.clone(),
+                    team: self.team.clone(),
+                    push_now: self.push_now,
+                })
+            }
+        }
+    }
+
+    fn buttons(&mut self, ui: &mut Ui, view: &View, outcome: Result<Command, String>) -> Shown {
+        let mut out = Shown::stay();
+        ui.horizontal(|ui| {
+            let ok = outcome.is_ok();
+            let save = widgets::send_button(ui, view.can_send, ok, "Save");
+            let again = widgets::send_button(ui, view.can_send, ok, "Save & Add Another");
+            if let Ok(command) = outcome {
+                if save.clicked() {
+                    out = Shown::done(Action::Send(command));
+                } else if again.clicked() {
+                    *self = PushDialog::new(None);
+                    out = Shown {
+                        action: Some(Action::Send(command)),
+                        open: true,
+                    };
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                out = Shown::close();
+            }
+        });
+        out
+    }
+}
+
+fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, String>) {
+    ui.label(RichText::new("Preview").strong());
+    let p = match preview {
+        Ok(p) => p,
+        Err(e) => {
+            ui.label(RichText::new(e).italics());
+            return;
+        }
+    };
+    ui.horizontal_wrapped(|ui| {
+        let tone = |n: usize, t: Pill| if n == 0 { Pill::Neutral } else { t };
+        widgets::pill(ui, Pill::Good, &format!("{} to add", p.adds.len()));
+        widgets::pill(
+            ui,
+            tone(p.removes.len(), Pill::Bad),
+            &format!("{} to remove", p.removes.len()),
+        );
+        widgets::pill(
+            ui,
+            tone(p.skipped.len(), Pill::Warn),
+            &format!("{} cannot be pushed", p.skipped.len()),
+        );
+        widgets::pill(ui, Pill::Neutral, &plural(p.requests, "request"));
+    });
+    if !push_now {
+        ui.label(RichText::new("Memberships are not pushed now; the mapping is saved Active and pushed at the next Push now or watch.").italics());
+    }
+    let height = (ui.available_height() - 8.0).clamp(120.0, 360.0);
+    egui::ScrollArea::vertical()
+        .id_salt("preview")
+        .max_height(height)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for m in &p.adds {
+                ui.label(format!("+ {}", names::display_safe(&m.display)));
+            }
+            for m in &p.removes {
+                widgets::error_text(ui, format!("- {}", names::display_safe(&m.display)));
+            }
+            for s in &p.skipped {
+                widgets::warn_text(
+                    ui,
+                    format!("! {}: {}", names::display_safe(&s.email), s.reason),
+                );
+            }
+        });
+}

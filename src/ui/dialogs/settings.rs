@@ -1,0 +1,237 @@
+//! Settings: the Okta org and Statsig SCIM URLs, the two tokens (to the OS keyring only),
+//! the Statsig organization's projects and email domains, and the deletion guard.
+
+use super::{Shown, modal};
+use crate::engine::config::Settings;
+use crate::engine::runner::{Command, Target};
+use crate::ui::action::Action;
+use crate::ui::secret_field::SecretField;
+use crate::ui::view::View;
+use crate::ui::widgets::{self, Pill};
+use egui::{RichText, Ui};
+
+/// The dialog's state.
+pub struct SettingsDialog {
+    settings: Settings,
+    projects: String,
+    domains: String,
+    statsig_token: SecretField,
+    okta_token: SecretField,
+    /// The last test's outcome.
+    test: Option<Result<String, String>>,
+    /// Saved; waiting to hear whether the connection works.
+    saving: bool,
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl SettingsDialog {
+    /// The dialog over `settings`.
+    pub fn new(settings: Settings) -> Self {
+        SettingsDialog {
+            projects: settings.projects.join(", "),
+            domains: settings.org_domains.join(", "),
+            settings,
+            statsig_token: SecretField::default(),
+            okta_token: SecretField::default(),
+            test: None,
+            saving: false,
+        }
+    }
+
+    fn collected(&self) -> Settings {
+        Settings {
+            statsig_url: self.settings.statsig_url.trim().to_string(),
+            okta_url: self.settings.okta_url.trim().to_string(),
+            projects: list(&self.projects),
+            org_domains: list(&self.domains),
+            guard: self.settings.guard,
+            batch_size: self.settings.batch_size,
+        }
+    }
+
+    /// A connection test ended.
+    pub fn tested(&mut self, outcome: Result<String, String>) {
+        self.test = Some(outcome);
+    }
+
+    /// A save ended: the typed tokens are wiped once saved, and kept when it failed.
+    pub fn saved(&mut self, outcome: Result<(), String>) {
+        self.saving = false;
+        match outcome {
+            Ok(()) => {
+                self.statsig_token.wipe();
+                self.okta_token.wipe();
+            }
+            Err(e) => self.test = Some(Err(e)),
+        }
+    }
+
+    /// Whether a save is waiting for its outcome.
+    pub fn is_saving(&self) -> bool {
+        self.saving
+    }
+
+    /// Problems with what is typed, as sentences.
+    fn problems(&self) -> Vec<String> {
+        let s = self.collected();
+        let mut out = Vec::new();
+        if !s.okta_url.is_empty()
+            && let Err(e) = crate::net::check_okta_url(&s.okta_url)
+        {
+            out.push(format!("Okta org URL: {e}"));
+        }
+        if !s.statsig_url.is_empty()
+            && let Err(e) = crate::net::check_statsig_url(&s.statsig_url)
+        {
+            out.push(format!("Statsig SCIM URL: {e}"));
+        }
+        out
+    }
+
+    /// Draws the dialog; it closes only when something is connected.
+    pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        let (shown, escape) = modal(ctx, "settings", "Settings", 660.0, |ui| {
+            self.fields(ui);
+            let problems = self.problems();
+            for p in &problems {
+                widgets::error_text(ui, p);
+            }
+            match &self.test {
+                Some(Ok(m)) => {
+                    let c = widgets::pill_color(ui, Pill::Good);
+                    ui.label(RichText::new(m).color(c));
+                }
+                Some(Err(e)) => {
+                    widgets::error_text(ui, e);
+                }
+                None => {}
+            }
+            self.buttons(ui, view, problems.is_empty())
+        });
+        if escape && view.connection.is_some() {
+            Shown::close()
+        } else {
+            shown
+        }
+    }
+
+    fn fields(&mut self, ui: &mut Ui) {
+        ui.label(RichText::new("Connection").strong());
+        widgets::labelled_text(
+            ui,
+            "Okta org URL",
+            &mut self.settings.okta_url,
+            "https://your-org.okta.com",
+            false,
+        );
+        widgets::labelled_text(
+            ui,
+            "Statsig SCIM URL",
+            &mut self.settings.statsig_url,
+            "https://statsigapi.net/scim",
+            false,
+        );
+        secret(ui, "Okta API token", &mut self.okta_token);
+        secret(ui, "Statsig SCIM token", &mut self.statsig_token);
+        ui.label(RichText::new("Tokens are stored only in the OS keyring, never in a file. Leave a token empty to keep the stored one.").italics());
+        ui.add_space(6.0);
+        ui.label(RichText::new("Statsig organization").strong());
+        widgets::labelled_text(
+            ui,
+            "Projects",
+            &mut self.projects,
+            "comma-separated; empty: read from group names",
+            false,
+        );
+        widgets::labelled_text(
+            ui,
+            "Email domains",
+            &mut self.domains,
+            "comma-separated; empty: from Statsig users",
+            false,
+        );
+        ui.horizontal_wrapped(|ui| {
+            let count = ui.label("Deletion guard: ask before removing more than");
+            ui.add(egui::DragValue::new(&mut self.settings.guard.max_removals).range(0..=100_000))
+                .labelled_by(count.id);
+            let share = ui.label("members or");
+            ui.add(
+                egui::DragValue::new(&mut self.settings.guard.max_percent)
+                    .range(0..=100)
+                    .suffix("%"),
+            )
+            .labelled_by(share.id);
+            ui.label("of a team role");
+        });
+        ui.add_space(6.0);
+    }
+
+    fn buttons(&mut self, ui: &mut Ui, view: &View, valid: bool) -> Shown {
+        let mut out = Shown::stay();
+        let filled = valid
+            && !self.settings.okta_url.trim().is_empty()
+            && !self.settings.statsig_url.trim().is_empty();
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(filled, egui::Button::new("Test connection"))
+                .clicked()
+            {
+                self.test = None;
+                out.action = Some(Action::Send(Command::TestConnection {
+                    settings: self.collected(),
+                    statsig_token: self.statsig_token.secret(),
+                    okta_token: self.okta_token.secret(),
+                }));
+            }
+            if ui
+                .add_enabled(filled && !self.saving, egui::Button::new("Save"))
+                .clicked()
+            {
+                self.test = None;
+                self.saving = true;
+                out.action = Some(Action::Send(Command::SaveSettings {
+                    settings: self.collected(),
+                    statsig_token: self.statsig_token.secret(),
+                    okta_token: self.okta_token.secret(),
+                }));
+            }
+            if ui
+                .add_enabled(filled, egui::Button::new("Forget tokens"))
+                .clicked()
+            {
+                out.action = Some(Action::Send(Command::ForgetTokens {
+                    settings: self.collected(),
+                }));
+            }
+            if ui.button("Use demo sandbox").clicked() {
+                out = Shown::done(Action::Send(Command::Connect(Target::Demo {
+                    reset: false,
+                })));
+            }
+            if view.connection.is_some() && ui.button("Close").clicked() {
+                out = Shown::close();
+            }
+        });
+        out
+    }
+}
+
+fn secret(ui: &mut Ui, label: &str, field: &mut SecretField) {
+    ui.horizontal(|ui| {
+        let l = ui.add_sized([170.0, 20.0], egui::Label::new(label));
+        ui.add(
+            egui::TextEdit::singleline(field)
+                .hint_text("leave empty to keep the stored token")
+                .password(true)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(l.id);
+    });
+}

@@ -1,0 +1,79 @@
+//! The projects list on the left, with each project's team count and the names that
+//! cannot be read.
+
+use crate::model::text::plural;
+use crate::ui::action::{Action, Tab};
+use crate::ui::cache::Memo;
+use crate::ui::view::View;
+use crate::ui::widgets::{self, Pill};
+use egui::{RichText, Ui};
+
+/// The pseudo-project listing unreadable group names.
+pub const UNREADABLE: &str = "\u{0}unreadable";
+
+/// The panel's own state.
+#[derive(Default)]
+pub struct ProjectsPanel {
+    search: String,
+    rows: Memo<(u64, String), Vec<(String, usize)>>,
+}
+
+impl ProjectsPanel {
+    /// Draws the panel.
+    pub fn show(&mut self, ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+        egui::Panel::left("projects")
+            .resizable(true)
+            .default_size(220.0)
+            .size_range(170.0..=400.0)
+            .show(ui, |ui| {
+                ui.heading("Projects");
+                widgets::search_box(ui, &mut self.search, "Search projects", "search-projects");
+                ui.add_space(4.0);
+                let d = view.directory;
+                let rows = self.rows.get((view.generation, self.search.clone()), || {
+                    d.teams()
+                        .iter()
+                        .filter(|(p, _)| widgets::matches(&self.search, &[p]))
+                        .map(|(p, t)| (p.clone(), t.len()))
+                        .collect()
+                });
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        for (p, teams) in rows {
+                            let selected = view.sel.project.as_deref() == Some(p.as_str());
+                            let text = format!(
+                                "{}  ({})",
+                                crate::model::names::display_safe(p),
+                                plural(*teams, "team")
+                            );
+                            if ui.selectable_label(selected, text).clicked() {
+                                actions.push(Action::SelectProject(p.clone()));
+                                actions.push(Action::SetTab(Tab::Teams));
+                            }
+                        }
+                        if !view.imported && !view.busy {
+                            ui.label(RichText::new("Nothing imported yet: press Import.").italics());
+                        }
+                        let unreadable = d.unreadable().len();
+                        if unreadable > 0 {
+                            ui.separator();
+                            let selected = view.sel.project.as_deref() == Some(UNREADABLE);
+                            let color = widgets::pill_color(ui, Pill::Warn);
+                            if ui
+                                .selectable_label(
+                                    selected,
+                                    RichText::new(format!("Unreadable names ({unreadable})"))
+                                        .color(color),
+                                )
+                                .on_hover_text("Statsig-… groups whose names are malformed or read more than one way")
+                                .clicked()
+                            {
+                                actions.push(Action::SelectProject(UNREADABLE.into()));
+                                actions.push(Action::SetTab(Tab::Teams));
+                            }
+                        }
+                    });
+            });
+    }
+}

@@ -1,0 +1,208 @@
+//! The top bar: File and View menus, the connection (or snapshot) badge, Import/Refresh,
+//! and the running job's progress with Cancel.
+
+use super::Chrome;
+use crate::engine::runner::Command;
+use crate::ui::action::{Action, FileJob, Open};
+use crate::ui::view::View;
+use crate::ui::widgets;
+use egui::{Color32, RichText, Ui};
+
+/// Draws the top bar.
+pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>) {
+    egui::Panel::top("top").show(ui, |ui| {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| file_menu(ui, view, chrome, actions));
+            ui.menu_button("View", |ui| {
+                let label = if chrome.dark {
+                    "Light theme"
+                } else {
+                    "Dark theme"
+                };
+                if ui.button(label).clicked() {
+                    actions.push(Action::ToggleTheme);
+                }
+            });
+            ui.separator();
+            badge(ui, view, actions);
+            ui.separator();
+            let label = if view.imported { "Refresh" } else { "Import" };
+            if widgets::send_button(ui, view.can_send, true, label)
+                .on_hover_text("Read both directories again")
+                .clicked()
+            {
+                actions.push(Action::Send(Command::Import));
+            }
+            if let Some(b) = chrome.busy {
+                progress(ui, b, actions);
+            }
+        });
+    });
+}
+
+fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>) {
+    if widgets::send_button(ui, view.can_send, true, "Import / Refresh").clicked() {
+        actions.push(Action::Send(Command::Import));
+    }
+    if ui.button("Settings…").clicked() {
+        actions.push(Action::Open(Open::Settings));
+    }
+    if ui.button("Use demo sandbox").clicked() {
+        actions.push(Action::Send(Command::Connect(
+            crate::engine::runner::Target::Demo { reset: false },
+        )));
+    }
+    if view.connection.is_some_and(|c| c.demo)
+        && ui
+            .button("Reset demo data…")
+            .on_hover_text("Start the demo over: fresh data, no mappings")
+            .clicked()
+    {
+        actions.push(Action::Open(Open::ConfirmResetDemo));
+    }
+    ui.separator();
+    if ui.button("Open snapshot…").clicked() {
+        actions.push(Action::PickFile {
+            job: FileJob::OpenSnapshot,
+            suggested: String::new(),
+        });
+    }
+    ui.add_enabled_ui(!chrome.recent.is_empty(), |ui| {
+        ui.menu_button("Open recent", |ui| {
+            for p in chrome.recent {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                if ui
+                    .button(name)
+                    .on_hover_text(p.display().to_string())
+                    .clicked()
+                {
+                    actions.push(Action::Send(Command::OpenSnapshot(p.clone())));
+                }
+            }
+        });
+    });
+    let stamp = crate::clock::now();
+    let day = stamp.get(..10).unwrap_or("snapshot");
+    let has_data = view.imported;
+    let nothing = "Import first, or open a snapshot";
+    for (label, redact, hover) in [
+        (
+            "Export snapshot…",
+            false,
+            "Everything shown, as a JSON file",
+        ),
+        (
+            "Export redacted snapshot…",
+            true,
+            "Emails and names become stable pseudonyms, for sharing",
+        ),
+    ] {
+        let r = ui.add_enabled(has_data, egui::Button::new(label));
+        if !has_data {
+            r.clone().on_disabled_hover_text(nothing);
+        }
+        if r.on_hover_text(hover).clicked() {
+            actions.push(Action::PickFile {
+                job: FileJob::ExportSnapshot { redact },
+                suggested: format!(
+                    "statsig-teams-{day}{}.json",
+                    if redact { "-redacted" } else { "" }
+                ),
+            });
+        }
+    }
+    let r = ui.add_enabled(has_data, egui::Button::new("Compare with snapshot…"));
+    if !has_data {
+        r.clone().on_disabled_hover_text(nothing);
+    }
+    if r.on_hover_text("What changed between a snapshot file and what is shown now")
+        .clicked()
+    {
+        actions.push(Action::PickFile {
+            job: FileJob::Compare,
+            suggested: String::new(),
+        });
+    }
+    if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
+        actions.push(Action::Send(Command::CloseSnapshot));
+    }
+}
+
+/// The connection badge: the snapshot's, the demo's, or the org's.
+fn badge(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+    match (view.snapshot, view.connection) {
+        (Some(s), _) => {
+            let from = if s.source.demo {
+                "the demo sandbox".to_string()
+            } else {
+                format!("{} and {}", s.source.okta_url, s.source.statsig_url)
+            };
+            ui.label(
+                RichText::new(format!(
+                    " Snapshot taken {}{} (read-only) ",
+                    widgets::short_time(&s.taken_at),
+                    if s.redacted { ", redacted" } else { "" }
+                ))
+                .strong()
+                .color(Color32::BLACK)
+                .background_color(Color32::from_rgb(147, 197, 253)),
+            )
+            .on_hover_text(format!("From {from}\n{}", s.path.display()));
+            if ui.button("Close snapshot").clicked() {
+                actions.push(Action::Send(Command::CloseSnapshot));
+            }
+        }
+        (None, Some(c)) if c.demo => {
+            ui.label(
+                RichText::new(" Demo sandbox ")
+                    .strong()
+                    .color(Color32::BLACK)
+                    .background_color(Color32::from_rgb(250, 204, 21)),
+            )
+            .on_hover_text(format!(
+                "Local emulators with demo data.\nStatsig SCIM: {}\nOkta: {}",
+                c.statsig_url, c.okta_url
+            ));
+            ui.label(RichText::new(c.push_mode).weak())
+                .on_hover_text("How mappings are pushed");
+        }
+        (None, Some(c)) => {
+            ui.label(RichText::new(&c.label).strong())
+                .on_hover_text(format!(
+                    "Statsig SCIM: {}\nOkta: {}",
+                    c.statsig_url, c.okta_url
+                ));
+            ui.label(RichText::new(c.push_mode).weak())
+                .on_hover_text("How mappings are pushed");
+        }
+        (None, None) => {
+            ui.label(RichText::new("Not connected").italics());
+        }
+    }
+}
+
+fn progress(ui: &mut Ui, b: &super::Busy, actions: &mut Vec<Action>) {
+    let (fraction, text) = match &b.progress {
+        Some(p) if p.total > 0 => (
+            p.done as f32 / p.total as f32,
+            format!("{}: {} of {}", p.stage, p.done, p.total),
+        ),
+        _ => (0.0, b.kind.label().to_string()),
+    };
+    ui.add(
+        egui::ProgressBar::new(fraction.clamp(0.0, 1.0))
+            .desired_width(240.0)
+            .text(text)
+            .animate(true),
+    );
+    if ui
+        .button("Cancel")
+        .on_hover_text("Stop now: a wait ends at once, nothing more is sent")
+        .clicked()
+    {
+        actions.push(Action::Cancel);
+    }
+}

@@ -1,0 +1,85 @@
+//! The tabs of the central area, one file each, and the tab strip.
+
+pub mod activity;
+pub mod mapping_detail;
+pub mod okta_groups;
+pub mod pushed;
+pub mod teams;
+pub mod verify;
+
+use crate::model::mapping::MappingStatus;
+use crate::ui::action::{Action, Tab};
+use crate::ui::view::View;
+use egui::Ui;
+
+/// Every tab's own state.
+#[derive(Default)]
+pub struct Tabs {
+    /// Teams.
+    pub teams: teams::TeamsTab,
+    /// Okta groups.
+    pub okta: okta_groups::OktaGroupsTab,
+    /// Pushed groups.
+    pub pushed: pushed::PushedTab,
+    /// Verify.
+    pub verify: verify::VerifyTab,
+    /// Activity.
+    pub activity: activity::ActivityTab,
+}
+
+impl Tabs {
+    /// Draws the tab strip and the current tab.
+    pub fn show(&mut self, ui: &mut Ui, current: Tab, view: &View, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            for tab in Tab::ALL {
+                let label = match tab {
+                    Tab::Pushed => {
+                        let errors = view
+                            .mappings
+                            .iter()
+                            .filter(|m| matches!(m.status, MappingStatus::Error { .. }))
+                            .count();
+                        if errors > 0 {
+                            format!(
+                                "{} ({})",
+                                tab.label(),
+                                crate::model::text::plural(errors, "error")
+                            )
+                        } else {
+                            tab.label().to_string()
+                        }
+                    }
+                    _ => tab.label().to_string(),
+                };
+                if ui.selectable_label(current == tab, label).clicked() {
+                    actions.push(Action::SetTab(tab));
+                }
+            }
+        });
+        ui.separator();
+        match current {
+            Tab::Teams => self.teams.show(ui, view, actions),
+            Tab::OktaGroups => self.okta.show(ui, view, actions),
+            Tab::Pushed => self.pushed.show(ui, view, actions),
+            Tab::Verify => self.verify.show(ui, view, actions),
+            Tab::Activity => self.activity.show(ui),
+        }
+    }
+
+    /// The items arrow keys move through on `tab`, and the one selected.
+    pub fn list(&mut self, tab: Tab, view: &View) -> (Vec<String>, Option<String>) {
+        match tab {
+            Tab::Teams => (
+                teams::team_names(view, self.teams.search()),
+                view.sel.team.clone(),
+            ),
+            Tab::OktaGroups => (self.okta.shown_ids(view), view.sel.okta_group.clone()),
+            Tab::Pushed => (self.pushed.shown_ids(view), view.sel.mapping.clone()),
+            Tab::Verify => (
+                view.mappings.iter().map(|m| m.id.clone()).collect(),
+                view.sel.mapping.clone(),
+            ),
+            Tab::Activity => (Vec::new(), None),
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! Okta groups: every group with its type, members and where it is pushed; a group's
+//! members with whether each can be pushed.
+
+use crate::model::names;
+use crate::model::rules;
+use crate::model::text::plural;
+use crate::model::{Directory, OktaGroup};
+use crate::ui::action::{Action, FileJob, Open, Tab};
+use crate::ui::cache::Memo;
+use crate::ui::view::View;
+use crate::ui::widgets::{self, ROW};
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+/// The tab's own state.
+#[derive(Default)]
+pub struct OktaGroupsTab {
+    search: String,
+    shown: Memo<(u64, String), Vec<usize>>,
+}
+
+impl OktaGroupsTab {
+    /// The ids of the groups the search shows, for arrow keys.
+    pub fn shown_ids(&mut self, view: &View) -> Vec<String> {
+        let d = view.directory;
+        self.shown(view)
+            .iter()
+            .map(|&i| d.okta_groups[i].id.clone())
+            .collect()
+    }
+
+    fn shown(&mut self, view: &View) -> &Vec<usize> {
+        let d = view.directory;
+        let search = self.search.clone();
+        self.shown.get((view.generation, search.clone()), || {
+            d.okta_groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| widgets::matches(&search, &[&g.name, &g.description]))
+                .map(|(i, _)| i)
+                .collect()
+        })
+    }
+
+    /// Draws the tab.
+    pub fn show(&mut self, ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            if widgets::send_button(ui, view.can_send, true, "New mapping group…").clicked() {
+                actions.push(Action::Open(Open::Builder { from_group: None }));
+            }
+            if widgets::send_button(ui, view.can_send, true, "Push groups…").clicked() {
+                actions.push(Action::Open(Open::Push {
+                    okta_group: view.sel.okta_group.clone(),
+                }));
+            }
+        });
+        widgets::search_box(
+            ui,
+            &mut self.search,
+            "Search Okta groups",
+            &Tab::OktaGroups.search_id(),
+        );
+        let d = view.directory;
+        egui::Panel::right("okta-members")
+            .resizable(true)
+            .default_size(420.0)
+            .size_range(300.0..=ui.available_width() * 0.6)
+            .show(ui, |ui| {
+                match view.sel.okta_group.as_ref().and_then(|id| d.okta_group(id)) {
+                    Some(g) => group_detail(ui, view, g, actions),
+                    None => {
+                        ui.label(
+                            RichText::new(
+                                "Select a group to see its members and where it is pushed.",
+                            )
+                            .italics(),
+                        );
+                    }
+                }
+            });
+        let shown = self.shown(view).clone();
+        egui::CentralPanel::default().show(ui, |ui| {
+            group_table(ui, view, &shown, actions);
+            if shown.is_empty() && view.imported {
+                ui.label("No Okta group matches.");
+            }
+        });
+    }
+}
+
+fn group_table(ui: &mut Ui, view: &View, shown: &[usize], actions: &mut Vec<Action>) {
+    let d = view.directory;
+    let selected_row = view
+        .sel
+        .okta_group
+        .as_ref()
+        .and_then(|id| shown.iter().position(|&i| &d.okta_groups[i].id == id));
+    let mut table = TableBuilder::new(ui)
+        .id_salt("okta-groups")
+        .striped(true)
+        .sense(egui::Sense::click())
+        .auto_shrink([false, false])
+        .column(
+            Column::initial(240.0)
+                .at_least(100.0)
+                .resizable(true)
+                .clip(true),
+        )
+        .column(Column::initial(96.0).at_least(60.0).clip(true))
+        .column(Column::initial(70.0).at_least(50.0))
+        .column(Column::remainder().at_least(80.0).clip(true));
+    if let Some(r) = selected_row.filter(|_| view.sel.okta_group.is_some()) {
+        table = table.scroll_to_row(r, None);
+    }
+    table
+        .header(ROW, |mut h| {
+            for t in ["Group", "Type", "Members", "Pushed to"] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW, shown.len(), |mut row| {
+                let g = &d.okta_groups[shown[row.index()]];
+                row.set_selected(view.sel.okta_group.as_deref() == Some(g.id.as_str()));
+                row.col(|ui| {
+                    widgets::elided(ui, &names::display_safe(&g.name));
+                });
+                row.col(|ui| {
+                    widgets::elided(ui, &g.kind);
+                });
+                row.col(|ui| {
+                    ui.label(g.members.len().to_string());
+                });
+                row.col(|ui| {
+                    if let Some(m) = rules::pushed_from(view.mappings, &g.id) {
+                        widgets::elided(ui, &names::display_safe(&m.statsig_group_name));
+                    }
+                });
+                let r = row.response();
+                if r.clicked() {
+                    actions.push(Action::SelectOktaGroup(g.id.clone()));
+                }
+                if r.double_clicked() && view.can_send.is_ok() {
+                    actions.push(Action::Open(Open::Push {
+                        okta_group: Some(g.id.clone()),
+                    }));
+                }
+            });
+        });
+}
+
+fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Action>) {
+    let d = view.directory;
+    ui.heading(names::display_safe(&g.name));
+    if !g.description.is_empty() {
+        ui.label(&g.description);
+    }
+    match rules::pushed_from(view.mappings, &g.id) {
+        Some(m) => {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!(
+                    "Pushed to {}",
+                    names::display_safe(&m.statsig_group_name)
+                ));
+                widgets::status_pill(ui, &m.status);
+            });
+        }
+        None => {
+            ui.label("Not pushed.");
+        }
+    }
+    ui.horizontal_wrapped(|ui| {
+        let pushed = rules::pushed_from(view.mappings, &g.id).is_some();
+        if widgets::send_button(ui, view.can_send, !pushed, "Push this group…").clicked() {
+            actions.push(Action::Open(Open::Push {
+                okta_group: Some(g.id.clone()),
+            }));
+        }
+        if widgets::send_button(ui, view.can_send, g.is_editable(), "Edit members…")
+            .on_hover_text(if g.is_editable() {
+                "Add or remove members of this Okta group"
+            } else {
+                "Okta manages this group's members elsewhere"
+            })
+            .clicked()
+        {
+            actions.push(Action::Open(Open::Members {
+                group: g.id.clone(),
+            }));
+        }
+        if widgets::send_button(ui, view.can_send, true, "Copy into a new mapping group…").clicked()
+        {
+            actions.push(Action::Open(Open::Builder {
+                from_group: Some(g.id.clone()),
+            }));
+        }
+        if ui
+            .button("Export CSV…")
+            .on_hover_text("The group's members, for spreadsheets")
+            .clicked()
+        {
+            actions.push(csv_action(d, g));
+        }
+    });
+    ui.label(RichText::new(plural(g.members.len(), "member")).strong());
+    TableBuilder::new(ui)
+        .id_salt("okta-group-members")
+        .striped(true)
+        .auto_shrink([false, false])
+        .column(
+            Column::initial(150.0)
+                .at_least(80.0)
+                .resizable(true)
+                .clip(true),
+        )
+        .column(
+            Column::initial(200.0)
+                .at_least(100.0)
+                .resizable(true)
+                .clip(true),
+        )
+        .column(Column::remainder().at_least(80.0).clip(true))
+        .header(ROW, |mut h| {
+            for t in ["Name", "Email", "Status"] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW, g.members.len(), |mut row| {
+                let uid = &g.members[row.index()];
+                let u = d.okta_user(uid);
+                row.col(|ui| {
+                    let name =
+                        u.map_or_else(|| uid.clone(), |u| names::display_safe(&u.display_name()));
+                    widgets::elided(ui, &name);
+                });
+                row.col(|ui| {
+                    widgets::elided(
+                        ui,
+                        &u.map(|u| names::display_safe(&u.email)).unwrap_or_default(),
+                    );
+                });
+                row.col(|ui| {
+                    if let Some(u) = u {
+                        widgets::elided(ui, &member_state(d, u));
+                    }
+                });
+            });
+        });
+}
+
+/// Whether a member can be pushed, in a few words.
+fn member_state(d: &Directory, u: &crate::model::OktaUser) -> String {
+    match (u.is_active(), d.statsig_user_for(u).is_some()) {
+        (true, true) => "active".to_string(),
+        (true, false) => "not in Statsig".to_string(),
+        (false, _) => u.status.to_lowercase(),
+    }
+}
+
+fn csv_action(d: &Directory, g: &OktaGroup) -> Action {
+    let rows = g
+        .members
+        .iter()
+        .filter_map(|uid| d.okta_user(uid))
+        .map(|u| {
+            vec![
+                g.name.clone(),
+                u.display_name(),
+                u.email.clone(),
+                u.status.clone(),
+                d.statsig_user_for(u).is_some().to_string(),
+            ]
+        })
+        .collect();
+    Action::PickFile {
+        job: FileJob::ExportCsv {
+            header: ["group", "name", "email", "okta_status", "in_statsig"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        },
+        suggested: format!("{}-members.csv", g.name),
+    }
+}

@@ -1,0 +1,224 @@
+//! Pushed groups: every mapping with its status and last push, the Errors filter, Retry
+//! all and Check now; the selected mapping's details and actions on the right.
+
+use super::mapping_detail;
+use crate::engine::runner::Command;
+use crate::model::mapping::{Mapping, MappingStatus};
+use crate::model::names;
+use crate::model::plan;
+use crate::model::text::plural;
+use crate::ui::action::{Action, Open, Tab};
+use crate::ui::cache::Memo;
+use crate::ui::view::View;
+use crate::ui::widgets::{self, Pill, ROW};
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+/// The tab's own state.
+#[derive(Default)]
+pub struct PushedTab {
+    search: String,
+    errors_only: bool,
+    shown: Memo<(u64, String, bool), Vec<usize>>,
+    /// Per mapping: the changes waiting to be pushed (`None`: cannot compare).
+    waiting: Memo<(u64, u64), Vec<Option<usize>>>,
+}
+
+fn failing(m: &Mapping) -> bool {
+    matches!(
+        m.status,
+        MappingStatus::Error { .. } | MappingStatus::NeedsConfirmation { .. }
+    )
+}
+
+impl PushedTab {
+    fn shown(&mut self, view: &View) -> Vec<usize> {
+        let (search, errors_only) = (self.search.clone(), self.errors_only);
+        self.shown
+            .get((view.mappings_version, search.clone(), errors_only), || {
+                view.mappings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| !errors_only || failing(m))
+                    .filter(|(_, m)| {
+                        widgets::matches(&search, &[&m.okta_group_name, &m.statsig_group_name])
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .clone()
+    }
+
+    /// The ids of the mappings shown, for arrow keys.
+    pub fn shown_ids(&mut self, view: &View) -> Vec<String> {
+        self.shown(view)
+            .into_iter()
+            .map(|i| view.mappings[i].id.clone())
+            .collect()
+    }
+
+    /// Draws the tab.
+    pub fn show(&mut self, ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+        let errors = view.mappings.iter().filter(|m| failing(m)).count();
+        self.toolbar(ui, view, errors, actions);
+        widgets::search_box(
+            ui,
+            &mut self.search,
+            "Search pushed groups",
+            &Tab::Pushed.search_id(),
+        );
+        if view.mappings.is_empty() {
+            ui.add_space(8.0);
+            ui.label(RichText::new("No pushed groups yet. Use Push groups… to link an Okta group to a Statsig team or create one.").italics());
+            return;
+        }
+        let shown = self.shown(view);
+        let waiting = self
+            .waiting
+            .get((view.generation, view.mappings_version), || {
+                view.mappings
+                    .iter()
+                    .map(|m| {
+                        plan::plan_push(
+                            view.directory,
+                            &m.okta_group_id,
+                            &m.statsig_group_id,
+                            usize::MAX,
+                        )
+                        .ok()
+                        .map(|p| p.adds.len() + p.removes.len())
+                    })
+                    .collect()
+            })
+            .clone();
+        // The selected mapping's details and actions; the first one shown when none is.
+        let selected = view
+            .sel
+            .mapping
+            .as_ref()
+            .and_then(|id| shown.iter().copied().find(|&i| &view.mappings[i].id == id))
+            .or_else(|| shown.first().copied());
+        if let Some(i) = selected {
+            egui::Panel::right("mapping-detail")
+                .resizable(true)
+                .default_size(440.0)
+                .size_range(300.0..=ui.available_width() * 0.6)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("mapping-detail-scroll")
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| {
+                            mapping_detail::show(ui, view, &view.mappings[i], waiting[i], actions)
+                        });
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            mapping_table(ui, view, &shown, &waiting, selected, actions)
+        });
+    }
+
+    fn toolbar(&mut self, ui: &mut Ui, view: &View, errors: usize, actions: &mut Vec<Action>) {
+        ui.horizontal_wrapped(|ui| {
+            if widgets::send_button(ui, view.can_send, true, "Push groups…").clicked() {
+                actions.push(Action::Open(Open::Push { okta_group: None }));
+            }
+            ui.toggle_value(&mut self.errors_only, format!("Errors ({errors})"))
+                .on_hover_text("Show only mappings in error or waiting for confirmation");
+            if widgets::send_button(ui, view.can_send, errors > 0, "Retry all")
+                .on_hover_text("Push every mapping in error again, from fresh reads")
+                .clicked()
+            {
+                actions.push(Action::Send(Command::RetryAll));
+            }
+            if widgets::send_button(ui, view.can_send, !view.mappings.is_empty(), "Check now")
+                .on_hover_text("Run one watch cycle now")
+                .clicked()
+            {
+                actions.push(Action::Send(Command::WatchNow));
+            }
+            if let Some(c) = view.connection {
+                ui.separator();
+                ui.label(RichText::new(c.push_mode).strong())
+                    .on_hover_text("How these mappings are pushed");
+            }
+        });
+    }
+}
+
+fn mapping_table(
+    ui: &mut Ui,
+    view: &View,
+    shown: &[usize],
+    waiting: &[Option<usize>],
+    selected: Option<usize>,
+    actions: &mut Vec<Action>,
+) {
+    // Only the visible rows are laid out, however many mappings there are.
+    TableBuilder::new(ui)
+        .id_salt("mappings")
+        .striped(true)
+        .sense(egui::Sense::click())
+        .auto_shrink([false, false])
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::exact(150.0))
+        .column(
+            Column::initial(140.0)
+                .at_least(60.0)
+                .resizable(true)
+                .clip(true),
+        )
+        .column(
+            Column::initial(220.0)
+                .at_least(80.0)
+                .resizable(true)
+                .clip(true),
+        )
+        .column(Column::remainder().at_least(80.0).clip(true))
+        .header(ROW, |mut h| {
+            for t in ["Status", "Okta group", "Statsig group", "Last push"] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW + 8.0, shown.len(), |mut row| {
+                let i = shown[row.index()];
+                let m = &view.mappings[i];
+                row.set_selected(Some(i) == selected);
+                row.col(|ui| {
+                    widgets::status_pill(ui, &m.status);
+                    if m.status == MappingStatus::Active
+                        && let Some(n) = waiting[i].filter(|n| *n > 0)
+                    {
+                        widgets::pill(ui, Pill::Warn, &format!("{n} waiting")).on_hover_text(
+                            format!("{} in Okta not pushed yet", plural(n, "change")),
+                        );
+                    }
+                });
+                row.col(|ui| {
+                    widgets::elided(ui, &names::display_safe(&m.okta_group_name));
+                });
+                row.col(|ui| {
+                    widgets::elided(ui, &names::display_safe(&m.statsig_group_name));
+                });
+                row.col(|ui| {
+                    let when = m
+                        .last_push
+                        .as_deref()
+                        .and_then(|t| t.get(5..16))
+                        .map(|t| t.replace('T', " "))
+                        .unwrap_or_else(|| "never".into());
+                    ui.label(when).on_hover_text(
+                        m.last_push
+                            .as_deref()
+                            .map(widgets::short_time)
+                            .unwrap_or_default(),
+                    );
+                });
+                if row.response().clicked() {
+                    actions.push(Action::SelectMapping(m.id.clone()));
+                }
+            });
+        });
+}

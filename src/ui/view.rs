@@ -1,0 +1,57 @@
+//! What every panel and dialog reads in one frame: a narrow, read-only view of the app's
+//! state. Panels own their own state (search text, caches) and return actions.
+
+use crate::engine::runner::{ConnectionInfo, SnapshotInfo};
+use crate::model::Directory;
+use crate::model::mapping::{Guard, Mapping};
+
+/// The selection the tabs share.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The project shown in Teams (persisted with the window).
+    pub project: Option<String>,
+    /// The team shown.
+    pub team: Option<String>,
+    /// The Okta group shown.
+    pub okta_group: Option<String>,
+    /// The mapping shown in Pushed groups and Verify.
+    pub mapping: Option<String>,
+}
+
+/// One frame's read-only view.
+pub struct View<'a> {
+    /// The directory (live or a snapshot's).
+    pub directory: &'a Directory,
+    /// Bumped whenever the directory changes.
+    pub generation: u64,
+    /// The mappings.
+    pub mappings: &'a [Mapping],
+    /// Bumped whenever the mappings change.
+    pub mappings_version: u64,
+    /// The connection, when connected.
+    pub connection: Option<&'a ConnectionInfo>,
+    /// The open snapshot, when reviewing offline.
+    pub snapshot: Option<&'a SnapshotInfo>,
+    /// Membership changes per PATCH, as the engine will send them.
+    pub batch_size: usize,
+    /// Whether a request-sending action is possible now, and why not.
+    pub can_send: Result<(), &'static str>,
+    /// Whether anything was imported (or a snapshot opened).
+    pub imported: bool,
+    /// Whether a job is running.
+    pub busy: bool,
+    /// The shared selection.
+    pub sel: &'a Selection,
+}
+
+impl View<'_> {
+    /// The deletion guard in force.
+    pub fn guard(&self) -> Guard {
+        self.connection.map(|c| c.guard).unwrap_or_default()
+    }
+
+    /// The mapping with this id.
+    pub fn mapping(&self, id: &str) -> Option<&Mapping> {
+        self.mappings.iter().find(|m| m.id == id)
+    }
+}

@@ -1,0 +1,14 @@
+//! The real app driven through egui_kittest by accessible labels, against in-process
+//! sandboxes: the seed workflow step by step, verify and errors, settings with the
+//! keyring, keyboard use, snapshots, and the screenshots in `screenshots/`, compared
+//! on every run.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod keyboard;
+mod persistence;
+mod review;
+mod settings;
+mod support;
+mod verify;
+mod workflow;

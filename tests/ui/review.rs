@@ -1,0 +1,129 @@
+//! Snapshots: export, refuse a bad file, open read-only by drag and drop, compare; and
+//! open one offline from the command line.
+
+use crate::support::*;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use okta_statsig_teams::engine::DataDir;
+use okta_statsig_teams::engine::runner::Command;
+use okta_statsig_teams::engine::secrets::{MemoryStore, SecretStore};
+use okta_statsig_teams::ui::{App, AppOptions};
+use std::path::Path;
+use std::sync::Arc;
+
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'static, App>, path: &Path) {
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(path.to_path_buf())));
+    h.step();
+}
+
+#[test]
+fn snapshots_open_read_only_by_drag_and_drop_and_compare() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("before.json");
+    h.state().engine().send(Command::ExportSnapshot {
+        path: path.clone(),
+        redact: false,
+    });
+    wait_message(h, "Snapshot saved");
+    assert!(path.exists());
+
+    // A bad file: one sentence naming it, and the view is untouched.
+    let bad = dir.path().join("notes.json");
+    std::fs::write(&bad, "{\"not\": \"a snapshot\"}").unwrap();
+    let before = h.state().directory().clone();
+    drop_file(h, &bad);
+    wait(h, "the refusal", |a| {
+        a.is_idle()
+            && a.messages()
+                .last()
+                .is_some_and(|m| m.contains("notes.json"))
+    });
+    assert!(
+        Arc::ptr_eq(h.state().directory(), &before),
+        "the view is untouched"
+    );
+    assert!(!h.state().shows_snapshot());
+
+    // The good file opens read-only, with a banner.
+    drop_file(h, &path);
+    wait(h, "the snapshot", |a| a.is_idle() && a.shows_snapshot());
+    assert!(h.query_by_label_contains("Snapshot taken").is_some());
+    assert!(
+        h.get_by_label("Refresh").accesskit_node().is_disabled(),
+        "no request can be sent"
+    );
+    click(h, "Okta groups");
+    assert!(
+        h.get_by_label("Push groups…")
+            .accesskit_node()
+            .is_disabled()
+    );
+    // Hovering a disabled action says why.
+    h.get_by_label("Push groups…").hover();
+    for _ in 0..30 {
+        h.step();
+    }
+    assert!(
+        h.query_by_label_contains("Read-only snapshot").is_some(),
+        "the tooltip explains"
+    );
+
+    // Compare with the file it came from: nothing changed.
+    h.state()
+        .engine()
+        .send(Command::Compare { path: path.clone() });
+    wait(h, "the comparison", |a| a.is_idle() && a.has_dialog());
+    assert!(h.query_by_label("No differences").is_some());
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    assert!(!h.state().has_dialog(), "Escape closes Compare too");
+    pass_shield(h);
+    click(h, "Close snapshot");
+    wait(h, "live data", |a| !a.shows_snapshot() && a.is_idle());
+}
+
+#[test]
+fn the_app_opens_a_snapshot_offline_from_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshot-v1.json");
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+    let data_dir = DataDir::new(data.path());
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_render_cursor(false)
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    target: None,
+                    store,
+                    snapshot: Some(fixture),
+                    data: data_dir,
+                },
+            )
+        });
+    let h = &mut harness;
+    wait(h, "the snapshot", |a| a.shows_snapshot() && a.is_idle());
+    assert!(!h.state().has_dialog(), "no connection is asked for");
+    click_containing(h, "Checkout  (");
+    click_containing(h, "Payments  (");
+    assert!(h.query_by_label("bob@northwind.dev").is_some());
+    click(h, "Okta groups");
+    screenshot(h, "snapshot-review");
+}

@@ -1,0 +1,52 @@
+//! Settings: tokens go to the keyring only, are masked, and never reach a file.
+
+use crate::support::*;
+use egui_kittest::kittest::Queryable;
+use okta_statsig_teams::engine::secrets::{self, SecretStore};
+
+#[test]
+fn settings_store_tokens_through_the_keyring_and_never_show_them() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    let s = &f.sandbox;
+    click(h, "File");
+    click(h, "Settings…");
+    // As an admin fills it in for a real org (the screenshot), then for the sandbox.
+    type_into(h, "Okta org URL", "https://northwind.okta.com");
+    type_into(h, "Statsig SCIM URL", "https://statsigapi.net/scim");
+    type_into(h, "Okta API token", s.okta_token.expose());
+    type_into(h, "Statsig SCIM token", s.statsig_token.expose());
+    // Masked: the token is not readable from the field.
+    assert_ne!(
+        h.get_by_label("Okta API token").value().as_deref(),
+        Some(s.okta_token.expose())
+    );
+    screenshot(h, "settings");
+    replace_text(h, "Okta org URL", &s.okta_url);
+    replace_text(h, "Statsig SCIM URL", &s.statsig_url);
+    click(h, "Test connection");
+    wait_for_label(h, "Both endpoints answered with these tokens.");
+    click(h, "Save");
+    wait(h, "the reconnection", |a| {
+        !a.has_dialog() && a.is_idle() && a.connection().is_some_and(|c| !c.label.contains("Demo"))
+    });
+    let okta = f
+        .store
+        .get(&secrets::account("okta", &s.okta_url))
+        .unwrap()
+        .unwrap();
+    assert_eq!(okta.expose(), s.okta_token.expose());
+    let statsig = f
+        .store
+        .get(&secrets::account("statsig", &s.statsig_url))
+        .unwrap()
+        .unwrap();
+    assert_eq!(statsig.expose(), s.statsig_token.expose());
+    assert!(h.state().has_data());
+    let saved = std::fs::read_to_string(f.data.path().join("settings.json")).unwrap();
+    assert!(saved.contains(&s.okta_url));
+    assert!(
+        !saved.contains(s.okta_token.expose()) && !saved.contains(s.statsig_token.expose()),
+        "no token in the settings file"
+    );
+}

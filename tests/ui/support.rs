@@ -1,0 +1,295 @@
+//! The one harness factory for UI tests: the real app on an in-process sandbox, each test
+//! with its own sandbox, data folder, state folder and keyring; and the helpers that drive
+//! it by label.
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotOptions};
+use okta_statsig_teams::engine::runner::Target;
+use okta_statsig_teams::engine::secrets::{MemoryStore, SecretStore};
+use okta_statsig_teams::engine::{Connection, DataDir, Workspace};
+use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+use okta_statsig_teams::ui::{App, AppOptions};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Everything a UI test needs: a sandbox on its own runtime, and the app on it.
+pub struct Fixture {
+    pub harness: Harness<'static, App>,
+    pub sandbox: Sandbox,
+    pub store: Arc<MemoryStore>,
+    pub data: tempfile::TempDir,
+    pub _state: tempfile::TempDir,
+    pub _rt: tokio::runtime::Runtime,
+}
+
+/// Work done through the engine before the app starts.
+pub type Before = Box<dyn FnOnce(&mut Workspace, &tokio::runtime::Runtime, &Sandbox)>;
+
+/// How to set a fixture up.
+pub struct Setup {
+    /// The window's size.
+    pub size: [f32; 2],
+    /// Work done on the sandbox through the engine before the app starts.
+    pub before: Option<Before>,
+    /// Set every time in the mappings to one fixed time before the app reads them.
+    pub fixed_times: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            size: [1280.0, 800.0],
+            before: None,
+            fixed_times: false,
+        }
+    }
+}
+
+/// Sets every timestamp in the state file to one fixed time, so screenshots of it are
+/// the same on every run.
+pub fn fix_times(state_dir: &Path) {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s)
+                if s.len() == 24
+                    && s.starts_with("20")
+                    && s.ends_with('Z')
+                    && s.as_bytes()[10] == b'T' =>
+            {
+                *s = "2026-03-09T12:05:01.000Z".to_string();
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let path = state_dir.join("state.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    walk(&mut v);
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+}
+
+/// A runtime for the sandbox and set-up work.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The connection to a sandbox, with its projects and domain.
+pub fn connection(s: &Sandbox) -> Connection {
+    Connection {
+        statsig_url: s.statsig_url.clone(),
+        statsig_token: s.statsig_token.clone(),
+        okta_url: s.okta_url.clone(),
+        okta_token: s.okta_token.clone(),
+        projects: s.projects(),
+        org_domains: vec![s.org_domain()],
+        batch_size: 0,
+        guard: Default::default(),
+    }
+}
+
+/// The real app, connected to a fresh sandbox, after the first import.
+pub fn fixture() -> Fixture {
+    fixture_with(Setup::default())
+}
+
+/// [`fixture`] with a window size and set-up work.
+pub fn fixture_with(setup: Setup) -> Fixture {
+    let rt = runtime();
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let connection = connection(&sandbox);
+    if let Some(before) = setup.before {
+        let mut ws = Workspace::open(
+            connection.clone(),
+            okta_statsig_teams::engine::state::StateStore::new(state.path().join("state.json")),
+            Default::default(),
+            Arc::new(okta_statsig_teams::net::Silent),
+        )
+        .unwrap()
+        .0;
+        rt.block_on(ws.import(|_| {})).unwrap();
+        before(&mut ws, &rt, &sandbox);
+        drop(ws);
+        if setup.fixed_times {
+            fix_times(state.path());
+        }
+    }
+    let store = Arc::new(MemoryStore::default());
+    let target = Target::Direct {
+        connection,
+        state_dir: state.path().to_path_buf(),
+        label: "Demo sandbox".into(),
+        demo: true,
+    };
+    let app_store: Arc<dyn SecretStore> = store.clone();
+    let data_dir = DataDir::new(data.path());
+    let mut harness = Harness::builder()
+        .with_size(setup.size)
+        .with_render_cursor(false)
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    target: Some(target),
+                    store: app_store,
+                    snapshot: None,
+                    data: data_dir,
+                },
+            )
+        });
+    wait(&mut harness, "the first import", |a| {
+        a.has_data() && a.is_idle()
+    });
+    Fixture {
+        harness,
+        sandbox,
+        store,
+        data,
+        _state: state,
+        _rt: rt,
+    }
+}
+
+/// Steps frames until `done` holds (the engine works on its own thread).
+pub fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h.state()) {
+            h.step();
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}; last messages: {:?}",
+            h.state()
+                .messages()
+                .collect::<Vec<_>>()
+                .iter()
+                .rev()
+                .take(3)
+                .collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(15));
+    }
+}
+
+/// Steps frames until a widget labelled `label` shows.
+pub fn wait_for_label(h: &mut Harness<'static, App>, label: &str) {
+    let start = Instant::now();
+    while h.query_by_label(label).is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for \"{label}\"; last messages: {:?}",
+            h.state()
+                .messages()
+                .collect::<Vec<_>>()
+                .iter()
+                .rev()
+                .take(3)
+                .collect::<Vec<_>>()
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(15));
+    }
+}
+
+/// Selects the mapping of the Okta group `okta_group`, as a click on its row does.
+pub fn select_mapping(h: &mut Harness<'static, App>, okta_group: &str) {
+    let id = h
+        .state()
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_name == okta_group)
+        .expect("the mapping exists")
+        .id
+        .clone();
+    h.state_mut()
+        .perform(okta_statsig_teams::ui::Action::SelectMapping(id));
+    settle(h);
+}
+
+/// Waits until no job runs and the last message says `starts`.
+pub fn wait_message(h: &mut Harness<'static, App>, starts: &str) {
+    wait(h, starts, |a| {
+        a.is_idle() && a.messages().last().is_some_and(|m| m.starts_with(starts))
+    });
+}
+
+/// The last message shown.
+pub fn last_message(h: &Harness<'static, App>) -> String {
+    h.state().messages().last().unwrap_or_default().to_string()
+}
+
+/// A few frames: a new dialog is measured in its first frame and shown in the next.
+pub fn settle(h: &mut Harness<'static, App>) {
+    for _ in 0..3 {
+        h.step();
+    }
+}
+
+/// Enough frames for a dialog's click shield to pass.
+pub fn pass_shield(h: &mut Harness<'static, App>) {
+    for _ in 0..30 {
+        h.step();
+    }
+}
+
+/// Clicks the widget with exactly this label.
+pub fn click(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    settle(h);
+}
+
+/// Clicks the widget whose label contains this.
+pub fn click_containing(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label_contains(label).click();
+    settle(h);
+}
+
+/// Types into the field labelled `label`.
+pub fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+    h.step();
+}
+
+/// Replaces what the field labelled `label` holds with `text`.
+pub fn replace_text(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label(label).type_text(text);
+    settle(h);
+}
+
+/// Hides the messages so a screenshot shows the window alone.
+pub fn dismiss_messages(h: &mut Harness<'static, App>) {
+    if let Some(b) = h.query_by_label("Dismiss") {
+        b.click();
+        settle(h);
+    }
+}
+
+/// Renders the window and compares it with `screenshots/<name>.png` (written when missing
+/// or with `UPDATE_SNAPSHOTS=1`). The tolerance absorbs Mesa's anti-aliasing only.
+pub fn screenshot(h: &mut Harness<'static, App>, name: &str) {
+    dismiss_messages(h);
+    h.remove_cursor();
+    pass_shield(h);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let options = SnapshotOptions::new().output_path(dir).threshold(0.6);
+    h.snapshot_options(name, &options);
+}

@@ -1,0 +1,263 @@
+//! The seed workflow through the window, one step a test.
+
+use crate::common;
+use crate::support::*;
+use egui_kittest::kittest::{NodeT, Queryable};
+use okta_statsig_teams::engine::Workspace;
+use okta_statsig_teams::engine::state::MappingStatus;
+
+/// A set-up that links "Okta Test Team" to its team and pushes, and creates Chargebacks.
+fn two_mappings() -> Setup {
+    Setup {
+        before: Some(Box::new(|ws: &mut Workspace, rt, _| {
+            let (okta, target) =
+                common::pair(ws, "Payments Engineers", "Statsig-Checkout-Payments-Member");
+            rt.block_on(ws.link(&okta, &target, true)).unwrap();
+            let fraud = ws
+                .directory()
+                .okta_group_by_name("Fraud Squad")
+                .unwrap()
+                .id
+                .clone();
+            rt.block_on(ws.create(&fraud, "Checkout", "Chargebacks", true))
+                .unwrap();
+        })),
+        ..Setup::default()
+    }
+}
+
+#[test]
+fn browsing_shows_a_teams_members_and_who_feeds_each_role() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click_containing(h, "Okta Test Proj  (");
+    click_containing(h, "Test Team  (");
+    let member = common::statsig_emails(&f.sandbox, "Statsig-Okta Test Proj-Test Team-Member")
+        .unwrap()[0]
+        .clone();
+    assert!(
+        h.query_by_label(&member).is_some(),
+        "the team's members are listed by email"
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("not pushed from Okta")
+            .count(),
+        2,
+        "both roles say who feeds them"
+    );
+    screenshot(h, "main-window");
+}
+
+#[test]
+fn a_mapping_group_is_built_from_searched_users() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "Okta groups");
+    click(h, "New mapping group…");
+    type_into(h, "Group name", "Test Team mapping");
+    let chosen: Vec<String> = {
+        let w = f.sandbox.world();
+        w.okta_users
+            .values()
+            .filter(|u| u.status == "ACTIVE" && w.user_id_by_name(&u.email).is_some())
+            .skip(30)
+            .take(3)
+            .map(|u| u.email.clone())
+            .collect()
+    };
+    for email in &chosen {
+        // Search first: only visible rows are laid out.
+        replace_text(h, "Find Okta users", email);
+        click(h, email);
+    }
+    assert!(h.query_by_label("3 selected").is_some());
+    click(h, "Create in Okta");
+    wait_message(h, "Created Okta group");
+    assert!(
+        h.state()
+            .directory()
+            .okta_group_by_name("Test Team mapping")
+            .is_some()
+    );
+    assert_eq!(
+        f.sandbox
+            .world()
+            .okta_group_by_name("Test Team mapping")
+            .unwrap()
+            .members
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn link_previews_the_plan_and_waits_for_the_team_name_past_the_guard() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Okta Test");
+    click_containing(h, "Okta Test Team (");
+    type_into(h, "Find team group", "Okta Test");
+    click(h, "Statsig-Okta Test Proj-Test Team-Member");
+    assert!(
+        h.query_by_label_contains("to add").is_some(),
+        "the plan preview shows first"
+    );
+    // Pushing this group into another team would empty it: Save waits for the team's name.
+    replace_text(h, "Find team group", "Fraud Detection");
+    click(h, "Statsig-Checkout-Fraud Detection-Member");
+    let guard = h
+        .query_all_by_label_contains("more than the deletion guard allows")
+        .count();
+    assert_eq!(guard, 1, "the guard's warning shows once");
+    click(h, "Save");
+    assert!(
+        h.state().has_dialog() && h.state().mappings().is_empty(),
+        "nothing is saved unconfirmed"
+    );
+    type_into(
+        h,
+        "Type the team name, Fraud Detection, to allow the removals",
+        "fraud detection",
+    );
+    assert!(
+        h.query_by_label_contains("same capitals").is_some(),
+        "the typed name is checked exactly"
+    );
+    screenshot(h, "push-dialog");
+    replace_text(
+        h,
+        "Type the team name, Fraud Detection, to allow the removals",
+        "Fraud Detection",
+    );
+    click(h, "Save");
+    wait(h, "the linked push", |a| {
+        a.is_idle() && a.mappings().iter().any(|m| m.last_push.is_some())
+    });
+    assert!(
+        last_message(h).starts_with("Linked Okta Test Team"),
+        "{}",
+        last_message(h)
+    );
+    let want = {
+        let w = f.sandbox.world();
+        let mut v: Vec<String> = w
+            .okta_group_by_name("Okta Test Team")
+            .unwrap()
+            .members
+            .iter()
+            .filter_map(|id| w.okta_users.get(id))
+            .filter(|u| u.status == "ACTIVE" && w.user_id_by_name(&u.email).is_some())
+            .map(|u| u.email.to_lowercase())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        common::statsig_emails(&f.sandbox, "Statsig-Checkout-Fraud Detection-Member").unwrap(),
+        want,
+        "the team now has exactly the group's pushable members"
+    );
+}
+
+#[test]
+fn create_makes_a_new_team_and_pushes() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Fraud");
+    click_containing(h, "Fraud Squad (");
+    click(h, "Create group");
+    h.get_by_label("Project").click();
+    settle(h);
+    click(h, "Checkout");
+    type_into(h, "Team name", "Chargebacks");
+    assert!(
+        h.query_by_label("Group name: Statsig-Checkout-Chargebacks-Member")
+            .is_some()
+    );
+    click(h, "Save");
+    wait(h, "the new team", |a| {
+        a.is_idle() && a.mappings().len() == 1
+    });
+    assert!(
+        !common::statsig_emails(&f.sandbox, "Statsig-Checkout-Chargebacks-Member")
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn deactivate_activate_and_push_now() {
+    let mut f = fixture_with(two_mappings());
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Payments Engineers");
+    click(h, "Deactivate");
+    wait(h, "deactivation", |a| {
+        a.is_idle()
+            && a.mappings()
+                .iter()
+                .any(|m| m.status == MappingStatus::Inactive)
+    });
+    click(h, "Activate");
+    wait(h, "activation", |a| {
+        a.is_idle()
+            && a.mappings()
+                .iter()
+                .all(|m| m.status == MappingStatus::Active)
+    });
+    click(h, "Push now");
+    wait_message(
+        h,
+        "Pushed Statsig-Checkout-Payments-Member: 0 added, 0 removed",
+    );
+}
+
+#[test]
+fn unlink_with_leave_keeps_the_team() {
+    let mut f = fixture_with(two_mappings());
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Payments Engineers");
+    click(h, "Unlink…");
+    click(h, "Leave the group in the target app");
+    click(h, "Unlink");
+    wait(h, "unlink with Leave", |a| {
+        a.is_idle() && a.mappings().len() == 1
+    });
+    assert!(common::statsig_emails(&f.sandbox, "Statsig-Checkout-Payments-Member").is_some());
+}
+
+#[test]
+fn unlink_with_delete_needs_the_team_name() {
+    let mut f = fixture_with(two_mappings());
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Fraud Squad");
+    click(h, "Unlink…");
+    click(h, "Delete the group in the target app");
+    assert!(
+        h.query_by_label_contains("team \"Chargebacks\" (Member) in project \"Checkout\"")
+            .is_some()
+    );
+    assert!(
+        h.get_by_label("Unlink").accesskit_node().is_disabled(),
+        "nothing can be deleted before the team name is typed"
+    );
+    type_into(
+        h,
+        "Type the team name, Chargebacks, to confirm",
+        "Chargebacks",
+    );
+    click(h, "Unlink");
+    wait(h, "unlink with Delete", |a| {
+        a.is_idle() && a.mappings().len() == 1
+    });
+    assert!(
+        common::statsig_emails(&f.sandbox, "Statsig-Checkout-Chargebacks-Member").is_none(),
+        "the team is gone in Statsig"
+    );
+}
