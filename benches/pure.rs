@@ -1,5 +1,6 @@
 //! Criterion benches of the pure parts: group-name parsing, diff and plan, snapshot encode
 //! and decode. `cargo bench --bench pure`.
+#![allow(clippy::unwrap_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use okta_statsig_teams::model::Directory;

@@ -1,4 +1,5 @@
 //! The headless CLI through the seed's workflow against `--demo`, with its exit codes.
+#![allow(clippy::unwrap_used)]
 
 use std::process::{Command, Output};
 
@@ -54,27 +55,21 @@ fn members(cli: &Cli, project: &str, team: &str) -> Vec<String> {
     v
 }
 
-#[test]
-fn the_seed_workflow_from_the_cli() {
-    let cli = Cli::new();
-    let summary = cli.json(&["import"]);
-    assert_eq!(summary["projects"].as_array().unwrap().len(), 7);
-    assert!(!summary["unreadable"].as_array().unwrap().is_empty());
-    let teams = cli.json(&["teams", "--project", "Okta Test Proj"]);
-    assert_eq!(teams[0]["team"], "Test Team");
-
-    // A mapping group, linked to the seed's team.
-    let users = cli.json(&["users"]);
-    let pushable: Vec<String> = users
+/// Emails of active users provisioned in Statsig, as `users` lists them.
+fn pushable(cli: &Cli) -> Vec<String> {
+    cli.json(&["users"])
         .as_array()
         .unwrap()
         .iter()
         .filter(|u| u["status"] == "ACTIVE" && u["in_statsig"] == true)
         .map(|u| u["email"].as_str().unwrap().to_string())
-        .collect();
-    let mut emails: Vec<String> = pushable[20..23].to_vec();
+        .collect()
+}
+
+/// Creates "Test Team mapping" with three pushable users; their emails, sorted.
+fn mapping_group(cli: &Cli) -> Vec<String> {
+    let mut emails: Vec<String> = pushable(cli)[20..23].to_vec();
     emails.sort();
-    let newcomer = pushable[40].clone();
     let created = cli.json(&[
         "create-group",
         "--name",
@@ -83,6 +78,33 @@ fn the_seed_workflow_from_the_cli() {
         &emails.join(","),
     ]);
     assert_eq!(created["members"], 3);
+    emails
+}
+
+const LINK: [&str; 5] = [
+    "link",
+    "--okta-group",
+    "Test Team mapping",
+    "--statsig-group",
+    "Statsig-Okta Test Proj-Test Team-Member",
+];
+
+#[test]
+fn import_lists_projects_teams_and_unreadable_names() {
+    let cli = Cli::new();
+    let summary = cli.json(&["import"]);
+    assert_eq!(summary["projects"].as_array().unwrap().len(), 7);
+    assert!(!summary["unreadable"].as_array().unwrap().is_empty());
+    let teams = cli.json(&["teams", "--project", "Okta Test Proj"]);
+    assert_eq!(teams[0]["team"], "Test Team");
+    let text = cli.ok(&["import"]);
+    assert!(text.contains("Statsig: 262 users, "), "{text}");
+}
+
+#[test]
+fn a_guarded_link_names_the_saved_mapping_and_the_command_that_finishes_it() {
+    let cli = Cli::new();
+    let emails = mapping_group(&cli);
     let plan = cli.json(&[
         "plan",
         "--okta-group",
@@ -93,34 +115,50 @@ fn the_seed_workflow_from_the_cli() {
     assert!(!plan["batches"].as_array().unwrap().is_empty());
     // The link would empty the team: the deletion guard stops it (exit 3, nothing sent).
     let before = members(&cli, "Okta Test Proj", "Test Team");
-    let guarded = cli.run(&[
-        "link",
-        "--okta-group",
-        "Test Team mapping",
-        "--statsig-group",
-        "Statsig-Okta Test Proj-Test Team-Member",
-    ]);
+    let guarded = cli.run(&LINK);
     assert_eq!(guarded.status.code(), Some(3));
-    assert!(
-        String::from_utf8_lossy(&guarded.stderr).contains("more than the deletion guard allows")
+    let said = String::from_utf8_lossy(&guarded.stderr).to_string();
+    let finish = format!(
+        "okta-statsig-teams --demo push m1 --allow-removals {}",
+        before.len()
     );
-    assert_eq!(members(&cli, "Okta Test Proj", "Test Team"), before);
-    let waiting = cli.json(&["mappings"]);
-    assert_eq!(waiting[0]["status"], "NeedsConfirmation");
-    let id = waiting[0]["id"].as_str().unwrap().to_string();
-    let too_few = cli.run(&["push", &id, "--allow-removals", "1"]);
-    assert_eq!(too_few.status.code(), Some(3));
-    cli.ok(&["push", &id, "--allow-removals", &before.len().to_string()]);
-    let mapping = cli.json(&["mappings"])[0].clone();
-    assert_eq!(mapping["status"], "Active");
-    let id = mapping["id"].as_str().unwrap().to_string();
-    assert_eq!(members(&cli, "Okta Test Proj", "Test Team"), emails);
     assert!(
-        cli.run(&["verify", &id]).status.success(),
+        said.contains("more than the deletion guard allows"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Mapping m1 was saved and waits for confirmation"),
+        "{said}"
+    );
+    assert!(said.trim_end().ends_with(&finish), "{said}");
+    assert_eq!(members(&cli, "Okta Test Proj", "Test Team"), before);
+    assert_eq!(cli.json(&["mappings"])[0]["status"], "NeedsConfirmation");
+    let too_few = cli.run(&["push", "m1", "--allow-removals", "1"]);
+    assert_eq!(too_few.status.code(), Some(3));
+    // The command it printed finishes it, and says what it did in the past tense.
+    let args: Vec<&str> = finish.split(' ').skip(2).collect();
+    let done = cli.ok(&args);
+    assert!(
+        done.contains(&format!("Pushed: 3 added, {} removed", before.len())),
+        "{done}"
+    );
+    assert_eq!(cli.json(&["mappings"])[0]["status"], "Active");
+    assert_eq!(members(&cli, "Okta Test Proj", "Test Team"), emails);
+}
+
+#[test]
+fn verify_push_deactivate_and_activate_from_the_cli() {
+    let cli = Cli::new();
+    mapping_group(&cli);
+    let mut link = LINK.to_vec();
+    link.push("--yes");
+    cli.ok(&link);
+    assert!(
+        cli.run(&["verify", "m1"]).status.success(),
         "in sync right after the push"
     );
-
     // Change the Okta group; verify sees the difference (exit 1), push fixes it.
+    let newcomer = pushable(&cli)[40].clone();
     cli.ok(&[
         "add-member",
         "--group",
@@ -128,19 +166,22 @@ fn the_seed_workflow_from_the_cli() {
         "--user",
         &newcomer,
     ]);
-    assert_eq!(cli.run(&["verify", &id]).status.code(), Some(1));
-    cli.ok(&["push", &id]);
+    assert_eq!(cli.run(&["verify", "m1"]).status.code(), Some(1));
+    cli.ok(&["push", "m1"]);
     assert!(members(&cli, "Okta Test Proj", "Test Team").contains(&newcomer));
-
     // Deactivate, push now refused, activate.
-    cli.ok(&["deactivate", &id]);
-    let refused = cli.run(&["push", &id]);
+    cli.ok(&["deactivate", "m1"]);
+    let refused = cli.run(&["push", "m1"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("deactivated"));
     assert_eq!(cli.json(&["mappings"])[0]["status"], "Inactive");
-    cli.ok(&["activate", &id]);
+    cli.ok(&["activate", "m1"]);
+    assert_eq!(cli.json(&["mappings"])[0]["status"], "Active");
+}
 
-    // Bad input: one sentence, exit 2, nothing changed.
+#[test]
+fn bad_input_is_one_sentence_and_exit_2() {
+    let cli = Cli::new();
     let bad = cli.run(&[
         "link",
         "--okta-group",
@@ -167,12 +208,28 @@ fn the_seed_workflow_from_the_cli() {
         String::from_utf8_lossy(&bad_name.stderr)
             .contains("not one of the imported Statsig projects")
     );
+    assert!(
+        cli.json(&["mappings"]).as_array().unwrap().is_empty(),
+        "nothing was made"
+    );
+}
 
-    // Unlink with Leave keeps the team as it is.
-    cli.ok(&["unlink", &id, "--leave"]);
+#[test]
+fn unlink_with_leave_keeps_the_team_and_with_delete_needs_its_name() {
+    let cli = Cli::new();
+    mapping_group(&cli);
+    let before = members(&cli, "Okta Test Proj", "Test Team");
+    cli.ok(&[
+        "link",
+        "--okta-group",
+        "Test Team mapping",
+        "--statsig-group",
+        "Statsig-Okta Test Proj-Test Team-Member",
+        "--no-push",
+    ]);
+    cli.ok(&["unlink", "m1", "--leave"]);
     assert!(cli.json(&["mappings"]).as_array().unwrap().is_empty());
-    assert_eq!(members(&cli, "Okta Test Proj", "Test Team").len(), 4);
-
+    assert_eq!(members(&cli, "Okta Test Proj", "Test Team"), before);
     // Create a team by push, then unlink with Delete (confirmation required).
     let created = cli.json(&[
         "create",

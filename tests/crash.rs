@@ -1,4 +1,5 @@
 //! A push killed mid-way (SIGKILL) converges at the next run, with nothing lost.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -46,31 +47,7 @@ fn a_killed_push_converges_at_the_next_run() {
         );
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or_default()
     };
-    // A mapping group of 30 provisioned, active people, linked without pushing.
-    let users = run(&["users"]);
-    let emails: Vec<String> = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|u| u["status"] == "ACTIVE" && u["in_statsig"] == true)
-        .take(30)
-        .map(|u| u["email"].as_str().unwrap().to_string())
-        .collect();
-    run(&[
-        "create-group",
-        "--name",
-        "Crash Test",
-        "--members",
-        &emails.join(","),
-    ]);
-    run(&[
-        "link",
-        "--okta-group",
-        "Crash Test",
-        "--statsig-group",
-        TEAM,
-        "--no-push",
-    ]);
+    let emails = linked_without_pushing(&run);
 
     // Push one member per request, and kill the process part-way.
     let mut push = cli(&["push", "m1"])
@@ -113,7 +90,45 @@ fn a_killed_push_converges_at_the_next_run() {
     run(&["retry"]);
     let mappings = run(&["mappings"]);
     assert_eq!(mappings[0]["status"], "Active");
-    let team = run(&["team", "Growth Experiments", "Empty Team"]);
+    let mut want = emails.clone();
+    want.sort();
+    assert_eq!(
+        member_emails(&run(&["team", "Growth Experiments", "Empty Team"])),
+        want
+    );
+}
+
+/// A mapping group of 30 provisioned, active people, linked without pushing; their emails.
+fn linked_without_pushing(run: &dyn Fn(&[&str]) -> serde_json::Value) -> Vec<String> {
+    let users = run(&["users"]);
+    let emails: Vec<String> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["status"] == "ACTIVE" && u["in_statsig"] == true)
+        .take(30)
+        .map(|u| u["email"].as_str().unwrap().to_string())
+        .collect();
+    run(&[
+        "create-group",
+        "--name",
+        "Crash Test",
+        "--members",
+        &emails.join(","),
+    ]);
+    run(&[
+        "link",
+        "--okta-group",
+        "Crash Test",
+        "--statsig-group",
+        TEAM,
+        "--no-push",
+    ]);
+    emails
+}
+
+/// A team's Member emails, sorted, from `team --json`.
+fn member_emails(team: &serde_json::Value) -> Vec<String> {
     let mut got: Vec<String> = team
         .as_array()
         .unwrap()
@@ -122,9 +137,7 @@ fn a_killed_push_converges_at_the_next_run() {
         .map(|r| r["email"].as_str().unwrap().to_string())
         .collect();
     got.sort();
-    let mut want = emails.clone();
-    want.sort();
-    assert_eq!(got, want);
+    got
 }
 
 fn team_members(v: &serde_json::Value) -> usize {

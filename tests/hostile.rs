@@ -1,5 +1,6 @@
 //! Hostile input handled as data: property tests for the name parser, the SCIM and Okta
 //! decoders and the filter builder (inside the sandbox), and hostile servers.
+#![allow(clippy::unwrap_used)]
 
 use axum::extract::OriginalUri;
 use axum::routing::get;

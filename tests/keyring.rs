@@ -1,5 +1,6 @@
 //! The OS keyring through the app's secret store: a real Secret Service when
 //! `scripts/test.sh` provides one (OST_REAL_KEYRING=1: D-Bus + unlocked gnome-keyring).
+#![allow(clippy::unwrap_used)]
 
 use okta_statsig_teams::engine::secrets::{OsKeyring, SecretStore, account};
 use okta_statsig_teams::model::secret::Secret;

@@ -1,4 +1,5 @@
 //! The sandbox's two emulators driven over real HTTP on loopback.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -499,7 +500,7 @@ async fn okta_pages_only_through_link_headers() {
 }
 
 #[tokio::test]
-async fn okta_group_search_filters_and_membership_changes() {
+async fn okta_group_search_filters_by_type_and_name() {
     let s = sandbox().await;
     let okta_only = okta(
         &s,
@@ -525,6 +526,19 @@ async fn okta_group_search_filters_and_membership_changes() {
         .map(|g| g["profile"]["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["Payments Engineers"]);
+}
+
+/// Any user's Okta id.
+async fn some_user(s: &okta_statsig_teams::sandbox::Sandbox) -> String {
+    okta(s, "GET", "/api/v1/users?limit=1", None).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn okta_groups_are_created_once_and_membership_changes_are_found_by_time() {
+    let s = sandbox().await;
     let created = okta(
         &s,
         "POST",
@@ -549,10 +563,7 @@ async fn okta_group_search_filters_and_membership_changes() {
         .as_str()
         .unwrap()
         .to_string();
-    let uid = okta(&s, "GET", "/api/v1/users?limit=1", None).await.body[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let uid = some_user(&s).await;
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     assert_eq!(
         okta(
@@ -609,6 +620,18 @@ async fn okta_group_search_filters_and_membership_changes() {
             .len(),
         0
     );
+    assert_eq!(
+        okta(&s, "DELETE", &format!("/api/v1/groups/{gid}"), None)
+            .await
+            .status,
+        204
+    );
+}
+
+#[tokio::test]
+async fn okta_refuses_app_group_edits_unknown_groups_and_bad_tokens_with_its_errors() {
+    let s = sandbox().await;
+    let uid = some_user(&s).await;
     let app_group = okta(
         &s,
         "GET",
@@ -653,12 +676,6 @@ async fn okta_group_search_filters_and_membership_changes() {
     assert_eq!(
         (bad_auth.status, bad_auth.body["errorCode"].as_str()),
         (401, Some("E0000011"))
-    );
-    assert_eq!(
-        okta(&s, "DELETE", &format!("/api/v1/groups/{gid}"), None)
-            .await
-            .status,
-        204
     );
 }
 

@@ -1,5 +1,6 @@
 //! The SCIM client against servers it did not write: short pages and missing `Resources`
 //! from a minimal server, and the independent python `scim2-server`.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Snapshots: export and open round trips, determinism, redaction, old format versions,
 //! bad files, and `snapshot diff` from the CLI.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -4,6 +4,7 @@
 //! planned membership, no team exists twice, nothing outside the plan was removed, and
 //! every mapping ended Active or Error with a cause. Bounded in time and requests.
 //! `scripts/test.sh` runs it with its figures printed.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -108,111 +109,140 @@ fn count_named(s: &Sandbox, name: &str) -> usize {
         .count()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn soak_pushes_converge_under_faults() {
-    let started = Instant::now();
-    let scale = Scale {
-        users: 3000,
-        projects: 4,
-        teams: 24,
-        okta_groups: 48,
-        team_members: 60,
-        group_members: 150,
-    };
-    let s = Sandbox::start(faulty(11, SeedKind::Scaled(scale)))
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let tally = Arc::new(Tally::default());
-    let mut ws = connect(&s, dir.path(), tally.clone());
-    let mut import_tries = 0;
-    while let Err(e) = ws.import(|_| {}).await {
-        import_tries += 1;
-        assert!(import_tries < 5, "import kept failing: {e}");
+/// What the soak counted.
+#[derive(Default)]
+struct Stats {
+    pushes: usize,
+    changes: usize,
+    mismatches: usize,
+    errors_left: usize,
+    created: usize,
+}
+
+/// The soak's world: a faulty sandbox, a workspace on it, and what it expects.
+struct Soak {
+    s: Sandbox,
+    ws: Workspace,
+    tally: Arc<Tally>,
+    stats: Stats,
+    okta_groups: Vec<String>,
+    teams: Vec<(String, String)>,
+    /// Groups no mapping touches, with the membership they must keep.
+    untouched: BTreeMap<String, BTreeSet<String>>,
+    some_user: String,
+    rng: u64,
+    _dir: tempfile::TempDir,
+}
+
+impl Soak {
+    async fn start() -> Soak {
+        let scale = Scale {
+            users: 3000,
+            projects: 4,
+            teams: 24,
+            okta_groups: 48,
+            team_members: 60,
+            group_members: 150,
+        };
+        let s = Sandbox::start(faulty(11, SeedKind::Scaled(scale)))
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let tally = Arc::new(Tally::default());
+        let mut ws = connect(&s, dir.path(), tally.clone());
+        let mut import_tries = 0;
+        while let Err(e) = ws.import(|_| {}).await {
+            import_tries += 1;
+            assert!(import_tries < 5, "import kept failing: {e}");
+        }
+        let okta_groups = ws
+            .directory()
+            .okta_groups
+            .iter()
+            .map(|g| g.id.clone())
+            .collect();
+        let teams: Vec<(String, String)> = ws
+            .directory()
+            .teams()
+            .iter()
+            .flat_map(|(p, t)| t.keys().map(move |k| (p.clone(), k.clone())))
+            .collect();
+        let untouched = teams
+            .iter()
+            .skip(16)
+            .map(|(p, t)| format!("Statsig-{p}-{t}-Admin"))
+            .map(|n| (n.clone(), members(&s, &n)))
+            .collect();
+        let some_user = s.world().users.iter().nth(7).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        Soak {
+            s,
+            ws,
+            tally,
+            stats: Stats::default(),
+            okta_groups,
+            teams,
+            untouched,
+            some_user,
+            rng: 0x1234_5678,
+            _dir: dir,
+        }
     }
 
-    let okta_groups: Vec<String> = ws
-        .directory()
-        .okta_groups
-        .iter()
-        .map(|g| g.id.clone())
-        .collect();
-    let teams: Vec<(String, String)> = ws
-        .directory()
-        .teams()
-        .iter()
-        .flat_map(|(p, t)| t.keys().map(move |k| (p.clone(), k.clone())))
-        .collect();
-    // Groups no mapping touches, with their membership, to check nothing strays there.
-    let untouched: Vec<String> = teams
-        .iter()
-        .skip(16)
-        .map(|(p, t)| format!("Statsig-{p}-{t}-Admin"))
-        .collect();
-    let mut expected_untouched: BTreeMap<String, BTreeSet<String>> = untouched
-        .iter()
-        .map(|n| (n.clone(), members(&s, n)))
-        .collect();
-    let some_user = s.world().users.iter().nth(7).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-
-    let (mut pushes, mut changes, mut mismatches, mut errors_left, mut created) =
-        (0usize, 0usize, 0usize, 0usize, 0usize);
-    let mut rng = 0x1234_5678u64;
-    let mut next = |n: usize| {
-        rng = rng
+    fn next(&mut self, n: usize) -> usize {
+        self.rng = self
+            .rng
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        ((rng >> 33) as usize) % n.max(1)
-    };
-    for round in 0..40 {
-        if started.elapsed() > TIME_BUDGET || tally.requests.load(Ordering::Relaxed) > MAX_REQUESTS
+        ((self.rng >> 33) as usize) % n.max(1)
+    }
+
+    /// Out of band, while pushes run: someone edits a team no mapping touches.
+    fn edit_out_of_band(&mut self, round: usize) {
+        let names: Vec<String> = self.untouched.keys().cloned().collect();
+        let oob = names[round % names.len()].clone();
         {
-            break;
-        }
-        // Out of band, while pushes run: someone edits a team no mapping touches.
-        let oob = untouched[round % untouched.len()].clone();
-        {
-            let mut w = s.world();
+            let mut w = self.s.world();
             let gid = w.groups.by_name(&oob).unwrap()["id"]
                 .as_str()
                 .unwrap()
                 .to_string();
-            w.patch_group(&gid, &json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": some_user}]}]})).unwrap();
+            w.patch_group(&gid, &json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": self.some_user}]}]})).unwrap();
         }
-        expected_untouched
+        self.untouched
             .get_mut(&oob)
             .unwrap()
-            .insert(some_user.clone());
+            .insert(self.some_user.clone());
+    }
 
-        let okta = okta_groups[round % okta_groups.len()].clone();
-        let (target_name, outcome) = if round % 4 == 3 {
-            // Create a new team by push.
+    /// A mapping made by Create (every fourth round) or Link: (its id, the target's name);
+    /// `None` when a create failed before the team existed (nothing half-made is left).
+    async fn make_mapping(&mut self, round: usize, okta: &str) -> Option<(String, String)> {
+        let (target, outcome) = if round % 4 == 3 {
             let team = format!("Soak Team {round}");
-            let r = ws.create(&okta, &teams[0].0, &team, true).await;
-            created += 1;
-            (
-                format!("Statsig-{}-{team}-Member", teams[0].0),
-                r.map(|m| m.id),
-            )
+            let project = self.teams[0].0.clone();
+            let r = self.ws.create(okta, &project, &team, true).await;
+            self.stats.created += 1;
+            (format!("Statsig-{project}-{team}-Member"), r.map(|m| m.id))
         } else {
-            let (p, t) = &teams[round % 16];
+            let (p, t) = &self.teams[round % 16];
             let name = format!("Statsig-{p}-{t}-Member");
-            let gid = ws
+            let gid = self
+                .ws
                 .directory()
                 .statsig_group_by_name(&name)
                 .unwrap()
                 .id
                 .clone();
-            let r = ws.link_confirmed(&okta, &gid, true, usize::MAX).await;
+            let r = self.ws.link_confirmed(okta, &gid, true, usize::MAX).await;
             (name, r.map(|m| m.id))
         };
-        pushes += 1;
-        let id = match outcome {
-            Ok(id) => id,
-            Err(e) => match ws.mappings().iter().find(|m| m.okta_group_id == okta) {
+        self.stats.pushes += 1;
+        match outcome {
+            Ok(id) => Some((id, target)),
+            Err(e) => match self.ws.mappings().iter().find(|m| m.okta_group_id == okta) {
                 Some(m) => {
                     // The mapping exists and shows the failure with its cause.
                     assert!(
@@ -220,146 +250,163 @@ async fn soak_pushes_converge_under_faults() {
                         "{e}: {:?}",
                         m.status
                     );
-                    m.id.clone()
+                    Some((m.id.clone(), target))
                 }
                 None => {
-                    // Create failed before a team existed: nothing half-made is left.
-                    assert_eq!(count_named(&s, &target_name), 0, "{e}");
-                    continue;
+                    assert_eq!(count_named(&self.s, &target), 0, "{e}");
+                    None
                 }
             },
-        };
-        // Errors are retried from fresh reads until they converge (bounded).
+        }
+    }
+
+    /// Errors are retried from fresh reads until they converge (bounded).
+    async fn retry_errors(&mut self, id: &str) {
         for _ in 0..5 {
             if !matches!(
-                ws.state().mapping(&id).unwrap().status,
+                self.ws.state().mapping(id).unwrap().status,
                 MappingStatus::Error { .. }
             ) {
                 break;
             }
-            let _ = ws.confirm_removals(&id, usize::MAX).await;
+            let _ = self.ws.confirm_removals(id, usize::MAX).await;
         }
-        let m = ws.state().mapping(&id).unwrap().clone();
+    }
+
+    /// Active means Statsig holds exactly what Okta says; Error means a cause is given.
+    fn check(&mut self, id: &str, okta: &str, target: &str) -> MappingStatus {
+        let m = self.ws.state().mapping(id).unwrap().clone();
         match &m.status {
             MappingStatus::Active => {
-                let want = desired(&s, &okta);
-                let have = members(&s, &target_name);
+                let (want, have) = (desired(&self.s, okta), members(&self.s, target));
                 if want != have {
-                    mismatches += 1;
+                    self.stats.mismatches += 1;
                     eprintln!(
-                        "mismatch in {target_name}: {} wanted, {} held",
+                        "mismatch in {target}: {} wanted, {} held",
                         want.len(),
                         have.len()
                     );
                 }
-                changes += m.last_counts.map(|c| c.added + c.removed).unwrap_or(0);
+                self.stats.changes += m.last_counts.map(|c| c.added + c.removed).unwrap_or(0);
             }
             MappingStatus::Error { cause, .. } => {
                 assert!(!cause.is_empty());
-                errors_left += 1;
+                self.stats.errors_left += 1;
             }
             other => panic!("mapping {id} ended {other:?}"),
         }
         assert_eq!(
-            count_named(&s, &target_name),
+            count_named(&self.s, target),
             1,
-            "{target_name} exists exactly once"
+            "{target} exists exactly once"
         );
-        if target_name.starts_with("Statsig-")
-            && m.action == okta_statsig_teams::engine::state::PushAction::Create
-        {
+        if m.action == okta_statsig_teams::engine::state::PushAction::Create {
             assert_eq!(
-                count_named(&s, &target_name.replace("-Member", "-Admin")),
+                count_named(&self.s, &target.replace("-Member", "-Admin")),
                 1
             );
         }
-        // Change the Okta group and push again.
-        {
-            let mut w = s.world();
-            let all: Vec<String> = w.okta_users.keys().cloned().collect();
-            let group = w.okta_groups.get_mut(&okta).unwrap();
-            let current: Vec<String> = group.members.iter().cloned().collect();
-            for uid in current.iter().take(20) {
-                group.members.remove(uid);
-            }
-            for k in 0..40 {
-                group
-                    .members
-                    .insert(all[(next(all.len()) + k) % all.len()].clone());
-            }
-        }
-        if m.status == MappingStatus::Active {
-            let _ = ws.confirm_removals(&id, usize::MAX).await;
-            for _ in 0..5 {
-                if !matches!(
-                    ws.state().mapping(&id).unwrap().status,
-                    MappingStatus::Error { .. }
-                ) {
-                    break;
-                }
-                let _ = ws.confirm_removals(&id, usize::MAX).await;
-            }
-            pushes += 1;
-            let m = ws.state().mapping(&id).unwrap().clone();
-            match &m.status {
-                MappingStatus::Active => {
-                    if desired(&s, &okta) != members(&s, &target_name) {
-                        mismatches += 1;
-                    }
-                    changes += m.last_counts.map(|c| c.added + c.removed).unwrap_or(0);
-                }
-                MappingStatus::Error { cause, .. } => {
-                    assert!(!cause.is_empty());
-                    errors_left += 1;
-                }
-                other => panic!("mapping {id} ended {other:?}"),
-            }
-        }
-        // Unlink, so the team can be pushed from another group later: created teams are
-        // deleted (under faults too), linked ones left as they are.
-        let m = ws.state().mapping(&id).unwrap().clone();
-        if m.action == okta_statsig_teams::engine::state::PushAction::Create {
-            let word = ws.confirmation_word(&id).unwrap();
-            let mut done = false;
-            for _ in 0..5 {
-                if ws
-                    .unlink(&id, okta_statsig_teams::engine::Unlink::Delete, &word)
-                    .await
-                    .is_ok()
-                {
-                    done = true;
-                    break;
-                }
-            }
-            assert!(done, "delete kept failing");
-            assert_eq!(count_named(&s, &target_name), 0, "the created team is gone");
-        } else {
-            ws.unlink(&id, okta_statsig_teams::engine::Unlink::Leave, "")
-                .await
-                .unwrap();
-        }
+        m.status
     }
-    for (name, want) in &expected_untouched {
+
+    /// Changes the Okta group: 20 members leave, 40 join.
+    fn change_okta_group(&mut self, okta: &str) {
+        let all: Vec<String> = self.s.world().okta_users.keys().cloned().collect();
+        let joining: Vec<String> = (0..40)
+            .map(|k| all[(self.next(all.len()) + k) % all.len()].clone())
+            .collect();
+        let mut w = self.s.world();
+        let group = w.okta_groups.get_mut(okta).unwrap();
+        let current: Vec<String> = group.members.iter().cloned().collect();
+        for uid in current.iter().take(20) {
+            group.members.remove(uid);
+        }
+        group.members.extend(joining);
+    }
+
+    /// Unlinks, so the team can be pushed from another group later: created teams are
+    /// deleted (under faults too), linked ones left as they are.
+    async fn unlink(&mut self, id: &str, target: &str) {
+        use okta_statsig_teams::engine::Unlink;
+        let m = self.ws.state().mapping(id).unwrap().clone();
+        if m.action != okta_statsig_teams::engine::state::PushAction::Create {
+            self.ws.unlink(id, Unlink::Leave, "").await.unwrap();
+            return;
+        }
+        let word = self.ws.confirmation_word(id).unwrap();
+        let mut done = false;
+        for _ in 0..5 {
+            if self.ws.unlink(id, Unlink::Delete, &word).await.is_ok() {
+                done = true;
+                break;
+            }
+        }
+        assert!(done, "delete kept failing");
+        assert_eq!(count_named(&self.s, target), 0, "the created team is gone");
+    }
+
+    /// One round: an out-of-band edit, a mapping pushed, its Okta group changed and pushed
+    /// again, then unlinked.
+    async fn round(&mut self, round: usize) {
+        self.edit_out_of_band(round);
+        let okta = self.okta_groups[round % self.okta_groups.len()].clone();
+        let Some((id, target)) = self.make_mapping(round, &okta).await else {
+            return;
+        };
+        self.retry_errors(&id).await;
+        if self.check(&id, &okta, &target) == MappingStatus::Active {
+            self.change_okta_group(&okta);
+            let _ = self.ws.confirm_removals(&id, usize::MAX).await;
+            self.retry_errors(&id).await;
+            self.stats.pushes += 1;
+            self.check(&id, &okta, &target);
+        } else {
+            self.change_okta_group(&okta);
+        }
+        self.unlink(&id, &target).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soak_pushes_converge_under_faults() {
+    let started = Instant::now();
+    let mut soak = Soak::start().await;
+    for round in 0..40 {
+        let requests = soak.tally.requests.load(Ordering::Relaxed);
+        if started.elapsed() > TIME_BUDGET || requests > MAX_REQUESTS {
+            break;
+        }
+        soak.round(round).await;
+    }
+    for (name, want) in &soak.untouched {
         assert_eq!(
-            &members(&s, name),
+            &members(&soak.s, name),
             want,
             "{name} was touched by no mapping and must hold only the out-of-band edits"
         );
     }
+    let s = &soak.s;
+    let st = &soak.stats;
     let injected = s.scim_faults.counts.injected() + s.okta_faults.counts.injected();
     println!(
-        "soak: {pushes} pushes ({created} creates), {changes} membership changes, {} requests, {injected} faults injected ({} SCIM, {} Okta), {} retries, {errors_left} ended in Error, mismatches = {mismatches}, {:.1} s",
-        tally.requests.load(Ordering::Relaxed),
+        "soak: {} pushes ({} creates), {} membership changes, {} requests, {injected} faults injected ({} SCIM, {} Okta), {} retries, {} ended in Error, mismatches = {}, {:.1} s",
+        st.pushes,
+        st.created,
+        st.changes,
+        soak.tally.requests.load(Ordering::Relaxed),
         s.scim_faults.counts.injected(),
         s.okta_faults.counts.injected(),
-        tally.retries.load(Ordering::Relaxed),
+        soak.tally.retries.load(Ordering::Relaxed),
+        st.errors_left,
+        st.mismatches,
         started.elapsed().as_secs_f64()
     );
-    assert_eq!(mismatches, 0);
-    assert!(pushes >= 40, "the soak ran its pushes ({pushes})");
+    assert_eq!(st.mismatches, 0);
+    assert!(st.pushes >= 40, "the soak ran its pushes ({})", st.pushes);
     assert!(
-        changes >= 5000,
-        "thousands of membership changes ({changes})"
+        st.changes >= 5000,
+        "thousands of membership changes ({})",
+        st.changes
     );
     assert!(injected > 50, "faults were injected ({injected})");
 }

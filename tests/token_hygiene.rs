@@ -1,6 +1,7 @@
 //! No token ever leaves the keyring or the environment: a full import, push, watch and
 //! snapshot export with known tokens and every log level on, then a search of every file
 //! the app wrote, its output and logs, and its activity log.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

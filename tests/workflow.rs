@@ -1,12 +1,15 @@
-//! The seed document's whole workflow through the engine, over real HTTP to the sandbox:
-//! import, mapping group, push with Link, verify in Statsig, change in Okta and watch,
-//! deactivate, push now, unlink with Leave and Delete, and Create a team by push.
+//! The seed document's whole workflow through the engine, over real HTTP to the sandbox,
+//! one step a test: import, mapping group, push with Link, verify in Statsig, change in
+//! Okta and watch, deactivate, push now, unlink with Leave and Delete, and Create a team.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
 use common::{enc, okta, sandbox, scim, workspace};
+use okta_statsig_teams::engine::state::Mapping;
 use okta_statsig_teams::engine::state::MappingStatus;
-use okta_statsig_teams::engine::{EngineError, Unlink};
+use okta_statsig_teams::engine::{EngineError, Unlink, Workspace};
+use okta_statsig_teams::model::OktaGroup;
 use okta_statsig_teams::model::ParsedName;
 use okta_statsig_teams::sandbox::Sandbox;
 use serde_json::json;
@@ -34,13 +37,48 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-#[tokio::test]
-async fn the_seed_workflow_end_to_end() {
+/// A sandbox, a state folder, and a workspace on them, imported.
+async fn imported() -> (Sandbox, tempfile::TempDir, Workspace) {
     let s = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&s, dir.path());
+    ws.import(|_| {}).await.unwrap();
+    (s, dir, ws)
+}
 
-    // Import: both directories, with the seed's team group read as a team.
+/// The seed team group's id.
+fn seed_team(ws: &Workspace) -> String {
+    ws.directory()
+        .statsig_group_by_name(SEED_TEAM)
+        .expect("the seed's team group is imported")
+        .id
+        .clone()
+}
+
+/// A mapping group of five pushable users, linked to the seed team with the removals
+/// confirmed: (the mapping, its Okta group, the users' emails).
+async fn linked(s: &Sandbox, ws: &mut Workspace) -> (Mapping, OktaGroup, Vec<String>) {
+    let chosen = pushable_emails(s, 5, 40);
+    let ids: Vec<String> = chosen
+        .iter()
+        .map(|e| ws.directory().okta_user_by_email(e).unwrap().id.clone())
+        .collect();
+    let group = ws
+        .create_mapping_group("Test Team mapping", "for the seed team", &ids)
+        .await
+        .unwrap();
+    ws.link_confirmed(&group.id, &seed_team(ws), true, usize::MAX)
+        .await
+        .unwrap();
+    let m = ws.mappings()[0].clone();
+    (m, group, chosen)
+}
+
+#[tokio::test]
+async fn import_reads_both_directories_and_every_team_name() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&s, dir.path());
     let pages = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let p = pages.clone();
     ws.import(move |_| {
@@ -53,10 +91,7 @@ async fn the_seed_workflow_end_to_end() {
         "progress events for every stage"
     );
     let d = ws.directory();
-    let seed = d
-        .statsig_group_by_name(SEED_TEAM)
-        .expect("the seed's team group is imported");
-    let idx = d.statsig_group_index(&seed.id).unwrap();
+    let idx = d.statsig_group_index(&seed_team(&ws)).unwrap();
     assert_eq!(
         d.parsed(idx),
         &ParsedName::Team {
@@ -71,9 +106,11 @@ async fn the_seed_workflow_end_to_end() {
             |u| d.statsig_groups[u.group].display_name == "Statsig-Mobile-Payments-Core-Member"
         )
     );
-    let seed_id = seed.id.clone();
+}
 
-    // Create a mapping group of chosen Okta users.
+#[tokio::test]
+async fn a_mapping_group_is_made_in_okta_once() {
+    let (s, _dir, mut ws) = imported().await;
     let chosen = pushable_emails(&s, 5, 40);
     let ids: Vec<String> = chosen
         .iter()
@@ -84,32 +121,43 @@ async fn the_seed_workflow_end_to_end() {
         .await
         .unwrap();
     assert_eq!(group.members.len(), 5);
-    {
-        let w = s.world();
-        assert_eq!(
-            w.okta_group_by_name("Test Team mapping")
-                .unwrap()
-                .members
-                .len(),
-            5,
-            "the group exists in Okta with its members"
-        );
-    }
+    assert_eq!(
+        s.world()
+            .okta_group_by_name("Test Team mapping")
+            .unwrap()
+            .members
+            .len(),
+        5,
+        "the group exists in Okta with its members"
+    );
     let err = ws
         .create_mapping_group("test team MAPPING", "", &[])
         .await
         .unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
+}
 
-    // Preview then push with Link.
+#[tokio::test]
+async fn link_stops_at_the_guard_and_pushes_once_confirmed() {
+    let (s, _dir, mut ws) = imported().await;
+    let chosen = pushable_emails(&s, 5, 40);
+    let ids: Vec<String> = chosen
+        .iter()
+        .map(|e| ws.directory().okta_user_by_email(e).unwrap().id.clone())
+        .collect();
+    let group = ws
+        .create_mapping_group("Test Team mapping", "", &ids)
+        .await
+        .unwrap();
+    let seed_id = seed_team(&ws);
     let plan = ws.plan(&group.id, &seed_id).unwrap();
     assert_eq!(plan.adds.len() + plan.unchanged.len(), 5);
     assert!(
         !plan.removes.is_empty(),
-        "the seed team's current members are not in the new group"
+        "the team's current members are not in the group"
     );
-    // The plan empties the team of its current members: the deletion guard stops it
-    // before anything is sent, and the mapping waits for confirmation.
+    // The plan empties the team: the guard stops it before anything is sent, and the
+    // mapping waits for confirmation.
     let before = common::statsig_emails(&s, SEED_TEAM).unwrap();
     let e = ws.link(&group.id, &seed_id, true).await.unwrap_err();
     assert!(matches!(e, EngineError::NeedsConfirmation(_)), "{e}");
@@ -140,57 +188,49 @@ async fn the_seed_workflow_end_to_end() {
     assert_eq!(m.status, MappingStatus::Active);
     assert_eq!(
         common::statsig_emails(&s, SEED_TEAM).unwrap(),
-        sorted(chosen.clone()),
+        sorted(chosen),
         "Statsig's team has exactly the group's members"
     );
     assert!(m.last_push.is_some());
     assert_eq!(m.last_counts.unwrap().requests, 1);
+}
 
-    // One Okta group to one Statsig group, and back.
-    let other = ws
-        .directory()
-        .okta_group_by_name("Pricing Council")
+#[tokio::test]
+async fn one_okta_group_feeds_one_team_group() {
+    let (s, _dir, mut ws) = imported().await;
+    let (_, group, _) = linked(&s, &mut ws).await;
+    let d = ws.directory();
+    let other = d.okta_group_by_name("Pricing Council").unwrap().id.clone();
+    let growth = d
+        .statsig_group_by_name("Statsig-Checkout-Growth-Member")
         .unwrap()
         .id
         .clone();
-    let e = ws
-        .link(
-            &group.id,
-            &ws.directory()
-                .statsig_group_by_name("Statsig-Checkout-Growth-Member")
-                .unwrap()
-                .id
-                .clone(),
-            false,
-        )
-        .await
-        .unwrap_err();
+    let project_group = d
+        .statsig_group_by_name("Statsig-Checkout-Admin")
+        .unwrap()
+        .id
+        .clone();
+    let e = ws.link(&group.id, &growth, false).await.unwrap_err();
     assert!(
         matches!(e, EngineError::Rule(_)) && e.to_string().contains("already pushed"),
         "{e}"
     );
-    let e = ws.link(&other, &seed_id, false).await.unwrap_err();
+    let e = ws.link(&other, &seed_team(&ws), false).await.unwrap_err();
     assert!(
         e.to_string()
             .contains("pushed from Okta group \"Test Team mapping\""),
         "{e}"
     );
-    let project_group = ws
-        .directory()
-        .statsig_group_by_name("Statsig-Checkout-Admin")
-        .unwrap()
-        .id
-        .clone();
-    assert!(
-        ws.link(&other, &project_group, false)
-            .await
-            .unwrap_err()
-            .to_string()
-            .contains("project role group")
-    );
+    let e = ws.link(&other, &project_group, false).await.unwrap_err();
+    assert!(e.to_string().contains("project role group"), "{e}");
+}
 
-    // Change the Okta group (as an admin would in Okta) and let the watcher push it.
-    ws.watch_once().await.unwrap(); // first cycle sets the watermark
+#[tokio::test]
+async fn the_watcher_pushes_okta_changes_until_deactivated() {
+    let (s, _dir, mut ws) = imported().await;
+    let (m, group, chosen) = linked(&s, &mut ws).await;
+    ws.watch_once().await.unwrap(); // the first cycle sets the watermark
     let newcomer = pushable_emails(&s, 1, 80).remove(0);
     let newcomer_id = ws
         .directory()
@@ -199,17 +239,8 @@ async fn the_seed_workflow_end_to_end() {
         .id
         .clone();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    assert_eq!(
-        okta(
-            &s,
-            "PUT",
-            &format!("/api/v1/groups/{}/users/{newcomer_id}", group.id),
-            None
-        )
-        .await
-        .status,
-        204
-    );
+    let path = format!("/api/v1/groups/{}/users/{newcomer_id}", group.id);
+    assert_eq!(okta(&s, "PUT", &path, None).await.status, 204);
     let report = ws.watch_once().await.unwrap();
     assert_eq!(report.pushed, vec![m.id.clone()]);
     let mut expected = chosen.clone();
@@ -223,32 +254,20 @@ async fn the_seed_workflow_end_to_end() {
         quiet.pushed.is_empty() && quiet.okta_groups_changed == 0,
         "nothing changed, nothing pushed: {quiet:?}"
     );
-
-    // Deactivate: changes in Okta are not pushed, memberships stay.
+    // Deactivated: changes in Okta are not pushed, memberships stay.
     ws.set_active(&m.id, false).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    okta(
-        &s,
-        "DELETE",
-        &format!("/api/v1/groups/{}/users/{newcomer_id}", group.id),
-        None,
-    )
-    .await;
+    okta(&s, "DELETE", &path, None).await;
     let r = ws.watch_once().await.unwrap();
     assert!(r.pushed.is_empty());
     assert_eq!(
         common::statsig_emails(&s, SEED_TEAM).unwrap(),
-        sorted(expected.clone()),
+        sorted(expected),
         "inactive mappings keep memberships"
     );
-    assert!(
-        ws.push(&m.id)
-            .await
-            .unwrap_err()
-            .to_string()
-            .contains("deactivated")
-    );
-    // Activate pushes; Push now on an in-sync mapping sends nothing new.
+    let e = ws.push(&m.id).await.unwrap_err();
+    assert!(e.to_string().contains("deactivated"), "{e}");
+    // Activating pushes; Push now on an in-sync mapping sends nothing new.
     ws.set_active(&m.id, true).await.unwrap();
     assert_eq!(
         common::statsig_emails(&s, SEED_TEAM).unwrap(),
@@ -256,16 +275,18 @@ async fn the_seed_workflow_end_to_end() {
     );
     let again = ws.push(&m.id).await.unwrap();
     assert!(again.plan.is_noop() && again.plan.batches.is_empty());
-
     // Unlink with Leave: nothing changes in Statsig.
     ws.unlink(&m.id, Unlink::Leave, "").await.unwrap();
     assert!(ws.mappings().is_empty());
     assert_eq!(
         common::statsig_emails(&s, SEED_TEAM).unwrap(),
-        sorted(chosen.clone())
+        sorted(chosen)
     );
+}
 
-    // Create a new team by push.
+#[tokio::test]
+async fn create_makes_a_team_and_unlink_with_delete_removes_it() {
+    let (s, _dir, mut ws) = imported().await;
     let squad = ws
         .directory()
         .okta_group_by_name("Fraud Squad")
@@ -309,8 +330,6 @@ async fn the_seed_workflow_end_to_end() {
         "the new team has its Admin group too"
     );
     assert!(ws.directory().teams()["Checkout"].contains_key("Chargebacks"));
-
-    // Unlink with Delete: the team is gone.
     // Delete needs the team's name; a wrong one sends nothing.
     let e = ws
         .unlink(&created.id, Unlink::Delete, "Chargeback")
@@ -856,26 +875,19 @@ async fn pushing_many_mappings_sends_the_fewest_requests() {
     );
     for (o, t) in okta.iter().zip(&targets) {
         assert!(ws.plan(o, t).unwrap().is_noop());
-        let name = ws
-            .directory()
-            .statsig_group(t)
-            .unwrap()
-            .display_name
-            .clone();
-        let held: std::collections::BTreeSet<String> = s
-            .world()
-            .group_member_ids(&name)
-            .unwrap()
-            .into_iter()
-            .collect();
-        let want: std::collections::BTreeSet<String> = ws
-            .directory()
-            .statsig_group(t)
-            .unwrap()
-            .members
-            .iter()
-            .cloned()
-            .collect();
-        assert_eq!(held, want);
+        assert_statsig_holds(&s, &ws, t);
     }
+}
+
+/// Statsig holds exactly the members the workspace thinks group `id` has.
+fn assert_statsig_holds(s: &Sandbox, ws: &Workspace, id: &str) {
+    let g = ws.directory().statsig_group(id).unwrap();
+    let held: std::collections::BTreeSet<String> = s
+        .world()
+        .group_member_ids(&g.display_name)
+        .unwrap()
+        .into_iter()
+        .collect();
+    let want: std::collections::BTreeSet<String> = g.members.iter().cloned().collect();
+    assert_eq!(held, want);
 }

@@ -7,6 +7,7 @@ use crate::sandbox::seed::{Scale, SeedKind, SeedSpec};
 use clap::{Args, Parser, Subcommand};
 use std::time::Duration;
 
+/// The command line: global flags and an optional subcommand (none opens the app).
 #[derive(Debug, Parser)]
 #[command(
     name = "okta-statsig-teams",
@@ -16,12 +17,15 @@ use std::time::Duration;
 Tokens come from STATSIG_SCIM_TOKEN / OKTA_API_TOKEN or the OS keyring (see `login`); --demo uses the embedded sandbox."
 )]
 pub struct Cli {
+    /// Flags every subcommand takes.
     #[command(flatten)]
     pub global: Global,
+    /// What to do; none opens the desktop app.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// Flags every subcommand takes.
 #[derive(Debug, Args)]
 pub struct Global {
     /// Run against the embedded sandbox with demo data (kept between runs; see --reset-demo).
@@ -57,6 +61,18 @@ pub struct Global {
     pub snapshot: Option<std::path::PathBuf>,
 }
 
+impl Global {
+    /// Removals the admin confirmed on the command line (`--yes` confirms any number).
+    pub fn allowed_removals(&self) -> usize {
+        if self.yes {
+            usize::MAX
+        } else {
+            self.allow_removals.unwrap_or(0)
+        }
+    }
+}
+
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the local Statsig SCIM and Okta API emulators with demo data until interrupted.
@@ -84,7 +100,12 @@ pub enum Command {
         project: Option<String>,
     },
     /// Show one team's members by role.
-    Team { project: String, team: String },
+    Team {
+        /// The project.
+        project: String,
+        /// The team.
+        team: String,
+    },
     /// List Okta users, with whether each is provisioned in Statsig.
     Users {
         /// Only users whose name or email contains this (case-insensitive).
@@ -99,8 +120,10 @@ pub enum Command {
     },
     /// Create an Okta group of chosen users (a mapping group).
     CreateGroup {
+        /// The new group's name.
         #[arg(long)]
         name: String,
+        /// Its description.
         #[arg(long, default_value = "")]
         description: String,
         /// Member emails, comma-separated.
@@ -109,77 +132,111 @@ pub enum Command {
     },
     /// Add a user to an Okta group.
     AddMember {
+        /// The Okta group, by name or id.
         #[arg(long)]
         group: String,
+        /// The user, by email or id.
         #[arg(long)]
         user: String,
     },
     /// Remove a user from an Okta group.
     RemoveMember {
+        /// The Okta group, by name or id.
         #[arg(long)]
         group: String,
+        /// The user, by email or id.
         #[arg(long)]
         user: String,
     },
     /// Show what pushing an Okta group into a Statsig group would do; sends nothing.
     Plan {
+        /// The Okta group, by name or id.
         #[arg(long)]
         okta_group: String,
+        /// The Statsig group, by name or id.
         #[arg(long)]
         statsig_group: String,
     },
     /// Link an Okta group to an existing Statsig team group, and push.
     Link {
+        /// The Okta group, by name or id.
         #[arg(long)]
         okta_group: String,
+        /// The Statsig team group, by name or id.
         #[arg(long)]
         statsig_group: String,
         /// Save the mapping without pushing memberships now.
         #[arg(long)]
         no_push: bool,
     },
-    /// Create a Statsig team (Statsig-<Project>-<Team>-Member) from an Okta group, and push.
+    /// Create a Statsig team (`Statsig-<Project>-<Team>-Member`) from an Okta group, and push.
+    #[command(
+        about = "Create a Statsig team (Statsig-<Project>-<Team>-Member) from an Okta group, and push."
+    )]
     Create {
+        /// The Okta group, by name or id.
         #[arg(long)]
         okta_group: String,
+        /// The project the team goes in.
         #[arg(long)]
         project: String,
+        /// The new team's name.
         #[arg(long)]
         team: String,
+        /// Save the mapping without pushing memberships now.
         #[arg(long)]
         no_push: bool,
     },
     /// List push mappings and their status.
     Mappings,
     /// Push one mapping now (by id or Okta group name).
-    Push { mapping: String },
+    Push {
+        /// The mapping: its id, or its Okta or Statsig group's name.
+        mapping: String,
+    },
     /// Push every mapping in Error again.
     Retry,
     /// Stop pushing a mapping; memberships stay.
-    Deactivate { mapping: String },
+    Deactivate {
+        /// The mapping: its id, or its Okta or Statsig group's name.
+        mapping: String,
+    },
     /// Resume pushing a mapping, and push.
-    Activate { mapping: String },
+    Activate {
+        /// The mapping: its id, or its Okta or Statsig group's name.
+        mapping: String,
+    },
     /// Unlink a mapping: --delete deletes the Statsig team, --leave only stops pushing.
     Unlink {
+        /// The mapping: its id, or its Okta or Statsig group's name.
         mapping: String,
+        /// Delete the Statsig team (asks for its name; --yes confirms).
         #[arg(long, conflicts_with = "leave", required_unless_present = "leave")]
         delete: bool,
+        /// Leave the Statsig team as it is; only stop pushing.
         #[arg(long)]
         leave: bool,
     },
     /// Settle edits made directly in Statsig: --overwrite from Okta, --adopt the extra
     /// members into the Okta group, or --pause the mapping.
     ResolveDrift {
+        /// The mapping: its id, or its Okta or Statsig group's name.
         mapping: String,
+        /// Push Okta's membership over the edits.
         #[arg(long, group = "choice")]
         overwrite: bool,
+        /// Add the members added in Statsig to the Okta group, then push.
         #[arg(long, group = "choice")]
         adopt: bool,
+        /// Keep Statsig's edits and stop pushing.
         #[arg(long, group = "choice")]
         pause: bool,
     },
     /// Compare a mapping's Okta group and Statsig group member by member.
-    Verify { mapping: String },
+    Verify {
+        /// The mapping: its id, or its Okta or Statsig group's name.
+        mapping: String,
+    },
     /// Push Okta membership changes as they happen (Ctrl-C to stop).
     Watch {
         /// Run one cycle and exit.
@@ -191,21 +248,28 @@ pub enum Command {
     },
 }
 
+/// Snapshot subcommands.
 #[derive(Debug, Subcommand)]
 pub enum SnapshotCommand {
     /// Import, then write a snapshot to FILE.
     Export {
+        /// Where to write it.
         file: std::path::PathBuf,
         /// Replace emails and names by stable pseudonyms.
         #[arg(long)]
         redact: bool,
     },
     /// Summarize a snapshot file.
-    Show { file: std::path::PathBuf },
+    Show {
+        /// The snapshot file.
+        file: std::path::PathBuf,
+    },
     /// What changed from BEFORE to AFTER (or to live data with --live). Exit 0 when equal,
     /// 1 when different, like diff.
     Diff {
+        /// The earlier snapshot.
         before: std::path::PathBuf,
+        /// The later snapshot.
         #[arg(required_unless_present = "live", conflicts_with = "live")]
         after: Option<std::path::PathBuf>,
         /// Compare with what the connection (or --demo) holds now.
@@ -214,87 +278,56 @@ pub enum SnapshotCommand {
     },
 }
 
+/// The sandbox's flags.
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
-    #[arg(
-        long,
-        default_value_t = 0,
-        help = "Port for the Statsig SCIM server (0: any free port)"
-    )]
+    /// Port for the Statsig SCIM server (0: any free port).
+    #[arg(long, default_value_t = 0)]
     pub statsig_port: u16,
-    #[arg(
-        long,
-        default_value_t = 0,
-        help = "Port for the Okta API server (0: any free port)"
-    )]
+    /// Port for the Okta API server (0: any free port).
+    #[arg(long, default_value_t = 0)]
     pub okta_port: u16,
-    #[arg(
-        long,
-        help = "Bearer token the SCIM server requires (random when not given)"
-    )]
+    /// Bearer token the SCIM server requires (random when not given).
+    #[arg(long)]
     pub statsig_token: Option<String>,
-    #[arg(
-        long,
-        help = "SSWS token the Okta server requires (random when not given)"
-    )]
+    /// SSWS token the Okta server requires (random when not given).
+    #[arg(long)]
     pub okta_token: Option<String>,
-    #[arg(
-        long,
-        default_value = "demo",
-        help = "Data set: demo, large, or a number (the demo data from that seed)"
-    )]
+    /// Data set: demo, large, or a number (the demo data from that seed).
+    #[arg(long, default_value = "demo")]
     pub seed: String,
-    #[arg(
-        long,
-        help = "Generated data set: number of users (with --projects, --teams, --groups)"
-    )]
+    /// Generated data set: number of users (with --project-count, --teams, --groups).
+    #[arg(long)]
     pub users: Option<usize>,
-    #[arg(
-        long,
-        default_value_t = 10,
-        help = "Generated data set: number of projects"
-    )]
+    /// Generated data set: number of projects.
+    #[arg(long, default_value_t = 10)]
     pub project_count: usize,
+    /// Generated data set: number of teams.
     #[arg(long, default_value_t = 100)]
     pub teams: usize,
+    /// Generated data set: number of Okta groups.
     #[arg(long, default_value_t = 200)]
     pub groups: usize,
-    #[arg(
-        long,
-        default_value_t = 0,
-        help = "Delay added to every request, in milliseconds"
-    )]
+    /// Delay added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
-    #[arg(
-        long,
-        default_value_t = 100_000,
-        help = "Okta requests allowed per minute before 429"
-    )]
+    /// Okta requests allowed per minute before 429.
+    #[arg(long, default_value_t = 100_000)]
     pub okta_rate_limit: u32,
-    #[arg(
-        long,
-        help = "Relax Statsig's group-name and email-domain rules, for generic SCIM checkers"
-    )]
+    /// Relax Statsig's group-name and email-domain rules, for generic SCIM checkers.
+    #[arg(long)]
     pub generic_scim: bool,
-    #[arg(
-        long,
-        value_name = "SPEC",
-        help = "Inject faults per request, e.g. 500=0.05,503=0.05,429=0.05,reset=0.02,slow=0.01,garbage=0.01"
-    )]
+    /// Inject faults per request, e.g. 500=0.05,503=0.05,429=0.05,reset=0.02,slow=0.01,garbage=0.01.
+    #[arg(long, value_name = "SPEC")]
     pub faults: Option<String>,
-    #[arg(long, default_value_t = 1, help = "Seed of the fault draws")]
+    /// Seed of the fault draws.
+    #[arg(long, default_value_t = 1)]
     pub fault_seed: u64,
-    #[arg(
-        long,
-        default_value_t = 65_000,
-        help = "How late a 'slow' fault answers, in milliseconds"
-    )]
+    /// How late a 'slow' fault answers, in milliseconds.
+    #[arg(long, default_value_t = 65_000)]
     pub slow_ms: u64,
-    #[arg(
-        long,
-        default_value_t = 1,
-        help = "Retry-After of an injected 429, in seconds"
-    )]
+    /// Retry-After of an injected 429, in seconds.
+    #[arg(long, default_value_t = 1)]
     pub retry_after: u64,
 }
 

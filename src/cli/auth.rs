@@ -1,6 +1,6 @@
 //! `login` and `logout`, and the connection the flags and settings describe.
 
-use super::{Failure, refuse};
+use super::outcome::{Failure, refuse};
 use crate::cli::args::Global;
 use crate::engine::config::Settings;
 use crate::engine::connection::Connection;

@@ -1,8 +1,9 @@
 //! Reading the directories: `import`, `teams`, `team`, `users`, `groups`; and changing
 //! mapping groups: `create-group`, `add-member`, `remove-member`.
 
+use super::outcome::{Failure, refuse};
 use super::output::{Output, Row};
-use super::{Failure, refuse, snapshot};
+use super::snapshot;
 use crate::cli::args::{Command, Global};
 use crate::engine::workspace::Workspace;
 use crate::model::names::{self, Role};

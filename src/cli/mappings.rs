@@ -1,8 +1,9 @@
 //! Push mappings: `plan`, `link`, `create`, `mappings`, `push`, `retry`, `activate`,
 //! `deactivate`, `unlink`, `resolve-drift`, `verify`, `watch`.
 
+use super::directory::okta_group_id;
+use super::outcome::{FAILED, Failure, NOT_CONFIRMED, refuse};
 use super::output::{Output, Row};
-use super::{FAILED, Failure, NOT_CONFIRMED, allowed, directory::okta_group_id, refuse};
 use crate::cli::args::{Command, Global};
 use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::EngineError;
@@ -244,6 +245,26 @@ pub async fn run(
     command: Command,
 ) -> Result<(), Failure> {
     match command {
+        c @ (Command::Plan { .. } | Command::Link { .. } | Command::Create { .. }) => {
+            make(g, out, ws, c).await
+        }
+        c @ (Command::Mappings | Command::Verify { .. }) => show(out, ws, c),
+        Command::Unlink {
+            mapping, delete, ..
+        } => unlink(g, out, ws, &mapping, delete).await,
+        Command::Watch { once, interval } => watch(out, ws, once, interval).await,
+        c => push(g, out, ws, c).await,
+    }
+}
+
+/// `plan`, `link`, `create`.
+async fn make(
+    g: &Global,
+    out: Output,
+    ws: &mut Workspace,
+    command: Command,
+) -> Result<(), Failure> {
+    match command {
         Command::Plan {
             okta_group,
             statsig_group,
@@ -268,7 +289,7 @@ pub async fn run(
             let okta = okta_group_id(ws, &okta_group)?;
             let statsig = statsig_group_id(ws, &statsig_group)?;
             match ws
-                .link_confirmed(&okta, &statsig, !no_push, allowed(g))
+                .link_confirmed(&okta, &statsig, !no_push, g.allowed_removals())
                 .await
             {
                 Ok(m) => out.one(&m),
@@ -288,6 +309,14 @@ pub async fn run(
             let m = ws.create(&okta, &project, &team, !no_push).await?;
             out.one(&m);
         }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `mappings`, `verify`.
+fn show(out: Output, ws: &mut Workspace, command: Command) -> Result<(), Failure> {
+    match command {
         Command::Mappings => {
             if ws.mappings().is_empty() && !out.json {
                 out.note("No mappings yet; create one with `link` or `create`.");
@@ -295,9 +324,42 @@ pub async fn run(
                 out.rows(ws.mappings());
             }
         }
+        Command::Verify { mapping } => {
+            let m = find_mapping(ws, &mapping)?;
+            let plan = ws.plan(&m.okta_group_id, &m.statsig_group_id)?;
+            out.one(&VerifyOut {
+                in_sync: &plan.unchanged,
+                missing_in_statsig: &plan.adds,
+                extra_in_statsig: &plan.removes,
+                cannot_be_pushed: &plan.skipped,
+            });
+            if !plan.is_noop() {
+                return Err(Failure(
+                    FAILED,
+                    format!(
+                        "{} is out of sync: {}",
+                        m.statsig_group_name,
+                        plan.summary()
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `push`, `retry`, `deactivate`, `activate`, `resolve-drift`.
+async fn push(
+    g: &Global,
+    out: Output,
+    ws: &mut Workspace,
+    command: Command,
+) -> Result<(), Failure> {
+    match command {
         Command::Push { mapping } => {
             let m = find_mapping(ws, &mapping)?;
-            match ws.confirm_removals(&m.id, allowed(g)).await {
+            match ws.confirm_removals(&m.id, g.allowed_removals()).await {
                 Ok(r) => print_push(out, ws, &r),
                 Err(e) => return Err(guard_stop(g, e, "push", Some(&m), false)),
             }
@@ -329,7 +391,10 @@ pub async fn run(
         }
         Command::Activate { mapping } => {
             let m = find_mapping(ws, &mapping)?;
-            if let Err(e) = ws.set_active_confirmed(&m.id, true, allowed(g)).await {
+            if let Err(e) = ws
+                .set_active_confirmed(&m.id, true, g.allowed_removals())
+                .await
+            {
                 return Err(guard_stop(g, e, "activate", Some(&m), false));
             }
             out.note(&format!("Activated and pushed {}.", m.okta_group_name));
@@ -350,30 +415,6 @@ pub async fn run(
             ws.resolve_drift(&m.id, choice).await?;
             out.note(&format!("Settled the drift of {}.", m.okta_group_name));
         }
-        Command::Unlink {
-            mapping, delete, ..
-        } => unlink(g, out, ws, &mapping, delete).await?,
-        Command::Verify { mapping } => {
-            let m = find_mapping(ws, &mapping)?;
-            let plan = ws.plan(&m.okta_group_id, &m.statsig_group_id)?;
-            out.one(&VerifyOut {
-                in_sync: &plan.unchanged,
-                missing_in_statsig: &plan.adds,
-                extra_in_statsig: &plan.removes,
-                cannot_be_pushed: &plan.skipped,
-            });
-            if !plan.is_noop() {
-                return Err(Failure(
-                    FAILED,
-                    format!(
-                        "{} is out of sync: {}",
-                        m.statsig_group_name,
-                        plan.summary()
-                    ),
-                ));
-            }
-        }
-        Command::Watch { once, interval } => watch(out, ws, once, interval).await?,
         _ => {}
     }
     Ok(())

@@ -6,15 +6,17 @@ pub mod args;
 mod auth;
 mod directory;
 mod mappings;
+mod outcome;
 mod output;
 mod sandbox;
 mod snapshot;
 
 pub use args::{Cli, Command, Global, SandboxArgs, SnapshotCommand};
+pub use outcome::{FAILED, Failure, NOT_CONFIRMED, REFUSED};
+
+use outcome::runtime;
 
 use crate::engine::demo::{Demo, Owner};
-use crate::engine::error::EngineError;
-use crate::engine::files::FileError;
 use crate::engine::paths::DataDir;
 use crate::engine::state::StateStore;
 use crate::engine::workspace::Workspace;
@@ -23,40 +25,6 @@ use clap::Parser;
 use output::Output;
 use std::process::ExitCode;
 use std::sync::Arc;
-
-/// Exit code: a request failed, or a comparison found differences.
-pub const FAILED: u8 = 1;
-/// Exit code: bad input, or refused.
-pub const REFUSED: u8 = 2;
-/// Exit code: a destructive step was not confirmed.
-pub const NOT_CONFIRMED: u8 = 3;
-
-/// How a command ends when it does not succeed: the exit code and one sentence (empty
-/// when the output already said it, as `diff` does).
-#[derive(Debug)]
-pub struct Failure(pub u8, pub String);
-
-impl From<EngineError> for Failure {
-    fn from(e: EngineError) -> Self {
-        let code = match &e {
-            EngineError::NeedsConfirmation(_) | EngineError::NotConfirmed { .. } => NOT_CONFIRMED,
-            e if e.is_refusal() || e.is_configuration() => REFUSED,
-            _ => FAILED,
-        };
-        Failure(code, e.to_string())
-    }
-}
-
-impl From<FileError> for Failure {
-    fn from(e: FileError) -> Self {
-        Failure(REFUSED, e.to_string())
-    }
-}
-
-/// A refusal: bad input, nothing was sent.
-pub fn refuse(s: impl Into<String>) -> Failure {
-    Failure(REFUSED, s.into())
-}
 
 /// Logs every request at debug level and every wait on stderr; never a header.
 struct CliObserver;
@@ -85,13 +53,6 @@ fn init_logging() {
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
-}
-
-fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("ost-worker")
-        .build()
 }
 
 /// Entry point of the binary.
@@ -185,15 +146,6 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
     };
     drop(demo);
     result
-}
-
-/// Removals the admin confirmed on the command line.
-fn allowed(g: &Global) -> usize {
-    if g.yes {
-        usize::MAX
-    } else {
-        g.allow_removals.unwrap_or(0)
-    }
 }
 
 #[cfg(test)]

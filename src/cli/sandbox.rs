@@ -11,10 +11,10 @@ pub fn run(args: &SandboxArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(super::REFUSED);
+            return ExitCode::from(super::outcome::REFUSED);
         }
     };
-    let rt = match super::runtime() {
+    let rt = match super::outcome::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

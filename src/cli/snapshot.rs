@@ -1,7 +1,7 @@
 //! Snapshots from the command line: `snapshot export | show | diff`, and `import --out`.
 
+use super::outcome::{FAILED, Failure, refuse};
 use super::output::{Output, Row};
-use super::{FAILED, Failure, refuse};
 use crate::cli::args::{Global, SnapshotCommand};
 use crate::engine::files;
 use crate::engine::workspace::Workspace;

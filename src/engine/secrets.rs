@@ -6,7 +6,9 @@ use std::sync::Mutex;
 
 /// The keyring service name tokens are stored under.
 pub const SERVICE: &str = "okta-statsig-teams";
+/// The environment variable that holds the Statsig SCIM token.
 pub const STATSIG_ENV: &str = "STATSIG_SCIM_TOKEN";
+/// The environment variable that holds the Okta API token.
 pub const OKTA_ENV: &str = "OKTA_API_TOKEN";
 
 /// Why the keyring could not be used, as one sentence for the user.
@@ -16,8 +18,11 @@ pub struct SecretError(pub String);
 
 /// Where tokens are kept. `account` names the token (e.g. `statsig:https://...`).
 pub trait SecretStore: Send + Sync {
+    /// The token stored for `account`, if any.
     fn get(&self, account: &str) -> Result<Option<Secret>, SecretError>;
+    /// Stores the token for `account`.
     fn set(&self, account: &str, secret: &Secret) -> Result<(), SecretError>;
+    /// Removes the token for `account` (nothing stored is not an error).
     fn delete(&self, account: &str) -> Result<(), SecretError>;
 }
 

@@ -11,17 +11,25 @@ use std::sync::Arc;
 /// A Statsig user as seen over SCIM. `user_name` is the email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatsigUser {
+    /// The SCIM id.
     pub id: String,
+    /// The userName (the email).
     pub user_name: String,
+    /// First name.
     pub given_name: String,
+    /// Last name.
     pub family_name: String,
+    /// The primary email.
     pub email: String,
+    /// Whether the user is active in Statsig.
     pub active: bool,
+    /// Statsig's organization role (Member, Admin, Owner), when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_role: Option<String>,
 }
 
 impl StatsigUser {
+    /// "First Last", or the email when there is no name.
     pub fn display_name(&self) -> String {
         full_name(&self.given_name, &self.family_name, &self.email)
     }
@@ -30,28 +38,38 @@ impl StatsigUser {
 /// A Statsig SCIM group; `members` are Statsig user ids, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatsigGroup {
+    /// The SCIM id.
     pub id: String,
+    /// The name (`Statsig-<Project>-<Team>-<Role>` for a team role).
     pub display_name: String,
+    /// Member user ids, sorted.
     pub members: Vec<String>,
 }
 
 /// An Okta user from the Management API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OktaUser {
+    /// The Okta id (`00u…`).
     pub id: String,
     /// ACTIVE, PROVISIONED, STAGED, SUSPENDED, DEPROVISIONED, ...
     pub status: String,
+    /// The login (usually the email).
     pub login: String,
+    /// The email.
     pub email: String,
+    /// First name.
     pub first_name: String,
+    /// Last name.
     pub last_name: String,
 }
 
 impl OktaUser {
+    /// Whether Okta counts the user as active (only active users are pushed).
     pub fn is_active(&self) -> bool {
         self.status.eq_ignore_ascii_case("ACTIVE")
     }
 
+    /// "First Last", or the email when there is no name.
     pub fn display_name(&self) -> String {
         full_name(&self.first_name, &self.last_name, &self.email)
     }
@@ -60,18 +78,24 @@ impl OktaUser {
 /// An Okta group; `members` are Okta user ids, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OktaGroup {
+    /// The Okta id (`00g…`).
     pub id: String,
+    /// The name.
     pub name: String,
+    /// The description.
     #[serde(default)]
     pub description: String,
     /// OKTA_GROUP, APP_GROUP or BUILT_IN; only OKTA_GROUP memberships can change.
     pub kind: String,
+    /// Member user ids, sorted.
     pub members: Vec<String>,
+    /// When the membership last changed, as Okta says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_membership_updated: Option<String>,
 }
 
 impl OktaGroup {
+    /// Whether its members can be changed here (OKTA_GROUP only).
     pub fn is_editable(&self) -> bool {
         self.kind == "OKTA_GROUP"
     }
@@ -98,11 +122,14 @@ pub fn email_domain(email: &str) -> Option<String> {
 /// A team's two role groups (indices into `Directory::statsig_groups`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TeamGroups {
+    /// The Admin role's group.
     pub admin: Option<usize>,
+    /// The Member role's group.
     pub member: Option<usize>,
 }
 
 impl TeamGroups {
+    /// The group of `role`.
     pub fn get(&self, role: Role) -> Option<usize> {
         match role {
             Role::Admin => self.admin,
@@ -114,7 +141,9 @@ impl TeamGroups {
 /// A Statsig-looking group name that could not be read, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable {
+    /// The group (an index into `Directory::statsig_groups`).
     pub group: usize,
+    /// Why its name cannot be read.
     pub reason: String,
 }
 
@@ -320,6 +349,7 @@ impl Directory {
         self.index = Arc::new(ix);
     }
 
+    /// The Statsig user with this id.
     pub fn statsig_user(&self, id: &str) -> Option<&StatsigUser> {
         self.index
             .statsig_user_by_id
@@ -335,6 +365,7 @@ impl Directory {
             .map(|&i| &self.statsig_users[i])
     }
 
+    /// The Statsig group with this id.
     pub fn statsig_group(&self, id: &str) -> Option<&StatsigGroup> {
         self.index
             .statsig_group_by_id
@@ -342,6 +373,7 @@ impl Directory {
             .map(|&i| &*self.statsig_groups[i])
     }
 
+    /// Where the Statsig group with this id is in `statsig_groups`.
     pub fn statsig_group_index(&self, id: &str) -> Option<usize> {
         self.index.statsig_group_by_id.get(id).copied()
     }
@@ -359,6 +391,7 @@ impl Directory {
         &self.index.parsed[index]
     }
 
+    /// The Okta user with this id.
     pub fn okta_user(&self, id: &str) -> Option<&OktaUser> {
         self.index
             .okta_user_by_id
@@ -366,6 +399,7 @@ impl Directory {
             .map(|&i| &self.okta_users[i])
     }
 
+    /// The Okta user with this email or login, compared case-insensitively.
     pub fn okta_user_by_email(&self, email: &str) -> Option<&OktaUser> {
         self.index
             .okta_user_by_email
@@ -373,6 +407,7 @@ impl Directory {
             .map(|&i| &self.okta_users[i])
     }
 
+    /// The Okta group with this id.
     pub fn okta_group(&self, id: &str) -> Option<&OktaGroup> {
         self.index
             .okta_group_by_id
@@ -380,10 +415,12 @@ impl Directory {
             .map(|&i| &*self.okta_groups[i])
     }
 
+    /// Where the Okta group with this id is in `okta_groups`.
     pub fn okta_group_index(&self, id: &str) -> Option<usize> {
         self.index.okta_group_by_id.get(id).copied()
     }
 
+    /// The Okta group with this name, compared case-insensitively.
     pub fn okta_group_by_name(&self, name: &str) -> Option<&OktaGroup> {
         self.index
             .okta_group_by_name
@@ -402,10 +439,12 @@ impl Directory {
         self.index.pushable[okta_index].as_ref().copied()
     }
 
+    /// Where the Okta user with this id is in `okta_users`.
     pub fn okta_user_index(&self, id: &str) -> Option<usize> {
         self.index.okta_user_by_id.get(id).copied()
     }
 
+    /// Where the Statsig user with this id is in `statsig_users`.
     pub fn statsig_user_index(&self, id: &str) -> Option<usize> {
         self.index.statsig_user_by_id.get(id).copied()
     }

@@ -16,34 +16,54 @@ pub fn eq(attr: &str, value: &str) -> String {
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// Equal.
     Eq,
+    /// Not equal.
     Ne,
+    /// Contains.
     Co,
+    /// Starts with.
     Sw,
+    /// Ends with.
     Ew,
+    /// Greater than.
     Gt,
+    /// Greater than or equal.
     Ge,
+    /// Less than.
     Lt,
+    /// Less than or equal.
     Le,
 }
 
 /// A parsed filter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
+    /// `path op value`.
     Compare {
+        /// The attribute path.
         path: String,
+        /// The operator.
         op: Op,
+        /// The value compared with.
         value: Value,
     },
+    /// `path pr`: the attribute has a value.
     Present {
+        /// The attribute path.
         path: String,
     },
+    /// Both hold.
     And(Box<Filter>, Box<Filter>),
+    /// Either holds.
     Or(Box<Filter>, Box<Filter>),
+    /// It does not hold.
     Not(Box<Filter>),
     /// `emails[type eq "work"]`: some element of a multi-valued attribute matches.
     ValuePath {
+        /// The multi-valued attribute.
         attr: String,
+        /// What one of its values must match.
         inner: Box<Filter>,
     },
 }
@@ -52,6 +72,7 @@ pub enum Filter {
 pub const MAX_FILTER_LEN: usize = 4096;
 const MAX_DEPTH: usize = 32;
 
+/// A filter that cannot be read, with why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid filter: {0}")]
 pub struct FilterError(pub String);

@@ -15,26 +15,35 @@ pub enum PushAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status")]
 pub enum MappingStatus {
+    /// Pushed; changes are pushed as they come.
     Active,
     /// Nothing is pushed; memberships stay as they are.
     Inactive,
     /// A push is under way (or was, when the app stopped: it is re-planned at the next start).
     Pushing,
+    /// The last push failed.
     Error {
+        /// When.
         at: String,
+        /// Why, in one sentence.
         cause: String,
+        /// The failing request ("PATCH /Groups/…"), when one failed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         request: Option<String>,
     },
     /// The deletion guard stopped a push before anything was sent; the admin must confirm.
     NeedsConfirmation {
+        /// When.
         at: String,
+        /// Members the push would remove.
         removals: usize,
+        /// Members the team role has.
         members: usize,
     },
 }
 
 impl MappingStatus {
+    /// The status as the Pushed groups list shows it.
     pub fn label(&self) -> &'static str {
         match self {
             MappingStatus::Active => "Active",
@@ -49,9 +58,13 @@ impl MappingStatus {
 /// Members changed by the last push.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushCounts {
+    /// Members added.
     pub added: usize,
+    /// Members removed.
     pub removed: usize,
+    /// Okta members that could not be pushed.
     pub skipped: usize,
+    /// Requests sent.
     pub requests: usize,
 }
 
@@ -65,6 +78,7 @@ pub struct Drift {
 }
 
 impl Drift {
+    /// Nothing changed in Statsig.
     pub fn is_empty(&self) -> bool {
         self.added_in_statsig.is_empty() && self.removed_in_statsig.is_empty()
     }
@@ -73,22 +87,33 @@ impl Drift {
 /// One Okta group pushed to one Statsig group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping {
+    /// The mapping's id (`m1`, …; never reused).
     pub id: String,
+    /// The Okta group pushed.
     pub okta_group_id: String,
+    /// Its name.
     pub okta_group_name: String,
+    /// The Statsig group it feeds.
     pub statsig_group_id: String,
+    /// Its name.
     pub statsig_group_name: String,
+    /// Link or Create.
     pub action: PushAction,
+    /// Active, Inactive, Pushing, Error or Needs confirmation.
     #[serde(flatten)]
     pub status: MappingStatus,
+    /// When it was made.
     pub created: String,
+    /// When it was last pushed.
     #[serde(default)]
     pub last_push: Option<String>,
+    /// What the last push did.
     #[serde(default)]
     pub last_counts: Option<PushCounts>,
     /// The Statsig membership the last push left, to tell drift from our own changes.
     #[serde(default)]
     pub last_pushed_members: Vec<String>,
+    /// Edits made in Statsig since the last push, when there are any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<Drift>,
 }
@@ -97,7 +122,9 @@ pub struct Mapping {
 /// `max_percent` of a team role's members (Microsoft's "accidental deletions" idea).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guard {
+    /// Removals allowed without asking.
     pub max_removals: usize,
+    /// Share of a team role's members that may be removed without asking.
     pub max_percent: u32,
 }
 

@@ -10,6 +10,7 @@ use std::sync::Arc;
 pub struct MemberRef {
     /// Shared with the directory: plans copy these by reference count, not by allocation.
     pub id: Arc<str>,
+    /// The email shown beside it.
     pub display: Arc<str>,
 }
 
@@ -17,9 +18,15 @@ pub struct MemberRef {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum SkipReason {
     /// Not active in Okta (suspended, deprovisioned, staged...): Okta pushes active users only.
-    InactiveInOkta { status: String },
+    InactiveInOkta {
+        /// The user's Okta status.
+        status: String,
+    },
     /// The email's domain is not one Statsig accepts for this organization.
-    OutsideOrgDomain { domain: String },
+    OutsideOrgDomain {
+        /// The email's domain.
+        domain: String,
+    },
     /// No Statsig user has this email: assign the user to the Statsig app first.
     NoStatsigUser,
 }
@@ -50,7 +57,10 @@ impl fmt::Display for SkipReason {
 /// An Okta member left out of the push.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Skipped {
+    /// The member's email.
     pub email: String,
+    /// The member's Okta id.
     pub okta_user_id: String,
+    /// Why the member is left out.
     pub reason: SkipReason,
 }

@@ -16,13 +16,17 @@ pub const MAX_TEAM_NAME_CHARS: usize = 100;
 /// A role inside a Statsig team or project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Role {
+    /// A role's admins.
     Admin,
+    /// A role's members.
     Member,
 }
 
 impl Role {
+    /// Both roles, Admin first.
     pub const ALL: [Role; 2] = [Role::Admin, Role::Member];
 
+    /// "Admin" or "Member".
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "Admin",
@@ -49,30 +53,40 @@ impl fmt::Display for Role {
 /// One way of reading a Statsig group name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum NameReading {
+    /// A team's role group.
     Team {
+        /// The project.
         project: String,
+        /// The team.
         team: String,
+        /// The role.
         role: Role,
     },
+    /// A project's role group.
     Project {
+        /// The project.
         project: String,
+        /// The role.
         role: Role,
     },
 }
 
 impl NameReading {
+    /// The project either reading names.
     pub fn project(&self) -> &str {
         match self {
             NameReading::Team { project, .. } | NameReading::Project { project, .. } => project,
         }
     }
 
+    /// The role either reading names.
     pub fn role(&self) -> Role {
         match self {
             NameReading::Team { role, .. } | NameReading::Project { role, .. } => *role,
         }
     }
 
+    /// The group name this reading stands for.
     pub fn display_name(&self) -> String {
         match self {
             NameReading::Team {
@@ -105,18 +119,32 @@ impl fmt::Display for NameReading {
 pub enum ParsedName {
     /// A group for one role of one team.
     Team {
+        /// The project.
         project: String,
+        /// The team.
         team: String,
+        /// The role.
         role: Role,
     },
     /// A project-wide role group.
-    Project { project: String, role: Role },
+    Project {
+        /// The project.
+        project: String,
+        /// The role.
+        role: Role,
+    },
     /// The name does not start with `Statsig-`: some other application's group.
     NotStatsig,
-    /// Starts with `Statsig-` but cannot be read; `reason` says why.
-    Malformed { reason: String },
+    /// Starts with `Statsig-` but cannot be read.
+    Malformed {
+        /// Why.
+        reason: String,
+    },
     /// Reads more than one way; every reading is listed, sorted.
-    Ambiguous { readings: Vec<NameReading> },
+    Ambiguous {
+        /// Every reading.
+        readings: Vec<NameReading>,
+    },
 }
 
 impl ParsedName {
@@ -238,26 +266,46 @@ pub fn parse_group_name<S: AsRef<str>>(name: &str, projects: &[S]) -> ParsedName
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NameError {
+    /// No project was chosen.
     #[error("choose a project")]
     NoProject,
+    /// The project is not one of the Statsig organization's.
     #[error("project \"{0}\" is not one of the imported Statsig projects")]
     UnknownProject(String),
+    /// No team name was typed.
     #[error("type a team name")]
     EmptyTeam,
+    /// The name starts or ends with a space.
     #[error("the team name starts or ends with a space")]
     OuterSpace,
+    /// The name has a control character.
     #[error("the team name has a control character, which Statsig cannot show")]
     ControlCharacter,
+    /// The name has a bidirectional or invisible formatting mark.
     #[error("the team name has a right-to-left or invisible formatting mark")]
     FormattingMark,
+    /// The name is too long.
     #[error("the team name is longer than {MAX_TEAM_NAME_CHARS} characters")]
     TooLong,
+    /// The name starts or ends with a hyphen.
     #[error("the team name begins or ends with a hyphen, which makes the group name unreadable")]
     OuterHyphen,
+    /// The group name would read as something else.
     #[error("\"{name}\" would be read as {reading}, not as this team")]
-    ReadsAsOther { name: String, reading: String },
+    ReadsAsOther {
+        /// The group name.
+        name: String,
+        /// How it would read.
+        reading: String,
+    },
+    /// The group name would read more than one way.
     #[error("\"{name}\" would be ambiguous: {why}")]
-    Ambiguous { name: String, why: String },
+    Ambiguous {
+        /// The group name.
+        name: String,
+        /// The readings.
+        why: String,
+    },
 }
 
 /// Checks a proposed team and returns the group name to create

@@ -13,15 +13,19 @@ pub const DEFAULT_BATCH_SIZE: usize = 100;
 /// The members one PATCH request changes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PatchBatch {
+    /// Members removed by this request.
     pub removes: Vec<MemberRef>,
+    /// Members added by this request.
     pub adds: Vec<MemberRef>,
 }
 
 impl PatchBatch {
+    /// Membership changes in this request.
     pub fn len(&self) -> usize {
         self.removes.len() + self.adds.len()
     }
 
+    /// No change at all.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -30,8 +34,11 @@ impl PatchBatch {
 /// Everything a push of one mapping would do. Deterministic for the same input.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Plan {
+    /// The Okta group pushed.
     pub okta_group_id: String,
+    /// The Statsig group pushed into.
     pub statsig_group_id: String,
+    /// Its name.
     pub statsig_group_name: String,
     /// In Okta, not yet in Statsig: sorted by email.
     pub adds: Vec<MemberRef>,
@@ -46,10 +53,12 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Statsig already has exactly the desired members.
     pub fn is_noop(&self) -> bool {
         self.adds.is_empty() && self.removes.is_empty()
     }
 
+    /// The PATCH requests the push sends.
     pub fn request_count(&self) -> usize {
         self.batches.len()
     }
@@ -72,11 +81,13 @@ impl Plan {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PlanError {
+    /// The Okta group is not in the directory.
     #[error("Okta group {0} is not in the imported directory; import again")]
     UnknownOktaGroup(String),
     #[error(
         "Statsig group {0} is not in the imported directory; it may have been deleted in Statsig"
     )]
+    /// The Statsig group is not in the directory.
     UnknownStatsigGroup(String),
 }
 

@@ -8,14 +8,17 @@ use std::fmt;
 pub struct Secret(String);
 
 impl Secret {
+    /// A secret holding `value`.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
 
+    /// The value, for a request header or the OS keyring only.
     pub fn expose(&self) -> &str {
         &self.0
     }
 
+    /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -18,8 +18,11 @@ pub const MAX_BYTES: u64 = 1024 * 1024 * 1024;
 /// Where the data came from: URLs only, never tokens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
+    /// The Statsig SCIM URL (or "demo sandbox").
     pub statsig_url: String,
+    /// The Okta org URL (or "demo sandbox").
     pub okta_url: String,
+    /// Whether it came from the demo sandbox.
     #[serde(default)]
     pub demo: bool,
 }
@@ -27,14 +30,19 @@ pub struct Source {
 /// How a Statsig group's name reads, stored so an offline reviewer sees what the app saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupReading {
+    /// The group's id.
     pub group_id: String,
+    /// The group's name.
     pub name: String,
     /// `team`, `project`, `other`, `malformed` or `ambiguous`.
     pub kind: String,
+    /// The project, when the name reads as one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    /// The team, when the name reads as a team role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
+    /// The role, when the name reads as one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Why the name cannot be used (malformed or ambiguous).
@@ -45,21 +53,32 @@ pub struct GroupReading {
 /// A snapshot file's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// Always [`FORMAT`].
     pub format: String,
+    /// The format version the file was written in.
     pub version: u32,
+    /// When it was taken.
     pub taken_at: String,
+    /// Where the data came from.
     pub source: Source,
     /// Emails and names were replaced by stable pseudonyms.
     #[serde(default)]
     pub redacted: bool,
+    /// The Statsig projects.
     pub projects: Vec<String>,
+    /// The email domains Statsig accepts.
     pub org_domains: Vec<String>,
+    /// Statsig users.
     pub statsig_users: Vec<StatsigUser>,
+    /// Statsig groups with members.
     pub statsig_groups: Vec<StatsigGroup>,
     /// Every `Statsig-…` group with how its name reads (teams, project roles, unresolved).
     pub statsig_names: Vec<GroupReading>,
+    /// Okta users.
     pub okta_users: Vec<OktaUser>,
+    /// Okta groups with members.
     pub okta_groups: Vec<OktaGroup>,
+    /// The push mappings.
     pub mappings: Vec<Mapping>,
 }
 
@@ -67,14 +86,19 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SnapshotError {
+    /// Over the size a snapshot may be.
     #[error("it is larger than the {} MB a snapshot may be", MAX_BYTES / (1024 * 1024))]
     TooLarge,
+    /// Not JSON, or cut off.
     #[error("it is not JSON, or it is cut off ({0})")]
     NotJson(String),
+    /// JSON, but not a snapshot of this app.
     #[error("it is not a snapshot of this app (no \"format\": \"{FORMAT}\")")]
     NotASnapshot,
+    /// Written by a newer version of the app.
     #[error("it is format version {0}, newer than this app reads ({VERSION}); update the app")]
     TooNew(u32),
+    /// Its references do not resolve.
     #[error("it is damaged: {0}")]
     Inconsistent(String),
 }
@@ -301,34 +325,50 @@ fn team_roles(s: &Snapshot) -> BTreeMap<(String, String, String), BTreeSet<Strin
 /// Members added to and removed from one team role.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RoleChange {
+    /// The project.
     pub project: String,
+    /// The team.
     pub team: String,
+    /// The role.
     pub role: String,
+    /// Emails added.
     pub added: Vec<String>,
+    /// Emails removed.
     pub removed: Vec<String>,
 }
 
 /// A mapping whose status changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatusChange {
+    /// The Okta group's name.
     pub okta_group: String,
+    /// The Statsig group's name.
     pub statsig_group: String,
+    /// The status before.
     pub before: String,
+    /// The status after.
     pub after: String,
 }
 
 /// What changed from `before` to `after`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Comparison {
+    /// Teams that appeared, as "Team (Project)".
     pub teams_created: Vec<String>,
+    /// Teams that went.
     pub teams_deleted: Vec<String>,
+    /// Team roles whose members changed.
     pub members_changed: Vec<RoleChange>,
+    /// Mappings that appeared.
     pub mappings_created: Vec<String>,
+    /// Mappings that went.
     pub mappings_unlinked: Vec<String>,
+    /// Mappings whose status changed.
     pub status_changes: Vec<StatusChange>,
 }
 
 impl Comparison {
+    /// Nothing changed.
     pub fn is_empty(&self) -> bool {
         self.teams_created.is_empty()
             && self.teams_deleted.is_empty()

@@ -34,6 +34,38 @@ impl fmt::Display for Service {
     }
 }
 
+/// Why a resource in an answer cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The resource has no id.
+    #[error("a {kind} has no id")]
+    NoId {
+        /// "user" or "group".
+        kind: &'static str,
+    },
+    /// A field the resource must have is missing.
+    #[error("{kind} {id} has no {field}")]
+    Missing {
+        /// "user" or "group".
+        kind: &'static str,
+        /// The resource's id.
+        id: String,
+        /// The field.
+        field: &'static str,
+    },
+    /// A field is not a list.
+    #[error("{kind} {id}'s {field} is not a list")]
+    NotAList {
+        /// "user" or "group".
+        kind: &'static str,
+        /// The resource's id.
+        id: String,
+        /// The field.
+        field: &'static str,
+    },
+}
+
 /// A request that failed, or could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -1,6 +1,7 @@
 //! What both API clients share: base-URL safety, one HTTP transport with the one retry
 //! policy, the request log, cancellation, and the error shape of a failed request.
 
+mod answer;
 mod cancel;
 mod error;
 mod http;
@@ -9,9 +10,10 @@ mod retry;
 mod transport;
 mod url;
 
+pub use answer::{Answer, Repeat};
 pub use cancel::CancelToken;
-pub use error::{ApiError, Service};
-pub use http::{Answer, Http, Repeat};
+pub use error::{ApiError, DecodeError, Service};
+pub use http::Http;
 pub use observe::{Observer, RequestRecord, Silent, WaitRecord};
 pub use retry::{RetryPolicy, server_wait};
 pub use transport::{TransportFailure, TransportKind};

@@ -1,8 +1,8 @@
 //! The one retry policy: what is retried, how long to wait (what the server asks, else
 //! exponential backoff with jitter), and when to give up. Cancel ends a wait at once.
 
+use super::answer::{Answer, Repeat};
 use super::cancel::CancelToken;
-use super::http::{Answer, Repeat};
 use super::observe::{Observer, RequestRecord, WaitRecord};
 use super::transport::{Retry, TransportFailure};
 use reqwest::header::HeaderMap;

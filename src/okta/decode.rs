@@ -1,6 +1,7 @@
 //! Okta resources read into the model; anything unexpected is a sentence, never a panic.
 
 use crate::model::{OktaGroup, OktaUser};
+use crate::net::DecodeError;
 use serde_json::Value;
 
 fn s<'a>(v: &'a Value, ptr: &str) -> Option<&'a str> {
@@ -8,8 +9,10 @@ fn s<'a>(v: &'a Value, ptr: &str) -> Option<&'a str> {
 }
 
 /// Decodes an Okta user.
-pub fn decode_user(v: &Value) -> Result<OktaUser, String> {
-    let id = s(v, "/id").ok_or("a user has no id")?.to_string();
+pub fn decode_user(v: &Value) -> Result<OktaUser, DecodeError> {
+    let id = s(v, "/id")
+        .ok_or(DecodeError::NoId { kind: "user" })?
+        .to_string();
     let login = s(v, "/profile/login").unwrap_or_default().to_string();
     Ok(OktaUser {
         status: s(v, "/status").unwrap_or("ACTIVE").to_string(),
@@ -24,11 +27,17 @@ pub fn decode_user(v: &Value) -> Result<OktaUser, String> {
 }
 
 /// Decodes an Okta group (without members).
-pub fn decode_group(v: &Value) -> Result<OktaGroup, String> {
-    let id = s(v, "/id").ok_or("a group has no id")?.to_string();
+pub fn decode_group(v: &Value) -> Result<OktaGroup, DecodeError> {
+    let id = s(v, "/id")
+        .ok_or(DecodeError::NoId { kind: "group" })?
+        .to_string();
     Ok(OktaGroup {
         name: s(v, "/profile/name")
-            .ok_or_else(|| format!("group {id} has no name"))?
+            .ok_or_else(|| DecodeError::Missing {
+                kind: "group",
+                id: id.clone(),
+                field: "name",
+            })?
             .to_string(),
         description: s(v, "/profile/description").unwrap_or_default().to_string(),
         kind: s(v, "/type").unwrap_or("OKTA_GROUP").to_string(),

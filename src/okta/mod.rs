@@ -262,7 +262,7 @@ impl OktaClient {
         u
     }
 
-    fn decode_err(&self, path: &str, reason: String) -> ApiError {
+    fn decode_err(&self, path: &str, reason: impl std::fmt::Display) -> ApiError {
         self.http.decode_error("GET", path, reason)
     }
 

@@ -7,6 +7,7 @@ const SCHEMA_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 const RT_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 const SPC_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 
+/// `/ServiceProviderConfig`: what the server supports, with the page size it serves.
 pub fn service_provider_config() -> Value {
     json!({
         "schemas": [SPC_SCHEMA],
@@ -25,6 +26,7 @@ pub fn service_provider_config() -> Value {
     })
 }
 
+/// `/ResourceTypes`: Users and Groups.
 pub fn resource_types() -> Vec<Value> {
     vec![
         json!({"schemas": [RT_SCHEMA], "id": "User", "name": "User", "endpoint": "/Users",
@@ -61,6 +63,7 @@ fn schema(id: &str, name: &str, attributes: Vec<Value>) -> Value {
            "x-short": short})
 }
 
+/// `/Schemas`: the User and Group schemas served.
 pub fn schemas() -> Vec<Value> {
     let mut user_name = attr("userName", "string", false, true, vec![]);
     user_name["uniqueness"] = json!("server");

@@ -14,12 +14,19 @@ use std::time::Duration;
 /// Rates (0 to 1) of each fault per request.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Faults {
+    /// Share of answers replaced by 500.
     pub e500: f64,
+    /// Share of answers replaced by 503.
     pub e503: f64,
+    /// Share of answers replaced by 429 with Retry-After.
     pub e429: f64,
+    /// Share of connections broken after the request was applied.
     pub reset: f64,
+    /// Share of answers later than the client's timeout.
     pub slow: f64,
+    /// Share of answers with a cut-off body.
     pub garbage: f64,
+    /// The seed of the draws.
     pub seed: u64,
     /// How late a slow answer comes.
     pub slow_delay: Duration,
@@ -27,9 +34,15 @@ pub struct Faults {
     pub retry_after: u64,
 }
 
+/// A fault spec that cannot be read, as one sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FaultSpecError(String);
+
 impl Faults {
     /// Parses `500=0.05,503=0.05,429=0.05,reset=0.02,slow=0.01,garbage=0.01`.
-    pub fn parse(spec: &str, seed: u64) -> Result<Faults, String> {
+    pub fn parse(spec: &str, seed: u64) -> Result<Faults, FaultSpecError> {
+        let err = |s: String| FaultSpecError(s);
         let mut f = Faults {
             seed,
             slow_delay: Duration::from_secs(65),
@@ -39,12 +52,16 @@ impl Faults {
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (k, v) = part
                 .split_once('=')
-                .ok_or_else(|| format!("\"{part}\" is not kind=rate"))?;
+                .ok_or_else(|| err(format!("\"{part}\" is not kind=rate")))?;
             let rate: f64 = v.trim().parse().map_err(|_| {
-                format!("the rate of {k} must be a number from 0 to 1, not \"{v}\"")
+                err(format!(
+                    "the rate of {k} must be a number from 0 to 1, not \"{v}\""
+                ))
             })?;
             if !(0.0..=1.0).contains(&rate) {
-                return Err(format!("the rate of {k} must be from 0 to 1, not {rate}"));
+                return Err(err(format!(
+                    "the rate of {k} must be from 0 to 1, not {rate}"
+                )));
             }
             match k.trim() {
                 "500" => f.e500 = rate,
@@ -54,18 +71,19 @@ impl Faults {
                 "slow" => f.slow = rate,
                 "garbage" => f.garbage = rate,
                 other => {
-                    return Err(format!(
+                    return Err(err(format!(
                         "unknown fault \"{other}\" (use 500, 503, 429, reset, slow, garbage)"
-                    ));
+                    )));
                 }
             }
         }
         if f.e500 + f.e503 + f.e429 + f.reset + f.slow + f.garbage > 1.0 {
-            return Err("the fault rates add up to more than 1".into());
+            return Err(err("the fault rates add up to more than 1".into()));
         }
         Ok(f)
     }
 
+    /// No fault at all.
     pub fn is_off(&self) -> bool {
         self.e500 + self.e503 + self.e429 + self.reset + self.slow + self.garbage == 0.0
     }
@@ -85,16 +103,24 @@ enum Fault {
 /// How many faults of each kind were injected.
 #[derive(Debug, Default)]
 pub struct FaultCounts {
+    /// Requests seen.
     pub requests: AtomicU64,
+    /// 500s injected.
     pub e500: AtomicU64,
+    /// 503s injected.
     pub e503: AtomicU64,
+    /// 429s injected.
     pub e429: AtomicU64,
+    /// Connections broken.
     pub reset: AtomicU64,
+    /// Answers delayed.
     pub slow: AtomicU64,
+    /// Bodies garbled.
     pub garbage: AtomicU64,
 }
 
 impl FaultCounts {
+    /// Faults injected in all.
     pub fn injected(&self) -> u64 {
         [
             &self.e500,
@@ -112,13 +138,16 @@ impl FaultCounts {
 
 /// The faults of one server, with its own draw sequence.
 pub struct Injector {
+    /// The rates.
     pub faults: Faults,
     rng: Mutex<u64>,
+    /// What was injected so far.
     pub counts: FaultCounts,
     scim: bool,
 }
 
 impl Injector {
+    /// An injector for the SCIM server (`scim`) or the Okta one.
     pub fn new(faults: Faults, scim: bool) -> Self {
         let seed = faults.seed ^ if scim { 0x5C1A } else { 0x0C7A };
         Injector {
@@ -225,7 +254,7 @@ pub async fn inject(injector: std::sync::Arc<Injector>, req: Request, next: Next
         Fault::Garbage => {
             c.garbage.fetch_add(1, Ordering::Relaxed);
             let (mut parts, body) = next.run(req).await.into_parts();
-            let bytes = axum::body::to_bytes(body, super::MAX_BODY * 8)
+            let bytes = axum::body::to_bytes(body, super::shared::MAX_BODY * 8)
                 .await
                 .unwrap_or_default();
             let garbled: Vec<u8> = if bytes.len() > 2 {
@@ -255,6 +284,7 @@ mod tests {
         assert!(
             Faults::parse("teapot=0.1", 0)
                 .unwrap_err()
+                .to_string()
                 .contains("unknown fault")
         );
         assert!(Faults::parse("500=2", 0).is_err());

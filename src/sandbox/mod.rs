@@ -8,13 +8,15 @@ pub mod okta_api;
 pub mod patch;
 pub mod scim_api;
 pub mod seed;
+pub mod shared;
 pub mod world;
 
 use crate::model::secret::Secret;
 use seed::SeedSpec;
+use shared::{RateWindow, Shared};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use world::World;
 
 /// The demo's SCIM token. Fixed and public: the demo serves demo data on 127.0.0.1 only,
@@ -23,18 +25,18 @@ pub const DEMO_STATSIG_TOKEN: &str = "scim-demo-sandbox";
 /// The demo's Okta token (fixed and public, like [`DEMO_STATSIG_TOKEN`]).
 pub const DEMO_OKTA_TOKEN: &str = "00demo-sandbox";
 
-/// Largest request body either server reads.
-pub const MAX_BODY: usize = 8 * 1024 * 1024;
-
 /// How to start a sandbox.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
+    /// The data set.
     pub seed: SeedSpec,
     /// 0 picks a free port.
     pub statsig_port: u16,
+    /// The Okta server's port (0 picks a free one).
     pub okta_port: u16,
     /// Random when `None`.
     pub statsig_token: Option<Secret>,
+    /// The Okta token; random when `None`.
     pub okta_token: Option<Secret>,
     /// Delay added to every request, modelling a real network.
     pub latency: Duration,
@@ -59,73 +61,21 @@ impl Default for SandboxConfig {
     }
 }
 
-/// Okta's per-minute rate limit window.
-#[derive(Debug)]
-pub struct RateWindow {
-    limit: u32,
-    state: Mutex<(u64, u32)>,
-}
-
-impl RateWindow {
-    fn new(limit: u32) -> Self {
-        RateWindow {
-            limit,
-            state: Mutex::new((0, 0)),
-        }
-    }
-
-    /// Counts one request: (allowed, limit, remaining, reset epoch seconds).
-    pub fn take(&self) -> (bool, u64, u64, u64) {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
-        let window = now / 60;
-        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if s.0 != window {
-            *s = (window, 0);
-        }
-        let allowed = s.1 < self.limit;
-        if allowed {
-            s.1 += 1;
-        }
-        let remaining = self.limit.saturating_sub(s.1);
-        (
-            allowed,
-            self.limit as u64,
-            remaining as u64,
-            (window + 1) * 60,
-        )
-    }
-}
-
-/// State both servers share.
-pub struct Shared {
-    world: Mutex<World>,
-    pub statsig_token: Secret,
-    pub okta_token: Secret,
-    pub okta_base: String,
-    pub okta_rate: RateWindow,
-}
-
-impl Shared {
-    /// The world, locked. A panic while it was held cannot leave it half-written (every
-    /// change is computed first, then stored), so a poisoned lock is taken over.
-    pub fn world(&self) -> MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
 /// A running sandbox. Dropping it stops both servers.
 pub struct Sandbox {
+    /// The SCIM server's base URL (`…/scim`).
     pub statsig_url: String,
+    /// The Okta server's URL.
     pub okta_url: String,
+    /// The SCIM server's token.
     pub statsig_token: Secret,
+    /// The Okta server's token.
     pub okta_token: Secret,
     shared: Arc<Shared>,
     shutdown: Option<tokio::sync::watch::Sender<bool>>,
     /// What each server's fault injector did.
     pub scim_faults: Arc<faults::Injector>,
+    /// What the Okta server's fault injector did.
     pub okta_faults: Arc<faults::Injector>,
 }
 

@@ -1,7 +1,7 @@
 //! The Okta Management API emulator's HTTP routes (`/api/v1/...`): SSWS auth, Link-header
 //! paging, rate-limit headers and 429s, Okta error bodies.
 
-use super::Shared;
+use super::shared::Shared;
 use super::world::{OktaFailure, World};
 use crate::model::filter;
 use axum::Router;
@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 type Params = Query<HashMap<String, String>>;
 
+/// The Okta server's routes.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/api/v1/users", get(list_users))
@@ -46,6 +47,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
+/// An Okta error answer.
 pub fn failure(f: &OktaFailure) -> Response {
     let id = format!(
         "oae{:016x}",

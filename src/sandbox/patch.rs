@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 /// A PATCH that cannot be applied: the SCIM `scimType` and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchError {
+    /// The SCIM error type.
     pub scim_type: &'static str,
+    /// Why, in one sentence.
     pub detail: String,
 }
 
@@ -149,10 +151,34 @@ fn apply_path(
 ) -> Result<(), PatchError> {
     let spec = parse_path(path)?;
     let key = key_of(obj, &spec.attr);
-    match (op, spec.filter, spec.sub) {
-        ("add" | "replace", None, None) => {
+    match op {
+        "add" | "replace" => {
             let value = value
                 .ok_or_else(|| err("invalidValue", format!("\"{op}\" on {path} needs a value")))?;
+            set_path(obj, op, path, key, spec, value)
+        }
+        "remove" => {
+            remove_path(obj, key, spec, value);
+            Ok(())
+        }
+        other => Err(err(
+            "invalidSyntax",
+            format!("unknown operation \"{other}\""),
+        )),
+    }
+}
+
+/// "add" or "replace" at a path.
+fn set_path(
+    obj: &mut Map<String, Value>,
+    op: &str,
+    path: &str,
+    key: String,
+    spec: PathSpec,
+    value: Value,
+) -> Result<(), PatchError> {
+    match (spec.filter, spec.sub) {
+        (None, None) => {
             match (op, obj.get_mut(&key)) {
                 ("add", Some(existing)) => add_to(existing, value),
                 _ => {
@@ -161,9 +187,7 @@ fn apply_path(
             }
             Ok(())
         }
-        ("add" | "replace", None, Some(sub)) => {
-            let value = value
-                .ok_or_else(|| err("invalidValue", format!("\"{op}\" on {path} needs a value")))?;
+        (None, Some(sub)) => {
             let parent = obj.entry(key).or_insert_with(|| Value::Object(Map::new()));
             match parent {
                 Value::Object(p) => {
@@ -184,9 +208,7 @@ fn apply_path(
                 )),
             }
         }
-        ("add" | "replace", Some(f), sub) => {
-            let value = value
-                .ok_or_else(|| err("invalidValue", format!("\"{op}\" on {path} needs a value")))?;
+        (Some(f), sub) => {
             let Some(Value::Array(items)) = obj.get_mut(&key) else {
                 return Err(err("noTarget", format!("{path} matches nothing")));
             };
@@ -208,38 +230,36 @@ fn apply_path(
                 Err(err("noTarget", format!("{path} matches nothing")))
             }
         }
-        ("remove", None, None) => {
-            match (value, obj.get_mut(&key)) {
-                // Entra's form: remove the listed values from a multi-valued attribute.
-                (Some(Value::Array(gone)), Some(Value::Array(items))) => {
-                    items.retain(|i| !gone.iter().any(|g| same_item(i, g)));
-                }
-                (Some(Value::Array(_)), None) => {}
-                _ => {
-                    obj.remove(&key);
+    }
+}
+
+/// "remove" at a path; removing what is not there is not an error.
+fn remove_path(obj: &mut Map<String, Value>, key: String, spec: PathSpec, value: Option<Value>) {
+    match (spec.filter, spec.sub) {
+        (None, None) => match (value, obj.get_mut(&key)) {
+            // Entra's form: remove the listed values from a multi-valued attribute.
+            (Some(Value::Array(gone)), Some(Value::Array(items))) => {
+                items.retain(|i| !gone.iter().any(|g| same_item(i, g)));
+            }
+            (Some(Value::Array(_)), None) => {}
+            _ => {
+                obj.remove(&key);
+            }
+        },
+        (None, Some(sub)) => match obj.get_mut(&key) {
+            Some(Value::Object(p)) => {
+                let k = key_of(p, &sub);
+                p.remove(&k);
+            }
+            Some(Value::Array(items)) => {
+                for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                    let k = key_of(item, &sub);
+                    item.remove(&k);
                 }
             }
-            Ok(())
-        }
-        ("remove", None, Some(sub)) => {
-            if let Some(parent) = obj.get_mut(&key) {
-                match parent {
-                    Value::Object(p) => {
-                        let k = key_of(p, &sub);
-                        p.remove(&k);
-                    }
-                    Value::Array(items) => {
-                        for item in items.iter_mut().filter_map(Value::as_object_mut) {
-                            let k = key_of(item, &sub);
-                            item.remove(&k);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Ok(())
-        }
-        ("remove", Some(f), sub) => {
+            _ => {}
+        },
+        (Some(f), sub) => {
             if let Some(Value::Array(items)) = obj.get_mut(&key) {
                 match sub {
                     None => items.retain(|i| !f.matches(i)),
@@ -253,12 +273,7 @@ fn apply_path(
                     }
                 }
             }
-            Ok(())
         }
-        (other, _, _) => Err(err(
-            "invalidSyntax",
-            format!("unknown operation \"{other}\""),
-        )),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The Statsig SCIM emulator's HTTP routes (`/scim/...`).
 
-use super::Shared;
 use super::discovery;
+use super::shared::Shared;
 use super::world::{LIST_SCHEMA, MAX_PAGE, ScimFailure, World, project};
 use axum::Router;
 use axum::body::Bytes;
@@ -17,6 +17,7 @@ const SCIM_JSON: &str = "application/scim+json";
 
 type Params = Query<HashMap<String, String>>;
 
+/// The SCIM server's routes.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/scim/Users", get(list_users).post(create_user))
@@ -67,6 +68,7 @@ fn json_response(status: StatusCode, body: Value) -> Response {
         .into_response()
 }
 
+/// A SCIM error answer.
 pub fn failure(f: ScimFailure) -> Response {
     json_response(
         StatusCode::from_u16(f.status).unwrap_or(StatusCode::BAD_REQUEST),
@@ -110,7 +112,7 @@ async fn authorize(
 }
 
 fn parse_body(body: &Bytes) -> Result<Value, ScimFailure> {
-    if body.len() > super::MAX_BODY {
+    if body.len() > super::shared::MAX_BODY {
         return Err(ScimFailure::new(
             413,
             Some("tooMany"),

@@ -19,9 +19,13 @@ pub enum SeedKind {
 /// Sizes of a generated data set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scale {
+    /// Users in both directories.
     pub users: usize,
+    /// Projects.
     pub projects: usize,
+    /// Teams, spread over the projects.
     pub teams: usize,
+    /// Okta groups.
     pub okta_groups: usize,
     /// Members per team-role group, on average.
     pub team_members: usize,
@@ -47,8 +51,11 @@ impl Scale {
 /// What to seed.
 #[derive(Debug, Clone)]
 pub struct SeedSpec {
+    /// The seed of every draw (ids included).
     pub seed: u64,
+    /// Which data set.
     pub kind: SeedKind,
+    /// Relax Statsig's rules for generic SCIM checkers.
     pub generic: bool,
 }
 
@@ -181,37 +188,50 @@ fn set_scim_members(world: &mut World, name: &str, ids: &[&str]) {
 
 fn demo(spec: &SeedSpec) -> World {
     let projects: Vec<String> = DEMO_PROJECTS.iter().map(|(p, _)| p.to_string()).collect();
-    let mut world = World::new(spec.seed, rules(spec, projects.clone()));
+    let mut world = World::new(spec.seed, rules(spec, projects));
     world.frozen_clock = true;
-    let at = world.seeded_at.clone();
-    // 300 people: most in Statsig and active; some only in Okta; some inactive.
-    let mut people = Vec::new();
-    for i in 0..300 {
-        let status = match i % 50 {
-            7 | 31 => "SUSPENDED",
-            19 => "DEPROVISIONED",
-            44 => "STAGED",
-            _ => "ACTIVE",
-        };
-        let in_statsig = i % 9 != 4 && status != "STAGED";
-        people.push(add_person(&mut world, i, status, in_statsig, DEMO_DOMAIN));
-    }
+    let people = demo_people(&mut world);
     // A contractor outside the org's domain: Okta has them, Statsig refuses them.
-    let contractor_id =
-        world.add_okta_user("Sam", "Contractor", "sam@partner-agency.com", "ACTIVE");
+    let contractor = world.add_okta_user("Sam", "Contractor", "sam@partner-agency.com", "ACTIVE");
+    demo_teams(&mut world, &people);
+    demo_okta_groups(&mut world, &people, &contractor);
+    world
+}
 
-    // Statsig: project role groups and teams.
+/// 300 people: most in Statsig and active; some only in Okta; some inactive.
+fn demo_people(world: &mut World) -> Vec<Person> {
+    (0..300)
+        .map(|i| {
+            let status = match i % 50 {
+                7 | 31 => "SUSPENDED",
+                19 => "DEPROVISIONED",
+                44 => "STAGED",
+                _ => "ACTIVE",
+            };
+            let in_statsig = i % 9 != 4 && status != "STAGED";
+            add_person(world, i, status, in_statsig, DEMO_DOMAIN)
+        })
+        .collect()
+}
+
+/// Statsig: project role groups, teams, and their members (deterministic slices of the
+/// provisioned people).
+fn demo_teams(world: &mut World, people: &[Person]) {
+    let at = world.seeded_at.clone();
     for (project, teams) in DEMO_PROJECTS {
         for role in ["Admin", "Member"] {
-            world_new_group(&mut world, &format!("Statsig-{project}-{role}"), &at);
+            world_new_group(world, &format!("Statsig-{project}-{role}"), &at);
         }
         for team in *teams {
-            let name = format!("Statsig-{project}-{team}-Member");
-            world_create_team(&mut world, &name, &at);
+            world_create_team(world, &format!("Statsig-{project}-{team}-Member"), &at);
         }
     }
-    // Team memberships: deterministic slices of the provisioned people.
-    let provisioned: Vec<&Person> = people.iter().filter(|p| p.scim_id.is_some()).collect();
+    let provisioned: Vec<&str> = people.iter().filter_map(|p| p.scim_id.as_deref()).collect();
+    let pick = |start: usize, size: usize, step: usize| -> Vec<&str> {
+        (0..size)
+            .map(|k| provisioned[(start + k * step) % provisioned.len()])
+            .collect()
+    };
     let mut cursor = 0usize;
     for (project, teams) in DEMO_PROJECTS {
         for (t, team) in teams.iter().enumerate() {
@@ -222,54 +242,43 @@ fn demo(spec: &SeedSpec) -> World {
                 ("Admin", 1 + t % 3),
                 ("Member", 4 + (t * 5 + project.len()) % 12),
             ] {
-                let ids: Vec<&str> = (0..size)
-                    .map(|k| {
-                        provisioned[(cursor + k * 3) % provisioned.len()]
-                            .scim_id
-                            .as_deref()
-                            .unwrap_or_default()
-                    })
-                    .collect();
+                let ids = pick(cursor, size, 3);
                 cursor += size * 2 + 1;
-                set_scim_members(
-                    &mut world,
-                    &format!("Statsig-{project}-{team}-{role}"),
-                    &ids,
-                );
+                set_scim_members(world, &format!("Statsig-{project}-{team}-{role}"), &ids);
             }
         }
-        let admins: Vec<&str> = (0..2)
-            .map(|k| {
-                provisioned[(cursor + k) % provisioned.len()]
-                    .scim_id
-                    .as_deref()
-                    .unwrap_or_default()
-            })
-            .collect();
-        set_scim_members(&mut world, &format!("Statsig-{project}-Admin"), &admins);
+        let admins = pick(cursor, 2, 1);
+        set_scim_members(world, &format!("Statsig-{project}-Admin"), &admins);
         cursor += 3;
     }
+}
 
-    // Okta: Everyone, departments, mapping groups, and imported app groups.
-    let everyone = world
-        .create_okta_group(
-            "Everyone",
-            "All users in your organization",
-            "BUILT_IN",
-            &at,
-        )
-        .expect("seed");
+/// Adds an Okta group with these members.
+fn okta_group(world: &mut World, name: &str, desc: &str, kind: &str, members: Vec<String>) {
+    let at = world.seeded_at.clone();
+    let g = world
+        .create_okta_group(name, desc, kind, &at)
+        .expect("seeded Okta group names are unique");
+    if let Some(rec) = world.okta_groups.get_mut(&g.id) {
+        rec.members.extend(members);
+    }
+}
+
+/// Okta: Everyone, departments, mapping groups (some match a team exactly, some differ,
+/// one has every kind of member that cannot be pushed), and imported app groups.
+fn demo_okta_groups(world: &mut World, people: &[Person], contractor: &str) {
     let all: Vec<String> = people
         .iter()
         .map(|p| p.okta_id.clone())
-        .chain([contractor_id.clone()])
+        .chain([contractor.to_string()])
         .collect();
-    world
-        .okta_groups
-        .get_mut(&everyone.id)
-        .expect("just made")
-        .members
-        .extend(all);
+    okta_group(
+        world,
+        "Everyone",
+        "All users in your organization",
+        "BUILT_IN",
+        all,
+    );
     for (d, dept) in [
         "Engineering",
         "Product",
@@ -282,135 +291,102 @@ fn demo(spec: &SeedSpec) -> World {
     .iter()
     .enumerate()
     {
-        let g = world
-            .create_okta_group(dept, &format!("{dept} department"), "OKTA_GROUP", &at)
-            .expect("seed");
-        let members: Vec<String> = people
+        let members = people
             .iter()
             .enumerate()
             .filter(|(i, _)| i % 7 == d)
             .map(|(_, p)| p.okta_id.clone())
             .collect();
-        world
-            .okta_groups
-            .get_mut(&g.id)
-            .expect("just made")
-            .members
-            .extend(members);
+        okta_group(
+            world,
+            dept,
+            &format!("{dept} department"),
+            "OKTA_GROUP",
+            members,
+        );
     }
-    // Mapping groups. Some match a team exactly, some differ, one has every kind of member
-    // that cannot be pushed.
-    let team_okta_members = |world: &World, name: &str| -> Vec<String> {
-        world
-            .group_member_ids(name)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|sid| {
-                people
-                    .iter()
-                    .find(|p| p.scim_id.as_deref() == Some(sid))
-                    .map(|p| p.okta_id.clone())
-            })
-            .collect()
-    };
-    let mapping = |world: &mut World, name: &str, desc: &str, members: Vec<String>| {
-        let g = world
-            .create_okta_group(name, desc, "OKTA_GROUP", &at)
-            .expect("seed");
-        world
-            .okta_groups
-            .get_mut(&g.id)
-            .expect("just made")
-            .members
-            .extend(members);
-    };
-    // The seed document's mapping group: the Okta Test Proj team's members plus two more.
-    let mut okta_test = team_okta_members(&world, "Statsig-Okta Test Proj-Test Team-Member");
-    okta_test.extend([people[120].okta_id.clone(), people[121].okta_id.clone()]);
-    mapping(
-        &mut world,
-        "Okta Test Team",
-        "Mapping group for Statsig-Okta Test Proj-Test Team-Member",
-        okta_test,
-    );
-    let payments = team_okta_members(&world, "Statsig-Checkout-Payments-Member");
-    mapping(
-        &mut world,
-        "Payments Engineers",
-        "Checkout payments engineers",
-        payments,
-    );
-    let mut fraud = team_okta_members(&world, "Statsig-Checkout-Fraud Detection-Member");
-    fraud.pop();
-    fraud.push(people[200].okta_id.clone());
-    mapping(
-        &mut world,
-        "Fraud Squad",
-        "Fraud detection on-call rotation",
-        fraud,
-    );
-    let ml = team_okta_members(&world, "Statsig-Data-Platform-ML-Ops-Member");
-    mapping(&mut world, "ML Platform", "", ml);
-    mapping(
-        &mut world,
-        "iOS Guild",
-        "",
-        people
-            .iter()
-            .skip(10)
-            .step_by(17)
-            .take(9)
-            .map(|p| p.okta_id.clone())
-            .collect(),
-    );
-    // Every hard case at once: a suspended user, a user not in Statsig, the contractor.
-    let mut onboarding: Vec<String> = people
-        .iter()
-        .skip(60)
-        .step_by(11)
-        .take(6)
-        .map(|p| p.okta_id.clone())
-        .collect();
-    onboarding.extend([
-        people[7].okta_id.clone(),
-        people[4].okta_id.clone(),
-        contractor_id,
-    ]);
-    mapping(
-        &mut world,
-        "Onboarding Squad",
-        "Growth onboarding experiments",
-        onboarding,
-    );
-    mapping(
-        &mut world,
-        "Pricing Council",
-        "",
-        people
-            .iter()
-            .skip(3)
-            .step_by(29)
-            .take(7)
-            .map(|p| p.okta_id.clone())
-            .collect(),
-    );
+    demo_mapping_groups(world, people, contractor);
     // Statsig groups imported into Okta show up there as app groups.
     for name in [
         "Statsig-Okta Test Proj-Test Team-Member",
         "Statsig-Checkout-Payments-Member",
     ] {
-        let members = team_okta_members(&world, name);
-        let g = world
-            .create_okta_group(name, "Imported from Statsig", "APP_GROUP", &at)
-            .expect("seed");
-        world
-            .okta_groups
-            .get_mut(&g.id)
-            .expect("just made")
-            .members
-            .extend(members);
+        let members = team_okta_members(world, people, name);
+        okta_group(world, name, "Imported from Statsig", "APP_GROUP", members);
     }
+}
+
+/// The Okta ids of a Statsig team role's members.
+fn team_okta_members(world: &World, people: &[Person], name: &str) -> Vec<String> {
     world
+        .group_member_ids(name)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|sid| {
+            people
+                .iter()
+                .find(|p| p.scim_id.as_deref() == Some(sid))
+                .map(|p| p.okta_id.clone())
+        })
+        .collect()
+}
+
+fn demo_mapping_groups(world: &mut World, people: &[Person], contractor: &str) {
+    let ids = |skip: usize, step: usize, take: usize| -> Vec<String> {
+        people
+            .iter()
+            .skip(skip)
+            .step_by(step)
+            .take(take)
+            .map(|p| p.okta_id.clone())
+            .collect()
+    };
+    // The seed document's mapping group: the Okta Test Proj team's members plus two more.
+    let mut okta_test = team_okta_members(world, people, "Statsig-Okta Test Proj-Test Team-Member");
+    okta_test.extend([people[120].okta_id.clone(), people[121].okta_id.clone()]);
+    okta_group(
+        world,
+        "Okta Test Team",
+        "Mapping group for Statsig-Okta Test Proj-Test Team-Member",
+        "OKTA_GROUP",
+        okta_test,
+    );
+    let payments = team_okta_members(world, people, "Statsig-Checkout-Payments-Member");
+    okta_group(
+        world,
+        "Payments Engineers",
+        "Checkout payments engineers",
+        "OKTA_GROUP",
+        payments,
+    );
+    let mut fraud = team_okta_members(world, people, "Statsig-Checkout-Fraud Detection-Member");
+    fraud.pop();
+    fraud.push(people[200].okta_id.clone());
+    okta_group(
+        world,
+        "Fraud Squad",
+        "Fraud detection on-call rotation",
+        "OKTA_GROUP",
+        fraud,
+    );
+    let ml = team_okta_members(world, people, "Statsig-Data-Platform-ML-Ops-Member");
+    okta_group(world, "ML Platform", "", "OKTA_GROUP", ml);
+    okta_group(world, "iOS Guild", "", "OKTA_GROUP", ids(10, 17, 9));
+    // Every hard case at once: a suspended user, a user not in Statsig, the contractor.
+    let mut onboarding = ids(60, 11, 6);
+    onboarding.extend([
+        people[7].okta_id.clone(),
+        people[4].okta_id.clone(),
+        contractor.to_string(),
+    ]);
+    okta_group(
+        world,
+        "Onboarding Squad",
+        "Growth onboarding experiments",
+        "OKTA_GROUP",
+        onboarding,
+    );
+    okta_group(world, "Pricing Council", "", "OKTA_GROUP", ids(3, 29, 7));
 }
 
 /// Creates a group without Statsig's team rules (project role groups in the seed).

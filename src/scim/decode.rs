@@ -2,6 +2,7 @@
 //! is not what SCIM promises is a sentence naming the resource, never a panic.
 
 use crate::model::{StatsigGroup, StatsigUser};
+use crate::net::DecodeError;
 use serde_json::Value;
 
 fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -12,10 +13,16 @@ fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// Decodes a SCIM user.
-pub fn decode_user(v: &Value) -> Result<StatsigUser, String> {
-    let id = str_at(v, "id").ok_or("a user has no id")?.to_string();
+pub fn decode_user(v: &Value) -> Result<StatsigUser, DecodeError> {
+    let id = str_at(v, "id")
+        .ok_or(DecodeError::NoId { kind: "user" })?
+        .to_string();
     let user_name = str_at(v, "userName")
-        .ok_or_else(|| format!("user {id} has no userName"))?
+        .ok_or_else(|| DecodeError::Missing {
+            kind: "user",
+            id: id.clone(),
+            field: "userName",
+        })?
         .to_string();
     let name = v.get("name");
     let email = v
@@ -47,10 +54,16 @@ pub fn decode_user(v: &Value) -> Result<StatsigUser, String> {
 }
 
 /// Decodes a SCIM group.
-pub fn decode_group(v: &Value) -> Result<StatsigGroup, String> {
-    let id = str_at(v, "id").ok_or("a group has no id")?.to_string();
+pub fn decode_group(v: &Value) -> Result<StatsigGroup, DecodeError> {
+    let id = str_at(v, "id")
+        .ok_or(DecodeError::NoId { kind: "group" })?
+        .to_string();
     let display_name = str_at(v, "displayName")
-        .ok_or_else(|| format!("group {id} has no displayName"))?
+        .ok_or_else(|| DecodeError::Missing {
+            kind: "group",
+            id: id.clone(),
+            field: "displayName",
+        })?
         .to_string();
     let members = match v.get("members") {
         None | Some(Value::Null) => Vec::new(),
@@ -58,7 +71,13 @@ pub fn decode_group(v: &Value) -> Result<StatsigGroup, String> {
             .iter()
             .filter_map(|x| str_at(x, "value").map(str::to_string))
             .collect(),
-        Some(_) => return Err(format!("group {id}'s members is not a list")),
+        Some(_) => {
+            return Err(DecodeError::NotAList {
+                kind: "group",
+                id,
+                field: "members",
+            });
+        }
     };
     Ok(StatsigGroup {
         id,

@@ -199,7 +199,7 @@ impl ScimClient {
         Ok(parsed)
     }
 
-    fn decode_err(&self, method: &str, path: &str, reason: impl Into<String>) -> ApiError {
+    fn decode_err(&self, method: &str, path: &str, reason: impl std::fmt::Display) -> ApiError {
         self.http.decode_error(method, path, reason)
     }
 

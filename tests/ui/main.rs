@@ -2,6 +2,7 @@
 //! sandboxes: the seed workflow step by step, verify and errors, settings with the
 //! keyring, keyboard use, snapshots, and the screenshots in `screenshots/`, compared
 //! on every run.
+#![allow(clippy::unwrap_used)]
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -1,7 +1,7 @@
 //! The workflow commands: each runs one workspace step and says, in one sentence in the
 //! past tense, what was done.
 
-use super::Command;
+use super::command::Command;
 use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{DriftChoice, Mapping};
@@ -36,6 +36,20 @@ fn linked(m: &Mapping) -> String {
 /// Runs one workflow command on the workspace.
 pub(super) async fn run(ws: &mut Workspace, command: Command) -> Result<String> {
     match command {
+        c @ (Command::CreateMappingGroup { .. } | Command::SetOktaMembers { .. }) => {
+            okta_groups(ws, c).await
+        }
+        c @ (Command::Link { .. } | Command::Create { .. } | Command::Unlink { .. }) => {
+            mappings(ws, c).await
+        }
+        Command::WatchNow => watch(ws).await,
+        c => pushes(ws, c).await,
+    }
+}
+
+/// Mapping groups: create one, change its members.
+async fn okta_groups(ws: &mut Workspace, command: Command) -> Result<String> {
+    match command {
         Command::CreateMappingGroup {
             name,
             description,
@@ -67,6 +81,17 @@ pub(super) async fn run(ws: &mut Workspace, command: Command) -> Result<String> 
                 plural(remove.len(), "member")
             ))
         }
+        _ => Err(not_a_step()),
+    }
+}
+
+fn not_a_step() -> EngineError {
+    EngineError::Refused("This command is not a workflow step.".into())
+}
+
+/// Mappings made and unmade: link, create, unlink.
+async fn mappings(ws: &mut Workspace, command: Command) -> Result<String> {
+    match command {
         Command::Link {
             okta_group_id,
             statsig_group_id,
@@ -93,6 +118,30 @@ pub(super) async fn run(ws: &mut Workspace, command: Command) -> Result<String> 
                 m.statsig_group_name, m.okta_group_name
             ))
         }
+        Command::Unlink {
+            mapping_id,
+            how,
+            confirmation,
+        } => {
+            let m = ws.unlink(&mapping_id, how, &confirmation).await?;
+            Ok(match how {
+                Unlink::Delete => format!(
+                    "Unlinked {} and deleted {} in Statsig.",
+                    m.okta_group_name, m.statsig_group_name
+                ),
+                Unlink::Leave => format!(
+                    "Unlinked {}; {} was left in Statsig as it is.",
+                    m.okta_group_name, m.statsig_group_name
+                ),
+            })
+        }
+        _ => Err(not_a_step()),
+    }
+}
+
+/// Pushes: push now, retry, settle drift, activate or deactivate.
+async fn pushes(ws: &mut Workspace, command: Command) -> Result<String> {
+    match command {
         Command::Push {
             mapping_id,
             allowed_removals,
@@ -123,49 +172,32 @@ pub(super) async fn run(ws: &mut Workspace, command: Command) -> Result<String> 
                 "Deactivated: memberships stay, nothing is pushed.".to_string()
             })
         }
-        Command::Unlink {
-            mapping_id,
-            how,
-            confirmation,
-        } => {
-            let m = ws.unlink(&mapping_id, how, &confirmation).await?;
-            Ok(match how {
-                Unlink::Delete => format!(
-                    "Unlinked {} and deleted {} in Statsig.",
-                    m.okta_group_name, m.statsig_group_name
-                ),
-                Unlink::Leave => format!(
-                    "Unlinked {}; {} was left in Statsig as it is.",
-                    m.okta_group_name, m.statsig_group_name
-                ),
-            })
-        }
-        Command::WatchNow => {
-            let r = ws.watch_once().await?;
-            let mut s = format!(
-                "Checked: {} changed in Okta, {} pushed, {} with edits in Statsig.",
-                plural(r.okta_groups_changed, "group"),
-                r.pushed.len(),
-                r.drifted.len()
-            );
-            if !r.needs_confirmation.is_empty() {
-                s.push_str(&format!(
-                    " {} need{} confirmation.",
-                    plural(r.needs_confirmation.len(), "mapping"),
-                    if r.needs_confirmation.len() == 1 {
-                        "s"
-                    } else {
-                        ""
-                    }
-                ));
+        _ => Err(not_a_step()),
+    }
+}
+
+/// One watch cycle, reported in one sentence.
+async fn watch(ws: &mut Workspace) -> Result<String> {
+    let r = ws.watch_once().await?;
+    let mut s = format!(
+        "Checked: {} changed in Okta, {} pushed, {} with edits in Statsig.",
+        plural(r.okta_groups_changed, "group"),
+        r.pushed.len(),
+        r.drifted.len()
+    );
+    if !r.needs_confirmation.is_empty() {
+        s.push_str(&format!(
+            " {} need{} confirmation.",
+            plural(r.needs_confirmation.len(), "mapping"),
+            if r.needs_confirmation.len() == 1 {
+                "s"
+            } else {
+                ""
             }
-            match r.errors.first() {
-                Some(e) => Err(refused(format!("{s} {e}"))),
-                None => Ok(s),
-            }
-        }
-        _ => Err(EngineError::Refused(
-            "This command is not a workflow step.".into(),
-        )),
+        ));
+    }
+    match r.errors.first() {
+        Some(e) => Err(refused(format!("{s} {e}"))),
+        None => Ok(s),
     }
 }

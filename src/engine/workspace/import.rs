@@ -1,23 +1,13 @@
 //! Import: both directories read side by side, with progress per stage.
 
 use super::Workspace;
+use super::progress::ImportProgress;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::model::Directory;
 use crate::model::plan::DEFAULT_BATCH_SIZE;
 use crate::net::ApiError;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Import progress: which side, pages done, pages known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportProgress {
-    /// "Statsig users", "Okta memberships", …
-    pub stage: &'static str,
-    /// Pages (or groups) done.
-    pub done: usize,
-    /// Pages (or groups) known so far.
-    pub total: usize,
-}
 
 type Report = Arc<dyn Fn(ImportProgress) + Send + Sync>;
 

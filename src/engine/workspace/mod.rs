@@ -7,9 +7,10 @@
 pub mod core;
 mod groups;
 mod import;
+mod progress;
 
 pub use self::core::Core;
-pub use import::ImportProgress;
+pub use progress::ImportProgress;
 
 use super::backend::direct::DirectPush;
 use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};

@@ -141,11 +141,11 @@ impl App {
         if let Some(Dialog::Settings(s)) = &mut self.dialog {
             match kind {
                 JobKind::TestConnection => {
-                    s.tested(outcome.clone().map_err(|e| e.to_string()));
+                    s.tested(&outcome);
                     return;
                 }
                 JobKind::Connect if s.is_saving() => {
-                    s.saved(outcome.as_ref().map(|_| ()).map_err(ToString::to_string));
+                    s.saved(&outcome);
                     if outcome.is_ok() {
                         self.dialog = None;
                     }

@@ -46,6 +46,21 @@ type PreviewKey = (
     usize,
 );
 
+/// Why there is nothing to preview, or to save, yet.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum Waiting {
+    #[error("Pick an Okta group to see what the push would change.")]
+    OktaGroup,
+    #[error("Pick the Statsig team group to compare with.")]
+    Target,
+    #[error(transparent)]
+    Plan(#[from] plan::PlanError),
+    #[error(transparent)]
+    Rule(#[from] rules::RuleError),
+    #[error("Type the team name above to allow the removals.")]
+    Confirmation,
+}
+
 /// The dialog's state.
 pub struct PushDialog {
     okta_search: String,
@@ -62,7 +77,7 @@ pub struct PushDialog {
     reveal: bool,
     okta_rows: Memo<(u64, String), Vec<usize>>,
     target_rows: Memo<(u64, String), Vec<usize>>,
-    preview: Memo<PreviewKey, Result<Preview, String>>,
+    preview: Memo<PreviewKey, Result<Preview, Waiting>>,
 }
 
 impl PushDialog {
@@ -97,7 +112,7 @@ impl PushDialog {
             ui.separator();
             let outcome = self.outcome(view, preview.as_ref().ok());
             if let Err(why) = &outcome {
-                widgets::warn_text(ui, why);
+                widgets::warn_text(ui, why.to_string());
             }
             self.buttons(ui, view, outcome)
         });
@@ -109,9 +124,9 @@ impl PushDialog {
 
     fn preview_for<'m>(
         &self,
-        memo: &'m mut Memo<PreviewKey, Result<Preview, String>>,
+        memo: &'m mut Memo<PreviewKey, Result<Preview, Waiting>>,
         view: &View,
-    ) -> &'m Result<Preview, String> {
+    ) -> &'m Result<Preview, Waiting> {
         let key: PreviewKey = (
             view.generation,
             view.mappings_version,
@@ -125,13 +140,11 @@ impl PushDialog {
         let (okta, target, mode) = (self.okta_group.clone(), self.target.clone(), self.mode);
         let batch = view.batch_size.max(1);
         memo.get(key, || {
-            let okta = okta.ok_or_else(|| {
-                "Pick an Okta group to see what the push would change.".to_string()
-            })?;
+            let okta = okta.ok_or(Waiting::OktaGroup)?;
             let d = view.directory;
             match (mode, target) {
                 (PushMode::Link, Some(target)) => {
-                    let p = plan::plan_push(d, &okta, &target, batch).map_err(|e| e.to_string())?;
+                    let p = plan::plan_push(d, &okta, &target, batch)?;
                     let okta_name = d
                         .okta_group(&okta)
                         .map(|g| g.name.clone())
@@ -145,12 +158,9 @@ impl PushDialog {
                         guard,
                     })
                 }
-                (PushMode::Link, None) => {
-                    Err("Pick the Statsig team group to compare with.".to_string())
-                }
+                (PushMode::Link, None) => Err(Waiting::Target),
                 (PushMode::Create, _) => {
-                    let (wanted, skipped) =
-                        plan::desired_members(d, &okta).map_err(|e| e.to_string())?;
+                    let (wanted, skipped) = plan::desired_members(d, &okta)?;
                     Ok(Preview {
                         // One request creates the team, then the members in batches.
                         requests: 1 + wanted.len().div_ceil(batch),
@@ -343,23 +353,17 @@ impl PushDialog {
     }
 
     /// The command Save sends, or why it cannot.
-    fn outcome(&self, view: &View, preview: Option<&Preview>) -> Result<Command, String> {
+    fn outcome(&self, view: &View, preview: Option<&Preview>) -> Result<Command, Waiting> {
         let d = view.directory;
-        let okta = self
-            .okta_group
-            .clone()
-            .ok_or("Pick the Okta group to push.")?;
+        let okta = self.okta_group.clone().ok_or(Waiting::OktaGroup)?;
         match self.mode {
             PushMode::Link => {
-                let target = self
-                    .target
-                    .clone()
-                    .ok_or("Pick the Statsig team group to link to.")?;
-                rules::check_link(d, view.mappings, &okta, &target).map_err(|e| e.to_string())?;
+                let target = self.target.clone().ok_or(Waiting::Target)?;
+                rules::check_link(d, view.mappings, &okta, &target)?;
                 let allowed_removals = match preview.and_then(|p| p.guard.as_ref()) {
                     Some(stop) if self.push_now => {
                         if rules::confirmation_mismatch(&stop.word, &self.confirm).is_some() {
-                            return Err("Type the team name above to allow the removals.".into());
+                            return Err(Waiting::Confirmation);
                         }
                         stop.removals
                     }
@@ -373,8 +377,7 @@ impl PushDialog {
                 })
             }
             PushMode::Create => {
-                rules::check_create(d, view.mappings, &okta, &self.project, &self.team)
-                    .map_err(|e| e.to_string())?;
+                rules::check_create(d, view.mappings, &okta, &self.project, &self.team)?;
                 Ok(Command::Create {
                     okta_group_id: okta,
                     project: self.project.clone(),
@@ -385,7 +388,7 @@ impl PushDialog {
         }
     }
 
-    fn buttons(&mut self, ui: &mut Ui, view: &View, outcome: Result<Command, String>) -> Shown {
+    fn buttons(&mut self, ui: &mut Ui, view: &View, outcome: Result<Command, Waiting>) -> Shown {
         let mut out = Shown::stay();
         ui.horizontal(|ui| {
             let ok = outcome.is_ok();
@@ -410,12 +413,12 @@ impl PushDialog {
     }
 }
 
-fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, String>) {
+fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, Waiting>) {
     ui.label(RichText::new("Preview").strong());
     let p = match preview {
         Ok(p) => p,
         Err(e) => {
-            ui.label(RichText::new(e).italics());
+            ui.label(RichText::new(e.to_string()).italics());
             return;
         }
     };

@@ -3,6 +3,7 @@
 
 use super::{Shown, modal};
 use crate::engine::config::Settings;
+use crate::engine::error::EngineError;
 use crate::engine::runner::{Command, Target};
 use crate::ui::action::Action;
 use crate::ui::secret_field::SecretField;
@@ -17,8 +18,8 @@ pub struct SettingsDialog {
     domains: String,
     statsig_token: SecretField,
     okta_token: SecretField,
-    /// The last test's outcome.
-    test: Option<Result<String, String>>,
+    /// The last test's (or failed save's) outcome.
+    test: Option<Result<String, EngineError>>,
     /// Saved; waiting to hear whether the connection works.
     saving: bool,
 }
@@ -57,19 +58,19 @@ impl SettingsDialog {
     }
 
     /// A connection test ended.
-    pub fn tested(&mut self, outcome: Result<String, String>) {
-        self.test = Some(outcome);
+    pub fn tested(&mut self, outcome: &Result<String, EngineError>) {
+        self.test = Some(outcome.clone());
     }
 
     /// A save ended: the typed tokens are wiped once saved, and kept when it failed.
-    pub fn saved(&mut self, outcome: Result<(), String>) {
+    pub fn saved(&mut self, outcome: &Result<String, EngineError>) {
         self.saving = false;
         match outcome {
-            Ok(()) => {
+            Ok(_) => {
                 self.statsig_token.wipe();
                 self.okta_token.wipe();
             }
-            Err(e) => self.test = Some(Err(e)),
+            Err(e) => self.test = Some(Err(e.clone())),
         }
     }
 
@@ -109,7 +110,7 @@ impl SettingsDialog {
                     ui.label(RichText::new(m).color(c));
                 }
                 Some(Err(e)) => {
-                    widgets::error_text(ui, e);
+                    widgets::error_text(ui, e.to_string());
                 }
                 None => {}
             }

@@ -16,7 +16,7 @@ use egui_extras::{Column, TableBuilder};
 type Line = (String, String, String, Pill);
 
 /// A mapping compared: the plan and its lines, or why it cannot be.
-type Compared = Result<(Plan, Vec<Line>), String>;
+type Compared = Result<(Plan, Vec<Line>), plan::PlanError>;
 
 /// The tab's own state.
 #[derive(Default)]
@@ -48,7 +48,6 @@ impl VerifyTab {
                 let lines = lines(&p);
                 (p, lines)
             })
-            .map_err(|e| e.to_string())
         });
         ui.horizontal_wrapped(|ui| {
             ui.label("Mapping:");
@@ -83,7 +82,7 @@ impl VerifyTab {
         match compared {
             Ok((p, lines)) => show_lines(ui, p, lines),
             Err(e) => {
-                widgets::error_text(ui, e.clone());
+                widgets::error_text(ui, e.to_string());
             }
         }
     }

@@ -1,7 +1,8 @@
 //! Many mappings pushed at once with the fewest requests: Statsig groups read 50 to a
 //! request, each Okta group's members once, then every mapping's PATCHes side by side.
 
-use super::{deactivated, is_ambiguous, push::push_one, someone_else_pushing};
+use super::push::push_one;
+use super::refusals::{deactivated, someone_else_pushing};
 use crate::engine::backend::{Outcomes, PushReport};
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Mapping, MappingStatus};
@@ -215,7 +216,7 @@ async fn send_all(core: &mut Core, ready: &[(Mapping, Plan)], out: &mut Outcomes
                 ));
             }
             // Unclear: a normal push reads afresh and finishes it.
-            Err(e) if is_ambiguous(&e) => finish_alone.push(m.id.clone()),
+            Err(e) if e.is_ambiguous() => finish_alone.push(m.id.clone()),
             Err(e) => {
                 let e = match e {
                     ApiError::Cancelled => refused("Cancelled: push again to finish."),

@@ -3,14 +3,14 @@
 
 mod batch;
 mod push;
+mod refusals;
 mod watch;
 
 use super::{Outcomes, PushBackend, Unlink, WatchReport};
-use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::error::{EngineError, Result};
 use crate::engine::state::{Mapping, MappingStatus, PushAction};
 use crate::engine::workspace::core::Core;
 use crate::model::names::{self, NameReading, Role};
-use crate::net::ApiError;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
@@ -123,29 +123,6 @@ pub(crate) fn forget_team(core: &mut Core, statsig_group_id: &str) {
             }
         }
     }
-}
-
-/// The refusal for a mapping whose push is deactivated.
-pub(crate) fn deactivated(m: &Mapping) -> EngineError {
-    refused(format!(
-        "The push of \"{}\" is deactivated; activate it first.",
-        m.okta_group_name
-    ))
-}
-
-/// The refusal when another run of the app holds the push lock.
-pub(crate) fn someone_else_pushing() -> EngineError {
-    refused("Another run of this app is pushing right now; wait for it to finish, then push again.")
-}
-
-/// A state-file lock that could not be taken.
-pub(crate) fn lock_failed(core: &Core, e: std::io::Error) -> EngineError {
-    crate::engine::files::FileError::write("the push lock", core.store().path(), e).into()
-}
-
-/// Whether a failure leaves the outcome of a write unknown.
-pub(crate) fn is_ambiguous(e: &ApiError) -> bool {
-    e.is_ambiguous()
 }
 
 impl PushBackend for DirectPush {

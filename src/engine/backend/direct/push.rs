@@ -1,7 +1,7 @@
 //! One mapping pushed: fresh reads of both groups, a plan, the deletion guard, then the
 //! PATCHes, re-planned from a fresh read whenever one ends unclear.
 
-use super::{deactivated, is_ambiguous, lock_failed, someone_else_pushing};
+use super::refusals::{deactivated, lock_failed, someone_else_pushing};
 use crate::engine::backend::PushReport;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Mapping, MappingStatus};
@@ -72,7 +72,7 @@ async fn send_batches(core: &mut Core, m: &Mapping, plan: &Plan) -> Result<()> {
         }
         match core.scim.patch_members(&m.statsig_group_id, &batch).await {
             Ok(()) => sent += 1,
-            Err(e) if is_ambiguous(&e) && replans < MAX_REPLANS => {
+            Err(e) if e.is_ambiguous() && replans < MAX_REPLANS => {
                 replans += 1;
                 tracing::info!(
                     "a membership PATCH ended unclear ({e}); re-planning from a fresh read"

@@ -1,0 +1,314 @@
+//! The house rules a newcomer relies on, checked on the source itself: no file under
+//! `src/` over 700 lines of code (tests excepted), no import cycle between files, and the
+//! layers only look down (`ARCHITECTURE.md`).
+#![allow(clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Most lines of code a file under `src/` may have, its tests not counted.
+const MAX_LINES: usize = 700;
+
+/// Every `.rs` file under `src/`, with its code (the `#[cfg(test)]` part cut off).
+fn sources() -> BTreeMap<PathBuf, String> {
+    fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, String>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let code = match text.find("#[cfg(test)]") {
+                    Some(i) => &text[..i],
+                    None => &text,
+                };
+                // Comments name things without importing them.
+                let code: String = code
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                out.insert(p, code);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    out
+}
+
+/// The module path of a file: `src/engine/backend/mod.rs` is `engine::backend`.
+fn module_of(file: &Path) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let rel = file.strip_prefix(&src).unwrap();
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
+    let last = parts.pop().unwrap();
+    let stem = last.trim_end_matches(".rs").to_string();
+    if stem != "mod" && stem != "lib" && stem != "main" {
+        parts.push(stem);
+    }
+    parts
+}
+
+/// The paths a file's code names: `crate::a::b`, `super::c`, `self::d`, and its own
+/// child modules used by name; each as an absolute module path (segments).
+fn references(
+    module: &[String],
+    is_mod_file: bool,
+    code: &str,
+    children: &BTreeSet<String>,
+) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let bytes = code.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !ident(bytes[i]) || (i > 0 && (ident(bytes[i - 1]) || bytes[i - 1] == b':')) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut segs = Vec::new();
+        loop {
+            let s = j;
+            while j < bytes.len() && ident(bytes[j]) {
+                j += 1;
+            }
+            segs.push(code[s..j].to_string());
+            if code[j..].starts_with("::") && j + 2 < bytes.len() && ident(bytes[j + 2]) {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        i = j.max(i + 1);
+        if segs.len() < 2 {
+            continue;
+        }
+        // A file's own module: `mod.rs` is the module; `x.rs` is module x, its parent is `super`.
+        let here: Vec<String> = module.to_vec();
+        let parent: Vec<String> = if is_mod_file || module.is_empty() {
+            here.iter()
+                .take(here.len().saturating_sub(1))
+                .cloned()
+                .collect()
+        } else {
+            here[..here.len() - 1].to_vec()
+        };
+        let abs = match segs[0].as_str() {
+            "crate" => segs[1..].to_vec(),
+            "super" => {
+                let mut base = parent.clone();
+                let mut rest = &segs[1..];
+                while rest.first().is_some_and(|s| s == "super") {
+                    base.pop();
+                    rest = &rest[1..];
+                }
+                base.into_iter().chain(rest.iter().cloned()).collect()
+            }
+            "self" => here
+                .iter()
+                .cloned()
+                .chain(segs[1..].iter().cloned())
+                .collect(),
+            first if children.contains(first) => {
+                here.iter().cloned().chain(segs.iter().cloned()).collect()
+            }
+            _ => continue,
+        };
+        out.push(abs);
+    }
+    out
+}
+
+/// The child modules a file declares (`mod x;`).
+fn declared_children(code: &str) -> BTreeSet<String> {
+    code.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let l = l.strip_prefix("pub ").unwrap_or(l);
+            let l = l.strip_prefix("pub(crate) ").unwrap_or(l);
+            l.strip_prefix("mod ")?
+                .strip_suffix(';')
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// Which file each reference lands in: the longest module prefix that is a file.
+fn edges(files: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
+    let by_module: BTreeMap<Vec<String>, PathBuf> = files
+        .keys()
+        .filter(|f| !f.ends_with("main.rs"))
+        .map(|f| (module_of(f), f.clone()))
+        .collect();
+    let mut out = BTreeMap::new();
+    for (file, code) in files {
+        if file.ends_with("main.rs") {
+            continue;
+        }
+        let module = module_of(file);
+        let is_mod = file.ends_with("mod.rs") || file.ends_with("lib.rs");
+        let children = declared_children(code);
+        let mut to = BTreeSet::new();
+        for r in references(&module, is_mod, code, &children) {
+            for n in (1..=r.len()).rev() {
+                if let Some(target) = by_module.get(&r[..n]) {
+                    if target != file {
+                        to.insert(target.clone());
+                    }
+                    break;
+                }
+            }
+        }
+        out.insert(file.clone(), to);
+    }
+    out
+}
+
+/// Files that reach each other (strongly connected), two or more.
+fn cycles(graph: &BTreeMap<PathBuf, BTreeSet<PathBuf>>) -> Vec<Vec<PathBuf>> {
+    let reach = |from: &PathBuf| -> BTreeSet<PathBuf> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.clone()];
+        while let Some(f) = stack.pop() {
+            for t in graph.get(&f).into_iter().flatten() {
+                if seen.insert(t.clone()) {
+                    stack.push(t.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reaches: BTreeMap<&PathBuf, BTreeSet<PathBuf>> =
+        graph.keys().map(|f| (f, reach(f))).collect();
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
+    for f in graph.keys() {
+        if done.contains(f) {
+            continue;
+        }
+        let group: Vec<PathBuf> = graph
+            .keys()
+            .filter(|g| *g == f || (reaches[f].contains(*g) && reaches[*g].contains(f)))
+            .cloned()
+            .collect();
+        done.extend(group.iter().cloned());
+        if group.len() > 1 {
+            out.push(group);
+        }
+    }
+    out
+}
+
+fn short(p: &Path) -> String {
+    p.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(p)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn no_file_is_over_700_lines_of_code() {
+    let big: Vec<String> = sources()
+        .iter()
+        .filter(|(_, code)| code.lines().count() > MAX_LINES)
+        .map(|(f, code)| format!("{} ({} lines)", short(f), code.lines().count()))
+        .collect();
+    assert!(big.is_empty(), "files over {MAX_LINES} lines: {big:?}");
+}
+
+#[test]
+fn no_two_files_import_each_other() {
+    let files = sources();
+    let found: Vec<Vec<String>> = cycles(&edges(&files))
+        .into_iter()
+        .map(|c| c.iter().map(|f| short(f)).collect())
+        .collect();
+    assert!(found.is_empty(), "import cycles: {found:#?}");
+}
+
+#[test]
+fn the_layers_only_look_down() {
+    // (layer, what it must never name)
+    let rules: [(&str, &[&str]); 5] = [
+        (
+            "src/model/",
+            &[
+                "crate::net",
+                "crate::scim",
+                "crate::okta",
+                "crate::engine",
+                "crate::sandbox",
+                "crate::ui",
+                "crate::cli",
+                "egui",
+                "tokio",
+                "reqwest",
+            ],
+        ),
+        (
+            "src/net/",
+            &[
+                "crate::scim",
+                "crate::okta",
+                "crate::engine",
+                "crate::sandbox",
+                "crate::ui",
+                "crate::cli",
+                "egui",
+            ],
+        ),
+        (
+            "src/scim/",
+            &[
+                "crate::okta",
+                "crate::engine",
+                "crate::sandbox",
+                "crate::ui",
+                "crate::cli",
+                "egui",
+            ],
+        ),
+        (
+            "src/okta/",
+            &[
+                "crate::scim",
+                "crate::engine",
+                "crate::sandbox",
+                "crate::ui",
+                "crate::cli",
+                "egui",
+            ],
+        ),
+        (
+            "src/engine/",
+            &["crate::ui", "crate::cli", "egui", "eframe"],
+        ),
+    ];
+    let mut broken = Vec::new();
+    for (file, code) in sources() {
+        let name = short(&file);
+        for (layer, banned) in rules {
+            if !name.starts_with(layer) {
+                continue;
+            }
+            for b in banned {
+                if code.contains(&format!("{b}::")) || code.contains(&format!("use {b}")) {
+                    broken.push(format!("{name} names {b}"));
+                }
+            }
+        }
+        // Only the demo wiring may reach into the sandbox from the engine.
+        if name.starts_with("src/engine/")
+            && !name.ends_with("demo.rs")
+            && code.contains("crate::sandbox")
+        {
+            broken.push(format!("{name} names crate::sandbox"));
+        }
+    }
+    assert!(broken.is_empty(), "{broken:#?}");
+}
