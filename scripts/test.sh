@@ -3,7 +3,8 @@
 # test, and the independent SCIM compliance checker against the sandbox.
 #   - Debian packages (apt-get, when missing): D-Bus + gnome-keyring for the OS keyring
 #     test, Mesa for headless UI rendering.
-#   - A Python venv (.venv) with the independent SCIM peers: scim2-server, scim2-tester.
+#   - A Python venv (.venv) with the independent peers: scim2-server, scim2-tester (SCIM)
+#     and Okta's official Python SDK (PyPI `okta`), which drives the Okta emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -32,10 +33,10 @@ else
   echo "all present"
 fi
 
-step "python venv with the independent SCIM peers"
-if [ ! -x .venv/bin/scim2-server ] || [ ! -x .venv/bin/scim ]; then
-  python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check "scim2-server==0.8.3" "scim2-tester==0.5.2" "scim2-cli==0.6.0"
+step "python venv with the independent peers"
+if [ ! -x .venv/bin/scim2-server ] || [ ! -x .venv/bin/scim ] || ! .venv/bin/python -c "import okta" 2>/dev/null; then
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check "scim2-server==0.8.3" "scim2-tester==0.5.2" "scim2-cli==0.6.0" "okta==3.4.6"
 fi
 export SCIM2_SERVER_BIN="$root/.venv/bin/scim2-server"
 
@@ -92,6 +93,26 @@ if SCIM_CLI_HEADERS="Authorization: Bearer compliance-token" .venv/bin/scim --ur
 else
   cat "$report"
   echo "scim2-tester reported failures against the sandbox"
+  exit 1
+fi
+kill $sandbox_pid 2>/dev/null || true
+trap - EXIT
+
+step "Okta's Python SDK (okta 3.4.6) against the sandbox's Okta emulator"
+out=$(mktemp)
+"$bin" sandbox --okta-token sdk-okta-token --statsig-token sdk-statsig-token --okta-push-delay-ms 300 >"$out" 2>/dev/null &
+sandbox_pid=$!
+trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do grep -q '^okta_url=' "$out" && break; sleep 0.1; done
+report=$(mktemp)
+if OKTA_TESTING_TESTINGDISABLEHTTPSCHECK=true \
+  OKTA_URL=$(sed -n 's/^okta_url=//p' "$out") OKTA_TOKEN=sdk-okta-token \
+  STATSIG_URL=$(sed -n 's/^statsig_scim_url=//p' "$out") STATSIG_TOKEN=sdk-statsig-token \
+  .venv/bin/python tests/okta_sdk/drive_sandbox.py >"$report" 2>&1; then
+  tail -n 1 "$report"
+else
+  cat "$report"
+  echo "Okta's Python SDK found the emulator wrong"
   exit 1
 fi
 kill $sandbox_pid 2>/dev/null || true

@@ -314,6 +314,14 @@ pub struct SandboxArgs {
     /// Okta requests allowed per minute before 429.
     #[arg(long, default_value_t = 100_000)]
     pub okta_rate_limit: u32,
+    /// Requests under /api/v1/apps allowed per minute before 429 (Okta's apps bucket: 100
+    /// on paid orgs, 20 on free developer orgs).
+    #[arg(long, default_value_t = 100)]
+    pub okta_apps_rate_limit: u32,
+    /// How long the Okta push worker waits before pushing a mapping's changes, in
+    /// milliseconds (real Okta can take minutes).
+    #[arg(long, default_value_t = 3_000)]
+    pub okta_push_delay_ms: u64,
     /// Relax Statsig's group-name and email-domain rules, for generic SCIM checkers.
     #[arg(long)]
     pub generic_scim: bool,
@@ -374,6 +382,8 @@ impl SandboxArgs {
             okta_token: self.okta_token.clone().map(Secret::new),
             latency: Duration::from_millis(self.latency_ms),
             okta_rate_limit: self.okta_rate_limit,
+            okta_apps_rate_limit: self.okta_apps_rate_limit,
+            okta_push_delay: Duration::from_millis(self.okta_push_delay_ms),
             faults: match &self.faults {
                 Some(spec) => crate::sandbox::faults::Faults {
                     slow_delay: Duration::from_millis(self.slow_ms),

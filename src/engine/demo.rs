@@ -143,6 +143,9 @@ impl Demo {
         let config = SandboxConfig {
             statsig_token: Some(Secret::new(DEMO_STATSIG_TOKEN)),
             okta_token: Some(Secret::new(DEMO_OKTA_TOKEN)),
+            // Okta's pace: a paid org's apps bucket, pushes a few seconds after a change.
+            okta_apps_rate_limit: 100,
+            okta_push_delay: std::time::Duration::from_secs(3),
             ..SandboxConfig::default()
         };
         let start_err = |e: std::io::Error| FileError::write("the demo's servers", &dir, e);

@@ -2,10 +2,12 @@
 //! loopback, seeded with demo data. Used in-process by tests and the GUI's demo mode, and
 //! from the command line as `okta-statsig-teams sandbox`.
 
+pub mod apps_api;
 pub mod discovery;
 pub mod faults;
 pub mod okta_api;
 pub mod patch;
+mod push_worker;
 pub mod scim_api;
 pub mod seed;
 pub mod shared;
@@ -42,6 +44,11 @@ pub struct SandboxConfig {
     pub latency: Duration,
     /// Okta requests allowed per minute before 429.
     pub okta_rate_limit: u32,
+    /// Requests under `/api/v1/apps` allowed per minute (Okta's apps bucket: 100 on
+    /// paid orgs, 20 on free developer orgs).
+    pub okta_apps_rate_limit: u32,
+    /// How long the Okta push worker waits before pushing a change.
+    pub okta_push_delay: Duration,
     /// Faults to inject into both servers' answers.
     pub faults: faults::Faults,
 }
@@ -56,6 +63,8 @@ impl Default for SandboxConfig {
             okta_token: None,
             latency: Duration::ZERO,
             okta_rate_limit: 100_000,
+            okta_apps_rate_limit: 100_000,
+            okta_push_delay: Duration::from_millis(200),
             faults: faults::Faults::default(),
         }
     }
@@ -130,6 +139,7 @@ impl Sandbox {
                 .unwrap_or_else(|| random_token("00sandbox")),
             okta_base: okta_url.clone(),
             okta_rate: RateWindow::new(config.okta_rate_limit),
+            okta_apps_rate: RateWindow::new(config.okta_apps_rate_limit),
         });
         let (tx, rx) = tokio::sync::watch::channel(false);
         let latency = config.latency;
@@ -174,6 +184,12 @@ impl Sandbox {
                     .await;
             });
         }
+        tokio::spawn(push_worker::run(
+            shared.clone(),
+            statsig_url.clone(),
+            config.okta_push_delay,
+            rx.clone(),
+        ));
         Ok(Sandbox {
             statsig_url,
             okta_url,

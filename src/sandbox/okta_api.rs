@@ -29,6 +29,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/api/v1/groups/{gid}/users/{uid}",
             put(add_member).merge(delete(remove_member)),
         )
+        .merge(super::apps_api::routes())
         .fallback(|| async {
             failure(&OktaFailure::new(
                 404,
@@ -71,12 +72,19 @@ async fn guard(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("SSWS "))
-        .is_some_and(|t| shared.okta_token.matches(t));
+        // Okta's docs send `SSWS <token>`; Okta's own Python SDK sends `SSWS<token>`.
+        .and_then(|v| v.strip_prefix("SSWS"))
+        .is_some_and(|t| shared.okta_token.matches(t.trim_start()));
     if !ok {
         return failure(&OktaFailure::new(401, "E0000011", "Invalid token provided"));
     }
-    let (allowed, limit, remaining, reset) = shared.okta_rate.take();
+    // Everything under /api/v1/apps shares one bucket of its own.
+    let window = if req.uri().path().starts_with("/api/v1/apps") {
+        &shared.okta_apps_rate
+    } else {
+        &shared.okta_rate
+    };
+    let (allowed, limit, remaining, reset) = window.take();
     let mut resp = if allowed {
         next.run(req).await
     } else {
@@ -99,7 +107,8 @@ async fn guard(
     resp
 }
 
-fn json_ok(v: Value, headers: HeaderMap) -> Response {
+/// A 200 answer with a JSON body and `headers`.
+pub(super) fn json_ok(v: Value, headers: HeaderMap) -> Response {
     let mut r = (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json")],
@@ -110,19 +119,21 @@ fn json_ok(v: Value, headers: HeaderMap) -> Response {
     r
 }
 
-fn limit_of(p: &HashMap<String, String>, default: usize) -> Result<usize, OktaFailure> {
+/// The `limit` parameter, between 1 and `max`.
+pub(super) fn limit_of(
+    p: &HashMap<String, String>,
+    default: usize,
+    max: usize,
+) -> Result<usize, OktaFailure> {
     match p.get("limit") {
         None => Ok(default),
-        Some(v) => v
-            .parse::<usize>()
-            .map(|n| n.clamp(1, super::world::OKTA_MAX_LIMIT))
-            .map_err(|_| {
-                OktaFailure::new(
-                    400,
-                    "E0000001",
-                    format!("Api validation failed: limit must be a number, got \"{v}\""),
-                )
-            }),
+        Some(v) => v.parse::<usize>().map(|n| n.clamp(1, max)).map_err(|_| {
+            OktaFailure::new(
+                400,
+                "E0000001",
+                format!("Api validation failed: limit must be a number, got \"{v}\""),
+            )
+        }),
     }
 }
 
@@ -133,8 +144,8 @@ fn page<'a, T>(
     p: &HashMap<String, String>,
     map: &'a BTreeMap<String, T>,
     keep: impl Fn(&T) -> bool,
+    limit: usize,
 ) -> Result<(Vec<&'a T>, HeaderMap), OktaFailure> {
-    let limit = limit_of(p, super::world::OKTA_MAX_LIMIT)?;
     let start = match p.get("after") {
         Some(a) => Bound::Excluded(a.clone()),
         None => Bound::Unbounded,
@@ -146,10 +157,11 @@ fn page<'a, T>(
         .take(limit)
         .collect();
     let mut headers = HeaderMap::new();
+    let query = encode_query(p, None);
+    let sep = if query.is_empty() { "" } else { "?" };
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "<{}{path}?{}>; rel=\"self\"",
-        shared.okta_base,
-        encode_query(p, None)
+        "<{}{path}{sep}{query}>; rel=\"self\"",
+        shared.okta_base
     )) {
         headers.append(header::LINK, v);
     }
@@ -202,23 +214,38 @@ fn page_users(
                 || u.email.to_lowercase().starts_with(q)
         })
     };
-    let (items, headers) = paged(s, "/api/v1/users", p, &w.okta_users, keep, |u| u.id.clone())?;
+    let limit = limit_of(
+        p,
+        super::world::OKTA_MAX_LIMIT,
+        super::world::OKTA_MAX_LIMIT,
+    )?;
+    let (items, headers) = paged(
+        s,
+        "/api/v1/users",
+        p,
+        &w.okta_users,
+        keep,
+        |u| u.id.clone(),
+        limit,
+    )?;
     Ok((
         Value::Array(items.into_iter().map(World::okta_user_json).collect()),
         headers,
     ))
 }
 
-/// Pages `map` after the `after` cursor and adds `Link` headers (self, and next when more).
-fn paged<'a, T>(
+/// Pages `map` (`limit` items) after the `after` cursor and adds `Link` headers (self,
+/// and next when more).
+pub(super) fn paged<'a, T>(
     shared: &Shared,
     path: &str,
     p: &HashMap<String, String>,
     map: &'a BTreeMap<String, T>,
     keep: impl Fn(&T) -> bool,
     id: impl Fn(&T) -> String,
+    limit: usize,
 ) -> Result<(Vec<&'a T>, HeaderMap), OktaFailure> {
-    let (items, mut headers) = page(shared, path, p, map, &keep)?;
+    let (items, mut headers) = page(shared, path, p, map, &keep, limit)?;
     // Is there anything after the last item?
     if let Some(last) = items.last() {
         let last_id = id(last);
@@ -278,9 +305,19 @@ async fn list_groups(State(s): State<Arc<Shared>>, Query(p): Params) -> Response
                 .as_ref()
                 .is_none_or(|f| f.matches(&World::okta_group_json(g)))
     };
-    match paged(&s, "/api/v1/groups", &p, &w.okta_groups, keep, |g| {
-        g.id.clone()
-    }) {
+    let limit = match limit_of(&p, super::world::OKTA_MAX_LIMIT, 10_000) {
+        Ok(l) => l,
+        Err(f) => return failure(&f),
+    };
+    match paged(
+        &s,
+        "/api/v1/groups",
+        &p,
+        &w.okta_groups,
+        keep,
+        |g| g.id.clone(),
+        limit,
+    ) {
         Ok((items, h)) => {
             let expand = p.get("expand").is_some_and(|e| e.contains("stats"));
             let v: Vec<Value> = items
@@ -329,6 +366,14 @@ async fn group_users(
         .iter()
         .filter_map(|uid| w.okta_users.get(uid).map(|u| (uid.clone(), u)))
         .collect();
+    let limit = match limit_of(
+        &p,
+        super::world::OKTA_MAX_LIMIT,
+        super::world::OKTA_MAX_LIMIT,
+    ) {
+        Ok(l) => l,
+        Err(f) => return failure(&f),
+    };
     match paged(
         &s,
         &format!("/api/v1/groups/{id}/users"),
@@ -336,6 +381,7 @@ async fn group_users(
         &members,
         |_| true,
         |u| u.id.clone(),
+        limit,
     ) {
         Ok((items, h)) => json_ok(
             Value::Array(

@@ -82,14 +82,24 @@ fn result(
     params: &HashMap<String, String>,
 ) -> Response {
     match r {
-        Ok(v) => json_response(
-            ok,
-            project(
-                &v,
-                params.get("attributes").map(String::as_str),
-                params.get("excludedAttributes").map(String::as_str),
-            ),
-        ),
+        Ok(v) => {
+            let mut resp = json_response(
+                ok,
+                project(
+                    &v,
+                    params.get("attributes").map(String::as_str),
+                    params.get("excludedAttributes").map(String::as_str),
+                ),
+            );
+            // RFC 7644 §3.3: a 201 names the new resource in Location, as meta.location.
+            if ok == StatusCode::CREATED
+                && let Some(loc) = v.pointer("/meta/location").and_then(Value::as_str)
+                && let Ok(h) = axum::http::HeaderValue::from_str(loc)
+            {
+                resp.headers_mut().insert(header::LOCATION, h);
+            }
+            resp
+        }
         Err(f) => failure(f),
     }
 }

@@ -1,7 +1,7 @@
 //! Demo data that looks like a real company and exercises the hard cases, deterministic
 //! from a seed (ids included), plus a large fixture for benchmarks.
 
-use super::world::{Rules, World};
+use super::world::{PushOutcome, Rules, STATSIG_APP_LABEL, World, push_error_summary};
 use serde_json::json;
 
 /// The demo organization's email domain.
@@ -195,6 +195,7 @@ fn demo(spec: &SeedSpec) -> World {
     let contractor = world.add_okta_user("Sam", "Contractor", "sam@partner-agency.com", "ACTIVE");
     demo_teams(&mut world, &people);
     demo_okta_groups(&mut world, &people, &contractor);
+    demo_okta_app(&mut world, &people);
     world
 }
 
@@ -306,13 +307,150 @@ fn demo_okta_groups(world: &mut World, people: &[Person], contractor: &str) {
         );
     }
     demo_mapping_groups(world, people, contractor);
-    // Statsig groups imported into Okta show up there as app groups.
-    for name in [
-        "Statsig-Okta Test Proj-Test Team-Member",
-        "Statsig-Checkout-Payments-Member",
-    ] {
-        let members = team_okta_members(world, people, name);
-        okta_group(world, name, "Imported from Statsig", "APP_GROUP", members);
+}
+
+/// The Statsig app as Statsig's setup guide makes it (a custom SWA app with SCIM
+/// provisioning and Group Push), beside apps a search must tell it from; its users
+/// assigned; its groups imported (all but the newest teams); and mappings "made in
+/// Okta's console": one pushed, one inactive, one in ERROR.
+fn demo_okta_app(world: &mut World, people: &[Person]) {
+    let app = world.add_app(
+        STATSIG_APP_LABEL,
+        "AUTO_LOGIN",
+        &[
+            "GROUP_PUSH",
+            "IMPORT_NEW_USERS",
+            "IMPORT_PROFILE_UPDATES",
+            "PUSH_NEW_USERS",
+            "PUSH_PROFILE_UPDATES",
+            "PUSH_USER_DEACTIVATION",
+        ],
+    );
+    let staging = world.add_app("Statsig SCIM (staging)", "AUTO_LOGIN", &["GROUP_PUSH"]);
+    if let Some(a) = world.apps.get_mut(&staging) {
+        a.status = "INACTIVE".into();
+    }
+    world.add_app("Statsig Console", "SAML_2_0", &[]);
+    world.add_app("Slack", "SAML_2_0", &["PUSH_NEW_USERS", "GROUP_PUSH"]);
+    for p in people {
+        if let Some(sid) = &p.scim_id {
+            world.assign_app_user(&app, &p.okta_id, Some(sid));
+        }
+    }
+    let at = world.seeded_at.clone();
+    world
+        .import_app_groups(&app, &at)
+        .expect("the app was just made");
+    // Teams made in Statsig since Okta's last import.
+    let newest: Vec<String> = world
+        .app_groups(&app)
+        .filter(|g| {
+            g.name.starts_with("Statsig-Mobile-Payments-")
+                || g.name.starts_with("Statsig-Data-Platform-Analytics Eng-")
+        })
+        .map(|g| g.id.clone())
+        .collect();
+    for gid in newest {
+        world.okta_groups.remove(&gid);
+    }
+    demo_console_mappings(world, &app, people);
+}
+
+fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
+    let at = world.seeded_at.clone();
+    let ids = |skip: usize, step: usize, take: usize| -> Vec<String> {
+        people
+            .iter()
+            .skip(skip)
+            .step_by(step)
+            .take(take)
+            .map(|p| p.okta_id.clone())
+            .collect()
+    };
+    okta_group(
+        world,
+        "Warehouse Crew",
+        "Data warehouse on-call",
+        "OKTA_GROUP",
+        ids(5, 23, 8),
+    );
+    okta_group(
+        world,
+        "Growth Lab",
+        "Experimentation guild",
+        "OKTA_GROUP",
+        ids(8, 31, 6),
+    );
+    let group = |w: &World, name: &str| w.okta_group_by_name(name).expect("seeded").id.clone();
+    // Pushed and in sync: Statsig's iOS team is exactly the guild's pushable members.
+    let (source, target) = (
+        group(world, "iOS Guild"),
+        group(world, "Statsig-Mobile-iOS-Member"),
+    );
+    let pushed = world
+        .create_push_mapping(
+            app,
+            &json!({"sourceGroupId": source, "targetGroupId": target}),
+            &at,
+        )
+        .expect("a valid mapping");
+    let desired = world.pushable_scim_ids(app, &world.okta_groups[&source].members.clone());
+    let ids: Vec<&str> = desired.iter().map(String::as_str).collect();
+    set_scim_members(world, "Statsig-Mobile-iOS-Member", &ids);
+    let job = world.owed_pushes();
+    let scim_id = world.okta_groups[&target]
+        .external_id
+        .clone()
+        .unwrap_or_default();
+    for j in job.iter().filter(|j| j.mapping_id == pushed.id) {
+        world.record_push(
+            j,
+            PushOutcome::Pushed {
+                scim_id: scim_id.clone(),
+                members: desired.clone(),
+            },
+            &at,
+        );
+    }
+    // Made but never activated.
+    let (source, target) = (
+        group(world, "Warehouse Crew"),
+        group(world, "Statsig-Data-Platform-Warehouse-Member"),
+    );
+    world
+        .create_push_mapping(
+            app,
+            &json!({"sourceGroupId": source, "targetGroupId": target, "status": "INACTIVE"}),
+            &at,
+        )
+        .expect("a valid mapping");
+    // "Create group" with a project Statsig does not have: Statsig refused the push.
+    let name = "Statsig-Growth Lab-Experiments-Member";
+    let source = group(world, "Growth Lab");
+    let failed = world
+        .create_push_mapping(
+            app,
+            &json!({"sourceGroupId": source, "targetGroupName": name}),
+            &at,
+        )
+        .expect("a valid mapping");
+    let detail = match world.create_group(json!({"displayName": name}), &at) {
+        Err(f) => format!(
+            "Statsig answered {} when creating the group: {}",
+            f.status, f.detail
+        ),
+        Ok(_) => "unexpectedly created".into(),
+    };
+    for j in world
+        .owed_pushes()
+        .iter()
+        .filter(|j| j.mapping_id == failed.id)
+    {
+        world.record_push(
+            j,
+            PushOutcome::Failed(push_error_summary(&at, name, &detail)),
+            &at,
+        );
     }
 }
 

@@ -59,6 +59,8 @@ pub struct Shared {
     pub okta_base: String,
     /// Okta's per-minute rate limit.
     pub okta_rate: RateWindow,
+    /// The per-minute limit of everything under `/api/v1/apps` (a bucket of its own).
+    pub okta_apps_rate: RateWindow,
 }
 
 impl Shared {

@@ -2,15 +2,19 @@
 //! writes, the next request to either reads. SCIM resources and Okta records live in
 //! their own files; this one holds the world itself and its deterministic ids.
 
+mod apps;
 mod attributes;
 mod failure;
 mod okta;
+mod push;
 mod scim;
 mod store;
 
+pub use apps::{AppRec, AppUserRec, STATSIG_APP_LABEL};
 pub use attributes::project;
 pub use failure::{ERROR_SCHEMA, OktaFailure, ScimFailure};
 pub use okta::{OktaGroupRec, OktaUserRec};
+pub use push::{PushJob, PushMappingRec, PushOutcome, okta_time, push_error_summary};
 pub use store::{ResourceStore, id_of};
 
 use serde::{Deserialize, Serialize};
@@ -55,6 +59,18 @@ pub struct World {
     pub okta_users: BTreeMap<String, OktaUserRec>,
     /// Okta groups by id.
     pub okta_groups: BTreeMap<String, OktaGroupRec>,
+    /// Okta app instances by id.
+    #[serde(default)]
+    pub apps: BTreeMap<String, AppRec>,
+    /// Each app's user assignments, by app id then Okta user id.
+    #[serde(default)]
+    pub app_users: BTreeMap<String, BTreeMap<String, AppUserRec>>,
+    /// Group Push mappings of every app, by id.
+    #[serde(default)]
+    pub push_mappings: BTreeMap<String, PushMappingRec>,
+    /// Statsig groups the push worker still has to delete.
+    #[serde(default)]
+    pub scim_deletes: Vec<String>,
     /// A fixed clock for seeded data; request-time changes use the real clock.
     pub seeded_at: String,
     /// While seeding, every change is stamped with `seeded_at` so that two sandboxes from
@@ -85,6 +101,10 @@ impl World {
             groups: ResourceStore::new("displayName"),
             okta_users: BTreeMap::new(),
             okta_groups: BTreeMap::new(),
+            apps: BTreeMap::new(),
+            app_users: BTreeMap::new(),
+            push_mappings: BTreeMap::new(),
+            scim_deletes: Vec::new(),
             seeded_at: "2026-01-05T09:00:00.000Z".to_string(),
             frozen_clock: false,
         }

@@ -45,6 +45,12 @@ pub struct OktaGroupRec {
     pub last_membership_updated: String,
     /// Member user ids.
     pub members: BTreeSet<String>,
+    /// For an APP_GROUP: the app it was imported from.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// For an APP_GROUP: the group's id in the app (Statsig's SCIM id), once known.
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 impl World {
@@ -124,6 +130,8 @@ impl World {
             last_updated: at.to_string(),
             last_membership_updated: at.to_string(),
             members: BTreeSet::new(),
+            source: None,
+            external_id: None,
         };
         self.okta_groups.insert(id, g.clone());
         Ok(g)
@@ -178,12 +186,25 @@ impl World {
 
     /// Deletes an Okta group (not Everyone).
     pub fn delete_okta_group(&mut self, gid: &str) -> Result<(), OktaFailure> {
-        let g = self.okta_group_mut(gid)?;
-        if g.kind == "BUILT_IN" {
+        if self.okta_group_mut(gid)?.kind == "BUILT_IN" {
             return Err(OktaFailure::new(
                 403,
                 "E0000006",
                 "You do not have permission to perform the requested action: the Everyone group cannot be deleted",
+            ));
+        }
+        if let Some(m) = self
+            .push_mappings
+            .values()
+            .find(|m| m.target_group_id == gid || m.source_group_id == gid)
+        {
+            return Err(OktaFailure::new(
+                400,
+                "E0000001",
+                format!(
+                    "Api validation failed: the group is used by push mapping {}; delete the mapping first",
+                    m.id
+                ),
             ));
         }
         self.okta_groups.remove(gid);
@@ -204,12 +225,17 @@ impl World {
 
     /// A group as Okta's API answers it.
     pub fn okta_group_json(g: &OktaGroupRec) -> Value {
-        json!({
+        let mut v = json!({
             "id": g.id, "created": g.created, "lastUpdated": g.last_updated,
             "lastMembershipUpdated": g.last_membership_updated,
             "objectClass": ["okta:user_group"], "type": g.kind,
             "profile": {"name": g.name, "description": g.description},
             "_links": {"users": {"href": format!("/api/v1/groups/{}/users", g.id)}},
-        })
+        });
+        if let Some(app) = &g.source {
+            v["source"] = json!({"id": app});
+            v["_links"]["source"] = json!({"href": format!("/api/v1/apps/{app}")});
+        }
+        v
     }
 }
