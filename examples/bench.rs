@@ -442,7 +442,7 @@ impl Bench {
         let store: Arc<dyn okta_statsig_teams::engine::secrets::SecretStore> =
             Arc::new(MemoryStore::default());
         let target = Target::Direct {
-            connection: self.conn.clone(),
+            connection: Box::new(self.conn.clone()),
             state_dir: self.dir.path().to_path_buf(),
             label: "bench".into(),
             demo: false,
@@ -614,6 +614,9 @@ async fn main() {
         org_domains: vec![],
         batch_size: 0,
         guard: Default::default(),
+        // Direct push: this app pushes over SCIM (Okta push has tests of its own).
+        push_mode: okta_statsig_teams::engine::connection::PushModeChoice::Direct,
+        ..Default::default()
     };
     let dir = tempfile::tempdir().unwrap();
     let count = Arc::new(Count::default());

@@ -5,12 +5,23 @@ use std::process::{Command, Output};
 
 struct Cli {
     data: tempfile::TempDir,
+    mode: &'static str,
 }
 
 impl Cli {
+    /// Direct push: the app pushes over SCIM (Okta push has its own tests below).
     fn new() -> Self {
         Cli {
             data: tempfile::tempdir().unwrap(),
+            mode: "direct",
+        }
+    }
+
+    /// The demo's default: Okta push through the sandbox's Okta emulator.
+    fn okta() -> Self {
+        Cli {
+            data: tempfile::tempdir().unwrap(),
+            mode: "auto",
         }
     }
 
@@ -20,6 +31,7 @@ impl Cli {
             .env_remove("STATSIG_SCIM_TOKEN")
             .env_remove("OKTA_API_TOKEN")
             .arg("--demo")
+            .args(["--push-mode", self.mode])
             .args(args)
             .output()
             .expect("the binary runs")

@@ -37,7 +37,7 @@ impl Engine {
             DataDir::new(data.path()),
         );
         handle.send(Command::Connect(Target::Direct {
-            connection: common::connection(&sandbox),
+            connection: Box::new(common::connection(&sandbox)),
             state_dir: state.path().to_path_buf(),
             label: "test".into(),
             demo: false,

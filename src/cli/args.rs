@@ -56,9 +56,37 @@ pub struct Global {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Who pushes: okta (Okta's Group Push, steered through its API), direct (this app,
+    /// over SCIM) or auto (okta when the Statsig app has Group Push). Default: the settings.
+    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    pub push_mode: Option<PushModeArg>,
+    /// The Statsig app's id in Okta, when a search finds several (see `apps`).
+    #[arg(long, global = true, value_name = "APP_ID")]
+    pub okta_app: Option<String>,
     /// Open a snapshot file in the desktop app (read-only).
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<std::path::PathBuf>,
+}
+
+/// `--push-mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PushModeArg {
+    /// Okta push when the Statsig app has Group Push, else direct.
+    Auto,
+    /// Okta's Group Push.
+    Okta,
+    /// This app over Statsig's SCIM API.
+    Direct,
+}
+
+impl From<PushModeArg> for crate::engine::connection::PushModeChoice {
+    fn from(a: PushModeArg) -> Self {
+        match a {
+            PushModeArg::Auto => Self::Auto,
+            PushModeArg::Okta => Self::Okta,
+            PushModeArg::Direct => Self::Direct,
+        }
+    }
 }
 
 impl Global {
@@ -81,6 +109,12 @@ pub enum Command {
     Login,
     /// Forget the stored tokens.
     Logout,
+    /// List the apps in Okta that could be Statsig's (label starts with the search), and
+    /// the one in use; pick one with --okta-app APP_ID.
+    Apps,
+    /// Sandbox only: Okta's Import Now of Statsig's groups into the Statsig app. Real Okta
+    /// has no API for it: click Import Now in the app's Import tab.
+    ImportNow,
     /// Import both directories and print a summary; `--out` also writes a snapshot.
     Import {
         /// Write a snapshot of what was imported to this file.

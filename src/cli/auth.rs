@@ -3,7 +3,7 @@
 use super::outcome::{Failure, refuse};
 use crate::cli::args::Global;
 use crate::engine::config::Settings;
-use crate::engine::connection::Connection;
+use crate::engine::connection::{Connection, PushModeChoice};
 use crate::engine::paths::DataDir;
 use crate::engine::secrets::{self, OsKeyring, SecretStore};
 use crate::model::secret::Secret;
@@ -25,7 +25,12 @@ pub fn real_connection(g: &Global, data: &DataDir) -> Result<Connection, Failure
     let saved = Settings::load(data)?.unwrap_or_default();
     let statsig_url = g.statsig_url.clone().unwrap_or(saved.statsig_url.clone());
     let okta_url = g.okta_url.clone().unwrap_or(saved.okta_url.clone());
-    if statsig_url.trim().is_empty() || okta_url.trim().is_empty() {
+    let okta_only = g
+        .push_mode
+        .map(PushModeChoice::from)
+        .unwrap_or(saved.push_mode)
+        == PushModeChoice::Okta;
+    if okta_url.trim().is_empty() || (statsig_url.trim().is_empty() && !okta_only) {
         return Err(refuse(
             "No connection is configured: pass --statsig-url and --okta-url (and run `login`), or use --demo for the embedded sandbox.",
         ));
@@ -40,20 +45,29 @@ pub fn real_connection(g: &Global, data: &DataDir) -> Result<Connection, Failure
                 ))
             })
     };
-    Ok(Connection {
-        statsig_token: token(secrets::STATSIG_ENV, "statsig", &statsig_url)?,
-        okta_token: token(secrets::OKTA_ENV, "okta", &okta_url)?,
-        statsig_url,
-        okta_url,
-        projects: if g.projects.is_empty() {
-            saved.projects
-        } else {
-            g.projects.clone()
-        },
-        org_domains: saved.org_domains,
-        batch_size: g.batch_size.unwrap_or(saved.batch_size),
-        guard: saved.guard,
-    })
+    let mut settings = saved;
+    settings.statsig_url = statsig_url;
+    settings.okta_url = okta_url;
+    if !g.projects.is_empty() {
+        settings.projects = g.projects.clone();
+    }
+    if let Some(b) = g.batch_size {
+        settings.batch_size = b;
+    }
+    if let Some(m) = g.push_mode {
+        settings.push_mode = m.into();
+    }
+    if let Some(app) = &g.okta_app {
+        settings.okta_app_id = app.clone();
+    }
+    let statsig = match token(secrets::STATSIG_ENV, "statsig", &settings.statsig_url) {
+        Ok(t) => t,
+        // Okta pushes; Statsig is only read for previews and verify.
+        Err(_) if settings.push_mode == PushModeChoice::Okta => Secret::default(),
+        Err(e) => return Err(e),
+    };
+    let okta = token(secrets::OKTA_ENV, "okta", &settings.okta_url)?;
+    Ok(settings.connection(statsig, okta))
 }
 
 /// Stores both tokens (read from stdin) in the keyring and the URLs in the settings.

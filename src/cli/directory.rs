@@ -22,6 +22,12 @@ struct ImportSummary {
     okta_groups: usize,
     /// `Statsig-…` names that cannot be read, with why.
     unreadable: Vec<Unreadable>,
+    /// Who pushes.
+    push_mode: String,
+    /// Team groups Statsig has that Okta has not imported yet (Okta push).
+    not_imported_into_okta: Vec<String>,
+    /// Whether Statsig's side was read (Okta push may run without a Statsig token).
+    statsig_read: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -41,10 +47,49 @@ impl Row for ImportSummary {
             plural(self.okta_users, "user"),
             plural(self.okta_groups, "group"),
         );
+        if !self.statsig_read {
+            s.push_str("\n         (no Statsig token: teams come from the groups imported into Okta, members unknown)");
+        }
+        s.push_str(&format!("\nPush:    {}", self.push_mode));
         for u in &self.unreadable {
             s.push_str(&format!("\nunreadable: {} ({})", u.name, u.reason));
         }
+        if !self.not_imported_into_okta.is_empty() {
+            s.push_str(&format!(
+                "\nnot imported into Okta yet ({}): {}\n  Okta cannot link to these until it imports them: in Okta, open Applications > the Statsig app > Import and click Import Now.",
+                self.not_imported_into_okta.len(),
+                self.not_imported_into_okta.join(", ")
+            ));
+        }
         s
+    }
+}
+
+/// An app in Okta that could be Statsig's.
+#[derive(Debug, Serialize)]
+struct AppRow {
+    id: String,
+    label: String,
+    status: String,
+    features: Vec<String>,
+    group_push: bool,
+    in_use: bool,
+}
+
+impl Row for AppRow {
+    fn text(&self) -> String {
+        format!(
+            "{} {:<22} {:<24} {:<8} {}",
+            if self.in_use { "*" } else { " " },
+            self.id,
+            self.label,
+            self.status.to_lowercase(),
+            if self.group_push {
+                "Group Push".to_string()
+            } else {
+                format!("no Group Push ({})", self.features.join(", "))
+            }
+        )
     }
 }
 
@@ -195,6 +240,13 @@ fn import_summary(ws: &Workspace) -> ImportSummary {
                 reason: u.reason.clone(),
             })
             .collect(),
+        push_mode: ws.push_mode().label(),
+        not_imported_into_okta: d
+            .not_imported()
+            .iter()
+            .map(|g| names::display_safe(&g.display_name))
+            .collect(),
+        statsig_read: d.statsig_read,
     }
 }
 
@@ -251,6 +303,7 @@ pub async fn run(
             }
             out.one(&import_summary(ws));
         }
+        c @ (Command::Apps | Command::ImportNow) => okta_app(out, ws, c).await?,
         Command::Teams { project } => out.rows(&team_rows(ws, project.as_deref())),
         Command::Team { project, team } => out.rows(&member_rows(ws, &project, &team)?),
         Command::Groups { search } => {
@@ -322,6 +375,46 @@ pub async fn run(
             let (gid, uid) = (okta_group_id(ws, &group)?, okta_user_id(ws, &user)?);
             ws.set_okta_member(&gid, &uid, false).await?;
             out.note(&format!("Removed {user} from {group}."));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `apps` and `import-now`: the Statsig app in Okta.
+async fn okta_app(out: Output, ws: &mut Workspace, command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Apps => {
+            let in_use = ws.push_mode().app().map(|a| a.id.clone());
+            let rows: Vec<AppRow> = ws
+                .app_candidates()
+                .await?
+                .into_iter()
+                .map(|a| AppRow {
+                    in_use: in_use.as_deref() == Some(a.id.as_str()),
+                    group_push: a.has_group_push(),
+                    id: a.id,
+                    label: a.label,
+                    status: a.status,
+                    features: a.features,
+                })
+                .collect();
+            if rows.is_empty() && !out.json {
+                out.note("No app's label starts with the search text; pass --okta-app APP_ID or set it in Settings.");
+            }
+            out.rows(&rows);
+            if !out.json {
+                out.note(&format!("Push mode: {}", ws.push_mode().label()));
+            }
+        }
+        Command::ImportNow => {
+            let created = ws.sandbox_import_now().await?;
+            ws.import(|_| {}).await?;
+            out.note(&format!(
+                "Okta imported Statsig's groups into the app ({} new).",
+                created
+            ));
+            out.one(&import_summary(ws));
         }
         _ => {}
     }

@@ -37,6 +37,16 @@ impl Row for Mapping {
                 plural(c.requests, "request")
             ));
         }
+        if let Some(o) = &self.okta {
+            s.push_str(&format!(
+                "\n     in Okta: updated {}{}",
+                o.last_updated,
+                o.pending
+                    .as_deref()
+                    .map(|p| format!("; {p}"))
+                    .unwrap_or_default()
+            ));
+        }
         if let MappingStatus::Error { at, cause, request } = &self.status {
             s.push_str(&format!("\n     error at {at}: {cause}"));
             if let Some(r) = request {

@@ -118,6 +118,12 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
     if let Some(b) = g.batch_size {
         conn.batch_size = b;
     }
+    if let Some(m) = g.push_mode {
+        conn.push_mode = m.into();
+    }
+    if let Some(app) = &g.okta_app {
+        conn.okta_app_id = Some(app.clone());
+    }
     let (mut ws, warning) =
         Workspace::open(conn, store, RetryPolicy::default(), Arc::new(CliObserver))?;
     if let Some(w) = warning {
@@ -131,10 +137,15 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
         }
     });
     ws.import(|_| {}).await?;
+    if let Some(w) = ws.mode_report().and_then(|r| r.warning.clone()) {
+        eprintln!("warning: {w}");
+    }
     let out = Output { json: g.json };
     let result = match command {
         Command::Snapshot(c) => snapshot::run(g, out, &ws, c),
         c @ (Command::Import { .. }
+        | Command::Apps
+        | Command::ImportNow
         | Command::Teams { .. }
         | Command::Team { .. }
         | Command::Users { .. }

@@ -1,5 +1,6 @@
 //! The saved connection settings: URLs and lists, never tokens.
 
+use super::connection::PushModeChoice;
 use super::files::{FileError, write_atomic};
 use super::paths::DataDir;
 use serde::{Deserialize, Serialize};
@@ -20,12 +21,41 @@ pub struct Settings {
     pub batch_size: usize,
     /// When a push stops to ask before removing members.
     pub guard: crate::model::mapping::Guard,
+    /// Okta push or Direct push.
+    pub push_mode: PushModeChoice,
+    /// The Statsig app's id in Okta (empty: found by `okta_app_search`).
+    pub okta_app_id: String,
+    /// What the Statsig app's label starts with (empty: "Statsig").
+    pub okta_app_search: String,
 }
 
 impl Settings {
-    /// Both URLs are filled in.
+    /// The URLs the push mode needs are filled in: Okta's always; Statsig's unless the
+    /// mode is Okta push, where Okta pushes and Statsig is only read for previews.
     pub fn is_configured(&self) -> bool {
-        !self.statsig_url.trim().is_empty() && !self.okta_url.trim().is_empty()
+        !self.okta_url.trim().is_empty()
+            && (self.push_mode == PushModeChoice::Okta || !self.statsig_url.trim().is_empty())
+    }
+
+    /// The connection these settings describe, with its tokens.
+    pub fn connection(
+        &self,
+        statsig_token: crate::model::secret::Secret,
+        okta_token: crate::model::secret::Secret,
+    ) -> super::connection::Connection {
+        super::connection::Connection {
+            statsig_url: self.statsig_url.trim().to_string(),
+            statsig_token,
+            okta_url: self.okta_url.trim().to_string(),
+            okta_token,
+            projects: self.projects.clone(),
+            org_domains: self.org_domains.clone(),
+            batch_size: self.batch_size,
+            guard: self.guard,
+            push_mode: self.push_mode,
+            okta_app_id: Some(self.okta_app_id.trim().to_string()).filter(|s| !s.is_empty()),
+            app_search: self.okta_app_search.clone(),
+        }
     }
 
     /// The saved settings; `Ok(None)` when there are none.

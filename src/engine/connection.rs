@@ -3,6 +3,33 @@
 
 use crate::model::mapping::Guard;
 use crate::model::secret::Secret;
+use serde::{Deserialize, Serialize};
+
+/// Who pushes memberships to Statsig, as chosen in Settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PushModeChoice {
+    /// Okta push when the Okta org has a Statsig app with Group Push, else Direct push.
+    #[default]
+    Auto,
+    /// Okta's own Group Push, steered through its Management API.
+    Okta,
+    /// The app pushes over Statsig's SCIM API itself.
+    Direct,
+}
+
+impl PushModeChoice {
+    /// What Settings calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            PushModeChoice::Auto => "Okta push when the Statsig app has Group Push",
+            PushModeChoice::Okta => "Okta push",
+            PushModeChoice::Direct => "Direct push",
+        }
+    }
+}
+
+/// The search text that finds the Statsig app among an org's apps (a label prefix).
+pub const DEFAULT_APP_SEARCH: &str = "Statsig";
 
 /// Where to connect, and how.
 #[derive(Debug, Clone, Default)]
@@ -23,16 +50,38 @@ pub struct Connection {
     pub batch_size: usize,
     /// When a push stops to ask before removing members.
     pub guard: Guard,
+    /// Okta push or Direct push.
+    pub push_mode: PushModeChoice,
+    /// The Statsig app's id in Okta, once chosen; found by `app_search` when `None`.
+    pub okta_app_id: Option<String>,
+    /// What the Statsig app's label starts with (empty: "Statsig").
+    pub app_search: String,
 }
 
 impl Connection {
     /// "okta-host -> statsig-host", for labels.
     pub fn label(&self) -> String {
+        if self.statsig_url.trim().is_empty() {
+            return host_of(&self.okta_url);
+        }
         format!(
             "{} -> {}",
             host_of(&self.okta_url),
             host_of(&self.statsig_url)
         )
+    }
+
+    /// Statsig's SCIM API can be read (its URL and token are set).
+    pub fn has_statsig(&self) -> bool {
+        !self.statsig_url.trim().is_empty() && !self.statsig_token.is_empty()
+    }
+
+    /// The search text for the Statsig app.
+    pub fn app_search(&self) -> &str {
+        match self.app_search.trim() {
+            "" => DEFAULT_APP_SEARCH,
+            s => s,
+        }
     }
 }
 

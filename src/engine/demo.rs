@@ -200,6 +200,9 @@ impl Demo {
             org_domains: vec![self.server.org_domain.clone()],
             batch_size: 0,
             guard: Default::default(),
+            push_mode: Default::default(),
+            okta_app_id: None,
+            app_search: String::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::member::{MemberRef, SkipReason};
 use super::names::{self, ParsedName, Role};
+use super::okta_app::{AppGroup, AppSide};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -167,6 +168,11 @@ pub struct Directory {
     pub okta_users: Arc<Vec<OktaUser>>,
     /// Okta groups, by name.
     pub okta_groups: Vec<Arc<OktaGroup>>,
+    /// Okta's Statsig app, its users and imported groups (Okta push); empty otherwise.
+    pub app: Arc<AppSide>,
+    /// Statsig's side was read over SCIM. Without a Statsig token (Okta push) the teams
+    /// come from the groups imported into Okta and their members are unknown.
+    pub statsig_read: bool,
     index: Arc<Index>,
 }
 
@@ -245,10 +251,92 @@ impl Directory {
             statsig_groups: statsig_groups.into_iter().map(Arc::new).collect(),
             okta_users: Arc::new(okta_users),
             okta_groups: okta_groups.into_iter().map(Arc::new).collect(),
+            app: Arc::default(),
+            statsig_read: true,
             index: Arc::default(),
         };
         dir.reindex();
         dir
+    }
+
+    /// With Okta's Statsig app: members are matched through the app's assignments.
+    pub fn with_app(mut self, app: AppSide) -> Self {
+        self.app = Arc::new(app);
+        self.reindex();
+        self
+    }
+
+    /// Okta's view alone (Okta push without a Statsig token): Statsig users are the app's
+    /// provisioned users, team groups are the groups imported into Okta (by their Okta
+    /// ids), and no team's members are known.
+    pub fn from_okta_only(
+        projects: Vec<String>,
+        okta_users: Vec<OktaUser>,
+        okta_groups: Vec<OktaGroup>,
+        app: AppSide,
+    ) -> Self {
+        let users = app
+            .users
+            .values()
+            .filter_map(|a| {
+                a.external_id.as_ref().map(|id| StatsigUser {
+                    id: id.clone(),
+                    user_name: a.user_name.clone(),
+                    given_name: String::new(),
+                    family_name: String::new(),
+                    email: a.user_name.clone(),
+                    active: true,
+                    org_role: None,
+                })
+            })
+            .collect();
+        let groups = app
+            .groups
+            .iter()
+            .map(|g| StatsigGroup {
+                id: g.id.clone(),
+                display_name: g.name.clone(),
+                members: Vec::new(),
+            })
+            .collect();
+        let mut dir = Directory::new(projects, Vec::new(), users, groups, okta_users, okta_groups);
+        dir.statsig_read = false;
+        dir.with_app(app)
+    }
+
+    /// The group imported into Okta for the Statsig group `statsig_group_id`.
+    pub fn app_group_for(&self, statsig_group_id: &str) -> Option<&AppGroup> {
+        if !self.statsig_read {
+            return self.app.group(statsig_group_id);
+        }
+        let g = self.statsig_group(statsig_group_id)?;
+        self.app.group_named(&g.display_name)
+    }
+
+    /// Team groups Statsig has that are not imported into Okta yet (Okta push with
+    /// Statsig read), so Okta cannot link to them until its next import.
+    pub fn not_imported(&self) -> Vec<&StatsigGroup> {
+        if self.app.app.is_none() || !self.statsig_read {
+            return Vec::new();
+        }
+        self.statsig_groups
+            .iter()
+            .enumerate()
+            .filter(|(i, g)| {
+                matches!(self.parsed(*i), ParsedName::Team { .. })
+                    && self.app.group_named(&g.display_name).is_none()
+            })
+            .map(|(_, g)| g.as_ref())
+            .collect()
+    }
+
+    /// The Statsig group an imported group stands for (by name; by id without SCIM).
+    pub fn statsig_group_for_app_group(&self, app_group_id: &str) -> Option<&StatsigGroup> {
+        if !self.statsig_read {
+            return self.statsig_group(app_group_id);
+        }
+        let g = self.app.group(app_group_id)?;
+        self.statsig_group_by_name(&g.name)
     }
 
     /// Rebuilds the indices after the data changed (or after deserialising).
@@ -344,7 +432,10 @@ impl Directory {
         ix.pushable = self
             .okta_users
             .iter()
-            .map(|u| match_okta_user(&ix, &self.org_domains, u))
+            .map(|u| match &self.app.app {
+                Some(app) => match_through_app(&ix, &self.app, &app.label, u),
+                None => match_okta_user(&ix, &self.org_domains, u),
+            })
             .collect();
         self.index = Arc::new(ix);
     }
@@ -568,6 +659,35 @@ fn match_okta_user(ix: &Index, domains: &[String], user: &OktaUser) -> Result<us
     key(&user.email)
         .or_else(|| key(&user.login))
         .ok_or(SkipReason::NoStatsigUser)
+}
+
+/// Okta push: Okta pushes active users assigned to the app, as the Statsig user the
+/// assignment's `externalId` names.
+fn match_through_app(
+    ix: &Index,
+    app: &AppSide,
+    label: &str,
+    user: &OktaUser,
+) -> Result<usize, SkipReason> {
+    if !user.is_active() {
+        return Err(SkipReason::InactiveInOkta {
+            status: user.status.clone(),
+        });
+    }
+    let Some(assigned) = app.users.get(&user.id) else {
+        return Err(SkipReason::NotAssigned {
+            app: label.to_string(),
+        });
+    };
+    let by_email = |e: &str| ix.statsig_user_by_email.get(&e.to_lowercase()).copied();
+    assigned
+        .external_id
+        .as_ref()
+        .and_then(|id| ix.statsig_user_by_id.get(id).copied())
+        .or_else(|| by_email(&user.email))
+        .ok_or(SkipReason::NotProvisionedYet {
+            app: label.to_string(),
+        })
 }
 
 fn set_role(slot: &mut TeamGroups, role: Role, index: usize) {

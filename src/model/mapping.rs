@@ -116,6 +116,25 @@ pub struct Mapping {
     /// Edits made in Statsig since the last push, when there are any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<Drift>,
+    /// For a mapping that lives in Okta (Okta push): what Okta says of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub okta: Option<OktaLink>,
+}
+
+/// What Okta says of one of its push mappings, beyond what every mapping has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OktaLink {
+    /// The APP_GROUP the mapping pushes into (an Okta id).
+    pub target_group_id: String,
+    /// When the mapping last changed in Okta.
+    pub last_updated: String,
+    /// Okta's `errorSummary` of the last failed push.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_summary: Option<String>,
+    /// Why Okta still has work to do ("the group changed after Okta's last push"), when
+    /// it has: Statsig differing then is Okta pushing, not drift.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<String>,
 }
 
 /// When a push stops to ask: removing more than `max_removals` members, or more than

@@ -29,6 +29,16 @@ pub enum SkipReason {
     },
     /// No Statsig user has this email: assign the user to the Statsig app first.
     NoStatsigUser,
+    /// Okta push: not assigned to the Statsig app in Okta, so Okta does not push them.
+    NotAssigned {
+        /// The app's label.
+        app: String,
+    },
+    /// Okta push: assigned, but Okta has not created the Statsig account yet.
+    NotProvisionedYet {
+        /// The app's label.
+        app: String,
+    },
 }
 
 impl fmt::Display for SkipReason {
@@ -49,6 +59,18 @@ impl fmt::Display for SkipReason {
             }
             SkipReason::NoStatsigUser => {
                 f.write_str("not provisioned in Statsig; assign the user to the Statsig app first")
+            }
+            SkipReason::NotAssigned { app } => {
+                write!(
+                    f,
+                    "not assigned to the \"{app}\" app in Okta; Okta pushes assigned users only"
+                )
+            }
+            SkipReason::NotProvisionedYet { app } => {
+                write!(
+                    f,
+                    "assigned to \"{app}\" but Okta has not created the Statsig account yet"
+                )
             }
         }
     }

@@ -5,6 +5,7 @@ pub mod filter;
 pub mod mapping;
 pub mod member;
 pub mod names;
+pub mod okta_app;
 pub mod plan;
 pub mod rules;
 pub mod secret;

@@ -39,7 +39,7 @@ impl fmt::Display for Service {
 #[non_exhaustive]
 pub enum DecodeError {
     /// The resource has no id.
-    #[error("a {kind} has no id")]
+    #[error("one {kind} has no id")]
     NoId {
         /// "user" or "group".
         kind: &'static str,
@@ -156,10 +156,36 @@ fn status_sentence(
             format!("{service} answered {status} {t} to {method} {path}: {detail}")
         }
         (Service::Okta, Some(c)) => {
-            format!("{service} answered {status} to {method} {path}: {detail} ({c})")
+            let need = okta_permission_hint(status, method, path);
+            format!("{service} answered {status} to {method} {path}: {detail} ({c}){need}")
         }
         (_, None) => format!("{service} answered {status} to {method} {path}: {detail}"),
     }
+}
+
+/// What a 403 from Okta says is missing: the token's admin role or OAuth scopes.
+fn okta_permission_hint(status: u16, method: &str, path: &str) -> String {
+    if status != 403 {
+        return String::new();
+    }
+    let area = if path.starts_with("/api/v1/apps") {
+        "apps"
+    } else if path.starts_with("/api/v1/groups") {
+        "groups"
+    } else if path.starts_with("/api/v1/users") {
+        "users"
+    } else {
+        return String::new();
+    };
+    let level = if method == "GET" { "read" } else { "manage" };
+    let scopes = if area == "apps" {
+        format!("okta.apps.{level} and okta.groups.{level}")
+    } else {
+        format!("okta.{area}.{level}")
+    };
+    format!(
+        ". The token's admin lacks permission to {level} {area}: use a token of an admin who may (for OAuth, the scopes {scopes})"
+    )
 }
 
 fn transport_sentence(

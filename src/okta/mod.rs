@@ -2,10 +2,12 @@
 //! per-bucket rate-limit pacing, Okta error bodies. Callers get model types and
 //! [`ApiError`]s; routes and JSON stay in here.
 
+mod apps;
 mod decode;
 mod groups;
 mod rate;
 
+pub use apps::PushTarget;
 pub use decode::{decode_group, decode_user};
 pub use rate::{Bucket, RateState, pacing};
 

@@ -3,7 +3,7 @@
 //! mapping 400, unknown ids 404 `E0000007`, cursor paging), and the sandbox-only *Import
 //! Now* control, which real Okta has no API for.
 
-use super::okta_api::{failure, json_ok, limit_of, paged};
+use super::okta_http::{failure, json_ok, limit_of, paged};
 use super::shared::Shared;
 use super::world::{OktaFailure, World, okta_time};
 use crate::model::filter;

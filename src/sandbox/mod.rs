@@ -6,6 +6,7 @@ pub mod apps_api;
 pub mod discovery;
 pub mod faults;
 pub mod okta_api;
+pub mod okta_http;
 pub mod patch;
 mod push_worker;
 pub mod scim_api;

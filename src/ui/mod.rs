@@ -52,7 +52,7 @@ pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool, data: DataDir) -> E
     let target = match (demo, Settings::load(&data)) {
         // A snapshot opens offline; nothing connects.
         _ if snapshot.is_some() => None,
-        (false, Ok(Some(s))) if s.is_configured() => Some(Target::Saved(s)),
+        (false, Ok(Some(s))) if s.is_configured() => Some(Target::Saved(Box::new(s))),
         (_, Err(e)) => {
             eprintln!("warning: {e}; opening the demo sandbox");
             Some(Target::Demo { reset: false })

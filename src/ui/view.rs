@@ -2,6 +2,7 @@
 //! state. Panels own their own state (search text, caches) and return actions.
 
 use crate::engine::runner::{ConnectionInfo, SnapshotInfo};
+use crate::engine::workspace::ModeReport;
 use crate::model::Directory;
 use crate::model::mapping::{Guard, Mapping};
 
@@ -30,6 +31,8 @@ pub struct View<'a> {
     pub mappings_version: u64,
     /// The connection, when connected.
     pub connection: Option<&'a ConnectionInfo>,
+    /// Who pushes, once the first import settled it.
+    pub mode: Option<&'a ModeReport>,
     /// The open snapshot, when reviewing offline.
     pub snapshot: Option<&'a SnapshotInfo>,
     /// Membership changes per PATCH, as the engine will send them.
@@ -48,6 +51,20 @@ impl View<'_> {
     /// The deletion guard in force.
     pub fn guard(&self) -> Guard {
         self.connection.map(|c| c.guard).unwrap_or_default()
+    }
+
+    /// "Okta push via …" or "Direct push" (or that it is being settled).
+    pub fn mode_label(&self) -> String {
+        match self.mode {
+            Some(r) => r.mode.label(),
+            None if self.connection.is_some() => "Finding the Statsig app in Okta…".into(),
+            None => String::new(),
+        }
+    }
+
+    /// Okta pushes (Okta push with its app found).
+    pub fn okta_push(&self) -> bool {
+        self.mode.is_some_and(|r| r.mode.app().is_some())
     }
 
     /// The mapping with this id.

@@ -110,6 +110,9 @@ pub fn connection(s: &Sandbox) -> Connection {
         org_domains: vec![s.org_domain()],
         batch_size: 0,
         guard: Default::default(),
+        // Direct push: this app pushes over SCIM (Okta push has tests of its own).
+        push_mode: okta_statsig_teams::engine::connection::PushModeChoice::Direct,
+        ..Default::default()
     }
 }
 

@@ -90,6 +90,9 @@ pub fn connection(s: &Sandbox) -> Connection {
         org_domains: vec![s.org_domain()],
         batch_size: 0,
         guard: Default::default(),
+        // Direct push: this app pushes over SCIM (Okta push has tests of its own).
+        push_mode: okta_statsig_teams::engine::connection::PushModeChoice::Direct,
+        ..Default::default()
     }
 }
 
@@ -125,7 +128,7 @@ pub fn fixture_with(setup: Setup) -> Fixture {
     }
     let store = Arc::new(MemoryStore::default());
     let target = Target::Direct {
-        connection,
+        connection: Box::new(connection),
         state_dir: state.path().to_path_buf(),
         label: "Demo sandbox".into(),
         demo: true,

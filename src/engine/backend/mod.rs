@@ -4,6 +4,7 @@
 //! same whatever the backend.
 
 pub mod direct;
+pub mod okta;
 
 use super::error::Result;
 use super::workspace::core::Core;
@@ -25,8 +26,10 @@ pub enum Unlink {
 pub struct PushReport {
     /// The mapping pushed.
     pub mapping_id: String,
-    /// The plan that was carried out.
+    /// The plan that was carried out, or that Okta will carry out.
     pub plan: Plan,
+    /// Okta carries it out (Okta push); the app only asked.
+    pub by_okta: bool,
 }
 
 /// What one watch cycle did.

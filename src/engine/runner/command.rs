@@ -5,9 +5,10 @@ use crate::engine::backend::Unlink;
 use crate::engine::config::Settings;
 use crate::engine::connection::Connection;
 use crate::engine::error::EngineError;
-use crate::engine::workspace::ImportProgress;
+use crate::engine::workspace::{ImportProgress, ModeReport};
 use crate::model::Directory;
 use crate::model::mapping::{DriftChoice, Guard, Mapping};
+use crate::model::okta_app::OktaApp;
 use crate::model::secret::Secret;
 use crate::model::snapshot::{Comparison, Source};
 use crate::net::{RequestRecord, WaitRecord};
@@ -23,11 +24,11 @@ pub enum Target {
         reset: bool,
     },
     /// A saved connection: tokens from the environment or the keyring.
-    Saved(Settings),
+    Saved(Box<Settings>),
     /// A ready connection and where its mappings live (tests, CLI-made setups).
     Direct {
         /// The connection, tokens included.
-        connection: Connection,
+        connection: Box<Connection>,
         /// The folder of its state file.
         state_dir: PathBuf,
         /// What the top bar calls it.
@@ -127,7 +128,7 @@ pub enum Command {
     /// Save settings and tokens (tokens go to the keyring only), then connect.
     SaveSettings {
         /// The settings.
-        settings: Settings,
+        settings: Box<Settings>,
         /// A new Statsig token, if typed.
         statsig_token: Option<Secret>,
         /// A new Okta token, if typed.
@@ -136,7 +137,7 @@ pub enum Command {
     /// Check that both endpoints answer with the given tokens; changes nothing.
     TestConnection {
         /// The settings to test.
-        settings: Settings,
+        settings: Box<Settings>,
         /// A typed Statsig token, else the stored one.
         statsig_token: Option<Secret>,
         /// A typed Okta token, else the stored one.
@@ -145,8 +146,22 @@ pub enum Command {
     /// Remove the saved tokens from the keyring.
     ForgetTokens {
         /// Whose tokens.
-        settings: Settings,
+        settings: Box<Settings>,
     },
+    /// Use this app as the Statsig app in Okta (saved with the connection), then import.
+    ChooseApp {
+        /// The app's id.
+        app_id: String,
+    },
+    /// List the apps the settings' search finds in Okta (for the picker); changes nothing.
+    FindApps {
+        /// The settings to search with.
+        settings: Box<Settings>,
+        /// A typed Okta token, else the stored one.
+        okta_token: Option<Secret>,
+    },
+    /// The sandbox's *Import Now* (demo only: real Okta has no API for it), then import.
+    ImportNow,
     /// Open a snapshot read-only.
     OpenSnapshot(PathBuf),
     /// Back to the live connection.
@@ -192,6 +207,9 @@ impl Command {
             Command::Unlink { .. } => JobKind::Unlink,
             Command::WatchNow => JobKind::Watch,
             Command::TestConnection { .. } => JobKind::TestConnection,
+            Command::ChooseApp { .. } => JobKind::ChooseApp,
+            Command::FindApps { .. } => JobKind::FindApps,
+            Command::ImportNow => JobKind::ImportNow,
             Command::ForgetTokens { .. } => JobKind::ForgetTokens,
             Command::OpenSnapshot(_) => JobKind::OpenSnapshot,
             Command::ExportSnapshot { .. } => JobKind::ExportSnapshot,
@@ -213,6 +231,7 @@ impl Command {
                 | Command::ExportCsv { .. }
                 | Command::SetWatching { .. }
                 | Command::TestConnection { .. }
+                | Command::FindApps { .. }
                 | Command::ForgetTokens { .. }
                 | Command::SaveSettings { .. }
         )
@@ -256,6 +275,12 @@ pub enum JobKind {
     Watch,
     /// Testing a connection.
     TestConnection,
+    /// Choosing the Statsig app.
+    ChooseApp,
+    /// Listing apps for the picker.
+    FindApps,
+    /// The sandbox's Import Now.
+    ImportNow,
     /// Forgetting tokens.
     ForgetTokens,
     /// Opening a snapshot.
@@ -286,6 +311,9 @@ impl JobKind {
             JobKind::Unlink => "Unlinking",
             JobKind::Watch => "Watching for changes",
             JobKind::TestConnection => "Testing the connection",
+            JobKind::ChooseApp => "Switching to the chosen app",
+            JobKind::FindApps => "Looking for the Statsig app",
+            JobKind::ImportNow => "Importing Statsig's groups into Okta",
             JobKind::ForgetTokens => "Forgetting tokens",
             JobKind::OpenSnapshot => "Opening the snapshot",
             JobKind::ExportSnapshot => "Exporting the snapshot",
@@ -299,6 +327,7 @@ impl JobKind {
         !matches!(
             self,
             JobKind::TestConnection
+                | JobKind::FindApps
                 | JobKind::ForgetTokens
                 | JobKind::ExportSnapshot
                 | JobKind::Compare
@@ -324,8 +353,6 @@ pub struct ConnectionInfo {
     pub okta_url: String,
     /// The deletion guard in force.
     pub guard: Guard,
-    /// "Direct push".
-    pub push_mode: &'static str,
 }
 
 /// What the banner says of an open snapshot.
@@ -386,6 +413,10 @@ pub enum Event {
     },
     /// The mappings.
     Mappings(Vec<Mapping>),
+    /// Who pushes, settled at the first import (and when the admin picks the app).
+    Mode(ModeReport),
+    /// Apps found in Okta for Settings' app picker.
+    AppsFound(Vec<OktaApp>),
     /// A request or a wait.
     Activity(Activity),
     /// Something the admin should know that is not a job's outcome (a moved-aside file).

@@ -3,7 +3,7 @@
 
 use super::{ConnectionInfo, Event, Runner, Target};
 use crate::engine::config::Settings;
-use crate::engine::connection::Connection;
+use crate::engine::connection::{Connection, PushModeChoice};
 use crate::engine::demo::Demo;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::secrets;
@@ -30,28 +30,27 @@ impl Runner {
         })
     }
 
-    /// The connection `settings` describe, with tokens.
+    /// The connection `settings` describe, with tokens. In Okta push the Statsig token is
+    /// optional: Okta pushes, and Statsig is only read for previews and verify.
     fn resolve(
         &self,
         settings: &Settings,
         statsig: Option<Secret>,
         okta: Option<Secret>,
     ) -> Result<Connection> {
-        Ok(Connection {
-            statsig_token: self.token(statsig, Service::Statsig, &settings.statsig_url)?,
-            okta_token: self.token(okta, Service::Okta, &settings.okta_url)?,
-            statsig_url: settings.statsig_url.clone(),
-            okta_url: settings.okta_url.clone(),
-            projects: settings.projects.clone(),
-            org_domains: settings.org_domains.clone(),
-            batch_size: settings.batch_size,
-            guard: settings.guard,
-        })
+        let statsig_token = match self.token(statsig, Service::Statsig, &settings.statsig_url) {
+            Ok(t) => t,
+            Err(_) if settings.push_mode == PushModeChoice::Okta => Secret::default(),
+            Err(e) => return Err(e),
+        };
+        let okta_token = self.token(okta, Service::Okta, &settings.okta_url)?;
+        Ok(settings.connection(statsig_token, okta_token))
     }
 
     /// Leaves the current connection: nothing of it stays on screen.
     fn disconnect(&mut self) {
         self.ws = None;
+        self.saved = None;
         if let Some(demo) = self.demo.take() {
             demo.persist_if_changed();
         }
@@ -82,6 +81,7 @@ impl Runner {
             Target::Saved(settings) => {
                 let conn = self.resolve(&settings, None, None)?;
                 let label = conn.label();
+                self.saved = Some(*settings);
                 (conn, StateStore::new(self.data.state_file()), label, false)
             }
             Target::Direct {
@@ -90,7 +90,7 @@ impl Runner {
                 label,
                 demo,
             } => (
-                connection,
+                *connection,
                 StateStore::new(state_dir.join("state.json")),
                 label,
                 demo,
@@ -102,7 +102,6 @@ impl Runner {
             statsig_url: conn.statsig_url.clone(),
             okta_url: conn.okta_url.clone(),
             guard: conn.guard,
-            push_mode: "Direct push",
         };
         let (ws, warning) = Workspace::open_with(
             conn,
@@ -111,10 +110,7 @@ impl Runner {
             self.observer(),
             self.cancel.clone(),
         )?;
-        self.send(Event::Connected(ConnectionInfo {
-            push_mode: ws.push_mode(),
-            ..info
-        }));
+        self.send(Event::Connected(info));
         if let Some(w) = warning {
             self.send(Event::Warning(w));
         }
@@ -144,7 +140,7 @@ impl Runner {
             }
         }
         settings.save(&self.data)?;
-        let connected = self.connect(Target::Saved(settings)).await?;
+        let connected = self.connect(Target::Saved(Box::new(settings))).await?;
         Ok(format!(
             "Settings saved; tokens are in the OS keyring. {connected}"
         ))
@@ -181,6 +177,69 @@ impl Runner {
         a?;
         b?;
         Ok("Both endpoints answered with these tokens.".into())
+    }
+
+    /// Uses `app_id` as the Statsig app (saved with a saved connection), then imports.
+    pub(super) async fn choose_app(&mut self, app_id: String) -> Result<String> {
+        if let Some(settings) = &mut self.saved {
+            settings.okta_app_id = app_id.clone();
+            settings.save(&self.data)?;
+        }
+        let ws = self.workspace()?;
+        ws.choose_app(&app_id).await?;
+        let mode = ws.push_mode().label();
+        Ok(format!("{mode}: imported again with the chosen app."))
+    }
+
+    /// Lists the apps the settings' search finds, for Settings' picker.
+    pub(super) async fn find_apps(
+        &self,
+        settings: &Settings,
+        okta: Option<Secret>,
+    ) -> Result<String> {
+        let token = self.token(okta, Service::Okta, &settings.okta_url)?;
+        let client = crate::okta::OktaClient::with_cancel(
+            &settings.okta_url,
+            token,
+            RetryPolicy {
+                max_attempts: 2,
+                timeout: Duration::from_secs(15),
+                ..RetryPolicy::default()
+            },
+            self.observer(),
+            self.cancel.clone(),
+        )?;
+        let search = match settings.okta_app_search.trim() {
+            "" => crate::engine::connection::DEFAULT_APP_SEARCH,
+            s => s,
+        };
+        let apps: Vec<_> = client
+            .find_apps(search)
+            .await?
+            .into_iter()
+            .filter(|a| a.label.to_lowercase().starts_with(&search.to_lowercase()))
+            .collect();
+        let n = apps.len();
+        self.send(Event::AppsFound(apps));
+        Ok(format!(
+            "Found {} whose label starts with \"{search}\".",
+            crate::model::text::plural(n, "app")
+        ))
+    }
+
+    /// The sandbox's *Import Now*, then an import (demo only).
+    pub(super) async fn import_now(&mut self) -> Result<String> {
+        if self.demo.is_none() {
+            return Err(refused(
+                "Import Now is a button in Okta (Applications > the Statsig app > Import); Okta has no API for it. The app offers it for the demo sandbox only.",
+            ));
+        }
+        let created = self.workspace()?.sandbox_import_now().await?;
+        let imported = self.import().await?;
+        Ok(format!(
+            "Okta imported Statsig's groups ({} new). {imported}",
+            created
+        ))
     }
 
     /// Removes the saved tokens from the keyring.

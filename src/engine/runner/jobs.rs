@@ -11,6 +11,14 @@ use crate::model::text::plural;
 /// What a finished push did, in the past tense.
 pub fn pushed(r: &PushReport) -> String {
     let p = &r.plan;
+    if r.by_okta {
+        return format!(
+            "Re-activated {} in Okta: Okta runs a full push ({} to add, {} to remove as last read).",
+            p.statsig_group_name,
+            p.adds.len(),
+            p.removes.len()
+        );
+    }
     format!(
         "Pushed {}: {} added, {} removed, {}.",
         p.statsig_group_name,
@@ -21,6 +29,19 @@ pub fn pushed(r: &PushReport) -> String {
 }
 
 fn linked(m: &Mapping) -> String {
+    if m.okta.is_some() {
+        return format!(
+            "Linked {} to {} in Okta ({}). {}",
+            m.okta_group_name,
+            m.statsig_group_name,
+            m.id,
+            if m.status == crate::engine::state::MappingStatus::Active {
+                "Okta pushes its members within a few minutes."
+            } else {
+                "It is inactive: Okta pushes nothing until it is activated."
+            }
+        );
+    }
     let mut s = format!("Linked {} to {}.", m.okta_group_name, m.statsig_group_name);
     if let Some(c) = &m.last_counts {
         s.push_str(&format!(
@@ -113,10 +134,17 @@ async fn mappings(ws: &mut Workspace, command: Command) -> Result<String> {
             push_now,
         } => {
             let m = ws.create(&okta_group_id, &project, &team, push_now).await?;
-            Ok(format!(
-                "Created {} from {}.",
-                m.statsig_group_name, m.okta_group_name
-            ))
+            Ok(if m.okta.is_some() {
+                format!(
+                    "Okta mapping {} made: Okta creates {} from {} at its first push.",
+                    m.id, m.statsig_group_name, m.okta_group_name
+                )
+            } else {
+                format!(
+                    "Created {} from {}.",
+                    m.statsig_group_name, m.okta_group_name
+                )
+            })
         }
         Command::Unlink {
             mapping_id,
@@ -125,6 +153,10 @@ async fn mappings(ws: &mut Workspace, command: Command) -> Result<String> {
         } => {
             let m = ws.unlink(&mapping_id, how, &confirmation).await?;
             Ok(match how {
+                Unlink::Delete if m.okta.is_some() => format!(
+                    "Unlinked {} in Okta; Okta deletes {} in Statsig.",
+                    m.okta_group_name, m.statsig_group_name
+                ),
                 Unlink::Delete => format!(
                     "Unlinked {} and deleted {} in Statsig.",
                     m.okta_group_name, m.statsig_group_name
@@ -160,13 +192,24 @@ async fn pushes(ws: &mut Workspace, command: Command) -> Result<String> {
         Command::RetryAll => {
             let failed = ws.retry_errors().await;
             match failed.into_iter().next() {
+                None if ws.mappings().iter().any(|m| m.okta.is_some()) => Ok(
+                    "Every mapping in error was re-activated: Okta pushes them again.".to_string(),
+                ),
                 None => Ok("Every mapping in error was pushed again.".to_string()),
                 Some((id, e)) => Err(refused(format!("Mapping {id} still fails: {e}"))),
             }
         }
         Command::SetActive { mapping_id, active } => {
             ws.set_active(&mapping_id, active).await?;
-            Ok(if active {
+            let in_okta = ws
+                .mappings()
+                .iter()
+                .any(|m| m.id == mapping_id && m.okta.is_some());
+            Ok(if in_okta && active {
+                "Activated in Okta: Okta runs a full push within a few minutes.".to_string()
+            } else if in_okta {
+                "Deactivated in Okta: memberships stay, Okta pushes nothing.".to_string()
+            } else if active {
                 "Activated and pushed.".to_string()
             } else {
                 "Deactivated: memberships stay, nothing is pushed.".to_string()

@@ -102,6 +102,7 @@ pub fn spawn(
         jobs: 0,
         published: Published::default(),
         other_pushing: false,
+        saved: None,
     };
     let spawned = std::thread::Builder::new()
         .name("engine".into())
@@ -134,6 +135,7 @@ struct Published {
     generation: Option<u64>,
     batch_size: usize,
     mappings: Option<Vec<Mapping>>,
+    mode: Option<super::workspace::ModeReport>,
 }
 
 struct Runner {
@@ -149,6 +151,8 @@ struct Runner {
     jobs: u64,
     published: Published,
     other_pushing: bool,
+    /// The saved settings of the connection, when it is the saved one.
+    saved: Option<super::config::Settings>,
 }
 
 impl Runner {
@@ -211,6 +215,12 @@ impl Runner {
                 generation,
                 batch_size,
             });
+        }
+        if let Some(report) = ws.mode_report()
+            && self.published.mode.as_ref() != Some(report)
+        {
+            self.published.mode = Some(report.clone());
+            self.sink.send(Event::Mode(report.clone()));
         }
         if self.published.mappings.as_deref() != Some(ws.mappings()) {
             let m = ws.mappings().to_vec();
@@ -291,7 +301,7 @@ impl Runner {
                 statsig_token,
                 okta_token,
             } => {
-                self.save_settings(settings, statsig_token, okta_token)
+                self.save_settings(*settings, statsig_token, okta_token)
                     .await
             }
             Command::TestConnection {
@@ -303,6 +313,12 @@ impl Runner {
                     .await
             }
             Command::ForgetTokens { settings } => self.forget_tokens(&settings),
+            Command::ChooseApp { app_id } => self.choose_app(app_id).await,
+            Command::FindApps {
+                settings,
+                okta_token,
+            } => self.find_apps(&settings, okta_token).await,
+            Command::ImportNow => self.import_now().await,
             Command::Import => self.import().await,
             Command::OpenSnapshot(path) => self.open_snapshot(path).await,
             Command::ExportSnapshot { path, redact } => self.export_snapshot(path, redact).await,

@@ -1,6 +1,7 @@
 //! What every push backend shares: the clients, the imported directory (shared with the
 //! UI, copied on write), the mappings and their file, and the helpers every step uses.
 
+use super::push_mode::PushMode;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Mapping, MappingStatus, PushAction, PushCounts, State, StateStore};
@@ -12,12 +13,47 @@ use crate::okta::OktaClient;
 use crate::scim::ScimClient;
 use std::sync::Arc;
 
+/// A team another pusher feeds: Okta's mapping in Direct push, the app's own mapping in
+/// Okta push. One pusher per team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherPusher {
+    /// The other pusher's mapping id.
+    pub mapping_id: String,
+    /// The Statsig group it pushes into, by name.
+    pub target_name: String,
+    /// Who pushes ("Okta's push mapping of \"Statsig SCIM\"").
+    pub by: String,
+}
+
+/// Why a group could not be read again.
+#[derive(Debug)]
+pub enum Gone {
+    /// The Statsig group no longer exists.
+    Statsig,
+    /// The Okta group no longer exists.
+    Okta,
+    /// The read failed.
+    Failed(EngineError),
+}
+
+impl From<Gone> for EngineError {
+    fn from(g: Gone) -> Self {
+        match g {
+            Gone::Statsig => refused(
+                "The Statsig group no longer exists (deleted in Statsig). Unlink with Leave, then push again with Create to make the team anew.",
+            ),
+            Gone::Okta => refused("The Okta group no longer exists in Okta; unlink this mapping."),
+            Gone::Failed(e) => e,
+        }
+    }
+}
+
 /// The shared part of a workspace.
 pub struct Core {
     /// The connection.
     pub conn: Connection,
-    /// Statsig's SCIM API.
-    pub scim: ScimClient,
+    /// Statsig's SCIM API; `None` in Okta push without a Statsig token.
+    statsig: Option<ScimClient>,
     /// Okta's Management API.
     pub okta: OktaClient,
     directory: Arc<Directory>,
@@ -27,13 +63,19 @@ pub struct Core {
     store: StateStore,
     /// The running job's cancel flag.
     pub cancel: CancelToken,
+    /// Who pushes (settled at the first import).
+    pub mode: PushMode,
+    /// Teams another pusher feeds.
+    pub other_pushers: Vec<OtherPusher>,
+    /// Watch cycles run on this connection.
+    pub watch_cycles: u64,
 }
 
 impl Core {
     /// A core over `state`, loaded from `store`.
     pub fn new(
         conn: Connection,
-        scim: ScimClient,
+        scim: Option<ScimClient>,
         okta: OktaClient,
         state: State,
         store: StateStore,
@@ -41,14 +83,65 @@ impl Core {
     ) -> Self {
         Core {
             conn,
-            scim,
+            statsig: scim,
             okta,
             directory: Arc::default(),
             generation: 0,
             state,
             store,
             cancel,
+            mode: PushMode::Direct,
+            other_pushers: Vec::new(),
+            watch_cycles: 0,
         }
+    }
+
+    /// Moves to another mappings file (Okta push keeps Okta's mappings apart from the
+    /// app's own): the mappings left behind become other pushers' teams.
+    pub fn switch_store(&mut self, store: StateStore) -> Result<()> {
+        self.other_pushers = self
+            .state
+            .mappings
+            .iter()
+            .filter(|m| m.status != MappingStatus::Inactive)
+            .map(|m| OtherPusher {
+                mapping_id: m.id.clone(),
+                target_name: m.statsig_group_name.clone(),
+                by: "this app's Direct push".into(),
+            })
+            .collect();
+        let loaded = store.load();
+        self.store = store;
+        self.state = loaded.state;
+        Ok(())
+    }
+
+    /// The other pusher of the Statsig group named `name`, if one feeds it.
+    pub fn other_pusher_of(&self, name: &str) -> Option<&OtherPusher> {
+        self.other_pushers
+            .iter()
+            .find(|p| p.target_name.eq_ignore_ascii_case(name))
+    }
+
+    /// Statsig's SCIM API, or the refusal of a step that needs it.
+    pub fn scim(&self) -> Result<&ScimClient> {
+        self.statsig.as_ref().ok_or_else(|| {
+            refused(
+                "This step reads Statsig, and no Statsig SCIM URL and token are set. Okta push works without them; add them in Settings for previews, verify and drift.",
+            )
+        })
+    }
+
+    /// Whether Statsig's SCIM API is configured.
+    pub fn has_statsig(&self) -> bool {
+        self.statsig.is_some()
+    }
+
+    /// Membership changes per PATCH (Okta's 100 when Statsig is not read).
+    pub fn batch_size(&self) -> usize {
+        self.statsig
+            .as_ref()
+            .map_or(plan::DEFAULT_BATCH_SIZE, ScimClient::batch_size)
     }
 
     /// The imported directory.
@@ -136,7 +229,7 @@ impl Core {
             &self.directory,
             okta_group_id,
             statsig_group_id,
-            self.scim.batch_size(),
+            self.batch_size(),
         )?)
     }
 
@@ -197,6 +290,7 @@ impl Core {
             last_counts: None,
             last_pushed_members: Vec::new(),
             drift: None,
+            okta: None,
         }
     }
 
@@ -268,32 +362,57 @@ impl Core {
 
     /// Re-reads one mapping's two groups, so a plan is made from fresh data.
     pub async fn refresh_pair(&mut self, m: &Mapping) -> Result<()> {
+        match self
+            .refresh_groups(&m.okta_group_id, &m.statsig_group_id)
+            .await
+        {
+            Err(Gone::Statsig) => Err(Self::target_gone(&m.statsig_group_name)),
+            Err(Gone::Okta) => Err(refused(format!(
+                "Okta group \"{}\" no longer exists in Okta; unlink this mapping.",
+                m.okta_group_name
+            ))),
+            Err(Gone::Failed(e)) => Err(e),
+            Ok(()) => Ok(()),
+        }
+    }
+
+    /// Re-reads an Okta group (with members) and the Statsig group it feeds, when
+    /// Statsig is read.
+    pub async fn refresh_groups(
+        &mut self,
+        okta_group_id: &str,
+        statsig_group_id: &str,
+    ) -> std::result::Result<(), Gone> {
+        let statsig = async {
+            match &self.statsig {
+                Some(scim) if !statsig_group_id.is_empty() && self.directory.statsig_read => {
+                    Some(scim.get_group(statsig_group_id).await)
+                }
+                _ => None,
+            }
+        };
         let (okta_group, okta_members, statsig) = tokio::join!(
-            self.okta.get_group(&m.okta_group_id),
-            self.okta.group_members(&m.okta_group_id),
-            self.scim.get_group(&m.statsig_group_id)
+            self.okta.get_group(okta_group_id),
+            self.okta.group_members(okta_group_id),
+            statsig
         );
         match statsig {
-            Ok(g) => self.dir_mut().upsert_statsig_group(g),
-            Err(e) if e.is_not_found() => {
-                self.dir_mut().remove_statsig_group(&m.statsig_group_id);
-                return Err(Self::target_gone(&m.statsig_group_name));
+            Some(Ok(g)) => self.dir_mut().upsert_statsig_group(g),
+            Some(Err(e)) if e.is_not_found() => {
+                self.dir_mut().remove_statsig_group(statsig_group_id);
+                return Err(Gone::Statsig);
             }
-            Err(e) => return Err(e.into()),
+            Some(Err(e)) => return Err(Gone::Failed(e.into())),
+            None => {}
         }
         let mut g = match okta_group {
             Ok(g) => g,
-            Err(e) if e.is_not_found() => {
-                return Err(refused(format!(
-                    "Okta group \"{}\" no longer exists in Okta; unlink this mapping.",
-                    m.okta_group_name
-                )));
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) if e.is_not_found() => return Err(Gone::Okta),
+            Err(e) => return Err(Gone::Failed(e.into())),
         };
-        g.members = okta_members?;
+        g.members = okta_members.map_err(|e| Gone::Failed(e.into()))?;
         self.dir_mut().upsert_okta_group(g.clone());
-        self.learn_users(&g.members).await
+        self.learn_users(&g.members).await.map_err(Gone::Failed)
     }
 
     /// Reads the Okta users again when `members` names users the import did not see.

@@ -4,6 +4,7 @@ use super::Workspace;
 use super::progress::ImportProgress;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::model::Directory;
+use crate::model::okta_app::{AppSide, OktaPushMapping};
 use crate::model::plan::DEFAULT_BATCH_SIZE;
 use crate::net::ApiError;
 use std::sync::Arc;
@@ -32,11 +33,14 @@ fn counter(report: &Report, stage: &'static str) -> impl FnMut() + Send + 'stati
 }
 
 impl Workspace {
-    /// Reads both directories. `progress` gets pages done of pages known per stage.
+    /// Reads both directories (and, in Okta push, the Statsig app's users, imported
+    /// groups and Okta's push mappings). `progress` gets pages done of pages known per
+    /// stage. The first import settles who pushes.
     pub async fn import(
         &mut self,
         progress: impl Fn(ImportProgress) + Send + Sync + 'static,
     ) -> Result<&Directory> {
+        self.settle_mode().await?;
         let report: Report = Arc::new(progress);
         let core = &self.core;
         // Okta pages users through Link headers, one page after another; the groups'
@@ -60,40 +64,77 @@ impl Workspace {
             .await?;
             Ok::<_, ApiError>(groups)
         };
-        let (users, groups, okta_users, okta_groups, config) = tokio::join!(
-            core.scim.list_users(Some(pages(&report, "Statsig users"))),
-            core.scim
-                .list_groups(Some(pages(&report, "Statsig groups"))),
+        let statsig = async {
+            let Ok(scim) = core.scim() else {
+                return None;
+            };
+            let (users, groups, config) = tokio::join!(
+                scim.list_users(Some(pages(&report, "Statsig users"))),
+                scim.list_groups(Some(pages(&report, "Statsig groups"))),
+                scim.server_config(),
+            );
+            Some((users, groups, config))
+        };
+        let app_side = read_app_side(core, &report);
+        let (statsig, okta_users, okta_groups, app_side) = tokio::join!(
+            statsig,
             core.okta.list_users(counter(&report, "Okta users")),
             okta_groups,
-            core.scim.server_config(),
+            app_side,
         );
-        let (users, groups, okta_users, okta_groups, config) =
-            (users?, groups?, okta_users?, okta_groups?, config?);
-        if config.no_patch {
-            return Err(refused(format!(
-                "The SCIM server at {} says it does not support PATCH, which membership pushes need.",
-                core.scim.base_url()
-            )));
-        }
-        let wanted = match core.conn.batch_size {
-            0 => DEFAULT_BATCH_SIZE,
-            n => n,
+        let (okta_users, okta_groups) = (okta_users?, okta_groups?);
+        let (side, mappings) = match app_side {
+            Some(r) => {
+                let (side, mappings) = r?;
+                (Some(side), Some(mappings))
+            }
+            None => (None, None),
         };
-        core.scim.set_batch_size(wanted, config.patch_cap);
+        let directory = match statsig {
+            Some((users, groups, config)) => {
+                let (users, groups, config) = (users?, groups?, config?);
+                if config.no_patch {
+                    return Err(refused(format!(
+                        "The SCIM server at {} says it does not support PATCH, which membership pushes need.",
+                        core.scim()?.base_url()
+                    )));
+                }
+                let wanted = match core.conn.batch_size {
+                    0 => DEFAULT_BATCH_SIZE,
+                    n => n,
+                };
+                core.scim()?.set_batch_size(wanted, config.patch_cap);
+                let dir = Directory::new(
+                    core.conn.projects.clone(),
+                    core.conn.org_domains.clone(),
+                    users,
+                    groups,
+                    okta_users,
+                    okta_groups,
+                );
+                match side {
+                    Some(side) => dir.with_app(side),
+                    None => dir,
+                }
+            }
+            None => Directory::from_okta_only(
+                core.conn.projects.clone(),
+                okta_users,
+                okta_groups,
+                side.unwrap_or_default(),
+            ),
+        };
         if core.cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
         }
-        let directory = Directory::new(
-            core.conn.projects.clone(),
-            core.conn.org_domains.clone(),
-            users,
-            groups,
-            okta_users,
-            okta_groups,
-        );
         self.core.set_directory(directory);
-        self.follow_renames()?;
+        match mappings {
+            Some(list) => {
+                crate::engine::backend::okta::sync::replace_all(&mut self.core, &list);
+                self.core.save()?;
+            }
+            None => self.follow_renames()?,
+        }
         Ok(self.core.directory())
     }
 
@@ -115,4 +156,30 @@ impl Workspace {
         }
         Ok(())
     }
+}
+
+/// Okta push: the Statsig app's users, imported groups and Okta's mappings, read side by
+/// side (`None` in Direct push).
+async fn read_app_side(
+    core: &super::Core,
+    report: &Report,
+) -> Option<Result<(AppSide, Vec<OktaPushMapping>)>> {
+    let app = core.mode.app()?.clone();
+    let okta = &core.okta;
+    let (users, groups, mappings) = tokio::join!(
+        okta.app_users(&app.id, counter(report, "Okta app users")),
+        okta.app_groups(&app.id),
+        okta.push_mappings(&app.id, None, None),
+    );
+    Some((|| {
+        let side = AppSide {
+            app: Some(app),
+            users: users?
+                .into_iter()
+                .map(|u| (u.okta_user_id.clone(), u))
+                .collect(),
+            groups: groups?,
+        };
+        Ok((side, mappings?))
+    })())
 }

@@ -7,14 +7,17 @@
 pub mod core;
 mod groups;
 mod import;
+pub mod mode;
 mod progress;
+pub mod push_mode;
 
 pub use self::core::Core;
 pub use progress::ImportProgress;
+pub use push_mode::{ModeReport, PushMode};
 
 use super::backend::direct::DirectPush;
 use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
-use super::connection::Connection;
+use super::connection::{Connection, PushModeChoice};
 use super::error::{EngineError, Result};
 use super::state::{Mapping, MappingStatus, State, StateStore};
 use crate::model::Directory;
@@ -29,6 +32,7 @@ use std::sync::Arc;
 pub struct Workspace {
     core: Core,
     backend: Box<dyn PushBackend>,
+    mode: Option<ModeReport>,
 }
 
 impl Workspace {
@@ -51,13 +55,18 @@ impl Workspace {
         observer: Arc<dyn Observer>,
         cancel: CancelToken,
     ) -> Result<(Self, Option<String>)> {
-        let scim = ScimClient::with_cancel(
-            &conn.statsig_url,
-            conn.statsig_token.clone(),
-            policy.clone(),
-            observer.clone(),
-            cancel.clone(),
-        )?;
+        // Okta push reads Statsig only for previews and verify: it may go without it.
+        let scim = if conn.has_statsig() || conn.push_mode != PushModeChoice::Okta {
+            Some(ScimClient::with_cancel(
+                &conn.statsig_url,
+                conn.statsig_token.clone(),
+                policy.clone(),
+                observer.clone(),
+                cancel.clone(),
+            )?)
+        } else {
+            None
+        };
         let okta = OktaClient::with_cancel(
             &conn.okta_url,
             conn.okta_token.clone(),
@@ -88,6 +97,7 @@ impl Workspace {
         let ws = Workspace {
             core,
             backend: Box::new(DirectPush),
+            mode: None,
         };
         Ok((ws, loaded.warning))
     }
@@ -122,14 +132,9 @@ impl Workspace {
         &self.core.conn
     }
 
-    /// The name of the push backend ("Direct push").
-    pub fn push_mode(&self) -> &'static str {
-        self.backend.name()
-    }
-
     /// Membership changes per PATCH, as the server allows.
     pub fn batch_size(&self) -> usize {
-        self.core.scim.batch_size()
+        self.core.batch_size()
     }
 
     /// The job's cancel flag.
@@ -137,9 +142,9 @@ impl Workspace {
         &self.core.cancel
     }
 
-    /// The Statsig SCIM client.
-    pub fn scim(&self) -> &ScimClient {
-        &self.core.scim
+    /// The Statsig SCIM client, when Statsig is configured.
+    pub fn scim(&self) -> Result<&ScimClient> {
+        self.core.scim()
     }
 
     /// Re-reads the mappings when another run of the app changed them; true when it did.
@@ -175,12 +180,61 @@ impl Workspace {
 
     /// Checks that `okta_group_id` → `statsig_group_id` may become a mapping.
     pub fn check_link(&self, okta_group_id: &str, statsig_group_id: &str) -> Result<()> {
-        Ok(rules::check_link(
+        rules::check_link(
             self.directory(),
             self.mappings(),
             okta_group_id,
             statsig_group_id,
-        )?)
+        )?;
+        // One pusher per team: never push where the other mode already pushes.
+        if let Some(g) = self.directory().statsig_group(statsig_group_id)
+            && let Some(other) = self.core.other_pusher_of(&g.display_name)
+        {
+            return Err(super::error::refused(format!(
+                "\"{}\" is already pushed by {} (mapping {}); one pusher per team. Unlink it there first, or switch this connection's push mode in Settings.",
+                g.display_name, other.by, other.mapping_id
+            )));
+        }
+        Ok(())
+    }
+
+    /// The other pusher of a Statsig group, when another mode pushes into it.
+    pub fn other_pusher_of(&self, statsig_group_name: &str) -> Option<&core::OtherPusher> {
+        self.core.other_pusher_of(statsig_group_name)
+    }
+
+    /// Uses `app_id` as the Statsig app in Okta, then imports again.
+    pub async fn choose_app(&mut self, app_id: &str) -> Result<()> {
+        self.core.conn.okta_app_id = Some(app_id.to_string());
+        if self.core.conn.push_mode == PushModeChoice::Direct {
+            self.core.conn.push_mode = PushModeChoice::Auto;
+        }
+        self.mode = None;
+        self.core.other_pushers.clear();
+        let direct =
+            super::state::StateStore::new(self.core.store().path().with_file_name("state.json"));
+        self.core.switch_store(direct)?;
+        self.core.other_pushers.clear();
+        self.import(|_| {}).await?;
+        Ok(())
+    }
+
+    /// The sandbox's *Import Now* for the Statsig app (real Okta has no API for it):
+    /// how many groups were new.
+    pub async fn sandbox_import_now(&mut self) -> Result<usize> {
+        let Some(app) = self.core.mode.app().cloned() else {
+            return Err(super::error::refused(
+                "Import Now needs Okta push with its Statsig app found.",
+            ));
+        };
+        match self.core.okta.sandbox_import_now(&app.id).await {
+            Ok(n) => Ok(n),
+            Err(e) if e.status() == Some(404) => Err(super::error::refused(format!(
+                "Okta has no API for Import Now; in Okta, open Applications > {} > Import and click Import Now. (This step works against the sandbox only.)",
+                app.label
+            ))),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// "Link group" with up to `allowed_removals` removals confirmed by the admin. The

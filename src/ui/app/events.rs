@@ -74,6 +74,12 @@ impl App {
                 self.tabs.activity.push(&a);
             }
             Event::Warning(s) => self.toast(s, true, now),
+            Event::Mode(report) => self.mode_settled(report, now),
+            Event::AppsFound(apps) => {
+                if let Some(Dialog::Settings(s)) = &mut self.dialog {
+                    s.apps_found(apps);
+                }
+            }
             Event::Watching(on) => self.watching = on,
             Event::OtherInstancePushing(on) => self.other_pushing = on,
             Event::SnapshotOpened {
@@ -102,9 +108,24 @@ impl App {
         }
     }
 
+    /// Who pushes was settled: say what needs saying, and ask for the app when the
+    /// search found several.
+    fn mode_settled(&mut self, report: crate::engine::workspace::ModeReport, now: f64) {
+        if let Some(w) = &report.warning {
+            self.toast(w.clone(), true, now);
+        }
+        if !report.candidates.is_empty() && self.dialog.is_none() {
+            self.dialog = Some(Dialog::AppPicker(
+                crate::ui::dialogs::app_picker::AppPicker::new(report.candidates.clone()),
+            ));
+        }
+        self.shown.mode = Some(report);
+    }
+
     /// A new connection: nothing of the old one stays on screen.
     fn forget_connection(&mut self) {
         self.shown.connection = None;
+        self.shown.mode = None;
         self.shown.directory = Arc::new(Directory::default());
         self.shown.generation += 1;
         self.shown.mappings.clear();

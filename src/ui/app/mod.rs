@@ -18,6 +18,7 @@ use crate::engine::runner::{
     self, Command, ConnectionInfo, EngineHandle, JobId, SnapshotInfo, Target,
 };
 use crate::engine::secrets::SecretStore;
+use crate::engine::workspace::ModeReport;
 use crate::model::Directory;
 use crate::model::mapping::Mapping;
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,7 @@ const SHIELD_SECONDS: f64 = 0.4;
 /// What the app shows: the engine's latest word on the connection and its data.
 struct Shown {
     connection: Option<ConnectionInfo>,
+    mode: Option<ModeReport>,
     directory: Arc<Directory>,
     generation: u64,
     batch_size: usize,
@@ -107,6 +109,7 @@ impl Shown {
             mappings: &self.mappings,
             mappings_version: self.mappings_version,
             connection: self.connection.as_ref(),
+            mode: self.mode.as_ref(),
             snapshot: self.snapshot.as_ref(),
             batch_size: self.batch_size,
             can_send: self.can_send(),
@@ -161,6 +164,7 @@ impl App {
             persisted,
             shown: Shown {
                 connection: None,
+                mode: None,
                 directory: Arc::new(Directory::default()),
                 generation: 0,
                 batch_size: crate::model::plan::DEFAULT_BATCH_SIZE,

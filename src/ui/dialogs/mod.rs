@@ -1,6 +1,7 @@
 //! The dialogs, one file each. Every dialog is modal (focus stays inside it, Escape closes
 //! it), reads a narrow [`View`], and returns at most one [`Action`].
 
+pub mod app_picker;
 pub mod builder;
 pub mod compare;
 pub mod confirm;
@@ -33,6 +34,8 @@ pub enum Dialog {
     Path(path::PathDialog),
     /// What changed since a snapshot.
     Compare(compare::CompareDialog),
+    /// Choose the Statsig app among several.
+    AppPicker(app_picker::AppPicker),
 }
 
 /// What showing a dialog gave: an action, and whether it stays open.
@@ -82,6 +85,7 @@ impl Dialog {
             Dialog::Settings(d) => d.show(ctx, view),
             Dialog::Path(d) => d.show(ctx),
             Dialog::Compare(d) => d.show(ctx),
+            Dialog::AppPicker(d) => d.show(ctx, view),
         }
     }
 

@@ -22,6 +22,10 @@ pub struct SettingsDialog {
     test: Option<Result<String, EngineError>>,
     /// Saved; waiting to hear whether the connection works.
     saving: bool,
+    /// Apps the last search found, for choosing the Statsig app.
+    apps: Option<Vec<crate::model::okta_app::OktaApp>>,
+    /// "Find apps in Okta" was clicked.
+    find: bool,
 }
 
 fn list(s: &str) -> Vec<String> {
@@ -43,7 +47,14 @@ impl SettingsDialog {
             okta_token: SecretField::default(),
             test: None,
             saving: false,
+            apps: None,
+            find: false,
         }
+    }
+
+    /// A search for the Statsig app ended.
+    pub fn apps_found(&mut self, apps: Vec<crate::model::okta_app::OktaApp>) {
+        self.apps = Some(apps);
     }
 
     fn collected(&self) -> Settings {
@@ -54,6 +65,9 @@ impl SettingsDialog {
             org_domains: list(&self.domains),
             guard: self.settings.guard,
             batch_size: self.settings.batch_size,
+            push_mode: self.settings.push_mode,
+            okta_app_id: self.settings.okta_app_id.trim().to_string(),
+            okta_app_search: self.settings.okta_app_search.trim().to_string(),
         }
     }
 
@@ -141,7 +155,9 @@ impl SettingsDialog {
         );
         secret(ui, "Okta API token", &mut self.okta_token);
         secret(ui, "Statsig SCIM token", &mut self.statsig_token);
-        ui.label(RichText::new("Tokens are stored only in the OS keyring, never in a file. Leave a token empty to keep the stored one.").italics());
+        ui.label(RichText::new("Tokens are stored only in the OS keyring, never in a file. Leave a token empty to keep the stored one. The Okta token's admin needs to read users, groups and apps, and to manage apps and groups for Okta push.").italics());
+        ui.add_space(6.0);
+        self.push_mode(ui);
         ui.add_space(6.0);
         ui.label(RichText::new("Statsig organization").strong());
         widgets::labelled_text(
@@ -174,11 +190,75 @@ impl SettingsDialog {
         ui.add_space(6.0);
     }
 
+    fn push_mode(&mut self, ui: &mut Ui) {
+        use crate::engine::connection::PushModeChoice;
+        ui.label(RichText::new("Who pushes").strong());
+        ui.horizontal_wrapped(|ui| {
+            for choice in [
+                PushModeChoice::Auto,
+                PushModeChoice::Okta,
+                PushModeChoice::Direct,
+            ] {
+                ui.radio_value(&mut self.settings.push_mode, choice, choice.label())
+                    .on_hover_text(match choice {
+                        PushModeChoice::Auto => "Okta push when the Okta org has a Statsig app with Group Push; Direct push otherwise",
+                        PushModeChoice::Okta => "Mappings live in Okta and Okta pushes, even while this app is closed. The Statsig token becomes optional (previews and verify need it)",
+                        PushModeChoice::Direct => "This app pushes over Statsig's SCIM API, for orgs without Group Push and for repairs; nothing is pushed while it is closed",
+                    });
+            }
+        });
+        if self.settings.push_mode == PushModeChoice::Direct {
+            return;
+        }
+        widgets::labelled_text(
+            ui,
+            "Statsig app label",
+            &mut self.settings.okta_app_search,
+            "starts with; empty: Statsig",
+            false,
+        );
+        widgets::labelled_text(
+            ui,
+            "Statsig app id",
+            &mut self.settings.okta_app_id,
+            "empty: found by its label",
+            false,
+        );
+        ui.horizontal(|ui| {
+            let can = !self.settings.okta_url.trim().is_empty();
+            if ui
+                .add_enabled(can, egui::Button::new("Find apps in Okta"))
+                .on_hover_text(
+                    "List the apps whose label starts with the text above, to choose one",
+                )
+                .clicked()
+            {
+                self.apps = None;
+                self.find = true;
+            }
+        });
+        if let Some(apps) = &self.apps {
+            if apps.is_empty() {
+                widgets::warn_text(ui, "No app's label starts with that text in this Okta org.");
+            } else {
+                let mut chosen = Some(self.settings.okta_app_id.clone()).filter(|s| !s.is_empty());
+                super::app_picker::app_list(ui, apps, &mut chosen);
+                if let Some(id) = chosen {
+                    self.settings.okta_app_id = id;
+                }
+            }
+        }
+    }
+
     fn buttons(&mut self, ui: &mut Ui, view: &View, valid: bool) -> Shown {
         let mut out = Shown::stay();
-        let filled = valid
-            && !self.settings.okta_url.trim().is_empty()
-            && !self.settings.statsig_url.trim().is_empty();
+        if std::mem::take(&mut self.find) {
+            out.action = Some(Action::Send(Command::FindApps {
+                settings: Box::new(self.collected()),
+                okta_token: self.okta_token.secret(),
+            }));
+        }
+        let filled = valid && self.collected().is_configured();
         ui.horizontal_wrapped(|ui| {
             if ui
                 .add_enabled(filled, egui::Button::new("Test connection"))
@@ -186,7 +266,7 @@ impl SettingsDialog {
             {
                 self.test = None;
                 out.action = Some(Action::Send(Command::TestConnection {
-                    settings: self.collected(),
+                    settings: Box::new(self.collected()),
                     statsig_token: self.statsig_token.secret(),
                     okta_token: self.okta_token.secret(),
                 }));
@@ -198,7 +278,7 @@ impl SettingsDialog {
                 self.test = None;
                 self.saving = true;
                 out.action = Some(Action::Send(Command::SaveSettings {
-                    settings: self.collected(),
+                    settings: Box::new(self.collected()),
                     statsig_token: self.statsig_token.secret(),
                     okta_token: self.okta_token.secret(),
                 }));
@@ -208,7 +288,7 @@ impl SettingsDialog {
                 .clicked()
             {
                 out.action = Some(Action::Send(Command::ForgetTokens {
-                    settings: self.collected(),
+                    settings: Box::new(self.collected()),
                 }));
             }
             if ui.button("Use demo sandbox").clicked() {

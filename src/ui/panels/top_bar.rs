@@ -3,9 +3,10 @@
 
 use super::Chrome;
 use crate::engine::runner::Command;
+use crate::engine::workspace::PushMode;
 use crate::ui::action::{Action, FileJob, Open};
 use crate::ui::view::View;
-use crate::ui::widgets;
+use crate::ui::widgets::{self, Pill};
 use egui::{Color32, RichText, Ui};
 
 /// Draws the top bar.
@@ -166,8 +167,7 @@ fn badge(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
                 "Local emulators with demo data.\nStatsig SCIM: {}\nOkta: {}",
                 c.statsig_url, c.okta_url
             ));
-            ui.label(RichText::new(c.push_mode).weak())
-                .on_hover_text("How mappings are pushed");
+            mode_label(ui, view);
         }
         (None, Some(c)) => {
             ui.label(RichText::new(&c.label).strong())
@@ -175,13 +175,34 @@ fn badge(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
                     "Statsig SCIM: {}\nOkta: {}",
                     c.statsig_url, c.okta_url
                 ));
-            ui.label(RichText::new(c.push_mode).weak())
-                .on_hover_text("How mappings are pushed");
+            mode_label(ui, view);
         }
         (None, None) => {
             ui.label(RichText::new("Not connected").italics());
         }
     }
+}
+
+/// Who pushes, always in sight: Okta push (Okta keeps teams in sync) or Direct push.
+fn mode_label(ui: &mut Ui, view: &View) {
+    let text = view.mode_label();
+    let hover = match view.mode.map(|r| &r.mode) {
+        Some(PushMode::Okta(app)) => format!(
+            "Okta pushes: mappings live in Okta's \"{}\" app ({}), and Okta keeps teams in sync while this app is closed.",
+            app.label, app.id
+        ),
+        Some(PushMode::OktaUnavailable(why)) => why.clone(),
+        Some(PushMode::Direct) => {
+            "This app pushes over Statsig's SCIM API; nothing is pushed while it is closed.".into()
+        }
+        None => "Settled at the first import".into(),
+    };
+    let pill = match view.mode.map(|r| &r.mode) {
+        Some(PushMode::OktaUnavailable(_)) => Pill::Warn,
+        Some(PushMode::Okta(_)) => Pill::Good,
+        _ => Pill::Neutral,
+    };
+    widgets::pill(ui, pill, &text).on_hover_text(hover);
 }
 
 fn progress(ui: &mut Ui, b: &super::Busy, actions: &mut Vec<Action>) {

@@ -136,10 +136,10 @@ impl PushedTab {
             {
                 actions.push(Action::Send(Command::WatchNow));
             }
-            if let Some(c) = view.connection {
+            if view.connection.is_some() {
                 ui.separator();
-                ui.label(RichText::new(c.push_mode).strong())
-                    .on_hover_text("How these mappings are pushed");
+                ui.label(RichText::new(view.mode_label()).strong())
+                    .on_hover_text("Who pushes these mappings");
             }
         });
     }

@@ -88,14 +88,20 @@ async fn read_and_plan(
     let statsig_ids: Vec<String> = todo.iter().map(|m| m.statsig_group_id.clone()).collect();
     let okta_ids: Vec<String> = todo.iter().map(|m| m.okta_group_id.clone()).collect();
     let okta = core.okta.clone();
-    let (fresh_statsig, fresh_okta) = tokio::join!(
-        core.scim.groups_by_ids(&statsig_ids),
-        okta.members_of(okta_ids)
-    );
+    let scim = core.scim().cloned();
+    let read_statsig = async {
+        match &scim {
+            Ok(scim) => scim
+                .groups_by_ids(&statsig_ids)
+                .await
+                .map_err(EngineError::from),
+            Err(e) => Err(e.clone()),
+        }
+    };
+    let (fresh_statsig, fresh_okta) = tokio::join!(read_statsig, okta.members_of(okta_ids));
     let fresh_statsig = match fresh_statsig {
         Ok(groups) => groups,
         Err(e) => {
-            let e = EngineError::from(e);
             for m in &todo {
                 core.mark_failed(&m.id, &e);
                 out.push((m.id.clone(), Err(e.clone())));
@@ -200,7 +206,11 @@ async fn send_all(core: &mut Core, ready: &[(Mapping, Plan)], out: &mut Outcomes
         .enumerate()
         .map(|(i, (m, plan))| (i, m.statsig_group_id.clone(), plan.batches.clone()))
         .collect();
-    let sent = send_jobs(core.scim.clone(), core.cancel.clone(), jobs).await;
+    let Ok(scim) = core.scim().cloned() else {
+        // Planning read Statsig, so it is there; nothing is sent otherwise.
+        return Vec::new();
+    };
+    let sent = send_jobs(scim, core.cancel.clone(), jobs).await;
     let mut finish_alone = Vec::new();
     for (i, r) in sent {
         let (m, plan) = &ready[i];
@@ -212,6 +222,7 @@ async fn send_all(core: &mut Core, ready: &[(Mapping, Plan)], out: &mut Outcomes
                     Ok(PushReport {
                         mapping_id: m.id.clone(),
                         plan: plan.clone(),
+                        by_okta: false,
                     }),
                 ));
             }

@@ -6,6 +6,8 @@ mod push;
 mod refusals;
 mod watch;
 
+pub(crate) use watch::statsig_side;
+
 use super::{Outcomes, PushBackend, Unlink, WatchReport};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::state::{Mapping, MappingStatus, PushAction};
@@ -21,9 +23,9 @@ pub struct DirectPush;
 /// Creates a team group; when the answer was lost after the server made it, finds it by
 /// name before anyone tries again, so a team is never created twice.
 async fn create_team_group(core: &Core, name: &str) -> Result<crate::model::StatsigGroup> {
-    match core.scim.create_group(name).await {
+    match core.scim()?.create_group(name).await {
         Ok(g) => Ok(g),
-        Err(e) if e.is_ambiguous() => match core.scim.find_group(name).await {
+        Err(e) if e.is_ambiguous() => match core.scim()?.find_group(name).await {
             Ok(Some(g)) => Ok(g),
             _ => Err(e.into()),
         },
@@ -61,7 +63,7 @@ impl DirectPush {
         core.dir_mut().upsert_statsig_group(created.clone());
         // The team's Admin group appears with it; pick it up so the team shows whole.
         if let Some(admin_name) = name.strip_suffix("-Member").map(|p| format!("{p}-Admin"))
-            && let Ok(Some(admin)) = core.scim.find_group(&admin_name).await
+            && let Ok(Some(admin)) = core.scim()?.find_group(&admin_name).await
         {
             core.dir_mut().upsert_statsig_group(admin);
         }
@@ -93,7 +95,7 @@ impl DirectPush {
     async fn unlink(core: &mut Core, id: &str, how: Unlink) -> Result<Mapping> {
         let m = core.mapping(id)?;
         if how == Unlink::Delete {
-            core.scim
+            core.scim()?
                 .delete_group(&m.statsig_group_id)
                 .await
                 .map_err(EngineError::from)?;

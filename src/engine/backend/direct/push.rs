@@ -55,6 +55,7 @@ async fn push_inner(core: &mut Core, m: &Mapping, allowed_removals: usize) -> Re
     Ok(PushReport {
         mapping_id: m.id.clone(),
         plan,
+        by_okta: false,
     })
 }
 
@@ -70,14 +71,18 @@ async fn send_batches(core: &mut Core, m: &Mapping, plan: &Plan) -> Result<()> {
         if core.cancel.is_cancelled() {
             return Err(cancelled_after(core, m, sent, total).await);
         }
-        match core.scim.patch_members(&m.statsig_group_id, &batch).await {
+        match core
+            .scim()?
+            .patch_members(&m.statsig_group_id, &batch)
+            .await
+        {
             Ok(()) => sent += 1,
             Err(e) if e.is_ambiguous() && replans < MAX_REPLANS => {
                 replans += 1;
                 tracing::info!(
                     "a membership PATCH ended unclear ({e}); re-planning from a fresh read"
                 );
-                let fresh = core.scim.get_group(&m.statsig_group_id).await?;
+                let fresh = core.scim()?.get_group(&m.statsig_group_id).await?;
                 core.dir_mut().upsert_statsig_group(fresh);
                 let again = core.plan(&m.okta_group_id, &m.statsig_group_id)?;
                 if !within(&again, plan) {
@@ -101,8 +106,9 @@ async fn cancelled_after(core: &mut Core, m: &Mapping, sent: usize, total: usize
         return EngineError::Cancelled;
     }
     // The job is cancelled; this one read tells the views where it stopped.
-    let read = core.scim.detached().get_group(&m.statsig_group_id).await;
-    if let Ok(g) = read {
+    if let Ok(scim) = core.scim().map(crate::scim::ScimClient::detached)
+        && let Ok(g) = scim.get_group(&m.statsig_group_id).await
+    {
         core.dir_mut().upsert_statsig_group(g);
     }
     refused(format!(

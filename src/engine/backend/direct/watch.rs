@@ -96,12 +96,12 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
 /// was read, groups deleted since). The first cycle reads every linked group. Later cycles
 /// ask only for groups modified since (with a margin for clock skew) and for the count,
 /// which shows whether any group was deleted; only then are the ids read to find which.
-async fn statsig_side(
+pub(crate) async fn statsig_side(
     core: &mut Core,
     since: Option<&str>,
 ) -> Result<(Vec<StatsigGroup>, bool, BTreeSet<String>)> {
     let modified = match since.and_then(|t| crate::clock::minutes_before(t, SKEW_MINUTES)) {
-        Some(from) => core.scim.groups_modified_since(&from).await?,
+        Some(from) => core.scim()?.groups_modified_since(&from).await?,
         None => None,
     };
     let Some(changed) = modified else {
@@ -112,7 +112,7 @@ async fn statsig_side(
             .map(|m| m.statsig_group_id.clone())
             .collect();
         return Ok((
-            core.scim.groups_by_ids(&linked).await?,
+            core.scim()?.groups_by_ids(&linked).await?,
             true,
             BTreeSet::new(),
         ));
@@ -120,10 +120,10 @@ async fn statsig_side(
     for g in &changed {
         core.dir_mut().upsert_statsig_group(g.clone());
     }
-    let total = core.scim.group_count().await?;
+    let total = core.scim()?.group_count().await?;
     let mut deleted = BTreeSet::new();
     if total != core.directory().statsig_groups.len() {
-        let live = core.scim.group_ids().await?;
+        let live = core.scim()?.group_ids().await?;
         deleted = core
             .directory()
             .statsig_groups

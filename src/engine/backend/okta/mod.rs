@@ -1,0 +1,418 @@
+//! Okta push: the mappings live in Okta, and Okta pushes. The app makes, activates,
+//! deactivates and deletes Okta's own Group Push mappings through the Management API,
+//! after the same preview and deletion guard as a direct push, so Okta keeps teams in sync
+//! while the app is closed and mappings made in Okta's console show up here.
+//!
+//! What the API cannot do is said plainly: there is no "push now" call (re-activating
+//! makes Okta run a full push), and no "Import Now" (the admin clicks it in Okta).
+
+pub mod sync;
+mod watch;
+
+use super::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
+use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::state::{Mapping, MappingStatus, PushAction};
+use crate::engine::workspace::core::Core;
+use crate::model::okta_app::{AppGroup, OktaApp, OktaPushMapping};
+use crate::model::plan::Plan;
+use crate::okta::PushTarget;
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use std::sync::Arc;
+
+/// Okta push for one app.
+pub struct OktaPush {
+    app: OktaApp,
+}
+
+impl OktaPush {
+    /// Okta push through `app`.
+    pub fn new(app: OktaApp) -> Self {
+        OktaPush { app }
+    }
+}
+
+/// Okta push that cannot run (no app, several apps, no Group Push): every step says why.
+pub struct Unavailable(pub String);
+
+/// The refusal of a mapping Okta no longer has.
+fn deleted_in_okta(core: &mut Core, id: &str) -> EngineError {
+    let name = core
+        .state
+        .mapping(id)
+        .map(|m| m.okta_group_name.clone())
+        .unwrap_or_default();
+    core.state.mappings.retain(|m| m.id != id);
+    let _ = core.save();
+    refused(format!(
+        "Push mapping {id} ({name}) was deleted in Okta (in its console or by another tool); it is gone from this list."
+    ))
+}
+
+impl OktaPush {
+    /// Okta's mappings of one source group, read fresh (never two for one group).
+    async fn ensure_unmapped(&self, core: &Core, okta_group_id: &str, target: &str) -> Result<()> {
+        let existing = core
+            .okta
+            .push_mappings(&self.app.id, None, Some(okta_group_id))
+            .await?;
+        if let Some(m) = existing.first() {
+            let name = core
+                .directory()
+                .app
+                .group(&m.target_group_id)
+                .map_or(m.target_group_id.clone(), |g| g.name.clone());
+            return Err(refused(format!(
+                "This Okta group is already pushed by Okta's mapping {} (to \"{name}\"); one mapping per Okta group. Unlink it first.",
+                m.id
+            )));
+        }
+        if let Some(m) = core
+            .state
+            .mappings
+            .iter()
+            .find(|m| m.okta.as_ref().is_some_and(|o| o.target_group_id == target))
+        {
+            return Err(refused(format!(
+                "\"{}\" is already fed by Okta's mapping {} from \"{}\"; one pusher per team.",
+                m.statsig_group_name, m.id, m.okta_group_name
+            )));
+        }
+        Ok(())
+    }
+
+    /// Creates a mapping once: when the answer is lost, Okta may have made it, so it is
+    /// looked up by its source group before the create is sent again.
+    async fn create_once(
+        &self,
+        core: &Core,
+        okta_group_id: &str,
+        target: &PushTarget,
+        active: bool,
+    ) -> Result<OktaPushMapping> {
+        let okta = &core.okta;
+        match okta
+            .create_push_mapping(&self.app.id, okta_group_id, target, active)
+            .await
+        {
+            Ok(m) => Ok(m),
+            Err(e) if e.is_ambiguous() => {
+                tracing::warn!("the answer to a mapping create was lost ({e}); looking it up");
+                let found = okta
+                    .push_mappings(&self.app.id, None, Some(okta_group_id))
+                    .await?;
+                match found.into_iter().next() {
+                    Some(m) => Ok(m),
+                    None => Ok(okta
+                        .create_push_mapping(&self.app.id, okta_group_id, target, active)
+                        .await?),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// What Okta's full push of `okta_group_id` into `statsig_group_id` would do, read
+    /// fresh, stopped by the guard past `allowed_removals` when Okta is to push now.
+    async fn preview(
+        &self,
+        core: &mut Core,
+        okta_group_id: &str,
+        statsig_group_id: &str,
+        pushes_now: bool,
+        allowed_removals: usize,
+    ) -> Result<Option<Plan>> {
+        if statsig_group_id.is_empty() {
+            return Ok(None);
+        }
+        core.refresh_groups(okta_group_id, statsig_group_id).await?;
+        let plan = core.plan(okta_group_id, statsig_group_id)?;
+        if pushes_now && core.directory().statsig_read {
+            let name = core
+                .directory()
+                .okta_group(okta_group_id)
+                .map(|g| g.name.clone())
+                .unwrap_or_default();
+            core.check_guard(&plan, &name, allowed_removals)?;
+        }
+        Ok(Some(plan))
+    }
+
+    /// PATCHes a mapping's status; a mapping Okta no longer has leaves the list.
+    async fn set_status(&self, core: &mut Core, id: &str, active: bool) -> Result<OktaPushMapping> {
+        match core
+            .okta
+            .set_push_mapping_status(&self.app.id, id, active)
+            .await
+        {
+            Ok(m) => Ok(m),
+            Err(e) if e.is_not_found() => Err(deleted_in_okta(core, id)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Re-activates (INACTIVE, then ACTIVE): Okta then runs a full push. There is no
+    /// public "push now" call.
+    async fn push_one(&self, core: &mut Core, id: &str, allowed: usize) -> Result<PushReport> {
+        let m = okta_mapping(core, id)?;
+        let plan = self
+            .preview(core, &m.okta_group_id, &m.statsig_group_id, true, allowed)
+            .await?;
+        if m.status != MappingStatus::Inactive {
+            self.set_status(core, id, false).await?;
+        }
+        let fresh = self.set_status(core, id, true).await?;
+        sync::record(core, &fresh, None)?;
+        Ok(PushReport {
+            mapping_id: id.to_string(),
+            plan: plan.unwrap_or_else(|| unknown_plan(&m)),
+            by_okta: true,
+        })
+    }
+}
+
+/// The mapping `id`, which must be one of Okta's.
+fn okta_mapping(core: &Core, id: &str) -> Result<Mapping> {
+    let m = core.mapping(id)?;
+    if m.okta.is_none() {
+        return Err(refused(format!(
+            "Mapping {id} is the app's own (Direct push), not one of Okta's."
+        )));
+    }
+    Ok(m)
+}
+
+/// A plan that says nothing is known (no Statsig token, or no team yet).
+fn unknown_plan(m: &Mapping) -> Plan {
+    Plan {
+        okta_group_id: m.okta_group_id.clone(),
+        statsig_group_id: m.statsig_group_id.clone(),
+        statsig_group_name: m.statsig_group_name.clone(),
+        adds: Vec::new(),
+        removes: Vec::new(),
+        unchanged: Vec::new(),
+        skipped: Vec::new(),
+        batches: Vec::new(),
+    }
+}
+
+impl PushBackend for OktaPush {
+    fn name(&self) -> &'static str {
+        "Okta push"
+    }
+
+    fn link<'a>(
+        &'a self,
+        core: &'a mut Core,
+        okta_group_id: &'a str,
+        statsig_group_id: &'a str,
+        push_now: bool,
+        allowed_removals: usize,
+    ) -> BoxFuture<'a, Result<Mapping>> {
+        async move {
+            let dir = core.shared_directory();
+            let target = dir.app_group_for(statsig_group_id).cloned().ok_or_else(|| {
+                let name = dir
+                    .statsig_group(statsig_group_id)
+                    .map_or(statsig_group_id.to_string(), |g| g.display_name.clone());
+                refused(format!(
+                    "\"{name}\" is not imported into Okta yet, so Okta cannot link to it. In Okta, open Applications > {} > Import and click Import Now, then import here again.",
+                    dir.app.label()
+                ))
+            })?;
+            self.ensure_unmapped(core, okta_group_id, &target.id).await?;
+            self.preview(core, okta_group_id, statsig_group_id, push_now, allowed_removals)
+                .await?;
+            let made = self
+                .create_once(core, okta_group_id, &PushTarget::Link(target.id), push_now)
+                .await?;
+            sync::record(core, &made, Some(PushAction::Link))
+        }
+        .boxed()
+    }
+
+    fn create<'a>(
+        &'a self,
+        core: &'a mut Core,
+        okta_group_id: &'a str,
+        name: &'a str,
+        push_now: bool,
+    ) -> BoxFuture<'a, Result<Mapping>> {
+        async move {
+            if let Some(g) = core.directory().app.group_named(name) {
+                let id = g.id.clone();
+                self.ensure_unmapped(core, okta_group_id, &id).await?;
+            } else {
+                self.ensure_unmapped(core, okta_group_id, "").await?;
+            }
+            let made = self
+                .create_once(
+                    core,
+                    okta_group_id,
+                    &PushTarget::Create(name.to_string()),
+                    push_now,
+                )
+                .await?;
+            // Okta made an app group for the new team; the first push makes the team.
+            if core.directory().app.group(&made.target_group_id).is_none() {
+                let dir = core.dir_mut();
+                Arc::make_mut(&mut dir.app).groups.push(AppGroup {
+                    id: made.target_group_id.clone(),
+                    name: name.to_string(),
+                });
+            }
+            sync::record(core, &made, Some(PushAction::Create))
+        }
+        .boxed()
+    }
+
+    fn push<'a>(
+        &'a self,
+        core: &'a mut Core,
+        ids: &'a [String],
+        allowed_removals: usize,
+    ) -> BoxFuture<'a, Outcomes> {
+        async move {
+            let mut out = Vec::new();
+            for id in ids {
+                if core.cancel.is_cancelled() {
+                    out.push((id.clone(), Err(EngineError::Cancelled)));
+                    continue;
+                }
+                let r = self.push_one(core, id, allowed_removals).await;
+                out.push((id.clone(), r));
+            }
+            out
+        }
+        .boxed()
+    }
+
+    fn set_active<'a>(
+        &'a self,
+        core: &'a mut Core,
+        id: &'a str,
+        active: bool,
+        allowed_removals: usize,
+    ) -> BoxFuture<'a, Result<()>> {
+        async move {
+            let m = okta_mapping(core, id)?;
+            if active {
+                self.preview(
+                    core,
+                    &m.okta_group_id,
+                    &m.statsig_group_id,
+                    true,
+                    allowed_removals,
+                )
+                .await?;
+            }
+            let fresh = self.set_status(core, id, active).await?;
+            sync::record(core, &fresh, None).map(|_| ())
+        }
+        .boxed()
+    }
+
+    fn unlink<'a>(
+        &'a self,
+        core: &'a mut Core,
+        id: &'a str,
+        how: Unlink,
+    ) -> BoxFuture<'a, Result<Mapping>> {
+        async move {
+            let m = okta_mapping(core, id)?;
+            // Okta deletes only INACTIVE mappings.
+            if m.status != MappingStatus::Inactive {
+                self.set_status(core, id, false).await?;
+            }
+            let delete = how == Unlink::Delete;
+            match core
+                .okta
+                .delete_push_mapping(&self.app.id, id, delete)
+                .await
+            {
+                Ok(()) => {}
+                Err(e) if e.is_not_found() => return Err(deleted_in_okta(core, id)),
+                Err(e) => return Err(e.into()),
+            }
+            core.state.mappings.retain(|x| x.id != id);
+            if delete {
+                let dir = core.dir_mut();
+                dir.remove_statsig_group(&m.statsig_group_id);
+                if let Some(o) = &m.okta {
+                    Arc::make_mut(&mut dir.app)
+                        .groups
+                        .retain(|g| g.id != o.target_group_id);
+                }
+            }
+            core.save()?;
+            Ok(m)
+        }
+        .boxed()
+    }
+
+    fn watch<'a>(&'a self, core: &'a mut Core) -> BoxFuture<'a, Result<WatchReport>> {
+        async move { watch::watch_once(&self.app, core).await }.boxed()
+    }
+}
+
+impl PushBackend for Unavailable {
+    fn name(&self) -> &'static str {
+        "Okta push (not ready)"
+    }
+
+    fn link<'a>(
+        &'a self,
+        _: &'a mut Core,
+        _: &'a str,
+        _: &'a str,
+        _: bool,
+        _: usize,
+    ) -> BoxFuture<'a, Result<Mapping>> {
+        let e = refused(self.0.clone());
+        async move { Err(e) }.boxed()
+    }
+
+    fn create<'a>(
+        &'a self,
+        _: &'a mut Core,
+        _: &'a str,
+        _: &'a str,
+        _: bool,
+    ) -> BoxFuture<'a, Result<Mapping>> {
+        let e = refused(self.0.clone());
+        async move { Err(e) }.boxed()
+    }
+
+    fn push<'a>(&'a self, _: &'a mut Core, ids: &'a [String], _: usize) -> BoxFuture<'a, Outcomes> {
+        let out = ids
+            .iter()
+            .map(|id| (id.clone(), Err(refused(self.0.clone()))))
+            .collect();
+        async move { out }.boxed()
+    }
+
+    fn set_active<'a>(
+        &'a self,
+        _: &'a mut Core,
+        _: &'a str,
+        _: bool,
+        _: usize,
+    ) -> BoxFuture<'a, Result<()>> {
+        let e = refused(self.0.clone());
+        async move { Err(e) }.boxed()
+    }
+
+    fn unlink<'a>(
+        &'a self,
+        _: &'a mut Core,
+        _: &'a str,
+        _: Unlink,
+    ) -> BoxFuture<'a, Result<Mapping>> {
+        let e = refused(self.0.clone());
+        async move { Err(e) }.boxed()
+    }
+
+    fn watch<'a>(&'a self, _: &'a mut Core) -> BoxFuture<'a, Result<WatchReport>> {
+        async move { Ok(WatchReport::default()) }.boxed()
+    }
+}

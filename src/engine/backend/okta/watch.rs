@@ -1,0 +1,146 @@
+//! One watch cycle of Okta push: Okta pushes, the app watches. It asks Okta for the
+//! mappings updated since the last look (and for the whole list now and then, to see
+//! mappings deleted in Okta's console), for the groups whose membership changed, and
+//! Statsig for the groups modified since; requests follow what changed, not how many
+//! mappings there are. Then it tells "Okta is pushing" apart from drift.
+
+use super::sync;
+use crate::engine::backend::WatchReport;
+use crate::engine::backend::direct::statsig_side;
+use crate::engine::error::Result;
+use crate::engine::workspace::core::Core;
+use crate::model::okta_app::{AppGroup, OktaApp};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Okta's clocks and ours may differ: look back this many minutes further.
+const SKEW_MINUTES: i64 = 5;
+/// Every this many cycles the whole list is read, to see mappings deleted in Okta.
+const FULL_LIST_EVERY: u64 = 10;
+
+/// One watch cycle.
+pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchReport> {
+    let mut report = WatchReport::default();
+    let started = crate::clock::now();
+    let since = core.state.watched_until.clone();
+    core.watch_cycles += 1;
+    let full = since.is_none() || core.watch_cycles.is_multiple_of(FULL_LIST_EVERY);
+    let from = since
+        .as_deref()
+        .and_then(|t| crate::clock::minutes_before(t, SKEW_MINUTES));
+    let listed = match (&from, full) {
+        (Some(t), false) => core.okta.push_mappings(&app.id, Some(t), None).await?,
+        _ => core.okta.push_mappings(&app.id, None, None).await?,
+    };
+    learn_groups(core, &listed).await?;
+    // Okta groups whose membership changed: the sources Okta will push.
+    let changed: BTreeSet<String> = match &since {
+        Some(t) => core
+            .okta
+            .groups_changed_since(t)
+            .await?
+            .into_iter()
+            .collect(),
+        None => core
+            .state
+            .mappings
+            .iter()
+            .map(|m| m.okta_group_id.clone())
+            .collect(),
+    };
+    let mapped: BTreeSet<String> = core
+        .state
+        .mappings
+        .iter()
+        .map(|m| m.okta_group_id.clone())
+        .chain(listed.iter().map(|m| m.source_group_id.clone()))
+        .collect();
+    let to_read: Vec<String> = changed.intersection(&mapped).cloned().collect();
+    report.okta_groups_changed = changed.len();
+    for (gid, members) in core.okta.members_of(to_read).await {
+        let members = match members {
+            Ok(m) => m,
+            Err(e) if e.is_not_found() => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(mut group) = core.directory().okta_group(&gid).cloned() {
+            group.members = members;
+            core.learn_users(&group.members).await?;
+            core.dir_mut().upsert_okta_group(group);
+        }
+    }
+    if core.has_statsig() && core.directory().statsig_read {
+        let (groups, _, _) = statsig_side(core, since.as_deref()).await?;
+        for g in groups {
+            core.dir_mut().upsert_statsig_group(g);
+        }
+    }
+    if full {
+        sync::replace_all(core, &listed);
+    } else {
+        sync::upsert(core, &listed);
+    }
+    // Pushes Okta owes: read those mappings again (lastPush may move without lastUpdated).
+    let waiting: Vec<String> = core
+        .state
+        .mappings
+        .iter()
+        .filter(|m| m.okta.as_ref().is_some_and(|o| o.pending.is_some()))
+        .map(|m| m.id.clone())
+        .collect();
+    for id in waiting {
+        match core.okta.get_push_mapping(&app.id, &id).await {
+            Ok(m) => sync::upsert(core, &[m]),
+            Err(e) if e.is_not_found() => core.state.mappings.retain(|m| m.id != id),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    for m in &core.state.mappings {
+        if m.drift.is_some() {
+            report.drifted.push(m.id.clone());
+        }
+        if let crate::engine::state::MappingStatus::Error { cause, .. } = &m.status {
+            report
+                .errors
+                .push(format!("Mapping {} ({}): {cause}", m.id, m.okta_group_name));
+        }
+    }
+    core.state.watched_until = Some(started);
+    core.save()?;
+    Ok(report)
+}
+
+/// Learns the names of target groups the directory has not seen (a mapping made in
+/// Okta's console to a new group) and the source groups it has not read.
+async fn learn_groups(
+    core: &mut Core,
+    listed: &[crate::model::okta_app::OktaPushMapping],
+) -> Result<()> {
+    for m in listed {
+        if core.directory().app.group(&m.target_group_id).is_none() {
+            match core.okta.get_group(&m.target_group_id).await {
+                Ok(g) => {
+                    let dir = core.dir_mut();
+                    Arc::make_mut(&mut dir.app).groups.push(AppGroup {
+                        id: g.id,
+                        name: g.name,
+                    });
+                }
+                Err(e) if e.is_not_found() => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if core.directory().okta_group(&m.source_group_id).is_none() {
+            let (group, members) = tokio::join!(
+                core.okta.get_group(&m.source_group_id),
+                core.okta.group_members(&m.source_group_id)
+            );
+            if let (Ok(mut g), Ok(members)) = (group, members) {
+                g.members = members;
+                core.learn_users(&g.members).await?;
+                core.dir_mut().upsert_okta_group(g);
+            }
+        }
+    }
+    Ok(())
+}

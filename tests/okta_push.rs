@@ -1,0 +1,433 @@
+//! The seed workflow in Okta push, through the engine, over real HTTP to the sandbox's
+//! Okta emulator and its push worker: find the app, import, build a mapping group, Link
+//! with preview and guard, Okta pushes, a change is pushed, deactivate and activate,
+//! Create, unlink with Leave and Delete, a mapping made in Okta's console appears, and an
+//! ERROR shows Okta's errorSummary. Then the bad inputs, one sentence each.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use okta_statsig_teams::engine::connection::PushModeChoice;
+use okta_statsig_teams::engine::state::MappingStatus;
+use okta_statsig_teams::engine::workspace::PushMode;
+use okta_statsig_teams::engine::{Connection, EngineError, Unlink, Workspace};
+use okta_statsig_teams::net::{RetryPolicy, Silent};
+use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        okta_push_delay: Duration::from_millis(100),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn okta_connection(s: &Sandbox, mode: PushModeChoice) -> Connection {
+    Connection {
+        push_mode: mode,
+        ..common::connection(s)
+    }
+}
+
+async fn open(conn: Connection, dir: &std::path::Path) -> Workspace {
+    let policy = RetryPolicy {
+        base_delay: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    };
+    let mut ws = common::open(conn, dir, policy, Arc::new(Silent));
+    ws.import(|_| {}).await.unwrap();
+    ws
+}
+
+/// What Okta must have pushed for an Okta group: its active members assigned to the app.
+fn desired(s: &Sandbox, okta_group: &str) -> Vec<String> {
+    let w = s.world();
+    let app = w.apps.values().find(|a| a.label == "Statsig SCIM").unwrap();
+    let members = w.okta_groups[okta_group].members.clone();
+    w.pushable_scim_ids(&app.id, &members).into_iter().collect()
+}
+
+fn app_id(s: &Sandbox, label: &str) -> String {
+    let w = s.world();
+    w.apps
+        .values()
+        .find(|a| a.label == label)
+        .unwrap()
+        .id
+        .clone()
+}
+
+fn statsig_app(s: &Sandbox) -> String {
+    app_id(s, "Statsig SCIM")
+}
+
+async fn eventually(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < Duration::from_secs(20), "{what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_statsig_app_is_found_and_okta_console_mappings_show_with_their_status() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    let PushMode::Okta(app) = ws.push_mode() else {
+        panic!("Okta push, got {:?}", ws.push_mode());
+    };
+    assert_eq!(app.label, "Statsig SCIM");
+    let by_okta = |name: &str| {
+        ws.mappings()
+            .iter()
+            .find(|m| m.okta_group_name == name)
+            .unwrap_or_else(|| panic!("{name} is listed"))
+            .clone()
+    };
+    assert_eq!(by_okta("iOS Guild").status, MappingStatus::Active);
+    assert!(by_okta("iOS Guild").last_push.is_some());
+    assert_eq!(by_okta("Warehouse Crew").status, MappingStatus::Inactive);
+    match by_okta("Growth Lab").status {
+        MappingStatus::Error { cause, .. } => {
+            assert!(cause.contains("Statsig answered 400"), "{cause}");
+            assert!(cause.contains("Statsig-Growth Lab-Experiments-Member"));
+        }
+        other => panic!("Growth Lab is in ERROR, not {other:?}"),
+    }
+    // Teams made in Statsig since Okta's last import are named, with where to click.
+    let missing: Vec<String> = ws
+        .directory()
+        .not_imported()
+        .iter()
+        .map(|g| g.display_name.clone())
+        .collect();
+    assert!(missing.contains(&"Statsig-Data-Platform-Analytics Eng-Member".to_string()));
+    assert!(!missing.contains(&"Statsig-Checkout-Payments-Member".to_string()));
+    // Members Okta will not push, with the reason: not assigned to the app.
+    let contractor = ws
+        .directory()
+        .okta_user_by_email("sam@partner-agency.com")
+        .unwrap()
+        .id
+        .clone();
+    let i = ws.directory().okta_user_index(&contractor).unwrap();
+    let reason = ws.directory().pushable(i).unwrap_err().to_string();
+    assert!(
+        reason.contains("not assigned to the \"Statsig SCIM\" app"),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn link_with_preview_and_guard_then_okta_pushes_and_keeps_pushing() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(okta_connection(&s, PushModeChoice::Okta), dir.path()).await;
+    let team = "Statsig-Checkout-Growth-Member";
+    let target = ws
+        .directory()
+        .statsig_group_by_name(team)
+        .unwrap()
+        .id
+        .clone();
+    let has = ws.directory().statsig_group(&target).unwrap().members.len();
+    assert!(has > 3);
+    // A mapping group of two: linking would remove every current member of the team.
+    let two: Vec<String> = desired(
+        &s,
+        &ws.directory()
+            .okta_group_by_name("Fraud Squad")
+            .unwrap()
+            .id
+            .clone(),
+    )
+    .into_iter()
+    .take(2)
+    .filter_map(|sid| {
+        let d = ws.directory();
+        let u = d.statsig_user(&sid)?;
+        d.okta_user_by_email(&u.user_name).map(|o| o.id.clone())
+    })
+    .collect();
+    let group = ws
+        .create_mapping_group("Growth Core", "two people", &two)
+        .await
+        .unwrap();
+    let plan = ws.plan(&group.id, &target).unwrap();
+    assert_eq!(plan.adds.len(), 2);
+    let before = s.world().push_mappings.len();
+    match ws.link(&group.id, &target, true).await {
+        Err(EngineError::NeedsConfirmation(stop)) => assert_eq!(stop.removals, has),
+        other => panic!("the guard stops it, got {other:?}"),
+    }
+    assert_eq!(
+        s.world().push_mappings.len(),
+        before,
+        "nothing made in Okta"
+    );
+    let m = ws
+        .link_confirmed(&group.id, &target, true, has)
+        .await
+        .unwrap();
+    assert!(m.id.starts_with("gPm"), "the mapping is Okta's: {}", m.id);
+    assert_eq!(m.status, MappingStatus::Active);
+    let gid = group.id.clone();
+    eventually("Okta pushes the group to Statsig", || {
+        let want = desired(&s, &gid);
+        s.world().group_member_ids(team) == Some(want)
+    })
+    .await;
+
+    // A change in Okta: Okta pushes it.
+    let third = ws
+        .directory()
+        .okta_users
+        .iter()
+        .find(|u| {
+            u.is_active()
+                && !two.contains(&u.id)
+                && ws
+                    .directory()
+                    .okta_user_index(&u.id)
+                    .is_some_and(|i| ws.directory().pushable(i).is_ok())
+        })
+        .unwrap()
+        .id
+        .clone();
+    ws.set_okta_members(&group.id, std::slice::from_ref(&third), &[])
+        .await
+        .unwrap();
+    eventually("Okta pushes the change", || {
+        s.world()
+            .group_member_ids(team)
+            .is_some_and(|m| m.len() == 3)
+    })
+    .await;
+    // The watcher sees Okta's push: nothing pending, no drift.
+    eventually("Okta's lastPush is after the change", || {
+        let w = s.world();
+        w.push_mappings[&m.id].last_push.is_some()
+            && w.push_mappings[&m.id].synced_membership.as_deref()
+                == Some(w.okta_groups[&gid].last_membership_updated.as_str())
+    })
+    .await;
+    ws.watch_once().await.unwrap();
+    let now = ws.mappings().iter().find(|x| x.id == m.id).unwrap().clone();
+    assert_eq!(now.okta.as_ref().unwrap().pending, None, "{now:?}");
+    assert_eq!(now.drift, None);
+
+    // Deactivate, then activate: Okta's status follows.
+    ws.set_active(&m.id, false).await.unwrap();
+    assert_eq!(s.world().push_mappings[&m.id].status, "INACTIVE");
+    ws.set_active(&m.id, true).await.unwrap();
+    assert_eq!(s.world().push_mappings[&m.id].status, "ACTIVE");
+
+    // Unlink with Leave: the mapping goes, the team stays.
+    ws.unlink(&m.id, Unlink::Leave, "").await.unwrap();
+    assert!(!s.world().push_mappings.contains_key(&m.id));
+    assert!(ws.mappings().iter().all(|x| x.id != m.id));
+    assert_eq!(s.world().group_member_ids(team).map(|m| m.len()), Some(3));
+}
+
+#[tokio::test]
+async fn create_then_unlink_with_delete_removes_the_team_from_statsig() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(okta_connection(&s, PushModeChoice::Okta), dir.path()).await;
+    let pricing = ws
+        .directory()
+        .okta_group_by_name("Pricing Council")
+        .unwrap()
+        .id
+        .clone();
+    let m = ws
+        .create(&pricing, "Checkout", "Pricing Council", true)
+        .await
+        .unwrap();
+    let name = "Statsig-Checkout-Pricing Council-Member";
+    assert_eq!(m.statsig_group_name, name);
+    eventually("Okta creates the team at its first push", || {
+        let want = desired(&s, &pricing);
+        s.world().group_member_ids(name) == Some(want)
+    })
+    .await;
+    ws.import(|_| {}).await.unwrap();
+    let m = ws.mappings().iter().find(|x| x.id == m.id).unwrap().clone();
+    assert!(!m.statsig_group_id.is_empty(), "the new team is known now");
+    let refused = ws.unlink(&m.id, Unlink::Delete, "Pricing").await;
+    assert!(matches!(refused, Err(EngineError::NotConfirmed { .. })));
+    assert!(s.world().push_mappings.contains_key(&m.id), "nothing sent");
+    ws.unlink(&m.id, Unlink::Delete, "Pricing Council")
+        .await
+        .unwrap();
+    eventually("Okta deletes the team in Statsig", || {
+        s.world().group_member_ids(name).is_none()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_mapping_made_in_oktas_console_appears_at_the_next_watch() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    let made = {
+        let mut w = s.world();
+        let app = w
+            .apps
+            .values()
+            .find(|a| a.label == "Statsig SCIM")
+            .unwrap()
+            .id
+            .clone();
+        let source = w.okta_group_by_name("Onboarding Squad").unwrap().id.clone();
+        let target = w
+            .okta_group_by_name("Statsig-Growth Experiments-Onboarding-Member")
+            .unwrap()
+            .id
+            .clone();
+        let now = okta_statsig_teams::clock::now();
+        w.create_push_mapping(
+            &app,
+            &json!({"sourceGroupId": source, "targetGroupId": target}),
+            &now,
+        )
+        .unwrap()
+        .id
+    };
+    ws.watch_once().await.unwrap();
+    let m = ws
+        .mappings()
+        .iter()
+        .find(|m| m.id == made)
+        .expect("it appears");
+    assert_eq!(m.okta_group_name, "Onboarding Squad");
+    assert_eq!(
+        m.statsig_group_name,
+        "Statsig-Growth Experiments-Onboarding-Member"
+    );
+    // Deleted in the console: gone at the next full look, and a push of it says so.
+    s.world().push_mappings.remove(&made);
+    let e = ws
+        .push_confirmed(&made, usize::MAX)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("was deleted in Okta"), "{e}");
+    assert!(ws.mappings().iter().all(|m| m.id != made));
+}
+
+#[tokio::test]
+async fn without_a_statsig_token_okta_push_still_works_and_says_what_it_cannot_know() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = Connection {
+        statsig_url: String::new(),
+        statsig_token: Default::default(),
+        ..okta_connection(&s, PushModeChoice::Okta)
+    };
+    let mut ws = open(conn, dir.path()).await;
+    assert!(matches!(ws.push_mode(), PushMode::Okta(_)));
+    assert!(!ws.directory().statsig_read);
+    let teams: usize = ws.directory().teams().values().map(|t| t.len()).sum();
+    assert!(teams > 5, "teams come from the groups imported into Okta");
+    let (src, target) = common::pair(
+        &ws,
+        "Okta Test Team",
+        "Statsig-Okta Test Proj-Test Team-Member",
+    );
+    let m = ws.link(&src, &target, true).await.unwrap();
+    eventually("Okta pushes", || {
+        let want = desired(&s, &src);
+        s.world()
+            .group_member_ids("Statsig-Okta Test Proj-Test Team-Member")
+            == Some(want)
+    })
+    .await;
+    assert!(ws.scim().is_err(), "verify needs Statsig: {:?}", m.id);
+}
+
+#[tokio::test]
+async fn bad_inputs_each_get_one_sentence_and_change_nothing() {
+    let s = sandbox().await;
+    // No app matches the search.
+    let dir = tempfile::tempdir().unwrap();
+    let conn = Connection {
+        app_search: "Nowhere".into(),
+        ..okta_connection(&s, PushModeChoice::Okta)
+    };
+    let mut ws = open(conn, dir.path()).await;
+    let (src, target) = common::pair(
+        &ws,
+        "Okta Test Team",
+        "Statsig-Okta Test Proj-Test Team-Member",
+    );
+    let e = ws.link(&src, &target, true).await.unwrap_err().to_string();
+    assert!(
+        e.contains("No app in this Okta org has a label starting with \"Nowhere\""),
+        "{e}"
+    );
+    // An app without Group Push: Auto falls back to Direct push and says why.
+    let console = app_id(&s, "Statsig Console");
+    let dir = tempfile::tempdir().unwrap();
+    let conn = Connection {
+        okta_app_id: Some(console),
+        ..okta_connection(&s, PushModeChoice::Auto)
+    };
+    let ws = open(conn, dir.path()).await;
+    assert_eq!(ws.push_mode(), PushMode::Direct);
+    let w = ws.mode_report().unwrap().warning.clone().unwrap();
+    assert!(
+        w.contains("has no Group Push") && w.contains("Direct push"),
+        "{w}"
+    );
+    // Direct push refuses a team Okta pushes (one pusher per team).
+    let (ios, ios_team) = common::pair(&ws, "Pricing Council", "Statsig-Mobile-iOS-Member");
+    let dir = tempfile::tempdir().unwrap();
+    let mut direct = open(okta_connection(&s, PushModeChoice::Direct), dir.path()).await;
+    let e = direct
+        .link(&ios, &ios_team, true)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("already pushed by Okta's push mapping"), "{e}");
+    // Several apps match: the admin chooses.
+    s.world()
+        .add_app("Statsig SCIM EU", "AUTO_LOGIN", &["GROUP_PUSH"]);
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    let r = ws.mode_report().unwrap();
+    assert!(matches!(r.mode, PushMode::OktaUnavailable(_)));
+    let labels: BTreeSet<&str> = r.candidates.iter().map(|a| a.label.as_str()).collect();
+    assert!(labels.contains("Statsig SCIM") && labels.contains("Statsig SCIM EU"));
+    // A team not imported into Okta yet cannot be linked; Okta's Import Now fixes it.
+    let dir = tempfile::tempdir().unwrap();
+    let app = statsig_app(&s);
+    let mut ws = open(
+        Connection {
+            okta_app_id: Some(app),
+            ..okta_connection(&s, PushModeChoice::Okta)
+        },
+        dir.path(),
+    )
+    .await;
+    let (src, wallet) = common::pair(
+        &ws,
+        "Okta Test Team",
+        "Statsig-Data-Platform-Analytics Eng-Member",
+    );
+    let e = ws.link(&src, &wallet, true).await.unwrap_err().to_string();
+    assert!(
+        e.contains("is not imported into Okta yet") && e.contains("Import Now"),
+        "{e}"
+    );
+    assert!(ws.sandbox_import_now().await.unwrap() >= 2);
+    ws.import(|_| {}).await.unwrap();
+    ws.link(&src, &wallet, false).await.unwrap();
+}
