@@ -131,7 +131,7 @@ fn a_guarded_link_names_the_saved_mapping_and_the_command_that_finishes_it() {
     assert_eq!(guarded.status.code(), Some(3));
     let said = String::from_utf8_lossy(&guarded.stderr).to_string();
     let finish = format!(
-        "okta-statsig-teams --demo push m1 --allow-removals {}",
+        "okta-statsig-teams --demo --push-mode direct push m1 --allow-removals {}",
         before.len()
     );
     assert!(
@@ -148,7 +148,7 @@ fn a_guarded_link_names_the_saved_mapping_and_the_command_that_finishes_it() {
     let too_few = cli.run(&["push", "m1", "--allow-removals", "1"]);
     assert_eq!(too_few.status.code(), Some(3));
     // The command it printed finishes it, and says what it did in the past tense.
-    let args: Vec<&str> = finish.split(' ').skip(2).collect();
+    let args: Vec<&str> = finish.split(' ').skip(4).collect();
     let done = cli.ok(&args);
     assert!(
         done.contains(&format!("Pushed: 3 added, {} removed", before.len())),
@@ -297,5 +297,116 @@ fn without_a_connection_the_cli_says_what_to_do() {
     assert!(
         String::from_utf8_lossy(&insecure.stderr)
             .contains("refusing to send a token over plain http")
+    );
+}
+
+#[test]
+fn okta_push_from_the_cli_finds_the_app_links_and_okta_pushes() {
+    let cli = Cli::okta();
+    let apps = cli.ok(&["apps"]);
+    assert!(
+        apps.lines()
+            .any(|l| l.starts_with('*') && l.contains("Statsig SCIM ") && l.contains("Group Push")),
+        "{apps}"
+    );
+    assert!(
+        apps.contains("Statsig SCIM (staging)") && apps.contains("no Group Push"),
+        "{apps}"
+    );
+    let import = cli.ok(&["import"]);
+    assert!(
+        import.contains("Push:    Okta push via \"Statsig SCIM\""),
+        "{import}"
+    );
+    assert!(
+        import.contains("not imported into Okta yet") && import.contains("Import Now"),
+        "{import}"
+    );
+    let made_in_console = cli.json(&["mappings"]);
+    let failed = made_in_console
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["okta_group_name"] == "Growth Lab")
+        .unwrap();
+    assert_eq!(failed["status"], "Error");
+    assert!(
+        failed["cause"]
+            .as_str()
+            .unwrap()
+            .contains("Statsig answered 400")
+    );
+
+    // Link: the guard stops it before anything is made in Okta, and says how to go on.
+    let emails = mapping_group(&cli);
+    let before = members(&cli, "Okta Test Proj", "Test Team");
+    let guarded = cli.run(&LINK);
+    assert_eq!(guarded.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&guarded.stderr).to_string();
+    assert!(said.contains("No mapping was made in Okta"), "{said}");
+    assert!(
+        said.contains(&format!("--allow-removals {}", before.len())),
+        "{said}"
+    );
+    let n = before.len().to_string();
+    let mut confirmed = LINK.to_vec();
+    confirmed.extend(["--allow-removals", &n]);
+    let linked = cli.json(&confirmed);
+    let id = linked["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("gPm"), "{linked}");
+    // Okta pushed it (the demo's Okta finishes before the command ends).
+    assert_eq!(members(&cli, "Okta Test Proj", "Test Team"), emails);
+
+    cli.ok(&["deactivate", &id]);
+    let status = |cli: &Cli| {
+        cli.json(&["mappings"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id.as_str())
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status(&cli), "Inactive");
+    cli.ok(&["activate", &id]);
+    assert_eq!(status(&cli), "Active");
+
+    // Create: Okta makes the team at its first push; Delete removes it again.
+    cli.ok(&[
+        "create",
+        "--okta-group",
+        "Pricing Council",
+        "--project",
+        "Checkout",
+        "--team",
+        "Pricing Council",
+    ]);
+    assert!(!members(&cli, "Checkout", "Pricing Council").is_empty());
+    cli.ok(&["unlink", &id, "--leave"]);
+    assert_eq!(
+        members(&cli, "Okta Test Proj", "Test Team"),
+        emails,
+        "Leave keeps the team"
+    );
+    cli.ok(&["unlink", "Pricing Council", "--delete", "--yes"]);
+    let teams = cli.json(&["teams", "--project", "Checkout"]);
+    assert!(
+        teams
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["team"] != "Pricing Council"),
+        "{teams}"
+    );
+
+    // The sandbox's Import Now brings the newest teams into Okta.
+    let imported = cli.ok(&["import-now"]);
+    assert!(
+        imported.contains("Okta imported Statsig's groups"),
+        "{imported}"
+    );
+    assert!(
+        !imported.contains("Statsig-Data-Platform-Analytics Eng-Member"),
+        "{imported}"
     );
 }

@@ -201,9 +201,26 @@ fn statsig_group_id(ws: &Workspace, key: &str) -> Result<String, Failure> {
 /// The exact command that finishes a push the guard stopped.
 fn finish_with(g: &Global, verb: &str, mapping_id: &str, removals: usize) -> String {
     format!(
-        "okta-statsig-teams {}{verb} {mapping_id} --allow-removals {removals}",
-        if g.demo { "--demo " } else { "" }
+        "{}{verb} {mapping_id} --allow-removals {removals}",
+        command_prefix(g)
     )
+}
+
+/// `okta-statsig-teams` with the flags that chose this connection (demo, push mode).
+fn command_prefix(g: &Global) -> String {
+    let mut s = "okta-statsig-teams ".to_string();
+    if g.demo {
+        s.push_str("--demo ");
+    }
+    if let Some(m) = g.push_mode {
+        let name = match m {
+            crate::cli::args::PushModeArg::Auto => "auto",
+            crate::cli::args::PushModeArg::Okta => "okta",
+            crate::cli::args::PushModeArg::Direct => "direct",
+        };
+        s.push_str(&format!("--push-mode {name} "));
+    }
+    s
 }
 
 /// A guard stop as the command line reports it: what was stopped, what was saved, and
@@ -303,6 +320,19 @@ async fn make(
                 .await
             {
                 Ok(m) => out.one(&m),
+                Err(EngineError::NeedsConfirmation(stop))
+                    if rules::pushed_from(ws.mappings(), &okta).is_none() =>
+                {
+                    // Okta push: nothing was made in Okta; the same link goes ahead.
+                    return Err(Failure(
+                        NOT_CONFIRMED,
+                        format!(
+                            "{stop} No mapping was made in Okta. To link with these removals: {}link --okta-group \"{okta_group}\" --statsig-group \"{statsig_group}\" --allow-removals {}",
+                            command_prefix(g),
+                            stop.removals
+                        ),
+                    ));
+                }
                 Err(e) => {
                     let saved = rules::pushed_from(ws.mappings(), &okta).cloned();
                     return Err(guard_stop(g, e, "push", saved.as_ref(), true));

@@ -155,6 +155,10 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
         | Command::RemoveMember { .. }) => directory::run(g, out, &mut ws, c).await,
         c => mappings::run(g, out, &mut ws, c).await,
     };
+    if let Some(d) = &demo {
+        d.settle_okta(std::time::Duration::from_secs(20)).await;
+        d.persist_if_changed();
+    }
     drop(demo);
     result
 }

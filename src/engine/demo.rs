@@ -143,9 +143,13 @@ impl Demo {
         let config = SandboxConfig {
             statsig_token: Some(Secret::new(DEMO_STATSIG_TOKEN)),
             okta_token: Some(Secret::new(DEMO_OKTA_TOKEN)),
-            // Okta's pace: a paid org's apps bucket, pushes a few seconds after a change.
+            // Okta's pace: a paid org's apps bucket, pushes a few seconds after a change
+            // (a moment for a command-line run, which waits for them before it ends).
             okta_apps_rate_limit: 100,
-            okta_push_delay: std::time::Duration::from_secs(3),
+            okta_push_delay: match owner {
+                Owner::App => Duration::from_secs(3),
+                Owner::Cli => Duration::from_millis(500),
+            },
             ..SandboxConfig::default()
         };
         let start_err = |e: std::io::Error| FileError::write("the demo's servers", &dir, e);
@@ -177,6 +181,23 @@ impl Demo {
         };
         demo.persist_if_changed();
         Ok(demo)
+    }
+
+    /// Waits (up to `limit`) until the demo's Okta has pushed what it owes, so a
+    /// command-line run that ends at once still leaves Statsig as Okta would.
+    pub async fn settle_okta(&self, limit: Duration) {
+        let Some(s) = &self.serving else { return };
+        let start = std::time::Instant::now();
+        while start.elapsed() < limit {
+            let idle = {
+                let w = s.sandbox.world();
+                w.owed_pushes().is_empty() && w.scim_deletes.is_empty()
+            };
+            if idle {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Whether this run serves the demo (and so keeps its data).
