@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod keyboard;
+mod okta;
 mod persistence;
 mod review;
 mod settings;

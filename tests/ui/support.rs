@@ -4,9 +4,11 @@
 
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
+use okta_statsig_teams::engine::connection::PushModeChoice;
 use okta_statsig_teams::engine::runner::Target;
 use okta_statsig_teams::engine::secrets::{MemoryStore, SecretStore};
 use okta_statsig_teams::engine::{Connection, DataDir, Workspace};
+use okta_statsig_teams::sandbox::world::World;
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
 use okta_statsig_teams::ui::{App, AppOptions};
 use std::path::Path;
@@ -26,6 +28,9 @@ pub struct Fixture {
 /// Work done through the engine before the app starts.
 pub type Before = Box<dyn FnOnce(&mut Workspace, &tokio::runtime::Runtime, &Sandbox)>;
 
+/// A change to the sandbox's world before it serves.
+pub type EditWorld = Box<dyn FnOnce(&mut World)>;
+
 /// How to set a fixture up.
 pub struct Setup {
     /// The window's size.
@@ -34,6 +39,10 @@ pub struct Setup {
     pub before: Option<Before>,
     /// Set every time in the mappings to one fixed time before the app reads them.
     pub fixed_times: bool,
+    /// Who pushes (Direct push unless a test is about Okta push).
+    pub mode: PushModeChoice,
+    /// Changes to the sandbox's world before it serves (an extra app, say).
+    pub world: Option<EditWorld>,
 }
 
 impl Default for Setup {
@@ -42,6 +51,8 @@ impl Default for Setup {
             size: [1280.0, 800.0],
             before: None,
             fixed_times: false,
+            mode: PushModeChoice::Direct,
+            world: None,
         }
     }
 }
@@ -104,12 +115,23 @@ pub fn fixture() -> Fixture {
 /// [`fixture`] with a window size and set-up work.
 pub fn fixture_with(setup: Setup) -> Fixture {
     let rt = runtime();
+    let mut world = okta_statsig_teams::sandbox::seed::build(&Default::default());
+    if let Some(edit) = setup.world {
+        edit(&mut world);
+    }
+    let config = SandboxConfig {
+        okta_push_delay: Duration::from_millis(100),
+        ..SandboxConfig::default()
+    };
     let sandbox = rt
-        .block_on(Sandbox::start(SandboxConfig::default()))
+        .block_on(Sandbox::start_with_world(config, world))
         .unwrap();
     let data = tempfile::tempdir().unwrap();
     let state = tempfile::tempdir().unwrap();
-    let connection = connection(&sandbox);
+    let connection = Connection {
+        push_mode: setup.mode,
+        ..connection(&sandbox)
+    };
     if let Some(before) = setup.before {
         let mut ws = Workspace::open(
             connection.clone(),

@@ -33,6 +33,10 @@ struct Preview {
     skipped: Vec<Skipped>,
     requests: usize,
     guard: Option<GuardStop>,
+    /// Okta pushes (Okta push), not the app.
+    by_okta: bool,
+    /// Statsig's members were read (no Statsig token: removals cannot be known).
+    statsig_known: bool,
 }
 
 type PreviewKey = (
@@ -139,6 +143,8 @@ impl PushDialog {
         );
         let (okta, target, mode) = (self.okta_group.clone(), self.target.clone(), self.mode);
         let batch = view.batch_size.max(1);
+        let by_okta = view.okta_push();
+        let statsig_known = view.directory.statsig_read;
         memo.get(key, || {
             let okta = okta.ok_or(Waiting::OktaGroup)?;
             let d = view.directory;
@@ -149,13 +155,17 @@ impl PushDialog {
                         .okta_group(&okta)
                         .map(|g| g.name.clone())
                         .unwrap_or_default();
-                    let guard = rules::check_guard(view.guard(), d, &p, &okta_name, 0).err();
+                    let guard = rules::check_guard(view.guard(), d, &p, &okta_name, 0)
+                        .err()
+                        .filter(|_| statsig_known);
                     Ok(Preview {
                         requests: p.request_count(),
                         adds: p.adds,
                         removes: p.removes,
                         skipped: p.skipped,
                         guard,
+                        by_okta,
+                        statsig_known,
                     })
                 }
                 (PushMode::Link, None) => Err(Waiting::Target),
@@ -168,6 +178,8 @@ impl PushDialog {
                         removes: Vec::new(),
                         skipped,
                         guard: None,
+                        by_okta,
+                        statsig_known: true,
                     })
                 }
             }
@@ -224,6 +236,8 @@ impl PushDialog {
             d.okta_groups
                 .iter()
                 .enumerate()
+                // Groups imported from the Statsig app are targets, never sources.
+                .filter(|(_, g)| d.app.group(&g.id).is_none())
                 .filter(|(_, g)| widgets::matches(&search, &[&g.name]))
                 .map(|(i, _)| i)
                 .collect()
@@ -297,8 +311,10 @@ impl PushDialog {
                 for &i in &rows[range] {
                     let g = &d.statsig_groups[i];
                     let from = rules::pushing_to(view.mappings, &g.id);
+                    // Okta links only to groups it has imported from the app.
+                    let imported = !view.okta_push() || d.app_group_for(&g.id).is_some();
                     let r = ui.add_enabled(
-                        from.is_none(),
+                        from.is_none() && imported,
                         egui::Button::selectable(
                             self.target.as_deref() == Some(g.id.as_str()),
                             names::display_safe(&g.display_name),
@@ -308,6 +324,11 @@ impl PushDialog {
                         r.clone().on_disabled_hover_text(format!(
                             "Already pushed from {}",
                             m.okta_group_name
+                        ));
+                    } else if !imported {
+                        r.clone().on_disabled_hover_text(format!(
+                            "Not imported into Okta yet: in Okta, open Applications > {} > Import and click Import Now",
+                            d.app.label()
                         ));
                     }
                     if r.clicked() {
@@ -422,23 +443,56 @@ fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, Waiting>)
             return;
         }
     };
+    let count = |n: usize, verb: &str| {
+        if p.by_okta {
+            format!("Okta will {verb} {n}")
+        } else {
+            format!("{n} to {verb}")
+        }
+    };
     ui.horizontal_wrapped(|ui| {
         let tone = |n: usize, t: Pill| if n == 0 { Pill::Neutral } else { t };
-        widgets::pill(ui, Pill::Good, &format!("{} to add", p.adds.len()));
-        widgets::pill(
-            ui,
-            tone(p.removes.len(), Pill::Bad),
-            &format!("{} to remove", p.removes.len()),
-        );
+        widgets::pill(ui, Pill::Good, &count(p.adds.len(), "add"));
+        if p.statsig_known {
+            widgets::pill(
+                ui,
+                tone(p.removes.len(), Pill::Bad),
+                &count(p.removes.len(), "remove"),
+            );
+        }
         widgets::pill(
             ui,
             tone(p.skipped.len(), Pill::Warn),
-            &format!("{} cannot be pushed", p.skipped.len()),
+            &if p.by_okta {
+                format!("Okta will not push {}", p.skipped.len())
+            } else {
+                format!("{} cannot be pushed", p.skipped.len())
+            },
         );
-        widgets::pill(ui, Pill::Neutral, &plural(p.requests, "request"));
+        if !p.by_okta {
+            widgets::pill(ui, Pill::Neutral, &plural(p.requests, "request"));
+        }
     });
-    if !push_now {
-        ui.label(RichText::new("Memberships are not pushed now; the mapping is saved Active and pushed at the next Push now or watch.").italics());
+    if !p.statsig_known {
+        widgets::warn_text(
+            ui,
+            "Without a Statsig token, who Okta will remove cannot be known: Okta's first push makes the team exactly the members it can push, listed below.",
+        );
+    }
+    let note = match (p.by_okta, push_now) {
+        (true, true) => {
+            "Okta makes the mapping ACTIVE and pushes within a few minutes; it keeps the team in sync while this app is closed."
+        }
+        (true, false) => {
+            "The mapping is made INACTIVE in Okta: Okta pushes nothing until it is activated."
+        }
+        (false, true) => "",
+        (false, false) => {
+            "Memberships are not pushed now; the mapping is saved Active and pushed at the next Push now or watch."
+        }
+    };
+    if !note.is_empty() {
+        ui.label(RichText::new(note).italics());
     }
     let height = (ui.available_height() - 8.0).clamp(120.0, 360.0);
     egui::ScrollArea::vertical()

@@ -16,7 +16,9 @@ use egui_extras::{Column, TableBuilder};
 #[derive(Default)]
 pub struct OktaGroupsTab {
     search: String,
-    shown: Memo<(u64, String), Vec<usize>>,
+    /// Also list the groups imported from the Statsig app (Okta push).
+    app_groups: bool,
+    shown: Memo<(u64, String, bool), Vec<usize>>,
 }
 
 impl OktaGroupsTab {
@@ -32,14 +34,17 @@ impl OktaGroupsTab {
     fn shown(&mut self, view: &View) -> &Vec<usize> {
         let d = view.directory;
         let search = self.search.clone();
-        self.shown.get((view.generation, search.clone()), || {
-            d.okta_groups
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| widgets::matches(&search, &[&g.name, &g.description]))
-                .map(|(i, _)| i)
-                .collect()
-        })
+        let with_app = self.app_groups;
+        self.shown
+            .get((view.generation, search.clone(), with_app), || {
+                d.okta_groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| with_app || d.app.group(&g.id).is_none())
+                    .filter(|(_, g)| widgets::matches(&search, &[&g.name, &g.description]))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
     }
 
     /// Draws the tab.
@@ -52,6 +57,14 @@ impl OktaGroupsTab {
                 actions.push(Action::Open(Open::Push {
                     okta_group: view.sel.okta_group.clone(),
                 }));
+            }
+            let imported = view.directory.app.groups.len();
+            if imported > 0 {
+                ui.toggle_value(
+                    &mut self.app_groups,
+                    format!("Imported from Statsig ({imported})"),
+                )
+                .on_hover_text("Also list the Statsig groups Okta imported into the Statsig app (APP_GROUPs): they are push targets, not mapping groups");
             }
         });
         widgets::search_box(

@@ -124,14 +124,24 @@ impl PushedTab {
             }
             ui.toggle_value(&mut self.errors_only, format!("Errors ({errors})"))
                 .on_hover_text("Show only mappings in error or waiting for confirmation");
+            let retry_hover = if view.okta_push() {
+                "Re-activate every mapping in ERROR: Okta then pushes each again (Okta has no public retry call)"
+            } else {
+                "Push every mapping in error again, from fresh reads"
+            };
             if widgets::send_button(ui, view.can_send, errors > 0, "Retry all")
-                .on_hover_text("Push every mapping in error again, from fresh reads")
+                .on_hover_text(retry_hover)
                 .clicked()
             {
                 actions.push(Action::Send(Command::RetryAll));
             }
+            let check_hover = if view.okta_push() {
+                "Ask Okta what changed: new mappings made in its console, statuses, pushes, drift"
+            } else {
+                "Run one watch cycle now"
+            };
             if widgets::send_button(ui, view.can_send, !view.mappings.is_empty(), "Check now")
-                .on_hover_text("Run one watch cycle now")
+                .on_hover_text(check_hover)
                 .clicked()
             {
                 actions.push(Action::Send(Command::WatchNow));
@@ -160,7 +170,7 @@ fn mapping_table(
         .sense(egui::Sense::click())
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::exact(150.0))
+        .column(Column::exact(130.0))
         .column(
             Column::initial(140.0)
                 .at_least(60.0)
@@ -168,7 +178,7 @@ fn mapping_table(
                 .clip(true),
         )
         .column(
-            Column::initial(220.0)
+            Column::initial(200.0)
                 .at_least(80.0)
                 .resizable(true)
                 .clip(true),
@@ -187,8 +197,19 @@ fn mapping_table(
                 let m = &view.mappings[i];
                 row.set_selected(Some(i) == selected);
                 row.col(|ui| {
-                    widgets::status_pill(ui, &m.status);
-                    if m.status == MappingStatus::Active
+                    let pending = m.okta.as_ref().and_then(|o| o.pending.as_ref());
+                    if let Some(p) = pending {
+                        // ACTIVE in Okta, with a push Okta still owes: not drift.
+                        widgets::pill(ui, Pill::Busy, "Okta is pushing")
+                            .on_hover_text(format!("Active in Okta. {p}"));
+                    } else {
+                        let pill = widgets::status_pill(ui, &m.status);
+                        if let MappingStatus::Error { cause, .. } = &m.status {
+                            pill.on_hover_text(cause);
+                        }
+                    }
+                    if m.okta.is_none()
+                        && m.status == MappingStatus::Active
                         && let Some(n) = waiting[i].filter(|n| *n > 0)
                     {
                         widgets::pill(ui, Pill::Warn, &format!("{n} waiting")).on_hover_text(
@@ -209,12 +230,19 @@ fn mapping_table(
                         .and_then(|t| t.get(5..16))
                         .map(|t| t.replace('T', " "))
                         .unwrap_or_else(|| "never".into());
-                    ui.label(when).on_hover_text(
-                        m.last_push
-                            .as_deref()
-                            .map(widgets::short_time)
-                            .unwrap_or_default(),
-                    );
+                    let pushed = m
+                        .last_push
+                        .as_deref()
+                        .map(widgets::short_time)
+                        .unwrap_or_else(|| "never".into());
+                    let hover = match &m.okta {
+                        Some(o) => format!(
+                            "Okta's last push: {pushed}\nUpdated in Okta: {}",
+                            widgets::short_time(&o.last_updated)
+                        ),
+                        None => format!("Last push: {pushed}"),
+                    };
+                    ui.label(when).on_hover_text(hover);
                 });
                 if row.response().clicked() {
                     actions.push(Action::SelectMapping(m.id.clone()));

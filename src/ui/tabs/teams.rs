@@ -21,6 +21,8 @@ struct TeamRow {
     name: String,
     members: usize,
     pushed: bool,
+    /// Okta push: a role group Okta has not imported yet.
+    not_in_okta: bool,
 }
 
 /// How one role group stands against the Okta group that feeds it.
@@ -36,6 +38,8 @@ pub struct TeamsTab {
     search: String,
     rows: Memo<(u64, u64, String, String), Vec<TeamRow>>,
     feeds: Memo<(u64, u64, String, String), [Option<Feed>; 2]>,
+    /// Okta push: team groups Okta has not imported yet.
+    not_imported: Memo<u64, usize>,
 }
 
 impl TeamsTab {
@@ -104,22 +108,40 @@ impl TeamsTab {
             project.to_string(),
             self.search.clone(),
         );
-        let rows = self
-            .rows
-            .get(key, || team_rows(d, view.mappings, project, &self.search));
+        let okta = view.okta_push();
+        let rows = self.rows.get(key, || {
+            team_rows(d, view.mappings, project, &self.search, okta)
+        });
+        let missing = *self
+            .not_imported
+            .get(view.generation, || d.not_imported().len());
+        if okta && missing > 0 {
+            not_imported_banner(ui, view, missing, actions);
+        }
         egui::ScrollArea::vertical()
             .id_salt("teams-scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 for row in rows {
                     let text = format!(
-                        "{}  ({}){}",
+                        "{}  ({}){}{}",
                         names::display_safe(&row.name),
                         row.members,
-                        if row.pushed { "  · pushed" } else { "" }
+                        if row.pushed { "  · pushed" } else { "" },
+                        if row.not_in_okta {
+                            "  · not in Okta yet"
+                        } else {
+                            ""
+                        }
                     );
                     let selected = view.sel.team.as_deref() == Some(row.name.as_str());
-                    if ui.selectable_label(selected, text).clicked() {
+                    let r = ui.selectable_label(selected, text);
+                    let r = if row.not_in_okta {
+                        r.on_hover_text("Okta has not imported this team's groups yet, so Okta cannot link to them")
+                    } else {
+                        r
+                    };
+                    if r.clicked() {
                         actions.push(Action::SelectTeam(row.name.clone()));
                     }
                 }
@@ -195,20 +217,69 @@ impl TeamsTab {
             let group = &d.statsig_groups[i];
             ui.add_space(6.0);
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(format!("{role}s ({})", group.members.len())).strong());
+                let count = if d.statsig_read {
+                    group.members.len().to_string()
+                } else {
+                    "?".into()
+                };
+                ui.label(RichText::new(format!("{role}s ({count})")).strong());
                 match &feeds[k] {
                     Some(f) => feed_line(ui, f, actions),
                     None => {
                         ui.label(RichText::new("not pushed from Okta").italics());
                     }
                 }
+                if view.okta_push() && d.app_group_for(&group.id).is_none() {
+                    widgets::pill(ui, Pill::Warn, "not imported into Okta").on_hover_text(
+                        format!(
+                            "Okta cannot link to it until it imports it: in Okta, open Applications > {} > Import and click Import Now",
+                            d.app.label()
+                        ),
+                    );
+                }
             });
-            members_table(ui, d, role, &group.members);
+            if d.statsig_read {
+                members_table(ui, d, role, &group.members);
+            } else {
+                ui.label(
+                    RichText::new("Members unknown: no Statsig token is set (Settings). Okta still pushes; verify needs the token.")
+                        .italics(),
+                );
+            }
         }
     }
 }
 
-fn team_rows(d: &Directory, mappings: &[Mapping], project: &str, search: &str) -> Vec<TeamRow> {
+/// Okta push: how many team groups Okta has not imported, and where to click in Okta.
+fn not_imported_banner(ui: &mut Ui, view: &View, missing: usize, actions: &mut Vec<Action>) {
+    let label = view.directory.app.label().to_string();
+    widgets::warn_text(
+        ui,
+        format!(
+            "{} not imported into Okta yet.",
+            plural(missing, "team group")
+        ),
+    )
+    .on_hover_text(format!(
+        "Okta has no API for importing: in Okta, open Applications > {label} > Import and click Import Now, then Refresh here."
+    ));
+    if view.connection.is_some_and(|c| c.demo)
+        && widgets::send_button(ui, view.can_send, true, "Import Now (sandbox)")
+            .on_hover_text("The demo's stand-in for the Import Now button in Okta's app; real Okta has no API for it")
+            .clicked()
+    {
+        actions.push(Action::Send(crate::engine::runner::Command::ImportNow));
+    }
+    ui.separator();
+}
+
+fn team_rows(
+    d: &Directory,
+    mappings: &[Mapping],
+    project: &str,
+    search: &str,
+    okta: bool,
+) -> Vec<TeamRow> {
     let Some(teams) = d.teams().get(project) else {
         return Vec::new();
     };
@@ -223,6 +294,11 @@ fn team_rows(d: &Directory, mappings: &[Mapping], project: &str, search: &str) -
                 pushed: ids
                     .iter()
                     .any(|&i| rules::pushing_to(mappings, &d.statsig_groups[i].id).is_some()),
+                not_in_okta: okta
+                    && d.statsig_read
+                    && ids
+                        .iter()
+                        .any(|&i| d.app_group_for(&d.statsig_groups[i].id).is_none()),
             }
         })
         .collect()

@@ -1,0 +1,149 @@
+//! Okta push in the real app: the mode in sight, Okta's mappings (one made in its console
+//! in ERROR) in Pushed groups, a Link that Okta pushes, deactivate and activate, a
+//! mapping made in Okta's console showing at the next check, and the app picker.
+
+use crate::support::{
+    Setup, click, click_containing, dismiss_messages, fixture_with, last_message, screenshot,
+    select_mapping, type_into, wait, wait_for_label,
+};
+use egui_kittest::kittest::Queryable;
+use okta_statsig_teams::engine::connection::PushModeChoice;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+fn okta_setup() -> Setup {
+    Setup {
+        mode: PushModeChoice::Auto,
+        ..Setup::default()
+    }
+}
+
+#[test]
+fn pushed_groups_show_oktas_mappings_with_status_and_error_summary() {
+    let mut f = fixture_with(okta_setup());
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    click_containing(h, "Pushed groups");
+    assert_eq!(h.state().mappings().len(), 3, "made in Okta's console");
+    select_mapping(h, "Growth Lab");
+    assert!(
+        h.query_by_label_contains("Okta reports ERROR").is_some()
+            && h.query_by_label_contains("Statsig answered 400").is_some(),
+        "the ERROR shows Okta's errorSummary"
+    );
+    assert!(h.query_by_label_contains("Okta's mapping gPm").is_some());
+    dismiss_messages(h);
+    screenshot(h, "pushed-groups-okta");
+}
+
+#[test]
+fn link_in_okta_push_is_pushed_by_okta_then_deactivated_and_activated() {
+    let mut f = fixture_with(okta_setup());
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    click_containing(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Okta Test");
+    click_containing(h, "Okta Test Team (");
+    type_into(h, "Find team group", "Okta Test");
+    click(h, "Statsig-Okta Test Proj-Test Team-Member");
+    assert!(
+        h.query_by_label_contains("Okta will add").is_some()
+            && h.query_by_label_contains("Okta will not push").is_some(),
+        "the preview says what Okta will do"
+    );
+    click(h, "Save");
+    wait(h, "the link", |a| a.is_idle() && a.mappings().len() == 4);
+    assert!(
+        last_message(h).starts_with(
+            "Linked Okta Test Team to Statsig-Okta Test Proj-Test Team-Member in Okta"
+        ),
+        "{}",
+        last_message(h)
+    );
+    let id = h
+        .state()
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_name == "Okta Test Team")
+        .unwrap()
+        .id
+        .clone();
+    assert!(id.starts_with("gPm"));
+    // Okta's worker pushes it to Statsig.
+    let start = Instant::now();
+    loop {
+        let pushed = f.sandbox.world().push_mappings[&id].last_push.is_some();
+        if pushed {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "Okta pushes");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let h = &mut f.harness;
+    select_mapping(h, "Okta Test Team");
+    click(h, "Deactivate");
+    wait(h, "deactivated", |a| a.is_idle());
+    assert_eq!(f.sandbox.world().push_mappings[&id].status, "INACTIVE");
+    let h = &mut f.harness;
+    click(h, "Activate");
+    wait(h, "activated", |a| a.is_idle());
+    assert_eq!(f.sandbox.world().push_mappings[&id].status, "ACTIVE");
+}
+
+#[test]
+fn a_mapping_made_in_oktas_console_shows_at_the_next_check() {
+    let mut f = fixture_with(okta_setup());
+    {
+        let mut w = f.sandbox.world();
+        let app = w
+            .apps
+            .values()
+            .find(|a| a.label == "Statsig SCIM")
+            .unwrap()
+            .id
+            .clone();
+        let source = w.okta_group_by_name("Fraud Squad").unwrap().id.clone();
+        let target = w
+            .okta_group_by_name("Statsig-Checkout-Fraud Detection-Member")
+            .unwrap()
+            .id
+            .clone();
+        w.create_push_mapping(
+            &app,
+            &json!({"sourceGroupId": source, "targetGroupId": target, "status": "INACTIVE"}),
+            &okta_statsig_teams::clock::now(),
+        )
+        .unwrap();
+    }
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    click_containing(h, "Pushed groups");
+    click(h, "Check now");
+    wait(h, "the check", |a| a.is_idle() && a.mappings().len() == 4);
+    assert!(
+        h.state()
+            .mappings()
+            .iter()
+            .any(|m| m.okta_group_name == "Fraud Squad")
+    );
+}
+
+#[test]
+fn the_app_picker_asks_when_several_apps_match() {
+    let mut f = fixture_with(Setup {
+        world: Some(Box::new(|w| {
+            w.add_app("Statsig SCIM EU", "AUTO_LOGIN", &["GROUP_PUSH"]);
+        })),
+        ..okta_setup()
+    });
+    let h = &mut f.harness;
+    wait_for_label(h, "Choose the Statsig app in Okta");
+    assert!(h.query_by_label("Statsig SCIM EU").is_some());
+    assert!(h.query_by_label_contains("Okta push (not ready)").is_some());
+    dismiss_messages(h);
+    screenshot(h, "app-picker");
+    click(h, "Statsig SCIM EU");
+    click(h, "Use this app");
+    wait_for_label(h, "Okta push via \"Statsig SCIM EU\"");
+}
