@@ -431,3 +431,183 @@ async fn bad_inputs_each_get_one_sentence_and_change_nothing() {
     ws.import(|_| {}).await.unwrap();
     ws.link(&src, &wallet, false).await.unwrap();
 }
+
+/// Every request's status and every wait, as the engine reports them.
+#[derive(Default)]
+struct Seen {
+    statuses: std::sync::Mutex<Vec<(String, Option<u16>)>>,
+    waits: std::sync::Mutex<Vec<String>>,
+}
+
+impl okta_statsig_teams::net::Observer for Seen {
+    fn request(&self, r: okta_statsig_teams::net::RequestRecord) {
+        self.statuses.lock().unwrap().push((r.path, r.status));
+    }
+    fn wait(&self, w: okta_statsig_teams::net::WaitRecord) {
+        self.waits.lock().unwrap().push(w.reason);
+    }
+}
+
+#[tokio::test]
+async fn many_links_are_paced_to_the_apps_bucket_and_never_meet_a_429() {
+    let s = Sandbox::start(SandboxConfig {
+        okta_apps_rate_limit: 4,
+        okta_rate_window_secs: 2,
+        okta_push_delay: Duration::from_millis(100),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let seen = Arc::new(Seen::default());
+    let mut ws = common::open(
+        okta_connection(&s, PushModeChoice::Okta),
+        dir.path(),
+        RetryPolicy::default(),
+        seen.clone(),
+    );
+    ws.import(|_| {}).await.unwrap();
+    let sources = [
+        "Engineering",
+        "Product",
+        "Design",
+        "Data Science",
+        "Sales",
+        "Finance",
+    ];
+    let targets = [
+        "Statsig-Checkout-Payments-Admin",
+        "Statsig-Checkout-Growth-Admin",
+        "Statsig-Checkout Web-Payments-Admin",
+        "Statsig-Checkout Web-Storefront-Admin",
+        "Statsig-Data-Platform-ML-Ops-Admin",
+        "Statsig-Data-Platform-Warehouse-Admin",
+    ];
+    let pairs: Vec<(String, String)> = sources
+        .iter()
+        .zip(targets)
+        .map(|(a, b)| common::pair(&ws, a, b))
+        .collect();
+    let reports = std::sync::Mutex::new(Vec::new());
+    let report = |done: usize, total: usize, left: Option<Duration>| {
+        reports.lock().unwrap().push((done, total, left));
+    };
+    let results = ws.link_many(&pairs, false, &report).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(s.world().push_mappings.len(), 3 + 6);
+    let statuses = seen.statuses.lock().unwrap();
+    assert!(
+        statuses.iter().all(|(_, st)| *st != Some(429)),
+        "paced: no 429 ever, {statuses:?}"
+    );
+    assert!(
+        seen.waits
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|w| w.contains("Okta's rate limit")),
+        "it waited for the window to reset"
+    );
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.last().map(|r| (r.0, r.1)), Some((6, 6)));
+    assert!(
+        reports.iter().any(|r| r.2.is_some_and(|l| !l.is_zero())),
+        "the time left is told while the bucket is spent: {reports:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_was_lost_is_looked_up_and_never_made_twice() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(okta_connection(&s, PushModeChoice::Okta), dir.path()).await;
+    let (src, target) = common::pair(&ws, "Sales", "Statsig-Checkout-Payments-Admin");
+    s.okta_faults
+        .lose_next_answer("POST", "/group-push/mappings");
+    let m = ws.link(&src, &target, false).await.unwrap();
+    let w = s.world();
+    let of_source: Vec<&String> = w
+        .push_mappings
+        .values()
+        .filter(|x| x.source_group_id == src)
+        .map(|x| &x.id)
+        .collect();
+    assert_eq!(of_source, vec![&m.id], "one mapping, the one Okta made");
+    assert_eq!(
+        s.okta_faults
+            .counts
+            .reset
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_token_that_may_not_see_apps_is_named_and_auto_falls_back_to_direct_push() {
+    let s = Sandbox::start(SandboxConfig {
+        okta_apps_forbidden: true,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    assert_eq!(ws.push_mode(), PushMode::Direct);
+    let w = ws.mode_report().unwrap().warning.clone().unwrap();
+    assert!(w.contains("403") && w.contains("okta.apps.read"), "{w}");
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(okta_connection(&s, PushModeChoice::Okta), dir.path()).await;
+    let (src, target) = common::pair(&ws, "Sales", "Statsig-Checkout-Payments-Admin");
+    let e = ws.link(&src, &target, false).await.unwrap_err().to_string();
+    assert!(e.contains("permission to read apps"), "{e}");
+}
+
+#[tokio::test]
+async fn a_team_deleted_in_statsig_puts_oktas_mapping_in_error_with_the_reason() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    let team = "Statsig-Mobile-iOS-Member";
+    let (guild, mapping) = {
+        let w = s.world();
+        let m = w
+            .push_mappings
+            .values()
+            .find(|m| w.okta_groups[&m.source_group_id].name == "iOS Guild")
+            .unwrap();
+        (m.source_group_id.clone(), m.id.clone())
+    };
+    // Deleted in Statsig, then a change in Okta makes Okta push into the deleted group.
+    let gid = okta_statsig_teams::sandbox::world::id_of(s.world().groups.by_name(team).unwrap())
+        .to_string();
+    s.world().delete_group(&gid).unwrap();
+    let someone = ws
+        .directory()
+        .okta_users
+        .iter()
+        .find(|u| {
+            u.is_active()
+                && !ws
+                    .directory()
+                    .okta_group(&guild)
+                    .unwrap()
+                    .members
+                    .contains(&u.id)
+        })
+        .unwrap()
+        .id
+        .clone();
+    ws.set_okta_members(&guild, &[someone], &[]).await.unwrap();
+    eventually("Okta's push fails", || {
+        s.world().push_mappings[&mapping].status == "ERROR"
+    })
+    .await;
+    ws.watch_once().await.ok();
+    let m = ws.mappings().iter().find(|m| m.id == mapping).unwrap();
+    match &m.status {
+        MappingStatus::Error { cause, .. } => {
+            assert!(cause.contains("not found in Statsig"), "{cause}")
+        }
+        other => panic!("ERROR, not {other:?}"),
+    }
+}

@@ -55,6 +55,57 @@ async fn export_then_open_gives_the_same_directory_and_twice_gives_the_same_file
 }
 
 #[tokio::test]
+async fn an_okta_push_snapshot_records_the_app_and_oktas_mappings_and_compare_sees_them_change() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = okta_statsig_teams::engine::Connection {
+        push_mode: okta_statsig_teams::engine::connection::PushModeChoice::Auto,
+        ..common::connection(&s)
+    };
+    let mut ws = common::open(
+        conn,
+        dir.path(),
+        Default::default(),
+        std::sync::Arc::new(okta_statsig_teams::net::Silent),
+    );
+    ws.import(|_| {}).await.unwrap();
+    let before = ws.snapshot(false);
+    assert_eq!(before.version, 2);
+    let app = before.okta_app.as_ref().expect("the app is recorded");
+    assert_eq!(app.app.label, "Statsig SCIM");
+    assert!(!app.groups.is_empty() && !app.users.is_empty());
+    assert!(before.mappings.iter().all(|m| m.okta.is_some()));
+    // Opened offline, it reads as it did live: the app's users decide who Okta pushes.
+    let path = dir.path().join("okta.json");
+    export_snapshot(&path, &before).unwrap();
+    let opened = open_snapshot(&path).unwrap();
+    assert_eq!(opened.okta_app, before.okta_app);
+    let d = opened.directory();
+    assert_eq!(
+        d.app.app.as_ref().map(|a| a.label.as_str()),
+        Some("Statsig SCIM")
+    );
+    assert_eq!(d.not_imported().len(), ws.directory().not_imported().len());
+    // Compare sees a mapping made and one deactivated.
+    let (src, target) = common::pair(&ws, "Sales", "Statsig-Checkout-Payments-Admin");
+    ws.link(&src, &target, false).await.unwrap();
+    let ios = ws
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_name == "iOS Guild")
+        .unwrap()
+        .id
+        .clone();
+    ws.set_active(&ios, false).await.unwrap();
+    let c = snapshot::compare(&before, &ws.snapshot(false));
+    assert_eq!(c.mappings_created.len(), 1, "{c:?}");
+    assert_eq!(c.status_changes.len(), 1, "{c:?}");
+    // Redacted, the app's usernames (emails) are gone too.
+    let red = String::from_utf8(before.redacted().to_json()).unwrap();
+    assert!(!red.contains("@northwind.dev"));
+}
+
+#[tokio::test]
 async fn a_redacted_export_has_none_of_the_emails_or_names() {
     let s = sandbox().await;
     let dir = tempfile::tempdir().unwrap();

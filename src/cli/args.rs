@@ -221,6 +221,16 @@ pub enum Command {
         #[arg(long)]
         no_push: bool,
     },
+    /// Link many Okta groups to team groups at once, from a CSV file of
+    /// `okta group,statsig team group` lines (names or ids). In Okta push the creates are
+    /// paced to Okta's apps rate limit, with the time left on stderr.
+    LinkMany {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Make the mappings without pushing memberships now (INACTIVE in Okta).
+        #[arg(long)]
+        no_push: bool,
+    },
     /// List push mappings and their status.
     Mappings,
     /// Push one mapping now (by id or Okta group name).
@@ -418,6 +428,8 @@ impl SandboxArgs {
             okta_rate_limit: self.okta_rate_limit,
             okta_apps_rate_limit: self.okta_apps_rate_limit,
             okta_push_delay: Duration::from_millis(self.okta_push_delay_ms),
+            okta_rate_window_secs: 60,
+            okta_apps_forbidden: false,
             faults: match &self.faults {
                 Some(spec) => crate::sandbox::faults::Faults {
                     slow_delay: Duration::from_millis(self.slow_ms),

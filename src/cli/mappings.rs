@@ -275,6 +275,7 @@ pub async fn run(
         c @ (Command::Plan { .. } | Command::Link { .. } | Command::Create { .. }) => {
             make(g, out, ws, c).await
         }
+        Command::LinkMany { file, no_push } => link_many(out, ws, &file, !no_push).await,
         c @ (Command::Mappings | Command::Verify { .. }) => show(out, ws, c),
         Command::Unlink {
             mapping, delete, ..
@@ -526,4 +527,82 @@ async fn watch(out: Output, ws: &mut Workspace, once: bool, interval: u64) -> Re
             _ = cancel.cancelled() => return Ok(()),
         }
     }
+}
+
+/// One line of a `link-many` file: two fields, either may be quoted.
+fn csv_pair(line: &str) -> Option<(String, String)> {
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    fields.push(cur);
+    match fields.as_slice() {
+        [a, b] if !a.trim().is_empty() && !b.trim().is_empty() => {
+            Some((a.trim().to_string(), b.trim().to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// `link-many`: every line read and resolved first (nothing is made when a line is bad),
+/// then the links, with progress on stderr.
+async fn link_many(
+    out: Output,
+    ws: &mut Workspace,
+    file: &std::path::Path,
+    push_now: bool,
+) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| refuse(format!("Cannot read {}: {e}", file.display())))?;
+    let mut pairs = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (okta, statsig) = csv_pair(line).ok_or_else(|| {
+            refuse(format!(
+                "{} line {}: expected \"okta group,statsig team group\", got \"{line}\"; nothing was linked.",
+                file.display(),
+                n + 1
+            ))
+        })?;
+        pairs.push((okta_group_id(ws, &okta)?, statsig_group_id(ws, &statsig)?));
+    }
+    let report = |done: usize, total: usize, left: Option<std::time::Duration>| {
+        let left = left
+            .filter(|l| !l.is_zero())
+            .map(|l| format!(", about {} left", crate::model::text::duration(l)))
+            .unwrap_or_default();
+        eprintln!("linked {done} of {total}{left}");
+    };
+    let results = ws.link_many(&pairs, push_now, &report).await;
+    let mut failed = 0;
+    for r in &results {
+        match r {
+            Ok(m) => out.one(m),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(Failure(
+            crate::cli::outcome::FAILED,
+            format!("{failed} of {} links failed.", results.len()),
+        ));
+    }
+    Ok(())
 }

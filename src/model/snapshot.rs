@@ -5,13 +5,14 @@
 use super::directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser};
 use super::mapping::Mapping;
 use super::names::ParsedName;
+use super::okta_app::{AppGroup, AppSide, AppUser, OktaApp};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Written in every snapshot; a file without it is not a snapshot.
 pub const FORMAT: &str = "okta-statsig-teams/snapshot";
 /// The version this build writes. Older versions keep opening.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Largest snapshot opened.
 pub const MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
@@ -78,8 +79,29 @@ pub struct Snapshot {
     pub okta_users: Vec<OktaUser>,
     /// Okta groups with members.
     pub okta_groups: Vec<OktaGroup>,
-    /// The push mappings.
+    /// The push mappings (in Okta push, Okta's, with what Okta said of each).
     pub mappings: Vec<Mapping>,
+    /// Okta push: the Statsig app in Okta, its users and imported groups (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub okta_app: Option<SnapshotApp>,
+    /// Statsig was read (Okta push can run without a Statsig token; version 2).
+    #[serde(default = "yes")]
+    pub statsig_read: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Okta's side of Okta push, as a snapshot records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotApp {
+    /// The app.
+    pub app: OktaApp,
+    /// Its users (sorted by Okta id).
+    pub users: Vec<AppUser>,
+    /// The groups imported into it (sorted by name).
+    pub groups: Vec<AppGroup>,
 }
 
 /// Why a file cannot be opened as a snapshot.
@@ -173,19 +195,40 @@ impl Snapshot {
             okta_users: dir.okta_users.to_vec(),
             okta_groups: dir.okta_groups.iter().map(|g| (**g).clone()).collect(),
             mappings,
+            okta_app: dir.app.app.clone().map(|app| {
+                let mut users: Vec<AppUser> = dir.app.users.values().cloned().collect();
+                users.sort_by(|a, b| a.okta_user_id.cmp(&b.okta_user_id));
+                let mut groups = dir.app.groups.clone();
+                groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+                SnapshotApp { app, users, groups }
+            }),
+            statsig_read: dir.statsig_read,
         }
     }
 
     /// The directory the snapshot holds, indexed and ready for the same views.
     pub fn directory(&self) -> Directory {
-        Directory::new(
+        let mut dir = Directory::new(
             self.projects.clone(),
             self.org_domains.clone(),
             self.statsig_users.clone(),
             self.statsig_groups.clone(),
             self.okta_users.clone(),
             self.okta_groups.clone(),
-        )
+        );
+        dir.statsig_read = self.statsig_read;
+        match &self.okta_app {
+            Some(a) => dir.with_app(AppSide {
+                app: Some(a.app.clone()),
+                users: a
+                    .users
+                    .iter()
+                    .map(|u| (u.okta_user_id.clone(), u.clone()))
+                    .collect(),
+                groups: a.groups.clone(),
+            }),
+            None => dir,
+        }
     }
 
     /// Pretty JSON, in a stable order.
@@ -212,7 +255,8 @@ impl Snapshot {
         if version > VERSION {
             return Err(SnapshotError::TooNew(version));
         }
-        // Version 1 is the current shape; later versions add their upgrades here.
+        // Version 2 adds Okta's app and `statsig_read`; version 1 files read with the
+        // defaults (no app, Statsig read). Later versions add their upgrades here.
         let snap: Snapshot = serde_json::from_value(value)
             .map_err(|e| SnapshotError::Inconsistent(e.to_string()))?;
         snap.check()?;
@@ -260,6 +304,11 @@ impl Snapshot {
             u.email = p.email;
             u.first_name = p.given;
             u.last_name = p.family;
+        }
+        if let Some(app) = &mut s.okta_app {
+            for u in &mut app.users {
+                u.user_name = pseudonym(&u.user_name).email;
+            }
         }
         s
     }

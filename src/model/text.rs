@@ -15,6 +15,16 @@ pub fn was(n: usize) -> &'static str {
     if n == 1 { "was" } else { "were" }
 }
 
+/// A duration as people say it: "45 s", "3 min 20 s".
+pub fn duration(d: std::time::Duration) -> String {
+    let secs = d.as_secs_f64().ceil() as u64;
+    match secs {
+        0..60 => format!("{secs} s"),
+        _ if secs.is_multiple_of(60) => format!("{} min", secs / 60),
+        _ => format!("{} min {} s", secs / 60, secs % 60),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -27,5 +37,13 @@ mod tests {
         assert_eq!(plural(3, "match"), "3 matches");
         assert_eq!(plural(1, "team role"), "1 team role");
         assert_eq!(was(2), "were");
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        use std::time::Duration;
+        assert_eq!(super::duration(Duration::from_millis(44_200)), "45 s");
+        assert_eq!(super::duration(Duration::from_secs(120)), "2 min");
+        assert_eq!(super::duration(Duration::from_secs(200)), "3 min 20 s");
     }
 }

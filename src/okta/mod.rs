@@ -9,7 +9,7 @@ mod rate;
 
 pub use apps::PushTarget;
 pub use decode::{decode_group, decode_user};
-pub use rate::{Bucket, RateState, pacing};
+pub use rate::{Bucket, RateState};
 
 use crate::model::secret::Secret;
 use crate::net::{self, ApiError, CancelToken, Http, Observer, Repeat, RetryPolicy, Service};
@@ -118,28 +118,44 @@ impl OktaClient {
         self.http.base()
     }
 
-    /// Waits when the last answer of `bucket` said its rate limit is nearly spent:
-    /// spreads what is left of the window instead of running into 429s.
+    /// Takes one request of `bucket`'s rate limit, waiting for the window to reset when
+    /// the last answers say none is left: normal work never runs into a 429.
     async fn pace(&self, bucket: Bucket) -> Result<(), ApiError> {
-        let Some((wait, state)) = self.pacer.wait(bucket, crate::clock::epoch_seconds()) else {
-            return Ok(());
-        };
-        self.http.observer().wait(net::WaitRecord {
-            service: "Okta",
-            method: String::new(),
-            path: String::new(),
-            attempt: 0,
-            wait,
-            reason: format!(
-                "slowing down: {} of {} Okta requests left in this minute",
-                state.remaining, state.limit
-            ),
-        });
-        let cancel = self.http.cancel_token();
-        tokio::select! {
-            _ = tokio::time::sleep(wait.min(Duration::from_secs(60))) => Ok(()),
-            _ = cancel.cancelled() => Err(ApiError::Cancelled),
+        loop {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs_f64();
+            let Some((wait, state)) = self.pacer.take(bucket, now) else {
+                return Ok(());
+            };
+            self.http.observer().wait(net::WaitRecord {
+                service: "Okta",
+                method: String::new(),
+                path: String::new(),
+                attempt: 0,
+                wait,
+                reason: format!(
+                    "waiting for Okta's rate limit: all {} requests of this minute are used",
+                    state.limit
+                ),
+            });
+            let cancel = self.http.cancel_token();
+            tokio::select! {
+                _ = tokio::time::sleep(wait.min(Duration::from_secs(61))) => {}
+                _ = cancel.cancelled() => return Err(ApiError::Cancelled),
+            }
         }
+    }
+
+    /// How long `requests` more requests under `/api/v1/apps` take at the least, from
+    /// the rate limit Okta last named (`None` before it named one).
+    pub fn apps_time_for(&self, requests: u64) -> Option<Duration> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64();
+        self.pacer.time_for(Bucket::Apps, requests, now)
     }
 
     /// Sends a request to a full URL; returns the JSON body (`None` for an empty one) and
@@ -174,7 +190,7 @@ impl OktaClient {
             Repeat::Safe
         };
         let _permit = self.in_flight.acquire().await.ok();
-        let answer = self
+        let sent = self
             .http
             .send(&method, url, &path, repeat, |b| {
                 let mut b = b
@@ -190,7 +206,14 @@ impl OktaClient {
                 }
                 b
             })
-            .await?;
+            .await;
+        let answer = match sent {
+            Ok(a) => a,
+            Err(e) => {
+                self.pacer.forget_one(bucket);
+                return Err(e);
+            }
+        };
         self.pacer.note(bucket, &answer.headers);
         let next = next_link(&answer.headers);
         let parsed: Option<Value> = if answer.is_empty() {

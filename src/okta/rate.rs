@@ -43,46 +43,49 @@ impl Bucket {
 pub struct RateState {
     /// Requests allowed in the window.
     pub limit: u64,
-    /// Requests left in the window.
+    /// Requests left in the window, less those sent since.
     pub remaining: u64,
     /// When the window resets, in epoch seconds.
     pub reset: u64,
 }
 
-/// How long to wait before the next request, from the last rate-limit headers: nothing
-/// while more than a tenth of the window's requests are left; then what is left of the
-/// window spread over the requests left (all of it when none are).
-pub fn pacing(limit: u64, remaining: u64, reset_epoch: u64, now_epoch: u64) -> Option<Duration> {
-    if limit == 0 || remaining > limit / 10 {
-        return None;
-    }
-    let left = reset_epoch.saturating_sub(now_epoch);
-    if left == 0 {
-        return None;
-    }
-    Some(if remaining == 0 {
-        Duration::from_secs(left)
-    } else {
-        Duration::from_millis(left * 1000 / (remaining + 1))
-    })
+/// The rate state of every bucket seen, counted down as requests go out, so that
+/// requests sent side by side never overrun what the server said is left.
+#[derive(Debug, Default)]
+pub struct Pacer(Mutex<HashMap<Bucket, Slot>>);
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    state: RateState,
+    /// Requests sent and not answered yet.
+    in_flight: u64,
 }
 
-/// The rate state of every bucket seen.
-#[derive(Debug, Default)]
-pub struct Pacer(Mutex<HashMap<Bucket, RateState>>);
+/// A little after the reset Okta names, for clocks that differ by a fraction of a second.
+const RESET_MARGIN: Duration = Duration::from_millis(250);
 
 impl Pacer {
-    /// The wait before the next request of `bucket`, and the state that asks for it.
-    pub fn wait(&self, bucket: Bucket, now_epoch: u64) -> Option<(Duration, RateState)> {
-        let state = *self
-            .0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&bucket)?;
-        pacing(state.limit, state.remaining, state.reset, now_epoch).map(|w| (w, state))
+    /// Takes one request of `bucket` at `now` (epoch seconds with a fraction): `None`
+    /// when it may go now (it is counted), else how long to wait before asking again.
+    pub fn take(&self, bucket: Bucket, now: f64) -> Option<(Duration, RateState)> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = map.entry(bucket).or_default();
+        let s = &mut slot.state;
+        if s.limit > 0 && now >= s.reset as f64 {
+            // A new window: all of it is there again (the next answer says exactly).
+            s.remaining = s.limit;
+            s.reset = now as u64 + 60;
+        }
+        if s.limit == 0 || s.remaining > 0 {
+            s.remaining = s.remaining.saturating_sub(1);
+            slot.in_flight += 1;
+            return None;
+        }
+        let wait = Duration::from_secs_f64((s.reset as f64 - now).max(0.0)) + RESET_MARGIN;
+        Some((wait, *s))
     }
 
-    /// Notes what an answer's headers say of `bucket`.
+    /// Notes what an answer's headers say of `bucket` (and that one request came back).
     pub fn note(&self, bucket: Bucket, headers: &reqwest::header::HeaderMap) {
         let get = |k: &str| {
             headers
@@ -90,20 +93,49 @@ impl Pacer {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
         };
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = map.entry(bucket).or_default();
+        slot.in_flight = slot.in_flight.saturating_sub(1);
         if let (Some(limit), Some(remaining), Some(reset)) = (
             get("x-rate-limit-limit"),
             get("x-rate-limit-remaining"),
             get("x-rate-limit-reset"),
         ) {
-            self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(
-                bucket,
-                RateState {
-                    limit,
-                    remaining,
-                    reset,
-                },
-            );
+            // Requests still in flight may not be counted in this answer yet.
+            let remaining = remaining.saturating_sub(slot.in_flight);
+            let s = &mut slot.state;
+            s.remaining = if reset == s.reset {
+                remaining.min(s.remaining)
+            } else {
+                remaining
+            };
+            s.limit = limit;
+            s.reset = reset;
         }
+    }
+
+    /// A request that never got an answer (it failed or was cancelled).
+    pub fn forget_one(&self, bucket: Bucket) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(slot) = map.get_mut(&bucket) {
+            slot.in_flight = slot.in_flight.saturating_sub(1);
+        }
+    }
+
+    /// How long `requests` more of `bucket` take at the least, from what is known of its
+    /// limit (`None` before any answer said).
+    pub fn time_for(&self, bucket: Bucket, requests: u64, now: f64) -> Option<Duration> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let s = map.get(&bucket)?.state;
+        if s.limit == 0 {
+            return None;
+        }
+        if requests <= s.remaining {
+            return Some(Duration::ZERO);
+        }
+        let windows = (requests - s.remaining - 1) / s.limit;
+        let to_reset = (s.reset as f64 - now).max(0.0);
+        Some(Duration::from_secs_f64(to_reset + windows as f64 * 60.0))
     }
 }
 
@@ -111,24 +143,58 @@ impl Pacer {
 mod tests {
     use super::*;
 
+    fn headers(limit: u64, remaining: u64, reset: u64) -> reqwest::header::HeaderMap {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("x-rate-limit-limit", limit.to_string().parse().unwrap());
+        h.insert(
+            "x-rate-limit-remaining",
+            remaining.to_string().parse().unwrap(),
+        );
+        h.insert("x-rate-limit-reset", reset.to_string().parse().unwrap());
+        h
+    }
+
     #[test]
-    fn slows_down_as_the_rate_limit_runs_low() {
-        assert_eq!(pacing(600, 300, 1_060, 1_000), None, "plenty left");
+    fn spends_what_is_left_then_waits_for_the_reset() {
+        let p = Pacer::default();
+        assert_eq!(p.take(Bucket::Apps, 1_000.0), None, "nothing known: go");
+        p.note(Bucket::Apps, &headers(100, 2, 1_060));
+        assert_eq!(p.take(Bucket::Apps, 1_001.0), None);
+        assert_eq!(p.take(Bucket::Apps, 1_001.0), None);
+        let (wait, state) = p.take(Bucket::Apps, 1_001.5).expect("none left: wait");
+        assert_eq!(state.remaining, 0);
+        assert_eq!(wait, Duration::from_millis(58_500) + RESET_MARGIN);
+        assert_eq!(p.take(Bucket::Apps, 1_060.0), None, "the window reset");
+        assert_eq!(p.take(Bucket::Users, 1_001.0), None, "buckets are apart");
+    }
+
+    #[test]
+    fn requests_in_flight_are_not_spent_twice() {
+        let p = Pacer::default();
+        p.take(Bucket::Apps, 1_000.0);
+        p.note(Bucket::Apps, &headers(10, 3, 1_060));
+        // Three go out side by side; the first answer still says two are left.
+        for _ in 0..3 {
+            assert_eq!(p.take(Bucket::Apps, 1_001.0), None);
+        }
+        p.note(Bucket::Apps, &headers(10, 2, 1_060));
+        assert!(p.take(Bucket::Apps, 1_001.0).is_some(), "two are in flight");
+    }
+
+    #[test]
+    fn the_time_for_many_requests_counts_whole_windows() {
+        let p = Pacer::default();
+        p.take(Bucket::Apps, 1_000.0);
+        p.note(Bucket::Apps, &headers(100, 100, 1_060));
+        assert_eq!(p.time_for(Bucket::Apps, 50, 1_000.0), Some(Duration::ZERO));
         assert_eq!(
-            pacing(600, 60, 1_060, 1_000),
-            Some(Duration::from_millis(60_000 / 61))
+            p.time_for(Bucket::Apps, 200, 1_000.0),
+            Some(Duration::from_secs(60))
         );
         assert_eq!(
-            pacing(600, 0, 1_060, 1_000),
-            Some(Duration::from_secs(60)),
-            "none left: wait for the reset"
+            p.time_for(Bucket::Apps, 201, 1_000.0),
+            Some(Duration::from_secs(120))
         );
-        assert_eq!(
-            pacing(600, 0, 1_000, 1_000),
-            None,
-            "the window already reset"
-        );
-        assert_eq!(pacing(0, 0, 0, 0), None, "no headers seen");
     }
 
     #[test]

@@ -144,6 +144,9 @@ pub struct Injector {
     /// What was injected so far.
     pub counts: FaultCounts,
     scim: bool,
+    /// A one-off: the next request of this method whose path contains this text is
+    /// applied, then its connection breaks (a lost answer, on purpose).
+    lose_next: Mutex<Option<(String, String)>>,
 }
 
 impl Injector {
@@ -155,7 +158,26 @@ impl Injector {
             rng: Mutex::new(seed),
             counts: FaultCounts::default(),
             scim,
+            lose_next: Mutex::new(None),
         }
+    }
+
+    /// Applies the next `method` request whose path contains `path`, then breaks its
+    /// connection: the client cannot know whether it was applied.
+    pub fn lose_next_answer(&self, method: &str, path: &str) {
+        *self.lose_next.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((method.to_string(), path.to_string()));
+    }
+
+    fn take_lost(&self, req: &Request) -> bool {
+        let mut slot = self.lose_next.lock().unwrap_or_else(|p| p.into_inner());
+        let hit = slot.as_ref().is_some_and(|(m, p)| {
+            req.method().as_str() == m && req.uri().path().contains(p.as_str())
+        });
+        if hit {
+            *slot = None;
+        }
+        hit
     }
 
     fn draw(&self) -> Fault {
@@ -203,7 +225,13 @@ impl Injector {
 /// The middleware: decides a fault for each request and acts it out.
 pub async fn inject(injector: std::sync::Arc<Injector>, req: Request, next: Next) -> Response {
     injector.counts.requests.fetch_add(1, Ordering::Relaxed);
-    let fault = injector.draw();
+    let fault = if injector.take_lost(&req) {
+        Fault::Reset
+    } else if injector.faults.is_off() {
+        Fault::None
+    } else {
+        injector.draw()
+    };
     let c = &injector.counts;
     match fault {
         Fault::None => next.run(req).await,

@@ -50,6 +50,10 @@ pub struct SandboxConfig {
     pub okta_apps_rate_limit: u32,
     /// How long the Okta push worker waits before pushing a change.
     pub okta_push_delay: Duration,
+    /// The length of Okta's rate-limit windows in seconds (a minute; shorter in tests).
+    pub okta_rate_window_secs: u64,
+    /// The Okta token's admin may not see apps: `/api/v1/apps` answers 403.
+    pub okta_apps_forbidden: bool,
     /// Faults to inject into both servers' answers.
     pub faults: faults::Faults,
 }
@@ -66,6 +70,8 @@ impl Default for SandboxConfig {
             okta_rate_limit: 100_000,
             okta_apps_rate_limit: 100_000,
             okta_push_delay: Duration::from_millis(200),
+            okta_rate_window_secs: 60,
+            okta_apps_forbidden: false,
             faults: faults::Faults::default(),
         }
     }
@@ -139,8 +145,12 @@ impl Sandbox {
                 .clone()
                 .unwrap_or_else(|| random_token("00sandbox")),
             okta_base: okta_url.clone(),
-            okta_rate: RateWindow::new(config.okta_rate_limit),
-            okta_apps_rate: RateWindow::new(config.okta_apps_rate_limit),
+            okta_rate: RateWindow::new(config.okta_rate_limit, config.okta_rate_window_secs),
+            okta_apps_rate: RateWindow::new(
+                config.okta_apps_rate_limit,
+                config.okta_rate_window_secs,
+            ),
+            okta_apps_forbidden: config.okta_apps_forbidden,
         });
         let (tx, rx) = tokio::sync::watch::channel(false);
         let latency = config.latency;
@@ -157,15 +167,11 @@ impl Sandbox {
         let scim_faults = Arc::new(faults::Injector::new(config.faults.clone(), true));
         let okta_faults = Arc::new(faults::Injector::new(config.faults.clone(), false));
         let with_faults = |router: axum::Router, injector: Arc<faults::Injector>| {
-            if injector.faults.is_off() {
-                router
-            } else {
-                router.layer(axum::middleware::from_fn(
-                    move |req: axum::extract::Request, next: axum::middleware::Next| {
-                        faults::inject(injector.clone(), req, next)
-                    },
-                ))
-            }
+            router.layer(axum::middleware::from_fn(
+                move |req: axum::extract::Request, next: axum::middleware::Next| {
+                    faults::inject(injector.clone(), req, next)
+                },
+            ))
         };
         let scim = with_latency(with_faults(
             scim_api::router(shared.clone()),

@@ -64,6 +64,13 @@ async fn guard(
     if !ok {
         return failure(&OktaFailure::new(401, "E0000011", "Invalid token provided"));
     }
+    if shared.okta_apps_forbidden && req.uri().path().starts_with("/api/v1/apps") {
+        return failure(&OktaFailure::new(
+            403,
+            "E0000006",
+            "You do not have permission to perform the requested action",
+        ));
+    }
     // Everything under /api/v1/apps shares one bucket of its own.
     let window = if req.uri().path().starts_with("/api/v1/apps") {
         &shared.okta_apps_rate

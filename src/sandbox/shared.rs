@@ -12,13 +12,16 @@ pub const MAX_BODY: usize = 8 * 1024 * 1024;
 #[derive(Debug)]
 pub struct RateWindow {
     limit: u32,
+    /// The window's length in seconds (Okta's is a minute).
+    secs: u64,
     state: Mutex<(u64, u32)>,
 }
 
 impl RateWindow {
-    pub(super) fn new(limit: u32) -> Self {
+    pub(super) fn new(limit: u32, secs: u64) -> Self {
         RateWindow {
             limit,
+            secs: secs.max(1),
             state: Mutex::new((0, 0)),
         }
     }
@@ -29,7 +32,7 @@ impl RateWindow {
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
             .as_secs();
-        let window = now / 60;
+        let window = now / self.secs;
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if s.0 != window {
             *s = (window, 0);
@@ -43,7 +46,7 @@ impl RateWindow {
             allowed,
             self.limit as u64,
             remaining as u64,
-            (window + 1) * 60,
+            (window + 1) * self.secs,
         )
     }
 }
@@ -61,6 +64,8 @@ pub struct Shared {
     pub okta_rate: RateWindow,
     /// The per-minute limit of everything under `/api/v1/apps` (a bucket of its own).
     pub okta_apps_rate: RateWindow,
+    /// The Okta token's admin may not see apps (every `/api/v1/apps` request is a 403).
+    pub okta_apps_forbidden: bool,
 }
 
 impl Shared {

@@ -10,6 +10,7 @@ use super::error::Result;
 use super::workspace::core::Core;
 use crate::model::mapping::Mapping;
 use crate::model::plan::Plan;
+use futures::FutureExt;
 use futures::future::BoxFuture;
 
 /// How to unlink.
@@ -50,6 +51,9 @@ pub struct WatchReport {
 /// Each push outcome, by mapping id.
 pub type Outcomes = Vec<(String, Result<PushReport>)>;
 
+/// Where long work reports: done, total, and the time left when it is known.
+pub type Report<'a> = &'a (dyn Fn(usize, usize, Option<std::time::Duration>) + Send + Sync);
+
 /// A way of pushing mappings. Each method takes the shared [`Core`].
 pub trait PushBackend: Send + Sync {
     /// The name shown to the admin ("Direct push").
@@ -65,6 +69,30 @@ pub trait PushBackend: Send + Sync {
         push_now: bool,
         allowed_removals: usize,
     ) -> BoxFuture<'a, Result<Mapping>>;
+
+    /// "Link group" for many pairs (each already checked), one after another; each
+    /// outcome in order.
+    fn link_many<'a>(
+        &'a self,
+        core: &'a mut Core,
+        pairs: &'a [(String, String)],
+        push_now: bool,
+        report: Report<'a>,
+    ) -> BoxFuture<'a, Vec<Result<Mapping>>> {
+        async move {
+            let mut out = Vec::with_capacity(pairs.len());
+            for (i, (okta, statsig)) in pairs.iter().enumerate() {
+                if core.cancel.is_cancelled() {
+                    out.push(Err(super::error::EngineError::Cancelled));
+                    continue;
+                }
+                out.push(self.link(core, okta, statsig, push_now, 0).await);
+                report(i + 1, pairs.len(), None);
+            }
+            out
+        }
+        .boxed()
+    }
 
     /// "Create group": creates the team whose Member group is `name` (already checked),
     /// links the Okta group to it, then pushes when `push_now`.

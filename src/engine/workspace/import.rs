@@ -15,7 +15,14 @@ type Report = Arc<dyn Fn(ImportProgress) + Send + Sync>;
 /// A progress callback for a stage whose total is known as pages come in.
 fn pages(report: &Report, stage: &'static str) -> crate::scim::Progress {
     let r = report.clone();
-    Arc::new(move |done, total| r(ImportProgress { stage, done, total }))
+    Arc::new(move |done, total| {
+        r(ImportProgress {
+            stage,
+            done,
+            total,
+            left: None,
+        })
+    })
 }
 
 /// A page counter for Okta, whose total is not known until the last page.
@@ -28,6 +35,7 @@ fn counter(report: &Report, stage: &'static str) -> impl FnMut() + Send + 'stati
             stage,
             done,
             total: done + 1,
+            left: None,
         })
     }
 }
@@ -59,6 +67,7 @@ impl Workspace {
                     stage: "Okta memberships",
                     done: d,
                     total,
+                    left: None,
                 });
             })
             .await?;

@@ -270,6 +270,35 @@ impl Workspace {
             .await
     }
 
+    /// "Link group" for many pairs at once (each checked first); each outcome in order.
+    /// `report` gets done, total, and the time left when Okta's rate limit tells it.
+    pub async fn link_many(
+        &mut self,
+        pairs: &[(String, String)],
+        push_now: bool,
+        report: super::backend::Report<'_>,
+    ) -> Vec<Result<Mapping>> {
+        let mut checked = Vec::new();
+        let mut out: Vec<Option<Result<Mapping>>> = Vec::with_capacity(pairs.len());
+        for (okta, statsig) in pairs {
+            match self.check_link(okta, statsig) {
+                Ok(()) => {
+                    checked.push((okta.clone(), statsig.clone()));
+                    out.push(None);
+                }
+                Err(e) => out.push(Some(Err(e))),
+            }
+        }
+        let mut done = self
+            .backend
+            .link_many(&mut self.core, &checked, push_now, report)
+            .await
+            .into_iter();
+        out.into_iter()
+            .map(|o| o.unwrap_or_else(|| done.next().unwrap_or(Err(EngineError::Cancelled))))
+            .collect()
+    }
+
     /// Validates a new team's group name (`Statsig-<Project>-<Team>-Member`).
     pub fn validate_create(&self, project: &str, team: &str) -> Result<String> {
         Ok(rules::new_team_name(self.directory(), project, team)?)

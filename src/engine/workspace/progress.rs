@@ -1,6 +1,10 @@
-//! Import progress, as the busy indicator shows it.
+//! Progress of long work (an import, many mappings made in Okta), as the busy indicator
+//! shows it.
 
-/// Import progress: which side, pages done, pages known.
+use std::time::Duration;
+
+/// Progress: which stage, how much is done of how much is known, and the time left when
+/// it can be told honestly (Okta's rate limit sets it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportProgress {
     /// "Statsig users", "Okta memberships", …
@@ -9,4 +13,6 @@ pub struct ImportProgress {
     pub done: usize,
     /// Pages (or groups) known so far.
     pub total: usize,
+    /// The time left at the least, when known.
+    pub left: Option<Duration>,
 }

@@ -209,7 +209,16 @@ fn progress(ui: &mut Ui, b: &super::Busy, actions: &mut Vec<Action>) {
     let (fraction, text) = match &b.progress {
         Some(p) if p.total > 0 => (
             p.done as f32 / p.total as f32,
-            format!("{}: {} of {}", p.stage, p.done, p.total),
+            match p.left {
+                Some(left) if !left.is_zero() => format!(
+                    "{}: {} of {}, about {} left",
+                    p.stage,
+                    p.done,
+                    p.total,
+                    crate::model::text::duration(left)
+                ),
+                _ => format!("{}: {} of {}", p.stage, p.done, p.total),
+            },
         ),
         _ => (0.0, b.kind.label().to_string()),
     };

@@ -9,7 +9,7 @@
 pub mod sync;
 mod watch;
 
-use super::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
+use super::{Outcomes, PushBackend, PushReport, Report, Unlink, WatchReport};
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Mapping, MappingStatus, PushAction};
 use crate::engine::workspace::core::Core;
@@ -171,6 +171,102 @@ impl OktaPush {
     }
 }
 
+impl OktaPush {
+    /// Many links: one fresh read of Okta's mappings checks every source at once, then the
+    /// creates go one after another, paced to the apps bucket, with the time left from
+    /// Okta's rate limit. Pairs that would trip the guard are refused, not created.
+    async fn link_all(
+        &self,
+        core: &mut Core,
+        pairs: &[(String, String)],
+        push_now: bool,
+        report: Report<'_>,
+    ) -> Vec<Result<Mapping>> {
+        let existing = match core.okta.push_mappings(&self.app.id, None, None).await {
+            Ok(list) => list,
+            Err(e) => {
+                let e = EngineError::from(e);
+                return pairs.iter().map(|_| Err(e.clone())).collect();
+            }
+        };
+        sync::upsert(core, &existing);
+        let mut out = Vec::with_capacity(pairs.len());
+        for (i, (okta_group_id, statsig_group_id)) in pairs.iter().enumerate() {
+            if core.cancel.is_cancelled() {
+                out.push(Err(EngineError::Cancelled));
+                continue;
+            }
+            let r = self
+                .link_checked(core, &existing, okta_group_id, statsig_group_id, push_now)
+                .await;
+            out.push(r);
+            let left = core.okta.apps_time_for((pairs.len() - i - 1) as u64);
+            report(i + 1, pairs.len(), left);
+        }
+        out
+    }
+
+    /// One link of many, checked against the mappings read for all of them.
+    async fn link_checked(
+        &self,
+        core: &mut Core,
+        existing: &[OktaPushMapping],
+        okta_group_id: &str,
+        statsig_group_id: &str,
+        push_now: bool,
+    ) -> Result<Mapping> {
+        let dir = core.shared_directory();
+        let target = dir
+            .app_group_for(statsig_group_id)
+            .cloned()
+            .ok_or_else(|| not_imported(&dir, statsig_group_id))?;
+        if let Some(m) = existing
+            .iter()
+            .find(|m| m.source_group_id == okta_group_id || m.target_group_id == target.id)
+        {
+            return Err(refused(format!(
+                "Okta's mapping {} already pushes this Okta group or into this team; one pusher per team.",
+                m.id
+            )));
+        }
+        // Made earlier in this same run.
+        if let Some(m) = core.state.mappings.iter().find(|m| {
+            m.okta_group_id == okta_group_id
+                || m.okta
+                    .as_ref()
+                    .is_some_and(|o| o.target_group_id == target.id)
+        }) {
+            return Err(refused(format!(
+                "Mapping {} (made just before) already pushes this Okta group or into this team; one pusher per team.",
+                m.id
+            )));
+        }
+        if push_now && core.directory().statsig_read {
+            let plan = core.plan(okta_group_id, statsig_group_id)?;
+            let name = dir
+                .okta_group(okta_group_id)
+                .map(|g| g.name.clone())
+                .unwrap_or_default();
+            core.check_guard(&plan, &name, 0)?;
+        }
+        let made = self
+            .create_once(core, okta_group_id, &PushTarget::Link(target.id), push_now)
+            .await?;
+        sync::record(core, &made, Some(PushAction::Link))
+    }
+}
+
+/// The refusal of a team Okta has not imported yet.
+fn not_imported(dir: &crate::model::Directory, statsig_group_id: &str) -> EngineError {
+    let name = dir
+        .statsig_group(statsig_group_id)
+        .map_or(statsig_group_id.to_string(), |g| g.display_name.clone());
+    refused(format!(
+        "\"{name}\" is not imported into Okta yet, so Okta cannot link to it. In Okta, open Applications > {} > Import and click Import Now, then import here again.",
+        dir.app.label()
+    ))
+}
+
 /// The mapping `id`, which must be one of Okta's.
 fn okta_mapping(core: &Core, id: &str) -> Result<Mapping> {
     let m = core.mapping(id)?;
@@ -211,24 +307,36 @@ impl PushBackend for OktaPush {
     ) -> BoxFuture<'a, Result<Mapping>> {
         async move {
             let dir = core.shared_directory();
-            let target = dir.app_group_for(statsig_group_id).cloned().ok_or_else(|| {
-                let name = dir
-                    .statsig_group(statsig_group_id)
-                    .map_or(statsig_group_id.to_string(), |g| g.display_name.clone());
-                refused(format!(
-                    "\"{name}\" is not imported into Okta yet, so Okta cannot link to it. In Okta, open Applications > {} > Import and click Import Now, then import here again.",
-                    dir.app.label()
-                ))
-            })?;
-            self.ensure_unmapped(core, okta_group_id, &target.id).await?;
-            self.preview(core, okta_group_id, statsig_group_id, push_now, allowed_removals)
+            let target = dir
+                .app_group_for(statsig_group_id)
+                .cloned()
+                .ok_or_else(|| not_imported(&dir, statsig_group_id))?;
+            self.ensure_unmapped(core, okta_group_id, &target.id)
                 .await?;
+            self.preview(
+                core,
+                okta_group_id,
+                statsig_group_id,
+                push_now,
+                allowed_removals,
+            )
+            .await?;
             let made = self
                 .create_once(core, okta_group_id, &PushTarget::Link(target.id), push_now)
                 .await?;
             sync::record(core, &made, Some(PushAction::Link))
         }
         .boxed()
+    }
+
+    fn link_many<'a>(
+        &'a self,
+        core: &'a mut Core,
+        pairs: &'a [(String, String)],
+        push_now: bool,
+        report: Report<'a>,
+    ) -> BoxFuture<'a, Vec<Result<Mapping>>> {
+        async move { self.link_all(core, pairs, push_now, report).await }.boxed()
     }
 
     fn create<'a>(
