@@ -33,6 +33,7 @@ struct Row {
 struct Count {
     requests: AtomicU64,
     patches: AtomicU64,
+    too_many: AtomicU64,
 }
 
 impl Observer for Count {
@@ -41,11 +42,20 @@ impl Observer for Count {
         if r.method == "PATCH" {
             self.patches.fetch_add(1, Ordering::Relaxed);
         }
+        if r.status == Some(429) {
+            self.too_many.fetch_add(1, Ordering::Relaxed);
+        }
     }
     fn wait(&self, _: WaitRecord) {}
 }
 
 impl Count {
+    /// Requests, and those answered 429, since the last take.
+    fn take_429(&self) -> (u64, u64) {
+        let (requests, _) = self.take();
+        (requests, self.too_many.swap(0, Ordering::Relaxed))
+    }
+
     fn take(&self) -> (u64, u64) {
         (
             self.requests.swap(0, Ordering::Relaxed),
@@ -528,6 +538,92 @@ impl Bench {
         }
     }
 
+    /// Okta push: 200 mapping creations against Okta's apps bucket of 100 a minute (a
+    /// paid org), started as a window opens, against the least time the bucket allows.
+    async fn okta_bulk(&mut self) {
+        use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+        let (n, limit, window) = if self.quick { (20, 10, 10) } else { (200, 100, 60) };
+        let world = bulk_world(n);
+        let sandbox = Sandbox::start_with_world(
+            SandboxConfig {
+                okta_apps_rate_limit: limit,
+                okta_rate_window_secs: window,
+                ..SandboxConfig::default()
+            },
+            world,
+        )
+        .await
+        .unwrap();
+        let conn = Connection {
+            statsig_url: sandbox.statsig_url.clone(),
+            statsig_token: sandbox.statsig_token.clone(),
+            okta_url: sandbox.okta_url.clone(),
+            okta_token: sandbox.okta_token.clone(),
+            push_mode: okta_statsig_teams::engine::connection::PushModeChoice::Okta,
+            ..Default::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let statuses = Arc::new(Count::default());
+        let (mut ws, _) = Workspace::open(
+            conn,
+            StateStore::new(dir.path().join("state.json")),
+            RetryPolicy::default(),
+            statuses.clone(),
+        )
+        .unwrap();
+        ws.import(|_| {}).await.unwrap();
+        let pairs: Vec<(String, String)> = (0..n)
+            .map(|i| {
+                let d = ws.directory();
+                (
+                    d.okta_group_by_name(&format!("Bulk {i:03}")).unwrap().id.clone(),
+                    d.statsig_group_by_name(&format!("Statsig-Checkout-Bulk {i:03}-Member"))
+                        .unwrap()
+                        .id
+                        .clone(),
+                )
+            })
+            .collect();
+        // Start as a window opens: the bucket is full, and the least time is known.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        let window_f = window as f64;
+        let next = (now / window_f).floor() * window_f + window_f;
+        tokio::time::sleep(Duration::from_secs_f64(next - now + 0.05)).await;
+        statuses.take();
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        let t = Instant::now();
+        let results = ws.link_many(&pairs, false, &|_, _, _| {}).await;
+        let took = t.elapsed();
+        let made = results.iter().filter(|r| r.is_ok()).count();
+        let (requests, too_many) = statuses.take_429();
+        // The n-th request can go no sooner than the window it falls in opens.
+        let windows_needed = (n as u64).div_ceil(limit as u64) - 1;
+        let window_start = (start / window_f).floor() * window_f;
+        let bound = (window_start + (windows_needed * window) as f64 - start).max(0.0);
+        let over = took.as_secs_f64() / bound.max(1e-9) - 1.0;
+        self.row(
+            &format!("Okta push: {n} mapping creations, apps bucket {limit} a {window} s window"),
+            format!(
+                "{} ({made} made, {requests} requests, {too_many} answered 429)",
+                secs(took)
+            ),
+            "",
+            None,
+        );
+        self.row(
+            "  vs the bucket's lower bound",
+            format!("{} ({:+.1}%)", secs(Duration::from_secs_f64(bound)), over * 100.0),
+            "within 5%, no 429",
+            Some(made == n && too_many == 0 && over <= 0.05),
+        );
+    }
+
     fn print(&self) {
         println!();
         println!("| Figure | Measured | Target | Met |");
@@ -541,6 +637,35 @@ impl Bench {
             println!("| {} | {} | {} | {met} |", r.figure, r.value, r.target);
         }
     }
+}
+
+/// The demo data with `n` more Okta groups and `n` more teams, imported into Okta.
+fn bulk_world(n: usize) -> okta_statsig_teams::sandbox::world::World {
+    use okta_statsig_teams::sandbox::world::STATSIG_APP_LABEL;
+    let mut world = okta_statsig_teams::sandbox::seed::build(&Default::default());
+    let app = world
+        .apps
+        .values()
+        .find(|a| a.label == STATSIG_APP_LABEL)
+        .unwrap()
+        .id
+        .clone();
+    let at = world.seeded_at.clone();
+    for i in 0..n {
+        world
+            .create_okta_group(&format!("Bulk {i:03}"), "", "OKTA_GROUP", &at)
+            .unwrap();
+        world.rules.generic = true;
+        world
+            .create_group(
+                serde_json::json!({"displayName": format!("Statsig-Checkout-Bulk {i:03}-Member")}),
+                &at,
+            )
+            .unwrap();
+        world.rules.generic = false;
+    }
+    world.import_app_groups(&app, &at).unwrap();
+    world
 }
 
 /// Starts the fixture in its own process (the app's memory is this process's alone).
@@ -643,6 +768,7 @@ async fn main() {
     b.snapshots();
     b.pushes().await;
     b.watch().await;
+    b.okta_bulk().await;
     b.ui();
     b.print();
 }

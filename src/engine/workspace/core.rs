@@ -69,6 +69,8 @@ pub struct Core {
     pub other_pushers: Vec<OtherPusher>,
     /// Watch cycles run on this connection.
     pub watch_cycles: u64,
+    /// When Okta's whole list of mappings was last read (Okta push).
+    pub okta_listed_at: Option<std::time::Instant>,
 }
 
 impl Core {
@@ -93,6 +95,7 @@ impl Core {
             mode: PushMode::Direct,
             other_pushers: Vec::new(),
             watch_cycles: 0,
+            okta_listed_at: None,
         }
     }
 

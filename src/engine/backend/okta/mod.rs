@@ -182,14 +182,20 @@ impl OktaPush {
         push_now: bool,
         report: Report<'_>,
     ) -> Vec<Result<Mapping>> {
-        let existing = match core.okta.push_mappings(&self.app.id, None, None).await {
-            Ok(list) => list,
-            Err(e) => {
-                let e = EngineError::from(e);
-                return pairs.iter().map(|_| Err(e.clone())).collect();
+        // Okta's list, read again unless it was read a moment ago (every request counts
+        // against the same bucket as the creates).
+        let fresh = core
+            .okta_listed_at
+            .is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(60));
+        if !fresh {
+            match core.okta.push_mappings(&self.app.id, None, None).await {
+                Ok(list) => sync::replace_all(core, &list),
+                Err(e) => {
+                    let e = EngineError::from(e);
+                    return pairs.iter().map(|_| Err(e.clone())).collect();
+                }
             }
-        };
-        sync::upsert(core, &existing);
+        }
         let mut out = Vec::with_capacity(pairs.len());
         for (i, (okta_group_id, statsig_group_id)) in pairs.iter().enumerate() {
             if core.cancel.is_cancelled() {
@@ -197,7 +203,7 @@ impl OktaPush {
                 continue;
             }
             let r = self
-                .link_checked(core, &existing, okta_group_id, statsig_group_id, push_now)
+                .link_checked(core, okta_group_id, statsig_group_id, push_now)
                 .await;
             out.push(r);
             let left = core.okta.apps_time_for((pairs.len() - i - 1) as u64);
@@ -210,7 +216,6 @@ impl OktaPush {
     async fn link_checked(
         &self,
         core: &mut Core,
-        existing: &[OktaPushMapping],
         okta_group_id: &str,
         statsig_group_id: &str,
         push_now: bool,
@@ -220,16 +225,6 @@ impl OktaPush {
             .app_group_for(statsig_group_id)
             .cloned()
             .ok_or_else(|| not_imported(&dir, statsig_group_id))?;
-        if let Some(m) = existing
-            .iter()
-            .find(|m| m.source_group_id == okta_group_id || m.target_group_id == target.id)
-        {
-            return Err(refused(format!(
-                "Okta's mapping {} already pushes this Okta group or into this team; one pusher per team.",
-                m.id
-            )));
-        }
-        // Made earlier in this same run.
         if let Some(m) = core.state.mappings.iter().find(|m| {
             m.okta_group_id == okta_group_id
                 || m.okta
@@ -237,7 +232,7 @@ impl OktaPush {
                     .is_some_and(|o| o.target_group_id == target.id)
         }) {
             return Err(refused(format!(
-                "Mapping {} (made just before) already pushes this Okta group or into this team; one pusher per team.",
+                "Okta's mapping {} already pushes this Okta group or into this team; one pusher per team.",
                 m.id
             )));
         }

@@ -68,6 +68,7 @@ pub fn replace_all(core: &mut Core, list: &[OktaPushMapping]) {
         .map(|m| to_mapping(&dir, m, core.state.mapping(&m.id)))
         .collect();
     core.state.mappings = next;
+    core.okta_listed_at = Some(std::time::Instant::now());
     refresh_derived(core);
 }
 
