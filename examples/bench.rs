@@ -542,7 +542,11 @@ impl Bench {
     /// paid org), started as a window opens, against the least time the bucket allows.
     async fn okta_bulk(&mut self) {
         use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
-        let (n, limit, window) = if self.quick { (20, 10, 10) } else { (200, 100, 60) };
+        let (n, limit, window) = if self.quick {
+            (20, 10, 10)
+        } else {
+            (200, 100, 60)
+        };
         let world = bulk_world(n);
         let sandbox = Sandbox::start_with_world(
             SandboxConfig {
@@ -576,7 +580,10 @@ impl Bench {
             .map(|i| {
                 let d = ws.directory();
                 (
-                    d.okta_group_by_name(&format!("Bulk {i:03}")).unwrap().id.clone(),
+                    d.okta_group_by_name(&format!("Bulk {i:03}"))
+                        .unwrap()
+                        .id
+                        .clone(),
                     d.statsig_group_by_name(&format!("Statsig-Checkout-Bulk {i:03}-Member"))
                         .unwrap()
                         .id
@@ -598,7 +605,7 @@ impl Bench {
             .unwrap()
             .as_secs_f64();
         let t = Instant::now();
-        let results = ws.link_many(&pairs, false, &|_, _, _| {}).await;
+        let results = ws.link_many(&pairs, false, 0, &|_, _, _| {}).await;
         let took = t.elapsed();
         let made = results.iter().filter(|r| r.is_ok()).count();
         let (requests, too_many) = statuses.take_429();
@@ -618,7 +625,11 @@ impl Bench {
         );
         self.row(
             "  vs the bucket's lower bound",
-            format!("{} ({:+.1}%)", secs(Duration::from_secs_f64(bound)), over * 100.0),
+            format!(
+                "{} ({:+.1}%)",
+                secs(Duration::from_secs_f64(bound)),
+                over * 100.0
+            ),
             "within 5%, no 429",
             Some(made == n && too_many == 0 && over <= 0.05),
         );

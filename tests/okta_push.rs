@@ -492,7 +492,7 @@ async fn many_links_are_paced_to_the_apps_bucket_and_never_meet_a_429() {
     let report = |done: usize, total: usize, left: Option<Duration>| {
         reports.lock().unwrap().push((done, total, left));
     };
-    let results = ws.link_many(&pairs, false, &report).await;
+    let results = ws.link_many(&pairs, false, 0, &report).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     assert_eq!(s.world().push_mappings.len(), 3 + 6);
     let statuses = seen.statuses.lock().unwrap();

@@ -79,21 +79,42 @@ pub fn login(g: &Global, data: &DataDir) -> Result<(), Failure> {
     if let Some(u) = &g.okta_url {
         settings.okta_url = u.clone();
     }
-    if !settings.is_configured() {
-        return Err(refuse("Pass --statsig-url and --okta-url to log in."));
+    if let Some(m) = g.push_mode {
+        settings.push_mode = m.into();
     }
-    crate::net::check_statsig_url(&settings.statsig_url).map_err(|e| refuse(e.to_string()))?;
+    if let Some(app) = &g.okta_app {
+        settings.okta_app_id = app.clone();
+    }
+    if !settings.is_configured() {
+        return Err(refuse(
+            "Pass --okta-url and --statsig-url to log in (with --push-mode okta, --okta-url alone).",
+        ));
+    }
     crate::net::check_okta_url(&settings.okta_url).map_err(|e| refuse(e.to_string()))?;
-    let statsig = read_line("Statsig SCIM token: ")?;
+    let with_statsig = !settings.statsig_url.trim().is_empty();
+    if with_statsig {
+        crate::net::check_statsig_url(&settings.statsig_url).map_err(|e| refuse(e.to_string()))?;
+    }
     let okta = read_line("Okta API token: ")?;
-    if statsig.is_empty() || okta.is_empty() {
-        return Err(refuse("Both tokens are needed; nothing was stored."));
+    let statsig = if with_statsig {
+        read_line("Statsig SCIM token (empty: none, Okta push only): ")?
+    } else {
+        String::new()
+    };
+    let okta_only = settings.push_mode == PushModeChoice::Okta;
+    if okta.is_empty() || (statsig.is_empty() && !okta_only) {
+        return Err(refuse(
+            "Both tokens are needed (only Okta's with --push-mode okta); nothing was stored.",
+        ));
     }
     let store = OsKeyring;
     for (service, url, token) in [
-        ("statsig", &settings.statsig_url, statsig),
         ("okta", &settings.okta_url, okta),
+        ("statsig", &settings.statsig_url, statsig),
     ] {
+        if token.is_empty() {
+            continue;
+        }
         store
             .set(&secrets::account(service, url), &Secret::new(token))
             .map_err(|e| refuse(e.0))?;

@@ -24,6 +24,8 @@ struct ImportSummary {
     unreadable: Vec<Unreadable>,
     /// Who pushes.
     push_mode: String,
+    /// The Statsig app in Okta, in Okta push.
+    okta_app: Option<String>,
     /// Team groups Statsig has that Okta has not imported yet (Okta push).
     not_imported_into_okta: Vec<String>,
     /// Whether Statsig's side was read (Okta push may run without a Statsig token).
@@ -56,9 +58,10 @@ impl Row for ImportSummary {
         }
         if !self.not_imported_into_okta.is_empty() {
             s.push_str(&format!(
-                "\nnot imported into Okta yet ({}): {}\n  Okta cannot link to these until it imports them: in Okta, open Applications > the Statsig app > Import and click Import Now.",
+                "\nnot imported into Okta yet ({}): {}\n  Okta cannot link to these until it imports them: in Okta, open Applications > {} > Import and click Import Now.",
                 self.not_imported_into_okta.len(),
-                self.not_imported_into_okta.join(", ")
+                self.not_imported_into_okta.join(", "),
+                self.okta_app.as_deref().unwrap_or("the Statsig app")
             ));
         }
         s
@@ -86,6 +89,8 @@ impl Row for AppRow {
             self.status.to_lowercase(),
             if self.group_push {
                 "Group Push".to_string()
+            } else if self.features.is_empty() {
+                "no Group Push (no provisioning features)".to_string()
             } else {
                 format!("no Group Push ({})", self.features.join(", "))
             }
@@ -241,6 +246,7 @@ fn import_summary(ws: &Workspace) -> ImportSummary {
             })
             .collect(),
         push_mode: ws.push_mode().label(),
+        okta_app: ws.push_mode().app().map(|a| a.label.clone()),
         not_imported_into_okta: d
             .not_imported()
             .iter()

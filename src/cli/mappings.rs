@@ -275,7 +275,9 @@ pub async fn run(
         c @ (Command::Plan { .. } | Command::Link { .. } | Command::Create { .. }) => {
             make(g, out, ws, c).await
         }
-        Command::LinkMany { file, no_push } => link_many(out, ws, &file, !no_push).await,
+        Command::LinkMany { file, no_push } => {
+            link_many(out, ws, &file, !no_push, g.allowed_removals()).await
+        }
         c @ (Command::Mappings | Command::Verify { .. }) => show(out, ws, c),
         Command::Unlink {
             mapping, delete, ..
@@ -420,15 +422,26 @@ async fn push(
                     ),
                 ));
             }
-            out.note("Every mapping in error was pushed again.");
+            out.note(if ws.mappings().iter().any(|m| m.okta.is_some()) {
+                "Every mapping in error was re-activated: Okta pushes them again."
+            } else {
+                "Every mapping in error was pushed again."
+            });
         }
         Command::Deactivate { mapping } => {
             let m = find_mapping(ws, &mapping)?;
             ws.set_active(&m.id, false).await?;
-            out.note(&format!(
-                "Deactivated {}: memberships stay, nothing is pushed.",
-                m.okta_group_name
-            ));
+            out.note(&if m.okta.is_some() {
+                format!(
+                    "Deactivated {} in Okta: memberships stay, Okta pushes nothing.",
+                    m.okta_group_name
+                )
+            } else {
+                format!(
+                    "Deactivated {}: memberships stay, nothing is pushed.",
+                    m.okta_group_name
+                )
+            });
         }
         Command::Activate { mapping } => {
             let m = find_mapping(ws, &mapping)?;
@@ -438,7 +451,14 @@ async fn push(
             {
                 return Err(guard_stop(g, e, "activate", Some(&m), false));
             }
-            out.note(&format!("Activated and pushed {}.", m.okta_group_name));
+            out.note(&if m.okta.is_some() {
+                format!(
+                    "Activated {} in Okta: Okta runs a full push.",
+                    m.okta_group_name
+                )
+            } else {
+                format!("Activated and pushed {}.", m.okta_group_name)
+            });
         }
         Command::ResolveDrift {
             mapping,
@@ -493,6 +513,10 @@ async fn unlink(
     };
     ws.unlink(&m.id, how, &confirmation).await?;
     out.note(&match how {
+        Unlink::Delete if m.okta.is_some() => format!(
+            "Unlinked {} in Okta; Okta deletes {} in Statsig.",
+            m.okta_group_name, m.statsig_group_name
+        ),
         Unlink::Delete => format!(
             "Unlinked {} and deleted {} in Statsig.",
             m.okta_group_name, m.statsig_group_name
@@ -562,6 +586,7 @@ async fn link_many(
     ws: &mut Workspace,
     file: &std::path::Path,
     push_now: bool,
+    allowed_removals: usize,
 ) -> Result<(), Failure> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| refuse(format!("Cannot read {}: {e}", file.display())))?;
@@ -587,7 +612,9 @@ async fn link_many(
             .unwrap_or_default();
         eprintln!("linked {done} of {total}{left}");
     };
-    let results = ws.link_many(&pairs, push_now, &report).await;
+    let results = ws
+        .link_many(&pairs, push_now, allowed_removals, &report)
+        .await;
     let mut failed = 0;
     for r in &results {
         match r {

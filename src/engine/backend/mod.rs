@@ -70,13 +70,14 @@ pub trait PushBackend: Send + Sync {
         allowed_removals: usize,
     ) -> BoxFuture<'a, Result<Mapping>>;
 
-    /// "Link group" for many pairs (each already checked), one after another; each
-    /// outcome in order.
+    /// "Link group" for many pairs (each already checked), one after another, each with up
+    /// to `allowed_removals` removals confirmed; each outcome in order.
     fn link_many<'a>(
         &'a self,
         core: &'a mut Core,
         pairs: &'a [(String, String)],
         push_now: bool,
+        allowed_removals: usize,
         report: Report<'a>,
     ) -> BoxFuture<'a, Vec<Result<Mapping>>> {
         async move {
@@ -86,7 +87,10 @@ pub trait PushBackend: Send + Sync {
                     out.push(Err(super::error::EngineError::Cancelled));
                     continue;
                 }
-                out.push(self.link(core, okta, statsig, push_now, 0).await);
+                out.push(
+                    self.link(core, okta, statsig, push_now, allowed_removals)
+                        .await,
+                );
                 report(i + 1, pairs.len(), None);
             }
             out

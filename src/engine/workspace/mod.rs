@@ -276,6 +276,7 @@ impl Workspace {
         &mut self,
         pairs: &[(String, String)],
         push_now: bool,
+        allowed_removals: usize,
         report: super::backend::Report<'_>,
     ) -> Vec<Result<Mapping>> {
         let mut checked = Vec::new();
@@ -291,7 +292,7 @@ impl Workspace {
         }
         let mut done = self
             .backend
-            .link_many(&mut self.core, &checked, push_now, report)
+            .link_many(&mut self.core, &checked, push_now, allowed_removals, report)
             .await
             .into_iter();
         out.into_iter()

@@ -180,6 +180,7 @@ impl OktaPush {
         core: &mut Core,
         pairs: &[(String, String)],
         push_now: bool,
+        allowed_removals: usize,
         report: Report<'_>,
     ) -> Vec<Result<Mapping>> {
         // Okta's list, read again unless it was read a moment ago (every request counts
@@ -203,7 +204,13 @@ impl OktaPush {
                 continue;
             }
             let r = self
-                .link_checked(core, okta_group_id, statsig_group_id, push_now)
+                .link_checked(
+                    core,
+                    okta_group_id,
+                    statsig_group_id,
+                    push_now,
+                    allowed_removals,
+                )
                 .await;
             out.push(r);
             let left = core.okta.apps_time_for((pairs.len() - i - 1) as u64);
@@ -219,6 +226,7 @@ impl OktaPush {
         okta_group_id: &str,
         statsig_group_id: &str,
         push_now: bool,
+        allowed_removals: usize,
     ) -> Result<Mapping> {
         let dir = core.shared_directory();
         let target = dir
@@ -242,7 +250,7 @@ impl OktaPush {
                 .okta_group(okta_group_id)
                 .map(|g| g.name.clone())
                 .unwrap_or_default();
-            core.check_guard(&plan, &name, 0)?;
+            core.check_guard(&plan, &name, allowed_removals)?;
         }
         let made = self
             .create_once(core, okta_group_id, &PushTarget::Link(target.id), push_now)
@@ -329,9 +337,14 @@ impl PushBackend for OktaPush {
         core: &'a mut Core,
         pairs: &'a [(String, String)],
         push_now: bool,
+        allowed_removals: usize,
         report: Report<'a>,
     ) -> BoxFuture<'a, Vec<Result<Mapping>>> {
-        async move { self.link_all(core, pairs, push_now, report).await }.boxed()
+        async move {
+            self.link_all(core, pairs, push_now, allowed_removals, report)
+                .await
+        }
+        .boxed()
     }
 
     fn create<'a>(
