@@ -33,6 +33,8 @@ fn a_killed_push_converges_at_the_next_run() {
                 &server.okta_url,
                 "--batch-size",
                 "1",
+                "--push-mode",
+                "direct",
                 "--json",
             ])
             .args(args);

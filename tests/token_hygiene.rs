@@ -50,6 +50,8 @@ fn no_token_in_any_file_output_or_log() {
             .env("OKTA_API_TOKEN", OKTA_TOKEN)
             .env("RUST_LOG", "trace")
             .args(["--statsig-url", &statsig_url, "--okta-url", &okta_url, "--projects", "Okta Test Proj,Checkout,Checkout Web,Data-Platform,Mobile,Mobile-Payments,Growth Experiments"])
+            // Direct push: the app's own pushes carry the Statsig token.
+            .args(["--push-mode", "direct"])
             .args(args)
             .output()
             .unwrap();
