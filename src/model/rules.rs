@@ -100,10 +100,14 @@ pub fn describe_target(dir: &Directory, statsig_group_id: &str, fallback_name: &
 pub fn confirmation_word(dir: &Directory, statsig_group_id: &str, fallback_name: &str) -> String {
     match team_reading(dir, statsig_group_id) {
         Some(NameReading::Team { team, .. }) => team,
-        _ => dir
-            .statsig_group(statsig_group_id)
-            .map(|g| g.display_name.clone())
-            .unwrap_or_else(|| fallback_name.to_string()),
+        _ => match dir.statsig_group(statsig_group_id) {
+            Some(g) => g.display_name.clone(),
+            // Not read yet (a team Okta is about to create): its name says which team.
+            None => match names::parse_group_name(fallback_name, &dir.projects) {
+                ParsedName::Team { team, .. } => team,
+                _ => fallback_name.to_string(),
+            },
+        },
     }
 }
 

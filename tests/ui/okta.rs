@@ -4,7 +4,7 @@
 
 use crate::support::{
     Setup, click, click_containing, dismiss_messages, fixture_with, last_message, screenshot,
-    select_mapping, type_into, wait, wait_for_label,
+    select_mapping, settle, type_into, wait, wait_for_label,
 };
 use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::engine::connection::PushModeChoice;
@@ -89,6 +89,60 @@ fn link_in_okta_push_is_pushed_by_okta_then_deactivated_and_activated() {
     click(h, "Activate");
     wait(h, "activated", |a| a.is_idle());
     assert_eq!(f.sandbox.world().push_mappings[&id].status, "ACTIVE");
+}
+
+/// Waits (up to 20 s) until `ok` holds of the sandbox.
+fn eventually(what: &str, ok: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < Duration::from_secs(20), "{what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn create_in_okta_push_then_unlink_with_delete_and_okta_deletes_the_team() {
+    let mut f = fixture_with(okta_setup());
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    click_containing(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Fraud");
+    click_containing(h, "Fraud Squad (");
+    click(h, "Create group");
+    h.get_by_label("Project").click();
+    settle(h);
+    click(h, "Checkout");
+    type_into(h, "Team name", "Chargebacks");
+    click(h, "Save");
+    wait(h, "Okta's mapping", |a| {
+        a.is_idle() && a.mappings().len() == 4
+    });
+    assert!(last_message(h).contains("Okta creates Statsig-Checkout-Chargebacks-Member"));
+    let team = "Statsig-Checkout-Chargebacks-Member";
+    let sandbox = &f.sandbox;
+    eventually("Okta creates the team", || {
+        sandbox.world().group_member_ids(team).is_some()
+    });
+    let h = &mut f.harness;
+    click(h, "Check now");
+    wait(h, "the check", |a| a.is_idle());
+    select_mapping(h, "Fraud Squad");
+    click(h, "Unlink…");
+    click(h, "Delete the group in the target app");
+    type_into(
+        h,
+        "Type the team name, Chargebacks, to confirm",
+        "Chargebacks",
+    );
+    click(h, "Unlink");
+    wait(h, "unlink with Delete", |a| {
+        a.is_idle() && a.mappings().len() == 3
+    });
+    let sandbox = &f.sandbox;
+    eventually("Okta deletes the team in Statsig", || {
+        sandbox.world().group_member_ids(team).is_none()
+    });
 }
 
 #[test]

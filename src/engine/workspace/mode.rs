@@ -193,3 +193,55 @@ pub fn decide(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::okta_app::GROUP_PUSH;
+
+    fn app(label: &str, status: &str, features: &[&str]) -> OktaApp {
+        OktaApp {
+            id: format!("0oa-{label}"),
+            label: label.into(),
+            status: status.into(),
+            sign_on_mode: "AUTO_LOGIN".into(),
+            features: features.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn auto_uses_okta_push_where_okta_can_push_and_says_why_not_elsewhere() {
+        let push = app("Statsig SCIM", "ACTIVE", &[GROUP_PUSH]);
+        let found = |a: &OktaApp| Ok(AppChoice::Found(a.clone()));
+        assert_eq!(
+            decide(PushModeChoice::Auto, found(&push), "Statsig").mode,
+            PushMode::Okta(push.clone())
+        );
+        assert_eq!(
+            decide(PushModeChoice::Direct, found(&push), "Statsig").mode,
+            PushMode::Direct,
+            "Direct push is the admin's choice"
+        );
+        let inactive = app("Statsig SCIM", "INACTIVE", &[GROUP_PUSH]);
+        let r = decide(PushModeChoice::Auto, found(&inactive), "Statsig");
+        assert_eq!(r.mode, PushMode::Direct);
+        assert!(r.warning.unwrap().contains("is inactive in Okta"));
+        let r = decide(PushModeChoice::Okta, found(&inactive), "Statsig");
+        assert!(matches!(r.mode, PushMode::OktaUnavailable(ref w) if w.contains("inactive")));
+        let sso = app("Statsig Console", "ACTIVE", &[]);
+        let r = decide(PushModeChoice::Auto, found(&sso), "Statsig");
+        assert!(r.warning.unwrap().contains("features: none"));
+        let r = decide(PushModeChoice::Auto, Ok(AppChoice::None), "Statsig");
+        assert_eq!(
+            (r.mode, r.warning),
+            (PushMode::Direct, None),
+            "no app: quietly Direct"
+        );
+        let r = decide(
+            PushModeChoice::Auto,
+            Ok(AppChoice::Choose(vec![push.clone(), push])),
+            "Statsig",
+        );
+        assert!(matches!(r.mode, PushMode::OktaUnavailable(_)) && r.candidates.len() == 2);
+    }
+}

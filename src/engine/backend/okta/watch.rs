@@ -74,6 +74,19 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
         for g in groups {
             core.dir_mut().upsert_statsig_group(g);
         }
+        // Teams Okta was to create: found by name once Okta has made them.
+        let unmade: Vec<String> = core
+            .state
+            .mappings
+            .iter()
+            .filter(|m| m.okta.is_some() && m.statsig_group_id.is_empty())
+            .map(|m| m.statsig_group_name.clone())
+            .collect();
+        for name in unmade {
+            if let Some(g) = core.scim()?.find_group(&name).await? {
+                core.dir_mut().upsert_statsig_group(g);
+            }
+        }
     }
     if full {
         sync::replace_all(core, &listed);
