@@ -8,8 +8,9 @@ use super::sync;
 use crate::engine::backend::WatchReport;
 use crate::engine::backend::direct::statsig_side;
 use crate::engine::error::Result;
+use crate::engine::state::MappingStatus;
 use crate::engine::workspace::core::Core;
-use crate::model::okta_app::{AppGroup, OktaApp};
+use crate::model::okta_app::{AppGroup, OktaApp, OktaPushMapping};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -33,61 +34,20 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
         _ => core.okta.push_mappings(&app.id, None, None).await?,
     };
     learn_groups(core, &listed).await?;
-    // Okta groups whose membership changed: the sources Okta will push.
-    let changed: BTreeSet<String> = match &since {
-        Some(t) => core
-            .okta
-            .groups_changed_since(t)
-            .await?
-            .into_iter()
-            .collect(),
-        None => core
-            .state
-            .mappings
-            .iter()
-            .map(|m| m.okta_group_id.clone())
-            .collect(),
-    };
-    let mapped: BTreeSet<String> = core
+    report.okta_groups_changed = read_changed_sources(core, since.as_deref(), &listed).await?;
+    if core.has_statsig() && core.directory().statsig_read {
+        read_statsig(core, since.as_deref()).await?;
+    }
+    // What was in error before this look: only new errors are news.
+    let known_errors: BTreeSet<(String, String)> = core
         .state
         .mappings
         .iter()
-        .map(|m| m.okta_group_id.clone())
-        .chain(listed.iter().map(|m| m.source_group_id.clone()))
+        .filter_map(|m| match &m.status {
+            MappingStatus::Error { cause, .. } => Some((m.id.clone(), cause.clone())),
+            _ => None,
+        })
         .collect();
-    let to_read: Vec<String> = changed.intersection(&mapped).cloned().collect();
-    report.okta_groups_changed = changed.len();
-    for (gid, members) in core.okta.members_of(to_read).await {
-        let members = match members {
-            Ok(m) => m,
-            Err(e) if e.is_not_found() => continue,
-            Err(e) => return Err(e.into()),
-        };
-        if let Some(mut group) = core.directory().okta_group(&gid).cloned() {
-            group.members = members;
-            core.learn_users(&group.members).await?;
-            core.dir_mut().upsert_okta_group(group);
-        }
-    }
-    if core.has_statsig() && core.directory().statsig_read {
-        let (groups, _, _) = statsig_side(core, since.as_deref()).await?;
-        for g in groups {
-            core.dir_mut().upsert_statsig_group(g);
-        }
-        // Teams Okta was to create: found by name once Okta has made them.
-        let unmade: Vec<String> = core
-            .state
-            .mappings
-            .iter()
-            .filter(|m| m.okta.is_some() && m.statsig_group_id.is_empty())
-            .map(|m| m.statsig_group_name.clone())
-            .collect();
-        for name in unmade {
-            if let Some(g) = core.scim()?.find_group(&name).await? {
-                core.dir_mut().upsert_statsig_group(g);
-            }
-        }
-    }
     if full {
         sync::replace_all(core, &listed);
     } else {
@@ -112,7 +72,9 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
         if m.drift.is_some() {
             report.drifted.push(m.id.clone());
         }
-        if let crate::engine::state::MappingStatus::Error { cause, .. } = &m.status {
+        if let MappingStatus::Error { cause, .. } = &m.status
+            && !known_errors.contains(&(m.id.clone(), cause.clone()))
+        {
             report
                 .errors
                 .push(format!("Mapping {} ({}): {cause}", m.id, m.okta_group_name));
@@ -125,10 +87,7 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
 
 /// Learns the names of target groups the directory has not seen (a mapping made in
 /// Okta's console to a new group) and the source groups it has not read.
-async fn learn_groups(
-    core: &mut Core,
-    listed: &[crate::model::okta_app::OktaPushMapping],
-) -> Result<()> {
+async fn learn_groups(core: &mut Core, listed: &[OktaPushMapping]) -> Result<()> {
     for m in listed {
         if core.directory().app.group(&m.target_group_id).is_none() {
             match core.okta.get_group(&m.target_group_id).await {
@@ -153,6 +112,72 @@ async fn learn_groups(
                 core.learn_users(&g.members).await?;
                 core.dir_mut().upsert_okta_group(g);
             }
+        }
+    }
+    Ok(())
+}
+
+/// Reads again the mapped Okta groups whose membership changed since `since` (all of them
+/// the first time); how many groups changed in Okta.
+async fn read_changed_sources(
+    core: &mut Core,
+    since: Option<&str>,
+    listed: &[OktaPushMapping],
+) -> Result<usize> {
+    let changed: BTreeSet<String> = match since {
+        Some(t) => core
+            .okta
+            .groups_changed_since(t)
+            .await?
+            .into_iter()
+            .collect(),
+        None => core
+            .state
+            .mappings
+            .iter()
+            .map(|m| m.okta_group_id.clone())
+            .collect(),
+    };
+    let mapped: BTreeSet<String> = core
+        .state
+        .mappings
+        .iter()
+        .map(|m| m.okta_group_id.clone())
+        .chain(listed.iter().map(|m| m.source_group_id.clone()))
+        .collect();
+    let to_read: Vec<String> = changed.intersection(&mapped).cloned().collect();
+    for (gid, members) in core.okta.members_of(to_read).await {
+        let members = match members {
+            Ok(m) => m,
+            Err(e) if e.is_not_found() => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(mut group) = core.directory().okta_group(&gid).cloned() {
+            group.members = members;
+            core.learn_users(&group.members).await?;
+            core.dir_mut().upsert_okta_group(group);
+        }
+    }
+    Ok(changed.len())
+}
+
+/// Reads the Statsig groups modified since `since` (the linked ones the first time), and
+/// the teams Okta was to create, by name, once Okta has made them.
+async fn read_statsig(core: &mut Core, since: Option<&str>) -> Result<()> {
+    let (groups, _, _) = statsig_side(core, since).await?;
+    for g in groups {
+        core.dir_mut().upsert_statsig_group(g);
+    }
+    let unmade: Vec<String> = core
+        .state
+        .mappings
+        .iter()
+        .filter(|m| m.okta.is_some() && m.statsig_group_id.is_empty())
+        .map(|m| m.statsig_group_name.clone())
+        .collect();
+    for name in unmade {
+        if let Some(g) = core.scim()?.find_group(&name).await? {
+            core.dir_mut().upsert_statsig_group(g);
         }
     }
     Ok(())
