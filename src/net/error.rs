@@ -201,7 +201,7 @@ fn transport_sentence(
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_string))
                 .unwrap_or_else(|| base.to_string());
-            format!("{service} at {base}: the server {host} is not trusted: {failure}")
+            format!("{service} at {base} ({host}): {failure}")
         }
         TransportKind::UnknownHost => format!("{service} at {base}: {failure}"),
         _ => format!("{service} did not answer {method} {path}: {failure}"),

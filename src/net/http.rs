@@ -128,11 +128,24 @@ impl Http {
                 });
             }
         };
-        if answer.is_web_page() {
+        let reason = if answer.is_web_page() {
+            Some(format!(
+                "{method} {path} answered {} with a web page",
+                answer.status
+            ))
+        } else if answer.status == 404 && self.is_collection(path) {
+            // Every SCIM server has /Users and /Groups; every Okta org /api/v1/users.
+            Some(format!(
+                "{method} {path} answered 404: there is no such API at this URL"
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
             return Err(ApiError::NotTheApi {
                 service: self.service,
                 base: self.base.to_string(),
-                reason: format!("{method} {path} answered {} with a web page", answer.status),
+                reason,
                 fix: match self.service {
                     Service::Statsig => {
                         "use the SCIM URL from Statsig's settings, e.g. https://statsigapi.net/scim"
@@ -143,6 +156,14 @@ impl Http {
             });
         }
         Ok(answer)
+    }
+
+    /// A list every server of this API has (its absence means the URL is wrong).
+    fn is_collection(&self, path: &str) -> bool {
+        match self.service {
+            Service::Statsig => matches!(path, "/Users" | "/Groups"),
+            Service::Okta => matches!(path, "/api/v1/users" | "/api/v1/groups" | "/api/v1/apps"),
+        }
     }
 
     /// A decode failure of this API's `method path`.

@@ -101,7 +101,12 @@ fn retry_reason(a: &Attempt, repeat: Repeat) -> Option<(String, Retry)> {
             500 | 502 | 504 if repeat == Repeat::Safe => {
                 Some((format!("server answered {}", ans.status), Retry::AsUsual))
             }
-            s if (200..300).contains(&s) && ans.is_garbled() && repeat == Repeat::Safe => {
+            // A web page is a wrong URL, which no retry fixes.
+            s if (200..300).contains(&s)
+                && ans.is_garbled()
+                && !ans.is_web_page()
+                && repeat == Repeat::Safe =>
+            {
                 Some(("the answer was unreadable".into(), Retry::AsUsual))
             }
             _ => None,
@@ -376,14 +381,22 @@ mod tests {
         let big = Attempt::Failed(TransportFailure::new(TransportKind::TooLarge, "too large"));
         let (r, rec, _) = run(vec![big], Repeat::Safe, &policy).await;
         assert!(r.is_err() && *rec.requests.lock().unwrap() == 1);
-        // A garbled 200 on a read is read again.
+        // A garbled 200 on a read (JSON cut off) is read again.
         let garbled = Attempt::Answered(Answer {
             status: 200,
             headers: HeaderMap::new(),
-            body: b"<html>oops".to_vec(),
+            body: br#"{"Resources": [{"id": "#.to_vec(),
         });
         let (r, _, _) = run(vec![garbled, answer(200, &[])], Repeat::Safe, &policy).await;
         assert_eq!(r.unwrap().body, b"{}");
+        // A web page is a wrong URL: not read again.
+        let page = Attempt::Answered(Answer {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: b"<html>Sign in</html>".to_vec(),
+        });
+        let (r, rec, _) = run(vec![page], Repeat::Safe, &policy).await;
+        assert!(r.is_ok() && *rec.requests.lock().unwrap() == 1);
     }
 
     #[tokio::test(start_paused = true)]

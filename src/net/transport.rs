@@ -118,13 +118,34 @@ impl TransportFailure {
     }
 }
 
+/// What is wrong with a certificate, in words, from the TLS layer's terse cause.
+fn certificate_problem(detail: &str) -> String {
+    let d = detail.to_ascii_lowercase().replace(['_', ' '], "");
+    let said = if d.contains("causedasendentity") || d.contains("selfsigned") {
+        "it is self-signed"
+    } else if d.contains("unknownissuer") {
+        "it was issued by an authority this computer does not trust"
+    } else if d.contains("expired") {
+        "it has expired"
+    } else if d.contains("notvalidyet") {
+        "it is not valid yet"
+    } else if d.contains("notvalidforname") || d.contains("notvalidforhostname") {
+        "it was issued for another host name"
+    } else if d.contains("revoked") {
+        "it was revoked"
+    } else {
+        return format!("the TLS layer says \"{detail}\"");
+    };
+    said.to_string()
+}
+
 impl fmt::Display for TransportFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             TransportKind::Certificate => write!(
                 f,
-                "its TLS certificate is not trusted ({}). If your network inspects TLS through a proxy, that proxy's root certificate must be trusted by the operating system, whose trust store this app uses",
-                self.detail
+                "the server's TLS certificate is not trusted: {}. If your network inspects TLS through a proxy, that proxy's root certificate must be trusted by the operating system, whose trust store this app uses",
+                certificate_problem(&self.detail)
             ),
             TransportKind::UnknownHost => write!(
                 f,
@@ -138,5 +159,27 @@ impl fmt::Display for TransportFailure {
             TransportKind::TooLarge => f.write_str(&self.detail),
             TransportKind::Broken => f.write_str("the connection failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_causes_read_as_words() {
+        let said = |d: &str| TransportFailure::new(TransportKind::Certificate, d).to_string();
+        assert!(
+            said("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))")
+                .contains("it is self-signed")
+        );
+        assert!(
+            said("invalid peer certificate: UnknownIssuer")
+                .contains("an authority this computer does not trust")
+        );
+        assert!(said("invalid peer certificate: Expired").contains("it has expired"));
+        assert!(said("invalid peer certificate: NotValidForName").contains("another host name"));
+        assert!(said("something new").contains("the TLS layer says \"something new\""));
+        assert!(said("x").contains("root certificate must be trusted by the operating system"));
     }
 }

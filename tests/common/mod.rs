@@ -257,3 +257,33 @@ pub fn pair(ws: &Workspace, okta_group: &str, statsig_group: &str) -> (String, S
             .clone(),
     )
 }
+
+/// An HTTPS server on loopback whose certificate nobody trusts (self-signed).
+pub async fn self_signed() -> String {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let cert = CertificateDer::from_pem_file(dir.join("selfsigned-cert.pem")).unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("selfsigned-key.pem")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = l.accept().await {
+            let acceptor = acceptor.clone();
+            // The handshake fails on the client's side; nothing more is served.
+            tokio::spawn(async move {
+                let _ = acceptor.accept(tcp).await;
+            });
+        }
+    });
+    format!("https://127.0.0.1:{}", addr.port())
+}

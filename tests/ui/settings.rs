@@ -50,3 +50,24 @@ fn settings_store_tokens_through_the_keyring_and_never_show_them() {
         "no token in the settings file"
     );
 }
+
+#[test]
+fn test_connection_names_an_untrusted_certificate_at_once() {
+    let mut f = fixture();
+    let base = f._rt.block_on(crate::common::self_signed());
+    let h = &mut f.harness;
+    let s = &f.sandbox;
+    click(h, "File");
+    click(h, "Settings…");
+    type_into(h, "Okta org URL", &s.okta_url);
+    type_into(h, "Statsig SCIM URL", &format!("{base}/scim"));
+    type_into(h, "Okta API token", s.okta_token.expose());
+    type_into(h, "Statsig SCIM token", "t");
+    click(h, "Test connection");
+    wait(h, "the test", |a| a.is_idle());
+    assert!(
+        h.query_by_label_contains("TLS certificate is not trusted: it is self-signed")
+            .is_some(),
+        "the sentence shows in Settings"
+    );
+}
