@@ -396,13 +396,21 @@ pub fn derive_projects<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<Stri
     middles.sort_unstable();
     middles.dedup();
     let set: std::collections::HashSet<&str> = middles.iter().copied().collect();
+    let has_known_prefix = |m: &str| {
+        m.match_indices('-')
+            .any(|(i, _)| i > 0 && set.contains(&m[..i]))
+    };
+    // Another name continues this one with "-…": some group reads as its team.
+    let is_extended = |m: &str| {
+        let prefix = format!("{m}-");
+        middles.iter().any(|o| o.starts_with(&prefix))
+    };
     middles
         .iter()
-        .filter(|m| {
-            // Any hyphen position that leaves a known middle before it makes this a team.
-            !m.match_indices('-')
-                .any(|(i, _)| i > 0 && set.contains(&m[..i]))
-        })
+        // Certain projects (nothing known before a hyphen), and names that may be a
+        // project as well as a team: with both listed, a name that reads both ways is
+        // ambiguous and never taken for a team.
+        .filter(|m| !has_known_prefix(m) || is_extended(m))
         .map(|m| m.to_string())
         .collect()
 }
@@ -612,5 +620,39 @@ mod tests {
     #[test]
     fn display_safe_shows_hidden_characters() {
         assert_eq!(display_safe("a\u{202E}b\n"), "a\\u{202E}b\\u{000A}");
+    }
+
+    #[test]
+    fn inferred_projects_keep_a_name_that_reads_two_ways_ambiguous() {
+        let names = [
+            "Statsig-Mobile-Admin",
+            "Statsig-Mobile-Member",
+            "Statsig-Mobile-iOS-Member",
+            "Statsig-Mobile-Payments-Admin",
+            "Statsig-Mobile-Payments-Member",
+            "Statsig-Mobile-Payments-Core-Member",
+            "Statsig-Data-Platform-Admin",
+            "Statsig-Data-Platform-ML-Ops-Member",
+        ];
+        let projects = derive_projects(names);
+        assert_eq!(projects, ["Data-Platform", "Mobile", "Mobile-Payments"]);
+        // A project role of Mobile-Payments, or team Payments of Mobile: never a team.
+        assert!(matches!(
+            parse_group_name("Statsig-Mobile-Payments-Admin", &projects),
+            ParsedName::Ambiguous { .. }
+        ));
+        assert!(matches!(
+            parse_group_name("Statsig-Mobile-Payments-Core-Member", &projects),
+            ParsedName::Ambiguous { .. }
+        ));
+        // Names with one reading still read as teams.
+        assert!(matches!(
+            parse_group_name("Statsig-Mobile-iOS-Member", &projects),
+            ParsedName::Team { .. }
+        ));
+        assert!(matches!(
+            parse_group_name("Statsig-Data-Platform-ML-Ops-Member", &projects),
+            ParsedName::Team { .. }
+        ));
     }
 }

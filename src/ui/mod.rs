@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 /// Makes the data folder and the window's state file user-only before eframe writes to
 /// them (eframe creates files with the default permissions).
-fn private_window_state(data: &DataDir) -> std::io::Result<std::path::PathBuf> {
+pub fn private_window_state(data: &DataDir) -> std::io::Result<std::path::PathBuf> {
     files::create_private_dir(data.path())?;
     files::make_private(data.path())?;
     let file = data.window_state_file();

@@ -46,11 +46,16 @@ pub(crate) async fn push_one(
 }
 
 async fn push_inner(core: &mut Core, m: &Mapping, allowed_removals: usize) -> Result<PushReport> {
+    let read_at = crate::clock::now();
     core.refresh_pair(m).await?;
     let plan = core.plan(&m.okta_group_id, &m.statsig_group_id)?;
     core.check_guard(&plan, &m.okta_group_name, allowed_removals)?;
     send_batches(core, m, &plan).await?;
     core.record_success(m, &plan);
+    // The watcher's first look starts from this push's reads: what it pushed is not news.
+    if core.state.watched_until.is_none() {
+        core.state.watched_until = Some(read_at);
+    }
     core.save()?;
     Ok(PushReport {
         mapping_id: m.id.clone(),
