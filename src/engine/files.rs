@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 #[non_exhaustive]
 pub enum FileError {
     /// Reading failed.
-    #[error("Could not read {what} ({reason}): {}", path.display())]
+    #[error("Could not read {what} at {}: {reason}.", path.display())]
     Read {
         /// What the file is ("the settings").
         what: &'static str,
@@ -20,7 +20,7 @@ pub enum FileError {
         path: PathBuf,
     },
     /// The file is there but its content is not what it should be.
-    #[error("{} is unreadable ({reason}): {}", capital(what), path.display())]
+    #[error("{} at {} is unreadable: {reason}.", capital(what), path.display())]
     Unreadable {
         /// What the file is.
         what: &'static str,
@@ -30,7 +30,7 @@ pub enum FileError {
         path: PathBuf,
     },
     /// Writing failed.
-    #[error("Could not write {what} ({reason}): {}", path.display())]
+    #[error("Could not write {what} to {}: {reason}.", path.display())]
     Write {
         /// What the file is.
         what: &'static str,
@@ -40,7 +40,7 @@ pub enum FileError {
         path: PathBuf,
     },
     /// Not a snapshot this app can open.
-    #[error("Could not open the snapshot: {reason}: {}", path.display())]
+    #[error("Could not open the snapshot {}: {reason}.", path.display())]
     Snapshot {
         /// Why.
         reason: SnapshotError,
@@ -48,13 +48,49 @@ pub enum FileError {
         path: PathBuf,
     },
     /// A folder where a file was expected.
-    #[error("Could not open {what}: it is a folder: {}", path.display())]
+    #[error("Could not open {what} at {}: it is a folder.", path.display())]
     Folder {
         /// What the file should be.
         what: &'static str,
         /// Where.
         path: PathBuf,
     },
+}
+
+/// A system error as words in a sentence: "Is a directory (os error 21)" reads "a folder
+/// of that name is in the way".
+fn in_words(e: impl std::fmt::Display) -> String {
+    let raw = e.to_string();
+    let bare = match raw.find(" (os error ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw,
+    };
+    let known = [
+        ("Is a directory", "a folder of that name is in the way"),
+        (
+            "Permission denied",
+            "this user may not write there (permission denied)",
+        ),
+        (
+            "No such file or directory",
+            "it or its folder does not exist",
+        ),
+        ("No space left on device", "the disk is full"),
+        ("Read-only file system", "the disk is read-only"),
+        ("Not a directory", "a file stands where a folder should be"),
+    ];
+    if let Some((_, words)) = known.iter().find(|(k, _)| bare == *k) {
+        return (*words).to_string();
+    }
+    // "Broken pipe" reads "broken pipe" mid-sentence; "JSON …" stays as it is.
+    let bare = bare.trim_end_matches('.');
+    let mut c = bare.chars();
+    match (c.next(), c.clone().next()) {
+        (Some(f), Some(n)) if !n.is_uppercase() => {
+            f.to_lowercase().collect::<String>() + c.as_str()
+        }
+        _ => bare.to_string(),
+    }
 }
 
 fn capital(what: &str) -> String {
@@ -69,7 +105,7 @@ impl FileError {
     pub fn read(what: &'static str, path: &Path, e: impl std::fmt::Display) -> Self {
         FileError::Read {
             what,
-            reason: e.to_string(),
+            reason: in_words(e),
             path: path.to_path_buf(),
         }
     }
@@ -78,7 +114,7 @@ impl FileError {
     pub fn unreadable(what: &'static str, path: &Path, e: impl std::fmt::Display) -> Self {
         FileError::Unreadable {
             what,
-            reason: e.to_string(),
+            reason: in_words(e),
             path: path.to_path_buf(),
         }
     }
@@ -87,7 +123,7 @@ impl FileError {
     pub fn write(what: &'static str, path: &Path, e: impl std::fmt::Display) -> Self {
         FileError::Write {
             what,
-            reason: e.to_string(),
+            reason: in_words(e),
             path: path.to_path_buf(),
         }
     }
@@ -244,7 +280,7 @@ mod tests {
         std::fs::write(&p, b"{\"a\": 1}").unwrap();
         let e = open_snapshot(&p).unwrap_err().to_string();
         assert!(
-            e.contains("not a snapshot") && e.ends_with("notes.json"),
+            e.contains("not a snapshot") && e.contains("notes.json") && e.ends_with('.'),
             "{e}"
         );
         let e = open_snapshot(&dir.path().join("missing.json"))
@@ -253,6 +289,15 @@ mod tests {
         assert!(e.contains("missing.json"), "{e}");
         let e = open_snapshot(dir.path()).unwrap_err().to_string();
         assert!(e.contains("folder"), "{e}");
+        // A system error reads as words, without its number.
+        std::fs::create_dir(dir.path().join("settings.json")).unwrap();
+        let e = write_atomic(&dir.path().join("settings.json"), b"{}").unwrap_err();
+        let e = FileError::write("the settings", &dir.path().join("settings.json"), e).to_string();
+        assert!(e.starts_with("Could not write the settings to "), "{e}");
+        assert!(
+            e.ends_with("settings.json: a folder of that name is in the way."),
+            "{e}"
+        );
     }
 
     #[cfg(unix)]

@@ -25,6 +25,15 @@ pub fn duration(d: std::time::Duration) -> String {
     }
 }
 
+/// An RFC 3339 time as the admin reads it: "2026-03-10 09:30:00 UTC" (the text as given
+/// when it is not one).
+pub fn short_time(t: &str) -> String {
+    match (t.get(..10), t.get(11..19)) {
+        (Some(d), Some(h)) => format!("{d} {h} UTC"),
+        _ => t.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +46,15 @@ mod tests {
         assert_eq!(plural(3, "match"), "3 matches");
         assert_eq!(plural(1, "team role"), "1 team role");
         assert_eq!(was(2), "were");
+    }
+
+    #[test]
+    fn times_read_without_the_machine_format() {
+        assert_eq!(
+            short_time("2026-03-10T09:30:00.000Z"),
+            "2026-03-10 09:30:00 UTC"
+        );
+        assert_eq!(short_time("yesterday"), "yesterday");
     }
 
     #[test]

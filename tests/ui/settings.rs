@@ -1,7 +1,7 @@
 //! Settings: tokens go to the keyring only, are masked, and never reach a file.
 
 use crate::support::*;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use okta_statsig_teams::engine::secrets::{self, SecretStore};
 
 #[test]
@@ -69,5 +69,50 @@ fn test_connection_names_an_untrusted_certificate_at_once() {
         h.query_by_label_contains("TLS certificate is not trusted: it is self-signed")
             .is_some(),
         "the sentence shows in Settings"
+    );
+}
+
+#[test]
+fn a_failed_save_says_why_in_a_sentence_and_keeps_the_typed_tokens() {
+    let mut f = fixture();
+    // The settings file cannot be written: a folder stands where it goes.
+    let blocker = f.data.path().join("settings.json");
+    std::fs::create_dir_all(blocker.join("x")).unwrap();
+    let h = &mut f.harness;
+    let s = &f.sandbox;
+    click(h, "File");
+    click(h, "Settings…");
+    type_into(h, "Okta org URL", &s.okta_url);
+    type_into(h, "Statsig SCIM URL", &s.statsig_url);
+    type_into(h, "Okta API token", s.okta_token.expose());
+    type_into(h, "Statsig SCIM token", s.statsig_token.expose());
+    click(h, "Save");
+    wait(h, "the failed save", |a| a.is_idle());
+    assert!(h.state().has_dialog(), "Settings stays open");
+    let said = h
+        .root()
+        .children_recursive()
+        .filter_map(|n| n.accesskit_node().value())
+        .find(|v| v.starts_with("Could not write the settings"))
+        .unwrap_or_else(|| panic!("a sentence says the save failed"));
+    assert!(
+        said.ends_with("a folder of that name is in the way.") && !said.contains("os error"),
+        "one sentence in words: {said}"
+    );
+    // Once the cause is gone, Save again works without typing the tokens again.
+    std::fs::remove_dir_all(&blocker).unwrap();
+    click(h, "Save");
+    wait(h, "the reconnection", |a| {
+        !a.has_dialog() && a.is_idle() && a.connection().is_some_and(|c| !c.label.contains("Demo"))
+    });
+    let okta = f
+        .store
+        .get(&secrets::account("okta", &s.okta_url))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        okta.expose(),
+        s.okta_token.expose(),
+        "the typed token was kept"
     );
 }

@@ -5,8 +5,18 @@ use super::{Event, Runner, SnapshotInfo};
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::files;
 use crate::model::snapshot::{self, Snapshot};
+use crate::model::text::short_time;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The file's own name, as the status line shows it (the full path is on the snapshot
+/// badge's tooltip).
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
 
 /// Runs blocking file work off the async threads.
 async fn blocking<T: Send + 'static>(
@@ -49,9 +59,9 @@ impl Runner {
             mappings,
         });
         Ok(format!(
-            "Opened the snapshot taken {}: {}",
-            info.taken_at,
-            path.display()
+            "Opened {}, the snapshot taken {}.",
+            file_name(&path),
+            short_time(&info.taken_at)
         ))
     }
 
