@@ -34,15 +34,36 @@ pub fn account(service: &str, url: &str) -> String {
 /// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
 pub struct OsKeyring;
 
+const NO_KEYRING: &str = "No OS keyring is available (on Linux: no Secret Service on the D-Bus session; start gnome-keyring or KeePassXC). Tokens are never saved to a file; use the STATSIG_SCIM_TOKEN and OKTA_API_TOKEN environment variables instead.";
+const LOCKED: &str = "The OS keyring is locked or refused access; unlock it and try again.";
+
 fn explain(e: keyring::Error) -> SecretError {
     SecretError(match e {
-        keyring::Error::NoDefaultStore => {
-            "No OS keyring is available (on Linux: no Secret Service on the D-Bus session; start gnome-keyring or KeePassXC). Tokens are never saved to a file; use the STATSIG_SCIM_TOKEN and OKTA_API_TOKEN environment variables instead.".to_string()
-        }
-        keyring::Error::NoStorageAccess(_) => "The OS keyring is locked or refused access; unlock it and try again.".to_string(),
-        keyring::Error::PlatformFailure(p) => format!("The OS keyring failed: {p}"),
-        other => format!("The OS keyring refused: {other}"),
+        keyring::Error::NoDefaultStore => NO_KEYRING.to_string(),
+        keyring::Error::NoStorageAccess(_) => LOCKED.to_string(),
+        keyring::Error::PlatformFailure(p) => platform_failure(&p.to_string()),
+        other => format!("The OS keyring refused: {other}."),
     })
+}
+
+/// A platform failure (mostly D-Bus's terse errors) as a sentence.
+fn platform_failure(raw: &str) -> String {
+    let r = raw.to_ascii_lowercase();
+    if r.contains("serviceunknown")
+        || r.contains("not provided by any .service")
+        || r.contains("no such file or directory")
+        || r.contains("connection refused")
+        || r.contains("dbus_session_bus_address")
+    {
+        NO_KEYRING.to_string()
+    } else if r.contains("locked") || r.contains("dismissed") || r.contains("denied") {
+        LOCKED.to_string()
+    } else if r.contains("noreply") || r.contains("timeout") || r.contains("timed out") {
+        "The OS keyring did not answer (its service may be starting or stuck); try again in a moment.".to_string()
+    } else {
+        let first = raw.lines().next().unwrap_or_default().trim();
+        format!("The OS keyring failed ({first}); nothing was stored or read.")
+    }
 }
 
 impl SecretStore for OsKeyring {
@@ -132,5 +153,16 @@ mod tests {
         assert_eq!(s.get(&a).unwrap().unwrap().expose(), "scim-x");
         s.delete(&a).unwrap();
         assert_eq!(s.get(&a).unwrap(), None);
+    }
+
+    #[test]
+    fn keyring_failures_read_as_sentences() {
+        assert!(super::platform_failure("org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files").starts_with("No OS keyring is available"));
+        assert!(super::platform_failure("Prompt dismissed by user").contains("locked"));
+        assert!(
+            super::platform_failure("org.freedesktop.DBus.Error.NoReply: Did not receive a reply")
+                .contains("did not answer")
+        );
+        assert!(super::platform_failure("odd").contains("failed (odd)"));
     }
 }

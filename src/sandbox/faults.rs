@@ -98,6 +98,8 @@ enum Fault {
     Reset,
     Slow,
     Garbage,
+    /// A 400 refusal, the request not applied (one-off faults only).
+    Refuse,
 }
 
 /// How many faults of each kind were injected.
@@ -144,9 +146,8 @@ pub struct Injector {
     /// What was injected so far.
     pub counts: FaultCounts,
     scim: bool,
-    /// A one-off: the next request of this method whose path contains this text is
-    /// applied, then its connection breaks (a lost answer, on purpose).
-    lose_next: Mutex<Option<(String, String)>>,
+    /// A one-off fault for the next request of this method whose path contains this text.
+    next: Mutex<Option<(String, String, Fault, u32)>>,
 }
 
 impl Injector {
@@ -158,26 +159,39 @@ impl Injector {
             rng: Mutex::new(seed),
             counts: FaultCounts::default(),
             scim,
-            lose_next: Mutex::new(None),
+            next: Mutex::new(None),
         }
     }
 
     /// Applies the next `method` request whose path contains `path`, then breaks its
     /// connection: the client cannot know whether it was applied.
     pub fn lose_next_answer(&self, method: &str, path: &str) {
-        *self.lose_next.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((method.to_string(), path.to_string()));
+        self.set_next(method, path, Fault::Reset, 1);
     }
 
-    fn take_lost(&self, req: &Request) -> bool {
-        let mut slot = self.lose_next.lock().unwrap_or_else(|p| p.into_inner());
-        let hit = slot.as_ref().is_some_and(|(m, p)| {
-            req.method().as_str() == m && req.uri().path().contains(p.as_str())
-        });
-        if hit {
+    /// Refuses the next `times` `method` requests whose path contains `path` with a 400
+    /// (not applied), as a server refuses what it will not do.
+    pub fn refuse_next(&self, method: &str, path: &str, times: u32) {
+        self.set_next(method, path, Fault::Refuse, times);
+    }
+
+    fn set_next(&self, method: &str, path: &str, fault: Fault, times: u32) {
+        *self.next.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((method.to_string(), path.to_string(), fault, times));
+    }
+
+    fn take_next(&self, req: &Request) -> Option<Fault> {
+        let mut slot = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        let (m, p, fault, times) = slot.as_mut()?;
+        if req.method().as_str() != m || !req.uri().path().contains(p.as_str()) {
+            return None;
+        }
+        let fault = *fault;
+        *times = times.saturating_sub(1);
+        if *times == 0 {
             *slot = None;
         }
-        hit
+        Some(fault)
     }
 
     fn draw(&self) -> Fault {
@@ -225,8 +239,8 @@ impl Injector {
 /// The middleware: decides a fault for each request and acts it out.
 pub async fn inject(injector: std::sync::Arc<Injector>, req: Request, next: Next) -> Response {
     injector.counts.requests.fetch_add(1, Ordering::Relaxed);
-    let fault = if injector.take_lost(&req) {
-        Fault::Reset
+    let fault = if let Some(f) = injector.take_next(&req) {
+        f
     } else if injector.faults.is_off() {
         Fault::None
     } else {
@@ -273,6 +287,7 @@ pub async fn inject(injector: std::sync::Arc<Injector>, req: Request, next: Next
             });
             Response::from_parts(parts, Body::from_stream(broken))
         }
+        Fault::Refuse => injector.error(StatusCode::BAD_REQUEST, "injected fault: refused"),
         Fault::Slow => {
             c.slow.fetch_add(1, Ordering::Relaxed);
             let r = next.run(req).await;

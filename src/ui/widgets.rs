@@ -24,7 +24,11 @@ pub enum Pill {
 
 /// A pill's text color; at least 4.5:1 against the panel background in both themes.
 pub fn pill_color(ui: &Ui, pill: Pill) -> Color32 {
-    let dark = ui.visuals().dark_mode;
+    tone_color(pill, ui.visuals().dark_mode)
+}
+
+/// The color of `pill` in the dark or the light theme.
+pub fn tone_color(pill: Pill, dark: bool) -> Color32 {
     match (pill, dark) {
         (Pill::Good, true) => Color32::from_rgb(74, 222, 128),
         (Pill::Good, false) => Color32::from_rgb(21, 108, 52),
@@ -135,13 +139,7 @@ pub fn elided(ui: &mut Ui, text: &str) -> egui::Response {
     ui.add(egui::Label::new(text).truncate().selectable(false))
 }
 
-/// `2026-11-28T13:24:25.733Z` -> `2026-11-28 13:24:25 UTC`.
-pub fn short_time(t: &str) -> String {
-    match (t.get(..10), t.get(11..19)) {
-        (Some(d), Some(h)) => format!("{d} {h} UTC"),
-        _ => t.to_string(),
-    }
-}
+pub use crate::model::text::short_time;
 
 /// Light or dark.
 pub fn apply_theme(ctx: &egui::Context, dark: bool) {
@@ -192,4 +190,54 @@ pub fn toasts(ctx: &egui::Context, toasts: &[Toast]) -> bool {
             dismissed = ui.small_button("Dismiss").clicked();
         });
     dismissed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG's contrast ratio of two colors.
+    fn contrast(a: Color32, b: Color32) -> f32 {
+        let lum = |c: Color32| {
+            let ch = |v: u8| {
+                let v = v as f32 / 255.0;
+                if v <= 0.03928 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * ch(c.r()) + 0.7152 * ch(c.g()) + 0.0722 * ch(c.b())
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn every_tone_reads_at_4_5_to_1_in_both_themes_on_panels_and_striped_rows() {
+        for (dark, v) in [
+            (true, egui::Visuals::dark()),
+            (false, egui::Visuals::light()),
+        ] {
+            // Striped rows draw the faint color (premultiplied) over the panel.
+            let over = |top: Color32, under: Color32| {
+                let a = top.a() as f32 / 255.0;
+                let mix = |t: u8, u: u8| (t as f32 + u as f32 * (1.0 - a)).min(255.0) as u8;
+                Color32::from_rgb(
+                    mix(top.r(), under.r()),
+                    mix(top.g(), under.g()),
+                    mix(top.b(), under.b()),
+                )
+            };
+            let striped = over(v.faint_bg_color, v.panel_fill);
+            for bg in [v.panel_fill, v.window_fill, striped] {
+                for pill in [Pill::Good, Pill::Warn, Pill::Bad, Pill::Neutral, Pill::Busy] {
+                    let c = contrast(tone_color(pill, dark), bg);
+                    assert!(c >= 4.5, "{pill:?} dark={dark} on {bg:?}: {c:.2}");
+                }
+                let text = contrast(v.text_color(), bg);
+                assert!(text >= 4.5, "text dark={dark}: {text:.2}");
+            }
+        }
+    }
 }

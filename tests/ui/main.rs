@@ -6,6 +6,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod first_use;
 mod keyboard;
 mod okta;
 mod persistence;

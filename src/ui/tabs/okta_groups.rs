@@ -76,8 +76,9 @@ impl OktaGroupsTab {
         let d = view.directory;
         egui::Panel::right("okta-members")
             .resizable(true)
-            .default_size(420.0)
-            .size_range(300.0..=ui.available_width() * 0.6)
+            // The list keeps at least 320 points: the panel never covers it.
+            .default_size((ui.available_width() * 0.45).clamp(280.0, 420.0))
+            .size_range(260.0..=(ui.available_width() - 320.0).max(260.0))
             .show(ui, |ui| {
                 match view.sel.okta_group.as_ref().and_then(|id| d.okta_group(id)) {
                     Some(g) => group_detail(ui, view, g, actions),
@@ -108,29 +109,34 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], actions: &mut Vec<Acti
         .okta_group
         .as_ref()
         .and_then(|id| shown.iter().position(|&i| &d.okta_groups[i].id == id));
+    // The columns follow the panel's width every frame (a resize of the window or of the
+    // detail panel never pushes a column out of sight); in a narrow window the type gives
+    // way (the detail shows it).
+    let width = ui.available_width();
+    let with_type = width >= 480.0;
     let mut table = TableBuilder::new(ui)
         .id_salt("okta-groups")
         .striped(true)
         .sense(egui::Sense::click())
         .auto_shrink([false, false])
-        .column(
-            Column::initial(240.0)
-                .at_least(100.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(Column::initial(96.0).at_least(60.0).clip(true))
-        .column(Column::initial(70.0).at_least(50.0))
-        .column(Column::remainder().at_least(80.0).clip(true));
+        .column(Column::remainder().at_least(100.0).clip(true));
+    if with_type {
+        table = table.column(Column::exact(96.0).clip(true));
+    }
+    table = table
+        .column(Column::exact(64.0).clip(true))
+        .column(Column::exact((width * 0.4).clamp(80.0, 280.0)).clip(true));
     if let Some(r) = selected_row.filter(|_| view.sel.okta_group.is_some()) {
         table = table.scroll_to_row(r, None);
     }
     table
         .header(ROW, |mut h| {
             for t in ["Group", "Type", "Members", "Pushed to"] {
-                h.col(|ui| {
-                    ui.strong(t);
-                });
+                if t != "Type" || with_type {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
             }
         })
         .body(|body| {
@@ -140,9 +146,11 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], actions: &mut Vec<Acti
                 row.col(|ui| {
                     widgets::elided(ui, &names::display_safe(&g.name));
                 });
-                row.col(|ui| {
-                    widgets::elided(ui, &g.kind);
-                });
+                if with_type {
+                    row.col(|ui| {
+                        widgets::elided(ui, &g.kind);
+                    });
+                }
                 row.col(|ui| {
                     ui.label(g.members.len().to_string());
                 });
@@ -170,6 +178,7 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
     if !g.description.is_empty() {
         ui.label(&g.description);
     }
+    ui.weak(format!("Type {}", g.kind));
     match rules::pushed_from(view.mappings, &g.id) {
         Some(m) => {
             ui.horizontal_wrapped(|ui| {

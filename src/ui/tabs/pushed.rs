@@ -101,8 +101,9 @@ impl PushedTab {
         if let Some(i) = selected {
             egui::Panel::right("mapping-detail")
                 .resizable(true)
-                .default_size(440.0)
-                .size_range(300.0..=ui.available_width() * 0.6)
+                // The list keeps at least 360 points: the panel never covers it.
+                .default_size((ui.available_width() * 0.45).clamp(280.0, 440.0))
+                .size_range(260.0..=(ui.available_width() - 360.0).max(260.0))
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
                         .id_salt("mapping-detail-scroll")
@@ -163,6 +164,10 @@ fn mapping_table(
     selected: Option<usize>,
     actions: &mut Vec<Action>,
 ) {
+    // The columns follow the panel's width every frame: the two names share what the
+    // status and the time leave, so a narrower window or a wider detail panel never
+    // pushes a column out of sight.
+    let names = (ui.available_width() - 130.0 - 90.0 - 24.0).max(140.0);
     // Only the visible rows are laid out, however many mappings there are.
     TableBuilder::new(ui)
         .id_salt("mappings")
@@ -170,20 +175,10 @@ fn mapping_table(
         .sense(egui::Sense::click())
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::exact(130.0))
-        .column(
-            Column::initial(140.0)
-                .at_least(60.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(
-            Column::initial(200.0)
-                .at_least(80.0)
-                .resizable(true)
-                .clip(true),
-        )
+        .column(Column::exact(130.0).clip(true))
+        .column(Column::exact(names * 0.4).clip(true))
         .column(Column::remainder().at_least(80.0).clip(true))
+        .column(Column::exact(90.0).clip(true))
         .header(ROW, |mut h| {
             for t in ["Status", "Okta group", "Statsig group", "Last push"] {
                 h.col(|ui| {

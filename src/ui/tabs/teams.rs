@@ -50,7 +50,7 @@ impl TeamsTab {
             return;
         };
         if project == UNREADABLE {
-            unreadable(ui, view.directory);
+            unreadable(ui, view.directory, actions);
             return;
         }
         let d = view.directory;
@@ -402,9 +402,16 @@ fn csv_action(d: &Directory, project: &str, team: &str, groups: &TeamGroups) -> 
     }
 }
 
-fn unreadable(ui: &mut Ui, d: &Directory) {
+fn unreadable(ui: &mut Ui, d: &Directory, actions: &mut Vec<Action>) {
     ui.heading("Unreadable Statsig group names");
-    ui.label("These groups start with \"Statsig-\" but cannot be read as one project, team and role; they are never offered as teams and never pushed. List the projects in Settings if a name reads two ways.");
+    ui.label("These groups start with \"Statsig-\" but cannot be read as one project, team and role; they are never offered as teams and never pushed. When a name reads two ways, list the Statsig organization's projects: then each name reads one way.");
+    if ui
+        .button("List the projects…")
+        .on_hover_text("Opens Settings with the projects read so far, to correct and save")
+        .clicked()
+    {
+        actions.push(Action::Open(crate::ui::action::Open::Settings));
+    }
     egui::ScrollArea::vertical().show(ui, |ui| {
         for u in d.unreadable() {
             ui.add_space(4.0);
