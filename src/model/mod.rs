@@ -7,6 +7,7 @@ pub mod member;
 pub mod names;
 pub mod okta_app;
 pub mod plan;
+pub mod records;
 pub mod rules;
 pub mod secret;
 pub mod snapshot;

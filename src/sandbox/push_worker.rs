@@ -28,6 +28,10 @@ struct Scim {
     token: Secret,
 }
 
+/// Why a push failed, in the words Okta's error summary carries.
+#[derive(Debug)]
+struct Failure(String);
+
 /// A SCIM answer: status and JSON body.
 struct Reply {
     status: u16,
@@ -40,7 +44,7 @@ impl Scim {
         method: reqwest::Method,
         path: &str,
         body: Option<Value>,
-    ) -> Result<Reply, String> {
+    ) -> Result<Reply, Failure> {
         let mut req = self
             .client
             .request(method, format!("{}{path}", self.base))
@@ -53,7 +57,7 @@ impl Scim {
         let resp = req
             .send()
             .await
-            .map_err(|e| format!("Statsig could not be reached ({e})"))?;
+            .map_err(|e| Failure(format!("Statsig could not be reached ({e})")))?;
         let status = resp.status().as_u16();
         let text = resp.text().await.unwrap_or_default();
         Ok(Reply {
@@ -64,13 +68,16 @@ impl Scim {
 }
 
 /// Statsig's refusal as a sentence.
-fn refusal(what: &str, r: &Reply) -> String {
+fn refusal(what: &str, r: &Reply) -> Failure {
     let detail = r
         .body
         .get("detail")
         .and_then(Value::as_str)
         .unwrap_or("no detail given");
-    format!("Statsig answered {} when {what}: {detail}", r.status)
+    Failure(format!(
+        "Statsig answered {} when {what}: {detail}",
+        r.status
+    ))
 }
 
 fn members_of(group: &Value) -> BTreeSet<String> {
@@ -138,7 +145,7 @@ pub(super) async fn run(
 async fn push(scim: &Scim, job: &PushJob) -> PushOutcome {
     match push_inner(scim, job).await {
         Ok(o) => o,
-        Err(detail) => PushOutcome::Failed(push_error_summary(
+        Err(Failure(detail)) => PushOutcome::Failed(push_error_summary(
             &crate::clock::now(),
             &job.target_name,
             &detail,
@@ -146,7 +153,7 @@ async fn push(scim: &Scim, job: &PushJob) -> PushOutcome {
     }
 }
 
-async fn push_inner(scim: &Scim, job: &PushJob) -> Result<PushOutcome, String> {
+async fn push_inner(scim: &Scim, job: &PushJob) -> Result<PushOutcome, Failure> {
     let (scim_id, current) = target(scim, job).await?;
     let (adds, removes): (Vec<&String>, Vec<&String>) = if job.full {
         (
@@ -187,16 +194,16 @@ async fn push_inner(scim: &Scim, job: &PushJob) -> Result<PushOutcome, String> {
 
 /// The Statsig group to push into and its members: by id when linked, else by name,
 /// created empty when Statsig has none of that name.
-async fn target(scim: &Scim, job: &PushJob) -> Result<(String, BTreeSet<String>), String> {
+async fn target(scim: &Scim, job: &PushJob) -> Result<(String, BTreeSet<String>), Failure> {
     if let Some(id) = &job.scim_id {
         let r = scim
             .call(reqwest::Method::GET, &format!("/Groups/{id}"), None)
             .await?;
         return match r.status {
             200 => Ok((id.clone(), members_of(&r.body))),
-            404 => Err(format!(
+            404 => Err(Failure(format!(
                 "the group was not found in Statsig (id {id}); it may have been deleted there"
-            )),
+            ))),
             _ => Err(refusal("reading the group", &r)),
         };
     }
