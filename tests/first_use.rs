@@ -14,6 +14,7 @@ use okta_statsig_teams::engine::runner::{self, Command, EngineHandle, Event, Job
 use okta_statsig_teams::engine::secrets::MemoryStore;
 use okta_statsig_teams::engine::{Connection, DataDir, EngineError};
 use okta_statsig_teams::model::ParsedName;
+use okta_statsig_teams::model::mapping::MappingStatus;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -192,6 +193,46 @@ async fn with_projects_inferred_a_name_that_reads_two_ways_is_never_a_team() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_the_clis_retry_wait_at_once() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let busy = rt.block_on(always_busy());
+    let sandbox = rt.block_on(common::sandbox());
+    let data = tempfile::tempdir().unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+        .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+        .env("STATSIG_SCIM_TOKEN", sandbox.statsig_token.expose())
+        .env("OKTA_API_TOKEN", sandbox.okta_token.expose())
+        .args(["--statsig-url", &busy, "--okta-url", &sandbox.okta_url])
+        .args(["--push-mode", "direct", "import"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Statsig answers 503 with Retry-After 60: the CLI is waiting to retry.
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Instant::now();
+    // The shell's own kill: Ctrl-C is SIGINT.
+    let kill = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "the CLI ended {:?} after Ctrl-C",
+        sent.elapsed()
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("Cancelled; nothing more was sent."),
+        "{stderr}"
+    );
+}
+
 /// The CLI on the demo the app serves, in `data`.
 fn cli(data: &std::path::Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
@@ -202,13 +243,12 @@ fn cli(data: &std::path::Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-#[test]
-fn the_app_and_the_cli_on_one_demo_see_each_others_changes() {
-    let data = tempfile::tempdir().unwrap();
+/// The app's engine on the demo in `data`, connected.
+fn demo_app(data: &std::path::Path) -> (EngineHandle, Vec<Event>) {
     let h = runner::spawn(
         Arc::new(|| {}),
         Arc::new(MemoryStore::default()),
-        DataDir::new(data.path()),
+        DataDir::new(data),
     );
     let mut seen = Vec::new();
     h.send(Command::Connect(Target::Demo { reset: false }));
@@ -222,6 +262,13 @@ fn the_app_and_the_cli_on_one_demo_see_each_others_changes() {
             }
         )
     });
+    (h, seen)
+}
+
+#[test]
+fn the_app_and_the_cli_on_one_demo_see_each_others_changes() {
+    let data = tempfile::tempdir().unwrap();
+    let (h, mut seen) = demo_app(data.path());
     // The CLI changes an Okta group in the demo the app serves.
     let out = cli(
         data.path(),
@@ -268,6 +315,70 @@ fn the_app_and_the_cli_on_one_demo_see_each_others_changes() {
             .unwrap()
             .members
             .contains(&zoe)
+    );
+}
+
+#[test]
+fn a_mapping_the_cli_makes_and_deactivates_shows_in_the_app_without_a_click() {
+    let data = tempfile::tempdir().unwrap();
+    let (h, mut seen) = demo_app(data.path());
+    // Both steer Okta's push here, the demo's default.
+    let okta_cli = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+            .arg("--demo")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = okta_cli(&[
+        "link",
+        "--okta-group",
+        "Pricing Council",
+        "--statsig-group",
+        "Statsig-Checkout-Fraud Detection-Member",
+        "--yes",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = |status: MappingStatus| {
+        move |e: &Event| {
+            matches!(e, Event::Mappings(m)
+                if m.iter().any(|m| m.okta_group_name == "Pricing Council" && m.status == status))
+        }
+    };
+    until(
+        &h,
+        &mut seen,
+        Duration::from_secs(10),
+        "the CLI's mapping",
+        shown(MappingStatus::Active),
+    );
+    let id = seen
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Event::Mappings(m) => m.iter().find(|m| m.okta_group_name == "Pricing Council"),
+            _ => None,
+        })
+        .unwrap()
+        .id
+        .clone();
+    let out = okta_cli(&["deactivate", &id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    until(
+        &h,
+        &mut seen,
+        Duration::from_secs(10),
+        "the CLI's deactivation",
+        shown(MappingStatus::Inactive),
     );
 }
 
