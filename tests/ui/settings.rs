@@ -49,6 +49,17 @@ fn settings_store_tokens_through_the_keyring_and_never_show_them() {
         !saved.contains(s.okta_token.expose()) && !saved.contains(s.statsig_token.expose()),
         "no token in the settings file"
     );
+    // Opened again, Settings shows what was saved (and no token).
+    click(h, "File");
+    click(h, "Settings…");
+    assert_eq!(
+        h.get_by_label("Okta org URL").value().as_deref(),
+        Some(s.okta_url.as_str())
+    );
+    assert_eq!(
+        h.get_by_label("Okta API token").value().as_deref(),
+        Some("")
+    );
 }
 
 #[test]

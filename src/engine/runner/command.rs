@@ -425,6 +425,9 @@ pub enum Event {
     Watching(bool),
     /// Another run of the app is (or stopped) pushing with the same mappings.
     OtherInstancePushing(bool),
+    /// The saved settings (none saved: the defaults), read at start and sent again when
+    /// they change, so Settings opens on them without the UI reading a file.
+    Settings(Box<Settings>),
     /// A snapshot is open: show its data, read-only.
     SnapshotOpened {
         /// What the banner says.

@@ -140,6 +140,7 @@ impl Runner {
             }
         }
         settings.save(&self.data)?;
+        self.send(Event::Settings(Box::new(settings.clone())));
         let connected = self.connect(Target::Saved(Box::new(settings))).await?;
         Ok(format!(
             "Settings saved; tokens are in the OS keyring. {connected}"
@@ -184,6 +185,8 @@ impl Runner {
         if let Some(settings) = &mut self.saved {
             settings.okta_app_id = app_id.clone();
             settings.save(&self.data)?;
+            let saved = Event::Settings(Box::new(settings.clone()));
+            self.send(saved);
         }
         let ws = self.workspace()?;
         ws.choose_app(&app_id).await?;

@@ -10,6 +10,7 @@ mod snapshots;
 
 pub use command::{Activity, Command, ConnectionInfo, Event, JobId, JobKind, SnapshotInfo, Target};
 
+use super::config::Settings;
 use super::demo::Demo;
 use super::error::Result;
 use super::paths::DataDir;
@@ -152,11 +153,12 @@ struct Runner {
     published: Published,
     other_pushing: bool,
     /// The saved settings of the connection, when it is the saved one.
-    saved: Option<super::config::Settings>,
+    saved: Option<Settings>,
 }
 
 impl Runner {
     async fn run(mut self, mut rx: tokio::sync::mpsc::UnboundedReceiver<Command>) {
+        self.send_saved_settings();
         let mut idle = tokio::time::interval(IDLE_CHECK);
         idle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut next_watch = tokio::time::Instant::now();
@@ -227,6 +229,19 @@ impl Runner {
             self.published.mappings = Some(m.clone());
             self.sink.send(Event::Mappings(m));
         }
+    }
+
+    /// Reads the saved settings for the UI (an unreadable file is a warning; Settings then
+    /// opens on the defaults and saving writes a good file).
+    fn send_saved_settings(&self) {
+        let settings = match Settings::load(&self.data) {
+            Ok(s) => s.unwrap_or_default(),
+            Err(e) => {
+                self.send(Event::Warning(e.to_string()));
+                Settings::default()
+            }
+        };
+        self.send(Event::Settings(Box::new(settings)));
     }
 
     /// Between jobs: keep the demo's data saved, show what another run of the app changed,

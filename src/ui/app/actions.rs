@@ -2,7 +2,6 @@
 //! changed.
 
 use super::App;
-use crate::engine::config::Settings;
 use crate::engine::runner::Command;
 use crate::ui::action::{Action, Open};
 use crate::ui::dialogs::{self, Dialog};
@@ -43,13 +42,7 @@ impl App {
 
     pub(super) fn open(&mut self, what: Open) {
         if let Open::Settings = what {
-            let mut s = match Settings::load(&self.data_dir) {
-                Ok(s) => s.unwrap_or_default(),
-                Err(e) => {
-                    self.toast(e.to_string(), true, 0.0);
-                    Settings::default()
-                }
-            };
+            let mut s = self.saved.clone();
             let demo = self.shown.connection.as_ref().is_some_and(|c| c.demo);
             if s.projects.is_empty() && !demo {
                 s.projects = self.shown.directory.projects.clone();

@@ -82,6 +82,7 @@ impl App {
             }
             Event::Watching(on) => self.watching = on,
             Event::OtherInstancePushing(on) => self.other_pushing = on,
+            Event::Settings(s) => self.saved = *s,
             Event::SnapshotOpened {
                 info,
                 directory,

@@ -13,6 +13,7 @@ use super::panels::{self, Busy, Chrome};
 use super::tabs::Tabs;
 use super::view::{Selection, View};
 use super::widgets::{self, Toast};
+use crate::engine::config::Settings;
 use crate::engine::paths::DataDir;
 use crate::engine::runner::{
     self, Command, ConnectionInfo, EngineHandle, JobId, SnapshotInfo, Target,
@@ -123,7 +124,8 @@ impl Shown {
 /// The desktop app.
 pub struct App {
     engine: EngineHandle,
-    data_dir: DataDir,
+    /// The saved settings, as the engine last read or wrote them.
+    saved: Settings,
     persisted: Persisted,
     shown: Shown,
     watching: bool,
@@ -160,7 +162,7 @@ impl App {
         };
         let mut app = App {
             engine,
-            data_dir: options.data,
+            saved: Settings::default(),
             persisted,
             shown: Shown {
                 connection: None,
