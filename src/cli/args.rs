@@ -127,6 +127,9 @@ pub enum Command {
     /// Snapshots: export, show, compare.
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
+    /// Push rules: push every Okta group whose name matches, with one preview for all.
+    #[command(subcommand)]
+    Rule(RuleCommand),
     /// List Statsig projects and teams with member counts.
     Teams {
         /// Only this project.
@@ -289,6 +292,63 @@ pub enum Command {
         /// Seconds between cycles.
         #[arg(long, default_value_t = 60)]
         interval: u64,
+    },
+}
+
+/// Push rule subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RuleCommand {
+    /// Save a rule (checked first; nothing is pushed until `rule apply`).
+    #[command(group(clap::ArgGroup::new("how").required(true).args(["starts_with", "contains", "pattern"])))]
+    Add {
+        /// The rule's name.
+        name: String,
+        /// Okta groups whose name starts with this (any case); the team is the rest.
+        #[arg(long, value_name = "TEXT")]
+        starts_with: Option<String>,
+        /// Okta groups whose name contains this; the team is the name without it.
+        #[arg(long, value_name = "TEXT")]
+        contains: Option<String>,
+        /// Okta groups whose whole name matches (`*` any run, `?` one character); the
+        /// team is what the first `*` matched.
+        #[arg(long, value_name = "PATTERN")]
+        pattern: Option<String>,
+        /// Only Okta groups of this type ("any" for every type).
+        #[arg(long, default_value = "OKTA_GROUP")]
+        kind: String,
+        /// Link each to the team of that name in this project (default: the one project
+        /// that has such a team).
+        #[arg(long, value_name = "PROJECT")]
+        link_in: Option<String>,
+        /// Create each as a new team in this project instead of linking.
+        #[arg(long, value_name = "PROJECT", conflicts_with = "link_in")]
+        create_in: Option<String>,
+        /// Make the mappings of new matches at each check without asking (never past
+        /// the deletion guard).
+        #[arg(long)]
+        auto: bool,
+    },
+    /// List the rules.
+    List,
+    /// Remove a rule (the mappings it made stay).
+    Remove {
+        /// The rule's id or name.
+        rule: String,
+    },
+    /// Import, then list every mapping the rule would make, with adds, removes, members
+    /// that cannot be pushed and the guard.
+    Preview {
+        /// The rule's id or name.
+        rule: String,
+    },
+    /// Import, then make the rule's mappings (paced; Ctrl-C stops between requests and
+    /// applying again makes only the rest). Exit 3 when the guard stops a row.
+    Apply {
+        /// The rule's id or name.
+        rule: String,
+        /// Leave out this Okta group (repeat for several).
+        #[arg(long, value_name = "OKTA_GROUP")]
+        skip: Vec<String>,
     },
 }
 

@@ -8,6 +8,7 @@ mod directory;
 mod mappings;
 mod outcome;
 mod output;
+mod rules;
 mod sandbox;
 mod snapshot;
 
@@ -153,6 +154,7 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
         | Command::CreateGroup { .. }
         | Command::AddMember { .. }
         | Command::RemoveMember { .. }) => directory::run(g, out, &mut ws, c).await,
+        Command::Rule(c) => rules::run(g, out, &mut ws, c).await,
         c => mappings::run(g, out, &mut ws, c).await,
     };
     if let Some(d) = &demo {

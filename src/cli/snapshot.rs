@@ -88,6 +88,7 @@ impl Row for Comparison {
                 s.okta_group, s.statsig_group, s.before, s.after
             )
         }));
+        lines.extend(self.rule_changes.iter().cloned());
         lines.join("\n")
     }
 }

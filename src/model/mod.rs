@@ -7,6 +7,7 @@ pub mod member;
 pub mod names;
 pub mod okta_app;
 pub mod plan;
+pub mod push_rule;
 pub mod records;
 pub mod rules;
 pub mod secret;

@@ -6,13 +6,14 @@ use super::directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser
 use super::mapping::Mapping;
 use super::names::ParsedName;
 use super::okta_app::{AppGroup, AppSide, AppUser, OktaApp};
+use super::push_rule::PushRule;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Written in every snapshot; a file without it is not a snapshot.
 pub const FORMAT: &str = "okta-statsig-teams/snapshot";
 /// The version this build writes. Older versions keep opening.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Largest snapshot opened.
 pub const MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
@@ -87,6 +88,9 @@ pub struct Snapshot {
     /// Statsig was read (Okta push can run without a Statsig token; version 2).
     #[serde(default = "yes")]
     pub statsig_read: bool,
+    /// The connection's push rules (version 3).
+    #[serde(default)]
+    pub rules: Vec<PushRule>,
 }
 
 fn yes() -> bool {
@@ -203,7 +207,14 @@ impl Snapshot {
                 SnapshotApp { app, users, groups }
             }),
             statsig_read: dir.statsig_read,
+            rules: Vec::new(),
         }
+    }
+
+    /// The same snapshot with the connection's push rules recorded.
+    pub fn with_rules(mut self, rules: &[PushRule]) -> Snapshot {
+        self.rules = rules.to_vec();
+        self
     }
 
     /// The directory the snapshot holds, indexed and ready for the same views.
@@ -414,6 +425,8 @@ pub struct Comparison {
     pub mappings_unlinked: Vec<String>,
     /// Mappings whose status changed.
     pub status_changes: Vec<StatusChange>,
+    /// Push rules added, removed or changed: "added rule \"Teams\": …".
+    pub rule_changes: Vec<String>,
 }
 
 impl Comparison {
@@ -425,23 +438,32 @@ impl Comparison {
             && self.mappings_created.is_empty()
             && self.mappings_unlinked.is_empty()
             && self.status_changes.is_empty()
+            && self.rule_changes.is_empty()
     }
 
     /// One line of counts.
     pub fn summary(&self) -> String {
+        use super::text::plural;
         let added: usize = self.members_changed.iter().map(|c| c.added.len()).sum();
         let removed: usize = self.members_changed.iter().map(|c| c.removed.len()).sum();
-        format!(
-            "{} team(s) created, {} deleted; {} member(s) added and {} removed across {} team role(s); {} mapping(s) created, {} unlinked, {} status change(s)",
-            self.teams_created.len(),
+        let mut s = format!(
+            "{} created, {} deleted; {} added and {} removed across {}; {} created, {} unlinked, {}",
+            plural(self.teams_created.len(), "team"),
             self.teams_deleted.len(),
-            added,
+            plural(added, "member"),
             removed,
-            self.members_changed.len(),
-            self.mappings_created.len(),
+            plural(self.members_changed.len(), "team role"),
+            plural(self.mappings_created.len(), "mapping"),
             self.mappings_unlinked.len(),
-            self.status_changes.len()
-        )
+            plural(self.status_changes.len(), "status change"),
+        );
+        if !self.rule_changes.is_empty() {
+            s.push_str(&format!(
+                "; {}",
+                plural(self.rule_changes.len(), "rule change")
+            ));
+        }
+        s
     }
 }
 
@@ -508,7 +530,34 @@ pub fn compare(before: &Snapshot, after: &Snapshot) -> Comparison {
             c.mappings_unlinked.push(mapping_key(m));
         }
     }
+    c.rule_changes = rule_changes(&before.rules, &after.rules);
     c
+}
+
+/// Rules added, removed or changed, by name, each in words.
+fn rule_changes(before: &[PushRule], after: &[PushRule]) -> Vec<String> {
+    let find = |rules: &'_ [PushRule], name: &str| -> Option<PushRule> {
+        rules.iter().find(|r| r.name == name).cloned()
+    };
+    let mut out = Vec::new();
+    for r in after {
+        match find(before, &r.name) {
+            None => out.push(format!("added rule \"{}\": {}", r.name, r.describe())),
+            Some(old) if old.describe() != r.describe() => out.push(format!(
+                "changed rule \"{}\": was {}; now {}",
+                r.name,
+                old.describe(),
+                r.describe()
+            )),
+            Some(_) => {}
+        }
+    }
+    for r in before {
+        if find(after, &r.name).is_none() {
+            out.push(format!("removed rule \"{}\": {}", r.name, r.describe()));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -73,6 +73,8 @@ pub enum Open {
     Settings,
     /// Ask before starting the demo over.
     ConfirmResetDemo,
+    /// Push by rule.
+    Rules,
 }
 
 /// Work on a file the admin picks.

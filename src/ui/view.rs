@@ -5,6 +5,7 @@ use crate::engine::runner::{ConnectionInfo, SnapshotInfo};
 use crate::engine::workspace::ModeReport;
 use crate::model::Directory;
 use crate::model::mapping::{Guard, Mapping};
+use crate::model::push_rule::PushRule;
 
 /// The selection the tabs share.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +30,10 @@ pub struct View<'a> {
     pub mappings: &'a [Mapping],
     /// Bumped whenever the mappings change.
     pub mappings_version: u64,
+    /// The connection's push rules (a snapshot's when one is open).
+    pub rules: &'a [PushRule],
+    /// Bumped whenever the rules change.
+    pub rules_version: u64,
     /// The connection, when connected.
     pub connection: Option<&'a ConnectionInfo>,
     /// Who pushes, once the first import settled it.

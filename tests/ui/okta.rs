@@ -3,8 +3,8 @@
 //! mapping made in Okta's console showing at the next check, and the app picker.
 
 use crate::support::{
-    Setup, click, click_containing, dismiss_messages, fixture_with, last_message, screenshot,
-    select_mapping, settle, type_into, wait, wait_for_label,
+    Setup, click, click_containing, dismiss_messages, fixture_with, last_message, replace_text,
+    screenshot, select_mapping, settle, type_into, wait, wait_for_label,
 };
 use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::engine::connection::PushModeChoice;
@@ -113,7 +113,7 @@ fn create_in_okta_push_then_unlink_with_delete_and_okta_deletes_the_team() {
     h.get_by_label("Project").click();
     settle(h);
     click(h, "Checkout");
-    type_into(h, "Team name", "Chargebacks");
+    replace_text(h, "Team name", "Chargebacks");
     click(h, "Save");
     wait(h, "Okta's mapping", |a| {
         a.is_idle() && a.mappings().len() == 4

@@ -173,7 +173,7 @@ fn create_makes_a_new_team_and_pushes() {
     h.get_by_label("Project").click();
     settle(h);
     click(h, "Checkout");
-    type_into(h, "Team name", "Chargebacks");
+    replace_text(h, "Team name", "Chargebacks");
     assert!(
         h.query_by_label("Group name: Statsig-Checkout-Chargebacks-Member")
             .is_some()

@@ -9,6 +9,7 @@ use crate::engine::workspace::{ImportProgress, ModeReport};
 use crate::model::Directory;
 use crate::model::mapping::{DriftChoice, Guard, Mapping};
 use crate::model::okta_app::OktaApp;
+use crate::model::push_rule::PushRule;
 use crate::model::secret::Secret;
 use crate::model::snapshot::{Comparison, Source};
 use crate::net::{RequestRecord, WaitRecord};
@@ -187,6 +188,22 @@ pub enum Command {
         /// The rows.
         rows: Vec<Vec<String>>,
     },
+    /// Save a new push rule (its id is given by the engine).
+    SaveRule(Box<PushRule>),
+    /// Remove a push rule (the mappings it made stay).
+    RemoveRule {
+        /// Its id.
+        id: String,
+    },
+    /// Make the mappings a rule previews, except the unticked rows.
+    ApplyRule {
+        /// The rule's id.
+        id: String,
+        /// Okta group ids of the rows the admin unticked.
+        unticked: Vec<String>,
+        /// Removals confirmed past the guard, per row.
+        allowed_removals: usize,
+    },
 }
 
 impl Command {
@@ -215,6 +232,9 @@ impl Command {
             Command::ExportSnapshot { .. } => JobKind::ExportSnapshot,
             Command::Compare { .. } => JobKind::Compare,
             Command::ExportCsv { .. } => JobKind::ExportCsv,
+            Command::SaveRule(_) => JobKind::SaveRule,
+            Command::RemoveRule { .. } => JobKind::RemoveRule,
+            Command::ApplyRule { .. } => JobKind::ApplyRule,
             Command::SetWatching { .. } | Command::CloseSnapshot => return None,
         })
     }
@@ -234,6 +254,8 @@ impl Command {
                 | Command::FindApps { .. }
                 | Command::ForgetTokens { .. }
                 | Command::SaveSettings { .. }
+                | Command::SaveRule(_)
+                | Command::RemoveRule { .. }
         )
     }
 
@@ -291,6 +313,12 @@ pub enum JobKind {
     Compare,
     /// Exporting CSV.
     ExportCsv,
+    /// Saving a push rule.
+    SaveRule,
+    /// Removing a push rule.
+    RemoveRule,
+    /// Applying a push rule.
+    ApplyRule,
 }
 
 impl JobKind {
@@ -319,6 +347,9 @@ impl JobKind {
             JobKind::ExportSnapshot => "Exporting the snapshot",
             JobKind::Compare => "Comparing",
             JobKind::ExportCsv => "Exporting CSV",
+            JobKind::SaveRule => "Saving the rule",
+            JobKind::RemoveRule => "Removing the rule",
+            JobKind::ApplyRule => "Making the rule's mappings",
         }
     }
 
@@ -425,6 +456,8 @@ pub enum Event {
     Watching(bool),
     /// Another run of the app is (or stopped) pushing with the same mappings.
     OtherInstancePushing(bool),
+    /// The connection's push rules (sent when they change).
+    Rules(Vec<PushRule>),
     /// The saved settings (none saved: the defaults), read at start and sent again when
     /// they change, so Settings opens on them without the UI reading a file.
     Settings(Box<Settings>),
@@ -436,6 +469,8 @@ pub enum Event {
         directory: Arc<Directory>,
         /// Its mappings.
         mappings: Vec<Mapping>,
+        /// Its push rules.
+        rules: Vec<PushRule>,
     },
     /// Back to live data (which follows as Directory and Mappings).
     SnapshotClosed,

@@ -64,8 +64,46 @@ pub(super) async fn run(ws: &mut Workspace, command: Command) -> Result<String> 
             mappings(ws, c).await
         }
         Command::WatchNow => watch(ws).await,
+        Command::SaveRule(rule) => {
+            let r = ws.add_rule(*rule)?;
+            Ok(format!("Saved rule \"{}\": {}.", r.name, r.describe()))
+        }
+        Command::RemoveRule { id } => {
+            let r = ws.remove_rule(&id)?;
+            Ok(format!(
+                "Removed rule \"{}\"; the mappings it made stay.",
+                r.name
+            ))
+        }
         c => pushes(ws, c).await,
     }
+}
+
+/// After an import or a check: the rules that create new matches automatically do so,
+/// and new matches of the other rules are proposed (one line each).
+pub(super) async fn rules_after_a_look(ws: &mut Workspace) -> Vec<String> {
+    let mut lines = ws.apply_automatic_rules().await;
+    for rule in ws.rules().iter().filter(|r| !r.auto_create) {
+        let ready = crate::model::push_rule::preview(
+            ws.directory(),
+            ws.mappings(),
+            ws.rules(),
+            rule,
+            ws.connection().guard,
+        )
+        .iter()
+        .filter(|r| r.ready())
+        .count();
+        if ready > 0 {
+            lines.push(format!(
+                "{} match{} rule \"{}\": review them in Push by rule.",
+                plural(ready, "Okta group"),
+                if ready == 1 { "es" } else { "" },
+                rule.name
+            ));
+        }
+    }
+    lines
 }
 
 /// Mapping groups: create one, change its members.
@@ -228,6 +266,10 @@ async fn watch(ws: &mut Workspace) -> Result<String> {
         r.pushed.len(),
         r.drifted.len()
     );
+    for line in rules_after_a_look(ws).await {
+        s.push(' ');
+        s.push_str(&line);
+    }
     if !r.needs_confirmation.is_empty() {
         s.push_str(&format!(
             " {} need{} confirmation.",

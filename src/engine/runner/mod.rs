@@ -137,6 +137,7 @@ struct Published {
     batch_size: usize,
     mappings: Option<Vec<Mapping>>,
     mode: Option<super::workspace::ModeReport>,
+    rules: Option<Vec<crate::model::push_rule::PushRule>>,
 }
 
 struct Runner {
@@ -228,6 +229,11 @@ impl Runner {
             let m = ws.mappings().to_vec();
             self.published.mappings = Some(m.clone());
             self.sink.send(Event::Mappings(m));
+        }
+        if self.published.rules.as_deref() != Some(ws.rules()) {
+            let r = ws.rules().to_vec();
+            self.published.rules = Some(r.clone());
+            self.sink.send(Event::Rules(r));
         }
     }
 
@@ -335,6 +341,11 @@ impl Runner {
             } => self.find_apps(&settings, okta_token).await,
             Command::ImportNow => self.import_now().await,
             Command::Import => self.import().await,
+            Command::ApplyRule {
+                id,
+                unticked,
+                allowed_removals,
+            } => self.apply_rule(&id, &unticked, allowed_removals).await,
             Command::OpenSnapshot(path) => self.open_snapshot(path).await,
             Command::ExportSnapshot { path, redact } => self.export_snapshot(path, redact).await,
             Command::Compare { path } => self.compare(path).await,
@@ -347,10 +358,42 @@ impl Runner {
         let sink = self.sink.clone();
         let ws = self.workspace()?;
         let d = ws.import(move |p| sink.send(Event::Progress(p))).await?;
-        Ok(format!(
+        let mut said = format!(
             "Imported {} and {}.",
             plural(d.statsig_groups.len(), "Statsig group"),
             plural(d.okta_groups.len(), "Okta group")
-        ))
+        );
+        for line in jobs::rules_after_a_look(ws).await {
+            said.push(' ');
+            said.push_str(&line);
+        }
+        Ok(said)
+    }
+
+    async fn apply_rule(
+        &mut self,
+        id: &str,
+        unticked: &[String],
+        allowed_removals: usize,
+    ) -> Result<String> {
+        let sink = self.sink.clone();
+        let ws = self.workspace()?;
+        let name = ws.rule(id)?.name.clone();
+        let report = move |done, total, left| {
+            sink.send(Event::Progress(super::workspace::ImportProgress {
+                stage: "Mappings made",
+                done,
+                total,
+                left,
+            }));
+        };
+        let done = ws
+            .apply_rule(id, unticked, allowed_removals, &report)
+            .await?;
+        let summary = done.summary(&name);
+        match done.failed.first() {
+            Some((group, e)) => Err(super::error::refused(format!("{summary} {group}: {e}"))),
+            None => Ok(summary),
+        }
     }
 }

@@ -50,6 +50,7 @@ impl Runner {
         };
         let directory = Arc::new(snap.directory());
         let mappings = snap.mappings.clone();
+        let rules = snap.rules.clone();
         self.watching = None;
         self.send(Event::Watching(false));
         self.snapshot = Some((path.clone(), snap));
@@ -57,6 +58,7 @@ impl Runner {
             info: info.clone(),
             directory,
             mappings,
+            rules,
         });
         Ok(format!(
             "Opened {}, the snapshot taken {}.",

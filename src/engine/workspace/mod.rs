@@ -10,10 +10,12 @@ mod import;
 pub mod mode;
 mod progress;
 pub mod push_mode;
+pub mod push_rules;
 
 pub use self::core::Core;
 pub use progress::ImportProgress;
 pub use push_mode::{ModeReport, PushMode};
+pub use push_rules::{RuleApplied, RuleStore};
 
 use super::backend::direct::DirectPush;
 use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
@@ -33,6 +35,7 @@ pub struct Workspace {
     core: Core,
     backend: Box<dyn PushBackend>,
     mode: Option<ModeReport>,
+    rules: RuleStore,
 }
 
 impl Workspace {
@@ -75,6 +78,19 @@ impl Workspace {
             cancel.clone(),
         )?;
         let loaded = store.load();
+        let folder = store
+            .path()
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        // An unreadable rules file is left as it is: saving a rule refuses until it is fixed.
+        let (rules, warning) = match RuleStore::open(&folder) {
+            Ok(r) => (r, loaded.warning),
+            Err(e) => (
+                RuleStore::empty(&folder),
+                Some(loaded.warning.map_or(e.to_string(), |w| format!("{w} {e}"))),
+            ),
+        };
         let mut core = Core::new(conn, scim, okta, loaded.state, store, cancel);
         // A push cut short by a crash is re-planned from fresh reads at the next push. A
         // push another process is running right now holds the lock and is left alone.
@@ -98,8 +114,9 @@ impl Workspace {
             core,
             backend: Box::new(DirectPush),
             mode: None,
+            rules,
         };
-        Ok((ws, loaded.warning))
+        Ok((ws, warning))
     }
 
     /// The imported directory.
@@ -461,5 +478,6 @@ impl Workspace {
             self.directory(),
             self.mappings(),
         )
+        .with_rules(self.rules())
     }
 }

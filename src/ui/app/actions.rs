@@ -75,6 +75,7 @@ impl App {
                 None => return,
             },
             Open::ConfirmResetDemo => Dialog::ConfirmResetDemo(Default::default()),
+            Open::Rules => Dialog::Rules(Box::new(dialogs::rules::RulesDialog::new(&view))),
             Open::Settings => return,
         };
         self.dialog = Some(dialog);

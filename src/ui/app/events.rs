@@ -83,10 +83,15 @@ impl App {
             Event::Watching(on) => self.watching = on,
             Event::OtherInstancePushing(on) => self.other_pushing = on,
             Event::Settings(s) => self.saved = *s,
+            Event::Rules(r) => {
+                self.shown.rules = r;
+                self.shown.rules_version += 1;
+            }
             Event::SnapshotOpened {
                 info,
                 directory,
                 mappings,
+                rules,
             } => {
                 self.persisted.recent.retain(|p| p != &info.path);
                 self.persisted.recent.insert(0, info.path.clone());
@@ -95,6 +100,8 @@ impl App {
                 self.shown.generation += 1;
                 self.shown.mappings = mappings;
                 self.shown.mappings_version += 1;
+                self.shown.rules = rules;
+                self.shown.rules_version += 1;
                 self.watching = false;
                 if !self.dialog.as_ref().is_some_and(Dialog::is_settings) {
                     self.dialog = None;

@@ -22,6 +22,7 @@ use crate::engine::secrets::SecretStore;
 use crate::engine::workspace::ModeReport;
 use crate::model::Directory;
 use crate::model::mapping::Mapping;
+use crate::model::push_rule::PushRule;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -75,6 +76,8 @@ struct Shown {
     batch_size: usize,
     mappings: Vec<Mapping>,
     mappings_version: u64,
+    rules: Vec<PushRule>,
+    rules_version: u64,
     busy: Option<Busy>,
     job: Option<JobId>,
     /// A job was sent and has not started yet.
@@ -109,6 +112,8 @@ impl Shown {
             generation: self.generation,
             mappings: &self.mappings,
             mappings_version: self.mappings_version,
+            rules: &self.rules,
+            rules_version: self.rules_version,
             connection: self.connection.as_ref(),
             mode: self.mode.as_ref(),
             snapshot: self.snapshot.as_ref(),
@@ -172,6 +177,8 @@ impl App {
                 batch_size: crate::model::plan::DEFAULT_BATCH_SIZE,
                 mappings: Vec::new(),
                 mappings_version: 0,
+                rules: Vec::new(),
+                rules_version: 0,
                 busy: None,
                 job: None,
                 pending: false,

@@ -104,4 +104,5 @@ fn changes(ui: &mut Ui, c: &Comparison) {
         })
         .collect();
     list(ui, "Status changes", &statuses);
+    list(ui, "Push rules", &c.rule_changes);
 }

@@ -8,6 +8,7 @@ pub mod confirm;
 pub mod members;
 pub mod path;
 pub mod push;
+pub mod rules;
 pub mod settings;
 pub mod unlink;
 
@@ -36,6 +37,8 @@ pub enum Dialog {
     Compare(compare::CompareDialog),
     /// Choose the Statsig app among several.
     AppPicker(app_picker::AppPicker),
+    /// Push by rule.
+    Rules(Box<rules::RulesDialog>),
 }
 
 /// What showing a dialog gave: an action, and whether it stays open.
@@ -86,6 +89,7 @@ impl Dialog {
             Dialog::Path(d) => d.show(ctx),
             Dialog::Compare(d) => d.show(ctx),
             Dialog::AppPicker(d) => d.show(ctx, view),
+            Dialog::Rules(d) => d.show(ctx, view),
         }
     }
 

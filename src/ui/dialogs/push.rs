@@ -7,6 +7,7 @@ use super::{Shown, modal};
 use crate::engine::runner::Command;
 use crate::model::names::{self, ParsedName, Role};
 use crate::model::plan::{self, MemberRef, Skipped};
+use crate::model::push_rule::{self, Suggestion};
 use crate::model::rules::{self, GuardStop};
 use crate::model::text::plural;
 use crate::ui::action::Action;
@@ -82,6 +83,9 @@ pub struct PushDialog {
     okta_rows: Memo<(u64, String), Vec<usize>>,
     target_rows: Memo<(u64, String), Vec<usize>>,
     preview: Memo<PreviewKey, Result<Preview, Waiting>>,
+    suggestions: Memo<(u64, u64, String), Vec<Suggestion>>,
+    /// The Okta group the Create form was last filled in for, and the team it got.
+    prefilled: Option<(String, String)>,
 }
 
 impl PushDialog {
@@ -101,6 +105,8 @@ impl PushDialog {
             okta_rows: Memo::default(),
             target_rows: Memo::default(),
             preview: Memo::default(),
+            suggestions: Memo::default(),
+            prefilled: None,
         }
     }
 
@@ -198,6 +204,7 @@ impl PushDialog {
         self.okta_list(ui, view);
         ui.add_space(6.0);
         ui.label(RichText::new("2. Match result & push action").strong());
+        self.match_result(ui, view);
         ui.horizontal(|ui| {
             ui.radio_value(&mut self.mode, PushMode::Link, "Link group");
             ui.radio_value(&mut self.mode, PushMode::Create, "Create group");
@@ -226,6 +233,86 @@ impl PushDialog {
                 widgets::warn_text(ui, why);
             }
         }
+    }
+
+    /// The team groups the picked Okta group most plausibly feeds, each used in one click
+    /// (never on its own); when none, *Create group* is filled in from the group's name.
+    fn match_result(&mut self, ui: &mut Ui, view: &View) {
+        let Some(okta) = self.okta_group.clone() else {
+            return;
+        };
+        let d = view.directory;
+        let mut memo = std::mem::take(&mut self.suggestions);
+        let found = memo.get(
+            (view.generation, view.mappings_version, okta.clone()),
+            || {
+                push_rule::suggest(d, view.mappings, &okta)
+                    .into_iter()
+                    // Okta links only to groups it has imported from the app.
+                    .filter(|s| !view.okta_push() || d.app_group_for(&s.statsig_group_id).is_some())
+                    .collect()
+            },
+        );
+        if found.is_empty() {
+            self.prefill_create(view, &okta);
+            match &self.prefilled {
+                Some((_, team)) if !team.is_empty() => {
+                    let name = names::team_group_name(&self.project, team, Role::Member);
+                    ui.label(format!(
+                        "Match result: No match found. Create group is filled in with {}.",
+                        names::display_safe(&name)
+                    ));
+                }
+                _ => {
+                    ui.label("Match result: No match found.");
+                }
+            }
+        } else {
+            ui.label("Match result:");
+            for s in found.iter().take(4) {
+                ui.horizontal_wrapped(|ui| {
+                    let chosen = self.mode == PushMode::Link
+                        && self.target.as_deref() == Some(s.statsig_group_id.as_str());
+                    let label = format!("Use {}", names::display_safe(&s.statsig_group_name));
+                    if ui.add_enabled(!chosen, egui::Button::new(label)).clicked() {
+                        self.mode = PushMode::Link;
+                        self.target = Some(s.statsig_group_id.clone());
+                        self.confirm.clear();
+                    }
+                    ui.weak(&s.reason);
+                });
+            }
+        }
+        self.suggestions = memo;
+    }
+
+    /// Fills *Create group* from the group's name in the selected project, once per group,
+    /// and never over a team name the admin typed.
+    fn prefill_create(&mut self, view: &View, okta: &str) {
+        if self.prefilled.as_ref().is_some_and(|(g, _)| g == okta) {
+            return;
+        }
+        let ours = self.prefilled.as_ref().is_none_or(|(_, t)| *t == self.team);
+        if !ours && !self.team.is_empty() {
+            return;
+        }
+        let d = view.directory;
+        let project = view
+            .sel
+            .project
+            .clone()
+            .filter(|p| d.projects.contains(p))
+            .or_else(|| d.projects.first().cloned())
+            .unwrap_or_default();
+        let team = d
+            .okta_group(okta)
+            .and_then(|g| push_rule::team_for_new(d, &project, &g.name))
+            .unwrap_or_default();
+        if !team.is_empty() {
+            self.project = project;
+            self.team = team.clone();
+        }
+        self.prefilled = Some((okta.to_string(), team));
     }
 
     fn okta_list(&mut self, ui: &mut Ui, view: &View) {

@@ -6,6 +6,7 @@ use crate::engine::runner::Command;
 use crate::model::mapping::{Mapping, MappingStatus};
 use crate::model::names;
 use crate::model::plan;
+use crate::model::push_rule;
 use crate::model::text::plural;
 use crate::ui::action::{Action, Open, Tab};
 use crate::ui::cache::Memo;
@@ -22,6 +23,8 @@ pub struct PushedTab {
     shown: Memo<(u64, String, bool), Vec<usize>>,
     /// Per mapping: the changes waiting to be pushed (`None`: cannot compare).
     waiting: Memo<(u64, u64), Vec<Option<usize>>>,
+    /// Okta groups a rule matches that are ready to be pushed.
+    proposals: Memo<(u64, u64, u64), usize>,
 }
 
 fn failing(m: &Mapping) -> bool {
@@ -61,6 +64,7 @@ impl PushedTab {
     pub fn show(&mut self, ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
         let errors = view.mappings.iter().filter(|m| failing(m)).count();
         self.toolbar(ui, view, errors, actions);
+        self.proposals(ui, view, actions);
         widgets::search_box(
             ui,
             &mut self.search,
@@ -118,10 +122,52 @@ impl PushedTab {
         });
     }
 
+    /// New Okta groups the rules match, proposed (rules that create automatically have
+    /// already made theirs at the last check).
+    fn proposals(&mut self, ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+        let key = (view.generation, view.mappings_version, view.rules_version);
+        let n = *self.proposals.get(key, || {
+            view.rules
+                .iter()
+                .filter(|r| !r.auto_create)
+                .map(|r| {
+                    push_rule::preview(view.directory, view.mappings, view.rules, r, view.guard())
+                        .iter()
+                        .filter(|row| row.ready())
+                        .count()
+                })
+                .sum()
+        });
+        if n > 0 && view.snapshot.is_none() {
+            ui.horizontal_wrapped(|ui| {
+                widgets::warn_text(
+                    ui,
+                    format!(
+                        "{} a rule and {} not pushed yet.",
+                        match n {
+                            1 => "1 Okta group matches".to_string(),
+                            n => format!("{n} Okta groups match"),
+                        },
+                        if n == 1 { "is" } else { "are" }
+                    ),
+                );
+                if ui.button("Review…").clicked() {
+                    actions.push(Action::Open(Open::Rules));
+                }
+            });
+        }
+    }
+
     fn toolbar(&mut self, ui: &mut Ui, view: &View, errors: usize, actions: &mut Vec<Action>) {
         ui.horizontal_wrapped(|ui| {
             if widgets::send_button(ui, view.can_send, true, "Push groups…").clicked() {
                 actions.push(Action::Open(Open::Push { okta_group: None }));
+            }
+            if widgets::send_button(ui, view.can_send, view.imported, "Push by rule…")
+                .on_hover_text("Push every Okta group whose name matches a rule, with one preview for all")
+                .clicked()
+            {
+                actions.push(Action::Open(Open::Rules));
             }
             ui.toggle_value(&mut self.errors_only, format!("Errors ({errors})"))
                 .on_hover_text("Show only mappings in error or waiting for confirmation");
@@ -141,7 +187,8 @@ impl PushedTab {
             } else {
                 "Run one watch cycle now"
             };
-            if widgets::send_button(ui, view.can_send, !view.mappings.is_empty(), "Check now")
+            let anything = !view.mappings.is_empty() || !view.rules.is_empty();
+            if widgets::send_button(ui, view.can_send, anything, "Check now")
                 .on_hover_text(check_hover)
                 .clicked()
             {

@@ -1,0 +1,438 @@
+//! Push by rule: the connection's rules, a form for a new one, and the preview of every
+//! mapping the chosen rule (or the rule being written) would make: each row's target,
+//! adds, removes, members that cannot be pushed, and the deletion guard. The admin
+//! unticks rows, then makes the rest as one bulk (the engine paces it and shows progress).
+
+use super::{Shown, modal};
+use crate::engine::runner::Command;
+use crate::model::push_rule::{self, NameMatch, PushRule, RowTarget, RuleAction, RuleRow};
+use crate::model::text::plural;
+use crate::ui::action::Action;
+use crate::ui::cache::Memo;
+use crate::ui::view::View;
+use crate::ui::widgets::{self, Pill};
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use std::collections::BTreeSet;
+
+const ROW: f32 = 22.0;
+
+/// Which rule the preview shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Showing {
+    Saved(String),
+    Draft,
+}
+
+/// The dialog's state.
+pub struct RulesDialog {
+    showing: Showing,
+    draft: PushRule,
+    link_project: String,
+    create_project: String,
+    create: bool,
+    only_okta_groups: bool,
+    unticked: BTreeSet<String>,
+    rows: Memo<(u64, u64, u64, Showing, String), Vec<RuleRow>>,
+}
+
+impl RulesDialog {
+    /// The dialog on the first saved rule, or on a new one when there is none.
+    pub fn new(view: &View) -> Self {
+        let showing = view
+            .rules
+            .first()
+            .map_or(Showing::Draft, |r| Showing::Saved(r.id.clone()));
+        RulesDialog {
+            showing,
+            draft: PushRule {
+                id: "draft".into(),
+                name: String::new(),
+                how: NameMatch::StartsWith,
+                text: String::new(),
+                kind: Some("OKTA_GROUP".into()),
+                action: RuleAction::Link { project: None },
+                auto_create: false,
+            },
+            link_project: String::new(),
+            create_project: view.directory.projects.first().cloned().unwrap_or_default(),
+            create: false,
+            only_okta_groups: true,
+            unticked: BTreeSet::new(),
+            rows: Memo::default(),
+        }
+    }
+
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        let (shown, escape) = modal(ctx, "push-rules", "Push by rule", 900.0, |ui| {
+            ui.label("A rule pushes every Okta group whose name matches it: each to the team its name maps to, or to a new team. The mappings it makes are ordinary mappings (in Okta push, Okta's own); the rule lives in this app.");
+            ui.add_space(4.0);
+            let mut out = Shown::stay();
+            ui.columns(2, |cols| {
+                if let Some(a) = self.saved_rules(&mut cols[0], view) {
+                    out.action = Some(a);
+                }
+                if let Some(a) = self.form(&mut cols[1], view) {
+                    out.action = Some(a);
+                }
+            });
+            ui.separator();
+            let rule = self.rule(view);
+            let rows = self.preview(view, rule.as_ref());
+            self.table(ui, &rows);
+            ui.separator();
+            let done = self.buttons(ui, view, &rows);
+            if done.action.is_some() || !done.open {
+                out = done;
+            }
+            out
+        });
+        if escape { Shown::close() } else { shown }
+    }
+
+    /// The rule the preview is of.
+    fn rule(&self, view: &View) -> Option<PushRule> {
+        match &self.showing {
+            Showing::Saved(id) => view.rules.iter().find(|r| &r.id == id).cloned(),
+            Showing::Draft => Some(self.draft_rule()),
+        }
+    }
+
+    fn draft_rule(&self) -> PushRule {
+        let mut r = self.draft.clone();
+        r.kind = self.only_okta_groups.then(|| "OKTA_GROUP".to_string());
+        r.action = if self.create {
+            RuleAction::Create {
+                project: self.create_project.clone(),
+            }
+        } else {
+            RuleAction::Link {
+                project: (!self.link_project.is_empty()).then(|| self.link_project.clone()),
+            }
+        };
+        r
+    }
+
+    fn preview(&mut self, view: &View, rule: Option<&PushRule>) -> Vec<RuleRow> {
+        let Some(rule) = rule else {
+            return Vec::new();
+        };
+        let key = (
+            view.generation,
+            view.mappings_version,
+            view.rules_version,
+            self.showing.clone(),
+            format!("{rule:?}"),
+        );
+        // A draft is previewed beside the saved rules (it claims groups like one).
+        let mut all: Vec<PushRule> = view.rules.to_vec();
+        if self.showing == Showing::Draft {
+            all.push(rule.clone());
+        }
+        self.rows
+            .get(key, || {
+                if rule.text.trim().is_empty() {
+                    return Vec::new();
+                }
+                push_rule::preview(view.directory, view.mappings, &all, rule, view.guard())
+            })
+            .clone()
+    }
+
+    fn saved_rules(&mut self, ui: &mut Ui, view: &View) -> Option<Action> {
+        ui.label(RichText::new("Saved rules").strong());
+        if view.rules.is_empty() {
+            ui.weak("None yet: write one on the right.");
+        }
+        let mut action = None;
+        for r in view.rules {
+            ui.horizontal_wrapped(|ui| {
+                let on = self.showing == Showing::Saved(r.id.clone());
+                if ui
+                    .selectable_label(on, &r.name)
+                    .on_hover_text(r.describe())
+                    .clicked()
+                {
+                    self.showing = Showing::Saved(r.id.clone());
+                    self.unticked.clear();
+                }
+                if widgets::send_button(ui, can_save(view), true, &format!("Remove {}", r.name))
+                    .on_hover_text("The rule goes; the mappings it made stay")
+                    .clicked()
+                {
+                    action = Some(Action::Send(Command::RemoveRule { id: r.id.clone() }));
+                    if on {
+                        self.showing = Showing::Draft;
+                    }
+                }
+            });
+            ui.label(RichText::new(r.describe()).small().weak());
+        }
+        if ui
+            .selectable_label(self.showing == Showing::Draft, "New rule…")
+            .clicked()
+        {
+            self.showing = Showing::Draft;
+            self.unticked.clear();
+        }
+        action
+    }
+
+    fn form(&mut self, ui: &mut Ui, view: &View) -> Option<Action> {
+        if self.showing != Showing::Draft {
+            return None;
+        }
+        let d = view.directory;
+        ui.label(RichText::new("New rule").strong());
+        widgets::labelled_text(
+            ui,
+            "Rule name",
+            &mut self.draft.name,
+            "e.g. Team groups",
+            false,
+        );
+        ui.horizontal(|ui| {
+            let l = ui.label("Okta group names");
+            egui::ComboBox::from_id_salt("rule-how")
+                .selected_text(self.draft.how.label())
+                .show_ui(ui, |ui| {
+                    for how in [
+                        NameMatch::StartsWith,
+                        NameMatch::Contains,
+                        NameMatch::Pattern,
+                    ] {
+                        ui.selectable_value(&mut self.draft.how, how, how.label());
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        });
+        widgets::labelled_text(
+            ui,
+            "Text or pattern",
+            &mut self.draft.text,
+            "e.g. Team ",
+            false,
+        );
+        ui.checkbox(
+            &mut self.only_okta_groups,
+            "Okta groups only (not built-in or app groups)",
+        );
+        ui.radio_value(
+            &mut self.create,
+            false,
+            "Link each to the team of that name",
+        );
+        project_combo(
+            ui,
+            "rule-link-project",
+            "In project",
+            &mut self.link_project,
+            &d.projects,
+            true,
+        );
+        ui.radio_value(&mut self.create, true, "Create each as a new team");
+        project_combo(
+            ui,
+            "rule-create-project",
+            "New teams in",
+            &mut self.create_project,
+            &d.projects,
+            false,
+        );
+        ui.checkbox(
+            &mut self.draft.auto_create,
+            "Create new matches automatically (never past the deletion guard)",
+        );
+        ui.label(
+            RichText::new("The team is what the rule leaves of the group's name: after the prefix (starts with), without the text (contains), or what the first * matched (pattern), trimmed of spaces, hyphens and underscores.")
+                .small()
+                .weak(),
+        );
+        let rule = self.draft_rule();
+        let problem = rule.check(d, view.rules).err();
+        if let Some(p) = problem.as_ref().filter(|_| !self.draft.text.is_empty()) {
+            widgets::warn_text(ui, p.to_string());
+        }
+        let ok = problem.is_none();
+        if widgets::send_button(ui, can_save(view), ok, "Save rule").clicked() {
+            self.unticked.clear();
+            return Some(Action::Send(Command::SaveRule(Box::new(rule))));
+        }
+        None
+    }
+
+    fn table(&mut self, ui: &mut Ui, rows: &[RuleRow]) {
+        let ready = rows.iter().filter(|r| r.ready()).count();
+        ui.label(if rows.is_empty() {
+            "The rule matches no Okta group yet.".to_string()
+        } else {
+            format!(
+                "{} match; {} ready, {} skipped or stopped by the guard.",
+                plural(rows.len(), "Okta group"),
+                ready,
+                rows.len() - ready
+            )
+        });
+        let height = (ui.available_height() - 60.0).clamp(120.0, 320.0);
+        TableBuilder::new(ui)
+            .id_salt("rule-preview")
+            .striped(true)
+            .auto_shrink([false, true])
+            .max_scroll_height(height)
+            .column(Column::remainder().at_least(160.0).clip(true))
+            .column(Column::exact(300.0).clip(true))
+            .column(Column::exact(52.0))
+            .column(Column::exact(62.0))
+            .column(Column::exact(80.0))
+            .column(Column::exact(200.0).clip(true))
+            .header(ROW, |mut h| {
+                for t in [
+                    "Okta group",
+                    "Pushed to",
+                    "Adds",
+                    "Removes",
+                    "Cannot push",
+                    "Status",
+                ] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(ROW, rows.len(), |mut row| {
+                    let r = &rows[row.index()];
+                    row.col(|ui| {
+                        let mut on = r.ready() && !self.unticked.contains(&r.okta_group_id);
+                        let b = ui.add_enabled(
+                            r.ready(),
+                            egui::Checkbox::new(&mut on, &r.okta_group_name),
+                        );
+                        if b.changed() {
+                            if on {
+                                self.unticked.remove(&r.okta_group_id);
+                            } else {
+                                self.unticked.insert(r.okta_group_id.clone());
+                            }
+                        }
+                    });
+                    row.col(|ui| match &r.target {
+                        RowTarget::Skip(_) => {
+                            ui.weak("—");
+                        }
+                        RowTarget::Create { name, .. } => {
+                            ui.label(format!("new: {name}"));
+                        }
+                        RowTarget::Link {
+                            statsig_group_name, ..
+                        } => {
+                            ui.label(statsig_group_name);
+                        }
+                    });
+                    let n = |v: Option<usize>| v.map_or("?".to_string(), |v| v.to_string());
+                    row.col(|ui| {
+                        ui.label(n(r.adds));
+                    });
+                    row.col(|ui| {
+                        ui.label(n(r.removes));
+                    });
+                    row.col(|ui| {
+                        ui.label(r.cannot.to_string());
+                    });
+                    row.col(|ui| status(ui, r));
+                });
+            });
+    }
+
+    fn buttons(&mut self, ui: &mut Ui, view: &View, rows: &[RuleRow]) -> Shown {
+        let mut out = Shown::stay();
+        let ticked = rows
+            .iter()
+            .filter(|r| r.ready() && !self.unticked.contains(&r.okta_group_id))
+            .count();
+        ui.horizontal(|ui| {
+            match &self.showing {
+                Showing::Saved(id) => {
+                    let label = format!("Make {}", plural(ticked, "mapping"));
+                    if widgets::send_button(ui, view.can_send, ticked > 0, &label)
+                        .on_hover_text("Unticked rows, skipped rows and rows the deletion guard stops are left out")
+                        .clicked()
+                    {
+                        out = Shown::done(Action::Send(Command::ApplyRule {
+                            id: id.clone(),
+                            unticked: self.unticked.iter().cloned().collect(),
+                            allowed_removals: 0,
+                        }));
+                    }
+                }
+                Showing::Draft => {
+                    ui.weak("Save the rule to make its mappings.");
+                }
+            }
+            if ui.button("Close").clicked() {
+                out = Shown::close();
+            }
+        });
+        out
+    }
+}
+
+/// Rules are saved with the live connection, never into an open snapshot.
+fn can_save(view: &View) -> Result<(), &'static str> {
+    if view.snapshot.is_some() {
+        Err("Read-only snapshot: rules are changed on live data")
+    } else if view.connection.is_none() {
+        Err("Not connected: open Settings or use the demo sandbox")
+    } else {
+        Ok(())
+    }
+}
+
+fn status(ui: &mut Ui, r: &RuleRow) {
+    match (&r.target, &r.guard) {
+        (RowTarget::Skip(why), _) => {
+            ui.label(RichText::new(format!("Skipped: {why}")).small())
+                .on_hover_text(why);
+        }
+        (_, Some(stop)) => {
+            widgets::pill(ui, Pill::Warn, "Stopped by the guard").on_hover_text(format!(
+                "{stop} Push it alone from Push groups to confirm with the team's name."
+            ));
+        }
+        _ => {
+            widgets::pill(ui, Pill::Good, "Ready");
+        }
+    }
+}
+
+fn project_combo(
+    ui: &mut Ui,
+    id: &str,
+    label: &str,
+    value: &mut String,
+    projects: &[String],
+    any: bool,
+) {
+    ui.horizontal(|ui| {
+        ui.add_space(24.0);
+        let l = ui.label(label);
+        egui::ComboBox::from_id_salt(id)
+            .selected_text(if value.is_empty() {
+                "any project".to_string()
+            } else {
+                value.clone()
+            })
+            .show_ui(ui, |ui| {
+                if any {
+                    ui.selectable_value(value, String::new(), "any project");
+                }
+                for p in projects {
+                    ui.selectable_value(value, p.clone(), p);
+                }
+            })
+            .response
+            .labelled_by(l.id);
+    });
+}
