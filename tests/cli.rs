@@ -410,3 +410,66 @@ fn okta_push_from_the_cli_finds_the_app_links_and_okta_pushes() {
         "{imported}"
     );
 }
+
+#[test]
+fn push_rules_from_the_cli_preview_skip_apply_and_stop_at_the_guard() {
+    for cli in [Cli::new(), Cli::okta()] {
+        // Two squads become new teams in Mobile; one is left out.
+        let added = cli.json(&[
+            "rule",
+            "add",
+            "Squads",
+            "--contains",
+            "squad",
+            "--create-in",
+            "Mobile",
+        ]);
+        assert_eq!(added["id"], "r1");
+        assert_eq!(cli.json(&["rule", "list"]).as_array().unwrap().len(), 1);
+        let rows = cli.json(&["rule", "preview", "Squads"]);
+        let groups: Vec<&str> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["okta_group"].as_str().unwrap())
+            .collect();
+        assert_eq!(groups, ["Fraud Squad", "Onboarding Squad"]);
+        assert!(
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["status"] == "ready")
+        );
+        let made = cli.json(&["rule", "apply", "r1", "--skip", "Onboarding Squad"]);
+        let made: Vec<&str> = made
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["statsig_group_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(made, ["Statsig-Mobile-Fraud-Member"], "{}", cli.mode);
+        // A link rule that would empty most of a team: exit 3, nothing made.
+        cli.ok(&[
+            "create-group",
+            "--name",
+            "Payments Crew",
+            "--members",
+            "ada.tanaka@northwind.dev",
+        ]);
+        cli.ok(&[
+            "rule",
+            "add",
+            "Crews",
+            "--contains",
+            "crew",
+            "--link-in",
+            "Checkout",
+        ]);
+        let stopped = cli.run(&["rule", "apply", "Crews"]);
+        assert_eq!(stopped.status.code(), Some(3), "{}", cli.mode);
+        let said = String::from_utf8_lossy(&stopped.stderr);
+        assert!(said.contains("--allow-removals"), "{said}");
+        assert_eq!(cli.ok(&["rule", "remove", "Crews"]), "");
+        assert_eq!(cli.json(&["rule", "list"]).as_array().unwrap().len(), 1);
+    }
+}

@@ -535,6 +535,9 @@ async fn watch(out: Output, ws: &mut Workspace, once: bool, interval: u64) -> Re
         for e in &r.errors {
             eprintln!("  {e}");
         }
+        for line in ws.rules_after_a_look(true).await? {
+            eprintln!("{line}");
+        }
         out.one(&WatchOut {
             okta_groups_changed: r.okta_groups_changed,
             pushed: r.pushed,

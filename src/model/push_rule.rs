@@ -165,7 +165,7 @@ impl PushRule {
         Some(team)
     }
 
-    /// "name starts with \"Team \" → link to the team of that name".
+    /// "name starts with \"Team \" -> link to the team of that name".
     pub fn describe(&self) -> String {
         let kind = self
             .kind
@@ -180,7 +180,7 @@ impl PushRule {
             RuleAction::Create { project } => format!("create the team in {project}"),
         };
         format!(
-            "Okta groups{kind} whose name {} \"{}\" → {push}{}",
+            "Okta groups{kind} whose name {} \"{}\" -> {push}{}",
             self.how.label(),
             self.text,
             if self.auto_create {

@@ -11,6 +11,7 @@ mod keyboard;
 mod okta;
 mod persistence;
 mod review;
+mod rules;
 mod settings;
 mod support;
 mod verify;

@@ -79,33 +79,6 @@ pub(super) async fn run(ws: &mut Workspace, command: Command) -> Result<String> 
     }
 }
 
-/// After an import or a check: the rules that create new matches automatically do so,
-/// and new matches of the other rules are proposed (one line each).
-pub(super) async fn rules_after_a_look(ws: &mut Workspace) -> Vec<String> {
-    let mut lines = ws.apply_automatic_rules().await;
-    for rule in ws.rules().iter().filter(|r| !r.auto_create) {
-        let ready = crate::model::push_rule::preview(
-            ws.directory(),
-            ws.mappings(),
-            ws.rules(),
-            rule,
-            ws.connection().guard,
-        )
-        .iter()
-        .filter(|r| r.ready())
-        .count();
-        if ready > 0 {
-            lines.push(format!(
-                "{} match{} rule \"{}\": review them in Push by rule.",
-                plural(ready, "Okta group"),
-                if ready == 1 { "es" } else { "" },
-                rule.name
-            ));
-        }
-    }
-    lines
-}
-
 /// Mapping groups: create one, change its members.
 async fn okta_groups(ws: &mut Workspace, command: Command) -> Result<String> {
     match command {
@@ -266,7 +239,7 @@ async fn watch(ws: &mut Workspace) -> Result<String> {
         r.pushed.len(),
         r.drifted.len()
     );
-    for line in rules_after_a_look(ws).await {
+    for line in ws.rules_after_a_look(true).await? {
         s.push(' ');
         s.push_str(&line);
     }

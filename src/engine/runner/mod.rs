@@ -363,7 +363,7 @@ impl Runner {
             plural(d.statsig_groups.len(), "Statsig group"),
             plural(d.okta_groups.len(), "Okta group")
         );
-        for line in jobs::rules_after_a_look(ws).await {
+        for line in ws.rules_after_a_look(false).await? {
             said.push(' ');
             said.push_str(&line);
         }

@@ -239,6 +239,31 @@ impl Workspace {
         Ok(out)
     }
 
+    /// With rules saved: Okta groups made since the import are read (one list of groups,
+    /// then the new groups' members), so a new group a rule matches is proposed at the next
+    /// check. How many were new.
+    pub async fn read_new_okta_groups(&mut self) -> Result<usize> {
+        if self.rules().is_empty() {
+            return Ok(0);
+        }
+        let listed = self.core.okta.list_groups(None, None, || {}).await?;
+        let mut new: Vec<_> = listed
+            .into_iter()
+            .filter(|g| self.directory().okta_group(&g.id).is_none())
+            .collect();
+        if new.is_empty() {
+            return Ok(0);
+        }
+        self.core.okta.fill_members(&mut new, || {}).await?;
+        let n = new.len();
+        for g in new {
+            let members = g.members.clone();
+            self.core.dir_mut().upsert_okta_group(g);
+            self.core.learn_users(&members).await?;
+        }
+        Ok(n)
+    }
+
     /// Applies every rule that creates new matches automatically, ready rows only (never
     /// one the guard would stop); one line per rule that made something.
     pub async fn apply_automatic_rules(&mut self) -> Vec<String> {
@@ -273,5 +298,44 @@ impl Workspace {
             }
         }
         lines
+    }
+
+    /// After an import or a check: Okta groups made since are read (`read_new`, for a
+    /// check), the rules that create new matches automatically do so, and new matches of
+    /// the other rules are proposed; one line each.
+    pub async fn rules_after_a_look(&mut self, read_new: bool) -> Result<Vec<String>> {
+        if self.rules().is_empty() {
+            return Ok(Vec::new());
+        }
+        if read_new {
+            self.read_new_okta_groups().await?;
+        }
+        let mut lines = self.apply_automatic_rules().await;
+        for rule in self.rules().iter().filter(|r| !r.auto_create) {
+            let ready = push_rule::preview(
+                self.directory(),
+                self.mappings(),
+                self.rules(),
+                rule,
+                self.connection().guard,
+            )
+            .iter()
+            .filter(|r| r.ready())
+            .count();
+            if ready > 0 {
+                lines.push(format!(
+                    "{} rule \"{}\" and {} not pushed yet: review {} in Push by rule.",
+                    if ready == 1 {
+                        "1 Okta group matches".to_string()
+                    } else {
+                        format!("{ready} Okta groups match")
+                    },
+                    rule.name,
+                    if ready == 1 { "is" } else { "are" },
+                    if ready == 1 { "it" } else { "them" },
+                ));
+            }
+        }
+        Ok(lines)
     }
 }

@@ -34,6 +34,8 @@ pub struct RulesDialog {
     only_okta_groups: bool,
     unticked: BTreeSet<String>,
     rows: Memo<(u64, u64, u64, Showing, String), Vec<RuleRow>>,
+    /// The draft was sent to be saved: show it once it is.
+    saving: bool,
 }
 
 impl RulesDialog {
@@ -60,11 +62,23 @@ impl RulesDialog {
             only_okta_groups: true,
             unticked: BTreeSet::new(),
             rows: Memo::default(),
+            saving: false,
         }
     }
 
     /// Draws the dialog.
     pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        if self.saving
+            && let Some(saved) = view
+                .rules
+                .iter()
+                .find(|r| r.name.eq_ignore_ascii_case(self.draft.name.trim()))
+        {
+            self.saving = false;
+            self.showing = Showing::Saved(saved.id.clone());
+            self.draft.name.clear();
+            self.draft.text.clear();
+        }
         let (shown, escape) = modal(ctx, "push-rules", "Push by rule", 900.0, |ui| {
             ui.label("A rule pushes every Okta group whose name matches it: each to the team its name maps to, or to a new team. The mappings it makes are ordinary mappings (in Okta push, Okta's own); the rule lives in this app.");
             ui.add_space(4.0);
@@ -258,6 +272,7 @@ impl RulesDialog {
         let ok = problem.is_none();
         if widgets::send_button(ui, can_save(view), ok, "Save rule").clicked() {
             self.unticked.clear();
+            self.saving = true;
             return Some(Action::Send(Command::SaveRule(Box::new(rule))));
         }
         None
