@@ -74,6 +74,27 @@ proptest! {
         }
     }
 
+    /// Any group name and any rule text: a push rule matches or not, and names a team
+    /// without panicking; a pattern without wildcards matches only the name itself.
+    #[test]
+    fn push_rules_never_panic_on_any_name(name in "\\PC{0,40}", text in "\\PC{0,12}", how in 0u8..3) {
+        use okta_statsig_teams::model::push_rule::{NameMatch, PushRule, RuleAction};
+        let how = [NameMatch::StartsWith, NameMatch::Contains, NameMatch::Pattern][how as usize];
+        let rule = PushRule {
+            id: "r1".into(),
+            name: "r".into(),
+            how,
+            text: text.clone(),
+            kind: None,
+            action: RuleAction::Link { project: None },
+            auto_create: false,
+        };
+        let team = rule.derived_team(&name);
+        if how == NameMatch::Pattern && !text.contains(['*', '?']) && team.is_some() {
+            prop_assert_eq!(text.trim().to_lowercase(), name.to_lowercase());
+        }
+    }
+
     #[test]
     fn scim_and_okta_decoders_never_panic(v in any_json()) {
         let _ = scim::decode_user(&v);
