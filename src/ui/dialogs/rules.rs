@@ -79,7 +79,10 @@ impl RulesDialog {
             self.draft.name.clear();
             self.draft.text.clear();
         }
+        // A steady height: the dialog does not move under the pointer as rows come and go.
+        let steady = (ctx.content_rect().height() - 120.0).clamp(300.0, 560.0);
         let (shown, escape) = modal(ctx, "push-rules", "Push by rule", 900.0, |ui| {
+            let top = ui.cursor().top();
             ui.label("A rule pushes every Okta group whose name matches it: each to the team its name maps to, or to a new team. The mappings it makes are ordinary mappings (in Okta push, Okta's own); the rule lives in this app.");
             ui.add_space(4.0);
             let mut out = Shown::stay();
@@ -95,6 +98,11 @@ impl RulesDialog {
             let rule = self.rule(view);
             let rows = self.preview(view, rule.as_ref());
             self.table(ui, &rows);
+            // The buttons stay at the bottom of a steady-height dialog.
+            let used = ui.cursor().top() - top;
+            if used + 40.0 < steady {
+                ui.add_space(steady - used - 40.0);
+            }
             ui.separator();
             let done = self.buttons(ui, view, &rows);
             if done.action.is_some() || !done.open {
@@ -194,7 +202,19 @@ impl RulesDialog {
     }
 
     fn form(&mut self, ui: &mut Ui, view: &View) -> Option<Action> {
-        if self.showing != Showing::Draft {
+        if let Showing::Saved(id) = &self.showing {
+            if let Some(r) = view.rules.iter().find(|r| &r.id == id) {
+                ui.label(RichText::new(format!("Rule \"{}\"", r.name)).strong());
+                ui.label(r.describe());
+                ui.label(if r.auto_create {
+                    "New matches are made at each check, unless the deletion guard would stop them."
+                } else {
+                    "New matches are proposed at each check (Check now, or Watch for changes)."
+                });
+                ui.weak(
+                    "To change a rule, remove it and write it again; the mappings it made stay.",
+                );
+            }
             return None;
         }
         let d = view.directory;
@@ -284,8 +304,9 @@ impl RulesDialog {
             "The rule matches no Okta group yet.".to_string()
         } else {
             format!(
-                "{} match; {} ready, {} skipped or stopped by the guard.",
+                "{} {}; {} ready, {} skipped or stopped by the guard.",
                 plural(rows.len(), "Okta group"),
+                if rows.len() == 1 { "matches" } else { "match" },
                 ready,
                 rows.len() - ready
             )
@@ -408,8 +429,7 @@ fn can_save(view: &View) -> Result<(), &'static str> {
 fn status(ui: &mut Ui, r: &RuleRow) {
     match (&r.target, &r.guard) {
         (RowTarget::Skip(why), _) => {
-            ui.label(RichText::new(format!("Skipped: {why}")).small())
-                .on_hover_text(why);
+            widgets::elided(ui, &format!("Skipped: {why}")).on_hover_text(why);
         }
         (_, Some(stop)) => {
             widgets::pill(ui, Pill::Warn, "Stopped by the guard").on_hover_text(format!(
