@@ -473,3 +473,27 @@ fn push_rules_from_the_cli_preview_skip_apply_and_stop_at_the_guard() {
         assert_eq!(cli.json(&["rule", "list"]).as_array().unwrap().len(), 1);
     }
 }
+
+#[test]
+fn version_completions_and_the_manual_come_from_the_command_line_definition() {
+    let bin = env!("CARGO_BIN_EXE_okta-statsig-teams");
+    let run = |args: &[&str]| {
+        let out = Command::new(bin).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        run(&["--version"]).trim(),
+        format!("okta-statsig-teams {}", env!("CARGO_PKG_VERSION"))
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let text = run(&["completions", shell]);
+        assert!(
+            text.contains("link-many") && text.contains("rule"),
+            "{shell}"
+        );
+    }
+    let man = run(&["man"]);
+    assert!(man.starts_with(".ie") || man.contains(".TH okta-statsig-teams 1"));
+    assert!(man.contains("okta\\-statsig\\-teams\\-rule") || man.contains("rule"));
+}

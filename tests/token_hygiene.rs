@@ -101,6 +101,11 @@ fn no_token_in_any_file_output_or_log() {
         files.iter().any(|f| f.ends_with("state.json")),
         "the app wrote its state: {files:?}"
     );
+    let log = data.path().join("logs/okta-statsig-teams.log");
+    assert!(
+        std::fs::metadata(&log).is_ok_and(|m| m.len() > 0),
+        "the log file holds every level asked for: {files:?}"
+    );
     for f in &files {
         assert_clean(&f.display().to_string(), &std::fs::read(f).unwrap());
     }

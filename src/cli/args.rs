@@ -105,6 +105,13 @@ impl Global {
 pub enum Command {
     /// Serve the local Statsig SCIM and Okta API emulators with demo data until interrupted.
     Sandbox(SandboxArgs),
+    /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `okta-statsig-teams man > okta-statsig-teams.1`.
+    Man,
     /// Store the Statsig SCIM and Okta API tokens in the OS keyring (read from stdin).
     Login,
     /// Forget the stored tokens.

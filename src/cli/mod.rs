@@ -44,16 +44,17 @@ impl crate::net::Observer for CliObserver {
     }
 }
 
-fn init_logging() {
-    // Colour codes only on a terminal: a log file or a pipe gets plain text.
-    use std::io::IsTerminal;
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .try_init();
+/// Writes `bytes` to stdout; a closed pipe (`| head`) ends it quietly.
+fn print_quietly(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    match std::io::stdout().write_all(bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: could not write to the output: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Entry point of the binary.
@@ -63,12 +64,29 @@ pub fn main() -> ExitCode {
     match cli.command {
         None => crate::ui::run(cli.global.snapshot.clone(), cli.global.demo, data),
         Some(Command::Sandbox(ref args)) => sandbox::run(args),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "okta-statsig-teams", &mut text);
+            print_quietly(&text)
+        }
+        Some(Command::Man) => {
+            let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            let mut text = Vec::new();
+            match man.render(&mut text) {
+                Ok(()) => print_quietly(&text),
+                Err(e) => {
+                    eprintln!("error: the manual page could not be made: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(command) => run_command(&cli.global, command, &data),
     }
 }
 
 fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
-    init_logging();
+    crate::engine::logging::init(data);
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(e) => {

@@ -7,6 +7,7 @@ pub mod connection;
 pub mod demo;
 pub mod error;
 pub mod files;
+pub mod logging;
 pub mod paths;
 pub mod runner;
 pub mod secrets;

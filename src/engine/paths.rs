@@ -49,6 +49,11 @@ impl DataDir {
         self.0.join("demo")
     }
 
+    /// The log file to send to support (rotated beside itself).
+    pub fn log_file(&self) -> PathBuf {
+        self.0.join("logs").join("okta-statsig-teams.log")
+    }
+
     /// The window's own state (size, tab, theme, recent snapshots).
     pub fn window_state_file(&self) -> PathBuf {
         self.0.join("app.ron")

@@ -75,6 +75,8 @@ pub enum Open {
     ConfirmResetDemo,
     /// Push by rule.
     Rules,
+    /// Help on a page.
+    Help(crate::ui::dialogs::help::HelpPage),
 }
 
 /// Work on a file the admin picks.
@@ -165,4 +167,6 @@ pub enum Action {
     ToggleTheme,
     /// Hide the messages.
     DismissToasts,
+    /// Show the log file's folder in the file manager.
+    OpenLogFolder,
 }

@@ -41,14 +41,7 @@ pub fn private_window_state(data: &DataDir) -> std::io::Result<std::path::PathBu
 /// Opens the desktop app: on the saved connection, or on the demo sandbox when there is
 /// none (or with `demo`), or on a snapshot offline.
 pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool, data: DataDir) -> ExitCode {
-    use std::io::IsTerminal;
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .try_init();
+    crate::engine::logging::init(&data);
     let target = match (demo, Settings::load(&data)) {
         // A snapshot opens offline; nothing connects.
         _ if snapshot.is_some() => None,

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod first_use;
+mod help;
 mod keyboard;
 mod okta;
 mod persistence;

@@ -37,6 +37,7 @@ impl App {
                 widgets::apply_theme(ctx, self.persisted.dark);
             }
             Action::DismissToasts => self.toasts.clear(),
+            Action::OpenLogFolder => self.open_log_folder(),
         }
     }
 
@@ -76,9 +77,44 @@ impl App {
             },
             Open::ConfirmResetDemo => Dialog::ConfirmResetDemo(Default::default()),
             Open::Rules => Dialog::Rules(Box::new(dialogs::rules::RulesDialog::new(&view))),
+            Open::Help(page) => {
+                Dialog::Help(dialogs::help::HelpDialog::new(page, self.log_file.clone()))
+            }
             Open::Settings => return,
         };
         self.dialog = Some(dialog);
+    }
+
+    /// Opens the log file's folder in the desktop's file manager, off the UI thread; when
+    /// none can be started, says where the folder is.
+    fn open_log_folder(&mut self) {
+        let folder = self
+            .log_file
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else if cfg!(windows) {
+            "explorer"
+        } else {
+            "xdg-open"
+        };
+        let _ = crate::engine::files::create_private_dir(&folder);
+        match std::process::Command::new(opener).arg(&folder).spawn() {
+            // Reaped on its own thread: the window never waits for the file manager.
+            Ok(mut child) => {
+                std::thread::spawn(move || child.wait());
+            }
+            Err(e) => self.toast(
+                format!(
+                    "No file manager could be opened ({opener}: {e}); the log folder is {}.",
+                    folder.display()
+                ),
+                true,
+                0.0,
+            ),
+        }
     }
 
     pub(super) fn poll_file_dialog(&mut self) {

@@ -9,6 +9,11 @@ impl App {
         if self.dialog.is_some() || self.picker.is_open() {
             return;
         }
+        if ctx.input(|i| i.key_pressed(egui::Key::F1)) {
+            actions.push(Action::Open(Open::Help(
+                crate::ui::dialogs::help::HelpPage::Shortcuts,
+            )));
+        }
         let ctrl_f = ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::F));
         if ctrl_f {
             let id = egui::Id::unique(self.persisted.tab.search_id());

@@ -131,6 +131,8 @@ pub struct App {
     engine: EngineHandle,
     /// The saved settings, as the engine last read or wrote them.
     saved: Settings,
+    /// Where the log file is (Help > About, Open log folder).
+    log_file: std::path::PathBuf,
     persisted: Persisted,
     shown: Shown,
     watching: bool,
@@ -168,6 +170,7 @@ impl App {
         let mut app = App {
             engine,
             saved: Settings::default(),
+            log_file: options.data.log_file(),
             persisted,
             shown: Shown {
                 connection: None,

@@ -5,6 +5,7 @@ pub mod app_picker;
 pub mod builder;
 pub mod compare;
 pub mod confirm;
+pub mod help;
 pub mod members;
 pub mod path;
 pub mod push;
@@ -39,6 +40,8 @@ pub enum Dialog {
     AppPicker(app_picker::AppPicker),
     /// Push by rule.
     Rules(Box<rules::RulesDialog>),
+    /// Help: shortcuts, walkthrough, about.
+    Help(help::HelpDialog),
 }
 
 /// What showing a dialog gave: an action, and whether it stays open.
@@ -90,6 +93,7 @@ impl Dialog {
             Dialog::Compare(d) => d.show(ctx),
             Dialog::AppPicker(d) => d.show(ctx, view),
             Dialog::Rules(d) => d.show(ctx, view),
+            Dialog::Help(d) => d.show(ctx),
         }
     }
 

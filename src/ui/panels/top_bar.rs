@@ -24,6 +24,7 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
                     actions.push(Action::ToggleTheme);
                 }
             });
+            ui.menu_button("Help", |ui| help_menu(ui, actions));
             ui.separator();
             badge(ui, view, actions);
             ui.separator();
@@ -39,6 +40,23 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
             }
         });
     });
+}
+
+fn help_menu(ui: &mut Ui, actions: &mut Vec<Action>) {
+    use crate::ui::dialogs::help::HelpPage;
+    for (label, page) in [
+        ("Keyboard shortcuts", HelpPage::Shortcuts),
+        ("Walkthrough", HelpPage::Walkthrough),
+        ("About", HelpPage::About),
+    ] {
+        if ui.button(label).clicked() {
+            actions.push(Action::Open(Open::Help(page)));
+        }
+    }
+    ui.separator();
+    if ui.button("Open log folder").clicked() {
+        actions.push(Action::OpenLogFolder);
+    }
 }
 
 fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>) {
