@@ -18,7 +18,7 @@ fi
 export CARGO_TERM_COLOR=never
 
 step "system packages"
-packages=(dbus dbus-x11 gnome-keyring libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1 python3-venv)
+packages=(dbus dbus-x11 gnome-keyring libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1 python3-venv desktop-file-utils appstream)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -117,5 +117,10 @@ else
 fi
 kill $sandbox_pid 2>/dev/null || true
 trap - EXIT
+
+step "packages: the .deb and the tarball, unpacked and checked"
+# The debug build already made above is packaged, so nothing is compiled twice.
+PACKAGE_PROFILE=dev scripts/package.sh >/dev/null
+scripts/check-package.sh
 echo
 echo "all checks passed"

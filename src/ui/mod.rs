@@ -38,6 +38,12 @@ pub fn private_window_state(data: &DataDir) -> std::io::Result<std::path::PathBu
     Ok(file)
 }
 
+/// The window's icon: the packaged 256-pixel PNG, compiled in.
+fn window_icon() -> std::sync::Arc<egui::IconData> {
+    let png = include_bytes!("../../assets/icons/hicolor/256x256/apps/okta-statsig-teams.png");
+    std::sync::Arc::new(eframe::icon_data::from_png_bytes(png).unwrap_or_default())
+}
+
 /// Opens the desktop app: on the saved connection, or on the demo sandbox when there is
 /// none (or with `demo`), or on a snapshot offline.
 pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool, data: DataDir) -> ExitCode {
@@ -67,7 +73,9 @@ pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool, data: DataDir) -> E
             .with_title("Okta -> Statsig Teams")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([960.0, 600.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_app_id("okta-statsig-teams")
+            .with_icon(window_icon()),
         persistence_path,
         ..Default::default()
     };
@@ -92,5 +100,15 @@ pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool, data: DataDir) -> E
             eprintln!("error: the window could not open: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod icon_tests {
+    #[test]
+    fn the_window_icon_is_the_packaged_png() {
+        let icon = super::window_icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
     }
 }
