@@ -468,6 +468,7 @@ impl Bench {
                         store,
                         snapshot: None,
                         data,
+                        offer_connect: false,
                     },
                 )
             });

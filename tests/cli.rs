@@ -497,3 +497,54 @@ fn version_completions_and_the_manual_come_from_the_command_line_definition() {
     assert!(man.starts_with(".ie") || man.contains(".TH okta-statsig-teams 1"));
     assert!(man.contains("okta\\-statsig\\-teams\\-rule") || man.contains("rule"));
 }
+
+#[test]
+fn profile_picks_its_own_settings_and_a_missing_one_is_named() {
+    let bin = env!("CARGO_BIN_EXE_okta-statsig-teams");
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(bin)
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+            .env_remove("STATSIG_SCIM_TOKEN")
+            .env_remove("OKTA_API_TOKEN")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let said = |o: &Output| String::from_utf8_lossy(&o.stderr).to_string();
+    let bad = run(&["--profile", "../etc", "mappings"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        said(&bad).contains("cannot name a profile"),
+        "{}",
+        said(&bad)
+    );
+    let missing = run(&["--profile", "Staging", "mappings"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        said(&missing).contains("There is no profile \"Staging\"; the profiles are Default."),
+        "{}",
+        said(&missing)
+    );
+    // The Default profile has a connection; Staging, once made, has its own (none yet).
+    std::fs::write(
+        data.path().join("settings.json"),
+        r#"{"statsig_url":"http://127.0.0.1:9/scim","okta_url":"http://127.0.0.1:9","push_mode":"Direct"}"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(data.path().join("profiles/Staging")).unwrap();
+    let staging = run(&["--profile", "Staging", "mappings"]);
+    assert_eq!(staging.status.code(), Some(2));
+    assert!(
+        said(&staging).contains("No connection is configured"),
+        "{}",
+        said(&staging)
+    );
+    let default = run(&["mappings"]);
+    assert!(
+        !said(&default).contains("No connection is configured")
+            && said(&default).to_lowercase().contains("token"),
+        "Default uses its own settings, and asks for their tokens: {}",
+        said(&default)
+    );
+}

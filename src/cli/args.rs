@@ -66,6 +66,10 @@ pub struct Global {
     /// Open a snapshot file in the desktop app (read-only).
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<std::path::PathBuf>,
+    /// The connection profile (its own settings, tokens and mappings; default: Default,
+    /// and for the app the last one it used). `login --profile NAME` makes a new one.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 /// `--push-mode`.

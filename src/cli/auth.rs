@@ -37,7 +37,7 @@ pub fn real_connection(g: &Global, data: &DataDir) -> Result<Connection, Failure
     }
     let store = OsKeyring;
     let token = |env: &str, service: &str, url: &str| -> Result<Secret, Failure> {
-        secrets::resolve(env, &store, &secrets::account(service, url))
+        secrets::resolve(env, &store, &data.account(service, url))
             .map_err(|e| refuse(e.0))?
             .ok_or_else(|| {
                 refuse(format!(
@@ -116,7 +116,7 @@ pub fn login(g: &Global, data: &DataDir) -> Result<(), Failure> {
             continue;
         }
         store
-            .set(&secrets::account(service, url), &Secret::new(token))
+            .set(&data.account(service, url), &Secret::new(token))
             .map_err(|e| refuse(e.0))?;
     }
     settings.save(data)?;
@@ -132,7 +132,7 @@ pub fn logout(g: &Global, data: &DataDir) -> Result<(), Failure> {
     let store = OsKeyring;
     for (service, url) in [("statsig", &statsig), ("okta", &okta)] {
         store
-            .delete(&secrets::account(service, url))
+            .delete(&data.account(service, url))
             .map_err(|e| refuse(e.0))?;
     }
     eprintln!("Tokens removed from the OS keyring.");

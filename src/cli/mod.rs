@@ -57,10 +57,42 @@ fn print_quietly(bytes: &[u8]) -> ExitCode {
     }
 }
 
+/// The data folder on the profile asked for: `--profile`, else the app's last one for the
+/// app and Default for a command. A profile must exist, except for `login`, which makes it.
+fn profile(cli: &Cli) -> Result<DataDir, Failure> {
+    let root = DataDir::from_env();
+    let Some(name) = &cli.global.profile else {
+        return Ok(match cli.command {
+            None => root.last_profile(),
+            Some(_) => root,
+        });
+    };
+    let data = root
+        .with_profile(name)
+        .map_err(|e| outcome::refuse(e.to_string()))?;
+    let exists =
+        data.profile() == crate::engine::paths::DEFAULT_PROFILE || data.profile_dir().is_dir();
+    if !exists && !matches!(cli.command, Some(Command::Login)) {
+        return Err(outcome::refuse(format!(
+            "There is no profile \"{}\"; the profiles are {}. Make one with `login --profile {}` or in the app.",
+            data.profile(),
+            root.profiles().join(", "),
+            data.profile()
+        )));
+    }
+    Ok(data)
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let data = DataDir::from_env();
+    let data = match profile(&cli) {
+        Ok(d) => d,
+        Err(Failure(code, message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(code);
+        }
+    };
     match cli.command {
         None => crate::ui::run(cli.global.snapshot.clone(), cli.global.demo, data),
         Some(Command::Sandbox(ref args)) => sandbox::run(args),

@@ -77,6 +77,10 @@ pub enum Open {
     Rules,
     /// Help on a page.
     Help(crate::ui::dialogs::help::HelpPage),
+    /// The connect wizard.
+    Connect,
+    /// Name a new connection profile.
+    NewProfile,
 }
 
 /// Work on a file the admin picks.

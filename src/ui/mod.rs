@@ -48,7 +48,14 @@ fn window_icon() -> std::sync::Arc<egui::IconData> {
 /// none (or with `demo`), or on a snapshot offline.
 pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool, data: DataDir) -> ExitCode {
     crate::engine::logging::init(&data);
-    let target = match (demo, Settings::load(&data)) {
+    let saved = Settings::load(&data);
+    // Nothing configured and no demo asked for: the connect wizard is offered (once).
+    let offer_connect = !demo
+        && snapshot.is_none()
+        && saved
+            .as_ref()
+            .is_ok_and(|s| s.as_ref().is_none_or(|s| !s.is_configured()));
+    let target = match (demo, saved) {
         // A snapshot opens offline; nothing connects.
         _ if snapshot.is_some() => None,
         (false, Ok(Some(s))) if s.is_configured() => Some(Target::Saved(Box::new(s))),
@@ -90,6 +97,7 @@ pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool, data: DataDir) -> E
                     store: Arc::new(OsKeyring),
                     snapshot,
                     data,
+                    offer_connect,
                 },
             )))
         }),

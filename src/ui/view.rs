@@ -34,6 +34,10 @@ pub struct View<'a> {
     pub rules: &'a [PushRule],
     /// Bumped whenever the rules change.
     pub rules_version: u64,
+    /// The connection profile in use.
+    pub profile: &'a str,
+    /// Every profile, Default first.
+    pub profiles: &'a [String],
     /// The connection, when connected.
     pub connection: Option<&'a ConnectionInfo>,
     /// Who pushes, once the first import settled it.

@@ -53,6 +53,7 @@ fn the_tab_project_and_theme_survive_a_restart_but_no_token_does() {
                 store,
                 snapshot: None,
                 data: data_dir,
+                offer_connect: false,
             },
         )
     });

@@ -115,6 +115,7 @@ fn the_app_opens_a_snapshot_offline_from_the_command_line() {
                     store,
                     snapshot: Some(fixture),
                     data: data_dir,
+                    offer_connect: false,
                 },
             )
         });

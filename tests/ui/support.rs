@@ -168,6 +168,7 @@ pub fn fixture_with(setup: Setup) -> Fixture {
                     store: app_store,
                     snapshot: None,
                     data: data_dir,
+                    offer_connect: false,
                 },
             )
         });

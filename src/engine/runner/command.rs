@@ -126,6 +126,14 @@ pub enum Command {
         /// How often.
         interval: Duration,
     },
+    /// Switch to connection profile `name` (made first when `create`), then connect to its
+    /// saved connection, if it has one. Nothing of the previous profile stays shown.
+    SwitchProfile {
+        /// The profile.
+        name: String,
+        /// Make it: a new, empty profile.
+        create: bool,
+    },
     /// Save settings and tokens (tokens go to the keyring only), then connect.
     SaveSettings {
         /// The settings.
@@ -210,7 +218,9 @@ impl Command {
     /// The job this command runs, if it is one (settings like watching are not).
     pub fn job(&self) -> Option<JobKind> {
         Some(match self {
-            Command::Connect(_) | Command::SaveSettings { .. } => JobKind::Connect,
+            Command::Connect(_) | Command::SaveSettings { .. } | Command::SwitchProfile { .. } => {
+                JobKind::Connect
+            }
             Command::Import => JobKind::Import,
             Command::CreateMappingGroup { .. } => JobKind::CreateMappingGroup,
             Command::SetOktaMembers { .. } => JobKind::ChangeMember,
@@ -254,6 +264,7 @@ impl Command {
                 | Command::FindApps { .. }
                 | Command::ForgetTokens { .. }
                 | Command::SaveSettings { .. }
+                | Command::SwitchProfile { .. }
                 | Command::SaveRule(_)
                 | Command::RemoveRule { .. }
         )
@@ -261,7 +272,10 @@ impl Command {
 
     /// Whether this command stops the running job first (a change of connection).
     pub fn preempts(&self) -> bool {
-        matches!(self, Command::Connect(_) | Command::SaveSettings { .. })
+        matches!(
+            self,
+            Command::Connect(_) | Command::SaveSettings { .. } | Command::SwitchProfile { .. }
+        )
     }
 }
 
@@ -458,6 +472,15 @@ pub enum Event {
     OtherInstancePushing(bool),
     /// The connection's push rules (sent when they change).
     Rules(Vec<PushRule>),
+    /// The profiles, and the one in use (sent at start and when they change).
+    Profiles {
+        /// The one in use.
+        current: String,
+        /// Every profile, Default first.
+        all: Vec<String>,
+    },
+    /// The profile in use has no connection yet: the app offers to set one up.
+    NoConnection,
     /// The saved settings (none saved: the defaults), read at start and sent again when
     /// they change, so Settings opens on them without the UI reading a file.
     Settings(Box<Settings>),

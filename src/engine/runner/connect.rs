@@ -6,6 +6,7 @@ use crate::engine::config::Settings;
 use crate::engine::connection::{Connection, PushModeChoice};
 use crate::engine::demo::Demo;
 use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::paths::DEFAULT_PROFILE;
 use crate::engine::secrets;
 use crate::engine::state::StateStore;
 use crate::engine::workspace::Workspace;
@@ -23,11 +24,13 @@ impl Runner {
             Service::Statsig => (secrets::STATSIG_ENV, "statsig"),
             Service::Okta => (secrets::OKTA_ENV, "okta"),
         };
-        secrets::resolve(env, self.store.as_ref(), &secrets::account(name, url))?.ok_or_else(|| {
-            refused(format!(
-                "No {service} token is stored for {url}; enter it in Settings."
-            ))
-        })
+        secrets::resolve(env, self.store.as_ref(), &self.data.account(name, url))?.ok_or_else(
+            || {
+                refused(format!(
+                    "No {service} token is stored for {url}; enter it in Settings."
+                ))
+            },
+        )
     }
 
     /// The connection `settings` describe, with tokens. In Okta push the Statsig token is
@@ -136,7 +139,7 @@ impl Runner {
             ("okta", &settings.okta_url, &okta_token),
         ] {
             if let Some(t) = token.as_ref().filter(|t| !t.is_empty()) {
-                self.store.set(&secrets::account(service, url), t)?;
+                self.store.set(&self.data.account(service, url), t)?;
             }
         }
         settings.save(&self.data)?;
@@ -160,6 +163,17 @@ impl Runner {
             timeout: Duration::from_secs(15),
             ..RetryPolicy::default()
         };
+        if conn.statsig_token.is_empty() && settings.push_mode == PushModeChoice::Okta {
+            let okta = crate::okta::OktaClient::with_cancel(
+                &conn.okta_url,
+                conn.okta_token.clone(),
+                policy,
+                self.observer(),
+                self.cancel.clone(),
+            )?;
+            okta.check().await?;
+            return Ok("Okta answered with this token. Statsig was not tested (no token): Okta push works without it; previews and Verify say what they cannot know.".into());
+        }
         let scim = crate::scim::ScimClient::with_cancel(
             &conn.statsig_url,
             conn.statsig_token.clone(),
@@ -245,13 +259,60 @@ impl Runner {
         ))
     }
 
+    /// Switches to profile `name` (made first when `create`) and connects to its saved
+    /// connection; the previous profile's data is dropped first.
+    pub(super) async fn switch_profile(&mut self, name: &str, create: bool) -> Result<String> {
+        let data = self
+            .data
+            .with_profile(name)
+            .map_err(|e| refused(e.to_string()))?;
+        let exists = data.profile() == DEFAULT_PROFILE || data.profile_dir().is_dir();
+        if create && exists {
+            return Err(refused(format!(
+                "A profile named \"{}\" exists already; choose it in the profile list.",
+                data.profile()
+            )));
+        }
+        if !create && !exists {
+            return Err(refused(format!(
+                "There is no profile \"{}\".",
+                data.profile()
+            )));
+        }
+        if create {
+            crate::engine::files::create_private_dir(&data.profile_dir())
+                .map_err(|e| refused(format!("The profile's folder could not be made: {e}.")))?;
+        }
+        self.disconnect();
+        self.data = data;
+        self.published.profiles = None;
+        if let Err(e) = self.data.remember_profile() {
+            tracing::warn!("the profile in use could not be remembered: {e}");
+        }
+        self.send_profiles();
+        self.send_saved_settings();
+        let name = self.data.profile().to_string();
+        match Settings::load(&self.data)?.filter(Settings::is_configured) {
+            Some(settings) => {
+                let connected = self.connect(Target::Saved(Box::new(settings))).await?;
+                Ok(format!("Profile \"{name}\". {connected}"))
+            }
+            None => {
+                self.send(Event::NoConnection);
+                Ok(format!(
+                    "Profile \"{name}\" has no connection yet: set one up (File > Connect…), or use the demo sandbox."
+                ))
+            }
+        }
+    }
+
     /// Removes the saved tokens from the keyring.
     pub(super) fn forget_tokens(&self, settings: &Settings) -> Result<String> {
         for (s, u) in [
             ("statsig", &settings.statsig_url),
             ("okta", &settings.okta_url),
         ] {
-            self.store.delete(&secrets::account(s, u))?;
+            self.store.delete(&self.data.account(s, u))?;
         }
         Ok("Tokens removed from the OS keyring.".into())
     }

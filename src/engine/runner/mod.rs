@@ -138,6 +138,7 @@ struct Published {
     mappings: Option<Vec<Mapping>>,
     mode: Option<super::workspace::ModeReport>,
     rules: Option<Vec<crate::model::push_rule::PushRule>>,
+    profiles: Option<Vec<String>>,
 }
 
 struct Runner {
@@ -159,6 +160,7 @@ struct Runner {
 
 impl Runner {
     async fn run(mut self, mut rx: tokio::sync::mpsc::UnboundedReceiver<Command>) {
+        self.send_profiles();
         self.send_saved_settings();
         let mut idle = tokio::time::interval(IDLE_CHECK);
         idle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -237,6 +239,20 @@ impl Runner {
         }
     }
 
+    /// The profiles, for the top bar's switcher (again only when they changed, e.g. one
+    /// made by `login --profile`).
+    fn send_profiles(&mut self) {
+        let all = self.data.profiles();
+        if self.published.profiles.as_ref() == Some(&all) {
+            return;
+        }
+        self.published.profiles = Some(all.clone());
+        self.send(Event::Profiles {
+            current: self.data.profile().to_string(),
+            all,
+        });
+    }
+
     /// Reads the saved settings for the UI (an unreadable file is a warning; Settings then
     /// opens on the defaults and saving writes a good file).
     fn send_saved_settings(&self) {
@@ -256,6 +272,7 @@ impl Runner {
         if let Some(demo) = &self.demo {
             demo.persist_if_changed();
         }
+        self.send_profiles();
         let Some(ws) = &mut self.ws else { return };
         ws.sync();
         let pushing = ws.someone_else_pushing();
@@ -317,6 +334,7 @@ impl Runner {
     async fn run_job(&mut self, command: Command) -> Result<String> {
         match command {
             Command::Connect(target) => self.connect(target).await,
+            Command::SwitchProfile { name, create } => self.switch_profile(&name, create).await,
             Command::SaveSettings {
                 settings,
                 statsig_token,

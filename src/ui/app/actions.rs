@@ -53,6 +53,12 @@ impl App {
             )));
             return;
         }
+        if let Open::Connect = what {
+            self.dialog = Some(Dialog::Connect(Box::new(
+                dialogs::wizard::ConnectWizard::new(&self.saved),
+            )));
+            return;
+        }
         let view = self.shown.view();
         let dialog = match what {
             Open::Push { okta_group } => {
@@ -80,7 +86,8 @@ impl App {
             Open::Help(page) => {
                 Dialog::Help(dialogs::help::HelpDialog::new(page, self.log_file.clone()))
             }
-            Open::Settings => return,
+            Open::NewProfile => Dialog::NewProfile(dialogs::profile::NewProfile::default()),
+            Open::Settings | Open::Connect => return,
         };
         self.dialog = Some(dialog);
     }

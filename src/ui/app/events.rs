@@ -75,14 +75,19 @@ impl App {
             }
             Event::Warning(s) => self.toast(s, true, now),
             Event::Mode(report) => self.mode_settled(report, now),
-            Event::AppsFound(apps) => {
-                if let Some(Dialog::Settings(s)) = &mut self.dialog {
-                    s.apps_found(apps);
-                }
-            }
+            Event::AppsFound(apps) => match &mut self.dialog {
+                Some(Dialog::Settings(s)) => s.apps_found(apps),
+                Some(Dialog::Connect(w)) => w.apps_found(apps),
+                _ => {}
+            },
             Event::Watching(on) => self.watching = on,
             Event::OtherInstancePushing(on) => self.other_pushing = on,
             Event::Settings(s) => self.saved = *s,
+            Event::Profiles { current, all } => {
+                self.shown.profile = current;
+                self.shown.profiles = all;
+            }
+            Event::NoConnection => self.open(crate::ui::action::Open::Connect),
             Event::Rules(r) => {
                 self.shown.rules = r;
                 self.shown.rules_version += 1;
@@ -93,9 +98,10 @@ impl App {
                 mappings,
                 rules,
             } => {
-                self.persisted.recent.retain(|p| p != &info.path);
-                self.persisted.recent.insert(0, info.path.clone());
-                self.persisted.recent.truncate(MAX_RECENT);
+                let recent = self.persisted.recent_mut(&self.shown.profile);
+                recent.retain(|p| p != &info.path);
+                recent.insert(0, info.path.clone());
+                recent.truncate(MAX_RECENT);
                 self.show_directory(directory);
                 self.shown.generation += 1;
                 self.shown.mappings = mappings;
@@ -167,6 +173,14 @@ impl App {
             Ok(s) => s.clone(),
             Err(e) => e.to_string(),
         };
+        if let Some(Dialog::Connect(w)) = &mut self.dialog {
+            if w.finished(kind, &outcome) {
+                self.dialog = None;
+            } else if matches!(kind, JobKind::FindApps | JobKind::TestConnection) {
+                // Said inside the wizard, under its step.
+                return;
+            }
+        }
         if let Some(Dialog::Settings(s)) = &mut self.dialog {
             match kind {
                 JobKind::TestConnection => {

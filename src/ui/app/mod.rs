@@ -35,8 +35,35 @@ struct Persisted {
     dark: bool,
     tab: Tab,
     project: Option<String>,
-    /// Recently opened snapshots, newest first.
+    /// The connect wizard was offered at a first start.
+    connect_offered: bool,
+    /// Recently opened snapshots of the Default profile, newest first.
     recent: Vec<PathBuf>,
+    /// The other profiles' recent snapshots.
+    recent_by_profile: std::collections::BTreeMap<String, Vec<PathBuf>>,
+}
+
+impl Persisted {
+    /// The recent snapshots of `profile`.
+    fn recent_mut(&mut self, profile: &str) -> &mut Vec<PathBuf> {
+        if profile == crate::engine::paths::DEFAULT_PROFILE {
+            &mut self.recent
+        } else {
+            self.recent_by_profile
+                .entry(profile.to_string())
+                .or_default()
+        }
+    }
+
+    fn recent(&self, profile: &str) -> &[PathBuf] {
+        if profile == crate::engine::paths::DEFAULT_PROFILE {
+            &self.recent
+        } else {
+            self.recent_by_profile
+                .get(profile)
+                .map_or(&[], Vec::as_slice)
+        }
+    }
 }
 
 impl Default for Persisted {
@@ -45,7 +72,9 @@ impl Default for Persisted {
             dark: true,
             tab: Tab::Teams,
             project: None,
+            connect_offered: false,
             recent: Vec::new(),
+            recent_by_profile: Default::default(),
         }
     }
 }
@@ -60,6 +89,8 @@ pub struct AppOptions {
     pub snapshot: Option<PathBuf>,
     /// The data folder.
     pub data: DataDir,
+    /// Nothing is configured: offer the connect wizard (once; the demo runs behind it).
+    pub offer_connect: bool,
 }
 
 /// Messages kept in the log.
@@ -78,6 +109,9 @@ struct Shown {
     mappings_version: u64,
     rules: Vec<PushRule>,
     rules_version: u64,
+    /// The profile in use and every profile.
+    profile: String,
+    profiles: Vec<String>,
     busy: Option<Busy>,
     job: Option<JobId>,
     /// A job was sent and has not started yet.
@@ -114,6 +148,8 @@ impl Shown {
             mappings_version: self.mappings_version,
             rules: &self.rules,
             rules_version: self.rules_version,
+            profile: &self.profile,
+            profiles: &self.profiles,
             connection: self.connection.as_ref(),
             mode: self.mode.as_ref(),
             snapshot: self.snapshot.as_ref(),
@@ -182,6 +218,8 @@ impl App {
                 mappings_version: 0,
                 rules: Vec::new(),
                 rules_version: 0,
+                profile: options.data.profile().to_string(),
+                profiles: Vec::new(),
                 busy: None,
                 job: None,
                 pending: false,
@@ -205,6 +243,10 @@ impl App {
             app.send(Command::OpenSnapshot(path));
         } else if let Some(target) = options.target {
             app.send(Command::Connect(target));
+            if options.offer_connect && !app.persisted.connect_offered {
+                app.persisted.connect_offered = true;
+                app.open(super::action::Open::Connect);
+            }
         } else {
             app.open(super::action::Open::Settings);
         }
@@ -299,6 +341,16 @@ impl App {
         self.watching
     }
 
+    /// The connection profile in use.
+    pub fn profile(&self) -> &str {
+        &self.shown.profile
+    }
+
+    /// Every profile, as the switcher lists them.
+    pub fn profiles(&self) -> &[String] {
+        &self.shown.profiles
+    }
+
     /// The connection shown.
     pub fn connection(&self) -> Option<&ConnectionInfo> {
         self.shown.connection.as_ref()
@@ -336,7 +388,7 @@ impl eframe::App for App {
             let view = self.shown.view();
             let chrome = Chrome {
                 dark: self.persisted.dark,
-                recent: &self.persisted.recent,
+                recent: self.persisted.recent(&self.shown.profile),
                 busy: self.shown.busy.as_ref(),
                 watching: self.watching,
                 other_pushing: self.other_pushing,

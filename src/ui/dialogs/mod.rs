@@ -8,10 +8,12 @@ pub mod confirm;
 pub mod help;
 pub mod members;
 pub mod path;
+pub mod profile;
 pub mod push;
 pub mod rules;
 pub mod settings;
 pub mod unlink;
+pub mod wizard;
 
 use crate::ui::action::Action;
 use crate::ui::view::View;
@@ -42,6 +44,10 @@ pub enum Dialog {
     Rules(Box<rules::RulesDialog>),
     /// Help: shortcuts, walkthrough, about.
     Help(help::HelpDialog),
+    /// Connect to a real org, step by step.
+    Connect(Box<wizard::ConnectWizard>),
+    /// Name a new profile.
+    NewProfile(profile::NewProfile),
 }
 
 /// What showing a dialog gave: an action, and whether it stays open.
@@ -94,6 +100,8 @@ impl Dialog {
             Dialog::AppPicker(d) => d.show(ctx, view),
             Dialog::Rules(d) => d.show(ctx, view),
             Dialog::Help(d) => d.show(ctx),
+            Dialog::Connect(d) => d.show(ctx, view),
+            Dialog::NewProfile(d) => d.show(ctx, view),
         }
     }
 

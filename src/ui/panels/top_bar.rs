@@ -26,6 +26,7 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
             });
             ui.menu_button("Help", |ui| help_menu(ui, actions));
             ui.separator();
+            profiles(ui, view, actions);
             badge(ui, view, actions);
             ui.separator();
             let label = if view.imported { "Refresh" } else { "Import" };
@@ -40,6 +41,32 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
             }
         });
     });
+}
+
+/// The profile switcher: always shown, so the admin knows which org's data this is.
+fn profiles(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+    let l = ui.label("Profile");
+    egui::ComboBox::from_id_salt("profile")
+        .selected_text(RichText::new(view.profile).strong())
+        .show_ui(ui, |ui| {
+            for p in view.profiles {
+                if ui.selectable_label(p == view.profile, p).clicked() && p != view.profile {
+                    actions.push(Action::Send(Command::SwitchProfile {
+                        name: p.clone(),
+                        create: false,
+                    }));
+                }
+            }
+            ui.separator();
+            if ui.button("New profile…").clicked() {
+                actions.push(Action::Open(Open::NewProfile));
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text(
+            "Each profile is one org's connection: settings, tokens, mappings, recent snapshots",
+        );
 }
 
 fn help_menu(ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -62,6 +89,13 @@ fn help_menu(ui: &mut Ui, actions: &mut Vec<Action>) {
 fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>) {
     if widgets::send_button(ui, view.can_send, true, "Import / Refresh").clicked() {
         actions.push(Action::Send(Command::Import));
+    }
+    if ui
+        .button("Connect…")
+        .on_hover_text("Set up a real org step by step: Okta, the Statsig app, Statsig")
+        .clicked()
+    {
+        actions.push(Action::Open(Open::Connect));
     }
     if ui.button("Settings…").clicked() {
         actions.push(Action::Open(Open::Settings));

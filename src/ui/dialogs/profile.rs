@@ -1,0 +1,63 @@
+//! New profile: a name for another connection (e.g. *Staging*), with its own settings,
+//! tokens, mappings and recent snapshots. Made and switched to by the engine.
+
+use super::{Shown, modal};
+use crate::engine::paths::DataDir;
+use crate::engine::runner::Command;
+use crate::ui::action::Action;
+use crate::ui::view::View;
+use crate::ui::widgets;
+
+/// The dialog's state.
+#[derive(Default)]
+pub struct NewProfile {
+    name: String,
+}
+
+impl NewProfile {
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        let (shown, escape) = modal(ctx, "new-profile", "New profile", 480.0, |ui| {
+            ui.label("A profile is one org's connection: its own settings, tokens, mappings and recent snapshots. Switch between profiles from the top bar.");
+            let field =
+                widgets::labelled_text(ui, "Profile name", &mut self.name, "e.g. Staging", false);
+            if !field.has_focus() && self.name.is_empty() {
+                field.request_focus();
+            }
+            let name = self.name.trim();
+            let problem = if name.is_empty() {
+                None
+            } else if view.profiles.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+                Some(format!("A profile named \"{name}\" exists already."))
+            } else {
+                DataDir::new("")
+                    .with_profile(name)
+                    .err()
+                    .map(|e| e.to_string())
+            };
+            if let Some(p) = &problem {
+                widgets::warn_text(ui, p);
+            }
+            let ok = !name.is_empty() && problem.is_none();
+            let mut out = Shown::stay();
+            ui.horizontal(|ui| {
+                let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui
+                    .add_enabled(ok, egui::Button::new("Make and switch"))
+                    .clicked()
+                    || (enter && ok)
+                {
+                    out = Shown::done(Action::Send(Command::SwitchProfile {
+                        name: name.to_string(),
+                        create: true,
+                    }));
+                }
+                if ui.button("Cancel").clicked() {
+                    out = Shown::close();
+                }
+            });
+            out
+        });
+        if escape { Shown::close() } else { shown }
+    }
+}

@@ -1,0 +1,373 @@
+//! Connect: a first-run wizard (also *File > Connect…*) that sets up a real org step by
+//! step: the Okta org and its API token (tested at once), the Statsig app picked from the
+//! org's apps (Okta push) or Direct push, Statsig's SCIM URL and token (optional with Okta
+//! push), a test of both, then the tokens saved to the keyring. Every test runs in the
+//! engine; the window stays live, and the demo is one click away.
+
+use super::app_picker::app_list;
+use super::{Shown, modal};
+use crate::engine::config::Settings;
+use crate::engine::connection::{DEFAULT_APP_SEARCH, PushModeChoice};
+use crate::engine::error::EngineError;
+use crate::engine::runner::{Command, JobKind, Target};
+use crate::model::okta_app::OktaApp;
+use crate::ui::action::Action;
+use crate::ui::secret_field::SecretField;
+use crate::ui::view::View;
+use crate::ui::widgets::{self, Pill};
+use egui::{RichText, Ui};
+
+/// The wizard's steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Okta,
+    App,
+    Statsig,
+}
+
+/// What a test said, shown under its step.
+enum Said {
+    Nothing,
+    Waiting,
+    Good(String),
+    Bad(String),
+}
+
+/// The dialog's state.
+pub struct ConnectWizard {
+    step: Step,
+    okta_url: String,
+    okta_token: SecretField,
+    app_search: String,
+    apps: Option<Vec<OktaApp>>,
+    chosen: Option<String>,
+    statsig_url: String,
+    statsig_token: SecretField,
+    said: Said,
+    /// Save was sent; the wizard closes when it connects.
+    saving: bool,
+    /// The last settings (projects, domains, guard) are kept.
+    base: Settings,
+}
+
+const OKTA_TOKEN_HELP: &str = "Create it in the Okta Admin Console: Security > API > Tokens > Create token. A token acts with its creator's admin role: reading needs okta.apps.read and okta.groups.read (Read-Only Administrator is enough); making and changing Group Push mappings needs okta.apps.manage and okta.groups.manage (Application Administrator for the Statsig app and Group Administrator, or Super Administrator).";
+const STATSIG_TOKEN_HELP: &str = "An organization admin makes it in the Statsig console, in the organization's SCIM provisioning settings; it starts with \"scim\". With Okta push it is optional: Okta pushes, and Statsig is read only for previews and Verify.";
+
+impl ConnectWizard {
+    /// The wizard, starting from the saved settings (tokens are never shown).
+    pub fn new(saved: &Settings) -> Self {
+        ConnectWizard {
+            step: Step::Okta,
+            okta_url: saved.okta_url.clone(),
+            okta_token: SecretField::default(),
+            app_search: if saved.okta_app_search.trim().is_empty() {
+                DEFAULT_APP_SEARCH.to_string()
+            } else {
+                saved.okta_app_search.clone()
+            },
+            apps: None,
+            chosen: None,
+            statsig_url: if saved.statsig_url.is_empty() {
+                "https://statsigapi.net/scim".to_string()
+            } else {
+                saved.statsig_url.clone()
+            },
+            statsig_token: SecretField::default(),
+            said: Said::Nothing,
+            saving: false,
+            base: saved.clone(),
+        }
+    }
+
+    /// The settings as typed so far.
+    fn settings(&self) -> Settings {
+        let okta_push = self.chosen.is_some();
+        Settings {
+            okta_url: self.okta_url.trim().to_string(),
+            statsig_url: self.statsig_url.trim().to_string(),
+            push_mode: if okta_push {
+                PushModeChoice::Okta
+            } else {
+                PushModeChoice::Direct
+            },
+            okta_app_id: self.chosen.clone().unwrap_or_default(),
+            okta_app_search: self.app_search.trim().to_string(),
+            ..self.base.clone()
+        }
+    }
+
+    /// The org's apps that the search found (the Okta step's test).
+    pub fn apps_found(&mut self, apps: Vec<OktaApp>) {
+        self.chosen = apps
+            .iter()
+            .find(|a| a.is_active() && a.has_group_push())
+            .map(|a| a.id.clone());
+        self.apps = Some(apps);
+    }
+
+    /// A job the wizard sent ended. True when the wizard is done (connected).
+    pub fn finished(&mut self, kind: JobKind, outcome: &Result<String, EngineError>) -> bool {
+        let said = |o: &Result<String, EngineError>| match o {
+            Ok(s) => Said::Good(s.clone()),
+            Err(e) => Said::Bad(e.to_string()),
+        };
+        match kind {
+            JobKind::FindApps if self.step == Step::Okta => {
+                self.said = said(outcome);
+                if outcome.is_ok() {
+                    self.step = Step::App;
+                    self.said = Said::Nothing;
+                }
+                false
+            }
+            JobKind::FindApps => {
+                self.said = said(outcome);
+                false
+            }
+            JobKind::TestConnection => {
+                self.said = said(outcome);
+                false
+            }
+            JobKind::Connect if self.saving => {
+                self.saving = false;
+                self.said = said(outcome);
+                if outcome.is_ok() {
+                    self.okta_token.wipe();
+                    self.statsig_token.wipe();
+                }
+                outcome.is_ok()
+            }
+            _ => false,
+        }
+    }
+
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        let (shown, escape) = modal(ctx, "connect-wizard", "Connect to your org", 640.0, |ui| {
+            steps(ui, self.step);
+            ui.separator();
+            let out = match self.step {
+                Step::Okta => self.okta(ui),
+                Step::App => self.app(ui),
+                Step::Statsig => self.statsig(ui, view),
+            };
+            match &self.said {
+                Said::Nothing => {}
+                Said::Waiting => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Asking…");
+                    });
+                }
+                Said::Good(s) => {
+                    let c = widgets::pill_color(ui, Pill::Good);
+                    ui.label(RichText::new(s).color(c));
+                }
+                Said::Bad(s) => {
+                    widgets::error_text(ui, s);
+                }
+            }
+            ui.separator();
+            let mut shown = out.unwrap_or_else(Shown::stay);
+            ui.horizontal(|ui| {
+                if self.step != Step::Okta && ui.button("Back").clicked() {
+                    self.step = match self.step {
+                        Step::Statsig => Step::App,
+                        _ => Step::Okta,
+                    };
+                    self.said = Said::Nothing;
+                }
+                if ui
+                    .button("Use the demo instead")
+                    .on_hover_text(
+                        "The embedded sandbox with demo data; connect later from File > Connect…",
+                    )
+                    .clicked()
+                {
+                    shown = Shown::done(Action::Send(Command::Connect(Target::Demo {
+                        reset: false,
+                    })));
+                }
+                if ui.button("Cancel").clicked() {
+                    shown = Shown::close();
+                }
+            });
+            shown
+        });
+        if escape { Shown::close() } else { shown }
+    }
+
+    fn okta(&mut self, ui: &mut Ui) -> Option<Shown> {
+        ui.label("Your Okta org's URL, and an Okta API token.");
+        widgets::labelled_text(
+            ui,
+            "Okta org URL",
+            &mut self.okta_url,
+            "https://yourorg.okta.com",
+            false,
+        );
+        secret(ui, "Okta API token", &mut self.okta_token);
+        ui.label(RichText::new(OKTA_TOKEN_HELP).small());
+        let problem = crate::net::check_okta_url(self.okta_url.trim())
+            .err()
+            .map(|e| format!("Okta org URL: {e}"))
+            .filter(|_| !self.okta_url.trim().is_empty());
+        if let Some(p) = &problem {
+            widgets::error_text(ui, p);
+        }
+        let ready =
+            problem.is_none() && !self.okta_url.trim().is_empty() && !self.okta_token.is_empty();
+        if ui
+            .add_enabled(ready, egui::Button::new("Test the Okta token"))
+            .on_disabled_hover_text("Type the org URL and the token first")
+            .clicked()
+        {
+            self.said = Said::Waiting;
+            return Some(Shown {
+                action: Some(Action::Send(Command::FindApps {
+                    settings: Box::new(self.settings()),
+                    okta_token: self.okta_token.secret(),
+                })),
+                open: true,
+            });
+        }
+        None
+    }
+
+    fn app(&mut self, ui: &mut Ui) -> Option<Shown> {
+        let apps = self.apps.clone().unwrap_or_default();
+        if apps.is_empty() {
+            ui.label(format!(
+                "The token works, and no app in this Okta org has a label starting with \"{}\". Okta push needs Statsig's app (from the Okta Integration Network) with Push Groups on; without it, this app pushes itself (Direct push).",
+                self.app_search.trim()
+            ));
+        } else {
+            ui.label("The token works. Choose the Statsig app whose Group Push Okta uses, or let this app push itself (Direct push).");
+            app_list(ui, &apps, &mut self.chosen);
+        }
+        if ui
+            .radio(
+                self.chosen.is_none(),
+                "Direct push: this app pushes over Statsig's SCIM API",
+            )
+            .clicked()
+        {
+            self.chosen = None;
+        }
+        let mut out = None;
+        ui.horizontal(|ui| {
+            let l = ui.label("App label starts with");
+            ui.text_edit_singleline(&mut self.app_search)
+                .labelled_by(l.id);
+            if ui.button("Search again").clicked() {
+                self.said = Said::Waiting;
+                out = Some(Shown {
+                    action: Some(Action::Send(Command::FindApps {
+                        settings: Box::new(self.settings()),
+                        okta_token: self.okta_token.secret(),
+                    })),
+                    open: true,
+                });
+            }
+        });
+        let usable = self.chosen.as_ref().is_none_or(|id| {
+            apps.iter()
+                .any(|a| &a.id == id && a.is_active() && a.has_group_push())
+        });
+        if !usable {
+            widgets::warn_text(
+                ui,
+                "This app is inactive or has no Group Push: Okta cannot push with it.",
+            );
+        }
+        if ui.add_enabled(usable, egui::Button::new("Next")).clicked() {
+            self.step = Step::Statsig;
+            self.said = Said::Nothing;
+        }
+        out
+    }
+
+    fn statsig(&mut self, ui: &mut Ui, view: &View) -> Option<Shown> {
+        let okta_push = self.chosen.is_some();
+        ui.label(if okta_push {
+            "Statsig's SCIM endpoint and token (optional with Okta push)."
+        } else {
+            "Statsig's SCIM endpoint and token (Direct push sends through them)."
+        });
+        widgets::labelled_text(
+            ui,
+            "Statsig SCIM URL",
+            &mut self.statsig_url,
+            "https://statsigapi.net/scim",
+            false,
+        );
+        secret(ui, "Statsig SCIM token", &mut self.statsig_token);
+        ui.label(RichText::new(STATSIG_TOKEN_HELP).small());
+        let needed = !okta_push && self.statsig_token.is_empty();
+        if needed {
+            widgets::warn_text(ui, "Direct push needs the Statsig token.");
+        }
+        let mut out = None;
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!needed, egui::Button::new("Test both"))
+                .clicked()
+            {
+                self.said = Said::Waiting;
+                out = Some(Shown {
+                    action: Some(Action::Send(Command::TestConnection {
+                        settings: Box::new(self.settings()),
+                        statsig_token: self.statsig_token.secret(),
+                        okta_token: self.okta_token.secret(),
+                    })),
+                    open: true,
+                });
+            }
+            if widgets::send_button(ui, Ok(()), !needed && !view.busy, "Save and connect")
+                .on_hover_text("Tokens go to the OS keyring, never to a file")
+                .clicked()
+            {
+                self.said = Said::Waiting;
+                self.saving = true;
+                out = Some(Shown {
+                    action: Some(Action::Send(Command::SaveSettings {
+                        settings: Box::new(self.settings()),
+                        statsig_token: self.statsig_token.secret(),
+                        okta_token: self.okta_token.secret(),
+                    })),
+                    open: true,
+                });
+            }
+        });
+        out
+    }
+}
+
+fn steps(ui: &mut Ui, at: Step) {
+    ui.horizontal(|ui| {
+        for (step, label) in [
+            (Step::Okta, "1. Okta"),
+            (Step::App, "2. Statsig app"),
+            (Step::Statsig, "3. Statsig"),
+        ] {
+            let text = RichText::new(label);
+            ui.label(if step == at {
+                text.strong().underline()
+            } else {
+                text.weak()
+            });
+        }
+    });
+}
+
+fn secret(ui: &mut Ui, label: &str, field: &mut SecretField) {
+    ui.horizontal(|ui| {
+        let l = ui.add_sized([170.0, 20.0], egui::Label::new(label));
+        ui.add(
+            egui::TextEdit::singleline(field)
+                .password(true)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(l.id);
+    });
+}

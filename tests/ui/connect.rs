@@ -1,0 +1,194 @@
+//! The connect wizard step by step against sandboxes on loopback (a wrong token, a token
+//! that may not read apps, an org with no Statsig app, then a good connection saved to the
+//! keyring), and connection profiles switched from the top bar without mixing two orgs'
+//! data.
+
+use crate::support::{
+    click, click_containing, fixture, replace_text, screenshot, settle, type_into, wait,
+    wait_for_label,
+};
+use egui_kittest::kittest::Queryable;
+use okta_statsig_teams::engine::DataDir;
+use okta_statsig_teams::engine::config::Settings;
+use okta_statsig_teams::engine::connection::PushModeChoice;
+use okta_statsig_teams::engine::secrets::SecretStore;
+use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+
+fn start(rt: &tokio::runtime::Runtime, config: SandboxConfig, no_statsig_app: bool) -> Sandbox {
+    let mut world = okta_statsig_teams::sandbox::seed::build(&Default::default());
+    if no_statsig_app {
+        world.apps.retain(|_, a| !a.label.starts_with("Statsig"));
+    }
+    rt.block_on(Sandbox::start_with_world(config, world))
+        .unwrap()
+}
+
+fn open_wizard(h: &mut egui_kittest::Harness<'static, okta_statsig_teams::ui::App>) {
+    click(h, "File");
+    click(h, "Connect…");
+    assert!(h.state().has_dialog());
+}
+
+#[test]
+fn the_wizard_connects_step_by_step_and_names_each_problem() {
+    let mut f = fixture();
+    let s = &f.sandbox;
+    let h = &mut f.harness;
+    open_wizard(h);
+    type_into(h, "Okta org URL", &s.okta_url);
+    type_into(h, "Okta API token", "00wrong-token");
+    click(h, "Test the Okta token");
+    wait(h, "the test", |a| a.is_idle());
+    assert!(
+        h.query_all_by_label_contains("401").next().is_some(),
+        "a wrong token is named at once"
+    );
+    replace_text(h, "Okta API token", s.okta_token.expose());
+    click(h, "Test the Okta token");
+    wait_for_label(h, "Statsig SCIM");
+    screenshot(h, "connect-wizard");
+    click(h, "Next");
+    replace_text(h, "Statsig SCIM URL", &s.statsig_url);
+    type_into(h, "Statsig SCIM token", s.statsig_token.expose());
+    click(h, "Test both");
+    wait_for_label(h, "Both endpoints answered with these tokens.");
+    click(h, "Save and connect");
+    wait(h, "the connection", |a| {
+        !a.has_dialog() && a.is_idle() && a.connection().is_some_and(|c| !c.label.contains("Demo"))
+    });
+    let okta = f
+        .store
+        .get(&okta_statsig_teams::engine::secrets::account(
+            "okta",
+            &s.okta_url,
+        ))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        okta.expose(),
+        s.okta_token.expose(),
+        "the token is in the keyring"
+    );
+    let saved = Settings::load(&DataDir::new(f.data.path()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.push_mode, PushModeChoice::Okta);
+    assert!(!saved.okta_app_id.is_empty(), "the app picked is kept");
+}
+
+#[test]
+fn a_token_that_may_not_read_apps_and_an_org_without_the_app_are_each_said() {
+    let mut f = fixture();
+    let forbidden = start(
+        &f._rt,
+        SandboxConfig {
+            okta_apps_forbidden: true,
+            ..SandboxConfig::default()
+        },
+        false,
+    );
+    let bare = start(&f._rt, SandboxConfig::default(), true);
+    let h = &mut f.harness;
+    open_wizard(h);
+    type_into(h, "Okta org URL", &forbidden.okta_url);
+    type_into(h, "Okta API token", forbidden.okta_token.expose());
+    click(h, "Test the Okta token");
+    wait(h, "the test", |a| a.is_idle());
+    assert!(
+        h.query_all_by_label_contains("okta.apps.read")
+            .next()
+            .is_some(),
+        "the missing permission is named"
+    );
+    replace_text(h, "Okta org URL", &bare.okta_url);
+    replace_text(h, "Okta API token", bare.okta_token.expose());
+    click(h, "Test the Okta token");
+    wait(h, "the test", |a| a.is_idle());
+    assert!(
+        h.query_all_by_label_contains(
+            "no app in this Okta org has a label starting with \"Statsig\""
+        )
+        .next()
+        .is_some()
+    );
+    click(h, "Next");
+    assert!(
+        h.query_by_label("Direct push needs the Statsig token.")
+            .is_some(),
+        "without the app, Direct push and its token"
+    );
+}
+
+#[test]
+fn profiles_switch_from_the_top_bar_without_mixing_two_orgs_data() {
+    let mut f = fixture();
+    // Staging is another org: a group only it has.
+    let mut world = okta_statsig_teams::sandbox::seed::build(&Default::default());
+    let now = okta_statsig_teams::clock::now();
+    world
+        .create_okta_group("Staging Only Group", "", "OKTA_GROUP", &now)
+        .unwrap();
+    let staging = f
+        ._rt
+        .block_on(Sandbox::start_with_world(SandboxConfig::default(), world))
+        .unwrap();
+    let root = DataDir::new(f.data.path());
+    for (data, s) in [
+        (root.clone(), &f.sandbox),
+        (root.with_profile("Staging").unwrap(), &staging),
+    ] {
+        Settings {
+            statsig_url: s.statsig_url.clone(),
+            okta_url: s.okta_url.clone(),
+            push_mode: PushModeChoice::Direct,
+            ..Settings::default()
+        }
+        .save(&data)
+        .unwrap();
+        f.store
+            .set(&data.account("okta", &s.okta_url), &s.okta_token)
+            .unwrap();
+        f.store
+            .set(&data.account("statsig", &s.statsig_url), &s.statsig_token)
+            .unwrap();
+    }
+    let h = &mut f.harness;
+    let has_staging_group = |a: &okta_statsig_teams::ui::App| {
+        a.directory()
+            .okta_group_by_name("Staging Only Group")
+            .is_some()
+    };
+    assert!(!has_staging_group(h.state()));
+    wait(h, "the profiles listed", |a| {
+        a.profiles().iter().any(|p| p == "Staging")
+    });
+    h.get_by_label("Profile").click();
+    settle(h);
+    screenshot(h, "profile-switcher");
+    click(h, "Staging");
+    wait(h, "Staging", |a| a.is_idle() && a.has_data());
+    assert!(has_staging_group(h.state()), "Staging's org is shown");
+    assert_eq!(h.state().profile(), "Staging");
+    h.get_by_label("Profile").click();
+    settle(h);
+    click(h, "Default");
+    wait(h, "Default", |a| {
+        a.is_idle() && a.has_data() && a.profile() == "Default"
+    });
+    assert!(!has_staging_group(h.state()), "nothing of Staging stays");
+    // A new profile starts empty, with the wizard.
+    h.get_by_label("Profile").click();
+    settle(h);
+    click(h, "New profile…");
+    type_into(h, "Profile name", "Sandbox Two");
+    click(h, "Make and switch");
+    wait(h, "the new profile", |a| {
+        a.is_idle() && a.profile() == "Sandbox Two"
+    });
+    assert!(!h.state().has_data(), "no data from another profile");
+    assert!(
+        h.query_by_label("Test the Okta token").is_some(),
+        "the wizard offers to connect"
+    );
+    click_containing(h, "Cancel");
+}
