@@ -29,3 +29,77 @@ fn escape_closes_dialogs_and_arrows_move_through_lists() {
     assert_eq!(h.state().selected_okta_group(), Some(groups[1].as_str()));
     assert_eq!(h.state().tab(), Tab::OktaGroups);
 }
+
+/// Tabs until a button labelled one of `labels` has focus, then presses it with Space.
+/// False when Tab never reaches one.
+fn press_by_keyboard(
+    h: &mut egui_kittest::Harness<'static, okta_statsig_teams::ui::App>,
+    labels: &[&str],
+) -> bool {
+    use egui_kittest::kittest::NodeT;
+    for _ in 0..80 {
+        h.key_press(egui::Key::Tab);
+        h.step();
+        let focused = h
+            .root()
+            .children_recursive()
+            .find(|n| n.is_focused())
+            .and_then(|n| n.accesskit_node().label());
+        if focused.as_deref().is_some_and(|l| labels.contains(&l)) {
+            h.key_press(egui::Key::Space);
+            settle(h);
+            return true;
+        }
+    }
+    false
+}
+
+#[test]
+fn every_dialog_is_operable_by_keyboard_alone() {
+    use okta_statsig_teams::ui::action::Open;
+    use okta_statsig_teams::ui::dialogs::help::HelpPage;
+    let mut f = fixture_with(Setup {
+        before: Some(Box::new(|ws, rt, _| {
+            let (o, t) =
+                crate::common::pair(ws, "Fraud Squad", "Statsig-Checkout-Fraud Detection-Member");
+            rt.block_on(ws.link(&o, &t, false)).unwrap();
+        })),
+        ..Setup::default()
+    });
+    let h = &mut f.harness;
+    let mapping = h.state().mappings()[0].id.clone();
+    let group = h
+        .state()
+        .directory()
+        .okta_group_by_name("Fraud Squad")
+        .unwrap()
+        .id
+        .clone();
+    let dialogs = [
+        ("Push Groups", Open::Push { okta_group: None }),
+        ("New mapping group", Open::Builder { from_group: None }),
+        ("Members", Open::Members { group }),
+        ("Unlink", Open::Unlink(mapping.clone())),
+        ("Confirm removals", Open::ConfirmRemovals(mapping)),
+        ("Settings", Open::Settings),
+        ("Reset demo data", Open::ConfirmResetDemo),
+        ("Push by rule", Open::Rules),
+        ("Help", Open::Help(HelpPage::About)),
+        ("Connect", Open::Connect),
+        ("New profile", Open::NewProfile),
+    ];
+    let mut failed = Vec::new();
+    for (name, open) in dialogs {
+        h.state_mut()
+            .perform(okta_statsig_teams::ui::Action::Open(open));
+        settle(h);
+        assert!(h.state().has_dialog(), "{name} opens");
+        if !press_by_keyboard(h, &["Cancel", "Close", "Not now"]) || h.state().has_dialog() {
+            failed.push(name);
+            h.key_press(egui::Key::Escape);
+            settle(h);
+        }
+        pass_shield(h);
+    }
+    assert!(failed.is_empty(), "not closed by Tab and Space: {failed:?}");
+}

@@ -12,6 +12,8 @@ use crate::ui::widgets;
 #[derive(Default)]
 pub struct NewProfile {
     name: String,
+    /// The name field took the focus once (Tab then moves on as usual).
+    focused: bool,
 }
 
 impl NewProfile {
@@ -21,8 +23,9 @@ impl NewProfile {
             ui.label("A profile is one org's connection: its own settings, tokens, mappings and recent snapshots. Switch between profiles from the top bar.");
             let field =
                 widgets::labelled_text(ui, "Profile name", &mut self.name, "e.g. Staging", false);
-            if !field.has_focus() && self.name.is_empty() {
+            if !self.focused {
                 field.request_focus();
+                self.focused = true;
             }
             let name = self.name.trim();
             let problem = if name.is_empty() {
