@@ -141,6 +141,28 @@ pub fn elided(ui: &mut Ui, text: &str) -> egui::Response {
 
 pub use crate::model::text::short_time;
 
+/// A bar split in proportion to `parts` (count, tone, what), each part's count and name on
+/// hover: the shape of a comparison at a glance. Nothing is drawn for all zeros.
+pub fn proportion_bar(ui: &mut Ui, parts: &[(usize, Pill, &str)]) {
+    let total: usize = parts.iter().map(|p| p.0).sum();
+    if total == 0 {
+        return;
+    }
+    let width = ui.available_width().min(600.0);
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 12.0), egui::Sense::hover());
+    let mut x = rect.left();
+    for &(n, tone, what) in parts.iter().filter(|p| p.0 > 0) {
+        let w = rect.width() * n as f32 / total as f32;
+        let part =
+            egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w, rect.height()));
+        ui.painter().rect_filled(part, 0.0, pill_color(ui, tone));
+        let id = ui.scope_id().with(("part", what));
+        ui.interact(part, id, egui::Sense::hover())
+            .on_hover_text(format!("{n} {what}"));
+        x += w;
+    }
+}
+
 /// Light or dark.
 pub fn apply_theme(ctx: &egui::Context, dark: bool) {
     ctx.set_theme(if dark {

@@ -253,6 +253,8 @@ impl App {
         app
     }
 
+    /// A message: always in the log, whose newest line the status bar shows; errors and
+    /// warnings also as a toast, since the status line alone would let them pass unseen.
     fn toast(&mut self, text: String, error: bool, now: f64) {
         let t = Toast {
             text,
@@ -263,9 +265,11 @@ impl App {
         if self.log.len() > LOG_LEN {
             self.log.pop_front();
         }
-        self.toasts.push(t);
-        if self.toasts.len() > 4 {
-            self.toasts.remove(0);
+        if error {
+            self.toasts.push(t);
+            if self.toasts.len() > 4 {
+                self.toasts.remove(0);
+            }
         }
     }
 

@@ -25,6 +25,10 @@ pub struct PushedTab {
     waiting: Memo<(u64, u64), Vec<Option<usize>>>,
     /// Okta groups a rule matches that are ready to be pushed.
     proposals: Memo<(u64, u64, u64), usize>,
+    /// Sync health over this run of the app: (minutes since the first sample, in sync,
+    /// changes waiting, errors), one sample per change of the data or the mappings.
+    health: Vec<[f64; 4]>,
+    health_key: Option<(u64, u64)>,
 }
 
 fn failing(m: &Mapping) -> bool {
@@ -95,6 +99,8 @@ impl PushedTab {
                     .collect()
             })
             .clone();
+        self.sample_health(ui, view, &waiting);
+        health_plot(ui, &self.health);
         // The selected mapping's details and actions; the first one shown when none is.
         let selected = view
             .sel
@@ -120,6 +126,33 @@ impl PushedTab {
         egui::CentralPanel::default().show(ui, |ui| {
             mapping_table(ui, view, &shown, &waiting, selected, actions)
         });
+    }
+
+    /// One sample of sync health when the data or the mappings changed.
+    fn sample_health(&mut self, ui: &Ui, view: &View, waiting: &[Option<usize>]) {
+        let key = (view.generation, view.mappings_version);
+        if self.health_key == Some(key) {
+            return;
+        }
+        self.health_key = Some(key);
+        let now = ui.input(|i| i.time) / 60.0;
+        let start = self.health.first().map_or(now, |h| h[0]);
+        let errors = view.mappings.iter().filter(|m| failing(m)).count();
+        let waiting_n = waiting.iter().flatten().filter(|n| **n > 0).count();
+        let in_sync = view
+            .mappings
+            .iter()
+            .zip(waiting)
+            .filter(|(m, w)| m.status == MappingStatus::Active && **w == Some(0))
+            .count();
+        if self.health.is_empty() {
+            self.health.push([now, 0.0, 0.0, 0.0]);
+        }
+        self.health
+            .push([now - start, in_sync as f64, waiting_n as f64, errors as f64]);
+        if self.health.len() > 2000 {
+            self.health.drain(1..1000);
+        }
     }
 
     /// New Okta groups the rules match, proposed (rules that create automatically have
@@ -201,6 +234,45 @@ impl PushedTab {
             }
         });
     }
+}
+
+/// Sync health over this run: mappings in sync, with changes waiting, and in error.
+fn health_plot(ui: &mut Ui, samples: &[[f64; 4]]) {
+    use egui_plot::{Legend, Line, Plot, PlotPoints};
+    // The first sample only holds the start time.
+    let points = samples.get(1..).unwrap_or_default();
+    if points.len() < 2 {
+        return;
+    }
+    egui::CollapsingHeader::new("Sync health since the app started")
+        .default_open(true)
+        .show(ui, |ui| {
+            let series =
+                |i: usize| -> PlotPoints<'static> { points.iter().map(|s| [s[0], s[i]]).collect() };
+            let dark = ui.visuals().dark_mode;
+            Plot::new("sync-health")
+                .height(90.0)
+                .legend(Legend::default())
+                .allow_zoom(false)
+                .allow_drag(false)
+                .allow_scroll(false)
+                .allow_boxed_zoom(false)
+                .include_y(0.0)
+                .x_axis_label("minutes")
+                .show(ui, |p| {
+                    for (i, name, tone) in [
+                        (1, "in sync", Pill::Good),
+                        (2, "changes waiting", Pill::Warn),
+                        (3, "errors", Pill::Bad),
+                    ] {
+                        p.line(
+                            Line::new(name, series(i))
+                                .color(widgets::tone_color(tone, dark))
+                                .width(2.0),
+                        );
+                    }
+                });
+        });
 }
 
 fn mapping_table(

@@ -149,6 +149,15 @@ fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line]) {
             &format!("{} cannot be pushed", plan.skipped.len()),
         );
     });
+    widgets::proportion_bar(
+        ui,
+        &[
+            (plan.unchanged.len(), Pill::Good, "in sync"),
+            (plan.adds.len(), Pill::Warn, "missing in Statsig"),
+            (plan.removes.len(), Pill::Bad, "extra in Statsig"),
+            (plan.skipped.len(), Pill::Neutral, "cannot be pushed"),
+        ],
+    );
     ui.label(match rows.len() {
         1 => "1 person compared".to_string(),
         n => format!("{n} people compared"),
