@@ -30,6 +30,22 @@ fn open_wizard(h: &mut egui_kittest::Harness<'static, okta_statsig_teams::ui::Ap
 }
 
 #[test]
+fn a_first_start_offers_the_wizard_over_the_demo_and_the_demo_stays_one_click_away() {
+    let mut f = crate::support::fixture_with(crate::support::Setup {
+        offer_connect: true,
+        ..Default::default()
+    });
+    let h = &mut f.harness;
+    assert!(
+        h.query_by_label("Test the Okta token").is_some(),
+        "the wizard is open once the data behind it is in"
+    );
+    click(h, "Use the demo instead");
+    wait(h, "the demo", |a| a.is_idle() && a.has_data());
+    assert!(!h.state().has_dialog());
+}
+
+#[test]
 fn the_wizard_connects_step_by_step_and_names_each_problem() {
     let mut f = fixture();
     let s = &f.sandbox;

@@ -43,6 +43,8 @@ pub struct Setup {
     pub mode: PushModeChoice,
     /// Changes to the sandbox's world before it serves (an extra app, say).
     pub world: Option<EditWorld>,
+    /// Start as on a first run with nothing configured: the connect wizard is offered.
+    pub offer_connect: bool,
 }
 
 impl Default for Setup {
@@ -53,6 +55,7 @@ impl Default for Setup {
             fixed_times: false,
             mode: PushModeChoice::Direct,
             world: None,
+            offer_connect: false,
         }
     }
 }
@@ -156,6 +159,7 @@ pub fn fixture_with(setup: Setup) -> Fixture {
         demo: true,
     };
     let app_store: Arc<dyn SecretStore> = store.clone();
+    let offer_connect = setup.offer_connect;
     let data_dir = DataDir::new(data.path());
     let mut harness = Harness::builder()
         .with_size(setup.size)
@@ -168,7 +172,7 @@ pub fn fixture_with(setup: Setup) -> Fixture {
                     store: app_store,
                     snapshot: None,
                     data: data_dir,
-                    offer_connect: false,
+                    offer_connect,
                 },
             )
         });

@@ -97,23 +97,7 @@ impl App {
                 directory,
                 mappings,
                 rules,
-            } => {
-                let recent = self.persisted.recent_mut(&self.shown.profile);
-                recent.retain(|p| p != &info.path);
-                recent.insert(0, info.path.clone());
-                recent.truncate(MAX_RECENT);
-                self.show_directory(directory);
-                self.shown.generation += 1;
-                self.shown.mappings = mappings;
-                self.shown.mappings_version += 1;
-                self.shown.rules = rules;
-                self.shown.rules_version += 1;
-                self.watching = false;
-                if !self.dialog.as_ref().is_some_and(Dialog::is_settings) {
-                    self.dialog = None;
-                }
-                self.shown.snapshot = Some(info);
-            }
+            } => self.snapshot_opened(info, directory, mappings, rules),
             Event::SnapshotClosed => self.shown.snapshot = None,
             Event::Compared {
                 against,
@@ -137,6 +121,35 @@ impl App {
     }
 
     /// A new connection: nothing of the old one stays on screen.
+    /// A snapshot is shown in place of live data, read-only.
+    fn snapshot_opened(
+        &mut self,
+        info: crate::engine::runner::SnapshotInfo,
+        directory: Arc<Directory>,
+        mappings: Vec<crate::model::mapping::Mapping>,
+        rules: Vec<crate::model::push_rule::PushRule>,
+    ) {
+        let recent = self.persisted.recent_mut(&self.shown.profile);
+        recent.retain(|p| p != &info.path);
+        recent.insert(0, info.path.clone());
+        recent.truncate(MAX_RECENT);
+        self.show_directory(directory);
+        self.shown.generation += 1;
+        self.shown.mappings = mappings;
+        self.shown.mappings_version += 1;
+        self.shown.rules = rules;
+        self.shown.rules_version += 1;
+        self.watching = false;
+        if !self
+            .dialog
+            .as_ref()
+            .is_some_and(Dialog::is_about_connecting)
+        {
+            self.dialog = None;
+        }
+        self.shown.snapshot = Some(info);
+    }
+
     fn forget_connection(&mut self) {
         self.shown.connection = None;
         self.shown.mode = None;
@@ -150,7 +163,11 @@ impl App {
         self.shown.sel.team = None;
         self.shown.sel.okta_group = None;
         self.shown.sel.mapping = None;
-        if !self.dialog.as_ref().is_some_and(Dialog::is_settings) {
+        if !self
+            .dialog
+            .as_ref()
+            .is_some_and(Dialog::is_about_connecting)
+        {
             self.dialog = None;
         }
     }

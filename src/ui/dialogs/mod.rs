@@ -105,9 +105,10 @@ impl Dialog {
         }
     }
 
-    /// Whether the settings dialog may not close (nothing is connected yet).
-    pub fn is_settings(&self) -> bool {
-        matches!(self, Dialog::Settings(_))
+    /// Settings and the connect wizard: they stay open while a connection changes (they
+    /// are what changes it).
+    pub fn is_about_connecting(&self) -> bool {
+        matches!(self, Dialog::Settings(_) | Dialog::Connect(_))
     }
 }
 

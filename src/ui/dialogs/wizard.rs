@@ -207,7 +207,7 @@ impl ConnectWizard {
             false,
         );
         secret(ui, "Okta API token", &mut self.okta_token);
-        ui.label(RichText::new(OKTA_TOKEN_HELP).small());
+        ui.label(OKTA_TOKEN_HELP);
         let problem = crate::net::check_okta_url(self.okta_url.trim())
             .err()
             .map(|e| format!("Okta org URL: {e}"))
@@ -302,7 +302,7 @@ impl ConnectWizard {
             false,
         );
         secret(ui, "Statsig SCIM token", &mut self.statsig_token);
-        ui.label(RichText::new(STATSIG_TOKEN_HELP).small());
+        ui.label(STATSIG_TOKEN_HELP);
         let needed = !okta_push && self.statsig_token.is_empty();
         if needed {
             widgets::warn_text(ui, "Direct push needs the Statsig token.");
