@@ -198,6 +198,7 @@ fn the_app_picker_asks_when_several_apps_match() {
     dismiss_messages(h);
     screenshot(h, "app-picker");
     click(h, "Statsig SCIM EU");
-    click(h, "Use this app");
+    // By keyboard: Tab to the button, Space presses it.
+    assert!(crate::support::press_by_keyboard(h, &["Use this app"]));
     wait_for_label(h, "Okta push via \"Statsig SCIM EU\"");
 }

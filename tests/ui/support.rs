@@ -323,3 +323,27 @@ pub fn screenshot(h: &mut Harness<'static, App>, name: &str) {
     let options = SnapshotOptions::new().output_path(dir).threshold(0.6);
     h.snapshot_options(name, &options);
 }
+
+/// Tabs until a button labelled one of `labels` has focus, then presses it with Space.
+/// False when Tab never reaches one.
+pub fn press_by_keyboard(
+    h: &mut egui_kittest::Harness<'static, okta_statsig_teams::ui::App>,
+    labels: &[&str],
+) -> bool {
+    use egui_kittest::kittest::NodeT;
+    for _ in 0..80 {
+        h.key_press(egui::Key::Tab);
+        h.step();
+        let focused = h
+            .root()
+            .children_recursive()
+            .find(|n| n.is_focused())
+            .and_then(|n| n.accesskit_node().label());
+        if focused.as_deref().is_some_and(|l| labels.contains(&l)) {
+            h.key_press(egui::Key::Space);
+            settle(h);
+            return true;
+        }
+    }
+    false
+}
