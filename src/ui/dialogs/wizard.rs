@@ -143,7 +143,10 @@ impl ConnectWizard {
 
     /// Draws the dialog.
     pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        // A steady height: nothing moves under the pointer as answers come and go.
+        let steady = (ctx.content_rect().height() - 120.0).clamp(300.0, 440.0);
         let (shown, escape) = modal(ctx, "connect-wizard", "Connect to your org", 640.0, |ui| {
+            let top = ui.cursor().top();
             steps(ui, self.step);
             ui.separator();
             let out = match self.step {
@@ -166,6 +169,10 @@ impl ConnectWizard {
                 Said::Bad(s) => {
                     widgets::error_text(ui, s);
                 }
+            }
+            let used = ui.cursor().top() - top;
+            if used + 40.0 < steady {
+                ui.add_space(steady - used - 40.0);
             }
             ui.separator();
             let mut shown = out.unwrap_or_else(Shown::stay);
