@@ -151,15 +151,28 @@ fn status_sentence(
     code: Option<&str>,
     detail: &str,
 ) -> String {
+    // A refused token is the admin's to fix: say how.
+    let fix = if status == 401 {
+        match service {
+            Service::Okta => {
+                "; the Okta API token is wrong, expired or revoked: create a new one (Security > API > Tokens)"
+            }
+            Service::Statsig => {
+                "; the Statsig SCIM token is wrong or revoked: make a new one in the Statsig console"
+            }
+        }
+    } else {
+        ""
+    };
     match (service, code) {
         (Service::Statsig, Some(t)) => {
-            format!("{service} answered {status} {t} to {method} {path}: {detail}")
+            format!("{service} answered {status} {t} to {method} {path}: {detail}{fix}")
         }
         (Service::Okta, Some(c)) => {
             let need = okta_permission_hint(status, method, path);
-            format!("{service} answered {status} to {method} {path}: {detail} ({c}){need}")
+            format!("{service} answered {status} to {method} {path}: {detail} ({c}){need}{fix}")
         }
-        (_, None) => format!("{service} answered {status} to {method} {path}: {detail}"),
+        (_, None) => format!("{service} answered {status} to {method} {path}: {detail}{fix}"),
     }
 }
 

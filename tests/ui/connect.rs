@@ -7,7 +7,7 @@ use crate::support::{
     click, click_containing, fixture, replace_text, screenshot, settle, type_into, wait,
     wait_for_label,
 };
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use okta_statsig_teams::engine::DataDir;
 use okta_statsig_teams::engine::config::Settings;
 use okta_statsig_teams::engine::connection::PushModeChoice;
@@ -56,8 +56,14 @@ fn the_wizard_connects_step_by_step_and_names_each_problem() {
     click(h, "Test the Okta token");
     wait(h, "the test", |a| a.is_idle());
     assert!(
-        h.query_all_by_label_contains("401").next().is_some(),
-        "a wrong token is named at once"
+        h.query_all_by_label_contains("401")
+            .next()
+            .is_some_and(|n| n
+                .accesskit_node()
+                .value()
+                .unwrap_or_default()
+                .contains("create a new one")),
+        "a wrong token is named at once, with the fix"
     );
     replace_text(h, "Okta API token", s.okta_token.expose());
     click(h, "Test the Okta token");
