@@ -47,6 +47,17 @@ impl Tab {
     }
 }
 
+/// A page of Help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpPage {
+    /// Keyboard shortcuts.
+    Shortcuts,
+    /// The README's walkthrough.
+    Walkthrough,
+    /// Version, licence, log.
+    About,
+}
+
 /// A dialog to open.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Open {
@@ -76,7 +87,7 @@ pub enum Open {
     /// Push by rule.
     Rules,
     /// Help on a page.
-    Help(crate::ui::dialogs::help::HelpPage),
+    Help(HelpPage),
     /// The connect wizard.
     Connect,
     /// Name a new connection profile.

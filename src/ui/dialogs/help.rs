@@ -3,19 +3,9 @@
 
 use super::{Shown, modal};
 use crate::ui::action::Action;
+pub use crate::ui::action::HelpPage;
 use egui::{RichText, Ui};
 use std::path::PathBuf;
-
-/// Which page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HelpPage {
-    /// Keyboard shortcuts.
-    Shortcuts,
-    /// The README's walkthrough.
-    Walkthrough,
-    /// Version, licence, log.
-    About,
-}
 
 /// The dialog's state.
 pub struct HelpDialog {
