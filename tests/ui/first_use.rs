@@ -278,14 +278,10 @@ fn changes_waiting_show_in_pushed_groups_and_verify_offers_push_now() {
 
 #[test]
 fn an_errors_detail_names_the_failing_request() {
-    let mut f = fixture_with(Setup {
-        before: Some(Box::new(|ws, rt, _| {
-            let (o, t) =
-                crate::common::pair(ws, "Fraud Squad", "Statsig-Checkout-Fraud Detection-Member");
-            rt.block_on(ws.link(&o, &t, false)).unwrap();
-        })),
-        ..Setup::default()
-    });
+    let mut f = fixture_with(linked(
+        "Fraud Squad",
+        "Statsig-Checkout-Fraud Detection-Member",
+    ));
     // Twice: a refused removal is tried once more in the other removal form.
     f.sandbox.scim_faults.refuse_next("PATCH", "/Groups/", 2);
     let h = &mut f.harness;
@@ -358,14 +354,10 @@ fn counts_are_in_words_with_their_plurals() {
 
 #[test]
 fn push_opens_with_the_chosen_group_in_sight_and_a_double_push_now_pushes_once() {
-    let mut f = fixture_with(Setup {
-        before: Some(Box::new(|ws, rt, _| {
-            let (o, t) =
-                crate::common::pair(ws, "Fraud Squad", "Statsig-Checkout-Fraud Detection-Member");
-            rt.block_on(ws.link(&o, &t, false)).unwrap();
-        })),
-        ..Setup::default()
-    });
+    let mut f = fixture_with(linked(
+        "Fraud Squad",
+        "Statsig-Checkout-Fraud Detection-Member",
+    ));
     let h = &mut f.harness;
     // The last Okta group of the list, chosen in the Okta groups tab, opens Push (Enter).
     click(h, "Okta groups");
@@ -414,14 +406,10 @@ fn push_opens_with_the_chosen_group_in_sight_and_a_double_push_now_pushes_once()
 
 #[test]
 fn reset_demo_data_asks_first() {
-    let mut f = fixture_with(Setup {
-        before: Some(Box::new(|ws, rt, _| {
-            let (o, t) =
-                crate::common::pair(ws, "Fraud Squad", "Statsig-Checkout-Fraud Detection-Member");
-            rt.block_on(ws.link(&o, &t, false)).unwrap();
-        })),
-        ..Setup::default()
-    });
+    let mut f = fixture_with(linked(
+        "Fraud Squad",
+        "Statsig-Checkout-Fraud Detection-Member",
+    ));
     let h = &mut f.harness;
     click(h, "File");
     click(h, "Reset demo data…");

@@ -34,14 +34,10 @@ fn escape_closes_dialogs_and_arrows_move_through_lists() {
 fn every_dialog_is_operable_by_keyboard_alone() {
     use okta_statsig_teams::ui::action::Open;
     use okta_statsig_teams::ui::dialogs::help::HelpPage;
-    let mut f = fixture_with(Setup {
-        before: Some(Box::new(|ws, rt, _| {
-            let (o, t) =
-                crate::common::pair(ws, "Fraud Squad", "Statsig-Checkout-Fraud Detection-Member");
-            rt.block_on(ws.link(&o, &t, false)).unwrap();
-        })),
-        ..Setup::default()
-    });
+    let mut f = fixture_with(linked(
+        "Fraud Squad",
+        "Statsig-Checkout-Fraud Detection-Member",
+    ));
     let h = &mut f.harness;
     let mapping = h.state().mappings()[0].id.clone();
     let group = h

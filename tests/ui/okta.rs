@@ -3,8 +3,8 @@
 //! mapping made in Okta's console showing at the next check, and the app picker.
 
 use crate::support::{
-    Setup, click, click_containing, dismiss_messages, fixture_with, last_message, replace_text,
-    screenshot, select_mapping, settle, type_into, wait, wait_for_label,
+    Setup, click, click_containing, dismiss_messages, fill_in_create, fixture_with, last_message,
+    screenshot, select_mapping, type_into, wait, wait_for_label,
 };
 use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::engine::connection::PushModeChoice;
@@ -106,14 +106,7 @@ fn create_in_okta_push_then_unlink_with_delete_and_okta_deletes_the_team() {
     let h = &mut f.harness;
     wait_for_label(h, "Okta push via \"Statsig SCIM\"");
     click_containing(h, "Pushed groups");
-    click(h, "Push groups…");
-    type_into(h, "Find Okta group", "Fraud");
-    click_containing(h, "Fraud Squad (");
-    click(h, "Create group");
-    h.get_by_label("Project").click();
-    settle(h);
-    click(h, "Checkout");
-    replace_text(h, "Team name", "Chargebacks");
+    fill_in_create(h, "Chargebacks");
     click(h, "Save");
     wait(h, "Okta's mapping", |a| {
         a.is_idle() && a.mappings().len() == 4

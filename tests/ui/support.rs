@@ -60,6 +60,31 @@ impl Default for Setup {
     }
 }
 
+/// In Push Groups: picks Fraud Squad and fills in *Create group* with team `team` in
+/// project Checkout (Save is left to the test).
+pub fn fill_in_create(h: &mut Harness<'static, App>, team: &str) {
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Fraud");
+    click_containing(h, "Fraud Squad (");
+    click(h, "Create group");
+    h.get_by_label("Project").click();
+    settle(h);
+    click(h, "Checkout");
+    replace_text(h, "Team name", team);
+}
+
+/// The app after Okta group `okta` was linked to Statsig group `statsig` (Direct push,
+/// nothing pushed yet).
+pub fn linked(okta: &'static str, statsig: &'static str) -> Setup {
+    Setup {
+        before: Some(Box::new(move |ws, rt, _| {
+            let (o, t) = crate::common::pair(ws, okta, statsig);
+            rt.block_on(ws.link(&o, &t, false)).unwrap();
+        })),
+        ..Setup::default()
+    }
+}
+
 /// Sets every timestamp in the state file to one fixed time, so screenshots of it are
 /// the same on every run.
 pub fn fix_times(state_dir: &Path) {

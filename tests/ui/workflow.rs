@@ -166,14 +166,7 @@ fn create_makes_a_new_team_and_pushes() {
     let mut f = fixture();
     let h = &mut f.harness;
     click(h, "Pushed groups");
-    click(h, "Push groups…");
-    type_into(h, "Find Okta group", "Fraud");
-    click_containing(h, "Fraud Squad (");
-    click(h, "Create group");
-    h.get_by_label("Project").click();
-    settle(h);
-    click(h, "Checkout");
-    replace_text(h, "Team name", "Chargebacks");
+    fill_in_create(h, "Chargebacks");
     assert!(
         h.query_by_label("Group name: Statsig-Checkout-Chargebacks-Member")
             .is_some()
