@@ -11,6 +11,8 @@ use std::path::PathBuf;
 pub struct HelpDialog {
     page: HelpPage,
     log_file: PathBuf,
+    /// The walkthrough's text, made once.
+    walkthrough: String,
 }
 
 /// The README's "Using the app" section, as plain text.
@@ -54,7 +56,11 @@ const SHORTCUTS: [(&str, &str); 7] = [
 impl HelpDialog {
     /// Help on `page`; `log_file` is shown in About.
     pub fn new(page: HelpPage, log_file: PathBuf) -> Self {
-        HelpDialog { page, log_file }
+        HelpDialog {
+            page,
+            log_file,
+            walkthrough: walkthrough(),
+        }
     }
 
     /// Draws the dialog.
@@ -76,7 +82,7 @@ impl HelpDialog {
                 .show(ui, |ui| match self.page {
                     HelpPage::Shortcuts => shortcuts(ui),
                     HelpPage::Walkthrough => {
-                        ui.label(walkthrough());
+                        ui.label(&self.walkthrough);
                     }
                     HelpPage::About => {
                         if let Some(a) = about(ui, &self.log_file) {
