@@ -233,11 +233,11 @@ fn ctrl_c_ends_the_clis_retry_wait_at_once() {
     );
 }
 
-/// The CLI on the demo the app serves, in `data`.
+/// The CLI on the demo the app serves, in `data` (both in the demo's own push mode).
 fn cli(data: &std::path::Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
         .env("OKTA_STATSIG_TEAMS_DATA_DIR", data)
-        .args(["--demo", "--push-mode", "direct"])
+        .arg("--demo")
         .args(args)
         .output()
         .unwrap()
@@ -323,22 +323,17 @@ fn a_mapping_the_cli_makes_and_deactivates_shows_in_the_app_without_a_click() {
     let data = tempfile::tempdir().unwrap();
     let (h, mut seen) = demo_app(data.path());
     // Both steer Okta's push here, the demo's default.
-    let okta_cli = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
-            .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
-            .arg("--demo")
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let out = okta_cli(&[
-        "link",
-        "--okta-group",
-        "Pricing Council",
-        "--statsig-group",
-        "Statsig-Checkout-Fraud Detection-Member",
-        "--yes",
-    ]);
+    let out = cli(
+        data.path(),
+        &[
+            "link",
+            "--okta-group",
+            "Pricing Council",
+            "--statsig-group",
+            "Statsig-Checkout-Fraud Detection-Member",
+            "--yes",
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -367,7 +362,7 @@ fn a_mapping_the_cli_makes_and_deactivates_shows_in_the_app_without_a_click() {
         .unwrap()
         .id
         .clone();
-    let out = okta_cli(&["deactivate", &id]);
+    let out = cli(data.path(), &["deactivate", &id]);
     assert!(
         out.status.success(),
         "{}",

@@ -418,6 +418,29 @@ impl Core {
         self.learn_users(&g.members).await.map_err(Gone::Failed)
     }
 
+    /// The Okta groups whose membership changed after `since` (one request per page,
+    /// however many groups), or every mapped group when there was no look yet.
+    pub async fn okta_groups_changed(
+        &self,
+        since: Option<&str>,
+    ) -> Result<std::collections::BTreeSet<String>> {
+        Ok(match since {
+            Some(t) => self
+                .okta
+                .groups_changed_since(t)
+                .await?
+                .into_iter()
+                .collect(),
+            // The first look: every mapped group counts as changed.
+            None => self
+                .state
+                .mappings
+                .iter()
+                .map(|m| m.okta_group_id.clone())
+                .collect(),
+        })
+    }
+
     /// Reads the Okta users again when `members` names users the import did not see.
     pub async fn learn_users(&mut self, members: &[String]) -> Result<()> {
         if members

@@ -18,21 +18,7 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
     let mut report = WatchReport::default();
     let started = crate::clock::now();
     let since = core.state.watched_until.clone();
-    let changed: BTreeSet<String> = match &since {
-        Some(t) => core
-            .okta
-            .groups_changed_since(t)
-            .await?
-            .into_iter()
-            .collect(),
-        // First cycle: everything counts as changed.
-        None => core
-            .state
-            .mappings
-            .iter()
-            .map(|m| m.okta_group_id.clone())
-            .collect(),
-    };
+    let changed = core.okta_groups_changed(since.as_deref()).await?;
     report.okta_groups_changed = changed.len();
     let (current, complete, deleted) = statsig_side(core, since.as_deref()).await?;
     let mut to_push = Vec::new();

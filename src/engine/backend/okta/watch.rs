@@ -124,20 +124,7 @@ async fn read_changed_sources(
     since: Option<&str>,
     listed: &[OktaPushMapping],
 ) -> Result<usize> {
-    let changed: BTreeSet<String> = match since {
-        Some(t) => core
-            .okta
-            .groups_changed_since(t)
-            .await?
-            .into_iter()
-            .collect(),
-        None => core
-            .state
-            .mappings
-            .iter()
-            .map(|m| m.okta_group_id.clone())
-            .collect(),
-    };
+    let changed = core.okta_groups_changed(since).await?;
     let mapped: BTreeSet<String> = core
         .state
         .mappings
