@@ -551,7 +551,8 @@ impl Bench {
         let world = bulk_world(n);
         let sandbox = Sandbox::start_with_world(
             SandboxConfig {
-                okta_apps_rate_limit: limit,
+                okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits::none()
+                    .with_apps(limit as u32),
                 okta_rate_window_secs: window,
                 ..SandboxConfig::default()
             },

@@ -451,7 +451,7 @@ impl okta_statsig_teams::net::Observer for Seen {
 #[tokio::test]
 async fn many_links_are_paced_to_the_apps_bucket_and_never_meet_a_429() {
     let s = Sandbox::start(SandboxConfig {
-        okta_apps_rate_limit: 4,
+        okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits::none().with_apps(4),
         okta_rate_window_secs: 2,
         okta_push_delay: Duration::from_millis(100),
         ..SandboxConfig::default()

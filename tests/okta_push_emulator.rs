@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 async fn sandbox_with(apps_rate: u32) -> Sandbox {
     Sandbox::start(SandboxConfig {
-        okta_apps_rate_limit: apps_rate,
+        okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits::none().with_apps(apps_rate),
         okta_push_delay: Duration::from_millis(100),
         ..SandboxConfig::default()
     })

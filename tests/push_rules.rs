@@ -159,7 +159,7 @@ async fn a_rule_previews_every_match_and_makes_all_but_the_unticked_in_okta_push
 async fn a_bulk_cut_short_by_cancel_is_applied_again_without_duplicates() {
     // A small apps bucket: the bulk waits for it, and Cancel ends the wait.
     let s = sandbox_with(SandboxConfig {
-        okta_apps_rate_limit: 3,
+        okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits::none().with_apps(3),
         okta_rate_window_secs: 2,
         ..SandboxConfig::default()
     })

@@ -682,7 +682,7 @@ async fn okta_refuses_app_group_edits_unknown_groups_and_bad_tokens_with_its_err
 #[tokio::test]
 async fn okta_rate_limit_headers_and_429() {
     let s = Sandbox::start(SandboxConfig {
-        okta_rate_limit: 3,
+        okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits::all(3),
         ..SandboxConfig::default()
     })
     .await
@@ -757,4 +757,77 @@ async fn writes_are_visible_at_once_and_survive_concurrency() {
     }
     let after = scim(&s, "GET", &path, None).await;
     assert_eq!(after.body["members"].as_array().unwrap().len(), 60);
+}
+
+#[tokio::test]
+async fn each_okta_bucket_counts_on_its_own_with_its_own_headers() {
+    use okta_statsig_teams::sandbox::limits::OktaLimits;
+    let s = Sandbox::start(SandboxConfig {
+        okta_limits: OktaLimits {
+            users: 2,
+            groups: 1,
+            group: 3,
+            apps: 1,
+            other: 5,
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let limit_of = |a: &common::Answer| {
+        (
+            a.status,
+            a.headers["x-rate-limit-limit"]
+                .to_str()
+                .unwrap()
+                .to_string(),
+            a.headers["x-rate-limit-remaining"]
+                .to_str()
+                .unwrap()
+                .to_string(),
+        )
+    };
+    let groups = okta(&s, "GET", "/api/v1/groups?limit=1", None).await;
+    assert_eq!(limit_of(&groups), (200, "1".into(), "0".into()));
+    let id = groups.body[0]["id"].as_str().unwrap().to_string();
+    // The groups list is spent; a group's members and the users are not.
+    let again = okta(&s, "GET", "/api/v1/groups?limit=1", None).await;
+    assert_eq!(again.status, 429);
+    let members = okta(&s, "GET", &format!("/api/v1/groups/{id}/users"), None).await;
+    assert_eq!(limit_of(&members), (200, "3".into(), "2".into()));
+    let users = okta(&s, "GET", "/api/v1/users?limit=1", None).await;
+    assert_eq!(limit_of(&users), (200, "2".into(), "1".into()));
+    let apps = okta(&s, "GET", "/api/v1/apps", None).await;
+    assert_eq!(limit_of(&apps), (200, "1".into(), "0".into()));
+}
+
+#[test]
+fn the_sandbox_command_names_okta_editions_limits() {
+    use clap::Parser;
+    use okta_statsig_teams::cli::{Cli, Command};
+    use okta_statsig_teams::sandbox::limits::OktaLimits;
+    let limits = |args: &[&str]| {
+        let cli = Cli::try_parse_from(
+            ["okta-statsig-teams", "sandbox"]
+                .iter()
+                .chain(args)
+                .copied(),
+        )
+        .unwrap();
+        let Some(Command::Sandbox(a)) = cli.command else {
+            panic!("not the sandbox command")
+        };
+        a.config().unwrap().okta_limits
+    };
+    assert_eq!(
+        limits(&["--okta-limits", "enterprise"]),
+        OktaLimits::enterprise()
+    );
+    assert_eq!(limits(&["--okta-limits", "developer"]).apps, 20);
+    assert_eq!(limits(&[]), OktaLimits::none());
+    let mixed = limits(&["--okta-limits", "enterprise", "--okta-apps-rate-limit", "7"]);
+    assert_eq!((mixed.users, mixed.apps), (600, 7));
+    assert!(
+        Cli::try_parse_from(["okta-statsig-teams", "sandbox", "--okta-limits", "gold"]).is_err()
+    );
 }

@@ -3,6 +3,7 @@
 
 use crate::model::secret::Secret;
 use crate::sandbox::SandboxConfig;
+use crate::sandbox::limits::OktaLimits;
 use crate::sandbox::seed::{Scale, SeedKind, SeedSpec};
 use clap::{Args, Parser, Subcommand};
 use std::time::Duration;
@@ -426,13 +427,17 @@ pub struct SandboxArgs {
     /// Delay added to every request, in milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
-    /// Okta requests allowed per minute before 429.
-    #[arg(long, default_value_t = 100_000)]
-    pub okta_rate_limit: u32,
-    /// Requests under /api/v1/apps allowed per minute before 429 (Okta's apps bucket: 100
-    /// on paid orgs, 20 on free developer orgs).
-    #[arg(long, default_value_t = 100)]
-    pub okta_apps_rate_limit: u32,
+    /// Okta's per-minute rate limits, per bucket (users, groups, a group's members, apps)
+    /// as Okta publishes them for an edition.
+    #[arg(long, value_enum, default_value_t = OktaLimitsArg::None)]
+    pub okta_limits: OktaLimitsArg,
+    /// Requests per minute before 429 for every bucket but apps (overrides --okta-limits).
+    #[arg(long)]
+    pub okta_rate_limit: Option<u32>,
+    /// Requests per minute before 429 under /api/v1/apps, a bucket of its own (overrides
+    /// --okta-limits; Okta's is 100 on paid orgs, 20 on free developer orgs).
+    #[arg(long)]
+    pub okta_apps_rate_limit: Option<u32>,
     /// How long the Okta push worker waits before pushing a mapping's changes, in
     /// milliseconds (real Okta can take minutes).
     #[arg(long, default_value_t = 3_000)]
@@ -454,12 +459,40 @@ pub struct SandboxArgs {
     pub retry_after: u64,
 }
 
+/// Which of Okta's published rate limits the sandbox applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OktaLimitsArg {
+    /// An Enterprise org: users, groups and a group's members 600 a minute, apps 100.
+    Enterprise,
+    /// A free developer org: users and groups 100 a minute, apps 20.
+    Developer,
+    /// No limit.
+    None,
+}
+
 /// A sandbox flag that cannot work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct SandboxArgError(pub String);
 
 impl SandboxArgs {
+    /// The rate limits the flags ask for: the preset, then the overrides.
+    fn limits(&self) -> OktaLimits {
+        let preset = match self.okta_limits {
+            OktaLimitsArg::Enterprise => OktaLimits::enterprise(),
+            OktaLimitsArg::Developer => OktaLimits::developer(),
+            OktaLimitsArg::None => OktaLimits::none(),
+        };
+        let base = match self.okta_rate_limit {
+            Some(n) => OktaLimits::all(n).with_apps(preset.apps),
+            None => preset,
+        };
+        match self.okta_apps_rate_limit {
+            Some(n) => base.with_apps(n),
+            None => base,
+        }
+    }
+
     /// The sandbox these flags describe.
     pub fn config(&self) -> Result<SandboxConfig, SandboxArgError> {
         let (seed, kind) = match (self.seed.as_str(), self.users) {
@@ -496,8 +529,7 @@ impl SandboxArgs {
             statsig_token: self.statsig_token.clone().map(Secret::new),
             okta_token: self.okta_token.clone().map(Secret::new),
             latency: Duration::from_millis(self.latency_ms),
-            okta_rate_limit: self.okta_rate_limit,
-            okta_apps_rate_limit: self.okta_apps_rate_limit,
+            okta_limits: self.limits(),
             okta_push_delay: Duration::from_millis(self.okta_push_delay_ms),
             okta_rate_window_secs: 60,
             okta_apps_forbidden: false,

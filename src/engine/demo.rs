@@ -145,7 +145,7 @@ impl Demo {
             okta_token: Some(Secret::new(DEMO_OKTA_TOKEN)),
             // Okta's pace: a paid org's apps bucket, pushes a few seconds after a change
             // (a moment for a command-line run, which waits for them before it ends).
-            okta_apps_rate_limit: 100,
+            okta_limits: crate::sandbox::limits::OktaLimits::none().with_apps(100),
             okta_push_delay: match owner {
                 Owner::App => Duration::from_secs(3),
                 Owner::Cli => Duration::from_millis(500),

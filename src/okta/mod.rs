@@ -121,6 +121,7 @@ impl OktaClient {
     /// Takes one request of `bucket`'s rate limit, waiting for the window to reset when
     /// the last answers say none is left: normal work never runs into a 429.
     async fn pace(&self, bucket: Bucket) -> Result<(), ApiError> {
+        let mut told = false;
         loop {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -129,6 +130,16 @@ impl OktaClient {
             let Some((wait, state)) = self.pacer.take(bucket, now) else {
                 return Ok(());
             };
+            let cancel = self.http.cancel_token();
+            // Short naps: an answer may name an earlier reset than was assumed.
+            let nap = wait.min(Duration::from_secs(1));
+            if told || state.limit == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(nap) => continue,
+                    _ = cancel.cancelled() => return Err(ApiError::Cancelled),
+                }
+            }
+            told = true;
             self.http.observer().wait(net::WaitRecord {
                 service: "Okta",
                 method: String::new(),
@@ -140,9 +151,8 @@ impl OktaClient {
                     state.limit
                 ),
             });
-            let cancel = self.http.cancel_token();
             tokio::select! {
-                _ = tokio::time::sleep(wait.min(Duration::from_secs(61))) => {}
+                _ = tokio::time::sleep(nap) => {}
                 _ = cancel.cancelled() => return Err(ApiError::Cancelled),
             }
         }

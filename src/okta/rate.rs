@@ -59,10 +59,14 @@ struct Slot {
     state: RateState,
     /// Requests sent and not answered yet.
     in_flight: u64,
+    /// An answer of this bucket came back (with or without rate-limit headers).
+    answered: bool,
 }
 
 /// A little after the reset Okta names, for clocks that differ by a fraction of a second.
 const RESET_MARGIN: Duration = Duration::from_millis(250);
+/// How often a request asks again while the first of its bucket is still out.
+const PROBE_WAIT: Duration = Duration::from_millis(10);
 
 impl Pacer {
     /// Takes one request of `bucket` at `now` (epoch seconds with a fraction): `None`
@@ -75,6 +79,11 @@ impl Pacer {
             // A new window: all of it is there again (the next answer says exactly).
             s.remaining = s.limit;
             s.reset = now as u64 + 60;
+        }
+        if !slot.answered && slot.in_flight > 0 {
+            // The first request of a bucket finds out its limit; the rest wait for it
+            // rather than all going at once into a limit nobody knows yet.
+            return Some((PROBE_WAIT, *s));
         }
         if s.limit == 0 || s.remaining > 0 {
             s.remaining = s.remaining.saturating_sub(1);
@@ -96,6 +105,7 @@ impl Pacer {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let slot = map.entry(bucket).or_default();
         slot.in_flight = slot.in_flight.saturating_sub(1);
+        slot.answered = true;
         if let (Some(limit), Some(remaining), Some(reset)) = (
             get("x-rate-limit-limit"),
             get("x-rate-limit-remaining"),
@@ -166,6 +176,27 @@ mod tests {
         assert_eq!(wait, Duration::from_millis(58_500) + RESET_MARGIN);
         assert_eq!(p.take(Bucket::Apps, 1_060.0), None, "the window reset");
         assert_eq!(p.take(Bucket::Users, 1_001.0), None, "buckets are apart");
+    }
+
+    #[test]
+    fn the_first_request_of_a_bucket_finds_its_limit_before_the_rest_go() {
+        let p = Pacer::default();
+        assert_eq!(p.take(Bucket::Group, 1_000.0), None, "the first goes");
+        let (wait, _) = p.take(Bucket::Group, 1_000.0).expect("the rest wait");
+        assert_eq!(wait, PROBE_WAIT);
+        assert_eq!(p.take(Bucket::Users, 1_000.0), None, "other buckets go");
+        p.note(Bucket::Group, &headers(3, 2, 1_060));
+        assert_eq!(p.take(Bucket::Group, 1_000.0), None);
+        assert_eq!(p.take(Bucket::Group, 1_000.0), None);
+        assert!(
+            p.take(Bucket::Group, 1_000.0).is_some(),
+            "the limit is spent"
+        );
+        // A server that names no limit is not limited.
+        p.note(Bucket::Users, &reqwest::header::HeaderMap::new());
+        for _ in 0..100 {
+            assert_eq!(p.take(Bucket::Users, 1_000.0), None);
+        }
     }
 
     #[test]

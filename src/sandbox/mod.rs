@@ -5,6 +5,7 @@
 pub mod apps_api;
 pub mod discovery;
 pub mod faults;
+pub mod limits;
 pub mod okta_api;
 pub mod okta_http;
 pub mod patch;
@@ -16,7 +17,7 @@ pub mod world;
 
 use crate::model::secret::Secret;
 use seed::SeedSpec;
-use shared::{RateWindow, Shared};
+use shared::Shared;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -43,11 +44,8 @@ pub struct SandboxConfig {
     pub okta_token: Option<Secret>,
     /// Delay added to every request, modelling a real network.
     pub latency: Duration,
-    /// Okta requests allowed per minute before 429.
-    pub okta_rate_limit: u32,
-    /// Requests under `/api/v1/apps` allowed per minute (Okta's apps bucket: 100 on
-    /// paid orgs, 20 on free developer orgs).
-    pub okta_apps_rate_limit: u32,
+    /// Okta's rate limits per bucket (users, groups, a group's members, apps), per window.
+    pub okta_limits: limits::OktaLimits,
     /// How long the Okta push worker waits before pushing a change.
     pub okta_push_delay: Duration,
     /// The length of Okta's rate-limit windows in seconds (a minute; shorter in tests).
@@ -67,8 +65,7 @@ impl Default for SandboxConfig {
             statsig_token: None,
             okta_token: None,
             latency: Duration::ZERO,
-            okta_rate_limit: 100_000,
-            okta_apps_rate_limit: 100_000,
+            okta_limits: limits::OktaLimits::none(),
             okta_push_delay: Duration::from_millis(200),
             okta_rate_window_secs: 60,
             okta_apps_forbidden: false,
@@ -145,9 +142,8 @@ impl Sandbox {
                 .clone()
                 .unwrap_or_else(|| random_token("00sandbox")),
             okta_base: okta_url.clone(),
-            okta_rate: RateWindow::new(config.okta_rate_limit, config.okta_rate_window_secs),
-            okta_apps_rate: RateWindow::new(
-                config.okta_apps_rate_limit,
+            okta_windows: limits::OktaWindows::new(
+                config.okta_limits,
                 config.okta_rate_window_secs,
             ),
             okta_apps_forbidden: config.okta_apps_forbidden,

@@ -71,12 +71,8 @@ async fn guard(
             "You do not have permission to perform the requested action",
         ));
     }
-    // Everything under /api/v1/apps shares one bucket of its own.
-    let window = if req.uri().path().starts_with("/api/v1/apps") {
-        &shared.okta_apps_rate
-    } else {
-        &shared.okta_rate
-    };
+    // Each group of endpoints counts against a bucket of its own.
+    let window = shared.okta_windows.for_path(req.uri().path());
     let (allowed, limit, remaining, reset) = window.take();
     let mut resp = if allowed {
         next.run(req).await

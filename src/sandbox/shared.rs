@@ -60,10 +60,8 @@ pub struct Shared {
     pub okta_token: Secret,
     /// The Okta server's URL, for paging links.
     pub okta_base: String,
-    /// Okta's per-minute rate limit.
-    pub okta_rate: RateWindow,
-    /// The per-minute limit of everything under `/api/v1/apps` (a bucket of its own).
-    pub okta_apps_rate: RateWindow,
+    /// Okta's rate-limit windows, one per bucket.
+    pub okta_windows: super::limits::OktaWindows,
     /// The Okta token's admin may not see apps (every `/api/v1/apps` request is a 403).
     pub okta_apps_forbidden: bool,
 }

@@ -1,0 +1,192 @@
+//! Okta's per-minute rate limits as the emulator applies them: one bucket per group of
+//! endpoints, each with its own `X-Rate-Limit-*` headers, as Okta publishes them for its
+//! editions ("Management rate limits" in Okta's developer documentation; real orgs name
+//! their own limits in the headers, which is what clients must trust).
+
+use super::shared::RateWindow;
+
+/// The endpoint groups Okta counts apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OktaBucket {
+    /// `/api/v1/users` and below.
+    Users,
+    /// `/api/v1/groups` itself (list, create).
+    Groups,
+    /// `/api/v1/groups/{id}` and below (one group, its members).
+    Group,
+    /// `/api/v1/apps` and everything below it (apps, app users, push mappings).
+    Apps,
+    /// Anything else.
+    Other,
+}
+
+impl OktaBucket {
+    /// The bucket a request path counts against.
+    pub fn of(path: &str) -> Self {
+        match path.trim_end_matches('/') {
+            p if p.starts_with("/api/v1/apps") => OktaBucket::Apps,
+            p if p.starts_with("/api/v1/users") => OktaBucket::Users,
+            "/api/v1/groups" => OktaBucket::Groups,
+            p if p.starts_with("/api/v1/groups/") => OktaBucket::Group,
+            _ => OktaBucket::Other,
+        }
+    }
+}
+
+/// Requests per window of each bucket (0 never answers; `u32::MAX` is no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OktaLimits {
+    /// `/api/v1/users*`.
+    pub users: u32,
+    /// `/api/v1/groups` (list, create).
+    pub groups: u32,
+    /// `/api/v1/groups/{id}*` (a group's members among them).
+    pub group: u32,
+    /// `/api/v1/apps*`.
+    pub apps: u32,
+    /// Everything else.
+    pub other: u32,
+}
+
+const UNLIMITED: u32 = u32::MAX;
+
+impl OktaLimits {
+    /// No limit on anything.
+    pub const fn none() -> Self {
+        Self::all(UNLIMITED)
+    }
+
+    /// The same limit for every bucket.
+    pub const fn all(n: u32) -> Self {
+        OktaLimits {
+            users: n,
+            groups: n,
+            group: n,
+            apps: n,
+            other: n,
+        }
+    }
+
+    /// An Enterprise org's published per-minute limits: users 600, the groups list 600,
+    /// a group and its members 600, apps (push mappings included) 100.
+    pub const fn enterprise() -> Self {
+        OktaLimits {
+            users: 600,
+            groups: 600,
+            group: 600,
+            apps: 100,
+            other: 600,
+        }
+    }
+
+    /// A free developer (Integrator) org's: 100 for users and groups, 20 for apps.
+    pub const fn developer() -> Self {
+        OktaLimits {
+            users: 100,
+            groups: 100,
+            group: 100,
+            apps: 20,
+            other: 100,
+        }
+    }
+
+    /// These limits with the apps bucket at `n`.
+    pub const fn with_apps(self, n: u32) -> Self {
+        OktaLimits { apps: n, ..self }
+    }
+
+    /// The preset a name stands for (`enterprise`, `developer`, `none`).
+    pub fn named(name: &str) -> Option<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "enterprise" => Some(Self::enterprise()),
+            "developer" => Some(Self::developer()),
+            "none" => Some(Self::none()),
+            _ => None,
+        }
+    }
+
+    /// The limit of `bucket`.
+    pub fn of(&self, bucket: OktaBucket) -> u32 {
+        match bucket {
+            OktaBucket::Users => self.users,
+            OktaBucket::Groups => self.groups,
+            OktaBucket::Group => self.group,
+            OktaBucket::Apps => self.apps,
+            OktaBucket::Other => self.other,
+        }
+    }
+}
+
+impl Default for OktaLimits {
+    fn default() -> Self {
+        Self::none()
+    }
+}
+
+/// One window per bucket.
+#[derive(Debug)]
+pub struct OktaWindows {
+    users: RateWindow,
+    groups: RateWindow,
+    group: RateWindow,
+    apps: RateWindow,
+    other: RateWindow,
+}
+
+impl OktaWindows {
+    /// Windows of `secs` seconds with `limits`.
+    pub fn new(limits: OktaLimits, secs: u64) -> Self {
+        let w = |b| RateWindow::new(limits.of(b), secs);
+        OktaWindows {
+            users: w(OktaBucket::Users),
+            groups: w(OktaBucket::Groups),
+            group: w(OktaBucket::Group),
+            apps: w(OktaBucket::Apps),
+            other: w(OktaBucket::Other),
+        }
+    }
+
+    /// The window a request path counts against.
+    pub fn for_path(&self, path: &str) -> &RateWindow {
+        match OktaBucket::of(path) {
+            OktaBucket::Users => &self.users,
+            OktaBucket::Groups => &self.groups,
+            OktaBucket::Group => &self.group,
+            OktaBucket::Apps => &self.apps,
+            OktaBucket::Other => &self.other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_count_against_their_own_bucket() {
+        assert_eq!(OktaBucket::of("/api/v1/users"), OktaBucket::Users);
+        assert_eq!(OktaBucket::of("/api/v1/users/00u1"), OktaBucket::Users);
+        assert_eq!(OktaBucket::of("/api/v1/groups"), OktaBucket::Groups);
+        assert_eq!(OktaBucket::of("/api/v1/groups/"), OktaBucket::Groups);
+        assert_eq!(
+            OktaBucket::of("/api/v1/groups/00g1/users"),
+            OktaBucket::Group
+        );
+        assert_eq!(
+            OktaBucket::of("/api/v1/apps/0oa1/group-push/mappings"),
+            OktaBucket::Apps
+        );
+        assert_eq!(OktaBucket::of("/api/v1/org"), OktaBucket::Other);
+    }
+
+    #[test]
+    fn presets_are_named() {
+        assert_eq!(
+            OktaLimits::named("Enterprise"),
+            Some(OktaLimits::enterprise())
+        );
+        assert_eq!(OktaLimits::named("developer").map(|l| l.apps), Some(20));
+        assert_eq!(OktaLimits::named("none"), Some(OktaLimits::none()));
+        assert_eq!(OktaLimits::named("gold"), None);
+    }
+}
