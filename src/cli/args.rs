@@ -121,6 +121,9 @@ pub enum Command {
     Login,
     /// Forget the stored tokens.
     Logout,
+    /// Remove the directory the app keeps for a fast start (this profile's; the app's
+    /// next start reads everything again).
+    ForgetCache,
     /// List the apps in Okta that could be Statsig's (label starts with the search), and
     /// the one in use; pick one with --okta-app APP_ID.
     Apps,

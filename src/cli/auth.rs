@@ -138,3 +138,19 @@ pub fn logout(g: &Global, data: &DataDir) -> Result<(), Failure> {
     eprintln!("Tokens removed from the OS keyring.");
     Ok(())
 }
+
+/// Removes the profile's cached directory (the app's warm start).
+pub fn forget_cache(data: &DataDir) -> Result<(), Failure> {
+    // The cache sits beside the mappings: Direct push's and Okta push's are in one folder.
+    let removed = crate::engine::workspace::cache::clear(&data.state_file())
+        .map_err(|e| refuse(e.to_string()))?;
+    eprintln!(
+        "{}",
+        if removed {
+            "The cached directory was removed; the app's next start reads everything again."
+        } else {
+            "There was no cached directory for this profile."
+        }
+    );
+    Ok(())
+}

@@ -131,6 +131,7 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
         match command {
             Command::Login => auth::login(g, data),
             Command::Logout => auth::logout(g, data),
+            Command::ForgetCache => auth::forget_cache(data),
             Command::Snapshot(SnapshotCommand::Show { file }) => snapshot::show(out, &file),
             Command::Snapshot(SnapshotCommand::Diff {
                 before,

@@ -219,24 +219,29 @@ impl Snapshot {
 
     /// The directory the snapshot holds, indexed and ready for the same views.
     pub fn directory(&self) -> Directory {
+        self.clone().into_directory()
+    }
+
+    /// The directory it holds, taking its records rather than copying them.
+    pub fn into_directory(self) -> Directory {
         let mut dir = Directory::new(
-            self.projects.clone(),
-            self.org_domains.clone(),
-            self.statsig_users.clone(),
-            self.statsig_groups.clone(),
-            self.okta_users.clone(),
-            self.okta_groups.clone(),
+            self.projects,
+            self.org_domains,
+            self.statsig_users,
+            self.statsig_groups,
+            self.okta_users,
+            self.okta_groups,
         );
         dir.statsig_read = self.statsig_read;
-        match &self.okta_app {
+        match self.okta_app {
             Some(a) => dir.with_app(AppSide {
-                app: Some(a.app.clone()),
+                app: Some(a.app),
                 users: a
                     .users
-                    .iter()
-                    .map(|u| (u.okta_user_id.clone(), u.clone()))
+                    .into_iter()
+                    .map(|u| (u.okta_user_id.clone(), u))
                     .collect(),
-                groups: a.groups.clone(),
+                groups: a.groups,
             }),
             None => dir,
         }
@@ -254,13 +259,20 @@ impl Snapshot {
         if bytes.len() as u64 > MAX_BYTES {
             return Err(SnapshotError::TooLarge);
         }
-        let value: serde_json::Value =
+        /// The two fields that say what a file is; the rest is skipped, not built.
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<serde_json::Value>,
+            version: Option<serde_json::Value>,
+        }
+        let header: Header =
             serde_json::from_slice(bytes).map_err(|e| SnapshotError::NotJson(e.to_string()))?;
-        if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        if header.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT) {
             return Err(SnapshotError::NotASnapshot);
         }
-        let version = value
-            .get("version")
+        let version = header
+            .version
+            .as_ref()
             .and_then(|v| v.as_u64())
             .ok_or(SnapshotError::NotASnapshot)? as u32;
         if version > VERSION {
@@ -268,7 +280,7 @@ impl Snapshot {
         }
         // Version 2 adds Okta's app and `statsig_read`; version 1 files read with the
         // defaults (no app, Statsig read). Later versions add their upgrades here.
-        let snap: Snapshot = serde_json::from_value(value)
+        let snap: Snapshot = serde_json::from_slice(bytes)
             .map_err(|e| SnapshotError::Inconsistent(e.to_string()))?;
         snap.check()?;
         Ok(snap)

@@ -34,9 +34,36 @@ pub fn short_time(t: &str) -> String {
     }
 }
 
+/// How long before `now` the time `at` was, as people say it: "just now", "12 min ago",
+/// "3 h ago", "2 days ago" (the time itself when either is not one).
+pub fn age(at: &str, now: &str) -> String {
+    let (Some(a), Some(n)) = (crate::clock::parse(at), crate::clock::parse(now)) else {
+        return format!("at {}", short_time(at));
+    };
+    let secs = (n - a).whole_seconds().max(0);
+    match secs {
+        0..60 => "just now".to_string(),
+        60..3_600 => format!("{} min ago", secs / 60),
+        3_600..86_400 => format!("{} h ago", secs / 3_600),
+        86_400..172_800 => "1 day ago".to_string(),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_read_as_people_say_them() {
+        let now = "2026-03-10T12:00:00.000Z";
+        assert_eq!(age("2026-03-10T11:59:30.000Z", now), "just now");
+        assert_eq!(age("2026-03-10T11:48:00.000Z", now), "12 min ago");
+        assert_eq!(age("2026-03-10T09:00:00.000Z", now), "3 h ago");
+        assert_eq!(age("2026-03-09T11:00:00.000Z", now), "1 day ago");
+        assert_eq!(age("2026-03-01T12:00:00.000Z", now), "9 days ago");
+        assert_eq!(age("yesterday", now), "at yesterday");
+    }
 
     #[test]
     fn counts_read_right() {

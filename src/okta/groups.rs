@@ -10,9 +10,31 @@ use serde_json::json;
 impl OktaClient {
     /// All users; `on_page` is called after each page.
     pub async fn list_users(&self, on_page: impl FnMut()) -> Result<Vec<OktaUser>, ApiError> {
+        self.users_where(None, on_page).await
+    }
+
+    /// The users Okta changed (or made) after `since`: one request per page of changes.
+    pub async fn users_changed_since(
+        &self,
+        since: &str,
+        on_page: impl FnMut(),
+    ) -> Result<Vec<OktaUser>, ApiError> {
+        let f = format!("lastUpdated gt {}", crate::model::filter::quote(since));
+        self.users_where(Some(&f), on_page).await
+    }
+
+    async fn users_where(
+        &self,
+        filter: Option<&str>,
+        on_page: impl FnMut(),
+    ) -> Result<Vec<OktaUser>, ApiError> {
         let limit = PAGE_LIMIT.to_string();
+        let mut query = vec![("limit", limit.as_str())];
+        if let Some(f) = filter {
+            query.push(("filter", f));
+        }
         let raw = self
-            .get_all(self.url("/api/v1/users", &[("limit", &limit)]), on_page)
+            .get_all(self.url("/api/v1/users", &query), on_page)
             .await?;
         raw.iter()
             .map(|v| decode_user(v).map_err(|r| self.decode_err("/api/v1/users", r)))

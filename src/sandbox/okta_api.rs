@@ -96,10 +96,20 @@ async fn guard(
     resp
 }
 
+/// `filter` (or `search`) of a list request, parsed; a bad one is Okta's 400 E0000031.
+fn filter_of(p: &HashMap<String, String>) -> Result<Option<filter::Filter>, OktaFailure> {
+    match p.get("filter").or_else(|| p.get("search")) {
+        None => Ok(None),
+        Some(f) => filter::parse(f).map(Some).map_err(|e| {
+            OktaFailure::new(400, "E0000031", format!("Invalid search criteria: {e}"))
+        }),
+    }
+}
+
 async fn list_users(State(s): State<Arc<Shared>>, Query(p): Params) -> Response {
     let w = s.world();
     let q = p.get("q").map(|q| q.to_lowercase());
-    let r = page_users(&s, &w, &p, q.as_deref());
+    let r = filter_of(&p).and_then(|f| page_users(&s, &w, &p, q.as_deref(), f.as_ref()));
     match r {
         Ok((v, h)) => json_ok(v, h),
         Err(f) => failure(&f),
@@ -111,13 +121,14 @@ fn page_users(
     w: &World,
     p: &HashMap<String, String>,
     q: Option<&str>,
+    f: Option<&filter::Filter>,
 ) -> Result<(Value, HeaderMap), OktaFailure> {
     let keep = |u: &super::world::OktaUserRec| {
         q.is_none_or(|q| {
             u.first_name.to_lowercase().starts_with(q)
                 || u.last_name.to_lowercase().starts_with(q)
                 || u.email.to_lowercase().starts_with(q)
-        })
+        }) && f.is_none_or(|f| f.matches(&World::okta_user_json(u)))
     };
     let limit = limit_of(
         p,
@@ -156,20 +167,9 @@ async fn get_user(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Respo
 }
 
 async fn list_groups(State(s): State<Arc<Shared>>, Query(p): Params) -> Response {
-    let parsed = match p
-        .get("filter")
-        .or_else(|| p.get("search"))
-        .map(|f| filter::parse(f))
-    {
-        Some(Ok(f)) => Some(f),
-        Some(Err(e)) => {
-            return failure(&OktaFailure::new(
-                400,
-                "E0000031",
-                format!("Invalid search criteria: {e}"),
-            ));
-        }
-        None => None,
+    let parsed = match filter_of(&p) {
+        Ok(f) => f,
+        Err(f) => return failure(&f),
     };
     let q = p.get("q").map(|q| q.to_lowercase());
     let w = s.world();

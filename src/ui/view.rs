@@ -50,6 +50,8 @@ pub struct View<'a> {
     pub can_send: Result<(), &'static str>,
     /// Whether anything was imported (or a snapshot opened).
     pub imported: bool,
+    /// When the directory shown was read, if it is the cached one not refreshed yet.
+    pub cached: Option<&'a str>,
     /// Whether a job is running.
     pub busy: bool,
     /// The shared selection.

@@ -62,3 +62,60 @@ fn the_tab_project_and_theme_survive_a_restart_but_no_token_does() {
     assert_eq!(a.project(), Some("Data-Platform"));
     assert!(!a.is_dark());
 }
+
+#[test]
+fn the_next_start_shows_the_cached_directory_with_its_age_then_refreshes_it() {
+    use egui_kittest::kittest::Queryable;
+    use okta_statsig_teams::engine::runner::Target;
+    use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+    let rt = runtime();
+    // A slow network, so the refresh is seen running.
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig {
+            latency: std::time::Duration::from_millis(250),
+            ..SandboxConfig::default()
+        }))
+        .unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let conn = connection(&sandbox);
+    let start = |state: &std::path::Path| {
+        let target = Target::Direct {
+            connection: Box::new(conn.clone()),
+            state_dir: state.to_path_buf(),
+            label: "Loopback org".into(),
+            demo: false,
+        };
+        let data = DataDir::new(state.join("data"));
+        Harness::builder().build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    target: Some(target),
+                    store: Arc::new(MemoryStore::default()),
+                    snapshot: None,
+                    data,
+                    offer_connect: false,
+                },
+            )
+        })
+    };
+    // The first start reads everything: nothing cached to show meanwhile.
+    let mut first = start(state.path());
+    wait(&mut first, "the first import", |a| {
+        a.has_data() && a.is_idle()
+    });
+    assert!(first.query_by_label_contains("Cached").is_none());
+    drop(first);
+
+    // The next start shows the directory at once, says how old it is, and refreshes it.
+    let mut next = start(state.path());
+    wait(&mut next, "the cached directory", App::has_data);
+    assert!(!next.state().is_idle(), "shown before the refresh ends");
+    next.get_by_label_contains("Cached just now; refreshing");
+    assert!(next.state().directory().okta_groups.len() > 5);
+    wait(&mut next, "the refresh", App::is_idle);
+    assert!(
+        next.query_by_label_contains("Cached").is_none(),
+        "fresh once refreshed"
+    );
+}

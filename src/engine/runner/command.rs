@@ -456,6 +456,9 @@ pub enum Event {
         /// Membership changes per PATCH.
         batch_size: usize,
     },
+    /// The directory shown is the one cached at this time (not refreshed yet), or, with
+    /// `None`, freshly read.
+    Cached(Option<String>),
     /// The mappings.
     Mappings(Vec<Mapping>),
     /// Who pushes, settled at the first import (and when the admin picks the app).

@@ -10,6 +10,7 @@ use crate::engine::paths::DEFAULT_PROFILE;
 use crate::engine::secrets;
 use crate::engine::state::StateStore;
 use crate::engine::workspace::Workspace;
+use crate::engine::workspace::cache::CacheLoad;
 use crate::model::secret::Secret;
 use crate::net::{ApiError, RetryPolicy, Service};
 use std::time::Duration;
@@ -116,6 +117,14 @@ impl Runner {
         self.send(Event::Connected(info));
         if let Some(w) = warning {
             self.send(Event::Warning(w));
+        }
+        let mut ws = ws;
+        if !demo {
+            // A real org: show the directory as last read at once, then read what changed.
+            ws.keep_cache(true);
+            if let CacheLoad::MovedAside(why) = ws.load_cache() {
+                self.send(Event::Warning(why));
+            }
         }
         self.ws = Some(ws);
         self.publish();

@@ -139,6 +139,7 @@ struct Published {
     mode: Option<super::workspace::ModeReport>,
     rules: Option<Vec<crate::model::push_rule::PushRule>>,
     profiles: Option<Vec<String>>,
+    cached: Option<Option<String>>,
 }
 
 struct Runner {
@@ -220,6 +221,11 @@ impl Runner {
                 generation,
                 batch_size,
             });
+        }
+        let cached = ws.warm().map(|w| w.read_at.clone());
+        if self.published.cached.as_ref() != Some(&cached) {
+            self.published.cached = Some(cached.clone());
+            self.sink.send(Event::Cached(cached));
         }
         if let Some(report) = ws.mode_report()
             && self.published.mode.as_ref() != Some(report)

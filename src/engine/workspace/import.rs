@@ -3,9 +3,9 @@
 use super::Workspace;
 use super::progress::ImportProgress;
 use crate::engine::error::{EngineError, Result, refused};
-use crate::model::Directory;
 use crate::model::okta_app::{AppSide, OktaPushMapping};
 use crate::model::plan::DEFAULT_BATCH_SIZE;
+use crate::model::{Directory, OktaGroup, OktaUser};
 use crate::net::ApiError;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -49,30 +49,15 @@ impl Workspace {
         progress: impl Fn(ImportProgress) + Send + Sync + 'static,
     ) -> Result<&Directory> {
         self.settle_mode().await?;
+        let read_at = crate::clock::now();
         let report: Report = Arc::new(progress);
+        // From a cached directory: only what Okta changed since is read again.
+        let baseline = self
+            .warm
+            .clone()
+            .map(|w| (w.since, self.core.shared_directory()));
         let core = &self.core;
-        // Okta pages users through Link headers, one page after another; the groups'
-        // members are fetched meanwhile, as soon as the group list is in.
-        let okta = core.okta.clone();
-        let members_report = report.clone();
-        let okta_groups = async move {
-            let mut groups = okta
-                .list_groups(None, None, counter(&members_report, "Okta groups"))
-                .await?;
-            let total = groups.len();
-            let done = AtomicUsize::new(0);
-            okta.fill_members(&mut groups, || {
-                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                members_report(ImportProgress {
-                    stage: "Okta memberships",
-                    done: d,
-                    total,
-                    left: None,
-                });
-            })
-            .await?;
-            Ok::<_, ApiError>(groups)
-        };
+        let okta_side = read_okta(core, &report, baseline);
         let statsig = async {
             let Ok(scim) = core.scim() else {
                 return None;
@@ -85,13 +70,8 @@ impl Workspace {
             Some((users, groups, config))
         };
         let app_side = read_app_side(core, &report);
-        let (statsig, okta_users, okta_groups, app_side) = tokio::join!(
-            statsig,
-            core.okta.list_users(counter(&report, "Okta users")),
-            okta_groups,
-            app_side,
-        );
-        let (okta_users, okta_groups) = (okta_users?, okta_groups?);
+        let (statsig, okta_side, app_side) = tokio::join!(statsig, okta_side, app_side);
+        let (okta_users, okta_groups) = okta_side?;
         let (side, mappings) = match app_side {
             Some(r) => {
                 let (side, mappings) = r?;
@@ -137,6 +117,12 @@ impl Workspace {
             return Err(EngineError::Cancelled);
         }
         self.core.set_directory(directory);
+        self.warm = None;
+        if self.keep_cache
+            && let Err(e) = self.save_cache(&read_at)
+        {
+            tracing::warn!("{e}");
+        }
         match mappings {
             Some(list) => {
                 crate::engine::backend::okta::sync::replace_all(&mut self.core, &list);
@@ -165,6 +151,91 @@ impl Workspace {
         }
         Ok(())
     }
+}
+
+/// Okta's users and groups with their members, side by side: users page through Link
+/// headers one page after another, the groups' members are fetched as soon as the group
+/// list is in. From a `baseline` (a cached directory and the time to ask from) only the
+/// users Okta changed since and the members of groups whose membership moved are read.
+async fn read_okta(
+    core: &super::Core,
+    report: &Report,
+    baseline: Option<(String, Arc<Directory>)>,
+) -> std::result::Result<(Vec<OktaUser>, Vec<OktaGroup>), ApiError> {
+    let okta = core.okta.clone();
+    let members_report = report.clone();
+    let known = baseline.as_ref().map(|(_, d)| d.clone());
+    let okta_groups = async move {
+        let groups = okta
+            .list_groups(None, None, counter(&members_report, "Okta groups"))
+            .await?;
+        let (kept, mut stale) = reuse_members(groups, known.as_deref());
+        let total = stale.len();
+        let done = AtomicUsize::new(0);
+        okta.fill_members(&mut stale, || {
+            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+            members_report(ImportProgress {
+                stage: "Okta memberships",
+                done: d,
+                total,
+                left: None,
+            });
+        })
+        .await?;
+        Ok::<_, ApiError>(kept.into_iter().chain(stale).collect::<Vec<_>>())
+    };
+    let okta_users = async {
+        match &baseline {
+            Some((since, dir)) => {
+                let changed = core
+                    .okta
+                    .users_changed_since(since, counter(report, "Okta users changed"))
+                    .await?;
+                Ok(merge_users(&dir.okta_users, changed))
+            }
+            None => core.okta.list_users(counter(report, "Okta users")).await,
+        }
+    };
+    let (users, groups) = tokio::join!(okta_users, okta_groups);
+    Ok((users?, groups?))
+}
+
+/// Groups whose membership Okta has not changed since `known` was read keep the members
+/// read then; the rest (new, changed, or with no time to compare) are read again.
+fn reuse_members(
+    groups: Vec<OktaGroup>,
+    known: Option<&Directory>,
+) -> (Vec<OktaGroup>, Vec<OktaGroup>) {
+    let Some(known) = known else {
+        return (Vec::new(), groups);
+    };
+    let mut kept = Vec::new();
+    let mut stale = Vec::new();
+    for mut g in groups {
+        match known.okta_group(&g.id) {
+            Some(old)
+                if old.last_membership_updated.is_some()
+                    && old.last_membership_updated == g.last_membership_updated =>
+            {
+                g.members = old.members.clone();
+                kept.push(g);
+            }
+            _ => stale.push(g),
+        }
+    }
+    (kept, stale)
+}
+
+/// The users read before with the ones Okta changed since put in their place.
+fn merge_users(known: &[OktaUser], changed: Vec<OktaUser>) -> Vec<OktaUser> {
+    let mut by_id: std::collections::HashMap<String, OktaUser> =
+        changed.into_iter().map(|u| (u.id.clone(), u)).collect();
+    let mut all: Vec<OktaUser> = known
+        .iter()
+        .map(|u| by_id.remove(&u.id).unwrap_or_else(|| u.clone()))
+        .collect();
+    all.extend(by_id.into_values());
+    all
 }
 
 /// Okta push: the Statsig app's users, imported groups and Okta's mappings, read side by

@@ -4,6 +4,7 @@
 //! backend decides how a mapping is pushed. The CLI calls it directly; the app through
 //! the engine's command loop.
 
+pub mod cache;
 pub mod core;
 mod groups;
 mod import;
@@ -36,6 +37,11 @@ pub struct Workspace {
     backend: Box<dyn PushBackend>,
     mode: Option<ModeReport>,
     rules: RuleStore,
+    /// The cached directory shown and not refreshed yet (the next import reads what
+    /// changed since).
+    warm: Option<cache::Warm>,
+    /// Keep the directory for the next start after each import.
+    keep_cache: bool,
 }
 
 impl Workspace {
@@ -115,6 +121,8 @@ impl Workspace {
             backend: Box::new(DirectPush),
             mode: None,
             rules,
+            warm: None,
+            keep_cache: false,
         };
         Ok((ws, warning))
     }

@@ -54,6 +54,7 @@ impl App {
                 self.shown.generation = self.shown.generation.max(generation) + 1;
                 self.shown.batch_size = batch_size;
             }
+            Event::Cached(at) => self.shown.cached = at,
             Event::Mappings(m) => {
                 self.shown.mappings = m;
                 self.shown.mappings_version += 1;
@@ -158,6 +159,7 @@ impl App {
         self.shown.mappings.clear();
         self.shown.mappings_version += 1;
         self.shown.imported = false;
+        self.shown.cached = None;
         self.shown.snapshot = None;
         self.watching = false;
         self.shown.sel.team = None;

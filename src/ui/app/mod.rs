@@ -118,6 +118,8 @@ struct Shown {
     pending: bool,
     snapshot: Option<SnapshotInfo>,
     imported: bool,
+    /// The directory shown is the one cached at this time, not refreshed yet.
+    cached: Option<String>,
     sel: Selection,
 }
 
@@ -156,6 +158,7 @@ impl Shown {
             batch_size: self.batch_size,
             can_send: self.can_send(),
             imported: self.imported,
+            cached: self.cached.as_deref(),
             busy: self.busy.is_some() || self.pending,
             sel: &self.sel,
         }
@@ -225,6 +228,7 @@ impl App {
                 pending: false,
                 snapshot: None,
                 imported: false,
+                cached: None,
                 sel,
             },
             watching: false,

@@ -22,6 +22,18 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
                 plural(d.okta_groups.len(), "Okta group"),
                 plural(view.mappings.len(), "mapping"),
             ));
+            if let Some(at) = view.cached.filter(|_| view.snapshot.is_none()) {
+                ui.separator();
+                let age = crate::model::text::age(at, &crate::clock::now());
+                let (pill, text) = if view.busy {
+                    (Pill::Busy, format!("Cached {age}; refreshing"))
+                } else {
+                    (Pill::Neutral, format!("Cached {age}"))
+                };
+                widgets::pill(ui, pill, &text).on_hover_text(format!(
+                    "The directory as read at {at}, shown at once; a refresh reads what Okta changed since"
+                ));
+            }
             ui.separator();
             let mut watching = chrome.watching;
             let can_watch = view.connection.is_some() && view.snapshot.is_none();
