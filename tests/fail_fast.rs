@@ -119,6 +119,50 @@ async fn a_web_page_and_a_404_everywhere_are_not_the_api() {
 }
 
 #[tokio::test]
+async fn a_web_page_after_the_api_answered_is_read_again_not_called_a_wrong_url() {
+    // The API answers, then once a proxy's page comes in place of an answer.
+    let n = Arc::new(AtomicUsize::new(0));
+    let count = n.clone();
+    let base = serve(Router::new().fallback(move || {
+        let k = count.fetch_add(1, Ordering::Relaxed);
+        async move {
+            if k == 1 {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "text/html")],
+                    "<html>bad gateway</html>",
+                )
+                    .into_response()
+            } else {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/scim+json")],
+                    r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}"#,
+                )
+                    .into_response()
+            }
+        }
+    }))
+    .await;
+    let seen = Arc::new(Seen::default());
+    let c = ScimClient::new(
+        &format!("{base}/scim"),
+        Secret::new("t"),
+        RetryPolicy {
+            base_delay: Duration::from_millis(20),
+            ..RetryPolicy::default()
+        },
+        seen.clone(),
+    )
+    .unwrap();
+    c.check().await.unwrap();
+    c.check().await.unwrap();
+    assert_eq!(
+        seen.requests.load(Ordering::Relaxed),
+        3,
+        "the page was read again"
+    );
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_retried_briefly_not_for_half_an_hour() {
     // A port nobody listens on.
     let port = {

@@ -86,9 +86,40 @@ struct Index {
     rank: Vec<u32>,
     /// Per Statsig user: id and userName, shared by every plan's member lists.
     member_refs: Vec<MemberRef>,
+    /// Per Okta group: its members as Okta user indices (members no user has left out),
+    /// for the group as indexed (a group replaced since falls back to lookups).
+    okta_members: Vec<Members<OktaGroup>>,
+    /// Per Statsig group: its members as Statsig user indices, when every member is a
+    /// known user.
+    statsig_members: Vec<Members<StatsigGroup>>,
     teams: BTreeMap<String, BTreeMap<String, TeamGroups>>,
     project_groups: BTreeMap<String, TeamGroups>,
     unreadable: Vec<Unreadable>,
+}
+
+/// A group's members as user indices, tied to the group value they were made from.
+#[derive(Debug, Clone)]
+struct Members<G> {
+    group: std::sync::Weak<G>,
+    users: Option<Box<[u32]>>,
+}
+
+impl<G> Members<G> {
+    fn of(group: &Arc<G>, users: Option<Box<[u32]>>) -> Self {
+        Members {
+            group: Arc::downgrade(group),
+            users,
+        }
+    }
+
+    /// The indices, if `group` is still the value they were made from.
+    fn for_group(&self, group: &Arc<G>) -> Option<&[u32]> {
+        if std::ptr::eq(self.group.as_ptr(), Arc::as_ptr(group)) {
+            self.users.as_deref()
+        } else {
+            None
+        }
+    }
 }
 
 impl Directory {
@@ -318,6 +349,7 @@ impl Directory {
         for (r, (_, i)) in order.into_iter().enumerate() {
             ix.rank[i] = r as u32;
         }
+        self.index_members(&mut ix);
         // Matching each Okta user once here makes every plan integer work.
         ix.pushable = self
             .okta_users
@@ -328,6 +360,34 @@ impl Directory {
             })
             .collect();
         self.index = Arc::new(ix);
+    }
+
+    /// Each group's members as user indices, so plans never look an id up.
+    fn index_members(&self, ix: &mut Index) {
+        ix.okta_members = self
+            .okta_groups
+            .iter()
+            .map(|g| {
+                let users = g
+                    .members
+                    .iter()
+                    .filter_map(|m| ix.okta_user_by_id.get(m).map(|&i| i as u32))
+                    .collect();
+                Members::of(g, Some(users))
+            })
+            .collect();
+        ix.statsig_members = self
+            .statsig_groups
+            .iter()
+            .map(|g| {
+                let users: Option<Box<[u32]>> = g
+                    .members
+                    .iter()
+                    .map(|m| ix.statsig_user_by_id.get(m).map(|&i| i as u32))
+                    .collect();
+                Members::of(g, users)
+            })
+            .collect();
     }
 
     /// The Statsig user with this id.
@@ -428,6 +488,24 @@ impl Directory {
     /// Where the Statsig user with this id is in `statsig_users`.
     pub fn statsig_user_index(&self, id: &str) -> Option<usize> {
         self.index.statsig_user_by_id.get(id).copied()
+    }
+
+    /// The members of the Okta group at `index` as Okta user indices (members no user
+    /// has are left out), when known without lookups.
+    pub fn okta_member_indices(&self, index: usize) -> Option<&[u32]> {
+        self.index
+            .okta_members
+            .get(index)?
+            .for_group(self.okta_groups.get(index)?)
+    }
+
+    /// The members of the Statsig group at `index` as Statsig user indices, when every
+    /// member is a known user and known without lookups.
+    pub fn statsig_member_indices(&self, index: usize) -> Option<&[u32]> {
+        self.index
+            .statsig_members
+            .get(index)?
+            .for_group(self.statsig_groups.get(index)?)
     }
 
     /// The Statsig user at `index` as a group member (shared strings: cheap to copy).

@@ -109,16 +109,22 @@ fn desired_indices(
     dir: &Directory,
     okta_group_id: &str,
 ) -> Result<(Vec<usize>, Vec<Skipped>), PlanError> {
-    let group = dir
-        .okta_group(okta_group_id)
+    let gi = dir
+        .okta_group_index(okta_group_id)
         .ok_or_else(|| PlanError::UnknownOktaGroup(okta_group_id.to_string()))?;
-    let mut wanted = Vec::with_capacity(group.members.len());
+    let group = &dir.okta_groups[gi];
+    // A membership row for a user the import did not see: nothing to push.
+    let members: Vec<usize> = match dir.okta_member_indices(gi) {
+        Some(ix) => ix.iter().map(|&i| i as usize).collect(),
+        None => group
+            .members
+            .iter()
+            .filter_map(|uid| dir.okta_user_index(uid))
+            .collect(),
+    };
+    let mut wanted = Vec::with_capacity(members.len());
     let mut skipped = Vec::new();
-    for uid in &group.members {
-        // A membership row for a user the import did not see: nothing to push.
-        let Some(oi) = dir.okta_user_index(uid) else {
-            continue;
-        };
+    for oi in members {
         match dir.pushable(oi) {
             Ok(si) => wanted.push(si),
             Err(reason) => {
@@ -154,20 +160,26 @@ pub fn plan_push(
     statsig_group_id: &str,
     batch_size: usize,
 ) -> Result<Plan, PlanError> {
-    let target = dir
-        .statsig_group(statsig_group_id)
+    let ti = dir
+        .statsig_group_index(statsig_group_id)
         .ok_or_else(|| PlanError::UnknownStatsigGroup(statsig_group_id.to_string()))?;
+    let target = &dir.statsig_groups[ti];
     let (wanted, skipped) = desired_indices(dir, okta_group_id)?;
     // Current members: known users by index; ids no user has are removed as they are.
     let mut current = Vec::with_capacity(target.members.len());
     let mut strangers = Vec::new();
-    for id in &target.members {
-        match dir.statsig_user_index(id) {
-            Some(i) => current.push(i),
-            None => strangers.push(MemberRef {
-                id: Arc::from(id.as_str()),
-                display: Arc::from(id.as_str()),
-            }),
+    match dir.statsig_member_indices(ti) {
+        Some(ix) => current.extend(ix.iter().map(|&i| i as usize)),
+        None => {
+            for id in &target.members {
+                match dir.statsig_user_index(id) {
+                    Some(i) => current.push(i),
+                    None => strangers.push(MemberRef {
+                        id: Arc::from(id.as_str()),
+                        display: Arc::from(id.as_str()),
+                    }),
+                }
+            }
         }
     }
     current.sort_unstable();

@@ -22,6 +22,9 @@ pub struct Http {
     observer: Arc<dyn Observer>,
     cancel: CancelToken,
     limit: usize,
+    /// The API has answered a read with JSON: this URL is the API, so a web page later
+    /// is a broken answer to read again, not a wrong URL.
+    proven: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::fmt::Debug for Http {
@@ -59,6 +62,7 @@ impl Http {
             observer,
             cancel,
             limit,
+            proven: Arc::default(),
         }
     }
 
@@ -90,6 +94,35 @@ impl Http {
         }
     }
 
+    /// Notes an answer that proves this URL is the API; once proven, a web page in
+    /// place of an answer is a broken answer (read again when safe), not a wrong URL.
+    fn judge(&self, a: Attempt) -> Attempt {
+        use std::sync::atomic::Ordering;
+        match a {
+            Attempt::Answered(ans) if ans.is_success() && ans.is_web_page() => {
+                if self.proven.load(Ordering::Relaxed) {
+                    Attempt::Failed(TransportFailure::new(
+                        TransportKind::CutOff,
+                        "a web page came in place of the API's answer",
+                    ))
+                } else {
+                    Attempt::Answered(ans)
+                }
+            }
+            Attempt::Answered(ans) => {
+                if !self.proven.load(Ordering::Relaxed)
+                    && ans.is_success()
+                    && !ans.is_empty()
+                    && !ans.is_garbled()
+                {
+                    self.proven.store(true, Ordering::Relaxed);
+                }
+                Attempt::Answered(ans)
+            }
+            failed => failed,
+        }
+    }
+
     /// Sends `method url` (shown as `path` in the log) under the retry policy. `build`
     /// adds what the API needs (auth, headers, body) to a fresh request each attempt.
     /// Returns the last answer, which may be an error status for the caller to read.
@@ -109,7 +142,10 @@ impl Http {
             &self.policy,
             &self.observer,
             &self.cancel,
-            || attempt(build(self.client.request(method.clone(), url)), self.limit),
+            || async {
+                let a = attempt(build(self.client.request(method.clone(), url)), self.limit).await;
+                self.judge(a)
+            },
         )
         .await;
         let answer = match result {

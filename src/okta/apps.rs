@@ -55,12 +55,10 @@ impl OktaClient {
     ) -> Result<Vec<AppUser>, ApiError> {
         let path = format!("/api/v1/apps/{}/users", seg(app_id));
         let limit = APP_USERS_LIMIT.to_string();
-        let raw = self
-            .get_all(self.url(&path, &[("limit", &limit)]), on_page)
-            .await?;
-        raw.iter()
-            .map(|v| decode_app_user(v).map_err(|r| self.decode_err(&path, r)))
-            .collect()
+        self.get_all_as(self.url(&path, &[("limit", &limit)]), on_page, |v| {
+            decode_app_user(v).map_err(|r| self.decode_err(&path, r))
+        })
+        .await
     }
 
     /// The groups imported from the app (its APP_GROUPs), found by `search`.

@@ -33,12 +33,10 @@ impl OktaClient {
         if let Some(f) = filter {
             query.push(("filter", f));
         }
-        let raw = self
-            .get_all(self.url("/api/v1/users", &query), on_page)
-            .await?;
-        raw.iter()
-            .map(|v| decode_user(v).map_err(|r| self.decode_err("/api/v1/users", r)))
-            .collect()
+        self.get_all_as(self.url("/api/v1/users", &query), on_page, |v| {
+            decode_user(v).map_err(|r| self.decode_err("/api/v1/users", r))
+        })
+        .await
     }
 
     /// Groups (without members), optionally by `filter` (e.g. `type eq "OKTA_GROUP"`) or
@@ -57,12 +55,10 @@ impl OktaClient {
         if let Some(q) = q {
             query.push(("q", q));
         }
-        let raw = self
-            .get_all(self.url("/api/v1/groups", &query), on_page)
-            .await?;
-        raw.iter()
-            .map(|v| decode_group(v).map_err(|r| self.decode_err("/api/v1/groups", r)))
-            .collect()
+        self.get_all_as(self.url("/api/v1/groups", &query), on_page, |v| {
+            decode_group(v).map_err(|r| self.decode_err("/api/v1/groups", r))
+        })
+        .await
     }
 
     /// The ids of groups whose membership changed after `since` (one request per page,
@@ -90,19 +86,15 @@ impl OktaClient {
     /// The ids of a group's members.
     pub async fn group_members(&self, id: &str) -> Result<Vec<String>, ApiError> {
         let limit = PAGE_LIMIT.to_string();
-        let raw = self
-            .get_all(
-                self.url(
-                    &format!("/api/v1/groups/{}/users", seg(id)),
-                    &[("limit", &limit)],
-                ),
-                || {},
-            )
+        let url = self.url(
+            &format!("/api/v1/groups/{}/users", seg(id)),
+            &[("limit", &limit)],
+        );
+        // Members are whole user records; only their ids are kept.
+        let ids = self
+            .get_all_as(url, || {}, |u| Ok(decode::id_of(u).map(str::to_string)))
             .await?;
-        Ok(raw
-            .iter()
-            .filter_map(|u| decode::id_of(u).map(str::to_string))
-            .collect())
+        Ok(ids.into_iter().flatten().collect())
     }
 
     /// Fills in `members` of every group, several groups at once.

@@ -254,8 +254,19 @@ impl OktaClient {
     async fn get_all(
         &self,
         first_url: String,
-        mut on_page: impl FnMut(),
+        on_page: impl FnMut(),
     ) -> Result<Vec<Value>, ApiError> {
+        self.get_all_as(first_url, on_page, |v| Ok(v.clone())).await
+    }
+
+    /// Every page from `first_url` on, each item decoded as its page comes (a page's JSON
+    /// is dropped at once, never held for the whole list).
+    async fn get_all_as<T>(
+        &self,
+        first_url: String,
+        mut on_page: impl FnMut(),
+        decode: impl Fn(&Value) -> Result<T, ApiError>,
+    ) -> Result<Vec<T>, ApiError> {
         let mut out = Vec::new();
         let mut url = Some(first_url);
         let mut pages = 0usize;
@@ -275,7 +286,9 @@ impl OktaClient {
             if items.is_empty() || pages > 100_000 {
                 break;
             }
-            out.extend(items);
+            for item in &items {
+                out.push(decode(item)?);
+            }
             url = next;
         }
         Ok(out)

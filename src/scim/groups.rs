@@ -26,10 +26,17 @@ fn unsupported(e: &ApiError) -> bool {
 }
 
 impl ScimClient {
-    fn decode_groups(&self, raw: &[Value]) -> Result<Vec<StatsigGroup>, ApiError> {
-        raw.iter()
-            .map(|v| decode_group(v).map_err(|r| self.decode_err("GET", "/Groups", r)))
-            .collect()
+    /// Groups at `/Groups` with `extra` query parameters, decoded page by page.
+    async fn groups_where(
+        &self,
+        extra: &[(&str, String)],
+        progress: Option<Progress>,
+    ) -> Result<Vec<StatsigGroup>, ApiError> {
+        let decode = |v: &Value| decode_group(v).map_err(|r| self.decode_err("GET", "/Groups", r));
+        self.list_all("/Groups", extra, progress, &decode, |g: &StatsigGroup| {
+            &g.id
+        })
+        .await
     }
 
     /// All groups, with members.
@@ -37,8 +44,7 @@ impl ScimClient {
         &self,
         progress: Option<Progress>,
     ) -> Result<Vec<StatsigGroup>, ApiError> {
-        let raw = self.list_all("/Groups", &[], progress).await?;
-        self.decode_groups(&raw)
+        self.groups_where(&[], progress).await
     }
 
     /// The group with this displayName (case-insensitive), if any.
@@ -79,8 +85,8 @@ impl ScimClient {
                 .map(|id| filter::eq("id", id))
                 .collect::<Vec<_>>()
                 .join(" or ");
-            match self.list_all("/Groups", &[("filter", f)], None).await {
-                Ok(raw) => out.extend(self.decode_groups(&raw)?),
+            match self.groups_where(&[("filter", f)], None).await {
+                Ok(groups) => out.extend(groups),
                 Err(e) if unsupported(&e) => {
                     for id in chunk {
                         match self.get_group(id).await {
@@ -103,8 +109,8 @@ impl ScimClient {
         since: &str,
     ) -> Result<Option<Vec<StatsigGroup>>, ApiError> {
         let f = format!("meta.lastModified gt {}", filter::quote(since));
-        match self.list_all("/Groups", &[("filter", f)], None).await {
-            Ok(raw) => self.decode_groups(&raw).map(Some),
+        match self.groups_where(&[("filter", f)], None).await {
+            Ok(groups) => Ok(Some(groups)),
             Err(e) if unsupported(&e) => Ok(None),
             Err(e) => Err(e),
         }
@@ -117,13 +123,21 @@ impl ScimClient {
 
     /// The ids of every group (members left out).
     pub async fn group_ids(&self) -> Result<BTreeSet<String>, ApiError> {
-        let raw = self
-            .list_all("/Groups", &[("attributes", "id".to_string())], None)
+        let decode = |v: &Value| {
+            decode::id_of(v)
+                .map(str::to_string)
+                .ok_or_else(|| self.decode_err("GET", "/Groups", "a group has no id"))
+        };
+        let ids = self
+            .list_all(
+                "/Groups",
+                &[("attributes", "id".to_string())],
+                None,
+                &decode,
+                |id: &String| id,
+            )
             .await?;
-        Ok(raw
-            .iter()
-            .filter_map(|v| decode::id_of(v).map(str::to_string))
-            .collect())
+        Ok(ids.into_iter().collect())
     }
 
     /// `POST /Groups` with no members.

@@ -23,6 +23,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
+/// Turns one listed resource into what the caller wants.
+type Decoder<'a, T> = &'a (dyn Fn(&Value) -> Result<T, ApiError> + Sync);
+
 /// Requests in flight to one SCIM endpoint at most.
 pub const MAX_IN_FLIGHT: usize = 16;
 
@@ -233,7 +236,7 @@ impl ScimClient {
             ("count", count.to_string()),
         ];
         q.extend(extra.iter().cloned());
-        let v = self
+        let mut v = self
             .request(Method::GET, path, &q, None)
             .await?
             .ok_or_else(|| self.decode_err("GET", path, "empty answer to a list request"))?;
@@ -245,24 +248,45 @@ impl ScimClient {
             })
             .ok_or_else(|| self.decode_err("GET", path, "the ListResponse has no totalResults"))?
             as usize;
-        let resources = match v.get("Resources") {
+        let resources = match v.get_mut("Resources").map(Value::take) {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(a)) => a.clone(),
+            Some(Value::Array(a)) => a,
             Some(_) => return Err(self.decode_err("GET", path, "Resources is not a list")),
         };
         Ok((total, resources))
     }
 
-    /// Every resource at `path`: the first page gives `totalResults`, the rest are fetched
-    /// concurrently, and any gap left by short pages is filled one page at a time.
-    async fn list_all(
+    /// One page, each resource decoded as it comes (a page's JSON is dropped at once,
+    /// never held for the whole list).
+    async fn page_as<T>(
+        &self,
+        path: &str,
+        start: usize,
+        count: usize,
+        extra: &[(&str, String)],
+        decode: Decoder<'_, T>,
+    ) -> Result<(usize, Vec<T>), ApiError> {
+        let (total, raw) = self.page(path, start, count, extra).await?;
+        let items = raw
+            .iter()
+            .map(decode)
+            .collect::<Result<Vec<T>, ApiError>>()?;
+        Ok((total, items))
+    }
+
+    /// Every resource at `path`, decoded: the first page gives `totalResults`, the rest
+    /// are fetched concurrently, and any gap left by short pages is filled one page at a
+    /// time. A resource seen twice (data shifting while paging) is kept once, by `id`.
+    async fn list_all<T: Send>(
         &self,
         path: &str,
         extra: &[(&str, String)],
         progress: Option<Progress>,
-    ) -> Result<Vec<Value>, ApiError> {
+        decode: Decoder<'_, T>,
+        id: fn(&T) -> &str,
+    ) -> Result<Vec<T>, ApiError> {
         let count = self.page_size.max(1);
-        let (total, first) = self.page(path, 1, count, extra).await?;
+        let (total, first) = self.page_as(path, 1, count, extra, decode).await?;
         let per = first.len();
         let expected_pages = if per == 0 {
             1
@@ -273,16 +297,16 @@ impl ScimClient {
         if let Some(p) = &progress {
             p(1, expected_pages);
         }
-        let mut pages: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
+        let mut pages: BTreeMap<usize, Vec<T>> = BTreeMap::new();
         pages.insert(1, first);
         if per > 0 && per < total {
             let starts: Vec<usize> = (1..expected_pages).map(|i| 1 + i * per).collect();
-            let results: Vec<Result<(usize, Vec<Value>), ApiError>> =
+            let results: Vec<Result<(usize, Vec<T>), ApiError>> =
                 futures::stream::iter(starts.into_iter().map(|start| {
                     let done = done.clone();
                     let progress = progress.clone();
                     async move {
-                        let (_, items) = self.page(path, start, count, extra).await?;
+                        let (_, items) = self.page_as(path, start, count, extra, decode).await?;
                         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                         if let Some(p) = &progress {
                             p(d, expected_pages);
@@ -298,51 +322,59 @@ impl ScimClient {
                 pages.insert(start, items);
             }
         }
-        let mut out = self.fill_gaps(path, pages, total, count, extra).await?;
-        // Data may shift while paging; never return a resource twice.
+        let mut out = self
+            .fill_gaps(path, pages, total, count, extra, decode)
+            .await?;
         let mut seen = std::collections::HashSet::new();
-        out.retain(|v| decode::id_of(v).is_none_or(|id| seen.insert(id.to_string())));
+        out.retain(|v| seen.insert(id(v).to_string()));
         Ok(out)
     }
 
     /// Joins pages in order; a page shorter than asked leaves indices unfetched, which are
     /// read one page at a time.
-    async fn fill_gaps(
+    async fn fill_gaps<T>(
         &self,
         path: &str,
-        mut pages: BTreeMap<usize, Vec<Value>>,
+        mut pages: BTreeMap<usize, Vec<T>>,
         total: usize,
         count: usize,
         extra: &[(&str, String)],
-    ) -> Result<Vec<Value>, ApiError> {
+        decode: Decoder<'_, T>,
+    ) -> Result<Vec<T>, ApiError> {
         let mut out = Vec::with_capacity(total);
         let mut next = 1;
         let starts: Vec<usize> = pages.keys().copied().collect();
         for (i, start) in starts.iter().enumerate() {
             let items = pages.remove(start).unwrap_or_default();
             if *start > next {
-                out.extend(self.fill(path, next, *start, count, extra).await?);
+                out.extend(self.fill(path, next, *start, count, extra, decode).await?);
             }
             next = start + items.len();
             out.extend(items);
             if i + 1 == starts.len() && next <= total {
-                out.extend(self.fill(path, next, total + 1, count, extra).await?);
+                out.extend(
+                    self.fill(path, next, total + 1, count, extra, decode)
+                        .await?,
+                );
             }
         }
         Ok(out)
     }
 
-    async fn fill(
+    async fn fill<T>(
         &self,
         path: &str,
         mut from: usize,
         to: usize,
         count: usize,
         extra: &[(&str, String)],
-    ) -> Result<Vec<Value>, ApiError> {
+        decode: Decoder<'_, T>,
+    ) -> Result<Vec<T>, ApiError> {
         let mut out = Vec::new();
         while from < to {
-            let (_, items) = self.page(path, from, count.min(to - from), extra).await?;
+            let (_, items) = self
+                .page_as(path, from, count.min(to - from), extra, decode)
+                .await?;
             if items.is_empty() {
                 break;
             }
@@ -362,10 +394,9 @@ impl ScimClient {
         &self,
         progress: Option<Progress>,
     ) -> Result<Vec<StatsigUser>, ApiError> {
-        let raw = self.list_all("/Users", &[], progress).await?;
-        raw.iter()
-            .map(|v| decode_user(v).map_err(|r| self.decode_err("GET", "/Users", r)))
-            .collect()
+        let decode = |v: &Value| decode_user(v).map_err(|r| self.decode_err("GET", "/Users", r));
+        self.list_all("/Users", &[], progress, &decode, |u: &StatsigUser| &u.id)
+            .await
     }
 
     /// The user with this userName (case-insensitive), if any. A 404 counts as none.

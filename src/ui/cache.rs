@@ -28,9 +28,83 @@ impl<K: PartialEq, V> Memo<K, V> {
     }
 }
 
+/// A list filtered by search text, kept between frames. What each item is searched by is
+/// lower-cased once per version of the data; typing on (the new text contains the old)
+/// filters the last result, not every item again.
+#[derive(Debug, Default)]
+pub struct SearchMemo {
+    data: Option<u64>,
+    hay: Vec<String>,
+    last: Option<(u64, String, Vec<usize>)>,
+}
+
+/// Keeps the parts apart, so no search text matches across two of them.
+const PART_GAP: char = '\u{1f}';
+
+impl SearchMemo {
+    /// The indices of the items whose parts contain `needle` (any case) and that `keep`
+    /// keeps. `data` names the version of the items (their parts come from `parts`, asked
+    /// only when it changes); `scope` names what `keep` depends on.
+    pub fn get<'a, P>(
+        &mut self,
+        data: u64,
+        scope: u64,
+        needle: &str,
+        parts: impl FnOnce() -> P,
+        keep: impl Fn(usize) -> bool,
+    ) -> &[usize]
+    where
+        P: IntoIterator<Item = Vec<&'a str>>,
+    {
+        if self.data != Some(data) {
+            self.hay = parts()
+                .into_iter()
+                .map(|p| p.join(&PART_GAP.to_string()).to_lowercase())
+                .collect();
+            self.data = Some(data);
+            self.last = None;
+        }
+        let n = needle.trim().to_lowercase();
+        let same = |l: &(u64, String, Vec<usize>)| l.0 == scope && l.1 == n;
+        if !self.last.as_ref().is_some_and(same) {
+            let hay = &self.hay;
+            let hit = |i: &usize| n.is_empty() || hay[*i].contains(&n);
+            let found: Vec<usize> = match &self.last {
+                // Typing on: only what matched before can match now.
+                Some((sc, old, prev)) if *sc == scope && n.contains(old.as_str()) => {
+                    prev.iter().copied().filter(hit).collect()
+                }
+                _ => (0..hay.len()).filter(|&i| keep(i)).filter(hit).collect(),
+            };
+            self.last = Some((scope, n, found));
+        }
+        self.last.as_ref().map_or(&[], |l| &l.2)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_filters_typing_on_from_the_last_result_and_starts_over_otherwise() {
+        let items = ["Alpha Team", "Alps", "Beta", "alpine"];
+        let mut m = SearchMemo::default();
+        let parts = || items.iter().map(|i| vec![*i, ""]).collect::<Vec<_>>();
+        assert_eq!(m.get(1, 0, "AL", parts, |_| true), &[0, 1, 3]);
+        assert_eq!(m.get(1, 0, "alp", parts, |_| true), &[0, 1, 3]);
+        assert_eq!(m.get(1, 0, "alph", parts, |_| true), &[0]);
+        // Backspace: everything is looked at again.
+        assert_eq!(m.get(1, 0, "alp", parts, |_| true), &[0, 1, 3]);
+        // Another scope: `keep` applies again.
+        assert_eq!(m.get(1, 1, "alp", parts, |i| i != 1), &[0, 3]);
+        assert_eq!(m.get(1, 1, "", parts, |i| i != 1), &[0, 2, 3]);
+        // New data: the parts are asked for again.
+        let fewer = || vec![vec!["Gamma", "alpha description"]];
+        assert_eq!(m.get(2, 1, "alpha", fewer, |_| true), &[0]);
+        // No match across two parts.
+        assert!(m.get(2, 1, "maalpha", fewer, |_| true).is_empty());
+    }
 
     #[test]
     fn computes_once_per_key() {

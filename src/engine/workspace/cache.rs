@@ -15,14 +15,7 @@ pub const CACHE_FILE: &str = "directory-cache.json";
 /// that differ and changes made while the read ran.
 const OVERLAP_MINUTES: i64 = 5;
 
-/// A cached directory now shown, and what its refresh starts from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warm {
-    /// When the cached read began (the cache's `taken_at`).
-    pub read_at: String,
-    /// Okta changes after this time are read again (a little before `read_at`).
-    pub since: String,
-}
+pub use super::core::Warm;
 
 /// What came of looking for a cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +112,7 @@ impl Workspace {
             since,
         };
         self.core.set_directory(snap.into_directory());
-        self.warm = Some(warm.clone());
+        self.core.warm = Some(warm.clone());
         CacheLoad::Shown(warm)
     }
 
@@ -134,11 +127,11 @@ impl Workspace {
     /// Keep the directory for the next start after each import (the app does; a
     /// command-line run reads everything each time and leaves the cache alone).
     pub fn keep_cache(&mut self, keep: bool) {
-        self.keep_cache = keep;
+        self.core.keep_cache = keep;
     }
 
     /// The cached directory shown and not refreshed yet, if so.
     pub fn warm(&self) -> Option<&Warm> {
-        self.warm.as_ref()
+        self.core.warm.as_ref()
     }
 }

@@ -71,6 +71,20 @@ pub struct Core {
     pub watch_cycles: u64,
     /// When Okta's whole list of mappings was last read (Okta push).
     pub okta_listed_at: Option<std::time::Instant>,
+    /// The cached directory shown and not refreshed yet (the next import reads what
+    /// changed since).
+    pub warm: Option<Warm>,
+    /// Keep the directory for the next start after each import.
+    pub keep_cache: bool,
+}
+
+/// A cached directory now shown (see `cache.rs`), and what its refresh starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warm {
+    /// When the cached read began (the cache's `taken_at`).
+    pub read_at: String,
+    /// Okta changes after this time are read again (a little before `read_at`).
+    pub since: String,
 }
 
 impl Core {
@@ -96,6 +110,8 @@ impl Core {
             other_pushers: Vec::new(),
             watch_cycles: 0,
             okta_listed_at: None,
+            warm: None,
+            keep_cache: false,
         }
     }
 

@@ -53,6 +53,7 @@ impl Workspace {
         let report: Report = Arc::new(progress);
         // From a cached directory: only what Okta changed since is read again.
         let baseline = self
+            .core
             .warm
             .clone()
             .map(|w| (w.since, self.core.shared_directory()));
@@ -117,8 +118,8 @@ impl Workspace {
             return Err(EngineError::Cancelled);
         }
         self.core.set_directory(directory);
-        self.warm = None;
-        if self.keep_cache
+        self.core.warm = None;
+        if self.core.keep_cache
             && let Err(e) = self.save_cache(&read_at)
         {
             tracing::warn!("{e}");

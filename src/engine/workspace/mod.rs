@@ -37,11 +37,6 @@ pub struct Workspace {
     backend: Box<dyn PushBackend>,
     mode: Option<ModeReport>,
     rules: RuleStore,
-    /// The cached directory shown and not refreshed yet (the next import reads what
-    /// changed since).
-    warm: Option<cache::Warm>,
-    /// Keep the directory for the next start after each import.
-    keep_cache: bool,
 }
 
 impl Workspace {
@@ -121,8 +116,6 @@ impl Workspace {
             backend: Box::new(DirectPush),
             mode: None,
             rules,
-            warm: None,
-            keep_cache: false,
         };
         Ok((ws, warning))
     }

@@ -6,7 +6,7 @@ use crate::model::rules;
 use crate::model::text::plural;
 use crate::model::{Directory, OktaGroup};
 use crate::ui::action::{Action, FileJob, Open, Tab};
-use crate::ui::cache::Memo;
+use crate::ui::cache::SearchMemo;
 use crate::ui::view::View;
 use crate::ui::widgets::{self, ROW};
 use egui::{RichText, Ui};
@@ -18,7 +18,7 @@ pub struct OktaGroupsTab {
     search: String,
     /// Also list the groups imported from the Statsig app (Okta push).
     app_groups: bool,
-    shown: Memo<(u64, String, bool), Vec<usize>>,
+    shown: SearchMemo,
 }
 
 impl OktaGroupsTab {
@@ -31,20 +31,31 @@ impl OktaGroupsTab {
             .collect()
     }
 
-    fn shown(&mut self, view: &View) -> &Vec<usize> {
+    fn shown(&mut self, view: &View) -> &[usize] {
         let d = view.directory;
-        let search = self.search.clone();
         let with_app = self.app_groups;
-        self.shown
-            .get((view.generation, search.clone(), with_app), || {
+        // Made only when the list is filtered from scratch, not every frame.
+        let imported = std::cell::OnceCell::new();
+        let imported = || {
+            imported.get_or_init(|| {
+                d.app
+                    .groups
+                    .iter()
+                    .map(|g| g.id.as_str())
+                    .collect::<std::collections::HashSet<&str>>()
+            })
+        };
+        self.shown.get(
+            view.generation,
+            u64::from(with_app),
+            &self.search,
+            || {
                 d.okta_groups
                     .iter()
-                    .enumerate()
-                    .filter(|(_, g)| with_app || d.app.group(&g.id).is_none())
-                    .filter(|(_, g)| widgets::matches(&search, &[&g.name, &g.description]))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
+                    .map(|g| vec![g.name.as_str(), g.description.as_str()])
+            },
+            |i| with_app || !imported().contains(d.okta_groups[i].id.as_str()),
+        )
     }
 
     /// Draws the tab.
@@ -92,9 +103,9 @@ impl OktaGroupsTab {
                     }
                 }
             });
-        let shown = self.shown(view).clone();
+        let shown = self.shown(view);
         egui::CentralPanel::default().show(ui, |ui| {
-            group_table(ui, view, &shown, actions);
+            group_table(ui, view, shown, actions);
             if shown.is_empty() && view.imported {
                 ui.label("No Okta group matches.");
             }
