@@ -133,17 +133,31 @@ impl Directory {
         mut okta_users: Vec<OktaUser>,
         mut okta_groups: Vec<OktaGroup>,
     ) -> Self {
-        statsig_users.sort_by(|a, b| a.id.cmp(&b.id));
-        statsig_groups.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
-        okta_users.sort_by(|a, b| a.id.cmp(&b.id));
-        okta_groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        for g in &mut statsig_groups {
-            g.members.sort();
-            g.members.dedup();
-        }
-        for g in &mut okta_groups {
-            g.members.sort();
-            g.members.dedup();
+        let statsig_side = |users: &mut Vec<StatsigUser>, groups: &mut Vec<StatsigGroup>| {
+            users.sort_by(|a, b| a.id.cmp(&b.id));
+            groups.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
+            for g in groups {
+                g.members.sort();
+                g.members.dedup();
+            }
+        };
+        let okta_side = |users: &mut Vec<OktaUser>, groups: &mut Vec<OktaGroup>| {
+            users.sort_by(|a, b| a.id.cmp(&b.id));
+            groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+            for g in groups {
+                g.members.sort();
+                g.members.dedup();
+            }
+        };
+        // Both sides side by side when it is worth a thread.
+        if statsig_users.len() + okta_users.len() > 20_000 {
+            std::thread::scope(|s| {
+                s.spawn(|| okta_side(&mut okta_users, &mut okta_groups));
+                statsig_side(&mut statsig_users, &mut statsig_groups);
+            });
+        } else {
+            statsig_side(&mut statsig_users, &mut statsig_groups);
+            okta_side(&mut okta_users, &mut okta_groups);
         }
         let mut projects = if projects.is_empty() {
             names::derive_projects(statsig_groups.iter().map(|g| g.display_name.as_str()))
@@ -262,16 +276,39 @@ impl Directory {
 
     /// Rebuilds the indices after the data changed (or after deserialising).
     pub fn reindex(&mut self) {
+        // Okta's side and Statsig's are indexed side by side (a large org's open and
+        // import wait for this); a small directory is not worth a thread.
+        let large = self.okta_users.len() + self.statsig_users.len() > 20_000;
+        let (mut ix, okta) = if large {
+            std::thread::scope(|s| {
+                let okta = s.spawn(|| self.index_okta());
+                let statsig = self.index_statsig();
+                let okta = okta.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (statsig, okta)
+            })
+        } else {
+            (self.index_statsig(), self.index_okta())
+        };
+        ix.okta_user_by_id = okta.okta_user_by_id;
+        ix.okta_user_by_email = okta.okta_user_by_email;
+        ix.okta_group_by_id = okta.okta_group_by_id;
+        ix.okta_group_by_name = okta.okta_group_by_name;
+        ix.okta_members = okta.okta_members;
+        // Matching each Okta user once here makes every plan integer work.
+        ix.pushable = self
+            .okta_users
+            .iter()
+            .map(|u| match &self.app.app {
+                Some(app) => match_through_app(&ix, &self.app, &app.label, u),
+                None => match_okta_user(&ix, &self.org_domains, u),
+            })
+            .collect();
+        self.index = Arc::new(ix);
+    }
+
+    /// Okta's users and groups by id, email and name.
+    fn index_okta(&self) -> Index {
         let mut ix = Index::default();
-        for (i, u) in self.statsig_users.iter().enumerate() {
-            ix.statsig_user_by_id.insert(u.id.clone(), i);
-            ix.statsig_user_by_email
-                .entry(u.user_name.to_lowercase())
-                .or_insert(i);
-            ix.statsig_user_by_email
-                .entry(u.email.to_lowercase())
-                .or_insert(i);
-        }
         for (i, u) in self.okta_users.iter().enumerate() {
             ix.okta_user_by_id.insert(u.id.clone(), i);
             ix.okta_user_by_email
@@ -287,6 +324,76 @@ impl Directory {
                 .entry(g.name.to_lowercase())
                 .or_insert(i);
         }
+        // Each group's members as user indices, so plans never look an id up.
+        ix.okta_members = self
+            .okta_groups
+            .iter()
+            .map(|g| {
+                let users = g
+                    .members
+                    .iter()
+                    .filter_map(|m| ix.okta_user_by_id.get(m).map(|&i| i as u32))
+                    .collect();
+                Members::of(g, Some(users))
+            })
+            .collect();
+        ix
+    }
+
+    /// Statsig's users (by id and email, in list order) and groups (by id and name, with
+    /// what each name means).
+    fn index_statsig(&self) -> Index {
+        let mut ix = Index::default();
+        for (i, u) in self.statsig_users.iter().enumerate() {
+            ix.statsig_user_by_id.insert(u.id.clone(), i);
+            ix.statsig_user_by_email
+                .entry(u.user_name.to_lowercase())
+                .or_insert(i);
+            ix.statsig_user_by_email
+                .entry(u.email.to_lowercase())
+                .or_insert(i);
+        }
+        self.index_names(&mut ix);
+        let mut order: Vec<(String, usize)> = self
+            .statsig_users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.user_name.to_lowercase(), i))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| self.statsig_users[a.1].id.cmp(&self.statsig_users[b.1].id))
+        });
+        ix.member_refs = self
+            .statsig_users
+            .iter()
+            .map(|u| MemberRef {
+                id: u.id.as_str().into(),
+                display: u.user_name.as_str().into(),
+            })
+            .collect();
+        ix.rank = vec![0; order.len()];
+        for (r, (_, i)) in order.into_iter().enumerate() {
+            ix.rank[i] = r as u32;
+        }
+        ix.statsig_members = self
+            .statsig_groups
+            .iter()
+            .map(|g| {
+                let users: Option<Box<[u32]>> = g
+                    .members
+                    .iter()
+                    .map(|m| ix.statsig_user_by_id.get(m).map(|&i| i as u32))
+                    .collect();
+                Members::of(g, users)
+            })
+            .collect();
+        ix
+    }
+
+    /// Statsig's groups by id and name, and what each name means (teams, project roles,
+    /// names that cannot be read).
+    fn index_names(&self, ix: &mut Index) {
         for (i, g) in self.statsig_groups.iter().enumerate() {
             ix.statsig_group_by_id.insert(g.id.clone(), i);
             ix.statsig_group_by_name
@@ -327,67 +434,6 @@ impl Directory {
         for p in &self.projects {
             ix.teams.entry(p.clone()).or_default();
         }
-        let mut order: Vec<(String, usize)> = self
-            .statsig_users
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.user_name.to_lowercase(), i))
-            .collect();
-        order.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| self.statsig_users[a.1].id.cmp(&self.statsig_users[b.1].id))
-        });
-        ix.member_refs = self
-            .statsig_users
-            .iter()
-            .map(|u| MemberRef {
-                id: u.id.as_str().into(),
-                display: u.user_name.as_str().into(),
-            })
-            .collect();
-        ix.rank = vec![0; order.len()];
-        for (r, (_, i)) in order.into_iter().enumerate() {
-            ix.rank[i] = r as u32;
-        }
-        self.index_members(&mut ix);
-        // Matching each Okta user once here makes every plan integer work.
-        ix.pushable = self
-            .okta_users
-            .iter()
-            .map(|u| match &self.app.app {
-                Some(app) => match_through_app(&ix, &self.app, &app.label, u),
-                None => match_okta_user(&ix, &self.org_domains, u),
-            })
-            .collect();
-        self.index = Arc::new(ix);
-    }
-
-    /// Each group's members as user indices, so plans never look an id up.
-    fn index_members(&self, ix: &mut Index) {
-        ix.okta_members = self
-            .okta_groups
-            .iter()
-            .map(|g| {
-                let users = g
-                    .members
-                    .iter()
-                    .filter_map(|m| ix.okta_user_by_id.get(m).map(|&i| i as u32))
-                    .collect();
-                Members::of(g, Some(users))
-            })
-            .collect();
-        ix.statsig_members = self
-            .statsig_groups
-            .iter()
-            .map(|g| {
-                let users: Option<Box<[u32]>> = g
-                    .members
-                    .iter()
-                    .map(|m| ix.statsig_user_by_id.get(m).map(|&i| i as u32))
-                    .collect();
-                Members::of(g, users)
-            })
-            .collect();
     }
 
     /// The Statsig user with this id.

@@ -7,8 +7,9 @@ use super::mapping::Mapping;
 use super::names::ParsedName;
 use super::okta_app::{AppGroup, AppSide, AppUser, OktaApp};
 use super::push_rule::PushRule;
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Written in every snapshot; a file without it is not a snapshot.
 pub const FORMAT: &str = "okta-statsig-teams/snapshot";
@@ -259,6 +260,14 @@ impl Snapshot {
         if bytes.len() as u64 > MAX_BYTES {
             return Err(SnapshotError::TooLarge);
         }
+        // The usual case in one pass: a snapshot of this app in a version it reads.
+        if let Ok(snap) = serde_json::from_slice::<Snapshot>(bytes)
+            && snap.format == FORMAT
+            && snap.version <= VERSION
+        {
+            snap.check()?;
+            return Ok(snap);
+        }
         /// The two fields that say what a file is; the rest is skipped, not built.
         #[derive(Deserialize)]
         struct Header {
@@ -288,7 +297,8 @@ impl Snapshot {
 
     /// Every reference points at something the snapshot holds.
     fn check(&self) -> Result<(), SnapshotError> {
-        let statsig: HashSet<&str> = self.statsig_users.iter().map(|u| u.id.as_str()).collect();
+        // Fx hashing: the keys are ids from the file itself, and this runs at every open.
+        let statsig: FxHashSet<&str> = self.statsig_users.iter().map(|u| u.id.as_str()).collect();
         for g in &self.statsig_groups {
             if let Some(m) = g.members.iter().find(|m| !statsig.contains(m.as_str())) {
                 return Err(SnapshotError::Inconsistent(format!(
@@ -297,7 +307,7 @@ impl Snapshot {
                 )));
             }
         }
-        let okta: HashSet<&str> = self.okta_users.iter().map(|u| u.id.as_str()).collect();
+        let okta: FxHashSet<&str> = self.okta_users.iter().map(|u| u.id.as_str()).collect();
         for g in &self.okta_groups {
             if let Some(m) = g.members.iter().find(|m| !okta.contains(m.as_str())) {
                 return Err(SnapshotError::Inconsistent(format!(
