@@ -118,28 +118,25 @@ async fn a_web_page_and_a_404_everywhere_are_not_the_api() {
     assert!(sentence.contains("404"), "{sentence}");
 }
 
-#[tokio::test]
-async fn a_web_page_after_the_api_answered_is_read_again_not_called_a_wrong_url() {
-    // The API answers, then once a proxy's page comes in place of an answer.
+/// An empty SCIM list: what a working API answers.
+fn empty_list() -> axum::response::Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/scim+json")],
+        r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}"#,
+    )
+        .into_response()
+}
+
+/// A server whose k-th answer (from 0) is `answer(k)`, and a client to it with quick
+/// retries and what it reported.
+async fn scripted(
+    answer: impl Fn(usize) -> axum::response::Response + Clone + Send + Sync + 'static,
+) -> (ScimClient, Arc<Seen>) {
     let n = Arc::new(AtomicUsize::new(0));
-    let count = n.clone();
     let base = serve(Router::new().fallback(move || {
-        let k = count.fetch_add(1, Ordering::Relaxed);
-        async move {
-            if k == 1 {
-                (
-                    [(axum::http::header::CONTENT_TYPE, "text/html")],
-                    "<html>bad gateway</html>",
-                )
-                    .into_response()
-            } else {
-                (
-                    [(axum::http::header::CONTENT_TYPE, "application/scim+json")],
-                    r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}"#,
-                )
-                    .into_response()
-            }
-        }
+        let k = n.fetch_add(1, Ordering::Relaxed);
+        let answer = answer.clone();
+        async move { answer(k) }
     }))
     .await;
     let seen = Arc::new(Seen::default());
@@ -153,6 +150,24 @@ async fn a_web_page_after_the_api_answered_is_read_again_not_called_a_wrong_url(
         seen.clone(),
     )
     .unwrap();
+    (c, seen)
+}
+
+#[tokio::test]
+async fn a_web_page_after_the_api_answered_is_read_again_not_called_a_wrong_url() {
+    // The API answers, then once a proxy's page comes in place of an answer.
+    let (c, seen) = scripted(|k| {
+        if k == 1 {
+            (
+                [(axum::http::header::CONTENT_TYPE, "text/html")],
+                "<html>bad gateway</html>",
+            )
+                .into_response()
+        } else {
+            empty_list()
+        }
+    })
+    .await;
     c.check().await.unwrap();
     c.check().await.unwrap();
     assert_eq!(
@@ -196,34 +211,14 @@ fn the_okta_admin_console_and_a_statsig_url_without_scim_are_refused_before_send
 
 #[tokio::test]
 async fn two_503s_then_an_answer_still_succeed() {
-    let n = Arc::new(AtomicUsize::new(0));
-    let count = n.clone();
-    let base = serve(Router::new().fallback(move || {
-        let k = count.fetch_add(1, Ordering::Relaxed);
-        async move {
-            if k < 2 {
-                StatusCode::SERVICE_UNAVAILABLE.into_response()
-            } else {
-                (
-                    [(axum::http::header::CONTENT_TYPE, "application/scim+json")],
-                    r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}"#,
-                )
-                    .into_response()
-            }
+    let (c, seen) = scripted(|k| {
+        if k < 2 {
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        } else {
+            empty_list()
         }
-    }))
+    })
     .await;
-    let seen = Arc::new(Seen::default());
-    let c = ScimClient::new(
-        &format!("{base}/scim"),
-        Secret::new("t"),
-        RetryPolicy {
-            base_delay: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        },
-        seen.clone(),
-    )
-    .unwrap();
     c.check().await.unwrap();
     assert_eq!(seen.requests.load(Ordering::Relaxed), 3);
     assert_eq!(seen.waits.lock().unwrap().len(), 2);
