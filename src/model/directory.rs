@@ -1,7 +1,7 @@
 //! Both directories as plain data (Statsig users and groups, Okta users, groups and
 //! memberships) with the indices every view and plan looks things up in.
 
-use super::member::{MemberRef, SkipReason};
+use super::member::{MemberRef, Members, SkipReason};
 use super::names::{self, ParsedName, Role};
 use super::okta_app::{AppGroup, AppSide};
 use rustc_hash::FxHashMap;
@@ -9,6 +9,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use super::records::{OktaGroup, OktaUser, StatsigGroup, StatsigUser, email_domain};
+
+/// Users in both directories from which sorting and indexing run on two threads (below
+/// it a thread costs more than it saves).
+const PARALLEL_FROM: usize = 20_000;
 
 /// A team's two role groups (indices into `Directory::statsig_groups`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -97,31 +101,6 @@ struct Index {
     unreadable: Vec<Unreadable>,
 }
 
-/// A group's members as user indices, tied to the group value they were made from.
-#[derive(Debug, Clone)]
-struct Members<G> {
-    group: std::sync::Weak<G>,
-    users: Option<Box<[u32]>>,
-}
-
-impl<G> Members<G> {
-    fn of(group: &Arc<G>, users: Option<Box<[u32]>>) -> Self {
-        Members {
-            group: Arc::downgrade(group),
-            users,
-        }
-    }
-
-    /// The indices, if `group` is still the value they were made from.
-    fn for_group(&self, group: &Arc<G>) -> Option<&[u32]> {
-        if std::ptr::eq(self.group.as_ptr(), Arc::as_ptr(group)) {
-            self.users.as_deref()
-        } else {
-            None
-        }
-    }
-}
-
 impl Directory {
     /// Sorts everything into a deterministic order and builds the indices. Empty
     /// `projects` or `org_domains` are derived from the data.
@@ -150,7 +129,7 @@ impl Directory {
             }
         };
         // Both sides side by side when it is worth a thread.
-        if statsig_users.len() + okta_users.len() > 20_000 {
+        if statsig_users.len() + okta_users.len() > PARALLEL_FROM {
             std::thread::scope(|s| {
                 s.spawn(|| okta_side(&mut okta_users, &mut okta_groups));
                 statsig_side(&mut statsig_users, &mut statsig_groups);
@@ -278,7 +257,7 @@ impl Directory {
     pub fn reindex(&mut self) {
         // Okta's side and Statsig's are indexed side by side (a large org's open and
         // import wait for this); a small directory is not worth a thread.
-        let large = self.okta_users.len() + self.statsig_users.len() > 20_000;
+        let large = self.okta_users.len() + self.statsig_users.len() > PARALLEL_FROM;
         let (mut ix, okta) = if large {
             std::thread::scope(|s| {
                 let okta = s.spawn(|| self.index_okta());
@@ -309,15 +288,11 @@ impl Directory {
     /// Okta's users and groups by id, email and name.
     fn index_okta(&self) -> Index {
         let mut ix = Index::default();
-        for (i, u) in self.okta_users.iter().enumerate() {
-            ix.okta_user_by_id.insert(u.id.clone(), i);
-            ix.okta_user_by_email
-                .entry(u.email.to_lowercase())
-                .or_insert(i);
-            ix.okta_user_by_email
-                .entry(u.login.to_lowercase())
-                .or_insert(i);
-        }
+        (ix.okta_user_by_id, ix.okta_user_by_email) = by_id_and_email(
+            self.okta_users
+                .iter()
+                .map(|u| (u.id.as_str(), [u.email.as_str(), u.login.as_str()])),
+        );
         for (i, g) in self.okta_groups.iter().enumerate() {
             ix.okta_group_by_id.insert(g.id.clone(), i);
             ix.okta_group_by_name
@@ -344,15 +319,11 @@ impl Directory {
     /// what each name means).
     fn index_statsig(&self) -> Index {
         let mut ix = Index::default();
-        for (i, u) in self.statsig_users.iter().enumerate() {
-            ix.statsig_user_by_id.insert(u.id.clone(), i);
-            ix.statsig_user_by_email
-                .entry(u.user_name.to_lowercase())
-                .or_insert(i);
-            ix.statsig_user_by_email
-                .entry(u.email.to_lowercase())
-                .or_insert(i);
-        }
+        (ix.statsig_user_by_id, ix.statsig_user_by_email) = by_id_and_email(
+            self.statsig_users
+                .iter()
+                .map(|u| (u.id.as_str(), [u.user_name.as_str(), u.email.as_str()])),
+        );
         self.index_names(&mut ix);
         let mut order: Vec<(String, usize)> = self
             .statsig_users
@@ -651,6 +622,21 @@ impl Directory {
             .sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         self.reindex();
     }
+}
+
+/// Users by id, and by each of their two emails lower-cased (the first user with an email
+/// keeps it).
+fn by_id_and_email<'a>(
+    users: impl Iterator<Item = (&'a str, [&'a str; 2])>,
+) -> (FxHashMap<String, usize>, FxHashMap<String, usize>) {
+    let (mut by_id, mut by_email) = (FxHashMap::default(), FxHashMap::default());
+    for (i, (id, emails)) in users.enumerate() {
+        by_id.insert(id.to_string(), i);
+        for e in emails {
+            by_email.entry(e.to_lowercase()).or_insert(i);
+        }
+    }
+    (by_id, by_email)
 }
 
 fn in_domains(domains: &[String], email: &str) -> bool {

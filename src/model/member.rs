@@ -1,5 +1,5 @@
-//! A Statsig user as a team member, and why an Okta member cannot be pushed: the pieces
-//! the directory and plans share.
+//! A Statsig user as a team member, a group's members as user indices, and why an Okta
+//! member cannot be pushed: the pieces the directory and plans share.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -12,6 +12,31 @@ pub struct MemberRef {
     pub id: Arc<str>,
     /// The email shown beside it.
     pub display: Arc<str>,
+}
+
+/// A group's members as user indices, tied to the group value they were made from.
+#[derive(Debug, Clone)]
+pub(crate) struct Members<G> {
+    group: std::sync::Weak<G>,
+    users: Option<Box<[u32]>>,
+}
+
+impl<G> Members<G> {
+    pub(crate) fn of(group: &Arc<G>, users: Option<Box<[u32]>>) -> Self {
+        Members {
+            group: Arc::downgrade(group),
+            users,
+        }
+    }
+
+    /// The indices, if `group` is still the value they were made from.
+    pub(crate) fn for_group(&self, group: &Arc<G>) -> Option<&[u32]> {
+        if std::ptr::eq(self.group.as_ptr(), Arc::as_ptr(group)) {
+            self.users.as_deref()
+        } else {
+            None
+        }
+    }
 }
 
 /// Why an Okta group member cannot be pushed.

@@ -56,7 +56,7 @@ impl OktaClient {
         let path = format!("/api/v1/apps/{}/users", seg(app_id));
         let limit = APP_USERS_LIMIT.to_string();
         self.get_all_as(self.url(&path, &[("limit", &limit)]), on_page, |v| {
-            decode_app_user(v).map_err(|r| self.decode_err(&path, r))
+            decode_app_user(&v).map_err(|r| self.decode_err(&path, r))
         })
         .await
     }

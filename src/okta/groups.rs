@@ -34,7 +34,7 @@ impl OktaClient {
             query.push(("filter", f));
         }
         self.get_all_as(self.url("/api/v1/users", &query), on_page, |v| {
-            decode_user(v).map_err(|r| self.decode_err("/api/v1/users", r))
+            decode_user(&v).map_err(|r| self.decode_err("/api/v1/users", r))
         })
         .await
     }
@@ -56,7 +56,7 @@ impl OktaClient {
             query.push(("q", q));
         }
         self.get_all_as(self.url("/api/v1/groups", &query), on_page, |v| {
-            decode_group(v).map_err(|r| self.decode_err("/api/v1/groups", r))
+            decode_group(&v).map_err(|r| self.decode_err("/api/v1/groups", r))
         })
         .await
     }
@@ -92,7 +92,7 @@ impl OktaClient {
         );
         // Members are whole user records; only their ids are kept.
         let ids = self
-            .get_all_as(url, || {}, |u| Ok(decode::id_of(u).map(str::to_string)))
+            .get_all_as(url, || {}, |u| Ok(decode::id_of(&u).map(str::to_string)))
             .await?;
         Ok(ids.into_iter().flatten().collect())
     }

@@ -256,7 +256,7 @@ impl OktaClient {
         first_url: String,
         on_page: impl FnMut(),
     ) -> Result<Vec<Value>, ApiError> {
-        self.get_all_as(first_url, on_page, |v| Ok(v.clone())).await
+        self.get_all_as(first_url, on_page, Ok).await
     }
 
     /// Every page from `first_url` on, each item decoded as its page comes (a page's JSON
@@ -265,7 +265,7 @@ impl OktaClient {
         &self,
         first_url: String,
         mut on_page: impl FnMut(),
-        decode: impl Fn(&Value) -> Result<T, ApiError>,
+        decode: impl Fn(Value) -> Result<T, ApiError>,
     ) -> Result<Vec<T>, ApiError> {
         let mut out = Vec::new();
         let mut url = Some(first_url);
@@ -286,7 +286,7 @@ impl OktaClient {
             if items.is_empty() || pages > 100_000 {
                 break;
             }
-            for item in &items {
+            for item in items {
                 out.push(decode(item)?);
             }
             url = next;

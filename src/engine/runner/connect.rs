@@ -172,27 +172,20 @@ impl Runner {
             timeout: Duration::from_secs(15),
             ..RetryPolicy::default()
         };
+        let okta = crate::okta::OktaClient::with_cancel(
+            &conn.okta_url,
+            conn.okta_token.clone(),
+            policy.clone(),
+            self.observer(),
+            self.cancel.clone(),
+        )?;
         if conn.statsig_token.is_empty() && settings.push_mode == PushModeChoice::Okta {
-            let okta = crate::okta::OktaClient::with_cancel(
-                &conn.okta_url,
-                conn.okta_token.clone(),
-                policy,
-                self.observer(),
-                self.cancel.clone(),
-            )?;
             okta.check().await?;
             return Ok("Okta answered with this token. Statsig was not tested (no token): Okta push works without it; previews and Verify say what they cannot know.".into());
         }
         let scim = crate::scim::ScimClient::with_cancel(
             &conn.statsig_url,
             conn.statsig_token.clone(),
-            policy.clone(),
-            self.observer(),
-            self.cancel.clone(),
-        )?;
-        let okta = crate::okta::OktaClient::with_cancel(
-            &conn.okta_url,
-            conn.okta_token.clone(),
             policy,
             self.observer(),
             self.cancel.clone(),

@@ -5,7 +5,6 @@
 use super::Workspace;
 use crate::engine::files::{self, FileError};
 use crate::model::snapshot::{Snapshot, Source};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The cache's file name, in the folder of the connection's mappings (so per profile).
@@ -41,27 +40,6 @@ pub fn clear(store_path: &Path) -> Result<bool, FileError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(FileError::write("the cached directory", &path, e)),
     }
-}
-
-/// Writes the cache whole or not at all, streamed (a large org's directory is not held
-/// twice in memory), readable by the user only.
-fn write(path: &Path, snap: &Snapshot) -> std::io::Result<()> {
-    let dir = files::parent_of(path);
-    files::create_private_dir(dir)?;
-    let tmp = dir.join(format!(".{CACHE_FILE}.tmp-{}", std::process::id()));
-    let written = (|| {
-        let mut out = std::io::BufWriter::new(files::open_private(&tmp, true)?);
-        serde_json::to_writer(&mut out, snap)?;
-        out.flush()?;
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?
-            .sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }
 
 impl Workspace {
@@ -121,7 +99,9 @@ impl Workspace {
     pub(super) fn save_cache(&self, read_at: &str) -> Result<(), FileError> {
         let path = self.cache_path();
         let snap = Snapshot::capture(read_at, self.source(), self.directory(), &[]);
-        write(&path, &snap).map_err(|e| FileError::write("the cached directory", &path, e))
+        // Streamed: a large org's directory is not held twice in memory.
+        files::write_atomic_with(&path, |out| Ok(serde_json::to_writer(out, &snap)?))
+            .map_err(|e| FileError::write("the cached directory", &path, e))
     }
 
     /// Keep the directory for the next start after each import (the app does; a
