@@ -274,7 +274,7 @@ async fn the_watcher_pushes_okta_changes_until_deactivated() {
         sorted(chosen.clone())
     );
     let again = ws.push(&m.id).await.unwrap();
-    assert!(again.plan.is_noop() && again.plan.batches.is_empty());
+    assert!(again.plan.is_noop() && again.plan.batches().is_empty());
     // Unlink with Leave: nothing changes in Statsig.
     ws.unlink(&m.id, Unlink::Leave, "").await.unwrap();
     assert!(ws.mappings().is_empty());
@@ -486,7 +486,7 @@ async fn pushes_send_the_planned_batches_capped_by_the_server() {
     );
     let plan = ws.plan(&squad, &target).unwrap();
     assert_eq!(plan.adds.len(), 5);
-    assert_eq!(plan.batches.len(), 3, "5 changes in batches of 2");
+    assert_eq!(plan.batches().len(), 3, "5 changes in batches of 2");
     counter.0.lock().unwrap().clear();
     ws.link(&squad, &target, true).await.unwrap();
     let patches = counter

@@ -10,9 +10,8 @@ use crate::engine::error::EngineError;
 use crate::engine::state::{DriftChoice, Mapping, MappingStatus};
 use crate::engine::workspace::Workspace;
 use crate::model::Plan;
-use crate::model::plan::Skipped;
 use crate::model::text::plural;
-use crate::model::{MemberRef, rules};
+use crate::model::{MemberList, SkippedList, rules};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -109,10 +108,10 @@ impl Row for PlanOut<'_> {
 /// A member-by-member comparison.
 #[derive(Debug, Serialize)]
 struct VerifyOut<'a> {
-    in_sync: &'a [MemberRef],
-    missing_in_statsig: &'a [MemberRef],
-    extra_in_statsig: &'a [MemberRef],
-    cannot_be_pushed: &'a [Skipped],
+    in_sync: &'a MemberList,
+    missing_in_statsig: &'a MemberList,
+    extra_in_statsig: &'a MemberList,
+    cannot_be_pushed: &'a SkippedList,
 }
 
 impl Row for VerifyOut<'_> {

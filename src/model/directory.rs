@@ -1,7 +1,7 @@
 //! Both directories as plain data (Statsig users and groups, Okta users, groups and
 //! memberships) with the indices every view and plan looks things up in.
 
-use super::member::{MemberRef, Members, SkipReason};
+use super::member::{MemberRef, Members, Pushed, SkipReason, Skipped};
 use super::names::{self, ParsedName, Role};
 use super::okta_app::{AppGroup, AppSide};
 use rustc_hash::FxHashMap;
@@ -85,16 +85,26 @@ struct Index {
     parsed: Vec<ParsedName>,
     /// Per Okta user (by index): the Statsig user it is pushed as, or why it cannot be.
     pushable: Vec<Result<usize, SkipReason>>,
+    /// Per Okta user: the rank of the Statsig user it is pushed as, or `u32::MAX`.
+    pushed_as_rank: Vec<u32>,
+    /// Every Okta user who cannot be pushed, with the reason, sorted: the table plans'
+    /// lists of members left out point into.
+    skips: Arc<[Skipped]>,
+    /// Per Okta user: its place in `skips`, or `u32::MAX` when it can be pushed.
+    skip_place: Vec<u32>,
     /// Per Statsig user (by index): its place in the order lists show (lower-cased
     /// userName, then id), so sorting members is integer work.
     rank: Vec<u32>,
-    /// Per Statsig user: id and userName, shared by every plan's member lists.
-    member_refs: Vec<MemberRef>,
+    /// Statsig users' ids and userNames in rank order: the table every plan's member
+    /// lists point into.
+    by_rank: Arc<[MemberRef]>,
     /// Per Okta group: its members as Okta user indices (members no user has left out),
     /// for the group as indexed (a group replaced since falls back to lookups).
     okta_members: Vec<Members<OktaGroup>>,
-    /// Per Statsig group: its members as Statsig user indices, when every member is a
-    /// known user.
+    /// Per Okta group: its members as pushed (see [`Pushed`]), so a plan is one merge.
+    okta_pushed: Vec<Members<OktaGroup, Pushed>>,
+    /// Per Statsig group: its members as ranks (sorted, no repeats), when every member
+    /// is a known user.
     statsig_members: Vec<Members<StatsigGroup>>,
     teams: BTreeMap<String, BTreeMap<String, TeamGroups>>,
     project_groups: BTreeMap<String, TeamGroups>,
@@ -282,7 +292,66 @@ impl Directory {
                 None => match_okta_user(&ix, &self.org_domains, u),
             })
             .collect();
+        ix.pushed_as_rank = ix
+            .pushable
+            .iter()
+            .map(|p| p.as_ref().map_or(u32::MAX, |&si| ix.rank[si]))
+            .collect();
+        (ix.skips, ix.skip_place) = self.skip_table(&ix.pushable);
+        ix.okta_pushed = self.pushed_members(&ix);
         self.index = Arc::new(ix);
+    }
+
+    /// The Okta users who cannot be pushed, sorted, and each Okta user's place among them.
+    fn skip_table(&self, pushable: &[Result<usize, SkipReason>]) -> (Arc<[Skipped]>, Vec<u32>) {
+        let mut skips: Vec<(Skipped, usize)> = pushable
+            .iter()
+            .enumerate()
+            .filter_map(|(oi, p)| {
+                let reason = p.as_ref().err()?;
+                let user = &self.okta_users[oi];
+                let skipped = Skipped {
+                    email: user.email.clone(),
+                    okta_user_id: user.id.clone(),
+                    reason: reason.clone(),
+                };
+                Some((skipped, oi))
+            })
+            .collect();
+        skips.sort_unstable();
+        let mut place = vec![u32::MAX; pushable.len()];
+        for (p, (_, oi)) in skips.iter().enumerate() {
+            place[*oi] = p as u32;
+        }
+        (skips.into_iter().map(|(s, _)| s).collect(), place)
+    }
+
+    /// Each Okta group's members as pushed: what every plan of that group starts from.
+    fn pushed_members(&self, ix: &Index) -> Vec<Members<OktaGroup, Pushed>> {
+        self.okta_groups
+            .iter()
+            .zip(&ix.okta_members)
+            .map(|(g, members)| {
+                let members = members.for_group(g).map_or(&[][..], |m| &m[..]);
+                let mut ranks = Vec::with_capacity(members.len());
+                let mut skipped = Vec::new();
+                for &oi in members {
+                    match ix.pushed_as_rank[oi as usize] {
+                        u32::MAX => skipped.push(ix.skip_place[oi as usize]),
+                        rank => ranks.push(rank),
+                    }
+                }
+                ranks.sort_unstable();
+                ranks.dedup();
+                skipped.sort_unstable();
+                skipped.dedup();
+                let pushed = Pushed {
+                    ranks: ranks.into(),
+                    skipped: skipped.into(),
+                };
+                Members::of(g, Some(pushed))
+            })
+            .collect()
     }
 
     /// Okta's users and groups by id, email and name.
@@ -335,28 +404,35 @@ impl Directory {
             a.0.cmp(&b.0)
                 .then_with(|| self.statsig_users[a.1].id.cmp(&self.statsig_users[b.1].id))
         });
-        ix.member_refs = self
-            .statsig_users
-            .iter()
-            .map(|u| MemberRef {
-                id: u.id.as_str().into(),
-                display: u.user_name.as_str().into(),
+        ix.rank = vec![0; order.len()];
+        for (r, (_, i)) in order.iter().enumerate() {
+            ix.rank[*i] = r as u32;
+        }
+        ix.by_rank = order
+            .into_iter()
+            .map(|(_, i)| {
+                let u = &self.statsig_users[i];
+                MemberRef {
+                    id: u.id.as_str().into(),
+                    display: u.user_name.as_str().into(),
+                }
             })
             .collect();
-        ix.rank = vec![0; order.len()];
-        for (r, (_, i)) in order.into_iter().enumerate() {
-            ix.rank[i] = r as u32;
-        }
         ix.statsig_members = self
             .statsig_groups
             .iter()
             .map(|g| {
-                let users: Option<Box<[u32]>> = g
+                let ranks: Option<Vec<u32>> = g
                     .members
                     .iter()
-                    .map(|m| ix.statsig_user_by_id.get(m).map(|&i| i as u32))
+                    .map(|m| ix.statsig_user_by_id.get(m).map(|&i| ix.rank[i]))
                     .collect();
-                Members::of(g, users)
+                let ranks = ranks.map(|mut r| {
+                    r.sort_unstable();
+                    r.dedup();
+                    r.into_boxed_slice()
+                });
+                Members::of(g, ranks)
             })
             .collect();
         ix
@@ -497,6 +573,23 @@ impl Directory {
         self.index.pushable[okta_index].as_ref().copied()
     }
 
+    /// The rank of the Statsig user the Okta user at `okta_index` is pushed as (see
+    /// [`Directory::rank`]), or `None` when [`Directory::pushable`] says why not.
+    pub fn pushed_as_rank(&self, okta_index: usize) -> Option<u32> {
+        Some(self.index.pushed_as_rank[okta_index]).filter(|&r| r != u32::MAX)
+    }
+
+    /// The place of the Okta user at `okta_index` in [`Directory::skips`], when it
+    /// cannot be pushed.
+    pub(crate) fn skip_place(&self, okta_index: usize) -> Option<u32> {
+        Some(self.index.skip_place[okta_index]).filter(|&p| p != u32::MAX)
+    }
+
+    /// Every Okta user who cannot be pushed, with the reason, sorted.
+    pub(crate) fn skips(&self) -> &Arc<[Skipped]> {
+        &self.index.skips
+    }
+
     /// Where the Okta user with this id is in `okta_users`.
     pub fn okta_user_index(&self, id: &str) -> Option<usize> {
         self.index.okta_user_by_id.get(id).copied()
@@ -507,27 +600,33 @@ impl Directory {
         self.index.statsig_user_by_id.get(id).copied()
     }
 
-    /// The members of the Okta group at `index` as Okta user indices (members no user
-    /// has are left out), when known without lookups.
-    pub fn okta_member_indices(&self, index: usize) -> Option<&[u32]> {
+    /// The members of the Okta group at `index` as pushed, when known without lookups
+    /// (the group is the one indexed).
+    pub(crate) fn okta_pushed(&self, index: usize) -> Option<&Pushed> {
         self.index
-            .okta_members
+            .okta_pushed
             .get(index)?
             .for_group(self.okta_groups.get(index)?)
     }
 
-    /// The members of the Statsig group at `index` as Statsig user indices, when every
-    /// member is a known user and known without lookups.
-    pub fn statsig_member_indices(&self, index: usize) -> Option<&[u32]> {
+    /// The members of the Statsig group at `index` as ranks (sorted, no repeats), when
+    /// every member is a known user and known without lookups.
+    pub fn statsig_member_ranks(&self, index: usize) -> Option<&[u32]> {
         self.index
             .statsig_members
             .get(index)?
             .for_group(self.statsig_groups.get(index)?)
+            .map(|r| &r[..])
     }
 
     /// The Statsig user at `index` as a group member (shared strings: cheap to copy).
     pub fn member_ref(&self, statsig_index: usize) -> MemberRef {
-        self.index.member_refs[statsig_index].clone()
+        self.index.by_rank[self.rank(statsig_index) as usize].clone()
+    }
+
+    /// Statsig users' ids and userNames in list order: a rank is a place in it.
+    pub(crate) fn members_by_rank(&self) -> &Arc<[MemberRef]> {
+        &self.index.by_rank
     }
 
     /// Where a Statsig user comes in lists (by lower-cased userName, then id).

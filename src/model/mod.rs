@@ -15,6 +15,6 @@ pub mod snapshot;
 pub mod text;
 
 pub use directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser};
-pub use member::{MemberRef, SkipReason, Skipped};
+pub use member::{MemberList, MemberRef, SharedList, SkipReason, Skipped, SkippedList};
 pub use names::{ParsedName, Role};
 pub use plan::Plan;

@@ -3,8 +3,9 @@
 //! will carry the change.
 
 use super::directory::Directory;
-pub use super::member::{MemberRef, SkipReason, Skipped};
-use serde::{Deserialize, Serialize};
+pub use super::member::{MemberList, MemberRef, SharedList, SkipReason, Skipped, SkippedList};
+use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Okta's documented default of membership changes per PATCH.
@@ -32,7 +33,10 @@ impl PatchBatch {
 }
 
 /// Everything a push of one mapping would do. Deterministic for the same input.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+///
+/// Member lists are places in the directory's shared table of users, and the PATCH
+/// requests are cut from them when asked for: making a plan copies no member.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Plan {
     /// The Okta group pushed.
     pub okta_group_id: String,
@@ -41,15 +45,15 @@ pub struct Plan {
     /// Its name.
     pub statsig_group_name: String,
     /// In Okta, not yet in Statsig: sorted by email.
-    pub adds: Vec<MemberRef>,
+    pub adds: MemberList,
     /// In Statsig, not in Okta: sorted by email.
-    pub removes: Vec<MemberRef>,
+    pub removes: MemberList,
     /// Already right.
-    pub unchanged: Vec<MemberRef>,
+    pub unchanged: MemberList,
     /// Okta members left out, with the reason: sorted by email.
-    pub skipped: Vec<Skipped>,
-    /// The PATCH requests, in order.
-    pub batches: Vec<PatchBatch>,
+    pub skipped: SkippedList,
+    /// Membership changes per PATCH request.
+    pub batch_size: usize,
 }
 
 impl Plan {
@@ -60,7 +64,13 @@ impl Plan {
 
     /// The PATCH requests the push sends.
     pub fn request_count(&self) -> usize {
-        self.batches.len()
+        (self.removes.len() + self.adds.len()).div_ceil(self.batch_size.max(1))
+    }
+
+    /// The PATCH requests, in order: removes first, then adds, at most `batch_size`
+    /// changes each.
+    pub fn batches(&self) -> Vec<PatchBatch> {
+        batch(&self.removes, &self.adds, self.batch_size)
     }
 
     /// One line for lists and logs.
@@ -74,6 +84,34 @@ impl Plan {
             self.request_count(),
             if self.request_count() == 1 { "" } else { "s" }
         )
+    }
+}
+
+impl Serialize for Plan {
+    /// The plan with its PATCH requests, as `plan` and `push` print it.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            okta_group_id: &'a str,
+            statsig_group_id: &'a str,
+            statsig_group_name: &'a str,
+            adds: &'a MemberList,
+            removes: &'a MemberList,
+            unchanged: &'a MemberList,
+            skipped: &'a SkippedList,
+            batches: Vec<PatchBatch>,
+        }
+        Shown {
+            okta_group_id: &self.okta_group_id,
+            statsig_group_id: &self.statsig_group_id,
+            statsig_group_name: &self.statsig_group_name,
+            adds: &self.adds,
+            removes: &self.removes,
+            unchanged: &self.unchanged,
+            skipped: &self.skipped,
+            batches: self.batches(),
+        }
+        .serialize(s)
     }
 }
 
@@ -96,64 +134,66 @@ pub enum PlanError {
 pub fn desired_members(
     dir: &Directory,
     okta_group_id: &str,
-) -> Result<(Vec<MemberRef>, Vec<Skipped>), PlanError> {
-    let (wanted, skipped) = desired_indices(dir, okta_group_id)?;
+) -> Result<(MemberList, SkippedList), PlanError> {
+    let desired = desired_ranks(dir, okta_group_id)?;
     Ok((
-        wanted.into_iter().map(|i| member_ref(dir, i)).collect(),
-        skipped,
+        MemberList::new(dir.members_by_rank().clone(), desired.ranks.to_vec()),
+        desired.skipped(dir),
     ))
 }
 
-/// Statsig user indices, sorted as lists show them, and the members left out.
-fn desired_indices(
-    dir: &Directory,
-    okta_group_id: &str,
-) -> Result<(Vec<usize>, Vec<Skipped>), PlanError> {
+/// The Statsig users an Okta group's members are pushed as, by rank, and the members left
+/// out, by place among the directory's skips (both sorted, no repeats).
+fn desired_ranks<'d>(dir: &'d Directory, okta_group_id: &str) -> Result<Desired<'d>, PlanError> {
     let gi = dir
         .okta_group_index(okta_group_id)
         .ok_or_else(|| PlanError::UnknownOktaGroup(okta_group_id.to_string()))?;
-    let group = &dir.okta_groups[gi];
+    if let Some(pushed) = dir.okta_pushed(gi) {
+        return Ok(Desired {
+            ranks: Cow::Borrowed(&pushed.ranks),
+            skipped: Cow::Borrowed(&pushed.skipped),
+        });
+    }
+    // The group changed since the directory was indexed: look its members up.
+    let (mut ranks, mut skipped) = (Vec::new(), Vec::new());
     // A membership row for a user the import did not see: nothing to push.
-    let members: Vec<usize> = match dir.okta_member_indices(gi) {
-        Some(ix) => ix.iter().map(|&i| i as usize).collect(),
-        None => group
-            .members
-            .iter()
-            .filter_map(|uid| dir.okta_user_index(uid))
-            .collect(),
-    };
-    let mut wanted = Vec::with_capacity(members.len());
-    let mut skipped = Vec::new();
-    for oi in members {
-        match dir.pushable(oi) {
-            Ok(si) => wanted.push(si),
-            Err(reason) => {
-                let user = &dir.okta_users[oi];
-                skipped.push(Skipped {
-                    email: user.email.clone(),
-                    okta_user_id: user.id.clone(),
-                    reason: reason.clone(),
-                });
-            }
+    for oi in dir.okta_groups[gi]
+        .members
+        .iter()
+        .filter_map(|uid| dir.okta_user_index(uid))
+    {
+        match dir.pushed_as_rank(oi) {
+            Some(rank) => ranks.push(rank),
+            None => skipped.extend(dir.skip_place(oi)),
         }
     }
-    sort_indices(dir, &mut wanted);
-    wanted.dedup();
-    skipped.sort();
-    Ok((wanted, skipped))
+    for v in [&mut ranks, &mut skipped] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    Ok(Desired {
+        ranks: Cow::Owned(ranks),
+        skipped: Cow::Owned(skipped),
+    })
 }
 
-fn member_ref(dir: &Directory, statsig_index: usize) -> MemberRef {
-    dir.member_ref(statsig_index)
+/// An Okta group's members as pushed: ranks, and places among the directory's skips.
+struct Desired<'d> {
+    ranks: Cow<'d, [u32]>,
+    skipped: Cow<'d, [u32]>,
 }
 
-fn sort_indices(dir: &Directory, v: &mut [usize]) {
-    // One rank lookup per member (they are scattered in memory), not one per comparison.
-    v.sort_by_cached_key(|&i| dir.rank(i));
+impl Desired<'_> {
+    fn skipped(&self, dir: &Directory) -> SkippedList {
+        SkippedList::new(dir.skips().clone(), self.skipped.to_vec())
+    }
 }
 
 /// Plans the push of `okta_group_id` into `statsig_group_id`, in PATCHes of at most
 /// `batch_size` membership changes.
+///
+/// Integer work: members are ranks (places in the order lists show), so wanted and
+/// current are sorted integer lists and the diff is one merge.
 pub fn plan_push(
     dir: &Directory,
     okta_group_id: &str,
@@ -164,57 +204,77 @@ pub fn plan_push(
         .statsig_group_index(statsig_group_id)
         .ok_or_else(|| PlanError::UnknownStatsigGroup(statsig_group_id.to_string()))?;
     let target = &dir.statsig_groups[ti];
-    let (wanted, skipped) = desired_indices(dir, okta_group_id)?;
-    // Current members: known users by index; ids no user has are removed as they are.
-    let mut current = Vec::with_capacity(target.members.len());
+    let desired = desired_ranks(dir, okta_group_id)?;
+    // Current members: known users by rank; ids no user has are removed as they are.
     let mut strangers = Vec::new();
-    match dir.statsig_member_indices(ti) {
-        Some(ix) => current.extend(ix.iter().map(|&i| i as usize)),
+    let current = match dir.statsig_member_ranks(ti) {
+        Some(ranks) => Cow::Borrowed(ranks),
         None => {
+            let mut current = Vec::with_capacity(target.members.len());
             for id in &target.members {
                 match dir.statsig_user_index(id) {
-                    Some(i) => current.push(i),
+                    Some(i) => current.push(dir.rank(i)),
                     None => strangers.push(MemberRef {
                         id: Arc::from(id.as_str()),
                         display: Arc::from(id.as_str()),
                     }),
                 }
             }
+            current.sort_unstable();
+            current.dedup();
+            Cow::Owned(current)
         }
-    }
-    current.sort_unstable();
-    let mut wanted_set = wanted.clone();
-    wanted_set.sort_unstable();
-    let (mut unchanged, mut adds) = (Vec::new(), Vec::new());
-    for &i in &wanted {
-        if current.binary_search(&i).is_ok() {
-            unchanged.push(member_ref(dir, i))
-        } else {
-            adds.push(member_ref(dir, i))
-        }
-    }
-    let mut remove_idx: Vec<usize> = current
-        .iter()
-        .copied()
-        .filter(|i| wanted_set.binary_search(i).is_err())
-        .collect();
-    sort_indices(dir, &mut remove_idx);
-    let mut removes: Vec<MemberRef> = remove_idx.into_iter().map(|i| member_ref(dir, i)).collect();
-    if !strangers.is_empty() {
-        removes.extend(strangers);
-        sort_by_display(&mut removes);
-    }
-    let batches = batch(&removes, &adds, batch_size);
+    };
+    let (adds, removes, unchanged) = merge(&desired.ranks, &current);
+    let table = dir.members_by_rank();
+    let list = |places| MemberList::new(table.clone(), places);
+    let removes = if strangers.is_empty() {
+        list(removes)
+    } else {
+        let mut all: Vec<MemberRef> = list(removes).iter().cloned().collect();
+        all.extend(strangers);
+        sort_by_display(&mut all);
+        MemberList::from(all)
+    };
     Ok(Plan {
         okta_group_id: okta_group_id.to_string(),
         statsig_group_id: statsig_group_id.to_string(),
         statsig_group_name: target.display_name.clone(),
-        adds,
+        adds: list(adds),
         removes,
-        unchanged,
-        skipped,
-        batches,
+        unchanged: list(unchanged),
+        skipped: desired.skipped(dir),
+        batch_size: batch_size.max(1),
     })
+}
+
+/// Wanted and current, both sorted and without repeats, as (only wanted, only current,
+/// both), each sorted.
+fn merge(wanted: &[u32], current: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let mut only_w = Vec::with_capacity(wanted.len());
+    let mut only_c = Vec::with_capacity(current.len());
+    let mut both = Vec::with_capacity(wanted.len().min(current.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < wanted.len() && j < current.len() {
+        match wanted[i].cmp(&current[j]) {
+            std::cmp::Ordering::Less => {
+                only_w.push(wanted[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                only_c.push(current[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                both.push(wanted[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    only_w.extend_from_slice(&wanted[i..]);
+    only_c.extend_from_slice(&current[j..]);
+    (only_w, only_c, both)
 }
 
 fn sort_by_display(members: &mut [MemberRef]) {
@@ -224,7 +284,11 @@ fn sort_by_display(members: &mut [MemberRef]) {
 
 /// Splits removes then adds into requests of at most `batch_size` changes each: the fewest
 /// requests the protocol allows.
-pub fn batch(removes: &[MemberRef], adds: &[MemberRef], batch_size: usize) -> Vec<PatchBatch> {
+pub fn batch<'a>(
+    removes: impl IntoIterator<Item = &'a MemberRef>,
+    adds: impl IntoIterator<Item = &'a MemberRef>,
+    batch_size: usize,
+) -> Vec<PatchBatch> {
     let size = batch_size.max(1);
     let mut batches = Vec::new();
     let mut current = PatchBatch::default();
@@ -343,6 +407,34 @@ mod tests {
             plan_push(&d, "og1", "gone", 100),
             Err(PlanError::UnknownStatsigGroup(_))
         ));
+    }
+
+    #[test]
+    fn a_group_changed_since_indexing_plans_as_a_fresh_index_would() {
+        let mut d = dir();
+        let mut og = (*d.okta_groups[0]).clone();
+        og.members = vec!["o2".into(), "o3".into(), "o4".into(), "o2".into()];
+        d.upsert_okta_group(og);
+        let mut sg = (*d.statsig_groups[0]).clone();
+        sg.members = vec!["s3".into(), "gone-user".into(), "s1".into()];
+        d.upsert_statsig_group(sg);
+        // Both groups were replaced in place: the plan looks their members up.
+        assert!(d.okta_pushed(0).is_none() && d.statsig_member_ranks(0).is_none());
+        let looked_up = plan_push(&d, "og1", "g1", 2).unwrap();
+        let mut fresh = d.clone();
+        fresh.reindex();
+        assert_eq!(looked_up, plan_push(&fresh, "og1", "g1", 2).unwrap());
+        let ids = |l: &MemberList| l.iter().map(|m| m.id.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids(&looked_up.adds), ["s2"]);
+        assert_eq!(ids(&looked_up.removes), ["s1", "s3", "gone-user"]);
+        assert_eq!(
+            looked_up.skipped.len(),
+            2,
+            "eve (no Statsig user), dee (suspended)"
+        );
+        let batches = looked_up.batches();
+        assert_eq!(batches.len(), 2);
+        assert_eq!(batches[1].adds[0].id.as_ref(), "s2");
     }
 
     fn refs(prefix: &str, n: usize) -> Vec<MemberRef> {

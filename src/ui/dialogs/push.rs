@@ -6,7 +6,7 @@
 use super::{Shown, modal};
 use crate::engine::runner::Command;
 use crate::model::names::{self, ParsedName, Role};
-use crate::model::plan::{self, MemberRef, Skipped};
+use crate::model::plan::{self, MemberList, SkippedList};
 use crate::model::push_rule::{self, Suggestion};
 use crate::model::rules::{self, GuardStop};
 use crate::model::text::plural;
@@ -29,9 +29,9 @@ pub enum PushMode {
 
 /// What a save would do.
 struct Preview {
-    adds: Vec<MemberRef>,
-    removes: Vec<MemberRef>,
-    skipped: Vec<Skipped>,
+    adds: MemberList,
+    removes: MemberList,
+    skipped: SkippedList,
     requests: usize,
     guard: Option<GuardStop>,
     /// Okta pushes (Okta push), not the app.
@@ -181,7 +181,7 @@ impl PushDialog {
                         // One request creates the team, then the members in batches.
                         requests: 1 + wanted.len().div_ceil(batch),
                         adds: wanted,
-                        removes: Vec::new(),
+                        removes: MemberList::default(),
                         skipped,
                         guard: None,
                         by_okta,

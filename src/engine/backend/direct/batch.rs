@@ -204,7 +204,7 @@ async fn send_all(core: &mut Core, ready: &[(Mapping, Plan)], out: &mut Outcomes
     let jobs: Vec<(usize, String, Vec<PatchBatch>)> = ready
         .iter()
         .enumerate()
-        .map(|(i, (m, plan))| (i, m.statsig_group_id.clone(), plan.batches.clone()))
+        .map(|(i, (m, plan))| (i, m.statsig_group_id.clone(), plan.batches()))
         .collect();
     let Ok(scim) = core.scim().cloned() else {
         // Planning read Statsig, so it is there; nothing is sent otherwise.

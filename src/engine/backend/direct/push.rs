@@ -69,7 +69,7 @@ async fn push_inner(core: &mut Core, m: &Mapping, allowed_removals: usize) -> Re
 /// the rest re-planned from what Statsig really has, so nothing is applied twice and
 /// nothing outside the plan is touched. Cancel stops between requests.
 async fn send_batches(core: &mut Core, m: &Mapping, plan: &Plan) -> Result<()> {
-    let mut batches: VecDeque<_> = plan.batches.iter().cloned().collect();
+    let mut batches: VecDeque<_> = plan.batches().into_iter().collect();
     let total = batches.len();
     let (mut sent, mut replans) = (0usize, 0usize);
     while let Some(batch) = batches.pop_front() {
@@ -96,7 +96,7 @@ async fn send_batches(core: &mut Core, m: &Mapping, plan: &Plan) -> Result<()> {
                         m.statsig_group_name
                     )));
                 }
-                batches = again.batches.into_iter().collect();
+                batches = again.batches().into_iter().collect();
             }
             Err(e) => return Err(e.into()),
         }

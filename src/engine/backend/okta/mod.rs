@@ -287,11 +287,7 @@ fn unknown_plan(m: &Mapping) -> Plan {
         okta_group_id: m.okta_group_id.clone(),
         statsig_group_id: m.statsig_group_id.clone(),
         statsig_group_name: m.statsig_group_name.clone(),
-        adds: Vec::new(),
-        removes: Vec::new(),
-        unchanged: Vec::new(),
-        skipped: Vec::new(),
-        batches: Vec::new(),
+        ..Plan::default()
     }
 }
 
