@@ -58,6 +58,7 @@ fn directory(users: usize, teams: usize) -> Directory {
                 .map(|k| format!("o{:06}", (t * 37 + k * 13) % users))
                 .collect(),
             last_membership_updated: None,
+            members_pending: false,
         });
     }
     Directory::new(

@@ -839,6 +839,7 @@ pub(crate) mod tests {
             kind: "OKTA_GROUP".into(),
             members: members.iter().map(|m| m.to_string()).collect(),
             last_membership_updated: None,
+            members_pending: false,
         }
     }
 

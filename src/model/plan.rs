@@ -127,6 +127,11 @@ pub enum PlanError {
     )]
     /// The Statsig group is not in the directory.
     UnknownStatsigGroup(String),
+    /// The Okta group's members are still being read.
+    #[error(
+        "Okta group \"{0}\"'s members are still being read; plan it when the import has finished"
+    )]
+    MembersPending(String),
 }
 
 /// The desired Statsig membership for an Okta group: its active, provisioned members, and
@@ -148,6 +153,9 @@ fn desired_ranks<'d>(dir: &'d Directory, okta_group_id: &str) -> Result<Desired<
     let gi = dir
         .okta_group_index(okta_group_id)
         .ok_or_else(|| PlanError::UnknownOktaGroup(okta_group_id.to_string()))?;
+    if dir.okta_groups[gi].members_pending {
+        return Err(PlanError::MembersPending(dir.okta_groups[gi].name.clone()));
+    }
     if let Some(pushed) = dir.okta_pushed(gi) {
         return Ok(Desired {
             ranks: Cow::Borrowed(&pushed.ranks),

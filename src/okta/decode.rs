@@ -43,6 +43,7 @@ pub fn decode_group(v: &Value) -> Result<OktaGroup, DecodeError> {
         description: s(v, "/profile/description").unwrap_or_default().to_string(),
         kind: s(v, "/type").unwrap_or("OKTA_GROUP").to_string(),
         members: Vec::new(),
+        members_pending: false,
         last_membership_updated: s(v, "/lastMembershipUpdated").map(str::to_string),
         id,
     })

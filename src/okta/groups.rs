@@ -121,6 +121,30 @@ impl OktaClient {
         Ok(())
     }
 
+    /// The members of the groups `ids`, several groups at once, each sent to `to` (sorted)
+    /// as it comes in, in the order of `ids`. Stops at the first failure (sent too) or when
+    /// nobody listens any more.
+    pub async fn send_members(
+        &self,
+        ids: Vec<String>,
+        to: tokio::sync::mpsc::UnboundedSender<(String, Result<Vec<String>, ApiError>)>,
+    ) {
+        let mut results = futures::stream::iter(ids.into_iter().map(|gid| async move {
+            let r = self.group_members(&gid).await.map(|mut m| {
+                m.sort();
+                m
+            });
+            (gid, r)
+        }))
+        .buffered(MAX_IN_FLIGHT);
+        while let Some((gid, r)) = results.next().await {
+            let failed = r.is_err();
+            if to.send((gid, r)).is_err() || failed {
+                return;
+            }
+        }
+    }
+
     /// The members of several groups, several groups at once, each with its own outcome.
     pub async fn members_of(
         &self,

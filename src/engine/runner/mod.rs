@@ -378,10 +378,21 @@ impl Runner {
         }
     }
 
+    /// Imports: the views get what they need first, then fill in as the other Okta
+    /// groups' members come in (about once a second).
     async fn import(&mut self) -> Result<String> {
         let sink = self.sink.clone();
+        self.workspace()?
+            .import_first(move |p| sink.send(Event::Progress(p)))
+            .await?;
+        while self.workspace()?.members_pending() {
+            self.publish();
+            self.workspace()?
+                .read_pending_members(std::time::Duration::from_secs(1))
+                .await?;
+        }
         let ws = self.workspace()?;
-        let d = ws.import(move |p| sink.send(Event::Progress(p))).await?;
+        let d = ws.directory();
         let mut said = format!(
             "Imported {} and {}.",
             plural(d.statsig_groups.len(), "Statsig group"),

@@ -1,16 +1,25 @@
 //! Import: both directories read side by side, with progress per stage.
 
 use super::Workspace;
+use super::pending::{Members, Pending, Reader, Report};
 use super::progress::ImportProgress;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::model::okta_app::{AppSide, OktaPushMapping};
 use crate::model::plan::DEFAULT_BATCH_SIZE;
 use crate::model::{Directory, OktaGroup, OktaUser};
 use crate::net::ApiError;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc;
 
-type Report = Arc<dyn Fn(ImportProgress) + Send + Sync>;
+/// What `read_okta` gives: users, groups (some with members pending), and the reading of
+/// the pending ones.
+type OktaSide = (Vec<OktaUser>, Vec<OktaGroup>, Option<Reading>);
+
+/// Members still coming in, the task reading them, and how many groups are left.
+type Reading = (mpsc::UnboundedReceiver<Members>, Reader, usize);
 
 /// A progress callback for a stage whose total is known as pages come in.
 fn pages(report: &Report, stage: &'static str) -> crate::scim::Progress {
@@ -42,12 +51,29 @@ fn counter(report: &Report, stage: &'static str) -> impl FnMut() + Send + 'stati
 
 impl Workspace {
     /// Reads both directories (and, in Okta push, the Statsig app's users, imported
-    /// groups and Okta's push mappings). `progress` gets pages done of pages known per
-    /// stage. The first import settles who pushes.
+    /// groups and Okta's push mappings), whole. `progress` gets pages done of pages known
+    /// per stage. The first import settles who pushes.
     pub async fn import(
         &mut self,
         progress: impl Fn(ImportProgress) + Send + Sync + 'static,
     ) -> Result<&Directory> {
+        self.import_first(progress).await?;
+        while self.members_pending() {
+            self.read_pending_members(Duration::from_secs(3600)).await?;
+        }
+        Ok(self.core.directory())
+    }
+
+    /// Reads what the views need first: with nothing shown yet, everything but the
+    /// members of the Okta groups no mapping pushes, which go on being read (side by side with
+    /// the rest, so no rate-limit bucket idles) and come in through
+    /// [`Workspace::read_pending_members`]. Until then those groups are marked
+    /// `members_pending`, and plans refuse them.
+    pub async fn import_first(
+        &mut self,
+        progress: impl Fn(ImportProgress) + Send + Sync + 'static,
+    ) -> Result<&Directory> {
+        self.pending = None;
         self.settle_mode().await?;
         let read_at = crate::clock::now();
         let report: Report = Arc::new(progress);
@@ -72,7 +98,7 @@ impl Workspace {
         };
         let app_side = read_app_side(core, &report);
         let (statsig, okta_side, app_side) = tokio::join!(statsig, okta_side, app_side);
-        let (okta_users, okta_groups) = okta_side?;
+        let (okta_users, okta_groups, pending) = okta_side?;
         let (side, mappings) = match app_side {
             Some(r) => {
                 let (side, mappings) = r?;
@@ -119,10 +145,18 @@ impl Workspace {
         }
         self.core.set_directory(directory);
         self.core.warm = None;
-        if self.core.keep_cache
-            && let Err(e) = self.save_cache(&read_at)
-        {
-            tracing::warn!("{e}");
+        match pending {
+            Some((results, reader, total)) => {
+                self.pending = Some(Pending {
+                    results,
+                    reader,
+                    left: total,
+                    total,
+                    report: report.clone(),
+                    read_at,
+                });
+            }
+            None => self.keep_for_next_start(&read_at),
         }
         match mappings {
             Some(list) => {
@@ -132,6 +166,87 @@ impl Workspace {
             None => self.follow_renames()?,
         }
         Ok(self.core.directory())
+    }
+
+    /// Some Okta groups' members are still being read.
+    pub fn members_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Takes the members read since into the directory, waiting up to `for_at_most` for
+    /// more. When the last group is in, the directory is indexed whole and kept for the
+    /// next start. A failed read (or a cancel) stops the reading; the groups not read stay
+    /// marked and the next import reads them.
+    pub async fn read_pending_members(&mut self, for_at_most: Duration) -> Result<()> {
+        let Some(p) = &mut self.pending else {
+            return Ok(());
+        };
+        let deadline = tokio::time::Instant::now() + for_at_most;
+        let mut got = Vec::new();
+        let mut failed = None;
+        while p.left > 0 {
+            let cancelled = self.core.cancel.is_cancelled();
+            match tokio::time::timeout_at(deadline, p.results.recv()).await {
+                _ if cancelled => {
+                    failed = Some(EngineError::Cancelled);
+                    break;
+                }
+                Err(_) => break,
+                Ok(Some((id, Ok(members)))) => {
+                    got.push((id, members));
+                    p.left -= 1;
+                    (p.report)(ImportProgress {
+                        stage: "Okta memberships",
+                        done: p.total - p.left,
+                        total: p.total,
+                        left: None,
+                    });
+                }
+                Ok(Some((_, Err(e)))) => {
+                    failed = Some(e.into());
+                    break;
+                }
+                Ok(None) => {
+                    failed = Some(refused(
+                        "Reading the Okta groups' members stopped before the end; import again.",
+                    ));
+                    break;
+                }
+            }
+        }
+        let done = p.left == 0;
+        if !got.is_empty() {
+            let dir = self.core.dir_mut();
+            for (id, members) in got {
+                if let Some(g) = dir.okta_group(&id) {
+                    let mut g = g.clone();
+                    g.members = members;
+                    g.members_pending = false;
+                    dir.upsert_okta_group(g);
+                }
+            }
+            if done {
+                dir.reindex();
+            }
+        }
+        if let Some(e) = failed {
+            self.pending = None;
+            return Err(e);
+        }
+        if let Some(p) = self.pending.take_if(|p| p.left == 0) {
+            drop(p.reader);
+            self.keep_for_next_start(&p.read_at);
+        }
+        Ok(())
+    }
+
+    /// Keeps the directory, read whole at `read_at`, for the next start (when asked to).
+    fn keep_for_next_start(&self, read_at: &str) {
+        if self.core.keep_cache
+            && let Err(e) = self.save_cache(read_at)
+        {
+            tracing::warn!("{e}");
+        }
     }
 
     /// Mapping names follow renames made in Okta.
@@ -162,15 +277,30 @@ async fn read_okta(
     core: &super::Core,
     report: &Report,
     baseline: Option<(String, Arc<Directory>)>,
-) -> std::result::Result<(Vec<OktaUser>, Vec<OktaGroup>), ApiError> {
+) -> std::result::Result<OktaSide, ApiError> {
     let okta = core.okta.clone();
     let members_report = report.clone();
     let known = baseline.as_ref().map(|(_, d)| d.clone());
+    // With nothing shown yet, the mapped groups' members are read first and the rest
+    // after the views are shown; a refresh keeps what is shown until all is in.
+    let nothing_shown = baseline.is_none() && core.directory().okta_groups.is_empty();
+    let mapped: Option<HashSet<String>> = nothing_shown.then(|| {
+        core.state
+            .mappings
+            .iter()
+            .map(|m| m.okta_group_id.clone())
+            .collect()
+    });
     let okta_groups = async move {
         let groups = okta
             .list_groups(None, None, counter(&members_report, "Okta groups"))
             .await?;
         let (kept, mut stale) = reuse_members(groups, known.as_deref());
+        if let Some(mapped) = mapped {
+            let pending = read_mapped_first(&okta, &mut stale, &mapped, &members_report).await?;
+            let groups = kept.into_iter().chain(stale).collect::<Vec<_>>();
+            return Ok::<_, ApiError>((groups, pending));
+        }
         let total = stale.len();
         let done = AtomicUsize::new(0);
         okta.fill_members(&mut stale, || {
@@ -183,7 +313,7 @@ async fn read_okta(
             });
         })
         .await?;
-        Ok::<_, ApiError>(kept.into_iter().chain(stale).collect::<Vec<_>>())
+        Ok::<_, ApiError>((kept.into_iter().chain(stale).collect::<Vec<_>>(), None))
     };
     let okta_users = async {
         match &baseline {
@@ -198,7 +328,49 @@ async fn read_okta(
         }
     };
     let (users, groups) = tokio::join!(okta_users, okta_groups);
-    Ok((users?, groups?))
+    let (groups, pending) = groups?;
+    Ok((users?, groups, pending))
+}
+
+/// Starts reading the members of `groups`, the mapped ones first, and waits for the
+/// mapped ones. The others are marked pending and given back with their reading (none
+/// when every group is in).
+async fn read_mapped_first(
+    okta: &crate::okta::OktaClient,
+    groups: &mut [OktaGroup],
+    mapped: &HashSet<String>,
+    report: &Report,
+) -> std::result::Result<Option<Reading>, ApiError> {
+    // Stable: the mapped groups first, each side in list order.
+    groups.sort_by_key(|g| !mapped.contains(&g.id));
+    let first = groups.iter().filter(|g| mapped.contains(&g.id)).count();
+    let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let (tx, mut results) = mpsc::unbounded_channel();
+    let reader = {
+        let okta = okta.clone();
+        Reader(tokio::spawn(
+            async move { okta.send_members(ids, tx).await },
+        ))
+    };
+    let mut received = 0;
+    while received < first {
+        let Some((_, r)) = results.recv().await else {
+            break;
+        };
+        groups[received].members = r?;
+        received += 1;
+        report(ImportProgress {
+            stage: "Mapped groups' memberships",
+            done: received,
+            total: first,
+            left: None,
+        });
+    }
+    for g in &mut groups[received..] {
+        g.members_pending = true;
+    }
+    let rest = groups.len() - received;
+    Ok((rest > 0).then_some((results, reader, rest)))
 }
 
 /// Groups whose membership Okta has not changed since `known` was read keep the members

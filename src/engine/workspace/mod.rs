@@ -9,6 +9,7 @@ pub mod core;
 mod groups;
 mod import;
 pub mod mode;
+mod pending;
 mod progress;
 pub mod push_mode;
 pub mod push_rules;
@@ -37,6 +38,8 @@ pub struct Workspace {
     backend: Box<dyn PushBackend>,
     mode: Option<ModeReport>,
     rules: RuleStore,
+    /// Okta groups whose members an import is still reading (see `import.rs`).
+    pending: Option<pending::Pending>,
 }
 
 impl Workspace {
@@ -116,6 +119,7 @@ impl Workspace {
             backend: Box::new(DirectPush),
             mode: None,
             rules,
+            pending: None,
         };
         Ok((ws, warning))
     }

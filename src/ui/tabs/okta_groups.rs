@@ -163,7 +163,12 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], actions: &mut Vec<Acti
                     });
                 }
                 row.col(|ui| {
-                    ui.label(g.members.len().to_string());
+                    if g.members_pending {
+                        ui.weak("…")
+                            .on_hover_text("The import is still reading this group's members");
+                    } else {
+                        ui.label(g.members.len().to_string());
+                    }
                 });
                 row.col(|ui| {
                     if let Some(m) = rules::pushed_from(view.mappings, &g.id) {
@@ -230,14 +235,26 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
             }));
         }
         if ui
-            .button("Export CSV…")
+            .add_enabled(!g.members_pending, egui::Button::new("Export CSV…"))
             .on_hover_text("The group's members, for spreadsheets")
             .clicked()
         {
             actions.push(csv_action(d, g));
         }
     });
+    if g.members_pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Reading this group's members; they show here when the import has them.");
+        });
+        return;
+    }
     ui.label(RichText::new(plural(g.members.len(), "member")).strong());
+    member_table(ui, d, g);
+}
+
+/// A group's members with whether each can be pushed.
+fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
     TableBuilder::new(ui)
         .id_salt("okta-group-members")
         .striped(true)

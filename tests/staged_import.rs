@@ -1,0 +1,89 @@
+//! A first import shows what the views need first (users, groups, the mapped groups'
+//! members) and reads the other groups' members after, side by side.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+/// Okta groups with their sorted members, to compare two reads.
+fn okta_side(ws: &okta_statsig_teams::engine::Workspace) -> Vec<(String, Vec<String>)> {
+    ws.directory()
+        .okta_groups
+        .iter()
+        .map(|g| (g.id.clone(), g.members.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_first_import_shows_the_mapped_groups_first_and_fills_in_the_rest() {
+    let s = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = common::workspace(&s, dir.path());
+    ws.import(|_| {}).await.unwrap();
+    assert!(
+        !ws.members_pending(),
+        "a whole import leaves nothing to read"
+    );
+    let whole = okta_side(&ws);
+    let (okta, target) = common::pair(
+        &ws,
+        "Payments Engineers",
+        "Statsig-Checkout-Payments-Member",
+    );
+    ws.link(&okta, &target, true).await.unwrap();
+    drop(ws);
+
+    // The next start (no cache kept): the views get the mapped group's members first.
+    let mut ws = common::workspace(&s, dir.path());
+    ws.import_first(|_| {}).await.unwrap();
+    assert!(ws.members_pending());
+    let d = ws.directory();
+    let mapped = d.okta_group(&okta).unwrap();
+    assert!(!mapped.members_pending);
+    assert!(whole.contains(&(okta.clone(), mapped.members.clone())));
+    let others: Vec<_> = d.okta_groups.iter().filter(|g| g.id != okta).collect();
+    assert!(!others.is_empty());
+    assert!(
+        others
+            .iter()
+            .all(|g| g.members_pending && g.members.is_empty()),
+        "the other groups are marked, not shown empty as if read"
+    );
+    let other = others[0].id.clone();
+    let other_name = others[0].name.clone();
+    assert!(
+        ws.plan(&okta, &target).is_ok(),
+        "the mapped group plans now"
+    );
+    let refused = ws.plan(&other, &target).unwrap_err().to_string();
+    assert_eq!(
+        refused,
+        format!(
+            "Okta group \"{other_name}\"'s members are still being read; plan it when the import has finished"
+        )
+    );
+
+    // The rest comes in.
+    let mut rounds = 0;
+    while ws.members_pending() {
+        ws.read_pending_members(Duration::from_millis(20))
+            .await
+            .unwrap();
+        rounds += 1;
+        assert!(rounds < 10_000);
+    }
+    assert_eq!(okta_side(&ws), whole, "the same as a whole import");
+    assert!(
+        ws.directory()
+            .okta_groups
+            .iter()
+            .all(|g| !g.members_pending)
+    );
+    assert!(ws.plan(&other, &target).is_ok());
+
+    // A refresh keeps what is shown until everything is in: nothing turns "pending".
+    ws.import_first(|_| {}).await.unwrap();
+    assert!(!ws.members_pending());
+    assert_eq!(okta_side(&ws), whole);
+}
