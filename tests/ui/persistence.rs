@@ -66,7 +66,6 @@ fn the_tab_project_and_theme_survive_a_restart_but_no_token_does() {
 #[test]
 fn the_next_start_shows_the_cached_directory_with_its_age_then_refreshes_it() {
     use egui_kittest::kittest::Queryable;
-    use okta_statsig_teams::engine::runner::Target;
     use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
     let rt = runtime();
     // A slow network, so the refresh is seen running.
@@ -78,27 +77,7 @@ fn the_next_start_shows_the_cached_directory_with_its_age_then_refreshes_it() {
         .unwrap();
     let state = tempfile::tempdir().unwrap();
     let conn = connection(&sandbox);
-    let start = |state: &std::path::Path| {
-        let target = Target::Direct {
-            connection: Box::new(conn.clone()),
-            state_dir: state.to_path_buf(),
-            label: "Loopback org".into(),
-            demo: false,
-        };
-        let data = DataDir::new(state.join("data"));
-        Harness::builder().build_eframe(move |cc| {
-            App::new(
-                cc,
-                AppOptions {
-                    target: Some(target),
-                    store: Arc::new(MemoryStore::default()),
-                    snapshot: None,
-                    data,
-                    offer_connect: false,
-                },
-            )
-        })
-    };
+    let start = |state: &std::path::Path| start_on(&conn, state);
     // The first start reads everything: nothing cached to show meanwhile.
     let mut first = start(state.path());
     wait(&mut first, "the first import", |a| {
@@ -118,4 +97,73 @@ fn the_next_start_shows_the_cached_directory_with_its_age_then_refreshes_it() {
         next.query_by_label_contains("Cached").is_none(),
         "fresh once refreshed"
     );
+}
+
+/// The app on `conn` (a saved connection, not the demo), keeping its files in `state`.
+fn start_on(
+    conn: &okta_statsig_teams::engine::Connection,
+    state: &std::path::Path,
+) -> Harness<'static, App> {
+    use okta_statsig_teams::engine::runner::Target;
+    let target = Target::Direct {
+        connection: Box::new(conn.clone()),
+        state_dir: state.to_path_buf(),
+        label: "Loopback org".into(),
+        demo: false,
+    };
+    let data = DataDir::new(state.join("data"));
+    Harness::builder().build_eframe(move |cc| {
+        App::new(
+            cc,
+            AppOptions {
+                target: Some(target),
+                store: Arc::new(MemoryStore::default()),
+                snapshot: None,
+                data,
+                offer_connect: false,
+            },
+        )
+    })
+}
+
+#[test]
+fn the_first_import_shows_the_groups_then_fills_in_their_members() {
+    use egui_kittest::kittest::Queryable;
+    use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+    let rt = runtime();
+    // As in a large org, a group's members (one request each) are what takes long:
+    // 8 groups a second.
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig {
+            latency: std::time::Duration::from_millis(50),
+            okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits {
+                group: 8,
+                ..okta_statsig_teams::sandbox::limits::OktaLimits::none()
+            },
+            okta_rate_window_secs: 1,
+            ..SandboxConfig::default()
+        }))
+        .unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let mut h = start_on(&connection(&sandbox), state.path());
+    wait(&mut h, "the groups", App::has_data);
+    assert!(!h.state().is_idle(), "shown before the import ends");
+    let pending = |h: &Harness<'static, App>| {
+        h.state()
+            .directory()
+            .okta_groups
+            .iter()
+            .filter(|g| g.members_pending)
+            .count()
+    };
+    assert!(pending(&h) > 0, "members still being read");
+    click(&mut h, "Okta groups");
+    assert!(
+        h.query_all_by_label("…").next().is_some(),
+        "a group whose members are not in yet shows …, not 0"
+    );
+    wait(&mut h, "the members", App::is_idle);
+    assert_eq!(pending(&h), 0);
+    h.run_ok();
+    assert!(h.query_all_by_label("…").next().is_none());
 }

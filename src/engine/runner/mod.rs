@@ -212,7 +212,10 @@ impl Runner {
         }
         let Some(ws) = &self.ws else { return };
         let (generation, batch_size) = (ws.generation(), ws.batch_size());
-        if self.published.generation != Some(generation) || self.published.batch_size != batch_size
+        // Generation 0 is no directory yet (nothing read or cached): not one to show.
+        if generation > 0
+            && (self.published.generation != Some(generation)
+                || self.published.batch_size != batch_size)
         {
             self.published.generation = Some(generation);
             self.published.batch_size = batch_size;
