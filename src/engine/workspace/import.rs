@@ -341,8 +341,11 @@ async fn read_mapped_first(
     mapped: &HashSet<String>,
     report: &Report,
 ) -> std::result::Result<Option<Reading>, ApiError> {
-    // Stable: the mapped groups first, each side in list order.
-    groups.sort_by_key(|g| !mapped.contains(&g.id));
+    // The mapped groups first, then in the order the lists show (so they fill in from
+    // the top).
+    groups.sort_by(|a, b| {
+        (!mapped.contains(&a.id), &a.name, &a.id).cmp(&(!mapped.contains(&b.id), &b.name, &b.id))
+    });
     let first = groups.iter().filter(|g| mapped.contains(&g.id)).count();
     let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
     let (tx, mut results) = mpsc::unbounded_channel();
