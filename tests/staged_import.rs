@@ -87,3 +87,60 @@ async fn a_first_import_shows_the_mapped_groups_first_and_fills_in_the_rest() {
     assert!(!ws.members_pending());
     assert_eq!(okta_side(&ws), whole);
 }
+
+#[tokio::test]
+async fn a_cancel_while_members_come_in_keeps_the_rest_marked_and_the_next_import_reads_them() {
+    use okta_statsig_teams::sandbox::limits::OktaLimits;
+    use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+    // A group's members at 5 requests a second: the reading is still going on.
+    let s = Sandbox::start(SandboxConfig {
+        okta_limits: OktaLimits {
+            group: 5,
+            ..OktaLimits::none()
+        },
+        okta_rate_window_secs: 1,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = okta_statsig_teams::net::CancelToken::default();
+    let mut ws = common::open_with_cancel(
+        common::connection(&s),
+        dir.path(),
+        okta_statsig_teams::net::RetryPolicy::default(),
+        std::sync::Arc::new(okta_statsig_teams::net::Silent),
+        cancel.clone(),
+    );
+    ws.import_first(|_| {}).await.unwrap();
+    assert!(ws.members_pending());
+    cancel.cancel();
+    let stopped = ws.read_pending_members(Duration::from_secs(30)).await;
+    assert!(
+        matches!(
+            stopped,
+            Err(okta_statsig_teams::engine::EngineError::Cancelled)
+        ),
+        "{stopped:?}"
+    );
+    assert!(!ws.members_pending(), "the reading stopped");
+    let d = ws.directory();
+    let unread = d.okta_groups.iter().find(|g| g.members_pending).unwrap();
+    let target = d.statsig_groups[0].id.clone();
+    assert!(
+        ws.plan(&unread.id.clone(), &target)
+            .unwrap_err()
+            .to_string()
+            .contains("still being read")
+    );
+
+    // The next import reads every group whole.
+    cancel.reset();
+    ws.import(|_| {}).await.unwrap();
+    assert!(
+        ws.directory()
+            .okta_groups
+            .iter()
+            .all(|g| !g.members_pending)
+    );
+}

@@ -1,6 +1,7 @@
 //! Both directories as plain data (Statsig users and groups, Okta users, groups and
 //! memberships) with the indices every view and plan looks things up in.
 
+use super::keyed::{Finder, UserKeys, okta_keys, statsig_keys};
 use super::member::{MemberRef, Members, Pushed, SkipReason, Skipped};
 use super::names::{self, ParsedName, Role};
 use super::okta_app::{AppGroup, AppSide};
@@ -74,12 +75,10 @@ pub struct Directory {
 struct Index {
     // Fx hashing: the keys are ids and names from our own import, and lookups are the
     // inner loop of every plan.
-    statsig_user_by_id: FxHashMap<String, usize>,
-    statsig_user_by_email: FxHashMap<String, usize>,
+    statsig_users_by: UserKeys,
     statsig_group_by_id: FxHashMap<String, usize>,
     statsig_group_by_name: FxHashMap<String, usize>,
-    okta_user_by_id: FxHashMap<String, usize>,
-    okta_user_by_email: FxHashMap<String, usize>,
+    okta_users_by: UserKeys,
     okta_group_by_id: FxHashMap<String, usize>,
     okta_group_by_name: FxHashMap<String, usize>,
     parsed: Vec<ParsedName>,
@@ -278,18 +277,21 @@ impl Directory {
         } else {
             (self.index_statsig(), self.index_okta())
         };
-        ix.okta_user_by_id = okta.okta_user_by_id;
-        ix.okta_user_by_email = okta.okta_user_by_email;
+        ix.okta_users_by = okta.okta_users_by;
         ix.okta_group_by_id = okta.okta_group_by_id;
         ix.okta_group_by_name = okta.okta_group_by_name;
         ix.okta_members = okta.okta_members;
         // Matching each Okta user once here makes every plan integer work.
+        let find = Finder {
+            keys: &ix.statsig_users_by,
+            users: &self.statsig_users,
+        };
         ix.pushable = self
             .okta_users
             .iter()
             .map(|u| match &self.app.app {
-                Some(app) => match_through_app(&ix, &self.app, &app.label, u),
-                None => match_okta_user(&ix, &self.org_domains, u),
+                Some(app) => match_through_app(&find, &self.app, &app.label, u),
+                None => match_okta_user(&find, &self.org_domains, u),
             })
             .collect();
         ix.pushed_as_rank = ix
@@ -356,12 +358,10 @@ impl Directory {
 
     /// Okta's users and groups by id, email and name.
     fn index_okta(&self) -> Index {
-        let mut ix = Index::default();
-        (ix.okta_user_by_id, ix.okta_user_by_email) = by_id_and_email(
-            self.okta_users
-                .iter()
-                .map(|u| (u.id.as_str(), [u.email.as_str(), u.login.as_str()])),
-        );
+        let mut ix = Index {
+            okta_users_by: UserKeys::new(&self.okta_users, okta_keys),
+            ..Index::default()
+        };
         for (i, g) in self.okta_groups.iter().enumerate() {
             ix.okta_group_by_id.insert(g.id.clone(), i);
             ix.okta_group_by_name
@@ -376,7 +376,11 @@ impl Directory {
                 let users = g
                     .members
                     .iter()
-                    .filter_map(|m| ix.okta_user_by_id.get(m).map(|&i| i as u32))
+                    .filter_map(|m| {
+                        ix.okta_users_by
+                            .id(&self.okta_users, okta_keys, m)
+                            .map(|i| i as u32)
+                    })
                     .collect();
                 Members::of(g, Some(users))
             })
@@ -387,12 +391,10 @@ impl Directory {
     /// Statsig's users (by id and email, in list order) and groups (by id and name, with
     /// what each name means).
     fn index_statsig(&self) -> Index {
-        let mut ix = Index::default();
-        (ix.statsig_user_by_id, ix.statsig_user_by_email) = by_id_and_email(
-            self.statsig_users
-                .iter()
-                .map(|u| (u.id.as_str(), [u.user_name.as_str(), u.email.as_str()])),
-        );
+        let mut ix = Index {
+            statsig_users_by: UserKeys::new(&self.statsig_users, statsig_keys),
+            ..Index::default()
+        };
         self.index_names(&mut ix);
         let mut order: Vec<(String, usize)> = self
             .statsig_users
@@ -425,7 +427,11 @@ impl Directory {
                 let ranks: Option<Vec<u32>> = g
                     .members
                     .iter()
-                    .map(|m| ix.statsig_user_by_id.get(m).map(|&i| ix.rank[i]))
+                    .map(|m| {
+                        ix.statsig_users_by
+                            .id(&self.statsig_users, statsig_keys, m)
+                            .map(|i| ix.rank[i])
+                    })
                     .collect();
                 let ranks = ranks.map(|mut r| {
                     r.sort_unstable();
@@ -485,18 +491,15 @@ impl Directory {
 
     /// The Statsig user with this id.
     pub fn statsig_user(&self, id: &str) -> Option<&StatsigUser> {
-        self.index
-            .statsig_user_by_id
-            .get(id)
-            .map(|&i| &self.statsig_users[i])
+        self.statsig_user_index(id).map(|i| &self.statsig_users[i])
     }
 
     /// The Statsig user with this email or userName, compared case-insensitively.
     pub fn statsig_user_by_email(&self, email: &str) -> Option<&StatsigUser> {
         self.index
-            .statsig_user_by_email
-            .get(&email.to_lowercase())
-            .map(|&i| &self.statsig_users[i])
+            .statsig_users_by
+            .email(&self.statsig_users, statsig_keys, email)
+            .map(|i| &self.statsig_users[i])
     }
 
     /// The Statsig group with this id.
@@ -527,18 +530,15 @@ impl Directory {
 
     /// The Okta user with this id.
     pub fn okta_user(&self, id: &str) -> Option<&OktaUser> {
-        self.index
-            .okta_user_by_id
-            .get(id)
-            .map(|&i| &self.okta_users[i])
+        self.okta_user_index(id).map(|i| &self.okta_users[i])
     }
 
     /// The Okta user with this email or login, compared case-insensitively.
     pub fn okta_user_by_email(&self, email: &str) -> Option<&OktaUser> {
         self.index
-            .okta_user_by_email
-            .get(&email.to_lowercase())
-            .map(|&i| &self.okta_users[i])
+            .okta_users_by
+            .email(&self.okta_users, okta_keys, email)
+            .map(|i| &self.okta_users[i])
     }
 
     /// The Okta group with this id.
@@ -592,12 +592,14 @@ impl Directory {
 
     /// Where the Okta user with this id is in `okta_users`.
     pub fn okta_user_index(&self, id: &str) -> Option<usize> {
-        self.index.okta_user_by_id.get(id).copied()
+        self.index.okta_users_by.id(&self.okta_users, okta_keys, id)
     }
 
     /// Where the Statsig user with this id is in `statsig_users`.
     pub fn statsig_user_index(&self, id: &str) -> Option<usize> {
-        self.index.statsig_user_by_id.get(id).copied()
+        self.index
+            .statsig_users_by
+            .id(&self.statsig_users, statsig_keys, id)
     }
 
     /// The members of the Okta group at `index` as pushed, when known without lookups
@@ -725,25 +727,16 @@ impl Directory {
 
 /// Users by id, and by each of their two emails lower-cased (the first user with an email
 /// keeps it).
-fn by_id_and_email<'a>(
-    users: impl Iterator<Item = (&'a str, [&'a str; 2])>,
-) -> (FxHashMap<String, usize>, FxHashMap<String, usize>) {
-    let (mut by_id, mut by_email) = (FxHashMap::default(), FxHashMap::default());
-    for (i, (id, emails)) in users.enumerate() {
-        by_id.insert(id.to_string(), i);
-        for e in emails {
-            by_email.entry(e.to_lowercase()).or_insert(i);
-        }
-    }
-    (by_id, by_email)
-}
-
 fn in_domains(domains: &[String], email: &str) -> bool {
     domains.is_empty() || email_domain(email).is_some_and(|d| domains.contains(&d))
 }
 
 /// The Statsig user (index) an Okta user is pushed as, or why it cannot be.
-fn match_okta_user(ix: &Index, domains: &[String], user: &OktaUser) -> Result<usize, SkipReason> {
+fn match_okta_user(
+    find: &Finder,
+    domains: &[String],
+    user: &OktaUser,
+) -> Result<usize, SkipReason> {
     if !user.is_active() {
         return Err(SkipReason::InactiveInOkta {
             status: user.status.clone(),
@@ -754,16 +747,15 @@ fn match_okta_user(ix: &Index, domains: &[String], user: &OktaUser) -> Result<us
             domain: email_domain(&user.email).unwrap_or_default(),
         });
     }
-    let key = |e: &str| ix.statsig_user_by_email.get(&e.to_lowercase()).copied();
-    key(&user.email)
-        .or_else(|| key(&user.login))
+    find.email(&user.email)
+        .or_else(|| find.email(&user.login))
         .ok_or(SkipReason::NoStatsigUser)
 }
 
 /// Okta push: Okta pushes active users assigned to the app, as the Statsig user the
 /// assignment's `externalId` names.
 fn match_through_app(
-    ix: &Index,
+    find: &Finder,
     app: &AppSide,
     label: &str,
     user: &OktaUser,
@@ -778,12 +770,11 @@ fn match_through_app(
             app: label.to_string(),
         });
     };
-    let by_email = |e: &str| ix.statsig_user_by_email.get(&e.to_lowercase()).copied();
     assigned
         .external_id
         .as_ref()
-        .and_then(|id| ix.statsig_user_by_id.get(id).copied())
-        .or_else(|| by_email(&user.email))
+        .and_then(|id| find.id(id))
+        .or_else(|| find.email(&user.email))
         .ok_or(SkipReason::NotProvisionedYet {
             app: label.to_string(),
         })

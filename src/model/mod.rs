@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod filter;
+mod keyed;
 pub mod mapping;
 pub mod member;
 pub mod names;
