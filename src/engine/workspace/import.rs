@@ -51,17 +51,13 @@ fn counter(report: &Report, stage: &'static str) -> impl FnMut() + Send + 'stati
 
 impl Workspace {
     /// Reads both directories (and, in Okta push, the Statsig app's users, imported
-    /// groups and Okta's push mappings), whole. `progress` gets pages done of pages known
-    /// per stage. The first import settles who pushes.
+    /// groups and Okta's push mappings), whole, and shows them once. `progress` gets
+    /// pages done of pages known per stage. The first import settles who pushes.
     pub async fn import(
         &mut self,
         progress: impl Fn(ImportProgress) + Send + Sync + 'static,
     ) -> Result<&Directory> {
-        self.import_first(progress).await?;
-        while self.members_pending() {
-            self.read_pending_members(Duration::from_secs(3600)).await?;
-        }
-        Ok(self.core.directory())
+        self.read(Arc::new(progress), false).await
     }
 
     /// Reads what the views need first: with nothing shown yet, everything but the
@@ -73,10 +69,14 @@ impl Workspace {
         &mut self,
         progress: impl Fn(ImportProgress) + Send + Sync + 'static,
     ) -> Result<&Directory> {
+        self.read(Arc::new(progress), true).await
+    }
+
+    /// An import; `staged`: the views may be shown before the other groups' members.
+    async fn read(&mut self, report: Report, staged: bool) -> Result<&Directory> {
         self.pending = None;
         self.settle_mode().await?;
         let read_at = crate::clock::now();
-        let report: Report = Arc::new(progress);
         // From a cached directory: only what Okta changed since is read again.
         let baseline = self
             .core
@@ -84,7 +84,7 @@ impl Workspace {
             .clone()
             .map(|w| (w.since, self.core.shared_directory()));
         let core = &self.core;
-        let okta_side = read_okta(core, &report, baseline);
+        let okta_side = read_okta(core, &report, baseline, staged);
         let statsig = async {
             let Ok(scim) = core.scim() else {
                 return None;
@@ -277,13 +277,14 @@ async fn read_okta(
     core: &super::Core,
     report: &Report,
     baseline: Option<(String, Arc<Directory>)>,
+    staged: bool,
 ) -> std::result::Result<OktaSide, ApiError> {
     let okta = core.okta.clone();
     let members_report = report.clone();
     let known = baseline.as_ref().map(|(_, d)| d.clone());
     // With nothing shown yet, the mapped groups' members are read first and the rest
     // after the views are shown; a refresh keeps what is shown until all is in.
-    let nothing_shown = baseline.is_none() && core.directory().okta_groups.is_empty();
+    let nothing_shown = staged && baseline.is_none() && core.directory().okta_groups.is_empty();
     let mapped: Option<HashSet<String>> = nothing_shown.then(|| {
         core.state
             .mappings
