@@ -185,12 +185,11 @@ impl Workspace {
         let mut got = Vec::new();
         let mut failed = None;
         while p.left > 0 {
-            let cancelled = self.core.cancel.is_cancelled();
+            if self.core.cancel.is_cancelled() {
+                failed = Some(EngineError::Cancelled);
+                break;
+            }
             match tokio::time::timeout_at(deadline, p.results.recv()).await {
-                _ if cancelled => {
-                    failed = Some(EngineError::Cancelled);
-                    break;
-                }
                 Err(_) => break,
                 Ok(Some((id, Ok(members)))) => {
                     got.push((id, members));
