@@ -6,15 +6,6 @@ mod common;
 
 use std::time::Duration;
 
-/// Okta groups with their sorted members, to compare two reads.
-fn okta_side(ws: &okta_statsig_teams::engine::Workspace) -> Vec<(String, Vec<String>)> {
-    ws.directory()
-        .okta_groups
-        .iter()
-        .map(|g| (g.id.clone(), g.members.clone()))
-        .collect()
-}
-
 #[tokio::test]
 async fn a_first_import_shows_the_mapped_groups_first_and_fills_in_the_rest() {
     let s = common::sandbox().await;
@@ -25,7 +16,7 @@ async fn a_first_import_shows_the_mapped_groups_first_and_fills_in_the_rest() {
         !ws.members_pending(),
         "a whole import leaves nothing to read"
     );
-    let whole = okta_side(&ws);
+    let whole = common::okta_side(&ws);
     let (okta, target) = common::pair(
         &ws,
         "Payments Engineers",
@@ -73,7 +64,7 @@ async fn a_first_import_shows_the_mapped_groups_first_and_fills_in_the_rest() {
         rounds += 1;
         assert!(rounds < 10_000);
     }
-    assert_eq!(okta_side(&ws), whole, "the same as a whole import");
+    assert_eq!(common::okta_side(&ws), whole, "the same as a whole import");
     assert!(
         ws.directory()
             .okta_groups
@@ -85,7 +76,7 @@ async fn a_first_import_shows_the_mapped_groups_first_and_fills_in_the_rest() {
     // A refresh keeps what is shown until everything is in: nothing turns "pending".
     ws.import_first(|_| {}).await.unwrap();
     assert!(!ws.members_pending());
-    assert_eq!(okta_side(&ws), whole);
+    assert_eq!(common::okta_side(&ws), whole);
 }
 
 #[tokio::test]

@@ -19,15 +19,6 @@ fn open(
     ws
 }
 
-/// Okta groups with their sorted members, to compare two reads.
-fn okta_side(ws: &okta_statsig_teams::engine::Workspace) -> Vec<(String, Vec<String>)> {
-    ws.directory()
-        .okta_groups
-        .iter()
-        .map(|g| (g.id.clone(), g.members.clone()))
-        .collect()
-}
-
 #[tokio::test]
 async fn the_next_start_shows_the_cache_at_once_and_reads_only_what_changed() {
     let s = common::sandbox().await;
@@ -44,7 +35,7 @@ async fn the_next_start_shows_the_cache_at_once_and_reads_only_what_changed() {
         let mode = std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "the cache is the user's alone");
     }
-    let before = okta_side(&ws);
+    let before = common::okta_side(&ws);
 
     // Someone changes one group in Okta while the app is closed.
     let group = ws
@@ -84,7 +75,7 @@ async fn the_next_start_shows_the_cache_at_once_and_reads_only_what_changed() {
         panic!("the cache is shown")
     };
     assert_eq!(seen.0.lock().unwrap().len(), 0, "nothing sent to show it");
-    assert_eq!(okta_side(&ws), before, "as it was read");
+    assert_eq!(common::okta_side(&ws), before, "as it was read");
     assert_eq!(ws.warm(), Some(&warm));
 
     // The refresh reads the changed users and the one changed group's members.
@@ -113,7 +104,7 @@ async fn the_next_start_shows_the_cache_at_once_and_reads_only_what_changed() {
     let full_dir = tempfile::tempdir().unwrap();
     let mut full = common::workspace(&s, full_dir.path());
     full.import(|_| {}).await.unwrap();
-    assert_eq!(okta_side(&ws), okta_side(&full));
+    assert_eq!(common::okta_side(&ws), common::okta_side(&full));
     assert_eq!(
         ws.directory().okta_users.len(),
         full.directory().okta_users.len()

@@ -287,3 +287,12 @@ pub async fn self_signed() -> String {
     });
     format!("https://127.0.0.1:{}", addr.port())
 }
+
+/// Okta groups with their sorted members, to compare two reads.
+pub fn okta_side(ws: &Workspace) -> Vec<(String, Vec<String>)> {
+    ws.directory()
+        .okta_groups
+        .iter()
+        .map(|g| (g.id.clone(), g.members.clone()))
+        .collect()
+}
