@@ -6,6 +6,7 @@ use super::member::{MemberRef, Members, Pushed, SkipReason, Skipped};
 use super::names::{self, ParsedName, Role};
 use super::okta_app::{AppGroup, AppSide};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -97,10 +98,8 @@ struct Index {
     /// Statsig users' ids and userNames in rank order: the table every plan's member
     /// lists point into.
     by_rank: Arc<[MemberRef]>,
-    /// Per Okta group: its members as Okta user indices (members no user has left out),
-    /// for the group as indexed (a group replaced since falls back to lookups).
-    okta_members: Vec<Members<OktaGroup>>,
-    /// Per Okta group: its members as pushed (see [`Pushed`]), so a plan is one merge.
+    /// Per Okta group: its members as pushed (see [`Pushed`]), so a plan is one merge;
+    /// for the group as indexed (a group replaced since is worked out when asked).
     okta_pushed: Vec<Members<OktaGroup, Pushed>>,
     /// Per Statsig group: its members as ranks (sorted, no repeats), when every member
     /// is a known user.
@@ -267,7 +266,7 @@ impl Directory {
         // Okta's side and Statsig's are indexed side by side (a large org's open and
         // import wait for this); a small directory is not worth a thread.
         let large = self.okta_users.len() + self.statsig_users.len() > PARALLEL_FROM;
-        let (mut ix, okta) = if large {
+        let (mut ix, (okta, okta_members)) = if large {
             std::thread::scope(|s| {
                 let okta = s.spawn(|| self.index_okta());
                 let statsig = self.index_statsig();
@@ -280,7 +279,6 @@ impl Directory {
         ix.okta_users_by = okta.okta_users_by;
         ix.okta_group_by_id = okta.okta_group_by_id;
         ix.okta_group_by_name = okta.okta_group_by_name;
-        ix.okta_members = okta.okta_members;
         // Matching each Okta user once here makes every plan integer work.
         let find = Finder {
             keys: &ix.statsig_users_by,
@@ -300,7 +298,14 @@ impl Directory {
             .map(|p| p.as_ref().map_or(u32::MAX, |&si| ix.rank[si]))
             .collect();
         (ix.skips, ix.skip_place) = self.skip_table(&ix.pushable);
-        ix.okta_pushed = self.pushed_members(&ix);
+        ix.okta_pushed = self
+            .okta_groups
+            .iter()
+            .zip(okta_members)
+            .map(|(g, members)| {
+                Members::of(g, Some(pushed(&ix, members.iter().map(|&i| i as usize))))
+            })
+            .collect();
         self.index = Arc::new(ix);
     }
 
@@ -328,36 +333,9 @@ impl Directory {
         (skips.into_iter().map(|(s, _)| s).collect(), place)
     }
 
-    /// Each Okta group's members as pushed: what every plan of that group starts from.
-    fn pushed_members(&self, ix: &Index) -> Vec<Members<OktaGroup, Pushed>> {
-        self.okta_groups
-            .iter()
-            .zip(&ix.okta_members)
-            .map(|(g, members)| {
-                let members = members.for_group(g).map_or(&[][..], |m| &m[..]);
-                let mut ranks = Vec::with_capacity(members.len());
-                let mut skipped = Vec::new();
-                for &oi in members {
-                    match ix.pushed_as_rank[oi as usize] {
-                        u32::MAX => skipped.push(ix.skip_place[oi as usize]),
-                        rank => ranks.push(rank),
-                    }
-                }
-                ranks.sort_unstable();
-                ranks.dedup();
-                skipped.sort_unstable();
-                skipped.dedup();
-                let pushed = Pushed {
-                    ranks: ranks.into(),
-                    skipped: skipped.into(),
-                };
-                Members::of(g, Some(pushed))
-            })
-            .collect()
-    }
-
-    /// Okta's users and groups by id, email and name.
-    fn index_okta(&self) -> Index {
+    /// Okta's users and groups by id, email and name, and each group's members as user
+    /// indices (members no user has left out), so plans never look an id up.
+    fn index_okta(&self) -> (Index, Vec<Vec<u32>>) {
         let mut ix = Index {
             okta_users_by: UserKeys::new(&self.okta_users, okta_keys),
             ..Index::default()
@@ -368,24 +346,18 @@ impl Directory {
                 .entry(g.name.to_lowercase())
                 .or_insert(i);
         }
-        // Each group's members as user indices, so plans never look an id up.
-        ix.okta_members = self
+        let members = self
             .okta_groups
             .iter()
             .map(|g| {
-                let users = g
-                    .members
+                g.members
                     .iter()
-                    .filter_map(|m| {
-                        ix.okta_users_by
-                            .id(&self.okta_users, okta_keys, m)
-                            .map(|i| i as u32)
-                    })
-                    .collect();
-                Members::of(g, Some(users))
+                    .filter_map(|m| ix.okta_users_by.id(&self.okta_users, okta_keys, m))
+                    .map(|i| i as u32)
+                    .collect()
             })
             .collect();
-        ix
+        (ix, members)
     }
 
     /// Statsig's users (by id and email, in list order) and groups (by id and name, with
@@ -573,18 +545,6 @@ impl Directory {
         self.index.pushable[okta_index].as_ref().copied()
     }
 
-    /// The rank of the Statsig user the Okta user at `okta_index` is pushed as (see
-    /// [`Directory::rank`]), or `None` when [`Directory::pushable`] says why not.
-    pub fn pushed_as_rank(&self, okta_index: usize) -> Option<u32> {
-        Some(self.index.pushed_as_rank[okta_index]).filter(|&r| r != u32::MAX)
-    }
-
-    /// The place of the Okta user at `okta_index` in [`Directory::skips`], when it
-    /// cannot be pushed.
-    pub(crate) fn skip_place(&self, okta_index: usize) -> Option<u32> {
-        Some(self.index.skip_place[okta_index]).filter(|&p| p != u32::MAX)
-    }
-
     /// Every Okta user who cannot be pushed, with the reason, sorted.
     pub(crate) fn skips(&self) -> &Arc<[Skipped]> {
         &self.index.skips
@@ -602,13 +562,26 @@ impl Directory {
             .id(&self.statsig_users, statsig_keys, id)
     }
 
-    /// The members of the Okta group at `index` as pushed, when known without lookups
-    /// (the group is the one indexed).
-    pub(crate) fn okta_pushed(&self, index: usize) -> Option<&Pushed> {
-        self.index
+    /// The members of the Okta group at `index` as pushed: as indexed, or, for a group
+    /// replaced since, worked out from its members now.
+    pub(crate) fn okta_pushed(&self, index: usize) -> Cow<'_, Pushed> {
+        let group = &self.okta_groups[index];
+        match self
+            .index
             .okta_pushed
-            .get(index)?
-            .for_group(self.okta_groups.get(index)?)
+            .get(index)
+            .and_then(|p| p.for_group(group))
+        {
+            Some(pushed) => Cow::Borrowed(pushed),
+            // A membership row for a user the import did not see: nothing to push.
+            None => Cow::Owned(pushed(
+                &self.index,
+                group
+                    .members
+                    .iter()
+                    .filter_map(|id| self.okta_user_index(id)),
+            )),
+        }
     }
 
     /// The members of the Statsig group at `index` as ranks (sorted, no repeats), when
@@ -619,11 +592,6 @@ impl Directory {
             .get(index)?
             .for_group(self.statsig_groups.get(index)?)
             .map(|r| &r[..])
-    }
-
-    /// The Statsig user at `index` as a group member (shared strings: cheap to copy).
-    pub fn member_ref(&self, statsig_index: usize) -> MemberRef {
-        self.index.by_rank[self.rank(statsig_index) as usize].clone()
     }
 
     /// Statsig users' ids and userNames in list order: a rank is a place in it.
@@ -725,8 +693,26 @@ impl Directory {
     }
 }
 
-/// Users by id, and by each of their two emails lower-cased (the first user with an email
-/// keeps it).
+/// Okta users (by index) as pushed: the ranks of the Statsig users they are pushed as, and
+/// the places of the others among the skips, both sorted without repeats.
+fn pushed(ix: &Index, members: impl Iterator<Item = usize>) -> Pushed {
+    let (mut ranks, mut skipped) = (Vec::new(), Vec::new());
+    for oi in members {
+        match ix.pushed_as_rank[oi] {
+            u32::MAX => skipped.push(ix.skip_place[oi]),
+            rank => ranks.push(rank),
+        }
+    }
+    for v in [&mut ranks, &mut skipped] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    Pushed {
+        ranks: ranks.into(),
+        skipped: skipped.into(),
+    }
+}
+
 fn in_domains(domains: &[String], email: &str) -> bool {
     domains.is_empty() || email_domain(email).is_some_and(|d| domains.contains(&d))
 }

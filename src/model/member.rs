@@ -52,11 +52,6 @@ impl<T> SharedList<T> {
             places: self.places.iter(),
         }
     }
-
-    /// The item at `i`, if there is one.
-    pub fn get(&self, i: usize) -> Option<&T> {
-        self.places.get(i).map(|&p| &self.table[p as usize])
-    }
 }
 
 impl<T> Default for SharedList<T> {
@@ -103,12 +98,6 @@ impl<'a, T> Iterator for Iter<'a, T> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.places.size_hint()
-    }
-}
-
-impl<T> DoubleEndedIterator for Iter<'_, T> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        self.places.next_back().map(|&p| &self.table[p as usize])
     }
 }
 

@@ -3,6 +3,7 @@
 //! will carry the change.
 
 use super::directory::Directory;
+use super::member::Pushed;
 pub use super::member::{MemberList, MemberRef, SharedList, SkipReason, Skipped, SkippedList};
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
@@ -142,13 +143,13 @@ pub fn desired_members(
 ) -> Result<(MemberList, SkippedList), PlanError> {
     let desired = desired_ranks(dir, okta_group_id)?;
     Ok((
-        MemberList::new(dir.members_by_rank().clone(), desired.ranks.to_vec()),
+        MemberList::new(dir.members_by_rank().clone(), desired.ranks().to_vec()),
         desired.skipped(dir),
     ))
 }
 
-/// The Statsig users an Okta group's members are pushed as, by rank, and the members left
-/// out, by place among the directory's skips (both sorted, no repeats).
+/// An Okta group's members as pushed (see `member::Pushed`), unless they are still being
+/// read.
 fn desired_ranks<'d>(dir: &'d Directory, okta_group_id: &str) -> Result<Desired<'d>, PlanError> {
     let gi = dir
         .okta_group_index(okta_group_id)
@@ -156,44 +157,19 @@ fn desired_ranks<'d>(dir: &'d Directory, okta_group_id: &str) -> Result<Desired<
     if dir.okta_groups[gi].members_pending {
         return Err(PlanError::MembersPending(dir.okta_groups[gi].name.clone()));
     }
-    if let Some(pushed) = dir.okta_pushed(gi) {
-        return Ok(Desired {
-            ranks: Cow::Borrowed(&pushed.ranks),
-            skipped: Cow::Borrowed(&pushed.skipped),
-        });
-    }
-    // The group changed since the directory was indexed: look its members up.
-    let (mut ranks, mut skipped) = (Vec::new(), Vec::new());
-    // A membership row for a user the import did not see: nothing to push.
-    for oi in dir.okta_groups[gi]
-        .members
-        .iter()
-        .filter_map(|uid| dir.okta_user_index(uid))
-    {
-        match dir.pushed_as_rank(oi) {
-            Some(rank) => ranks.push(rank),
-            None => skipped.extend(dir.skip_place(oi)),
-        }
-    }
-    for v in [&mut ranks, &mut skipped] {
-        v.sort_unstable();
-        v.dedup();
-    }
-    Ok(Desired {
-        ranks: Cow::Owned(ranks),
-        skipped: Cow::Owned(skipped),
-    })
+    Ok(Desired(dir.okta_pushed(gi)))
 }
 
 /// An Okta group's members as pushed: ranks, and places among the directory's skips.
-struct Desired<'d> {
-    ranks: Cow<'d, [u32]>,
-    skipped: Cow<'d, [u32]>,
-}
+struct Desired<'d>(Cow<'d, Pushed>);
 
 impl Desired<'_> {
+    fn ranks(&self) -> &[u32] {
+        &self.0.ranks
+    }
+
     fn skipped(&self, dir: &Directory) -> SkippedList {
-        SkippedList::new(dir.skips().clone(), self.skipped.to_vec())
+        SkippedList::new(dir.skips().clone(), self.0.skipped.to_vec())
     }
 }
 
@@ -233,7 +209,7 @@ pub fn plan_push(
             Cow::Owned(current)
         }
     };
-    let (adds, removes, unchanged) = merge(&desired.ranks, &current);
+    let (adds, removes, unchanged) = merge(desired.ranks(), &current);
     let table = dir.members_by_rank();
     let list = |places| MemberList::new(table.clone(), places);
     let removes = if strangers.is_empty() {
@@ -427,7 +403,7 @@ mod tests {
         sg.members = vec!["s3".into(), "gone-user".into(), "s1".into()];
         d.upsert_statsig_group(sg);
         // Both groups were replaced in place: the plan looks their members up.
-        assert!(d.okta_pushed(0).is_none() && d.statsig_member_ranks(0).is_none());
+        assert!(matches!(d.okta_pushed(0), Cow::Owned(_)) && d.statsig_member_ranks(0).is_none());
         let looked_up = plan_push(&d, "og1", "g1", 2).unwrap();
         let mut fresh = d.clone();
         fresh.reindex();

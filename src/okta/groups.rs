@@ -104,21 +104,21 @@ impl OktaClient {
         on_group: impl Fn() + Sync,
     ) -> Result<(), ApiError> {
         let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
-        let on_group = &on_group;
-        let results: Vec<Result<Vec<String>, ApiError>> =
-            futures::stream::iter(ids.iter().map(|id| async move {
-                let r = self.group_members(id).await;
+        let (tx, results) = tokio::sync::mpsc::unbounded_channel();
+        let fill = async {
+            // Owned here: a failure drops it, which stops the reading.
+            let mut results = results;
+            // Every group's members come, in order, unless a failure comes first.
+            for g in groups.iter_mut() {
+                let Some((_, r)) = results.recv().await else {
+                    break;
+                };
+                g.members = r?;
                 on_group();
-                r
-            }))
-            .buffered(MAX_IN_FLIGHT)
-            .collect()
-            .await;
-        for (g, r) in groups.iter_mut().zip(results) {
-            g.members = r?;
-            g.members.sort();
-        }
-        Ok(())
+            }
+            Ok(())
+        };
+        tokio::join!(self.send_members(ids, tx), fill).1
     }
 
     /// The members of the groups `ids`, several groups at once, each sent to `to` (sorted)
