@@ -116,14 +116,32 @@ async fn a_cancel_while_members_come_in_keeps_the_rest_marked_and_the_next_impor
     );
     assert!(!ws.members_pending(), "the reading stopped");
     let d = ws.directory();
+    assert!(!d.members_reading, "nothing says they are being read");
     let unread = d.okta_groups.iter().find(|g| g.members_pending).unwrap();
-    let target = d.statsig_groups[0].id.clone();
-    assert!(
-        ws.plan(&unread.id.clone(), &target)
-            .unwrap_err()
-            .to_string()
-            .contains("still being read")
+    let (unread, unread_name) = (unread.id.clone(), unread.name.clone());
+    let target = d
+        .statsig_group_by_name("Statsig-Checkout-Payments-Member")
+        .unwrap()
+        .id
+        .clone();
+    let not_read = format!(
+        "Okta group \"{unread_name}\"'s members were not read (the import stopped before them); Refresh reads them, then it can be planned"
     );
+    assert_eq!(ws.plan(&unread, &target).unwrap_err().to_string(), not_read);
+
+    // No mapping is made whose plan cannot be made: not by Link, not by Create (the
+    // command line's link and create are these calls).
+    let teams_before = s.world().groups.len();
+    for push_now in [false, true] {
+        let link = ws.link(&unread, &target, push_now).await;
+        assert_eq!(link.unwrap_err().to_string(), not_read);
+        let create = ws
+            .create(&unread, "Checkout", "Unread Team", push_now)
+            .await;
+        assert_eq!(create.unwrap_err().to_string(), not_read);
+    }
+    assert!(ws.mappings().is_empty(), "no mapping saved");
+    assert_eq!(s.world().groups.len(), teams_before, "no team created");
 
     // The next import reads every group whole.
     cancel.reset();

@@ -69,6 +69,10 @@ pub struct Directory {
     /// Statsig's side was read over SCIM. Without a Statsig token (Okta push) the teams
     /// come from the groups imported into Okta and their members are unknown.
     pub statsig_read: bool,
+    /// An import is reading the members of the Okta groups marked `members_pending` right
+    /// now. False while some are marked: the reading stopped (a cancel, a failure) and
+    /// those groups were not read; the next import reads them.
+    pub members_reading: bool,
     index: Arc<Index>,
 }
 
@@ -175,6 +179,7 @@ impl Directory {
             okta_groups: okta_groups.into_iter().map(Arc::new).collect(),
             app: Arc::default(),
             statsig_read: true,
+            members_reading: false,
             index: Arc::default(),
         };
         dir.reindex();

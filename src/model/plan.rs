@@ -133,6 +133,11 @@ pub enum PlanError {
         "Okta group \"{0}\"'s members are still being read; plan it when the import has finished"
     )]
     MembersPending(String),
+    /// The Okta group's members were not read: the import stopped before them.
+    #[error(
+        "Okta group \"{0}\"'s members were not read (the import stopped before them); Refresh reads them, then it can be planned"
+    )]
+    MembersUnread(String),
 }
 
 /// The desired Statsig membership for an Okta group: its active, provisioned members, and
@@ -154,8 +159,14 @@ fn desired_ranks<'d>(dir: &'d Directory, okta_group_id: &str) -> Result<Desired<
     let gi = dir
         .okta_group_index(okta_group_id)
         .ok_or_else(|| PlanError::UnknownOktaGroup(okta_group_id.to_string()))?;
-    if dir.okta_groups[gi].members_pending {
-        return Err(PlanError::MembersPending(dir.okta_groups[gi].name.clone()));
+    let g = &dir.okta_groups[gi];
+    if g.members_pending {
+        let name = g.name.clone();
+        return Err(if dir.members_reading {
+            PlanError::MembersPending(name)
+        } else {
+            PlanError::MembersUnread(name)
+        });
     }
     Ok(Desired(dir.okta_pushed(gi)))
 }

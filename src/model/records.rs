@@ -87,8 +87,9 @@ pub struct OktaGroup {
     /// When the membership last changed, as Okta says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_membership_updated: Option<String>,
-    /// Its members are still being read (an import reads the mapped groups' members
-    /// first and the rest after the views are shown): `members` is empty until then.
+    /// Its members are not in yet (an import reads the mapped groups' members first and
+    /// the rest after the views are shown; a stopped import leaves them unread):
+    /// `members` is empty until then. `Directory::members_reading` says which.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub members_pending: bool,
 }

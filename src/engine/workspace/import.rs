@@ -74,7 +74,7 @@ impl Workspace {
 
     /// An import; `staged`: the views may be shown before the other groups' members.
     async fn read(&mut self, report: Report, staged: bool) -> Result<&Directory> {
-        self.pending = None;
+        self.stop_reading();
         self.settle_mode().await?;
         let read_at = crate::clock::now();
         // From a cached directory: only what Okta changed since is read again.
@@ -106,7 +106,7 @@ impl Workspace {
             }
             None => (None, None),
         };
-        let directory = match statsig {
+        let mut directory = match statsig {
             Some((users, groups, config)) => {
                 let (users, groups, config) = (users?, groups?, config?);
                 if config.no_patch {
@@ -143,13 +143,14 @@ impl Workspace {
         if core.cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
         }
+        directory.members_reading = pending.is_some();
         self.core.set_directory(directory);
         self.core.warm = None;
         match pending {
             Some((results, reader, total)) => {
                 self.pending = Some(Pending {
                     results,
-                    reader,
+                    _reader: reader,
                     left: total,
                     total,
                     report: report.clone(),
@@ -171,6 +172,14 @@ impl Workspace {
     /// Some Okta groups' members are still being read.
     pub fn members_pending(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// Stops reading the other groups' members: the groups not read stay marked, and the
+    /// directory no longer says they are being read.
+    fn stop_reading(&mut self) {
+        if self.pending.take().is_some() && self.core.directory().members_reading {
+            self.core.dir_mut().members_reading = false;
+        }
     }
 
     /// Takes the members read since into the directory, waiting up to `for_at_most` for
@@ -229,12 +238,13 @@ impl Workspace {
             }
         }
         if let Some(e) = failed {
-            self.pending = None;
+            self.stop_reading();
             return Err(e);
         }
-        if let Some(p) = self.pending.take_if(|p| p.left == 0) {
-            drop(p.reader);
-            self.keep_for_next_start(&p.read_at);
+        if done {
+            let read_at = p.read_at.clone();
+            self.stop_reading();
+            self.keep_for_next_start(&read_at);
         }
         Ok(())
     }

@@ -217,6 +217,8 @@ impl Workspace {
                 g.display_name, other.by, other.mapping_id
             )));
         }
+        // A mapping is only made where its plan can be made (and shown) first.
+        self.core.plan(okta_group_id, statsig_group_id)?;
         Ok(())
     }
 
@@ -343,6 +345,8 @@ impl Workspace {
             project,
             team,
         )?;
+        // A mapping is only made where its plan can be made (and shown) first.
+        crate::model::plan::desired_members(self.directory(), okta_group_id)?;
         self.backend
             .create(&mut self.core, okta_group_id, &name, push_now)
             .await

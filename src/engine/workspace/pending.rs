@@ -15,7 +15,8 @@ pub(super) type Members = (String, Result<Vec<String>, ApiError>);
 /// The Okta groups whose members an import reads after the views are shown.
 pub(super) struct Pending {
     pub(super) results: mpsc::UnboundedReceiver<Members>,
-    pub(super) reader: Reader,
+    /// Held so that dropping the reading (a cancel, a new import) stops the task.
+    pub(super) _reader: Reader,
     /// Groups not in yet.
     pub(super) left: usize,
     /// All the groups being read.
