@@ -134,6 +134,16 @@ pub fn matches(needle: &str, hay: &[&str]) -> bool {
     n.is_empty() || hay.iter().any(|h| h.to_lowercase().contains(&n))
 }
 
+/// An Okta group's member count as lists show it: "…" while its members are not in
+/// (being read, or not read), never 0.
+pub fn member_count(g: &crate::model::OktaGroup) -> String {
+    if g.members_pending {
+        "…".to_string()
+    } else {
+        g.members.len().to_string()
+    }
+}
+
 /// A label that elides to fit, with the whole text on hover (never truncated silently).
 pub fn elided(ui: &mut Ui, text: &str) -> egui::Response {
     ui.add(egui::Label::new(text).truncate().selectable(false))

@@ -55,9 +55,19 @@ impl GroupBuilder {
                     .selected_text("add a group's members…")
                     .show_ui(ui, |ui| {
                         for g in &d.okta_groups {
-                            let text =
-                                format!("{} ({})", names::display_safe(&g.name), g.members.len());
-                            if ui.selectable_label(false, text).clicked() {
+                            let text = format!(
+                                "{} ({})",
+                                names::display_safe(&g.name),
+                                widgets::member_count(g)
+                            );
+                            // A group whose members are not in has none to copy yet.
+                            let r = ui
+                                .add_enabled(
+                                    !g.members_pending,
+                                    egui::Button::selectable(false, text),
+                                )
+                                .on_disabled_hover_text("Its members are not read yet");
+                            if r.clicked() {
                                 self.selected.extend(g.members.iter().cloned());
                             }
                         }

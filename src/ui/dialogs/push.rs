@@ -120,7 +120,11 @@ impl PushDialog {
                 show_preview(&mut cols[1], self.push_now, preview);
             });
             ui.separator();
-            let outcome = self.outcome(view, preview.as_ref().ok());
+            // Saved only from the plan shown: nothing to save while the preview cannot plan.
+            let outcome = match preview {
+                Ok(p) => self.outcome(view, p),
+                Err(why) => Err(why.clone()),
+            };
             if let Err(why) = &outcome {
                 widgets::warn_text(ui, why.to_string());
             }
@@ -346,7 +350,11 @@ impl PushDialog {
             for &i in &rows[range] {
                 let g = &d.okta_groups[i];
                 let pushed = rules::pushed_from(view.mappings, &g.id);
-                let text = format!("{} ({})", names::display_safe(&g.name), g.members.len());
+                let text = format!(
+                    "{} ({})",
+                    names::display_safe(&g.name),
+                    widgets::member_count(g)
+                );
                 let r = ui.add_enabled(
                     pushed.is_none(),
                     egui::Button::selectable(
@@ -461,14 +469,14 @@ impl PushDialog {
     }
 
     /// The command Save sends, or why it cannot.
-    fn outcome(&self, view: &View, preview: Option<&Preview>) -> Result<Command, Waiting> {
+    fn outcome(&self, view: &View, preview: &Preview) -> Result<Command, Waiting> {
         let d = view.directory;
         let okta = self.okta_group.clone().ok_or(Waiting::OktaGroup)?;
         match self.mode {
             PushMode::Link => {
                 let target = self.target.clone().ok_or(Waiting::Target)?;
                 rules::check_link(d, view.mappings, &okta, &target)?;
-                let allowed_removals = match preview.and_then(|p| p.guard.as_ref()) {
+                let allowed_removals = match &preview.guard {
                     Some(stop) if self.push_now => {
                         if rules::confirmation_mismatch(&stop.word, &self.confirm).is_some() {
                             return Err(Waiting::Confirmation);

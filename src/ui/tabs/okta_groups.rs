@@ -164,10 +164,14 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], actions: &mut Vec<Acti
                 }
                 row.col(|ui| {
                     if g.members_pending {
-                        ui.weak("…")
-                            .on_hover_text("The import is still reading this group's members");
+                        ui.weak(widgets::member_count(g))
+                            .on_hover_text(if d.members_reading {
+                                "The import is still reading this group's members"
+                            } else {
+                                "Not read: the import stopped before this group's members; Refresh reads them"
+                            });
                     } else {
-                        ui.label(g.members.len().to_string());
+                        ui.label(widgets::member_count(g));
                     }
                 });
                 row.col(|ui| {
@@ -228,7 +232,13 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
                 group: g.id.clone(),
             }));
         }
-        if widgets::send_button(ui, view.can_send, true, "Copy into a new mapping group…").clicked()
+        if widgets::send_button(
+            ui,
+            view.can_send,
+            !g.members_pending,
+            "Copy into a new mapping group…",
+        )
+        .clicked()
         {
             actions.push(Action::Open(Open::Builder {
                 from_group: Some(g.id.clone()),
@@ -243,14 +253,29 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
         }
     });
     if g.members_pending {
+        unread(ui, view, actions);
+        return;
+    }
+    ui.label(RichText::new(plural(g.members.len(), "member")).strong());
+    member_table(ui, d, g);
+}
+
+/// A group whose members are not in: being read (while an import reads them), or not read
+/// (the import stopped first) with the way to read them.
+fn unread(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+    if view.directory.members_reading {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label("Reading this group's members; they show here when the import has them.");
         });
         return;
     }
-    ui.label(RichText::new(plural(g.members.len(), "member")).strong());
-    member_table(ui, d, g);
+    ui.label(
+        "This group's members were not read: the import stopped before them. Refresh reads them.",
+    );
+    if widgets::send_button(ui, view.can_send, true, "Refresh to read them").clicked() {
+        actions.push(Action::Send(crate::engine::runner::Command::Import));
+    }
 }
 
 /// A group's members with whether each can be pushed.
