@@ -1,0 +1,349 @@
+//! The token never leaves the org: a hostile Okta and a hostile SCIM server on loopback
+//! answer with paging links and `Location`s that point elsewhere (a user name before the
+//! host, another port whose digits start with the org's, another scheme, a path outside
+//! the base) and with a cross-origin 307; a second listener records whatever reaches it.
+//! Nothing does, and the error names the link. With `HTTP_PROXY` set, loopback traffic
+//! still goes straight to the org, while a real org's goes through the proxy.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use okta_statsig_teams::model::secret::Secret;
+use okta_statsig_teams::net::{ApiError, RetryPolicy, Silent};
+use okta_statsig_teams::okta::OktaClient;
+use okta_statsig_teams::scim::ScimClient;
+use serde_json::json;
+use std::io::{BufRead, Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "tok-secret-4711";
+
+/// What reached a listener: the request line and its Authorization header, if any.
+type Seen = Arc<Mutex<Vec<String>>>;
+
+/// A listener that records the first line and any Authorization header of every request
+/// (plain TCP, so a proxy's `CONNECT` shows too), then closes the connection.
+fn recorder_on(listener: std::net::TcpListener) -> Seen {
+    let seen: Seen = Arc::default();
+    let s = seen.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let s = s.clone();
+            std::thread::spawn(move || {
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut reader = std::io::BufReader::new(&conn);
+                let mut head = Vec::new();
+                for line in reader.by_ref().lines() {
+                    let Ok(line) = line else { break };
+                    if line.is_empty() {
+                        break;
+                    }
+                    if head.is_empty() || line.to_ascii_lowercase().starts_with("authorization") {
+                        head.push(line);
+                    }
+                }
+                if !head.is_empty() {
+                    s.lock().unwrap().push(head.join(" | "));
+                }
+                let _ = (&conn).write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+            });
+        }
+    });
+    seen
+}
+
+/// The other listener on a free port; its port.
+fn recorder() -> (u16, Seen) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    (port, recorder_on(l))
+}
+
+/// A hostile server and the other listener, on ports where the other's digits start with
+/// the server's (`:2543` and `:25439`), so a link that merely starts with the base URL
+/// reaches the other listener.
+async fn ports_sharing_a_prefix() -> (tokio::net::TcpListener, u16, Seen) {
+    for _ in 0..50 {
+        let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = other.local_addr().unwrap().port();
+        if port < 10_240 {
+            continue;
+        }
+        if let Ok(own) = tokio::net::TcpListener::bind(("127.0.0.1", port / 10)).await {
+            return (own, port, recorder_on(other));
+        }
+    }
+    panic!("no two free ports share a prefix")
+}
+
+fn no_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 1,
+        timeout: Duration::from_secs(10),
+        ..RetryPolicy::default()
+    }
+}
+
+/// A hostile Okta whose users page carries `Link: <link>; rel="next"` (or a 307 to it).
+fn hostile_okta(link: String, redirect: bool) -> Router {
+    Router::new().fallback(move || {
+        let link = link.clone();
+        async move {
+            if redirect {
+                return (StatusCode::TEMPORARY_REDIRECT, [("location", link)], String::new())
+                    .into_response();
+            }
+            let user = json!([{"id": "00u1", "status": "ACTIVE",
+                "profile": {"login": "a@x.dev", "email": "a@x.dev", "firstName": "A", "lastName": "B"}}]);
+            (
+                [
+                    ("content-type", "application/json".to_string()),
+                    ("link", format!("<{link}>; rel=\"next\"")),
+                ],
+                user.to_string(),
+            )
+                .into_response()
+        }
+    })
+}
+
+/// Each link form, and a cross-origin 307: refused with the link named, and nothing with
+/// or without the token reaches the other listener.
+#[tokio::test]
+async fn okta_links_and_redirects_elsewhere_never_receive_the_token() {
+    let (own, other_port, seen) = ports_sharing_a_prefix().await;
+    let other = format!("127.0.0.1:{other_port}");
+    // The first case runs on the port the other's digits start with.
+    let cases: [(&dyn Fn(&str) -> String, bool); 4] = [
+        (
+            &|_| format!("http://{other}/api/v1/users?after=00u1"),
+            false,
+        ),
+        (
+            &|own| format!("http://{own}@{other}/api/v1/users?after=00u1"),
+            false,
+        ),
+        (
+            &|own| format!("https://{own}/api/v1/users?after=00u1"),
+            false,
+        ),
+        (&|_| format!("http://{other}/api/v1/users"), true),
+    ];
+    let mut own = Some(own);
+    for (make, redirect) in cases {
+        let listener = match own.take() {
+            Some(l) => l,
+            None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        };
+        let addr = listener.local_addr().unwrap().to_string();
+        let base = format!("http://{addr}");
+        let link = make(&addr);
+        let app = hostile_okta(link.clone(), redirect);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let c = OktaClient::new(&base, Secret::new(TOKEN), no_retry(), Arc::new(Silent)).unwrap();
+        let e = c.list_users(|| {}).await.unwrap_err();
+        let said = e.to_string();
+        assert!(said.contains(&link), "the error names the link: {said}");
+        if redirect {
+            assert!(
+                matches!(e, ApiError::Redirect { status: 307, .. }),
+                "{said}"
+            );
+            assert!(said.contains("not followed"), "{said}");
+        } else {
+            assert!(matches!(e, ApiError::Link { .. }), "{said}");
+            assert!(said.contains("nothing was sent to it"), "{said}");
+        }
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(*seen.lock().unwrap(), Vec::<String>::new());
+}
+
+/// A link on the org's own server and under its path is followed as before.
+#[tokio::test]
+async fn a_link_on_the_org_itself_is_followed() {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", l.local_addr().unwrap());
+    let next = format!("{base}/api/v1/users?after=00u1");
+    let app = Router::new().fallback(move |uri: axum::http::Uri| {
+        let next = next.clone();
+        async move {
+            let (id, link) = if uri.query().unwrap_or_default().contains("after") {
+                ("00u2", Vec::new())
+            } else {
+                ("00u1", vec![("link", format!("<{next}>; rel=\"next\""))])
+            };
+            let body = json!([{"id": id, "status": "ACTIVE",
+                "profile": {"login": format!("{id}@x.dev"), "email": format!("{id}@x.dev"), "firstName": "A", "lastName": "B"}}]);
+            let mut h = HeaderMap::new();
+            for (k, v) in link {
+                h.insert(k, v.parse().unwrap());
+            }
+            (h, [("content-type", "application/json")], body.to_string())
+        }
+    });
+    tokio::spawn(async move { axum::serve(l, app).await });
+    let c = OktaClient::new(&base, Secret::new(TOKEN), no_retry(), Arc::new(Silent)).unwrap();
+    let users = c.list_users(|| {}).await.unwrap();
+    assert_eq!(users.len(), 2);
+}
+
+/// A hostile SCIM server: a created group comes back with no body and a `Location`
+/// elsewhere; reads are answered with a 307 elsewhere.
+fn hostile_scim(location: String) -> Router {
+    Router::new().fallback(move |method: axum::http::Method| {
+        let location = location.clone();
+        async move {
+            if method == axum::http::Method::POST {
+                (StatusCode::CREATED, [("location", location)], String::new()).into_response()
+            } else {
+                (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [("location", location)],
+                    String::new(),
+                )
+                    .into_response()
+            }
+        }
+    })
+}
+
+#[tokio::test]
+async fn scim_locations_and_redirects_elsewhere_never_receive_the_token() {
+    let (own, other_port, seen) = ports_sharing_a_prefix().await;
+    let other = format!("127.0.0.1:{other_port}");
+    // The first case runs on the port the other's digits start with.
+    let locations: [&dyn Fn(&str) -> String; 4] = [
+        &|_| format!("http://{other}/scim/Groups/g1"),
+        &|own| format!("http://{own}@{other}/scim/Groups/g1"),
+        &|own| format!("http://{own}/admin/Groups/g1"),
+        &|own| format!("http://{own}/scim/../admin/g1"),
+    ];
+    let mut own = Some(own);
+    for make in locations {
+        let listener = match own.take() {
+            Some(l) => l,
+            None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        };
+        let addr = listener.local_addr().unwrap().to_string();
+        let base = format!("http://{addr}/scim");
+        let location = make(&addr);
+        let app = hostile_scim(location.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let c = ScimClient::new(&base, Secret::new(TOKEN), no_retry(), Arc::new(Silent)).unwrap();
+        let e = c.create_group("Statsig-A-B-Member").await.unwrap_err();
+        assert!(matches!(e, ApiError::Link { .. }), "{e}");
+        assert!(e.to_string().contains(&location), "{e}");
+        let e = c.list_users(None).await.unwrap_err();
+        assert!(matches!(e, ApiError::Redirect { .. }), "{e}");
+        assert!(e.to_string().contains(&location), "{e}");
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(*seen.lock().unwrap(), Vec::<String>::new());
+}
+
+/// A `Location` on the server and under the base is read back (a 201 with no body).
+#[tokio::test]
+async fn a_location_under_the_base_is_read_back() {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/scim", l.local_addr().unwrap());
+    let location = format!("{base}/Groups/g%201");
+    let app = Router::new().fallback(move |method: axum::http::Method, uri: axum::http::Uri| {
+        let location = location.clone();
+        async move {
+            if method == axum::http::Method::POST {
+                return (StatusCode::CREATED, [("location", location)], String::new())
+                    .into_response();
+            }
+            assert_eq!(uri.path(), "/scim/Groups/g%201");
+            let g = json!({"id": "g 1", "displayName": "Statsig-A-B-Member", "members": []});
+            ([("content-type", "application/scim+json")], g.to_string()).into_response()
+        }
+    });
+    tokio::spawn(async move { axum::serve(l, app).await });
+    let c = ScimClient::new(&base, Secret::new(TOKEN), no_retry(), Arc::new(Silent)).unwrap();
+    let g = c.create_group("Statsig-A-B-Member").await.unwrap();
+    assert_eq!(g.id, "g 1");
+}
+
+/// The command line against the sandbox (its own process) with a proxy set in the
+/// environment: loopback traffic never goes to the proxy, token or not.
+#[test]
+fn a_proxy_in_the_environment_never_sees_loopback_traffic() {
+    let sandbox = common::SandboxProcess::spawn(&[
+        "--statsig-token",
+        "scim-proxy-test",
+        "--okta-token",
+        "okta-proxy-test",
+    ]);
+    let (proxy_port, seen) = recorder();
+    let proxy = format!("http://127.0.0.1:{proxy_port}");
+    let data = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+        .args([
+            "--statsig-url",
+            &sandbox.statsig_url,
+            "--okta-url",
+            &sandbox.okta_url,
+        ])
+        .args(["--push-mode", "direct", "teams"])
+        .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+        .env("STATSIG_SCIM_TOKEN", "scim-proxy-test")
+        .env("OKTA_API_TOKEN", "okta-proxy-test")
+        .env("HTTP_PROXY", &proxy)
+        .env("http_proxy", &proxy)
+        .env("ALL_PROXY", &proxy)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Checkout"));
+    assert_eq!(*seen.lock().unwrap(), Vec::<String>::new());
+}
+
+/// A real org's traffic goes through `HTTPS_PROXY`, as enterprises need (the proxy here
+/// refuses the tunnel, so nothing leaves this computer).
+#[test]
+fn a_real_org_goes_through_the_proxy_in_the_environment() {
+    let (proxy_port, seen) = recorder();
+    let data = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+        .args([
+            "--okta-url",
+            "https://northwind.example.invalid",
+            "--push-mode",
+            "okta",
+        ])
+        .arg("teams")
+        .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+        .env("OKTA_API_TOKEN", "okta-proxy-test")
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{proxy_port}"))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while seen.lock().unwrap().is_empty() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let first = seen.lock().unwrap().first().cloned().unwrap_or_default();
+    assert!(
+        first.starts_with("CONNECT northwind.example.invalid:443"),
+        "{first}"
+    );
+    assert!(
+        !first.contains("okta-proxy-test"),
+        "the tunnel request carries no token"
+    );
+}
