@@ -347,3 +347,93 @@ fn a_real_org_goes_through_the_proxy_in_the_environment() {
         "the tunnel request carries no token"
     );
 }
+
+/// A link planted where the old temp name was (`.{name}.tmp-{pid}`) is never followed:
+/// the export lands in its file (user-only) and the link's target is untouched.
+#[cfg(unix)]
+#[test]
+fn an_export_never_writes_through_a_planted_link() {
+    use okta_statsig_teams::engine::files;
+    use std::os::unix::fs::PermissionsExt;
+    let shared = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let victim = elsewhere.path().join("victim.txt");
+    std::fs::write(&victim, b"keep me").unwrap();
+    let target = shared.path().join("members.csv");
+    for name in [
+        format!(".members.csv.tmp-{}", std::process::id()),
+        ".members.csv.tmp".to_string(),
+    ] {
+        std::os::unix::fs::symlink(&victim, shared.path().join(name)).unwrap();
+    }
+    files::export_csv(&target, &["email"], &[vec!["ada@x.dev".into()]]).unwrap();
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "email\r\nada@x.dev\r\n"
+    );
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let left: Vec<_> = std::fs::read_dir(shared.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert_eq!(
+        left,
+        vec![".members.csv.tmp".to_string()],
+        "no temp file is left"
+    );
+}
+
+/// `/dev/zero` (behind a link) and a named pipe as a snapshot: each refused at once with
+/// one sentence, by the library and by `snapshot show`, without reading or waiting.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_as_snapshots() {
+    use okta_statsig_teams::engine::files;
+    let dir = tempfile::tempdir().unwrap();
+    let zero = dir.path().join("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let fifo = dir.path().join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for (path, kind) in [(&zero, "a device"), (&fifo, "a named pipe")] {
+        let e = files::open_snapshot(path).unwrap_err().to_string();
+        assert!(
+            e.contains(kind) && e.contains("not a file") && e.contains(&path.display().to_string()),
+            "{e}"
+        );
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .args(["snapshot", "show"])
+            .arg(path)
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", dir.path().join("data"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break Some(s);
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                let _ = child.kill();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert_eq!(status.and_then(|s| s.code()), Some(2), "{stderr}");
+        assert!(stderr.contains(kind), "{stderr}");
+    }
+}
