@@ -437,3 +437,190 @@ fn special_files_are_refused_as_snapshots() {
         assert!(stderr.contains(kind), "{stderr}");
     }
 }
+
+/// Runs the command line on the data folder `data`; (exit code, stdout, stderr).
+fn cli(data: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+        .args(args)
+        .env("OKTA_STATSIG_TEAMS_DATA_DIR", data)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The pseudonym tag the unkeyed redaction gave an address (FNV-1a, 40 bits).
+fn old_tag(email: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in email.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:010x}", h & 0xff_ffff_ffff)
+}
+
+/// Redaction that holds, through the command line on the demo: two profiles give
+/// different pseudonyms, one profile's two files the same (they compare); no address
+/// guessed from the people's names and hashed the old way matches; no real id, domain or
+/// description is in the file; a plain file compared with a redacted one is compared
+/// fully with the profile that redacted it, and without members elsewhere, saying so.
+#[test]
+fn redacted_snapshots_are_keyed_per_profile() {
+    use okta_statsig_teams::model::snapshot::Snapshot;
+    let data = tempfile::tempdir().unwrap();
+    for p in ["Alpha", "Beta"] {
+        std::fs::create_dir_all(data.path().join("profiles").join(p)).unwrap();
+    }
+    let file = |n: &str| data.path().join(n).display().to_string();
+    let export = |profile: &str, name: &str, redact: bool| {
+        let out = file(name);
+        let mut args = vec!["--demo", "--profile", profile, "import", "--out", &out];
+        if redact {
+            args.push("--redact");
+        }
+        let (code, _, err) = cli(data.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        let snap = Snapshot::from_json(text.as_bytes()).unwrap();
+        (text, snap)
+    };
+    let (plain_text, plain) = export("Alpha", "plain.json", false);
+    let (a1_text, a1) = export("Alpha", "a1.json", true);
+    let (_, a2) = export("Alpha", "a2.json", true);
+    let (_, b) = export("Beta", "b.json", true);
+    let emails = |s: &Snapshot| -> std::collections::BTreeSet<String> {
+        s.statsig_users
+            .iter()
+            .map(|u| u.user_name.clone())
+            .collect()
+    };
+    assert_eq!(emails(&a1), emails(&a2), "one profile: the same pseudonyms");
+    assert!(
+        emails(&a1).is_disjoint(&emails(&b)),
+        "two profiles: none shared"
+    );
+    assert_eq!(emails(&a1).len(), plain.statsig_users.len());
+    let (code, out, err) = cli(
+        data.path(),
+        &[
+            "--profile",
+            "Alpha",
+            "snapshot",
+            "diff",
+            &file("a1.json"),
+            &file("a2.json"),
+        ],
+    );
+    assert_eq!((code, out.trim()), (0, "No differences."), "{err}");
+
+    // Addresses guessed from the names, hashed every way the old redaction did.
+    let domain = &plain.org_domains[0];
+    let mut guesses = Vec::new();
+    for u in &plain.okta_users {
+        let (f, l) = (u.first_name.to_lowercase(), u.last_name.to_lowercase());
+        for local in [
+            format!("{f}.{l}"),
+            format!("{f}{l}"),
+            format!("{}{l}", &f[..1]),
+            f.clone(),
+        ] {
+            guesses.push(format!("{local}@{domain}"));
+        }
+        guesses.extend([u.email.clone(), u.login.clone(), u.email.to_lowercase()]);
+    }
+    assert!(guesses.len() > 1000);
+    for g in &guesses {
+        assert!(!a1_text.contains(&old_tag(g)), "{g} re-identified");
+        assert!(!a1_text.contains(g.as_str()), "{g} is in the file");
+    }
+
+    // No real id, domain or description.
+    let mut ids: Vec<String> = Vec::new();
+    ids.extend(plain.statsig_users.iter().map(|u| u.id.clone()));
+    ids.extend(plain.statsig_groups.iter().map(|g| g.id.clone()));
+    ids.extend(plain.okta_users.iter().map(|u| u.id.clone()));
+    ids.extend(plain.okta_groups.iter().map(|g| g.id.clone()));
+    ids.extend(plain.mappings.iter().map(|m| m.id.clone()));
+    let app = plain.okta_app.as_ref().unwrap();
+    ids.push(app.app.id.clone());
+    ids.extend(app.groups.iter().map(|g| g.id.clone()));
+    ids.extend(app.users.iter().filter_map(|u| u.external_id.clone()));
+    assert!(ids.len() > 600);
+    for id in ids.iter().filter(|i| !i.is_empty()) {
+        assert!(
+            !a1_text.contains(&format!("\"{id}\"")),
+            "id {id} is in the file"
+        );
+        if id.len() >= 8 {
+            assert!(!a1_text.contains(id.as_str()), "id {id} is in the file");
+        }
+    }
+    for d in &plain.org_domains {
+        assert!(!a1_text.contains(d.as_str()), "{d} is in the file");
+    }
+    let descriptions: Vec<&String> = plain
+        .okta_groups
+        .iter()
+        .map(|g| &g.description)
+        .filter(|d| !d.is_empty())
+        .collect();
+    assert!(!descriptions.is_empty());
+    for d in descriptions {
+        assert!(!a1_text.contains(&format!("\"{d}\"")), "{d} is in the file");
+    }
+    assert!(plain_text.contains(domain.as_str()));
+
+    // Plain against redacted: fully, with the profile that redacted it; elsewhere the
+    // members are not compared and the output says so.
+    let (code, out, err) = cli(
+        data.path(),
+        &[
+            "--profile",
+            "Alpha",
+            "snapshot",
+            "diff",
+            &file("plain.json"),
+            &file("a1.json"),
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("this profile's key") && out.contains("No differences."),
+        "{out}"
+    );
+    let (code, out, err) = cli(
+        data.path(),
+        &[
+            "--profile",
+            "Beta",
+            "snapshot",
+            "diff",
+            &file("plain.json"),
+            &file("a1.json"),
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("members are not compared"), "{out}");
+    assert!(!out.contains("added"), "{out}");
+    let (_, json, _) = cli(
+        data.path(),
+        &[
+            "--profile",
+            "Beta",
+            "--json",
+            "snapshot",
+            "diff",
+            &file("plain.json"),
+            &file("b.json"),
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["members_changed"], serde_json::json!([]));
+    assert!(
+        v["note"].as_str().unwrap().contains("this profile's key"),
+        "{v}"
+    );
+}

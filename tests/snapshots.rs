@@ -101,8 +101,13 @@ async fn an_okta_push_snapshot_records_the_app_and_oktas_mappings_and_compare_se
     assert_eq!(c.mappings_created.len(), 1, "{c:?}");
     assert_eq!(c.status_changes.len(), 1, "{c:?}");
     // Redacted, the app's usernames (emails) are gone too.
-    let red = String::from_utf8(before.redacted().to_json()).unwrap();
+    let red = String::from_utf8(before.redacted(&key()).to_json()).unwrap();
     assert!(!red.contains("@northwind.dev"));
+}
+
+/// A profile's redaction key.
+fn key() -> okta_statsig_teams::model::redact::RedactionKey {
+    okta_statsig_teams::model::redact::RedactionKey::from_bytes([7; 32])
 }
 
 #[tokio::test]
@@ -112,7 +117,7 @@ async fn a_redacted_export_has_none_of_the_emails_or_names() {
     let mut ws = workspace(&s, dir.path());
     ws.import(|_| {}).await.unwrap();
     let path = dir.path().join("r.json");
-    export_snapshot(&path, &ws.snapshot(false).redacted()).unwrap();
+    export_snapshot(&path, &ws.snapshot(false).redacted(&key())).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let d = ws.directory();
     let mut secrets: Vec<String> = Vec::new();
@@ -142,7 +147,7 @@ async fn a_redacted_export_has_none_of_the_emails_or_names() {
     let r = open_snapshot(&path).unwrap();
     assert!(r.redacted);
     assert_eq!(r.directory().teams().len(), d.teams().len());
-    let again = ws.snapshot(false).redacted();
+    let again = ws.snapshot(false).redacted(&key());
     assert!(snapshot::compare(&r, &again).is_empty());
 }
 

@@ -35,7 +35,7 @@ impl crate::net::Observer for CliObserver {
         tracing::debug!(service = r.service, method = %r.method, path = %r.path, status = ?r.status, ms = r.duration.as_millis() as u64, "request");
     }
     fn wait(&self, w: crate::net::WaitRecord) {
-        eprintln!(
+        output::err!(
             "{}: {}, retrying in {} s",
             w.service,
             w.reason,
@@ -89,7 +89,7 @@ pub fn main() -> ExitCode {
     let data = match profile(&cli) {
         Ok(d) => d,
         Err(Failure(code, message)) => {
-            eprintln!("error: {message}");
+            output::err!("error: {message}");
             return ExitCode::from(code);
         }
     };
@@ -137,7 +137,7 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
                 before,
                 after: Some(after),
                 ..
-            }) => snapshot::diff_files(out, &before, &after),
+            }) => snapshot::diff_files(out, data, &before, &after),
             other => with_workspace(g, other, data).await,
         }
     });
@@ -145,7 +145,7 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, message)) => {
             if !message.is_empty() {
-                eprintln!("error: {message}");
+                output::err!("error: {message}");
             }
             ExitCode::from(code)
         }
@@ -179,7 +179,7 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
     let (mut ws, warning) =
         Workspace::open(conn, store, RetryPolicy::default(), Arc::new(CliObserver))?;
     if let Some(w) = warning {
-        eprintln!("warning: {w}");
+        output::err!("warning: {w}");
     }
     let cancel = ws.cancel_token().clone();
     tokio::spawn(async move {
@@ -190,11 +190,11 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
     });
     ws.import(|_| {}).await?;
     if let Some(w) = ws.mode_report().and_then(|r| r.warning.clone()) {
-        eprintln!("warning: {w}");
+        output::err!("warning: {w}");
     }
     let out = Output { json: g.json };
     let result = match command {
-        Command::Snapshot(c) => snapshot::run(g, out, &ws, c),
+        Command::Snapshot(c) => snapshot::run(g, out, data, &ws, c),
         c @ (Command::Import { .. }
         | Command::Apps
         | Command::ImportNow
@@ -204,7 +204,7 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
         | Command::Groups { .. }
         | Command::CreateGroup { .. }
         | Command::AddMember { .. }
-        | Command::RemoveMember { .. }) => directory::run(g, out, &mut ws, c).await,
+        | Command::RemoveMember { .. }) => directory::run(g, out, data, &mut ws, c).await,
         Command::Rule(c) => rules::run(g, out, &mut ws, c).await,
         c => mappings::run(g, out, &mut ws, c).await,
     };

@@ -164,12 +164,7 @@ pub fn check_link(base: &Url, link: &str) -> Result<Url, LinkError> {
 
 /// Whether `url` is on this computer (the sandbox): no proxy is used for it.
 pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+    crate::model::redact::on_this_computer(url)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::{Event, Runner, SnapshotInfo};
 use crate::engine::error::{EngineError, Result, refused};
-use crate::engine::files;
+use crate::engine::{files, redaction};
 use crate::model::snapshot::{self, Snapshot};
 use crate::model::text::short_time;
 use std::path::{Path, PathBuf};
@@ -72,9 +72,17 @@ impl Runner {
         let snap = self
             .current()
             .ok_or_else(|| refused("Nothing to export yet: import first, or open a snapshot."))?;
-        let snap = if redact { snap.redacted() } else { snap };
         let p = path.clone();
-        blocking(move || files::export_snapshot(&p, &snap)).await?;
+        let data = self.data.clone();
+        blocking(move || {
+            let snap = if redact {
+                snap.redacted(&redaction::profile_key(&data)?)
+            } else {
+                snap
+            };
+            files::export_snapshot(&p, &snap)
+        })
+        .await?;
         Ok(format!(
             "Snapshot saved{}: {}",
             if redact { " (redacted)" } else { "" },
@@ -88,8 +96,14 @@ impl Runner {
             .current()
             .ok_or_else(|| refused("Nothing to compare yet: import first, or open a snapshot."))?;
         let p = path.clone();
-        let before = blocking(move || files::open_snapshot(&p)).await?;
-        let comparison = snapshot::compare(&before, &current);
+        let data = self.data.clone();
+        let comparison = blocking(move || {
+            let before = files::open_snapshot(&p)?;
+            // This profile's key, when one side was redacted with it; no key is made here.
+            let key = redaction::existing_key(&data);
+            Ok(snapshot::compare_keyed(&before, &current, key.as_ref()))
+        })
+        .await?;
         let summary = if comparison.is_empty() {
             "No differences.".to_string()
         } else {
