@@ -624,3 +624,47 @@ fn redacted_snapshots_are_keyed_per_profile() {
         "{v}"
     );
 }
+
+/// The sandbox answers a request addressed to another host (a page that rebound its own
+/// name to 127.0.0.1) with 421 and a sentence, on both emulators, token or not; its own
+/// address still works.
+#[tokio::test]
+async fn the_sandbox_refuses_a_foreign_host() {
+    let s = common::sandbox().await;
+    let client = reqwest::Client::new();
+    for (url, auth) in [
+        (
+            format!("{}/Users?count=1", s.statsig_url),
+            format!("Bearer {}", s.statsig_token.expose()),
+        ),
+        (
+            format!("{}/api/v1/users?limit=1", s.okta_url),
+            format!("SSWS {}", s.okta_token.expose()),
+        ),
+    ] {
+        let port = reqwest::Url::parse(&url).unwrap().port().unwrap();
+        let foreign = client
+            .get(&url)
+            .header("host", format!("rebind.attacker.example:{port}"))
+            .header("authorization", &auth)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(foreign.status().as_u16(), 421);
+        let said = foreign.text().await.unwrap();
+        assert!(
+            said.contains("rebind.attacker.example") && said.contains("127.0.0.1"),
+            "{said}"
+        );
+        for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+            let own = client
+                .get(&url)
+                .header("host", host)
+                .header("authorization", &auth)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(own.status().as_u16(), 200);
+        }
+    }
+}
