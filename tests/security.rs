@@ -668,3 +668,199 @@ async fn the_sandbox_refuses_a_foreign_host() {
         }
     }
 }
+
+/// `login` on a terminal (a pty, driven by Python's `pty` module) does not echo the token
+/// typed; the terminal shows the prompt and nothing of the token. No keyring is reachable
+/// here (the D-Bus address is removed), so nothing is stored.
+#[cfg(unix)]
+#[test]
+fn login_reads_tokens_from_a_terminal_without_echo() {
+    let data = tempfile::tempdir().unwrap();
+    let script = r#"
+import os, pty, sys, select, time
+binary, token = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(binary, [binary, "--okta-url", "https://echo-check.okta.com", "--push-mode", "okta", "login"])
+seen = b""
+def read_for(seconds, until=None):
+    global seen
+    end = time.time() + seconds
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen += chunk
+            if until and until in seen:
+                return
+read_for(30, b"token: ")
+os.write(fd, token.encode() + b"\n")
+read_for(30)
+os.waitpid(pid, 0)
+sys.stdout.write(seen.decode("utf-8", "replace"))
+"#;
+    let token = "tok-echo-check-90817";
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            script,
+            env!("CARGO_BIN_EXE_okta-statsig-teams"),
+            token,
+        ])
+        .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("OKTA_API_TOKEN")
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(terminal.contains("Okta API token: "), "{terminal}");
+    assert!(
+        !terminal.contains(token),
+        "the token was echoed: {terminal}"
+    );
+}
+
+/// The command line tightens a data folder (and the profile's) that something else made
+/// readable by others to user-only, as the app does.
+#[cfg(unix)]
+#[test]
+fn the_command_line_makes_the_data_folder_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let profile = data.join("profiles").join("Work");
+    std::fs::create_dir_all(&profile).unwrap();
+    for d in [&data, &profile] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let (code, _, err) = cli(&data, &["--profile", "Work", "forget-cache"]);
+    assert_eq!(code, 0, "{err}");
+    for d in [&data, &profile] {
+        let mode = std::fs::metadata(d).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", d.display());
+    }
+}
+
+/// Text from a server or a file reaches the terminal escaped, never as escape sequences:
+/// a snapshot whose source URL and names carry ESC/OSC and BEL (`snapshot show`, `snapshot
+/// diff`), a group made in Okta with such a name (`groups`, from the sandbox), and an
+/// error naming such a file.
+#[test]
+fn terminal_escapes_from_servers_and_files_are_shown_not_sent() {
+    use okta_statsig_teams::model::Directory;
+    use okta_statsig_teams::model::records::{OktaGroup, OktaUser, StatsigGroup, StatsigUser};
+    use okta_statsig_teams::model::snapshot::{Snapshot, Source};
+    let evil = "\u{1b}]0;owned\u{7}\u{1b}[2J";
+    let dir = tempfile::tempdir().unwrap();
+    let user = |id: &str, email: &str| StatsigUser {
+        id: id.into(),
+        user_name: email.into(),
+        given_name: "A".into(),
+        family_name: "B".into(),
+        email: email.into(),
+        active: true,
+        org_role: None,
+    };
+    let snapshot = |members: &[&str], okta_members: &[&str]| {
+        let d = Directory::new(
+            vec!["Checkout".into()],
+            vec!["x.dev".into()],
+            vec![user("s1", "a@x.dev"), user("s2", &format!("b{evil}@x.dev"))],
+            vec![StatsigGroup {
+                id: "g1".into(),
+                display_name: format!("Statsig-Checkout-Pay{evil}-Member"),
+                members: members.iter().map(|m| m.to_string()).collect(),
+            }],
+            vec![OktaUser {
+                id: "o1".into(),
+                status: "ACTIVE".into(),
+                login: format!("o{evil}@x.dev"),
+                email: format!("o{evil}@x.dev"),
+                first_name: "O".into(),
+                last_name: "K".into(),
+            }],
+            vec![OktaGroup {
+                id: "og1".into(),
+                name: format!("Group{evil}"),
+                description: String::new(),
+                kind: "OKTA_GROUP".into(),
+                members: okta_members.iter().map(|m| m.to_string()).collect(),
+                last_membership_updated: None,
+                members_pending: false,
+            }],
+        );
+        let source = Source {
+            statsig_url: format!("https://statsigapi.net/scim{evil}"),
+            okta_url: format!("https://x.okta.com{evil}"),
+            demo: false,
+        };
+        Snapshot::capture("2026-01-01T00:00:00.000Z", source, &d, &[])
+    };
+    let before = dir.path().join("before.json");
+    let after = dir.path().join("after.json");
+    std::fs::write(&before, snapshot(&["s1"], &[]).to_json()).unwrap();
+    std::fs::write(&after, snapshot(&["s2"], &["o1"]).to_json()).unwrap();
+    let data = dir.path().join("data");
+    let (b, a) = (before.display().to_string(), after.display().to_string());
+    let missing = dir
+        .path()
+        .join(format!("gone{evil}.json"))
+        .display()
+        .to_string();
+    let mut printed = String::new();
+    for args in [
+        vec!["snapshot", "show", b.as_str()],
+        vec!["snapshot", "diff", b.as_str(), a.as_str()],
+        vec!["snapshot", "show", missing.as_str()],
+    ] {
+        let (_, out, err) = cli(&data, &args);
+        printed.push_str(&out);
+        printed.push_str(&err);
+    }
+    // From a server: a group named with the same sequence, listed by `groups`.
+    let sandbox =
+        common::SandboxProcess::spawn(&["--okta-token", "okta-esc", "--statsig-token", "scim-esc"]);
+    let made = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/groups", sandbox.okta_url))
+            .header("authorization", "SSWS okta-esc")
+            .json(&serde_json::json!({"profile": {"name": format!("Escape{evil}Club"), "description": ""}}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(made, 200);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+        .args([
+            "--statsig-url",
+            &sandbox.statsig_url,
+            "--okta-url",
+            &sandbox.okta_url,
+        ])
+        .args(["--push-mode", "direct", "groups", "--search", "Escape"])
+        .env("OKTA_STATSIG_TEAMS_DATA_DIR", &data)
+        .env("STATSIG_SCIM_TOKEN", "scim-esc")
+        .env("OKTA_API_TOKEN", "okta-esc")
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("Escape\\u{001B}]0;owned\\u{0007}"),
+        "{listed}"
+    );
+    printed.push_str(&listed);
+    assert!(printed.contains("Pay\\u{001B}"), "{printed}");
+    assert!(printed.contains("https://x.okta.com\\u{001B}"), "{printed}");
+    assert!(printed.contains("gone\\u{001B}"), "{printed}");
+    assert!(
+        !printed.contains(['\u{1b}', '\u{7}']),
+        "a raw escape reached the terminal: {printed:?}"
+    );
+}

@@ -118,6 +118,13 @@ pub fn main() -> ExitCode {
 }
 
 fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
+    // User-only, as the app makes it, even when something else made it first.
+    if let Err(e) = crate::engine::files::private_data_folder(data.path(), &data.profile_dir()) {
+        output::err!(
+            "warning: the data folder could not be made user-only ({e}): {}",
+            data.path().display()
+        );
+    }
     crate::engine::logging::init(data);
     let rt = match runtime() {
         Ok(rt) => rt,

@@ -206,6 +206,17 @@ pub fn open_private(path: &Path, truncate: bool) -> std::io::Result<std::fs::Fil
     o.open(path)
 }
 
+/// The data folder (and a profile's folder in it, when there is one) made or tightened to
+/// user-only, whoever created it: the app and the command line both start with this.
+pub fn private_data_folder(root: &Path, profile: &Path) -> std::io::Result<()> {
+    create_private_dir(root)?;
+    make_private(root)?;
+    if profile != root && profile.is_dir() {
+        make_private(profile)?;
+    }
+    Ok(())
+}
+
 /// Makes an existing file or folder user-only (0600 / 0700), whoever created it.
 pub fn make_private(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
