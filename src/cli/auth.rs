@@ -27,6 +27,30 @@ fn read_secret(prompt: &str) -> Result<String, Failure> {
     if !std::io::stdin().is_terminal() {
         return read_line(prompt);
     }
+    read_without_echo(prompt)
+}
+
+/// Turns the terminal's echo off before the prompt shows (so nothing typed after it is
+/// echoed, however fast), reads the line, and puts echo back as it was.
+#[cfg(unix)]
+fn read_without_echo(prompt: &str) -> Result<String, Failure> {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    let stdin = std::io::stdin();
+    let failed =
+        |e: std::io::Error| refuse(format!("could not read the token from the terminal: {e}"));
+    let was = tcgetattr(&stdin).map_err(|e| failed(e.into()))?;
+    let mut quiet = was.clone();
+    quiet.local_modes -= LocalModes::ECHO;
+    tcsetattr(&stdin, OptionalActions::Flush, &quiet).map_err(|e| failed(e.into()))?;
+    let line = read_line(prompt);
+    let restored = tcsetattr(&stdin, OptionalActions::Now, &was);
+    eprintln!();
+    restored.map_err(|e| failed(e.into()))?;
+    line
+}
+
+#[cfg(not(unix))]
+fn read_without_echo(prompt: &str) -> Result<String, Failure> {
     rpassword::prompt_password(prompt)
         .map(|t| t.trim().to_string())
         .map_err(|e| refuse(format!("could not read the token from the terminal: {e}")))
