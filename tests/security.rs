@@ -81,6 +81,9 @@ async fn ports_sharing_a_prefix() -> (tokio::net::TcpListener, u16, Seen) {
     panic!("no two free ports share a prefix")
 }
 
+/// A URL made from the hostile server's own address.
+type MakeUrl<'a> = &'a dyn Fn(&str) -> String;
+
 fn no_retry() -> RetryPolicy {
     RetryPolicy {
         max_attempts: 1,
@@ -119,7 +122,7 @@ async fn okta_links_and_redirects_elsewhere_never_receive_the_token() {
     let (own, other_port, seen) = ports_sharing_a_prefix().await;
     let other = format!("127.0.0.1:{other_port}");
     // The first case runs on the port the other's digits start with.
-    let cases: [(&dyn Fn(&str) -> String, bool); 4] = [
+    let cases: [(MakeUrl, bool); 4] = [
         (
             &|_| format!("http://{other}/api/v1/users?after=00u1"),
             false,
@@ -218,7 +221,7 @@ async fn scim_locations_and_redirects_elsewhere_never_receive_the_token() {
     let (own, other_port, seen) = ports_sharing_a_prefix().await;
     let other = format!("127.0.0.1:{other_port}");
     // The first case runs on the port the other's digits start with.
-    let locations: [&dyn Fn(&str) -> String; 4] = [
+    let locations: [MakeUrl; 4] = [
         &|_| format!("http://{other}/scim/Groups/g1"),
         &|own| format!("http://{own}@{other}/scim/Groups/g1"),
         &|own| format!("http://{own}/admin/Groups/g1"),
@@ -462,6 +465,75 @@ fn old_tag(email: &str) -> String {
     format!("{:010x}", h & 0xff_ffff_ffff)
 }
 
+/// Addresses guessed from the people's names (and the real ones), hashed every way the
+/// old redaction did: none is in the redacted text, raw or hashed.
+fn no_guess_matches(plain: &okta_statsig_teams::model::snapshot::Snapshot, text: &str) {
+    let a1_text = text;
+    // Addresses guessed from the names, hashed every way the old redaction did.
+    let domain = &plain.org_domains[0];
+    let mut guesses = Vec::new();
+    for u in &plain.okta_users {
+        let (f, l) = (u.first_name.to_lowercase(), u.last_name.to_lowercase());
+        for local in [
+            format!("{f}.{l}"),
+            format!("{f}{l}"),
+            format!("{}{l}", &f[..1]),
+            f.clone(),
+        ] {
+            guesses.push(format!("{local}@{domain}"));
+        }
+        guesses.extend([u.email.clone(), u.login.clone(), u.email.to_lowercase()]);
+    }
+    assert!(guesses.len() > 1000);
+    for g in &guesses {
+        assert!(!a1_text.contains(&old_tag(g)), "{g} re-identified");
+        assert!(!a1_text.contains(g.as_str()), "{g} is in the file");
+    }
+}
+
+/// No id (Okta's, SCIM's, external, a mapping's, the app's), org domain or group
+/// description of the plain file is in the redacted text.
+fn no_real_id_domain_or_description(
+    plain: &okta_statsig_teams::model::snapshot::Snapshot,
+    text: &str,
+) {
+    let a1_text = text;
+    // No real id, domain or description.
+    let mut ids: Vec<String> = Vec::new();
+    ids.extend(plain.statsig_users.iter().map(|u| u.id.clone()));
+    ids.extend(plain.statsig_groups.iter().map(|g| g.id.clone()));
+    ids.extend(plain.okta_users.iter().map(|u| u.id.clone()));
+    ids.extend(plain.okta_groups.iter().map(|g| g.id.clone()));
+    ids.extend(plain.mappings.iter().map(|m| m.id.clone()));
+    let app = plain.okta_app.as_ref().unwrap();
+    ids.push(app.app.id.clone());
+    ids.extend(app.groups.iter().map(|g| g.id.clone()));
+    ids.extend(app.users.iter().filter_map(|u| u.external_id.clone()));
+    assert!(ids.len() > 600);
+    for id in ids.iter().filter(|i| !i.is_empty()) {
+        assert!(
+            !a1_text.contains(&format!("\"{id}\"")),
+            "id {id} is in the file"
+        );
+        if id.len() >= 8 {
+            assert!(!a1_text.contains(id.as_str()), "id {id} is in the file");
+        }
+    }
+    for d in &plain.org_domains {
+        assert!(!a1_text.contains(d.as_str()), "{d} is in the file");
+    }
+    let descriptions: Vec<&String> = plain
+        .okta_groups
+        .iter()
+        .map(|g| &g.description)
+        .filter(|d| !d.is_empty())
+        .collect();
+    assert!(!descriptions.is_empty());
+    for d in descriptions {
+        assert!(!a1_text.contains(&format!("\"{d}\"")), "{d} is in the file");
+    }
+}
+
 /// Redaction that holds, through the command line on the demo: two profiles give
 /// different pseudonyms, one profile's two files the same (they compare); no address
 /// guessed from the people's names and hashed the old way matches; no real id, domain or
@@ -516,62 +588,9 @@ fn redacted_snapshots_are_keyed_per_profile() {
     );
     assert_eq!((code, out.trim()), (0, "No differences."), "{err}");
 
-    // Addresses guessed from the names, hashed every way the old redaction did.
-    let domain = &plain.org_domains[0];
-    let mut guesses = Vec::new();
-    for u in &plain.okta_users {
-        let (f, l) = (u.first_name.to_lowercase(), u.last_name.to_lowercase());
-        for local in [
-            format!("{f}.{l}"),
-            format!("{f}{l}"),
-            format!("{}{l}", &f[..1]),
-            f.clone(),
-        ] {
-            guesses.push(format!("{local}@{domain}"));
-        }
-        guesses.extend([u.email.clone(), u.login.clone(), u.email.to_lowercase()]);
-    }
-    assert!(guesses.len() > 1000);
-    for g in &guesses {
-        assert!(!a1_text.contains(&old_tag(g)), "{g} re-identified");
-        assert!(!a1_text.contains(g.as_str()), "{g} is in the file");
-    }
-
-    // No real id, domain or description.
-    let mut ids: Vec<String> = Vec::new();
-    ids.extend(plain.statsig_users.iter().map(|u| u.id.clone()));
-    ids.extend(plain.statsig_groups.iter().map(|g| g.id.clone()));
-    ids.extend(plain.okta_users.iter().map(|u| u.id.clone()));
-    ids.extend(plain.okta_groups.iter().map(|g| g.id.clone()));
-    ids.extend(plain.mappings.iter().map(|m| m.id.clone()));
-    let app = plain.okta_app.as_ref().unwrap();
-    ids.push(app.app.id.clone());
-    ids.extend(app.groups.iter().map(|g| g.id.clone()));
-    ids.extend(app.users.iter().filter_map(|u| u.external_id.clone()));
-    assert!(ids.len() > 600);
-    for id in ids.iter().filter(|i| !i.is_empty()) {
-        assert!(
-            !a1_text.contains(&format!("\"{id}\"")),
-            "id {id} is in the file"
-        );
-        if id.len() >= 8 {
-            assert!(!a1_text.contains(id.as_str()), "id {id} is in the file");
-        }
-    }
-    for d in &plain.org_domains {
-        assert!(!a1_text.contains(d.as_str()), "{d} is in the file");
-    }
-    let descriptions: Vec<&String> = plain
-        .okta_groups
-        .iter()
-        .map(|g| &g.description)
-        .filter(|d| !d.is_empty())
-        .collect();
-    assert!(!descriptions.is_empty());
-    for d in descriptions {
-        assert!(!a1_text.contains(&format!("\"{d}\"")), "{d} is in the file");
-    }
-    assert!(plain_text.contains(domain.as_str()));
+    no_guess_matches(&plain, &a1_text);
+    no_real_id_domain_or_description(&plain, &a1_text);
+    assert!(plain_text.contains(plain.org_domains[0].as_str()));
 
     // Plain against redacted: fully, with the profile that redacted it; elsewhere the
     // members are not compared and the output says so.
@@ -746,17 +765,18 @@ fn the_command_line_makes_the_data_folder_user_only() {
     }
 }
 
-/// Text from a server or a file reaches the terminal escaped, never as escape sequences:
-/// a snapshot whose source URL and names carry ESC/OSC and BEL (`snapshot show`, `snapshot
-/// diff`), a group made in Okta with such a name (`groups`, from the sandbox), and an
-/// error naming such a file.
-#[test]
-fn terminal_escapes_from_servers_and_files_are_shown_not_sent() {
+/// ESC/OSC (a window title), BEL and a screen clear.
+const EVIL: &str = "\u{1b}]0;owned\u{7}\u{1b}[2J";
+
+/// A snapshot whose source URLs and names carry [`EVIL`].
+fn hostile_snapshot(
+    members: &[&str],
+    okta_members: &[&str],
+) -> okta_statsig_teams::model::snapshot::Snapshot {
     use okta_statsig_teams::model::Directory;
     use okta_statsig_teams::model::records::{OktaGroup, OktaUser, StatsigGroup, StatsigUser};
     use okta_statsig_teams::model::snapshot::{Snapshot, Source};
-    let evil = "\u{1b}]0;owned\u{7}\u{1b}[2J";
-    let dir = tempfile::tempdir().unwrap();
+    let evil = EVIL;
     let user = |id: &str, email: &str| StatsigUser {
         id: id.into(),
         user_name: email.into(),
@@ -766,45 +786,53 @@ fn terminal_escapes_from_servers_and_files_are_shown_not_sent() {
         active: true,
         org_role: None,
     };
-    let snapshot = |members: &[&str], okta_members: &[&str]| {
-        let d = Directory::new(
-            vec!["Checkout".into()],
-            vec!["x.dev".into()],
-            vec![user("s1", "a@x.dev"), user("s2", &format!("b{evil}@x.dev"))],
-            vec![StatsigGroup {
-                id: "g1".into(),
-                display_name: format!("Statsig-Checkout-Pay{evil}-Member"),
-                members: members.iter().map(|m| m.to_string()).collect(),
-            }],
-            vec![OktaUser {
-                id: "o1".into(),
-                status: "ACTIVE".into(),
-                login: format!("o{evil}@x.dev"),
-                email: format!("o{evil}@x.dev"),
-                first_name: "O".into(),
-                last_name: "K".into(),
-            }],
-            vec![OktaGroup {
-                id: "og1".into(),
-                name: format!("Group{evil}"),
-                description: String::new(),
-                kind: "OKTA_GROUP".into(),
-                members: okta_members.iter().map(|m| m.to_string()).collect(),
-                last_membership_updated: None,
-                members_pending: false,
-            }],
-        );
-        let source = Source {
-            statsig_url: format!("https://statsigapi.net/scim{evil}"),
-            okta_url: format!("https://x.okta.com{evil}"),
-            demo: false,
-        };
-        Snapshot::capture("2026-01-01T00:00:00.000Z", source, &d, &[])
+    let d = Directory::new(
+        vec!["Checkout".into()],
+        vec!["x.dev".into()],
+        vec![user("s1", "a@x.dev"), user("s2", &format!("b{evil}@x.dev"))],
+        vec![StatsigGroup {
+            id: "g1".into(),
+            display_name: format!("Statsig-Checkout-Pay{evil}-Member"),
+            members: members.iter().map(|m| m.to_string()).collect(),
+        }],
+        vec![OktaUser {
+            id: "o1".into(),
+            status: "ACTIVE".into(),
+            login: format!("o{evil}@x.dev"),
+            email: format!("o{evil}@x.dev"),
+            first_name: "O".into(),
+            last_name: "K".into(),
+        }],
+        vec![OktaGroup {
+            id: "og1".into(),
+            name: format!("Group{evil}"),
+            description: String::new(),
+            kind: "OKTA_GROUP".into(),
+            members: okta_members.iter().map(|m| m.to_string()).collect(),
+            last_membership_updated: None,
+            members_pending: false,
+        }],
+    );
+    let source = Source {
+        statsig_url: format!("https://statsigapi.net/scim{evil}"),
+        okta_url: format!("https://x.okta.com{evil}"),
+        demo: false,
     };
+    Snapshot::capture("2026-01-01T00:00:00.000Z", source, &d, &[])
+}
+
+/// Text from a server or a file reaches the terminal escaped, never as escape sequences:
+/// a snapshot whose source URL and names carry ESC/OSC and BEL (`snapshot show`, `snapshot
+/// diff`), a group made in Okta with such a name (`groups`, from the sandbox), and an
+/// error naming such a file.
+#[test]
+fn terminal_escapes_from_servers_and_files_are_shown_not_sent() {
+    let evil = EVIL;
+    let dir = tempfile::tempdir().unwrap();
     let before = dir.path().join("before.json");
     let after = dir.path().join("after.json");
-    std::fs::write(&before, snapshot(&["s1"], &[]).to_json()).unwrap();
-    std::fs::write(&after, snapshot(&["s2"], &["o1"]).to_json()).unwrap();
+    std::fs::write(&before, hostile_snapshot(&["s1"], &[]).to_json()).unwrap();
+    std::fs::write(&after, hostile_snapshot(&["s2"], &["o1"]).to_json()).unwrap();
     let data = dir.path().join("data");
     let (b, a) = (before.display().to_string(), after.display().to_string());
     let missing = dir

@@ -6,6 +6,7 @@ mod common;
 
 use common::{sandbox, workspace};
 use okta_statsig_teams::engine::files::{export_snapshot, open_snapshot};
+use okta_statsig_teams::model::compare;
 use okta_statsig_teams::model::snapshot::{self, Snapshot};
 use std::path::Path;
 use std::process::Command;
@@ -97,7 +98,7 @@ async fn an_okta_push_snapshot_records_the_app_and_oktas_mappings_and_compare_se
         .id
         .clone();
     ws.set_active(&ios, false).await.unwrap();
-    let c = snapshot::compare(&before, &ws.snapshot(false));
+    let c = compare::compare(&before, &ws.snapshot(false));
     assert_eq!(c.mappings_created.len(), 1, "{c:?}");
     assert_eq!(c.status_changes.len(), 1, "{c:?}");
     // Redacted, the app's usernames (emails) are gone too.
@@ -148,7 +149,7 @@ async fn a_redacted_export_has_none_of_the_emails_or_names() {
     assert!(r.redacted);
     assert_eq!(r.directory().teams().len(), d.teams().len());
     let again = ws.snapshot(false).redacted(&key());
-    assert!(snapshot::compare(&r, &again).is_empty());
+    assert!(compare::compare(&r, &again).is_empty());
 }
 
 #[test]

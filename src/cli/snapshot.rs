@@ -6,7 +6,8 @@ use crate::cli::args::{Global, SnapshotCommand};
 use crate::engine::paths::DataDir;
 use crate::engine::workspace::Workspace;
 use crate::engine::{files, redaction};
-use crate::model::snapshot::{self, Comparison, Snapshot};
+use crate::model::compare::{self, Comparison};
+use crate::model::snapshot::{self, Snapshot};
 use crate::model::text::plural;
 use serde::Serialize;
 use std::path::Path;
@@ -151,7 +152,7 @@ pub fn diff_files(out: Output, data: &DataDir, before: &Path, after: &Path) -> R
     let key = redaction::existing_key(data);
     report(
         out,
-        &snapshot::compare_keyed(&open(before)?, &open(after)?, key.as_ref()),
+        &compare::compare_keyed(&open(before)?, &open(after)?, key.as_ref()),
     )
 }
 
@@ -170,7 +171,7 @@ pub fn run(
             let key = redaction::existing_key(data);
             report(
                 out,
-                &snapshot::compare_keyed(&old, &ws.snapshot(g.demo), key.as_ref()),
+                &compare::compare_keyed(&old, &ws.snapshot(g.demo), key.as_ref()),
             )
         }
         SnapshotCommand::Show { file } => show(out, &file),

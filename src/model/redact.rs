@@ -309,7 +309,7 @@ impl Snapshot {
     }
 }
 
-fn ids(key: &RedactionKey, list: &mut Vec<String>) {
+fn ids(key: &RedactionKey, list: &mut [String]) {
     for id in list.iter_mut() {
         *id = key.id(id);
     }

@@ -10,10 +10,6 @@ use super::push_rule::PushRule;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
-pub use super::compare::{
-    Comparison, GroupChange, RoleChange, StatusChange, compare, compare_keyed,
-};
-
 /// Written in every snapshot; a file without it is not a snapshot.
 pub const FORMAT: &str = "okta-statsig-teams/snapshot";
 /// The version this build writes. Older versions keep opening.

@@ -4,7 +4,8 @@
 use super::{Event, Runner, SnapshotInfo};
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::{files, redaction};
-use crate::model::snapshot::{self, Snapshot};
+use crate::model::compare;
+use crate::model::snapshot::Snapshot;
 use crate::model::text::short_time;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -101,7 +102,7 @@ impl Runner {
             let before = files::open_snapshot(&p)?;
             // This profile's key, when one side was redacted with it; no key is made here.
             let key = redaction::existing_key(&data);
-            Ok(snapshot::compare_keyed(&before, &current, key.as_ref()))
+            Ok(compare::compare_keyed(&before, &current, key.as_ref()))
         })
         .await?;
         let summary = if comparison.is_empty() {

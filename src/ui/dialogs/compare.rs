@@ -1,8 +1,8 @@
 //! What changed between a snapshot file and what is shown: counts, then each change.
 
 use super::{Shown, modal};
+use crate::model::compare::Comparison;
 use crate::model::names;
-use crate::model::snapshot::Comparison;
 use crate::ui::widgets::{self, Pill};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
