@@ -280,3 +280,49 @@ fn snapshot_diff_from_the_cli_exits_like_diff() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("/nonexistent/x.json"));
 }
+
+/// `snapshot diff --live` includes Okta groups: one made since, and a person added to it.
+#[test]
+fn snapshot_diff_live_shows_okta_groups_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", dir.path())
+            .arg("--demo")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), text)
+    };
+    let file = |n: &str| dir.path().join(n).display().to_string();
+    let (before, mid) = (file("before.json"), file("mid.json"));
+    assert_eq!(run(&["import", "--out", &before]).0, Some(0));
+    let (code, said) = run(&[
+        "create-group",
+        "--name",
+        "Diff Check",
+        "--members",
+        "ada.okafor@northwind.dev",
+    ]);
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(run(&["import", "--out", &mid]).0, Some(0));
+    let (code, said) = run(&[
+        "add-member",
+        "--group",
+        "Diff Check",
+        "--user",
+        "carlos.khan@northwind.dev",
+    ]);
+    assert_eq!(code, Some(0), "{said}");
+    let (code, said) = run(&["snapshot", "diff", &mid, "--live"]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("+ Okta group Diff Check: carlos.khan@northwind.dev"),
+        "{said}"
+    );
+    let (code, said) = run(&["snapshot", "diff", &before, "--live"]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("Okta group created: Diff Check"), "{said}");
+}
