@@ -81,6 +81,19 @@ async fn ports_sharing_a_prefix() -> (tokio::net::TcpListener, u16, Seen) {
     panic!("no two free ports share a prefix")
 }
 
+/// The listener kept for the first case (on the port sharing a prefix), then fresh ones;
+/// with its address.
+async fn next_listener(
+    own: &mut Option<tokio::net::TcpListener>,
+) -> (tokio::net::TcpListener, String) {
+    let listener = match own.take() {
+        Some(l) => l,
+        None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+    };
+    let addr = listener.local_addr().unwrap().to_string();
+    (listener, addr)
+}
+
 /// A URL made from the hostile server's own address.
 type MakeUrl<'a> = &'a dyn Fn(&str) -> String;
 
@@ -139,11 +152,7 @@ async fn okta_links_and_redirects_elsewhere_never_receive_the_token() {
     ];
     let mut own = Some(own);
     for (make, redirect) in cases {
-        let listener = match own.take() {
-            Some(l) => l,
-            None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
-        };
-        let addr = listener.local_addr().unwrap().to_string();
+        let (listener, addr) = next_listener(&mut own).await;
         let base = format!("http://{addr}");
         let link = make(&addr);
         let app = hostile_okta(link.clone(), redirect);
@@ -229,11 +238,7 @@ async fn scim_locations_and_redirects_elsewhere_never_receive_the_token() {
     ];
     let mut own = Some(own);
     for make in locations {
-        let listener = match own.take() {
-            Some(l) => l,
-            None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
-        };
-        let addr = listener.local_addr().unwrap().to_string();
+        let (listener, addr) = next_listener(&mut own).await;
         let base = format!("http://{addr}/scim");
         let location = make(&addr);
         let app = hostile_scim(location.clone());
