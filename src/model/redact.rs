@@ -218,10 +218,13 @@ impl Snapshot {
     /// the same id get the same pseudonym in every snapshot redacted with this key),
     /// the org's domains and group descriptions gone, the source URLs without the org's
     /// name, and ids, emails and domains in error texts replaced too. Group, team and
-    /// project names, statuses, times and counts stay.
+    /// project names, statuses, times and counts stay. A file redacted under a key is
+    /// returned as it is.
     pub fn redacted(&self, key: &RedactionKey) -> Snapshot {
         let mut s = self.clone();
-        if s.redacted {
+        // Redacted under a key already; a file of the older, unkeyed redaction still has
+        // real ids and domains, so it goes through again.
+        if s.redacted && s.redaction_key.is_some() {
             return s;
         }
         let scrubber = self.scrubber(key);
