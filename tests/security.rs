@@ -897,3 +897,37 @@ fn terminal_escapes_from_servers_and_files_are_shown_not_sent() {
         "a raw escape reached the terminal: {printed:?}"
     );
 }
+
+/// The demo's Okta push worker (in the command line's own process) talks to its Statsig
+/// emulator on loopback without a proxy, whatever the environment says: activating a
+/// mapping makes it push, and the proxy sees nothing.
+#[test]
+fn the_demos_push_worker_never_goes_through_a_proxy() {
+    let (proxy_port, seen) = recorder();
+    let proxy = format!("http://127.0.0.1:{proxy_port}");
+    let data = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+        .args(["--demo", "activate", "Warehouse Crew", "--yes"])
+        .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+        .env("HTTP_PROXY", &proxy)
+        .env("http_proxy", &proxy)
+        .env("ALL_PROXY", &proxy)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, listed, _) = cli(data.path(), &["--demo", "mappings"]);
+    assert_eq!(code, 0);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.contains("Warehouse Crew") && l.contains("Active")),
+        "{listed}"
+    );
+    assert_eq!(*seen.lock().unwrap(), Vec::<String>::new());
+}
