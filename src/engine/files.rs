@@ -263,7 +263,7 @@ pub fn read_regular(
         .map_err(|e| FileError::read(what, path, e))?;
     refuse_special(what, path, &meta)?;
     let mut bytes = Vec::new();
-    std::io::Read::take(file, limit.saturating_add(1))
+    file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| FileError::read(what, path, e))?;
     if bytes.len() as u64 > limit {
