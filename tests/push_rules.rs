@@ -328,7 +328,7 @@ async fn rules_are_kept_per_connection_and_in_snapshots_and_compare_sees_them_ch
     assert!(!file.contains(s.okta_token.expose()) && !file.contains(s.statsig_token.expose()));
     let after = ws.snapshot(false);
     assert_eq!(after.rules, [r]);
-    let c = okta_statsig_teams::model::snapshot::compare(&before, &after);
+    let c = okta_statsig_teams::model::compare::compare(&before, &after);
     assert_eq!(c.rule_changes.len(), 1);
     assert!(
         c.rule_changes[0].starts_with("added rule \"Teams\""),

@@ -6,6 +6,7 @@ mod common;
 
 use common::{sandbox, workspace};
 use okta_statsig_teams::engine::files::{export_snapshot, open_snapshot};
+use okta_statsig_teams::model::compare;
 use okta_statsig_teams::model::snapshot::{self, Snapshot};
 use std::path::Path;
 use std::process::Command;
@@ -97,12 +98,17 @@ async fn an_okta_push_snapshot_records_the_app_and_oktas_mappings_and_compare_se
         .id
         .clone();
     ws.set_active(&ios, false).await.unwrap();
-    let c = snapshot::compare(&before, &ws.snapshot(false));
+    let c = compare::compare(&before, &ws.snapshot(false));
     assert_eq!(c.mappings_created.len(), 1, "{c:?}");
     assert_eq!(c.status_changes.len(), 1, "{c:?}");
     // Redacted, the app's usernames (emails) are gone too.
-    let red = String::from_utf8(before.redacted().to_json()).unwrap();
+    let red = String::from_utf8(before.redacted(&key()).to_json()).unwrap();
     assert!(!red.contains("@northwind.dev"));
+}
+
+/// A profile's redaction key.
+fn key() -> okta_statsig_teams::model::redact::RedactionKey {
+    okta_statsig_teams::model::redact::RedactionKey::from_bytes([7; 32])
 }
 
 #[tokio::test]
@@ -112,7 +118,7 @@ async fn a_redacted_export_has_none_of_the_emails_or_names() {
     let mut ws = workspace(&s, dir.path());
     ws.import(|_| {}).await.unwrap();
     let path = dir.path().join("r.json");
-    export_snapshot(&path, &ws.snapshot(false).redacted()).unwrap();
+    export_snapshot(&path, &ws.snapshot(false).redacted(&key())).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let d = ws.directory();
     let mut secrets: Vec<String> = Vec::new();
@@ -142,8 +148,8 @@ async fn a_redacted_export_has_none_of_the_emails_or_names() {
     let r = open_snapshot(&path).unwrap();
     assert!(r.redacted);
     assert_eq!(r.directory().teams().len(), d.teams().len());
-    let again = ws.snapshot(false).redacted();
-    assert!(snapshot::compare(&r, &again).is_empty());
+    let again = ws.snapshot(false).redacted(&key());
+    assert!(compare::compare(&r, &again).is_empty());
 }
 
 #[test]
@@ -273,4 +279,50 @@ fn snapshot_diff_from_the_cli_exits_like_diff() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("/nonexistent/x.json"));
+}
+
+/// `snapshot diff --live` includes Okta groups: one made since, and a person added to it.
+#[test]
+fn snapshot_diff_live_shows_okta_groups_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", dir.path())
+            .arg("--demo")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), text)
+    };
+    let file = |n: &str| dir.path().join(n).display().to_string();
+    let (before, mid) = (file("before.json"), file("mid.json"));
+    assert_eq!(run(&["import", "--out", &before]).0, Some(0));
+    let (code, said) = run(&[
+        "create-group",
+        "--name",
+        "Diff Check",
+        "--members",
+        "ada.okafor@northwind.dev",
+    ]);
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(run(&["import", "--out", &mid]).0, Some(0));
+    let (code, said) = run(&[
+        "add-member",
+        "--group",
+        "Diff Check",
+        "--user",
+        "carlos.khan@northwind.dev",
+    ]);
+    assert_eq!(code, Some(0), "{said}");
+    let (code, said) = run(&["snapshot", "diff", &mid, "--live"]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("+ Okta group Diff Check: carlos.khan@northwind.dev"),
+        "{said}"
+    );
+    let (code, said) = run(&["snapshot", "diff", &before, "--live"]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("Okta group created: Diff Check"), "{said}");
 }

@@ -135,7 +135,8 @@ pub enum Command {
         /// Write a snapshot of what was imported to this file.
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
-        /// Replace emails and names in the snapshot by stable pseudonyms.
+        /// Replace emails, names and ids in the snapshot by pseudonyms under the profile's
+        /// key (the same in each file it redacts, so they compare).
         #[arg(long, requires = "out")]
         redact: bool,
     },
@@ -374,7 +375,8 @@ pub enum SnapshotCommand {
     Export {
         /// Where to write it.
         file: std::path::PathBuf,
-        /// Replace emails and names by stable pseudonyms.
+        /// Replace emails, names and ids by pseudonyms under the profile's key (the same in
+        /// each file it redacts, so they compare).
         #[arg(long)]
         redact: bool,
     },

@@ -20,6 +20,42 @@ pub fn read_line(prompt: &str) -> Result<String, Failure> {
     Ok(line.trim().to_string())
 }
 
+/// Reads a token: from a terminal without echoing it (the terminal shows nothing as it
+/// is typed), else one line from stdin (a pipe, a script).
+fn read_secret(prompt: &str) -> Result<String, Failure> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return read_line(prompt);
+    }
+    read_without_echo(prompt)
+}
+
+/// Turns the terminal's echo off before the prompt shows (so nothing typed after it is
+/// echoed, however fast), reads the line, and puts echo back as it was.
+#[cfg(unix)]
+fn read_without_echo(prompt: &str) -> Result<String, Failure> {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    let stdin = std::io::stdin();
+    let failed =
+        |e: std::io::Error| refuse(format!("could not read the token from the terminal: {e}"));
+    let was = tcgetattr(&stdin).map_err(|e| failed(e.into()))?;
+    let mut quiet = was.clone();
+    quiet.local_modes -= LocalModes::ECHO;
+    tcsetattr(&stdin, OptionalActions::Flush, &quiet).map_err(|e| failed(e.into()))?;
+    let line = read_line(prompt);
+    let restored = tcsetattr(&stdin, OptionalActions::Now, &was);
+    eprintln!();
+    restored.map_err(|e| failed(e.into()))?;
+    line
+}
+
+#[cfg(not(unix))]
+fn read_without_echo(prompt: &str) -> Result<String, Failure> {
+    rpassword::prompt_password(prompt)
+        .map(|t| t.trim().to_string())
+        .map_err(|e| refuse(format!("could not read the token from the terminal: {e}")))
+}
+
 /// The connection the flags and settings describe, with tokens from env or keyring.
 pub fn real_connection(g: &Global, data: &DataDir) -> Result<Connection, Failure> {
     let saved = Settings::load(data)?.unwrap_or_default();
@@ -95,9 +131,9 @@ pub fn login(g: &Global, data: &DataDir) -> Result<(), Failure> {
     if with_statsig {
         crate::net::check_statsig_url(&settings.statsig_url).map_err(|e| refuse(e.to_string()))?;
     }
-    let okta = read_line("Okta API token: ")?;
+    let okta = read_secret("Okta API token: ")?;
     let statsig = if with_statsig {
-        read_line("Statsig SCIM token (empty: none, Okta push only): ")?
+        read_secret("Statsig SCIM token (empty: none, Okta push only): ")?
     } else {
         String::new()
     };

@@ -299,13 +299,14 @@ fn member_rows(ws: &Workspace, project: &str, team: &str) -> Result<Vec<MemberRo
 pub async fn run(
     g: &Global,
     out: Output,
+    data: &crate::engine::paths::DataDir,
     ws: &mut Workspace,
     command: Command,
 ) -> Result<(), Failure> {
     match command {
         Command::Import { out: file, redact } => {
             if let Some(file) = &file {
-                snapshot::write(ws, g, file, redact)?;
+                snapshot::write(ws, g, data, file, redact)?;
             }
             out.one(&import_summary(ws));
         }

@@ -3,7 +3,7 @@
 
 use super::directory::okta_group_id;
 use super::outcome::{FAILED, Failure, NOT_CONFIRMED, refuse};
-use super::output::{Output, Row};
+use super::output::{Output, Row, err};
 use crate::cli::args::{Command, Global};
 use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::EngineError;
@@ -409,7 +409,7 @@ async fn push(
         Command::Retry => {
             let failed = ws.retry_errors().await;
             for (id, e) in &failed {
-                eprintln!("{id}: {e}");
+                err!("{id}: {e}");
             }
             if !failed.is_empty() {
                 return Err(Failure(
@@ -532,10 +532,10 @@ async fn watch(out: Output, ws: &mut Workspace, once: bool, interval: u64) -> Re
     loop {
         let r = ws.watch_once().await?;
         for e in &r.errors {
-            eprintln!("  {e}");
+            err!("  {e}");
         }
         for line in ws.rules_after_a_look(true).await? {
-            eprintln!("{line}");
+            err!("{line}");
         }
         out.one(&WatchOut {
             okta_groups_changed: r.okta_groups_changed,
@@ -612,7 +612,7 @@ async fn link_many(
             .filter(|l| !l.is_zero())
             .map(|l| format!(", about {} left", crate::model::text::duration(l)))
             .unwrap_or_default();
-        eprintln!("linked {done} of {total}{left}");
+        err!("linked {done} of {total}{left}");
     };
     let results = ws
         .link_many(&pairs, push_now, allowed_removals, &report)
@@ -623,7 +623,7 @@ async fn link_many(
             Ok(m) => out.one(m),
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e}");
+                err!("error: {e}");
             }
         }
     }

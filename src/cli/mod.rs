@@ -35,7 +35,7 @@ impl crate::net::Observer for CliObserver {
         tracing::debug!(service = r.service, method = %r.method, path = %r.path, status = ?r.status, ms = r.duration.as_millis() as u64, "request");
     }
     fn wait(&self, w: crate::net::WaitRecord) {
-        eprintln!(
+        output::err!(
             "{}: {}, retrying in {} s",
             w.service,
             w.reason,
@@ -89,7 +89,7 @@ pub fn main() -> ExitCode {
     let data = match profile(&cli) {
         Ok(d) => d,
         Err(Failure(code, message)) => {
-            eprintln!("error: {message}");
+            output::err!("error: {message}");
             return ExitCode::from(code);
         }
     };
@@ -118,6 +118,13 @@ pub fn main() -> ExitCode {
 }
 
 fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
+    // User-only, as the app makes it, even when something else made it first.
+    if let Err(e) = crate::engine::files::private_data_folder(data.path(), &data.profile_dir()) {
+        output::err!(
+            "warning: the data folder could not be made user-only ({e}): {}",
+            data.path().display()
+        );
+    }
     crate::engine::logging::init(data);
     let rt = match runtime() {
         Ok(rt) => rt,
@@ -137,7 +144,7 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
                 before,
                 after: Some(after),
                 ..
-            }) => snapshot::diff_files(out, &before, &after),
+            }) => snapshot::diff_files(out, data, &before, &after),
             other => with_workspace(g, other, data).await,
         }
     });
@@ -145,7 +152,7 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, message)) => {
             if !message.is_empty() {
-                eprintln!("error: {message}");
+                output::err!("error: {message}");
             }
             ExitCode::from(code)
         }
@@ -179,7 +186,7 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
     let (mut ws, warning) =
         Workspace::open(conn, store, RetryPolicy::default(), Arc::new(CliObserver))?;
     if let Some(w) = warning {
-        eprintln!("warning: {w}");
+        output::err!("warning: {w}");
     }
     let cancel = ws.cancel_token().clone();
     tokio::spawn(async move {
@@ -190,11 +197,11 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
     });
     ws.import(|_| {}).await?;
     if let Some(w) = ws.mode_report().and_then(|r| r.warning.clone()) {
-        eprintln!("warning: {w}");
+        output::err!("warning: {w}");
     }
     let out = Output { json: g.json };
     let result = match command {
-        Command::Snapshot(c) => snapshot::run(g, out, &ws, c),
+        Command::Snapshot(c) => snapshot::run(g, out, data, &ws, c),
         c @ (Command::Import { .. }
         | Command::Apps
         | Command::ImportNow
@@ -204,7 +211,7 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
         | Command::Groups { .. }
         | Command::CreateGroup { .. }
         | Command::AddMember { .. }
-        | Command::RemoveMember { .. }) => directory::run(g, out, &mut ws, c).await,
+        | Command::RemoveMember { .. }) => directory::run(g, out, data, &mut ws, c).await,
         Command::Rule(c) => rules::run(g, out, &mut ws, c).await,
         c => mappings::run(g, out, &mut ws, c).await,
     };

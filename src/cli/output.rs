@@ -1,16 +1,40 @@
 //! What the command line prints: typed rows, as aligned text or as JSON (`--json`). A
-//! closed pipe (`| head`) ends the output quietly instead of panicking.
+//! closed pipe (`| head`) ends the output quietly instead of panicking. Text from a server
+//! or a file never reaches the terminal raw: every line printed goes through [`safe`]'s
+//! escaping (control characters and formatting marks shown as escapes, not sent), and a
+//! row escapes each foreign field with [`safe`] itself, so a line break in a name is shown
+//! too. JSON escapes control characters on its own.
 
+use crate::model::names::display_safe;
 use serde::Serialize;
 
-/// Prints a line to stdout, quietly stopping at a closed pipe.
+/// Prints a line to stdout, quietly stopping at a closed pipe; every line of it escaped.
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        let _ = writeln!(std::io::stdout(), "{}", $crate::cli::output::lines_safe(&format!($($arg)*)));
     }};
 }
 pub(crate) use out;
+
+/// Prints a line to stderr; every line of it escaped.
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        eprintln!("{}", $crate::cli::output::lines_safe(&format!($($arg)*)));
+    }};
+}
+pub(crate) use err;
+
+/// One foreign string (a name, an email, a URL, a server's sentence) made safe for a
+/// terminal: control characters (line breaks too) and formatting marks as escapes.
+pub fn safe(text: &str) -> String {
+    display_safe(text)
+}
+
+/// Text made of lines: each line made [`safe`], the line breaks between them kept.
+pub fn lines_safe(text: &str) -> String {
+    text.split('\n').map(safe).collect::<Vec<_>>().join("\n")
+}
 
 /// A row that prints as one line of text, or as a JSON object.
 pub trait Row: Serialize {
@@ -54,8 +78,21 @@ impl Output {
     }
 
     fn json_value<T: Serialize + ?Sized>(&self, v: &T) {
+        use std::io::Write as _;
         match serde_json::to_string_pretty(v) {
-            Ok(s) => out!("{s}"),
+            // JSON escapes control characters itself; formatting marks (only ever inside
+            // strings) become JSON escapes too, so the text stays valid JSON.
+            Ok(s) => {
+                let mut text = String::with_capacity(s.len());
+                for c in s.chars() {
+                    if crate::model::names::is_formatting_mark(c) {
+                        text.push_str(&format!("\\u{:04x}", c as u32));
+                    } else {
+                        text.push(c);
+                    }
+                }
+                let _ = writeln!(std::io::stdout(), "{text}");
+            }
             Err(e) => eprintln!("error: could not write JSON: {e}"),
         }
     }

@@ -5,7 +5,7 @@
 use super::args::{Global, RuleCommand};
 use super::directory::okta_group_id;
 use super::outcome::{FAILED, Failure, NOT_CONFIRMED, refuse};
-use super::output::{Output, Row};
+use super::output::{Output, Row, err};
 use crate::engine::workspace::Workspace;
 use crate::model::push_rule::{NameMatch, PushRule, RowTarget, RuleAction, RuleRow};
 use crate::model::text::plural;
@@ -93,7 +93,7 @@ pub async fn run(
         }
         RuleCommand::Remove { rule } => {
             let r = ws.remove_rule(&rule)?;
-            eprintln!("Removed rule \"{}\"; the mappings it made stay.", r.name);
+            err!("Removed rule \"{}\"; the mappings it made stay.", r.name);
             Ok(())
         }
         RuleCommand::Preview { rule } => {
@@ -107,7 +107,7 @@ pub async fn run(
         RuleCommand::Apply { rule, skip } => apply(g, out, ws, &rule, &skip).await,
         add @ RuleCommand::Add { .. } => {
             let r = ws.add_rule(new_rule(add)?)?;
-            eprintln!("Saved rule {} \"{}\".", r.id, r.name);
+            err!("Saved rule {} \"{}\".", r.id, r.name);
             out.one(&r);
             Ok(())
         }
@@ -170,22 +170,22 @@ async fn apply(
             .filter(|l| !l.is_zero())
             .map(|l| format!(", about {} left", crate::model::text::duration(l)))
             .unwrap_or_default();
-        eprintln!("made {done} of {total}{left}");
+        err!("made {done} of {total}{left}");
     };
     let done = ws
         .apply_rule(rule, &unticked, g.allowed_removals(), &report)
         .await?;
     out.rows(&done.made);
     for (group, why) in &done.skipped {
-        eprintln!("skipped {group}: {why}");
+        err!("skipped {group}: {why}");
     }
     for stop in &done.stopped {
-        eprintln!("stopped: {stop}");
+        err!("stopped: {stop}");
     }
     for (group, e) in &done.failed {
-        eprintln!("error: {group}: {e}");
+        err!("error: {group}: {e}");
     }
-    eprintln!("{}", done.summary(&name));
+    err!("{}", done.summary(&name));
     if !done.failed.is_empty() {
         return Err(Failure(
             FAILED,

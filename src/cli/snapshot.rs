@@ -1,11 +1,13 @@
 //! Snapshots from the command line: `snapshot export | show | diff`, and `import --out`.
 
 use super::outcome::{FAILED, Failure, refuse};
-use super::output::{Output, Row};
+use super::output::{Output, Row, safe};
 use crate::cli::args::{Global, SnapshotCommand};
-use crate::engine::files;
+use crate::engine::paths::DataDir;
 use crate::engine::workspace::Workspace;
-use crate::model::snapshot::{self, Comparison, Snapshot};
+use crate::engine::{files, redaction};
+use crate::model::compare::{self, Comparison};
+use crate::model::snapshot::{self, Snapshot};
 use crate::model::text::plural;
 use serde::Serialize;
 use std::path::Path;
@@ -29,11 +31,11 @@ impl Row for Summary<'_> {
     fn text(&self) -> String {
         format!(
             "Snapshot taken {} (format {}){}\nFrom Okta {} and Statsig {}\nStatsig: {}, {}, {}; Okta: {}, {}; {}",
-            self.taken_at,
+            safe(self.taken_at),
             self.version,
             if self.redacted { ", redacted" } else { "" },
-            self.source.okta_url,
-            self.source.statsig_url,
+            safe(&self.source.okta_url),
+            safe(&self.source.statsig_url),
             plural(self.statsig_users, "user"),
             plural(self.projects, "project"),
             plural(self.teams, "team"),
@@ -46,57 +48,64 @@ impl Row for Summary<'_> {
 
 impl Row for Comparison {
     fn text(&self) -> String {
+        let mut lines: Vec<String> = self.note.iter().map(|n| format!("note: {n}")).collect();
         if self.is_empty() {
-            return "No differences.".to_string();
+            lines.push("No differences.".to_string());
+            return lines.join("\n");
         }
-        let mut lines = vec![self.summary()];
-        lines.extend(
-            self.teams_created
-                .iter()
-                .map(|t| format!("team created: {t}")),
-        );
-        lines.extend(
-            self.teams_deleted
-                .iter()
-                .map(|t| format!("team deleted: {t}")),
-        );
+        lines.push(self.summary());
+        let each = |lines: &mut Vec<String>, what: &str, items: &[String]| {
+            lines.extend(items.iter().map(|t| format!("{what}: {}", safe(t))));
+        };
+        each(&mut lines, "team created", &self.teams_created);
+        each(&mut lines, "team deleted", &self.teams_deleted);
         for r in &self.members_changed {
-            lines.extend(
-                r.added
-                    .iter()
-                    .map(|a| format!("+ {} / {} / {}: {a}", r.project, r.team, r.role)),
+            let role = format!(
+                "{} / {} / {}",
+                safe(&r.project),
+                safe(&r.team),
+                safe(&r.role)
             );
-            lines.extend(
-                r.removed
-                    .iter()
-                    .map(|a| format!("- {} / {} / {}: {a}", r.project, r.team, r.role)),
-            );
+            lines.extend(r.added.iter().map(|a| format!("+ {role}: {}", safe(a))));
+            lines.extend(r.removed.iter().map(|a| format!("- {role}: {}", safe(a))));
         }
-        lines.extend(
-            self.mappings_created
-                .iter()
-                .map(|m| format!("mapping created: {m}")),
-        );
-        lines.extend(
-            self.mappings_unlinked
-                .iter()
-                .map(|m| format!("mapping unlinked: {m}")),
-        );
+        each(&mut lines, "Okta group created", &self.okta_groups_created);
+        each(&mut lines, "Okta group deleted", &self.okta_groups_deleted);
+        for g in &self.okta_groups_changed {
+            let group = format!("Okta group {}", safe(&g.group));
+            lines.extend(g.added.iter().map(|a| format!("+ {group}: {}", safe(a))));
+            lines.extend(g.removed.iter().map(|a| format!("- {group}: {}", safe(a))));
+        }
+        each(&mut lines, "mapping created", &self.mappings_created);
+        each(&mut lines, "mapping unlinked", &self.mappings_unlinked);
         lines.extend(self.status_changes.iter().map(|s| {
             format!(
                 "status: {} -> {}: {} to {}",
-                s.okta_group, s.statsig_group, s.before, s.after
+                safe(&s.okta_group),
+                safe(&s.statsig_group),
+                s.before,
+                s.after
             )
         }));
-        lines.extend(self.rule_changes.iter().cloned());
+        lines.extend(self.rule_changes.iter().map(|r| safe(r)));
         lines.join("\n")
     }
 }
 
-/// Writes a snapshot of the workspace to `file`.
-pub fn write(ws: &Workspace, g: &Global, file: &Path, redact: bool) -> Result<(), Failure> {
+/// Writes a snapshot of the workspace to `file`; redacted with the profile's key.
+pub fn write(
+    ws: &Workspace,
+    g: &Global,
+    data: &DataDir,
+    file: &Path,
+    redact: bool,
+) -> Result<(), Failure> {
     let snap = ws.snapshot(g.demo);
-    let snap = if redact { snap.redacted() } else { snap };
+    let snap = if redact {
+        snap.redacted(&redaction::profile_key(data)?)
+    } else {
+        snap
+    };
     files::export_snapshot(file, &snap).map_err(|e| Failure(FAILED, e.to_string()))?;
     eprintln!(
         "Snapshot written{}: {}",
@@ -136,25 +145,34 @@ fn report(out: Output, c: &Comparison) -> Result<(), Failure> {
 }
 
 /// Compares two snapshot files.
-pub fn diff_files(out: Output, before: &Path, after: &Path) -> Result<(), Failure> {
+pub fn diff_files(out: Output, data: &DataDir, before: &Path, after: &Path) -> Result<(), Failure> {
     let open = |p: &Path| -> Result<Snapshot, Failure> {
         files::open_snapshot(p).map_err(|e| refuse(e.to_string()))
     };
-    report(out, &snapshot::compare(&open(before)?, &open(after)?))
+    let key = redaction::existing_key(data);
+    report(
+        out,
+        &compare::compare_keyed(&open(before)?, &open(after)?, key.as_ref()),
+    )
 }
 
 /// `snapshot export` and `snapshot diff --live`.
 pub fn run(
     g: &Global,
     out: Output,
+    data: &DataDir,
     ws: &Workspace,
     command: SnapshotCommand,
 ) -> Result<(), Failure> {
     match command {
-        SnapshotCommand::Export { file, redact } => write(ws, g, &file, redact),
+        SnapshotCommand::Export { file, redact } => write(ws, g, data, &file, redact),
         SnapshotCommand::Diff { before, .. } => {
             let old = files::open_snapshot(&before).map_err(|e| refuse(e.to_string()))?;
-            report(out, &snapshot::compare(&old, &ws.snapshot(g.demo)))
+            let key = redaction::existing_key(data);
+            report(
+                out,
+                &compare::compare_keyed(&old, &ws.snapshot(g.demo), key.as_ref()),
+            )
         }
         SnapshotCommand::Show { file } => show(out, &file),
     }

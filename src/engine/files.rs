@@ -2,7 +2,7 @@
 //! CSV member lists. Each failure is one sentence saying what, why, and the path last.
 
 use crate::model::snapshot::{self, Snapshot, SnapshotError};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// A file that could not be read or written.
@@ -44,6 +44,17 @@ pub enum FileError {
     Snapshot {
         /// Why.
         reason: SnapshotError,
+        /// Where.
+        path: PathBuf,
+    },
+    /// A pipe, a device or a socket where a file was expected: reading it could hang or
+    /// never end, so it is not read.
+    #[error("Could not open {what} at {}: it is {kind}, not a file.", path.display())]
+    Special {
+        /// What the file should be.
+        what: &'static str,
+        /// What it is ("a named pipe", "a device").
+        kind: &'static str,
         /// Where.
         path: PathBuf,
     },
@@ -130,8 +141,9 @@ impl FileError {
 }
 
 /// Writes `bytes` to `path` via a temp file in the same folder, fsync and rename, so the
-/// file is either the old or the new one, never half of each. Files and the folder are
-/// created readable by the user only.
+/// file is either the old or the new one, never half of each. The temp file has an
+/// unpredictable name and is created exclusively (a link planted in the folder is never
+/// followed); files and the folder are created readable by the user only.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |out| out.write_all(bytes))
 }
@@ -140,24 +152,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// whole in memory).
 pub fn write_atomic_with(
     path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let dir = parent_of(path);
     create_private_dir(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let written = (|| {
-        let mut out = std::io::BufWriter::new(open_private(&tmp, true)?);
+    // `tempfile` creates it with O_EXCL (and 0600 on Unix); dropped on failure, it goes.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    {
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
         write(&mut out)?;
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?
-            .sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        out.flush()?;
     }
-    written
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The folder `path` is in (`.` for a bare name).
@@ -194,6 +206,17 @@ pub fn open_private(path: &Path, truncate: bool) -> std::io::Result<std::fs::Fil
     o.open(path)
 }
 
+/// The data folder (and a profile's folder in it, when there is one) made or tightened to
+/// user-only, whoever created it: the app and the command line both start with this.
+pub fn private_data_folder(root: &Path, profile: &Path) -> std::io::Result<()> {
+    create_private_dir(root)?;
+    make_private(root)?;
+    if profile != root && profile.is_dir() {
+        make_private(profile)?;
+    }
+    Ok(())
+}
+
 /// Makes an existing file or folder user-only (0600 / 0700), whoever created it.
 pub fn make_private(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
@@ -215,23 +238,89 @@ pub fn export_snapshot(path: &Path, snap: &Snapshot) -> Result<(), FileError> {
     write_atomic(path, &snap.to_json()).map_err(|e| FileError::write("the snapshot", path, e))
 }
 
-/// Opens and checks a snapshot file.
+/// Reads a file of at most `limit` bytes that must be a regular file: a named pipe, a
+/// device or a socket (also behind a link) is refused before it is read, and the read
+/// stops past the limit whatever the file claims its size is.
+pub fn read_regular(
+    what: &'static str,
+    path: &Path,
+    limit: u64,
+    too_large: impl FnOnce() -> FileError,
+) -> Result<Vec<u8>, FileError> {
+    let meta = std::fs::metadata(path).map_err(|e| FileError::read(what, path, e))?;
+    refuse_special(what, path, &meta)?;
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        // Opening a pipe swapped in since the check returns at once instead of waiting.
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = o.open(path).map_err(|e| FileError::read(what, path, e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| FileError::read(what, path, e))?;
+    refuse_special(what, path, &meta)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| FileError::read(what, path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// A folder, pipe, device or socket where a regular file should be.
+fn refuse_special(
+    what: &'static str,
+    path: &Path,
+    meta: &std::fs::Metadata,
+) -> Result<(), FileError> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    if meta.is_dir() {
+        return Err(FileError::Folder {
+            what,
+            path: path.to_path_buf(),
+        });
+    }
+    let kind = {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            let t = meta.file_type();
+            if t.is_fifo() {
+                "a named pipe"
+            } else if t.is_socket() {
+                "a socket"
+            } else {
+                "a device"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            "a device"
+        }
+    };
+    Err(FileError::Special {
+        what,
+        kind,
+        path: path.to_path_buf(),
+    })
+}
+
+/// Opens and checks a snapshot file (a regular file, read through the size limit).
 pub fn open_snapshot(path: &Path) -> Result<Snapshot, FileError> {
     let fail = |reason: SnapshotError| FileError::Snapshot {
         reason,
         path: path.to_path_buf(),
     };
-    let meta = std::fs::metadata(path).map_err(|e| FileError::read("the snapshot", path, e))?;
-    if meta.is_dir() {
-        return Err(FileError::Folder {
-            what: "the snapshot",
-            path: path.to_path_buf(),
-        });
-    }
-    if meta.len() > snapshot::MAX_BYTES {
-        return Err(fail(SnapshotError::TooLarge));
-    }
-    let bytes = std::fs::read(path).map_err(|e| FileError::read("the snapshot", path, e))?;
+    let bytes = read_regular("the snapshot", path, snapshot::MAX_BYTES, || {
+        fail(SnapshotError::TooLarge)
+    })?;
     Snapshot::from_json(&bytes).map_err(fail)
 }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod files;
 pub mod logging;
 pub mod paths;
+pub mod redaction;
 pub mod runner;
 pub mod secrets;
 pub mod state;

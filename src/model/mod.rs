@@ -1,5 +1,6 @@
 //! The pure domain: names, both directories, diffs and push plans. No IO, no async, no UI.
 
+pub mod compare;
 pub mod directory;
 pub mod filter;
 mod keyed;
@@ -10,6 +11,7 @@ pub mod okta_app;
 pub mod plan;
 pub mod push_rule;
 pub mod records;
+pub mod redact;
 pub mod rules;
 pub mod secret;
 pub mod snapshot;

@@ -9,7 +9,6 @@ use super::okta_app::{AppGroup, AppSide, AppUser, OktaApp};
 use super::push_rule::PushRule;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Written in every snapshot; a file without it is not a snapshot.
 pub const FORMAT: &str = "okta-statsig-teams/snapshot";
@@ -64,9 +63,13 @@ pub struct Snapshot {
     pub taken_at: String,
     /// Where the data came from.
     pub source: Source,
-    /// Emails and names were replaced by stable pseudonyms.
+    /// Emails, names and ids were replaced by pseudonyms (see [`super::redact`]).
     #[serde(default)]
     pub redacted: bool,
+    /// Which profile key redacted it: a fingerprint that tells keys apart and reveals
+    /// nothing (never the key itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction_key: Option<String>,
     /// The Statsig projects.
     pub projects: Vec<String>,
     /// The email domains Statsig accepts.
@@ -190,6 +193,7 @@ impl Snapshot {
             taken_at: taken_at.to_string(),
             source,
             redacted: false,
+            redaction_key: None,
             projects: dir.projects.clone(),
             org_domains: dir.org_domains.clone(),
             statsig_users: dir.statsig_users.to_vec(),
@@ -318,277 +322,15 @@ impl Snapshot {
         }
         Ok(())
     }
-
-    /// A copy with emails and names replaced by stable pseudonyms (the same person gets the
-    /// same pseudonym in every redacted snapshot, so comparisons still work).
-    pub fn redacted(&self) -> Snapshot {
-        let mut s = self.clone();
-        s.redacted = true;
-        for u in &mut s.statsig_users {
-            let p = pseudonym(&u.user_name);
-            u.user_name = p.email.clone();
-            u.email = p.email;
-            u.given_name = p.given;
-            u.family_name = p.family;
-        }
-        for u in &mut s.okta_users {
-            let p = pseudonym(&u.email);
-            u.login = pseudonym(&u.login).email;
-            u.email = p.email;
-            u.first_name = p.given;
-            u.last_name = p.family;
-        }
-        if let Some(app) = &mut s.okta_app {
-            for u in &mut app.users {
-                u.user_name = pseudonym(&u.user_name).email;
-            }
-        }
-        s
-    }
-}
-
-struct Pseudonym {
-    email: String,
-    given: String,
-    family: String,
-}
-
-/// FNV-1a of the lower-cased address: stable across runs and machines.
-fn pseudonym(email: &str) -> Pseudonym {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in email.trim().to_lowercase().bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    let tag = format!("{:010x}", h & 0xff_ffff_ffff);
-    Pseudonym {
-        email: format!("person-{tag}@redacted.invalid"),
-        given: "Person".into(),
-        family: tag,
-    }
-}
-
-/// Who is in one team role, by email.
-fn team_roles(s: &Snapshot) -> BTreeMap<(String, String, String), BTreeSet<String>> {
-    let emails: BTreeMap<&str, &str> = s
-        .statsig_users
-        .iter()
-        .map(|u| (u.id.as_str(), u.user_name.as_str()))
-        .collect();
-    let groups: BTreeMap<&str, &StatsigGroup> = s
-        .statsig_groups
-        .iter()
-        .map(|g| (g.id.as_str(), g))
-        .collect();
-    let mut out = BTreeMap::new();
-    for r in s.statsig_names.iter().filter(|r| r.kind == "team") {
-        let (Some(p), Some(t), Some(role)) = (&r.project, &r.team, &r.role) else {
-            continue;
-        };
-        let members = groups
-            .get(r.group_id.as_str())
-            .map(|g| {
-                g.members
-                    .iter()
-                    .map(|m| {
-                        emails
-                            .get(m.as_str())
-                            .map(|e| e.to_lowercase())
-                            .unwrap_or_else(|| m.clone())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.insert((p.clone(), t.clone(), role.clone()), members);
-    }
-    out
-}
-
-/// Members added to and removed from one team role.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct RoleChange {
-    /// The project.
-    pub project: String,
-    /// The team.
-    pub team: String,
-    /// The role.
-    pub role: String,
-    /// Emails added.
-    pub added: Vec<String>,
-    /// Emails removed.
-    pub removed: Vec<String>,
-}
-
-/// A mapping whose status changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StatusChange {
-    /// The Okta group's name.
-    pub okta_group: String,
-    /// The Statsig group's name.
-    pub statsig_group: String,
-    /// The status before.
-    pub before: String,
-    /// The status after.
-    pub after: String,
-}
-
-/// What changed from `before` to `after`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Comparison {
-    /// Teams that appeared, as "Team (Project)".
-    pub teams_created: Vec<String>,
-    /// Teams that went.
-    pub teams_deleted: Vec<String>,
-    /// Team roles whose members changed.
-    pub members_changed: Vec<RoleChange>,
-    /// Mappings that appeared.
-    pub mappings_created: Vec<String>,
-    /// Mappings that went.
-    pub mappings_unlinked: Vec<String>,
-    /// Mappings whose status changed.
-    pub status_changes: Vec<StatusChange>,
-    /// Push rules added, removed or changed: "added rule \"Teams\": …".
-    pub rule_changes: Vec<String>,
-}
-
-impl Comparison {
-    /// Nothing changed.
-    pub fn is_empty(&self) -> bool {
-        self.teams_created.is_empty()
-            && self.teams_deleted.is_empty()
-            && self.members_changed.is_empty()
-            && self.mappings_created.is_empty()
-            && self.mappings_unlinked.is_empty()
-            && self.status_changes.is_empty()
-            && self.rule_changes.is_empty()
-    }
-
-    /// One line of counts.
-    pub fn summary(&self) -> String {
-        use super::text::plural;
-        let added: usize = self.members_changed.iter().map(|c| c.added.len()).sum();
-        let removed: usize = self.members_changed.iter().map(|c| c.removed.len()).sum();
-        let mut s = format!(
-            "{} created, {} deleted; {} added and {} removed across {}; {} created, {} unlinked, {}",
-            plural(self.teams_created.len(), "team"),
-            self.teams_deleted.len(),
-            plural(added, "member"),
-            removed,
-            plural(self.members_changed.len(), "team role"),
-            plural(self.mappings_created.len(), "mapping"),
-            self.mappings_unlinked.len(),
-            plural(self.status_changes.len(), "status change"),
-        );
-        if !self.rule_changes.is_empty() {
-            s.push_str(&format!(
-                "; {}",
-                plural(self.rule_changes.len(), "rule change")
-            ));
-        }
-        s
-    }
-}
-
-fn mapping_key(m: &Mapping) -> String {
-    format!("{} -> {}", m.okta_group_name, m.statsig_group_name)
-}
-
-/// Compares two snapshots team by team, role by role, and mapping by mapping.
-pub fn compare(before: &Snapshot, after: &Snapshot) -> Comparison {
-    let (a, b) = (team_roles(before), team_roles(after));
-    let teams =
-        |m: &BTreeMap<(String, String, String), BTreeSet<String>>| -> BTreeSet<(String, String)> {
-            m.keys().map(|(p, t, _)| (p.clone(), t.clone())).collect()
-        };
-    let (ta, tb) = (teams(&a), teams(&b));
-    let label = |(p, t): &(String, String)| format!("{t} ({p})");
-    let mut c = Comparison {
-        teams_created: tb.difference(&ta).map(label).collect(),
-        teams_deleted: ta.difference(&tb).map(label).collect(),
-        ..Comparison::default()
-    };
-    let empty = BTreeSet::new();
-    let keys: BTreeSet<&(String, String, String)> = a.keys().chain(b.keys()).collect();
-    for k in keys {
-        let (old, new) = (a.get(k).unwrap_or(&empty), b.get(k).unwrap_or(&empty));
-        let added: Vec<String> = new.difference(old).cloned().collect();
-        let removed: Vec<String> = old.difference(new).cloned().collect();
-        if !added.is_empty() || !removed.is_empty() {
-            c.members_changed.push(RoleChange {
-                project: k.0.clone(),
-                team: k.1.clone(),
-                role: k.2.clone(),
-                added,
-                removed,
-            });
-        }
-    }
-    let ma: BTreeMap<(String, String), &Mapping> = before
-        .mappings
-        .iter()
-        .map(|m| ((m.okta_group_id.clone(), m.statsig_group_id.clone()), m))
-        .collect();
-    let mb: BTreeMap<(String, String), &Mapping> = after
-        .mappings
-        .iter()
-        .map(|m| ((m.okta_group_id.clone(), m.statsig_group_id.clone()), m))
-        .collect();
-    for (k, m) in &mb {
-        match ma.get(k) {
-            None => c.mappings_created.push(mapping_key(m)),
-            Some(old) if old.status.label() != m.status.label() => {
-                c.status_changes.push(StatusChange {
-                    okta_group: m.okta_group_name.clone(),
-                    statsig_group: m.statsig_group_name.clone(),
-                    before: old.status.label().to_string(),
-                    after: m.status.label().to_string(),
-                })
-            }
-            Some(_) => {}
-        }
-    }
-    for (k, m) in &ma {
-        if !mb.contains_key(k) {
-            c.mappings_unlinked.push(mapping_key(m));
-        }
-    }
-    c.rule_changes = rule_changes(&before.rules, &after.rules);
-    c
-}
-
-/// Rules added, removed or changed, by name, each in words.
-fn rule_changes(before: &[PushRule], after: &[PushRule]) -> Vec<String> {
-    let find = |rules: &'_ [PushRule], name: &str| -> Option<PushRule> {
-        rules.iter().find(|r| r.name == name).cloned()
-    };
-    let mut out = Vec::new();
-    for r in after {
-        match find(before, &r.name) {
-            None => out.push(format!("added rule \"{}\": {}", r.name, r.describe())),
-            Some(old) if old.describe() != r.describe() => out.push(format!(
-                "changed rule \"{}\": was {}; now {}",
-                r.name,
-                old.describe(),
-                r.describe()
-            )),
-            Some(_) => {}
-        }
-    }
-    for r in before {
-        if find(after, &r.name).is_none() {
-            out.push(format!("removed rule \"{}\": {}", r.name, r.describe()));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::directory::tests::{og, ou, sg, su};
     use crate::model::mapping::{MappingStatus, PushAction};
 
-    fn dir(members: &[&str]) -> Directory {
+    pub(crate) fn dir(members: &[&str]) -> Directory {
         Directory::new(
             vec!["Checkout".into()],
             vec![],
@@ -603,7 +345,7 @@ mod tests {
         )
     }
 
-    fn mapping(status: MappingStatus) -> Mapping {
+    pub(crate) fn mapping(status: MappingStatus) -> Mapping {
         Mapping {
             id: "m1".into(),
             okta_group_id: "og1".into(),
@@ -676,58 +418,5 @@ mod tests {
         s.statsig_groups[0].members.push("ghost".into());
         let e = Snapshot::from_json(&s.to_json()).unwrap_err();
         assert!(e.to_string().contains("ghost"), "{e}");
-    }
-
-    #[test]
-    fn redaction_hides_emails_and_names_but_keeps_comparisons() {
-        let s = Snapshot::capture("t", Source::default(), &dir(&["s1"]), &[]);
-        let r = s.redacted();
-        let text = String::from_utf8(r.to_json()).unwrap();
-        for secret in ["ada@example.com", "bob@example.com", "Given"] {
-            assert!(!text.contains(secret), "{secret} leaked");
-        }
-        assert_eq!(s.redacted(), r, "pseudonyms are stable");
-        assert_ne!(r.statsig_users[0].user_name, r.statsig_users[1].user_name);
-        let later = Snapshot::capture("t2", Source::default(), &dir(&["s1", "s2"]), &[]).redacted();
-        let c = compare(&r, &later);
-        assert_eq!(c.members_changed.len(), 1);
-        assert_eq!(
-            c.members_changed[0].added,
-            vec![later.statsig_users[1].user_name.clone()]
-        );
-    }
-
-    #[test]
-    fn compares_teams_members_and_mappings() {
-        let before = Snapshot::capture(
-            "t1",
-            Source::default(),
-            &dir(&["s1"]),
-            &[mapping(MappingStatus::Active)],
-        );
-        let mut after_dir = dir(&["s2"]);
-        after_dir.upsert_statsig_group(sg("g9", "Statsig-Checkout-Risk-Member", &[]));
-        let after = Snapshot::capture(
-            "t2",
-            Source::default(),
-            &after_dir,
-            &[mapping(MappingStatus::Inactive)],
-        );
-        let c = compare(&before, &after);
-        assert_eq!(c.teams_created, vec!["Risk (Checkout)".to_string()]);
-        assert!(c.teams_deleted.is_empty());
-        assert_eq!(
-            c.members_changed[0].added,
-            vec!["bob@example.com".to_string()]
-        );
-        assert_eq!(
-            c.members_changed[0].removed,
-            vec!["ada@example.com".to_string()]
-        );
-        assert_eq!(c.status_changes[0].after, "Inactive");
-        assert!(compare(&before, &before).is_empty());
-        let unlinked = Snapshot::capture("t3", Source::default(), &dir(&["s1"]), &[]);
-        assert_eq!(compare(&before, &unlinked).mappings_unlinked.len(), 1);
-        assert_eq!(compare(&unlinked, &before).mappings_created.len(), 1);
     }
 }

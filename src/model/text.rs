@@ -50,9 +50,47 @@ pub fn age(at: &str, now: &str) -> String {
     }
 }
 
+/// A file name made from names the app does not control (a group's, a team's): path
+/// separators, characters file systems refuse, control characters and formatting marks
+/// become `_`, leading dots go (no hidden file, no `..`), so the name stays one name in
+/// the folder it is put in.
+pub fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            let bad = c.is_control()
+                || super::names::is_formatting_mark(c)
+                || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
+            if bad { '_' } else { c }
+        })
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').trim();
+    if trimmed.is_empty() {
+        "export".to_string()
+    } else {
+        trimmed.chars().take(200).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_stay_one_name() {
+        assert_eq!(
+            safe_file_name("Payments-members.csv"),
+            "Payments-members.csv"
+        );
+        assert_eq!(
+            safe_file_name("../../.ssh/x-members.csv"),
+            "_.._.ssh_x-members.csv"
+        );
+        assert_eq!(safe_file_name("/etc/cron.d/x.csv"), "_etc_cron.d_x.csv");
+        assert_eq!(safe_file_name("C:\\x\u{202E}.csv"), "C__x_.csv");
+        assert_eq!(safe_file_name(".."), "export");
+        assert_eq!(safe_file_name("..hidden.csv"), "hidden.csv");
+    }
 
     #[test]
     fn ages_read_as_people_say_them() {

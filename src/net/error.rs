@@ -3,7 +3,7 @@
 //! the fix.
 
 use super::transport::{TransportFailure, TransportKind};
-use super::url::UrlError;
+use super::url::{LinkError, UrlError};
 use std::fmt;
 
 /// Which API a request went to.
@@ -131,6 +131,45 @@ pub enum ApiError {
         service: Service,
         /// What is wrong with it.
         problem: UrlError,
+    },
+    /// A URL taken from an answer (a paging link, a `Location`) that may not be sent the
+    /// token; nothing was sent to it.
+    #[error("refused {service}'s {what} {link}: {problem}; nothing was sent to it")]
+    Link {
+        /// Which API.
+        service: Service,
+        /// What the URL was ("paging link", "Location").
+        what: &'static str,
+        /// The URL as the answer gave it.
+        link: String,
+        /// Why it is refused.
+        problem: LinkError,
+    },
+    /// A redirect away from the base URL, which is not followed.
+    #[error(
+        "{service} answered {method} {path} with a redirect ({status}) to {location}, which was not followed: {problem}; if the API has moved there, use that URL"
+    )]
+    Redirect {
+        /// Which API.
+        service: Service,
+        /// The request's method.
+        method: String,
+        /// The request's path below the base URL.
+        path: String,
+        /// The redirect's status.
+        status: u16,
+        /// Where it pointed.
+        location: String,
+        /// Why it is not followed.
+        problem: LinkError,
+    },
+    /// The HTTP client could not be set up (the TLS backend or the system's resolver).
+    #[error("the HTTP client for {service} could not be set up: {reason}")]
+    Client {
+        /// Which API.
+        service: Service,
+        /// Why.
+        reason: String,
     },
     /// No token is set.
     #[error("no {service} token is set")]
@@ -267,7 +306,11 @@ impl ApiError {
     /// untrusted certificate, unknown host).
     pub fn is_configuration(&self) -> bool {
         match self {
-            ApiError::Url { .. } | ApiError::NoToken { .. } | ApiError::NotTheApi { .. } => true,
+            ApiError::Url { .. }
+            | ApiError::NoToken { .. }
+            | ApiError::NotTheApi { .. }
+            | ApiError::Redirect { .. }
+            | ApiError::Client { .. } => true,
             ApiError::Transport { failure, .. } => matches!(
                 failure.kind,
                 TransportKind::Certificate | TransportKind::UnknownHost

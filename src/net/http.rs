@@ -8,7 +8,8 @@ use super::error::{ApiError, Service};
 use super::observe::Observer;
 use super::retry::{Attempt, RetryPolicy, Stop, retry_loop};
 use super::transport::{TransportFailure, TransportKind};
-use reqwest::{Method, RequestBuilder, Response};
+use super::url::{LinkError, check_link, is_loopback};
+use reqwest::{Method, RequestBuilder, Response, Url};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +19,8 @@ pub struct Http {
     client: reqwest::Client,
     service: Service,
     base: Arc<str>,
+    /// The base, parsed: every URL sent to must be on its server and under its path.
+    base_url: Arc<Url>,
     policy: RetryPolicy,
     observer: Arc<dyn Observer>,
     cancel: CancelToken,
@@ -38,7 +41,9 @@ impl std::fmt::Debug for Http {
 
 impl Http {
     /// A transport to `base` (already checked) for `service`, reading at most `limit`
-    /// bytes per answer.
+    /// bytes per answer. Redirects are followed only on the base's server and under its
+    /// path; proxies from the environment (`HTTPS_PROXY`, …) are used except for a base on
+    /// this computer, whose traffic never leaves it.
     pub fn new(
         service: Service,
         base: &str,
@@ -46,24 +51,58 @@ impl Http {
         observer: Arc<dyn Observer>,
         cancel: CancelToken,
         limit: usize,
-    ) -> Self {
-        let client = reqwest::Client::builder()
+    ) -> Result<Self, ApiError> {
+        let base = base.trim_end_matches('/');
+        let base_url = Url::parse(base).map_err(|e| ApiError::Client {
+            service,
+            reason: format!("{base} is not a web address ({e})"),
+        })?;
+        let home = base_url.clone();
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() < 5 && check_link(&home, attempt.url().as_str()).is_ok() {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        let mut builder = reqwest::Client::builder()
             .timeout(policy.timeout)
             .connect_timeout(Duration::from_secs(15))
             .user_agent(concat!("okta-statsig-teams/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(32)
-            .build()
-            .unwrap_or_default();
-        Http {
+            .redirect(redirects);
+        if is_loopback(&base_url) {
+            builder = builder.no_proxy();
+        }
+        let client = builder.build().map_err(|e| ApiError::Client {
+            service,
+            reason: TransportFailure::from_reqwest(&e).detail,
+        })?;
+        Ok(Http {
             client,
             service,
-            base: base.trim_end_matches('/').into(),
+            base: base.into(),
+            base_url: Arc::new(base_url),
             policy,
             observer,
             cancel,
             limit,
             proven: Arc::default(),
-        }
+        })
+    }
+
+    /// Checks a URL taken from an answer (`what`: "paging link", "Location") before anything
+    /// is sent to it: the base's scheme, host and port, no user or password, a path under
+    /// the base's. Returns it absolute.
+    pub fn check_link(&self, link: &str, what: &'static str) -> Result<String, ApiError> {
+        check_link(&self.base_url, link)
+            .map(String::from)
+            .map_err(|problem| ApiError::Link {
+                service: self.service,
+                what,
+                link: link.to_string(),
+                problem,
+            })
     }
 
     /// The base URL, without a trailing slash.
@@ -134,6 +173,8 @@ impl Http {
         repeat: Repeat,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Answer, ApiError> {
+        // The last guard: nothing with a token goes outside the base.
+        self.check_link(url, "request URL")?;
         let result = retry_loop(
             self.service.short(),
             method.as_str(),
@@ -164,6 +205,9 @@ impl Http {
                 });
             }
         };
+        if (300..400).contains(&answer.status) {
+            return Err(self.redirect_error(method.as_str(), path, &answer));
+        }
         let reason = if answer.is_web_page() {
             Some(format!(
                 "{method} {path} answered {} with a web page",
@@ -192,6 +236,28 @@ impl Http {
             });
         }
         Ok(answer)
+    }
+
+    /// A redirect that was not followed: it pointed away from the base (or went round).
+    fn redirect_error(&self, method: &str, path: &str, answer: &Answer) -> ApiError {
+        let location = answer
+            .headers
+            .get(reqwest::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default();
+        let problem = match check_link(&self.base_url, &location) {
+            Err(p) => p,
+            // On the base, yet not followed: the chain went on too long.
+            Ok(_) => LinkError::Loop,
+        };
+        ApiError::Redirect {
+            service: self.service,
+            method: method.to_string(),
+            path: path.to_string(),
+            status: answer.status,
+            location: crate::model::names::display_safe(&location),
+            problem,
+        }
     }
 
     /// A list every server of this API has (its absence means the URL is wrong).

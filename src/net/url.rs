@@ -103,18 +103,120 @@ pub fn check_statsig_url(url: &str) -> Result<Url, UrlError> {
     Ok(parsed)
 }
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
+/// Why a URL taken from an answer (a paging link, a `Location`, a redirect) is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LinkError {
+    /// Not a URL.
+    #[error("it is not a web address")]
+    Invalid,
+    /// It names a user or a password (`https://org@elsewhere/…` goes to `elsewhere`).
+    #[error("it carries a user name or password")]
+    UserInfo,
+    /// Another scheme, host or port than the base's.
+    #[error("it points to another server than {base}")]
+    Elsewhere {
+        /// The base's origin.
+        base: String,
+    },
+    /// Redirects that go on and on.
+    #[error("it is one redirect too many")]
+    Loop,
+    /// The base's server, outside the base's path.
+    #[error("it is outside {base}")]
+    OutsidePath {
+        /// The base URL.
+        base: String,
+    },
+}
+
+/// A URL taken from an answer, which will be sent the token: it must have `base`'s
+/// scheme, host and port, no user or password, and a path under `base`'s. A relative URL
+/// is read against `base`. Dot segments (also percent-encoded) are resolved first, so
+/// `/scim/../x` is outside `/scim`.
+pub fn check_link(base: &Url, link: &str) -> Result<Url, LinkError> {
+    let url = base.join(link.trim()).map_err(|_| LinkError::Invalid)?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(LinkError::UserInfo);
     }
+    let same_origin = url.scheme() == base.scheme()
+        && url.host() == base.host()
+        && url.port_or_known_default() == base.port_or_known_default();
+    if !same_origin {
+        return Err(LinkError::Elsewhere {
+            base: base.origin().ascii_serialization(),
+        });
+    }
+    let root = base.path().trim_end_matches('/');
+    let path = url.path();
+    let under = root.is_empty()
+        || path == root
+        || path
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/'));
+    if !under {
+        return Err(LinkError::OutsidePath {
+            base: base.as_str().trim_end_matches('/').to_string(),
+        });
+    }
+    Ok(url)
+}
+
+/// Whether `url` is on this computer (the sandbox): no proxy is used for it.
+pub fn is_loopback(url: &Url) -> bool {
+    crate::model::redact::on_this_computer(url)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_must_stay_on_the_base_server_and_under_its_path() {
+        let okta = Url::parse("https://org.okta.com").unwrap();
+        let ok = |b: &Url, l: &str| check_link(b, l).map(|u| u.to_string());
+        assert_eq!(
+            ok(&okta, "https://org.okta.com/api/v1/users?after=1").unwrap(),
+            "https://org.okta.com/api/v1/users?after=1"
+        );
+        assert_eq!(
+            ok(&okta, "/api/v1/users?after=2").unwrap(),
+            "https://org.okta.com/api/v1/users?after=2"
+        );
+        assert_eq!(
+            ok(&okta, "https://org.okta.com:443/api/v1/users").unwrap(),
+            "https://org.okta.com/api/v1/users"
+        );
+        for (link, why) in [
+            (
+                "https://org.okta.com@attacker.example/api/v1/users",
+                "user name",
+            ),
+            ("https://u:p@org.okta.com/api/v1/users", "user name"),
+            (
+                "https://org.okta.com.attacker.example/api/v1/users",
+                "another server",
+            ),
+            ("http://org.okta.com/api/v1/users", "another server"),
+            ("https://org.okta.com:8443/api/v1/users", "another server"),
+            ("//attacker.example/x", "another server"),
+        ] {
+            let e = check_link(&okta, link).unwrap_err().to_string();
+            assert!(e.contains(why), "{link}: {e}");
+        }
+        let local = Url::parse("http://127.0.0.1:2543/scim").unwrap();
+        assert!(check_link(&local, "http://127.0.0.1:2543/scim/Groups/1").is_ok());
+        assert!(check_link(&local, "http://127.0.0.1:2543/scim").is_ok());
+        for link in [
+            "http://127.0.0.1:25439/scim/Groups/1",
+            "http://127.0.0.1:2543/scimx/Groups/1",
+            "http://127.0.0.1:2543/scim/../admin",
+            "http://127.0.0.1:2543/scim/%2e%2e/admin",
+            "http://localhost:2543/scim/Groups/1",
+        ] {
+            assert!(check_link(&local, link).is_err(), "{link}");
+        }
+    }
 
     #[test]
     fn plain_http_only_on_loopback() {

@@ -98,7 +98,7 @@ impl OktaClient {
                 observer,
                 cancel,
                 MAX_RESPONSE,
-            ),
+            )?,
             token,
             pacer: Arc::new(rate::Pacer::default()),
             in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
@@ -168,6 +168,21 @@ impl OktaClient {
         self.pacer.time_for(Bucket::Apps, requests, now)
     }
 
+    /// `SSWS <token>`, marked sensitive (kept out of debug output and HTTP/2 header tables).
+    fn authorization(&self) -> reqwest::header::HeaderValue {
+        let mut v =
+            reqwest::header::HeaderValue::from_str(&format!("SSWS {}", self.token.expose()))
+                .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+        v.set_sensitive(true);
+        v
+    }
+
+    /// The path of `url` below the org URL, without the query (as the log shows it).
+    fn path_of(&self, url: &str) -> String {
+        let rest = url.strip_prefix(self.http.base()).unwrap_or(url);
+        rest.split('?').next().unwrap_or_default().to_string()
+    }
+
     /// Sends a request to a full URL; returns the JSON body (`None` for an empty one) and
     /// the next link.
     async fn call(
@@ -176,22 +191,7 @@ impl OktaClient {
         url: &str,
         body: Option<&Value>,
     ) -> Result<(Option<Value>, Option<String>), ApiError> {
-        let base = self.http.base();
-        let path = url
-            .strip_prefix(base)
-            .unwrap_or(url)
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        if !url.starts_with(base) {
-            // A Link header pointing elsewhere must not receive the token.
-            return Err(self.http.decode_error(
-                method.as_str(),
-                &path,
-                "a paging link points away from the Okta org",
-            ));
-        }
+        let path = self.path_of(url);
         let bucket = Bucket::of(&path);
         self.pace(bucket).await?;
         let repeat = if method == Method::POST {
@@ -204,10 +204,7 @@ impl OktaClient {
             .http
             .send(&method, url, &path, repeat, |b| {
                 let mut b = b
-                    .header(
-                        reqwest::header::AUTHORIZATION,
-                        format!("SSWS {}", self.token.expose()),
-                    )
+                    .header(reqwest::header::AUTHORIZATION, self.authorization())
                     .header(reqwest::header::ACCEPT, "application/json");
                 if let Some(body) = body {
                     b = b
@@ -276,8 +273,11 @@ impl OktaClient {
                 Some(Value::Array(a)) => a,
                 None => Vec::new(),
                 Some(_) => {
-                    let path = u.strip_prefix(self.http.base()).unwrap_or(&u);
-                    return Err(self.http.decode_error("GET", path, "expected a list"));
+                    return Err(self.http.decode_error(
+                        "GET",
+                        &self.path_of(&u),
+                        "expected a list",
+                    ));
                 }
             };
             pages += 1;
@@ -289,7 +289,10 @@ impl OktaClient {
             for item in items {
                 out.push(decode(item)?);
             }
-            url = next;
+            // The link is checked before the token goes anywhere near it.
+            url = next
+                .map(|n| self.http.check_link(&n, "paging link"))
+                .transpose()?;
         }
         Ok(out)
     }

@@ -5,6 +5,7 @@
 pub mod apps_api;
 pub mod discovery;
 pub mod faults;
+mod host;
 pub mod limits;
 pub mod okta_api;
 pub mod okta_http;
@@ -178,6 +179,12 @@ impl Sandbox {
             okta_faults.clone(),
         ));
         for (listener, router) in [(statsig, scim), (okta, okta_router)] {
+            let port = listener.local_addr()?.port();
+            let router = router.layer(axum::middleware::from_fn(
+                move |req: axum::extract::Request, next: axum::middleware::Next| {
+                    host::check(port, req, next)
+                },
+            ));
             let mut rx = rx.clone();
             tokio::spawn(async move {
                 let _ = axum::serve(listener, router)

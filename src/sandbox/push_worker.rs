@@ -104,6 +104,8 @@ pub(super) async fn run(
         client: reqwest::Client::builder()
             .user_agent("Okta SCIM Client 1.0.0")
             .timeout(Duration::from_secs(30))
+            // Loopback only: a proxy from the environment never sees the token.
+            .no_proxy()
             .build()
             .unwrap_or_default(),
         base: scim_base,

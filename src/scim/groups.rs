@@ -143,20 +143,28 @@ impl ScimClient {
     /// `POST /Groups` with no members.
     pub async fn create_group(&self, name: &str) -> Result<StatsigGroup, ApiError> {
         let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": name, "members": []});
-        match self
-            .request(Method::POST, "/Groups", &[], Some(&body))
-            .await?
-        {
-            Some(v) => decode_group(&v).map_err(|r| self.decode_err("POST", "/Groups", r)),
-            // Some servers answer 201 with no body: read it back by name.
-            None => self.find_group(name).await?.ok_or_else(|| {
-                self.decode_err(
-                    "POST",
-                    "/Groups",
-                    "the group was not there after it was created",
-                )
-            }),
+        let (made, headers) = self
+            .exchange(Method::POST, "/Groups", &[], Some(&body))
+            .await?;
+        if let Some(v) = made {
+            return decode_group(&v).map_err(|r| self.decode_err("POST", "/Groups", r));
         }
+        // Some servers answer 201 with no body: read it back from its Location, else by name.
+        let found = match self.location_path(&headers)? {
+            Some(path) => {
+                let v = self.request(Method::GET, &path, &[], None).await?;
+                v.map(|v| decode_group(&v).map_err(|r| self.decode_err("GET", &path, r)))
+                    .transpose()?
+            }
+            None => self.find_group(name).await?,
+        };
+        found.ok_or_else(|| {
+            self.decode_err(
+                "POST",
+                "/Groups",
+                "the group was not there after it was created",
+            )
+        })
     }
 
     /// `DELETE /Groups/{id}`; a 404 means it is already gone.

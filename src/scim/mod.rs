@@ -94,7 +94,7 @@ impl ScimClient {
                 observer,
                 cancel,
                 MAX_RESPONSE,
-            ),
+            )?,
             token,
             remove_form: Arc::new(AtomicU8::new(0)),
             batch_size: Arc::new(AtomicUsize::new(DEFAULT_BATCH_SIZE)),
@@ -155,6 +155,17 @@ impl ScimClient {
         query: &[(&str, String)],
         body: Option<&Value>,
     ) -> Result<Option<Value>, ApiError> {
+        Ok(self.exchange(method, path, query, body).await?.0)
+    }
+
+    /// [`Self::request`], with the answer's headers.
+    async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<(Option<Value>, reqwest::header::HeaderMap), ApiError> {
         let url = format!("{}{}", self.http.base(), path);
         let repeat = if method == Method::POST || method == Method::PATCH {
             Repeat::Unsafe
@@ -199,7 +210,25 @@ impl ScimClient {
         if parsed.is_none() && !answer.is_empty() && method != Method::PATCH {
             return Err(self.decode_err(method.as_str(), path, "the body is not JSON"));
         }
-        Ok(parsed)
+        Ok((parsed, answer.headers))
+    }
+
+    /// The path below the base of a resource's `Location` (RFC 7644 §3.3), checked before
+    /// anything is sent to it: on the base's server and under its path.
+    fn location_path(
+        &self,
+        headers: &reqwest::header::HeaderMap,
+    ) -> Result<Option<String>, ApiError> {
+        let Some(value) = headers.get(reqwest::header::LOCATION) else {
+            return Ok(None);
+        };
+        let link = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        let url = self.http.check_link(&link, "Location")?;
+        Ok(Some(
+            url.strip_prefix(self.http.base())
+                .unwrap_or_default()
+                .to_string(),
+        ))
     }
 
     fn decode_err(&self, method: &str, path: &str, reason: impl std::fmt::Display) -> ApiError {

@@ -47,7 +47,7 @@ impl FilePicker {
                 let (kind, ext) = job.kind();
                 let dialog = rfd::FileDialog::new()
                     .add_filter(kind, &[ext])
-                    .set_file_name(&suggested);
+                    .set_file_name(crate::model::text::safe_file_name(&suggested));
                 let chosen = if job.saves() {
                     dialog.save_file()
                 } else {

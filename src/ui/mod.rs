@@ -27,8 +27,7 @@ use std::sync::Arc;
 /// Makes the data folder and the window's state file user-only before eframe writes to
 /// them (eframe creates files with the default permissions).
 pub fn private_window_state(data: &DataDir) -> std::io::Result<std::path::PathBuf> {
-    files::create_private_dir(data.path())?;
-    files::make_private(data.path())?;
+    files::private_data_folder(data.path(), &data.profile_dir())?;
     let file = data.window_state_file();
     if !file.exists() {
         use std::io::Write;

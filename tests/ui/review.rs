@@ -128,3 +128,72 @@ fn the_app_opens_a_snapshot_offline_from_the_command_line() {
     click(h, "Okta groups");
     screenshot(h, "snapshot-review");
 }
+
+/// Compare shows a person added to an Okta group (after a refresh); a redacted export is
+/// made with the profile's own key, and comparing it with live data (redacted the same way
+/// first) says so and still sees the change.
+#[test]
+fn compare_shows_an_okta_groups_change_and_redaction_uses_the_profiles_key() {
+    let mut f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, redacted) = (dir.path().join("plain.json"), dir.path().join("red.json"));
+    for (path, redact) in [(&plain, false), (&redacted, true)] {
+        f.harness.state().engine().send(Command::ExportSnapshot {
+            path: path.clone(),
+            redact,
+        });
+        wait(&mut f.harness, "the export", |a| {
+            a.is_idle() && path.exists()
+        });
+    }
+    let key =
+        okta_statsig_teams::engine::redaction::profile_key(&DataDir::new(f.data.path())).unwrap();
+    let file = okta_statsig_teams::engine::files::open_snapshot(&redacted).unwrap();
+    assert_eq!(file.redaction_key, Some(key.fingerprint()));
+
+    // Someone joins an Okta group in Okta.
+    let (group, user) = {
+        let d = f.harness.state().directory().clone();
+        let g = d
+            .okta_groups
+            .iter()
+            .find(|g| g.is_editable() && !g.members.is_empty())
+            .unwrap()
+            .clone();
+        let u = d
+            .okta_users
+            .iter()
+            .find(|u| u.is_active() && !g.members.contains(&u.id))
+            .unwrap()
+            .clone();
+        (g, u)
+    };
+    f.sandbox
+        .world()
+        .set_okta_membership(&group.id, &user.id, true, &okta_statsig_teams::clock::now())
+        .unwrap();
+    let h = &mut f.harness;
+    h.state().engine().send(Command::Import);
+    wait(h, "the refresh", |a| {
+        a.is_idle()
+            && a.directory()
+                .okta_group(&group.id)
+                .is_some_and(|g| g.members.contains(&user.id))
+    });
+    for (path, note) in [(&plain, None), (&redacted, Some("this profile's key"))] {
+        h.state()
+            .engine()
+            .send(Command::Compare { path: path.clone() });
+        wait(h, "the comparison", |a| a.is_idle() && a.has_dialog());
+        assert!(
+            h.query_by_label("Okta group members changed (1)").is_some(),
+            "{}",
+            path.display()
+        );
+        if let Some(n) = note {
+            assert!(h.query_by_label_contains(n).is_some());
+        }
+        h.key_press(egui::Key::Escape);
+        settle(h);
+    }
+}

@@ -3,8 +3,9 @@
 
 use super::{Event, Runner, SnapshotInfo};
 use crate::engine::error::{EngineError, Result, refused};
-use crate::engine::files;
-use crate::model::snapshot::{self, Snapshot};
+use crate::engine::{files, redaction};
+use crate::model::compare;
+use crate::model::snapshot::Snapshot;
 use crate::model::text::short_time;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -72,9 +73,17 @@ impl Runner {
         let snap = self
             .current()
             .ok_or_else(|| refused("Nothing to export yet: import first, or open a snapshot."))?;
-        let snap = if redact { snap.redacted() } else { snap };
         let p = path.clone();
-        blocking(move || files::export_snapshot(&p, &snap)).await?;
+        let data = self.data.clone();
+        blocking(move || {
+            let snap = if redact {
+                snap.redacted(&redaction::profile_key(&data)?)
+            } else {
+                snap
+            };
+            files::export_snapshot(&p, &snap)
+        })
+        .await?;
         Ok(format!(
             "Snapshot saved{}: {}",
             if redact { " (redacted)" } else { "" },
@@ -88,8 +97,14 @@ impl Runner {
             .current()
             .ok_or_else(|| refused("Nothing to compare yet: import first, or open a snapshot."))?;
         let p = path.clone();
-        let before = blocking(move || files::open_snapshot(&p)).await?;
-        let comparison = snapshot::compare(&before, &current);
+        let data = self.data.clone();
+        let comparison = blocking(move || {
+            let before = files::open_snapshot(&p)?;
+            // This profile's key, when one side was redacted with it; no key is made here.
+            let key = redaction::existing_key(&data);
+            Ok(compare::compare_keyed(&before, &current, key.as_ref()))
+        })
+        .await?;
         let summary = if comparison.is_empty() {
             "No differences.".to_string()
         } else {

@@ -1,8 +1,8 @@
 //! What changed between a snapshot file and what is shown: counts, then each change.
 
 use super::{Shown, modal};
+use crate::model::compare::Comparison;
 use crate::model::names;
-use crate::model::snapshot::Comparison;
 use crate::ui::widgets::{self, Pill};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -31,6 +31,10 @@ impl CompareDialog {
                 self.against.display()
             ));
             ui.add_space(4.0);
+            if let Some(note) = &c.note {
+                widgets::warn_text(ui, note);
+                ui.add_space(4.0);
+            }
             if c.is_empty() {
                 widgets::pill(ui, Pill::Good, "No differences");
             } else {
@@ -72,22 +76,35 @@ fn changes(ui: &mut Ui, c: &Comparison) {
         .default_open(true)
         .show(ui, |ui| {
             for r in &c.members_changed {
-                egui::CollapsingHeader::new(format!(
+                let title = format!(
                     "{} · {} · {}: +{} -{}",
-                    r.project,
-                    r.team,
-                    r.role,
+                    names::display_safe(&r.project),
+                    names::display_safe(&r.team),
+                    names::display_safe(&r.role),
                     r.added.len(),
                     r.removed.len()
-                ))
-                .show(ui, |ui| {
-                    for a in &r.added {
-                        ui.label(format!("+ {}", names::display_safe(a)));
-                    }
-                    for a in &r.removed {
-                        widgets::error_text(ui, format!("- {}", names::display_safe(a)));
-                    }
-                });
+                );
+                added_removed(ui, &title, &r.added, &r.removed);
+            }
+        });
+    }
+    list(ui, "Okta groups created", &c.okta_groups_created);
+    list(ui, "Okta groups deleted", &c.okta_groups_deleted);
+    if !c.okta_groups_changed.is_empty() {
+        egui::CollapsingHeader::new(format!(
+            "Okta group members changed ({})",
+            c.okta_groups_changed.len()
+        ))
+        .default_open(true)
+        .show(ui, |ui| {
+            for g in &c.okta_groups_changed {
+                let title = format!(
+                    "{}: +{} -{}",
+                    names::display_safe(&g.group),
+                    g.added.len(),
+                    g.removed.len()
+                );
+                added_removed(ui, &title, &g.added, &g.removed);
             }
         });
     }
@@ -105,4 +122,16 @@ fn changes(ui: &mut Ui, c: &Comparison) {
         .collect();
     list(ui, "Status changes", &statuses);
     list(ui, "Push rules", &c.rule_changes);
+}
+
+/// One role's or group's added and removed members, folded under `title`.
+fn added_removed(ui: &mut Ui, title: &str, added: &[String], removed: &[String]) {
+    egui::CollapsingHeader::new(title).show(ui, |ui| {
+        for a in added {
+            ui.label(format!("+ {}", names::display_safe(a)));
+        }
+        for a in removed {
+            widgets::error_text(ui, format!("- {}", names::display_safe(a)));
+        }
+    });
 }

@@ -1,6 +1,7 @@
 //! A file path typed by hand, when this system shows no file dialog (no desktop portal).
 
 use super::{Shown, modal};
+use crate::model::text::safe_file_name;
 use crate::ui::action::{Action, FileJob};
 use crate::ui::widgets;
 use std::path::PathBuf;
@@ -12,13 +13,17 @@ pub struct PathDialog {
 }
 
 impl PathDialog {
-    /// For `job`, starting from `suggested` in the home folder.
+    /// For `job`, starting from `suggested` (made a safe file name: it comes from group
+    /// names) in the home folder.
     pub fn new(job: FileJob, suggested: &str) -> Self {
-        let base = dirs::home_dir().unwrap_or_default();
+        Self::in_folder(job, suggested, &dirs::home_dir().unwrap_or_default())
+    }
+
+    fn in_folder(job: FileJob, suggested: &str, base: &std::path::Path) -> Self {
         let path = if suggested.is_empty() {
             base.display().to_string()
         } else {
-            base.join(suggested).display().to_string()
+            base.join(safe_file_name(suggested)).display().to_string()
         };
         PathDialog { job, path }
     }
@@ -70,5 +75,29 @@ impl PathDialog {
             out
         });
         if escape { Shown::close() } else { shown }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CSV name made from a hostile group name stays a file in the folder offered.
+    #[test]
+    fn a_suggested_name_stays_in_the_folder() {
+        let home = std::path::Path::new("/home/admin");
+        let job = || FileJob::ExportCsv {
+            header: vec![],
+            rows: vec![],
+        };
+        for hostile in [
+            "/etc/passwd-members.csv",
+            "../../../tmp/x-members.csv",
+            "a/b\\c.csv",
+        ] {
+            let d = PathDialog::in_folder(job(), hostile, home);
+            let p = std::path::PathBuf::from(&d.path);
+            assert_eq!(p.parent(), Some(home), "{hostile} -> {}", d.path);
+        }
     }
 }

@@ -150,7 +150,7 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
         (
             "Export redacted snapshot…",
             true,
-            "Emails and names become stable pseudonyms, for sharing",
+            "Emails, names and ids become pseudonyms under this profile's key (the same in each file it redacts, so they compare), for sharing",
         ),
     ] {
         let r = ui.add_enabled(has_data, egui::Button::new(label));
