@@ -611,3 +611,26 @@ async fn a_team_deleted_in_statsig_puts_oktas_mapping_in_error_with_the_reason()
         other => panic!("ERROR, not {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn check_now_counts_what_okta_pushed_since_the_last_look() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(okta_connection(&s, PushModeChoice::Okta), dir.path()).await;
+    ws.watch_once().await.unwrap();
+    let (okta, target) = common::pair(
+        &ws,
+        "Payments Engineers",
+        "Statsig-Checkout-Payments-Member",
+    );
+    let m = ws.link(&okta, &target, true).await.unwrap();
+    assert_eq!(m.status, MappingStatus::Active);
+    eventually("Okta pushes the new mapping", || {
+        s.world().push_mappings[&m.id].last_push.is_some()
+    })
+    .await;
+    let looked = ws.watch_once().await.unwrap();
+    assert_eq!(looked.pushed, vec![m.id.clone()], "Okta pushed it since");
+    let again = ws.watch_once().await.unwrap();
+    assert!(again.pushed.is_empty(), "nothing pushed since the last look");
+}

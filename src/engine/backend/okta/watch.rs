@@ -11,7 +11,7 @@ use crate::engine::error::Result;
 use crate::engine::state::MappingStatus;
 use crate::engine::workspace::core::Core;
 use crate::model::okta_app::{AppGroup, OktaApp, OktaPushMapping};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Okta's clocks and ours may differ: look back this many minutes further.
@@ -48,6 +48,13 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
             _ => None,
         })
         .collect();
+    // When Okta last pushed each mapping, as last seen: what moved is what Okta pushed.
+    let pushed_before: BTreeMap<String, Option<String>> = core
+        .state
+        .mappings
+        .iter()
+        .map(|m| (m.id.clone(), m.last_push.clone()))
+        .collect();
     if full {
         sync::replace_all(core, &listed);
     } else {
@@ -69,6 +76,13 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
         }
     }
     for m in &core.state.mappings {
+        if pushed_since(
+            m.last_push.as_deref(),
+            pushed_before.get(&m.id),
+            since.as_deref(),
+        ) {
+            report.pushed.push(m.id.clone());
+        }
         if m.drift.is_some() {
             report.drifted.push(m.id.clone());
         }
@@ -83,6 +97,18 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
     core.state.watched_until = Some(started);
     core.save()?;
     Ok(report)
+}
+
+/// Whether Okta pushed a mapping since the last look: its last push moved from what was
+/// seen then, or, for a mapping not seen then, came after that look.
+fn pushed_since(now: Option<&str>, before: Option<&Option<String>>, since: Option<&str>) -> bool {
+    let Some(now) = now else { return false };
+    match before {
+        Some(before) => before.as_deref() != Some(now),
+        None => since.is_some_and(|t| {
+            matches!((crate::clock::parse(now), crate::clock::parse(t)), (Some(a), Some(b)) if a > b)
+        }),
+    }
 }
 
 /// Learns the names of target groups the directory has not seen (a mapping made in
