@@ -632,5 +632,8 @@ async fn check_now_counts_what_okta_pushed_since_the_last_look() {
     let looked = ws.watch_once().await.unwrap();
     assert_eq!(looked.pushed, vec![m.id.clone()], "Okta pushed it since");
     let again = ws.watch_once().await.unwrap();
-    assert!(again.pushed.is_empty(), "nothing pushed since the last look");
+    assert!(
+        again.pushed.is_empty(),
+        "nothing pushed since the last look"
+    );
 }

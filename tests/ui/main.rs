@@ -16,6 +16,7 @@ mod persistence;
 mod review;
 mod rules;
 mod settings;
+mod status_line;
 mod support;
 mod verify;
 mod workflow;

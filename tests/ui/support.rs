@@ -45,6 +45,8 @@ pub struct Setup {
     pub world: Option<EditWorld>,
     /// Start as on a first run with nothing configured: the connect wizard is offered.
     pub offer_connect: bool,
+    /// The sandbox's delay on every request (a slow network).
+    pub latency: Duration,
 }
 
 impl Default for Setup {
@@ -56,6 +58,7 @@ impl Default for Setup {
             mode: PushModeChoice::Direct,
             world: None,
             offer_connect: false,
+            latency: Duration::ZERO,
         }
     }
 }
@@ -149,6 +152,7 @@ pub fn fixture_with(setup: Setup) -> Fixture {
     }
     let config = SandboxConfig {
         okta_push_delay: Duration::from_millis(100),
+        latency: setup.latency,
         ..SandboxConfig::default()
     };
     let sandbox = rt

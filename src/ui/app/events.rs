@@ -60,17 +60,18 @@ impl App {
                 self.shown.mappings_version += 1;
             }
             Event::Activity(a) => {
-                if let Activity::Wait(w) = &a {
-                    self.toast(
+                match &a {
+                    Activity::Wait(w) => self.notice(
                         format!(
                             "{}: {}, retrying in {} s",
                             w.service,
                             w.reason,
                             w.wait.as_secs().max(1)
                         ),
-                        false,
+                        w.service,
                         now,
-                    );
+                    ),
+                    Activity::Request(r) => self.status_line.answered(r.service, r.status),
                 }
                 self.tabs.activity.push(&a);
             }

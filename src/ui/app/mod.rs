@@ -178,6 +178,7 @@ pub struct App {
     other_pushing: bool,
     toasts: Vec<Toast>,
     log: VecDeque<Toast>,
+    status_line: panels::status_bar::StatusLine,
     projects: panels::projects::ProjectsPanel,
     tabs: Tabs,
     dialog: Option<Dialog>,
@@ -235,6 +236,7 @@ impl App {
             other_pushing: false,
             toasts: Vec::new(),
             log: VecDeque::new(),
+            status_line: Default::default(),
             projects: Default::default(),
             tabs: Tabs::default(),
             dialog: None,
@@ -265,15 +267,32 @@ impl App {
             error,
             at: now,
         };
-        self.log.push_back(t.clone());
-        if self.log.len() > LOG_LEN {
-            self.log.pop_front();
-        }
+        self.remember(t.clone());
+        self.status_line.said(&t);
         if error {
             self.toasts.push(t);
             if self.toasts.len() > 4 {
                 self.toasts.remove(0);
             }
+        }
+    }
+
+    /// A passing notice (a wait on `service` before a retry): in the log, and on the
+    /// status line until that service answers again or a newer message comes.
+    fn notice(&mut self, text: String, service: &'static str, now: f64) {
+        let t = Toast {
+            text,
+            error: false,
+            at: now,
+        };
+        self.remember(t.clone());
+        self.status_line.waiting(&t, service);
+    }
+
+    fn remember(&mut self, t: Toast) {
+        self.log.push_back(t);
+        if self.log.len() > LOG_LEN {
+            self.log.pop_front();
         }
     }
 
@@ -297,6 +316,11 @@ impl App {
     /// Something was imported, or a snapshot opened.
     pub fn has_data(&self) -> bool {
         self.shown.imported
+    }
+
+    /// What the status line shows.
+    pub fn status_line(&self) -> Option<&str> {
+        self.status_line.shown().map(|t| t.text.as_str())
     }
 
     /// Every message shown, oldest first.
@@ -400,7 +424,7 @@ impl eframe::App for App {
                 busy: self.shown.busy.as_ref(),
                 watching: self.watching,
                 other_pushing: self.other_pushing,
-                last_message: self.log.back(),
+                last_message: self.status_line.shown(),
             };
             panels::top_bar::show(ui, &view, &chrome, &mut actions);
             panels::status_bar::show(ui, &view, &chrome, &mut actions);

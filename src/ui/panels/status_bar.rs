@@ -5,9 +5,52 @@ use crate::engine::runner::Command;
 use crate::model::text::plural;
 use crate::ui::action::Action;
 use crate::ui::view::View;
-use crate::ui::widgets::{self, Pill};
+use crate::ui::widgets::{self, Pill, Toast};
 use egui::{RichText, Ui};
 use std::time::Duration;
+
+/// What the status line says: the newest message, except a passing notice (a retry or a
+/// rate-limit wait) once the same service has answered since: a newer outcome replaces it,
+/// and the last message that still holds shows again.
+#[derive(Debug, Default)]
+pub struct StatusLine {
+    /// What the line shows.
+    shown: Option<Toast>,
+    /// The newest message that is not a passing notice.
+    held: Option<Toast>,
+    /// The service a shown passing notice waits on.
+    waiting_on: Option<&'static str>,
+}
+
+impl StatusLine {
+    /// A message that holds until a newer one (a job's outcome, a warning).
+    pub fn said(&mut self, t: &Toast) {
+        self.shown = Some(t.clone());
+        self.held = Some(t.clone());
+        self.waiting_on = None;
+    }
+
+    /// A passing notice: a wait on `service` before a retry or under its rate limit.
+    pub fn waiting(&mut self, t: &Toast, service: &'static str) {
+        self.shown = Some(t.clone());
+        self.waiting_on = Some(service);
+    }
+
+    /// `service` answered `status` (`None`: no answer): an answer that is not itself a
+    /// reason to wait again ends a notice waiting on that service.
+    pub fn answered(&mut self, service: &'static str, status: Option<u16>) {
+        let usable = status.is_some_and(|s| s != 429 && s < 500);
+        if usable && self.waiting_on == Some(service) {
+            self.shown = self.held.clone();
+            self.waiting_on = None;
+        }
+    }
+
+    /// What the line shows.
+    pub fn shown(&self) -> Option<&Toast> {
+        self.shown.as_ref()
+    }
+}
 
 /// Draws the status bar.
 pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>) {
@@ -62,4 +105,38 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
             }
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(text: &str) -> Toast {
+        Toast {
+            text: text.into(),
+            error: false,
+            at: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_retry_notice_gives_way_once_its_service_answers_again() {
+        let mut line = StatusLine::default();
+        line.said(&t("Imported 12 groups."));
+        line.waiting(&t("Okta: could not connect, retrying in 1 s"), "Okta");
+        line.answered("Statsig", Some(200));
+        line.answered("Okta", Some(503));
+        line.answered("Okta", None);
+        assert_eq!(
+            line.shown().unwrap().text,
+            "Okta: could not connect, retrying in 1 s",
+            "Okta has not answered yet"
+        );
+        line.answered("Okta", Some(200));
+        assert_eq!(line.shown().unwrap().text, "Imported 12 groups.");
+        line.waiting(&t("Okta: rate limited, retrying in 1 s"), "Okta");
+        line.said(&t("Checked: 0 groups changed."));
+        line.answered("Okta", Some(200));
+        assert_eq!(line.shown().unwrap().text, "Checked: 0 groups changed.");
+    }
 }
