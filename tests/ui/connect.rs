@@ -214,3 +214,60 @@ fn profiles_switch_from_the_top_bar_without_mixing_two_orgs_data() {
     );
     click_containing(h, "Cancel");
 }
+
+#[test]
+fn save_and_connect_tests_saves_and_closes_before_the_first_import_ends() {
+    use okta_statsig_teams::sandbox::limits::OktaLimits;
+    let mut f = fixture();
+    // A developer org's pace: the first import takes a while.
+    let org = start(
+        &f._rt,
+        SandboxConfig {
+            okta_limits: OktaLimits {
+                group: 4,
+                ..OktaLimits::none()
+            },
+            okta_rate_window_secs: 1,
+            ..SandboxConfig::default()
+        },
+        false,
+    );
+    let h = &mut f.harness;
+    open_wizard(h);
+    type_into(h, "Okta org URL", &org.okta_url);
+    type_into(h, "Okta API token", org.okta_token.expose());
+    click(h, "Test the Okta token");
+    wait_for_label(h, "Statsig SCIM");
+    click(h, "Next");
+    replace_text(h, "Statsig SCIM URL", &org.statsig_url);
+    // A wrong Statsig token: the test fails, nothing is saved, the wizard says why.
+    type_into(h, "Statsig SCIM token", "scim-wrong-token");
+    click(h, "Save and connect");
+    wait(h, "the test", |a| a.is_idle());
+    assert!(h.state().has_dialog(), "the wizard stays open to fix it");
+    assert!(
+        h.query_all_by_label_contains("401").next().is_some(),
+        "the refusal is named in the wizard"
+    );
+    let data = DataDir::new(f.data.path());
+    assert!(Settings::load(&data).unwrap().is_none(), "nothing saved");
+
+    replace_text(h, "Statsig SCIM token", org.statsig_token.expose());
+    click(h, "Save and connect");
+    wait(h, "the wizard to close", |a| !a.has_dialog());
+    assert!(
+        !h.state().is_idle(),
+        "closed once tested and saved, while the first import goes on in the main window"
+    );
+    assert!(h.query_by_label("Asking…").is_none());
+    assert!(Settings::load(&data).unwrap().is_some(), "saved");
+    wait(h, "the first import", |a| {
+        a.is_idle() && a.has_data() && a.connection().is_some_and(|c| !c.label.contains("Demo"))
+    });
+    assert!(
+        h.state()
+            .messages()
+            .any(|m| m.starts_with("Settings saved; tokens are in the OS keyring. Connected")),
+        "the import's outcome is the main window's"
+    );
+}

@@ -135,7 +135,8 @@ pub enum Command {
         /// Make it: a new, empty profile.
         create: bool,
     },
-    /// Save settings and tokens (tokens go to the keyring only), then connect.
+    /// Save settings and tokens (tokens go to the keyring only), then connect. The
+    /// engine says [`Event::Connected`] once they are saved, before the import.
     SaveSettings {
         /// The settings.
         settings: Box<Settings>,
@@ -143,6 +144,8 @@ pub enum Command {
         statsig_token: Option<Secret>,
         /// A new Okta token, if typed.
         okta_token: Option<Secret>,
+        /// Test both endpoints first, and save nothing unless they answer.
+        test_first: bool,
     },
     /// Check that both endpoints answer with the given tokens; changes nothing.
     TestConnection {

@@ -132,17 +132,23 @@ impl Runner {
         Ok(format!("Connected to {label}. {imported}"))
     }
 
-    /// Saves settings and tokens (tokens to the keyring only), then connects.
+    /// Saves settings and tokens (tokens to the keyring only), then connects; with
+    /// `test_first`, only once both endpoints answered with them.
     pub(super) async fn save_settings(
         &mut self,
         settings: Settings,
         statsig_token: Option<Secret>,
         okta_token: Option<Secret>,
+        test_first: bool,
     ) -> Result<String> {
         let url_error = |service, problem| EngineError::Api(ApiError::Url { service, problem });
         crate::net::check_statsig_url(&settings.statsig_url)
             .map_err(|p| url_error(Service::Statsig, p))?;
         crate::net::check_okta_url(&settings.okta_url).map_err(|p| url_error(Service::Okta, p))?;
+        if test_first {
+            self.test_connection(&settings, statsig_token.clone(), okta_token.clone())
+                .await?;
+        }
         for (service, url, token) in [
             ("statsig", &settings.statsig_url, &statsig_token),
             ("okta", &settings.okta_url, &okta_token),

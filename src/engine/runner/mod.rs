@@ -348,8 +348,9 @@ impl Runner {
                 settings,
                 statsig_token,
                 okta_token,
+                test_first,
             } => {
-                self.save_settings(*settings, statsig_token, okta_token)
+                self.save_settings(*settings, statsig_token, okta_token, test_first)
                     .await
             }
             Command::TestConnection {

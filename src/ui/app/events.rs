@@ -23,7 +23,23 @@ impl App {
     fn apply_event(&mut self, event: Event, now: f64, _ctx: &egui::Context) {
         match event {
             Event::Connecting => self.forget_connection(),
-            Event::Connected(info) => self.shown.connection = Some(info),
+            Event::Connected(info) => {
+                // Save and connect: tested and saved; the import shows in the main window.
+                if let Some(Dialog::Connect(w)) = &self.dialog
+                    && w.is_saving()
+                {
+                    self.dialog = None;
+                    self.toast(
+                        format!(
+                            "Connected to {}; tokens are in the OS keyring. Importing…",
+                            info.label
+                        ),
+                        false,
+                        now,
+                    );
+                }
+                self.shown.connection = Some(info);
+            }
             Event::JobStarted { id, kind } => {
                 self.shown.pending = false;
                 self.shown.job = Some(id);

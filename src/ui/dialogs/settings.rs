@@ -281,6 +281,7 @@ impl SettingsDialog {
                     settings: Box::new(self.collected()),
                     statsig_token: self.statsig_token.secret(),
                     okta_token: self.okta_token.secret(),
+                    test_first: false,
                 }));
             }
             if ui

@@ -2,7 +2,8 @@
 //! step: the Okta org and its API token (tested at once), the Statsig app picked from the
 //! org's apps (Okta push) or Direct push, Statsig's SCIM URL and token (optional with Okta
 //! push), a test of both, then the tokens saved to the keyring. Every test runs in the
-//! engine; the window stays live, and the demo is one click away.
+//! engine; the window stays live, and the demo is one click away. *Save and connect* tests
+//! both, saves, and closes: the first import's progress is the main window's.
 
 use super::app_picker::app_list;
 use super::{Shown, modal};
@@ -28,7 +29,8 @@ enum Step {
 /// What a test said, shown under its step.
 enum Said {
     Nothing,
-    Waiting,
+    /// Waiting for the engine: what it is doing.
+    Waiting(&'static str),
     Good(String),
     Bad(String),
 }
@@ -44,7 +46,7 @@ pub struct ConnectWizard {
     statsig_url: String,
     statsig_token: SecretField,
     said: Said,
-    /// Save was sent; the wizard closes when it connects.
+    /// Save was sent; the wizard closes once the connection is tested and saved.
     saving: bool,
     /// The last settings (projects, domains, guard) are kept.
     base: Settings,
@@ -105,6 +107,11 @@ impl ConnectWizard {
         self.apps = Some(apps);
     }
 
+    /// Save was sent and has not ended yet.
+    pub fn is_saving(&self) -> bool {
+        self.saving
+    }
+
     /// A job the wizard sent ended. True when the wizard is done (connected).
     pub fn finished(&mut self, kind: JobKind, outcome: &Result<String, EngineError>) -> bool {
         let said = |o: &Result<String, EngineError>| match o {
@@ -156,10 +163,10 @@ impl ConnectWizard {
             };
             match &self.said {
                 Said::Nothing => {}
-                Said::Waiting => {
+                Said::Waiting(doing) => {
                     ui.horizontal(|ui| {
                         ui.spinner();
-                        ui.label("Asking…");
+                        ui.label(*doing);
                     });
                 }
                 Said::Good(s) => {
@@ -229,7 +236,7 @@ impl ConnectWizard {
             .on_disabled_hover_text("Type the org URL and the token first")
             .clicked()
         {
-            self.said = Said::Waiting;
+            self.said = Said::Waiting("Testing the Okta token and looking for the Statsig app…");
             return Some(Shown {
                 action: Some(Action::Send(Command::FindApps {
                     settings: Box::new(self.settings()),
@@ -267,7 +274,7 @@ impl ConnectWizard {
             ui.text_edit_singleline(&mut self.app_search)
                 .labelled_by(l.id);
             if ui.button("Search again").clicked() {
-                self.said = Said::Waiting;
+                self.said = Said::Waiting("Looking for the Statsig app…");
                 out = Some(Shown {
                     action: Some(Action::Send(Command::FindApps {
                         settings: Box::new(self.settings()),
@@ -320,7 +327,7 @@ impl ConnectWizard {
                 .add_enabled(!needed, egui::Button::new("Test both"))
                 .clicked()
             {
-                self.said = Said::Waiting;
+                self.said = Said::Waiting("Testing both endpoints…");
                 out = Some(Shown {
                     action: Some(Action::Send(Command::TestConnection {
                         settings: Box::new(self.settings()),
@@ -334,13 +341,14 @@ impl ConnectWizard {
                 .on_hover_text("Tokens go to the OS keyring, never to a file")
                 .clicked()
             {
-                self.said = Said::Waiting;
+                self.said = Said::Waiting("Testing both endpoints, then saving…");
                 self.saving = true;
                 out = Some(Shown {
                     action: Some(Action::Send(Command::SaveSettings {
                         settings: Box::new(self.settings()),
                         statsig_token: self.statsig_token.secret(),
                         okta_token: self.okta_token.secret(),
+                        test_first: true,
                     })),
                     open: true,
                 });
