@@ -271,3 +271,39 @@ fn save_and_connect_tests_saves_and_closes_before_the_first_import_ends() {
         "the import's outcome is the main window's"
     );
 }
+
+#[test]
+fn switching_back_to_a_profile_that_showed_the_demo_shows_the_demo() {
+    let mut f = crate::support::fixture_with(crate::support::Setup {
+        offer_connect: true,
+        ..Default::default()
+    });
+    let h = &mut f.harness;
+    click(h, "Use the demo instead");
+    wait(h, "the demo", |a| a.is_idle() && a.has_data());
+    // Another profile, left without a connection.
+    h.get_by_label("Profile").click();
+    settle(h);
+    click(h, "New profile…");
+    type_into(h, "Profile name", "Staging");
+    click(h, "Make and switch");
+    wait(h, "the new profile", |a| {
+        a.is_idle() && a.profile() == "Staging"
+    });
+    assert!(h.query_by_label("Test the Okta token").is_some());
+    click_containing(h, "Cancel");
+    crate::support::pass_shield(h);
+    // Back to Default: the demo it was showing, not "Not connected" and the wizard.
+    h.get_by_label("Profile").click();
+    settle(h);
+    click(h, "Default");
+    wait(h, "Default", |a| {
+        a.is_idle() && a.profile() == "Default" && a.has_data()
+    });
+    assert!(
+        h.state().connection().is_some_and(|c| c.demo),
+        "the demo is shown: {:?}",
+        h.state().connection()
+    );
+    assert!(!h.state().has_dialog(), "no wizard");
+}

@@ -291,6 +291,13 @@ impl Runner {
             crate::engine::files::create_private_dir(&data.profile_dir())
                 .map_err(|e| refused(format!("The profile's folder could not be made: {e}.")))?;
         }
+        // What the profile left shows when it comes back: the demo, or its connection.
+        let leaving = self.data.profile().to_string();
+        if self.demo.is_some() {
+            self.showing_demo.insert(leaving);
+        } else {
+            self.showing_demo.remove(&leaving);
+        }
         self.disconnect();
         self.data = data;
         self.published.profiles = None;
@@ -300,7 +307,15 @@ impl Runner {
         self.send_profiles();
         self.send_saved_settings();
         let name = self.data.profile().to_string();
-        match Settings::load(&self.data)?.filter(Settings::is_configured) {
+        let saved = Settings::load(&self.data)?.filter(Settings::is_configured);
+        // A profile that was showing the demo shows it again; one with no connection shows
+        // it as a start does, except a new one, which is offered the wizard.
+        let demo = self.showing_demo.contains(&name) || (saved.is_none() && !create);
+        match saved {
+            _ if demo => {
+                let connected = self.connect(Target::Demo { reset: false }).await?;
+                Ok(format!("Profile \"{name}\". {connected}"))
+            }
             Some(settings) => {
                 let connected = self.connect(Target::Saved(Box::new(settings))).await?;
                 Ok(format!("Profile \"{name}\". {connected}"))

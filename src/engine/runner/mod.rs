@@ -104,6 +104,7 @@ pub fn spawn(
         published: Published::default(),
         other_pushing: false,
         saved: None,
+        showing_demo: Default::default(),
     };
     let spawned = std::thread::Builder::new()
         .name("engine".into())
@@ -157,6 +158,8 @@ struct Runner {
     other_pushing: bool,
     /// The saved settings of the connection, when it is the saved one.
     saved: Option<Settings>,
+    /// Profiles that were showing the demo when the app switched away from them.
+    showing_demo: std::collections::HashSet<String>,
 }
 
 impl Runner {
