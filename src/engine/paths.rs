@@ -5,6 +5,10 @@
 //! rules in `profiles/<name>/` and their tokens under their own keyring accounts; the
 //! *Default* profile uses the folder itself. The demo, the log and the window's state are
 //! shared.
+//!
+//! A window holds its profile with an OS file lock ([`DataDir::lock`]): a second window on
+//! the same profile is told another window has it open. The command line takes no lock;
+//! its writes go through the state file's revision check.
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +24,37 @@ pub const DEFAULT_PROFILE: &str = "Default";
     "\"{0}\" cannot name a profile: use 1 to 40 letters, digits, spaces, hyphens or underscores, starting with a letter or digit."
 )]
 pub struct BadProfileName(pub String);
+
+/// Why a window cannot hold a profile.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileLockError {
+    /// Another window holds it.
+    #[error(
+        "Another window has profile \"{0}\" open: use that window, or open another profile here."
+    )]
+    InUse(String),
+    /// The lock file could not be made or locked.
+    #[error(
+        "Profile \"{0}\" could not be marked as open in this window ({1}); another window could open it too."
+    )]
+    Unavailable(String, std::io::Error),
+}
+
+/// A window's hold on a profile, released when dropped (or when the process ends, however
+/// it ends: the OS drops the lock with the file).
+#[derive(Debug)]
+pub struct ProfileLock {
+    _file: std::fs::File,
+    profile: String,
+}
+
+impl ProfileLock {
+    /// The profile held.
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+}
 
 /// The app's data folder, as one profile sees it. Created user-only (0700) when first
 /// written to.
@@ -149,6 +184,28 @@ impl DataDir {
         self.root.join("logs").join("okta-statsig-teams.log")
     }
 
+    /// The file a window locks while it has this profile open.
+    pub fn lock_file(&self) -> PathBuf {
+        self.profile_dir().join("window.lock")
+    }
+
+    /// Holds this profile for one window (an OS file lock, user-only file): refused while
+    /// another window holds it.
+    pub fn lock(&self) -> Result<ProfileLock, ProfileLockError> {
+        let profile = self.profile().to_string();
+        let unavailable = |e| ProfileLockError::Unavailable(profile.clone(), e);
+        super::files::create_private_dir(&self.profile_dir()).map_err(unavailable)?;
+        let file = super::files::open_private(&self.lock_file(), false).map_err(unavailable)?;
+        match file.try_lock() {
+            Ok(()) => Ok(ProfileLock {
+                _file: file,
+                profile,
+            }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(ProfileLockError::InUse(profile)),
+            Err(std::fs::TryLockError::Error(e)) => Err(unavailable(e)),
+        }
+    }
+
     /// The window's own state (size, tab, theme, recent snapshots).
     pub fn window_state_file(&self) -> PathBuf {
         self.root.join("app.ron")
@@ -179,5 +236,27 @@ mod tests {
         assert_eq!(d.profiles(), ["Default", "Production", "staging"]);
         prod.remember_profile().unwrap();
         assert_eq!(d.last_profile(), prod);
+    }
+
+    #[test]
+    fn one_window_holds_a_profile_until_it_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = DataDir::new(dir.path());
+        let staging = d.with_profile("Staging").unwrap();
+        let held = d.lock().unwrap();
+        assert_eq!(held.profile(), "Default");
+        assert_eq!(
+            d.lock().unwrap_err().to_string(),
+            "Another window has profile \"Default\" open: use that window, or open another profile here."
+        );
+        let other = staging.lock().expect("another profile is free");
+        assert_eq!(
+            d.profiles(),
+            ["Default", "Staging"],
+            "the lock is no profile"
+        );
+        drop(held);
+        d.lock().expect("free once let go");
+        drop(other);
     }
 }

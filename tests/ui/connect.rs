@@ -307,3 +307,62 @@ fn switching_back_to_a_profile_that_showed_the_demo_shows_the_demo() {
     );
     assert!(!h.state().has_dialog(), "no wizard");
 }
+
+#[test]
+fn a_second_window_on_the_same_profile_is_told_and_offered_another_profile() {
+    use okta_statsig_teams::engine::runner::Target;
+    use okta_statsig_teams::ui::{App, AppOptions};
+    use std::sync::Arc;
+    let mut f = fixture();
+    let root = DataDir::new(f.data.path());
+    std::fs::create_dir_all(root.with_profile("Staging").unwrap().profile_dir()).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let target = Target::Direct {
+        connection: Box::new(crate::support::connection(&f.sandbox)),
+        state_dir: state.path().to_path_buf(),
+        label: "Second window".into(),
+        demo: false,
+    };
+    let data = root.clone();
+    let mut second = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    target: Some(target),
+                    store: Arc::new(okta_statsig_teams::engine::secrets::MemoryStore::default()),
+                    snapshot: None,
+                    data,
+                    offer_connect: false,
+                },
+            )
+        });
+    let h2 = &mut second;
+    wait(h2, "the refusal", |a| a.is_idle() && a.has_dialog());
+    assert!(
+        h2.query_all_by_label_contains("Another window has profile \"Default\" open")
+            .next()
+            .is_some()
+    );
+    h2.get_by_label("Try again");
+    h2.get_by_label("Quit");
+    assert!(h2.state().connection().is_none(), "nothing connected here");
+    assert!(!h2.state().has_data());
+    click(h2, "Open profile \"Staging\"");
+    wait(h2, "Staging", |a| {
+        a.is_idle() && a.profile() == "Staging" && a.has_data()
+    });
+    // The first window goes on as it was.
+    let h = &mut f.harness;
+    h.step();
+    assert_eq!(h.state().profile(), "Default");
+    assert!(h.state().connection().is_some());
+    // Default is free once the first window is gone.
+    drop(f.harness);
+    h2.get_by_label("Profile").click();
+    settle(h2);
+    click(h2, "Default");
+    wait(h2, "Default", |a| a.is_idle() && a.profile() == "Default");
+    assert!(h2.state().connection().is_some());
+}

@@ -488,6 +488,9 @@ pub enum Event {
     },
     /// The profile in use has no connection yet: the app offers to set one up.
     NoConnection,
+    /// Another window has this profile open: nothing connects here until another profile
+    /// is chosen (the app offers them).
+    ProfileInUse(String),
     /// The saved settings (none saved: the defaults), read at start and sent again when
     /// they change, so Settings opens on them without the UI reading a file.
     Settings(Box<Settings>),

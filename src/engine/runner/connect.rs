@@ -6,7 +6,7 @@ use crate::engine::config::Settings;
 use crate::engine::connection::{Connection, PushModeChoice};
 use crate::engine::demo::Demo;
 use crate::engine::error::{EngineError, Result, refused};
-use crate::engine::paths::DEFAULT_PROFILE;
+use crate::engine::paths::{DEFAULT_PROFILE, ProfileLockError};
 use crate::engine::secrets;
 use crate::engine::state::StateStore;
 use crate::engine::workspace::Workspace;
@@ -65,8 +65,31 @@ impl Runner {
         self.send(Event::Watching(false));
     }
 
+    /// Holds the profile for this window before it connects. Another window holding it
+    /// is said (the app offers the other profiles) and nothing connects; a lock that cannot
+    /// be taken at all is a warning, and the window goes on.
+    fn hold_profile(&mut self) -> Result<()> {
+        if self.held_lock().is_some() {
+            return Ok(());
+        }
+        match self.data.lock() {
+            Ok(lock) => *self.held_lock() = Some(lock),
+            Err(e @ ProfileLockError::InUse(_)) => {
+                self.send(Event::ProfileInUse(self.data.profile().to_string()));
+                return Err(refused(e.to_string()));
+            }
+            Err(e) => self.send(Event::Warning(e.to_string())),
+        }
+        Ok(())
+    }
+
+    fn held_lock(&self) -> std::sync::MutexGuard<'_, Option<crate::engine::paths::ProfileLock>> {
+        self.held.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Connects to `target`, then imports.
     pub(super) async fn connect(&mut self, target: Target) -> Result<String> {
+        self.hold_profile()?;
         self.disconnect();
         let (conn, store, label, demo) = match target {
             Target::Demo { reset } => {
@@ -291,6 +314,27 @@ impl Runner {
             crate::engine::files::create_private_dir(&data.profile_dir())
                 .map_err(|e| refused(format!("The profile's folder could not be made: {e}.")))?;
         }
+        // Held for this window first: a profile another window has open is not switched to.
+        let same = data.profile() == self.data.profile() && self.held_lock().is_some();
+        let lock = if same {
+            self.held_lock().take()
+        } else {
+            match data.lock() {
+                Ok(lock) => Some(lock),
+                Err(e @ ProfileLockError::InUse(_)) => {
+                    if self.ws.is_none() {
+                        // Nothing open here yet: offer the other profiles again.
+                        self.send(Event::ProfileInUse(self.data.profile().to_string()));
+                    }
+                    return Err(refused(e.to_string()));
+                }
+                Err(e) => {
+                    self.send(Event::Warning(e.to_string()));
+                    None
+                }
+            }
+        };
+        *self.held_lock() = lock;
         // What the profile left shows when it comes back: the demo, or its connection.
         let leaving = self.data.profile().to_string();
         if self.demo.is_some() {

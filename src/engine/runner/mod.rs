@@ -13,7 +13,7 @@ pub use command::{Activity, Command, ConnectionInfo, Event, JobId, JobKind, Snap
 use super::config::Settings;
 use super::demo::Demo;
 use super::error::Result;
-use super::paths::DataDir;
+use super::paths::{DataDir, ProfileLock};
 use super::secrets::SecretStore;
 use super::workspace::Workspace;
 use crate::model::mapping::Mapping;
@@ -28,11 +28,24 @@ use std::time::Duration;
 /// How often an idle engine looks for changes another run of the app made.
 const IDLE_CHECK: Duration = Duration::from_secs(2);
 
+/// This window's hold on its profile (see [`DataDir::lock`]), shared with the handle so
+/// that closing the window lets go at once.
+type Held = Arc<std::sync::Mutex<Option<ProfileLock>>>;
+
 /// The app's handle: send commands, drain events, cancel the running job.
 pub struct EngineHandle {
     commands: tokio::sync::mpsc::UnboundedSender<Command>,
     events: mpsc::Receiver<Event>,
     cancel: CancelToken,
+    held: Held,
+}
+
+impl Drop for EngineHandle {
+    /// The window is gone: its profile is free for another window now, not when the
+    /// engine's last job ends.
+    fn drop(&mut self) {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
 }
 
 impl EngineHandle {
@@ -91,7 +104,9 @@ pub fn spawn(
     let (ev_tx, ev_rx) = mpsc::channel();
     let cancel = CancelToken::default();
     let sink = Arc::new(Sink { tx: ev_tx, wake });
+    let held = Held::default();
     let runner = Runner {
+        held: held.clone(),
         sink: sink.clone(),
         store,
         data,
@@ -128,6 +143,7 @@ pub fn spawn(
         commands: cmd_tx,
         events: ev_rx,
         cancel,
+        held,
     }
 }
 
@@ -160,6 +176,9 @@ struct Runner {
     saved: Option<Settings>,
     /// Profiles that were showing the demo when the app switched away from them.
     showing_demo: std::collections::HashSet<String>,
+    /// This window's hold on its profile, taken at its first connection (a snapshot
+    /// opens without it).
+    held: Held,
 }
 
 impl Runner {

@@ -23,23 +23,7 @@ impl App {
     fn apply_event(&mut self, event: Event, now: f64, _ctx: &egui::Context) {
         match event {
             Event::Connecting => self.forget_connection(),
-            Event::Connected(info) => {
-                // Save and connect: tested and saved; the import shows in the main window.
-                if let Some(Dialog::Connect(w)) = &self.dialog
-                    && w.is_saving()
-                {
-                    self.dialog = None;
-                    self.toast(
-                        format!(
-                            "Connected to {}; tokens are in the OS keyring. Importing…",
-                            info.label
-                        ),
-                        false,
-                        now,
-                    );
-                }
-                self.shown.connection = Some(info);
-            }
+            Event::Connected(info) => self.connected(info, now),
             Event::JobStarted { id, kind } => {
                 self.shown.pending = false;
                 self.shown.job = Some(id);
@@ -106,6 +90,11 @@ impl App {
                 self.shown.profiles = all;
             }
             Event::NoConnection => self.open(crate::ui::action::Open::Connect),
+            Event::ProfileInUse(profile) => {
+                self.dialog = Some(Dialog::ProfileInUse(
+                    crate::ui::dialogs::profile::ProfileInUse::new(profile),
+                ));
+            }
             Event::Rules(r) => {
                 self.shown.rules = r;
                 self.shown.rules_version += 1;
@@ -122,6 +111,25 @@ impl App {
                 comparison,
             } => self.dialog = Some(Dialog::Compare(CompareDialog::new(against, comparison))),
         }
+    }
+
+    /// Connected. After the wizard's *Save and connect*, the connection is tested and
+    /// saved: the wizard closes, and the import shows in the main window.
+    fn connected(&mut self, info: crate::engine::runner::ConnectionInfo, now: f64) {
+        if let Some(Dialog::Connect(w)) = &self.dialog
+            && w.is_saving()
+        {
+            self.dialog = None;
+            self.toast(
+                format!(
+                    "Connected to {}; tokens are in the OS keyring. Importing…",
+                    info.label
+                ),
+                false,
+                now,
+            );
+        }
+        self.shown.connection = Some(info);
     }
 
     /// Who pushes was settled: say what needs saying, and ask for the app when the

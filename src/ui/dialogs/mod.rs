@@ -48,6 +48,8 @@ pub enum Dialog {
     Connect(Box<wizard::ConnectWizard>),
     /// Name a new profile.
     NewProfile(profile::NewProfile),
+    /// Another window has the profile open.
+    ProfileInUse(profile::ProfileInUse),
 }
 
 /// What showing a dialog gave: an action, and whether it stays open.
@@ -102,6 +104,7 @@ impl Dialog {
             Dialog::Help(d) => d.show(ctx),
             Dialog::Connect(d) => d.show(ctx, view),
             Dialog::NewProfile(d) => d.show(ctx, view),
+            Dialog::ProfileInUse(d) => d.show(ctx, view),
         }
     }
 

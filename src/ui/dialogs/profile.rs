@@ -1,10 +1,11 @@
 //! New profile: a name for another connection (e.g. *Staging*), with its own settings,
-//! tokens, mappings and recent snapshots. Made and switched to by the engine.
+//! tokens, mappings and recent snapshots. Made and switched to by the engine. And what a
+//! window offers when another window has its profile open.
 
 use super::{Shown, modal};
 use crate::engine::paths::DataDir;
 use crate::engine::runner::Command;
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Open};
 use crate::ui::view::View;
 use crate::ui::widgets;
 
@@ -62,5 +63,58 @@ impl NewProfile {
             out
         });
         if escape { Shown::close() } else { shown }
+    }
+}
+
+/// Another window has the profile open: open another one here, make one, try again once
+/// that window is closed, or quit.
+pub struct ProfileInUse {
+    profile: String,
+}
+
+impl ProfileInUse {
+    /// The dialog for `profile`, held by another window.
+    pub fn new(profile: String) -> Self {
+        ProfileInUse { profile }
+    }
+
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
+        let (shown, _) = modal(ctx, "profile-in-use", "Profile in use", 480.0, |ui| {
+            ui.label(format!(
+                "Another window has profile \"{}\" open. Use that window, or open another profile here.",
+                self.profile
+            ));
+            ui.add_space(6.0);
+            let mut out = Shown::stay();
+            let switch = |name: &str| {
+                Shown::done(Action::Send(Command::SwitchProfile {
+                    name: name.to_string(),
+                    create: false,
+                }))
+            };
+            for p in view.profiles.iter().filter(|p| **p != self.profile) {
+                if ui.button(format!("Open profile \"{p}\"")).clicked() {
+                    out = switch(p);
+                }
+            }
+            ui.horizontal(|ui| {
+                if ui.button("New profile…").clicked() {
+                    out = Shown::done(Action::Open(Open::NewProfile));
+                }
+                if ui
+                    .button("Try again")
+                    .on_hover_text("Once the other window is closed")
+                    .clicked()
+                {
+                    out = switch(&self.profile);
+                }
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            out
+        });
+        shown
     }
 }
