@@ -45,9 +45,12 @@ pub struct Setup {
     pub world: Option<EditWorld>,
     /// Start as on a first run with nothing configured: the connect wizard is offered.
     pub offer_connect: bool,
-    /// The sandbox's delay on every request (a slow network).
-    pub latency: Duration,
+    /// Changes to the sandbox's settings (a slow network, rate limits).
+    pub sandbox: Option<EditConfig>,
 }
+
+/// A change to the sandbox's settings before it starts.
+pub type EditConfig = Box<dyn FnOnce(&mut SandboxConfig)>;
 
 impl Default for Setup {
     fn default() -> Self {
@@ -58,7 +61,7 @@ impl Default for Setup {
             mode: PushModeChoice::Direct,
             world: None,
             offer_connect: false,
-            latency: Duration::ZERO,
+            sandbox: None,
         }
     }
 }
@@ -150,11 +153,13 @@ pub fn fixture_with(setup: Setup) -> Fixture {
     if let Some(edit) = setup.world {
         edit(&mut world);
     }
-    let config = SandboxConfig {
+    let mut config = SandboxConfig {
         okta_push_delay: Duration::from_millis(100),
-        latency: setup.latency,
         ..SandboxConfig::default()
     };
+    if let Some(edit) = setup.sandbox {
+        edit(&mut config);
+    }
     let sandbox = rt
         .block_on(Sandbox::start_with_world(config, world))
         .unwrap();
