@@ -637,3 +637,85 @@ async fn check_now_counts_what_okta_pushed_since_the_last_look() {
         "nothing pushed since the last look"
     );
 }
+
+#[tokio::test]
+async fn a_generated_data_set_has_the_statsig_app_and_console_mappings_as_the_demo_has() {
+    use okta_statsig_teams::sandbox::seed::{Scale, SeedKind, SeedSpec};
+    let s = Sandbox::start(SandboxConfig {
+        seed: SeedSpec {
+            seed: 7,
+            kind: SeedKind::Scaled(Scale {
+                users: 400,
+                projects: 3,
+                teams: 9,
+                okta_groups: 12,
+                team_members: 8,
+                group_members: 10,
+                okta_app: true,
+            }),
+            generic: false,
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    let PushMode::Okta(app) = ws.push_mode() else {
+        panic!("Okta push at scale, got {:?}", ws.push_mode());
+    };
+    assert!(app.has_group_push());
+    let d = ws.directory();
+    let provisioned = d.statsig_users.len();
+    let with_external_id = d
+        .app
+        .users
+        .values()
+        .filter(|u| u.external_id.is_some())
+        .count();
+    assert_eq!(
+        with_external_id, provisioned,
+        "every provisioned user assigned"
+    );
+    // Statsig's groups imported, but the newest team's (Team 0008's two role groups).
+    let imported = d
+        .statsig_groups
+        .iter()
+        .filter(|g| d.app.group_named(&g.display_name).is_some())
+        .count();
+    assert_eq!(imported, d.statsig_groups.len() - 2);
+    let unimported: Vec<&str> = d
+        .not_imported()
+        .iter()
+        .map(|g| g.display_name.as_str())
+        .collect();
+    assert_eq!(
+        unimported,
+        [
+            "Statsig-Project 02-Team 0008-Admin",
+            "Statsig-Project 02-Team 0008-Member"
+        ]
+    );
+    let status = |okta_group: &str| {
+        ws.mappings()
+            .iter()
+            .find(|m| m.okta_group_name == okta_group)
+            .map(|m| m.status.clone())
+            .unwrap_or_else(|| panic!("a console mapping from {okta_group}"))
+    };
+    assert_eq!(ws.mappings().len(), 3);
+    assert_eq!(status("Group 00000"), MappingStatus::Active);
+    assert_eq!(status("Group 00001"), MappingStatus::Inactive);
+    assert!(matches!(status("Group 00002"), MappingStatus::Error { .. }));
+    let active = ws
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_name == "Group 00000")
+        .unwrap();
+    assert_eq!(
+        active.statsig_group_name,
+        "Statsig-Project 00-Team 0000-Member"
+    );
+    assert!(active.last_push.is_some(), "pushed");
+    assert_eq!(active.drift, None, "in sync");
+}

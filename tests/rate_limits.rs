@@ -34,6 +34,8 @@ async fn limited(limits: OktaLimits) -> Sandbox {
                 okta_groups: 24,
                 team_members: 10,
                 group_members: 15,
+                // No Statsig app in Okta: the counts below are the generated groups'.
+                okta_app: false,
             }),
             generic: false,
         },

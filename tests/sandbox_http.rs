@@ -83,6 +83,8 @@ async fn scim_max_page_size_is_announced_and_enforced() {
                 okta_groups: 3,
                 team_members: 5,
                 group_members: 5,
+                // No Statsig app in Okta: only the users' pages matter here.
+                okta_app: false,
             }),
             generic: false,
         },

@@ -143,6 +143,8 @@ impl Soak {
             okta_groups: 48,
             team_members: 60,
             group_members: 150,
+            // No Statsig app in Okta: Direct push at scale, every team free to push.
+            okta_app: false,
         };
         let s = Sandbox::start(faulty(11, SeedKind::Scaled(scale)))
             .await

@@ -108,7 +108,12 @@ impl Global {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the local Statsig SCIM and Okta API emulators with demo data until interrupted.
+    /// Serve the local Statsig SCIM and Okta API emulators with demo or generated data until
+    /// interrupted.
+    ///
+    /// Prints the two URLs and the sandbox's own throwaway tokens. Every data set has the
+    /// Statsig app in Okta with Group Push (unless --no-okta-app), so both Okta push and
+    /// Direct push can be tried; --seed and --users say what each one holds.
     Sandbox(SandboxArgs),
     /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
     Completions {
@@ -414,10 +419,27 @@ pub struct SandboxArgs {
     /// SSWS token the Okta server requires (random when not given).
     #[arg(long)]
     pub okta_token: Option<String>,
-    /// Data set: demo, large, or a number (the demo data from that seed).
+    /// Data set: demo, large, or a number (the demo data from that seed); --help says what
+    /// each holds.
+    ///
+    /// demo: 300 people (some suspended, deprovisioned, staged, only in Okta, or outside the
+    /// org's domain) in 7 projects and 16 teams with every hard case of names; Okta groups
+    /// that match a team, differ from one, or hold every member that cannot be pushed; the
+    /// Statsig app in Okta with Group Push, its users (with externalId) and imported groups
+    /// (all but two new teams'), and mappings made in Okta's console: one Active and pushed,
+    /// one Inactive, one in Error.
+    ///
+    /// large: 100,000 users, 40 projects, 2,500 teams, 5,000 Okta groups, and the Statsig
+    /// app as in the demo (see --users).
     #[arg(long, default_value = "demo")]
     pub seed: String,
     /// Generated data set: number of users (with --project-count, --teams, --groups).
+    ///
+    /// The same users in Okta and Statsig (one in 20 only in Okta, one in 97 suspended),
+    /// projects and teams with members, Okta groups "Group 00000"… with members, and the
+    /// Statsig app as in the demo: Group Push, the provisioned users assigned with
+    /// externalId, Statsig's groups imported but the newest team's, and console mappings
+    /// from Group 00000 (Active, pushed), Group 00001 (Inactive) and Group 00002 (Error).
     #[arg(long)]
     pub users: Option<usize>,
     /// Generated data set: number of projects.
@@ -429,6 +451,11 @@ pub struct SandboxArgs {
     /// Generated data set: number of Okta groups.
     #[arg(long, default_value_t = 200)]
     pub groups: usize,
+    /// Generated data sets (--users, --seed large): no Statsig app in Okta.
+    ///
+    /// No app users, imported groups or console mappings, so only Direct push can run.
+    #[arg(long)]
+    pub no_okta_app: bool,
     /// Delay added to every request, in milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
@@ -510,10 +537,17 @@ impl SandboxArgs {
                     okta_groups: self.groups,
                     team_members: 20,
                     group_members: 25,
+                    okta_app: !self.no_okta_app,
                 }),
             ),
             ("demo", None) => (7, SeedKind::Demo),
-            ("large", None) => (7, SeedKind::Scaled(Scale::large())),
+            ("large", None) => (
+                7,
+                SeedKind::Scaled(Scale {
+                    okta_app: !self.no_okta_app,
+                    ..Scale::large()
+                }),
+            ),
             (n, None) => (
                 n.parse::<u64>().map_err(|_| {
                     SandboxArgError(format!(
@@ -523,6 +557,11 @@ impl SandboxArgs {
                 SeedKind::Demo,
             ),
         };
+        if self.no_okta_app && kind == SeedKind::Demo {
+            return Err(SandboxArgError(
+                "--no-okta-app is for generated data sets (--users, --seed large); the demo always has the Statsig app".into(),
+            ));
+        }
         Ok(SandboxConfig {
             seed: SeedSpec {
                 seed,

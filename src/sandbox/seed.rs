@@ -31,11 +31,17 @@ pub struct Scale {
     pub team_members: usize,
     /// Members per Okta group, on average.
     pub group_members: usize,
+    /// Okta has the Statsig app, as in the demo: Group Push on, the provisioned people
+    /// assigned (their Statsig id as `externalId`), Statsig's groups imported but the
+    /// newest team's, and three mappings made in Okta's console (one pushed and Active,
+    /// one Inactive, one in Error). Without it Okta push cannot run.
+    pub okta_app: bool,
 }
 
 impl Scale {
     /// The `--seed large` fixture: 100,000 users, 40 projects, 2,500 teams (400,000 team
-    /// memberships), 5,000 Okta groups (500,000 memberships).
+    /// memberships), 5,000 Okta groups (500,000 memberships), and the Statsig app in Okta
+    /// (with Statsig's 5,080 groups imported into it).
     pub fn large() -> Self {
         Scale {
             users: 100_000,
@@ -44,6 +50,7 @@ impl Scale {
             okta_groups: 5_000,
             team_members: 80,
             group_members: 100,
+            okta_app: true,
         }
     }
 }
@@ -310,11 +317,10 @@ fn demo_okta_groups(world: &mut World, people: &[Person], contractor: &str) {
 }
 
 /// The Statsig app as Statsig's setup guide makes it (a custom SWA app with SCIM
-/// provisioning and Group Push), beside apps a search must tell it from; its users
-/// assigned; its groups imported (all but the newest teams); and mappings "made in
-/// Okta's console": one pushed, one inactive, one in ERROR.
-fn demo_okta_app(world: &mut World, people: &[Person]) {
-    let app = world.add_app(
+/// provisioning and Group Push), with the provisioned people assigned (their Statsig id as
+/// `externalId`) and Statsig's groups imported (see [`assign_and_import`]). Returns its id.
+fn statsig_app(world: &mut World) -> String {
+    world.add_app(
         STATSIG_APP_LABEL,
         "AUTO_LOGIN",
         &[
@@ -325,39 +331,56 @@ fn demo_okta_app(world: &mut World, people: &[Person]) {
             "PUSH_PROFILE_UPDATES",
             "PUSH_USER_DEACTIVATION",
         ],
-    );
+    )
+}
+
+/// Assigns the provisioned people to the app and imports Statsig's groups into it, but
+/// the groups named as made since Okta's last import.
+fn assign_and_import(
+    world: &mut World,
+    app: &str,
+    people: &[Person],
+    newest: impl Fn(&str) -> bool,
+) {
+    for p in people {
+        if let Some(sid) = &p.scim_id {
+            world.assign_app_user(app, &p.okta_id, Some(sid));
+        }
+    }
+    let at = world.seeded_at.clone();
+    world
+        .import_app_groups(app, &at)
+        .expect("the app was just made");
+    let unimported: Vec<String> = world
+        .app_groups(app)
+        .filter(|g| newest(&g.name))
+        .map(|g| g.id.clone())
+        .collect();
+    for gid in unimported {
+        world.okta_groups.remove(&gid);
+    }
+}
+
+/// The Statsig app beside apps a search must tell it from; its users assigned; its groups
+/// imported (all but the newest teams); and mappings "made in Okta's console": one pushed,
+/// one inactive, one in ERROR.
+fn demo_okta_app(world: &mut World, people: &[Person]) {
+    let app = statsig_app(world);
     let staging = world.add_app("Statsig SCIM (staging)", "AUTO_LOGIN", &["GROUP_PUSH"]);
     if let Some(a) = world.apps.get_mut(&staging) {
         a.status = "INACTIVE".into();
     }
     world.add_app("Statsig Console", "SAML_2_0", &[]);
     world.add_app("Slack", "SAML_2_0", &["PUSH_NEW_USERS", "GROUP_PUSH"]);
-    for p in people {
-        if let Some(sid) = &p.scim_id {
-            world.assign_app_user(&app, &p.okta_id, Some(sid));
-        }
-    }
-    let at = world.seeded_at.clone();
-    world
-        .import_app_groups(&app, &at)
-        .expect("the app was just made");
     // Teams made in Statsig since Okta's last import.
-    let newest: Vec<String> = world
-        .app_groups(&app)
-        .filter(|g| {
-            g.name.starts_with("Statsig-Mobile-Payments-")
-                || g.name.starts_with("Statsig-Data-Platform-Analytics Eng-")
-        })
-        .map(|g| g.id.clone())
-        .collect();
-    for gid in newest {
-        world.okta_groups.remove(&gid);
-    }
+    assign_and_import(world, &app, people, |name| {
+        name.starts_with("Statsig-Mobile-Payments-")
+            || name.starts_with("Statsig-Data-Platform-Analytics Eng-")
+    });
     demo_console_mappings(world, &app, people);
 }
 
 fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
-    let at = world.seeded_at.clone();
     let ids = |skip: usize, step: usize, take: usize| -> Vec<String> {
         people
             .iter()
@@ -381,12 +404,32 @@ fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
         "OKTA_GROUP",
         ids(8, 31, 6),
     );
-    let group = |w: &World, name: &str| w.okta_group_by_name(name).expect("seeded").id.clone();
-    // Pushed and in sync: Statsig's iOS team is exactly the guild's pushable members.
-    let (source, target) = (
-        group(world, "iOS Guild"),
-        group(world, "Statsig-Mobile-iOS-Member"),
+    console_mappings(
+        world,
+        app,
+        ConsoleMappings {
+            active: ("iOS Guild", "Statsig-Mobile-iOS-Member"),
+            inactive: ("Warehouse Crew", "Statsig-Data-Platform-Warehouse-Member"),
+            // "Create group" with a project Statsig does not have.
+            failed: ("Growth Lab", "Statsig-Growth Lab-Experiments-Member"),
+        },
     );
+}
+
+/// Mappings made in Okta's console, each (Okta group, Statsig group name).
+struct ConsoleMappings<'a> {
+    /// Pushed and in sync: Statsig's team is exactly the group's pushable members.
+    active: (&'a str, &'a str),
+    /// Made but never activated.
+    inactive: (&'a str, &'a str),
+    /// "Create group" of a team Statsig refuses: the push is in ERROR.
+    failed: (&'a str, &'a str),
+}
+
+fn console_mappings(world: &mut World, app: &str, made: ConsoleMappings) {
+    let at = world.seeded_at.clone();
+    let group = |w: &World, name: &str| w.okta_group_by_name(name).expect("seeded").id.clone();
+    let (source, target) = (group(world, made.active.0), group(world, made.active.1));
     let pushed = world
         .create_push_mapping(
             app,
@@ -396,7 +439,7 @@ fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
         .expect("a valid mapping");
     let desired = world.pushable_scim_ids(app, &world.okta_groups[&source].members.clone());
     let ids: Vec<&str> = desired.iter().map(String::as_str).collect();
-    set_scim_members(world, "Statsig-Mobile-iOS-Member", &ids);
+    set_scim_members(world, made.active.1, &ids);
     let job = world.owed_pushes();
     let scim_id = world.okta_groups[&target]
         .external_id
@@ -412,11 +455,7 @@ fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
             &at,
         );
     }
-    // Made but never activated.
-    let (source, target) = (
-        group(world, "Warehouse Crew"),
-        group(world, "Statsig-Data-Platform-Warehouse-Member"),
-    );
+    let (source, target) = (group(world, made.inactive.0), group(world, made.inactive.1));
     world
         .create_push_mapping(
             app,
@@ -424,9 +463,7 @@ fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
             &at,
         )
         .expect("a valid mapping");
-    // "Create group" with a project Statsig does not have: Statsig refused the push.
-    let name = "Statsig-Growth Lab-Experiments-Member";
-    let source = group(world, "Growth Lab");
+    let (source, name) = (group(world, made.failed.0), made.failed.1);
     let failed = world
         .create_push_mapping(
             app,
@@ -600,5 +637,38 @@ fn scaled(spec: &SeedSpec, scale: &Scale) -> World {
             .members
             .extend(members);
     }
+    if scale.okta_app {
+        scaled_okta_app(&mut world, &people, &projects, scale);
+    }
     world
+}
+
+/// The Statsig app in a generated set, as the demo has it: the provisioned people
+/// assigned, Statsig's groups imported but the newest team's, and three mappings made in
+/// Okta's console from the first generated groups (pushed and Active into the first team,
+/// Inactive into the second, and a Create Statsig refused, in Error).
+fn scaled_okta_app(world: &mut World, people: &[Person], projects: &[String], scale: &Scale) {
+    let app = statsig_app(world);
+    let team_group = |t: usize, role: &str| {
+        format!(
+            "Statsig-{}-Team {t:04}-{role}",
+            projects[t % projects.len()]
+        )
+    };
+    let newest = (scale.teams >= 3).then(|| team_group(scale.teams - 1, ""));
+    assign_and_import(world, &app, people, |name| {
+        newest.as_deref().is_some_and(|n| name.starts_with(n))
+    });
+    if scale.okta_groups >= 3 && scale.teams >= 2 {
+        let (first, second) = (team_group(0, "Member"), team_group(1, "Member"));
+        console_mappings(
+            world,
+            &app,
+            ConsoleMappings {
+                active: ("Group 00000", &first),
+                inactive: ("Group 00001", &second),
+                failed: ("Group 00002", "Statsig-Unlisted-Experiments-Member"),
+            },
+        );
+    }
 }
