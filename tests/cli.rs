@@ -548,3 +548,46 @@ fn profile_picks_its_own_settings_and_a_missing_one_is_named() {
         said(&default)
     );
 }
+
+#[test]
+fn sandbox_help_says_what_each_data_set_holds_and_lists_only_its_own_flags() {
+    let bin = || Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"));
+    let out = bin().args(["sandbox", "--help"]).output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for holds in [
+        "the Statsig app in Okta with Group Push",
+        "externalId",
+        "one Active and pushed, one Inactive, one in Error",
+        "100,000 users, 40 projects, 2,500 teams, 5,000 Okta groups",
+        "--no-okta-app",
+    ] {
+        assert!(
+            help.contains(holds),
+            "sandbox --help says {holds:?}:\n{help}"
+        );
+    }
+    for global in [
+        "--demo",
+        "--json",
+        "--profile",
+        "--yes",
+        "--push-mode",
+        "--statsig-url",
+    ] {
+        assert!(
+            !help.contains(&format!("{global} ")) && !help.contains(&format!("{global}\n")),
+            "{global} does nothing with sandbox: not in its help"
+        );
+    }
+    // Given anyway, it is refused with a sentence rather than ignored.
+    let out = bin().args(["sandbox", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: --json does nothing with `sandbox`; its own flags are listed by `sandbox --help`"
+    );
+    // Elsewhere the global flags work as before.
+    let top = bin().args(["teams", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&top.stdout).contains("--json"));
+}

@@ -26,6 +26,67 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The subcommands the global flags mean nothing to: hidden from their help, and refused
+/// when given to them.
+const WITHOUT_GLOBALS: &[&str] = &["sandbox"];
+
+impl Cli {
+    /// The command line as clap reads it (and as help, completions and the man page show
+    /// it): [`Cli`]'s, with the global flags hidden from `sandbox`, where they do nothing.
+    pub fn command_line() -> clap::Command {
+        let root = <Cli as clap::CommandFactory>::command();
+        // The same ids, not global and hidden: clap then leaves the global ones out there.
+        let hidden: Vec<clap::Arg> = root
+            .get_arguments()
+            .filter(|a| a.is_global_set())
+            .map(|a| a.clone().global(false).hide(true))
+            .collect();
+        WITHOUT_GLOBALS.iter().fold(root, |root, name| {
+            root.mut_subcommand(*name, |s| s.args(hidden.clone()))
+        })
+    }
+
+    /// Reads `args` (the program's name first). A global flag given to a subcommand it
+    /// means nothing to is refused with a sentence naming it.
+    pub fn read<I, T>(args: I) -> Result<Cli, CliError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::FromArgMatches;
+        let matches = Self::command_line()
+            .try_get_matches_from(args)
+            .map_err(CliError::Clap)?;
+        if let Some((name, sub)) = matches.subcommand()
+            && WITHOUT_GLOBALS.contains(&name)
+        {
+            let root = <Cli as clap::CommandFactory>::command();
+            for a in root.get_arguments().filter(|a| a.is_global_set()) {
+                if sub.value_source(a.get_id().as_str())
+                    == Some(clap::parser::ValueSource::CommandLine)
+                {
+                    return Err(CliError::Meaningless(format!(
+                        "--{} does nothing with `{name}`; its own flags are listed by `{name} --help`",
+                        a.get_long().unwrap_or_default()
+                    )));
+                }
+            }
+        }
+        Cli::from_arg_matches(&matches).map_err(CliError::Clap)
+    }
+}
+
+/// Why the command line could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// clap's own: a bad flag, or --help and --version (which print and exit 0).
+    #[error(transparent)]
+    Clap(clap::Error),
+    /// A flag the subcommand means nothing with.
+    #[error("{0}")]
+    Meaningless(String),
+}
+
 /// Flags every subcommand takes.
 #[derive(Debug, Args)]
 pub struct Global {

@@ -22,7 +22,6 @@ use crate::engine::paths::DataDir;
 use crate::engine::state::StateStore;
 use crate::engine::workspace::Workspace;
 use crate::net::RetryPolicy;
-use clap::Parser;
 use output::Output;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -85,7 +84,14 @@ fn profile(cli: &Cli) -> Result<DataDir, Failure> {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::read(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(args::CliError::Clap(e)) => e.exit(),
+        Err(e) => {
+            output::err!("error: {e}");
+            return ExitCode::from(REFUSED);
+        }
+    };
     let data = match profile(&cli) {
         Ok(d) => d,
         Err(Failure(code, message)) => {
@@ -97,13 +103,13 @@ pub fn main() -> ExitCode {
         None => crate::ui::run(cli.global.snapshot.clone(), cli.global.demo, data),
         Some(Command::Sandbox(ref args)) => sandbox::run(args),
         Some(Command::Completions { shell }) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = Cli::command_line();
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut cmd, "okta-statsig-teams", &mut text);
             print_quietly(&text)
         }
         Some(Command::Man) => {
-            let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            let man = clap_mangen::Man::new(Cli::command_line());
             let mut text = Vec::new();
             match man.render(&mut text) {
                 Ok(()) => print_quietly(&text),
@@ -227,12 +233,13 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
 mod tests {
     use super::*;
     use crate::sandbox::seed::{Scale, SeedKind};
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
     use std::time::Duration;
 
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+        Cli::command_line().debug_assert();
         let parsed = Cli::try_parse_from([
             "okta-statsig-teams",
             "sandbox",
