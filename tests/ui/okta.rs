@@ -195,3 +195,21 @@ fn the_app_picker_asks_when_several_apps_match() {
     assert!(crate::support::press_by_keyboard(h, &["Use this app"]));
     wait_for_label(h, "Okta push via \"Statsig SCIM EU\"");
 }
+
+#[test]
+fn teams_okta_has_not_imported_are_counted_as_teams_under_their_own_project() {
+    let mut f = fixture_with(okta_setup());
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    // Data-Platform's team Analytics Eng (its Admin and Member groups) is newer than
+    // Okta's last import: one team, under its own project.
+    click_containing(h, "Data-Platform  (");
+    h.get_by_label("1 team of this project is not imported into Okta yet: Analytics Eng.");
+    // A project whose teams are all imported says nothing of the others'.
+    click_containing(h, "Checkout  (");
+    assert!(
+        h.query_by_label_contains("not imported into Okta yet")
+            .is_none(),
+        "nothing under a project whose teams Okta has"
+    );
+}

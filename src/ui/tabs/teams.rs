@@ -38,8 +38,8 @@ pub struct TeamsTab {
     search: String,
     rows: Memo<(u64, u64, String, String), Vec<TeamRow>>,
     feeds: Memo<(u64, u64, String, String), [Option<Feed>; 2]>,
-    /// Okta push: team groups Okta has not imported yet.
-    not_imported: Memo<u64, usize>,
+    /// Okta push: the teams of the project shown that Okta has not imported yet.
+    not_imported: Memo<(u64, String), Vec<String>>,
 }
 
 impl TeamsTab {
@@ -112,10 +112,12 @@ impl TeamsTab {
         let rows = self.rows.get(key, || {
             team_rows(d, view.mappings, project, &self.search, okta)
         });
-        let missing = *self
+        let missing = self
             .not_imported
-            .get(view.generation, || d.not_imported().len());
-        if okta && missing > 0 {
+            .get((view.generation, project.to_string()), || {
+                teams_not_imported(d, project)
+            });
+        if okta && !missing.is_empty() {
             not_imported_banner(ui, view, missing, actions);
         }
         egui::ScrollArea::vertical()
@@ -250,14 +252,46 @@ impl TeamsTab {
     }
 }
 
-/// Okta push: how many team groups Okta has not imported, and where to click in Okta.
-fn not_imported_banner(ui: &mut Ui, view: &View, missing: usize, actions: &mut Vec<Action>) {
+/// Okta push: the teams of `project` (by name) with a role group Okta has not imported.
+fn teams_not_imported(d: &Directory, project: &str) -> Vec<String> {
+    if d.app.app.is_none() || !d.statsig_read {
+        return Vec::new();
+    }
+    let Some(teams) = d.teams().get(project) else {
+        return Vec::new();
+    };
+    teams
+        .iter()
+        .filter(|(_, groups)| {
+            Role::ALL
+                .iter()
+                .filter_map(|r| groups.get(*r))
+                .any(|i| d.app_group_for(&d.statsig_groups[i].id).is_none())
+        })
+        .map(|(t, _)| t.clone())
+        .collect()
+}
+
+/// Okta push: which teams of this project Okta has not imported, and where to click in
+/// Okta.
+fn not_imported_banner(ui: &mut Ui, view: &View, missing: &[String], actions: &mut Vec<Action>) {
     let label = view.directory.app.label().to_string();
+    let shown: Vec<String> = missing
+        .iter()
+        .take(3)
+        .map(|t| names::display_safe(t))
+        .collect();
+    let more = match missing.len().saturating_sub(shown.len()) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
     widgets::warn_text(
         ui,
         format!(
-            "{} not imported into Okta yet.",
-            plural(missing, "team group")
+            "{} of this project {} not imported into Okta yet: {}{more}.",
+            plural(missing.len(), "team"),
+            if missing.len() == 1 { "is" } else { "are" },
+            shown.join(", ")
         ),
     )
     .on_hover_text(format!(
