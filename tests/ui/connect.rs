@@ -310,34 +310,15 @@ fn switching_back_to_a_profile_that_showed_the_demo_shows_the_demo() {
 
 #[test]
 fn a_second_window_on_the_same_profile_is_told_and_offered_another_profile() {
-    use okta_statsig_teams::engine::runner::Target;
-    use okta_statsig_teams::ui::{App, AppOptions};
-    use std::sync::Arc;
     let mut f = fixture();
     let root = DataDir::new(f.data.path());
     std::fs::create_dir_all(root.with_profile("Staging").unwrap().profile_dir()).unwrap();
     let state = tempfile::tempdir().unwrap();
-    let target = Target::Direct {
-        connection: Box::new(crate::support::connection(&f.sandbox)),
-        state_dir: state.path().to_path_buf(),
-        label: "Second window".into(),
-        demo: false,
-    };
-    let data = root.clone();
-    let mut second = egui_kittest::Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            App::new(
-                cc,
-                AppOptions {
-                    target: Some(target),
-                    store: Arc::new(okta_statsig_teams::engine::secrets::MemoryStore::default()),
-                    snapshot: None,
-                    data,
-                    offer_connect: false,
-                },
-            )
-        });
+    let mut second = crate::support::app_on(
+        crate::support::connection(&f.sandbox),
+        state.path(),
+        root.clone(),
+    );
     let h2 = &mut second;
     wait(h2, "the refusal", |a| a.is_idle() && a.has_dialog());
     assert!(

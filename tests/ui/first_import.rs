@@ -7,8 +7,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use okta_statsig_teams::sandbox::limits::OktaLimits;
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
-use okta_statsig_teams::ui::{Action, App, AppOptions};
-use std::sync::Arc;
+use okta_statsig_teams::ui::{Action, App};
 
 /// The app on a loopback org whose groups' members come in four a second.
 fn slow_org() -> (
@@ -29,27 +28,8 @@ fn slow_org() -> (
         }))
         .unwrap();
     let state = tempfile::tempdir().unwrap();
-    let target = okta_statsig_teams::engine::runner::Target::Direct {
-        connection: Box::new(connection(&sandbox)),
-        state_dir: state.path().to_path_buf(),
-        label: "Loopback org".into(),
-        demo: false,
-    };
     let data = okta_statsig_teams::engine::DataDir::new(state.path().join("data"));
-    let h = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            App::new(
-                cc,
-                AppOptions {
-                    target: Some(target),
-                    store: Arc::new(okta_statsig_teams::engine::secrets::MemoryStore::default()),
-                    snapshot: None,
-                    data,
-                    offer_connect: false,
-                },
-            )
-        });
+    let h = app_on(connection(&sandbox), state.path(), data);
     (h, sandbox, state, rt)
 }
 

@@ -104,26 +104,7 @@ fn start_on(
     conn: &okta_statsig_teams::engine::Connection,
     state: &std::path::Path,
 ) -> Harness<'static, App> {
-    use okta_statsig_teams::engine::runner::Target;
-    let target = Target::Direct {
-        connection: Box::new(conn.clone()),
-        state_dir: state.to_path_buf(),
-        label: "Loopback org".into(),
-        demo: false,
-    };
-    let data = DataDir::new(state.join("data"));
-    Harness::builder().build_eframe(move |cc| {
-        App::new(
-            cc,
-            AppOptions {
-                target: Some(target),
-                store: Arc::new(MemoryStore::default()),
-                snapshot: None,
-                data,
-                offer_connect: false,
-            },
-        )
-    })
+    app_on(conn.clone(), state, DataDir::new(state.join("data")))
 }
 
 #[test]

@@ -223,6 +223,31 @@ pub fn fixture_with(setup: Setup) -> Fixture {
     }
 }
 
+/// The real app on `connection` (not the demo), its mappings in `state`, its data folder
+/// `data` (no first import waited for).
+pub fn app_on(connection: Connection, state: &Path, data: DataDir) -> Harness<'static, App> {
+    let target = Target::Direct {
+        connection: Box::new(connection),
+        state_dir: state.to_path_buf(),
+        label: "Loopback org".into(),
+        demo: false,
+    };
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    target: Some(target),
+                    store: Arc::new(MemoryStore::default()),
+                    snapshot: None,
+                    data,
+                    offer_connect: false,
+                },
+            )
+        })
+}
+
 /// Steps frames until `done` holds (the engine works on its own thread).
 pub fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
     let start = Instant::now();
