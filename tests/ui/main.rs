@@ -7,6 +7,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod connect;
+mod dialogs;
+mod explore;
 mod first_use;
 mod help;
 mod keyboard;

@@ -372,3 +372,37 @@ pub fn press_by_keyboard(
     }
     false
 }
+
+/// The floating layers (pop-ups, menus, tooltips, messages) drawn under the top dialog:
+/// empty when every one is above it, or when no dialog is open. Read from egui's paint
+/// order after the last frame.
+pub fn popups_under_top_dialog(h: &Harness<'static, App>) -> Vec<String> {
+    h.ctx.memory(|m| {
+        let Some(dialog) = m.top_modal_layer() else {
+            return Vec::new();
+        };
+        let visible = m.areas().visible_layer_ids();
+        m.layer_ids()
+            .take_while(|l| *l != dialog)
+            .filter(|l| l.order != egui::Order::Background && visible.contains(l))
+            .map(|l| format!("{l:?}"))
+            .collect()
+    })
+}
+
+/// Clicks the widget labelled `label` with the press and the release in one frame, as a
+/// quick click reaches a busy window (`click` gives each its own frame).
+pub fn quick_click(h: &mut Harness<'static, App>, label: &str) {
+    let pos = h.get_by_label(label).rect().center();
+    h.input_mut().events.push(egui::Event::PointerMoved(pos));
+    h.step();
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+    }
+    settle(h);
+}

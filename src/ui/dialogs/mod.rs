@@ -115,6 +115,12 @@ impl Dialog {
 /// Shows a modal titled `title`, `width` wide. Returns what `content` returned and whether
 /// Escape was pressed while it was the topmost dialog (the backdrop does not close it,
 /// so nothing typed is lost by a stray click).
+///
+/// Its pop-ups (combo boxes, menus) draw above it. egui puts pop-ups on the `Foreground`
+/// order; a modal there too competes with them for the top, and a press on the dialog in
+/// the same frame as the click that reopens a pop-up left the pop-up behind it. Dialogs
+/// live one order below (`Middle`, egui's order for windows), so every pop-up and
+/// tooltip is above every dialog by construction.
 pub fn modal<R>(
     ctx: &egui::Context,
     id: &str,
@@ -123,7 +129,9 @@ pub fn modal<R>(
     content: impl FnOnce(&mut egui::Ui) -> R,
 ) -> (R, bool) {
     let max_h = (ctx.content_rect().height() - 60.0).max(200.0);
-    let r = egui::Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
+    let id = egui::Id::unique(id);
+    let area = egui::Modal::default_area(id).order(egui::Order::Middle);
+    let r = egui::Modal::new(id).area(area).show(ctx, |ui| {
         ui.set_width(width.min(ctx.content_rect().width() - 40.0));
         ui.set_max_height(max_h);
         ui.heading(title);
