@@ -1,9 +1,11 @@
-//! Dialogs where features meet: their pop-ups draw above them.
+//! Dialogs where features meet: their pop-ups draw above them, and they keep their place
+//! while their content changes.
 
 use crate::support::*;
 use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::ui::Action;
 use okta_statsig_teams::ui::action::Open;
+use okta_statsig_teams::ui::dialogs::help::HelpPage;
 
 /// Opens the combo box labelled `label` with a quick click, checks that its pop-up shows `item` above the
 /// dialog, and picks `item`; then clicks `elsewhere` inside the dialog (which raises the
@@ -63,4 +65,99 @@ fn pop_ups_inside_dialogs_draw_above_them_every_time() {
             round,
         );
     }
+}
+
+/// The top of the dialog titled `title` and the bottom of its button `button`.
+fn extent(
+    h: &egui_kittest::Harness<'static, okta_statsig_teams::ui::App>,
+    title: &str,
+    button: &str,
+) -> (f32, f32) {
+    (
+        h.get_by_label(title).rect().top(),
+        h.get_by_label(button).rect().bottom(),
+    )
+}
+
+/// Asserts that the dialog's height changed and its title did not move.
+fn kept_place(before: (f32, f32), after: (f32, f32), what: &str) {
+    assert!(
+        (before.1 - before.0 - (after.1 - after.0)).abs() > 4.0,
+        "{what}: the dialog's height changes ({before:?} → {after:?})"
+    );
+    assert!(
+        (before.0 - after.0).abs() < 0.5,
+        "{what}: the dialog moved from {} to {}",
+        before.0,
+        after.0
+    );
+}
+
+#[test]
+fn dialogs_keep_their_place_while_their_content_changes() {
+    let mut f = fixture_with(Setup {
+        size: [1024.0, 700.0],
+        ..Setup::default()
+    });
+    let h = &mut f.harness;
+    // Push Groups: a preview appears, then a search narrows the list.
+    h.state_mut()
+        .perform(Action::Open(Open::Push { okta_group: None }));
+    settle(h);
+    let start = extent(h, "Push Groups", "Cancel");
+    type_into(h, "Find Okta group", "Fraud");
+    click_containing(h, "Fraud Squad (");
+    settle(h);
+    kept_place(start, extent(h, "Push Groups", "Cancel"), "Push Groups");
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    pass_shield(h);
+
+    // New mapping group: a search narrows the list of users.
+    h.state_mut()
+        .perform(Action::Open(Open::Builder { from_group: None }));
+    settle(h);
+    let start = extent(h, "New mapping group", "Cancel");
+    type_into(h, "Find Okta users", "zzz-nobody");
+    settle(h);
+    kept_place(
+        start,
+        extent(h, "New mapping group", "Cancel"),
+        "New mapping group",
+    );
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    pass_shield(h);
+
+    // Help: its pages differ in height.
+    h.state_mut()
+        .perform(Action::Open(Open::Help(HelpPage::About)));
+    settle(h);
+    let start = extent(h, "Keyboard shortcuts", "Close");
+    click(h, "Keyboard shortcuts");
+    kept_place(start, extent(h, "Keyboard shortcuts", "Close"), "Help");
+    // Taller than the room below it: it moves up only as far as it must.
+    click(h, "Walkthrough");
+    let tall = extent(h, "Keyboard shortcuts", "Close");
+    assert!(
+        tall.0 < start.0 && tall.0 >= 0.0 && tall.1 <= 700.0,
+        "the walkthrough fits the window: {tall:?}"
+    );
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    pass_shield(h);
+
+    // A dialog opened again is centred again (its place is kept only while it is open).
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    pass_shield(h);
+    h.state_mut()
+        .perform(Action::Open(Open::Help(HelpPage::About)));
+    settle(h);
+    let about = extent(h, "Keyboard shortcuts", "Close");
+    let middle = (about.0 + about.1) / 2.0;
+    assert!(
+        (middle - 350.0).abs() < 20.0,
+        "Help opens centred again: {about:?}"
+    );
 }

@@ -8,7 +8,6 @@
 mod common;
 mod connect;
 mod dialogs;
-mod explore;
 mod first_use;
 mod help;
 mod keyboard;
