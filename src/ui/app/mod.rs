@@ -186,6 +186,8 @@ pub struct App {
     shield_until: f64,
     /// Actions asked for from outside a frame (tests, benchmarks).
     queued: Vec<Action>,
+    /// Where keyboard focus was, to scroll what Tab focuses into view.
+    focus: keyboard::FocusWatch,
 }
 
 impl App {
@@ -241,6 +243,7 @@ impl App {
             picker: FilePicker::default(),
             shield_until: 0.0,
             queued: Vec::new(),
+            focus: Default::default(),
         };
         if let Some(path) = options.snapshot {
             // Offline review: no connection needed.
@@ -391,6 +394,7 @@ impl eframe::App for App {
         let ctx = ui.ctx().clone();
         let now = ctx.input(|i| i.time);
         let mut actions = std::mem::take(&mut self.queued);
+        self.reveal_focus(&ctx);
         self.keyboard(&ctx, &mut actions);
         {
             let view = self.shown.view();

@@ -37,7 +37,7 @@ fn walkthrough() -> String {
         .to_string()
 }
 
-const SHORTCUTS: [(&str, &str); 7] = [
+const SHORTCUTS: [(&str, &str); 8] = [
     ("Ctrl+F", "Search the current list"),
     ("Up / Down", "Move through the current list"),
     ("Enter", "On an Okta group: open Push Groups with it"),
@@ -51,6 +51,7 @@ const SHORTCUTS: [(&str, &str); 7] = [
     ),
     ("Escape", "Close the dialog or window on top"),
     ("F1", "This help"),
+    ("Ctrl+Q", "Quit (File > Quit)"),
 ];
 
 impl HelpDialog {

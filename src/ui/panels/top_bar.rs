@@ -182,6 +182,12 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
     if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
         actions.push(Action::Send(Command::CloseSnapshot));
     }
+    ui.separator();
+    let quit =
+        egui::Button::new("Quit").shortcut_text(ui.ctx().format_shortcut(&crate::ui::action::QUIT));
+    if ui.add(quit).clicked() {
+        actions.push(Action::Quit);
+    }
 }
 
 /// The connection badge: the snapshot's, the demo's, or the org's.
