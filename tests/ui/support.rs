@@ -406,3 +406,43 @@ pub fn quick_click(h: &mut Harness<'static, App>, label: &str) {
     }
     settle(h);
 }
+
+/// The rows of the text whose words contain `words`, as laid out: each row's rectangle,
+/// its characters and where each starts.
+pub fn text_rows(h: &Harness<'static, App>, words: &str) -> Vec<(egui::Rect, String, Vec<f32>)> {
+    use egui_kittest::kittest::NodeT;
+    let text = h
+        .root()
+        .children_recursive()
+        .find(|n| {
+            let a = n.accesskit_node();
+            a.role() == egui::accesskit::Role::Label && a.value().is_some_and(|v| v.contains(words))
+        })
+        .unwrap_or_else(|| panic!("a text with \"{words}\" shows"));
+    text.children()
+        .filter(|n| n.accesskit_node().role() == egui::accesskit::Role::TextRun)
+        .map(|n| {
+            let a = n.accesskit_node();
+            (
+                n.rect(),
+                a.value().unwrap_or_default(),
+                a.data().character_positions().unwrap_or_default().to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// Whether the text with `words` (in the body font) is justified: a space between two
+/// words on some row wider than the font's space (by more than the pixel each position is
+/// rounded to).
+pub fn is_justified(h: &Harness<'static, App>, words: &str) -> bool {
+    let body = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+    let space = h.ctx.fonts_mut(|f| f.glyph_width(&body, ' '));
+    text_rows(h, words).iter().any(|(_, text, positions)| {
+        let chars: Vec<char> = text.chars().collect();
+        (0..chars.len())
+            .filter(|&i| chars[i] == ' ' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace()))
+            .filter_map(|i| Some(positions.get(i + 1)? - positions.get(i)?))
+            .any(|gap| gap > space + 1.5)
+    })
+}

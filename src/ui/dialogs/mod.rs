@@ -112,6 +112,26 @@ impl Dialog {
     }
 }
 
+/// Two columns side by side, drawn by `add(left, right)`, whose text reads left to right:
+/// egui's own columns justify wrapped text, stretching its word spacing.
+pub fn two_columns<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui, &mut egui::Ui) -> R) -> R {
+    let layout = egui::Layout::top_down(egui::Align::LEFT);
+    ui.columns(2, |cols| {
+        let (left, right) = cols.split_at_mut(1);
+        left[0]
+            .with_layout(layout, |l| {
+                right[0].with_layout(layout, |r| add(l, r)).inner
+            })
+            .inner
+    })
+}
+
+/// A list's rows as wide as the list (each a full-width target).
+pub fn full_width_rows<R>(ui: &mut egui::Ui, rows: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    ui.with_layout(egui::Layout::top_down_justified(egui::Align::LEFT), rows)
+        .inner
+}
+
 /// How far a dialog keeps from the window's edges.
 const EDGE: f32 = 20.0;
 

@@ -3,7 +3,7 @@
 //! adds, removes, members that cannot be pushed, and the deletion guard. The admin
 //! unticks rows, then makes the rest as one bulk (the engine paces it and shows progress).
 
-use super::{Shown, modal};
+use super::{Shown, modal, two_columns};
 use crate::engine::runner::Command;
 use crate::model::push_rule::{self, NameMatch, PushRule, RowTarget, RuleAction, RuleRow};
 use crate::model::text::plural;
@@ -86,11 +86,11 @@ impl RulesDialog {
             ui.label("A rule pushes every Okta group whose name matches it: each to the team its name maps to, or to a new team. The mappings it makes are ordinary mappings (in Okta push, Okta's own); the rule lives in this app.");
             ui.add_space(4.0);
             let mut out = Shown::stay();
-            ui.columns(2, |cols| {
-                if let Some(a) = self.saved_rules(&mut cols[0], view) {
+            two_columns(ui, |left, right| {
+                if let Some(a) = self.saved_rules(left, view) {
                     out.action = Some(a);
                 }
-                if let Some(a) = self.form(&mut cols[1], view) {
+                if let Some(a) = self.form(right, view) {
                     out.action = Some(a);
                 }
             });
@@ -189,7 +189,7 @@ impl RulesDialog {
                     }
                 }
             });
-            ui.label(RichText::new(r.describe()).small().weak());
+            ui.label(RichText::new(r.describe()).weak());
         }
         if ui
             .selectable_label(self.showing == Showing::Draft, "New rule…")
@@ -281,7 +281,6 @@ impl RulesDialog {
         );
         ui.label(
             RichText::new("The team is what the rule leaves of the group's name: after the prefix (starts with), without the text (contains), or what the first * matched (pattern), trimmed of spaces, hyphens and underscores.")
-                .small()
                 .weak(),
         );
         let rule = self.draft_rule();
