@@ -13,6 +13,8 @@ mod help;
 mod keyboard;
 mod okta;
 mod persistence;
+mod pushed;
+
 mod review;
 mod rules;
 mod settings;

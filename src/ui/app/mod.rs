@@ -366,6 +366,16 @@ impl App {
     pub fn connection(&self) -> Option<&ConnectionInfo> {
         self.shown.connection.as_ref()
     }
+
+    /// The selected mapping.
+    pub fn selected_mapping(&self) -> Option<&str> {
+        self.shown.sel.mapping.as_deref()
+    }
+
+    /// Sync health's samples over this connection, oldest first.
+    pub fn sync_health(&self) -> &[crate::ui::tabs::health::Sample] {
+        self.tabs.pushed.health().samples()
+    }
 }
 
 impl eframe::App for App {
