@@ -18,6 +18,7 @@ mod pushed;
 mod review;
 mod rules;
 mod settings;
+mod tables;
 mod support;
 mod verify;
 mod workflow;

@@ -446,3 +446,91 @@ pub fn is_justified(h: &Harness<'static, App>, words: &str) -> bool {
             .any(|gap| gap > space + 1.5)
     })
 }
+
+/// Every widget drawn (buttons, labels, fields, checkboxes, combo boxes), by its label and
+/// rectangle: the part of it in sight when it is interactive (a row half scrolled out of
+/// its list is cut to what shows), and the surface it is drawn on (the window, a dialog,
+/// a pop-up), so that what floats above is never counted as drawn over what is below.
+pub fn widgets(h: &Harness<'static, App>) -> Vec<(String, egui::Rect)> {
+    widgets_on_surfaces(h)
+        .into_iter()
+        .map(|(label, rect, _)| (label, rect))
+        .collect()
+}
+
+fn widgets_on_surfaces(h: &Harness<'static, App>) -> Vec<(String, egui::Rect, String)> {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::NodeT;
+    // The parts of interactive widgets egui hit-tests: their rectangles cut by what clips.
+    let in_sight = h.ctx.interactive_rects_last_pass();
+    let ppp = h.ctx.pixels_per_point();
+    h.root()
+        .children_recursive()
+        .filter_map(|n| {
+            let a = n.accesskit_node();
+            let leaf = matches!(
+                a.role(),
+                Role::Button
+                    | Role::Label
+                    | Role::TextInput
+                    | Role::CheckBox
+                    | Role::RadioButton
+                    | Role::ComboBox
+            );
+            let b = a.bounding_box()?;
+            let mut r = egui::Rect::from_min_max(
+                egui::pos2(b.x0 as f32 / ppp, b.y0 as f32 / ppp),
+                egui::pos2(b.x1 as f32 / ppp, b.y1 as f32 / ppp),
+            );
+            if let Some(seen) = in_sight
+                .iter()
+                .filter(|s| r.contains_rect(**s) && (s.left() - r.left()).abs() < 0.5)
+                .max_by(|x, y| x.area().total_cmp(&y.area()))
+            {
+                r = *seen;
+            }
+            let mut surface = a.parent();
+            while let Some(p) = surface {
+                if matches!(
+                    p.role(),
+                    Role::Dialog | Role::Menu | Role::ListBox | Role::Tooltip | Role::Window
+                ) {
+                    break;
+                }
+                surface = p.parent();
+            }
+            let surface = surface.map(|p| format!("{:?}", p.id())).unwrap_or_default();
+            (leaf && !a.is_hidden() && r.area() > 1.0).then(|| {
+                (
+                    a.label().or_else(|| a.value()).unwrap_or_default(),
+                    r,
+                    surface,
+                )
+            })
+        })
+        .collect()
+}
+
+/// Pairs of widgets on one surface whose rectangles overlap (neither inside the other),
+/// among those wholly inside the window above the status bar (a row cut by the bottom of
+/// a scrolled list is hidden by the status bar, not drawn over it). Empty when nothing is
+/// drawn over anything.
+pub fn overlaps(h: &Harness<'static, App>) -> Vec<String> {
+    let size = h.ctx.content_rect();
+    let content = egui::Rect::from_min_max(size.min, egui::pos2(size.max.x, size.max.y - 26.0));
+    let w: Vec<(String, egui::Rect, String)> = widgets_on_surfaces(h)
+        .into_iter()
+        .filter(|(_, r, _)| content.contains_rect(*r))
+        .collect();
+    let mut out = Vec::new();
+    for (i, (a, ra, sa)) in w.iter().enumerate() {
+        for (b, rb, sb) in &w[i + 1..] {
+            let cut = ra.intersect(*rb);
+            let nested = ra.contains_rect(*rb) || rb.contains_rect(*ra);
+            if sa == sb && cut.is_positive() && cut.area() > 6.0 && !nested {
+                out.push(format!("\"{a}\" {ra:?} and \"{b}\" {rb:?}"));
+            }
+        }
+    }
+    out
+}
