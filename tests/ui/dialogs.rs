@@ -161,3 +161,55 @@ fn dialogs_keep_their_place_while_their_content_changes() {
         "Help opens centred again: {about:?}"
     );
 }
+
+#[test]
+fn nothing_in_any_dialog_is_drawn_over_anything_at_1024_by_700() {
+    let mut f = fixture_with(Setup {
+        size: [1024.0, 700.0],
+        ..linked("Fraud Squad", "Statsig-Checkout-Fraud Detection-Member")
+    });
+    let h = &mut f.harness;
+    dismiss_messages(h);
+    let mapping = h.state().mappings()[0].id.clone();
+    let group = h
+        .state()
+        .directory()
+        .okta_group_by_name("Fraud Squad")
+        .unwrap()
+        .id
+        .clone();
+    let dialogs = [
+        (
+            "Push Groups",
+            Open::Push {
+                okta_group: Some(group.clone()),
+            },
+        ),
+        ("New mapping group", Open::Builder { from_group: None }),
+        ("Members", Open::Members { group }),
+        ("Unlink", Open::Unlink(mapping.clone())),
+        ("Confirm removals", Open::ConfirmRemovals(mapping)),
+        ("Settings", Open::Settings),
+        ("Reset demo data", Open::ConfirmResetDemo),
+        ("Push by rule", Open::Rules),
+        ("Help, shortcuts", Open::Help(HelpPage::Shortcuts)),
+        ("Help, walkthrough", Open::Help(HelpPage::Walkthrough)),
+        ("Help, about", Open::Help(HelpPage::About)),
+        ("Connect", Open::Connect),
+        ("New profile", Open::NewProfile),
+    ];
+    let mut found = Vec::new();
+    for (name, open) in dialogs {
+        h.state_mut().perform(Action::Open(open));
+        settle(h);
+        found.extend(overlaps(h).into_iter().map(|o| format!("{name}: {o}")));
+        h.key_press(egui::Key::Escape);
+        settle(h);
+        pass_shield(h);
+    }
+    assert!(
+        found.is_empty(),
+        "drawn over each other:\n{}",
+        found.join("\n")
+    );
+}

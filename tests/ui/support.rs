@@ -448,9 +448,9 @@ pub fn is_justified(h: &Harness<'static, App>, words: &str) -> bool {
 }
 
 /// Every widget drawn (buttons, labels, fields, checkboxes, combo boxes), by its label and
-/// rectangle: the part of it in sight when it is interactive (a row half scrolled out of
-/// its list is cut to what shows), and the surface it is drawn on (the window, a dialog,
-/// a pop-up), so that what floats above is never counted as drawn over what is below.
+/// rectangle: the part of it in sight (a row half scrolled out of its list is cut to what
+/// its list shows), and the surface it is drawn on (the window, a dialog, a pop-up), so that
+/// what floats above is never counted as drawn over what is below.
 pub fn widgets(h: &Harness<'static, App>) -> Vec<(String, egui::Rect)> {
     widgets_on_surfaces(h)
         .into_iter()
@@ -461,9 +461,24 @@ pub fn widgets(h: &Harness<'static, App>) -> Vec<(String, egui::Rect)> {
 fn widgets_on_surfaces(h: &Harness<'static, App>) -> Vec<(String, egui::Rect, String)> {
     use egui::accesskit::Role;
     use egui_kittest::kittest::NodeT;
-    // The parts of interactive widgets egui hit-tests: their rectangles cut by what clips.
-    let in_sight = h.ctx.interactive_rects_last_pass();
     let ppp = h.ctx.pixels_per_point();
+    let rect = |b: egui::accesskit::Rect| {
+        egui::Rect::from_min_max(
+            egui::pos2(b.x0 as f32 / ppp, b.y0 as f32 / ppp),
+            egui::pos2(b.x1 as f32 / ppp, b.y1 as f32 / ppp),
+        )
+    };
+    // A list shows what lies beside its scroll bar: the bar spans what is in sight.
+    let bars: Vec<(String, egui::Rect)> = h
+        .root()
+        .children_recursive()
+        .filter_map(|n| {
+            let a = n.accesskit_node();
+            (a.role() == Role::ScrollBar)
+                .then(|| Some((format!("{:?}", a.parent()?.id()), rect(a.bounding_box()?))))
+                .flatten()
+        })
+        .collect();
     h.root()
         .children_recursive()
         .filter_map(|n| {
@@ -477,30 +492,32 @@ fn widgets_on_surfaces(h: &Harness<'static, App>) -> Vec<(String, egui::Rect, St
                     | Role::RadioButton
                     | Role::ComboBox
             );
-            let b = a.bounding_box()?;
-            let mut r = egui::Rect::from_min_max(
-                egui::pos2(b.x0 as f32 / ppp, b.y0 as f32 / ppp),
-                egui::pos2(b.x1 as f32 / ppp, b.y1 as f32 / ppp),
-            );
-            if let Some(seen) = in_sight
-                .iter()
-                .filter(|s| r.contains_rect(**s) && (s.left() - r.left()).abs() < 0.5)
-                .max_by(|x, y| x.area().total_cmp(&y.area()))
-            {
-                r = *seen;
+            if !leaf || a.is_hidden() {
+                return None;
             }
-            let mut surface = a.parent();
-            while let Some(p) = surface {
-                if matches!(
-                    p.role(),
-                    Role::Dialog | Role::Menu | Role::ListBox | Role::Tooltip | Role::Window
-                ) {
-                    break;
+            let mut r = rect(a.bounding_box()?);
+            let mut surface = String::new();
+            let mut up = a.parent();
+            while let Some(p) = up {
+                let id = format!("{:?}", p.id());
+                for (_, bar) in bars.iter().filter(|(list, _)| *list == id) {
+                    r = if bar.height() > bar.width() {
+                        r.intersect(egui::Rect::from_x_y_ranges(r.x_range(), bar.y_range()))
+                    } else {
+                        r.intersect(egui::Rect::from_x_y_ranges(bar.x_range(), r.y_range()))
+                    };
                 }
-                surface = p.parent();
+                if surface.is_empty()
+                    && matches!(
+                        p.role(),
+                        Role::Dialog | Role::Menu | Role::ListBox | Role::Tooltip | Role::Window
+                    )
+                {
+                    surface = id;
+                }
+                up = p.parent();
             }
-            let surface = surface.map(|p| format!("{:?}", p.id())).unwrap_or_default();
-            (leaf && !a.is_hidden() && r.area() > 1.0).then(|| {
+            (r.is_positive() && r.area() > 1.0).then(|| {
                 (
                     a.label().or_else(|| a.value()).unwrap_or_default(),
                     r,
