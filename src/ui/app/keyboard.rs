@@ -2,17 +2,8 @@
 //! on an Okta group opens Push, Ctrl+Q quits. Escape closes dialogs (each dialog handles
 //! it). Whatever Tab focuses is scrolled into view.
 
-use super::App;
+use super::{App, FocusWatch};
 use crate::ui::action::{Action, Open, Tab};
-
-/// Where keyboard focus was, to scroll what Tab focuses into view.
-#[derive(Debug, Default)]
-pub(super) struct FocusWatch {
-    /// The widget focused at the end of the last frame.
-    focused: Option<egui::Id>,
-    /// Tab (or Shift+Tab) was pressed in the last frame.
-    tabbed: bool,
-}
 
 impl App {
     /// Scrolls the widget Tab just focused into view when it is (partly) out of sight, in

@@ -187,7 +187,16 @@ pub struct App {
     /// Actions asked for from outside a frame (tests, benchmarks).
     queued: Vec<Action>,
     /// Where keyboard focus was, to scroll what Tab focuses into view.
-    focus: keyboard::FocusWatch,
+    focus: FocusWatch,
+}
+
+/// Where keyboard focus was, to scroll what Tab focuses into view.
+#[derive(Debug, Default)]
+struct FocusWatch {
+    /// The widget focused at the end of the last frame.
+    focused: Option<egui::Id>,
+    /// Tab (or Shift+Tab) was pressed in the last frame.
+    tabbed: bool,
 }
 
 impl App {

@@ -202,7 +202,11 @@ mod tests {
         let mut h = Health::default();
         h.add((1, 1), s(0.0, 0));
         h.add((1, 2), s(12.0, 1));
-        assert_eq!(h.samples(), [s(0.0, 1)], "a burst is one point, its last counts");
+        assert_eq!(
+            h.samples(),
+            [s(0.0, 1)],
+            "a burst is one point, its last counts"
+        );
         h.add((2, 1), s(70.0, 3));
         h.add((2, 2), s(80.0, 2));
         assert!(h.has((2, 2)) && !h.has((1, 2)));

@@ -14,13 +14,6 @@ use crate::ui::action::{Action, Tab};
 use crate::ui::view::View;
 use egui::Ui;
 
-/// A Statsig group's telling part, shown when its whole name does not fit: the name after
-/// the `Statsig-` every team group starts with.
-pub fn telling(name: &str) -> &str {
-    name.strip_prefix(crate::model::names::PREFIX)
-        .unwrap_or(name)
-}
-
 /// Every tab's own state.
 #[derive(Default)]
 pub struct Tabs {

@@ -230,7 +230,9 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
                 row.col(|ui| {
                     if let Some(m) = rules::pushed_from(view.mappings, &g.id) {
                         let name = names::display_safe(&m.statsig_group_name);
-                        widgets::name_cell(ui, &name, super::telling(&name));
+                        // Its telling part: the name after the `Statsig-` of every team group.
+                        let telling = name.strip_prefix(names::PREFIX).unwrap_or(&name);
+                        widgets::name_cell(ui, &name, telling);
                     }
                 });
                 let r = row.response();

@@ -462,7 +462,9 @@ fn mapping_table(ui: &mut Ui, view: &View, list: &List, actions: &mut Vec<Action
                 });
                 row.col(|ui| {
                     let name = names::display_safe(&m.statsig_group_name);
-                    widgets::name_cell(ui, &name, super::telling(&name));
+                    // Its telling part: the name after the `Statsig-` of every team group.
+                    let telling = name.strip_prefix(names::PREFIX).unwrap_or(&name);
+                    widgets::name_cell(ui, &name, telling);
                 });
                 row.col(|ui| {
                     let when = m
