@@ -153,6 +153,30 @@ pub struct Fit {
     pub priority: u8,
 }
 
+impl Fit {
+    /// A column that needs `want` to show whole, and `min` (at most `want`) at the least.
+    pub fn new(min: f32, want: f32, priority: u8) -> Self {
+        Fit {
+            min: min.min(want),
+            want,
+            priority,
+        }
+    }
+
+    /// A column that always shows whole: `width`, first.
+    pub fn whole(width: f32) -> Self {
+        Fit::new(width, width, 0)
+    }
+}
+
+/// The width a table of `columns` columns can share in `ui`: what is left by the spaces
+/// between them and the scroll bar.
+pub fn table_room(ui: &Ui, columns: usize) -> f32 {
+    ui.available_width()
+        - columns as f32 * ui.spacing().item_spacing.x
+        - ui.spacing().scroll.bar_width
+}
+
 /// The widths of columns sharing `width`: each gets its `min`, then the columns in priority
 /// order get what they want as far as the width goes, and what is left goes to the column
 /// with the highest priority number (the last of them on a tie). No column goes below its

@@ -3,7 +3,6 @@
 
 use crate::support::*;
 use egui_kittest::kittest::Queryable;
-use okta_statsig_teams::ui::Action;
 use okta_statsig_teams::ui::action::Open;
 use okta_statsig_teams::ui::dialogs::help::HelpPage;
 
@@ -41,21 +40,14 @@ fn pop_ups_inside_dialogs_draw_above_them_every_time() {
     for round in 0..5 {
         open_pick_and_click_elsewhere(h, "Project", "Checkout Web", "Team name", round);
     }
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    pass_shield(h);
-    h.state_mut().perform(Action::Open(Open::Rules));
-    settle(h);
+    close_dialog(h);
+    open_dialog(h, Open::Rules);
     for round in 0..3 {
         open_pick_and_click_elsewhere(h, "Okta group names", "contains", "Rule name", round);
         open_pick_and_click_elsewhere(h, "New teams in", "Mobile", "Rule name", round);
     }
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    pass_shield(h);
-    h.state_mut()
-        .perform(Action::Open(Open::Builder { from_group: None }));
-    settle(h);
+    close_dialog(h);
+    open_dialog(h, Open::Builder { from_group: None });
     for round in 0..3 {
         open_pick_and_click_elsewhere(
             h,
@@ -95,28 +87,19 @@ fn kept_place(before: (f32, f32), after: (f32, f32), what: &str) {
 
 #[test]
 fn dialogs_keep_their_place_while_their_content_changes() {
-    let mut f = fixture_with(Setup {
-        size: [1024.0, 700.0],
-        ..Setup::default()
-    });
+    let mut f = small_window();
     let h = &mut f.harness;
     // Push Groups: a preview appears, then a search narrows the list.
-    h.state_mut()
-        .perform(Action::Open(Open::Push { okta_group: None }));
-    settle(h);
+    open_dialog(h, Open::Push { okta_group: None });
     let start = extent(h, "Push Groups", "Cancel");
     type_into(h, "Find Okta group", "Fraud");
     click_containing(h, "Fraud Squad (");
     settle(h);
     kept_place(start, extent(h, "Push Groups", "Cancel"), "Push Groups");
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    pass_shield(h);
+    close_dialog(h);
 
     // New mapping group: a search narrows the list of users.
-    h.state_mut()
-        .perform(Action::Open(Open::Builder { from_group: None }));
-    settle(h);
+    open_dialog(h, Open::Builder { from_group: None });
     let start = extent(h, "New mapping group", "Cancel");
     type_into(h, "Find Okta users", "zzz-nobody");
     settle(h);
@@ -125,14 +108,10 @@ fn dialogs_keep_their_place_while_their_content_changes() {
         extent(h, "New mapping group", "Cancel"),
         "New mapping group",
     );
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    pass_shield(h);
+    close_dialog(h);
 
     // Help: its pages differ in height.
-    h.state_mut()
-        .perform(Action::Open(Open::Help(HelpPage::About)));
-    settle(h);
+    open_dialog(h, Open::Help(HelpPage::About));
     let start = extent(h, "Keyboard shortcuts", "Close");
     click(h, "Keyboard shortcuts");
     kept_place(start, extent(h, "Keyboard shortcuts", "Close"), "Help");
@@ -143,17 +122,11 @@ fn dialogs_keep_their_place_while_their_content_changes() {
         tall.0 < start.0 && tall.0 >= 0.0 && tall.1 <= 700.0,
         "the walkthrough fits the window: {tall:?}"
     );
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    pass_shield(h);
+    close_dialog(h);
 
     // A dialog opened again is centred again (its place is kept only while it is open).
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    pass_shield(h);
-    h.state_mut()
-        .perform(Action::Open(Open::Help(HelpPage::About)));
-    settle(h);
+    close_dialog(h);
+    open_dialog(h, Open::Help(HelpPage::About));
     let about = extent(h, "Keyboard shortcuts", "Close");
     let middle = (about.0 + about.1) / 2.0;
     assert!(
@@ -165,47 +138,17 @@ fn dialogs_keep_their_place_while_their_content_changes() {
 #[test]
 fn nothing_in_any_dialog_is_drawn_over_anything_at_1024_by_700() {
     let mut f = fixture_with(Setup {
-        size: [1024.0, 700.0],
+        size: SMALL,
         ..linked("Fraud Squad", "Statsig-Checkout-Fraud Detection-Member")
     });
     let h = &mut f.harness;
     dismiss_messages(h);
-    let mapping = h.state().mappings()[0].id.clone();
-    let group = h
-        .state()
-        .directory()
-        .okta_group_by_name("Fraud Squad")
-        .unwrap()
-        .id
-        .clone();
-    let dialogs = [
-        (
-            "Push Groups",
-            Open::Push {
-                okta_group: Some(group.clone()),
-            },
-        ),
-        ("New mapping group", Open::Builder { from_group: None }),
-        ("Members", Open::Members { group }),
-        ("Unlink", Open::Unlink(mapping.clone())),
-        ("Confirm removals", Open::ConfirmRemovals(mapping)),
-        ("Settings", Open::Settings),
-        ("Reset demo data", Open::ConfirmResetDemo),
-        ("Push by rule", Open::Rules),
-        ("Help, shortcuts", Open::Help(HelpPage::Shortcuts)),
-        ("Help, walkthrough", Open::Help(HelpPage::Walkthrough)),
-        ("Help, about", Open::Help(HelpPage::About)),
-        ("Connect", Open::Connect),
-        ("New profile", Open::NewProfile),
-    ];
+    let dialogs = every_dialog(h);
     let mut found = Vec::new();
     for (name, open) in dialogs {
-        h.state_mut().perform(Action::Open(open));
-        settle(h);
+        open_dialog(h, open);
         found.extend(overlaps(h).into_iter().map(|o| format!("{name}: {o}")));
-        h.key_press(egui::Key::Escape);
-        settle(h);
-        pass_shield(h);
+        close_dialog(h);
     }
     assert!(
         found.is_empty(),

@@ -33,34 +33,12 @@ fn escape_closes_dialogs_and_arrows_move_through_lists() {
 
 #[test]
 fn every_dialog_is_operable_by_keyboard_alone() {
-    use okta_statsig_teams::ui::action::Open;
-    use okta_statsig_teams::ui::dialogs::help::HelpPage;
     let mut f = fixture_with(linked(
         "Fraud Squad",
         "Statsig-Checkout-Fraud Detection-Member",
     ));
     let h = &mut f.harness;
-    let mapping = h.state().mappings()[0].id.clone();
-    let group = h
-        .state()
-        .directory()
-        .okta_group_by_name("Fraud Squad")
-        .unwrap()
-        .id
-        .clone();
-    let dialogs = [
-        ("Push Groups", Open::Push { okta_group: None }),
-        ("New mapping group", Open::Builder { from_group: None }),
-        ("Members", Open::Members { group }),
-        ("Unlink", Open::Unlink(mapping.clone())),
-        ("Confirm removals", Open::ConfirmRemovals(mapping)),
-        ("Settings", Open::Settings),
-        ("Reset demo data", Open::ConfirmResetDemo),
-        ("Push by rule", Open::Rules),
-        ("Help", Open::Help(HelpPage::About)),
-        ("Connect", Open::Connect),
-        ("New profile", Open::NewProfile),
-    ];
+    let dialogs = every_dialog(h);
     let mut failed = Vec::new();
     for (name, open) in dialogs {
         h.state_mut()
@@ -148,17 +126,11 @@ fn tab_through_rows(
 
 #[test]
 fn tab_scrolls_the_focused_row_into_view_in_every_list() {
-    use okta_statsig_teams::ui::Action;
     use okta_statsig_teams::ui::action::Open;
-    let mut f = fixture_with(Setup {
-        size: [1024.0, 700.0],
-        ..Setup::default()
-    });
+    let mut f = small_window();
     let h = &mut f.harness;
     // Push Groups: the Okta groups list shows about six rows of fifty.
-    h.state_mut()
-        .perform(Action::Open(Open::Push { okta_group: None }));
-    settle(h);
+    open_dialog(h, Open::Push { okta_group: None });
     h.get_by_label("Find Okta group").focus();
     settle(h);
     let band = |h: &egui_kittest::Harness<'static, okta_statsig_teams::ui::App>| {
@@ -173,14 +145,10 @@ fn tab_scrolls_the_focused_row_into_view_in_every_list() {
         rows.len() >= 12,
         "Tab walks on through the list, each row in view: {rows:?}"
     );
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    pass_shield(h);
+    close_dialog(h);
 
     // New mapping group: a table of Okta users, each with a checkbox.
-    h.state_mut()
-        .perform(Action::Open(Open::Builder { from_group: None }));
-    settle(h);
+    open_dialog(h, Open::Builder { from_group: None });
     h.get_by_label("Clear").focus();
     settle(h);
     let band = |h: &egui_kittest::Harness<'static, okta_statsig_teams::ui::App>| {

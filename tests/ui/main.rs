@@ -18,7 +18,7 @@ mod pushed;
 mod review;
 mod rules;
 mod settings;
-mod tables;
 mod support;
+mod tables;
 mod verify;
 mod workflow;

@@ -56,28 +56,15 @@ fn check_now_keeps_rows_in_place_marks_what_changed_and_keeps_the_selection() {
         ..Setup::default()
     });
     let h = &mut f.harness;
-    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
-    click_containing(h, "Pushed groups");
     // A new mapping goes to the end of the list.
-    click(h, "Push groups…");
-    type_into(h, "Find Okta group", "Okta Test");
-    click_containing(h, "Okta Test Team (");
-    type_into(h, "Find team group", "Okta Test");
-    click(h, "Statsig-Okta Test Proj-Test Team-Member");
+    pick_okta_test_link(h);
     click(h, "Save");
     wait(h, "the link", |a| a.is_idle() && a.mappings().len() == 4);
     pass_shield(h);
     let before = row_order(h);
     assert_eq!(before.last().map(String::as_str), Some("Okta Test Team"));
     // The admin selects it and Okta pushes it.
-    let id = h
-        .state()
-        .mappings()
-        .iter()
-        .find(|m| m.okta_group_name == "Okta Test Team")
-        .unwrap()
-        .id
-        .clone();
+    let id = mapping_id(h, "Okta Test Team");
     h.get_by_label("Okta Test Team").click();
     settle(h);
     let start = Instant::now();

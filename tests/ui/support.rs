@@ -260,17 +260,58 @@ pub fn wait_for_label(h: &mut Harness<'static, App>, label: &str) {
 
 /// Selects the mapping of the Okta group `okta_group`, as a click on its row does.
 pub fn select_mapping(h: &mut Harness<'static, App>, okta_group: &str) {
-    let id = h
-        .state()
+    let id = mapping_id(h, okta_group);
+    h.state_mut()
+        .perform(okta_statsig_teams::ui::Action::SelectMapping(id));
+    settle(h);
+}
+
+/// The id of the mapping of the Okta group `okta_group`.
+pub fn mapping_id(h: &Harness<'static, App>, okta_group: &str) -> String {
+    h.state()
         .mappings()
         .iter()
         .find(|m| m.okta_group_name == okta_group)
         .expect("the mapping exists")
         .id
+        .clone()
+}
+
+/// Every dialog the window opens by itself (Compare and the file path come from the
+/// engine), each by name, in an app with a mapping from Fraud Squad (see [`linked`]).
+pub fn every_dialog(
+    h: &Harness<'static, App>,
+) -> Vec<(&'static str, okta_statsig_teams::ui::action::Open)> {
+    use okta_statsig_teams::ui::action::Open;
+    use okta_statsig_teams::ui::dialogs::help::HelpPage;
+    let mapping = mapping_id(h, "Fraud Squad");
+    let group = h
+        .state()
+        .directory()
+        .okta_group_by_name("Fraud Squad")
+        .expect("Fraud Squad is in the demo")
+        .id
         .clone();
-    h.state_mut()
-        .perform(okta_statsig_teams::ui::Action::SelectMapping(id));
-    settle(h);
+    vec![
+        (
+            "Push Groups",
+            Open::Push {
+                okta_group: Some(group.clone()),
+            },
+        ),
+        ("New mapping group", Open::Builder { from_group: None }),
+        ("Members", Open::Members { group }),
+        ("Unlink", Open::Unlink(mapping.clone())),
+        ("Confirm removals", Open::ConfirmRemovals(mapping)),
+        ("Settings", Open::Settings),
+        ("Reset demo data", Open::ConfirmResetDemo),
+        ("Push by rule", Open::Rules),
+        ("Help, shortcuts", Open::Help(HelpPage::Shortcuts)),
+        ("Help, walkthrough", Open::Help(HelpPage::Walkthrough)),
+        ("Help, about", Open::Help(HelpPage::About)),
+        ("Connect", Open::Connect),
+        ("New profile", Open::NewProfile),
+    ]
 }
 
 /// Waits until no job runs and the last message says `starts`.
@@ -550,4 +591,41 @@ pub fn overlaps(h: &Harness<'static, App>) -> Vec<String> {
         }
     }
     out
+}
+
+/// The smallest window the app is checked at.
+pub const SMALL: [f32; 2] = [1024.0, 700.0];
+
+/// Opens `what` as its menu item or button does.
+pub fn open_dialog(h: &mut Harness<'static, App>, what: okta_statsig_teams::ui::action::Open) {
+    h.state_mut()
+        .perform(okta_statsig_teams::ui::Action::Open(what));
+    settle(h);
+}
+
+/// Closes the top dialog with Escape and waits out its click shield.
+pub fn close_dialog(h: &mut Harness<'static, App>) {
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    pass_shield(h);
+}
+
+/// The real app in the smallest window it is checked at.
+pub fn small_window() -> Fixture {
+    fixture_with(Setup {
+        size: SMALL,
+        ..Setup::default()
+    })
+}
+
+/// In Okta push, from Pushed groups: Push groups…, Okta Test Team, *Link group* to its
+/// team's Member group (Save is left to the test).
+pub fn pick_okta_test_link(h: &mut Harness<'static, App>) {
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    click_containing(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Okta Test");
+    click_containing(h, "Okta Test Team (");
+    type_into(h, "Find team group", "Okta Test");
+    click(h, "Statsig-Okta Test Proj-Test Team-Member");
 }

@@ -133,7 +133,7 @@ fn hover_says(h: &mut H, text: &str, full: &str) -> bool {
 #[test]
 fn every_table_keeps_its_telling_text_whole_at_1024_by_700() {
     let mut f = fixture_with(Setup {
-        size: [1024.0, 700.0],
+        size: SMALL,
         mode: PushModeChoice::Auto,
         ..Setup::default()
     });

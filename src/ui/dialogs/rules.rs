@@ -445,22 +445,16 @@ fn column_widths(ui: &Ui, rows: &[RuleRow]) -> Vec<f32> {
     });
     let pill = widgets::pill_width(ui, STOPPED);
     let status = (text(SKIPPED) + widgets::widest(ui, skipped)).max(pill);
-    let spacing = ui.spacing().item_spacing.x;
-    let room = ui.available_width() - 5.0 * spacing - ui.spacing().scroll.bar_width;
-    let fit = |min: f32, want: f32, priority| widgets::Fit {
-        min: min.min(want),
-        want,
-        priority,
-    };
+    use widgets::Fit;
     widgets::fit_columns(
-        room,
+        widgets::table_room(ui, 5),
         &[
-            fit(140.0, (group + 6.0).max(header(0)), 1),
-            fit(100.0, (target + 6.0).max(header(1)), 3),
-            fit(header(2), header(2), 0),
-            fit(header(3), header(3), 0),
-            fit(header(4), header(4), 0),
-            fit(pill, (status + 6.0).max(header(5)), 2),
+            Fit::new(140.0, (group + 6.0).max(header(0)), 1),
+            Fit::new(100.0, (target + 6.0).max(header(1)), 3),
+            Fit::whole(header(2)),
+            Fit::whole(header(3)),
+            Fit::whole(header(4)),
+            Fit::new(pill, (status + 6.0).max(header(5)), 2),
         ],
     )
 }

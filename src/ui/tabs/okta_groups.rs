@@ -161,25 +161,20 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
     // members' count always shows, then the group's name, then where it is pushed (which
     // drops its "Statsig-" first); the type shows only when everything else fits whole (the
     // detail shows it). A cut name shows whole on hover.
-    let spacing = ui.spacing().item_spacing.x;
-    let room = ui.available_width() - 4.0 * spacing - ui.spacing().scroll.bar_width;
+    use widgets::Fit;
+    let room = widgets::table_room(ui, 4);
     let with_type = room >= wants.group + wants.members + wants.pushed_to + wants.kind;
     let room = if with_type {
         room - wants.kind
     } else {
-        room + spacing
-    };
-    let fit = |min: f32, want: f32, priority| widgets::Fit {
-        min: min.min(want),
-        want,
-        priority,
+        room + ui.spacing().item_spacing.x
     };
     let w = widgets::fit_columns(
         room,
         &[
-            fit(100.0, wants.group, 1),
-            fit(wants.members, wants.members, 0),
-            fit(80.0, wants.pushed_to, 2),
+            Fit::new(100.0, wants.group, 1),
+            Fit::whole(wants.members),
+            Fit::new(80.0, wants.pushed_to, 2),
         ],
     );
     let mut table = TableBuilder::new(ui)

@@ -373,20 +373,14 @@ fn column_wants(ui: &Ui, view: &View, waiting: &[Option<usize>]) -> [f32; 4] {
 /// priority: the status and the time always show whole, then the Okta group, then the
 /// Statsig group (which drops its "Statsig-" first); a cut name shows whole on hover.
 fn column_widths(ui: &Ui, wants: [f32; 4]) -> Vec<f32> {
-    let spacing = ui.spacing().item_spacing.x;
-    let room = ui.available_width() - 4.0 * spacing - ui.spacing().scroll.bar_width;
-    let fit = |min: f32, want: f32, priority| widgets::Fit {
-        min: min.min(want),
-        want,
-        priority,
-    };
+    use widgets::Fit;
     widgets::fit_columns(
-        room,
+        widgets::table_room(ui, 4),
         &[
-            fit(wants[0], wants[0], 0),
-            fit(80.0, wants[1], 1),
-            fit(80.0, wants[2], 2),
-            fit(wants[3], wants[3], 0),
+            Fit::whole(wants[0]),
+            Fit::new(80.0, wants[1], 1),
+            Fit::new(80.0, wants[2], 2),
+            Fit::whole(wants[3]),
         ],
     )
 }
