@@ -115,8 +115,7 @@ fn sync_health_shows_from_the_start_beside_its_legend_and_starts_over_for_anothe
     let h = &mut f.harness;
     click(h, "Pushed groups");
     assert!(
-        h.query_by_label("Sync health since the app started")
-            .is_some(),
+        h.query_by_label("Sync health since connecting").is_some(),
         "the chart shows right after start"
     );
     let chart = h

@@ -1,4 +1,4 @@
-//! Sync health over this connection: how many mappings are in sync, have changes waiting,
+//! Sync health since connecting: how many mappings are in sync, have changes waiting,
 //! or are in error, one sample per change of the data or the mappings, from the first one
 //! the connection showed. Drawn as a small chart with its legend beside it (never over
 //! the newest points) and whole numbers on its axis.
@@ -99,7 +99,7 @@ impl Health {
         let (Some(first), Some(last)) = (self.samples.first(), self.samples.last()) else {
             return;
         };
-        egui::CollapsingHeader::new("Sync health since the app started")
+        egui::CollapsingHeader::new("Sync health since connecting")
             .default_open(true)
             .show(ui, |ui| {
                 let dark = ui.visuals().dark_mode;
