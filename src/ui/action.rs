@@ -153,6 +153,10 @@ impl FileJob {
     }
 }
 
+/// Quits the app (File > Quit).
+pub const QUIT: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Q);
+
 /// Everything a click can ask for.
 pub enum Action {
     /// Engine work.
@@ -184,4 +188,6 @@ pub enum Action {
     DismissToasts,
     /// Show the log file's folder in the file manager.
     OpenLogFolder,
+    /// Close the window (File > Quit, Ctrl+Q).
+    Quit,
 }

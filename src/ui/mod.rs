@@ -7,6 +7,7 @@ mod app;
 pub mod cache;
 pub mod dialogs;
 pub mod file_dialog;
+pub mod markdown;
 pub mod panels;
 pub mod secret_field;
 pub mod tabs;

@@ -151,6 +151,122 @@ pub fn elided(ui: &mut Ui, text: &str) -> egui::Response {
 
 pub use crate::model::text::short_time;
 
+/// A table column that gives way by priority: `min` is the least it shows anything useful
+/// in, `want` what shows its text whole.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    /// The least width.
+    pub min: f32,
+    /// The width that shows every row whole.
+    pub want: f32,
+    /// 0 first: lower numbers get what they want before higher ones get more than `min`.
+    pub priority: u8,
+}
+
+impl Fit {
+    /// A column that needs `want` to show whole, and `min` (at most `want`) at the least.
+    pub fn new(min: f32, want: f32, priority: u8) -> Self {
+        Fit {
+            min: min.min(want),
+            want,
+            priority,
+        }
+    }
+
+    /// A column that always shows whole: `width`, first.
+    pub fn whole(width: f32) -> Self {
+        Fit::new(width, width, 0)
+    }
+}
+
+/// The width a table of `columns` columns can share in `ui`: what is left by the spaces
+/// between them and the scroll bar.
+pub fn table_room(ui: &Ui, columns: usize) -> f32 {
+    ui.available_width()
+        - columns as f32 * ui.spacing().item_spacing.x
+        - ui.spacing().scroll.bar_width
+}
+
+/// The widths of columns sharing `width`: each gets its `min`, then the columns in priority
+/// order get what they want as far as the width goes, and what is left goes to the column
+/// with the highest priority number (the last of them on a tie). No column goes below its
+/// `min`, even when the width is too small for all of them.
+pub fn fit_columns(width: f32, cols: &[Fit]) -> Vec<f32> {
+    let mut widths: Vec<f32> = cols.iter().map(|c| c.min).collect();
+    let mut left = width - widths.iter().sum::<f32>();
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|&i| cols[i].priority);
+    for &i in &order {
+        let more = (cols[i].want - cols[i].min).max(0.0).min(left.max(0.0));
+        widths[i] += more;
+        left -= more;
+    }
+    if left > 0.0
+        && let Some(&last) = order.last()
+    {
+        widths[last] += left;
+    }
+    widths
+}
+
+/// The width `text` takes on one line in `style`.
+pub fn text_width(ui: &Ui, text: &str, style: egui::TextStyle) -> f32 {
+    let font = style.resolve(ui.style());
+    ui.painter()
+        .layout_no_wrap(text.to_string(), font, Color32::WHITE)
+        .size()
+        .x
+}
+
+/// Texts measured by [`widest`]: the longest by characters (widths follow them closely
+/// enough, and measuring every name of thousands would cost a frame).
+const MEASURED: usize = 16;
+
+/// The width the widest of `texts` takes on one line in the body font, measured over the
+/// longest few by characters.
+pub fn widest<'a>(ui: &Ui, texts: impl Iterator<Item = &'a str>) -> f32 {
+    let mut longest: Vec<(usize, &str)> = texts.map(|t| (t.chars().count(), t)).collect();
+    if longest.len() > MEASURED {
+        longest.select_nth_unstable_by_key(MEASURED, |(n, _)| std::cmp::Reverse(*n));
+        longest.truncate(MEASURED);
+    }
+    longest
+        .iter()
+        .map(|(_, t)| {
+            text_width(
+                ui,
+                &crate::model::names::display_safe(t),
+                egui::TextStyle::Body,
+            )
+        })
+        .fold(0.0, f32::max)
+}
+
+/// The width of a [`pill`] saying `text`.
+pub fn pill_width(ui: &Ui, text: &str) -> f32 {
+    text_width(ui, text, egui::TextStyle::Body) + 2.0 * 6.0 + 2.0 + ui.spacing().item_spacing.x
+}
+
+/// A small dot marking a row the last update changed; `what` says how (on hover, and to
+/// screen readers).
+pub fn change_mark(ui: &mut Ui, what: &str) -> egui::Response {
+    let (rect, r) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    ui.painter()
+        .circle_filled(rect.center(), 4.0, pill_color(ui, Pill::Busy));
+    r.widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, what));
+    r.on_hover_text(what)
+}
+
+/// A name in a table cell: whole when it fits, else its `telling` part (what tells it
+/// from its neighbours), elided at the end if that does not fit either; the whole name on
+/// hover.
+pub fn name_cell(ui: &mut Ui, name: &str, telling: &str) -> egui::Response {
+    let fits = text_width(ui, name, egui::TextStyle::Body) <= ui.available_width();
+    let shown = if fits { name } else { telling };
+    let r = elided(ui, shown);
+    if fits { r } else { r.on_hover_text(name) }
+}
+
 /// A bar split in proportion to `parts` (count, tone, what), each part's count and name on
 /// hover: the shape of a comparison at a glance. Nothing is drawn for all zeros.
 pub fn proportion_bar(ui: &mut Ui, parts: &[(usize, Pill, &str)]) {
@@ -243,6 +359,28 @@ mod tests {
         };
         let (x, y) = (lum(a), lum(b));
         (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn columns_give_way_by_priority_and_never_below_their_least() {
+        let fit = |min, want, priority| Fit {
+            min,
+            want,
+            priority,
+        };
+        let cols = [
+            fit(80.0, 80.0, 0),
+            fit(60.0, 150.0, 1),
+            fit(60.0, 300.0, 2),
+            fit(90.0, 90.0, 0),
+        ];
+        // Room for everything: the last priority takes what is left.
+        assert_eq!(fit_columns(700.0, &cols), [80.0, 150.0, 380.0, 90.0]);
+        // Narrow: the second name gives way first, then the first.
+        assert_eq!(fit_columns(450.0, &cols), [80.0, 150.0, 130.0, 90.0]);
+        assert_eq!(fit_columns(330.0, &cols), [80.0, 100.0, 60.0, 90.0]);
+        // Too narrow for all: each keeps its least.
+        assert_eq!(fit_columns(200.0, &cols), [80.0, 60.0, 60.0, 90.0]);
     }
 
     #[test]

@@ -37,3 +37,39 @@ fn help_shows_shortcuts_the_walkthrough_and_about_with_the_log_file() {
     click(h, "About");
     assert!(h.state().has_dialog(), "the Help menu opens it too");
 }
+
+#[test]
+fn the_walkthrough_reads_as_text_not_markdown() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    h.key_press(egui::Key::F1);
+    settle(h);
+    click(h, "Walkthrough");
+    use egui_kittest::kittest::NodeT;
+    let texts: Vec<String> = h
+        .root()
+        .children_recursive()
+        .filter_map(|n| {
+            let a = n.accesskit_node();
+            a.label().or_else(|| a.value())
+        })
+        .collect();
+    let first = texts
+        .iter()
+        .find(|t| t.starts_with("With nothing configured"))
+        .expect("the walkthrough shows");
+    assert!(
+        first.contains("(a yellow Demo sandbox badge), in Okta push"),
+        "a paragraph is one text, its emphasis a style: {first:?}"
+    );
+    for t in &texts {
+        assert!(
+            !t.contains("**") && !t.contains('`') && !t.contains(" *File"),
+            "no raw Markdown: {t:?}"
+        );
+        assert!(
+            !t.contains('\n'),
+            "no line breaks inside a paragraph: {t:?}"
+        );
+    }
+}

@@ -7,16 +7,20 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod connect;
+mod dialogs;
 mod first_import;
 mod first_use;
 mod help;
 mod keyboard;
 mod okta;
 mod persistence;
+mod pushed;
+
 mod review;
 mod rules;
 mod settings;
 mod status_line;
 mod support;
+mod tables;
 mod verify;
 mod workflow;

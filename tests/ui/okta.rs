@@ -4,7 +4,7 @@
 
 use crate::support::{
     Setup, click, click_containing, dismiss_messages, fill_in_create, fixture_with, last_message,
-    screenshot, select_mapping, type_into, wait, wait_for_label,
+    mapping_id, pick_okta_test_link, screenshot, select_mapping, type_into, wait, wait_for_label,
 };
 use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::engine::connection::PushModeChoice;
@@ -40,13 +40,7 @@ fn pushed_groups_show_oktas_mappings_with_status_and_error_summary() {
 fn link_in_okta_push_is_pushed_by_okta_then_deactivated_and_activated() {
     let mut f = fixture_with(okta_setup());
     let h = &mut f.harness;
-    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
-    click_containing(h, "Pushed groups");
-    click(h, "Push groups…");
-    type_into(h, "Find Okta group", "Okta Test");
-    click_containing(h, "Okta Test Team (");
-    type_into(h, "Find team group", "Okta Test");
-    click(h, "Statsig-Okta Test Proj-Test Team-Member");
+    pick_okta_test_link(h);
     assert!(
         h.query_by_label_contains("Okta will add").is_some()
             && h.query_by_label_contains("Okta will not push").is_some(),
@@ -61,14 +55,7 @@ fn link_in_okta_push_is_pushed_by_okta_then_deactivated_and_activated() {
         "{}",
         last_message(h)
     );
-    let id = h
-        .state()
-        .mappings()
-        .iter()
-        .find(|m| m.okta_group_name == "Okta Test Team")
-        .unwrap()
-        .id
-        .clone();
+    let id = mapping_id(h, "Okta Test Team");
     assert!(id.starts_with("gPm"));
     // Okta's worker pushes it to Statsig.
     let start = Instant::now();

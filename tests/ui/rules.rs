@@ -1,11 +1,12 @@
 //! Pushing many groups at once in the real app: the Push dialog's match result (a ranked
 //! proposal with its reason, or *Create group* filled in when nothing matches), a rule
 //! previewing several demo groups with one unticked and the rest made (Direct push and
-//! Okta push), and a new Okta group proposed at the next check.
+//! Okta push), and a new Okta group proposed at the next check. The words of both dialogs
+//! read plainly: no stale suggestion, no stretched spacing, no small print.
 
 use crate::support::{
-    Setup, click, click_containing, fixture, fixture_with, replace_text, screenshot, settle,
-    type_into, wait, wait_for_label,
+    Setup, click, click_containing, fixture, fixture_with, is_justified, replace_text, screenshot,
+    settle, text_rows, type_into, wait, wait_for_label,
 };
 use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::engine::connection::PushModeChoice;
@@ -165,4 +166,60 @@ fn a_new_okta_group_that_a_rule_matches_is_proposed_at_the_next_check() {
         "the proposal, in the preview"
     );
     assert!(h.state().mappings().is_empty(), "nothing made unasked");
+}
+
+#[test]
+fn the_match_result_follows_the_form_and_reads_left_to_right() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Sales");
+    click_containing(h, "Sales (");
+    let filled = "Match result: No match found. Create group is filled in with Statsig-";
+    assert!(h.query_by_label_contains(filled).is_some());
+    assert!(
+        !is_justified(h, filled),
+        "the match result is set left to right, not with stretched word spacing"
+    );
+    click(h, "Create group");
+    replace_text(h, "Team name", "Sales Ops");
+    assert!(
+        h.query_by_label_contains("filled in with").is_none(),
+        "the match result no longer names the team it filled in"
+    );
+    replace_text(h, "Team name", "Sales");
+    assert!(
+        h.query_by_label_contains(filled).is_some(),
+        "the form holds what was filled in again"
+    );
+    h.get_by_label("Project").click();
+    settle(h);
+    click(h, "Mobile");
+    assert!(
+        h.query_by_label_contains("filled in with").is_none(),
+        "nor after the project changed"
+    );
+    assert!(h.query_by_label("Match result: No match found.").is_some());
+}
+
+#[test]
+fn the_rule_dialogs_explanation_is_in_the_body_font() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    click(h, "Push by rule…");
+    let explanation = text_rows(h, "The team is what the rule leaves of the group's name");
+    let body = text_rows(h, "Okta group names");
+    let row = |rows: &[(egui::Rect, String, Vec<f32>)]| rows[0].0.height();
+    assert!(
+        (row(&explanation) - row(&body)).abs() < 1.0,
+        "the explanation's rows are as tall as the body's: {} and {}",
+        row(&explanation),
+        row(&body)
+    );
+    assert!(!is_justified(
+        h,
+        "A rule pushes every Okta group whose name matches it"
+    ));
 }

@@ -294,17 +294,58 @@ pub fn wait_for_label(h: &mut Harness<'static, App>, label: &str) {
 
 /// Selects the mapping of the Okta group `okta_group`, as a click on its row does.
 pub fn select_mapping(h: &mut Harness<'static, App>, okta_group: &str) {
-    let id = h
-        .state()
+    let id = mapping_id(h, okta_group);
+    h.state_mut()
+        .perform(okta_statsig_teams::ui::Action::SelectMapping(id));
+    settle(h);
+}
+
+/// The id of the mapping of the Okta group `okta_group`.
+pub fn mapping_id(h: &Harness<'static, App>, okta_group: &str) -> String {
+    h.state()
         .mappings()
         .iter()
         .find(|m| m.okta_group_name == okta_group)
         .expect("the mapping exists")
         .id
+        .clone()
+}
+
+/// Every dialog the window opens by itself (Compare and the file path come from the
+/// engine), each by name, in an app with a mapping from Fraud Squad (see [`linked`]).
+pub fn every_dialog(
+    h: &Harness<'static, App>,
+) -> Vec<(&'static str, okta_statsig_teams::ui::action::Open)> {
+    use okta_statsig_teams::ui::action::Open;
+    use okta_statsig_teams::ui::dialogs::help::HelpPage;
+    let mapping = mapping_id(h, "Fraud Squad");
+    let group = h
+        .state()
+        .directory()
+        .okta_group_by_name("Fraud Squad")
+        .expect("Fraud Squad is in the demo")
+        .id
         .clone();
-    h.state_mut()
-        .perform(okta_statsig_teams::ui::Action::SelectMapping(id));
-    settle(h);
+    vec![
+        (
+            "Push Groups",
+            Open::Push {
+                okta_group: Some(group.clone()),
+            },
+        ),
+        ("New mapping group", Open::Builder { from_group: None }),
+        ("Members", Open::Members { group }),
+        ("Unlink", Open::Unlink(mapping.clone())),
+        ("Confirm removals", Open::ConfirmRemovals(mapping)),
+        ("Settings", Open::Settings),
+        ("Reset demo data", Open::ConfirmResetDemo),
+        ("Push by rule", Open::Rules),
+        ("Help, shortcuts", Open::Help(HelpPage::Shortcuts)),
+        ("Help, walkthrough", Open::Help(HelpPage::Walkthrough)),
+        ("Help, about", Open::Help(HelpPage::About)),
+        ("Connect", Open::Connect),
+        ("New profile", Open::NewProfile),
+    ]
 }
 
 /// Waits until no job runs and the last message says `starts`.
@@ -405,4 +446,220 @@ pub fn press_by_keyboard(
         }
     }
     false
+}
+
+/// The floating layers (pop-ups, menus, tooltips, messages) drawn under the top dialog:
+/// empty when every one is above it, or when no dialog is open. Read from egui's paint
+/// order after the last frame.
+pub fn popups_under_top_dialog(h: &Harness<'static, App>) -> Vec<String> {
+    h.ctx.memory(|m| {
+        let Some(dialog) = m.top_modal_layer() else {
+            return Vec::new();
+        };
+        let visible = m.areas().visible_layer_ids();
+        m.layer_ids()
+            .take_while(|l| *l != dialog)
+            .filter(|l| l.order != egui::Order::Background && visible.contains(l))
+            .map(|l| format!("{l:?}"))
+            .collect()
+    })
+}
+
+/// Clicks the widget labelled `label` with the press and the release in one frame, as a
+/// quick click reaches a busy window (`click` gives each its own frame).
+pub fn quick_click(h: &mut Harness<'static, App>, label: &str) {
+    let pos = h.get_by_label(label).rect().center();
+    h.input_mut().events.push(egui::Event::PointerMoved(pos));
+    h.step();
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+    }
+    settle(h);
+}
+
+/// The rows of the text whose words contain `words`, as laid out: each row's rectangle,
+/// its characters and where each starts.
+pub fn text_rows(h: &Harness<'static, App>, words: &str) -> Vec<(egui::Rect, String, Vec<f32>)> {
+    use egui_kittest::kittest::NodeT;
+    let text = h
+        .root()
+        .children_recursive()
+        .find(|n| {
+            let a = n.accesskit_node();
+            a.role() == egui::accesskit::Role::Label && a.value().is_some_and(|v| v.contains(words))
+        })
+        .unwrap_or_else(|| panic!("a text with \"{words}\" shows"));
+    text.children()
+        .filter(|n| n.accesskit_node().role() == egui::accesskit::Role::TextRun)
+        .map(|n| {
+            let a = n.accesskit_node();
+            (
+                n.rect(),
+                a.value().unwrap_or_default(),
+                a.data().character_positions().unwrap_or_default().to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// Whether the text with `words` (in the body font) is justified: a space between two
+/// words on some row wider than the font's space (by more than the pixel each position is
+/// rounded to).
+pub fn is_justified(h: &Harness<'static, App>, words: &str) -> bool {
+    let body = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+    let space = h.ctx.fonts_mut(|f| f.glyph_width(&body, ' '));
+    text_rows(h, words).iter().any(|(_, text, positions)| {
+        let chars: Vec<char> = text.chars().collect();
+        (0..chars.len())
+            .filter(|&i| chars[i] == ' ' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace()))
+            .filter_map(|i| Some(positions.get(i + 1)? - positions.get(i)?))
+            .any(|gap| gap > space + 1.5)
+    })
+}
+
+/// Every widget drawn (buttons, labels, fields, checkboxes, combo boxes), by its label and
+/// rectangle: the part of it in sight (a row half scrolled out of its list is cut to what
+/// its list shows), and the surface it is drawn on (the window, a dialog, a pop-up), so that
+/// what floats above is never counted as drawn over what is below.
+pub fn widgets(h: &Harness<'static, App>) -> Vec<(String, egui::Rect)> {
+    widgets_on_surfaces(h)
+        .into_iter()
+        .map(|(label, rect, _)| (label, rect))
+        .collect()
+}
+
+fn widgets_on_surfaces(h: &Harness<'static, App>) -> Vec<(String, egui::Rect, String)> {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::NodeT;
+    let ppp = h.ctx.pixels_per_point();
+    let rect = |b: egui::accesskit::Rect| {
+        egui::Rect::from_min_max(
+            egui::pos2(b.x0 as f32 / ppp, b.y0 as f32 / ppp),
+            egui::pos2(b.x1 as f32 / ppp, b.y1 as f32 / ppp),
+        )
+    };
+    // A list shows what lies beside its scroll bar: the bar spans what is in sight.
+    let bars: Vec<(String, egui::Rect)> = h
+        .root()
+        .children_recursive()
+        .filter_map(|n| {
+            let a = n.accesskit_node();
+            (a.role() == Role::ScrollBar)
+                .then(|| Some((format!("{:?}", a.parent()?.id()), rect(a.bounding_box()?))))
+                .flatten()
+        })
+        .collect();
+    h.root()
+        .children_recursive()
+        .filter_map(|n| {
+            let a = n.accesskit_node();
+            let leaf = matches!(
+                a.role(),
+                Role::Button
+                    | Role::Label
+                    | Role::TextInput
+                    | Role::CheckBox
+                    | Role::RadioButton
+                    | Role::ComboBox
+            );
+            if !leaf || a.is_hidden() {
+                return None;
+            }
+            let mut r = rect(a.bounding_box()?);
+            let mut surface = String::new();
+            let mut up = a.parent();
+            while let Some(p) = up {
+                let id = format!("{:?}", p.id());
+                for (_, bar) in bars.iter().filter(|(list, _)| *list == id) {
+                    r = if bar.height() > bar.width() {
+                        r.intersect(egui::Rect::from_x_y_ranges(r.x_range(), bar.y_range()))
+                    } else {
+                        r.intersect(egui::Rect::from_x_y_ranges(bar.x_range(), r.y_range()))
+                    };
+                }
+                if surface.is_empty()
+                    && matches!(
+                        p.role(),
+                        Role::Dialog | Role::Menu | Role::ListBox | Role::Tooltip | Role::Window
+                    )
+                {
+                    surface = id;
+                }
+                up = p.parent();
+            }
+            (r.is_positive() && r.area() > 1.0).then(|| {
+                (
+                    a.label().or_else(|| a.value()).unwrap_or_default(),
+                    r,
+                    surface,
+                )
+            })
+        })
+        .collect()
+}
+
+/// Pairs of widgets on one surface whose rectangles overlap (neither inside the other),
+/// among those wholly inside the window above the status bar (a row cut by the bottom of
+/// a scrolled list is hidden by the status bar, not drawn over it). Empty when nothing is
+/// drawn over anything.
+pub fn overlaps(h: &Harness<'static, App>) -> Vec<String> {
+    let size = h.ctx.content_rect();
+    let content = egui::Rect::from_min_max(size.min, egui::pos2(size.max.x, size.max.y - 26.0));
+    let w: Vec<(String, egui::Rect, String)> = widgets_on_surfaces(h)
+        .into_iter()
+        .filter(|(_, r, _)| content.contains_rect(*r))
+        .collect();
+    let mut out = Vec::new();
+    for (i, (a, ra, sa)) in w.iter().enumerate() {
+        for (b, rb, sb) in &w[i + 1..] {
+            let cut = ra.intersect(*rb);
+            let nested = ra.contains_rect(*rb) || rb.contains_rect(*ra);
+            if sa == sb && cut.is_positive() && cut.area() > 6.0 && !nested {
+                out.push(format!("\"{a}\" {ra:?} and \"{b}\" {rb:?}"));
+            }
+        }
+    }
+    out
+}
+
+/// The smallest window the app is checked at.
+pub const SMALL: [f32; 2] = [1024.0, 700.0];
+
+/// Opens `what` as its menu item or button does.
+pub fn open_dialog(h: &mut Harness<'static, App>, what: okta_statsig_teams::ui::action::Open) {
+    h.state_mut()
+        .perform(okta_statsig_teams::ui::Action::Open(what));
+    settle(h);
+}
+
+/// Closes the top dialog with Escape and waits out its click shield.
+pub fn close_dialog(h: &mut Harness<'static, App>) {
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    pass_shield(h);
+}
+
+/// The real app in the smallest window it is checked at.
+pub fn small_window() -> Fixture {
+    fixture_with(Setup {
+        size: SMALL,
+        ..Setup::default()
+    })
+}
+
+/// In Okta push, from Pushed groups: Push groups…, Okta Test Team, *Link group* to its
+/// team's Member group (Save is left to the test).
+pub fn pick_okta_test_link(h: &mut Harness<'static, App>) {
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    click_containing(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Okta Test");
+    click_containing(h, "Okta Test Team (");
+    type_into(h, "Find team group", "Okta Test");
+    click(h, "Statsig-Okta Test Proj-Test Team-Member");
 }

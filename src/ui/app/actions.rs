@@ -38,6 +38,7 @@ impl App {
             }
             Action::DismissToasts => self.toasts.clear(),
             Action::OpenLogFolder => self.open_log_folder(),
+            Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
 

@@ -105,7 +105,10 @@ impl App {
                 mappings,
                 rules,
             } => self.snapshot_opened(info, directory, mappings, rules),
-            Event::SnapshotClosed => self.shown.snapshot = None,
+            Event::SnapshotClosed => {
+                self.shown.snapshot = None;
+                self.tabs.forget_connection();
+            }
             Event::Compared {
                 against,
                 comparison,
@@ -166,6 +169,7 @@ impl App {
         self.shown.rules = rules;
         self.shown.rules_version += 1;
         self.watching = false;
+        self.tabs.forget_connection();
         if !self
             .dialog
             .as_ref()
@@ -190,6 +194,7 @@ impl App {
         self.shown.sel.team = None;
         self.shown.sel.okta_group = None;
         self.shown.sel.mapping = None;
+        self.tabs.forget_connection();
         if !self
             .dialog
             .as_ref()

@@ -1,11 +1,46 @@
 //! Keyboard use: Ctrl+F focuses the current list's search, arrows move through it, Enter
-//! on an Okta group opens Push. Escape closes dialogs (each dialog handles it).
+//! on an Okta group opens Push, Ctrl+Q quits. Escape closes dialogs (each dialog handles
+//! it). Whatever Tab focuses is scrolled into view.
 
-use super::App;
+use super::{App, FocusWatch};
 use crate::ui::action::{Action, Open, Tab};
 
 impl App {
+    /// Scrolls the widget Tab just focused into view when it is (partly) out of sight, in
+    /// any list, dialog or panel: egui moves focus to widgets a scroll area has clipped
+    /// and leaves them there. Runs before drawing, so the scroll area holding the widget
+    /// scrolls to it in this frame.
+    pub(super) fn reveal_focus(&mut self, ctx: &egui::Context) {
+        let focused = ctx.memory(|m| m.focused());
+        let moved = focused.is_some() && focused != self.focus.focused;
+        if moved
+            && self.focus.tabbed
+            && let Some(id) = focused
+            && ctx
+                .read_response(id)
+                .is_some_and(|r| r.interact_rect != r.rect)
+        {
+            ctx.input_mut(|i| {
+                i.events.push(egui::Event::AccessKitActionRequest(
+                    egui::accesskit::ActionRequest {
+                        action: egui::accesskit::Action::ScrollIntoView,
+                        target_tree: egui::accesskit::TreeId::ROOT,
+                        target_node: id.accesskit_id(),
+                        data: None,
+                    },
+                ));
+            });
+        }
+        self.focus = FocusWatch {
+            focused,
+            tabbed: ctx.input(|i| i.key_pressed(egui::Key::Tab)),
+        };
+    }
+
     pub(super) fn keyboard(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        if ctx.input_mut(|i| i.consume_shortcut(&crate::ui::action::QUIT)) {
+            actions.push(Action::Quit);
+        }
         if self.dialog.is_some() || self.picker.is_open() {
             return;
         }

@@ -187,6 +187,17 @@ pub struct App {
     shield_until: f64,
     /// Actions asked for from outside a frame (tests, benchmarks).
     queued: Vec<Action>,
+    /// Where keyboard focus was, to scroll what Tab focuses into view.
+    focus: FocusWatch,
+}
+
+/// Where keyboard focus was, to scroll what Tab focuses into view.
+#[derive(Debug, Default)]
+struct FocusWatch {
+    /// The widget focused at the end of the last frame.
+    focused: Option<egui::Id>,
+    /// Tab (or Shift+Tab) was pressed in the last frame.
+    tabbed: bool,
 }
 
 impl App {
@@ -243,6 +254,7 @@ impl App {
             picker: FilePicker::default(),
             shield_until: 0.0,
             queued: Vec::new(),
+            focus: Default::default(),
         };
         if let Some(path) = options.snapshot {
             // Offline review: no connection needed.
@@ -387,6 +399,16 @@ impl App {
     pub fn connection(&self) -> Option<&ConnectionInfo> {
         self.shown.connection.as_ref()
     }
+
+    /// The selected mapping.
+    pub fn selected_mapping(&self) -> Option<&str> {
+        self.shown.sel.mapping.as_deref()
+    }
+
+    /// Sync health's samples over this connection, oldest first.
+    pub fn sync_health(&self) -> &[crate::ui::tabs::health::Sample] {
+        self.tabs.pushed.health().samples()
+    }
 }
 
 impl eframe::App for App {
@@ -415,6 +437,7 @@ impl eframe::App for App {
         let ctx = ui.ctx().clone();
         let now = ctx.input(|i| i.time);
         let mut actions = std::mem::take(&mut self.queued);
+        self.reveal_focus(&ctx);
         self.keyboard(&ctx, &mut actions);
         {
             let view = self.shown.view();

@@ -4,6 +4,7 @@
 use super::{Shown, modal};
 use crate::ui::action::Action;
 pub use crate::ui::action::HelpPage;
+use crate::ui::markdown::{self, Block};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
 
@@ -11,33 +12,22 @@ use std::path::PathBuf;
 pub struct HelpDialog {
     page: HelpPage,
     log_file: PathBuf,
-    /// The walkthrough's text, made once.
-    walkthrough: String,
+    /// The walkthrough, read once.
+    walkthrough: Vec<Block>,
 }
 
-/// The README's "Using the app" section, as plain text.
-fn walkthrough() -> String {
+/// The README's "Using the app" section, read into blocks.
+fn walkthrough() -> Vec<Block> {
     let readme = include_str!("../../../README.md");
     let start = readme.find("## Using the app").unwrap_or(0);
     let rest = &readme[start..];
     let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
-    rest[..end]
-        .lines()
-        .skip(1)
-        .map(|l| {
-            l.replace("**", "")
-                .replace('`', "")
-                .replace("### ", "")
-                // The bundled font has no arrows.
-                .replace('→', "->")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim()
-        .to_string()
+    let body = rest[..end].split_once('\n').map_or("", |(_, b)| b);
+    // The bundled font has no arrows.
+    markdown::parse(body, |t| t.replace('→', "->"))
 }
 
-const SHORTCUTS: [(&str, &str); 7] = [
+const SHORTCUTS: [(&str, &str); 8] = [
     ("Ctrl+F", "Search the current list"),
     ("Up / Down", "Move through the current list"),
     ("Enter", "On an Okta group: open Push Groups with it"),
@@ -51,6 +41,7 @@ const SHORTCUTS: [(&str, &str); 7] = [
     ),
     ("Escape", "Close the dialog or window on top"),
     ("F1", "This help"),
+    ("Ctrl+Q", "Quit (File > Quit)"),
 ];
 
 impl HelpDialog {
@@ -81,9 +72,7 @@ impl HelpDialog {
                 .max_height((ctx.content_rect().height() - 220.0).max(160.0))
                 .show(ui, |ui| match self.page {
                     HelpPage::Shortcuts => shortcuts(ui),
-                    HelpPage::Walkthrough => {
-                        ui.label(&self.walkthrough);
-                    }
+                    HelpPage::Walkthrough => markdown::show(ui, &self.walkthrough),
                     HelpPage::About => {
                         if let Some(a) = about(ui, &self.log_file) {
                             out.action = Some(a);
@@ -139,12 +128,16 @@ fn about(ui: &mut Ui, log_file: &std::path::Path) -> Option<Action> {
 mod tests {
     #[test]
     fn the_walkthrough_is_the_readmes() {
-        let w = super::walkthrough();
-        assert!(
-            w.starts_with("With nothing configured"),
-            "{}",
-            &w[..60.min(w.len())]
-        );
-        assert!(w.contains("Push by rule") && !w.contains("## "));
+        let w: Vec<String> = super::walkthrough().iter().map(|b| b.plain()).collect();
+        assert!(w[0].starts_with("With nothing configured"), "{}", w[0]);
+        assert!(w.iter().any(|b| b.contains("Push by rule")));
+        assert!(w.iter().any(|b| b == "Connecting a real org"));
+        assert!(w[0].contains("(a yellow Demo sandbox badge), in Okta push"));
+        for b in &w {
+            assert!(
+                !b.contains("**") && !b.contains(['`', '\n', '#']),
+                "no markup and no line breaks inside a block: {b}"
+            );
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! The rules and the guard are the engine's own (`model::rules`), so the preview and
 //! the push never disagree.
 
-use super::{Shown, modal};
+use super::{Shown, full_width_rows, modal, two_columns};
 use crate::engine::runner::Command;
 use crate::model::names::{self, ParsedName, Role};
 use crate::model::plan::{self, MemberList, SkippedList};
@@ -84,8 +84,9 @@ pub struct PushDialog {
     target_rows: Memo<(u64, String), Vec<usize>>,
     preview: Memo<PreviewKey, Result<Preview, Waiting>>,
     suggestions: Memo<(u64, u64, String), Vec<Suggestion>>,
-    /// The Okta group the Create form was last filled in for, and the team it got.
-    prefilled: Option<(String, String)>,
+    /// The Okta group the Create form was last filled in for, and the project and team
+    /// it got.
+    prefilled: Option<(String, String, String)>,
 }
 
 impl PushDialog {
@@ -115,9 +116,9 @@ impl PushDialog {
         let mut memo = std::mem::take(&mut self.preview);
         let (shown, escape) = modal(ctx, "push-groups", "Push Groups", 880.0, |ui| {
             let preview = self.preview_for(&mut memo, view);
-            ui.columns(2, |cols| {
-                self.left(&mut cols[0], view, preview.as_ref().ok());
-                show_preview(&mut cols[1], self.push_now, preview);
+            two_columns(ui, |left, right| {
+                self.left(left, view, preview.as_ref().ok());
+                show_preview(right, self.push_now, preview);
             });
             ui.separator();
             // Saved only from the plan shown: nothing to save while the preview cannot plan.
@@ -205,7 +206,7 @@ impl PushDialog {
             "name contains…",
             false,
         );
-        self.okta_list(ui, view);
+        full_width_rows(ui, |ui| self.okta_list(ui, view));
         ui.add_space(6.0);
         ui.label(RichText::new("2. Match result & push action").strong());
         self.match_result(ui, view);
@@ -214,7 +215,7 @@ impl PushDialog {
             ui.radio_value(&mut self.mode, PushMode::Create, "Create group");
         });
         match self.mode {
-            PushMode::Link => self.link_picker(ui, view),
+            PushMode::Link => full_width_rows(ui, |ui| self.link_picker(ui, view)),
             PushMode::Create => self.create_form(ui, view),
         }
         ui.add_space(6.0);
@@ -259,9 +260,12 @@ impl PushDialog {
         );
         if found.is_empty() {
             self.prefill_create(view, &okta);
+            // Said only while the form still holds what was filled in.
             match &self.prefilled {
-                Some((_, team)) if !team.is_empty() => {
-                    let name = names::team_group_name(&self.project, team, Role::Member);
+                Some((_, project, team))
+                    if !team.is_empty() && *project == self.project && *team == self.team =>
+                {
+                    let name = names::team_group_name(project, team, Role::Member);
                     ui.label(format!(
                         "Match result: No match found. Create group is filled in with {}.",
                         names::display_safe(&name)
@@ -293,10 +297,13 @@ impl PushDialog {
     /// Fills *Create group* from the group's name in the selected project, once per group,
     /// and never over a team name the admin typed.
     fn prefill_create(&mut self, view: &View, okta: &str) {
-        if self.prefilled.as_ref().is_some_and(|(g, _)| g == okta) {
+        if self.prefilled.as_ref().is_some_and(|(g, _, _)| g == okta) {
             return;
         }
-        let ours = self.prefilled.as_ref().is_none_or(|(_, t)| *t == self.team);
+        let ours = self
+            .prefilled
+            .as_ref()
+            .is_none_or(|(_, _, t)| *t == self.team);
         if !ours && !self.team.is_empty() {
             return;
         }
@@ -313,10 +320,10 @@ impl PushDialog {
             .and_then(|g| push_rule::team_for_new(d, &project, &g.name))
             .unwrap_or_default();
         if !team.is_empty() {
-            self.project = project;
+            self.project = project.clone();
             self.team = team.clone();
         }
-        self.prefilled = Some((okta.to_string(), team));
+        self.prefilled = Some((okta.to_string(), project, team));
     }
 
     fn okta_list(&mut self, ui: &mut Ui, view: &View) {

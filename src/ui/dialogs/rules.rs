@@ -3,7 +3,7 @@
 //! adds, removes, members that cannot be pushed, and the deletion guard. The admin
 //! unticks rows, then makes the rest as one bulk (the engine paces it and shows progress).
 
-use super::{Shown, modal};
+use super::{Shown, modal, two_columns};
 use crate::engine::runner::Command;
 use crate::model::push_rule::{self, NameMatch, PushRule, RowTarget, RuleAction, RuleRow};
 use crate::model::text::plural;
@@ -86,11 +86,11 @@ impl RulesDialog {
             ui.label("A rule pushes every Okta group whose name matches it: each to the team its name maps to, or to a new team. The mappings it makes are ordinary mappings (in Okta push, Okta's own); the rule lives in this app.");
             ui.add_space(4.0);
             let mut out = Shown::stay();
-            ui.columns(2, |cols| {
-                if let Some(a) = self.saved_rules(&mut cols[0], view) {
+            two_columns(ui, |left, right| {
+                if let Some(a) = self.saved_rules(left, view) {
                     out.action = Some(a);
                 }
-                if let Some(a) = self.form(&mut cols[1], view) {
+                if let Some(a) = self.form(right, view) {
                     out.action = Some(a);
                 }
             });
@@ -189,7 +189,7 @@ impl RulesDialog {
                     }
                 }
             });
-            ui.label(RichText::new(r.describe()).small().weak());
+            ui.label(RichText::new(r.describe()).weak());
         }
         if ui
             .selectable_label(self.showing == Showing::Draft, "New rule…")
@@ -281,7 +281,6 @@ impl RulesDialog {
         );
         ui.label(
             RichText::new("The team is what the rule leaves of the group's name: after the prefix (starts with), without the text (contains), or what the first * matched (pattern), trimmed of spaces, hyphens and underscores.")
-                .small()
                 .weak(),
         );
         let rule = self.draft_rule();
@@ -312,26 +311,20 @@ impl RulesDialog {
             )
         });
         let height = (ui.available_height() - 60.0).clamp(120.0, 320.0);
+        let w = column_widths(ui, rows);
         TableBuilder::new(ui)
             .id_salt("rule-preview")
             .striped(true)
             .auto_shrink([false, true])
             .max_scroll_height(height)
-            .column(Column::remainder().at_least(160.0).clip(true))
-            .column(Column::exact(300.0).clip(true))
-            .column(Column::exact(52.0))
-            .column(Column::exact(62.0))
-            .column(Column::exact(80.0))
-            .column(Column::exact(200.0).clip(true))
+            .column(Column::exact(w[0]).clip(true))
+            .column(Column::exact(w[1]).clip(true))
+            .column(Column::exact(w[2]))
+            .column(Column::exact(w[3]))
+            .column(Column::exact(w[4]))
+            .column(Column::exact(w[5]).clip(true))
             .header(ROW, |mut h| {
-                for t in [
-                    "Okta group",
-                    "Pushed to",
-                    "Adds",
-                    "Removes",
-                    "Cannot push",
-                    "Status",
-                ] {
+                for t in HEADERS {
                     h.col(|ui| {
                         ui.strong(t);
                     });
@@ -359,12 +352,12 @@ impl RulesDialog {
                             ui.weak("—");
                         }
                         RowTarget::Create { name, .. } => {
-                            ui.label(format!("new: {name}"));
+                            widgets::elided(ui, &format!("{NEW}{name}"));
                         }
                         RowTarget::Link {
                             statsig_group_name, ..
                         } => {
-                            ui.label(statsig_group_name);
+                            widgets::elided(ui, statsig_group_name);
                         }
                     });
                     let n = |v: Option<usize>| v.map_or("?".to_string(), |v| v.to_string());
@@ -415,6 +408,57 @@ impl RulesDialog {
     }
 }
 
+/// The preview's column headers.
+const HEADERS: [&str; 6] = [
+    "Okta group",
+    "Pushed to",
+    "Adds",
+    "Removes",
+    "Cannot push",
+    "Status",
+];
+/// How a new team's group is named in the preview.
+const NEW: &str = "new: ";
+/// What a skipped row's status starts with.
+const SKIPPED: &str = "Skipped: ";
+/// The status of a row the guard stops.
+const STOPPED: &str = "Stopped by the guard";
+
+/// The preview's column widths: the counts and the status show whole first, then the
+/// Okta group, then the target, which takes what is left; a cut text shows whole on hover.
+fn column_widths(ui: &Ui, rows: &[RuleRow]) -> Vec<f32> {
+    let text = |t: &str| widgets::text_width(ui, t, egui::TextStyle::Body);
+    let header = |i: usize| text(HEADERS[i]) + 8.0;
+    let check = ui.spacing().icon_width + ui.spacing().icon_spacing;
+    let group = check + widgets::widest(ui, rows.iter().map(|r| r.okta_group_name.as_str()));
+    let targets = rows.iter().filter_map(|r| match &r.target {
+        RowTarget::Skip(_) => None,
+        RowTarget::Create { name, .. } => Some(name.as_str()),
+        RowTarget::Link {
+            statsig_group_name, ..
+        } => Some(statsig_group_name.as_str()),
+    });
+    let target = text(NEW) + widgets::widest(ui, targets);
+    let skipped = rows.iter().filter_map(|r| match &r.target {
+        RowTarget::Skip(why) => Some(why.as_str()),
+        _ => None,
+    });
+    let pill = widgets::pill_width(ui, STOPPED);
+    let status = (text(SKIPPED) + widgets::widest(ui, skipped)).max(pill);
+    use widgets::Fit;
+    widgets::fit_columns(
+        widgets::table_room(ui, 5),
+        &[
+            Fit::new(140.0, (group + 6.0).max(header(0)), 1),
+            Fit::new(100.0, (target + 6.0).max(header(1)), 3),
+            Fit::whole(header(2)),
+            Fit::whole(header(3)),
+            Fit::whole(header(4)),
+            Fit::new(pill, (status + 6.0).max(header(5)), 2),
+        ],
+    )
+}
+
 /// Rules are saved with the live connection, never into an open snapshot.
 fn can_save(view: &View) -> Result<(), &'static str> {
     if view.snapshot.is_some() {
@@ -429,10 +473,10 @@ fn can_save(view: &View) -> Result<(), &'static str> {
 fn status(ui: &mut Ui, r: &RuleRow) {
     match (&r.target, &r.guard) {
         (RowTarget::Skip(why), _) => {
-            widgets::elided(ui, &format!("Skipped: {why}")).on_hover_text(why);
+            widgets::elided(ui, &format!("{SKIPPED}{why}")).on_hover_text(why);
         }
         (_, Some(stop)) => {
-            widgets::pill(ui, Pill::Warn, "Stopped by the guard").on_hover_text(format!(
+            widgets::pill(ui, Pill::Warn, STOPPED).on_hover_text(format!(
                 "{stop} Push it alone from Push groups to confirm with the team's name."
             ));
         }

@@ -13,7 +13,10 @@ use egui::{Color32, RichText, Ui};
 pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>) {
     egui::Panel::top("top").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| file_menu(ui, view, chrome, actions));
+            ui.menu_button("File", |ui| {
+                file_menu(ui, view, chrome, actions);
+                quit_item(ui, actions);
+            });
             ui.menu_button("View", |ui| {
                 let label = if chrome.dark {
                     "Light theme"
@@ -181,6 +184,18 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
     }
     if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
         actions.push(Action::Send(Command::CloseSnapshot));
+    }
+}
+
+/// File > Quit, with its shortcut.
+fn quit_item(ui: &mut Ui, actions: &mut Vec<Action>) {
+    ui.separator();
+    let shortcut = ui.ctx().format_shortcut(&crate::ui::action::QUIT);
+    if ui
+        .add(egui::Button::new("Quit").shortcut_text(shortcut))
+        .clicked()
+    {
+        actions.push(Action::Quit);
     }
 }
 

@@ -1,9 +1,11 @@
 //! The tabs of the central area, one file each, and the tab strip.
 
 pub mod activity;
+pub mod health;
 pub mod mapping_detail;
 pub mod okta_groups;
 pub mod pushed;
+pub mod stable_rows;
 pub mod teams;
 pub mod verify;
 
@@ -30,6 +32,8 @@ pub struct Tabs {
 impl Tabs {
     /// Draws the tab strip and the current tab.
     pub fn show(&mut self, ui: &mut Ui, current: Tab, view: &View, actions: &mut Vec<Action>) {
+        // Sync health is sampled whichever tab is shown.
+        self.pushed.sample_health(ui, view);
         ui.horizontal(|ui| {
             for tab in Tab::ALL {
                 let label = match tab {
@@ -64,6 +68,12 @@ impl Tabs {
             Tab::Verify => self.verify.show(ui, view, actions),
             Tab::Activity => self.activity.show(ui),
         }
+    }
+
+    /// Another connection, or a snapshot opened or closed: what the tabs kept of the
+    /// previous data (sync health, the order rows were first shown in) starts over.
+    pub fn forget_connection(&mut self) {
+        self.pushed.forget_connection();
     }
 
     /// The items arrow keys move through on `tab`, and the one selected.

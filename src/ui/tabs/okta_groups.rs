@@ -6,7 +6,7 @@ use crate::model::rules;
 use crate::model::text::plural;
 use crate::model::{Directory, OktaGroup};
 use crate::ui::action::{Action, FileJob, Open, Tab};
-use crate::ui::cache::SearchMemo;
+use crate::ui::cache::{Memo, SearchMemo};
 use crate::ui::view::View;
 use crate::ui::widgets::{self, ROW};
 use egui::{RichText, Ui};
@@ -19,6 +19,37 @@ pub struct OktaGroupsTab {
     /// Also list the groups imported from the Statsig app (Okta push).
     app_groups: bool,
     shown: SearchMemo,
+    /// What each column needs to show its rows whole.
+    wants: Memo<(u64, u64), Wants>,
+}
+
+/// The widths the table's columns need to show every row whole.
+#[derive(Debug, Clone, Copy)]
+struct Wants {
+    group: f32,
+    kind: f32,
+    members: f32,
+    pushed_to: f32,
+}
+
+impl Wants {
+    fn of(ui: &Ui, view: &View) -> Self {
+        let d = view.directory;
+        let header = |t: &str| widgets::text_width(ui, t, egui::TextStyle::Body) + 8.0;
+        let pad = 6.0;
+        Wants {
+            group: (widgets::widest(ui, d.okta_groups.iter().map(|g| g.name.as_str())) + pad)
+                .max(header("Group")),
+            kind: (widgets::widest(ui, d.okta_groups.iter().map(|g| g.kind.as_str())) + pad)
+                .max(header("Type")),
+            members: header("Members"),
+            pushed_to: (widgets::widest(
+                ui,
+                view.mappings.iter().map(|m| m.statsig_group_name.as_str()),
+            ) + pad)
+                .max(header("Pushed to")),
+        }
+    }
 }
 
 impl OktaGroupsTab {
@@ -103,9 +134,14 @@ impl OktaGroupsTab {
                     }
                 }
             });
+        let wants = *self
+            .wants
+            .get((view.generation, view.mappings_version), || {
+                Wants::of(ui, view)
+            });
         let shown = self.shown(view);
         egui::CentralPanel::default().show(ui, |ui| {
-            group_table(ui, view, shown, actions);
+            group_table(ui, view, shown, wants, actions);
             if shown.is_empty() && view.imported {
                 ui.label("No Okta group matches.");
             }
@@ -113,7 +149,7 @@ impl OktaGroupsTab {
     }
 }
 
-fn group_table(ui: &mut Ui, view: &View, shown: &[usize], actions: &mut Vec<Action>) {
+fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions: &mut Vec<Action>) {
     let d = view.directory;
     let selected_row = view
         .sel
@@ -121,22 +157,38 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], actions: &mut Vec<Acti
         .as_ref()
         .and_then(|id| shown.iter().position(|&i| &d.okta_groups[i].id == id));
     // The columns follow the panel's width every frame (a resize of the window or of the
-    // detail panel never pushes a column out of sight); in a narrow window the type gives
-    // way (the detail shows it).
-    let width = ui.available_width();
-    let with_type = width >= 480.0;
+    // detail panel never pushes a column out of sight) and give way by priority: the
+    // members' count always shows, then the group's name, then where it is pushed (which
+    // drops its "Statsig-" first); the type shows only when everything else fits whole (the
+    // detail shows it). A cut name shows whole on hover.
+    use widgets::Fit;
+    let room = widgets::table_room(ui, 4);
+    let with_type = room >= wants.group + wants.members + wants.pushed_to + wants.kind;
+    let room = if with_type {
+        room - wants.kind
+    } else {
+        room + ui.spacing().item_spacing.x
+    };
+    let w = widgets::fit_columns(
+        room,
+        &[
+            Fit::new(100.0, wants.group, 1),
+            Fit::whole(wants.members),
+            Fit::new(80.0, wants.pushed_to, 2),
+        ],
+    );
     let mut table = TableBuilder::new(ui)
         .id_salt("okta-groups")
         .striped(true)
         .sense(egui::Sense::click())
         .auto_shrink([false, false])
-        .column(Column::remainder().at_least(100.0).clip(true));
+        .column(Column::exact(w[0]).clip(true));
     if with_type {
-        table = table.column(Column::exact(96.0).clip(true));
+        table = table.column(Column::exact(wants.kind).clip(true));
     }
     table = table
-        .column(Column::exact(64.0).clip(true))
-        .column(Column::exact((width * 0.4).clamp(80.0, 280.0)).clip(true));
+        .column(Column::exact(w[1]).clip(true))
+        .column(Column::exact(w[2]).clip(true));
     if let Some(r) = selected_row.filter(|_| view.sel.okta_group.is_some()) {
         table = table.scroll_to_row(r, None);
     }
@@ -176,7 +228,10 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], actions: &mut Vec<Acti
                 });
                 row.col(|ui| {
                     if let Some(m) = rules::pushed_from(view.mappings, &g.id) {
-                        widgets::elided(ui, &names::display_safe(&m.statsig_group_name));
+                        let name = names::display_safe(&m.statsig_group_name);
+                        // Its telling part: the name after the `Statsig-` of every team group.
+                        let telling = name.strip_prefix(names::PREFIX).unwrap_or(&name);
+                        widgets::name_cell(ui, &name, telling);
                     }
                 });
                 let r = row.response();

@@ -1,7 +1,10 @@
 //! Pushed groups: every mapping with its status and last push, the Errors filter, Retry
-//! all and Check now; the selected mapping's details and actions on the right.
+//! all and Check now; the selected mapping's details and actions on the right. Rows stay
+//! where they are when a check changes them (they are marked instead).
 
+use super::health::{Health, Sample};
 use super::mapping_detail;
+use super::stable_rows::StableRows;
 use crate::engine::runner::Command;
 use crate::model::mapping::{Mapping, MappingStatus};
 use crate::model::names;
@@ -25,10 +28,44 @@ pub struct PushedTab {
     waiting: Memo<(u64, u64), Vec<Option<usize>>>,
     /// Okta groups a rule matches that are ready to be pushed.
     proposals: Memo<(u64, u64, u64), usize>,
-    /// Sync health over this run of the app: (minutes since the first sample, in sync,
-    /// changes waiting, errors), one sample per change of the data or the mappings.
-    health: Vec<[f64; 4]>,
-    health_key: Option<(u64, u64)>,
+    /// Sync health over this connection.
+    health: Health,
+    /// Where each mapping's row stands, and what the last change changed.
+    rows: StableRows<Look>,
+    /// What each column needs to show its rows whole.
+    wants: Memo<(u64, u64), [f32; 4]>,
+}
+
+/// What a row shows that a check can change: status, Okta still pushing, last push.
+type Look = (&'static str, bool, Option<String>);
+
+fn look(m: &Mapping) -> Look {
+    let pending = m.okta.as_ref().is_some_and(|o| o.pending.is_some());
+    (m.status.label(), pending, m.last_push.clone())
+}
+
+/// How a row changed, in a few words.
+fn describe(old: &Look, new: &Look) -> String {
+    let mut said = Vec::new();
+    if old.0 != new.0 {
+        said.push(format!("{} -> {}", old.0, new.0));
+    }
+    if old.1 != new.1 {
+        said.push(
+            if new.1 {
+                "Okta is pushing"
+            } else {
+                "Okta pushed"
+            }
+            .to_string(),
+        );
+    }
+    if old.2 != new.2
+        && let Some(at) = &new.2
+    {
+        said.push(format!("pushed at {}", widgets::short_time(at)));
+    }
+    format!("Changed at the last look: {}", said.join(", "))
 }
 
 fn failing(m: &Mapping) -> bool {
@@ -41,9 +78,16 @@ fn failing(m: &Mapping) -> bool {
 impl PushedTab {
     fn shown(&mut self, view: &View) -> Vec<usize> {
         let (search, errors_only) = (self.search.clone(), self.errors_only);
+        self.rows.update(
+            view.mappings_version,
+            view.mappings.iter().map(|m| (m.id.clone(), look(m))),
+            describe,
+        );
+        let rows = &self.rows;
         self.shown
             .get((view.mappings_version, search.clone(), errors_only), || {
-                view.mappings
+                let mut shown: Vec<usize> = view
+                    .mappings
                     .iter()
                     .enumerate()
                     .filter(|(_, m)| !errors_only || failing(m))
@@ -51,9 +95,24 @@ impl PushedTab {
                         widgets::matches(&search, &[&m.okta_group_name, &m.statsig_group_name])
                     })
                     .map(|(i, _)| i)
-                    .collect()
+                    .collect();
+                shown.sort_by_key(|&i| rows.place(&view.mappings[i].id));
+                shown
             })
             .clone()
+    }
+
+    /// Sync health over this connection.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Another connection (or a snapshot): its history and rows start over.
+    pub fn forget_connection(&mut self) {
+        self.health.forget();
+        self.rows = StableRows::default();
+        self.shown.clear();
+        self.waiting.clear();
     }
 
     /// The ids of the mappings shown, for arrow keys.
@@ -81,26 +140,14 @@ impl PushedTab {
             return;
         }
         let shown = self.shown(view);
-        let waiting = self
-            .waiting
+        let waiting = self.waiting(view);
+        let wants = *self
+            .wants
             .get((view.generation, view.mappings_version), || {
-                view.mappings
-                    .iter()
-                    .map(|m| {
-                        plan::plan_push(
-                            view.directory,
-                            &m.okta_group_id,
-                            &m.statsig_group_id,
-                            usize::MAX,
-                        )
-                        .ok()
-                        .map(|p| p.adds.len() + p.removes.len())
-                    })
-                    .collect()
-            })
-            .clone();
-        self.sample_health(ui, view, &waiting);
-        health_plot(ui, &self.health);
+                column_wants(ui, view, &waiting)
+            });
+        self.health.show(ui);
+        self.rows.looked_at(view.sel.mapping.as_deref());
         // The selected mapping's details and actions; the first one shown when none is.
         let selected = view
             .sel
@@ -124,35 +171,66 @@ impl PushedTab {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            mapping_table(ui, view, &shown, &waiting, selected, actions)
+            let list = List {
+                shown: &shown,
+                waiting: &waiting,
+                selected,
+                rows: &self.rows,
+                wants,
+            };
+            mapping_table(ui, view, &list, actions)
         });
     }
 
-    /// One sample of sync health when the data or the mappings changed.
-    fn sample_health(&mut self, ui: &Ui, view: &View, waiting: &[Option<usize>]) {
+    /// The changes waiting per mapping (`None`: cannot compare), planned once per
+    /// version of the data and the mappings.
+    fn waiting(&mut self, view: &View) -> Vec<Option<usize>> {
+        self.waiting
+            .get((view.generation, view.mappings_version), || {
+                view.mappings
+                    .iter()
+                    .map(|m| {
+                        plan::plan_push(
+                            view.directory,
+                            &m.okta_group_id,
+                            &m.statsig_group_id,
+                            usize::MAX,
+                        )
+                        .ok()
+                        .map(|p| p.adds.len() + p.removes.len())
+                    })
+                    .collect()
+            })
+            .clone()
+    }
+
+    /// One sample of sync health when the data or the mappings changed (whichever tab is
+    /// shown; never of a snapshot).
+    pub fn sample_health(&mut self, ui: &Ui, view: &View) {
         let key = (view.generation, view.mappings_version);
-        if self.health_key == Some(key) {
+        if !view.imported
+            || view.snapshot.is_some()
+            || view.mappings.is_empty()
+            || self.health.has(key)
+        {
             return;
         }
-        self.health_key = Some(key);
-        let now = ui.input(|i| i.time) / 60.0;
-        let start = self.health.first().map_or(now, |h| h[0]);
+        let waiting = self.waiting(view);
         let errors = view.mappings.iter().filter(|m| failing(m)).count();
         let waiting_n = waiting.iter().flatten().filter(|n| **n > 0).count();
         let in_sync = view
             .mappings
             .iter()
-            .zip(waiting)
+            .zip(&waiting)
             .filter(|(m, w)| m.status == MappingStatus::Active && **w == Some(0))
             .count();
-        if self.health.is_empty() {
-            self.health.push([now, 0.0, 0.0, 0.0]);
-        }
-        self.health
-            .push([now - start, in_sync as f64, waiting_n as f64, errors as f64]);
-        if self.health.len() > 2000 {
-            self.health.drain(1..1000);
-        }
+        let sample = Sample {
+            at: ui.input(|i| i.time),
+            in_sync,
+            waiting: waiting_n,
+            errors,
+        };
+        self.health.add(key, sample);
     }
 
     /// New Okta groups the rules match, proposed (rules that create automatically have
@@ -236,57 +314,96 @@ impl PushedTab {
     }
 }
 
-/// Sync health over this run: mappings in sync, with changes waiting, and in error.
-fn health_plot(ui: &mut Ui, samples: &[[f64; 4]]) {
-    use egui_plot::{Legend, Line, Plot, PlotPoints};
-    // The first sample only holds the start time.
-    let points = samples.get(1..).unwrap_or_default();
-    if points.len() < 2 {
-        return;
-    }
-    egui::CollapsingHeader::new("Sync health since the app started")
-        .default_open(true)
-        .show(ui, |ui| {
-            let series =
-                |i: usize| -> PlotPoints<'static> { points.iter().map(|s| [s[0], s[i]]).collect() };
-            let dark = ui.visuals().dark_mode;
-            Plot::new("sync-health")
-                .height(90.0)
-                .legend(Legend::default())
-                .allow_zoom(false)
-                .allow_drag(false)
-                .allow_scroll(false)
-                .allow_boxed_zoom(false)
-                .include_y(0.0)
-                .x_axis_label("minutes")
-                .show(ui, |p| {
-                    for (i, name, tone) in [
-                        (1, "in sync", Pill::Good),
-                        (2, "changes waiting", Pill::Warn),
-                        (3, "errors", Pill::Bad),
-                    ] {
-                        p.line(
-                            Line::new(name, series(i))
-                                .color(widgets::tone_color(tone, dark))
-                                .width(2.0),
-                        );
-                    }
-                });
-        });
+/// The column headers.
+const HEADERS: [&str; 4] = ["Status", "Okta group", "Statsig group", "Last push"];
+/// How a last push is shown in the list (its whole time on hover).
+const WHEN: &str = "00-00 00:00";
+/// A change mark's width.
+const MARK: f32 = 14.0;
+
+/// The width each column needs to show every row whole: [status, Okta group, Statsig
+/// group, last push].
+fn column_wants(ui: &Ui, view: &View, waiting: &[Option<usize>]) -> [f32; 4] {
+    let body = |t: &str| widgets::text_width(ui, t, egui::TextStyle::Body);
+    let header = |i: usize| body(HEADERS[i]) + 8.0;
+    let mut statuses: Vec<(&str, Option<usize>)> = view
+        .mappings
+        .iter()
+        .zip(waiting)
+        .map(|(m, w)| {
+            let pending = m.okta.as_ref().is_some_and(|o| o.pending.is_some());
+            let extra = (m.okta.is_none() && m.status == MappingStatus::Active)
+                .then_some(*w)
+                .flatten()
+                .filter(|n| *n > 0);
+            (
+                if pending {
+                    "Okta is pushing"
+                } else {
+                    m.status.label()
+                },
+                extra,
+            )
+        })
+        .collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    let status = statuses
+        .iter()
+        .map(|(label, extra)| {
+            widgets::pill_width(ui, label)
+                + extra.map_or(0.0, |n| widgets::pill_width(ui, &format!("{n} waiting")))
+                + MARK
+        })
+        .fold(header(0), f32::max);
+    let okta = widgets::widest(ui, view.mappings.iter().map(|m| m.okta_group_name.as_str()));
+    let statsig = widgets::widest(
+        ui,
+        view.mappings.iter().map(|m| m.statsig_group_name.as_str()),
+    );
+    [
+        status,
+        (okta + 6.0).max(header(1)),
+        (statsig + 6.0).max(header(2)),
+        body(WHEN).max(body("never")).max(header(3)) + 6.0,
+    ]
 }
 
-fn mapping_table(
-    ui: &mut Ui,
-    view: &View,
-    shown: &[usize],
-    waiting: &[Option<usize>],
+/// The list's column widths: they follow the panel's width every frame and give way by
+/// priority: the status and the time always show whole, then the Okta group, then the
+/// Statsig group (which drops its "Statsig-" first); a cut name shows whole on hover.
+fn column_widths(ui: &Ui, wants: [f32; 4]) -> Vec<f32> {
+    use widgets::Fit;
+    widgets::fit_columns(
+        widgets::table_room(ui, 4),
+        &[
+            Fit::whole(wants[0]),
+            Fit::new(80.0, wants[1], 1),
+            Fit::new(80.0, wants[2], 2),
+            Fit::whole(wants[3]),
+        ],
+    )
+}
+
+/// What the list draws: the mappings shown in their places, the changes waiting, the
+/// selected one, what changed, and what each column needs.
+struct List<'a> {
+    shown: &'a [usize],
+    waiting: &'a [Option<usize>],
     selected: Option<usize>,
-    actions: &mut Vec<Action>,
-) {
-    // The columns follow the panel's width every frame: the two names share what the
-    // status and the time leave, so a narrower window or a wider detail panel never
-    // pushes a column out of sight.
-    let names = (ui.available_width() - 130.0 - 90.0 - 24.0).max(140.0);
+    rows: &'a StableRows<Look>,
+    wants: [f32; 4],
+}
+
+fn mapping_table(ui: &mut Ui, view: &View, list: &List, actions: &mut Vec<Action>) {
+    let List {
+        shown,
+        waiting,
+        selected,
+        rows,
+        wants,
+    } = *list;
+    let w = column_widths(ui, wants);
     // Only the visible rows are laid out, however many mappings there are.
     TableBuilder::new(ui)
         .id_salt("mappings")
@@ -294,12 +411,12 @@ fn mapping_table(
         .sense(egui::Sense::click())
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::exact(130.0).clip(true))
-        .column(Column::exact(names * 0.4).clip(true))
-        .column(Column::remainder().at_least(80.0).clip(true))
-        .column(Column::exact(90.0).clip(true))
+        .column(Column::exact(w[0]).clip(true))
+        .column(Column::exact(w[1]).clip(true))
+        .column(Column::exact(w[2]).clip(true))
+        .column(Column::exact(w[3]).clip(true))
         .header(ROW, |mut h| {
-            for t in ["Status", "Okta group", "Statsig group", "Last push"] {
+            for t in HEADERS {
                 h.col(|ui| {
                     ui.strong(t);
                 });
@@ -330,12 +447,18 @@ fn mapping_table(
                             format!("{} in Okta not pushed yet", plural(n, "change")),
                         );
                     }
+                    if let Some(change) = rows.change(&m.id) {
+                        widgets::change_mark(ui, change);
+                    }
                 });
                 row.col(|ui| {
                     widgets::elided(ui, &names::display_safe(&m.okta_group_name));
                 });
                 row.col(|ui| {
-                    widgets::elided(ui, &names::display_safe(&m.statsig_group_name));
+                    let name = names::display_safe(&m.statsig_group_name);
+                    // Its telling part: the name after the `Statsig-` of every team group.
+                    let telling = name.strip_prefix(names::PREFIX).unwrap_or(&name);
+                    widgets::name_cell(ui, &name, telling);
                 });
                 row.col(|ui| {
                     let when = m
