@@ -1,10 +1,12 @@
 //! Headless subcommands over the same engine the app uses, for scripting and automation.
-//! Exit codes: 0 done, 1 a request failed or `verify`/`diff` found differences, 2 bad input
-//! or refused, 3 not confirmed.
+//! Exit codes (one per kind of failure, see `outcome.rs`): 0 done, 1 a request failed and a
+//! retry may work, or `verify`/`diff` found differences, 2 bad input or something must
+//! change first, 3 not confirmed, 4 edits made in Statsig wait for a choice.
 
 pub mod args;
 mod auth;
 mod directory;
+mod link_many;
 mod mappings;
 mod outcome;
 mod output;
@@ -13,7 +15,7 @@ mod sandbox;
 mod snapshot;
 
 pub use args::{Cli, Command, Global, SandboxArgs, SnapshotCommand};
-pub use outcome::{FAILED, Failure, NOT_CONFIRMED, REFUSED};
+pub use outcome::{DRIFT, FAILED, Failure, NOT_CONFIRMED, REFUSED};
 
 use outcome::runtime;
 

@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod filter;
+pub mod hold;
 mod keyed;
 pub mod mapping;
 pub mod member;

@@ -50,9 +50,32 @@ pub fn age(at: &str, now: &str) -> String {
     }
 }
 
+/// Names in a sentence, at most `max` of them: "a, b and c", "a, b and 3 more".
+pub fn names(items: &[String], max: usize) -> String {
+    let shown = items.len().min(max.max(1));
+    let head = items[..shown].join(", ");
+    match items.len() - shown {
+        0 if shown > 1 => {
+            let (first, last) = items[..shown].split_at(shown - 1);
+            format!("{} and {}", first.join(", "), last[0])
+        }
+        0 => head,
+        more => format!("{head} and {more} more"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_read_as_a_list_and_long_ones_are_cut() {
+        let v = |n: usize| (0..n).map(|i| format!("u{i}")).collect::<Vec<_>>();
+        assert_eq!(names(&v(1), 3), "u0");
+        assert_eq!(names(&v(3), 3), "u0, u1 and u2");
+        assert_eq!(names(&v(5), 3), "u0, u1, u2 and 2 more");
+        assert_eq!(names(&[], 3), "");
+    }
 
     #[test]
     fn ages_read_as_people_say_them() {

@@ -4,12 +4,12 @@
 use super::command::Command;
 use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::{EngineError, Result, refused};
-use crate::engine::state::{DriftChoice, Mapping};
+use crate::engine::state::Mapping;
 use crate::engine::workspace::Workspace;
 use crate::model::text::plural;
 
-/// What a finished push did, in the past tense.
-pub fn pushed(r: &PushReport) -> String {
+/// What a finished push did, in the past tense, with the edits made in Statsig it kept.
+fn pushed(ws: &Workspace, r: &PushReport) -> String {
     let p = &r.plan;
     if r.by_okta {
         return format!(
@@ -19,13 +19,22 @@ pub fn pushed(r: &PushReport) -> String {
             p.removes.len()
         );
     }
-    format!(
+    let s = format!(
         "Pushed {}: {} added, {} removed, {}.",
         p.statsig_group_name,
         p.adds.len(),
         p.removes.len(),
         plural(p.request_count(), "request")
-    )
+    );
+    with_drift(ws, &r.mapping_id, s)
+}
+
+/// `said`, then the edits made in Statsig that mapping `id` keeps open, if any.
+fn with_drift(ws: &Workspace, id: &str, said: String) -> String {
+    match ws.drift_note(id) {
+        Some(note) => format!("{said} {note}"),
+        None => said,
+    }
 }
 
 fn linked(m: &Mapping) -> String {
@@ -188,28 +197,12 @@ async fn pushes(ws: &mut Workspace, command: Command) -> Result<String> {
         Command::Push {
             mapping_id,
             allowed_removals,
-        } => Ok(pushed(
-            &ws.confirm_removals(&mapping_id, allowed_removals).await?,
-        )),
-        Command::ResolveDrift { mapping_id, choice } => {
-            ws.resolve_drift(&mapping_id, choice).await?;
-            Ok(match choice {
-                DriftChoice::Overwrite => "Statsig has Okta's membership again.",
-                DriftChoice::Adopt => "The Okta group adopted the members added in Statsig.",
-                DriftChoice::Pause => "Paused: Statsig keeps its edits; nothing is pushed.",
-            }
-            .to_string())
+        } => {
+            let r = ws.confirm_removals(&mapping_id, allowed_removals).await?;
+            Ok(pushed(ws, &r))
         }
-        Command::RetryAll => {
-            let failed = ws.retry_errors().await;
-            match failed.into_iter().next() {
-                None if ws.mappings().iter().any(|m| m.okta.is_some()) => Ok(
-                    "Every mapping in error was re-activated: Okta pushes them again.".to_string(),
-                ),
-                None => Ok("Every mapping in error was pushed again.".to_string()),
-                Some((id, e)) => Err(refused(format!("Mapping {id} still fails: {e}"))),
-            }
-        }
+        Command::ResolveDrift { mapping_id, choice } => ws.resolve_drift(&mapping_id, choice).await,
+        Command::RetryAll => retry_all(ws).await,
         Command::SetActive { mapping_id, active } => {
             ws.set_active(&mapping_id, active).await?;
             let in_okta = ws
@@ -221,12 +214,44 @@ async fn pushes(ws: &mut Workspace, command: Command) -> Result<String> {
             } else if in_okta {
                 "Deactivated in Okta: memberships stay, Okta pushes nothing.".to_string()
             } else if active {
-                "Activated and pushed.".to_string()
+                with_drift(ws, &mapping_id, "Activated and pushed.".to_string())
             } else {
                 "Deactivated: memberships stay, nothing is pushed.".to_string()
             })
         }
         _ => Err(not_a_step()),
+    }
+}
+
+/// *Retry all*: what was pushed again, what was skipped and why, by name.
+async fn retry_all(ws: &mut Workspace) -> Result<String> {
+    let r = ws.retry_errors().await;
+    let okta = ws.mappings().iter().any(|m| m.okta.is_some());
+    let mut said = match (r.pushed.len(), okta) {
+        (0, _) if r.skipped.is_empty() && r.failed.is_empty() => {
+            "No mapping is in error.".to_string()
+        }
+        (0, _) => String::new(),
+        (n, true) => format!(
+            "Re-activated {} in Okta: Okta pushes {} again.",
+            plural(n, "mapping"),
+            if n == 1 { "it" } else { "them" }
+        ),
+        (n, false) => format!("Pushed {} again.", plural(n, "mapping")),
+    };
+    for (id, fix) in &r.skipped {
+        said.push_str(&format!(
+            " Skipped {}, which a retry cannot fix: {fix}",
+            ws.mapping_name(id)
+        ));
+    }
+    let said = said.trim().to_string();
+    match r.failed.first() {
+        Some((id, e)) => Err(refused(format!(
+            "{} still fails: {e} {said}",
+            ws.mapping_name(id)
+        ))),
+        None => Ok(said),
     }
 }
 

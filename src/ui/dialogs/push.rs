@@ -162,7 +162,6 @@ impl PushDialog {
                         .map(|g| g.name.clone())
                         .unwrap_or_default();
                     let guard = rules::check_guard(view.guard(), d, &p, &okta_name, 0)
-                        .err()
                         .filter(|_| statsig_known);
                     Ok(Preview {
                         requests: p.request_count(),

@@ -1,8 +1,10 @@
-//! Pushed groups: every mapping with its status and last push, the Errors filter, Retry
-//! all and Check now; the selected mapping's details and actions on the right.
+//! Pushed groups: every mapping with its status and last push, the Errors and Needs
+//! confirmation filters, Retry all and Check now; the selected mapping's details and
+//! actions on the right.
 
 use super::mapping_detail;
 use crate::engine::runner::Command;
+use crate::model::hold::{self, Allowed};
 use crate::model::mapping::{Mapping, MappingStatus};
 use crate::model::names;
 use crate::model::plan;
@@ -15,38 +17,65 @@ use crate::ui::widgets::{self, Pill, ROW};
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
+/// Which mappings the list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Only {
+    /// Every mapping.
+    #[default]
+    All,
+    /// Mappings in Error.
+    Errors,
+    /// Mappings whose removals wait for the admin's confirmation.
+    Confirm,
+}
+
 /// The tab's own state.
 #[derive(Default)]
 pub struct PushedTab {
     search: String,
-    errors_only: bool,
-    shown: Memo<(u64, String, bool), Vec<usize>>,
-    /// Per mapping: the changes waiting to be pushed (`None`: cannot compare).
+    only: Only,
+    shown: Memo<(u64, String, Only), Vec<usize>>,
+    /// Per mapping: the changes from Okta waiting to be pushed, edits made in Statsig
+    /// left out (`None`: cannot compare).
     waiting: Memo<(u64, u64), Vec<Option<usize>>>,
+    /// The selected mapping's people edited in Statsig: (added there, removed there).
+    drift_people: Memo<(u64, u64, String), mapping_detail::DriftPeople>,
     /// Okta groups a rule matches that are ready to be pushed.
     proposals: Memo<(u64, u64, u64), usize>,
     /// Sync health over this run of the app: (minutes since the first sample, in sync,
-    /// changes waiting, errors), one sample per change of the data or the mappings.
-    health: Vec<[f64; 4]>,
+    /// changes waiting, errors, waiting for confirmation), one sample per change of the
+    /// data or the mappings.
+    health: Vec<[f64; 5]>,
     health_key: Option<(u64, u64)>,
 }
 
 fn failing(m: &Mapping) -> bool {
-    matches!(
-        m.status,
-        MappingStatus::Error { .. } | MappingStatus::NeedsConfirmation { .. }
-    )
+    matches!(m.status, MappingStatus::Error { .. })
+}
+
+fn asking(m: &Mapping) -> bool {
+    matches!(m.status, MappingStatus::NeedsConfirmation { .. })
+}
+
+impl Only {
+    fn keeps(self, m: &Mapping) -> bool {
+        match self {
+            Only::All => true,
+            Only::Errors => failing(m),
+            Only::Confirm => asking(m),
+        }
+    }
 }
 
 impl PushedTab {
     fn shown(&mut self, view: &View) -> Vec<usize> {
-        let (search, errors_only) = (self.search.clone(), self.errors_only);
+        let (search, only) = (self.search.clone(), self.only);
         self.shown
-            .get((view.mappings_version, search.clone(), errors_only), || {
+            .get((view.mappings_version, search.clone(), only), || {
                 view.mappings
                     .iter()
                     .enumerate()
-                    .filter(|(_, m)| !errors_only || failing(m))
+                    .filter(|(_, m)| only.keeps(m))
                     .filter(|(_, m)| {
                         widgets::matches(&search, &[&m.okta_group_name, &m.statsig_group_name])
                     })
@@ -67,7 +96,8 @@ impl PushedTab {
     /// Draws the tab.
     pub fn show(&mut self, ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
         let errors = view.mappings.iter().filter(|m| failing(m)).count();
-        self.toolbar(ui, view, errors, actions);
+        let asking = view.mappings.iter().filter(|m| asking(m)).count();
+        self.toolbar(ui, view, (errors, asking), actions);
         self.proposals(ui, view, actions);
         widgets::search_box(
             ui,
@@ -87,20 +117,30 @@ impl PushedTab {
                 view.mappings
                     .iter()
                     .map(|m| {
-                        plan::plan_push(
+                        let plan = plan::plan_push(
                             view.directory,
                             &m.okta_group_id,
                             &m.statsig_group_id,
                             usize::MAX,
                         )
-                        .ok()
-                        .map(|p| p.adds.len() + p.removes.len())
+                        .ok()?;
+                        let d = view.directory;
+                        Some(if m.okta.is_some() {
+                            plan.adds.len() + plan.removes.len()
+                        } else {
+                            let to = &m.okta_group_name;
+                            let last = &m.last_pushed_members;
+                            hold::cut(view.guard(), d, plan, to, last, Allowed::nothing()).waiting()
+                        })
                     })
                     .collect()
             })
             .clone();
-        self.sample_health(ui, view, &waiting);
-        health_plot(ui, &self.health);
+        // A snapshot is one moment: the run's sync health is the live connection's only.
+        if view.snapshot.is_none() {
+            self.sample_health(ui, view, &waiting);
+            health_plot(ui, &self.health);
+        }
         // The selected mapping's details and actions; the first one shown when none is.
         let selected = view
             .sel
@@ -108,7 +148,14 @@ impl PushedTab {
             .as_ref()
             .and_then(|id| shown.iter().copied().find(|&i| &view.mappings[i].id == id))
             .or_else(|| shown.first().copied());
-        if let Some(i) = selected {
+        let people = selected.map(|i| {
+            let m = &view.mappings[i];
+            let key = (view.generation, view.mappings_version, m.id.clone());
+            self.drift_people
+                .get(key, || mapping_detail::DriftPeople::of(view.directory, m))
+                .clone()
+        });
+        if let (Some(i), Some(people)) = (selected, people) {
             egui::Panel::right("mapping-detail")
                 .resizable(true)
                 // The list keeps at least 360 points: the panel never covers it.
@@ -119,7 +166,8 @@ impl PushedTab {
                         .id_salt("mapping-detail-scroll")
                         .auto_shrink([false, false])
                         .show(ui, |ui| {
-                            mapping_detail::show(ui, view, &view.mappings[i], waiting[i], actions)
+                            let m = &view.mappings[i];
+                            mapping_detail::show(ui, view, m, (waiting[i], &people), actions)
                         });
                 });
         }
@@ -138,6 +186,7 @@ impl PushedTab {
         let now = ui.input(|i| i.time) / 60.0;
         let start = self.health.first().map_or(now, |h| h[0]);
         let errors = view.mappings.iter().filter(|m| failing(m)).count();
+        let asking = view.mappings.iter().filter(|m| asking(m)).count();
         let waiting_n = waiting.iter().flatten().filter(|n| **n > 0).count();
         let in_sync = view
             .mappings
@@ -146,10 +195,15 @@ impl PushedTab {
             .filter(|(m, w)| m.status == MappingStatus::Active && **w == Some(0))
             .count();
         if self.health.is_empty() {
-            self.health.push([now, 0.0, 0.0, 0.0]);
+            self.health.push([now, 0.0, 0.0, 0.0, 0.0]);
         }
-        self.health
-            .push([now - start, in_sync as f64, waiting_n as f64, errors as f64]);
+        self.health.push([
+            now - start,
+            in_sync as f64,
+            waiting_n as f64,
+            errors as f64,
+            asking as f64,
+        ]);
         if self.health.len() > 2000 {
             self.health.drain(1..1000);
         }
@@ -191,7 +245,13 @@ impl PushedTab {
         }
     }
 
-    fn toolbar(&mut self, ui: &mut Ui, view: &View, errors: usize, actions: &mut Vec<Action>) {
+    fn toolbar(
+        &mut self,
+        ui: &mut Ui,
+        view: &View,
+        (errors, asking): (usize, usize),
+        actions: &mut Vec<Action>,
+    ) {
         ui.horizontal_wrapped(|ui| {
             if widgets::send_button(ui, view.can_send, true, "Push groups…").clicked() {
                 actions.push(Action::Open(Open::Push { okta_group: None }));
@@ -202,8 +262,19 @@ impl PushedTab {
             {
                 actions.push(Action::Open(Open::Rules));
             }
-            ui.toggle_value(&mut self.errors_only, format!("Errors ({errors})"))
-                .on_hover_text("Show only mappings in error or waiting for confirmation");
+            for (only, label, hover) in [
+                (Only::Errors, format!("Errors ({errors})"), "Show only mappings in error"),
+                (
+                    Only::Confirm,
+                    format!("Needs confirmation ({asking})"),
+                    "Show only mappings whose removals wait for you to confirm them (not errors: their adds went ahead)",
+                ),
+            ] {
+                let mut on = self.only == only;
+                if ui.toggle_value(&mut on, label).on_hover_text(hover).changed() {
+                    self.only = if on { only } else { Only::All };
+                }
+            }
             let retry_hover = if view.okta_push() {
                 "Re-activate every mapping in ERROR: Okta then pushes each again (Okta has no public retry call)"
             } else {
@@ -237,7 +308,7 @@ impl PushedTab {
 }
 
 /// Sync health over this run: mappings in sync, with changes waiting, and in error.
-fn health_plot(ui: &mut Ui, samples: &[[f64; 4]]) {
+fn health_plot(ui: &mut Ui, samples: &[[f64; 5]]) {
     use egui_plot::{Legend, Line, Plot, PlotPoints};
     // The first sample only holds the start time.
     let points = samples.get(1..).unwrap_or_default();
@@ -264,6 +335,7 @@ fn health_plot(ui: &mut Ui, samples: &[[f64; 4]]) {
                         (1, "in sync", Pill::Good),
                         (2, "changes waiting", Pill::Warn),
                         (3, "errors", Pill::Bad),
+                        (4, "needs confirmation", Pill::Ask),
                     ] {
                         p.line(
                             Line::new(name, series(i))
@@ -335,6 +407,11 @@ fn mapping_table(
                     widgets::elided(ui, &names::display_safe(&m.okta_group_name));
                 });
                 row.col(|ui| {
+                    if m.drift.is_some() {
+                        widgets::pill(ui, Pill::Warn, "edited in Statsig").on_hover_text(
+                            "Edited in Statsig since the last push: nothing is pushed over these edits until you choose Overwrite or Adopt",
+                        );
+                    }
                     widgets::elided(ui, &names::display_safe(&m.statsig_group_name));
                 });
                 row.col(|ui| {
