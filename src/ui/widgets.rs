@@ -72,6 +72,19 @@ pub fn status_pill(ui: &mut Ui, status: &MappingStatus) -> egui::Response {
     pill(ui, tone, status.label())
 }
 
+/// Whether an Okta user can be pushed, in the same few words everywhere: "active", "not in
+/// Statsig", or Okta's status ("suspended", "deprovisioned", …).
+pub fn okta_user_state(d: &crate::model::Directory, u: &crate::model::OktaUser) -> String {
+    match (u.is_active(), d.statsig_user_for(u).is_some()) {
+        (true, true) => "active".to_string(),
+        (true, false) => "not in Statsig".to_string(),
+        (false, _) => u.status.to_lowercase(),
+    }
+}
+
+/// The narrowest a column of [`okta_user_state`] words may get with none of them cut.
+pub const USER_STATE_WIDTH: f32 = 110.0;
+
 /// Text in a pill's color (readable in both themes).
 pub fn tone_text(ui: &mut Ui, tone: Pill, text: impl Into<String>) -> egui::Response {
     let c = pill_color(ui, tone);

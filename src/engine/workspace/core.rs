@@ -1,6 +1,7 @@
 //! What every push backend shares: the clients, the imported directory (shared with the
 //! UI, copied on write), the mappings and their file, and the helpers every step uses.
 
+pub use super::push_mode::OtherPusher;
 use super::push_mode::PushMode;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, Result, refused};
@@ -13,18 +14,6 @@ use crate::net::CancelToken;
 use crate::okta::OktaClient;
 use crate::scim::ScimClient;
 use std::sync::Arc;
-
-/// A team another pusher feeds: Okta's mapping in Direct push, the app's own mapping in
-/// Okta push. One pusher per team.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OtherPusher {
-    /// The other pusher's mapping id.
-    pub mapping_id: String,
-    /// The Statsig group it pushes into, by name.
-    pub target_name: String,
-    /// Who pushes ("Okta's push mapping of \"Statsig SCIM\"").
-    pub by: String,
-}
 
 /// Why a group could not be read again.
 #[derive(Debug)]
@@ -66,6 +55,8 @@ pub struct Core {
     pub mode: PushMode,
     /// Teams another pusher feeds.
     pub other_pushers: Vec<OtherPusher>,
+    /// In Direct push: the Statsig app's imported groups in Okta (never push sources).
+    pub app_groups: Vec<crate::model::okta_app::AppGroup>,
     /// Watch cycles run on this connection.
     pub watch_cycles: u64,
     /// When Okta's whole list of mappings was last read (Okta push).
@@ -107,6 +98,7 @@ impl Core {
             cancel,
             mode: PushMode::Direct,
             other_pushers: Vec::new(),
+            app_groups: Vec::new(),
             watch_cycles: 0,
             okta_listed_at: None,
             warm: None,
@@ -124,6 +116,7 @@ impl Core {
             .filter(|m| m.status != MappingStatus::Inactive)
             .map(|m| OtherPusher {
                 mapping_id: m.id.clone(),
+                okta_group_id: m.okta_group_id.clone(),
                 target_name: m.statsig_group_name.clone(),
                 by: "this app's Direct push".into(),
             })
@@ -136,9 +129,7 @@ impl Core {
 
     /// The other pusher of the Statsig group named `name`, if one feeds it.
     pub fn other_pusher_of(&self, name: &str) -> Option<&OtherPusher> {
-        self.other_pushers
-            .iter()
-            .find(|p| p.target_name.eq_ignore_ascii_case(name))
+        super::push_mode::other_pusher_of(&self.other_pushers, name)
     }
 
     /// Statsig's SCIM API, or the refusal of a step that needs it.

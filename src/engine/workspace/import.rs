@@ -130,6 +130,12 @@ impl Workspace {
                 );
                 match side {
                     Some(side) => dir.with_app(side),
+                    // Direct push with the Statsig app in Okta: its imported groups are
+                    // known, so they are never taken for mapping groups.
+                    None if !core.app_groups.is_empty() => dir.with_app(AppSide {
+                        groups: core.app_groups.clone(),
+                        ..AppSide::default()
+                    }),
                     None => dir,
                 }
             }

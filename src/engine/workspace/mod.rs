@@ -224,10 +224,7 @@ impl Workspace {
         if let Some(g) = self.directory().statsig_group(statsig_group_id)
             && let Some(other) = self.core.other_pusher_of(&g.display_name)
         {
-            return Err(super::error::refused(format!(
-                "\"{}\" is already pushed by {} (mapping {}); one pusher per team. Unlink it there first, or switch this connection's push mode in Settings.",
-                g.display_name, other.by, other.mapping_id
-            )));
+            return Err(super::error::refused(other.refusal()));
         }
         Ok(())
     }

@@ -173,6 +173,10 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], actions: &mut Vec<Acti
                 row.col(|ui| {
                     if let Some(m) = rules::pushed_from(view.mappings, &g.id) {
                         widgets::elided(ui, &names::display_safe(&m.statsig_group_name));
+                    } else if let Some(p) = pushed_by_other(view, &g.id) {
+                        widgets::elided(ui, &names::display_safe(&p.target_name)).on_hover_text(
+                            format!("Pushed by {} (mapping {})", p.by, p.mapping_id),
+                        );
                     }
                 });
                 let r = row.response();
@@ -205,9 +209,19 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
                 widgets::status_pill(ui, &m.status);
             });
         }
-        None => {
-            ui.label("Not pushed.");
-        }
+        None => match pushed_by_other(view, &g.id) {
+            Some(p) => {
+                ui.label(format!(
+                    "Pushed to {} by {} (mapping {}).",
+                    names::display_safe(&p.target_name),
+                    p.by,
+                    p.mapping_id
+                ));
+            }
+            None => {
+                ui.label("Not pushed.");
+            }
+        },
     }
     ui.horizontal_wrapped(|ui| {
         let pushed = rules::pushed_from(view.mappings, &g.id).is_some();
@@ -271,7 +285,11 @@ fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
                 .resizable(true)
                 .clip(true),
         )
-        .column(Column::remainder().at_least(80.0).clip(true))
+        .column(
+            Column::remainder()
+                .at_least(widgets::USER_STATE_WIDTH)
+                .clip(true),
+        )
         .header(ROW, |mut h| {
             for t in ["Name", "Email", "Status"] {
                 h.col(|ui| {
@@ -296,20 +314,11 @@ fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
                 });
                 row.col(|ui| {
                     if let Some(u) = u {
-                        widgets::elided(ui, &member_state(d, u));
+                        widgets::elided(ui, &widgets::okta_user_state(d, u));
                     }
                 });
             });
         });
-}
-
-/// Whether a member can be pushed, in a few words.
-fn member_state(d: &Directory, u: &crate::model::OktaUser) -> String {
-    match (u.is_active(), d.statsig_user_for(u).is_some()) {
-        (true, true) => "active".to_string(),
-        (true, false) => "not in Statsig".to_string(),
-        (false, _) => u.status.to_lowercase(),
-    }
 }
 
 fn csv_action(d: &Directory, g: &OktaGroup) -> Action {
@@ -336,4 +345,15 @@ fn csv_action(d: &Directory, g: &OktaGroup) -> Action {
         },
         suggested: format!("{}-members.csv", g.name),
     }
+}
+
+/// Where another pusher (Okta's own mapping, in Direct push) pushes the Okta group `id`.
+fn pushed_by_other<'v>(
+    view: &'v View,
+    id: &str,
+) -> Option<&'v crate::engine::workspace::push_mode::OtherPusher> {
+    view.mode?
+        .other_pushers
+        .iter()
+        .find(|p| p.okta_group_id == id)
 }
