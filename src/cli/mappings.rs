@@ -667,21 +667,8 @@ async fn unlink(
         // --yes confirms; the engine checks the team's name again.
         word
     };
-    ws.unlink(&m.id, how, &confirmation).await?;
-    out.note(&match how {
-        Unlink::Delete if m.okta.is_some() => format!(
-            "Unlinked {} in Okta; Okta deletes {} in Statsig.",
-            m.okta_group_name, m.statsig_group_name
-        ),
-        Unlink::Delete => format!(
-            "Unlinked {} and deleted {} in Statsig.",
-            m.okta_group_name, m.statsig_group_name
-        ),
-        Unlink::Leave => format!(
-            "Unlinked {}; {} was left in Statsig as it is.",
-            m.okta_group_name, m.statsig_group_name
-        ),
-    });
+    let m = ws.unlink(&m.id, how, &confirmation).await?;
+    out.note(&ws.unlinked(&m, how));
     Ok(())
 }
 

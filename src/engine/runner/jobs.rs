@@ -2,7 +2,7 @@
 //! past tense, what was done.
 
 use super::command::Command;
-use crate::engine::backend::{PushReport, Unlink};
+use crate::engine::backend::PushReport;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::Mapping;
 use crate::engine::workspace::Workspace;
@@ -172,20 +172,7 @@ async fn mappings(ws: &mut Workspace, command: Command) -> Result<String> {
             confirmation,
         } => {
             let m = ws.unlink(&mapping_id, how, &confirmation).await?;
-            Ok(match how {
-                Unlink::Delete if m.okta.is_some() => format!(
-                    "Unlinked {} in Okta; Okta deletes {} in Statsig.",
-                    m.okta_group_name, m.statsig_group_name
-                ),
-                Unlink::Delete => format!(
-                    "Unlinked {} and deleted {} in Statsig.",
-                    m.okta_group_name, m.statsig_group_name
-                ),
-                Unlink::Leave => format!(
-                    "Unlinked {}; {} was left in Statsig as it is.",
-                    m.okta_group_name, m.statsig_group_name
-                ),
-            })
+            Ok(ws.unlinked(&m, how))
         }
         _ => Err(not_a_step()),
     }
@@ -258,26 +245,26 @@ async fn retry_all(ws: &mut Workspace) -> Result<String> {
 /// One watch cycle, reported in one sentence.
 async fn watch(ws: &mut Workspace) -> Result<String> {
     let r = ws.watch_once().await?;
-    let mut s = format!(
-        "Checked: {} changed in Okta, {} pushed, {} with edits in Statsig.",
-        plural(r.okta_groups_changed, "group"),
-        r.pushed.len(),
-        r.drifted.len()
-    );
+    let mut parts = vec![
+        format!("{} changed in Okta", plural(r.okta_groups_changed, "group")),
+        format!("{} pushed", r.pushed.len()),
+    ];
+    if !r.needs_confirmation.is_empty() {
+        parts.push(format!(
+            "{} waiting for confirmation of removals",
+            r.needs_confirmation.len()
+        ));
+    }
+    if !r.drifted.is_empty() {
+        parts.push(format!(
+            "{} with edits made in Statsig kept",
+            r.drifted.len()
+        ));
+    }
+    let mut s = format!("Checked: {}.", parts.join(", "));
     for line in ws.rules_after_a_look(true).await? {
         s.push(' ');
         s.push_str(&line);
-    }
-    if !r.needs_confirmation.is_empty() {
-        s.push_str(&format!(
-            " {} need{} confirmation.",
-            plural(r.needs_confirmation.len(), "mapping"),
-            if r.needs_confirmation.len() == 1 {
-                "s"
-            } else {
-                ""
-            }
-        ));
     }
     match r.errors.first() {
         Some(e) => Err(refused(format!("{s} {e}"))),

@@ -1,6 +1,7 @@
 //! Mapping groups (Okta groups built for pushing) and settling edits made in Statsig.
 
 use super::Workspace;
+use crate::engine::backend::Unlink;
 use crate::engine::error::{Result, refused};
 use crate::engine::state::{Drift, DriftChoice, Mapping, MappingStatus};
 use crate::model::{OktaGroup, hold, text};
@@ -120,6 +121,34 @@ impl Workspace {
             .and_then(|m| m.drift.as_ref())
             .map(|d| self.core.describe_drift(d))
             .unwrap_or_default()
+    }
+
+    /// What an unlink of `m` did, in one sentence (the mapping as it was).
+    pub fn unlinked(&self, m: &Mapping, how: Unlink) -> String {
+        let gone = !m.statsig_group_id.is_empty()
+            && self.directory().statsig_read
+            && self
+                .directory()
+                .statsig_group(&m.statsig_group_id)
+                .is_none();
+        match how {
+            Unlink::Delete if m.okta.is_some() => format!(
+                "Unlinked {} in Okta; Okta deletes {} in Statsig.",
+                m.okta_group_name, m.statsig_group_name
+            ),
+            Unlink::Delete => format!(
+                "Unlinked {} and deleted {} in Statsig.",
+                m.okta_group_name, m.statsig_group_name
+            ),
+            Unlink::Leave if gone => format!(
+                "Unlinked {}; {} had already been deleted in Statsig, so nothing is left there.",
+                m.okta_group_name, m.statsig_group_name
+            ),
+            Unlink::Leave => format!(
+                "Unlinked {}; {} was left in Statsig as it is.",
+                m.okta_group_name, m.statsig_group_name
+            ),
+        }
     }
 
     /// What the admin calls mapping `mapping_id`: its Okta group's name (its id when gone).
