@@ -358,8 +358,16 @@ impl RulesDialog {
                         RowTarget::Skip(_) => {
                             ui.weak("—");
                         }
-                        RowTarget::Create { name, .. } => {
-                            ui.label(format!("new: {name}"));
+                        RowTarget::Create { name, team, .. } => {
+                            match crate::model::names::unusual_character(team) {
+                                Some(w) => {
+                                    widgets::warn_text(ui, format!("new: {name} (check the name)"))
+                                        .on_hover_text(w);
+                                }
+                                None => {
+                                    ui.label(format!("new: {name}"));
+                                }
+                            }
                         }
                         RowTarget::Link {
                             statsig_group_name, ..
