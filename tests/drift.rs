@@ -133,7 +133,10 @@ async fn an_edit_made_in_statsig_survives_every_push_until_the_admin_chooses() {
     assert!(in_team(&s, new_in_okta), "Okta's own change is pushed");
     assert!(in_team(&s, added_there) && !in_team(&s, &removed_there));
     assert_eq!(r.held.added_in_statsig, vec![added_there.statsig.clone()]);
-    assert_eq!(r.held.removed_in_statsig, vec![removed_there.statsig.clone()]);
+    assert_eq!(
+        r.held.removed_in_statsig,
+        vec![removed_there.statsig.clone()]
+    );
     let note = ws.drift_note(&id).unwrap();
     assert!(
         note.contains(&format!("{} (added in Statsig)", added_there.email))

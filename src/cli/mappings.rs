@@ -91,7 +91,7 @@ impl Row for Listed<'_> {
         let mut s = self.mapping.text();
         if !self.edited_in_statsig.is_empty() {
             s.push_str(&format!(
-                "\n     edited in Statsig, kept until you choose ({}):",
+                "\n     edited in Statsig, kept until you choose: {}",
                 self.settle
             ));
             for p in &self.edited_in_statsig {
@@ -300,10 +300,11 @@ pub fn shell_word(v: &str) -> String {
     }
 }
 
-/// The command that settles mapping `id`'s edits made in Statsig.
+/// The command that settles mapping `id`'s edits made in Statsig (it runs as printed,
+/// overwriting; the other choices follow it).
 fn settle_with(g: &Global, id: &str) -> String {
     format!(
-        "{}resolve-drift {id} --overwrite|--adopt|--pause",
+        "{}resolve-drift {id} --overwrite (or --adopt, or --pause)",
         command_prefix(g)
     )
 }
@@ -603,6 +604,7 @@ async fn retry(g: &Global, out: Output, ws: &mut Workspace) -> Result<(), Failur
     }
     let okta = ws.mappings().iter().any(|m| m.okta.is_some());
     out.note(&match (r.pushed.len(), okta) {
+        (0, _) if r.failed.is_empty() && r.skipped.is_empty() => "No mapping is in error.".into(),
         (0, _) => "No mapping was pushed again.".to_string(),
         (n, true) => format!(
             "Re-activated {} in error: Okta pushes {} again.",

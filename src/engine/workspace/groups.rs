@@ -106,7 +106,7 @@ impl Workspace {
         let m = self.core.state.mapping(mapping_id)?;
         let d = m.drift.as_ref().filter(|d| !d.is_empty())?;
         Some(format!(
-            "Kept the edits made in Statsig on {} ({}): nothing is pushed over them until you choose Overwrite from Okta or Adopt into Okta group.",
+            "Kept the edits made in Statsig on {}: {}. Nothing is pushed over them until you choose Overwrite from Okta or Adopt into Okta group.",
             m.statsig_group_name,
             text::names(&self.core.describe_drift(d), 5)
         ))
@@ -217,7 +217,7 @@ impl Workspace {
             DriftChoice::Pause => {
                 self.set_active(mapping_id, false).await?;
                 format!(
-                    "Paused {}: Statsig keeps its edits ({}) and nothing is pushed; they stay listed, to choose again when it is activated.",
+                    "Paused {}: nothing is pushed, and Statsig keeps its edits: {}. They stay listed, to choose again when it is activated.",
                     m.okta_group_name,
                     text::names(&people, 5)
                 )
