@@ -298,6 +298,54 @@ fn link_many_checks_the_whole_file_first_and_a_rerun_goes_on_where_it_stopped() 
     );
 }
 
+/// A new team named with a character that breaks URLs is refused (`refused`, one
+/// sentence naming it, nothing made); one with an unusual character is made, with a
+/// warning naming it (mapping m1, "Statsig-Checkout-Chargebacks #2-Member").
+fn named_teams(refused: i32) -> Cli {
+    let cli = Cli::new();
+    // A name Statsig refuses: a change is needed (2), with one sentence naming "/".
+    let bad = cli.run(&[
+        "create",
+        "--okta-group",
+        "Fraud Squad",
+        "--project",
+        "Checkout",
+        "--team",
+        "Pay/ments<b>",
+    ]);
+    assert_eq!(bad.status.code(), Some(refused));
+    assert!(
+        stderr(&bad).contains("has \"/\", which breaks URLs"),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(
+        cli.sandbox
+            .world()
+            .groups
+            .iter()
+            .all(|g| !g["displayName"].as_str().unwrap().contains("Pay/")),
+        "nothing was made"
+    );
+    // An unusual character is allowed, with a warning naming it.
+    let odd = cli.run(&[
+        "create",
+        "--okta-group",
+        "Fraud Squad",
+        "--project",
+        "Checkout",
+        "--team",
+        "Chargebacks #2",
+    ]);
+    assert!(odd.status.success(), "{}", stderr(&odd));
+    assert!(
+        stderr(&odd).contains("warning: The team name has \"#\""),
+        "{}",
+        stderr(&odd)
+    );
+    cli
+}
+
 /// The exit codes the README's table promises, read from the README itself.
 fn readme_codes() -> Vec<(u8, String)> {
     let readme =
@@ -328,49 +376,7 @@ fn each_kind_of_failure_exits_with_the_code_the_readme_gives_in_every_command() 
             .unwrap_or_else(|| panic!("no row for {kind}: {codes:?}"))
             .0 as i32
     };
-    let cli = Cli::new();
-
-    // A name Statsig refuses: a change is needed (2), with one sentence naming "/".
-    let bad = cli.run(&[
-        "create",
-        "--okta-group",
-        "Fraud Squad",
-        "--project",
-        "Checkout",
-        "--team",
-        "Pay/ments<b>",
-    ]);
-    assert_eq!(bad.status.code(), Some(code("must change")));
-    assert!(
-        stderr(&bad).contains("has \"/\", which breaks URLs"),
-        "{}",
-        stderr(&bad)
-    );
-    assert!(
-        cli.sandbox
-            .world()
-            .groups
-            .iter()
-            .all(|g| !g["displayName"].as_str().unwrap().contains("Pay/")),
-        "nothing was made"
-    );
-    // An unusual character is allowed, with a warning naming it.
-    let odd = cli.run(&[
-        "create",
-        "--okta-group",
-        "Fraud Squad",
-        "--project",
-        "Checkout",
-        "--team",
-        "Chargebacks #2",
-    ]);
-    assert!(odd.status.success(), "{}", stderr(&odd));
-    assert!(
-        stderr(&odd).contains("warning: The team name has \"#\""),
-        "{}",
-        stderr(&odd)
-    );
-
+    let cli = named_teams(code("must change"));
     // A team deleted in Statsig: push and retry both say a change is needed (2).
     let team = cli.team_id("Statsig-Checkout-Chargebacks #2-Member");
     assert_eq!(cli.scim("DELETE", &format!("/Groups/{team}"), None), 200);
