@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod connect;
+mod drift;
 mod first_use;
 mod help;
 mod keyboard;

@@ -220,7 +220,10 @@ fn list(ui: &mut Ui, id: &str, rows: Vec<String>) {
 
 fn drift(ui: &mut Ui, view: &View, m: &Mapping, people: &DriftPeople, actions: &mut Vec<Action>) {
     let DriftPeople(added, removed) = people;
-    let who = plural(added.len() + removed.len(), "person");
+    let who = match added.len() + removed.len() {
+        1 => "1 person".to_string(),
+        n => format!("{n} people"),
+    };
     let text = if m.okta.is_some() {
         format!(
             "Statsig differs from what Okta pushed ({who}). Okta pushes only changes of the Okta group, so these edits stay until you choose:"
@@ -280,7 +283,7 @@ fn drift(ui: &mut Ui, view: &View, m: &Mapping, people: &DriftPeople, actions: &
         ),
     ];
     for (_, _, _, said) in &choices {
-        ui.label(RichText::new(said).small());
+        ui.label(RichText::new(said).weak());
     }
     ui.horizontal_wrapped(|ui| {
         for (label, choice, enabled, said) in choices {

@@ -269,29 +269,21 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
 
 /// A group's members with whether each can be pushed.
 fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
+    // The state stays whole; the email gives way (hover shows it).
     TableBuilder::new(ui)
         .id_salt("okta-group-members")
         .striped(true)
         .auto_shrink([false, false])
         .column(
-            Column::initial(150.0)
+            Column::initial(120.0)
                 .at_least(80.0)
                 .resizable(true)
                 .clip(true),
         )
-        .column(
-            Column::initial(200.0)
-                .at_least(100.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(
-            Column::remainder()
-                .at_least(widgets::USER_STATE_WIDTH)
-                .clip(true),
-        )
+        .column(Column::exact(widgets::USER_STATE_WIDTH).clip(true))
+        .column(Column::remainder().at_least(100.0).clip(true))
         .header(ROW, |mut h| {
-            for t in ["Name", "Email", "Status"] {
+            for t in ["Name", "Status", "Email"] {
                 h.col(|ui| {
                     ui.strong(t);
                 });
@@ -307,15 +299,13 @@ fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
                     widgets::elided(ui, &name);
                 });
                 row.col(|ui| {
-                    widgets::elided(
-                        ui,
-                        &u.map(|u| names::display_safe(&u.email)).unwrap_or_default(),
-                    );
-                });
-                row.col(|ui| {
                     if let Some(u) = u {
                         widgets::elided(ui, &widgets::okta_user_state(d, u));
                     }
+                });
+                row.col(|ui| {
+                    let email = u.map(|u| names::display_safe(&u.email)).unwrap_or_default();
+                    widgets::elided(ui, &email).on_hover_text(&email);
                 });
             });
         });
