@@ -4,9 +4,10 @@
 //! where the last run stopped; exit codes as `link`.
 
 use super::directory::okta_group_id;
-use super::mappings::{command_prefix, shell_word, statsig_group_id};
+use super::mappings::statsig_group_id;
 use super::outcome::{Failure, NOT_CONFIRMED, code_of};
 use super::output::Output;
+use super::suggest::{command_prefix, finish_with, shell_word};
 use crate::cli::args::Global;
 use crate::engine::error::EngineError;
 use crate::engine::state::{Mapping, MappingStatus};
@@ -62,9 +63,8 @@ pub async fn run(
                     tally.waiting += 1;
                     code = NOT_CONFIRMED;
                     eprintln!(
-                        "line {n}: its push waits for confirmation. To push with these removals: {}push {} --allow-removals {removals}",
-                        command_prefix(g),
-                        m.id
+                        "line {n}: its push waits for confirmation. To push with these removals: {}",
+                        finish_with(g, "push", &m.id, removals)
                     );
                 }
             }
@@ -95,11 +95,9 @@ pub async fn run(
                     Some(m) => {
                         tally.linked += 1;
                         eprintln!(
-                            "line {n}: {stop} Mapping {} was saved and waits for confirmation. To push with these removals: {}push {} --allow-removals {}",
+                            "line {n}: {stop} Mapping {} was saved and waits for confirmation. To push with these removals: {}",
                             m.id,
-                            command_prefix(g),
-                            m.id,
-                            stop.removals
+                            finish_with(g, "push", &m.id, stop.removals)
                         );
                     }
                     None => {

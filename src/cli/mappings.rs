@@ -4,6 +4,7 @@
 use super::directory::okta_group_id;
 use super::outcome::{DRIFT, FAILED, Failure, NOT_CONFIRMED, REFUSED, code_of, refuse};
 use super::output::{Output, Row};
+use super::suggest::{command_prefix, finish_with, settle_with};
 use crate::cli::args::{Command, Global};
 use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::EngineError;
@@ -237,78 +238,6 @@ pub(super) fn statsig_group_id(ws: &Workspace, key: &str) -> Result<String, Fail
         .ok_or_else(|| refuse(format!("No Statsig group is called \"{key}\".")))
 }
 
-/// The exact command that finishes a push the guard stopped.
-fn finish_with(g: &Global, verb: &str, mapping_id: &str, removals: usize) -> String {
-    format!(
-        "{}{verb} {mapping_id} --allow-removals {removals}",
-        command_prefix(g)
-    )
-}
-
-/// `okta-statsig-teams` with the flags that chose this connection (demo, profile, URLs,
-/// projects, batch size, push mode, app), so a suggested command runs as printed.
-pub fn command_prefix(g: &Global) -> String {
-    let mut s = "okta-statsig-teams ".to_string();
-    let mut flag = |name: &str, value: Option<String>| {
-        s.push_str(&format!("--{name} "));
-        if let Some(v) = value {
-            s.push_str(&shell_word(&v));
-            s.push(' ');
-        }
-    };
-    if g.demo {
-        flag("demo", None);
-    }
-    if let Some(p) = &g.profile {
-        flag("profile", Some(p.clone()));
-    }
-    if let Some(u) = &g.statsig_url {
-        flag("statsig-url", Some(u.clone()));
-    }
-    if let Some(u) = &g.okta_url {
-        flag("okta-url", Some(u.clone()));
-    }
-    if !g.projects.is_empty() {
-        flag("projects", Some(g.projects.join(",")));
-    }
-    if let Some(b) = g.batch_size {
-        flag("batch-size", Some(b.to_string()));
-    }
-    if let Some(m) = g.push_mode {
-        let name = match m {
-            crate::cli::args::PushModeArg::Auto => "auto",
-            crate::cli::args::PushModeArg::Okta => "okta",
-            crate::cli::args::PushModeArg::Direct => "direct",
-        };
-        flag("push-mode", Some(name.into()));
-    }
-    if let Some(app) = &g.okta_app {
-        flag("okta-app", Some(app.clone()));
-    }
-    s
-}
-
-/// A value as one shell word: as it is when plain, else in single quotes.
-pub fn shell_word(v: &str) -> String {
-    let plain = !v.is_empty()
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:,=@+".contains(c));
-    if plain {
-        v.to_string()
-    } else {
-        format!("'{}'", v.replace('\'', "'\\''"))
-    }
-}
-
-/// The command that settles mapping `id`'s edits made in Statsig (it runs as printed,
-/// overwriting; the other choices follow it).
-fn settle_with(g: &Global, id: &str) -> String {
-    format!(
-        "{}resolve-drift {id} --overwrite (or --adopt, or --pause)",
-        command_prefix(g)
-    )
-}
-
 /// The failure of a push that kept edits made in Statsig (exit 4), when it did.
 fn kept_drift(g: &Global, ws: &Workspace, id: &str) -> Result<(), Failure> {
     match ws.drift_note(id) {
@@ -371,9 +300,6 @@ pub async fn run(
     match command {
         c @ (Command::Plan { .. } | Command::Link { .. } | Command::Create { .. }) => {
             make(g, out, ws, c).await
-        }
-        Command::LinkMany { file, no_push } => {
-            super::link_many::run(g, out, ws, &file, !no_push).await
         }
         c @ (Command::Mappings | Command::Verify { .. }) => show(g, out, ws, c),
         Command::Unlink {

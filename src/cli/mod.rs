@@ -13,6 +13,7 @@ mod output;
 mod rules;
 mod sandbox;
 mod snapshot;
+mod suggest;
 
 pub use args::{Cli, Command, Global, SandboxArgs, SnapshotCommand};
 pub use outcome::{DRIFT, FAILED, Failure, NOT_CONFIRMED, REFUSED};
@@ -208,6 +209,9 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
         | Command::AddMember { .. }
         | Command::RemoveMember { .. }) => directory::run(g, out, &mut ws, c).await,
         Command::Rule(c) => rules::run(g, out, &mut ws, c).await,
+        Command::LinkMany { file, no_push } => {
+            link_many::run(g, out, &mut ws, &file, !no_push).await
+        }
         c => mappings::run(g, out, &mut ws, c).await,
     };
     if let Some(d) = &demo {

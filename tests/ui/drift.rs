@@ -112,6 +112,22 @@ fn the_drift_pane_names_each_person_push_now_keeps_them_and_overwrite_acts_on_th
     assert!(last_message(h).contains("Kept the edits made in Statsig"));
     assert!(in_team(&f.sandbox, &added) && !in_team(&f.sandbox, &removed));
 
+    // Pause keeps them listed; Activate pushes and holds them again.
+    click(h, "Pause mapping");
+    wait_message(h, "Paused Payments Engineers");
+    assert!(
+        h.query_by_label(&format!("+ {added_email}  (added in Statsig)"))
+            .is_some()
+    );
+    click(h, "Activate");
+    wait_message(h, "Activated and pushed.");
+    assert!(
+        last_message(h).contains(&added_email),
+        "{}",
+        last_message(h)
+    );
+    assert!(in_team(&f.sandbox, &added) && !in_team(&f.sandbox, &removed));
+
     click(h, "Overwrite from Okta");
     wait_message(h, "Overwrote the edits made in Statsig");
     assert_eq!(
@@ -216,6 +232,41 @@ fn the_one_pusher_conflict_shows_in_the_preview_with_save_disabled_and_nothing_l
             .is_none()
     );
     assert!(h.state().mappings().is_empty());
+    click(h, "Cancel");
+    // The Okta groups list says where Okta's own mappings push, and keeps its copies apart.
+    click(h, "Okta groups");
+    click_containing(h, "iOS Guild");
+    assert!(
+        h.query_by_label_contains("Pushed to Statsig-Mobile-iOS-Member by Okta's push mapping")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Imported from Statsig (")
+            .is_some()
+    );
+}
+
+#[test]
+fn create_refuses_a_name_that_breaks_urls_and_names_an_unusual_character() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    fill_in_create(h, "Pay/ments<b>");
+    assert!(
+        h.query_all_by_label_contains("has \"/\", which breaks URLs, file paths or markup")
+            .count()
+            >= 1,
+        "one sentence naming the character"
+    );
+    assert!(h.query_by_label("Valid name").is_none());
+    assert!(h.get_by_label("Save").accesskit_node().is_disabled());
+    replace_text(h, "Team name", "Payments #2");
+    assert!(h.query_by_label("Valid name").is_some());
+    assert!(
+        h.query_by_label_contains("The team name has \"#\"")
+            .is_some()
+    );
+    assert!(common::statsig_emails(&f.sandbox, "Statsig-Checkout-Pay/ments<b>-Member").is_none());
 }
 
 #[test]
