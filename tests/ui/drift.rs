@@ -303,3 +303,59 @@ fn retry_all_skips_an_error_a_retry_cannot_fix_and_says_what_to_do() {
     assert!(last_message(h).contains("Unlink, then Create with a valid name"));
     assert_eq!(updated(&f.sandbox), before, "Okta's mapping was left alone");
 }
+
+#[test]
+fn a_snapshot_shows_no_sync_health_of_the_live_connection() {
+    let mut f = fixture_with(linked("Payments Engineers", TEAM));
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Payments Engineers");
+    click(h, "Push now");
+    wait_message(h, "Pushed Statsig-Checkout-Payments-Member");
+    click(h, "Check now");
+    wait_message(h, "Checked:");
+    assert!(
+        h.query_by_label("Sync health since the app started").is_some(),
+        "the live chart, sampled"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    h.state()
+        .engine()
+        .send(okta_statsig_teams::engine::runner::Command::ExportSnapshot {
+            path: path.clone(),
+            redact: false,
+        });
+    wait_message(h, "Snapshot saved");
+    h.state()
+        .engine()
+        .send(okta_statsig_teams::engine::runner::Command::OpenSnapshot(path));
+    wait(h, "the snapshot", |a| a.is_idle() && a.shows_snapshot());
+    settle(h);
+    assert!(
+        h.query_by_label("Sync health since the app started").is_none(),
+        "a snapshot is one moment: no live history beside it"
+    );
+}
+
+#[test]
+fn an_okta_users_state_reads_the_same_in_the_group_and_the_builder() {
+    let mut f = fixture();
+    let (email, status) = {
+        let w = f.sandbox.world();
+        let g = w.okta_group_by_name("Payments Engineers").unwrap();
+        let u = w
+            .okta_users
+            .values()
+            .find(|u| u.status != "ACTIVE" && g.members.contains(&u.id))
+            .or_else(|| w.okta_users.values().find(|u| u.status == "DEPROVISIONED"))
+            .unwrap();
+        (u.email.clone(), u.status.to_lowercase())
+    };
+    let h = &mut f.harness;
+    click(h, "Okta groups");
+    click(h, "New mapping group…");
+    replace_text(h, "Find Okta users", &email);
+    assert!(h.query_by_label(&status).is_some(), "the builder says {status}");
+    assert!(h.query_by_label("inactive").is_none());
+}
