@@ -1,6 +1,8 @@
 //! The headless CLI through the seed's workflow against `--demo`, with its exit codes.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::process::{Command, Output};
 
 struct Cli {
@@ -38,13 +40,7 @@ impl Cli {
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        common::stdout_of(args, self.run(args))
     }
 
     fn json(&self, args: &[&str]) -> serde_json::Value {

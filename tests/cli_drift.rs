@@ -65,13 +65,7 @@ impl Cli {
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        common::stdout_of(args, self.run(args))
     }
 
     /// A SCIM call straight to the emulator (an admin editing in Statsig's console).
@@ -303,16 +297,19 @@ fn link_many_checks_the_whole_file_first_and_a_rerun_goes_on_where_it_stopped() 
 /// warning naming it (mapping m1, "Statsig-Checkout-Chargebacks #2-Member").
 fn named_teams(refused: i32) -> Cli {
     let cli = Cli::new();
+    let create = |team: &str| {
+        cli.run(&[
+            "create",
+            "--okta-group",
+            "Fraud Squad",
+            "--project",
+            "Checkout",
+            "--team",
+            team,
+        ])
+    };
     // A name Statsig refuses: a change is needed (2), with one sentence naming "/".
-    let bad = cli.run(&[
-        "create",
-        "--okta-group",
-        "Fraud Squad",
-        "--project",
-        "Checkout",
-        "--team",
-        "Pay/ments<b>",
-    ]);
+    let bad = create("Pay/ments<b>");
     assert_eq!(bad.status.code(), Some(refused));
     assert!(
         stderr(&bad).contains("has \"/\", which breaks URLs"),
@@ -328,15 +325,7 @@ fn named_teams(refused: i32) -> Cli {
         "nothing was made"
     );
     // An unusual character is allowed, with a warning naming it.
-    let odd = cli.run(&[
-        "create",
-        "--okta-group",
-        "Fraud Squad",
-        "--project",
-        "Checkout",
-        "--team",
-        "Chargebacks #2",
-    ]);
+    let odd = create("Chargebacks #2");
     assert!(odd.status.success(), "{}", stderr(&odd));
     assert!(
         stderr(&odd).contains("warning: The team name has \"#\""),

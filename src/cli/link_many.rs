@@ -70,13 +70,7 @@ pub async fn run(
             }
         }
     }
-    let report = |done: usize, total: usize, left: Option<std::time::Duration>| {
-        let left = left
-            .filter(|l| !l.is_zero())
-            .map(|l| format!(", about {} left", crate::model::text::duration(l)))
-            .unwrap_or_default();
-        eprintln!("processed {done} of {total}{left}");
-    };
+    let report = super::output::progress("processed");
     let results = ws
         .link_many(&todo, push_now, g.allowed_removals(), &report)
         .await;

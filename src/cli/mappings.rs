@@ -660,25 +660,15 @@ fn watch_code(
     if !r.needs_confirmation.is_empty() {
         code = code.max(NOT_CONFIRMED);
         said.push(format!(
-            "{} {} for confirmation",
-            plural(r.needs_confirmation.len(), "mapping"),
-            if r.needs_confirmation.len() == 1 {
-                "waits"
-            } else {
-                "wait"
-            }
+            "{} waiting for confirmation",
+            plural(r.needs_confirmation.len(), "mapping")
         ));
     }
     if fail_on_drift && !r.drifted.is_empty() {
         code = code.max(DRIFT);
         said.push(format!(
-            "{} {} edits made in Statsig ({})",
+            "{} with edits made in Statsig kept ({})",
             plural(r.drifted.len(), "mapping"),
-            if r.drifted.len() == 1 {
-                "keeps"
-            } else {
-                "keep"
-            },
             r.drifted.join(", ")
         ));
     }

@@ -171,13 +171,7 @@ async fn apply(
         .map(|s| okta_group_id(ws, s))
         .collect::<Result<Vec<_>, _>>()?;
     let name = ws.rule(rule)?.name.clone();
-    let report = |done: usize, total: usize, left: Option<std::time::Duration>| {
-        let left = left
-            .filter(|l| !l.is_zero())
-            .map(|l| format!(", about {} left", crate::model::text::duration(l)))
-            .unwrap_or_default();
-        eprintln!("made {done} of {total}{left}");
-    };
+    let report = super::output::progress("made");
     let done = ws
         .apply_rule(rule, &unticked, g.allowed_removals(), &report)
         .await?;

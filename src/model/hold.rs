@@ -226,18 +226,16 @@ mod tests {
         l.iter().map(|m| &*m.id).collect()
     }
 
-    #[test]
-    fn edits_made_in_statsig_are_held_and_the_rest_goes() {
+    /// The fixture's push cut under `guard` with `allowed`.
+    fn cut_with(guard: Guard, allowed: Allowed<'_>) -> Cut {
         let d = dir();
         let plan = plan_push(&d, "og1", "g1", 100).unwrap();
-        let c = cut(
-            Guard::default(),
-            &d,
-            plan,
-            "Payments",
-            &last(),
-            Allowed::nothing(),
-        );
+        cut(guard, &d, plan, "Payments", &last(), allowed)
+    }
+
+    #[test]
+    fn edits_made_in_statsig_are_held_and_the_rest_goes() {
+        let c = cut_with(Guard::default(), Allowed::nothing());
         assert_eq!(ids(&c.send.adds), ["s3"], "s2 was removed in Statsig: held");
         assert_eq!(
             ids(&c.send.removes),
@@ -254,18 +252,12 @@ mod tests {
 
     #[test]
     fn overwrite_pushes_over_the_edits_chosen_by_name_only() {
-        let d = dir();
-        let plan = plan_push(&d, "og1", "g1", 100).unwrap();
         let chosen = Drift {
             added_in_statsig: vec!["s4".into()],
             removed_in_statsig: vec![],
         };
-        let c = cut(
+        let c = cut_with(
             Guard::default(),
-            &d,
-            plan,
-            "Payments",
-            &last(),
             Allowed {
                 removals: 0,
                 overwrite: &chosen,
@@ -279,13 +271,11 @@ mod tests {
 
     #[test]
     fn the_guard_holds_removals_only_and_adds_still_go() {
-        let d = dir();
-        let plan = plan_push(&d, "og1", "g1", 100).unwrap();
         let strict = Guard {
             max_removals: 0,
             ..Guard::default()
         };
-        let c = cut(strict, &d, plan, "Payments", &last(), Allowed::nothing());
+        let c = cut_with(strict, Allowed::nothing());
         let stop = c.stop.as_ref().expect("held");
         assert_eq!((stop.removals, stop.added), (1, 1));
         assert_eq!(stop.names, ["u5@example.com"]);

@@ -64,6 +64,17 @@ pub fn names(items: &[String], max: usize) -> String {
     }
 }
 
+/// Clauses of a verb and the people it acts on, the empty ones left out: "removes a and
+/// b; adds back c" (at most `max` names each).
+pub fn clauses(parts: &[(&str, &[String])], max: usize) -> String {
+    parts
+        .iter()
+        .filter(|(_, who)| !who.is_empty())
+        .map(|(verb, who)| format!("{verb} {}", names(who, max)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +86,11 @@ mod tests {
         assert_eq!(names(&v(3), 3), "u0, u1 and u2");
         assert_eq!(names(&v(5), 3), "u0, u1, u2 and 2 more");
         assert_eq!(names(&[], 3), "");
+        let (a, none) = (v(2), Vec::new());
+        assert_eq!(
+            clauses(&[("adds", &a), ("removes", &none)], 3),
+            "adds u0 and u1"
+        );
     }
 
     #[test]

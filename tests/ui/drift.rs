@@ -315,25 +315,29 @@ fn a_snapshot_shows_no_sync_health_of_the_live_connection() {
     click(h, "Check now");
     wait_message(h, "Checked:");
     assert!(
-        h.query_by_label("Sync health since the app started").is_some(),
+        h.query_by_label("Sync health since the app started")
+            .is_some(),
         "the live chart, sampled"
     );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("snap.json");
-    h.state()
-        .engine()
-        .send(okta_statsig_teams::engine::runner::Command::ExportSnapshot {
+    h.state().engine().send(
+        okta_statsig_teams::engine::runner::Command::ExportSnapshot {
             path: path.clone(),
             redact: false,
-        });
+        },
+    );
     wait_message(h, "Snapshot saved");
     h.state()
         .engine()
-        .send(okta_statsig_teams::engine::runner::Command::OpenSnapshot(path));
+        .send(okta_statsig_teams::engine::runner::Command::OpenSnapshot(
+            path,
+        ));
     wait(h, "the snapshot", |a| a.is_idle() && a.shows_snapshot());
     settle(h);
     assert!(
-        h.query_by_label("Sync health since the app started").is_none(),
+        h.query_by_label("Sync health since the app started")
+            .is_none(),
         "a snapshot is one moment: no live history beside it"
     );
 }
@@ -356,6 +360,9 @@ fn an_okta_users_state_reads_the_same_in_the_group_and_the_builder() {
     click(h, "Okta groups");
     click(h, "New mapping group…");
     replace_text(h, "Find Okta users", &email);
-    assert!(h.query_by_label(&status).is_some(), "the builder says {status}");
+    assert!(
+        h.query_by_label(&status).is_some(),
+        "the builder says {status}"
+    );
     assert!(h.query_by_label("inactive").is_none());
 }

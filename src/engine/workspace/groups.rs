@@ -192,7 +192,10 @@ impl Workspace {
                 format!(
                     "Overwrote the edits made in Statsig on {}: {}.",
                     m.statsig_group_name,
-                    both_ways(("removed", &added_there), ("added back", &removed_there))
+                    text::clauses(
+                        &[("removed", &added_there), ("added back", &removed_there)],
+                        5
+                    )
                 )
             }
             DriftChoice::Adopt => {
@@ -208,9 +211,12 @@ impl Workspace {
                 format!(
                     "Okta group \"{}\" adopted the edits made in Statsig: {}; Statsig keeps them.",
                     m.okta_group_name,
-                    both_ways(
-                        ("added to it", &added_there),
-                        ("removed from it", &removed_there)
+                    text::clauses(
+                        &[
+                            ("added to it", &added_there),
+                            ("removed from it", &removed_there)
+                        ],
+                        5
                     )
                 )
             }
@@ -286,14 +292,4 @@ impl Workspace {
         }
         self.set_okta_members(&group.id, &add, &remove).await
     }
-}
-
-/// "removed a and b; added back c": both sides of a settled drift, the empty ones left out.
-fn both_ways(first: (&str, &[String]), second: (&str, &[String])) -> String {
-    [first, second]
-        .iter()
-        .filter(|(_, who)| !who.is_empty())
-        .map(|(verb, who)| format!("{verb} {}", text::names(who, 5)))
-        .collect::<Vec<_>>()
-        .join("; ")
 }

@@ -247,19 +247,14 @@ fn drift(ui: &mut Ui, view: &View, m: &Mapping, people: &DriftPeople, actions: &
             )
             .collect(),
     );
-    let both = |a: (&str, &[String]), b: (&str, &[String])| {
-        [a, b]
-            .iter()
-            .filter(|(_, who)| !who.is_empty())
-            .map(|(verb, who)| format!("{verb} {}", text::names(who, 3)))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let overwrite = both(("removes", added), ("adds back", removed));
+    let overwrite = text::clauses(&[("removes", added), ("adds back", removed)], 3);
     let group = names::display_safe(&m.okta_group_name);
-    let adopt = both(
-        (&format!("adds to {group}"), added),
-        (&format!("removes from {group}"), removed),
+    let adopt = text::clauses(
+        &[
+            (&format!("adds to {group}"), added),
+            (&format!("removes from {group}"), removed),
+        ],
+        3,
     );
     let paused = m.status == MappingStatus::Inactive;
     let choices = [
