@@ -108,26 +108,6 @@ impl EngineError {
             other => NextStep::Change(other.to_string()),
         }
     }
-
-    /// A setting must change before this can work (bad URL, token, certificate, host).
-    pub fn is_configuration(&self) -> bool {
-        match self {
-            EngineError::Api(e) => e.is_configuration(),
-            EngineError::Secret(_) => true,
-            _ => false,
-        }
-    }
-
-    /// The admin's input or the current state refused it; nothing was sent.
-    pub fn is_refusal(&self) -> bool {
-        matches!(
-            self,
-            EngineError::Refused(_)
-                | EngineError::Rule(_)
-                | EngineError::Plan(_)
-                | EngineError::TargetGone { .. }
-        )
-    }
 }
 
 impl From<ApiError> for EngineError {

@@ -169,11 +169,9 @@ fn status_details(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Actio
                     view.guard().describe()
                 ),
             );
-            list(
-                ui,
-                "held-removals",
-                names.iter().map(|n| format!("- {n}")).collect(),
-            );
+            list(ui, "held-removals", names.len(), |i| {
+                format!("- {}", names[i])
+            });
             if widgets::send_button(
                 ui,
                 view.can_send,
@@ -201,9 +199,9 @@ fn next_step(ui: &mut Ui, fix: Option<&str>, retry: &str) {
     }
 }
 
-/// A list of people, scrolled when long; only the rows in view are laid out.
-fn list(ui: &mut Ui, id: &str, rows: Vec<String>) {
-    if rows.is_empty() {
+/// A list of `n` people, scrolled when long; only the rows in view are made and laid out.
+fn list(ui: &mut Ui, id: &str, n: usize, row_text: impl Fn(usize) -> String) {
+    if n == 0 {
         return;
     }
     let row = ui.text_style_height(&egui::TextStyle::Body);
@@ -211,9 +209,9 @@ fn list(ui: &mut Ui, id: &str, rows: Vec<String>) {
         .id_salt(id)
         .max_height(row * 6.0 + 8.0)
         .auto_shrink([false, true])
-        .show_rows(ui, row, rows.len(), |ui, range| {
-            for r in &rows[range] {
-                ui.label(names::display_safe(r));
+        .show_rows(ui, row, n, |ui, range| {
+            for i in range {
+                ui.label(names::display_safe(&row_text(i)));
             }
         });
 }
@@ -237,15 +235,11 @@ fn drift(ui: &mut Ui, view: &View, m: &Mapping, people: &DriftPeople, actions: &
     list(
         ui,
         "drift-people",
-        added
-            .iter()
-            .map(|e| format!("+ {e}  (added in Statsig)"))
-            .chain(
-                removed
-                    .iter()
-                    .map(|e| format!("- {e}  (removed in Statsig)")),
-            )
-            .collect(),
+        added.len() + removed.len(),
+        |i| match added.get(i) {
+            Some(e) => format!("+ {e}  (added in Statsig)"),
+            None => format!("- {}  (removed in Statsig)", removed[i - added.len()]),
+        },
     );
     let overwrite = text::clauses(&[("removes", added), ("adds back", removed)], 3);
     let group = names::display_safe(&m.okta_group_name);

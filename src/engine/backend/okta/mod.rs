@@ -260,7 +260,6 @@ impl OktaPush {
     }
 }
 
-/// The refusal of a team Okta has not imported yet.
 /// The refusal of a push Okta would run over edits made in Statsig.
 fn drift_open(core: &Core, id: &str, d: &Drift) -> EngineError {
     let m = core.mapping(id).ok();
@@ -271,6 +270,7 @@ fn drift_open(core: &Core, id: &str, d: &Drift) -> EngineError {
     ))
 }
 
+/// The refusal of a team Okta has not imported yet.
 fn not_imported(dir: &crate::model::Directory, statsig_group_id: &str) -> EngineError {
     let name = dir
         .statsig_group(statsig_group_id)
