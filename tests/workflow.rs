@@ -156,7 +156,7 @@ async fn link_stops_at_the_guard_and_pushes_once_confirmed() {
         !plan.removes.is_empty(),
         "the team's current members are not in the group"
     );
-    // The plan empties the team: the guard stops it before anything is sent, and the
+    // The plan empties the team: the guard holds its removals (its adds go), and the
     // mapping waits for confirmation.
     let before = common::statsig_emails(&s, SEED_TEAM).unwrap();
     let e = ws.link(&group.id, &seed_id, true).await.unwrap_err();
@@ -166,10 +166,12 @@ async fn link_stops_at_the_guard_and_pushes_once_confirmed() {
             .contains("team \"Test Team\" (Member) in project \"Okta Test Proj\""),
         "{e}"
     );
+    let mut with_adds = before.clone();
+    with_adds.extend(plan.adds.iter().map(|m| m.display.to_string()));
     assert_eq!(
         common::statsig_emails(&s, SEED_TEAM).unwrap(),
-        before,
-        "nothing was sent"
+        sorted(with_adds),
+        "no one was removed; the adds went"
     );
     let m = ws.mappings()[0].clone();
     assert!(
@@ -394,8 +396,21 @@ async fn a_target_deleted_or_edited_in_statsig_is_reported_not_overwritten() {
             .contains(&stranger),
         "the watcher leaves drift alone"
     );
-    // Push now is the admin's explicit choice to overwrite from Okta.
+    // Push now keeps the edit; Overwrite is the admin's explicit choice to undo it.
     ws.push(&m.id).await.unwrap();
+    assert!(
+        s.world()
+            .group_member_ids("Statsig-Checkout-Payments-Member")
+            .unwrap()
+            .contains(&stranger),
+        "Push now never pushes over an edit made in Statsig"
+    );
+    ws.resolve_drift(
+        &m.id,
+        okta_statsig_teams::model::mapping::DriftChoice::Overwrite,
+    )
+    .await
+    .unwrap();
     assert!(
         !s.world()
             .group_member_ids("Statsig-Checkout-Payments-Member")
@@ -453,7 +468,9 @@ async fn mappings_persist_and_a_push_cut_short_is_replanned() {
     };
     assert!(cause.contains("stopped during a push"));
     ws.import(|_| {}).await.unwrap();
-    assert_eq!(ws.retry_errors().await.len(), 0);
+    let retried = ws.retry_errors().await;
+    assert_eq!(retried.pushed, vec![id.clone()]);
+    assert!(retried.failed.is_empty() && retried.skipped.is_empty());
     assert_eq!(
         ws.state().mapping(&id).unwrap().status,
         MappingStatus::Active

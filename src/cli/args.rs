@@ -307,8 +307,10 @@ pub enum Command {
         no_push: bool,
     },
     /// Link many Okta groups to team groups at once, from a CSV file of
-    /// `okta group,statsig team group` lines (names or ids). In Okta push the creates are
-    /// paced to Okta's apps rate limit, with the time left on stderr.
+    /// `okta group,statsig team group` lines (names or ids). The whole file is checked
+    /// first (every bad line named by number, nothing sent); a line already linked the
+    /// same way is done. In Okta push the creates are paced to Okta's apps rate limit,
+    /// with the time left on stderr.
     LinkMany {
         /// The CSV file.
         file: std::path::PathBuf,
@@ -346,18 +348,20 @@ pub enum Command {
         #[arg(long)]
         leave: bool,
     },
-    /// Settle edits made directly in Statsig: --overwrite from Okta, --adopt the extra
-    /// members into the Okta group, or --pause the mapping.
+    /// Settle edits made directly in Statsig (`mappings` lists them by name): --overwrite
+    /// from Okta, --adopt them into the Okta group, or --pause the mapping.
     ResolveDrift {
         /// The mapping: its id, or its Okta or Statsig group's name.
         mapping: String,
-        /// Push Okta's membership over the edits.
+        /// Push Okta's membership over the edits: remove who was added there, add back who
+        /// was removed there.
         #[arg(long, group = "choice")]
         overwrite: bool,
-        /// Add the members added in Statsig to the Okta group, then push.
+        /// Make the Okta group match the edits (who was added there joins it, who was
+        /// removed there leaves it), then push.
         #[arg(long, group = "choice")]
         adopt: bool,
-        /// Keep Statsig's edits and stop pushing.
+        /// Keep Statsig's edits and stop pushing; they stay listed.
         #[arg(long, group = "choice")]
         pause: bool,
     },
@@ -366,11 +370,15 @@ pub enum Command {
         /// The mapping: its id, or its Okta or Statsig group's name.
         mapping: String,
     },
-    /// Push Okta membership changes as they happen (Ctrl-C to stop).
+    /// Push Okta membership changes as they happen (Ctrl-C to stop). With --once, exits 1
+    /// or 2 when a push failed and 3 when the deletion guard holds removals.
     Watch {
         /// Run one cycle and exit.
         #[arg(long)]
         once: bool,
+        /// With --once: exit 4 when edits made in Statsig wait for resolve-drift.
+        #[arg(long, requires = "once")]
+        fail_on_drift: bool,
         /// Seconds between cycles.
         #[arg(long, default_value_t = 60)]
         interval: u64,

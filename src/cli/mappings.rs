@@ -2,8 +2,9 @@
 //! `deactivate`, `unlink`, `resolve-drift`, `verify`, `watch`.
 
 use super::directory::okta_group_id;
-use super::outcome::{FAILED, Failure, NOT_CONFIRMED, refuse};
+use super::outcome::{DRIFT, FAILED, Failure, NOT_CONFIRMED, REFUSED, code_of, refuse};
 use super::output::{Output, Row, err};
+use super::suggest::{command_prefix, finish_with, settle_with};
 use crate::cli::args::{Command, Global};
 use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::EngineError;
@@ -46,18 +47,57 @@ impl Row for Mapping {
                     .unwrap_or_default()
             ));
         }
-        if let MappingStatus::Error { at, cause, request } = &self.status {
-            s.push_str(&format!("\n     error at {at}: {cause}"));
-            if let Some(r) = request {
-                s.push_str(&format!(" [{r}]"));
+        match &self.status {
+            MappingStatus::Error {
+                at,
+                cause,
+                request,
+                fix,
+            } => {
+                s.push_str(&format!("\n     error at {at}: {cause}"));
+                if let Some(r) = request {
+                    s.push_str(&format!(" [{r}]"));
+                }
+                s.push_str(&match fix {
+                    Some(fix) => format!("\n     a retry cannot fix this: {fix}"),
+                    None => "\n     a retry may fix this: push it again, or `retry`".into(),
+                });
             }
+            MappingStatus::NeedsConfirmation { names, .. } if !names.is_empty() => {
+                s.push_str(&format!(
+                    "\n     waits for confirmation to remove {}",
+                    crate::model::text::names(names, 10)
+                ));
+            }
+            _ => {}
         }
-        if let Some(d) = &self.drift {
+        s
+    }
+}
+
+/// A mapping as `mappings` lists it: with the edits made in Statsig it keeps, by name.
+#[derive(Debug, Serialize)]
+struct Listed<'a> {
+    #[serde(flatten)]
+    mapping: &'a Mapping,
+    /// Each person edited in Statsig, with what was done there.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    edited_in_statsig: Vec<String>,
+    #[serde(skip)]
+    settle: String,
+}
+
+impl Row for Listed<'_> {
+    fn text(&self) -> String {
+        let mut s = self.mapping.text();
+        if !self.edited_in_statsig.is_empty() {
             s.push_str(&format!(
-                "\n     drift: {} added and {} removed in Statsig since the last push",
-                d.added_in_statsig.len(),
-                d.removed_in_statsig.len()
+                "\n     edited in Statsig, kept until you choose: {}",
+                self.settle
             ));
+            for p in &self.edited_in_statsig {
+                s.push_str(&format!("\n       {p}"));
+            }
         }
         s
     }
@@ -149,6 +189,7 @@ struct WatchOut {
     drifted: Vec<String>,
     needs_confirmation: Vec<String>,
     errors: Vec<String>,
+    failed: Vec<String>,
 }
 
 impl Row for WatchOut {
@@ -189,7 +230,7 @@ fn find_mapping(ws: &Workspace, key: &str) -> Result<Mapping, Failure> {
         .ok_or_else(|| refuse(format!("No mapping is called \"{key}\"; see `mappings`.")))
 }
 
-fn statsig_group_id(ws: &Workspace, key: &str) -> Result<String, Failure> {
+pub(super) fn statsig_group_id(ws: &Workspace, key: &str) -> Result<String, Failure> {
     let d = ws.directory();
     d.statsig_group(key)
         .or_else(|| d.statsig_group_by_name(key))
@@ -197,29 +238,15 @@ fn statsig_group_id(ws: &Workspace, key: &str) -> Result<String, Failure> {
         .ok_or_else(|| refuse(format!("No Statsig group is called \"{key}\".")))
 }
 
-/// The exact command that finishes a push the guard stopped.
-fn finish_with(g: &Global, verb: &str, mapping_id: &str, removals: usize) -> String {
-    format!(
-        "{}{verb} {mapping_id} --allow-removals {removals}",
-        command_prefix(g)
-    )
-}
-
-/// `okta-statsig-teams` with the flags that chose this connection (demo, push mode).
-fn command_prefix(g: &Global) -> String {
-    let mut s = "okta-statsig-teams ".to_string();
-    if g.demo {
-        s.push_str("--demo ");
+/// The failure of a push that kept edits made in Statsig (exit 4), when it did.
+fn kept_drift(g: &Global, ws: &Workspace, id: &str) -> Result<(), Failure> {
+    match ws.drift_note(id) {
+        Some(note) => Err(Failure(
+            DRIFT,
+            format!("{note} To choose: {}", settle_with(g, id)),
+        )),
+        None => Ok(()),
     }
-    if let Some(m) = g.push_mode {
-        let name = match m {
-            crate::cli::args::PushModeArg::Auto => "auto",
-            crate::cli::args::PushModeArg::Okta => "okta",
-            crate::cli::args::PushModeArg::Direct => "direct",
-        };
-        s.push_str(&format!("--push-mode {name} "));
-    }
-    s
 }
 
 /// A guard stop as the command line reports it: what was stopped, what was saved, and
@@ -274,14 +301,15 @@ pub async fn run(
         c @ (Command::Plan { .. } | Command::Link { .. } | Command::Create { .. }) => {
             make(g, out, ws, c).await
         }
-        Command::LinkMany { file, no_push } => {
-            link_many(out, ws, &file, !no_push, g.allowed_removals()).await
-        }
-        c @ (Command::Mappings | Command::Verify { .. }) => show(out, ws, c),
+        c @ (Command::Mappings | Command::Verify { .. }) => show(g, out, ws, c),
         Command::Unlink {
             mapping, delete, ..
         } => unlink(g, out, ws, &mapping, delete).await,
-        Command::Watch { once, interval } => watch(out, ws, once, interval).await,
+        Command::Watch {
+            once,
+            fail_on_drift,
+            interval,
+        } => watch(out, ws, once, fail_on_drift, interval).await,
         c => push(g, out, ws, c).await,
     }
 }
@@ -348,6 +376,9 @@ async fn make(
             no_push,
         } => {
             let okta = okta_group_id(ws, &okta_group)?;
+            if let Some(w) = crate::model::names::unusual_character(&team) {
+                err!("warning: {w}");
+            }
             let m = ws.create(&okta, &project, &team, !no_push).await?;
             out.one(&m);
         }
@@ -357,13 +388,22 @@ async fn make(
 }
 
 /// `mappings`, `verify`.
-fn show(out: Output, ws: &mut Workspace, command: Command) -> Result<(), Failure> {
+fn show(g: &Global, out: Output, ws: &mut Workspace, command: Command) -> Result<(), Failure> {
     match command {
         Command::Mappings => {
             if ws.mappings().is_empty() && !out.json {
                 out.note("No mappings yet; create one with `link` or `create`.");
             } else {
-                out.rows(ws.mappings());
+                let rows: Vec<Listed> = ws
+                    .mappings()
+                    .iter()
+                    .map(|m| Listed {
+                        mapping: m,
+                        edited_in_statsig: ws.drift_people(&m.id),
+                        settle: settle_with(g, &m.id),
+                    })
+                    .collect();
+                out.rows(&rows);
             }
         }
         Command::Verify { mapping } => {
@@ -405,28 +445,9 @@ async fn push(
                 Ok(r) => print_push(out, ws, &r),
                 Err(e) => return Err(guard_stop(g, e, "push", Some(&m), false)),
             }
+            kept_drift(g, ws, &m.id)?;
         }
-        Command::Retry => {
-            let failed = ws.retry_errors().await;
-            for (id, e) in &failed {
-                err!("{id}: {e}");
-            }
-            if !failed.is_empty() {
-                return Err(Failure(
-                    FAILED,
-                    format!(
-                        "{} still {}",
-                        plural(failed.len(), "mapping"),
-                        if failed.len() == 1 { "fails" } else { "fail" }
-                    ),
-                ));
-            }
-            out.note(if ws.mappings().iter().any(|m| m.okta.is_some()) {
-                "Every mapping in error was re-activated: Okta pushes them again."
-            } else {
-                "Every mapping in error was pushed again."
-            });
-        }
+        Command::Retry => return retry(g, out, ws).await,
         Command::Deactivate { mapping } => {
             let m = find_mapping(ws, &mapping)?;
             ws.set_active(&m.id, false).await?;
@@ -458,6 +479,7 @@ async fn push(
             } else {
                 format!("Activated and pushed {}.", m.okta_group_name)
             });
+            kept_drift(g, ws, &m.id)?;
         }
         Command::ResolveDrift {
             mapping,
@@ -472,12 +494,75 @@ async fn push(
                 (_, _, true) => DriftChoice::Pause,
                 _ => return Err(refuse("Choose --overwrite, --adopt or --pause.")),
             };
-            ws.resolve_drift(&m.id, choice).await?;
-            out.note(&format!("Settled the drift of {}.", m.okta_group_name));
+            match ws.resolve_drift(&m.id, choice).await {
+                Ok(said) => out.note(&said),
+                Err(e) => return Err(guard_stop(g, e, "push", Some(&m), false)),
+            }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// `retry`: pushes again what a retry may fix; names what it skipped and why. Exits with
+/// the highest code of what failed or was skipped (a skip needs a change: 2).
+async fn retry(g: &Global, out: Output, ws: &mut Workspace) -> Result<(), Failure> {
+    let r = ws.retry_errors().await;
+    let mut code = 0;
+    for (id, fix) in &r.skipped {
+        err!(
+            "skipped {} ({id}), which a retry cannot fix: {fix}",
+            ws.mapping_name(id)
+        );
+        code = code.max(REFUSED);
+    }
+    for (id, e) in &r.failed {
+        err!("{} ({id}) still fails: {e}", ws.mapping_name(id));
+        code = code.max(code_of(e));
+    }
+    let mut kept = Vec::new();
+    for id in &r.pushed {
+        if let Some(note) = ws.drift_note(id) {
+            err!("{note} To choose: {}", settle_with(g, id));
+            kept.push(id);
+            code = code.max(DRIFT);
+        }
+    }
+    let okta = ws.mappings().iter().any(|m| m.okta.is_some());
+    out.note(&match (r.pushed.len(), okta) {
+        (0, _) if r.failed.is_empty() && r.skipped.is_empty() => "No mapping is in error.".into(),
+        (0, _) => "No mapping was pushed again.".to_string(),
+        (n, true) => format!(
+            "Re-activated {} in error: Okta pushes {} again.",
+            plural(n, "mapping"),
+            if n == 1 { "it" } else { "them" }
+        ),
+        (n, false) => format!("Pushed {} in error again.", plural(n, "mapping")),
+    });
+    if code == 0 {
+        return Ok(());
+    }
+    let mut parts = Vec::new();
+    if !r.failed.is_empty() {
+        parts.push(format!(
+            "{} still {}",
+            plural(r.failed.len(), "mapping"),
+            if r.failed.len() == 1 { "fails" } else { "fail" }
+        ));
+    }
+    if !r.skipped.is_empty() {
+        parts.push(format!(
+            "{} a change first",
+            plural(r.skipped.len(), "mapping").replacen(' ', " needs ", 1)
+        ));
+    }
+    if !kept.is_empty() {
+        parts.push(format!(
+            "{} kept edits made in Statsig",
+            plural(kept.len(), "mapping")
+        ));
+    }
+    Err(Failure(code, format!("{}.", parts.join("; "))))
 }
 
 async fn unlink(
@@ -510,25 +595,18 @@ async fn unlink(
         // --yes confirms; the engine checks the team's name again.
         word
     };
-    ws.unlink(&m.id, how, &confirmation).await?;
-    out.note(&match how {
-        Unlink::Delete if m.okta.is_some() => format!(
-            "Unlinked {} in Okta; Okta deletes {} in Statsig.",
-            m.okta_group_name, m.statsig_group_name
-        ),
-        Unlink::Delete => format!(
-            "Unlinked {} and deleted {} in Statsig.",
-            m.okta_group_name, m.statsig_group_name
-        ),
-        Unlink::Leave => format!(
-            "Unlinked {}; {} was left in Statsig as it is.",
-            m.okta_group_name, m.statsig_group_name
-        ),
-    });
+    let m = ws.unlink(&m.id, how, &confirmation).await?;
+    out.note(&ws.unlinked(&m, how));
     Ok(())
 }
 
-async fn watch(out: Output, ws: &mut Workspace, once: bool, interval: u64) -> Result<(), Failure> {
+async fn watch(
+    out: Output,
+    ws: &mut Workspace,
+    once: bool,
+    fail_on_drift: bool,
+    interval: u64,
+) -> Result<(), Failure> {
     loop {
         let r = ws.watch_once().await?;
         for e in &r.errors {
@@ -537,15 +615,20 @@ async fn watch(out: Output, ws: &mut Workspace, once: bool, interval: u64) -> Re
         for line in ws.rules_after_a_look(true).await? {
             err!("{line}");
         }
+        let code = watch_code(ws, &r, fail_on_drift);
         out.one(&WatchOut {
             okta_groups_changed: r.okta_groups_changed,
             pushed: r.pushed,
             drifted: r.drifted,
             needs_confirmation: r.needs_confirmation,
             errors: r.errors,
+            failed: r.failed,
         });
         let cancel = ws.cancel_token().clone();
-        if once || cancel.is_cancelled() {
+        if once {
+            return code;
+        }
+        if cancel.is_cancelled() {
             return Ok(());
         }
         tokio::select! {
@@ -555,83 +638,42 @@ async fn watch(out: Output, ws: &mut Workspace, once: bool, interval: u64) -> Re
     }
 }
 
-/// One line of a `link-many` file: two fields, either may be quoted.
-fn csv_pair(line: &str) -> Option<(String, String)> {
-    let mut fields = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => fields.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    fields.push(cur);
-    match fields.as_slice() {
-        [a, b] if !a.trim().is_empty() && !b.trim().is_empty() => {
-            Some((a.trim().to_string(), b.trim().to_string()))
-        }
-        _ => None,
-    }
-}
-
-/// `link-many`: every line read and resolved first (nothing is made when a line is bad),
-/// then the links, with progress on stderr.
-async fn link_many(
-    out: Output,
-    ws: &mut Workspace,
-    file: &std::path::Path,
-    push_now: bool,
-    allowed_removals: usize,
+/// How `watch --once` ends: the highest code of the cycle's failed pushes (by each
+/// mapping's error), 3 for removals the guard holds, and with `fail_on_drift` 4 for
+/// edits made in Statsig waiting for a choice.
+fn watch_code(
+    ws: &Workspace,
+    r: &crate::engine::backend::WatchReport,
+    fail_on_drift: bool,
 ) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| refuse(format!("Cannot read {}: {e}", file.display())))?;
-    let mut pairs = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (okta, statsig) = csv_pair(line).ok_or_else(|| {
-            refuse(format!(
-                "{} line {}: expected \"okta group,statsig team group\", got \"{line}\"; nothing was linked.",
-                file.display(),
-                n + 1
-            ))
-        })?;
-        pairs.push((okta_group_id(ws, &okta)?, statsig_group_id(ws, &statsig)?));
+    let mut code = 0;
+    let mut said = Vec::new();
+    for id in &r.failed {
+        code = code.max(match ws.state().mapping(id).map(|m| &m.status) {
+            Some(MappingStatus::Error { fix: Some(_), .. }) => REFUSED,
+            _ => FAILED,
+        });
     }
-    let report = |done: usize, total: usize, left: Option<std::time::Duration>| {
-        let left = left
-            .filter(|l| !l.is_zero())
-            .map(|l| format!(", about {} left", crate::model::text::duration(l)))
-            .unwrap_or_default();
-        err!("linked {done} of {total}{left}");
-    };
-    let results = ws
-        .link_many(&pairs, push_now, allowed_removals, &report)
-        .await;
-    let mut failed = 0;
-    for r in &results {
-        match r {
-            Ok(m) => out.one(m),
-            Err(e) => {
-                failed += 1;
-                err!("error: {e}");
-            }
-        }
+    if !r.failed.is_empty() {
+        said.push(format!("{} failed", plural(r.failed.len(), "push")));
     }
-    if failed > 0 {
-        return Err(Failure(
-            crate::cli::outcome::FAILED,
-            format!("{failed} of {} links failed.", results.len()),
+    if !r.needs_confirmation.is_empty() {
+        code = code.max(NOT_CONFIRMED);
+        said.push(format!(
+            "{} waiting for confirmation",
+            plural(r.needs_confirmation.len(), "mapping")
         ));
     }
-    Ok(())
+    if fail_on_drift && !r.drifted.is_empty() {
+        code = code.max(DRIFT);
+        said.push(format!(
+            "{} with edits made in Statsig kept ({})",
+            plural(r.drifted.len(), "mapping"),
+            r.drifted.join(", ")
+        ));
+    }
+    match code {
+        0 => Ok(()),
+        code => Err(Failure(code, format!("{}.", said.join("; ")))),
+    }
 }

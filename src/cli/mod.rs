@@ -1,19 +1,22 @@
 //! Headless subcommands over the same engine the app uses, for scripting and automation.
-//! Exit codes: 0 done, 1 a request failed or `verify`/`diff` found differences, 2 bad input
-//! or refused, 3 not confirmed.
+//! Exit codes (one per kind of failure, see `outcome.rs`): 0 done, 1 a request failed and a
+//! retry may work, or `verify`/`diff` found differences, 2 bad input or something must
+//! change first, 3 not confirmed, 4 edits made in Statsig wait for a choice.
 
 pub mod args;
 mod auth;
 mod directory;
+mod link_many;
 mod mappings;
 mod outcome;
 mod output;
 mod rules;
 mod sandbox;
 mod snapshot;
+mod suggest;
 
 pub use args::{Cli, Command, Global, SandboxArgs, SnapshotCommand};
-pub use outcome::{FAILED, Failure, NOT_CONFIRMED, REFUSED};
+pub use outcome::{DRIFT, FAILED, Failure, NOT_CONFIRMED, REFUSED};
 
 use outcome::runtime;
 
@@ -219,6 +222,9 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
         | Command::AddMember { .. }
         | Command::RemoveMember { .. }) => directory::run(g, out, data, &mut ws, c).await,
         Command::Rule(c) => rules::run(g, out, &mut ws, c).await,
+        Command::LinkMany { file, no_push } => {
+            link_many::run(g, out, &mut ws, &file, !no_push).await
+        }
         c => mappings::run(g, out, &mut ws, c).await,
     };
     if let Some(d) = &demo {

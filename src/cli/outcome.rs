@@ -1,28 +1,46 @@
 //! How a command ends: its exit code and one sentence; and the async runtime commands run on.
+//!
+//! One exit code per kind of failure, whatever the command (the README's table):
+//! 1 a request failed in a way trying again may fix (a timeout, no answer, 429, a 5xx), or
+//! `verify` / `snapshot diff` found differences; 2 bad input, or something must change
+//! before it can work (a name Statsig refuses, a deleted team, a setting); 3 the deletion
+//! guard or a delete waits for confirmation; 4 edits made in Statsig wait for the admin's
+//! choice (`resolve-drift`). When a command meets several, it exits with the highest.
 
 use crate::engine::error::EngineError;
 use crate::engine::files::FileError;
+use crate::model::rules::NextStep;
 
-/// Exit code: a request failed, or a comparison found differences.
+/// Exit code: a request failed and trying again may work, or a comparison found
+/// differences.
 pub const FAILED: u8 = 1;
-/// Exit code: bad input, or refused.
+/// Exit code: bad input, or refused: something must change first.
 pub const REFUSED: u8 = 2;
 /// Exit code: a destructive step was not confirmed.
 pub const NOT_CONFIRMED: u8 = 3;
+/// Exit code: edits made in Statsig are kept and wait for `resolve-drift`.
+pub const DRIFT: u8 = 4;
 
 /// How a command ends when it does not succeed: the exit code and one sentence (empty
 /// when the output already said it, as `diff` does).
 #[derive(Debug)]
 pub struct Failure(pub u8, pub String);
 
+/// The exit code of a failure of this kind.
+pub fn code_of(e: &EngineError) -> u8 {
+    match e {
+        EngineError::NeedsConfirmation(_) | EngineError::NotConfirmed { .. } => NOT_CONFIRMED,
+        EngineError::Drift(_) => DRIFT,
+        e => match e.next_step() {
+            NextStep::Retry => FAILED,
+            NextStep::Change(_) => REFUSED,
+        },
+    }
+}
+
 impl From<EngineError> for Failure {
     fn from(e: EngineError) -> Self {
-        let code = match &e {
-            EngineError::NeedsConfirmation(_) | EngineError::NotConfirmed { .. } => NOT_CONFIRMED,
-            e if e.is_refusal() || e.is_configuration() => REFUSED,
-            _ => FAILED,
-        };
-        Failure(code, e.to_string())
+        Failure(code_of(&e), e.to_string())
     }
 }
 

@@ -97,3 +97,14 @@ impl Output {
         }
     }
 }
+
+/// Progress of long work on stderr: "{verb} 3 of 10, about 1 min left".
+pub fn progress(verb: &'static str) -> impl Fn(usize, usize, Option<std::time::Duration>) {
+    move |done, total, left| {
+        let left = left
+            .filter(|l| !l.is_zero())
+            .map(|l| format!(", about {} left", crate::model::text::duration(l)))
+            .unwrap_or_default();
+        eprintln!("{verb} {done} of {total}{left}");
+    }
+}

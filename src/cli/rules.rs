@@ -4,7 +4,7 @@
 
 use super::args::{Global, RuleCommand};
 use super::directory::okta_group_id;
-use super::outcome::{FAILED, Failure, NOT_CONFIRMED, refuse};
+use super::outcome::{Failure, NOT_CONFIRMED, code_of, refuse};
 use super::output::{Output, Row, err};
 use crate::engine::workspace::Workspace;
 use crate::model::push_rule::{NameMatch, PushRule, RowTarget, RuleAction, RuleRow};
@@ -43,6 +43,12 @@ impl PreviewRow {
         let status = match (&r.target, &r.guard) {
             (RowTarget::Skip(why), _) => format!("skipped: {why}"),
             (_, Some(stop)) => format!("stopped by the guard: {stop}"),
+            (RowTarget::Create { team, .. }, None) => {
+                match crate::model::names::unusual_character(team) {
+                    Some(w) => format!("ready; {w}"),
+                    None => "ready".to_string(),
+                }
+            }
             _ => "ready".to_string(),
         };
         PreviewRow {
@@ -165,13 +171,7 @@ async fn apply(
         .map(|s| okta_group_id(ws, s))
         .collect::<Result<Vec<_>, _>>()?;
     let name = ws.rule(rule)?.name.clone();
-    let report = |done: usize, total: usize, left: Option<std::time::Duration>| {
-        let left = left
-            .filter(|l| !l.is_zero())
-            .map(|l| format!(", about {} left", crate::model::text::duration(l)))
-            .unwrap_or_default();
-        err!("made {done} of {total}{left}");
-    };
+    let report = super::output::progress("made");
     let done = ws
         .apply_rule(rule, &unticked, g.allowed_removals(), &report)
         .await?;
@@ -186,9 +186,9 @@ async fn apply(
         err!("error: {group}: {e}");
     }
     err!("{}", done.summary(&name));
-    if !done.failed.is_empty() {
+    if let Some(code) = done.failed.iter().map(|(_, e)| code_of(e)).max() {
         return Err(Failure(
-            FAILED,
+            code,
             format!("{} failed.", plural(done.failed.len(), "mapping")),
         ));
     }

@@ -30,8 +30,12 @@ pub enum MappingStatus {
         /// The failing request ("PATCH /Groups/…"), when one failed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         request: Option<String>,
+        /// What must change first, when pushing again as it is cannot work (a name
+        /// Statsig refuses, a deleted team); `None` when a retry may work.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fix: Option<String>,
     },
-    /// The deletion guard stopped a push before anything was sent; the admin must confirm.
+    /// The deletion guard held a push's removals (its adds went); the admin must confirm.
     NeedsConfirmation {
         /// When.
         at: String,
@@ -39,6 +43,9 @@ pub enum MappingStatus {
         removals: usize,
         /// Members the team role has.
         members: usize,
+        /// Who would be removed (emails), as the push found them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        names: Vec<String>,
     },
 }
 
@@ -137,14 +144,24 @@ pub struct OktaLink {
     pub pending: Option<String>,
 }
 
-/// When a push stops to ask: removing more than `max_removals` members, or more than
-/// `max_percent` of a team role's members (Microsoft's "accidental deletions" idea).
+/// When a push holds its removals to ask: removing more than `max_removals` members, or
+/// more than `max_percent` of a team role's members (Microsoft's "accidental deletions"
+/// idea). The share counts only past a small team's floor: removing `small_removals`
+/// members or fewer is never a mass removal, unless it empties the team role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guard {
     /// Removals allowed without asking.
     pub max_removals: usize,
     /// Share of a team role's members that may be removed without asking.
     pub max_percent: u32,
+    /// Removals this small never count as mass, whatever the team's size (unless they
+    /// empty the team role).
+    #[serde(default = "default_small_removals")]
+    pub small_removals: usize,
+}
+
+fn default_small_removals() -> usize {
+    Guard::default().small_removals
 }
 
 impl Default for Guard {
@@ -152,6 +169,7 @@ impl Default for Guard {
         Guard {
             max_removals: 10,
             max_percent: 20,
+            small_removals: 2,
         }
     }
 }
@@ -159,8 +177,21 @@ impl Default for Guard {
 impl Guard {
     /// Does removing `removals` of `members` need the admin's confirmation?
     pub fn trips(&self, removals: usize, members: usize) -> bool {
-        removals > self.max_removals
-            || (members > 0 && removals * 100 > members * self.max_percent as usize)
+        if removals == 0 {
+            return false;
+        }
+        if removals > self.max_removals || removals >= members {
+            return true;
+        }
+        removals > self.small_removals && removals * 100 > members * self.max_percent as usize
+    }
+
+    /// "more than 10 members, or more than 20% of a team role once more than 2 go".
+    pub fn describe(&self) -> String {
+        format!(
+            "more than {} members, or more than {}% of a team role once more than {} go",
+            self.max_removals, self.max_percent, self.small_removals
+        )
     }
 }
 
@@ -169,7 +200,8 @@ impl Guard {
 pub enum DriftChoice {
     /// Push Okta's membership over Statsig's (Okta's own behaviour).
     Overwrite,
-    /// Add the members added in Statsig to the Okta group, then push.
+    /// Make the Okta group match Statsig's edits (members added there join it, members
+    /// removed there leave it), then push.
     Adopt,
     /// Stop pushing; Statsig keeps its edits.
     Pause,
@@ -188,5 +220,25 @@ mod tests {
         assert!(g.trips(3, 10), "30%");
         assert!(!g.trips(2, 10), "20% exactly");
         assert!(g.trips(1, 1), "emptying a one-member team");
+        assert!(g.trips(2, 2), "emptying a two-member team");
+    }
+
+    #[test]
+    fn a_small_team_has_a_floor_and_it_is_configurable() {
+        let g = Guard::default();
+        assert!(!g.trips(1, 2), "one of two is not a mass removal");
+        assert!(!g.trips(2, 5), "two of five: under the floor");
+        assert!(g.trips(3, 5), "three of five: past the floor and the share");
+        let strict = Guard {
+            small_removals: 0,
+            ..g
+        };
+        assert!(strict.trips(1, 2), "no floor: 50% trips");
+        let old: Guard =
+            serde_json::from_str(r#"{"max_removals": 10, "max_percent": 20}"#).unwrap();
+        assert_eq!(
+            old, g,
+            "settings saved before the floor read with its default"
+        );
     }
 }

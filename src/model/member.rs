@@ -45,6 +45,19 @@ impl<T> SharedList<T> {
         self.places.is_empty()
     }
 
+    /// The items `keep` says yes to, in order: places in the same table, nothing copied.
+    pub fn filtered(&self, mut keep: impl FnMut(&T) -> bool) -> Self {
+        SharedList {
+            table: self.table.clone(),
+            places: self
+                .places
+                .iter()
+                .copied()
+                .filter(|&p| keep(&self.table[p as usize]))
+                .collect(),
+        }
+    }
+
     /// The items, in order.
     pub fn iter(&self) -> Iter<'_, T> {
         Iter {

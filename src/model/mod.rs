@@ -3,6 +3,7 @@
 pub mod compare;
 pub mod directory;
 pub mod filter;
+pub mod hold;
 mod keyed;
 pub mod mapping;
 pub mod member;

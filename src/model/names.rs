@@ -281,6 +281,12 @@ pub enum NameError {
     /// The name has a control character.
     #[error("the team name has a control character, which Statsig cannot show")]
     ControlCharacter,
+    /// The name has a character that breaks URLs, file paths or markup.
+    #[error(
+        "the team name has {}, which breaks URLs, file paths or markup; leave it out",
+        character(*.0)
+    )]
+    Breaking(char),
     /// The name has a bidirectional or invisible formatting mark.
     #[error("the team name has a right-to-left or invisible formatting mark")]
     FormattingMark,
@@ -331,6 +337,9 @@ pub fn validate_new_team<S: AsRef<str>>(
     if team.chars().any(is_formatting_mark) {
         return Err(NameError::FormattingMark);
     }
+    if let Some(c) = team.chars().find(|c| BREAKING.contains(c)) {
+        return Err(NameError::Breaking(c));
+    }
     if team.trim() != team {
         return Err(NameError::OuterSpace);
     }
@@ -363,6 +372,34 @@ pub fn validate_new_team<S: AsRef<str>>(
                 .unwrap_or_else(|| "something else".to_string()),
             name,
         }),
+    }
+}
+
+/// Characters a team name may not have: they break URLs, file paths or markup wherever
+/// the name goes (control characters are refused too).
+pub const BREAKING: [char; 5] = ['/', '\\', '<', '>', '"'];
+
+/// Characters a team name usually has besides letters and digits.
+const USUAL: &str = " -_.&'()+,";
+
+/// A warning, in one sentence naming the character, when a new team's name has one that
+/// is allowed but unusual (`#`, `%`, `|`, an emoji…); `None` when it has none.
+pub fn unusual_character(team: &str) -> Option<String> {
+    let c = team
+        .chars()
+        .find(|c| !c.is_alphanumeric() && !USUAL.contains(*c) && !BREAKING.contains(c))?;
+    Some(format!(
+        "The team name has {}, which is unusual in a team name: check it is meant (some tools search or show it badly).",
+        character(c)
+    ))
+}
+
+/// A character as a sentence names it: "\"#\"", or its code when it cannot be seen.
+fn character(c: char) -> String {
+    if c.is_control() || is_formatting_mark(c) || c.is_whitespace() {
+        format!("the character U+{:04X}", c as u32)
+    } else {
+        format!("\"{c}\"")
     }
 }
 
@@ -594,6 +631,37 @@ mod tests {
         ));
         // A team called "Member" is fine: the role is always the last word.
         assert!(validate_new_team("Checkout", "Member", Role::Member, &p).is_ok());
+    }
+
+    #[test]
+    fn characters_that_break_urls_paths_or_markup_are_refused_by_name() {
+        let p = projects();
+        let e = validate_new_team("Checkout", "Pay/ments<b>", Role::Member, &p).unwrap_err();
+        assert_eq!(e, NameError::Breaking('/'));
+        assert_eq!(
+            e.to_string(),
+            "the team name has \"/\", which breaks URLs, file paths or markup; leave it out"
+        );
+        for c in BREAKING {
+            assert_eq!(
+                validate_new_team("Checkout", &format!("Pay{c}ments"), Role::Member, &p),
+                Err(NameError::Breaking(c))
+            );
+        }
+        assert_eq!(
+            validate_new_team("Checkout", "Pay\tments", Role::Member, &p),
+            Err(NameError::ControlCharacter)
+        );
+    }
+
+    #[test]
+    fn unusual_characters_are_allowed_with_a_warning_naming_them() {
+        assert_eq!(unusual_character("Fraud & Risk (EU)"), None);
+        assert_eq!(unusual_character("Über-Team 2"), None);
+        let w = unusual_character("Payments #1").unwrap();
+        assert!(w.starts_with("The team name has \"#\""), "{w}");
+        assert!(validate_new_team("Checkout", "Payments #1", Role::Member, &projects()).is_ok());
+        assert!(unusual_character("a\u{00A0}b").unwrap().contains("U+00A0"));
     }
 
     #[test]

@@ -387,7 +387,7 @@ fn row(
                 if dir.statsig_read {
                     row.adds = Some(plan.adds.len());
                     row.removes = Some(plan.removes.len());
-                    row.guard = rules::check_guard(guard, dir, &plan, &g.name, 0).err();
+                    row.guard = rules::check_guard(guard, dir, &plan, &g.name, 0);
                 }
             }
         }
@@ -686,7 +686,12 @@ mod tests {
             "Team ",
             RuleAction::Link { project: None },
         );
-        let rows = preview(&d, &[], std::slice::from_ref(&r), &r, Guard::default());
+        // No small-team floor: two of three is past the guard's share.
+        let guard = Guard {
+            small_removals: 0,
+            ..Guard::default()
+        };
+        let rows = preview(&d, &[], std::slice::from_ref(&r), &r, guard);
         let by = |n: &str| rows.iter().find(|r| r.okta_group_name == n).unwrap();
         assert_eq!(rows.len(), 4, "Team Fraud, Lab, Payments, Ops");
         assert!(matches!(by("Team Fraud").target, RowTarget::Link { .. }));

@@ -328,9 +328,21 @@ fn redact_mapping(key: &RedactionKey, scrubber: &Scrubber, m: &mut Mapping) {
         ids(key, &mut d.added_in_statsig);
         ids(key, &mut d.removed_in_statsig);
     }
-    if let MappingStatus::Error { cause, request, .. } = &mut m.status {
+    if let MappingStatus::Error {
+        cause,
+        request,
+        fix,
+        ..
+    } = &mut m.status
+    {
         *cause = scrubber.scrub(cause);
         *request = request.as_deref().map(|r| scrubber.scrub(r));
+        *fix = fix.as_deref().map(|f| scrubber.scrub(f));
+    }
+    if let MappingStatus::NeedsConfirmation { names, .. } = &mut m.status {
+        for name in names.iter_mut() {
+            *name = scrubber.scrub(name);
+        }
     }
     if let Some(o) = &mut m.okta {
         o.target_group_id = key.id(&o.target_group_id);
@@ -387,14 +399,23 @@ mod tests {
             at: "t".into(),
             cause: "Statsig refused s1 (ada@example.com) in example.com.".into(),
             request: Some("PATCH /Groups/g1".into()),
+            fix: Some("Unlink, then Create without ada@example.com's team name.".into()),
         });
         m.last_pushed_members = vec!["s1".into()];
+        // A held push names who it would remove.
+        let mut held = mapping(MappingStatus::NeedsConfirmation {
+            at: "t".into(),
+            removals: 1,
+            members: 2,
+            names: vec!["bob@example.com".into()],
+        });
+        held.id = "m2".into();
         let source = Source {
             statsig_url: "https://statsigapi.net/scim".into(),
             okta_url: "https://example.okta.com".into(),
             demo: false,
         };
-        let s = Snapshot::capture("t", source, &d, &[m]);
+        let s = Snapshot::capture("t", source, &d, &[m, held]);
         let r = s.redacted(&key(1));
         let text = String::from_utf8(r.to_json()).unwrap();
         for secret in [
@@ -419,10 +440,13 @@ mod tests {
         assert_eq!(dir.statsig_groups[0].members, vec![key(1).id("s1")]);
         assert_eq!(r.mappings[0].statsig_group_id, key(1).id("g1"));
         assert!(dir.in_org_domain(&r.okta_users[0].email));
-        let MappingStatus::Error { cause, .. } = &r.mappings[0].status else {
+        let failed = r.mappings.iter().find(|m| m.id == key(1).id("m1"));
+        let Some(MappingStatus::Error { cause, fix, .. }) = failed.map(|m| &m.status) else {
             panic!("status")
         };
         assert!(cause.starts_with("Statsig refused r"), "{cause}");
+        let fix = fix.as_deref().unwrap_or_default();
+        assert!(!fix.contains("ada@example.com"), "{fix}");
         assert_eq!(
             r.redacted(&key(2)),
             r,

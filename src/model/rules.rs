@@ -5,8 +5,10 @@
 
 use super::directory::Directory;
 use super::mapping::{Guard, Mapping};
+use super::member::MemberList;
 use super::names::{self, NameError, NameReading, ParsedName, Role};
 use super::plan::Plan;
+use super::text;
 
 /// Why a mapping cannot be made as asked. Each is one sentence naming the group.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -124,7 +126,8 @@ pub fn confirmation_mismatch(word: &str, typed: &str) -> Option<String> {
     }
 }
 
-/// A push the deletion guard stopped before anything was sent.
+/// Removals the deletion guard holds until the admin confirms them (a push's adds are
+/// never held by it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuardStop {
     /// The Okta group pushed.
@@ -135,6 +138,10 @@ pub struct GuardStop {
     pub removals: usize,
     /// Members the team role has now.
     pub members: usize,
+    /// Who would be removed (emails), in list order.
+    pub names: Vec<String>,
+    /// Members added by the same push, which went ahead (0 in a preview).
+    pub added: usize,
     /// The word the admin types to allow it.
     pub word: String,
     /// The limits in force.
@@ -145,38 +152,157 @@ impl std::fmt::Display for GuardStop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Pushing \"{}\" would remove {} of the {} members of {}, more than the deletion guard allows (more than {} members or {}% of a team role); nothing was sent.",
+            "Pushing \"{}\" would remove {} of the {} members of {} ({}), more than the deletion guard allows ({}); no one is removed until the removals are confirmed.",
             self.okta_group,
             self.removals,
             self.members,
             self.target,
-            self.guard.max_removals,
-            self.guard.max_percent
-        )
+            text::names(&self.names, 5),
+            self.guard.describe()
+        )?;
+        if self.added > 0 {
+            write!(
+                f,
+                " The {} to add {} added.",
+                text::plural(self.added, "member"),
+                text::was(self.added)
+            )?;
+        }
+        Ok(())
     }
 }
 
-/// Whether `plan` may go ahead with `allowed_removals` confirmed by the admin.
+/// Whether `plan`'s removals may go ahead with `allowed_removals` confirmed by the admin:
+/// the guard's stop when they may not.
 pub fn check_guard(
     guard: Guard,
     dir: &Directory,
     plan: &Plan,
     okta_group_name: &str,
     allowed_removals: usize,
-) -> Result<(), GuardStop> {
-    let removals = plan.removes.len();
-    let members = removals + plan.unchanged.len();
+) -> Option<GuardStop> {
+    check_removals(
+        guard,
+        dir,
+        plan,
+        &plan.removes,
+        okta_group_name,
+        allowed_removals,
+    )
+}
+
+/// Whether removing `removes` from `plan`'s team role may go ahead with `allowed_removals`
+/// confirmed (the guard judges removals alone): its stop when it may not.
+pub fn check_removals(
+    guard: Guard,
+    dir: &Directory,
+    plan: &Plan,
+    removes: &MemberList,
+    okta_group_name: &str,
+    allowed_removals: usize,
+) -> Option<GuardStop> {
+    let removals = removes.len();
+    let members = plan.removes.len() + plan.unchanged.len();
     if removals <= allowed_removals || !guard.trips(removals, members) {
-        return Ok(());
+        return None;
     }
-    Err(GuardStop {
+    Some(GuardStop {
         okta_group: okta_group_name.to_string(),
         target: describe_target(dir, &plan.statsig_group_id, &plan.statsig_group_name),
         removals,
         members,
+        names: removes.iter().map(|m| m.display.to_string()).collect(),
+        added: 0,
         word: confirmation_word(dir, &plan.statsig_group_id, &plan.statsig_group_name),
         guard,
     })
+}
+
+/// After a failed push: whether pushing again as it is may work, or what to change first.
+/// One classification for the window, the command line and *Retry all*, in both push
+/// modes (Okta's `errorSummary`, or Statsig's SCIM error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// A retry may work: a timeout, no answer, a rate limit (429), a server error (5xx).
+    Retry,
+    /// A retry sends the same and fails the same; the sentence says what to do instead.
+    Change(String),
+}
+
+impl NextStep {
+    /// What to change first, or `None` when a retry may work.
+    pub fn fix(self) -> Option<String> {
+        match self {
+            NextStep::Retry => None,
+            NextStep::Change(s) => Some(s),
+        }
+    }
+}
+
+/// The next step for a team deleted in Statsig.
+pub const RECREATE: &str =
+    "The team no longer exists in Statsig: Unlink with Leave, then Create to make it anew.";
+
+/// The next step after a failure, from the HTTP status when known and the service's
+/// words (Okta's `errorSummary` has only words, such as "Statsig answered 400" or "Bad
+/// Request").
+pub fn next_step(status: Option<u16>, words: &str) -> NextStep {
+    let status = status.or_else(|| status_in(words));
+    let lower = words.to_lowercase();
+    let has = |w: &[&str]| w.iter().any(|x| lower.contains(x));
+    let change = |s: &str| NextStep::Change(s.to_string());
+    match status {
+        Some(429 | 500..=599) => NextStep::Retry,
+        Some(404) => change(RECREATE),
+        _ if has(&["no longer exists", "deleted in statsig"]) => change(RECREATE),
+        _ if has(&["not assigned"]) => change(
+            "Okta pushes only members assigned to the Statsig app: assign them in Okta, then push again.",
+        ),
+        Some(400 | 409 | 422) if has(&["name", "uniqueness", "already exists"]) => {
+            change("Statsig refuses this team name: Unlink, then Create with a valid name.")
+        }
+        Some(401 | 403) => {
+            change("The token was refused or may not do this: fix it in Settings, then push again.")
+        }
+        Some(400..=499) => change(
+            "Statsig refused the request as sent, and a retry sends the same: change what the cause names first.",
+        ),
+        _ => NextStep::Retry,
+    }
+}
+
+/// An HTTP status a sentence names: "answered 400", "HTTP 503", or its reason phrase.
+fn status_in(words: &str) -> Option<u16> {
+    let lower = words.to_lowercase();
+    for key in ["answered ", "status ", "http "] {
+        for (i, _) in lower.match_indices(key) {
+            let code: String = lower[i + key.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if code.len() == 3
+                && let Ok(n) = code.parse()
+            {
+                return Some(n);
+            }
+        }
+    }
+    [
+        ("bad request", 400),
+        ("unauthorized", 401),
+        ("forbidden", 403),
+        ("not found", 404),
+        ("conflict", 409),
+        ("too many requests", 429),
+        ("rate limit", 429),
+        ("internal server error", 500),
+        ("bad gateway", 502),
+        ("service unavailable", 503),
+        ("gateway timeout", 504),
+    ]
+    .iter()
+    .find(|(phrase, _)| lower.contains(phrase))
+    .map(|(_, n)| *n)
 }
 
 /// The mapping that pushes this Okta group, if any.
@@ -369,15 +495,15 @@ mod tests {
         let d = dir();
         let plan = plan_push(&d, "og1", "g1", 100).unwrap();
         assert_eq!(plan.removes.len(), 4);
-        let stop = check_guard(Guard::default(), &d, &plan, "Payments", 0).unwrap_err();
+        let stop = check_guard(Guard::default(), &d, &plan, "Payments", 0).unwrap();
         assert_eq!(stop.word, "Payments");
         assert_eq!(
             stop.to_string(),
-            "Pushing \"Payments\" would remove 4 of the 5 members of team \"Payments\" (Member) in project \"Checkout\", more than the deletion guard allows (more than 10 members or 20% of a team role); nothing was sent."
+            "Pushing \"Payments\" would remove 4 of the 5 members of team \"Payments\" (Member) in project \"Checkout\" (u1@example.com, u2@example.com, u3@example.com and u4@example.com), more than the deletion guard allows (more than 10 members, or more than 20% of a team role once more than 2 go); no one is removed until the removals are confirmed."
         );
         assert_eq!(
             check_guard(Guard::default(), &d, &plan, "Payments", 4),
-            Ok(())
+            None
         );
         assert_eq!(confirmation_mismatch("Payments", "Payments"), None);
         assert!(
@@ -386,5 +512,51 @@ mod tests {
                 .contains("same capitals")
         );
         assert!(confirmation_mismatch("Payments", "").is_some());
+    }
+
+    #[test]
+    fn what_a_retry_may_fix_is_told_apart_from_what_needs_a_change() {
+        // Okta's errorSummary of Statsig refusing a team name (the sandbox's words).
+        let refused = "Failed on 2026-01-05T09:00:00Z: Unable to push group \"Statsig-Growth Lab-Experiments-Member\" to Statsig SCIM: Statsig answered 400 when creating the group: \"Statsig-Growth Lab-Experiments-Member\" is not a valid team name";
+        assert!(
+            next_step(None, refused)
+                .fix()
+                .unwrap()
+                .contains("Create with a valid name")
+        );
+        assert_eq!(
+            next_step(
+                None,
+                "Unable to push group: Error while creating user group: Bad Request. Errors reported by remote server: invalid displayName"
+            ),
+            next_step(Some(400), "invalid displayName"),
+        );
+        assert_eq!(
+            next_step(Some(404), "gone").fix().as_deref(),
+            Some(RECREATE)
+        );
+        assert!(
+            next_step(None, "Jo is not assigned to the Statsig app")
+                .fix()
+                .unwrap()
+                .contains("assign")
+        );
+        for retry in [
+            next_step(Some(429), "slow down"),
+            next_step(Some(503), "unavailable"),
+            next_step(
+                None,
+                "Statsig SCIM did not answer PATCH /Groups/g1: timed out",
+            ),
+            next_step(None, "Unable to push group: Too Many Requests"),
+        ] {
+            assert_eq!(retry, NextStep::Retry);
+        }
+        assert!(
+            next_step(Some(401), "bad token")
+                .fix()
+                .unwrap()
+                .contains("Settings")
+        );
     }
 }

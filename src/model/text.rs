@@ -72,6 +72,31 @@ pub fn safe_file_name(name: &str) -> String {
     }
 }
 
+/// Names in a sentence, at most `max` of them: "a, b and c", "a, b and 3 more".
+pub fn names(items: &[String], max: usize) -> String {
+    let shown = items.len().min(max.max(1));
+    let head = items[..shown].join(", ");
+    match items.len() - shown {
+        0 if shown > 1 => {
+            let (first, last) = items[..shown].split_at(shown - 1);
+            format!("{} and {}", first.join(", "), last[0])
+        }
+        0 => head,
+        more => format!("{head} and {more} more"),
+    }
+}
+
+/// Clauses of a verb and the people it acts on, the empty ones left out: "removes a and
+/// b; adds back c" (at most `max` names each).
+pub fn clauses(parts: &[(&str, &[String])], max: usize) -> String {
+    parts
+        .iter()
+        .filter(|(_, who)| !who.is_empty())
+        .map(|(verb, who)| format!("{verb} {}", names(who, max)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +115,20 @@ mod tests {
         assert_eq!(safe_file_name("C:\\x\u{202E}.csv"), "C__x_.csv");
         assert_eq!(safe_file_name(".."), "export");
         assert_eq!(safe_file_name("..hidden.csv"), "hidden.csv");
+    }
+
+    #[test]
+    fn names_read_as_a_list_and_long_ones_are_cut() {
+        let v = |n: usize| (0..n).map(|i| format!("u{i}")).collect::<Vec<_>>();
+        assert_eq!(names(&v(1), 3), "u0");
+        assert_eq!(names(&v(3), 3), "u0, u1 and u2");
+        assert_eq!(names(&v(5), 3), "u0, u1, u2 and 2 more");
+        assert_eq!(names(&[], 3), "");
+        let (a, none) = (v(2), Vec::new());
+        assert_eq!(
+            clauses(&[("adds", &a), ("removes", &none)], 3),
+            "adds u0 and u1"
+        );
     }
 
     #[test]

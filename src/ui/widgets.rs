@@ -20,6 +20,8 @@ pub enum Pill {
     Neutral,
     /// Under way.
     Busy,
+    /// Waits for the admin's answer (a confirmation), not a failure.
+    Ask,
 }
 
 /// A pill's text color; at least 4.5:1 against the panel background in both themes.
@@ -38,6 +40,8 @@ pub fn tone_color(pill: Pill, dark: bool) -> Color32 {
         (Pill::Bad, false) => Color32::from_rgb(185, 28, 28),
         (Pill::Busy, true) => Color32::from_rgb(125, 185, 252),
         (Pill::Busy, false) => Color32::from_rgb(29, 78, 216),
+        (Pill::Ask, true) => Color32::from_rgb(205, 170, 255),
+        (Pill::Ask, false) => Color32::from_rgb(109, 40, 217),
         (Pill::Neutral, true) => Color32::from_gray(190),
         (Pill::Neutral, false) => Color32::from_gray(80),
     }
@@ -63,9 +67,28 @@ pub fn status_pill(ui: &mut Ui, status: &MappingStatus) -> egui::Response {
         MappingStatus::Inactive => Pill::Neutral,
         MappingStatus::Pushing => Pill::Busy,
         MappingStatus::Error { .. } => Pill::Bad,
-        MappingStatus::NeedsConfirmation { .. } => Pill::Warn,
+        MappingStatus::NeedsConfirmation { .. } => Pill::Ask,
     };
     pill(ui, tone, status.label())
+}
+
+/// Whether an Okta user can be pushed, in the same few words everywhere: "active", "not in
+/// Statsig", or Okta's status ("suspended", "deprovisioned", …).
+pub fn okta_user_state(d: &crate::model::Directory, u: &crate::model::OktaUser) -> String {
+    match (u.is_active(), d.statsig_user_for(u).is_some()) {
+        (true, true) => "active".to_string(),
+        (true, false) => "not in Statsig".to_string(),
+        (false, _) => u.status.to_lowercase(),
+    }
+}
+
+/// The narrowest a column of [`okta_user_state`] words may get with none of them cut.
+pub const USER_STATE_WIDTH: f32 = 110.0;
+
+/// Text in a pill's color (readable in both themes).
+pub fn tone_text(ui: &mut Ui, tone: Pill, text: impl Into<String>) -> egui::Response {
+    let c = pill_color(ui, tone);
+    ui.label(RichText::new(text.into()).color(c))
 }
 
 /// Text in the warning color (readable in both themes).

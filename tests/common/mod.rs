@@ -296,3 +296,13 @@ pub fn okta_side(ws: &Workspace) -> Vec<(String, Vec<String>)> {
         .map(|g| (g.id.clone(), g.members.clone()))
         .collect()
 }
+
+/// The stdout of a command that must succeed, or a failure showing its stderr.
+pub fn stdout_of(args: &[&str], out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

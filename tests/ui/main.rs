@@ -8,6 +8,7 @@
 mod common;
 mod connect;
 mod dialogs;
+mod drift;
 mod first_import;
 mod first_use;
 mod help;
@@ -15,7 +16,6 @@ mod keyboard;
 mod okta;
 mod persistence;
 mod pushed;
-
 mod review;
 mod rules;
 mod settings;

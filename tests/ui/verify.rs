@@ -85,8 +85,18 @@ fn a_team_deleted_in_statsig_shows_error_with_its_time_cause_and_way_out() {
     let h = &mut f.harness;
     click(h, "Pushed groups (1 error)");
     assert!(
-        h.query_by_label_contains("was deleted in Statsig")
+        h.query_by_label_contains("no longer exists (deleted in Statsig)")
             .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Failing request: GET /Groups/")
+            .is_some(),
+        "the request that found it gone"
+    );
+    assert!(
+        h.query_by_label_contains("A retry cannot fix this: The team no longer exists in Statsig: Unlink with Leave, then Create")
+            .is_some(),
+        "the way out, not a retry"
     );
     assert!(
         h.query_by_label_contains("Failed 2026-03-09 12:05:01 UTC")

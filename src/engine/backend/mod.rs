@@ -8,7 +8,7 @@ pub mod okta;
 
 use super::error::Result;
 use super::workspace::core::Core;
-use crate::model::mapping::Mapping;
+use crate::model::mapping::{Drift, Mapping};
 use crate::model::plan::Plan;
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -31,6 +31,8 @@ pub struct PushReport {
     pub plan: Plan,
     /// Okta carries it out (Okta push); the app only asked.
     pub by_okta: bool,
+    /// Edits made in Statsig the push left as they are, open until the admin chooses.
+    pub held: Drift,
 }
 
 /// What one watch cycle did.
@@ -40,12 +42,14 @@ pub struct WatchReport {
     pub okta_groups_changed: usize,
     /// Mappings pushed.
     pub pushed: Vec<String>,
-    /// Mappings whose Statsig group was edited outside the app.
+    /// Mappings with edits made in Statsig open (held until the admin chooses).
     pub drifted: Vec<String>,
     /// Mappings the deletion guard stopped; the watcher never confirms removals itself.
     pub needs_confirmation: Vec<String>,
     /// What failed, one sentence each.
     pub errors: Vec<String>,
+    /// The mappings whose push failed (their status says why and what to do).
+    pub failed: Vec<String>,
 }
 
 /// Each push outcome, by mapping id.
@@ -116,6 +120,15 @@ pub trait PushBackend: Send + Sync {
         ids: &'a [String],
         allowed_removals: usize,
     ) -> BoxFuture<'a, Outcomes>;
+
+    /// Overwrite: pushes the mapping over the edits made in Statsig that the admin chose
+    /// by name (`chosen`); edits made since stay held.
+    fn overwrite<'a>(
+        &'a self,
+        core: &'a mut Core,
+        id: &'a str,
+        chosen: &'a Drift,
+    ) -> BoxFuture<'a, Result<PushReport>>;
 
     /// Deactivates, or activates and pushes.
     fn set_active<'a>(

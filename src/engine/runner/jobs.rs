@@ -2,14 +2,14 @@
 //! past tense, what was done.
 
 use super::command::Command;
-use crate::engine::backend::{PushReport, Unlink};
+use crate::engine::backend::PushReport;
 use crate::engine::error::{EngineError, Result, refused};
-use crate::engine::state::{DriftChoice, Mapping};
+use crate::engine::state::Mapping;
 use crate::engine::workspace::Workspace;
 use crate::model::text::plural;
 
-/// What a finished push did, in the past tense.
-pub fn pushed(r: &PushReport) -> String {
+/// What a finished push did, in the past tense, with the edits made in Statsig it kept.
+fn pushed(ws: &Workspace, r: &PushReport) -> String {
     let p = &r.plan;
     if r.by_okta {
         return format!(
@@ -19,13 +19,22 @@ pub fn pushed(r: &PushReport) -> String {
             p.removes.len()
         );
     }
-    format!(
+    let s = format!(
         "Pushed {}: {} added, {} removed, {}.",
         p.statsig_group_name,
         p.adds.len(),
         p.removes.len(),
         plural(p.request_count(), "request")
-    )
+    );
+    with_drift(ws, &r.mapping_id, s)
+}
+
+/// `said`, then the edits made in Statsig that mapping `id` keeps open, if any.
+fn with_drift(ws: &Workspace, id: &str, said: String) -> String {
+    match ws.drift_note(id) {
+        Some(note) => format!("{said} {note}"),
+        None => said,
+    }
 }
 
 fn linked(m: &Mapping) -> String {
@@ -163,20 +172,7 @@ async fn mappings(ws: &mut Workspace, command: Command) -> Result<String> {
             confirmation,
         } => {
             let m = ws.unlink(&mapping_id, how, &confirmation).await?;
-            Ok(match how {
-                Unlink::Delete if m.okta.is_some() => format!(
-                    "Unlinked {} in Okta; Okta deletes {} in Statsig.",
-                    m.okta_group_name, m.statsig_group_name
-                ),
-                Unlink::Delete => format!(
-                    "Unlinked {} and deleted {} in Statsig.",
-                    m.okta_group_name, m.statsig_group_name
-                ),
-                Unlink::Leave => format!(
-                    "Unlinked {}; {} was left in Statsig as it is.",
-                    m.okta_group_name, m.statsig_group_name
-                ),
-            })
+            Ok(ws.unlinked(&m, how))
         }
         _ => Err(not_a_step()),
     }
@@ -188,28 +184,12 @@ async fn pushes(ws: &mut Workspace, command: Command) -> Result<String> {
         Command::Push {
             mapping_id,
             allowed_removals,
-        } => Ok(pushed(
-            &ws.confirm_removals(&mapping_id, allowed_removals).await?,
-        )),
-        Command::ResolveDrift { mapping_id, choice } => {
-            ws.resolve_drift(&mapping_id, choice).await?;
-            Ok(match choice {
-                DriftChoice::Overwrite => "Statsig has Okta's membership again.",
-                DriftChoice::Adopt => "The Okta group adopted the members added in Statsig.",
-                DriftChoice::Pause => "Paused: Statsig keeps its edits; nothing is pushed.",
-            }
-            .to_string())
+        } => {
+            let r = ws.confirm_removals(&mapping_id, allowed_removals).await?;
+            Ok(pushed(ws, &r))
         }
-        Command::RetryAll => {
-            let failed = ws.retry_errors().await;
-            match failed.into_iter().next() {
-                None if ws.mappings().iter().any(|m| m.okta.is_some()) => Ok(
-                    "Every mapping in error was re-activated: Okta pushes them again.".to_string(),
-                ),
-                None => Ok("Every mapping in error was pushed again.".to_string()),
-                Some((id, e)) => Err(refused(format!("Mapping {id} still fails: {e}"))),
-            }
-        }
+        Command::ResolveDrift { mapping_id, choice } => ws.resolve_drift(&mapping_id, choice).await,
+        Command::RetryAll => retry_all(ws).await,
         Command::SetActive { mapping_id, active } => {
             ws.set_active(&mapping_id, active).await?;
             let in_okta = ws
@@ -221,7 +201,7 @@ async fn pushes(ws: &mut Workspace, command: Command) -> Result<String> {
             } else if in_okta {
                 "Deactivated in Okta: memberships stay, Okta pushes nothing.".to_string()
             } else if active {
-                "Activated and pushed.".to_string()
+                with_drift(ws, &mapping_id, "Activated and pushed.".to_string())
             } else {
                 "Deactivated: memberships stay, nothing is pushed.".to_string()
             })
@@ -230,29 +210,61 @@ async fn pushes(ws: &mut Workspace, command: Command) -> Result<String> {
     }
 }
 
+/// *Retry all*: what was pushed again, what was skipped and why, by name.
+async fn retry_all(ws: &mut Workspace) -> Result<String> {
+    let r = ws.retry_errors().await;
+    let okta = ws.mappings().iter().any(|m| m.okta.is_some());
+    let mut said = match (r.pushed.len(), okta) {
+        (0, _) if r.skipped.is_empty() && r.failed.is_empty() => {
+            "No mapping is in error.".to_string()
+        }
+        (0, _) => String::new(),
+        (n, true) => format!(
+            "Re-activated {} in Okta: Okta pushes {} again.",
+            plural(n, "mapping"),
+            if n == 1 { "it" } else { "them" }
+        ),
+        (n, false) => format!("Pushed {} again.", plural(n, "mapping")),
+    };
+    for (id, fix) in &r.skipped {
+        said.push_str(&format!(
+            " Skipped {}, which a retry cannot fix: {fix}",
+            ws.mapping_name(id)
+        ));
+    }
+    let said = said.trim().to_string();
+    match r.failed.first() {
+        Some((id, e)) => Err(refused(format!(
+            "{} still fails: {e} {said}",
+            ws.mapping_name(id)
+        ))),
+        None => Ok(said),
+    }
+}
+
 /// One watch cycle, reported in one sentence.
 async fn watch(ws: &mut Workspace) -> Result<String> {
     let r = ws.watch_once().await?;
-    let mut s = format!(
-        "Checked: {} changed in Okta, {} pushed, {} with edits in Statsig.",
-        plural(r.okta_groups_changed, "group"),
-        r.pushed.len(),
-        r.drifted.len()
-    );
+    let mut parts = vec![
+        format!("{} changed in Okta", plural(r.okta_groups_changed, "group")),
+        format!("{} pushed", r.pushed.len()),
+    ];
+    if !r.needs_confirmation.is_empty() {
+        parts.push(format!(
+            "{} waiting for confirmation of removals",
+            r.needs_confirmation.len()
+        ));
+    }
+    if !r.drifted.is_empty() {
+        parts.push(format!(
+            "{} with edits made in Statsig kept",
+            r.drifted.len()
+        ));
+    }
+    let mut s = format!("Checked: {}.", parts.join(", "));
     for line in ws.rules_after_a_look(true).await? {
         s.push(' ');
         s.push_str(&line);
-    }
-    if !r.needs_confirmation.is_empty() {
-        s.push_str(&format!(
-            " {} need{} confirmation.",
-            plural(r.needs_confirmation.len(), "mapping"),
-            if r.needs_confirmation.len() == 1 {
-                "s"
-            } else {
-                ""
-            }
-        ));
     }
     match r.errors.first() {
         Some(e) => Err(refused(format!("{s} {e}"))),

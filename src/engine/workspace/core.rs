@@ -1,11 +1,13 @@
 //! What every push backend shares: the clients, the imported directory (shared with the
 //! UI, copied on write), the mappings and their file, and the helpers every step uses.
 
+pub use super::push_mode::OtherPusher;
 use super::push_mode::PushMode;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Mapping, MappingStatus, PushAction, PushCounts, State, StateStore};
 use crate::model::Directory;
+use crate::model::hold::{self, Cut};
 use crate::model::plan::{self, Plan};
 use crate::model::rules;
 use crate::net::CancelToken;
@@ -13,23 +15,11 @@ use crate::okta::OktaClient;
 use crate::scim::ScimClient;
 use std::sync::Arc;
 
-/// A team another pusher feeds: Okta's mapping in Direct push, the app's own mapping in
-/// Okta push. One pusher per team.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OtherPusher {
-    /// The other pusher's mapping id.
-    pub mapping_id: String,
-    /// The Statsig group it pushes into, by name.
-    pub target_name: String,
-    /// Who pushes ("Okta's push mapping of \"Statsig SCIM\"").
-    pub by: String,
-}
-
 /// Why a group could not be read again.
 #[derive(Debug)]
 pub enum Gone {
-    /// The Statsig group no longer exists.
-    Statsig,
+    /// The Statsig group no longer exists: its name, and the request that found it gone.
+    Statsig(String, Option<String>),
     /// The Okta group no longer exists.
     Okta,
     /// The read failed.
@@ -39,9 +29,7 @@ pub enum Gone {
 impl From<Gone> for EngineError {
     fn from(g: Gone) -> Self {
         match g {
-            Gone::Statsig => refused(
-                "The Statsig group no longer exists (deleted in Statsig). Unlink with Leave, then push again with Create to make the team anew.",
-            ),
+            Gone::Statsig(name, request) => EngineError::TargetGone { name, request },
             Gone::Okta => refused("The Okta group no longer exists in Okta; unlink this mapping."),
             Gone::Failed(e) => e,
         }
@@ -67,6 +55,8 @@ pub struct Core {
     pub mode: PushMode,
     /// Teams another pusher feeds.
     pub other_pushers: Vec<OtherPusher>,
+    /// In Direct push: the Statsig app's imported groups in Okta (never push sources).
+    pub app_groups: Vec<crate::model::okta_app::AppGroup>,
     /// Watch cycles run on this connection.
     pub watch_cycles: u64,
     /// When Okta's whole list of mappings was last read (Okta push).
@@ -108,6 +98,7 @@ impl Core {
             cancel,
             mode: PushMode::Direct,
             other_pushers: Vec::new(),
+            app_groups: Vec::new(),
             watch_cycles: 0,
             okta_listed_at: None,
             warm: None,
@@ -125,6 +116,7 @@ impl Core {
             .filter(|m| m.status != MappingStatus::Inactive)
             .map(|m| OtherPusher {
                 mapping_id: m.id.clone(),
+                okta_group_id: m.okta_group_id.clone(),
                 target_name: m.statsig_group_name.clone(),
                 by: "this app's Direct push".into(),
             })
@@ -137,9 +129,7 @@ impl Core {
 
     /// The other pusher of the Statsig group named `name`, if one feeds it.
     pub fn other_pusher_of(&self, name: &str) -> Option<&OtherPusher> {
-        self.other_pushers
-            .iter()
-            .find(|p| p.target_name.eq_ignore_ascii_case(name))
+        super::push_mode::other_pusher_of(&self.other_pushers, name)
     }
 
     /// Statsig's SCIM API, or the refusal of a step that needs it.
@@ -264,14 +254,16 @@ impl Core {
         okta_group: &str,
         allowed_removals: usize,
     ) -> Result<()> {
-        rules::check_guard(
+        match rules::check_guard(
             self.conn.guard,
             &self.directory,
             plan,
             okta_group,
             allowed_removals,
-        )
-        .map_err(EngineError::NeedsConfirmation)
+        ) {
+            Some(stop) => Err(EngineError::NeedsConfirmation(Box::new(stop))),
+            None => Ok(()),
+        }
     }
 
     /// A new mapping with a never-reused id, named from the directory.
@@ -320,18 +312,20 @@ impl Core {
     }
 
     /// The status a failure leaves: Needs confirmation for the guard, else Error with the
-    /// time, cause and failing request.
+    /// time, cause, failing request and, when a retry cannot work, what to change.
     pub fn failure_status(&self, e: &EngineError) -> MappingStatus {
         match e {
             EngineError::NeedsConfirmation(stop) => MappingStatus::NeedsConfirmation {
                 at: crate::clock::now(),
                 removals: stop.removals,
                 members: stop.members,
+                names: stop.names.clone(),
             },
             _ => MappingStatus::Error {
                 at: crate::clock::now(),
                 cause: e.to_string(),
                 request: e.request(),
+                fix: e.next_step().fix(),
             },
         }
     }
@@ -344,17 +338,25 @@ impl Core {
         }
     }
 
-    /// Records a finished push: Statsig now has exactly the desired members.
-    pub fn record_success(&mut self, m: &Mapping, plan: &Plan) {
-        let mut members: Vec<String> = plan
-            .unchanged
-            .iter()
-            .chain(&plan.adds)
-            .map(|x| x.id.to_string())
-            .collect();
-        members.sort();
+    /// Cuts a fresh plan for a push of `m`: edits made in Statsig are held unless the
+    /// admin chose to overwrite them, the guard judges the removals (see `model::hold`).
+    pub fn cut(&self, m: &Mapping, plan: Plan, allowed: hold::Allowed<'_>) -> Cut {
+        hold::cut(
+            self.conn.guard,
+            &self.directory,
+            plan,
+            &m.okta_group_name,
+            &m.last_pushed_members,
+            allowed,
+        )
+    }
+
+    /// Records a finished push: what Statsig now has, what the next push compares with,
+    /// and the edits made in Statsig that stay open.
+    pub fn record_push(&mut self, m: &Mapping, cut: &Cut) {
+        let plan = &cut.send;
         if let Some(mut g) = self.directory.statsig_group(&m.statsig_group_id).cloned() {
-            g.members = members.clone();
+            g.members = cut.after.clone();
             self.dir_mut().upsert_statsig_group(g);
         }
         if let Some(mm) = self.state.mapping_mut(&m.id) {
@@ -366,17 +368,45 @@ impl Core {
                 skipped: plan.skipped.len(),
                 requests: plan.request_count(),
             });
-            mm.last_pushed_members = members;
-            mm.drift = None;
+            mm.last_pushed_members = cut.baseline.clone();
+            mm.drift = (!cut.drift.is_empty()).then(|| cut.drift.clone());
             mm.statsig_group_name = plan.statsig_group_name.clone();
         }
     }
 
-    /// The refusal for a Statsig group that is gone.
-    pub fn target_gone(name: &str) -> EngineError {
-        refused(format!(
-            "Statsig group \"{name}\" no longer exists (deleted in Statsig). Unlink with Leave, then push again with Create to make the team anew."
-        ))
+    /// Finds the edits made in Statsig on mapping `id` from the directory as it is (both
+    /// groups as last read), and records them; true when there are any.
+    pub fn note_drift(&mut self, id: &str) -> bool {
+        let Some(m) = self.state.mapping(id) else {
+            return false;
+        };
+        if m.okta.is_some() {
+            return m.drift.is_some();
+        }
+        let Ok(plan) = self.plan(&m.okta_group_id, &m.statsig_group_id) else {
+            // Not comparable now (members still being read): what was found stays.
+            return m.drift.is_some();
+        };
+        let found = hold::drift(&plan, &m.last_pushed_members);
+        let found = (!found.is_empty()).then_some(found);
+        let open = found.is_some();
+        if let Some(mm) = self.state.mapping_mut(id) {
+            mm.drift = found;
+        }
+        open
+    }
+
+    /// Each person of a drift by email, with what was done in Statsig.
+    pub fn describe_drift(&self, d: &crate::model::mapping::Drift) -> Vec<String> {
+        hold::people(&self.directory, d)
+    }
+
+    /// The refusal for a Statsig group that is gone, found by `request`.
+    pub fn target_gone(name: &str, request: Option<String>) -> EngineError {
+        EngineError::TargetGone {
+            name: name.to_string(),
+            request,
+        }
     }
 
     /// Re-reads one mapping's two groups, so a plan is made from fresh data.
@@ -385,7 +415,9 @@ impl Core {
             .refresh_groups(&m.okta_group_id, &m.statsig_group_id)
             .await
         {
-            Err(Gone::Statsig) => Err(Self::target_gone(&m.statsig_group_name)),
+            Err(Gone::Statsig(_, request)) => {
+                Err(Self::target_gone(&m.statsig_group_name, request))
+            }
             Err(Gone::Okta) => Err(refused(format!(
                 "Okta group \"{}\" no longer exists in Okta; unlink this mapping.",
                 m.okta_group_name
@@ -418,8 +450,12 @@ impl Core {
         match statsig {
             Some(Ok(g)) => self.dir_mut().upsert_statsig_group(g),
             Some(Err(e)) if e.is_not_found() => {
+                let name = self
+                    .directory
+                    .statsig_group(statsig_group_id)
+                    .map_or_else(|| statsig_group_id.to_string(), |g| g.display_name.clone());
                 self.dir_mut().remove_statsig_group(statsig_group_id);
-                return Err(Gone::Statsig);
+                return Err(Gone::Statsig(name, e.request()));
             }
             Some(Err(e)) => return Err(Gone::Failed(e.into())),
             None => {}

@@ -1,9 +1,10 @@
 //! Mapping groups (Okta groups built for pushing) and settling edits made in Statsig.
 
 use super::Workspace;
+use crate::engine::backend::Unlink;
 use crate::engine::error::{Result, refused};
-use crate::engine::state::{DriftChoice, MappingStatus};
-use crate::model::OktaGroup;
+use crate::engine::state::{Drift, DriftChoice, Mapping, MappingStatus};
+use crate::model::{OktaGroup, hold, text};
 
 impl Workspace {
     /// Creates an Okta group with the chosen Okta users (a "mapping group").
@@ -99,79 +100,196 @@ impl Workspace {
         Ok(())
     }
 
-    /// Settles edits made directly in Statsig, as the admin chose. Never done silently.
-    pub async fn resolve_drift(&mut self, mapping_id: &str, choice: DriftChoice) -> Result<()> {
-        let m = self.core.mapping(mapping_id)?;
-        let drift = m.drift.clone().unwrap_or_default();
-        match choice {
-            DriftChoice::Overwrite => {
-                // Removing what was added in Statsig is exactly what the admin chose.
-                if m.status == MappingStatus::Inactive {
-                    self.core.set_status(mapping_id, MappingStatus::Active)?;
-                }
-                self.push_confirmed(mapping_id, drift.added_in_statsig.len())
-                    .await
-                    .map(|_| ())
-            }
-            DriftChoice::Adopt => {
-                self.adopt(
-                    &m.okta_group_id,
-                    &m.okta_group_name,
-                    &drift.added_in_statsig,
-                )
-                .await?;
-                if m.status == MappingStatus::Inactive {
-                    self.core.set_status(mapping_id, MappingStatus::Active)?;
-                }
-                self.push(mapping_id).await.map(|_| ())
-            }
-            DriftChoice::Pause => self.set_active(mapping_id, false).await,
+    /// The edits made in Statsig that mapping `mapping_id` holds open, in one sentence
+    /// naming each person, if there are any.
+    pub fn drift_note(&self, mapping_id: &str) -> Option<String> {
+        let m = self.core.state.mapping(mapping_id)?;
+        let d = m.drift.as_ref().filter(|d| !d.is_empty())?;
+        Some(format!(
+            "Kept the edits made in Statsig on {}: {}. Nothing is pushed over them until you choose Overwrite from Okta or Adopt into Okta group.",
+            m.statsig_group_name,
+            text::names(&self.core.describe_drift(d), 5)
+        ))
+    }
+
+    /// Each person mapping `mapping_id` keeps as edited in Statsig, by email with what was
+    /// done there.
+    pub fn drift_people(&self, mapping_id: &str) -> Vec<String> {
+        self.core
+            .state
+            .mapping(mapping_id)
+            .and_then(|m| m.drift.as_ref())
+            .map(|d| self.core.describe_drift(d))
+            .unwrap_or_default()
+    }
+
+    /// What an unlink of `m` did, in one sentence (the mapping as it was).
+    pub fn unlinked(&self, m: &Mapping, how: Unlink) -> String {
+        let gone = !m.statsig_group_id.is_empty()
+            && self.directory().statsig_read
+            && self
+                .directory()
+                .statsig_group(&m.statsig_group_id)
+                .is_none();
+        match how {
+            Unlink::Delete if m.okta.is_some() => format!(
+                "Unlinked {} in Okta; Okta deletes {} in Statsig.",
+                m.okta_group_name, m.statsig_group_name
+            ),
+            Unlink::Delete => format!(
+                "Unlinked {} and deleted {} in Statsig.",
+                m.okta_group_name, m.statsig_group_name
+            ),
+            Unlink::Leave if gone => format!(
+                "Unlinked {}; {} had already been deleted in Statsig, so nothing is left there.",
+                m.okta_group_name, m.statsig_group_name
+            ),
+            Unlink::Leave => format!(
+                "Unlinked {}; {} was left in Statsig as it is.",
+                m.okta_group_name, m.statsig_group_name
+            ),
         }
     }
 
-    /// Adds the Statsig users `statsig_ids` to the Okta group, by email; refuses (changing
-    /// nothing) when any of them has no Okta account.
-    async fn adopt(
-        &mut self,
-        okta_group_id: &str,
-        okta_name: &str,
-        statsig_ids: &[String],
-    ) -> Result<()> {
+    /// What the admin calls mapping `mapping_id`: its Okta group's name (its id when gone).
+    pub fn mapping_name(&self, mapping_id: &str) -> String {
+        self.core
+            .state
+            .mapping(mapping_id)
+            .map_or_else(|| mapping_id.to_string(), |m| m.okta_group_name.clone())
+    }
+
+    /// Settles edits made directly in Statsig, as the admin chose, on exactly the people
+    /// the admin was shown (the drift as last found); says what was done, by name.
+    /// Overwrite pushes over them, Adopt makes the Okta group match them (both ways),
+    /// Pause stops pushing and leaves them open. Never done silently.
+    pub async fn resolve_drift(&mut self, mapping_id: &str, choice: DriftChoice) -> Result<String> {
+        let m = self.core.mapping(mapping_id)?;
+        let Some(drift) = m.drift.clone().filter(|d| !d.is_empty()) else {
+            return Err(refused(format!(
+                "\"{}\" has no edits made in Statsig to settle; Check now looks for them.",
+                m.statsig_group_name
+            )));
+        };
+        let email = |ids: &[String]| -> Vec<String> {
+            ids.iter()
+                .map(|id| hold::email(self.directory(), id))
+                .collect()
+        };
+        let (added_there, removed_there) = (
+            email(&drift.added_in_statsig),
+            email(&drift.removed_in_statsig),
+        );
+        let people = self.core.describe_drift(&drift);
+        let said = match choice {
+            DriftChoice::Overwrite => {
+                if m.status == MappingStatus::Inactive {
+                    self.core.set_status(mapping_id, MappingStatus::Active)?;
+                }
+                self.backend
+                    .overwrite(&mut self.core, mapping_id, &drift)
+                    .await?;
+                format!(
+                    "Overwrote the edits made in Statsig on {}: {}.",
+                    m.statsig_group_name,
+                    text::clauses(
+                        &[("removed", &added_there), ("added back", &removed_there)],
+                        5
+                    )
+                )
+            }
+            DriftChoice::Adopt => {
+                self.adopt(&m, &drift).await?;
+                if m.status == MappingStatus::Inactive {
+                    self.core.set_status(mapping_id, MappingStatus::Active)?;
+                }
+                // The edits are the Okta group's own now.
+                if let Some(mm) = self.core.state.mapping_mut(mapping_id) {
+                    mm.drift = None;
+                }
+                self.push(mapping_id).await?;
+                format!(
+                    "Okta group \"{}\" adopted the edits made in Statsig: {}; Statsig keeps them.",
+                    m.okta_group_name,
+                    text::clauses(
+                        &[
+                            ("added to it", &added_there),
+                            ("removed from it", &removed_there)
+                        ],
+                        5
+                    )
+                )
+            }
+            DriftChoice::Pause => {
+                self.set_active(mapping_id, false).await?;
+                format!(
+                    "Paused {}: nothing is pushed, and Statsig keeps its edits: {}. They stay listed, to choose again when it is activated.",
+                    m.okta_group_name,
+                    text::names(&people, 5)
+                )
+            }
+        };
+        // Edits made after the admin looked are held, never settled unseen.
+        let left = self
+            .core
+            .mapping(mapping_id)?
+            .drift
+            .filter(|_| choice != DriftChoice::Pause);
+        Ok(match left {
+            Some(d) => format!(
+                "{said} Still open (found since): {}.",
+                text::names(&self.core.describe_drift(&d), 5)
+            ),
+            None => said,
+        })
+    }
+
+    /// Makes the Okta group match the edits made in Statsig: members added there join it,
+    /// members removed there leave it, one request each. Refuses (changing nothing) when
+    /// any of them has no Okta account or the group's members are managed elsewhere.
+    async fn adopt(&mut self, m: &Mapping, drift: &Drift) -> Result<()> {
         let dir = self.shared_directory();
-        let group = dir.okta_group(okta_group_id).ok_or_else(|| {
+        let group = dir.okta_group(&m.okta_group_id).ok_or_else(|| {
             refused(format!(
-                "Okta group \"{okta_name}\" is not in the imported directory; import again."
+                "Okta group \"{}\" is not in the imported directory; import again.",
+                m.okta_group_name
             ))
         })?;
         if !group.is_editable() {
             return Err(refused(format!(
-                "Okta group \"{}\" is an {} whose members Okta manages elsewhere; it cannot adopt members.",
+                "Okta group \"{}\" is an {} whose members Okta manages elsewhere; it cannot adopt edits made in Statsig.",
                 group.name, group.kind
             )));
         }
         let mut missing = Vec::new();
-        let mut to_add = Vec::new();
-        for sid in statsig_ids {
-            let email = dir
-                .statsig_user(sid)
-                .map(|u| u.user_name.clone())
-                .unwrap_or_else(|| sid.clone());
+        let mut okta_user = |sid: &String| {
+            let email = hold::email(&dir, sid);
             match dir.okta_user_by_email(&email) {
-                Some(u) => to_add.push(u.id.clone()),
-                None => missing.push(email),
+                Some(u) => Some(u.id.clone()),
+                None => {
+                    missing.push(email);
+                    None
+                }
             }
-        }
+        };
+        let add: Vec<String> = drift
+            .added_in_statsig
+            .iter()
+            .filter_map(&mut okta_user)
+            .filter(|u| !group.members.contains(u))
+            .collect();
+        let remove: Vec<String> = drift
+            .removed_in_statsig
+            .iter()
+            .filter_map(&mut okta_user)
+            .filter(|u| group.members.contains(u))
+            .collect();
         if !missing.is_empty() {
             return Err(refused(format!(
-                "These members added in Statsig have no Okta account, so the Okta group cannot adopt them: {}. Nothing was changed.",
+                "These people edited in Statsig have no Okta account, so the Okta group cannot adopt them: {}. Nothing was changed.",
                 missing.join(", ")
             )));
         }
-        for uid in to_add {
-            if !group.members.contains(&uid) {
-                self.set_okta_member(&group.id, &uid, true).await?;
-            }
-        }
-        Ok(())
+        self.set_okta_members(&group.id, &add, &remove).await
     }
 }

@@ -130,6 +130,12 @@ impl Workspace {
                 );
                 match side {
                     Some(side) => dir.with_app(side),
+                    // Direct push with the Statsig app in Okta: its imported groups are
+                    // known, so they are never taken for mapping groups.
+                    None if !core.app_groups.is_empty() => dir.with_app(AppSide {
+                        groups: core.app_groups.clone(),
+                        ..AppSide::default()
+                    }),
                     None => dir,
                 }
             }
@@ -258,20 +264,26 @@ impl Workspace {
         }
     }
 
-    /// Mapping names follow renames made in Okta.
+    /// Mapping names follow renames made in Okta, and edits made in Statsig since the last
+    /// push are found (they stay open until the admin chooses, whatever else runs).
     fn follow_renames(&mut self) -> Result<()> {
         let core = &mut self.core;
-        let mut changed = false;
+        let before = core.state.clone();
         let dir = core.shared_directory();
         for m in &mut core.state.mappings {
             if let Some(g) = dir.okta_group(&m.okta_group_id)
                 && g.name != m.okta_group_name
             {
                 m.okta_group_name = g.name.clone();
-                changed = true;
             }
         }
-        if changed {
+        if dir.statsig_read {
+            let ids: Vec<String> = core.state.mappings.iter().map(|m| m.id.clone()).collect();
+            for id in ids {
+                core.note_drift(&id);
+            }
+        }
+        if core.state != before {
             core.save()?;
         }
         Ok(())

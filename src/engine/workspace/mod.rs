@@ -32,6 +32,17 @@ use crate::okta::OktaClient;
 use crate::scim::ScimClient;
 use std::sync::Arc;
 
+/// What *Retry all* did.
+#[derive(Debug, Default)]
+pub struct Retried {
+    /// Mappings pushed again (in Okta push: re-activated).
+    pub pushed: Vec<String>,
+    /// Mappings that failed again, with why.
+    pub failed: Vec<(String, EngineError)>,
+    /// Mappings left alone because a retry cannot fix them, with what to change first.
+    pub skipped: Vec<(String, String)>,
+}
+
 /// One connection's workspace.
 pub struct Workspace {
     core: Core,
@@ -106,6 +117,7 @@ impl Workspace {
                     at: crate::clock::now(),
                     cause: "the app stopped during a push; push again to finish it (the plan is made from fresh reads)".into(),
                     request: None,
+                    fix: None,
                 };
                 resumed = true;
             }
@@ -212,10 +224,7 @@ impl Workspace {
         if let Some(g) = self.directory().statsig_group(statsig_group_id)
             && let Some(other) = self.core.other_pusher_of(&g.display_name)
         {
-            return Err(super::error::refused(format!(
-                "\"{}\" is already pushed by {} (mapping {}); one pusher per team. Unlink it there first, or switch this connection's push mode in Settings.",
-                g.display_name, other.by, other.mapping_id
-            )));
+            return Err(super::error::refused(other.refusal()));
         }
         // A mapping is only made where its plan can be made (and shown) first.
         self.core.plan(okta_group_id, statsig_group_id)?;
@@ -399,19 +408,27 @@ impl Workspace {
         self.push_confirmed(mapping_id, allowed_removals).await
     }
 
-    /// Pushes every mapping in Error again. Returns the ids that still fail.
-    pub async fn retry_errors(&mut self) -> Vec<(String, EngineError)> {
-        let ids: Vec<String> = self
-            .mappings()
-            .iter()
-            .filter(|m| matches!(m.status, MappingStatus::Error { .. }))
-            .map(|m| m.id.clone())
-            .collect();
-        self.push_many(&ids, 0)
-            .await
-            .into_iter()
-            .filter_map(|(id, r)| r.err().map(|e| (id, e)))
-            .collect()
+    /// Pushes again every mapping in Error that a retry may fix; those that need a change
+    /// first (a name Statsig refuses, a deleted team) are skipped with what to change.
+    pub async fn retry_errors(&mut self) -> Retried {
+        let mut retried = Retried::default();
+        let mut ids = Vec::new();
+        for m in self.mappings() {
+            match &m.status {
+                MappingStatus::Error { fix: Some(fix), .. } => {
+                    retried.skipped.push((m.id.clone(), fix.clone()));
+                }
+                MappingStatus::Error { .. } => ids.push(m.id.clone()),
+                _ => {}
+            }
+        }
+        for (id, r) in self.push_many(&ids, 0).await {
+            match r {
+                Ok(_) => retried.pushed.push(id),
+                Err(e) => retried.failed.push((id, e)),
+            }
+        }
+        retried
     }
 
     /// Deactivate (`false`) or activate (`true`) a mapping's push. Activating pushes.

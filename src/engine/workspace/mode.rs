@@ -9,7 +9,7 @@ use crate::engine::connection::PushModeChoice;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::state::StateStore;
 use crate::engine::workspace::core::OtherPusher;
-use crate::model::okta_app::{AppChoice, OktaApp, choose_app};
+use crate::model::okta_app::{AppChoice, AppGroup, OktaApp, choose_app};
 use crate::net::ApiError;
 
 /// The file of Okta push's mappings (as last read from Okta), beside the direct ones.
@@ -82,8 +82,9 @@ impl Workspace {
         if report.mode == PushMode::Direct
             && let Some(app) = okta_app
         {
-            // One pusher per team: Direct push keeps off the teams Okta pushes.
-            self.core.other_pushers = self.okta_targets(&app).await;
+            // One pusher per team: Direct push keeps off the teams Okta pushes, and never
+            // offers Okta's copies of Statsig's groups as sources.
+            (self.core.other_pushers, self.core.app_groups) = self.okta_targets(&app).await;
         }
         match &report.mode {
             PushMode::Okta(app) => {
@@ -97,33 +98,39 @@ impl Workspace {
             PushMode::Direct => self.backend = Box::new(DirectPush),
         }
         self.core.mode = report.mode.clone();
-        self.mode = Some(report);
+        self.mode = Some(ModeReport {
+            other_pushers: self.core.other_pushers.clone(),
+            ..report
+        });
         Ok(())
     }
 }
 
 impl Workspace {
-    /// The teams Okta's mappings of `app` push into (none when Okta will not say).
-    async fn okta_targets(&self, app: &OktaApp) -> Vec<OtherPusher> {
+    /// The teams Okta's mappings of `app` push into, and the app's imported groups (none
+    /// when Okta will not say).
+    async fn okta_targets(&self, app: &OktaApp) -> (Vec<OtherPusher>, Vec<AppGroup>) {
         let okta = &self.core.okta;
         let (mappings, groups) = tokio::join!(
             okta.push_mappings(&app.id, None, None),
             okta.app_groups(&app.id)
         );
         let (Ok(mappings), Ok(groups)) = (mappings, groups) else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
-        mappings
+        let pushers = mappings
             .into_iter()
             .filter_map(|m| {
                 let target = groups.iter().find(|g| g.id == m.target_group_id)?;
                 Some(OtherPusher {
                     mapping_id: m.id,
+                    okta_group_id: m.source_group_id,
                     target_name: target.name.clone(),
                     by: format!("Okta's push mapping of \"{}\"", app.label),
                 })
             })
-            .collect()
+            .collect();
+        (pushers, groups)
     }
 }
 
@@ -137,6 +144,7 @@ pub fn decide(
         mode: PushMode::Direct,
         candidates: Vec::new(),
         warning,
+        other_pushers: Vec::new(),
     };
     if choice == PushModeChoice::Direct {
         return direct(None);
@@ -145,6 +153,7 @@ pub fn decide(
         mode: PushMode::OktaUnavailable(why.clone()),
         candidates,
         warning: Some(why),
+        other_pushers: Vec::new(),
     };
     // Auto falls back to Direct push where Okta cannot push; Okta push says why it cannot.
     let fallback = |why: String| {
@@ -190,6 +199,7 @@ pub fn decide(
             mode: PushMode::Okta(app),
             candidates: Vec::new(),
             warning: None,
+            other_pushers: Vec::new(),
         },
     }
 }

@@ -168,7 +168,7 @@ pub fn user_table(ui: &mut egui::Ui, view: &View, hits: &[usize], selected: &mut
                 .resizable(true)
                 .clip(true),
         )
-        .column(Column::remainder().at_least(80.0))
+        .column(Column::remainder().at_least(widgets::USER_STATE_WIDTH))
         .body(|body| {
             body.rows(22.0, hits.len(), |mut row| {
                 let u = &d.okta_users[hits[row.index()]];
@@ -189,12 +189,7 @@ pub fn user_table(ui: &mut egui::Ui, view: &View, hits: &[usize], selected: &mut
                     widgets::elided(ui, &names::display_safe(&u.display_name()));
                 });
                 row.col(|ui| {
-                    let note = match (u.is_active(), d.statsig_user_for(u).is_some()) {
-                        (true, true) => "",
-                        (true, false) => "not in Statsig",
-                        (false, _) => "inactive",
-                    };
-                    ui.label(note);
+                    ui.label(widgets::okta_user_state(d, u));
                 });
             });
         });

@@ -4,29 +4,34 @@
 use super::{Shown, modal};
 use crate::engine::runner::{Command, Target};
 use crate::model::mapping::{Mapping, MappingStatus};
-use crate::model::rules;
 use crate::model::text::plural;
+use crate::model::{names, rules};
 use crate::ui::action::Action;
 use crate::ui::view::View;
 use crate::ui::widgets;
 
-/// Confirms removals the deletion guard stopped: the team's name must be typed.
+/// Confirms removals the deletion guard held: who goes is listed by name, and the team's
+/// name must be typed.
 pub struct ConfirmRemovals {
     mapping_id: String,
     word: String,
     text: String,
     removals: usize,
+    names: Vec<String>,
     typed: String,
 }
 
 impl ConfirmRemovals {
     /// For mapping `m`, stopped by the guard.
     pub fn new(m: &Mapping, view: &View) -> Self {
-        let (removals, members) = match m.status {
+        let (removals, members, names) = match &m.status {
             MappingStatus::NeedsConfirmation {
-                removals, members, ..
-            } => (removals, members),
-            _ => (0, 0),
+                removals,
+                members,
+                names,
+                ..
+            } => (*removals, *members, names.clone()),
+            _ => (0, 0, Vec::new()),
         };
         ConfirmRemovals {
             mapping_id: m.id.clone(),
@@ -41,6 +46,7 @@ impl ConfirmRemovals {
                 &m.statsig_group_name,
             ),
             removals,
+            names,
             typed: String::new(),
         }
     }
@@ -49,7 +55,20 @@ impl ConfirmRemovals {
     pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
         let (shown, escape) = modal(ctx, "confirm-removals", "Confirm removals", 540.0, |ui| {
             widgets::error_text(ui, &self.text);
-            ui.label("The plan is made again from fresh reads before anything is sent; if it removes more than this, the push stops again.");
+            if !self.names.is_empty() {
+                ui.label(format!("{} removed:", plural(self.names.len(), "member")));
+                let row = ui.text_style_height(&egui::TextStyle::Body);
+                egui::ScrollArea::vertical()
+                    .id_salt("confirm-removals-names")
+                    .max_height(row * 8.0 + 8.0)
+                    .auto_shrink([false, true])
+                    .show_rows(ui, row, self.names.len(), |ui, range| {
+                        for n in &self.names[range] {
+                            widgets::error_text(ui, format!("- {}", names::display_safe(n)));
+                        }
+                    });
+            }
+            ui.label("The plan is made again from fresh reads before anything is sent; if it removes more than this, the push stops again. Edits made in Statsig are never among them.");
             let field = widgets::labelled_text(
                 ui,
                 &format!("Type the team name, {}, to confirm", self.word),

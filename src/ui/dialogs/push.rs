@@ -64,6 +64,9 @@ enum Waiting {
     Rule(#[from] rules::RuleError),
     #[error("Type the team name above to allow the removals.")]
     Confirmation,
+    /// Another pusher feeds the team (one pusher per team).
+    #[error("{0}")]
+    OtherPusher(String),
 }
 
 /// The dialog's state.
@@ -161,13 +164,15 @@ impl PushDialog {
             let d = view.directory;
             match (mode, target) {
                 (PushMode::Link, Some(target)) => {
+                    if let Some(why) = other_pusher(view, &target) {
+                        return Err(why);
+                    }
                     let p = plan::plan_push(d, &okta, &target, batch)?;
                     let okta_name = d
                         .okta_group(&okta)
                         .map(|g| g.name.clone())
                         .unwrap_or_default();
                     let guard = rules::check_guard(view.guard(), d, &p, &okta_name, 0)
-                        .err()
                         .filter(|_| statsig_known);
                     Ok(Preview {
                         requests: p.request_count(),
@@ -467,6 +472,9 @@ impl PushDialog {
             match rules::new_team_name(d, &self.project, &self.team) {
                 Ok(_) => {
                     widgets::pill(ui, Pill::Good, "Valid name");
+                    if let Some(w) = names::unusual_character(&self.team) {
+                        widgets::warn_text(ui, w);
+                    }
                 }
                 Err(e) => {
                     widgets::error_text(ui, e.to_string());
@@ -536,10 +544,22 @@ impl PushDialog {
     }
 }
 
+/// Why the app may not push into `target`: another pusher feeds it (one pusher per team).
+fn other_pusher(view: &View, target: &str) -> Option<Waiting> {
+    let name = &view.directory.statsig_group(target)?.display_name;
+    view.mode?
+        .other_pusher_of(name)
+        .map(|p| Waiting::OtherPusher(p.refusal()))
+}
+
 fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, Waiting>) {
     ui.label(RichText::new("Preview").strong());
     let p = match preview {
         Ok(p) => p,
+        Err(e @ Waiting::OtherPusher(_)) => {
+            widgets::error_text(ui, e.to_string());
+            return;
+        }
         Err(e) => {
             ui.label(RichText::new(e.to_string()).italics());
             return;

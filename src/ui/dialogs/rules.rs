@@ -351,8 +351,26 @@ impl RulesDialog {
                         RowTarget::Skip(_) => {
                             ui.weak("—");
                         }
-                        RowTarget::Create { name, .. } => {
-                            widgets::elided(ui, &format!("{NEW}{name}"));
+                        RowTarget::Create { name, team, .. } => {
+                            let shown = format!("{NEW}{name}");
+                            match crate::model::names::unusual_character(team) {
+                                Some(w) => {
+                                    ui.add(
+                                        egui::Label::new(
+                                            egui::RichText::new(format!(
+                                                "{shown} (check the name)"
+                                            ))
+                                            .color(widgets::pill_color(ui, widgets::Pill::Warn)),
+                                        )
+                                        .truncate()
+                                        .selectable(false),
+                                    )
+                                    .on_hover_text(w);
+                                }
+                                None => {
+                                    widgets::elided(ui, &shown);
+                                }
+                            }
                         }
                         RowTarget::Link {
                             statsig_group_name, ..

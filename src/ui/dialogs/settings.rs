@@ -187,6 +187,15 @@ impl SettingsDialog {
             .labelled_by(share.id);
             ui.label("of a team role");
         });
+        ui.horizontal_wrapped(|ui| {
+            let floor = ui.label("Small teams: removing");
+            ui.add(
+                egui::DragValue::new(&mut self.settings.guard.small_removals).range(0..=100),
+            )
+            .labelled_by(floor.id)
+            .on_hover_text("Removing this many members or fewer never counts as a mass removal, however small the team, unless it empties the team role");
+            ui.label("or fewer is never a mass removal (unless it empties the team role)");
+        });
         ui.add_space(6.0);
     }
 

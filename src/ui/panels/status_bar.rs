@@ -2,6 +2,7 @@
 
 use super::Chrome;
 use crate::engine::runner::Command;
+use crate::model::mapping::MappingStatus;
 use crate::model::text::plural;
 use crate::ui::action::Action;
 use crate::ui::view::View;
@@ -65,6 +66,20 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
                 plural(d.okta_groups.len(), "Okta group"),
                 plural(view.mappings.len(), "mapping"),
             ));
+            let asking = view
+                .mappings
+                .iter()
+                .filter(|m| matches!(m.status, MappingStatus::NeedsConfirmation { .. }))
+                .count();
+            if asking > 0 {
+                ui.separator();
+                let text = match asking {
+                    1 => "1 push waits for confirmation".to_string(),
+                    n => format!("{n} pushes wait for confirmation"),
+                };
+                widgets::pill(ui, Pill::Ask, &text)
+                .on_hover_text("Removals the deletion guard holds until you confirm them (Pushed groups, Needs confirmation); their adds went ahead");
+            }
             if let Some(at) = view.cached.filter(|_| view.snapshot.is_none()) {
                 ui.separator();
                 let age = crate::model::text::age(at, &crate::clock::now());

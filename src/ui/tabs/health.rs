@@ -1,5 +1,5 @@
 //! Sync health since connecting: how many mappings are in sync, have changes waiting,
-//! or are in error, one sample per change of the data or the mappings, from the first one
+//! are in error or wait for confirmation, one sample per change of the data or the mappings, from the first one
 //! the connection showed. Drawn as a small chart with its legend beside it (never over
 //! the newest points) and whole numbers on its axis.
 
@@ -22,8 +22,10 @@ pub struct Sample {
     pub in_sync: usize,
     /// Mappings with changes waiting to be pushed.
     pub waiting: usize,
-    /// Mappings in error or waiting for confirmation.
+    /// Mappings in error.
     pub errors: usize,
+    /// Mappings whose removals wait for the admin's confirmation.
+    pub asking: usize,
 }
 
 /// The samples of one connection.
@@ -37,11 +39,12 @@ pub struct Health {
 /// A series: which count, its name, its tone.
 type Series = (fn(&Sample) -> usize, &'static str, Pill);
 
-/// The three series.
-const SERIES: [Series; 3] = [
+/// The four series.
+const SERIES: [Series; 4] = [
     (|s| s.in_sync, "in sync", Pill::Good),
     (|s| s.waiting, "changes waiting", Pill::Warn),
     (|s| s.errors, "errors", Pill::Bad),
+    (|s| s.asking, "needs confirmation", Pill::Ask),
 ];
 
 impl Health {
@@ -83,12 +86,13 @@ impl Health {
     pub fn describe(&self) -> String {
         match (self.samples.first(), self.samples.last()) {
             (Some(first), Some(last)) => format!(
-                "Sync health: {} over {}; now {} in sync, {} with changes waiting, {} in error",
+                "Sync health: {} over {}; now {} in sync, {} with changes waiting, {} in error, {} waiting for confirmation",
                 crate::model::text::plural(self.samples.len(), "sample"),
                 minutes(last.at - first.at),
                 last.in_sync,
                 last.waiting,
-                last.errors
+                last.errors,
+                last.asking
             ),
             _ => "Sync health: nothing yet".to_string(),
         }
@@ -198,6 +202,7 @@ mod tests {
             in_sync: 1,
             waiting: 0,
             errors,
+            asking: 0,
         };
         let mut h = Health::default();
         h.add((1, 1), s(0.0, 0));

@@ -3,19 +3,36 @@
 
 use crate::engine::runner::Command;
 use crate::model::mapping::{DriftChoice, Mapping, MappingStatus};
-use crate::model::names;
-use crate::model::text::plural;
+use crate::model::text::{self, plural};
+use crate::model::{hold, names};
 use crate::ui::action::{Action, Open, Tab};
 use crate::ui::view::View;
-use crate::ui::widgets;
+use crate::ui::widgets::{self, Pill};
 use egui::{RichText, Ui};
 
-/// Draws the details of `m`; `waiting` is the number of changes not pushed yet.
+/// The people of a mapping's drift by email: (added in Statsig, removed in Statsig).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DriftPeople(Vec<String>, Vec<String>);
+
+impl DriftPeople {
+    /// Worked out once per change of the data, not per frame.
+    pub fn of(dir: &crate::model::Directory, m: &Mapping) -> Self {
+        let emails = |ids: &[String]| ids.iter().map(|id| hold::email(dir, id)).collect();
+        match &m.drift {
+            Some(d) => DriftPeople(emails(&d.added_in_statsig), emails(&d.removed_in_statsig)),
+            None => DriftPeople::default(),
+        }
+    }
+}
+
+/// Draws the details of `m`: `waiting` is the number of changes from Okta not pushed yet
+/// (edits made in Statsig are not among them: they wait for the admin's choice), `people`
+/// who was edited in Statsig.
 pub fn show(
     ui: &mut Ui,
     view: &View,
     m: &Mapping,
-    waiting: Option<usize>,
+    (waiting, people): (Option<usize>, &DriftPeople),
     actions: &mut Vec<Action>,
 ) {
     ui.horizontal_wrapped(|ui| {
@@ -28,7 +45,7 @@ pub fn show(
         okta_lines(ui, m, o);
         status_details(ui, view, m, actions);
         if m.drift.is_some() {
-            drift(ui, view, m, actions);
+            drift(ui, view, m, people, actions);
         }
         buttons(ui, view, m, actions);
         return;
@@ -57,14 +74,19 @@ pub fn show(
         widgets::warn_text(
             ui,
             format!(
-                "{} in Okta not pushed yet: Push now sends them, or the watcher at its next check.",
-                plural(n, "change")
+                "{} in Okta not pushed yet: Push now sends them, or the watcher at its next check{}.",
+                plural(n, "change"),
+                if m.drift.is_some() {
+                    " (never over the edits made in Statsig below)"
+                } else {
+                    ""
+                }
             ),
         );
     }
     status_details(ui, view, m, actions);
     if m.drift.is_some() {
-        drift(ui, view, m, actions);
+        drift(ui, view, m, people, actions);
     }
     buttons(ui, view, m, actions);
 }
@@ -105,34 +127,51 @@ fn okta_lines(ui: &mut Ui, m: &Mapping, o: &crate::model::mapping::OktaLink) {
 
 fn status_details(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Action>) {
     match &m.status {
-        MappingStatus::Error { at, cause, .. } if m.okta.is_some() => {
+        MappingStatus::Error { at, cause, fix, .. } if m.okta.is_some() => {
             widgets::error_text(
                 ui,
                 format!("Okta reports ERROR ({}): {cause}", widgets::short_time(at)),
             );
-            ui.label(RichText::new("Okta pushes nothing until it is retried: Push now (or Retry all) re-activates it, which makes Okta push again.").italics());
+            next_step(
+                ui,
+                fix.as_deref(),
+                "Okta pushes nothing until it is retried: Push now (or Retry all) re-activates it, which makes Okta push again.",
+            );
         }
-        MappingStatus::Error { at, cause, request } => {
+        MappingStatus::Error {
+            at,
+            cause,
+            request,
+            fix,
+        } => {
             widgets::error_text(ui, format!("Failed {}: {cause}", widgets::short_time(at)));
             if let Some(r) = request {
                 ui.label(RichText::new(format!("Failing request: {r}")).monospace());
             }
+            next_step(
+                ui,
+                fix.as_deref().filter(|f| f != cause),
+                "A retry may fix this: Push now, or Retry all.",
+            );
         }
         MappingStatus::NeedsConfirmation {
             at,
             removals,
             members,
+            names,
         } => {
-            widgets::warn_text(
+            widgets::tone_text(
                 ui,
+                Pill::Ask,
                 format!(
-                    "Stopped {}: this push would remove {removals} of {} members, more than the deletion guard allows (more than {} members or {}% of a team role). Nothing was sent.",
+                    "Held {}: this push would remove {removals} of {members} members, more than the deletion guard allows ({}). No one was removed; its adds went ahead.",
                     widgets::short_time(at),
-                    members,
-                    view.guard().max_removals,
-                    view.guard().max_percent
+                    view.guard().describe()
                 ),
             );
+            list(ui, "held-removals", names.len(), |i| {
+                format!("- {}", names[i])
+            });
             if widgets::send_button(
                 ui,
                 view.can_send,
@@ -148,46 +187,97 @@ fn status_details(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Actio
     }
 }
 
-fn drift(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Action>) {
-    let Some(dr) = &m.drift else { return };
+/// What to do after an error: what must change when a retry cannot fix it, else `retry`.
+fn next_step(ui: &mut Ui, fix: Option<&str>, retry: &str) {
+    match fix {
+        Some(fix) => {
+            ui.label(RichText::new(format!("A retry cannot fix this: {fix}")).strong());
+        }
+        None => {
+            ui.label(RichText::new(retry).italics());
+        }
+    }
+}
+
+/// A list of `n` people, scrolled when long; only the rows in view are made and laid out.
+fn list(ui: &mut Ui, id: &str, n: usize, row_text: impl Fn(usize) -> String) {
+    if n == 0 {
+        return;
+    }
+    let row = ui.text_style_height(&egui::TextStyle::Body);
+    egui::ScrollArea::vertical()
+        .id_salt(id)
+        .max_height(row * 6.0 + 8.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, row, n, |ui, range| {
+            for i in range {
+                ui.label(names::display_safe(&row_text(i)));
+            }
+        });
+}
+
+fn drift(ui: &mut Ui, view: &View, m: &Mapping, people: &DriftPeople, actions: &mut Vec<Action>) {
+    let DriftPeople(added, removed) = people;
+    let who = match added.len() + removed.len() {
+        1 => "1 person".to_string(),
+        n => format!("{n} people"),
+    };
     let text = if m.okta.is_some() {
         format!(
-            "Statsig differs from what Okta pushed: {} extra, {} missing. Okta pushes only changes of the Okta group, so these edits stay until you choose:",
-            dr.added_in_statsig.len(),
-            dr.removed_in_statsig.len()
+            "Statsig differs from what Okta pushed ({who}). Okta pushes only changes of the Okta group, so these edits stay until you choose:"
         )
     } else {
         format!(
-            "Changed in Statsig since the last push: {} added, {} removed. Nothing is pushed over these edits until you choose:",
-            dr.added_in_statsig.len(),
-            dr.removed_in_statsig.len()
+            "Edited in Statsig since the last push ({who}). Nothing this app sends changes them until you choose:"
         )
     };
     widgets::warn_text(ui, text);
+    list(
+        ui,
+        "drift-people",
+        added.len() + removed.len(),
+        |i| match added.get(i) {
+            Some(e) => format!("+ {e}  (added in Statsig)"),
+            None => format!("- {}  (removed in Statsig)", removed[i - added.len()]),
+        },
+    );
+    let overwrite = text::clauses(&[("removes", added), ("adds back", removed)], 3);
+    let group = names::display_safe(&m.okta_group_name);
+    let adopt = text::clauses(
+        &[
+            (&format!("adds to {group}"), added),
+            (&format!("removes from {group}"), removed),
+        ],
+        3,
+    );
+    let paused = m.status == MappingStatus::Inactive;
+    let choices = [
+        (
+            "Overwrite from Okta",
+            DriftChoice::Overwrite,
+            true,
+            format!("Overwrite from Okta: {overwrite}."),
+        ),
+        (
+            "Adopt into Okta group",
+            DriftChoice::Adopt,
+            true,
+            format!("Adopt into Okta group: {adopt}; Statsig keeps them."),
+        ),
+        (
+            "Pause mapping",
+            DriftChoice::Pause,
+            !paused,
+            "Pause mapping: keeps the edits and pushes nothing; they stay listed.".to_string(),
+        ),
+    ];
+    for (_, _, _, said) in &choices {
+        ui.label(RichText::new(said).weak());
+    }
     ui.horizontal_wrapped(|ui| {
-        let choices = [
-            (
-                "Overwrite from Okta",
-                DriftChoice::Overwrite,
-                true,
-                "Push Okta's membership over the edits",
-            ),
-            (
-                "Adopt into Okta group",
-                DriftChoice::Adopt,
-                !dr.added_in_statsig.is_empty(),
-                "Add the members added in Statsig to the Okta group, then push",
-            ),
-            (
-                "Pause mapping",
-                DriftChoice::Pause,
-                true,
-                "Keep Statsig's edits; stop pushing",
-            ),
-        ];
-        for (label, choice, enabled, hover) in choices {
+        for (label, choice, enabled, said) in choices {
             if widgets::send_button(ui, view.can_send, enabled, label)
-                .on_hover_text(hover)
+                .on_hover_text(said)
                 .clicked()
             {
                 actions.push(Action::Send(Command::ResolveDrift {

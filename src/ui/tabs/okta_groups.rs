@@ -232,6 +232,13 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
                         // Its telling part: the name after the `Statsig-` of every team group.
                         let telling = name.strip_prefix(names::PREFIX).unwrap_or(&name);
                         widgets::name_cell(ui, &name, telling);
+                    } else if let Some(p) = pushed_by_other(view, &g.id) {
+                        let name = names::display_safe(&p.target_name);
+                        let telling = name.strip_prefix(names::PREFIX).unwrap_or(&name);
+                        widgets::name_cell(ui, &name, telling).on_hover_text(format!(
+                            "{name}: pushed by {} (mapping {})",
+                            p.by, p.mapping_id
+                        ));
                     }
                 });
                 let r = row.response();
@@ -264,9 +271,19 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
                 widgets::status_pill(ui, &m.status);
             });
         }
-        None => {
-            ui.label("Not pushed.");
-        }
+        None => match pushed_by_other(view, &g.id) {
+            Some(p) => {
+                ui.label(format!(
+                    "Pushed to {} by {} (mapping {}).",
+                    names::display_safe(&p.target_name),
+                    p.by,
+                    p.mapping_id
+                ));
+            }
+            None => {
+                ui.label("Not pushed.");
+            }
+        },
     }
     ui.horizontal_wrapped(|ui| {
         let pushed = rules::pushed_from(view.mappings, &g.id).is_some();
@@ -335,25 +352,21 @@ fn unread(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
 
 /// A group's members with whether each can be pushed.
 fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
+    // The state stays whole; the email gives way (hover shows it).
     TableBuilder::new(ui)
         .id_salt("okta-group-members")
         .striped(true)
         .auto_shrink([false, false])
         .column(
-            Column::initial(150.0)
+            Column::initial(120.0)
                 .at_least(80.0)
                 .resizable(true)
                 .clip(true),
         )
-        .column(
-            Column::initial(200.0)
-                .at_least(100.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(Column::remainder().at_least(80.0).clip(true))
+        .column(Column::exact(widgets::USER_STATE_WIDTH).clip(true))
+        .column(Column::remainder().at_least(100.0).clip(true))
         .header(ROW, |mut h| {
-            for t in ["Name", "Email", "Status"] {
+            for t in ["Name", "Status", "Email"] {
                 h.col(|ui| {
                     ui.strong(t);
                 });
@@ -369,27 +382,16 @@ fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
                     widgets::elided(ui, &name);
                 });
                 row.col(|ui| {
-                    widgets::elided(
-                        ui,
-                        &u.map(|u| names::display_safe(&u.email)).unwrap_or_default(),
-                    );
+                    if let Some(u) = u {
+                        widgets::elided(ui, &widgets::okta_user_state(d, u));
+                    }
                 });
                 row.col(|ui| {
-                    if let Some(u) = u {
-                        widgets::elided(ui, &member_state(d, u));
-                    }
+                    let email = u.map(|u| names::display_safe(&u.email)).unwrap_or_default();
+                    widgets::elided(ui, &email).on_hover_text(&email);
                 });
             });
         });
-}
-
-/// Whether a member can be pushed, in a few words.
-fn member_state(d: &Directory, u: &crate::model::OktaUser) -> String {
-    match (u.is_active(), d.statsig_user_for(u).is_some()) {
-        (true, true) => "active".to_string(),
-        (true, false) => "not in Statsig".to_string(),
-        (false, _) => u.status.to_lowercase(),
-    }
 }
 
 fn csv_action(d: &Directory, g: &OktaGroup) -> Action {
@@ -416,4 +418,15 @@ fn csv_action(d: &Directory, g: &OktaGroup) -> Action {
         },
         suggested: format!("{}-members.csv", g.name),
     }
+}
+
+/// Where another pusher (Okta's own mapping, in Direct push) pushes the Okta group `id`.
+fn pushed_by_other<'v>(
+    view: &'v View,
+    id: &str,
+) -> Option<&'v crate::engine::workspace::push_mode::OtherPusher> {
+    view.mode?
+        .other_pushers
+        .iter()
+        .find(|p| p.okta_group_id == id)
 }

@@ -1,11 +1,13 @@
-//! Pushed groups: every mapping with its status and last push, the Errors filter, Retry
-//! all and Check now; the selected mapping's details and actions on the right. Rows stay
-//! where they are when a check changes them (they are marked instead).
+//! Pushed groups: every mapping with its status and last push, the Errors and Needs
+//! confirmation filters, Retry all and Check now; the selected mapping's details and
+//! actions on the right. Rows stay where they are when a check changes them (they are
+//! marked instead).
 
 use super::health::{Health, Sample};
 use super::mapping_detail;
 use super::stable_rows::StableRows;
 use crate::engine::runner::Command;
+use crate::model::hold::{self, Allowed};
 use crate::model::mapping::{Mapping, MappingStatus};
 use crate::model::names;
 use crate::model::plan;
@@ -18,14 +20,29 @@ use crate::ui::widgets::{self, Pill, ROW};
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
+/// Which mappings the list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Only {
+    /// Every mapping.
+    #[default]
+    All,
+    /// Mappings in Error.
+    Errors,
+    /// Mappings whose removals wait for the admin's confirmation.
+    Confirm,
+}
+
 /// The tab's own state.
 #[derive(Default)]
 pub struct PushedTab {
     search: String,
-    errors_only: bool,
-    shown: Memo<(u64, String, bool), Vec<usize>>,
-    /// Per mapping: the changes waiting to be pushed (`None`: cannot compare).
+    only: Only,
+    shown: Memo<(u64, String, Only), Vec<usize>>,
+    /// Per mapping: the changes from Okta waiting to be pushed, edits made in Statsig
+    /// left out (`None`: cannot compare).
     waiting: Memo<(u64, u64), Vec<Option<usize>>>,
+    /// The selected mapping's people edited in Statsig: (added there, removed there).
+    drift_people: Memo<(u64, u64, String), mapping_detail::DriftPeople>,
     /// Okta groups a rule matches that are ready to be pushed.
     proposals: Memo<(u64, u64, u64), usize>,
     /// Sync health over this connection.
@@ -69,15 +86,26 @@ fn describe(old: &Look, new: &Look) -> String {
 }
 
 fn failing(m: &Mapping) -> bool {
-    matches!(
-        m.status,
-        MappingStatus::Error { .. } | MappingStatus::NeedsConfirmation { .. }
-    )
+    matches!(m.status, MappingStatus::Error { .. })
+}
+
+fn asking(m: &Mapping) -> bool {
+    matches!(m.status, MappingStatus::NeedsConfirmation { .. })
+}
+
+impl Only {
+    fn keeps(self, m: &Mapping) -> bool {
+        match self {
+            Only::All => true,
+            Only::Errors => failing(m),
+            Only::Confirm => asking(m),
+        }
+    }
 }
 
 impl PushedTab {
     fn shown(&mut self, view: &View) -> Vec<usize> {
-        let (search, errors_only) = (self.search.clone(), self.errors_only);
+        let (search, only) = (self.search.clone(), self.only);
         self.rows.update(
             view.mappings_version,
             view.mappings.iter().map(|m| (m.id.clone(), look(m))),
@@ -85,12 +113,12 @@ impl PushedTab {
         );
         let rows = &self.rows;
         self.shown
-            .get((view.mappings_version, search.clone(), errors_only), || {
+            .get((view.mappings_version, search.clone(), only), || {
                 let mut shown: Vec<usize> = view
                     .mappings
                     .iter()
                     .enumerate()
-                    .filter(|(_, m)| !errors_only || failing(m))
+                    .filter(|(_, m)| only.keeps(m))
                     .filter(|(_, m)| {
                         widgets::matches(&search, &[&m.okta_group_name, &m.statsig_group_name])
                     })
@@ -126,7 +154,8 @@ impl PushedTab {
     /// Draws the tab.
     pub fn show(&mut self, ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
         let errors = view.mappings.iter().filter(|m| failing(m)).count();
-        self.toolbar(ui, view, errors, actions);
+        let asking = view.mappings.iter().filter(|m| asking(m)).count();
+        self.toolbar(ui, view, (errors, asking), actions);
         self.proposals(ui, view, actions);
         widgets::search_box(
             ui,
@@ -155,7 +184,14 @@ impl PushedTab {
             .as_ref()
             .and_then(|id| shown.iter().copied().find(|&i| &view.mappings[i].id == id))
             .or_else(|| shown.first().copied());
-        if let Some(i) = selected {
+        let people = selected.map(|i| {
+            let m = &view.mappings[i];
+            let key = (view.generation, view.mappings_version, m.id.clone());
+            self.drift_people
+                .get(key, || mapping_detail::DriftPeople::of(view.directory, m))
+                .clone()
+        });
+        if let (Some(i), Some(people)) = (selected, people) {
             egui::Panel::right("mapping-detail")
                 .resizable(true)
                 // The list keeps at least 360 points: the panel never covers it.
@@ -166,7 +202,8 @@ impl PushedTab {
                         .id_salt("mapping-detail-scroll")
                         .auto_shrink([false, false])
                         .show(ui, |ui| {
-                            mapping_detail::show(ui, view, &view.mappings[i], waiting[i], actions)
+                            let m = &view.mappings[i];
+                            mapping_detail::show(ui, view, m, (waiting[i], &people), actions)
                         });
                 });
         }
@@ -190,14 +227,21 @@ impl PushedTab {
                 view.mappings
                     .iter()
                     .map(|m| {
-                        plan::plan_push(
+                        let plan = plan::plan_push(
                             view.directory,
                             &m.okta_group_id,
                             &m.statsig_group_id,
                             usize::MAX,
                         )
-                        .ok()
-                        .map(|p| p.adds.len() + p.removes.len())
+                        .ok()?;
+                        let d = view.directory;
+                        Some(if m.okta.is_some() {
+                            plan.adds.len() + plan.removes.len()
+                        } else {
+                            let to = &m.okta_group_name;
+                            let last = &m.last_pushed_members;
+                            hold::cut(view.guard(), d, plan, to, last, Allowed::nothing()).waiting()
+                        })
                     })
                     .collect()
             })
@@ -217,6 +261,7 @@ impl PushedTab {
         }
         let waiting = self.waiting(view);
         let errors = view.mappings.iter().filter(|m| failing(m)).count();
+        let asking = view.mappings.iter().filter(|m| asking(m)).count();
         let waiting_n = waiting.iter().flatten().filter(|n| **n > 0).count();
         let in_sync = view
             .mappings
@@ -229,6 +274,7 @@ impl PushedTab {
             in_sync,
             waiting: waiting_n,
             errors,
+            asking,
         };
         self.health.add(key, sample);
     }
@@ -269,7 +315,13 @@ impl PushedTab {
         }
     }
 
-    fn toolbar(&mut self, ui: &mut Ui, view: &View, errors: usize, actions: &mut Vec<Action>) {
+    fn toolbar(
+        &mut self,
+        ui: &mut Ui,
+        view: &View,
+        (errors, asking): (usize, usize),
+        actions: &mut Vec<Action>,
+    ) {
         ui.horizontal_wrapped(|ui| {
             if widgets::send_button(ui, view.can_send, true, "Push groups…").clicked() {
                 actions.push(Action::Open(Open::Push { okta_group: None }));
@@ -280,8 +332,19 @@ impl PushedTab {
             {
                 actions.push(Action::Open(Open::Rules));
             }
-            ui.toggle_value(&mut self.errors_only, format!("Errors ({errors})"))
-                .on_hover_text("Show only mappings in error or waiting for confirmation");
+            for (only, label, hover) in [
+                (Only::Errors, format!("Errors ({errors})"), "Show only mappings in error"),
+                (
+                    Only::Confirm,
+                    format!("Needs confirmation ({asking})"),
+                    "Show only mappings whose removals wait for you to confirm them (not errors: their adds went ahead)",
+                ),
+            ] {
+                let mut on = self.only == only;
+                if ui.toggle_value(&mut on, label).on_hover_text(hover).changed() {
+                    self.only = if on { only } else { Only::All };
+                }
+            }
             let retry_hover = if view.okta_push() {
                 "Re-activate every mapping in ERROR: Okta then pushes each again (Okta has no public retry call)"
             } else {
@@ -320,6 +383,8 @@ const HEADERS: [&str; 4] = ["Status", "Okta group", "Statsig group", "Last push"
 const WHEN: &str = "00-00 00:00";
 /// A change mark's width.
 const MARK: f32 = 14.0;
+/// The pill beside a team edited in Statsig.
+const EDITED: &str = "edited in Statsig";
 
 /// The width each column needs to show every row whole: [status, Okta group, Statsig
 /// group, last push].
@@ -357,10 +422,15 @@ fn column_wants(ui: &Ui, view: &View, waiting: &[Option<usize>]) -> [f32; 4] {
         })
         .fold(header(0), f32::max);
     let okta = widgets::widest(ui, view.mappings.iter().map(|m| m.okta_group_name.as_str()));
-    let statsig = widgets::widest(
-        ui,
-        view.mappings.iter().map(|m| m.statsig_group_name.as_str()),
-    );
+    let edited = widgets::pill_width(ui, EDITED);
+    let statsig = view
+        .mappings
+        .iter()
+        .map(|m| {
+            widgets::text_width(ui, &m.statsig_group_name, egui::TextStyle::Body)
+                + if m.drift.is_some() { edited } else { 0.0 }
+        })
+        .fold(0.0, f32::max);
     [
         status,
         (okta + 6.0).max(header(1)),
@@ -455,6 +525,11 @@ fn mapping_table(ui: &mut Ui, view: &View, list: &List, actions: &mut Vec<Action
                     widgets::elided(ui, &names::display_safe(&m.okta_group_name));
                 });
                 row.col(|ui| {
+                    if m.drift.is_some() {
+                        widgets::pill(ui, Pill::Warn, EDITED).on_hover_text(
+                            "Edited in Statsig since the last push: nothing is pushed over these edits until you choose Overwrite or Adopt",
+                        );
+                    }
                     let name = names::display_safe(&m.statsig_group_name);
                     // Its telling part: the name after the `Statsig-` of every team group.
                     let telling = name.strip_prefix(names::PREFIX).unwrap_or(&name);

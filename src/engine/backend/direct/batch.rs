@@ -4,17 +4,19 @@
 use super::push::push_one;
 use super::refusals::{deactivated, someone_else_pushing};
 use crate::engine::backend::{Outcomes, PushReport};
-use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::error::{EngineError, Result, interrupted};
 use crate::engine::state::{Mapping, MappingStatus};
 use crate::engine::workspace::core::Core;
-use crate::model::plan::{PatchBatch, Plan};
+use crate::model::hold::{Allowed, Cut};
+use crate::model::plan::PatchBatch;
 use crate::net::ApiError;
 use futures::StreamExt;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Pushes several mappings at once. Each mapping is checked against the deletion guard on
-/// its own. A mapping whose PATCH ended unclear is finished by a normal push (fresh read,
-/// re-plan). Returns each mapping's outcome.
+/// Pushes several mappings at once. Each mapping is cut on its own: edits made in Statsig
+/// held, removals past the deletion guard held (its adds still go). A mapping whose PATCH
+/// ended unclear is finished by a normal push (fresh read, re-plan). Returns each
+/// mapping's outcome.
 pub(crate) async fn push_many(
     core: &mut Core,
     ids: &[String],
@@ -58,7 +60,7 @@ pub(crate) async fn push_many(
     let mut out = finish(core, out);
     drop(running);
     for id in finish_alone {
-        let r = push_one(core, &id, allowed_removals).await;
+        let r = push_one(core, &id, Allowed::removals(allowed_removals)).await;
         out.push((id, r));
     }
     out
@@ -77,14 +79,14 @@ fn finish(core: &mut Core, mut out: Outcomes) -> Outcomes {
     out
 }
 
-/// Fresh reads of both sides, then a plan per mapping, each checked against the guard.
+/// Fresh reads of both sides, then a plan per mapping, each cut (drift and the guard).
 /// Mappings that cannot go ahead get their outcome in `out`; `Err` when nothing can.
 async fn read_and_plan(
     core: &mut Core,
     todo: Vec<Mapping>,
     allowed_removals: usize,
     out: &mut Outcomes,
-) -> std::result::Result<Vec<(Mapping, Plan)>, ()> {
+) -> std::result::Result<Vec<(Mapping, Cut)>, ()> {
     let statsig_ids: Vec<String> = todo.iter().map(|m| m.statsig_group_id.clone()).collect();
     let okta_ids: Vec<String> = todo.iter().map(|m| m.okta_group_id.clone()).collect();
     let okta = core.okta.clone();
@@ -113,15 +115,22 @@ async fn read_and_plan(
     for g in fresh_statsig {
         core.dir_mut().upsert_statsig_group(g);
     }
-    for gone in statsig_ids.iter().filter(|id| !returned.contains(*id)) {
-        core.dir_mut().remove_statsig_group(gone);
-    }
+    let missing: Vec<String> = statsig_ids
+        .iter()
+        .filter(|id| !returned.contains(*id))
+        .cloned()
+        .collect();
+    let gone = confirm_gone(core, &missing).await;
     let okta_failed = apply_okta_members(core, fresh_okta).await;
     let mut ready = Vec::new();
     for m in todo {
-        let checked = match okta_failed.get(&m.okta_group_id) {
-            Some(e) => Err(e.clone()),
-            None => plan_checked(core, &m, allowed_removals),
+        let checked = match (
+            okta_failed.get(&m.okta_group_id),
+            gone.get(&m.statsig_group_id),
+        ) {
+            (_, Some(request)) => Err(Core::target_gone(&m.statsig_group_name, request.clone())),
+            (Some(e), _) => Err(e.clone()),
+            (None, None) => planned(core, &m, allowed_removals),
         };
         match checked {
             Ok(plan) => ready.push((m, plan)),
@@ -160,17 +169,38 @@ async fn apply_okta_members(
     failed
 }
 
-fn plan_checked(core: &Core, m: &Mapping, allowed_removals: usize) -> Result<Plan> {
+/// Reads one by one the groups a batched read did not return: those that answer 404 are
+/// gone (with the request that found it, removed from the directory); the others are
+/// kept (a list that lagged behind).
+async fn confirm_gone(core: &mut Core, missing: &[String]) -> BTreeMap<String, Option<String>> {
+    let mut gone = BTreeMap::new();
+    for id in missing {
+        let read = match core.scim() {
+            Ok(scim) => scim.get_group(id).await,
+            Err(_) => continue,
+        };
+        match read {
+            Ok(g) => core.dir_mut().upsert_statsig_group(g),
+            Err(e) if e.is_not_found() => {
+                core.dir_mut().remove_statsig_group(id);
+                gone.insert(id.clone(), e.request());
+            }
+            Err(e) => tracing::warn!("could not read Statsig group {id} again: {e}"),
+        }
+    }
+    gone
+}
+
+fn planned(core: &Core, m: &Mapping, allowed_removals: usize) -> Result<Cut> {
     if core
         .directory()
         .statsig_group(&m.statsig_group_id)
         .is_none()
     {
-        return Err(Core::target_gone(&m.statsig_group_name));
+        return Err(Core::target_gone(&m.statsig_group_name, None));
     }
     let plan = core.plan(&m.okta_group_id, &m.statsig_group_id)?;
-    core.check_guard(&plan, &m.okta_group_name, allowed_removals)?;
-    Ok(plan)
+    Ok(core.cut(m, plan, Allowed::removals(allowed_removals)))
 }
 
 /// Sends each job's batches in order, jobs side by side; each job's outcome.
@@ -200,11 +230,11 @@ async fn send_jobs(
 
 /// Every mapping's batches, mappings side by side (bounded per endpoint). Records each
 /// outcome; returns the mappings whose PATCH ended unclear, to finish one by one.
-async fn send_all(core: &mut Core, ready: &[(Mapping, Plan)], out: &mut Outcomes) -> Vec<String> {
+async fn send_all(core: &mut Core, ready: &[(Mapping, Cut)], out: &mut Outcomes) -> Vec<String> {
     let jobs: Vec<(usize, String, Vec<PatchBatch>)> = ready
         .iter()
         .enumerate()
-        .map(|(i, (m, plan))| (i, m.statsig_group_id.clone(), plan.batches()))
+        .map(|(i, (m, cut))| (i, m.statsig_group_id.clone(), cut.send.batches()))
         .collect();
     let Ok(scim) = core.scim().cloned() else {
         // Planning read Statsig, so it is there; nothing is sent otherwise.
@@ -213,24 +243,30 @@ async fn send_all(core: &mut Core, ready: &[(Mapping, Plan)], out: &mut Outcomes
     let sent = send_jobs(scim, core.cancel.clone(), jobs).await;
     let mut finish_alone = Vec::new();
     for (i, r) in sent {
-        let (m, plan) = &ready[i];
+        let (m, cut) = &ready[i];
         match r {
             Ok(()) => {
-                core.record_success(m, plan);
-                out.push((
-                    m.id.clone(),
-                    Ok(PushReport {
+                core.record_push(m, cut);
+                let outcome = match &cut.stop {
+                    Some(stop) => {
+                        let e = EngineError::NeedsConfirmation(Box::new(stop.clone()));
+                        core.mark_failed(&m.id, &e);
+                        Err(e)
+                    }
+                    None => Ok(PushReport {
                         mapping_id: m.id.clone(),
-                        plan: plan.clone(),
+                        plan: cut.send.clone(),
                         by_okta: false,
+                        held: cut.drift.clone(),
                     }),
-                ));
+                };
+                out.push((m.id.clone(), outcome));
             }
             // Unclear: a normal push reads afresh and finishes it.
             Err(e) if e.is_ambiguous() => finish_alone.push(m.id.clone()),
             Err(e) => {
                 let e = match e {
-                    ApiError::Cancelled => refused("Cancelled: push again to finish."),
+                    ApiError::Cancelled => interrupted("Cancelled: push again to finish."),
                     other => other.into(),
                 };
                 core.mark_failed(&m.id, &e);

@@ -8,10 +8,11 @@ mod watch;
 
 pub(crate) use watch::statsig_side;
 
-use super::{Outcomes, PushBackend, Unlink, WatchReport};
+use super::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
 use crate::engine::error::{EngineError, Result};
-use crate::engine::state::{Mapping, MappingStatus, PushAction};
+use crate::engine::state::{Drift, Mapping, MappingStatus, PushAction};
 use crate::engine::workspace::core::Core;
+use crate::model::hold::Allowed;
 use crate::model::names::{self, NameReading, Role};
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -48,7 +49,7 @@ impl DirectPush {
         let id = mapping.id.clone();
         core.add_mapping(mapping)?;
         if push_now {
-            push::push_one(core, &id, allowed_removals).await?;
+            push::push_one(core, &id, Allowed::removals(allowed_removals)).await?;
         }
         core.mapping(&id)
     }
@@ -72,7 +73,7 @@ impl DirectPush {
         let id = mapping.id.clone();
         core.add_mapping(mapping)?;
         if push_now {
-            push::push_one(core, &id, 0).await?;
+            push::push_one(core, &id, Allowed::nothing()).await?;
         }
         core.mapping(&id)
     }
@@ -86,7 +87,9 @@ impl DirectPush {
         core.mapping(id)?;
         if active {
             core.set_status(id, MappingStatus::Active)?;
-            push::push_one(core, id, allowed_removals).await.map(|_| ())
+            push::push_one(core, id, Allowed::removals(allowed_removals))
+                .await
+                .map(|_| ())
         } else {
             core.set_status(id, MappingStatus::Inactive)
         }
@@ -170,12 +173,25 @@ impl PushBackend for DirectPush {
             match ids {
                 [one] => vec![(
                     one.clone(),
-                    push::push_one(core, one, allowed_removals).await,
+                    push::push_one(core, one, Allowed::removals(allowed_removals)).await,
                 )],
                 many => batch::push_many(core, many, allowed_removals).await,
             }
         }
         .boxed()
+    }
+
+    fn overwrite<'a>(
+        &'a self,
+        core: &'a mut Core,
+        id: &'a str,
+        chosen: &'a Drift,
+    ) -> BoxFuture<'a, Result<PushReport>> {
+        let allowed = Allowed {
+            removals: 0,
+            overwrite: chosen,
+        };
+        push::push_one(core, id, allowed).boxed()
     }
 
     fn set_active<'a>(

@@ -3,9 +3,10 @@
 
 use super::refusals::{deactivated, lock_failed, someone_else_pushing};
 use crate::engine::backend::PushReport;
-use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::error::{EngineError, Result, interrupted};
 use crate::engine::state::{Mapping, MappingStatus};
 use crate::engine::workspace::core::Core;
+use crate::model::hold::{Allowed, Cut};
 use crate::model::plan::Plan;
 use std::collections::{BTreeSet, VecDeque};
 
@@ -13,14 +14,15 @@ use std::collections::{BTreeSet, VecDeque};
 const MAX_REPLANS: usize = 5;
 
 /// "Push now": re-reads both groups, plans, and sends the PATCHes. Inactive mappings push
-/// nothing. A plan that removes more than the deletion guard allows stops before sending
-/// anything, unless the admin confirmed at least that many removals; the mapping then
-/// shows Needs confirmation. On failure the mapping shows Error with the time, cause and
-/// request.
+/// nothing. Members edited in Statsig since the last push are held (they stay open as
+/// drift) unless the admin chose to overwrite them; removals past the deletion guard are
+/// held unless the admin confirmed at least that many (the mapping then shows Needs
+/// confirmation), while the adds go. On failure the mapping shows Error with the time,
+/// cause and request.
 pub(crate) async fn push_one(
     core: &mut Core,
     mapping_id: &str,
-    allowed_removals: usize,
+    allowed: Allowed<'_>,
 ) -> Result<PushReport> {
     let m = core.mapping(mapping_id)?;
     if m.status == MappingStatus::Inactive {
@@ -33,7 +35,7 @@ pub(crate) async fn push_one(
         Err(e) => return Err(lock_failed(core, e)),
     };
     core.set_status(mapping_id, MappingStatus::Pushing)?;
-    let result = push_inner(core, &m, allowed_removals).await;
+    let result = push_inner(core, &m, allowed).await;
     if let Err(e) = &result {
         let status = match e {
             // A push cancelled before it sent anything leaves the mapping as it was.
@@ -45,31 +47,37 @@ pub(crate) async fn push_one(
     result
 }
 
-async fn push_inner(core: &mut Core, m: &Mapping, allowed_removals: usize) -> Result<PushReport> {
+async fn push_inner(core: &mut Core, m: &Mapping, allowed: Allowed<'_>) -> Result<PushReport> {
     let read_at = crate::clock::now();
     core.refresh_pair(m).await?;
     let plan = core.plan(&m.okta_group_id, &m.statsig_group_id)?;
-    core.check_guard(&plan, &m.okta_group_name, allowed_removals)?;
-    send_batches(core, m, &plan).await?;
-    core.record_success(m, &plan);
+    let cut = core.cut(m, plan, allowed);
+    send_batches(core, m, &cut, allowed).await?;
+    core.record_push(m, &cut);
     // The watcher's first look starts from this push's reads: what it pushed is not news.
     if core.state.watched_until.is_none() {
         core.state.watched_until = Some(read_at);
     }
     core.save()?;
+    if let Some(stop) = cut.stop {
+        return Err(EngineError::NeedsConfirmation(Box::new(stop)));
+    }
     Ok(PushReport {
         mapping_id: m.id.clone(),
-        plan,
+        plan: cut.send,
         by_okta: false,
+        held: cut.drift,
     })
 }
 
-/// Sends a plan's PATCHes. When a PATCH's outcome is unknown (no answer, a garbled one,
+/// Sends a cut's PATCHes. When a PATCH's outcome is unknown (no answer, a garbled one,
 /// or a 5xx after which the server may have applied it), the group is read again and
-/// the rest re-planned from what Statsig really has, so nothing is applied twice and
-/// nothing outside the plan is touched. Cancel stops between requests.
-async fn send_batches(core: &mut Core, m: &Mapping, plan: &Plan) -> Result<()> {
-    let mut batches: VecDeque<_> = plan.batches().into_iter().collect();
+/// the rest re-planned (and cut the same way) from what Statsig really has, so nothing is
+/// applied twice and nothing outside the approved plan is touched. Cancel stops between
+/// requests.
+async fn send_batches(core: &mut Core, m: &Mapping, cut: &Cut, allowed: Allowed<'_>) -> Result<()> {
+    let approved = &cut.send;
+    let mut batches: VecDeque<_> = approved.batches().into_iter().collect();
     let total = batches.len();
     let (mut sent, mut replans) = (0usize, 0usize);
     while let Some(batch) = batches.pop_front() {
@@ -89,9 +97,12 @@ async fn send_batches(core: &mut Core, m: &Mapping, plan: &Plan) -> Result<()> {
                 );
                 let fresh = core.scim()?.get_group(&m.statsig_group_id).await?;
                 core.dir_mut().upsert_statsig_group(fresh);
-                let again = core.plan(&m.okta_group_id, &m.statsig_group_id)?;
-                if !within(&again, plan) {
-                    return Err(refused(format!(
+                let plan = core.plan(&m.okta_group_id, &m.statsig_group_id)?;
+                // Cut as the approved plan was: a part applied never makes the guard
+                // stricter, so what it let through goes, and what it held stays held.
+                let again = core.cut(m, plan, allowed).send;
+                if !within(&again, approved) {
+                    return Err(interrupted(format!(
                         "Statsig group \"{}\" changed during the push; push again to plan from what it has now.",
                         m.statsig_group_name
                     )));
@@ -116,7 +127,7 @@ async fn cancelled_after(core: &mut Core, m: &Mapping, sent: usize, total: usize
     {
         core.dir_mut().upsert_statsig_group(g);
     }
-    refused(format!(
+    interrupted(format!(
         "Cancelled after {sent} of {total} requests: Statsig has part of the change. Push again to finish it."
     ))
 }

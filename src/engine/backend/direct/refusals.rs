@@ -1,6 +1,6 @@
 //! The refusals direct push shares between its steps.
 
-use crate::engine::error::{EngineError, refused};
+use crate::engine::error::{EngineError, interrupted, refused};
 use crate::engine::state::Mapping;
 use crate::engine::workspace::core::Core;
 
@@ -14,7 +14,9 @@ pub(crate) fn deactivated(m: &Mapping) -> EngineError {
 
 /// The refusal when another run of the app holds the push lock.
 pub(crate) fn someone_else_pushing() -> EngineError {
-    refused("Another run of this app is pushing right now; wait for it to finish, then push again.")
+    interrupted(
+        "Another run of this app is pushing right now; wait for it to finish, then push again.",
+    )
 }
 
 /// A state-file lock that could not be taken.

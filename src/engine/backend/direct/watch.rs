@@ -5,7 +5,7 @@
 use super::batch::push_many;
 use crate::engine::backend::WatchReport;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::state::{Drift, MappingStatus};
+use crate::engine::state::{Mapping, MappingStatus};
 use crate::engine::workspace::core::Core;
 use crate::model::StatsigGroup;
 use std::collections::BTreeSet;
@@ -31,33 +31,21 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
             // Not among the groups modified lately, and not deleted: nothing new.
             None if !complete && !deleted.contains(&m.statsig_group_id) => {}
             None => {
-                let cause = format!(
-                    "Statsig group \"{}\" was deleted in Statsig. Unlink with Leave, then push again with Create to make the team anew.",
-                    m.statsig_group_name
-                );
-                if let Some(mm) = core.state.mapping_mut(&id) {
-                    mm.status = MappingStatus::Error {
-                        at: crate::clock::now(),
-                        cause: cause.clone(),
-                        request: None,
-                    };
+                if let Some(e) = gone(core, &m).await {
+                    let status = core.failure_status(&e);
+                    if let Some(mm) = core.state.mapping_mut(&id) {
+                        mm.status = status;
+                    }
+                    report.failed.push(id.clone());
+                    report.errors.push(e.to_string());
+                    continue;
                 }
-                core.dir_mut().remove_statsig_group(&m.statsig_group_id);
-                report.errors.push(cause);
-                continue;
             }
             Some(g) => {
                 core.dir_mut().upsert_statsig_group(g.clone());
-                let drift = drift_of(&m.last_pushed_members, &g.members);
-                let drifted = !drift.is_empty();
-                if let Some(mm) = core.state.mapping_mut(&id) {
-                    mm.drift = drifted.then_some(drift);
-                }
-                if drifted {
-                    report.drifted.push(id.clone());
-                    // Never overwrite edits made in Statsig silently: the admin decides.
-                    continue;
-                }
+                // Edits made in Statsig stay open, and are held by every push, until the
+                // admin chooses; the push below sends only Okta's other changes.
+                core.note_drift(&id);
             }
         }
         if m.status == MappingStatus::Active && changed.contains(&m.okta_group_id) {
@@ -69,13 +57,40 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
             match r {
                 Ok(_) => report.pushed.push(id),
                 Err(EngineError::NeedsConfirmation(_)) => report.needs_confirmation.push(id),
-                Err(e) => report.errors.push(e.to_string()),
+                Err(e) => {
+                    report.failed.push(id);
+                    report.errors.push(e.to_string());
+                }
             }
         }
     }
+    report.drifted = core
+        .state
+        .mappings
+        .iter()
+        .filter(|m| m.drift.is_some())
+        .map(|m| m.id.clone())
+        .collect();
     core.state.watched_until = Some(started);
     core.save()?;
     Ok(report)
+}
+
+/// Whether the Statsig group of `m`, missing from a list, is really gone: read by its id,
+/// a 404 says so (with that request); found, it is kept.
+async fn gone(core: &mut Core, m: &Mapping) -> Option<EngineError> {
+    let read = core.scim().ok()?.get_group(&m.statsig_group_id).await;
+    match read {
+        Ok(g) => {
+            core.dir_mut().upsert_statsig_group(g);
+            None
+        }
+        Err(e) if e.is_not_found() => {
+            core.dir_mut().remove_statsig_group(&m.statsig_group_id);
+            Some(Core::target_gone(&m.statsig_group_name, e.request()))
+        }
+        Err(e) => Some(e.into()),
+    }
 }
 
 /// The linked Statsig groups as they are now: (groups read, whether every linked group
@@ -122,26 +137,4 @@ pub(crate) async fn statsig_side(
         }
     }
     Ok((changed, false, deleted))
-}
-
-/// What changed in Statsig since the last push.
-pub(crate) fn drift_of(last_pushed: &[String], now: &[String]) -> Drift {
-    let before: BTreeSet<&String> = last_pushed.iter().collect();
-    let after: BTreeSet<&String> = now.iter().collect();
-    Drift {
-        added_in_statsig: after.difference(&before).map(|s| s.to_string()).collect(),
-        removed_in_statsig: before.difference(&after).map(|s| s.to_string()).collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn drift_is_what_changed_in_statsig() {
-        let d = drift_of(&["a".into(), "b".into()], &["b".into(), "c".into()]);
-        assert_eq!(d.added_in_statsig, vec!["c".to_string()]);
-        assert_eq!(d.removed_in_statsig, vec!["a".to_string()]);
-    }
 }

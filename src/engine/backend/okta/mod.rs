@@ -11,7 +11,7 @@ mod watch;
 
 use super::{Outcomes, PushBackend, PushReport, Report, Unlink, WatchReport};
 use crate::engine::error::{EngineError, Result, refused};
-use crate::engine::state::{Mapping, MappingStatus, PushAction};
+use crate::engine::state::{Drift, Mapping, MappingStatus, PushAction};
 use crate::engine::workspace::core::Core;
 use crate::model::okta_app::{AppGroup, OktaApp, OktaPushMapping};
 use crate::model::plan::Plan;
@@ -167,6 +167,7 @@ impl OktaPush {
             mapping_id: id.to_string(),
             plan: plan.unwrap_or_else(|| unknown_plan(&m)),
             by_okta: true,
+            held: Drift::default(),
         })
     }
 }
@@ -257,6 +258,16 @@ impl OktaPush {
             .await?;
         sync::record(core, &made, Some(PushAction::Link))
     }
+}
+
+/// The refusal of a push Okta would run over edits made in Statsig.
+fn drift_open(core: &Core, id: &str, d: &Drift) -> EngineError {
+    let m = core.mapping(id).ok();
+    EngineError::Drift(format!(
+        "Statsig was edited on {} ({}): Okta's full push would undo these edits. Choose Overwrite from Okta or Adopt into Okta group first; nothing was sent.",
+        m.map_or_else(|| id.to_string(), |m| m.statsig_group_name),
+        crate::model::text::names(&core.describe_drift(d), 5)
+    ))
 }
 
 /// The refusal of a team Okta has not imported yet.
@@ -391,12 +402,26 @@ impl PushBackend for OktaPush {
                     out.push((id.clone(), Err(EngineError::Cancelled)));
                     continue;
                 }
-                let r = self.push_one(core, id, allowed_removals).await;
+                let r = match core.mapping(id).map(|m| m.drift) {
+                    // Okta's full push would overwrite the edits made in Statsig.
+                    Ok(Some(d)) => Err(drift_open(core, id, &d)),
+                    _ => self.push_one(core, id, allowed_removals).await,
+                };
                 out.push((id.clone(), r));
             }
             out
         }
         .boxed()
+    }
+
+    fn overwrite<'a>(
+        &'a self,
+        core: &'a mut Core,
+        id: &'a str,
+        _chosen: &'a Drift,
+    ) -> BoxFuture<'a, Result<PushReport>> {
+        // Okta's full push makes the team exactly what Okta would push.
+        async move { self.push_one(core, id, 0).await }.boxed()
     }
 
     fn set_active<'a>(
@@ -501,6 +526,16 @@ impl PushBackend for Unavailable {
             .map(|id| (id.clone(), Err(refused(self.0.clone()))))
             .collect();
         async move { out }.boxed()
+    }
+
+    fn overwrite<'a>(
+        &'a self,
+        _: &'a mut Core,
+        _: &'a str,
+        _: &'a Drift,
+    ) -> BoxFuture<'a, Result<PushReport>> {
+        let e = refused(self.0.clone());
+        async move { Err(e) }.boxed()
     }
 
     fn set_active<'a>(

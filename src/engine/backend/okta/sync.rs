@@ -8,7 +8,7 @@ use crate::engine::workspace::core::Core;
 use crate::model::Directory;
 use crate::model::mapping::OktaLink;
 use crate::model::okta_app::{OktaPushMapping, OktaPushStatus};
-use crate::model::plan;
+use crate::model::{plan, rules};
 
 /// One of Okta's mappings as a [`Mapping`]; `previous` keeps what only the app knows.
 pub fn to_mapping(dir: &Directory, m: &OktaPushMapping, previous: Option<&Mapping>) -> Mapping {
@@ -25,14 +25,18 @@ pub fn to_mapping(dir: &Directory, m: &OktaPushMapping, previous: Option<&Mappin
     let status = match m.status {
         OktaPushStatus::Active => MappingStatus::Active,
         OktaPushStatus::Inactive => MappingStatus::Inactive,
-        OktaPushStatus::Error => MappingStatus::Error {
-            at: m.last_updated.clone(),
-            cause: m
+        OktaPushStatus::Error => {
+            let cause = m
                 .error_summary
                 .clone()
-                .unwrap_or_else(|| "Okta reports an error and gives no summary.".into()),
-            request: None,
-        },
+                .unwrap_or_else(|| "Okta reports an error and gives no summary.".into());
+            MappingStatus::Error {
+                at: m.last_updated.clone(),
+                fix: rules::next_step(None, &cause).fix(),
+                cause,
+                request: None,
+            }
+        }
     };
     Mapping {
         id: m.id.clone(),

@@ -1,0 +1,368 @@
+//! Edits made in Statsig, the deletion guard and one pusher per team in the real window
+//! (Direct push unless said), each result checked in the sandbox's world: the drift pane
+//! names each person, Push now keeps them and Overwrite acts on them; removals the guard
+//! holds have their own filter and colour and are confirmed by name; the one-pusher
+//! conflict shows in the preview with Save disabled; Retry all skips what a retry cannot
+//! fix.
+
+use crate::common;
+use crate::support::*;
+use egui_kittest::kittest::{NodeT, Queryable};
+use okta_statsig_teams::engine::connection::PushModeChoice;
+use okta_statsig_teams::engine::state::MappingStatus;
+use okta_statsig_teams::sandbox::Sandbox;
+use serde_json::json;
+
+const TEAM: &str = "Statsig-Checkout-Payments-Member";
+
+/// (Statsig id, email) of someone added to the team in Statsig, and of someone removed.
+type Edited = ((String, String), (String, String));
+
+fn people(s: &Sandbox) -> Edited {
+    let w = s.world();
+    let team = w.group_member_ids(TEAM).unwrap();
+    let user = |id: &String| {
+        (
+            id.clone(),
+            w.users.get(id).unwrap()["userName"]
+                .as_str()
+                .unwrap()
+                .to_lowercase(),
+        )
+    };
+    let stranger = w
+        .users
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .find(|id| !team.contains(id))
+        .unwrap();
+    (user(&stranger), user(&team[0]))
+}
+
+/// Payments Engineers linked and pushed; then someone added and someone removed in
+/// Statsig's console (who, in `edited`).
+fn edited_in_statsig(edited: std::sync::Arc<std::sync::Mutex<Option<Edited>>>) -> Setup {
+    Setup {
+        before: Some(Box::new(move |ws, rt, s| {
+            let (okta, team) = common::pair(ws, "Payments Engineers", TEAM);
+            rt.block_on(ws.link(&okta, &team, true)).unwrap();
+            let who = people(s);
+            let ((added, _), (removed, _)) = who.clone();
+            *edited.lock().unwrap() = Some(who);
+            let ops = json!({"Operations": [
+                {"op": "add", "path": "members", "value": [{"value": added}]},
+                {"op": "remove", "path": format!("members[value eq \"{removed}\"]")},
+            ]});
+            let r = rt.block_on(common::scim(
+                s,
+                "PATCH",
+                &format!("/Groups/{team}"),
+                Some(ops),
+            ));
+            assert_eq!(r.status, 200);
+        })),
+        fixed_times: true,
+        ..Setup::default()
+    }
+}
+
+fn in_team(s: &Sandbox, id: &str) -> bool {
+    s.world()
+        .group_member_ids(TEAM)
+        .unwrap()
+        .iter()
+        .any(|m| m == id)
+}
+
+#[test]
+fn the_drift_pane_names_each_person_push_now_keeps_them_and_overwrite_acts_on_them() {
+    let edited = std::sync::Arc::default();
+    let mut f = fixture_with(edited_in_statsig(std::sync::Arc::clone(&edited)));
+    let ((added, added_email), (removed, removed_email)) = edited.lock().unwrap().clone().unwrap();
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Payments Engineers");
+    assert!(
+        h.query_by_label("edited in Statsig").is_some(),
+        "the row says so"
+    );
+    assert!(
+        h.query_by_label(&format!("+ {added_email}  (added in Statsig)"))
+            .is_some()
+    );
+    assert!(
+        h.query_by_label(&format!("- {removed_email}  (removed in Statsig)"))
+            .is_some()
+    );
+    assert!(
+        h.query_by_label(&format!(
+            "Overwrite from Okta: removes {added_email}; adds back {removed_email}."
+        ))
+        .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("in Okta not pushed yet")
+            .is_none(),
+        "an edit made in Statsig is not a change in Okta"
+    );
+    screenshot(h, "drift-pane");
+
+    click(h, "Push now");
+    wait_message(h, "Pushed Statsig-Checkout-Payments-Member");
+    assert!(last_message(h).contains("Kept the edits made in Statsig"));
+    assert!(in_team(&f.sandbox, &added) && !in_team(&f.sandbox, &removed));
+
+    // Pause keeps them listed; Activate pushes and holds them again.
+    click(h, "Pause mapping");
+    wait_message(h, "Paused Payments Engineers");
+    assert!(
+        h.query_by_label(&format!("+ {added_email}  (added in Statsig)"))
+            .is_some()
+    );
+    click(h, "Activate");
+    wait_message(h, "Activated and pushed.");
+    assert!(
+        last_message(h).contains(&added_email),
+        "{}",
+        last_message(h)
+    );
+    assert!(in_team(&f.sandbox, &added) && !in_team(&f.sandbox, &removed));
+
+    click(h, "Overwrite from Okta");
+    wait_message(h, "Overwrote the edits made in Statsig");
+    assert_eq!(
+        last_message(h),
+        format!(
+            "Overwrote the edits made in Statsig on {TEAM}: removed {added_email}; added back {removed_email}."
+        )
+    );
+    assert!(!in_team(&f.sandbox, &added) && in_team(&f.sandbox, &removed));
+    assert!(h.query_by_label("edited in Statsig").is_none());
+}
+
+/// A group of two linked to the seed's team of six: the push would empty it.
+fn held_removals() -> Setup {
+    Setup {
+        before: Some(Box::new(|ws, rt, _| {
+            let users: Vec<String> = ws
+                .directory()
+                .okta_group_by_name("Payments Engineers")
+                .unwrap()
+                .members
+                .iter()
+                .take(2)
+                .cloned()
+                .collect();
+            let g = rt
+                .block_on(ws.create_mapping_group("Pair", "", &users))
+                .unwrap();
+            let (_, team) = common::pair(ws, "Pair", "Statsig-Okta Test Proj-Test Team-Member");
+            let e = rt.block_on(ws.link(&g.id, &team, true)).unwrap_err();
+            assert!(e.to_string().contains("deletion guard"), "{e}");
+        })),
+        ..Setup::default()
+    }
+}
+
+#[test]
+fn held_removals_have_their_own_filter_and_are_confirmed_by_name() {
+    const SEED: &str = "Statsig-Okta Test Proj-Test Team-Member";
+    let mut f = fixture_with(held_removals());
+    let before = common::statsig_emails(&f.sandbox, SEED).unwrap();
+    assert_eq!(
+        before.len(),
+        8,
+        "six members, and the two adds that went ahead"
+    );
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    assert!(h.query_by_label("Errors (0)").is_some(), "not an error");
+    assert!(h.query_by_label("Needs confirmation (1)").is_some());
+    assert!(h.query_by_label("1 push waits for confirmation").is_some());
+    click(h, "Needs confirmation (1)");
+    select_mapping(h, "Pair");
+    let MappingStatus::NeedsConfirmation { names, .. } = h.state().mappings()[0].status.clone()
+    else {
+        panic!("Needs confirmation")
+    };
+    assert_eq!(names.len(), 6);
+    click(h, "Confirm 6 removals…");
+    for n in &names {
+        assert_eq!(
+            h.query_all_by_label(&format!("- {n}")).count(),
+            2,
+            "{n} is named in the detail and in the dialog"
+        );
+    }
+    type_into(h, "Type the team name, Test Team, to confirm", "Test Team");
+    click(h, "Remove 6 members and push");
+    wait(h, "the confirmed push", |a| {
+        a.is_idle() && a.mappings()[0].status == MappingStatus::Active
+    });
+    assert_eq!(common::statsig_emails(&f.sandbox, SEED).unwrap().len(), 2);
+}
+
+#[test]
+fn the_one_pusher_conflict_shows_in_the_preview_with_save_disabled_and_nothing_lost() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    click(h, "Push groups…");
+    type_into(h, "Find Okta group", "Fraud");
+    click_containing(h, "Fraud Squad (");
+    type_into(h, "Find team group", "Mobile-iOS");
+    click(h, "Statsig-Mobile-iOS-Member");
+    let conflict = "\"Statsig-Mobile-iOS-Member\" is already pushed by Okta's push mapping of \"Statsig SCIM\" (mapping gPm";
+    assert!(
+        h.query_all_by_label_contains(conflict).count() >= 1,
+        "the preview names the other pusher and its mapping"
+    );
+    assert!(h.get_by_label("Save").accesskit_node().is_disabled());
+    assert!(
+        h.get_by_label("Save & Add Another")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(h.state().has_dialog(), "the dialog and its choices stay");
+    assert!(h.query_by_label("Statsig-Mobile-iOS-Member").is_some());
+    // Okta's copies of Statsig groups are not sources.
+    replace_text(h, "Find Okta group", "Statsig-");
+    assert!(
+        h.query_by_label_contains("Statsig-Checkout-Payments-Member (")
+            .is_none()
+    );
+    assert!(h.state().mappings().is_empty());
+    click(h, "Cancel");
+    // The Okta groups list says where Okta's own mappings push, and keeps its copies apart.
+    click(h, "Okta groups");
+    click_containing(h, "iOS Guild");
+    assert!(
+        h.query_by_label_contains("Pushed to Statsig-Mobile-iOS-Member by Okta's push mapping")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Imported from Statsig (")
+            .is_some()
+    );
+}
+
+#[test]
+fn create_refuses_a_name_that_breaks_urls_and_names_an_unusual_character() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    fill_in_create(h, "Pay/ments<b>");
+    assert!(
+        h.query_all_by_label_contains("has \"/\", which breaks URLs, file paths or markup")
+            .count()
+            >= 1,
+        "one sentence naming the character"
+    );
+    assert!(h.query_by_label("Valid name").is_none());
+    assert!(h.get_by_label("Save").accesskit_node().is_disabled());
+    replace_text(h, "Team name", "Payments #2");
+    assert!(h.query_by_label("Valid name").is_some());
+    assert!(
+        h.query_by_label_contains("The team name has \"#\"")
+            .is_some()
+    );
+    assert!(common::statsig_emails(&f.sandbox, "Statsig-Checkout-Pay/ments<b>-Member").is_none());
+}
+
+#[test]
+fn retry_all_skips_an_error_a_retry_cannot_fix_and_says_what_to_do() {
+    let mut f = fixture_with(Setup {
+        mode: PushModeChoice::Auto,
+        ..Setup::default()
+    });
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    click_containing(h, "Pushed groups");
+    select_mapping(h, "Growth Lab");
+    assert!(
+        h.query_by_label_contains("A retry cannot fix this: Statsig refuses this team name")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Push now (or Retry all) re-activates it")
+            .is_none(),
+        "no advice to retry"
+    );
+    let updated = |s: &Sandbox| {
+        let w = s.world();
+        let m = w
+            .push_mappings
+            .values()
+            .find(|m| m.status == "ERROR")
+            .unwrap();
+        m.last_updated.clone()
+    };
+    let before = updated(&f.sandbox);
+    click(h, "Retry all");
+    wait_message(h, "Skipped Growth Lab, which a retry cannot fix");
+    assert!(last_message(h).contains("Unlink, then Create with a valid name"));
+    assert_eq!(updated(&f.sandbox), before, "Okta's mapping was left alone");
+}
+
+#[test]
+fn a_snapshot_shows_no_sync_health_of_the_live_connection() {
+    let mut f = fixture_with(linked("Payments Engineers", TEAM));
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Payments Engineers");
+    click(h, "Push now");
+    wait_message(h, "Pushed Statsig-Checkout-Payments-Member");
+    click(h, "Check now");
+    wait_message(h, "Checked:");
+    assert!(
+        h.query_by_label("Sync health since the app started")
+            .is_some(),
+        "the live chart, sampled"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    h.state().engine().send(
+        okta_statsig_teams::engine::runner::Command::ExportSnapshot {
+            path: path.clone(),
+            redact: false,
+        },
+    );
+    wait_message(h, "Snapshot saved");
+    h.state()
+        .engine()
+        .send(okta_statsig_teams::engine::runner::Command::OpenSnapshot(
+            path,
+        ));
+    wait(h, "the snapshot", |a| a.is_idle() && a.shows_snapshot());
+    settle(h);
+    assert!(
+        h.query_by_label("Sync health since the app started")
+            .is_none(),
+        "a snapshot is one moment: no live history beside it"
+    );
+}
+
+#[test]
+fn an_okta_users_state_reads_the_same_in_the_group_and_the_builder() {
+    let mut f = fixture();
+    let (email, status) = {
+        let w = f.sandbox.world();
+        let g = w.okta_group_by_name("Payments Engineers").unwrap();
+        let u = w
+            .okta_users
+            .values()
+            .find(|u| u.status != "ACTIVE" && g.members.contains(&u.id))
+            .or_else(|| w.okta_users.values().find(|u| u.status == "DEPROVISIONED"))
+            .unwrap();
+        (u.email.clone(), u.status.to_lowercase())
+    };
+    let h = &mut f.harness;
+    click(h, "Okta groups");
+    click(h, "New mapping group…");
+    replace_text(h, "Find Okta users", &email);
+    assert!(
+        h.query_by_label(&status).is_some(),
+        "the builder says {status}"
+    );
+    assert!(h.query_by_label("inactive").is_none());
+}
