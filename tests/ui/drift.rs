@@ -315,8 +315,7 @@ fn a_snapshot_shows_no_sync_health_of_the_live_connection() {
     click(h, "Check now");
     wait_message(h, "Checked:");
     assert!(
-        h.query_by_label("Sync health since the app started")
-            .is_some(),
+        h.query_by_label("Sync health since connecting").is_some(),
         "the live chart, sampled"
     );
     let dir = tempfile::tempdir().unwrap();
@@ -336,8 +335,7 @@ fn a_snapshot_shows_no_sync_health_of_the_live_connection() {
     wait(h, "the snapshot", |a| a.is_idle() && a.shows_snapshot());
     settle(h);
     assert!(
-        h.query_by_label("Sync health since the app started")
-            .is_none(),
+        h.query_by_label("Sync health since connecting").is_none(),
         "a snapshot is one moment: no live history beside it"
     );
 }

@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(h.samples(), [s(0.0, 1), s(70.0, 2)]);
         assert_eq!(
             h.describe(),
-            "Sync health: 2 samples over 1 minute; now 1 in sync, 0 with changes waiting, 2 in error"
+            "Sync health: 2 samples over 1 minute; now 1 in sync, 0 with changes waiting, 2 in error, 0 waiting for confirmation"
         );
         h.forget();
         assert!(h.samples().is_empty() && !h.has((2, 2)));
