@@ -158,6 +158,34 @@ fn with_no_file_dialog_a_path_field_is_offered() {
 }
 
 #[test]
+fn a_typed_path_to_no_file_is_named_and_the_directory_stays() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "File");
+    click(h, "Open snapshot…");
+    let start = std::time::Instant::now();
+    while h.query_by_label("File path").is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the path field shows"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let path = f.data.path().join("no-such-snapshot.json");
+    let h = &mut f.harness;
+    replace_text(h, "File path", path.to_str().unwrap());
+    h.key_press(egui::Key::Enter);
+    wait(h, "the open", |a| a.is_idle() && !a.has_dialog());
+    let said = last_message(h);
+    assert!(
+        said.contains("no-such-snapshot.json") && said.contains("does not exist"),
+        "{said}"
+    );
+    assert!(!h.state().shows_snapshot(), "the live directory stays");
+}
+
+#[test]
 fn changes_waiting_show_in_pushed_groups_and_verify_offers_push_now() {
     let mut f = fixture_with(Setup {
         before: Some(Box::new(|ws, rt, _| {

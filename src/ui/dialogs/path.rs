@@ -21,7 +21,8 @@ impl PathDialog {
 
     fn in_folder(job: FileJob, suggested: &str, base: &std::path::Path) -> Self {
         let path = if suggested.is_empty() {
-            base.display().to_string()
+            // The folder with its separator: the file's name is typed after it.
+            format!("{}{}", base.display(), std::path::MAIN_SEPARATOR)
         } else {
             base.join(safe_file_name(suggested)).display().to_string()
         };
@@ -43,13 +44,14 @@ impl PathDialog {
                 "/home/you/file.json",
                 false,
             );
-            let path = PathBuf::from(self.path.trim());
-            let problem = if self.path.trim().is_empty() {
+            // Only what the text itself says: the file system is the engine's to ask (a
+            // missing file or a folder is named by the job, and this frame never waits).
+            let typed = self.path.trim();
+            let path = PathBuf::from(typed);
+            let problem = if typed.is_empty() {
                 Some("Type a path.")
-            } else if path.is_dir() {
+            } else if typed.ends_with(std::path::MAIN_SEPARATOR) {
                 Some("That is a folder; add a file name.")
-            } else if !self.job.saves() && !path.exists() {
-                Some("There is no file at that path.")
             } else {
                 None
             };
