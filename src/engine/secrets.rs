@@ -16,6 +16,14 @@ pub const OKTA_ENV: &str = "OKTA_API_TOKEN";
 #[error("{0}")]
 pub struct SecretError(pub String);
 
+impl SecretError {
+    /// There is no OS keyring to use at all (no Secret Service), or it is locked: tokens
+    /// then come from the environment.
+    pub fn is_unavailable(&self) -> bool {
+        self.0 == NO_KEYRING || self.0 == LOCKED
+    }
+}
+
 /// Where tokens are kept. `account` names the token (e.g. `statsig:https://...`).
 pub trait SecretStore: Send + Sync {
     /// The token stored for `account`, if any.
@@ -125,18 +133,37 @@ impl SecretStore for MemoryStore {
     }
 }
 
+/// The value of `env_var`, trimmed, when it is set and not blank.
+pub fn from_env(env_var: &str) -> Option<String> {
+    std::env::var(env_var)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// How to start the app with both tokens in the environment (`profile`: a profile other
+/// than Default is named).
+pub fn start_with_env(profile: &str) -> String {
+    let flag = if profile == crate::engine::paths::DEFAULT_PROFILE {
+        String::new()
+    } else if profile.contains([' ', '\'', '"']) {
+        format!(" --profile '{}'", profile.replace('\'', "'\\''"))
+    } else {
+        format!(" --profile {profile}")
+    };
+    format!("{STATSIG_ENV}=scim-… {OKTA_ENV}=00… okta-statsig-teams{flag}")
+}
+
 /// The token from `env_var` if set, else from `store`.
 pub fn resolve(
     env_var: &str,
     store: &dyn SecretStore,
     account: &str,
 ) -> Result<Option<Secret>, SecretError> {
-    if let Ok(v) = std::env::var(env_var)
-        && !v.trim().is_empty()
-    {
-        return Ok(Some(Secret::new(v.trim())));
+    match from_env(env_var) {
+        Some(v) => Ok(Some(Secret::new(v))),
+        None => store.get(account),
     }
-    store.get(account)
 }
 
 #[cfg(test)]

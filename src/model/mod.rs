@@ -17,6 +17,7 @@ pub mod rules;
 pub mod secret;
 pub mod snapshot;
 pub mod text;
+pub mod token;
 
 pub use directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser};
 pub use member::{MemberList, MemberRef, SharedList, SkipReason, Skipped, SkippedList};

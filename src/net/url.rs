@@ -69,9 +69,13 @@ pub fn check_base_url(url: &str) -> Result<Url, UrlError> {
     }
 }
 
-/// An Okta org URL: [`check_base_url`], and not the admin console's host.
+/// An Okta org URL: [`check_base_url`], and not the admin console's host. Okta org URLs
+/// have no path, so one copied from the browser (`/admin/dashboard`) keeps its origin.
 pub fn check_okta_url(url: &str) -> Result<Url, UrlError> {
-    let parsed = check_base_url(url)?;
+    let mut parsed = check_base_url(url)?;
+    parsed.set_path("");
+    parsed.set_query(None);
+    parsed.set_fragment(None);
     if let Some(host) = parsed.host_str()
         && let Some((first, rest)) = host.split_once('.')
         && let Some(org) = first.strip_suffix("-admin")
@@ -83,6 +87,24 @@ pub fn check_okta_url(url: &str) -> Result<Url, UrlError> {
         });
     }
     Ok(parsed)
+}
+
+/// The Okta org URL to keep for `url` (its origin), and a note when a path, query or
+/// fragment was left out (`https://org.okta.com/admin/dashboard` was pasted).
+pub fn okta_org_url(url: &str) -> Result<(String, Option<String>), UrlError> {
+    let origin = check_okta_url(url)?.as_str().trim_end_matches('/').to_string();
+    let given = check_base_url(url)?;
+    let mut rest = given.path().trim_end_matches('/').to_string();
+    if let Some(q) = given.query() {
+        rest = format!("{rest}?{q}");
+    }
+    if let Some(f) = given.fragment() {
+        rest = format!("{rest}#{f}");
+    }
+    let note = (!rest.is_empty()).then(|| {
+        format!("Okta org URL: using {origin}; Okta org URLs have no path, so \"{rest}\" was left out.")
+    });
+    Ok((origin, note))
 }
 
 /// A Statsig SCIM URL: [`check_base_url`], and on Statsig's own hosts, the `/scim` path.
@@ -243,6 +265,20 @@ mod tests {
         );
         assert!(check_okta_url("https://northwind.okta.com").is_ok());
         assert!(check_okta_url("https://my-admin-tools.example.com").is_ok());
+        let (kept, note) = okta_org_url("https://northwind.okta.com/admin/dashboard#x").unwrap();
+        assert_eq!(kept, "https://northwind.okta.com");
+        assert_eq!(
+            note.unwrap(),
+            "Okta org URL: using https://northwind.okta.com; Okta org URLs have no path, so \"/admin/dashboard#x\" was left out."
+        );
+        assert_eq!(
+            okta_org_url(" https://northwind.okta.com/ ").unwrap(),
+            ("https://northwind.okta.com".to_string(), None)
+        );
+        assert_eq!(
+            okta_org_url("http://127.0.0.1:9/").unwrap(),
+            ("http://127.0.0.1:9".to_string(), None)
+        );
         let e = check_statsig_url("https://statsigapi.net").unwrap_err();
         assert!(e.to_string().contains("ends in /scim"), "{e}");
         assert!(check_statsig_url("https://statsigapi.net/scim/").is_ok());

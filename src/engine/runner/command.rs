@@ -27,6 +27,10 @@ pub enum Target {
     },
     /// A saved connection: tokens from the environment or the keyring.
     Saved(Box<Settings>),
+    /// A connection given on the command line (`--okta-url`, `--statsig-url`, …) over the
+    /// saved settings, for this run: tokens from the environment or the keyring, saved
+    /// only when the admin saves in Settings.
+    Flags(Box<Settings>),
     /// A ready connection and where its mappings live (tests, CLI-made setups).
     Direct {
         /// The connection, tokens included.

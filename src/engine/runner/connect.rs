@@ -7,48 +7,99 @@ use crate::engine::connection::{Connection, PushModeChoice};
 use crate::engine::demo::Demo;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::paths::{DEFAULT_PROFILE, ProfileLockError};
-use crate::engine::secrets;
+use crate::engine::secrets::{self, SecretStore};
 use crate::engine::state::StateStore;
 use crate::engine::workspace::Workspace;
 use crate::engine::workspace::cache::CacheLoad;
 use crate::model::secret::Secret;
+use crate::model::token::{self, TokenFor};
 use crate::net::{ApiError, RetryPolicy, Service};
 use std::time::Duration;
 
 impl Runner {
-    /// A token: the one typed, else the environment's, else the keyring's.
-    fn token(&self, typed: Option<Secret>, service: Service, url: &str) -> Result<Secret> {
-        if let Some(s) = typed.filter(|s| !s.is_empty()) {
-            return Ok(s);
-        }
-        let (env, name) = match service {
-            Service::Statsig => (secrets::STATSIG_ENV, "statsig"),
-            Service::Okta => (secrets::OKTA_ENV, "okta"),
+    /// A token: the one typed, else the environment's, else the keyring's, else (without
+    /// a keyring) the one typed earlier in this run. Its scheme (`Bearer `, `SSWS `) is
+    /// taken off and said in `notes`; the other service's token is refused here, before
+    /// any request.
+    fn token(
+        &self,
+        typed: Option<Secret>,
+        service: Service,
+        url: &str,
+        notes: &mut Vec<String>,
+    ) -> Result<Secret> {
+        let (env, name, kind) = match service {
+            Service::Statsig => (secrets::STATSIG_ENV, "statsig", TokenFor::Statsig),
+            Service::Okta => (secrets::OKTA_ENV, "okta", TokenFor::Okta),
         };
-        secrets::resolve(env, self.store.as_ref(), &self.data.account(name, url))?.ok_or_else(
-            || {
-                refused(format!(
-                    "No {service} token is stored for {url}; enter it in Settings."
-                ))
-            },
-        )
+        let account = self.data.account(name, url);
+        let (raw, what) = if let Some(s) = typed.filter(|s| !s.is_empty()) {
+            (s, format!("The {}", kind.name()))
+        } else if let Some(v) = secrets::from_env(env) {
+            (Secret::new(v), env.to_string())
+        } else {
+            match self.store.get(&account) {
+                Ok(Some(s)) => (s, format!("The stored {}", kind.name())),
+                Ok(None) => match self.this_run.get(&account)? {
+                    Some(s) => (s, format!("The {}", kind.name())),
+                    None => {
+                        return Err(refused(format!(
+                            "No {service} token is stored for {url}; enter it in Settings."
+                        )));
+                    }
+                },
+                Err(e) if e.is_unavailable() => match self.this_run.get(&account)? {
+                    Some(s) => (s, format!("The {}", kind.name())),
+                    None => {
+                        return Err(refused(format!(
+                            "{e} Set {env} (start the app as `{}`).",
+                            secrets::start_with_env(self.data.profile())
+                        )));
+                    }
+                },
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let clean = token::clean(kind, raw.expose(), &what).map_err(|e| refused(e.0))?;
+        notes.extend(clean.note(&what));
+        Ok(clean.token)
     }
 
-    /// The connection `settings` describe, with tokens. In Okta push the Statsig token is
-    /// optional: Okta pushes, and Statsig is only read for previews and verify.
+    /// The connection `settings` describe, with tokens, and what was taken off the way (a
+    /// token's scheme, an Okta URL's path). In Okta push the Statsig token is optional:
+    /// Okta pushes, and Statsig is only read for previews and verify.
     fn resolve(
         &self,
         settings: &Settings,
         statsig: Option<Secret>,
         okta: Option<Secret>,
-    ) -> Result<Connection> {
-        let statsig_token = match self.token(statsig, Service::Statsig, &settings.statsig_url) {
-            Ok(t) => t,
-            Err(_) if settings.push_mode == PushModeChoice::Okta => Secret::default(),
-            Err(e) => return Err(e),
-        };
-        let okta_token = self.token(okta, Service::Okta, &settings.okta_url)?;
-        Ok(settings.connection(statsig_token, okta_token))
+    ) -> Result<(Connection, Vec<String>)> {
+        let mut notes = Vec::new();
+        let settings = self.org_url(settings, &mut notes)?;
+        let statsig_token =
+            match self.token(statsig, Service::Statsig, &settings.statsig_url, &mut notes) {
+                Ok(t) => t,
+                Err(_) if settings.push_mode == PushModeChoice::Okta => Secret::default(),
+                Err(e) => return Err(e),
+            };
+        let okta_token = self.token(okta, Service::Okta, &settings.okta_url, &mut notes)?;
+        Ok((settings.connection(statsig_token, okta_token), notes))
+    }
+
+    /// `settings` with the Okta org URL's origin (a URL copied from the browser has a
+    /// path; Okta org URLs have none), and a note when something was left out.
+    fn org_url(&self, settings: &Settings, notes: &mut Vec<String>) -> Result<Settings> {
+        let (okta_url, note) = crate::net::okta_org_url(&settings.okta_url).map_err(|problem| {
+            EngineError::Api(ApiError::Url {
+                service: Service::Okta,
+                problem,
+            })
+        })?;
+        notes.extend(note);
+        Ok(Settings {
+            okta_url,
+            ..settings.clone()
+        })
     }
 
     /// Leaves the current connection: nothing of it stays on screen.
@@ -91,6 +142,7 @@ impl Runner {
     pub(super) async fn connect(&mut self, target: Target) -> Result<String> {
         self.hold_profile()?;
         self.disconnect();
+        let mut notes = Vec::new();
         let (conn, store, label, demo) = match target {
             Target::Demo { reset } => {
                 let demo = Demo::start(&self.data, reset)
@@ -106,9 +158,21 @@ impl Runner {
                 r
             }
             Target::Saved(settings) => {
-                let conn = self.resolve(&settings, None, None)?;
+                let (conn, n) = self.resolve(&settings, None, None)?;
+                notes = n;
                 let label = conn.label();
                 self.saved = Some(*settings);
+                (conn, StateStore::new(self.data.state_file()), label, false)
+            }
+            Target::Flags(settings) => {
+                // For this run: Settings shows it, and saves it only when the admin does.
+                let (conn, n) = self.resolve(&settings, None, None)?;
+                notes = n;
+                let label = conn.label();
+                self.send(Event::Settings(Box::new(Settings {
+                    okta_url: conn.okta_url.clone(),
+                    ..*settings
+                })));
                 (conn, StateStore::new(self.data.state_file()), label, false)
             }
             Target::Direct {
@@ -152,11 +216,13 @@ impl Runner {
         self.ws = Some(ws);
         self.publish();
         let imported = self.import().await?;
-        Ok(format!("Connected to {label}. {imported}"))
+        Ok(with_notes(format!("Connected to {label}. {imported}"), &notes))
     }
 
     /// Saves settings and tokens (tokens to the keyring only), then connects; with
-    /// `test_first`, only once both endpoints answered with them.
+    /// `test_first`, only once both endpoints answered with them. Without an OS keyring
+    /// the settings are saved without the tokens: this run uses the tokens typed (or the
+    /// environment's), and the outcome says how to start the app with them next time.
     pub(super) async fn save_settings(
         &mut self,
         settings: Settings,
@@ -167,25 +233,77 @@ impl Runner {
         let url_error = |service, problem| EngineError::Api(ApiError::Url { service, problem });
         crate::net::check_statsig_url(&settings.statsig_url)
             .map_err(|p| url_error(Service::Statsig, p))?;
-        crate::net::check_okta_url(&settings.okta_url).map_err(|p| url_error(Service::Okta, p))?;
+        let mut notes = Vec::new();
+        let settings = self.org_url(&settings, &mut notes)?;
+        // Typed tokens as they will be sent and kept: without their scheme, and refused
+        // when they are the other service's.
+        let typed = |t: Option<Secret>, kind: TokenFor| -> Result<Option<Secret>> {
+            match t.filter(|t| !t.is_empty()) {
+                None => Ok(None),
+                Some(t) => {
+                    let what = format!("The {}", kind.name());
+                    let c = token::clean(kind, t.expose(), &what).map_err(|e| refused(e.0))?;
+                    Ok(Some(c.token))
+                }
+            }
+        };
+        let statsig_token = typed(statsig_token, TokenFor::Statsig)?;
+        let okta_token = typed(okta_token, TokenFor::Okta)?;
         if test_first {
             self.test_connection(&settings, statsig_token.clone(), okta_token.clone())
                 .await?;
         }
+        let mut no_keyring = None;
         for (service, url, token) in [
             ("statsig", &settings.statsig_url, &statsig_token),
             ("okta", &settings.okta_url, &okta_token),
         ] {
-            if let Some(t) = token.as_ref().filter(|t| !t.is_empty()) {
-                self.store.set(&self.data.account(service, url), t)?;
+            let Some(t) = token.as_ref() else { continue };
+            let account = self.data.account(service, url);
+            match self.store.set(&account, t) {
+                Ok(()) => {}
+                Err(e) if e.is_unavailable() => {
+                    self.this_run.set(&account, t)?;
+                    no_keyring = Some(e);
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         settings.save(&self.data)?;
         self.send(Event::Settings(Box::new(settings.clone())));
         let connected = self.connect(Target::Saved(Box::new(settings))).await?;
-        Ok(format!(
-            "Settings saved; tokens are in the OS keyring. {connected}"
-        ))
+        let saved = match no_keyring {
+            None => "Settings saved; tokens are in the OS keyring.".to_string(),
+            Some(e) => self.without_keyring(&e),
+        };
+        Ok(with_notes(format!("{saved} {connected}"), &notes))
+    }
+
+    /// What Save did without a keyring, and where tokens come from instead.
+    fn without_keyring(&self, e: &secrets::SecretError) -> String {
+        let why = if e.0.starts_with("No OS keyring") {
+            "there is no OS keyring here"
+        } else {
+            "the OS keyring is locked"
+        };
+        let set: Vec<&str> = [secrets::STATSIG_ENV, secrets::OKTA_ENV]
+            .into_iter()
+            .filter(|v| secrets::from_env(v).is_some())
+            .collect();
+        if set.len() == 2 {
+            format!(
+                "Settings saved without the tokens ({why}); the tokens come from {} and {}.",
+                secrets::STATSIG_ENV,
+                secrets::OKTA_ENV
+            )
+        } else {
+            format!(
+                "Settings saved without the tokens ({why}): this run uses the tokens typed. Next time set {} and {} in the environment, as in `{}`.",
+                secrets::STATSIG_ENV,
+                secrets::OKTA_ENV,
+                secrets::start_with_env(self.data.profile())
+            )
+        }
     }
 
     /// Checks that both endpoints answer with the given tokens; changes nothing.
@@ -195,7 +313,7 @@ impl Runner {
         statsig: Option<Secret>,
         okta: Option<Secret>,
     ) -> Result<String> {
-        let conn = self.resolve(settings, statsig, okta)?;
+        let (conn, notes) = self.resolve(settings, statsig, okta)?;
         let policy = RetryPolicy {
             max_attempts: 2,
             timeout: Duration::from_secs(15),
@@ -210,7 +328,7 @@ impl Runner {
         )?;
         if conn.statsig_token.is_empty() && settings.push_mode == PushModeChoice::Okta {
             okta.check().await?;
-            return Ok("Okta answered with this token. Statsig was not tested (no token): Okta push works without it; previews and Verify say what they cannot know.".into());
+            return Ok(with_notes("Okta answered with this token. Statsig was not tested (no token): Okta push works without it; previews and Verify say what they cannot know.".into(), &notes));
         }
         let scim = crate::scim::ScimClient::with_cancel(
             &conn.statsig_url,
@@ -222,7 +340,10 @@ impl Runner {
         let (a, b) = tokio::join!(scim.check(), okta.check());
         a?;
         b?;
-        Ok("Both endpoints answered with these tokens.".into())
+        Ok(with_notes(
+            "Both endpoints answered with these tokens.".into(),
+            &notes,
+        ))
     }
 
     /// Uses `app_id` as the Statsig app (saved with a saved connection), then imports.
@@ -245,7 +366,9 @@ impl Runner {
         settings: &Settings,
         okta: Option<Secret>,
     ) -> Result<String> {
-        let token = self.token(okta, Service::Okta, &settings.okta_url)?;
+        let mut notes = Vec::new();
+        let settings = &self.org_url(settings, &mut notes)?;
+        let token = self.token(okta, Service::Okta, &settings.okta_url, &mut notes)?;
         let client = crate::okta::OktaClient::with_cancel(
             &settings.okta_url,
             token,
@@ -269,9 +392,12 @@ impl Runner {
             .collect();
         let n = apps.len();
         self.send(Event::AppsFound(apps));
-        Ok(format!(
-            "Found {} whose label starts with \"{search}\".",
-            crate::model::text::plural(n, "app")
+        Ok(with_notes(
+            format!(
+                "Found {} whose label starts with \"{search}\".",
+                crate::model::text::plural(n, "app")
+            ),
+            &notes,
         ))
     }
 
@@ -383,4 +509,12 @@ impl Runner {
         }
         Ok("Tokens removed from the OS keyring.".into())
     }
+}
+
+/// `message` and the notes after it (what was taken off a token or a URL).
+fn with_notes(message: String, notes: &[String]) -> String {
+    std::iter::once(message)
+        .chain(notes.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -119,6 +119,7 @@ pub fn spawn(
         published: Published::default(),
         other_pushing: false,
         saved: None,
+        this_run: Default::default(),
         showing_demo: Default::default(),
     };
     let spawned = std::thread::Builder::new()
@@ -174,6 +175,8 @@ struct Runner {
     other_pushing: bool,
     /// The saved settings of the connection, when it is the saved one.
     saved: Option<Settings>,
+    /// Tokens typed in this run on a computer without an OS keyring (memory only).
+    this_run: super::secrets::MemoryStore,
     /// Profiles that were showing the demo when the app switched away from them.
     showing_demo: std::collections::HashSet<String>,
     /// This window's hold on its profile, taken at its first connection (a snapshot
