@@ -15,6 +15,7 @@ use std::time::Duration;
     version,
     about = "Manage Statsig teams from Okta: import, map, push, verify and unlink over SCIM.",
     long_about = "With no subcommand, opens the desktop app. Subcommands run headless over the same engine.\n\
+The desktop app takes --okta-url, --statsig-url, --push-mode, --okta-app, --projects, --batch-size and --profile as the commands do (for that run; Settings saves them), or --demo, or --snapshot.\n\
 Tokens come from STATSIG_SCIM_TOKEN / OKTA_API_TOKEN or the OS keyring (see `login`); --demo uses the embedded sandbox."
 )]
 pub struct Cli {

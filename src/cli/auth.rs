@@ -1,12 +1,14 @@
 //! `login` and `logout`, and the connection the flags and settings describe.
 
 use super::outcome::{Failure, refuse};
+use super::output;
 use crate::cli::args::Global;
 use crate::engine::config::Settings;
 use crate::engine::connection::{Connection, PushModeChoice};
 use crate::engine::paths::DataDir;
 use crate::engine::secrets::{self, OsKeyring, SecretStore};
 use crate::model::secret::Secret;
+use crate::model::token::{self, TokenFor};
 use std::io::BufRead;
 
 /// Reads one line from stdin after a prompt on stderr.
@@ -73,17 +75,32 @@ pub fn real_connection(g: &Global, data: &DataDir) -> Result<Connection, Failure
     }
     let store = OsKeyring;
     let token = |env: &str, service: &str, url: &str| -> Result<Secret, Failure> {
-        secrets::resolve(env, &store, &data.account(service, url))
+        let kind = if service == "okta" {
+            TokenFor::Okta
+        } else {
+            TokenFor::Statsig
+        };
+        let what = if secrets::from_env(env).is_some() {
+            env.to_string()
+        } else {
+            format!("The stored {}", kind.name())
+        };
+        let raw = secrets::resolve(env, &store, &data.account(service, url))
             .map_err(|e| refuse(e.0))?
             .ok_or_else(|| {
                 refuse(format!(
                     "No {service} token: set {env} or run `okta-statsig-teams login`."
                 ))
-            })
+            })?;
+        let clean = token::clean(kind, raw.expose(), &what).map_err(|e| refuse(e.0))?;
+        if let Some(note) = clean.note(&what) {
+            output::err!("note: {note}");
+        }
+        Ok(clean.token)
     };
     let mut settings = saved;
     settings.statsig_url = statsig_url;
-    settings.okta_url = okta_url;
+    settings.okta_url = org_url(&okta_url)?;
     if !g.projects.is_empty() {
         settings.projects = g.projects.clone();
     }
@@ -106,6 +123,64 @@ pub fn real_connection(g: &Global, data: &DataDir) -> Result<Connection, Failure
     Ok(settings.connection(statsig, okta))
 }
 
+/// The connection the desktop app opens when given connection flags (`--okta-url`,
+/// `--statsig-url`, `--push-mode`, `--okta-app`, `--projects`, `--batch-size`): the saved
+/// settings with the flags over them, for this run (saved only when the admin saves in
+/// Settings). `None` without such flags. Refused with `--demo` or `--snapshot`, and when
+/// the flags and settings do not make a connection.
+pub fn gui_flags(g: &Global, data: &DataDir) -> Result<Option<Settings>, Failure> {
+    let given = g.statsig_url.is_some()
+        || g.okta_url.is_some()
+        || g.push_mode.is_some()
+        || g.okta_app.is_some()
+        || !g.projects.is_empty()
+        || g.batch_size.is_some();
+    if !given {
+        return Ok(None);
+    }
+    if g.demo || g.snapshot.is_some() {
+        return Err(refuse(format!(
+            "--okta-url, --statsig-url and the other connection flags name a real org; they do not go with {}.",
+            if g.demo { "--demo" } else { "--snapshot" }
+        )));
+    }
+    let mut settings = Settings::load(data)?.unwrap_or_default();
+    if let Some(u) = &g.statsig_url {
+        settings.statsig_url = u.trim().to_string();
+    }
+    if let Some(u) = &g.okta_url {
+        settings.okta_url = u.trim().to_string();
+    }
+    if let Some(m) = g.push_mode {
+        settings.push_mode = m.into();
+    }
+    if let Some(app) = &g.okta_app {
+        settings.okta_app_id = app.clone();
+    }
+    if !g.projects.is_empty() {
+        settings.projects = g.projects.clone();
+    }
+    if let Some(b) = g.batch_size {
+        settings.batch_size = b;
+    }
+    if !settings.is_configured() {
+        return Err(refuse(
+            "The flags and the saved settings do not make a connection: pass --okta-url and --statsig-url (with --push-mode okta, --okta-url alone).",
+        ));
+    }
+    settings.okta_url = org_url(&settings.okta_url)?;
+    Ok(Some(settings))
+}
+
+/// The Okta org URL's origin; a path copied from the browser is left out, and said.
+fn org_url(url: &str) -> Result<String, Failure> {
+    let (origin, note) = crate::net::okta_org_url(url).map_err(|e| refuse(e.to_string()))?;
+    if let Some(note) = note {
+        output::err!("note: {note}");
+    }
+    Ok(origin)
+}
+
 /// Stores both tokens (read from stdin) in the keyring and the URLs in the settings.
 pub fn login(g: &Global, data: &DataDir) -> Result<(), Failure> {
     let mut settings = Settings::load(data)?.unwrap_or_default();
@@ -126,7 +201,7 @@ pub fn login(g: &Global, data: &DataDir) -> Result<(), Failure> {
             "Pass --okta-url and --statsig-url to log in (with --push-mode okta, --okta-url alone).",
         ));
     }
-    crate::net::check_okta_url(&settings.okta_url).map_err(|e| refuse(e.to_string()))?;
+    settings.okta_url = org_url(&settings.okta_url)?;
     let with_statsig = !settings.statsig_url.trim().is_empty();
     if with_statsig {
         crate::net::check_statsig_url(&settings.statsig_url).map_err(|e| refuse(e.to_string()))?;
@@ -143,17 +218,26 @@ pub fn login(g: &Global, data: &DataDir) -> Result<(), Failure> {
             "Both tokens are needed (only Okta's with --push-mode okta); nothing was stored.",
         ));
     }
-    let store = OsKeyring;
-    for (service, url, token) in [
-        ("okta", &settings.okta_url, okta),
-        ("statsig", &settings.statsig_url, statsig),
+    // Both are read before either is stored: one of the other service's stores nothing.
+    let mut ready = Vec::new();
+    for (service, url, raw, kind) in [
+        ("okta", &settings.okta_url, okta, TokenFor::Okta),
+        ("statsig", &settings.statsig_url, statsig, TokenFor::Statsig),
     ] {
-        if token.is_empty() {
+        if raw.is_empty() {
             continue;
         }
-        store
-            .set(&data.account(service, url), &Secret::new(token))
-            .map_err(|e| refuse(e.0))?;
+        let what = format!("The {}", kind.name());
+        let clean = token::clean(kind, &raw, &what)
+            .map_err(|e| refuse(format!("{} Nothing was stored.", e.0)))?;
+        if let Some(note) = clean.note(&what) {
+            output::err!("note: {note}");
+        }
+        ready.push((data.account(service, url), clean.token));
+    }
+    let store = OsKeyring;
+    for (account, token) in ready {
+        store.set(&account, &token).map_err(|e| refuse(e.0))?;
     }
     settings.save(data)?;
     eprintln!("Tokens stored in the OS keyring; settings saved (without tokens).");

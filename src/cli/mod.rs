@@ -16,6 +16,7 @@ mod snapshot;
 mod suggest;
 
 pub use args::{Cli, Command, Global, SandboxArgs, SnapshotCommand};
+pub use auth::gui_flags;
 pub use outcome::{DRIFT, FAILED, Failure, NOT_CONFIRMED, REFUSED};
 
 use outcome::runtime;
@@ -103,7 +104,13 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None => crate::ui::run(cli.global.snapshot.clone(), cli.global.demo, data),
+        None => match auth::gui_flags(&cli.global, &data) {
+            Ok(flags) => crate::ui::run(cli.global.snapshot.clone(), cli.global.demo, flags, data),
+            Err(Failure(code, message)) => {
+                output::err!("error: {message}");
+                ExitCode::from(code)
+            }
+        },
         Some(Command::Sandbox(ref args)) => sandbox::run(args),
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command_line();

@@ -44,27 +44,48 @@ fn window_icon() -> std::sync::Arc<egui::IconData> {
     std::sync::Arc::new(eframe::icon_data::from_png_bytes(png).unwrap_or_default())
 }
 
-/// Opens the desktop app: on the saved connection, or on the demo sandbox when there is
-/// none (or with `demo`), or on a snapshot offline.
-pub fn run(snapshot: Option<std::path::PathBuf>, demo: bool, data: DataDir) -> ExitCode {
-    crate::engine::logging::init(&data);
-    let saved = Settings::load(&data);
+/// What the app connects to at start, and whether the connect wizard is offered: the
+/// connection the command line's flags give (`flags`, for this run), else the saved one,
+/// else the demo sandbox (with the wizard offered once); nothing with a snapshot.
+pub fn start_target(
+    snapshot: bool,
+    demo: bool,
+    flags: Option<Settings>,
+    data: &DataDir,
+) -> (Option<Target>, bool) {
+    if snapshot {
+        return (None, false);
+    }
+    if let Some(flags) = flags {
+        return (Some(Target::Flags(Box::new(flags))), false);
+    }
+    let saved = Settings::load(data);
     // Nothing configured and no demo asked for: the connect wizard is offered (once).
     let offer_connect = !demo
-        && snapshot.is_none()
         && saved
             .as_ref()
             .is_ok_and(|s| s.as_ref().is_none_or(|s| !s.is_configured()));
     let target = match (demo, saved) {
-        // A snapshot opens offline; nothing connects.
-        _ if snapshot.is_some() => None,
-        (false, Ok(Some(s))) if s.is_configured() => Some(Target::Saved(Box::new(s))),
+        (false, Ok(Some(s))) if s.is_configured() => Target::Saved(Box::new(s)),
         (_, Err(e)) => {
             eprintln!("warning: {e}; opening the demo sandbox");
-            Some(Target::Demo { reset: false })
+            Target::Demo { reset: false }
         }
-        _ => Some(Target::Demo { reset: false }),
+        _ => Target::Demo { reset: false },
     };
+    (Some(target), offer_connect)
+}
+
+/// Opens the desktop app: on the connection the flags give, the saved one, or the demo
+/// sandbox when there is none (or with `demo`), or on a snapshot offline.
+pub fn run(
+    snapshot: Option<std::path::PathBuf>,
+    demo: bool,
+    flags: Option<Settings>,
+    data: DataDir,
+) -> ExitCode {
+    crate::engine::logging::init(&data);
+    let (target, offer_connect) = start_target(snapshot.is_some(), demo, flags, &data);
     let persistence_path = match private_window_state(&data) {
         Ok(p) => Some(p),
         Err(e) => {
