@@ -72,10 +72,7 @@ fn tokens_pasted_with_their_scheme_and_an_okta_url_with_a_path_connect_with_note
     let browser = format!("{}/admin/dashboard", s.okta_url);
     h.send(Command::SaveSettings {
         settings: Box::new(settings(&s, &browser)),
-        statsig_token: Some(Secret::new(format!(
-            "Bearer {}",
-            s.statsig_token.expose()
-        ))),
+        statsig_token: Some(Secret::new(format!("Bearer {}", s.statsig_token.expose()))),
         okta_token: Some(Secret::new(format!("ssws {OKTA_TOKEN}"))),
         test_first: true,
     });
@@ -119,7 +116,11 @@ fn the_engine_names_a_token_of_the_other_service_before_any_request() {
         "{e}"
     );
     assert_eq!(requests, 0, "refused before any request");
-    assert!(Settings::load(&DataDir::new(data.path())).unwrap().is_none());
+    assert!(
+        Settings::load(&DataDir::new(data.path()))
+            .unwrap()
+            .is_none()
+    );
     h.send(Command::TestConnection {
         settings: Box::new(settings(&s, &s.okta_url)),
         statsig_token: Some(s.statsig_token.clone()),

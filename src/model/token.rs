@@ -113,7 +113,12 @@ mod tests {
     fn schemes_are_taken_off_in_any_case_for_either_service() {
         for (service, raw, left, scheme) in [
             (TokenFor::Statsig, "Bearer scim-abc", "scim-abc", "Bearer"),
-            (TokenFor::Statsig, " bearer  scim-abc\n", "scim-abc", "bearer"),
+            (
+                TokenFor::Statsig,
+                " bearer  scim-abc\n",
+                "scim-abc",
+                "bearer",
+            ),
             (TokenFor::Okta, "SSWS okta1", "okta1", "SSWS"),
             (TokenFor::Okta, "ssws\t00x", "00x", "ssws"),
             (TokenFor::Okta, "Bearer 00x", "00x", "Bearer"),
@@ -143,9 +148,13 @@ mod tests {
 
     #[test]
     fn the_other_services_token_and_a_bare_scheme_are_named() {
-        let e = clean(TokenFor::Statsig, &format!("SSWS {OKTA}"), "STATSIG_SCIM_TOKEN")
-            .unwrap_err()
-            .0;
+        let e = clean(
+            TokenFor::Statsig,
+            &format!("SSWS {OKTA}"),
+            "STATSIG_SCIM_TOKEN",
+        )
+        .unwrap_err()
+        .0;
         assert!(
             e.starts_with("STATSIG_SCIM_TOKEN looks like an Okta API token"),
             "{e}"

@@ -18,6 +18,6 @@ pub use observe::{Observer, RequestRecord, Silent, WaitRecord};
 pub use retry::{RetryPolicy, server_wait};
 pub use transport::{TransportFailure, TransportKind};
 pub use url::{
-    LinkError, UrlError, check_base_url, check_link, check_okta_url, check_statsig_url, is_loopback,
-    okta_org_url,
+    LinkError, UrlError, check_base_url, check_link, check_okta_url, check_statsig_url,
+    is_loopback, okta_org_url,
 };

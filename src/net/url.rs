@@ -92,7 +92,10 @@ pub fn check_okta_url(url: &str) -> Result<Url, UrlError> {
 /// The Okta org URL to keep for `url` (its origin), and a note when a path, query or
 /// fragment was left out (`https://org.okta.com/admin/dashboard` was pasted).
 pub fn okta_org_url(url: &str) -> Result<(String, Option<String>), UrlError> {
-    let origin = check_okta_url(url)?.as_str().trim_end_matches('/').to_string();
+    let origin = check_okta_url(url)?
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
     let given = check_base_url(url)?;
     let mut rest = given.path().trim_end_matches('/').to_string();
     if let Some(q) = given.query() {
@@ -102,7 +105,9 @@ pub fn okta_org_url(url: &str) -> Result<(String, Option<String>), UrlError> {
         rest = format!("{rest}#{f}");
     }
     let note = (!rest.is_empty()).then(|| {
-        format!("Okta org URL: using {origin}; Okta org URLs have no path, so \"{rest}\" was left out.")
+        format!(
+            "Okta org URL: using {origin}; Okta org URLs have no path, so \"{rest}\" was left out."
+        )
     });
     Ok((origin, note))
 }

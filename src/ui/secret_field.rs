@@ -2,6 +2,7 @@
 //! shows `***`), becomes a [`Secret`] when sent, and is wiped when dropped.
 
 use crate::model::secret::Secret;
+use crate::model::token::{self, TokenFor};
 use egui::TextBuffer;
 use egui::text::CharIndex;
 use std::ops::Range;
@@ -21,6 +22,19 @@ impl SecretField {
     pub fn secret(&self) -> Option<Secret> {
         let t = self.0.trim();
         (!t.is_empty()).then(|| Secret::new(t))
+    }
+
+    /// What the typed token says before it is sent: `Ok(Some(note))` when its scheme
+    /// (`Bearer `, `SSWS `) will be taken off, `Err(sentence)` when it is clearly the
+    /// other service's; `Ok(None)` when empty or as it should be.
+    pub fn check(&self, kind: TokenFor) -> Result<Option<String>, String> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let what = format!("The {}", kind.name());
+        token::clean(kind, &self.0, &what)
+            .map(|c| c.note(&what))
+            .map_err(|e| e.0)
     }
 
     /// Whether anything was typed.

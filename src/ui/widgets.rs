@@ -434,3 +434,26 @@ mod tests {
         }
     }
 }
+
+/// Under a token field: the note on what will be taken off it, or why it is refused.
+/// Returns whether it may be sent.
+pub fn token_check(ui: &mut egui::Ui, check: &Result<Option<String>, String>) -> bool {
+    match check {
+        Ok(None) => true,
+        Ok(Some(note)) => {
+            ui.label(egui::RichText::new(note).italics());
+            true
+        }
+        Err(e) => {
+            error_text(ui, e);
+            false
+        }
+    }
+}
+
+/// Under the Okta org URL: the note when a path copied from the browser will be left out.
+pub fn okta_url_note(ui: &mut egui::Ui, url: &str) {
+    if let Ok((_, Some(note))) = crate::net::okta_org_url(url) {
+        ui.label(egui::RichText::new(note).italics());
+    }
+}

@@ -9,6 +9,7 @@ mod common;
 mod connect;
 mod dialogs;
 mod drift;
+mod first_connection;
 mod first_import;
 mod first_use;
 mod help;

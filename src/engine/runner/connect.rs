@@ -216,7 +216,10 @@ impl Runner {
         self.ws = Some(ws);
         self.publish();
         let imported = self.import().await?;
-        Ok(with_notes(format!("Connected to {label}. {imported}"), &notes))
+        Ok(with_notes(
+            format!("Connected to {label}. {imported}"),
+            &notes,
+        ))
     }
 
     /// Saves settings and tokens (tokens to the keyring only), then connects; with

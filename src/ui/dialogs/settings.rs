@@ -5,6 +5,7 @@ use super::{Shown, modal};
 use crate::engine::config::Settings;
 use crate::engine::error::EngineError;
 use crate::engine::runner::{Command, Target};
+use crate::model::token::TokenFor;
 use crate::ui::action::Action;
 use crate::ui::secret_field::SecretField;
 use crate::ui::view::View;
@@ -93,10 +94,16 @@ impl SettingsDialog {
         self.saving
     }
 
-    /// Problems with what is typed, as sentences.
+    /// Problems with what is typed, as sentences (a token of the other service is said
+    /// under its field).
     fn problems(&self) -> Vec<String> {
         let s = self.collected();
         let mut out = Vec::new();
+        if self.okta_token.check(TokenFor::Okta).is_err()
+            || self.statsig_token.check(TokenFor::Statsig).is_err()
+        {
+            out.push("A token above is not the one its field asks for.".to_string());
+        }
         if !s.okta_url.is_empty()
             && let Err(e) = crate::net::check_okta_url(&s.okta_url)
         {
@@ -153,8 +160,11 @@ impl SettingsDialog {
             "https://statsigapi.net/scim",
             false,
         );
+        widgets::okta_url_note(ui, &self.settings.okta_url);
         secret(ui, "Okta API token", &mut self.okta_token);
+        widgets::token_check(ui, &self.okta_token.check(TokenFor::Okta));
         secret(ui, "Statsig SCIM token", &mut self.statsig_token);
+        widgets::token_check(ui, &self.statsig_token.check(TokenFor::Statsig));
         ui.label(RichText::new("Tokens are stored only in the OS keyring, never in a file. Leave a token empty to keep the stored one. The Okta token's admin needs to read users, groups and apps, and to manage apps and groups for Okta push.").italics());
         ui.add_space(6.0);
         self.push_mode(ui);

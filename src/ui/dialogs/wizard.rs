@@ -11,7 +11,9 @@ use crate::engine::config::Settings;
 use crate::engine::connection::{DEFAULT_APP_SEARCH, PushModeChoice};
 use crate::engine::error::EngineError;
 use crate::engine::runner::{Command, JobKind, Target};
+use crate::engine::secrets;
 use crate::model::okta_app::OktaApp;
+use crate::model::token::TokenFor;
 use crate::ui::action::Action;
 use crate::ui::secret_field::SecretField;
 use crate::ui::view::View;
@@ -50,6 +52,10 @@ pub struct ConnectWizard {
     saving: bool,
     /// The last settings (projects, domains, guard) are kept.
     base: Settings,
+    /// OKTA_API_TOKEN and STATSIG_SCIM_TOKEN are set: a token left empty is taken from
+    /// there.
+    env_okta: bool,
+    env_statsig: bool,
 }
 
 const OKTA_TOKEN_HELP: &str = "Create it in the Okta Admin Console: Security > API > Tokens > Create token. A token acts with its creator's admin role: reading needs okta.apps.read and okta.groups.read (Read-Only Administrator is enough); making and changing Group Push mappings needs okta.apps.manage and okta.groups.manage (Application Administrator for the Statsig app and Group Administrator, or Super Administrator).";
@@ -78,6 +84,8 @@ impl ConnectWizard {
             said: Said::Nothing,
             saving: false,
             base: saved.clone(),
+            env_okta: secrets::from_env(secrets::OKTA_ENV).is_some(),
+            env_statsig: secrets::from_env(secrets::STATSIG_ENV).is_some(),
         }
     }
 
@@ -220,7 +228,10 @@ impl ConnectWizard {
             "https://yourorg.okta.com",
             false,
         );
-        secret(ui, "Okta API token", &mut self.okta_token);
+        widgets::okta_url_note(ui, &self.okta_url);
+        let env = self.env_okta.then_some(secrets::OKTA_ENV);
+        secret(ui, "Okta API token", &mut self.okta_token, env);
+        let token_ok = widgets::token_check(ui, &self.okta_token.check(TokenFor::Okta));
         ui.label(OKTA_TOKEN_HELP);
         let problem = crate::net::check_okta_url(self.okta_url.trim())
             .err()
@@ -229,8 +240,10 @@ impl ConnectWizard {
         if let Some(p) = &problem {
             widgets::error_text(ui, p);
         }
-        let ready =
-            problem.is_none() && !self.okta_url.trim().is_empty() && !self.okta_token.is_empty();
+        let ready = problem.is_none()
+            && token_ok
+            && !self.okta_url.trim().is_empty()
+            && (!self.okta_token.is_empty() || self.env_okta);
         if ui
             .add_enabled(ready, egui::Button::new("Test the Okta token"))
             .on_disabled_hover_text("Type the org URL and the token first")
@@ -315,12 +328,17 @@ impl ConnectWizard {
             "https://statsigapi.net/scim",
             false,
         );
-        secret(ui, "Statsig SCIM token", &mut self.statsig_token);
+        let env = self.env_statsig.then_some(secrets::STATSIG_ENV);
+        secret(ui, "Statsig SCIM token", &mut self.statsig_token, env);
+        let token_ok = widgets::token_check(ui, &self.statsig_token.check(TokenFor::Statsig));
+        // The Okta token's note stays in sight: it is sent again from here.
+        let okta_ok = widgets::token_check(ui, &self.okta_token.check(TokenFor::Okta));
         ui.label(STATSIG_TOKEN_HELP);
-        let needed = !okta_push && self.statsig_token.is_empty();
-        if needed {
+        let missing = !okta_push && self.statsig_token.is_empty() && !self.env_statsig;
+        if missing {
             widgets::warn_text(ui, "Direct push needs the Statsig token.");
         }
+        let needed = missing || !token_ok || !okta_ok;
         let mut out = None;
         ui.horizontal(|ui| {
             if ui
@@ -375,11 +393,14 @@ fn steps(ui: &mut Ui, at: Step) {
     });
 }
 
-fn secret(ui: &mut Ui, label: &str, field: &mut SecretField) {
+/// A token field; `env` names the variable a token left empty is taken from.
+fn secret(ui: &mut Ui, label: &str, field: &mut SecretField, env: Option<&str>) {
     ui.horizontal(|ui| {
         let l = ui.add_sized([170.0, 20.0], egui::Label::new(label));
+        let hint = env.map(|v| format!("empty: {v} from the environment"));
         ui.add(
             egui::TextEdit::singleline(field)
+                .hint_text(hint.unwrap_or_default())
                 .password(true)
                 .desired_width(f32::INFINITY),
         )
