@@ -363,6 +363,29 @@ pub fn toasts(ctx: &egui::Context, toasts: &[Toast]) -> bool {
     dismissed
 }
 
+/// Under a token field: the note on what will be taken off it, or why it is refused.
+/// Returns whether it may be sent.
+pub fn token_check(ui: &mut egui::Ui, check: &Result<Option<String>, String>) -> bool {
+    match check {
+        Ok(None) => true,
+        Ok(Some(note)) => {
+            ui.label(egui::RichText::new(note).italics());
+            true
+        }
+        Err(e) => {
+            error_text(ui, e);
+            false
+        }
+    }
+}
+
+/// Under the Okta org URL: the note when a path copied from the browser will be left out.
+pub fn okta_url_note(ui: &mut egui::Ui, url: &str) {
+    if let Ok((_, Some(note))) = crate::net::okta_org_url(url) {
+        ui.label(egui::RichText::new(note).italics());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,28 +455,5 @@ mod tests {
                 assert!(text >= 4.5, "text dark={dark}: {text:.2}");
             }
         }
-    }
-}
-
-/// Under a token field: the note on what will be taken off it, or why it is refused.
-/// Returns whether it may be sent.
-pub fn token_check(ui: &mut egui::Ui, check: &Result<Option<String>, String>) -> bool {
-    match check {
-        Ok(None) => true,
-        Ok(Some(note)) => {
-            ui.label(egui::RichText::new(note).italics());
-            true
-        }
-        Err(e) => {
-            error_text(ui, e);
-            false
-        }
-    }
-}
-
-/// Under the Okta org URL: the note when a path copied from the browser will be left out.
-pub fn okta_url_note(ui: &mut egui::Ui, url: &str) {
-    if let Ok((_, Some(note))) = crate::net::okta_org_url(url) {
-        ui.label(egui::RichText::new(note).italics());
     }
 }
