@@ -141,15 +141,15 @@ pub fn from_env(env_var: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// How to start the app with both tokens in the environment (`profile`: a profile other
-/// than Default is named).
-pub fn start_with_env(profile: &str) -> String {
-    let flag = if profile == crate::engine::paths::DEFAULT_PROFILE {
-        String::new()
-    } else if profile.contains([' ', '\'', '"']) {
-        format!(" --profile '{}'", profile.replace('\'', "'\\''"))
-    } else {
-        format!(" --profile {profile}")
+/// How to start the app with both tokens in the environment (`profile`: the profile to
+/// name, when it is not the default one).
+pub fn start_with_env(profile: Option<&str>) -> String {
+    let flag = match profile {
+        None => String::new(),
+        Some(p) if p.contains([' ', '\'', '"']) => {
+            format!(" --profile '{}'", p.replace('\'', "'\\''"))
+        }
+        Some(p) => format!(" --profile {p}"),
     };
     format!("{STATSIG_ENV}=scim-… {OKTA_ENV}=00… okta-statsig-teams{flag}")
 }

@@ -53,7 +53,7 @@ impl Runner {
                     None => {
                         return Err(refused(format!(
                             "{e} Set {env} (start the app as `{}`).",
-                            secrets::start_with_env(self.data.profile())
+                            secrets::start_with_env(self.named_profile())
                         )));
                     }
                 },
@@ -282,6 +282,11 @@ impl Runner {
         Ok(with_notes(format!("{saved} {connected}"), &notes))
     }
 
+    /// The profile's name when it is not the default one (a command line names it).
+    fn named_profile(&self) -> Option<&str> {
+        Some(self.data.profile()).filter(|p| *p != DEFAULT_PROFILE)
+    }
+
     /// What Save did without a keyring, and where tokens come from instead.
     fn without_keyring(&self, e: &secrets::SecretError) -> String {
         let why = if e.0.starts_with("No OS keyring") {
@@ -304,7 +309,7 @@ impl Runner {
                 "Settings saved without the tokens ({why}): this run uses the tokens typed. Next time set {} and {} in the environment, as in `{}`.",
                 secrets::STATSIG_ENV,
                 secrets::OKTA_ENV,
-                secrets::start_with_env(self.data.profile())
+                secrets::start_with_env(self.named_profile())
             )
         }
     }
