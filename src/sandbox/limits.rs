@@ -4,7 +4,7 @@
 //! their own limits in the headers, which is what clients must trust).
 
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The endpoint groups Okta counts apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,46 +124,49 @@ impl Default for OktaLimits {
     }
 }
 
-/// Okta's per-minute rate limit window.
+/// Okta's per-minute rate limit window. A window opens at the first request it counts
+/// and lasts its length from there, so a test's requests fall in one window unless the
+/// test itself takes longer than the window (never on a turn of the wall-clock minute).
 #[derive(Debug)]
 pub struct RateWindow {
     limit: u32,
-    /// The window's length in seconds (Okta's is a minute).
-    secs: u64,
-    state: Mutex<(u64, u32)>,
+    /// The window's length (Okta's is a minute).
+    len: Duration,
+    /// The open window: when it ends, its reset as epoch seconds, requests counted.
+    state: Mutex<Option<(Instant, u64, u32)>>,
 }
 
 impl RateWindow {
     pub(super) fn new(limit: u32, secs: u64) -> Self {
         RateWindow {
             limit,
-            secs: secs.max(1),
-            state: Mutex::new((0, 0)),
+            len: Duration::from_secs(secs.max(1)),
+            state: Mutex::new(None),
         }
     }
 
-    /// Counts one request: (allowed, limit, remaining, reset epoch seconds).
+    /// Counts one request: (allowed, limit, remaining, reset epoch seconds). The reset is
+    /// rounded up to a whole second, so a client that waits for it finds a new window.
     pub fn take(&self) -> (bool, u64, u64, u64) {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
-        let window = now / self.secs;
+        let now = Instant::now();
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if s.0 != window {
-            *s = (window, 0);
-        }
-        let allowed = s.1 < self.limit;
+        let (_, reset, count) = match *s {
+            Some(open) if now < open.0 => s.insert(open),
+            _ => {
+                let ends = SystemTime::now() + self.len;
+                let ms = ends
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_millis() as u64;
+                s.insert((now + self.len, ms.div_ceil(1000), 0))
+            }
+        };
+        let allowed = *count < self.limit;
         if allowed {
-            s.1 += 1;
+            *count += 1;
         }
-        let remaining = self.limit.saturating_sub(s.1);
-        (
-            allowed,
-            self.limit as u64,
-            remaining as u64,
-            (window + 1) * self.secs,
-        )
+        let remaining = self.limit.saturating_sub(*count);
+        (allowed, self.limit as u64, remaining as u64, *reset)
     }
 }
 
@@ -221,6 +224,21 @@ mod tests {
             OktaBucket::Apps
         );
         assert_eq!(OktaBucket::of("/api/v1/org"), OktaBucket::Other);
+    }
+
+    #[test]
+    fn a_window_opens_at_its_first_request_and_counts_to_its_limit() {
+        let w = RateWindow::new(3, 60);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let taken: Vec<_> = (0..4).map(|_| w.take()).collect();
+        let resets: Vec<u64> = taken.iter().map(|t| t.3).collect();
+        assert!(resets.iter().all(|r| *r == resets[0]), "{resets:?}");
+        assert!(resets[0] >= now + 60 && resets[0] <= now + 61, "{resets:?}");
+        let counted: Vec<(bool, u64)> = taken.iter().map(|t| (t.0, t.2)).collect();
+        assert_eq!(counted, [(true, 2), (true, 1), (true, 0), (false, 0)]);
     }
 
     #[test]
