@@ -5,6 +5,7 @@
 pub mod apps_api;
 pub mod discovery;
 pub mod faults;
+pub mod gate;
 mod host;
 pub mod limits;
 pub mod okta_api;
@@ -91,6 +92,8 @@ pub struct Sandbox {
     pub scim_faults: Arc<faults::Injector>,
     /// What the Okta server's fault injector did.
     pub okta_faults: Arc<faults::Injector>,
+    statsig_gate: Arc<gate::Gate>,
+    okta_gate: Arc<gate::Gate>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -151,13 +154,18 @@ impl Sandbox {
         });
         let (tx, rx) = tokio::sync::watch::channel(false);
         let latency = config.latency;
-        let with_latency = move |router: axum::Router| {
+        let (statsig_gate, okta_gate) = (Arc::new(gate::Gate::default()), Arc::default());
+        let with_latency = move |router: axum::Router, gate: Arc<gate::Gate>| {
             router.layer(axum::middleware::from_fn(
-                move |req: axum::extract::Request, next: axum::middleware::Next| async move {
-                    if !latency.is_zero() {
-                        tokio::time::sleep(latency).await;
+                move |req: axum::extract::Request, next: axum::middleware::Next| {
+                    let gate = gate.clone();
+                    async move {
+                        gate.pass().await;
+                        if !latency.is_zero() {
+                            tokio::time::sleep(latency).await;
+                        }
+                        next.run(req).await
                     }
-                    next.run(req).await
                 },
             ))
         };
@@ -170,14 +178,14 @@ impl Sandbox {
                 },
             ))
         };
-        let scim = with_latency(with_faults(
-            scim_api::router(shared.clone()),
-            scim_faults.clone(),
-        ));
-        let okta_router = with_latency(with_faults(
-            okta_api::router(shared.clone()),
-            okta_faults.clone(),
-        ));
+        let scim = with_latency(
+            with_faults(scim_api::router(shared.clone()), scim_faults.clone()),
+            statsig_gate.clone(),
+        );
+        let okta_router = with_latency(
+            with_faults(okta_api::router(shared.clone()), okta_faults.clone()),
+            Arc::clone(&okta_gate),
+        );
         for (listener, router) in [(statsig, scim), (okta, okta_router)] {
             let port = listener.local_addr()?.port();
             let router = router.layer(axum::middleware::from_fn(
@@ -209,12 +217,24 @@ impl Sandbox {
             shutdown: Some(tx),
             scim_faults,
             okta_faults,
+            statsig_gate,
+            okta_gate,
         })
     }
 
     /// The world, locked: for tests and out-of-band edits ("someone changed it in Statsig").
     pub fn world(&self) -> MutexGuard<'_, World> {
         self.shared.world()
+    }
+
+    /// Holds every request to the SCIM server where it is until the guard is dropped.
+    pub fn hold_statsig(&self) -> gate::Held {
+        gate::Held::new(self.statsig_gate.clone())
+    }
+
+    /// Holds every request to the Okta server where it is until the guard is dropped.
+    pub fn hold_okta(&self) -> gate::Held {
+        gate::Held::new(self.okta_gate.clone())
     }
 
     /// The projects the sandbox's Statsig organization has.

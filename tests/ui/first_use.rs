@@ -4,7 +4,7 @@
 //! now in sight, the failing request of an error, members edited in the app, and words.
 
 use crate::support::*;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::time::Duration;
 
 #[test]
@@ -115,9 +115,9 @@ fn tab_keeps_focus_inside_a_dialog_and_enter_fires_nothing_behind_it() {
         h.key_press(egui::Key::Tab);
         h.step();
         for label in behind {
-            if let Some(n) = h.query_by_label(label) {
-                assert!(!n.is_focused(), "Tab reached {label} behind the dialog");
-            }
+            // Each is drawn behind the dialog (a missing one would fail here, not pass).
+            let n = h.get_by_label(label);
+            assert!(!n.is_focused(), "Tab reached {label} behind the dialog");
         }
     }
     // Enter acts on what has focus inside the dialog (Cancel here), never behind it.
@@ -347,13 +347,21 @@ fn push_opens_with_the_chosen_group_in_sight_and_a_double_push_now_pushes_once()
         .counts
         .requests
         .load(std::sync::atomic::Ordering::Relaxed);
+    // Statsig holds the push's requests, so the push is still running at the second click.
+    let held = f.sandbox.hold_statsig();
     let h = &mut f.harness;
     h.get_by_label("Push now").click();
     h.step();
-    if let Some(b) = h.query_by_label("Push now") {
-        b.click();
-    }
+    // The second click of the double click comes in the next frame, on the same button.
+    h.get_by_label("Push now").click();
     h.step();
+    h.step();
+    assert!(
+        h.get_by_label("Push now").accesskit_node().is_disabled(),
+        "Push now is greyed while its push runs"
+    );
+    assert!(!h.state().is_idle(), "the push is still running");
+    held.release();
     wait(h, "the push", |a| a.is_idle());
     settle(h);
     let pushes = h

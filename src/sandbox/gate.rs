@@ -1,0 +1,81 @@
+//! A gate a test closes to hold a server's requests where they are (a push "in flight"
+//! for as long as the test says) and opens to let them go: no sleeps, no race with speed.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::watch;
+
+/// One server's gate; open unless a [`Held`] is alive.
+#[derive(Debug)]
+pub struct Gate {
+    closed: watch::Sender<bool>,
+    waiting: AtomicUsize,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate {
+            closed: watch::channel(false).0,
+            waiting: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Gate {
+    /// Waits while the gate is closed.
+    pub async fn pass(&self) {
+        let mut rx = self.closed.subscribe();
+        if !*rx.borrow_and_update() {
+            return;
+        }
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let _ = rx.wait_for(|closed| !*closed).await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The gate held closed; dropping it (or [`Held::release`]) lets the requests go.
+#[derive(Debug)]
+pub struct Held(Arc<Gate>);
+
+impl Held {
+    pub(super) fn new(gate: Arc<Gate>) -> Self {
+        gate.closed.send_replace(true);
+        Held(gate)
+    }
+
+    /// How many requests wait at the gate now.
+    pub fn waiting(&self) -> usize {
+        self.0.waiting.load(Ordering::SeqCst)
+    }
+
+    /// Lets the held requests go.
+    pub fn release(self) {}
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.0.closed.send_replace(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_held_gate_keeps_requests_until_released() {
+        let gate = Arc::new(Gate::default());
+        gate.pass().await;
+        let held = Held::new(gate.clone());
+        let g = gate.clone();
+        let passed = tokio::spawn(async move { g.pass().await });
+        while held.waiting() == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!passed.is_finished());
+        held.release();
+        passed.await.unwrap();
+        assert_eq!(gate.waiting.load(Ordering::SeqCst), 0);
+    }
+}
