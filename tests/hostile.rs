@@ -69,8 +69,18 @@ proptest! {
         let projects = vec![project.clone(), "Checkout".to_string(), "Data-Platform".to_string()];
         let _ = names::parse_group_name(&name, &projects);
         let _ = names::parse_group_name(&format!("Statsig-{name}-Member"), &projects);
-        if let Ok(n) = names::validate_new_team(&project, &team, Role::Member, &projects) {
-            prop_assert_eq!(names::parse_group_name(&n, &projects), ParsedName::Team { project, team, role: Role::Member });
+        // A known project and a plain team name make a name that reads back, unless the
+        // two known projects that share a prefix make it ambiguous (said, never guessed).
+        match names::validate_new_team(&project, &team, Role::Member, &projects) {
+            Ok(n) => prop_assert_eq!(
+                names::parse_group_name(&n, &projects),
+                ParsedName::Team { project, team, role: Role::Member }
+            ),
+            Err(names::NameError::Ambiguous { .. }) => prop_assert!(
+                project.contains('-') || team.contains('-'),
+                "{} / {} called ambiguous", project, team
+            ),
+            Err(e) => prop_assert!(false, "{} / {} refused: {}", project, team, e),
         }
     }
 
@@ -90,9 +100,48 @@ proptest! {
             auto_create: false,
         };
         let team = rule.derived_team(&name);
-        if how == NameMatch::Pattern && !text.contains(['*', '?']) && team.is_some() {
-            prop_assert_eq!(text.trim().to_lowercase(), name.to_lowercase());
+        // A pattern without wildcards matches the name itself (any case) and nothing else.
+        if how == NameMatch::Pattern && !text.contains(['*', '?']) {
+            prop_assert_eq!(team.is_some(), text.trim().to_lowercase() == name.to_lowercase());
         }
+    }
+
+    /// Names made to match a rule's text do match it, with the team the rule states;
+    /// names made not to match do not.
+    #[test]
+    fn push_rules_match_the_names_their_text_says(
+        // Letters in the text, digits around it: the text appears once in a made name.
+        text in "[A-Za-z][A-Za-z _]{0,10}[A-Za-z]",
+        rest in "[0-9 ]{0,12}",
+        how in 0u8..3,
+    ) {
+        use okta_statsig_teams::model::push_rule::{NameMatch, PushRule, RuleAction};
+        let how = [NameMatch::StartsWith, NameMatch::Contains, NameMatch::Pattern][how as usize];
+        let rule = PushRule {
+            id: "r1".into(),
+            name: "r".into(),
+            how,
+            text: text.clone(),
+            kind: None,
+            action: RuleAction::Link { project: None },
+            auto_create: false,
+        };
+        let flipped: String = text
+            .chars()
+            .map(|c| if c.is_ascii_lowercase() { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+            .collect();
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (matching, team, other) = match how {
+            NameMatch::StartsWith => (format!("{flipped}{rest}"), words(&rest), format!("~{text}{rest}")),
+            NameMatch::Contains => (format!("{rest} {flipped} {rest}"), words(&format!("{rest} {rest}")), format!("{rest}~_~{rest}")),
+            NameMatch::Pattern => (flipped.clone(), words(&flipped), format!("{text}~")),
+        };
+        let got = rule.derived_team(&matching);
+        prop_assert!(got.is_some(), "{:?} does not match {:?}", matching, text);
+        if how != NameMatch::Pattern {
+            prop_assert_eq!(got.unwrap(), team);
+        }
+        prop_assert_eq!(rule.derived_team(&other), None, "{:?} matches {:?}", other, text);
     }
 
     #[test]
