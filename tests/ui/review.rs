@@ -43,6 +43,65 @@ fn snapshots_open_read_only_by_drag_and_drop_and_compare() {
     wait_message(h, "Snapshot saved");
     assert!(path.exists());
 
+    // Then, in Statsig, a team goes and someone joins another team's Member role.
+    let joined = {
+        let mut w = f.sandbox.world();
+        let gone: Vec<String> = w
+            .groups
+            .iter()
+            .filter(|g| {
+                g["displayName"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("Statsig-Growth Experiments-Empty Team-"))
+            })
+            .map(|g| g["id"].as_str().unwrap().to_string())
+            .collect();
+        assert!(!gone.is_empty());
+        for id in gone {
+            // Deleting one role may take the team's other roles with it.
+            let _ = w.delete_group(&id);
+        }
+        assert!(
+            !w.groups.iter().any(|g| g["displayName"]
+                .as_str()
+                .is_some_and(|n| n.contains("Empty Team"))),
+            "the team is gone from Statsig"
+        );
+        let role = "Statsig-Growth Experiments-Pricing-Member";
+        let members = w.group_member_ids(role).unwrap();
+        let user = w
+            .users
+            .iter()
+            .find(|u| !members.iter().any(|m| m == u["id"].as_str().unwrap()))
+            .unwrap()
+            .clone();
+        let gid = w.groups.by_name(role).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let add = serde_json::json!({"Operations": [
+            {"op": "add", "path": "members", "value": [{"value": user["id"]}]}
+        ]});
+        w.patch_group(&gid, &add).unwrap();
+        user["userName"].as_str().unwrap().to_string()
+    };
+    let h = &mut f.harness;
+    h.state().engine().send(Command::Import);
+    wait(h, "the refresh", |a| {
+        a.is_idle()
+            && !a
+                .directory()
+                .statsig_groups
+                .iter()
+                .any(|g| g.display_name.contains("Empty Team"))
+    });
+    let after = dir.path().join("after.json");
+    h.state().engine().send(Command::ExportSnapshot {
+        path: after.clone(),
+        redact: false,
+    });
+    wait(h, "the second export", |a| a.is_idle() && after.exists());
+
     // A bad file: one sentence naming it, and the view is untouched.
     let bad = dir.path().join("notes.json");
     std::fs::write(&bad, "{\"not\": \"a snapshot\"}").unwrap();
@@ -60,8 +119,8 @@ fn snapshots_open_read_only_by_drag_and_drop_and_compare() {
     );
     assert!(!h.state().shows_snapshot());
 
-    // The good file opens read-only, with a banner.
-    drop_file(h, &path);
+    // The later file opens read-only, with a banner.
+    drop_file(h, &after);
     wait(h, "the snapshot", |a| a.is_idle() && a.shows_snapshot());
     assert!(h.query_by_label_contains("Snapshot taken").is_some());
     assert!(
@@ -84,10 +143,29 @@ fn snapshots_open_read_only_by_drag_and_drop_and_compare() {
         "the tooltip explains"
     );
 
-    // Compare with the file it came from: nothing changed.
+    // Compared with the earlier file: the team that went and the person who joined.
     h.state()
         .engine()
         .send(Command::Compare { path: path.clone() });
+    wait(h, "the comparison", |a| a.is_idle() && a.has_dialog());
+    assert!(h.query_by_label("No differences").is_none());
+    assert!(h.query_by_label("Teams deleted (1)").is_some());
+    assert!(
+        h.query_by_label("Empty Team (Growth Experiments)")
+            .is_some()
+    );
+    assert!(h.query_by_label("Members changed (1 team roles)").is_some());
+    click(h, "Growth Experiments · Pricing · Member: +1 -0");
+    assert!(
+        h.query_by_label(&format!("+ {joined}")).is_some(),
+        "the person who joined is named"
+    );
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    // Compared with itself: nothing changed.
+    h.state().engine().send(Command::Compare {
+        path: after.clone(),
+    });
     wait(h, "the comparison", |a| a.is_idle() && a.has_dialog());
     assert!(h.query_by_label("No differences").is_some());
     h.key_press(egui::Key::Escape);
