@@ -30,6 +30,50 @@ fn drop_file(h: &mut Harness<'static, App>, path: &Path) {
     h.step();
 }
 
+/// Deletes the Empty Team in Statsig and adds someone to Pricing's Member role; returns
+/// the userName of who joined.
+fn delete_a_team_and_add_a_member(sandbox: &okta_statsig_teams::sandbox::Sandbox) -> String {
+    let mut w = sandbox.world();
+    let gone: Vec<String> = w
+        .groups
+        .iter()
+        .filter(|g| {
+            g["displayName"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("Statsig-Growth Experiments-Empty Team-"))
+        })
+        .map(|g| g["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!gone.is_empty());
+    for id in gone {
+        // Deleting one role may take the team's other roles with it.
+        let _ = w.delete_group(&id);
+    }
+    assert!(
+        !w.groups.iter().any(|g| g["displayName"]
+            .as_str()
+            .is_some_and(|n| n.contains("Empty Team"))),
+        "the team is gone from Statsig"
+    );
+    let role = "Statsig-Growth Experiments-Pricing-Member";
+    let members = w.group_member_ids(role).unwrap();
+    let user = w
+        .users
+        .iter()
+        .find(|u| !members.iter().any(|m| m == u["id"].as_str().unwrap()))
+        .unwrap()
+        .clone();
+    let gid = w.groups.by_name(role).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let add = serde_json::json!({"Operations": [
+        {"op": "add", "path": "members", "value": [{"value": user["id"]}]}
+    ]});
+    w.patch_group(&gid, &add).unwrap();
+    user["userName"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn snapshots_open_read_only_by_drag_and_drop_and_compare() {
     let mut f = fixture();
@@ -44,47 +88,7 @@ fn snapshots_open_read_only_by_drag_and_drop_and_compare() {
     assert!(path.exists());
 
     // Then, in Statsig, a team goes and someone joins another team's Member role.
-    let joined = {
-        let mut w = f.sandbox.world();
-        let gone: Vec<String> = w
-            .groups
-            .iter()
-            .filter(|g| {
-                g["displayName"]
-                    .as_str()
-                    .is_some_and(|n| n.starts_with("Statsig-Growth Experiments-Empty Team-"))
-            })
-            .map(|g| g["id"].as_str().unwrap().to_string())
-            .collect();
-        assert!(!gone.is_empty());
-        for id in gone {
-            // Deleting one role may take the team's other roles with it.
-            let _ = w.delete_group(&id);
-        }
-        assert!(
-            !w.groups.iter().any(|g| g["displayName"]
-                .as_str()
-                .is_some_and(|n| n.contains("Empty Team"))),
-            "the team is gone from Statsig"
-        );
-        let role = "Statsig-Growth Experiments-Pricing-Member";
-        let members = w.group_member_ids(role).unwrap();
-        let user = w
-            .users
-            .iter()
-            .find(|u| !members.iter().any(|m| m == u["id"].as_str().unwrap()))
-            .unwrap()
-            .clone();
-        let gid = w.groups.by_name(role).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let add = serde_json::json!({"Operations": [
-            {"op": "add", "path": "members", "value": [{"value": user["id"]}]}
-        ]});
-        w.patch_group(&gid, &add).unwrap();
-        user["userName"].as_str().unwrap().to_string()
-    };
+    let joined = delete_a_team_and_add_a_member(&f.sandbox);
     let h = &mut f.harness;
     h.state().engine().send(Command::Import);
     wait(h, "the refresh", |a| {
