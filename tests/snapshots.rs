@@ -213,13 +213,35 @@ fn bad_files_give_one_sentence_naming_the_file() {
     expect_error(&huge, "larger than");
 }
 
+/// The first line where two texts differ, shown, or `None` when they are equal.
+fn first_difference(want: &str, got: &str) -> Option<String> {
+    let line = want
+        .lines()
+        .zip(got.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+        .map(|(n, (a, b))| format!("line {} differs:\n expected: {a}\n written:  {b}", n + 1));
+    line.or_else(|| (want != got).then(|| "one file is longer than the other".to_string()))
+}
+
 #[test]
 fn the_fixture_is_what_this_build_writes() {
-    // The v1 fixture stays readable and re-exports without loss.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshot-v1.json");
-    let s = open_snapshot(&path).unwrap();
-    let back = Snapshot::from_json(&s.to_json()).unwrap();
-    assert_eq!(back, s);
+    // `snapshot-current.json` is the format this build writes, byte for byte: the v1 file
+    // re-exported gives it, and it re-exports as itself. A change to the format fails
+    // here, and the fixture is changed with it on purpose.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let current = std::fs::read_to_string(fixtures.join("snapshot-current.json")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for from in ["snapshot-v1.json", "snapshot-current.json"] {
+        let s = open_snapshot(&fixtures.join(from)).unwrap();
+        assert_eq!(Snapshot::from_json(&s.to_json()).unwrap(), s, "{from}");
+        let written = dir.path().join(from);
+        export_snapshot(&written, &s).unwrap();
+        let got = std::fs::read_to_string(&written).unwrap();
+        if let Some(d) = first_difference(&current, &got) {
+            panic!("{from} written again is not snapshot-current.json: {d}");
+        }
+    }
 }
 
 #[test]
