@@ -16,11 +16,16 @@ use okta_statsig_teams::engine::{Connection, DataDir, EngineError};
 use okta_statsig_teams::model::ParsedName;
 use okta_statsig_teams::model::mapping::MappingStatus;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// A SCIM endpoint that is always busy: 503 with `Retry-After: 60`.
-async fn always_busy() -> String {
-    let router = Router::new().fallback(|| async {
+/// A SCIM endpoint that is always busy: 503 with `Retry-After: 60`; and how many requests
+/// it has had.
+async fn always_busy() -> (String, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    let router = Router::new().fallback(move || async move {
+        counted.fetch_add(1, Ordering::SeqCst);
         let mut r = StatusCode::SERVICE_UNAVAILABLE.into_response();
         r.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
@@ -29,7 +34,7 @@ async fn always_busy() -> String {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(l, router).await });
-    format!("http://{addr}/scim")
+    (format!("http://{addr}/scim"), count)
 }
 
 /// Events until one matches, failing after `limit`.
@@ -57,7 +62,7 @@ fn until(
 #[test]
 fn cancel_ends_a_retry_wait_and_a_new_connection_preempts_the_running_job() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let busy = rt.block_on(always_busy());
+    let (busy, asked) = rt.block_on(always_busy());
     let sandbox = rt.block_on(common::sandbox());
     let (data, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let h = runner::spawn(
@@ -80,15 +85,24 @@ fn cancel_ends_a_retry_wait_and_a_new_connection_preempts_the_running_job() {
     };
     let mut seen = Vec::new();
     h.send(connect(stuck.clone(), "busy org"));
-    until(
+    let wait = until(
         &h,
         &mut seen,
         Duration::from_secs(10),
         "a retry wait",
         |e| matches!(e, Event::Activity(runner::Activity::Wait(_))),
     );
-    // Cancel: the 60-second wait ends now, and the job says it was cancelled.
-    let asked = Instant::now();
+    let Event::Activity(runner::Activity::Wait(wait)) = wait else {
+        unreachable!()
+    };
+    assert_eq!(
+        wait.wait,
+        Duration::from_secs(60),
+        "the server's Retry-After"
+    );
+    // Cancel: the 60-second wait ends (well before it would have: `until` gives up after
+    // 10 s), the job says it was cancelled, and, as it says, nothing more was sent.
+    let sent = asked.load(Ordering::SeqCst);
     h.cancel();
     let end = until(
         &h,
@@ -97,14 +111,17 @@ fn cancel_ends_a_retry_wait_and_a_new_connection_preempts_the_running_job() {
         "the end of the job",
         |e| matches!(e, Event::JobFinished { .. }),
     );
-    eprintln!("cancelled after {:?}", asked.elapsed());
-    assert!(matches!(
-        end,
-        Event::JobFinished {
-            outcome: Err(EngineError::Cancelled),
-            ..
-        }
-    ));
+    let Event::JobFinished { outcome, .. } = end else {
+        unreachable!()
+    };
+    let error = outcome.unwrap_err();
+    assert!(matches!(error, EngineError::Cancelled), "{error:?}");
+    assert_eq!(error.to_string(), "Cancelled; nothing more was sent.");
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        sent,
+        "no request after Cancel"
+    );
     // Again stuck; this time a new connection pre-empts it, and nothing of the busy org
     // shows under the new label: Connecting comes before the new Connected.
     h.send(connect(stuck, "busy org"));
@@ -197,7 +214,7 @@ async fn with_projects_inferred_a_name_that_reads_two_ways_is_never_a_team() {
 #[test]
 fn ctrl_c_ends_the_clis_retry_wait_at_once() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let busy = rt.block_on(always_busy());
+    let (busy, _) = rt.block_on(always_busy());
     let sandbox = rt.block_on(common::sandbox());
     let data = tempfile::tempdir().unwrap();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
