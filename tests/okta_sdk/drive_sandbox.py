@@ -46,6 +46,19 @@ def no_error(result, what):
     return result[0]
 
 
+def okta_error(err):
+    """(HTTP status, Okta errorCode) of the SDK's error, whichever class carries it."""
+    status = getattr(err, "status", None)
+    code = getattr(err, "error_code", None)
+    if code is None:
+        body = getattr(err, "body", None) or getattr(err, "message", None) or ""
+        try:
+            code = json.loads(body).get("errorCode")
+        except (TypeError, ValueError, AttributeError):
+            code = None
+    return status, code
+
+
 def statsig_members(name):
     """The SCIM ids of a Statsig group's members, or None when there is no such group."""
     f = urllib.parse.quote(f'displayName eq "{name}"')
@@ -133,6 +146,7 @@ async def main():
         by_okta[u.id] for u in source_members
         if u.id in by_okta and str(getattr(u.status, "value", u.status)) == "ACTIVE"
     )
+    check(len(expected) > 0, f"the mapping group has {len(expected)} active members to push")
     wait_for(lambda: statsig_members(target_name) == expected, "the worker pushed the members to Statsig")
     pushed = no_error(await client.get_group_push_mapping(app.id, linked.id), "get after the push")
     check(pushed.last_push is not None, "lastPush is set after the push")
@@ -166,7 +180,10 @@ async def main():
 
     # Update: deactivate, then delete (an ACTIVE mapping cannot be deleted).
     refused = await client.delete_group_push_mapping(app.id, linked.id, delete_target_group=False)
-    check(refused[-1] is not None, "deleting an ACTIVE mapping is refused")
+    check(
+        okta_error(refused[-1]) == (400, "E0000001"),
+        f"deleting an ACTIVE mapping is refused with Okta's validation error: {okta_error(refused[-1])}",
+    )
     updated = no_error(
         await client.update_group_push_mapping(app.id, linked.id, UpdateGroupPushMappingRequest(status="INACTIVE")),
         "deactivate",
@@ -176,7 +193,7 @@ async def main():
     check(result[-1] is None, f"delete with Leave: {result[-1]}")
     check(statsig_members(target_name) == expected, "Leave keeps the team in Statsig")
     _, _, err = await client.get_group_push_mapping(app.id, linked.id)
-    check(err is not None, "the deleted mapping is gone (404)")
+    check(okta_error(err) == (404, "E0000007"), f"the deleted mapping is gone (404 E0000007): {okta_error(err)}")
 
     # Delete the created team with its mapping.
     created = next(m for m in mappings if m.source_group_id == other.id)
