@@ -100,7 +100,7 @@ async fn statsig_member(s: &Sandbox, group_id: &str, p: &Person, add: bool) {
 
 async fn okta_member(s: &Sandbox, group_id: &str, p: &Person, add: bool) {
     // Okta stamps membership changes to the millisecond: a new one is after the last look.
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    common::next_millisecond();
     let method = if add { "PUT" } else { "DELETE" };
     let path = format!("/api/v1/groups/{group_id}/users/{}", p.okta);
     assert_eq!(okta(s, method, &path, None).await.status, 204);

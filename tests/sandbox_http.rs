@@ -566,7 +566,7 @@ async fn okta_groups_are_created_once_and_membership_changes_are_found_by_time()
         .unwrap()
         .to_string();
     let uid = some_user(&s).await;
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    common::next_millisecond();
     assert_eq!(
         okta(
             &s,

@@ -22,7 +22,7 @@ async fn export_then_open_gives_the_same_directory_and_twice_gives_the_same_file
 
     let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
     export_snapshot(&a, &ws.snapshot(false)).unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    common::next_millisecond();
     export_snapshot(&b, &ws.snapshot(false)).unwrap();
     let opened = open_snapshot(&a).unwrap();
     let d = opened.directory();

@@ -240,7 +240,7 @@ async fn the_watcher_pushes_okta_changes_until_deactivated() {
         .unwrap()
         .id
         .clone();
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    common::next_millisecond();
     let path = format!("/api/v1/groups/{}/users/{newcomer_id}", group.id);
     assert_eq!(okta(&s, "PUT", &path, None).await.status, 204);
     let report = ws.watch_once().await.unwrap();
@@ -258,7 +258,7 @@ async fn the_watcher_pushes_okta_changes_until_deactivated() {
     );
     // Deactivated: changes in Okta are not pushed, memberships stay.
     ws.set_active(&m.id, false).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    common::next_millisecond();
     okta(&s, "DELETE", &path, None).await;
     let r = ws.watch_once().await.unwrap();
     assert!(r.pushed.is_empty());
@@ -593,7 +593,7 @@ async fn the_guard_stops_the_watcher_and_each_drift_choice_does_what_it_says() {
 
     // Someone removes a third of the group in Okta: the watcher stops, nothing is sent.
     let before = common::statsig_emails(&s, TEAM).unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    common::next_millisecond();
     for uid in okta_group.members.iter().take(4) {
         assert_eq!(
             okta(
@@ -697,8 +697,10 @@ async fn a_push_that_gives_up_shows_error_with_the_last_cause_and_request() {
     ws.import(|_| {}).await.unwrap();
     let (g, t) = common::pair(&ws, "ML Platform", "Statsig-Data-Platform-ML-Ops-Member");
     let m = ws.link(&g, &t, false).await.unwrap();
+    let (statsig, okta_url) = (s.statsig_url.clone(), s.okta_url.clone());
     drop(s); // both services go away
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    common::until_closed(&statsig).await;
+    common::until_closed(&okta_url).await;
     counter.0.lock().unwrap().clear();
     let e = ws.push(&m.id).await.unwrap_err();
     let MappingStatus::Error { cause, request, .. } =

@@ -306,3 +306,31 @@ pub fn stdout_of(args: &[&str], out: std::process::Output) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Returns once the clock has moved to a later millisecond than when it was called, so a
+/// change stamped after this is later than every stamp before it (Okta's and this app's
+/// stamps are to the millisecond). Waits on the clock itself, at most a millisecond.
+pub fn next_millisecond() {
+    let now = okta_statsig_teams::clock::now();
+    while okta_statsig_teams::clock::now() <= now {
+        std::thread::yield_now();
+    }
+}
+
+/// Returns once nothing listens at `url`'s host and port any more (a dropped sandbox).
+pub async fn until_closed(url: &str) {
+    let addr = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_string();
+    let start = std::time::Instant::now();
+    while tokio::net::TcpStream::connect(&addr).await.is_ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{addr} still answers"
+        );
+        tokio::task::yield_now().await;
+    }
+}
