@@ -168,6 +168,11 @@ impl RateWindow {
         let remaining = self.limit.saturating_sub(*count);
         (allowed, self.limit as u64, remaining as u64, *reset)
     }
+
+    /// Ends the open window: the next request opens a new one.
+    pub fn end(&self) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
 }
 
 /// One window per bucket.
@@ -190,6 +195,19 @@ impl OktaWindows {
             group: w(OktaBucket::Group),
             apps: w(OktaBucket::Apps),
             other: w(OktaBucket::Other),
+        }
+    }
+
+    /// Ends every bucket's open window (a test's "the minute turned over").
+    pub fn end_all(&self) {
+        for w in [
+            &self.users,
+            &self.groups,
+            &self.group,
+            &self.apps,
+            &self.other,
+        ] {
+            w.end();
         }
     }
 
@@ -239,6 +257,8 @@ mod tests {
         assert!(resets[0] >= now + 60 && resets[0] <= now + 61, "{resets:?}");
         let counted: Vec<(bool, u64)> = taken.iter().map(|t| (t.0, t.2)).collect();
         assert_eq!(counted, [(true, 2), (true, 1), (true, 0), (false, 0)]);
+        w.end();
+        assert!(w.take().0, "a new window after the end");
     }
 
     #[test]

@@ -237,6 +237,12 @@ impl Sandbox {
         gate::Held::new(self.okta_gate.clone())
     }
 
+    /// Ends every Okta rate-limit window now, so the next request opens a new one: the
+    /// minute turns over when a test says, not on the clock.
+    pub fn end_okta_rate_windows(&self) {
+        self.shared.okta_windows.end_all();
+    }
+
     /// The projects the sandbox's Statsig organization has.
     pub fn projects(&self) -> Vec<String> {
         self.world().rules.projects.clone()
