@@ -214,10 +214,10 @@ async fn with_projects_inferred_a_name_that_reads_two_ways_is_never_a_team() {
 #[test]
 fn ctrl_c_ends_the_clis_retry_wait_at_once() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (busy, _) = rt.block_on(always_busy());
+    let (busy, asked) = rt.block_on(always_busy());
     let sandbox = rt.block_on(common::sandbox());
     let data = tempfile::tempdir().unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
         .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
         .env("STATSIG_SCIM_TOKEN", sandbox.statsig_token.expose())
         .env("OKTA_API_TOKEN", sandbox.okta_token.expose())
@@ -227,26 +227,58 @@ fn ctrl_c_ends_the_clis_retry_wait_at_once() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Statsig answers 503 with Retry-After 60: the CLI is waiting to retry.
-    std::thread::sleep(Duration::from_millis(1500));
-    let sent = Instant::now();
+    // Statsig answers 503 with Retry-After 60: the CLI says it waits to retry.
+    let (lines, said) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stderr = Vec::new();
+    while !stderr
+        .iter()
+        .any(|l: &String| l.contains("retrying in 60 s"))
+    {
+        stderr.push(
+            said.recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("no retry wait announced: {stderr:?}")),
+        );
+    }
+    let sent = asked.load(Ordering::SeqCst);
     // The shell's own kill: Ctrl-C is SIGINT.
     let kill = std::process::Command::new("sh")
         .args(["-c", &format!("kill -INT {}", child.id())])
         .status()
         .unwrap();
     assert!(kill.success());
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        sent.elapsed() < Duration::from_secs(2),
-        "the CLI ended {:?} after Ctrl-C",
-        sent.elapsed()
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    // The CLI ends without waiting out the 60 s it announced (the channel closes when it
+    // exits; 30 s is only how long the test waits before calling it stuck).
+    loop {
+        match said.recv_timeout(Duration::from_secs(30)) {
+            Ok(line) => stderr.push(line),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                panic!("the CLI still runs after Ctrl-C: {stderr:?}");
+            }
+        }
+    }
+    let status = child.wait().unwrap();
+    let stderr = stderr.join("\n");
+    assert!(!status.success());
     assert!(
         stderr.contains("Cancelled; nothing more was sent."),
         "{stderr}"
+    );
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        sent,
+        "no request after Ctrl-C"
     );
 }
 
