@@ -1,14 +1,11 @@
 //! Native file dialogs, run on a thread of their own so a frame never waits for one. When
-//! none can be shown (no desktop portal on Linux: the dialog answers at once without
-//! appearing), the app asks for a path instead.
+//! none can be shown (on Linux and the BSDs: the desktop portal does not answer for its
+//! file chooser), the app asks for a path instead; a dialog closed without a file is a
+//! cancel, however fast.
 
 use crate::ui::action::FileJob;
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-/// Faster than this, no person cancelled a dialog: none was shown.
-const NO_DIALOG: Duration = Duration::from_millis(400);
 
 /// What a dialog gave.
 pub enum Picked {
@@ -43,7 +40,12 @@ impl FilePicker {
         let spawned = std::thread::Builder::new()
             .name("file-dialog".into())
             .spawn(move || {
-                let started = Instant::now();
+                if let Err(why) = dialog_available() {
+                    tracing::info!("no file dialog: {why}; asking for a path");
+                    let _ = tx.send(Picked::Unavailable(job, suggested));
+                    ctx.request_repaint();
+                    return;
+                }
                 let (kind, ext) = job.kind();
                 let dialog = rfd::FileDialog::new()
                     .add_filter(kind, &[ext])
@@ -55,7 +57,6 @@ impl FilePicker {
                 };
                 let picked = match chosen {
                     Some(path) => Picked::File(job, path),
-                    None if started.elapsed() < NO_DIALOG => Picked::Unavailable(job, suggested),
                     None => Picked::Cancelled,
                 };
                 let _ = tx.send(picked);
@@ -81,4 +82,29 @@ impl FilePicker {
             }
         }
     }
+}
+
+/// Whether a file dialog can be shown, as the desktop itself answers: the desktop portal
+/// (which the dialogs go through on Linux and the BSDs) is asked for its file chooser's
+/// version on the session bus. Runs on the dialog's thread, never in a frame.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn dialog_available() -> Result<(), String> {
+    const PORTAL: &str = "org.freedesktop.portal.Desktop";
+    let bus = zbus::blocking::Connection::session()
+        .map_err(|e| format!("no desktop session bus ({e})"))?;
+    bus.call_method(
+        Some(PORTAL),
+        "/org/freedesktop/portal/desktop",
+        Some("org.freedesktop.DBus.Properties"),
+        "Get",
+        &("org.freedesktop.portal.FileChooser", "version"),
+    )
+    .map(|_| ())
+    .map_err(|e| format!("the desktop portal has no file chooser ({e})"))
+}
+
+/// Elsewhere the operating system's own dialogs are always there.
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn dialog_available() -> Result<(), String> {
+    Ok(())
 }
