@@ -1,31 +1,47 @@
 //! A gate a test closes to hold a server's requests where they are (a push "in flight"
 //! for as long as the test says) and opens to let them go: no sleeps, no race with speed.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
+/// Which request paths a closed gate holds.
+pub type PathFilter = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
 /// One server's gate; open unless a [`Held`] is alive.
-#[derive(Debug)]
 pub struct Gate {
     closed: watch::Sender<bool>,
+    only: Mutex<Option<PathFilter>>,
     waiting: AtomicUsize,
+}
+
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gate")
+            .field("closed", &*self.closed.borrow())
+            .finish()
+    }
 }
 
 impl Default for Gate {
     fn default() -> Self {
         Gate {
             closed: watch::channel(false).0,
+            only: Mutex::new(None),
             waiting: AtomicUsize::new(0),
         }
     }
 }
 
 impl Gate {
-    /// Waits while the gate is closed.
-    pub async fn pass(&self) {
+    /// Waits while the gate is closed to `path`.
+    pub async fn pass(&self, path: &str) {
         let mut rx = self.closed.subscribe();
         if !*rx.borrow_and_update() {
+            return;
+        }
+        let only = self.only.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if only.is_some_and(|holds| !holds(path)) {
             return;
         }
         self.waiting.fetch_add(1, Ordering::SeqCst);
@@ -39,7 +55,9 @@ impl Gate {
 pub struct Held(Arc<Gate>);
 
 impl Held {
-    pub(super) fn new(gate: Arc<Gate>) -> Self {
+    /// Closes `gate` to the paths `only` accepts (every path with `None`).
+    pub(super) fn new(gate: Arc<Gate>, only: Option<PathFilter>) -> Self {
+        *gate.only.lock().unwrap_or_else(|p| p.into_inner()) = only;
         gate.closed.send_replace(true);
         Held(gate)
     }
@@ -66,10 +84,14 @@ mod tests {
     #[tokio::test]
     async fn a_held_gate_keeps_requests_until_released() {
         let gate = Arc::new(Gate::default());
-        gate.pass().await;
-        let held = Held::new(gate.clone());
+        gate.pass("/Users").await;
+        let held = Held::new(
+            gate.clone(),
+            Some(Arc::new(|p: &str| p.starts_with("/Groups"))),
+        );
+        gate.pass("/Users").await;
         let g = gate.clone();
-        let passed = tokio::spawn(async move { g.pass().await });
+        let passed = tokio::spawn(async move { g.pass("/Groups/1").await });
         while held.waiting() == 0 {
             tokio::task::yield_now().await;
         }

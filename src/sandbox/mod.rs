@@ -160,7 +160,7 @@ impl Sandbox {
                 move |req: axum::extract::Request, next: axum::middleware::Next| {
                     let gate = gate.clone();
                     async move {
-                        gate.pass().await;
+                        gate.pass(req.uri().path()).await;
                         if !latency.is_zero() {
                             tokio::time::sleep(latency).await;
                         }
@@ -229,12 +229,20 @@ impl Sandbox {
 
     /// Holds every request to the SCIM server where it is until the guard is dropped.
     pub fn hold_statsig(&self) -> gate::Held {
-        gate::Held::new(self.statsig_gate.clone())
+        gate::Held::new(self.statsig_gate.clone(), None)
     }
 
     /// Holds every request to the Okta server where it is until the guard is dropped.
     pub fn hold_okta(&self) -> gate::Held {
-        gate::Held::new(self.okta_gate.clone())
+        gate::Held::new(self.okta_gate.clone(), None)
+    }
+
+    /// Holds the requests to the Okta server whose path `only` accepts.
+    pub fn hold_okta_paths(
+        &self,
+        only: impl Fn(&str) -> bool + Send + Sync + 'static,
+    ) -> gate::Held {
+        gate::Held::new(self.okta_gate.clone(), Some(Arc::new(only)))
     }
 
     /// Ends every Okta rate-limit window now, so the next request opens a new one: the
