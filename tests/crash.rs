@@ -3,7 +3,10 @@
 
 mod common;
 
+use okta_statsig_teams::model::secret::Secret;
+use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const TEAM: &str = "Statsig-Growth Experiments-Empty Team-Member";
@@ -11,15 +14,14 @@ const TEAM: &str = "Statsig-Growth Experiments-Empty Team-Member";
 #[test]
 fn a_killed_push_converges_at_the_next_run() {
     let bin = env!("CARGO_BIN_EXE_okta-statsig-teams");
-    // A slow network, so the push is still running when it is killed.
-    let server = common::SandboxProcess::spawn(&[
-        "--statsig-token",
-        "scim-crash",
-        "--okta-token",
-        "okta-crash",
-        "--latency-ms",
-        "40",
-    ]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(Sandbox::start(SandboxConfig {
+            statsig_token: Some(Secret::new("scim-crash".to_string())),
+            okta_token: Some(Secret::new("okta-crash".to_string())),
+            ..SandboxConfig::default()
+        }))
+        .unwrap();
     let data = tempfile::tempdir().unwrap();
     let cli = |args: &[&str]| {
         let mut c = Command::new(bin);
@@ -51,7 +53,12 @@ fn a_killed_push_converges_at_the_next_run() {
     };
     let emails = linked_without_pushing(&run);
 
-    // Push one member per request, and kill the process part-way.
+    // Push one member per request; Statsig takes three and holds the fourth, and the
+    // process is killed there.
+    let patches = AtomicUsize::new(0);
+    let held = server.hold_statsig_requests(move |method, _| {
+        method == "PATCH" && patches.fetch_add(1, Ordering::SeqCst) >= 3
+    });
     let mut push = cli(&["push", "m1"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -59,12 +66,13 @@ fn a_killed_push_converges_at_the_next_run() {
         .unwrap();
     let state_file = data.path().join("state.json");
     let start = Instant::now();
-    loop {
-        let team = team_members(&run(&["team", "Growth Experiments", "Empty Team"]));
-        if team >= 3 || start.elapsed() > Duration::from_secs(20) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    while held.waiting() == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the push reaches its fourth request"
+        );
+        assert!(push.try_wait().unwrap().is_none(), "the push ended early");
+        std::thread::sleep(Duration::from_millis(10));
     }
     push.kill().unwrap(); // SIGKILL on Unix
     push.wait().unwrap();
@@ -73,10 +81,8 @@ fn a_killed_push_converges_at_the_next_run() {
         .expect("the state file is intact");
     assert_eq!(state["mappings"][0]["status"], "Pushing");
     let partial = team_members(&run(&["team", "Growth Experiments", "Empty Team"]));
-    assert!(
-        partial > 0 && partial < 30,
-        "killed part-way: {partial} of 30 pushed"
-    );
+    assert_eq!(partial, 3, "killed part-way: {partial} of 30 pushed");
+    held.release();
 
     // The next run shows the interrupted push as an error to finish.
     let mappings = run(&["mappings"]);

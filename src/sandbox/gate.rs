@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
-/// Which request paths a closed gate holds.
-pub type PathFilter = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+/// Which requests (by method and path) a closed gate holds.
+pub type PathFilter = Arc<dyn Fn(&str, &str) -> bool + Send + Sync>;
 
 /// One server's gate; open unless a [`Held`] is alive.
 pub struct Gate {
@@ -34,14 +34,14 @@ impl Default for Gate {
 }
 
 impl Gate {
-    /// Waits while the gate is closed to `path`.
-    pub async fn pass(&self, path: &str) {
+    /// Waits while the gate is closed to `method` `path`.
+    pub async fn pass(&self, method: &str, path: &str) {
         let mut rx = self.closed.subscribe();
         if !*rx.borrow_and_update() {
             return;
         }
         let only = self.only.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        if only.is_some_and(|holds| !holds(path)) {
+        if only.is_some_and(|holds| !holds(method, path)) {
             return;
         }
         self.waiting.fetch_add(1, Ordering::SeqCst);
@@ -55,7 +55,7 @@ impl Gate {
 pub struct Held(Arc<Gate>);
 
 impl Held {
-    /// Closes `gate` to the paths `only` accepts (every path with `None`).
+    /// Closes `gate` to the requests `only` accepts (every request with `None`).
     pub(super) fn new(gate: Arc<Gate>, only: Option<PathFilter>) -> Self {
         *gate.only.lock().unwrap_or_else(|p| p.into_inner()) = only;
         gate.closed.send_replace(true);
@@ -84,14 +84,16 @@ mod tests {
     #[tokio::test]
     async fn a_held_gate_keeps_requests_until_released() {
         let gate = Arc::new(Gate::default());
-        gate.pass("/Users").await;
+        gate.pass("PATCH", "/Groups/1").await;
         let held = Held::new(
             gate.clone(),
-            Some(Arc::new(|p: &str| p.starts_with("/Groups"))),
+            Some(Arc::new(|m: &str, p: &str| {
+                m == "PATCH" && p.starts_with("/Groups")
+            })),
         );
-        gate.pass("/Users").await;
+        gate.pass("GET", "/Groups/1").await;
         let g = gate.clone();
-        let passed = tokio::spawn(async move { g.pass("/Groups/1").await });
+        let passed = tokio::spawn(async move { g.pass("PATCH", "/Groups/1").await });
         while held.waiting() == 0 {
             tokio::task::yield_now().await;
         }

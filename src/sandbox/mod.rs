@@ -160,7 +160,7 @@ impl Sandbox {
                 move |req: axum::extract::Request, next: axum::middleware::Next| {
                     let gate = gate.clone();
                     async move {
-                        gate.pass(req.uri().path()).await;
+                        gate.pass(req.method().as_str(), req.uri().path()).await;
                         if !latency.is_zero() {
                             tokio::time::sleep(latency).await;
                         }
@@ -237,10 +237,19 @@ impl Sandbox {
         gate::Held::new(self.okta_gate.clone(), None)
     }
 
-    /// Holds the requests to the Okta server whose path `only` accepts.
-    pub fn hold_okta_paths(
+    /// Holds the requests to the SCIM server that `only` accepts (by method and path)
+    /// until the guard is dropped; the others pass.
+    pub fn hold_statsig_requests(
         &self,
-        only: impl Fn(&str) -> bool + Send + Sync + 'static,
+        only: impl Fn(&str, &str) -> bool + Send + Sync + 'static,
+    ) -> gate::Held {
+        gate::Held::new(self.statsig_gate.clone(), Some(Arc::new(only)))
+    }
+
+    /// Holds the requests to the Okta server that `only` accepts (by method and path).
+    pub fn hold_okta_requests(
+        &self,
+        only: impl Fn(&str, &str) -> bool + Send + Sync + 'static,
     ) -> gate::Held {
         gate::Held::new(self.okta_gate.clone(), Some(Arc::new(only)))
     }

@@ -116,8 +116,8 @@ fn the_first_import_shows_the_groups_then_fills_in_their_members() {
         .unwrap();
     // As in a large org, the groups' members (one request each) are what takes long: here
     // Okta holds them until the groups have been seen without them.
-    let held =
-        sandbox.hold_okta_paths(|p| p.starts_with("/api/v1/groups/") && p.ends_with("/users"));
+    let held = sandbox
+        .hold_okta_requests(|_, p| p.starts_with("/api/v1/groups/") && p.ends_with("/users"));
     let state = tempfile::tempdir().unwrap();
     let mut h = start_on(&connection(&sandbox), state.path());
     wait(&mut h, "the groups", App::has_data);
