@@ -75,28 +75,33 @@ cargo test --benches --quiet 2>&1
 step "soak: seeded pushes through the sandbox with faults injected (loopback, bounded)"
 cargo test --quiet --test soak -- --nocapture 2>&1
 
-step "scim2-tester against sandbox --generic-scim"
+# scim2-tester twice: against `sandbox --generic-scim` every check passes; against the
+# Statsig emulator (Statsig's own rules) only the failures listed and explained in
+# scripts/scim-compliance.py happen. Each run passes at least its minimum of checks.
 bin="$root/target/debug/okta-statsig-teams"
 [ -x "$bin" ] || cargo build --quiet
-out=$(mktemp)
-"$bin" sandbox --generic-scim --statsig-token compliance-token >"$out" 2>/dev/null &
-sandbox_pid=$!
-trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do grep -q '^statsig_scim_url=' "$out" && break; sleep 0.1; done
-url=$(sed -n 's/^statsig_scim_url=//p' "$out")
-[ -n "$url" ] || { echo "the sandbox did not start"; exit 1; }
-report=$(mktemp)
-if SCIM_CLI_HEADERS="Authorization: Bearer compliance-token" .venv/bin/scim --url "$url" test >"$report" 2>&1; then
-  checks=$(grep -c '^SUCCESS' "$report" || true)
-  echo "compliance checks against $url (sandbox --generic-scim):"
-  echo "scim2-tester: $checks passed, 0 failed"
-else
-  cat "$report"
-  echo "scim2-tester reported failures against the sandbox"
-  exit 1
-fi
-kill $sandbox_pid 2>/dev/null || true
-trap - EXIT
+for mode in generic strict; do
+  step "scim2-tester against the sandbox ($mode)"
+  flags=()
+  [ "$mode" = generic ] && flags=(--generic-scim)
+  out=$(mktemp)
+  "$bin" sandbox "${flags[@]}" --statsig-token compliance-token >"$out" 2>/dev/null &
+  sandbox_pid=$!
+  trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 1 50); do grep -q '^statsig_scim_url=' "$out" && break; sleep 0.1; done
+  url=$(sed -n 's/^statsig_scim_url=//p' "$out")
+  [ -n "$url" ] || { echo "the sandbox did not start"; exit 1; }
+  report=$(mktemp)
+  # The tester exits non-zero on any failure; the judge below decides which are expected.
+  SCIM_CLI_HEADERS="Authorization: Bearer compliance-token" .venv/bin/scim --url "$url" test >"$report" 2>&1 || true
+  if ! .venv/bin/python scripts/scim-compliance.py "$mode" "$report"; then
+    cat "$report"
+    echo "scim2-tester found the sandbox ($mode) wrong"
+    exit 1
+  fi
+  kill $sandbox_pid 2>/dev/null || true
+  trap - EXIT
+done
 
 step "Okta's Python SDK (okta 3.4.6) against the sandbox's Okta emulator"
 out=$(mktemp)
