@@ -57,6 +57,12 @@ export XDG_RUNTIME_DIR
 OKTA_STATSIG_TEAMS_DATA_DIR=$(mktemp -d)
 export OKTA_STATSIG_TEAMS_DATA_DIR
 
+# The screenshots are compared, never rewritten, here: a set UPDATE_SNAPSHOTS would make
+# every screenshot pass by overwriting it. Their checksums are checked after the tests.
+unset UPDATE_SNAPSHOTS
+shots_before=$(mktemp)
+(cd screenshots && sha256sum -- * | sort) >"$shots_before"
+
 step "cargo test (inside a D-Bus session with an unlocked gnome-keyring)"
 # The daemon gets its own empty keyring folder, so a keyring left by an earlier run (with
 # another password) cannot stay locked.
@@ -68,6 +74,13 @@ dbus-run-session -- bash -c '
   export OST_REAL_KEYRING=1
   cargo test --lib --bins --tests --examples --no-fail-fast --quiet -- --skip soak_ 2>&1
 '
+
+step "screenshots unchanged by the tests"
+if ! (cd screenshots && sha256sum -- * | sort) | diff "$shots_before" - ; then
+  echo "the tests changed or added files in screenshots/ (a screenshot differs from the app: see the .new.png and .diff.png files)"
+  exit 1
+fi
+echo "unchanged"
 
 step "criterion benches, run once each as tests"
 cargo test --benches --quiet 2>&1
