@@ -200,3 +200,47 @@ fn teams_okta_has_not_imported_are_counted_as_teams_under_their_own_project() {
         "nothing under a project whose teams Okta has"
     );
 }
+
+/// A change to a mapped group in Okta that Okta has not pushed yet: the row and the
+/// mapping say "Okta is pushing", and Statsig does not have the change yet.
+#[test]
+fn a_change_okta_has_not_pushed_yet_shows_okta_is_pushing() {
+    let mut f = fixture_with(Setup {
+        // Okta's worker waits an hour: the change stays unpushed while the test looks.
+        sandbox: Some(Box::new(|c| c.okta_push_delay = Duration::from_secs(3600))),
+        ..okta_setup()
+    });
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    click_containing(h, "Pushed groups");
+    assert!(h.query_by_label("Okta is pushing").is_none());
+    let team = "Statsig-Mobile-iOS-Member";
+    let before = crate::common::statsig_emails(&f.sandbox, team).unwrap();
+    {
+        let mut w = f.sandbox.world();
+        let group = w.okta_group_by_name("iOS Guild").unwrap().clone();
+        let newcomer = w
+            .okta_users
+            .values()
+            .find(|u| u.status == "ACTIVE" && !group.members.contains(&u.id))
+            .unwrap()
+            .id
+            .clone();
+        let at = okta_statsig_teams::clock::now();
+        w.set_okta_membership(&group.id, &newcomer, true, &at)
+            .unwrap();
+    }
+    let h = &mut f.harness;
+    click(h, "Check now");
+    wait_for_label(h, "Okta is pushing");
+    select_mapping(h, "iOS Guild");
+    assert!(
+        h.query_all_by_label("Okta is pushing").count() >= 2,
+        "in the list and in the mapping's pane"
+    );
+    assert_eq!(
+        crate::common::statsig_emails(&f.sandbox, team).unwrap(),
+        before,
+        "Okta has not pushed the change to Statsig"
+    );
+}
