@@ -19,6 +19,7 @@ mod persistence;
 mod pushed;
 mod review;
 mod rules;
+mod search_export;
 mod settings;
 mod status_line;
 mod support;
