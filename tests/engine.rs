@@ -167,3 +167,94 @@ fn the_directory_is_shared_not_copied_between_jobs() {
     e.until_finished(JobKind::Push).unwrap_err();
     assert_eq!(e.directories().len(), sent);
 }
+
+/// Watching: with the watcher on, a change made in Okta to a linked group reaches Statsig
+/// with no command sent; turned off, it says so.
+#[test]
+fn the_periodic_watcher_pushes_a_change_made_in_okta_by_itself() {
+    let mut e = Engine::start();
+    let d = e.directories().last().unwrap().clone();
+    let group = d.okta_group_by_name("ML Platform").unwrap().clone();
+    let team = "Statsig-Data-Platform-ML-Ops-Member";
+    let target = d.statsig_group_by_name(team).unwrap().id.clone();
+    let newcomer = d
+        .okta_users
+        .iter()
+        .find(|u| {
+            u.is_active() && !group.members.contains(&u.id) && d.statsig_user_for(u).is_some()
+        })
+        .unwrap()
+        .clone();
+    e.handle.send(Command::Link {
+        okta_group_id: group.id.clone(),
+        statsig_group_id: target,
+        push_now: true,
+        allowed_removals: usize::MAX,
+    });
+    e.until_finished(JobKind::Link).unwrap();
+    let email = newcomer.email.to_lowercase();
+    assert!(
+        !common::statsig_emails(&e._sandbox, team)
+            .unwrap()
+            .contains(&email)
+    );
+
+    e.handle.send(Command::SetWatching {
+        on: true,
+        interval: Duration::from_millis(200),
+    });
+    // The change comes after the link's reads (Okta stamps to the millisecond).
+    common::next_millisecond();
+    e._sandbox
+        .world()
+        .set_okta_membership(
+            &group.id,
+            &newcomer.id,
+            true,
+            &okta_statsig_teams::clock::now(),
+        )
+        .unwrap();
+    let start = Instant::now();
+    while !common::statsig_emails(&e._sandbox, team)
+        .unwrap()
+        .contains(&email)
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the watcher pushed the newcomer"
+        );
+        e.until_finished(JobKind::Watch).unwrap();
+    }
+    assert!(
+        e.events
+            .iter()
+            .any(|ev| matches!(ev, Event::Watching(true)))
+    );
+    assert!(
+        !e.events.iter().any(|ev| matches!(
+            ev,
+            Event::JobStarted {
+                kind: JobKind::Push,
+                ..
+            }
+        )),
+        "no push was asked for: the watcher pushed"
+    );
+    e.handle.send(Command::SetWatching {
+        on: false,
+        interval: Duration::from_millis(200),
+    });
+    let start = Instant::now();
+    while !e
+        .events
+        .iter()
+        .any(|ev| matches!(ev, Event::Watching(false)))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "watching off is said"
+        );
+        e.events.extend(e.handle.drain());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
