@@ -426,3 +426,98 @@ fn each_kind_of_failure_exits_with_the_code_the_readme_gives_in_every_command() 
     // Edits made in Statsig wait for a choice (4) — see the drift test for every command.
     assert_eq!(code("edits made in Statsig"), 4);
 }
+
+/// `watch` in Okta push: the app pushes nothing itself. A change made in Okta is counted
+/// and, while Okta's worker has not pushed it, the mapping says "Okta is pushing" and
+/// Statsig is untouched; once Okta has pushed, that is gone.
+#[test]
+fn watch_in_okta_push_counts_oktas_changes_and_leaves_the_push_to_okta() {
+    let cli = Cli::new();
+    let flags: Vec<String> = cli
+        .flags()
+        .into_iter()
+        .map(|f| if f == "direct" { "okta".into() } else { f })
+        .collect();
+    let json = |args: &[&str]| {
+        let mut all = flags.clone();
+        all.push("--json".into());
+        all.extend(args.iter().map(|a| a.to_string()));
+        let out = cli.run_raw(&all);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    json(&["watch", "--once"]); // the first look sets where the next one starts
+    let team = "Statsig-Mobile-iOS-Member";
+    let (mapping, email) = {
+        let mut w = cli.sandbox.world();
+        let group = w.okta_group_by_name("iOS Guild").unwrap().clone();
+        let app = w
+            .apps
+            .values()
+            .find(|a| a.label == "Statsig SCIM")
+            .unwrap()
+            .id
+            .clone();
+        let newcomer = w.app_users[&app]
+            .values()
+            .find(|u| u.external_id.is_some() && !group.members.contains(&u.id))
+            .map(|u| u.id.clone())
+            .unwrap();
+        let email = w.okta_users[&newcomer].email.to_lowercase();
+        let mapping = w
+            .push_mappings
+            .values()
+            .find(|m| m.source_group_id == group.id)
+            .unwrap()
+            .id
+            .clone();
+        common::next_millisecond();
+        let at = okta_statsig_teams::clock::now();
+        w.set_okta_membership(&group.id, &newcomer, true, &at)
+            .unwrap();
+        (mapping, email)
+    };
+    // Statsig holds the writes of Okta's worker: Okta has not pushed yet.
+    let held = cli
+        .sandbox
+        .hold_statsig_requests(|method, _| method != "GET");
+    let seen = json(&["watch", "--once"]);
+    assert!(seen["okta_groups_changed"].as_u64().unwrap() >= 1, "{seen}");
+    assert_eq!(seen["pushed"], json!([]), "{seen}");
+    assert_eq!(seen["errors"], json!([]), "{seen}");
+    assert!(
+        !common::statsig_emails(&cli.sandbox, team)
+            .unwrap()
+            .contains(&email)
+    );
+    let pending = |listed: &serde_json::Value| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == mapping.as_str())
+            .unwrap()["okta"]["pending"]
+            .clone()
+    };
+    let listed = json(&["mappings"]);
+    assert!(
+        pending(&listed)
+            .as_str()
+            .is_some_and(|p| p.starts_with("Okta is pushing")),
+        "{listed}"
+    );
+    // Okta's worker pushes it (after its delay), not the app.
+    held.release();
+    let start = std::time::Instant::now();
+    while !common::statsig_emails(&cli.sandbox, team)
+        .unwrap()
+        .contains(&email)
+    {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "Okta pushes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(pending(&json(&["mappings"])), serde_json::Value::Null);
+}
