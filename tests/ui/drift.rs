@@ -364,3 +364,44 @@ fn an_okta_users_state_reads_the_same_in_the_group_and_the_builder() {
     );
     assert!(h.query_by_label("inactive").is_none());
 }
+
+/// Adopt: the edits made in Statsig go into the Okta group, and Statsig keeps them.
+#[test]
+fn adopt_takes_the_edits_made_in_statsig_into_the_okta_group() {
+    let edited = std::sync::Arc::default();
+    let mut f = fixture_with(edited_in_statsig(std::sync::Arc::clone(&edited)));
+    let ((added, added_email), (removed, removed_email)) = edited.lock().unwrap().clone().unwrap();
+    let in_okta_group = |s: &Sandbox, email: &str| {
+        let w = s.world();
+        let g = w.okta_group_by_name("Payments Engineers").unwrap();
+        g.members
+            .iter()
+            .any(|id| w.okta_users[id].email.eq_ignore_ascii_case(email))
+    };
+    assert!(!in_okta_group(&f.sandbox, &added_email) && in_okta_group(&f.sandbox, &removed_email));
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Payments Engineers");
+    let said = h
+        .get_by_label_contains("Adopt into Okta group: adds to Payments Engineers")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    assert!(
+        said.contains(&added_email) && said.contains(&removed_email),
+        "the choice names who moves: {said}"
+    );
+    click(h, "Adopt into Okta group");
+    wait(h, "the adoption", |a| {
+        a.is_idle() && a.mappings().iter().all(|m| m.drift.is_none())
+    });
+    assert!(h.query_by_label("edited in Statsig").is_none());
+    assert!(
+        in_okta_group(&f.sandbox, &added_email) && !in_okta_group(&f.sandbox, &removed_email),
+        "Okta's group now has the edits"
+    );
+    assert!(
+        in_team(&f.sandbox, &added) && !in_team(&f.sandbox, &removed),
+        "Statsig keeps them"
+    );
+}
