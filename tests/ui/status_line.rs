@@ -50,3 +50,25 @@ fn a_retry_notice_gives_way_once_okta_answers_again() {
         h.state().status_line()
     );
 }
+
+/// "Watch for changes" turns the engine's watcher on and off, and the box shows what the
+/// engine says, not only what was clicked.
+#[test]
+fn the_watch_toggle_turns_the_watcher_on_and_off() {
+    use egui_kittest::kittest::NodeT;
+    let mut f = fixture();
+    let h = &mut f.harness;
+    let ticked = |h: &egui_kittest::Harness<'static, App>| {
+        h.get_by_label("Watch for changes")
+            .accesskit_node()
+            .toggled()
+            == Some(egui::accesskit::Toggled::True)
+    };
+    assert!(!h.state().is_watching() && !ticked(h));
+    click(h, "Watch for changes");
+    wait(h, "the watcher on", App::is_watching);
+    assert!(ticked(h));
+    click(h, "Watch for changes");
+    wait(h, "the watcher off", |a| !a.is_watching());
+    assert!(!ticked(h));
+}
