@@ -2,6 +2,7 @@
 # Benchmarks: builds in release, then prints one table of figures and targets.
 #   scripts/bench.sh            the large fixture (100,000 users; a few minutes)
 #   scripts/bench.sh --quick    a small fixture, to check the harness
+#   scripts/bench.sh --quick --only import,pushes,watch,enterprise   just those sections
 # Criterion benches of the pure parts: cargo bench --bench pure
 set -euo pipefail
 cd "$(dirname "$0")/.."
