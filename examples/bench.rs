@@ -201,8 +201,16 @@ fn p95(mut v: Vec<f64>) -> f64 {
 
 /// The pages an import needs, fetched by a client that does nothing with them.
 /// Each side's pages and members are read as many at a time as the app's own clients
-/// read them (`scim::MAX_IN_FLIGHT`, `okta::MAX_IN_FLIGHT`).
+/// read them (the SCIM client's page concurrency, `okta::MAX_IN_FLIGHT` members).
 async fn bare_import(statsig: &str, okta: &str, page: usize, okta_limit: usize) {
+    let scim_pages = okta_statsig_teams::scim::ScimClient::new(
+        statsig,
+        Secret::new(TOKEN),
+        RetryPolicy::default(),
+        Arc::new(okta_statsig_teams::net::Silent),
+    )
+    .unwrap()
+    .concurrency;
     let http = reqwest::Client::new();
     let get = |url: String, auth: String| {
         let http = http.clone();
@@ -237,7 +245,7 @@ async fn bare_import(statsig: &str, okta: &str, page: usize, okta_limit: usize) 
                     bearer.clone(),
                 )
             }))
-            .buffer_unordered(okta_statsig_teams::scim::MAX_IN_FLIGHT)
+            .buffer_unordered(scim_pages)
             .count()
             .await;
         }
