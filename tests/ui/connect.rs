@@ -347,3 +347,58 @@ fn a_second_window_on_the_same_profile_is_told_and_offered_another_profile() {
     wait(h2, "Default", |a| a.is_idle() && a.profile() == "Default");
     assert!(h2.state().connection().is_some());
 }
+
+/// The wizard's Direct path: a wrong Statsig token is named at Test both, nothing is
+/// saved; the right one connects in Direct push with the token in the keyring.
+#[test]
+fn the_wizards_direct_path_names_a_wrong_statsig_token_and_keeps_the_right_one_in_the_keyring() {
+    let mut f = fixture();
+    let s = &f.sandbox;
+    let h = &mut f.harness;
+    open_wizard(h);
+    type_into(h, "Okta org URL", &s.okta_url);
+    type_into(h, "Okta API token", s.okta_token.expose());
+    click(h, "Test the Okta token");
+    wait_for_label(h, "Statsig SCIM");
+    click(h, "Direct push: this app pushes over Statsig's SCIM API");
+    click(h, "Next");
+    replace_text(h, "Statsig SCIM URL", &s.statsig_url);
+    type_into(h, "Statsig SCIM token", "scim-wrong-token");
+    click(h, "Test both");
+    wait(h, "the test", |a| a.is_idle());
+    let said: Vec<String> = h
+        .query_all_by_label_contains("401")
+        .filter_map(|n| n.accesskit_node().value().or(n.accesskit_node().label()))
+        .collect();
+    assert!(
+        said.iter().any(|t| t.contains("Statsig")),
+        "the wrong Statsig token is named: {said:?}"
+    );
+    assert!(
+        h.query_by_label("Both endpoints answered with these tokens.")
+            .is_none()
+    );
+    let account = okta_statsig_teams::engine::secrets::account("statsig", &s.statsig_url);
+    assert!(
+        f.store.get(&account).unwrap().is_none(),
+        "nothing saved yet"
+    );
+    let h = &mut f.harness;
+    replace_text(h, "Statsig SCIM token", s.statsig_token.expose());
+    click(h, "Test both");
+    wait_for_label(h, "Both endpoints answered with these tokens.");
+    click(h, "Save and connect");
+    wait(h, "the connection", |a| {
+        !a.has_dialog() && a.is_idle() && a.connection().is_some_and(|c| !c.label.contains("Demo"))
+    });
+    assert_eq!(
+        f.store.get(&account).unwrap().unwrap().expose(),
+        s.statsig_token.expose(),
+        "the Statsig token is in the keyring"
+    );
+    let saved = Settings::load(&DataDir::new(f.data.path()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.push_mode, PushModeChoice::Direct);
+    assert!(saved.okta_app_id.is_empty(), "no app: this app pushes");
+}
