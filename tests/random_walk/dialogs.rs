@@ -4,7 +4,8 @@
 
 use crate::invariants;
 use crate::run::Walk;
-use crate::support::{self, click, close_dialog, replace_text, settle, type_into};
+use crate::run::{close_dialog, pass_shield};
+use crate::support::{self, click, replace_text, settle, type_into};
 use egui_kittest::kittest::{NodeT, Queryable};
 use okta_statsig_teams::engine::runner::Command;
 use okta_statsig_teams::ui::Action;
@@ -45,7 +46,7 @@ pub fn open_and_close(w: &mut Walk, n: u8) -> Result<(), String> {
     }
     let (name, open) = all.swap_remove(n as usize % all.len());
     support::open_dialog(&mut w.h, open);
-    support::pass_shield(&mut w.h);
+    pass_shield(&mut w.h);
     let out = invariants::window(&w.h).map_err(|e| format!("in {name}: {e}"));
     close_dialog(&mut w.h);
     out
@@ -127,7 +128,7 @@ pub fn link(
             okta_group: Some(okta.0.clone()),
         },
     );
-    support::pass_shield(&mut w.h);
+    pass_shield(&mut w.h);
     save_only_from_a_plan(w)?;
     if w.h.query_by_label("Find team group").is_none() {
         close_dialog(&mut w.h);
@@ -165,7 +166,7 @@ pub fn create(w: &mut Walk, okta: &(String, String), team: u8) -> Result<(), Str
             okta_group: Some(okta.0.clone()),
         },
     );
-    support::pass_shield(&mut w.h);
+    pass_shield(&mut w.h);
     click(&mut w.h, "Create group");
     let projects = w.h.state().directory().projects.clone();
     if projects.is_empty() {
@@ -223,7 +224,7 @@ pub fn switch_profile(w: &mut Walk) -> Result<(), String> {
         }));
     settle(&mut w.h);
     w.idle("switching back");
-    support::wait(&mut w.h, "the profile's data", |a| {
+    crate::run::wait(&mut w.h, "the profile's data", |a| {
         a.has_data() && a.is_idle()
     });
     if w.h.state().profile() != home {

@@ -16,6 +16,7 @@ mod common;
 mod dialogs;
 mod invariants;
 mod ledger;
+mod profile;
 mod review;
 mod run;
 mod servers;

@@ -2,7 +2,8 @@
 //! no differences; compared later, no item is listed in two opposite sections.
 
 use crate::run::Walk;
-use crate::support::{close_dialog, settle};
+use crate::run::close_dialog;
+use crate::support::settle;
 use okta_statsig_teams::engine::runner::Command;
 use okta_statsig_teams::model::compare::Comparison;
 use okta_statsig_teams::ui::Action;

@@ -77,6 +77,7 @@ pub fn walk(mode: PushModeChoice, plan: &Plan) {
             );
         }
     }
+    crate::profile::print();
     eprintln!(
         "random walk ({name}): {} sequences of {} steps passed in {:.1} s",
         plan.cases,
@@ -90,7 +91,9 @@ pub fn run_sequence(mode: PushModeChoice, seq: &[Step]) -> Result<(), Failure> {
     let at = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let dog = crate::watchdog::Watchdog::start(seq.to_vec(), at.clone());
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<(), Failure> {
+        let t = Instant::now();
         let mut w = Walk::start(mode);
+        crate::profile::record_start(t.elapsed());
         invariants::check(&mut w, None).map_err(|what| Failure {
             step: 0,
             what: format!("before any step: {what}"),
@@ -98,8 +101,11 @@ pub fn run_sequence(mode: PushModeChoice, seq: &[Step]) -> Result<(), Failure> {
         for (i, s) in seq.iter().enumerate() {
             at.store(i, std::sync::atomic::Ordering::Relaxed);
             dog.beat();
+            let t = Instant::now();
             w.step(s).map_err(|what| Failure { step: i, what })?;
+            let t2 = Instant::now();
             invariants::check(&mut w, Some(s)).map_err(|what| Failure { step: i, what })?;
+            crate::profile::record(s, t2 - t, t2.elapsed());
         }
         Ok(())
     }));
@@ -121,6 +127,40 @@ pub fn run_sequence(mode: PushModeChoice, seq: &[Step]) -> Result<(), Failure> {
             ),
         }),
     }
+}
+
+/// Steps frames until `done` holds (the engine works on its own thread); a broken promise
+/// (a panic) when it never does.
+pub fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h.state()) {
+            h.step();
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "waited 30 s for {what}; last message: {:?}",
+            h.state().messages().last()
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Frames enough for the click shield after a dialog closes (0.4 s at kittest's 0.25 s a
+/// frame).
+pub fn pass_shield(h: &mut Harness<'static, App>) {
+    for _ in 0..3 {
+        h.step();
+    }
+}
+
+/// Closes the top dialog with Escape and waits out its click shield.
+pub fn close_dialog(h: &mut Harness<'static, App>) {
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    pass_shield(h);
 }
 
 impl Walk {
@@ -160,7 +200,7 @@ impl Walk {
                     },
                 )
             });
-        support::wait(&mut h, "the first import", |a| a.has_data() && a.is_idle());
+        wait(&mut h, "the first import", |a| a.has_data() && a.is_idle());
         let mut ledger = Ledger::default();
         ledger.may_map = h
             .state()
@@ -192,7 +232,7 @@ impl Walk {
 
     /// Waits until no job runs.
     pub fn idle(&mut self, what: &str) {
-        support::wait(&mut self.h, what, |a| a.is_idle());
+        wait(&mut self.h, what, |a| a.is_idle());
     }
 
     fn send(&mut self, command: Command, what: &str) {
