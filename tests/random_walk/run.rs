@@ -92,7 +92,8 @@ pub fn run_sequence(mode: PushModeChoice, seq: &[Step]) -> Result<(), Failure> {
     let dog = crate::watchdog::Watchdog::start(seq.to_vec(), at.clone());
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<(), Failure> {
         let t = Instant::now();
-        let mut w = Walk::start(mode);
+        let first_cancelled = matches!(seq.first(), Some(Step::CancelFirstImport(_)));
+        let mut w = Walk::start(mode, !first_cancelled);
         crate::profile::record_start(t.elapsed());
         invariants::check(&mut w, None).map_err(|what| Failure {
             step: 0,
@@ -165,10 +166,11 @@ pub fn close_dialog(h: &mut Harness<'static, App>) {
 
 impl Walk {
     /// A fresh sandbox and the app on it at 1024x700, after its first import.
-    pub fn start(mode: PushModeChoice) -> Walk {
+    pub fn start(mode: PushModeChoice, first_import: bool) -> Walk {
         let rt = runtime();
         let config = SandboxConfig {
-            okta_push_delay: Duration::from_millis(50),
+            // Long enough for a step or two to see what Okta has not pushed yet.
+            okta_push_delay: Duration::from_millis(400),
             ..SandboxConfig::default()
         };
         let sandbox = rt.block_on(Sandbox::start(config)).unwrap();
@@ -200,7 +202,9 @@ impl Walk {
                     },
                 )
             });
-        wait(&mut h, "the first import", |a| a.has_data() && a.is_idle());
+        if first_import {
+            wait(&mut h, "the first import", |a| a.has_data() && a.is_idle());
+        }
         let mut ledger = Ledger::default();
         ledger.may_map = h
             .state()
@@ -278,6 +282,15 @@ impl Walk {
     pub fn step(&mut self, s: &Step) -> Result<(), String> {
         match s {
             Step::Refresh => self.send(Command::Import, "a refresh"),
+            Step::CancelFirstImport(frames) => {
+                for _ in 0..*frames {
+                    self.h.step();
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                self.h.state_mut().perform(Action::Cancel);
+                settle(&mut self.h);
+                self.idle("a cancelled first import");
+            }
             Step::CancelRefresh(frames) => {
                 self.h.state_mut().perform(Action::Send(Command::Import));
                 for _ in 0..*frames {

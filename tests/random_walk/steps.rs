@@ -24,6 +24,8 @@ pub enum FaultKind {
 /// One thing an admin (or a server) does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
+    /// The first import, cancelled after this many frames (only ever the first step).
+    CancelFirstImport(u8),
     /// Refresh: import both directories again.
     Refresh,
     /// Refresh, then Cancel after this many frames.
@@ -76,7 +78,12 @@ pub enum Step {
 /// A sequence of `len` steps drawn from `seed`.
 pub fn generate(seed: u64, len: usize, okta_push: bool) -> Vec<Step> {
     let mut rng = StdRng::seed_from_u64(seed);
-    (0..len).map(|_| one(&mut rng, okta_push)).collect()
+    let mut steps: Vec<Step> = (0..len).map(|_| one(&mut rng, okta_push)).collect();
+    // One sequence in four begins by cancelling the first import part-way.
+    if len > 0 && rng.random_bool(0.25) {
+        steps[0] = Step::CancelFirstImport(rng.random_range(0..60));
+    }
+    steps
 }
 
 fn one(r: &mut StdRng, okta_push: bool) -> Step {
