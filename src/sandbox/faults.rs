@@ -100,6 +100,21 @@ enum Fault {
     Garbage,
     /// A 400 refusal, the request not applied (one-off faults only).
     Refuse,
+    /// The real answer, this late (one-off faults only).
+    Late(Duration),
+}
+
+/// A one-off answer for [`Injector::answer_next`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OneOff {
+    /// 429 with Retry-After, not applied.
+    TooMany,
+    /// 500, not applied.
+    ServerError,
+    /// 503, not applied.
+    Unavailable,
+    /// The real answer, this late.
+    Late(Duration),
 }
 
 /// How many faults of each kind were injected.
@@ -175,6 +190,19 @@ impl Injector {
         self.set_next(method, path, Fault::Refuse, times);
     }
 
+    /// Answers the next `times` `method` requests (`*`: any method) whose path contains
+    /// `path` with `answer` instead: a 429 or 5xx (not applied), or the real answer
+    /// `delay` late.
+    pub fn answer_next(&self, method: &str, path: &str, answer: OneOff, times: u32) {
+        let fault = match answer {
+            OneOff::TooMany => Fault::E429,
+            OneOff::ServerError => Fault::E500,
+            OneOff::Unavailable => Fault::E503,
+            OneOff::Late(delay) => Fault::Late(delay),
+        };
+        self.set_next(method, path, fault, times);
+    }
+
     fn set_next(&self, method: &str, path: &str, fault: Fault, times: u32) {
         *self.next.lock().unwrap_or_else(|p| p.into_inner()) =
             Some((method.to_string(), path.to_string(), fault, times));
@@ -183,7 +211,7 @@ impl Injector {
     fn take_next(&self, req: &Request) -> Option<Fault> {
         let mut slot = self.next.lock().unwrap_or_else(|p| p.into_inner());
         let (m, p, fault, times) = slot.as_mut()?;
-        if req.method().as_str() != m || !req.uri().path().contains(p.as_str()) {
+        if (m != "*" && req.method().as_str() != m) || !req.uri().path().contains(p.as_str()) {
             return None;
         }
         let fault = *fault;
@@ -292,6 +320,12 @@ pub async fn inject(injector: std::sync::Arc<Injector>, req: Request, next: Next
             c.slow.fetch_add(1, Ordering::Relaxed);
             let r = next.run(req).await;
             tokio::time::sleep(injector.faults.slow_delay).await;
+            r
+        }
+        Fault::Late(delay) => {
+            c.slow.fetch_add(1, Ordering::Relaxed);
+            let r = next.run(req).await;
+            tokio::time::sleep(delay).await;
             r
         }
         Fault::Garbage => {

@@ -402,3 +402,50 @@ fn the_wizards_direct_path_names_a_wrong_statsig_token_and_keeps_the_right_one_i
     assert_eq!(saved.push_mode, PushModeChoice::Direct);
     assert!(saved.okta_app_id.is_empty(), "no app: this app pushes");
 }
+
+#[test]
+fn switching_back_to_a_profile_opened_on_a_given_connection_shows_that_org_not_the_demo() {
+    // The window opened on a connection given for this run (as the command line's flags
+    // do), nothing saved in the profile.
+    let rt = crate::support::runtime();
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let mut h = crate::support::app_on(
+        crate::support::connection(&sandbox),
+        state.path(),
+        DataDir::new(data.path()),
+    );
+    wait(&mut h, "the first import", |a| a.is_idle() && a.has_data());
+    let h = &mut h;
+    h.state_mut().perform(okta_statsig_teams::ui::Action::Send(
+        okta_statsig_teams::engine::runner::Command::SwitchProfile {
+            name: "Staging".into(),
+            create: true,
+        },
+    ));
+    wait(h, "the new profile", |a| {
+        a.is_idle() && a.profile() == "Staging"
+    });
+    if h.state().has_dialog() {
+        crate::support::close_dialog(h);
+    }
+    h.state_mut().perform(okta_statsig_teams::ui::Action::Send(
+        okta_statsig_teams::engine::runner::Command::SwitchProfile {
+            name: "Default".into(),
+            create: false,
+        },
+    ));
+    wait(h, "Default", |a| {
+        a.is_idle() && a.profile() == "Default" && a.has_data()
+    });
+    let shown = h.state().connection().cloned();
+    assert!(
+        shown.as_ref().is_some_and(|c| !c.demo
+            && c.label == "Loopback org"
+            && c.okta_url == sandbox.okta_url),
+        "the org the window was opened on is shown again, not the demo: {shown:?}"
+    );
+}

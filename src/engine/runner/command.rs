@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// What to connect to.
+#[derive(Clone)]
 pub enum Target {
     /// The embedded sandbox with demo data, kept between runs (`reset` starts over).
     Demo {

@@ -142,6 +142,15 @@ impl Runner {
     pub(super) async fn connect(&mut self, target: Target) -> Result<String> {
         self.hold_profile()?;
         self.disconnect();
+        let profile = self.data.profile().to_string();
+        match &target {
+            Target::Flags(_) | Target::Direct { .. } => {
+                self.this_run_targets.insert(profile, target.clone());
+            }
+            Target::Demo { .. } | Target::Saved(_) => {
+                self.this_run_targets.remove(&profile);
+            }
+        }
         let mut notes = Vec::new();
         let (conn, store, label, demo) = match target {
             Target::Demo { reset } => {
@@ -488,10 +497,17 @@ impl Runner {
         let saved = Settings::load(&self.data)?.filter(Settings::is_configured);
         // A profile that was showing the demo shows it again; one with no connection shows
         // it as a start does, except a new one, which is offered the wizard.
-        let demo = self.showing_demo.contains(&name) || (saved.is_none() && !create);
+        let this_run = self.this_run_targets.get(&name).cloned();
+        let demo =
+            self.showing_demo.contains(&name) || (saved.is_none() && this_run.is_none() && !create);
         match saved {
             _ if demo => {
                 let connected = self.connect(Target::Demo { reset: false }).await?;
+                Ok(format!("Profile \"{name}\". {connected}"))
+            }
+            // A connection given for this run comes back with its profile, unsaved.
+            _ if let Some(target) = this_run => {
+                let connected = self.connect(target).await?;
                 Ok(format!("Profile \"{name}\". {connected}"))
             }
             Some(settings) => {

@@ -121,6 +121,7 @@ pub fn spawn(
         saved: None,
         this_run: Default::default(),
         showing_demo: Default::default(),
+        this_run_targets: Default::default(),
     };
     let spawned = std::thread::Builder::new()
         .name("engine".into())
@@ -179,6 +180,9 @@ struct Runner {
     this_run: super::secrets::MemoryStore,
     /// Profiles that were showing the demo when the app switched away from them.
     showing_demo: std::collections::HashSet<String>,
+    /// Connections given for this run (command-line flags, a ready connection), by the
+    /// profile that showed them: switching back to that profile shows them again.
+    this_run_targets: std::collections::HashMap<String, Target>,
     /// This window's hold on its profile, taken at its first connection (a snapshot
     /// opens without it).
     held: Held,

@@ -405,6 +405,14 @@ impl App {
         self.shown.sel.mapping.as_deref()
     }
 
+    /// The comparison the Compare dialog shows, while it is open.
+    pub fn comparison(&self) -> Option<&crate::model::compare::Comparison> {
+        match &self.dialog {
+            Some(crate::ui::dialogs::Dialog::Compare(d)) => Some(d.comparison()),
+            _ => None,
+        }
+    }
+
     /// Sync health's samples over this connection, oldest first.
     pub fn sync_health(&self) -> &[crate::ui::tabs::health::Sample] {
         self.tabs.pushed.health().samples()

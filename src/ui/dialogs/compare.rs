@@ -22,6 +22,11 @@ impl CompareDialog {
         }
     }
 
+    /// What it shows.
+    pub fn comparison(&self) -> &Comparison {
+        &self.comparison
+    }
+
     /// Draws the dialog.
     pub fn show(&mut self, ctx: &egui::Context) -> Shown {
         let c = &self.comparison;
