@@ -8,7 +8,8 @@
 //!
 //! Settings (environment): `RANDOM_WALK_CASES` (sequences per mode), `RANDOM_WALK_STEPS`
 //! (steps per sequence), `RANDOM_WALK_SEED` (the first sequence's seed; one sequence when
-//! set alone), `RANDOM_WALK_MODES` (`okta`, `direct` or both).
+//! set alone), `RANDOM_WALK_MODES` (`okta`, `direct` or both). With nothing set, three
+//! sequences per mode run.
 #![allow(clippy::unwrap_used)]
 
 #[path = "../common/mod.rs"]
@@ -47,7 +48,7 @@ fn plan() -> Plan {
     };
     let seed = var("RANDOM_WALK_SEED");
     Plan {
-        cases: var("RANDOM_WALK_CASES").unwrap_or(if seed.is_some() { 1 } else { 0 }),
+        cases: var("RANDOM_WALK_CASES").unwrap_or(if seed.is_some() { 1 } else { 3 }),
         steps: var("RANDOM_WALK_STEPS").unwrap_or(32) as usize,
         seed: seed.unwrap_or(0x5EED_0000),
     }
