@@ -559,4 +559,61 @@ mod tests {
                 .contains("Settings")
         );
     }
+
+    #[test]
+    fn the_confirmation_word_of_a_team_not_read_yet_comes_from_its_name() {
+        let d = dir();
+        assert_eq!(confirmation_word(&d, "g1", "ignored"), "Payments");
+        // A team Okta is about to create: not in the directory, its name says which team.
+        assert_eq!(
+            confirmation_word(&d, "not-yet", "Statsig-Checkout-Growth-Member"),
+            "Growth"
+        );
+        assert_eq!(confirmation_word(&d, "not-yet", "Loose name"), "Loose name");
+        assert_eq!(
+            confirmation_mismatch("Payments", "Payments ").as_deref(),
+            Some("The name must match exactly, with the same capitals and no extra spaces.")
+        );
+        assert_eq!(
+            confirmation_mismatch("Payments", "Billing").as_deref(),
+            Some("That is not the team's name.")
+        );
+    }
+
+    #[test]
+    fn the_guards_sentence_says_the_adds_went_ahead_only_when_there_were_some() {
+        let d = dir();
+        let plan = plan_push(&d, "og1", "g1", 100).unwrap();
+        let mut stop = check_guard(Guard::default(), &d, &plan, "Payments", 0).unwrap();
+        assert!(!stop.to_string().contains("to add"));
+        stop.added = 2;
+        assert!(
+            stop.to_string()
+                .ends_with(" The 2 members to add were added."),
+            "{stop}"
+        );
+    }
+
+    #[test]
+    fn each_refusal_gets_its_own_next_step() {
+        assert_eq!(
+            next_step(None, "the team was deleted in Statsig")
+                .fix()
+                .as_deref(),
+            Some(RECREATE)
+        );
+        let generic = next_step(Some(400), "invalid filter").fix().unwrap();
+        assert!(generic.contains("a retry sends the same"), "{generic}");
+        assert!(!generic.contains("team name"), "{generic}");
+        assert_eq!(
+            next_step(Some(422), "unprocessable").fix().unwrap(),
+            generic
+        );
+        assert!(
+            next_step(Some(409), "a group with this name already exists")
+                .fix()
+                .unwrap()
+                .contains("valid name")
+        );
+    }
 }
