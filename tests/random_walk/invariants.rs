@@ -50,13 +50,14 @@ pub fn window(h: &Harness<'static, App>) -> Result<(), String> {
             "widgets drawn over each other at 1024x700: {over:?}"
         ));
     }
-    if h.state().is_idle() && !h.state().has_dialog() {
-        if let Some(n) = h.query_by_label_contains("Reading this group's members") {
-            return Err(format!(
-                "no job runs, yet the window says {:?}",
-                n.accesskit_node().label()
-            ));
-        }
+    if h.state().is_idle()
+        && !h.state().has_dialog()
+        && let Some(n) = h.query_by_label_contains("Reading this group's members")
+    {
+        return Err(format!(
+            "no job runs, yet the window says {:?}",
+            n.accesskit_node().label()
+        ));
     }
     Ok(())
 }

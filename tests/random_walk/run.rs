@@ -205,13 +205,15 @@ impl Walk {
         if first_import {
             wait(&mut h, "the first import", |a| a.has_data() && a.is_idle());
         }
-        let mut ledger = Ledger::default();
-        ledger.may_map = h
-            .state()
-            .mappings()
-            .iter()
-            .map(|m| m.okta_group_id.clone())
-            .collect();
+        let ledger = Ledger {
+            may_map: h
+                .state()
+                .mappings()
+                .iter()
+                .map(|m| m.okta_group_id.clone())
+                .collect(),
+            ..Ledger::default()
+        };
         let mut w = Walk {
             h,
             sandbox,
@@ -357,71 +359,12 @@ impl Walk {
                     );
                 }
             }
-            Step::Unlink { mapping, delete } => {
-                if let Some(m) = self.mapping(*mapping) {
-                    let how = if *delete {
-                        Unlink::Delete
-                    } else {
-                        Unlink::Leave
-                    };
-                    let confirmation = if *delete {
-                        okta_statsig_teams::model::rules::confirmation_word(
-                            self.h.state().directory(),
-                            &m.statsig_group_id,
-                            &m.statsig_group_name,
-                        )
-                    } else {
-                        String::new()
-                    };
-                    self.send(
-                        Command::Unlink {
-                            mapping_id: m.id,
-                            how,
-                            confirmation,
-                        },
-                        "unlink",
-                    );
-                    if *delete {
-                        self.ledger.settle(&m.statsig_group_id);
-                        self.ledger.confirmed.insert(m.statsig_group_id);
-                    }
-                }
-            }
-            Step::Resolve { mapping, overwrite } => {
-                if let Some(m) = self.mapping(*mapping).filter(|m| m.drift.is_some()) {
-                    let choice = if *overwrite {
-                        DriftChoice::Overwrite
-                    } else {
-                        DriftChoice::Adopt
-                    };
-                    self.send(
-                        Command::ResolveDrift {
-                            mapping_id: m.id.clone(),
-                            choice,
-                        },
-                        "settling drift",
-                    );
-                    // The admin chose: the edits are the app's to act on now.
-                    self.ledger.settle(&m.statsig_group_id);
-                    self.ledger.confirmed.insert(m.statsig_group_id);
-                }
-            }
+            Step::Unlink { mapping, delete } => self.unlink(*mapping, *delete),
+            Step::Resolve { mapping, overwrite } => self.resolve(*mapping, *overwrite),
             Step::ExportAndCompare => return crate::review::export_and_compare(self),
             Step::CompareLater => return crate::review::compare_later(self),
             Step::SwitchProfile => return crate::dialogs::switch_profile(self),
-            Step::Fault { server, kind } => {
-                let injector = match server {
-                    Server::Okta => &self.sandbox.okta_faults,
-                    Server::Statsig => &self.sandbox.scim_faults,
-                };
-                let answer = match kind {
-                    FaultKind::TooMany => OneOff::TooMany,
-                    FaultKind::ServerError => OneOff::ServerError,
-                    FaultKind::Unavailable => OneOff::Unavailable,
-                    FaultKind::Slow => OneOff::Late(Duration::from_millis(400)),
-                };
-                injector.answer_next("*", "/", answer, 2);
-            }
+            Step::Fault { server, kind } => self.fault(*server, *kind),
             Step::ConsoleMapping { group, target } => {
                 return crate::servers::console_mapping(self, *group, *target);
             }
@@ -437,6 +380,74 @@ impl Walk {
             }
         }
         Ok(())
+    }
+
+    /// Unlinks the walk's `mapping`th mapping, with Delete or Leave.
+    fn unlink(&mut self, mapping: u8, delete: bool) {
+        if let Some(m) = self.mapping(mapping) {
+            let how = if delete {
+                Unlink::Delete
+            } else {
+                Unlink::Leave
+            };
+            let confirmation = if delete {
+                okta_statsig_teams::model::rules::confirmation_word(
+                    self.h.state().directory(),
+                    &m.statsig_group_id,
+                    &m.statsig_group_name,
+                )
+            } else {
+                String::new()
+            };
+            self.send(
+                Command::Unlink {
+                    mapping_id: m.id,
+                    how,
+                    confirmation,
+                },
+                "unlink",
+            );
+            if delete {
+                self.ledger.settle(&m.statsig_group_id);
+                self.ledger.confirmed.insert(m.statsig_group_id);
+            }
+        }
+    }
+
+    /// Settles the drift of the walk's `mapping`th mapping, if it has one.
+    fn resolve(&mut self, mapping: u8, overwrite: bool) {
+        if let Some(m) = self.mapping(mapping).filter(|m| m.drift.is_some()) {
+            let choice = if overwrite {
+                DriftChoice::Overwrite
+            } else {
+                DriftChoice::Adopt
+            };
+            self.send(
+                Command::ResolveDrift {
+                    mapping_id: m.id.clone(),
+                    choice,
+                },
+                "settling drift",
+            );
+            // The admin chose: the edits are the app's to act on now.
+            self.ledger.settle(&m.statsig_group_id);
+            self.ledger.confirmed.insert(m.statsig_group_id);
+        }
+    }
+
+    /// Has `server` answer its next requests with `kind`.
+    fn fault(&self, server: Server, kind: FaultKind) {
+        let injector = match server {
+            Server::Okta => &self.sandbox.okta_faults,
+            Server::Statsig => &self.sandbox.scim_faults,
+        };
+        let answer = match kind {
+            FaultKind::TooMany => OneOff::TooMany,
+            FaultKind::ServerError => OneOff::ServerError,
+            FaultKind::Unavailable => OneOff::Unavailable,
+            FaultKind::Slow => OneOff::Late(Duration::from_millis(400)),
+        };
+        injector.answer_next("*", "/", answer, 2);
     }
 
     /// Records a member edited directly in Statsig.
