@@ -132,8 +132,13 @@ fn check_matches_okta(w: &Walk) -> Result<(), String> {
     Ok(())
 }
 
-/// An edit made in Statsig stays until the admin chooses Overwrite or Adopt.
+/// Direct push: an edit made in Statsig stays until the admin chooses Overwrite or Adopt.
+/// (In Okta push, Okta's own worker pushes the whole group, as real Okta does; the app
+/// sends nothing to Statsig there.)
 fn drift_stays(w: &Walk) -> Result<(), String> {
+    if w.okta_push {
+        return Ok(());
+    }
     let now = statsig_members(&w.sandbox);
     for e in &w.ledger.drift {
         let Some(members) = now.get(&e.group) else {
