@@ -339,7 +339,12 @@ impl Workspace {
 
     /// Validates a new team's group name (`Statsig-<Project>-<Team>-Member`).
     pub fn validate_create(&self, project: &str, team: &str) -> Result<String> {
-        Ok(rules::new_team_name(self.directory(), project, team)?)
+        Ok(rules::unclaimed_team_name(
+            self.directory(),
+            self.mappings(),
+            project,
+            team,
+        )?)
     }
 
     /// "Create group": creates the team in Statsig, links the Okta group to its Member
