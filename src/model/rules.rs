@@ -62,14 +62,14 @@ pub enum RuleError {
     /// A team of that name already exists.
     #[error("\"{0}\" already exists in Statsig; use Link group instead.")]
     TeamExists(String),
-    /// A mapping already creates a team of that name (Okta has not made it yet).
+    /// A mapping already pushes into a team of that name, made or still being made.
     #[error(
-        "\"{name}\" is already being created by the mapping from \"{from}\"; once it exists, use Link group instead."
+        "\"{name}\" is already the team of the mapping from \"{from}\" (made, or still being made); one mapping per team: unlink that one first, or choose another name."
     )]
-    TeamBeingCreated {
+    TeamMapped {
         /// The team group's name.
         name: String,
-        /// The Okta group whose mapping creates it.
+        /// The Okta group whose mapping pushes into it.
         from: String,
     },
 }
@@ -396,8 +396,9 @@ pub fn check_create(
     Ok(name)
 }
 
-/// [`new_team_name`], and no mapping is already creating that team (Okta has not made it
-/// yet): two Creates of one name would both push into one team.
+/// [`new_team_name`], and no mapping already pushes into a team of that name, made or still
+/// being made (Okta may not have made it yet, or the app not read it back): two Creates of
+/// one name would both push into one team.
 pub fn unclaimed_team_name(
     dir: &Directory,
     mappings: &[Mapping],
@@ -407,9 +408,9 @@ pub fn unclaimed_team_name(
     let name = new_team_name(dir, project, team)?;
     if let Some(m) = mappings
         .iter()
-        .find(|m| m.statsig_group_id.is_empty() && m.statsig_group_name.eq_ignore_ascii_case(&name))
+        .find(|m| m.statsig_group_name.eq_ignore_ascii_case(&name))
     {
-        return Err(RuleError::TeamBeingCreated {
+        return Err(RuleError::TeamMapped {
             name: m.statsig_group_name.clone(),
             from: m.okta_group_name.clone(),
         });
@@ -533,7 +534,7 @@ mod tests {
         let e = check_create(&d, &creating, "og2", "Checkout", "fraud").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "\"Statsig-Checkout-Fraud-Member\" is already being created by the mapping from \"Payments\"; once it exists, use Link group instead."
+            "\"Statsig-Checkout-Fraud-Member\" is already the team of the mapping from \"Payments\" (made, or still being made); one mapping per team: unlink that one first, or choose another name."
         );
         assert!(check_create(&d, &creating, "og2", "Checkout", "Risk").is_ok());
     }
