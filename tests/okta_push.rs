@@ -822,3 +822,44 @@ async fn create_of_a_name_okta_made_since_the_last_import_is_refused_and_sends_n
         "now known"
     );
 }
+
+/// After a first import cancelled before Statsig's teams were read, Push now of a mapping
+/// Okta lists is refused with the reason, not pushed past the deletion guard unseen.
+#[tokio::test]
+async fn push_now_before_statsig_is_read_is_refused_not_pushed_unguarded() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = okta_statsig_teams::net::CancelToken::default();
+    let mut ws = common::open_with_cancel(
+        okta_connection(&s, PushModeChoice::Auto),
+        dir.path(),
+        RetryPolicy {
+            base_delay: Duration::from_millis(20),
+            ..RetryPolicy::default()
+        },
+        Arc::new(Silent),
+        cancel.clone(),
+    );
+    cancel.cancel();
+    assert!(ws.import(|_| {}).await.is_err());
+    cancel.reset();
+    ws.watch_once().await.unwrap();
+    let guild = ws
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_name == "iOS Guild")
+        .unwrap()
+        .clone();
+    let pushes = s.world().push_mappings[&guild.id].last_push.clone();
+    let e = ws.push(&guild.id).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("Statsig's teams are not read yet"),
+        "{e}"
+    );
+    assert_eq!(
+        s.world().push_mappings[&guild.id].last_push,
+        pushes,
+        "Okta was not asked to push"
+    );
+}
