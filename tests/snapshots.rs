@@ -348,3 +348,169 @@ fn snapshot_diff_live_shows_okta_groups_changes() {
     assert_eq!(code, Some(1), "{said}");
     assert!(said.contains("Okta group created: Diff Check"), "{said}");
 }
+
+/// Okta push, compared item by item (not only counted): between the earlier file and
+/// what Okta and Statsig hold now a mapping was made, one deactivated, one unlinked and a
+/// team deleted in Statsig. `snapshot diff --live` and the diff of two files name each in
+/// its own section, and nothing of them in another.
+#[test]
+fn okta_push_compare_names_each_mapping_made_deactivated_unlinked_and_the_team_deleted() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = rt.block_on(sandbox());
+    let dir = tempfile::tempdir().unwrap();
+    let flags = [
+        "--statsig-url".to_string(),
+        s.statsig_url.clone(),
+        "--okta-url".into(),
+        s.okta_url.clone(),
+        "--projects".into(),
+        s.projects().join(","),
+        "--push-mode".into(),
+        "okta".into(),
+    ];
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", dir.path())
+            .env("STATSIG_SCIM_TOKEN", s.statsig_token.expose())
+            .env("OKTA_API_TOKEN", s.okta_token.expose())
+            .args(&flags)
+            .args(args)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), out.stdout, said)
+    };
+    let ok = |args: &[&str]| {
+        let (code, _, said) = run(args);
+        assert_eq!(code, Some(0), "{args:?}: {said}");
+    };
+    let file = |n: &str| dir.path().join(n).display().to_string();
+    let (before, after) = (file("before.json"), file("after.json"));
+    ok(&["import", "--out", &before]);
+    // The earlier file holds Okta's mappings as they were.
+    let then = open_snapshot(Path::new(&before)).unwrap();
+    let status_then = |group: &str| {
+        then.mappings
+            .iter()
+            .find(|m| m.okta_group_name == group)
+            .map(|m| (m.status.label(), m.okta.is_some()))
+    };
+    assert_eq!(status_then("iOS Guild"), Some(("Active", true)));
+    assert_eq!(status_then("Warehouse Crew"), Some(("Inactive", true)));
+    assert_eq!(status_then("Sales"), None);
+
+    ok(&[
+        "link",
+        "--okta-group",
+        "Sales",
+        "--statsig-group",
+        "Statsig-Checkout-Payments-Admin",
+        "--no-push",
+    ]);
+    ok(&["deactivate", "iOS Guild"]);
+    ok(&["unlink", "Warehouse Crew", "--leave"]);
+    let fraud = s
+        .world()
+        .groups
+        .by_name("Statsig-Checkout-Fraud Detection-Member")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let deleted = rt.block_on(common::scim(
+        &s,
+        "DELETE",
+        &format!("/Groups/{fraud}"),
+        None,
+    ));
+    assert!(deleted.status < 300, "{}", deleted.status);
+    // What Okta and Statsig hold now.
+    {
+        let w = s.world();
+        let source = |name: &str| w.okta_group_by_name(name).unwrap().id.clone();
+        let mapping_of = |name: &str| {
+            let id = source(name);
+            w.push_mappings
+                .values()
+                .find(|m| m.source_group_id == id)
+                .map(|m| m.status.clone())
+        };
+        assert_eq!(mapping_of("Sales").as_deref(), Some("INACTIVE"));
+        assert_eq!(mapping_of("iOS Guild").as_deref(), Some("INACTIVE"));
+        assert_eq!(mapping_of("Warehouse Crew"), None, "unlinked in Okta");
+        for role in ["Member", "Admin"] {
+            let name = format!("Statsig-Checkout-Fraud Detection-{role}");
+            assert!(w.groups.by_name(&name).is_none(), "{name} is gone");
+        }
+    }
+
+    let created = "Sales -> Statsig-Checkout-Payments-Admin";
+    let unlinked = "Warehouse Crew -> Statsig-Data-Platform-Warehouse-Member";
+    // What the admin reads: each item on its own line, in its own section.
+    let (code, _, said) = run(&["snapshot", "diff", &before, "--live"]);
+    assert_eq!(code, Some(1), "{said}");
+    let lines: Vec<&str> = said.lines().collect();
+    for line in [
+        "team deleted: Fraud Detection (Checkout)".to_string(),
+        format!("mapping created: {created}"),
+        format!("mapping unlinked: {unlinked}"),
+        "status: iOS Guild -> Statsig-Mobile-iOS-Member: Active to Inactive".to_string(),
+    ] {
+        assert!(lines.contains(&line.as_str()), "{line:?} in:\n{said}");
+    }
+    for line in &lines {
+        let mapping_line = line.starts_with("mapping ") || line.starts_with("status: ");
+        assert!(
+            !mapping_line
+                || !line.contains("Warehouse Crew")
+                || *line == format!("mapping unlinked: {unlinked}"),
+            "Warehouse Crew only as unlinked: {line}"
+        );
+        assert!(
+            !line.starts_with("mapping ") || !line.contains("iOS Guild"),
+            "iOS Guild is a status change, not made or unlinked: {line}"
+        );
+        assert!(!line.starts_with("team created"), "{line}");
+    }
+    // The same, section by section, in JSON; and two files say what the live diff says.
+    let (code, live, said) = run(&["--json", "snapshot", "diff", &before, "--live"]);
+    assert_eq!(code, Some(1), "{said}");
+    let live: serde_json::Value = serde_json::from_slice(&live).unwrap();
+    assert_eq!(
+        live["teams_deleted"],
+        serde_json::json!(["Fraud Detection (Checkout)"])
+    );
+    assert_eq!(live["teams_created"], serde_json::json!([]));
+    assert_eq!(live["mappings_created"], serde_json::json!([created]));
+    assert_eq!(live["mappings_unlinked"], serde_json::json!([unlinked]));
+    assert_eq!(
+        live["status_changes"],
+        serde_json::json!([{
+            "okta_group": "iOS Guild",
+            "statsig_group": "Statsig-Mobile-iOS-Member",
+            "before": "Active",
+            "after": "Inactive",
+        }])
+    );
+    let roles = live["members_changed"].as_array().unwrap();
+    assert!(!roles.is_empty(), "the deleted team's members went with it");
+    for r in roles {
+        assert_eq!(r["team"], "Fraud Detection", "{r}");
+        assert_eq!(r["added"], serde_json::json!([]), "{r}");
+    }
+    ok(&["import", "--out", &after]);
+    let now = open_snapshot(Path::new(&after)).unwrap();
+    assert!(
+        now.mappings
+            .iter()
+            .all(|m| m.okta_group_name != "Warehouse Crew")
+    );
+    let (code, files, said) = run(&["--json", "snapshot", "diff", &before, &after]);
+    assert_eq!(code, Some(1), "{said}");
+    let files: serde_json::Value = serde_json::from_slice(&files).unwrap();
+    assert_eq!(
+        files, live,
+        "two files compare as the file and live data do"
+    );
+}
