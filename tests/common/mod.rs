@@ -232,7 +232,14 @@ impl Drop for SandboxProcess {
 
 /// The Statsig member emails of a group, read straight from the sandbox, sorted.
 pub fn statsig_emails(s: &Sandbox, group: &str) -> Option<Vec<String>> {
-    let w = s.world();
+    statsig_emails_in(&s.world(), group)
+}
+
+/// [`statsig_emails`] in a world already at hand (a wait's look at it).
+pub fn statsig_emails_in(
+    w: &okta_statsig_teams::sandbox::world::World,
+    group: &str,
+) -> Option<Vec<String>> {
     let ids = w.group_member_ids(group)?;
     let mut emails: Vec<String> = ids
         .iter()
