@@ -718,3 +718,58 @@ async fn a_generated_data_set_has_the_statsig_app_and_console_mappings_as_the_de
     assert!(active.last_push.is_some(), "pushed");
     assert_eq!(active.drift, None, "in sync");
 }
+
+/// The first import of a start is cancelled before the Statsig app was found, with the
+/// cached directory on screen: a Link made then, and Check now, still go through Okta's
+/// own Group Push, never past it straight to Statsig.
+#[tokio::test]
+async fn a_cancelled_first_import_leaves_okta_in_charge_of_link_and_check_now() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let policy = || RetryPolicy {
+        base_delay: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    };
+    let conn = || okta_connection(&s, PushModeChoice::Auto);
+    {
+        let mut first = common::open(conn(), dir.path(), policy(), Arc::new(Silent));
+        first.keep_cache(true);
+        first.import(|_| {}).await.unwrap();
+    }
+    let cancel = okta_statsig_teams::net::CancelToken::default();
+    let mut ws = common::open_with_cancel(
+        conn(),
+        dir.path(),
+        policy(),
+        Arc::new(Silent),
+        cancel.clone(),
+    );
+    ws.keep_cache(true);
+    assert!(matches!(
+        ws.load_cache(),
+        okta_statsig_teams::engine::workspace::cache::CacheLoad::Shown(_)
+    ));
+    cancel.cancel();
+    assert!(matches!(
+        ws.import(|_| {}).await,
+        Err(EngineError::Cancelled)
+    ));
+    cancel.reset();
+
+    let looked = ws.watch_once().await.unwrap();
+    assert!(matches!(ws.push_mode(), PushMode::Okta(_)));
+    let okta_lists: BTreeSet<String> = s.world().push_mappings.keys().cloned().collect();
+    let app_shows: BTreeSet<String> = ws.mappings().iter().map(|m| m.id.clone()).collect();
+    assert_eq!(app_shows, okta_lists, "after Check now: {looked:?}");
+
+    let (okta, target) = common::pair(
+        &ws,
+        "Payments Engineers",
+        "Statsig-Checkout-Payments-Member",
+    );
+    let m = ws.link(&okta, &target, true).await.unwrap();
+    assert!(
+        s.world().push_mappings.contains_key(&m.id),
+        "the link is Okta's own push mapping, not one the app pushes itself"
+    );
+}

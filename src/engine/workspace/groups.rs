@@ -164,6 +164,7 @@ impl Workspace {
     /// Overwrite pushes over them, Adopt makes the Okta group match them (both ways),
     /// Pause stops pushing and leaves them open. Never done silently.
     pub async fn resolve_drift(&mut self, mapping_id: &str, choice: DriftChoice) -> Result<String> {
+        self.settle_mode().await?;
         let m = self.core.mapping(mapping_id)?;
         let Some(drift) = m.drift.clone().filter(|d| !d.is_empty()) else {
             return Err(refused(format!(

@@ -280,6 +280,7 @@ impl Workspace {
         push_now: bool,
         allowed_removals: usize,
     ) -> Result<Mapping> {
+        self.settle_mode().await?;
         self.check_link(okta_group_id, statsig_group_id)?;
         self.backend
             .link(
@@ -312,6 +313,9 @@ impl Workspace {
         allowed_removals: usize,
         report: super::backend::Report<'_>,
     ) -> Vec<Result<Mapping>> {
+        if let Err(e) = self.settle_mode().await {
+            return pairs.iter().map(|_| Err(again(&e))).collect();
+        }
         let mut checked = Vec::new();
         let mut out: Vec<Option<Result<Mapping>>> = Vec::with_capacity(pairs.len());
         for (okta, statsig) in pairs {
@@ -347,6 +351,7 @@ impl Workspace {
         team: &str,
         push_now: bool,
     ) -> Result<Mapping> {
+        self.settle_mode().await?;
         let name = rules::check_create(
             self.directory(),
             self.mappings(),
@@ -372,6 +377,7 @@ impl Workspace {
         mapping_id: &str,
         allowed_removals: usize,
     ) -> Result<PushReport> {
+        self.settle_mode().await?;
         let ids = [mapping_id.to_string()];
         let mut out = self
             .backend
@@ -387,6 +393,9 @@ impl Workspace {
 
     /// Pushes several mappings at once, with the fewest requests; each mapping's outcome.
     pub async fn push_many(&mut self, ids: &[String], allowed_removals: usize) -> Outcomes {
+        if let Err(e) = self.settle_mode().await {
+            return ids.iter().map(|id| (id.clone(), Err(again(&e)))).collect();
+        }
         if ids.is_empty() {
             return Vec::new();
         }
@@ -401,6 +410,7 @@ impl Workspace {
         mapping_id: &str,
         allowed_removals: usize,
     ) -> Result<PushReport> {
+        self.settle_mode().await?;
         let m = self.core.mapping(mapping_id)?;
         if matches!(m.status, MappingStatus::NeedsConfirmation { .. }) {
             self.core.set_status(mapping_id, MappingStatus::Active)?;
@@ -443,6 +453,7 @@ impl Workspace {
         active: bool,
         allowed_removals: usize,
     ) -> Result<()> {
+        self.settle_mode().await?;
         self.backend
             .set_active(&mut self.core, mapping_id, active, allowed_removals)
             .await
@@ -459,6 +470,7 @@ impl Workspace {
         how: Unlink,
         confirmation: &str,
     ) -> Result<Mapping> {
+        self.settle_mode().await?;
         let m = self.core.mapping(mapping_id)?;
         if how == Unlink::Delete {
             let word = rules::confirmation_word(
@@ -480,6 +492,7 @@ impl Workspace {
 
     /// One watch cycle.
     pub async fn watch_once(&mut self) -> Result<WatchReport> {
+        self.settle_mode().await?;
         self.backend.watch(&mut self.core).await
     }
 
@@ -505,5 +518,13 @@ impl Workspace {
             self.mappings(),
         )
         .with_rules(self.rules())
+    }
+}
+
+/// The same failure for each of several items (a cancel stays a cancel).
+fn again(e: &EngineError) -> EngineError {
+    match e {
+        EngineError::Cancelled => EngineError::Cancelled,
+        e => super::error::refused(e.to_string()),
     }
 }

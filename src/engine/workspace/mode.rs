@@ -63,7 +63,10 @@ impl Workspace {
         Ok(choose_app(candidates))
     }
 
-    /// Settles the push mode (once per connection; a cancelled lookup tries again).
+    /// Settles the push mode (once per connection; a cancelled lookup tries again). Every
+    /// step that goes through the backend settles it first: an import cancelled before
+    /// the Statsig app was found must not leave Direct push answering for an org whose
+    /// teams Okta pushes.
     pub(super) async fn settle_mode(&mut self) -> Result<()> {
         if self.mode.is_some() {
             return Ok(());
