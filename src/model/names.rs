@@ -551,6 +551,45 @@ mod tests {
         ));
     }
 
+    /// Each reading says its project and role, the group name it stands for, and itself
+    /// in words; an ambiguous name has no single reading, and its problem names each.
+    #[test]
+    fn a_reading_names_its_project_role_and_group_in_words() {
+        let p = projects();
+        let team = parse_group_name("Statsig-Checkout-Payments-Admin", &p)
+            .reading()
+            .unwrap();
+        assert_eq!(team.project(), "Checkout");
+        assert_eq!(team.role(), Role::Admin);
+        assert_eq!(team.display_name(), "Statsig-Checkout-Payments-Admin");
+        assert_eq!(
+            team.to_string(),
+            "team \"Payments\" (Admin) in project \"Checkout\""
+        );
+        let project = parse_group_name("Statsig-Data-Platform-Member", &p)
+            .reading()
+            .unwrap();
+        assert_eq!(
+            project,
+            NameReading::Project {
+                project: "Data-Platform".into(),
+                role: Role::Member
+            }
+        );
+        assert_eq!(project.project(), "Data-Platform");
+        assert_eq!(project.role(), Role::Member);
+        assert_eq!(project.display_name(), "Statsig-Data-Platform-Member");
+        assert_eq!(project.to_string(), "project \"Data-Platform\" (Member)");
+        let two_ways = parse_group_name("Statsig-Mobile-Payments-Admin", &p);
+        assert_eq!(two_ways.reading(), None);
+        let problem = two_ways.problem().unwrap();
+        assert!(
+            problem.contains("project \"Mobile-Payments\" (Admin)")
+                && problem.contains("team \"Payments\" (Admin) in project \"Mobile\""),
+            "{problem}"
+        );
+    }
+
     #[test]
     fn other_and_malformed_names() {
         let p = projects();
