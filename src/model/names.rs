@@ -590,6 +590,24 @@ mod tests {
         );
     }
 
+    /// The limits exactly: a team name of the longest length is fine; an unusual
+    /// character that cannot be seen (a control character, a formatting mark) is named by
+    /// its code; a hyphenated project with no team under it is still a project.
+    #[test]
+    fn limits_hold_at_their_edge() {
+        let p = projects();
+        let longest = "x".repeat(MAX_TEAM_NAME_CHARS);
+        assert!(validate_new_team("Checkout", &longest, Role::Member, &p).is_ok());
+        for (name, code) in [("a\u{7}b", "U+0007"), ("a\u{200B}b", "U+200B")] {
+            let w = unusual_character(name).unwrap();
+            assert!(w.contains(code), "{w}");
+        }
+        assert_eq!(
+            derive_projects(["Statsig-Data-Platform-Admin", "Statsig-Checkout-Member"]),
+            ["Checkout", "Data-Platform"]
+        );
+    }
+
     #[test]
     fn other_and_malformed_names() {
         let p = projects();
