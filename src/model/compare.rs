@@ -759,4 +759,59 @@ mod tests {
         let later = compare(&plain, &plain.redacted(&key(1))).note.unwrap();
         assert!(later.starts_with("The later side is redacted"), "{later}");
     }
+
+    /// A team whose groups went is named as deleted; an Okta group whose members alone
+    /// changed is in the summary; a side taken without Statsig's members compares none.
+    #[test]
+    fn a_team_deleted_a_lone_okta_change_and_a_side_without_statsig() {
+        let before = snap(&dir(&["s1"]), &[]);
+        let mut gone = before.clone();
+        gone.statsig_groups
+            .retain(|g| !g.display_name.starts_with("Statsig-Checkout-Payments-"));
+        gone.statsig_names
+            .retain(|r| r.team.as_deref() != Some("Payments"));
+        let c = compare(&before, &gone);
+        assert_eq!(c.teams_deleted, vec!["Payments (Checkout)".to_string()]);
+        assert!(c.teams_created.is_empty());
+        assert!(
+            c.summary().starts_with("0 teams created, 1 deleted;"),
+            "{}",
+            c.summary()
+        );
+
+        let mut d = dir(&["s1"]);
+        d.set_okta_users(vec![
+            ou("o1", "ada@example.com", "ACTIVE"),
+            ou("o2", "bob@example.com", "ACTIVE"),
+        ]);
+        let one_more = snap(&d, &[]);
+        d.upsert_okta_group(og("og1", "Payments", &["o1", "o2"]));
+        let c = compare(&one_more, &snap(&d, &[]));
+        assert_eq!(c.okta_groups_changed.len(), 1);
+        assert!(c.okta_groups_created.is_empty() && c.okta_groups_deleted.is_empty());
+        assert!(
+            c.summary().ends_with(
+                "; Okta: 1 group with 1 member added and 0 removed, 0 created, 0 deleted"
+            ),
+            "{}",
+            c.summary()
+        );
+
+        let mut unread = snap(&dir(&["s2"]), &[]);
+        unread.statsig_read = false;
+        for c in [compare(&before, &unread), compare(&unread, &before)] {
+            assert!(c.members_changed.is_empty(), "{c:?}");
+            assert!(
+                c.note
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("Statsig's members are not compared")),
+                "{c:?}"
+            );
+        }
+        assert!(
+            !compare(&before, &snap(&dir(&["s2"]), &[]))
+                .members_changed
+                .is_empty()
+        );
+    }
 }
