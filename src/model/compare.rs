@@ -468,8 +468,9 @@ mod tests {
         assert_eq!(c.status_changes[0].after, "Inactive");
         assert!(compare(&before, &before).is_empty());
         let unlinked = snap(&dir(&["s1"]), &[]);
-        assert_eq!(compare(&before, &unlinked).mappings_unlinked.len(), 1);
-        assert_eq!(compare(&unlinked, &before).mappings_created.len(), 1);
+        let label = vec!["Payments -> Statsig-Checkout-Payments-Member".to_string()];
+        assert_eq!(compare(&before, &unlinked).mappings_unlinked, label);
+        assert_eq!(compare(&unlinked, &before).mappings_created, label);
     }
 
     /// A Create saved before Okta made the team (its target empty) and the same mapping
