@@ -96,3 +96,43 @@ async fn an_import_paces_every_bucket_and_never_meets_a_429() {
         .count();
     assert_eq!(member_reads, 24, "one read per group");
 }
+
+/// A cancel that drops Okta requests mid-flight (the first of their bucket, whose answer
+/// would have told the bucket's limit) does not leave the next requests of that bucket
+/// waiting for an answer that never comes: after a cancelled import, Check now reads.
+#[tokio::test]
+async fn a_request_dropped_in_flight_does_not_hold_its_bucket() {
+    let s = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let group = s.world().okta_groups.keys().next().unwrap().clone();
+    let okta = okta_statsig_teams::okta::OktaClient::new(
+        &s.okta_url,
+        s.okta_token.clone(),
+        RetryPolicy::default(),
+        Arc::new(okta_statsig_teams::net::Silent),
+    )
+    .unwrap();
+    let held = s.hold_okta_requests(|_, p| p.ends_with("/users") && p.contains("/groups/"));
+    let stuck = {
+        let (okta, group) = (okta.clone(), group.clone());
+        tokio::spawn(async move { okta.group_members(&group).await })
+    };
+    let start = std::time::Instant::now();
+    while held.waiting() == 0 {
+        assert!(start.elapsed().as_secs() < 10, "the request reaches Okta");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // As a cancelled import drops the reads it started: the request never comes back.
+    stuck.abort();
+    assert!(stuck.await.unwrap_err().is_cancelled());
+    held.release();
+    let members = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        okta.group_members(&group),
+    )
+    .await
+    .expect("the next request of the bucket goes, not waits for the dropped one");
+    assert_eq!(
+        members.unwrap().len(),
+        s.world().okta_groups[&group].members.len()
+    );
+}

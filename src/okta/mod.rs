@@ -120,7 +120,7 @@ impl OktaClient {
 
     /// Takes one request of `bucket`'s rate limit, waiting for the window to reset when
     /// the last answers say none is left: normal work never runs into a 429.
-    async fn pace(&self, bucket: Bucket) -> Result<(), ApiError> {
+    async fn pace(&self, bucket: Bucket) -> Result<rate::InFlight<'_>, ApiError> {
         let mut told = false;
         loop {
             let now = std::time::SystemTime::now()
@@ -128,7 +128,7 @@ impl OktaClient {
                 .unwrap_or_default()
                 .as_secs_f64();
             let Some((wait, state)) = self.pacer.take(bucket, now) else {
-                return Ok(());
+                return Ok(rate::InFlight::counted(&self.pacer, bucket));
             };
             let cancel = self.http.cancel_token();
             // Short naps: an answer may name an earlier reset than was assumed.
@@ -193,7 +193,8 @@ impl OktaClient {
     ) -> Result<(Option<Value>, Option<String>), ApiError> {
         let path = self.path_of(url);
         let bucket = Bucket::of(&path);
-        self.pace(bucket).await?;
+        // Counted until answered; a cancel that drops this request mid-flight uncounts it.
+        let flight = self.pace(bucket).await?;
         let repeat = if method == Method::POST {
             Repeat::Unsafe
         } else {
@@ -214,14 +215,8 @@ impl OktaClient {
                 b
             })
             .await;
-        let answer = match sent {
-            Ok(a) => a,
-            Err(e) => {
-                self.pacer.forget_one(bucket);
-                return Err(e);
-            }
-        };
-        self.pacer.note(bucket, &answer.headers);
+        let answer = sent?;
+        flight.answered(&answer.headers);
         let next = next_link(&answer.headers);
         let parsed: Option<Value> = if answer.is_empty() {
             None

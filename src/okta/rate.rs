@@ -49,6 +49,41 @@ pub struct RateState {
     pub reset: u64,
 }
 
+/// One request of a bucket counted as in flight by [`Pacer::take`]. It is settled by
+/// [`InFlight::answered`]; dropped unanswered (it failed, or a cancel dropped it mid-flight)
+/// it is forgotten, so the bucket never waits for an answer that will not come.
+#[must_use]
+pub struct InFlight<'a> {
+    pacer: &'a Pacer,
+    bucket: Bucket,
+    open: bool,
+}
+
+impl<'a> InFlight<'a> {
+    /// Holds the request [`Pacer::take`] just counted for `bucket`.
+    pub fn counted(pacer: &'a Pacer, bucket: Bucket) -> InFlight<'a> {
+        InFlight {
+            pacer,
+            bucket,
+            open: true,
+        }
+    }
+
+    /// The answer came back: its headers say what is left of the bucket.
+    pub fn answered(mut self, headers: &reqwest::header::HeaderMap) {
+        self.open = false;
+        self.pacer.note(self.bucket, headers);
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            self.pacer.forget_one(self.bucket);
+        }
+    }
+}
+
 /// The rate state of every bucket seen, counted down as requests go out, so that
 /// requests sent side by side never overrun what the server said is left.
 #[derive(Debug, Default)]
@@ -125,7 +160,7 @@ impl Pacer {
     }
 
     /// A request that never got an answer (it failed or was cancelled).
-    pub fn forget_one(&self, bucket: Bucket) {
+    fn forget_one(&self, bucket: Bucket) {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(slot) = map.get_mut(&bucket) {
             slot.in_flight = slot.in_flight.saturating_sub(1);
@@ -238,5 +273,22 @@ mod tests {
             Bucket::Apps
         );
         assert_eq!(Bucket::of("/api/v1/apps"), Bucket::Apps);
+    }
+
+    #[test]
+    fn a_request_dropped_unanswered_does_not_hold_its_bucket() {
+        let p = Pacer::default();
+        assert_eq!(p.take(Bucket::Group, 1_000.0), None, "the first goes");
+        let first = InFlight::counted(&p, Bucket::Group);
+        assert!(
+            p.take(Bucket::Group, 1_000.0).is_some(),
+            "the rest wait for its answer"
+        );
+        drop(first);
+        assert_eq!(
+            p.take(Bucket::Group, 1_000.0),
+            None,
+            "a cancel dropped it: the next goes"
+        );
     }
 }

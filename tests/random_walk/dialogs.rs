@@ -224,7 +224,7 @@ pub fn switch_profile(w: &mut Walk) -> Result<(), String> {
         }));
     settle(&mut w.h);
     w.idle("switching back");
-    crate::run::wait(&mut w.h, "the profile's data", |a| {
+    support::wait(&mut w.h, "the profile's data", |a| {
         a.has_data() && a.is_idle()
     });
     if w.h.state().profile() != home {

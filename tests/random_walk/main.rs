@@ -8,8 +8,9 @@
 //!
 //! Settings (environment): `RANDOM_WALK_CASES` (sequences per mode), `RANDOM_WALK_STEPS`
 //! (steps per sequence), `RANDOM_WALK_SEED` (the first sequence's seed; one sequence when
-//! set alone), `RANDOM_WALK_MODES` (`okta`, `direct` or both). With nothing set, three
-//! sequences per mode run.
+//! set alone), `RANDOM_WALK_MODES` (`okta`, `direct` or both), `RANDOM_WALK_THREADS`
+//! (sequences run side by side, each on its own sandbox; 1 by default). With nothing set,
+//! three sequences per mode run.
 #![allow(clippy::unwrap_used)]
 
 #[path = "../common/mod.rs"]
@@ -38,6 +39,8 @@ pub struct Plan {
     pub steps: usize,
     /// The first sequence's seed (the others follow it).
     pub seed: u64,
+    /// Sequences run side by side.
+    pub threads: u64,
 }
 
 fn plan() -> Plan {
@@ -51,6 +54,7 @@ fn plan() -> Plan {
         cases: var("RANDOM_WALK_CASES").unwrap_or(if seed.is_some() { 1 } else { 3 }),
         steps: var("RANDOM_WALK_STEPS").unwrap_or(32) as usize,
         seed: seed.unwrap_or(0x5EED_0000),
+        threads: var("RANDOM_WALK_THREADS").unwrap_or(1),
     }
 }
 

@@ -5,7 +5,7 @@ use crate::Plan;
 use crate::invariants;
 use crate::ledger::{Edit, Ledger};
 use crate::steps::{self, FaultKind, Server, Step};
-use crate::support::{self, runtime, settle};
+use crate::support::{self, runtime, settle, wait};
 use egui_kittest::Harness;
 use okta_statsig_teams::engine::DataDir;
 use okta_statsig_teams::engine::backend::Unlink;
@@ -17,7 +17,8 @@ use okta_statsig_teams::sandbox::faults::OneOff;
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
 use okta_statsig_teams::ui::{Action, App, AppOptions};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The app on its own sandbox, and what the walk knows.
@@ -38,8 +39,9 @@ pub struct Failure {
     pub what: String,
 }
 
-/// Runs `plan.cases` sequences in `mode`; panics with the seed and the shortest failing
-/// sequence when one breaks a promise.
+/// Runs `plan.cases` sequences in `mode`, `plan.threads` at a time (each on its own
+/// sandbox, app and folders); panics with the seed and the shortest failing sequence when
+/// one breaks a promise (the lowest failing seed, so a failure replays the same way).
 pub fn walk(mode: PushModeChoice, plan: &Plan) {
     let okta_push = mode == PushModeChoice::Okta;
     let name = if okta_push {
@@ -48,41 +50,68 @@ pub fn walk(mode: PushModeChoice, plan: &Plan) {
         "Direct push"
     };
     let start = Instant::now();
-    for i in 0..plan.cases {
-        let seed = plan.seed.wrapping_add(i);
-        let seq = steps::generate(seed, plan.steps, okta_push);
-        if let Err(f) = run_sequence(mode, &seq) {
-            eprintln!(
-                "random walk ({name}): seed {seed} failed after step {}: {}; shrinking…",
-                f.step, f.what
-            );
-            let short = crate::shrink::shrink(&seq[..=f.step.min(seq.len() - 1)], 60, |s| {
-                run_sequence(mode, s).is_err()
+    let next = AtomicU64::new(0);
+    let first: Mutex<Option<(u64, Vec<Step>, Failure)>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..plan.threads.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let failed_before = |seed: u64| {
+                        first
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .as_ref()
+                            .is_some_and(|(s, ..)| *s < seed)
+                    };
+                    let seed = plan.seed.wrapping_add(i);
+                    if i >= plan.cases || failed_before(seed) {
+                        return;
+                    }
+                    let seq = steps::generate(seed, plan.steps, okta_push);
+                    if let Err(f) = run_sequence(mode, &seq) {
+                        eprintln!(
+                            "random walk ({name}): seed {seed} failed after step {}: {}",
+                            f.step, f.what
+                        );
+                        let mut g = first.lock().unwrap_or_else(|p| p.into_inner());
+                        if g.as_ref().is_none_or(|(s, ..)| seed < *s) {
+                            *g = Some((seed, seq, f));
+                        }
+                    }
+                }
             });
-            let last = run_sequence(mode, &short).err();
-            let listing: Vec<String> = short
-                .iter()
-                .enumerate()
-                .map(|(i, s)| format!("  {i:>2}. {s:?}"))
-                .collect();
-            panic!(
-                "random walk ({name}) broke a promise.\n  seed: {seed}  (replay: RANDOM_WALK_SEED={seed} RANDOM_WALK_MODES={} scripts/random-walk.sh)\n  first failure after step {}: {}\n  shortest sequence that still fails ({} steps):\n{}\n  its failure: {}",
-                if okta_push { "okta" } else { "direct" },
-                f.step,
-                f.what,
-                short.len(),
-                listing.join("\n"),
-                last.map(|f| format!("after step {}: {}", f.step, f.what))
-                    .unwrap_or_else(|| "(passed when run again: timing-dependent)".into()),
-            );
         }
+    });
+    if let Some((seed, seq, f)) = first.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        eprintln!("random walk ({name}): shrinking seed {seed}…");
+        let short = crate::shrink::shrink(&seq[..=f.step.min(seq.len() - 1)], 60, |s| {
+            run_sequence(mode, s).is_err()
+        });
+        let last = run_sequence(mode, &short).err();
+        let listing: Vec<String> = short
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("  {i:>2}. {s:?}"))
+            .collect();
+        panic!(
+            "random walk ({name}) broke a promise.\n  seed: {seed}  (replay: RANDOM_WALK_SEED={seed} RANDOM_WALK_MODES={} scripts/random-walk.sh)\n  first failure after step {}: {}\n  shortest sequence that still fails ({} steps):\n{}\n  its failure: {}",
+            if okta_push { "okta" } else { "direct" },
+            f.step,
+            f.what,
+            short.len(),
+            listing.join("\n"),
+            last.map(|f| format!("after step {}: {}", f.step, f.what))
+                .unwrap_or_else(|| "(passed when run again: timing-dependent)".into()),
+        );
     }
     crate::profile::print();
     eprintln!(
-        "random walk ({name}): {} sequences of {} steps passed in {:.1} s",
+        "random walk ({name}): {} sequences of {} steps passed in {:.1} s ({} at a time)",
         plan.cases,
         plan.steps,
-        start.elapsed().as_secs_f64()
+        start.elapsed().as_secs_f64(),
+        plan.threads.max(1)
     );
 }
 
@@ -127,25 +156,6 @@ pub fn run_sequence(mode: PushModeChoice, seq: &[Step]) -> Result<(), Failure> {
                     .collect::<String>()
             ),
         }),
-    }
-}
-
-/// Steps frames until `done` holds (the engine works on its own thread); a broken promise
-/// (a panic) when it never does.
-pub fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if done(h.state()) {
-            h.step();
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "waited 30 s for {what}; last message: {:?}",
-            h.state().messages().last()
-        );
-        std::thread::sleep(Duration::from_millis(2));
     }
 }
 
