@@ -14,6 +14,7 @@ pub struct Gate {
     only: Mutex<Option<PathFilter>>,
     waiting: Mutex<usize>,
     arrived: Condvar,
+    arrived_task: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for Gate {
@@ -31,6 +32,7 @@ impl Default for Gate {
             only: Mutex::new(None),
             waiting: Mutex::new(0),
             arrived: Condvar::new(),
+            arrived_task: tokio::sync::Notify::new(),
         }
     }
 }
@@ -48,6 +50,7 @@ impl Gate {
         }
         *self.waiting() += 1;
         self.arrived.notify_all();
+        self.arrived_task.notify_waiters();
         let _ = rx.wait_for(|closed| !*closed).await;
         *self.waiting() -= 1;
     }
@@ -86,6 +89,23 @@ impl Held {
         *waiting > 0
     }
 
+    /// Waits (in a task) until a request waits at the gate (`false` when `limit` passed
+    /// first).
+    pub async fn until_one_waits_async(&self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let next = self.0.arrived_task.notified();
+            tokio::pin!(next);
+            next.as_mut().enable();
+            if self.waiting() > 0 {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, next).await.is_err() {
+                return false;
+            }
+        }
+    }
+
     /// Lets the held requests go.
     pub fn release(self) {}
 }
@@ -113,9 +133,7 @@ mod tests {
         gate.pass("GET", "/Groups/1").await;
         let g = gate.clone();
         let passed = tokio::spawn(async move { g.pass("PATCH", "/Groups/1").await });
-        while held.waiting() == 0 {
-            tokio::task::yield_now().await;
-        }
+        assert!(held.until_one_waits_async(Duration::from_secs(30)).await);
         assert!(!passed.is_finished());
         held.release();
         passed.await.unwrap();
