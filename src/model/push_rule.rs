@@ -920,4 +920,23 @@ mod tests {
             "Okta groups whose name contains \"Team *\" -> create the team in Checkout; new matches are created automatically"
         );
     }
+
+    /// A rule for one type of Okta group matches only groups of that type.
+    #[test]
+    fn a_rule_for_one_type_matches_only_that_type() {
+        let mut r = rule(
+            NameMatch::StartsWith,
+            "Team ",
+            RuleAction::Link { project: None },
+        );
+        r.kind = Some("OKTA_GROUP".into());
+        let okta = og("a", "Team Fraud", &[]);
+        let mut imported = okta.clone();
+        imported.kind = "APP_GROUP".into();
+        assert!(r.matches(&okta));
+        assert!(!r.matches(&imported));
+        assert!(!r.matches(&og("e", "Sales", &[])), "the name too");
+        r.kind = None;
+        assert!(r.matches(&imported), "any type");
+    }
 }
