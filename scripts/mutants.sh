@@ -24,13 +24,14 @@ for f in "${files[@]}"; do
   [ -f "$f" ] || { echo "no such file: $f"; exit 2; }
   args+=(--file "$f")
 done
-# The library's own tests (unit and property tests of these modules): a mutant in pure
-# code that only an end-to-end test would notice is a gap in the unit tests.
+# The library's own tests (unit and property tests of these modules), built and run with
+# --lib: a mutant in pure code that only an end-to-end test would notice is a gap in the
+# unit tests (and each mutant rebuilds the library alone, not every test binary).
 # MUTANTS_IN_PLACE=1 mutates this tree itself with its warm target/ (much faster; edit
 # nothing while it runs: each file is put back after its mutant).
 [ "${MUTANTS_IN_PLACE:-}" = 1 ] && args+=(--in-place)
 status=0
-cargo mutants --no-shuffle "${args[@]}" -- --lib || status=$?
+cargo mutants --no-shuffle "${args[@]}" --cargo-arg=--lib || status=$?
 if [ -f mutants.out/outcomes.json ]; then
   caught=$(wc -l <mutants.out/caught.txt)
   missed=$(wc -l <mutants.out/missed.txt)

@@ -508,16 +508,9 @@ fn watch_in_okta_push_counts_oktas_changes_and_leaves_the_push_to_okta() {
     );
     // Okta's worker pushes it (after its delay), not the app.
     held.release();
-    let start = std::time::Instant::now();
-    while !common::statsig_emails(&cli.sandbox, team)
-        .unwrap()
-        .contains(&email)
-    {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "Okta pushes"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let pushed = cli.sandbox.until(std::time::Duration::from_secs(20), |w| {
+        common::statsig_emails_in(w, team).unwrap().contains(&email)
+    });
+    assert!(pushed, "Okta pushes");
     assert_eq!(pending(&json(&["mappings"])), serde_json::Value::Null);
 }

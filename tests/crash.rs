@@ -7,7 +7,7 @@ use okta_statsig_teams::model::secret::Secret;
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TEAM: &str = "Statsig-Growth Experiments-Empty Team-Member";
 
@@ -65,15 +65,12 @@ fn a_killed_push_converges_at_the_next_run() {
         .spawn()
         .unwrap();
     let state_file = data.path().join("state.json");
-    let start = Instant::now();
-    while held.waiting() == 0 {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the push reaches its fourth request"
-        );
-        assert!(push.try_wait().unwrap().is_none(), "the push ended early");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let reached = held.until_one_waits(Duration::from_secs(30));
+    assert!(
+        push.try_wait().unwrap().is_none(),
+        "the push ended before its fourth request"
+    );
+    assert!(reached, "the push reaches its fourth request");
     push.kill().unwrap(); // SIGKILL on Unix
     push.wait().unwrap();
     // The state file is whole and says a push was under way.

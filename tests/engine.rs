@@ -6,9 +6,7 @@
 mod common;
 
 use okta_statsig_teams::engine::DataDir;
-use okta_statsig_teams::engine::runner::{
-    self, Command, EngineHandle, Event, JobId, JobKind, Target,
-};
+use okta_statsig_teams::engine::runner::{Command, Event, JobId, JobKind, Target};
 use okta_statsig_teams::engine::secrets::MemoryStore;
 use okta_statsig_teams::model::Directory;
 use std::sync::Arc;
@@ -16,7 +14,7 @@ use std::time::{Duration, Instant};
 
 /// The engine on a fresh sandbox, connected and imported; the events so far.
 struct Engine {
-    handle: EngineHandle,
+    handle: common::Engine,
     events: Vec<Event>,
     _sandbox: okta_statsig_teams::sandbox::Sandbox,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
@@ -31,11 +29,7 @@ impl Engine {
             .unwrap();
         let sandbox = rt.block_on(common::sandbox());
         let (data, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let handle = runner::spawn(
-            Arc::new(|| {}),
-            Arc::new(MemoryStore::default()),
-            DataDir::new(data.path()),
-        );
+        let handle = common::engine(Arc::new(MemoryStore::default()), DataDir::new(data.path()));
         handle.send(Command::Connect(Target::Direct {
             connection: Box::new(common::connection(&sandbox)),
             state_dir: state.path().to_path_buf(),
@@ -56,9 +50,9 @@ impl Engine {
 
     /// Collects events until a job of `kind` finishes; its outcome.
     fn until_finished(&mut self, kind: JobKind) -> Result<String, String> {
-        let start = Instant::now();
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            for ev in self.handle.drain() {
+            for ev in self.handle.next_events(deadline) {
                 let done = match &ev {
                     Event::JobFinished {
                         kind: k, outcome, ..
@@ -70,11 +64,7 @@ impl Engine {
                     return o;
                 }
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "no end of {kind:?}"
-            );
-            std::thread::sleep(Duration::from_millis(10));
+            assert!(Instant::now() < deadline, "no end of {kind:?}");
         }
     }
 
@@ -244,17 +234,13 @@ fn the_periodic_watcher_pushes_a_change_made_in_okta_by_itself() {
         on: false,
         interval: Duration::from_millis(200),
     });
-    let start = Instant::now();
+    let deadline = Instant::now() + Duration::from_secs(30);
     while !e
         .events
         .iter()
         .any(|ev| matches!(ev, Event::Watching(false)))
     {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "watching off is said"
-        );
-        e.events.extend(e.handle.drain());
-        std::thread::sleep(Duration::from_millis(10));
+        assert!(Instant::now() < deadline, "watching off is said");
+        e.events.extend(e.handle.next_events(deadline));
     }
 }

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use okta_statsig_teams::engine::config::Settings;
 use okta_statsig_teams::engine::connection::PushModeChoice;
-use okta_statsig_teams::engine::runner::{self, Command, Event, JobKind};
+use okta_statsig_teams::engine::runner::{Command, Event, JobKind};
 use okta_statsig_teams::engine::secrets::MemoryStore;
 use okta_statsig_teams::engine::{DataDir, EngineError};
 use okta_statsig_teams::model::secret::Secret;
@@ -231,11 +231,7 @@ fn the_engine_and_the_cli_report_the_same_sentence_and_the_cli_exits_2() {
     let sandbox = rt.block_on(common::sandbox());
     // The engine: Test connection ends with the sentence as a typed error.
     let data = tempfile::tempdir().unwrap();
-    let handle = runner::spawn(
-        Arc::new(|| {}),
-        Arc::new(MemoryStore::default()),
-        DataDir::new(data.path()),
-    );
+    let handle = common::engine(Arc::new(MemoryStore::default()), DataDir::new(data.path()));
     let settings = Settings {
         statsig_url: format!("{base}/scim"),
         okta_url: sandbox.okta_url.clone(),
@@ -247,21 +243,23 @@ fn the_engine_and_the_cli_report_the_same_sentence_and_the_cli_exits_2() {
         statsig_token: Some(Secret::new("t")),
         okta_token: Some(sandbox.okta_token.clone()),
     });
-    let start = Instant::now();
+    let deadline = Instant::now() + Duration::from_secs(60);
     let outcome = loop {
-        let done = handle.drain().into_iter().find_map(|e| match e {
-            Event::JobFinished {
-                kind: JobKind::TestConnection,
-                outcome,
-                ..
-            } => Some(outcome),
-            _ => None,
-        });
+        let done = handle
+            .next_events(deadline)
+            .into_iter()
+            .find_map(|e| match e {
+                Event::JobFinished {
+                    kind: JobKind::TestConnection,
+                    outcome,
+                    ..
+                } => Some(outcome),
+                _ => None,
+            });
         if let Some(o) = done {
             break o;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "no outcome");
-        std::thread::sleep(Duration::from_millis(10));
+        assert!(Instant::now() < deadline, "no outcome");
     };
     let e: EngineError = outcome.unwrap_err();
     assert!(e.to_string().contains("not trusted"), "{e}");

@@ -9,7 +9,7 @@ mod common;
 use okta_statsig_teams::engine::DataDir;
 use okta_statsig_teams::engine::config::Settings;
 use okta_statsig_teams::engine::connection::PushModeChoice;
-use okta_statsig_teams::engine::runner::{self, Command, EngineHandle, Event, JobKind};
+use okta_statsig_teams::engine::runner::{self, Command, Event, JobKind};
 use okta_statsig_teams::engine::secrets::{MemoryStore, SecretStore};
 use okta_statsig_teams::model::secret::Secret;
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
@@ -30,16 +30,16 @@ fn sandbox(rt: &tokio::runtime::Runtime) -> Sandbox {
 }
 
 /// The outcome of the first job of `kind` to end.
-fn outcome(h: &EngineHandle, kind: JobKind) -> Result<String, String> {
+fn outcome(h: &common::Engine, kind: JobKind) -> Result<String, String> {
     outcome_and_requests(h, kind).0
 }
 
 /// The outcome of the first job of `kind` to end, and how many requests were sent.
-fn outcome_and_requests(h: &EngineHandle, kind: JobKind) -> (Result<String, String>, usize) {
-    let start = Instant::now();
+fn outcome_and_requests(h: &common::Engine, kind: JobKind) -> (Result<String, String>, usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut requests = 0;
     loop {
-        for e in h.drain() {
+        for e in h.next_events(deadline) {
             match e {
                 Event::Activity(runner::Activity::Request(_)) => requests += 1,
                 Event::JobFinished {
@@ -48,8 +48,7 @@ fn outcome_and_requests(h: &EngineHandle, kind: JobKind) -> (Result<String, Stri
                 _ => {}
             }
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "no {kind:?}");
-        std::thread::sleep(Duration::from_millis(10));
+        assert!(Instant::now() < deadline, "no {kind:?}");
     }
 }
 
@@ -68,7 +67,7 @@ fn tokens_pasted_with_their_scheme_and_an_okta_url_with_a_path_connect_with_note
     let s = sandbox(&rt);
     let data = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
-    let h = runner::spawn(Arc::new(|| {}), store.clone(), DataDir::new(data.path()));
+    let h = common::engine(store.clone(), DataDir::new(data.path()));
     let browser = format!("{}/admin/dashboard", s.okta_url);
     h.send(Command::SaveSettings {
         settings: Box::new(settings(&s, &browser)),
@@ -101,7 +100,7 @@ fn the_engine_names_a_token_of_the_other_service_before_any_request() {
     let s = sandbox(&rt);
     let data = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
-    let h = runner::spawn(Arc::new(|| {}), store.clone(), DataDir::new(data.path()));
+    let h = common::engine(store.clone(), DataDir::new(data.path()));
     // The two tokens swapped, as pasted into the wrong fields.
     h.send(Command::SaveSettings {
         settings: Box::new(settings(&s, &s.okta_url)),

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use okta_statsig_teams::engine::connection::PushModeChoice;
-use okta_statsig_teams::engine::runner::{self, Command, EngineHandle, Event, JobKind, Target};
+use okta_statsig_teams::engine::runner::{self, Command, Event, JobKind, Target};
 use okta_statsig_teams::engine::secrets::MemoryStore;
 use okta_statsig_teams::engine::{Connection, DataDir, EngineError};
 use okta_statsig_teams::model::ParsedName;
@@ -52,23 +52,22 @@ fn nothing_retried(asked: &Mutex<Vec<String>>, after: &str) {
 
 /// Events until one matches, failing after `limit`.
 fn until(
-    h: &EngineHandle,
+    h: &common::Engine,
     seen: &mut Vec<Event>,
     limit: Duration,
     what: &str,
     hit: impl Fn(&Event) -> bool,
 ) -> Event {
-    let start = Instant::now();
+    let deadline = Instant::now() + limit;
     loop {
-        for e in h.drain() {
+        for e in h.next_events(deadline) {
             let done = hit(&e);
             seen.push(e.clone());
             if done {
                 return e;
             }
         }
-        assert!(start.elapsed() < limit, "no {what} within {limit:?}");
-        std::thread::sleep(Duration::from_millis(10));
+        assert!(Instant::now() < deadline, "no {what} within {limit:?}");
     }
 }
 
@@ -78,11 +77,7 @@ fn cancel_ends_a_retry_wait_and_a_new_connection_preempts_the_running_job() {
     let (busy, asked) = rt.block_on(always_busy());
     let sandbox = rt.block_on(common::sandbox());
     let (data, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let h = runner::spawn(
-        Arc::new(|| {}),
-        Arc::new(MemoryStore::default()),
-        DataDir::new(data.path()),
-    );
+    let h = common::engine(Arc::new(MemoryStore::default()), DataDir::new(data.path()));
     let stuck = Connection {
         statsig_url: busy,
         push_mode: PushModeChoice::Direct,
@@ -296,12 +291,8 @@ fn cli(data: &std::path::Path, args: &[&str]) -> std::process::Output {
 }
 
 /// The app's engine on the demo in `data`, connected.
-fn demo_app(data: &std::path::Path) -> (EngineHandle, Vec<Event>) {
-    let h = runner::spawn(
-        Arc::new(|| {}),
-        Arc::new(MemoryStore::default()),
-        DataDir::new(data),
-    );
+fn demo_app(data: &std::path::Path) -> (common::Engine, Vec<Event>) {
+    let h = common::engine(Arc::new(MemoryStore::default()), DataDir::new(data));
     let mut seen = Vec::new();
     h.send(Command::Connect(Target::Demo { reset: false }));
     until(&h, &mut seen, Duration::from_secs(60), "the demo", |e| {

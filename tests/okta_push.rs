@@ -16,7 +16,7 @@ use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -66,12 +66,11 @@ fn statsig_app(s: &Sandbox) -> String {
     app_id(s, "Statsig SCIM")
 }
 
-async fn eventually(what: &str, mut ok: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ok() {
-        assert!(start.elapsed() < Duration::from_secs(20), "{what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+/// Waits until `ok` holds, looking again at each write to the sandbox's world (20 s at
+/// most, so a hang fails).
+async fn eventually(s: &Sandbox, what: &str, mut ok: impl FnMut() -> bool) {
+    let done = s.until_async(Duration::from_secs(20), async || ok()).await;
+    assert!(done, "{what}");
 }
 
 #[tokio::test]
@@ -178,7 +177,7 @@ async fn link_with_preview_and_guard_then_okta_pushes_and_keeps_pushing() {
     assert!(m.id.starts_with("gPm"), "the mapping is Okta's: {}", m.id);
     assert_eq!(m.status, MappingStatus::Active);
     let gid = group.id.clone();
-    eventually("Okta pushes the group to Statsig", || {
+    eventually(&s, "Okta pushes the group to Statsig", || {
         let want = desired(&s, &gid);
         s.world().group_member_ids(team) == Some(want)
     })
@@ -203,14 +202,14 @@ async fn link_with_preview_and_guard_then_okta_pushes_and_keeps_pushing() {
     ws.set_okta_members(&group.id, std::slice::from_ref(&third), &[])
         .await
         .unwrap();
-    eventually("Okta pushes the change", || {
+    eventually(&s, "Okta pushes the change", || {
         s.world()
             .group_member_ids(team)
             .is_some_and(|m| m.len() == 3)
     })
     .await;
     // The watcher sees Okta's push: nothing pending, no drift.
-    eventually("Okta's lastPush is after the change", || {
+    eventually(&s, "Okta's lastPush is after the change", || {
         let w = s.world();
         w.push_mappings[&m.id].last_push.is_some()
             && w.push_mappings[&m.id].synced_membership.as_deref()
@@ -252,7 +251,7 @@ async fn create_then_unlink_with_delete_removes_the_team_from_statsig() {
         .unwrap();
     let name = "Statsig-Checkout-Pricing Council-Member";
     assert_eq!(m.statsig_group_name, name);
-    eventually("Okta creates the team at its first push", || {
+    eventually(&s, "Okta creates the team at its first push", || {
         let want = desired(&s, &pricing);
         s.world().group_member_ids(name) == Some(want)
     })
@@ -266,7 +265,7 @@ async fn create_then_unlink_with_delete_removes_the_team_from_statsig() {
     ws.unlink(&m.id, Unlink::Delete, "Pricing Council")
         .await
         .unwrap();
-    eventually("Okta deletes the team in Statsig", || {
+    eventually(&s, "Okta deletes the team in Statsig", || {
         s.world().group_member_ids(name).is_none()
     })
     .await;
@@ -343,7 +342,7 @@ async fn without_a_statsig_token_okta_push_still_works_and_says_what_it_cannot_k
         "Statsig-Okta Test Proj-Test Team-Member",
     );
     let m = ws.link(&src, &target, true).await.unwrap();
-    eventually("Okta pushes", || {
+    eventually(&s, "Okta pushes", || {
         let want = desired(&s, &src);
         s.world()
             .group_member_ids("Statsig-Okta Test Proj-Test Team-Member")
@@ -598,7 +597,7 @@ async fn a_team_deleted_in_statsig_puts_oktas_mapping_in_error_with_the_reason()
         .id
         .clone();
     ws.set_okta_members(&guild, &[someone], &[]).await.unwrap();
-    eventually("Okta's push fails", || {
+    eventually(&s, "Okta's push fails", || {
         s.world().push_mappings[&mapping].status == "ERROR"
     })
     .await;
@@ -625,7 +624,7 @@ async fn check_now_counts_what_okta_pushed_since_the_last_look() {
     );
     let m = ws.link(&okta, &target, true).await.unwrap();
     assert_eq!(m.status, MappingStatus::Active);
-    eventually("Okta pushes the new mapping", || {
+    eventually(&s, "Okta pushes the new mapping", || {
         s.world().push_mappings[&m.id].last_push.is_some()
     })
     .await;

@@ -8,7 +8,7 @@ mod common;
 use common::{enc, okta, scim};
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 async fn sandbox_with(apps_rate: u32) -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -49,12 +49,10 @@ fn mappings_path(app: &str) -> String {
     format!("/api/v1/apps/{app}/group-push/mappings")
 }
 
-async fn wait_until(what: &str, mut ok: impl AsyncFnMut() -> bool) {
-    let start = Instant::now();
-    while !ok().await {
-        assert!(start.elapsed() < Duration::from_secs(20), "{what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+/// Waits until `ok` holds (it asks over HTTP), asking again at each write to the
+/// emulator's world (20 s at most, so a hang fails).
+async fn wait_until(s: &Sandbox, what: &str, ok: impl AsyncFnMut() -> bool) {
+    assert!(s.until_async(Duration::from_secs(20), ok).await, "{what}");
 }
 
 /// Every item of a list, following `Link: rel="next"`.
@@ -235,7 +233,7 @@ async fn the_worker_pushes_links_changes_creates_and_deletes_like_okta() {
             .into_iter()
             .collect::<Vec<_>>()
     };
-    wait_until("the link is pushed", async || {
+    wait_until(&s, "the link is pushed", async || {
         statsig_members(&s, team).await == Some(expected(&s))
     })
     .await;
@@ -265,7 +263,7 @@ async fn the_worker_pushes_links_changes_creates_and_deletes_like_okta() {
     )
     .await;
     assert_eq!(added.status, 204);
-    wait_until("the change is pushed", async || {
+    wait_until(&s, "the change is pushed", async || {
         statsig_members(&s, team).await == Some(expected(&s))
     })
     .await;
@@ -279,7 +277,7 @@ async fn the_worker_pushes_links_changes_creates_and_deletes_like_okta() {
     )
     .await;
     let bad_id = bad.body["id"].as_str().unwrap().to_string();
-    wait_until("the refusal puts the mapping in ERROR", async || {
+    wait_until(&s, "the refusal puts the mapping in ERROR", async || {
         okta(&s, "GET", &format!("{path}/{bad_id}"), None)
             .await
             .body["status"]
@@ -304,14 +302,14 @@ async fn the_worker_pushes_links_changes_creates_and_deletes_like_okta() {
     )
     .await;
     let created_id = created.body["id"].as_str().unwrap().to_string();
-    wait_until("the team is created", async || {
+    wait_until(&s, "the team is created", async || {
         statsig_members(&s, name).await.is_some()
     })
     .await;
     let one = format!("{path}/{created_id}");
     okta(&s, "PATCH", &one, Some(json!({"status": "INACTIVE"}))).await;
     okta(&s, "DELETE", &format!("{one}?deleteTargetGroup=true"), None).await;
-    wait_until("Delete removes the team", async || {
+    wait_until(&s, "Delete removes the team", async || {
         statsig_members(&s, name).await.is_none()
     })
     .await;

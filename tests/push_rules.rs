@@ -14,7 +14,7 @@ use okta_statsig_teams::net::{RetryPolicy, Silent};
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
 use serde_json::json;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 async fn sandbox_with(config: SandboxConfig) -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -79,12 +79,11 @@ fn create_rule(name: &str, text: &str, project: &str) -> PushRule {
     }
 }
 
-async fn eventually(what: &str, mut ok: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ok() {
-        assert!(start.elapsed() < Duration::from_secs(20), "{what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+/// Waits until `ok` holds, looking again at each write to the sandbox's world (20 s at
+/// most, so a hang fails).
+async fn eventually(s: &Sandbox, what: &str, mut ok: impl FnMut() -> bool) {
+    let done = s.until_async(Duration::from_secs(20), async || ok()).await;
+    assert!(done, "{what}");
 }
 
 async fn preview_untick_apply(mode: PushModeChoice) {
@@ -133,7 +132,7 @@ async fn preview_untick_apply(mode: PushModeChoice) {
         ("Statsig-Mobile-Alpha-Member", 1),
         ("Statsig-Mobile-Gamma-Member", 3),
     ] {
-        eventually(&format!("{team} in Statsig with its members"), || {
+        eventually(&s, &format!("{team} in Statsig with its members"), || {
             common::statsig_emails(&s, team).is_some_and(|m| m.len() == n)
         })
         .await;

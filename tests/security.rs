@@ -23,7 +23,31 @@ use std::time::{Duration, Instant};
 const TOKEN: &str = "tok-secret-4711";
 
 /// What reached a listener: the request line and its Authorization header, if any.
-type Seen = Arc<Mutex<Vec<String>>>;
+type Seen = Arc<Recorded>;
+
+/// What the other listener saw (each request's first line and authorization), and a
+/// way to wait for the first.
+#[derive(Default)]
+struct Recorded {
+    lines: Mutex<Vec<String>>,
+    arrived: std::sync::Condvar,
+}
+
+impl Recorded {
+    fn lock(&self) -> std::sync::LockResult<std::sync::MutexGuard<'_, Vec<String>>> {
+        self.lines.lock()
+    }
+
+    /// The first request seen, waiting for it until `limit` (`None` if none came).
+    fn first_within(&self, limit: Duration) -> Option<String> {
+        let lines = self.lines.lock().unwrap();
+        let (lines, _) = self
+            .arrived
+            .wait_timeout_while(lines, limit, |l| l.is_empty())
+            .unwrap();
+        lines.first().cloned()
+    }
+}
 
 /// A listener that records the first line and any Authorization header of every request
 /// (plain TCP, so a proxy's `CONNECT` shows too), then closes the connection.
@@ -49,6 +73,7 @@ fn recorder_on(listener: std::net::TcpListener) -> Seen {
                 }
                 if !head.is_empty() {
                     s.lock().unwrap().push(head.join(" | "));
+                    s.arrived.notify_all();
                 }
                 let _ = (&conn).write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
             });
@@ -341,13 +366,11 @@ fn a_real_org_goes_through_the_proxy_in_the_environment() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while seen.lock().unwrap().is_empty() && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let first = seen
+        .first_within(Duration::from_secs(60))
+        .unwrap_or_default();
     let _ = child.kill();
     let _ = child.wait();
-    let first = seen.lock().unwrap().first().cloned().unwrap_or_default();
     assert!(
         first.starts_with("CONNECT northwind.example.invalid:443"),
         "{first}"

@@ -348,3 +348,196 @@ fn snapshot_diff_live_shows_okta_groups_changes() {
     assert_eq!(code, Some(1), "{said}");
     assert!(said.contains("Okta group created: Diff Check"), "{said}");
 }
+
+/// The command line on one sandbox in Okta push, its tokens from the environment.
+struct OktaCli {
+    s: okta_statsig_teams::sandbox::Sandbox,
+    rt: tokio::runtime::Runtime,
+    dir: tempfile::TempDir,
+}
+
+impl OktaCli {
+    fn new() -> Self {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let s = rt.block_on(sandbox());
+        OktaCli {
+            s,
+            rt,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Exit code, stdout, and stdout with stderr.
+    fn run(&self, args: &[&str]) -> (Option<i32>, Vec<u8>, String) {
+        let s = &self.s;
+        let out = Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", self.dir.path())
+            .env("STATSIG_SCIM_TOKEN", s.statsig_token.expose())
+            .env("OKTA_API_TOKEN", s.okta_token.expose())
+            .args(["--statsig-url", &s.statsig_url, "--okta-url", &s.okta_url])
+            .args(["--projects", &s.projects().join(","), "--push-mode", "okta"])
+            .args(args)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), out.stdout, said)
+    }
+
+    fn ok(&self, args: &[&str]) {
+        let (code, _, said) = self.run(args);
+        assert_eq!(code, Some(0), "{args:?}: {said}");
+    }
+
+    /// `args` print JSON and exit 1 (there are differences).
+    fn differences(&self, args: &[&str]) -> serde_json::Value {
+        let (code, out, said) = self.run(args);
+        assert_eq!(code, Some(1), "{args:?}: {said}");
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    fn file(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    /// The status of the Okta push mapping from Okta group `source`, as Okta holds it.
+    fn okta_mapping(&self, source: &str) -> Option<String> {
+        let w = self.s.world();
+        let id = w.okta_group_by_name(source).unwrap().id.clone();
+        w.push_mappings
+            .values()
+            .find(|m| m.source_group_id == id)
+            .map(|m| m.status.clone())
+    }
+
+    /// An admin deletes a team in Statsig's console (its team-role group).
+    fn delete_team(&self, group: &str) {
+        let id = self.s.world().groups.by_name(group).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let path = format!("/Groups/{id}");
+        let answer = self
+            .rt
+            .block_on(common::scim(&self.s, "DELETE", &path, None));
+        assert!(answer.status < 300, "{}", answer.status);
+    }
+}
+
+const MADE: &str = "Sales -> Statsig-Checkout-Payments-Admin";
+const UNLINKED: &str = "Warehouse Crew -> Statsig-Data-Platform-Warehouse-Member";
+
+/// Each of the four changes on its own line in the text `said`, and neither mapping of
+/// them in another mapping section.
+fn assert_each_in_its_section(said: &str) {
+    let lines: Vec<&str> = said.lines().collect();
+    for line in [
+        "team deleted: Fraud Detection (Checkout)".to_string(),
+        format!("mapping created: {MADE}"),
+        format!("mapping unlinked: {UNLINKED}"),
+        "status: iOS Guild -> Statsig-Mobile-iOS-Member: Active to Inactive".to_string(),
+    ] {
+        assert!(lines.contains(&line.as_str()), "{line:?} in:\n{said}");
+    }
+    let unlinked = format!("mapping unlinked: {UNLINKED}");
+    for line in &lines {
+        let about_mappings = line.starts_with("mapping ") || line.starts_with("status: ");
+        assert!(
+            !about_mappings || !line.contains("Warehouse Crew") || *line == unlinked,
+            "Warehouse Crew only as unlinked: {line}"
+        );
+        assert!(
+            !line.starts_with("mapping ") || !line.contains("iOS Guild"),
+            "iOS Guild is a status change, not made or unlinked: {line}"
+        );
+        assert!(!line.starts_with("team created"), "{line}");
+    }
+}
+
+/// The same, section by section, in `diff --json`'s output.
+fn assert_each_in_its_json_section(diff: &serde_json::Value) {
+    use serde_json::json;
+    assert_eq!(diff["teams_deleted"], json!(["Fraud Detection (Checkout)"]));
+    assert_eq!(diff["teams_created"], json!([]));
+    assert_eq!(diff["mappings_created"], json!([MADE]));
+    assert_eq!(diff["mappings_unlinked"], json!([UNLINKED]));
+    assert_eq!(
+        diff["status_changes"],
+        json!([{
+            "okta_group": "iOS Guild",
+            "statsig_group": "Statsig-Mobile-iOS-Member",
+            "before": "Active",
+            "after": "Inactive",
+        }])
+    );
+    let roles = diff["members_changed"].as_array().unwrap();
+    assert!(!roles.is_empty(), "the deleted team's members went with it");
+    for r in roles {
+        assert_eq!(r["team"], "Fraud Detection", "{r}");
+        assert_eq!(r["added"], json!([]), "{r}");
+    }
+}
+
+/// Okta push, compared item by item (not only counted): between the earlier file and
+/// what Okta and Statsig hold now a mapping was made, one deactivated, one unlinked and a
+/// team deleted in Statsig. `snapshot diff --live` and the diff of two files name each in
+/// its own section, and nothing of them in another.
+#[test]
+fn okta_push_compare_names_each_mapping_made_deactivated_unlinked_and_the_team_deleted() {
+    let cli = OktaCli::new();
+    let (before, after) = (cli.file("before.json"), cli.file("after.json"));
+    cli.ok(&["import", "--out", &before]);
+    // The earlier file holds Okta's mappings as they were.
+    let then = open_snapshot(Path::new(&before)).unwrap();
+    let status_then = |group: &str| {
+        then.mappings
+            .iter()
+            .find(|m| m.okta_group_name == group)
+            .map(|m| (m.status.label(), m.okta.is_some()))
+    };
+    assert_eq!(status_then("iOS Guild"), Some(("Active", true)));
+    assert_eq!(status_then("Warehouse Crew"), Some(("Inactive", true)));
+    assert_eq!(status_then("Sales"), None);
+
+    cli.ok(&[
+        "link",
+        "--okta-group",
+        "Sales",
+        "--statsig-group",
+        "Statsig-Checkout-Payments-Admin",
+        "--no-push",
+    ]);
+    cli.ok(&["deactivate", "iOS Guild"]);
+    cli.ok(&["unlink", "Warehouse Crew", "--leave"]);
+    cli.delete_team("Statsig-Checkout-Fraud Detection-Member");
+    // What Okta and Statsig hold now.
+    assert_eq!(cli.okta_mapping("Sales").as_deref(), Some("INACTIVE"));
+    assert_eq!(cli.okta_mapping("iOS Guild").as_deref(), Some("INACTIVE"));
+    assert_eq!(cli.okta_mapping("Warehouse Crew"), None, "unlinked in Okta");
+    for role in ["Member", "Admin"] {
+        let name = format!("Statsig-Checkout-Fraud Detection-{role}");
+        assert!(
+            cli.s.world().groups.by_name(&name).is_none(),
+            "{name} is gone"
+        );
+    }
+
+    // What the admin reads, then the same in JSON; two files say what the live diff says.
+    let (code, _, said) = cli.run(&["snapshot", "diff", &before, "--live"]);
+    assert_eq!(code, Some(1), "{said}");
+    assert_each_in_its_section(&said);
+    let live = cli.differences(&["--json", "snapshot", "diff", &before, "--live"]);
+    assert_each_in_its_json_section(&live);
+    cli.ok(&["import", "--out", &after]);
+    let now = open_snapshot(Path::new(&after)).unwrap();
+    assert!(
+        now.mappings
+            .iter()
+            .all(|m| m.okta_group_name != "Warehouse Crew")
+    );
+    let files = cli.differences(&["--json", "snapshot", "diff", &before, &after]);
+    assert_eq!(
+        files, live,
+        "two files compare as the file and live data do"
+    );
+}

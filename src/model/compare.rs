@@ -468,8 +468,9 @@ mod tests {
         assert_eq!(c.status_changes[0].after, "Inactive");
         assert!(compare(&before, &before).is_empty());
         let unlinked = snap(&dir(&["s1"]), &[]);
-        assert_eq!(compare(&before, &unlinked).mappings_unlinked.len(), 1);
-        assert_eq!(compare(&unlinked, &before).mappings_created.len(), 1);
+        let label = vec!["Payments -> Statsig-Checkout-Payments-Member".to_string()];
+        assert_eq!(compare(&before, &unlinked).mappings_unlinked, label);
+        assert_eq!(compare(&unlinked, &before).mappings_created, label);
     }
 
     /// A Create saved before Okta made the team (its target empty) and the same mapping
@@ -594,6 +595,222 @@ mod tests {
         );
         assert!(
             compare_keyed(&plain, &later.redacted(&key(2)), Some(&key(1)))
+                .members_changed
+                .is_empty()
+        );
+    }
+
+    fn rule(name: &str, text: &str) -> PushRule {
+        use crate::model::push_rule::{NameMatch, RuleAction};
+        PushRule {
+            id: String::new(),
+            name: name.into(),
+            how: NameMatch::StartsWith,
+            text: text.into(),
+            kind: None,
+            action: RuleAction::Create {
+                project: "Checkout".into(),
+            },
+            auto_create: false,
+        }
+    }
+
+    /// An Okta group gone is named; rules added, changed and removed are each said in
+    /// words, with what they were and are.
+    #[test]
+    fn an_okta_group_deleted_and_rules_changed_are_named() {
+        let mut before = snap(&dir(&["s1"]), &[]);
+        before.rules = vec![rule("Teams", "Team "), rule("Old", "Old ")];
+        let mut after = before.clone();
+        after.okta_groups.clear();
+        after.rules = vec![rule("Teams", "Squad "), rule("New", "New ")];
+        let c = compare(&before, &after);
+        assert_eq!(c.okta_groups_deleted, vec!["Payments".to_string()]);
+        assert!(c.okta_groups_created.is_empty() && c.okta_groups_changed.is_empty());
+        assert_eq!(
+            c.rule_changes,
+            vec![
+                format!(
+                    "changed rule \"Teams\": was {}; now {}",
+                    rule("Teams", "Team ").describe(),
+                    rule("Teams", "Squad ").describe()
+                ),
+                format!("added rule \"New\": {}", rule("New", "New ").describe()),
+                format!("removed rule \"Old\": {}", rule("Old", "Old ").describe()),
+            ]
+        );
+        assert!(
+            c.summary()
+                .ends_with("; Okta: 0 groups with 0 members added and 0 removed, 0 created, 1 deleted; 3 rule changes"),
+            "{}",
+            c.summary()
+        );
+        assert!(compare(&after, &after).rule_changes.is_empty());
+    }
+
+    /// Any one section makes a difference; the summary counts each section as it is.
+    #[test]
+    fn each_section_alone_is_a_difference_and_the_summary_counts_each() {
+        let one = || vec!["x".to_string()];
+        let role = RoleChange {
+            added: vec!["a".into(), "b".into()],
+            removed: vec!["c".into()],
+            ..RoleChange::default()
+        };
+        let group = GroupChange {
+            added: vec!["a".into()],
+            removed: vec!["b".into(), "c".into(), "d".into()],
+            ..GroupChange::default()
+        };
+        let status = StatusChange {
+            okta_group: "o".into(),
+            statsig_group: "s".into(),
+            before: "Active".into(),
+            after: "Inactive".into(),
+        };
+        let sections = [
+            Comparison {
+                teams_created: one(),
+                ..Default::default()
+            },
+            Comparison {
+                teams_deleted: one(),
+                ..Default::default()
+            },
+            Comparison {
+                members_changed: vec![role.clone()],
+                ..Default::default()
+            },
+            Comparison {
+                okta_groups_created: one(),
+                ..Default::default()
+            },
+            Comparison {
+                okta_groups_deleted: one(),
+                ..Default::default()
+            },
+            Comparison {
+                okta_groups_changed: vec![group.clone()],
+                ..Default::default()
+            },
+            Comparison {
+                mappings_created: one(),
+                ..Default::default()
+            },
+            Comparison {
+                mappings_unlinked: one(),
+                ..Default::default()
+            },
+            Comparison {
+                status_changes: vec![status.clone()],
+                ..Default::default()
+            },
+            Comparison {
+                rule_changes: one(),
+                ..Default::default()
+            },
+        ];
+        for c in &sections {
+            assert!(!c.is_empty(), "{c:?}");
+        }
+        assert!(Comparison::default().is_empty());
+        let all = Comparison {
+            note: None,
+            teams_created: vec!["a".into(), "b".into()],
+            teams_deleted: vec!["c".into(), "d".into(), "e".into()],
+            members_changed: vec![role.clone(), role],
+            okta_groups_created: vec!["f".into(), "g".into()],
+            okta_groups_deleted: vec!["h".into(), "i".into(), "j".into(), "k".into()],
+            okta_groups_changed: vec![group.clone(), group],
+            mappings_created: vec!["l".into()],
+            mappings_unlinked: vec!["m".into(), "n".into()],
+            status_changes: vec![status.clone(), status.clone(), status],
+            rule_changes: vec!["r".into(), "s".into()],
+        };
+        assert_eq!(
+            all.summary(),
+            "2 teams created, 3 deleted; 4 members added and 2 removed across 2 team roles; \
+             1 mapping created, 2 unlinked, 3 status changes; \
+             Okta: 2 groups with 2 members added and 6 removed, 2 created, 4 deleted; 2 rule changes"
+        );
+        assert_eq!(
+            Comparison::default().summary(),
+            "0 teams created, 0 deleted; 0 members added and 0 removed across 0 team roles; 0 mappings created, 0 unlinked, 0 status changes"
+        );
+    }
+
+    /// Two files redacted under two profiles' keys: members are not compared, and the
+    /// note says why; a redacted earlier side is called the earlier one.
+    #[test]
+    fn the_note_says_which_side_is_redacted_and_why_members_are_not_compared() {
+        let plain = snap(&dir(&["s1"]), &[]);
+        let c = compare(&plain.redacted(&key(1)), &plain.redacted(&key(2)));
+        assert!(
+            c.note
+                .as_deref()
+                .is_some_and(|n| n
+                    .starts_with("Both sides are redacted, but not with the same profile's key")),
+            "{c:?}"
+        );
+        let earlier = compare(&plain.redacted(&key(1)), &plain).note.unwrap();
+        assert!(
+            earlier.starts_with("The earlier side is redacted"),
+            "{earlier}"
+        );
+        let later = compare(&plain, &plain.redacted(&key(1))).note.unwrap();
+        assert!(later.starts_with("The later side is redacted"), "{later}");
+    }
+
+    /// A team whose groups went is named as deleted; an Okta group whose members alone
+    /// changed is in the summary; a side taken without Statsig's members compares none.
+    #[test]
+    fn a_team_deleted_a_lone_okta_change_and_a_side_without_statsig() {
+        let before = snap(&dir(&["s1"]), &[]);
+        let mut gone = before.clone();
+        gone.statsig_groups
+            .retain(|g| !g.display_name.starts_with("Statsig-Checkout-Payments-"));
+        gone.statsig_names
+            .retain(|r| r.team.as_deref() != Some("Payments"));
+        let c = compare(&before, &gone);
+        assert_eq!(c.teams_deleted, vec!["Payments (Checkout)".to_string()]);
+        assert!(c.teams_created.is_empty());
+        assert!(
+            c.summary().starts_with("0 teams created, 1 deleted;"),
+            "{}",
+            c.summary()
+        );
+
+        let mut d = dir(&["s1"]);
+        d.set_okta_users(vec![
+            ou("o1", "ada@example.com", "ACTIVE"),
+            ou("o2", "bob@example.com", "ACTIVE"),
+        ]);
+        let one_more = snap(&d, &[]);
+        d.upsert_okta_group(og("og1", "Payments", &["o1", "o2"]));
+        let c = compare(&one_more, &snap(&d, &[]));
+        assert_eq!(c.okta_groups_changed.len(), 1);
+        assert!(c.okta_groups_created.is_empty() && c.okta_groups_deleted.is_empty());
+        assert!(
+            c.summary().ends_with(
+                "; Okta: 1 group with 1 member added and 0 removed, 0 created, 0 deleted"
+            ),
+            "{}",
+            c.summary()
+        );
+
+        let mut unread = snap(&dir(&["s2"]), &[]);
+        unread.statsig_read = false;
+        for c in [compare(&before, &unread), compare(&unread, &before)] {
+            assert!(c.members_changed.is_empty(), "{c:?}");
+            assert!(
+                c.note
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("Statsig's members are not compared")),
+                "{c:?}"
+            );
+        }
+        assert!(
+            !compare(&before, &snap(&dir(&["s2"]), &[]))
                 .members_changed
                 .is_empty()
         );

@@ -551,6 +551,63 @@ mod tests {
         ));
     }
 
+    /// Each reading says its project and role, the group name it stands for, and itself
+    /// in words; an ambiguous name has no single reading, and its problem names each.
+    #[test]
+    fn a_reading_names_its_project_role_and_group_in_words() {
+        let p = projects();
+        let team = parse_group_name("Statsig-Checkout-Payments-Admin", &p)
+            .reading()
+            .unwrap();
+        assert_eq!(team.project(), "Checkout");
+        assert_eq!(team.role(), Role::Admin);
+        assert_eq!(team.display_name(), "Statsig-Checkout-Payments-Admin");
+        assert_eq!(
+            team.to_string(),
+            "team \"Payments\" (Admin) in project \"Checkout\""
+        );
+        let project = parse_group_name("Statsig-Data-Platform-Member", &p)
+            .reading()
+            .unwrap();
+        assert_eq!(
+            project,
+            NameReading::Project {
+                project: "Data-Platform".into(),
+                role: Role::Member
+            }
+        );
+        assert_eq!(project.project(), "Data-Platform");
+        assert_eq!(project.role(), Role::Member);
+        assert_eq!(project.display_name(), "Statsig-Data-Platform-Member");
+        assert_eq!(project.to_string(), "project \"Data-Platform\" (Member)");
+        let two_ways = parse_group_name("Statsig-Mobile-Payments-Admin", &p);
+        assert_eq!(two_ways.reading(), None);
+        let problem = two_ways.problem().unwrap();
+        assert!(
+            problem.contains("project \"Mobile-Payments\" (Admin)")
+                && problem.contains("team \"Payments\" (Admin) in project \"Mobile\""),
+            "{problem}"
+        );
+    }
+
+    /// The limits exactly: a team name of the longest length is fine; an unusual
+    /// character that cannot be seen (a control character, a formatting mark) is named by
+    /// its code; a hyphenated project with no team under it is still a project.
+    #[test]
+    fn limits_hold_at_their_edge() {
+        let p = projects();
+        let longest = "x".repeat(MAX_TEAM_NAME_CHARS);
+        assert!(validate_new_team("Checkout", &longest, Role::Member, &p).is_ok());
+        for (name, code) in [("a\u{7}b", "U+0007"), ("a\u{200B}b", "U+200B")] {
+            let w = unusual_character(name).unwrap();
+            assert!(w.contains(code), "{w}");
+        }
+        assert_eq!(
+            derive_projects(["Statsig-Data-Platform-Admin", "Statsig-Checkout-Member"]),
+            ["Checkout", "Data-Platform"]
+        );
+    }
+
     #[test]
     fn other_and_malformed_names() {
         let p = projects();

@@ -432,6 +432,79 @@ mod tests {
         assert_eq!(batches[1].adds[0].id.as_ref(), "s2");
     }
 
+    /// A plan with only adds, or only removes, is work; its requests are its changes cut
+    /// at the batch size (as many as `batches` sends); its lists read by email, whatever
+    /// order the directory holds the people in.
+    #[test]
+    fn requests_count_the_changes_and_lists_read_by_email() {
+        let d = Directory::new(
+            vec!["Checkout".into()],
+            vec!["example.com".into()],
+            vec![
+                su("s1", "zoe@example.com"),
+                su("s2", "Mia@example.com"),
+                su("s3", "amy@example.com"),
+                su("s4", "kim@example.com"),
+            ],
+            vec![
+                sg("g1", "Statsig-Checkout-Payments-Member", &["s4"]),
+                sg(
+                    "g2",
+                    "Statsig-Checkout-Risk-Member",
+                    &["s1", "s2", "s3", "s4"],
+                ),
+            ],
+            vec![
+                ou("o1", "zoe@example.com", "ACTIVE"),
+                ou("o2", "mia@example.com", "ACTIVE"),
+                ou("o3", "amy@example.com", "ACTIVE"),
+                ou("o4", "kim@example.com", "ACTIVE"),
+            ],
+            vec![
+                og("og1", "Everyone", &["o1", "o2", "o3", "o4"]),
+                og("og2", "Kim", &["o4"]),
+            ],
+        );
+        let emails = |l: &MemberList| l.iter().map(|m| m.display.to_string()).collect::<Vec<_>>();
+        let adds_only = plan_push(&d, "og1", "g1", 2).unwrap();
+        assert!(!adds_only.is_noop());
+        assert_eq!(
+            emails(&adds_only.adds),
+            ["amy@example.com", "Mia@example.com", "zoe@example.com"]
+        );
+        assert_eq!(adds_only.request_count(), 2, "3 changes, 2 a request");
+        assert_eq!(adds_only.batches().len(), 2);
+        // A member no user has is removed too, in its place by what is shown of it.
+        let mut d = d;
+        let mut g2 = (*d.statsig_groups[1]).clone();
+        g2.members.push("aaa-gone".into());
+        d.upsert_statsig_group(g2);
+        let removes_only = plan_push(&d, "og2", "g2", 1).unwrap();
+        assert!(!removes_only.is_noop());
+        assert_eq!(
+            emails(&removes_only.removes),
+            [
+                "aaa-gone",
+                "amy@example.com",
+                "Mia@example.com",
+                "zoe@example.com"
+            ]
+        );
+        assert_eq!(removes_only.request_count(), 4);
+        // Everyone already in: nothing to send.
+        let d = {
+            let mut d = d;
+            let mut g2 = (*d.statsig_groups[1]).clone();
+            g2.members.retain(|m| m != "aaa-gone");
+            d.upsert_statsig_group(g2);
+            d
+        };
+        let both = plan_push(&d, "og1", "g2", 1).unwrap();
+        assert!(both.is_noop());
+        assert_eq!(both.request_count(), 0);
+        assert!(both.batches().is_empty());
+    }
+
     fn refs(prefix: &str, n: usize) -> Vec<MemberRef> {
         (0..n)
             .map(|i| MemberRef {

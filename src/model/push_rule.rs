@@ -839,4 +839,104 @@ mod tests {
             Some("Team Fraud")
         );
     }
+
+    /// Each refusal in its own sentence; a rule checked against the list it is in (being
+    /// edited) is not taken by itself, nor by a rule of another name; wildcards alone
+    /// are refused only in a pattern.
+    #[test]
+    fn each_refusal_is_its_sentence_and_a_rule_is_not_taken_by_itself() {
+        let d = dir();
+        let mut r = rule(
+            NameMatch::StartsWith,
+            "Team ",
+            RuleAction::Link { project: None },
+        );
+        assert_eq!(r.check(&d, std::slice::from_ref(&r)), Ok(()), "itself");
+        let mut other = r.clone();
+        other.id = "r2".into();
+        other.name = "ops".into();
+        assert_eq!(r.check(&d, std::slice::from_ref(&other)), Ok(()));
+        other.name = "TEAMS".into();
+        r.name = "teams ".into();
+        assert_eq!(
+            r.check(&d, &[other]).unwrap_err().to_string(),
+            "A rule named \"teams\" exists already."
+        );
+        r.name = " ".into();
+        assert_eq!(
+            r.check(&d, &[]).unwrap_err().to_string(),
+            "The rule needs a name."
+        );
+        r.name = "teams".into();
+        for (how, says) in [
+            (NameMatch::StartsWith, "starts with"),
+            (NameMatch::Contains, "contains"),
+            (NameMatch::Pattern, "matches the pattern"),
+        ] {
+            r.how = how;
+            r.text = "  ".into();
+            assert_eq!(
+                r.check(&d, &[]).unwrap_err().to_string(),
+                format!("The rule needs the text that group names {says}.")
+            );
+            r.text = "*?".into();
+            assert_eq!(
+                r.check(&d, &[]).is_ok(),
+                how != NameMatch::Pattern,
+                "{how:?}"
+            );
+        }
+    }
+
+    /// A rule in words, as lists and previews show it.
+    #[test]
+    fn a_rule_reads_in_words() {
+        let mut r = rule(
+            NameMatch::Pattern,
+            "Team *",
+            RuleAction::Link { project: None },
+        );
+        assert_eq!(
+            r.describe(),
+            "Okta groups whose name matches the pattern \"Team *\" -> link to the team of that name"
+        );
+        r.how = NameMatch::StartsWith;
+        r.kind = Some("OKTA_GROUP".into());
+        r.action = RuleAction::Link {
+            project: Some("Web".into()),
+        };
+        assert_eq!(
+            r.describe(),
+            "Okta groups (OKTA_GROUP) whose name starts with \"Team *\" -> link to the team of that name in Web"
+        );
+        r.how = NameMatch::Contains;
+        r.kind = None;
+        r.action = RuleAction::Create {
+            project: "Checkout".into(),
+        };
+        r.auto_create = true;
+        assert_eq!(
+            r.describe(),
+            "Okta groups whose name contains \"Team *\" -> create the team in Checkout; new matches are created automatically"
+        );
+    }
+
+    /// A rule for one type of Okta group matches only groups of that type.
+    #[test]
+    fn a_rule_for_one_type_matches_only_that_type() {
+        let mut r = rule(
+            NameMatch::StartsWith,
+            "Team ",
+            RuleAction::Link { project: None },
+        );
+        r.kind = Some("OKTA_GROUP".into());
+        let okta = og("a", "Team Fraud", &[]);
+        let mut imported = okta.clone();
+        imported.kind = "APP_GROUP".into();
+        assert!(r.matches(&okta));
+        assert!(!r.matches(&imported));
+        assert!(!r.matches(&og("e", "Sales", &[])), "the name too");
+        r.kind = None;
+        assert!(r.matches(&imported), "any type");
+    }
 }

@@ -3,6 +3,7 @@
 //! from the command line as `okta-statsig-teams sandbox`.
 
 pub mod apps_api;
+pub mod changes;
 pub mod discovery;
 pub mod faults;
 pub mod gate;
@@ -21,7 +22,7 @@ use crate::model::secret::Secret;
 use seed::SeedSpec;
 use shared::Shared;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use world::World;
 
@@ -137,6 +138,7 @@ impl Sandbox {
         let okta_url = format!("http://{}", okta.local_addr()?);
         let shared = Arc::new(Shared {
             world: Mutex::new(world),
+            changes: Default::default(),
             statsig_token: config
                 .statsig_token
                 .clone()
@@ -223,8 +225,21 @@ impl Sandbox {
     }
 
     /// The world, locked: for tests and out-of-band edits ("someone changed it in Statsig").
-    pub fn world(&self) -> MutexGuard<'_, World> {
+    pub fn world(&self) -> changes::WorldGuard<'_> {
         self.shared.world()
+    }
+
+    /// Blocks this thread until `done` holds of the world, looking again after each write
+    /// to it (a request, Okta's push worker, an edit): `false` when `limit` passed first.
+    /// Not on a thread of the runtime that serves the sandbox.
+    pub fn until(&self, limit: Duration, done: impl FnMut(&World) -> bool) -> bool {
+        self.shared.until(limit, done)
+    }
+
+    /// Waits until `done` holds, looking again after each write to the world (`done` may
+    /// ask over HTTP: a read is no write): `false` when `limit` passed first.
+    pub async fn until_async(&self, limit: Duration, done: impl AsyncFnMut() -> bool) -> bool {
+        self.shared.until_async(limit, done).await
     }
 
     /// Holds every request to the SCIM server where it is until the guard is dropped.

@@ -1,8 +1,10 @@
 //! What both servers share: the world behind them, their tokens, Okta's rate windows.
 
+use super::changes::{Changes, WorldGuard};
 use super::world::World;
 use crate::model::secret::Secret;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
+use std::time::Duration;
 
 /// Largest request body either server reads.
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -10,6 +12,8 @@ pub const MAX_BODY: usize = 8 * 1024 * 1024;
 /// State both servers share.
 pub struct Shared {
     pub(super) world: Mutex<World>,
+    /// The world's writes, told to whoever waits for one.
+    pub(super) changes: Changes,
     /// The SCIM server's token.
     pub statsig_token: Secret,
     /// The Okta server's token.
@@ -24,8 +28,24 @@ pub struct Shared {
 
 impl Shared {
     /// The world, locked. A panic while it was held cannot leave it half-written (every
-    /// change is computed first, then stored), so a poisoned lock is taken over.
-    pub fn world(&self) -> MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(|p| p.into_inner())
+    /// change is computed first, then stored), so a poisoned lock is taken over. A write
+    /// through it wakes whoever waits in [`Shared::until`].
+    pub fn world(&self) -> WorldGuard<'_> {
+        WorldGuard::new(
+            self.world.lock().unwrap_or_else(|p| p.into_inner()),
+            &self.changes,
+        )
+    }
+
+    /// Blocks this thread until `done` holds of the world, asking again after each write
+    /// to it; `false` when `limit` passed first.
+    pub fn until(&self, limit: Duration, done: impl FnMut(&World) -> bool) -> bool {
+        self.changes.until(&self.world, limit, done)
+    }
+
+    /// Waits until `done` holds, asking again after each write to the world; `false` when
+    /// `limit` passed first.
+    pub async fn until_async(&self, limit: Duration, done: impl AsyncFnMut() -> bool) -> bool {
+        self.changes.until_async(limit, done).await
     }
 }

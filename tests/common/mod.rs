@@ -232,7 +232,14 @@ impl Drop for SandboxProcess {
 
 /// The Statsig member emails of a group, read straight from the sandbox, sorted.
 pub fn statsig_emails(s: &Sandbox, group: &str) -> Option<Vec<String>> {
-    let w = s.world();
+    statsig_emails_in(&s.world(), group)
+}
+
+/// [`statsig_emails`] in a world already at hand (a wait's look at it).
+pub fn statsig_emails_in(
+    w: &okta_statsig_teams::sandbox::world::World,
+    group: &str,
+) -> Option<Vec<String>> {
     let ids = w.group_member_ids(group)?;
     let mut emails: Vec<String> = ids
         .iter()
@@ -332,5 +339,64 @@ pub async fn until_closed(url: &str) {
             "{addr} still answers"
         );
         tokio::task::yield_now().await;
+    }
+}
+
+/// The engine's handle with its wake-up counted (the engine calls it after each event it
+/// sends), so a test waits for the engine's next event instead of sleeping between looks.
+pub struct Engine {
+    handle: okta_statsig_teams::engine::runner::EngineHandle,
+    woken: Arc<(std::sync::Mutex<u64>, std::sync::Condvar)>,
+}
+
+/// Starts the engine thread as the app does, with a wake-up a test can wait on.
+pub fn engine(
+    store: Arc<dyn okta_statsig_teams::engine::secrets::SecretStore>,
+    data: okta_statsig_teams::engine::DataDir,
+) -> Engine {
+    let woken: Arc<(std::sync::Mutex<u64>, std::sync::Condvar)> = Arc::default();
+    let wake = woken.clone();
+    let handle = okta_statsig_teams::engine::runner::spawn(
+        Arc::new(move || {
+            *wake.0.lock().unwrap() += 1;
+            wake.1.notify_all();
+        }),
+        store,
+        data,
+    );
+    Engine { handle, woken }
+}
+
+impl std::ops::Deref for Engine {
+    type Target = okta_statsig_teams::engine::runner::EngineHandle;
+
+    fn deref(&self) -> &Self::Target {
+        &self.handle
+    }
+}
+
+impl Engine {
+    /// The events sent since the last look, waiting for the engine's next one when there
+    /// are none; empty only once `deadline` has passed.
+    pub fn next_events(
+        &self,
+        deadline: std::time::Instant,
+    ) -> Vec<okta_statsig_teams::engine::runner::Event> {
+        loop {
+            // The engine sends an event, then wakes: a count read before the look moves
+            // on for any event the look missed.
+            let seen = *self.woken.0.lock().unwrap();
+            let events = self.handle.drain();
+            if !events.is_empty() {
+                return events;
+            }
+            let mut count = self.woken.0.lock().unwrap();
+            while *count == seen {
+                let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) else {
+                    return Vec::new();
+                };
+                count = self.woken.1.wait_timeout(count, left).unwrap().0;
+            }
+        }
     }
 }

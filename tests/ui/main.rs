@@ -16,6 +16,7 @@ mod help;
 mod keyboard;
 mod okta;
 mod persistence;
+mod profiles;
 mod pushed;
 mod review;
 mod rules;

@@ -8,8 +8,10 @@ use crate::support::{
 };
 use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::engine::connection::PushModeChoice;
+use okta_statsig_teams::sandbox::Sandbox;
+use okta_statsig_teams::sandbox::world::World;
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn okta_setup() -> Setup {
     Setup {
@@ -58,15 +60,9 @@ fn link_in_okta_push_is_pushed_by_okta_then_deactivated_and_activated() {
     let id = mapping_id(h, "Okta Test Team");
     assert!(id.starts_with("gPm"));
     // Okta's worker pushes it to Statsig.
-    let start = Instant::now();
-    loop {
-        let pushed = f.sandbox.world().push_mappings[&id].last_push.is_some();
-        if pushed {
-            break;
-        }
-        assert!(start.elapsed() < Duration::from_secs(20), "Okta pushes");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually(&f.sandbox, "Okta pushes", |w| {
+        w.push_mappings[&id].last_push.is_some()
+    });
     let h = &mut f.harness;
     select_mapping(h, "Okta Test Team");
     click(h, "Deactivate");
@@ -78,13 +74,10 @@ fn link_in_okta_push_is_pushed_by_okta_then_deactivated_and_activated() {
     assert_eq!(f.sandbox.world().push_mappings[&id].status, "ACTIVE");
 }
 
-/// Waits (up to 20 s) until `ok` holds of the sandbox.
-fn eventually(what: &str, ok: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !ok() {
-        assert!(start.elapsed() < Duration::from_secs(20), "{what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// Waits until `ok` holds of the sandbox's world, looking again at each write to it
+/// (20 s at most, so a hang fails).
+fn eventually(s: &Sandbox, what: &str, ok: impl FnMut(&World) -> bool) {
+    assert!(s.until(Duration::from_secs(20), ok), "{what}");
 }
 
 #[test]
@@ -100,9 +93,8 @@ fn create_in_okta_push_then_unlink_with_delete_and_okta_deletes_the_team() {
     });
     assert!(last_message(h).contains("Okta creates Statsig-Checkout-Chargebacks-Member"));
     let team = "Statsig-Checkout-Chargebacks-Member";
-    let sandbox = &f.sandbox;
-    eventually("Okta creates the team", || {
-        sandbox.world().group_member_ids(team).is_some()
+    eventually(&f.sandbox, "Okta creates the team", |w| {
+        w.group_member_ids(team).is_some()
     });
     let h = &mut f.harness;
     click(h, "Check now");
@@ -119,9 +111,8 @@ fn create_in_okta_push_then_unlink_with_delete_and_okta_deletes_the_team() {
     wait(h, "unlink with Delete", |a| {
         a.is_idle() && a.mappings().len() == 3
     });
-    let sandbox = &f.sandbox;
-    eventually("Okta deletes the team in Statsig", || {
-        sandbox.world().group_member_ids(team).is_none()
+    eventually(&f.sandbox, "Okta deletes the team in Statsig", |w| {
+        w.group_member_ids(team).is_none()
     });
 }
 

@@ -7,7 +7,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use okta_statsig_teams::engine::connection::PushModeChoice;
 use okta_statsig_teams::engine::runner::{Command, Target};
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 type H = egui_kittest::Harness<'static, okta_statsig_teams::ui::App>;
 
@@ -67,11 +67,10 @@ fn check_now_keeps_rows_in_place_marks_what_changed_and_keeps_the_selection() {
     let id = mapping_id(h, "Okta Test Team");
     h.get_by_label("Okta Test Team").click();
     settle(h);
-    let start = Instant::now();
-    while f.sandbox.world().push_mappings[&id].last_push.is_none() {
-        assert!(start.elapsed() < Duration::from_secs(20), "Okta pushes");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let pushed = f.sandbox.until(Duration::from_secs(20), |w| {
+        w.push_mappings[&id].last_push.is_some()
+    });
+    assert!(pushed, "Okta pushes");
     let h = &mut f.harness;
     click(h, "Check now");
     wait(h, "the check", |a| a.is_idle());

@@ -12,7 +12,7 @@ use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::engine::connection::PushModeChoice;
 use okta_statsig_teams::model::push_rule::{NameMatch, PushRule, RuleAction};
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[test]
 fn push_proposes_the_team_a_group_feeds_and_fills_in_create_when_nothing_matches() {
@@ -98,14 +98,10 @@ fn rule_through_the_dialog(mode: PushModeChoice, shot: Option<&str>) {
         .map(|m| m.statsig_group_name.clone())
         .collect();
     assert_eq!(made, ["Statsig-Mobile-Fraud-Member"]);
-    let start = Instant::now();
-    while crate::common::statsig_emails(&f.sandbox, "Statsig-Mobile-Fraud-Member").is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the team in Statsig"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let made = f.sandbox.until(Duration::from_secs(20), |w| {
+        crate::common::statsig_emails_in(w, "Statsig-Mobile-Fraud-Member").is_some()
+    });
+    assert!(made, "the team in Statsig");
     assert!(
         crate::common::statsig_emails(&f.sandbox, "Statsig-Mobile-Onboarding-Member").is_none()
     );
