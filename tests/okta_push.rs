@@ -789,7 +789,7 @@ async fn create_of_a_name_okta_made_since_the_last_import_is_refused_and_sends_n
         .await
         .unwrap();
     let name = "Statsig-Checkout-Pricing Council-Member";
-    eventually("Okta creates the team at its first push", || {
+    eventually(&s, "Okta creates the team at its first push", || {
         s.world().group_member_ids(name).is_some()
     })
     .await;
