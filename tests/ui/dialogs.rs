@@ -156,3 +156,54 @@ fn nothing_in_any_dialog_is_drawn_over_anything_at_1024_by_700() {
         found.join("\n")
     );
 }
+
+/// A message waits while a dialog is open: it neither covers the dialog's controls (at
+/// 1024x700 the toasts lay over *Create group* in Push Groups, and took its click) nor is
+/// lost, and shows again once the dialog closes.
+#[test]
+fn a_message_waits_for_the_open_dialog_and_covers_none_of_it() {
+    let mut f = fixture_with(Setup {
+        size: SMALL,
+        mode: okta_statsig_teams::engine::connection::PushModeChoice::Auto,
+        ..Setup::default()
+    });
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    dismiss_messages(h);
+    // The deletion guard refuses to activate a mapping that would empty its team: an error.
+    let warehouse = mapping_id(h, "Warehouse Crew");
+    h.state_mut().perform(okta_statsig_teams::ui::Action::Send(
+        okta_statsig_teams::engine::runner::Command::SetActive {
+            mapping_id: warehouse,
+            active: true,
+        },
+    ));
+    wait(h, "the guard's refusal", |a| {
+        a.is_idle()
+            && a.messages()
+                .any(|m| m.contains("would remove 10 of the 10"))
+    });
+    assert!(
+        h.query_by_label("Dismiss").is_some(),
+        "the refusal shows as a toast"
+    );
+    open_dialog(h, Open::Push { okta_group: None });
+    assert!(
+        h.query_by_label("Dismiss").is_none(),
+        "no toast is drawn over the open dialog"
+    );
+    click(h, "Create group");
+    assert!(
+        h.query_by_label("Project").is_some(),
+        "Create group's form shows: the click reached the dialog"
+    );
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    assert!(
+        h.query_by_label("Dismiss").is_some()
+            && h.query_all_by_label_contains("would remove 10 of the 10")
+                .next()
+                .is_some(),
+        "the refusal shows again once the dialog is closed"
+    );
+}

@@ -177,6 +177,8 @@ pub struct App {
     watching: bool,
     other_pushing: bool,
     toasts: Vec<Toast>,
+    /// Since when the toasts wait for a dialog to close (egui time).
+    toasts_held_since: Option<f64>,
     log: VecDeque<Toast>,
     status_line: panels::status_bar::StatusLine,
     projects: panels::projects::ProjectsPanel,
@@ -246,6 +248,7 @@ impl App {
             watching: false,
             other_pushing: false,
             toasts: Vec::new(),
+            toasts_held_since: None,
             log: VecDeque::new(),
             status_line: Default::default(),
             projects: Default::default(),
@@ -424,10 +427,13 @@ impl eframe::App for App {
         let now = ctx.input(|i| i.time);
         self.apply_events(now, ctx);
         self.poll_file_dialog();
-        if !self.toasts.is_empty() {
-            ctx.request_repaint_after(std::time::Duration::from_millis(500));
+        self.hold_toasts_under_a_dialog(now);
+        if self.toasts_held_since.is_none() {
+            if !self.toasts.is_empty() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(500));
+            }
+            self.toasts.retain(|t| now - t.at < 8.0);
         }
-        self.toasts.retain(|t| now - t.at < 8.0);
         // A file dropped on the window opens as a snapshot (the engine checks it).
         let dropped: Option<PathBuf> = ctx.input(|i| {
             i.raw
@@ -466,7 +472,7 @@ impl eframe::App for App {
         }
         self.show_dialog(&ctx, now, &mut actions);
         self.shield(&ctx, now);
-        if widgets::toasts(&ctx, &self.toasts) {
+        if self.dialog.is_none() && widgets::toasts(&ctx, &self.toasts) {
             actions.push(Action::DismissToasts);
         }
         for a in actions {
@@ -493,6 +499,27 @@ impl App {
             self.dialog = Some(dialog);
         } else {
             self.shield_until = now + SHIELD_SECONDS;
+        }
+    }
+
+    /// While a dialog is open, messages wait: a toast never covers (and takes the clicks
+    /// of) the dialog's controls, and its eight seconds start when the dialog closes. The
+    /// status line and the Activity log have them at once.
+    fn hold_toasts_under_a_dialog(&mut self, now: f64) {
+        match (self.dialog.is_some(), self.toasts_held_since) {
+            (true, None) => self.toasts_held_since = Some(now),
+            (false, Some(since)) => {
+                for t in &mut self.toasts {
+                    // What was left of its time, or all of it when it came meanwhile.
+                    t.at = if t.at < since {
+                        t.at + (now - since)
+                    } else {
+                        now
+                    };
+                }
+                self.toasts_held_since = None;
+            }
+            _ => {}
         }
     }
 
