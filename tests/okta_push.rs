@@ -773,3 +773,92 @@ async fn a_cancelled_first_import_leaves_okta_in_charge_of_link_and_check_now() 
         "the link is Okta's own push mapping, not one the app pushes itself"
     );
 }
+
+/// A team Okta made after the last import (its mapping since unlinked with Leave) is not
+/// created again from another group: Okta would push into the existing team and replace its
+/// members. The name is asked of Statsig before Okta is told anything.
+#[tokio::test]
+async fn create_of_a_name_okta_made_since_the_last_import_is_refused_and_sends_nothing() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(okta_connection(&s, PushModeChoice::Okta), dir.path()).await;
+    let group = |ws: &Workspace, n: &str| ws.directory().okta_group_by_name(n).unwrap().id.clone();
+    let pricing = group(&ws, "Pricing Council");
+    let m = ws
+        .create(&pricing, "Checkout", "Pricing Council", true)
+        .await
+        .unwrap();
+    let name = "Statsig-Checkout-Pricing Council-Member";
+    eventually(&s, "Okta creates the team at its first push", || {
+        s.world().group_member_ids(name).is_some()
+    })
+    .await;
+    ws.unlink(&m.id, Unlink::Leave, "").await.unwrap();
+    assert!(
+        ws.directory().statsig_group_by_name(name).is_none(),
+        "not imported since"
+    );
+    let members = s.world().group_member_ids(name);
+    let mappings = s.world().push_mappings.len();
+
+    let other = group(&ws, "Payments Engineers");
+    let e = ws
+        .create(&other, "Checkout", "Pricing Council", true)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("\"{name}\" already exists in Statsig; use Link group instead.")
+    );
+    assert_eq!(s.world().push_mappings.len(), mappings, "no mapping made");
+    assert_eq!(
+        s.world().group_member_ids(name),
+        members,
+        "its members kept"
+    );
+    assert!(
+        ws.directory().statsig_group_by_name(name).is_some(),
+        "now known"
+    );
+}
+
+/// After a first import cancelled before Statsig's teams were read, Push now of a mapping
+/// Okta lists is refused with the reason, not pushed past the deletion guard unseen.
+#[tokio::test]
+async fn push_now_before_statsig_is_read_is_refused_not_pushed_unguarded() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = okta_statsig_teams::net::CancelToken::default();
+    let mut ws = common::open_with_cancel(
+        okta_connection(&s, PushModeChoice::Auto),
+        dir.path(),
+        RetryPolicy {
+            base_delay: Duration::from_millis(20),
+            ..RetryPolicy::default()
+        },
+        Arc::new(Silent),
+        cancel.clone(),
+    );
+    cancel.cancel();
+    assert!(ws.import(|_| {}).await.is_err());
+    cancel.reset();
+    ws.watch_once().await.unwrap();
+    let guild = ws
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_name == "iOS Guild")
+        .unwrap()
+        .clone();
+    let pushes = s.world().push_mappings[&guild.id].last_push.clone();
+    let e = ws.push(&guild.id).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("Statsig's teams are not read yet"),
+        "{e}"
+    );
+    assert_eq!(
+        s.world().push_mappings[&guild.id].last_push,
+        pushes,
+        "Okta was not asked to push"
+    );
+}

@@ -62,6 +62,16 @@ pub enum RuleError {
     /// A team of that name already exists.
     #[error("\"{0}\" already exists in Statsig; use Link group instead.")]
     TeamExists(String),
+    /// A mapping already pushes into a team of that name, made or still being made.
+    #[error(
+        "\"{name}\" is already the team of the mapping from \"{from}\" (made, or still being made); one mapping per team: unlink that one first, or choose another name."
+    )]
+    TeamMapped {
+        /// The team group's name.
+        name: String,
+        /// The Okta group whose mapping pushes into it.
+        from: String,
+    },
 }
 
 fn capitalized(s: &str) -> String {
@@ -381,8 +391,30 @@ pub fn check_create(
     project: &str,
     team: &str,
 ) -> Result<String, RuleError> {
-    let name = new_team_name(dir, project, team)?;
+    let name = unclaimed_team_name(dir, mappings, project, team)?;
     check_source(dir, mappings, okta_group_id)?;
+    Ok(name)
+}
+
+/// [`new_team_name`], and no mapping already pushes into a team of that name, made or still
+/// being made (Okta may not have made it yet, or the app not read it back): two Creates of
+/// one name would both push into one team.
+pub fn unclaimed_team_name(
+    dir: &Directory,
+    mappings: &[Mapping],
+    project: &str,
+    team: &str,
+) -> Result<String, RuleError> {
+    let name = new_team_name(dir, project, team)?;
+    if let Some(m) = mappings
+        .iter()
+        .find(|m| m.statsig_group_name.eq_ignore_ascii_case(&name))
+    {
+        return Err(RuleError::TeamMapped {
+            name: m.statsig_group_name.clone(),
+            from: m.okta_group_name.clone(),
+        });
+    }
     Ok(name)
 }
 
@@ -488,6 +520,23 @@ mod tests {
                 .to_string(),
             "Type a team name."
         );
+    }
+
+    #[test]
+    fn a_team_a_mapping_is_still_creating_is_not_created_twice() {
+        let d = dir();
+        // Okta has not made "Fraud" yet: its mapping has no Statsig group id.
+        let creating = [Mapping {
+            statsig_group_name: "Statsig-Checkout-Fraud-Member".into(),
+            action: PushAction::Create,
+            ..mapping("og1", "")
+        }];
+        let e = check_create(&d, &creating, "og2", "Checkout", "fraud").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "\"Statsig-Checkout-Fraud-Member\" is already the team of the mapping from \"Payments\" (made, or still being made); one mapping per team: unlink that one first, or choose another name."
+        );
+        assert!(check_create(&d, &creating, "og2", "Checkout", "Risk").is_ok());
     }
 
     #[test]

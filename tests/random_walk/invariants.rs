@@ -167,11 +167,15 @@ fn guard_holds(w: &mut Walk) -> Result<(), String> {
         let Some(after) = now.get(group) else {
             continue;
         };
+        // Members the walk itself added or removed directly in Statsig are not the app's
+        // removals: in Okta push, Okta's own worker pushes the whole group again and takes
+        // away what was added in Statsig (as real Okta does); in Direct push the drift
+        // promise above holds them.
         let by_walk: BTreeSet<&String> = w
             .ledger
             .drift
             .iter()
-            .filter(|e| e.group == *group && !e.added)
+            .filter(|e| e.group == *group)
             .map(|e| &e.user)
             .collect();
         let removed = before
@@ -179,10 +183,28 @@ fn guard_holds(w: &mut Walk) -> Result<(), String> {
             .filter(|u| !after.contains(*u) && !by_walk.contains(u))
             .count();
         if guard.trips(removed, before.len()) && !w.ledger.confirmed.contains(group) {
+            let feeding: Vec<String> =
+                w.h.state()
+                    .mappings()
+                    .iter()
+                    .filter(|m| m.statsig_group_id == *group)
+                    .map(|m| {
+                        format!(
+                            "{} -> {} ({:?})",
+                            m.okta_group_name, m.statsig_group_name, m.status
+                        )
+                    })
+                    .collect();
             return Err(format!(
-                "{removed} of {} members were removed from Statsig group {group} past the deletion guard without the typed confirmation; last message: {:?}",
+                "{removed} of {} members were removed from Statsig group {group} past the deletion guard without the typed confirmation; the app's mappings into it: {feeding:?}; last messages: {:?}",
                 before.len(),
-                w.h.state().messages().last()
+                w.h.state()
+                    .messages()
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .collect::<Vec<_>>()
             ));
         }
     }

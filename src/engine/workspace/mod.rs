@@ -339,7 +339,12 @@ impl Workspace {
 
     /// Validates a new team's group name (`Statsig-<Project>-<Team>-Member`).
     pub fn validate_create(&self, project: &str, team: &str) -> Result<String> {
-        Ok(rules::new_team_name(self.directory(), project, team)?)
+        Ok(rules::unclaimed_team_name(
+            self.directory(),
+            self.mappings(),
+            project,
+            team,
+        )?)
     }
 
     /// "Create group": creates the team in Statsig, links the Okta group to its Member
@@ -361,6 +366,18 @@ impl Workspace {
         )?;
         // A mapping is only made where its plan can be made (and shown) first.
         crate::model::plan::desired_members(self.directory(), okta_group_id)?;
+        // The directory may be older than the team: one of that name made since (Okta's
+        // push of an earlier Create, or someone in Statsig) is asked for by name first, as
+        // Okta would push into it, replacing its members, instead of making a new team.
+        let found = match self.core.scim() {
+            Ok(scim) => scim.find_group(&name).await?,
+            Err(_) => None,
+        };
+        if let Some(g) = found {
+            let taken = g.display_name.clone();
+            self.core.dir_mut().upsert_statsig_group(g);
+            return Err(rules::RuleError::TeamExists(taken).into());
+        }
         self.backend
             .create(&mut self.core, okta_group_id, &name, push_now)
             .await

@@ -469,7 +469,7 @@ impl PushDialog {
         if !self.project.is_empty() || !self.team.is_empty() {
             let name = names::team_group_name(&self.project, &self.team, Role::Member);
             ui.label(format!("Group name: {}", names::display_safe(&name)));
-            match rules::new_team_name(d, &self.project, &self.team) {
+            match rules::unclaimed_team_name(d, view.mappings, &self.project, &self.team) {
                 Ok(_) => {
                     widgets::pill(ui, Pill::Good, "Valid name");
                     if let Some(w) = names::unusual_character(&self.team) {

@@ -263,12 +263,16 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
     ui.weak(format!("Type {}", g.kind));
     match rules::pushed_from(view.mappings, &g.id) {
         Some(m) => {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(format!(
-                    "Pushed to {}",
-                    names::display_safe(&m.statsig_group_name)
-                ));
+            // The pill first: a long team name then wraps beside it, never under it.
+            ui.horizontal(|ui| {
                 widgets::status_pill(ui, &m.status);
+                ui.add(
+                    egui::Label::new(format!(
+                        "Pushed to {}",
+                        names::display_safe(&m.statsig_group_name)
+                    ))
+                    .wrap(),
+                );
             });
         }
         None => match pushed_by_other(view, &g.id) {

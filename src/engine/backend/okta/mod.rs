@@ -122,12 +122,13 @@ impl OktaPush {
         pushes_now: bool,
         allowed_removals: usize,
     ) -> Result<Option<Plan>> {
+        let guarded = pushes_now && guard_sees(core)?;
         if statsig_group_id.is_empty() {
             return Ok(None);
         }
         core.refresh_groups(okta_group_id, statsig_group_id).await?;
         let plan = core.plan(okta_group_id, statsig_group_id)?;
-        if pushes_now && core.directory().statsig_read {
+        if guarded {
             let name = core
                 .directory()
                 .okta_group(okta_group_id)
@@ -245,7 +246,7 @@ impl OktaPush {
                 m.id
             )));
         }
-        if push_now && core.directory().statsig_read {
+        if push_now && guard_sees(core)? {
             let plan = core.plan(okta_group_id, statsig_group_id)?;
             let name = dir
                 .okta_group(okta_group_id)
@@ -290,6 +291,22 @@ fn okta_mapping(core: &Core, id: &str) -> Result<Mapping> {
         )));
     }
     Ok(m)
+}
+
+/// Whether the deletion guard can see what Okta's push would remove: Statsig's teams are
+/// read. With a Statsig token but its teams not read yet (a cancelled or failed import),
+/// nothing is sent rather than pushed unguarded; with no Statsig token the push goes, and
+/// its preview says what cannot be known.
+fn guard_sees(core: &Core) -> Result<bool> {
+    if core.directory().statsig_read {
+        return Ok(true);
+    }
+    if core.has_statsig() {
+        return Err(refused(
+            "Statsig's teams are not read yet (the import was cancelled or failed), so the deletion guard cannot see what Okta's push would remove; Refresh, then push.",
+        ));
+    }
+    Ok(false)
 }
 
 /// A plan that says nothing is known (no Statsig token, or no team yet).
