@@ -598,6 +598,11 @@ mod tests {
     use crate::model::directory::tests::{og, ou, sg, su};
 
     fn dir() -> Directory {
+        dir_with(&[])
+    }
+
+    /// The directory below with more Okta groups.
+    fn dir_with(more: &[OktaGroup]) -> Directory {
         let mut statsig_groups = vec![
             sg("p1", "Statsig-Checkout-Payments-Member", &["s1", "s2"]),
             sg("p2", "Statsig-Checkout-Payments-Admin", &["s1"]),
@@ -623,7 +628,10 @@ mod tests {
                 og("d", "Payments Engineers", &["o1", "o2"]),
                 og("e", "Sales", &["o3"]),
                 og("f", "Team Ops", &["o4"]),
-            ],
+            ]
+            .into_iter()
+            .chain(more.iter().cloned())
+            .collect(),
         )
     }
 
@@ -709,6 +717,8 @@ mod tests {
         assert!(matches!(by("Team Lab").target, RowTarget::Link { .. }));
         assert_eq!(by("Team Ops").adds, Some(1));
         assert!(by("Team Ops").ready());
+        assert!(!by("Team Fraud").ready(), "stopped by the guard");
+        assert!(!by("Team Payments").ready(), "skipped");
     }
 
     #[test]
@@ -938,5 +948,156 @@ mod tests {
         assert!(!r.matches(&og("e", "Sales", &[])), "the name too");
         r.kind = None;
         assert!(r.matches(&imported), "any type");
+    }
+
+    /// A pattern is matched against the whole name: a trailing `*` may match nothing, `?`
+    /// exactly one character, and the team is what the first `*` matched, up to where the
+    /// rest of the pattern (plain text, `?`, or more stars) takes over.
+    #[test]
+    fn a_pattern_matches_whole_names_and_the_first_star_gives_the_team() {
+        let link = RuleAction::Link { project: None };
+        let team = |pattern: &str, name: &str| {
+            rule(NameMatch::Pattern, pattern, link.clone()).derived_team(name)
+        };
+        assert_eq!(team("*-eng*", "web-eng").as_deref(), Some("web"));
+        assert_eq!(team("*-eng*", "Web-Eng-core").as_deref(), Some("Web"));
+        assert_eq!(team("*-v?", "payments-v2").as_deref(), Some("payments"));
+        assert_eq!(team("*-v?", "payments-v"), None, "? is one character");
+        assert_eq!(
+            team("* engineers", "Payments Engineers").as_deref(),
+            Some("Payments")
+        );
+        let two = rule(NameMatch::Pattern, "team ??", link.clone());
+        assert!(two.matches(&og("x", "Team XY", &[])));
+        assert!(!two.matches(&og("x", "Team X", &[])), "one character short");
+        assert!(!two.matches(&og("x", "Team XYZ", &[])), "one too many");
+        assert!(rule(NameMatch::Pattern, "team*", link).matches(&og("x", "Team", &[])));
+    }
+
+    /// Separators between the rule's text and the team are not part of the team.
+    #[test]
+    fn the_derived_team_loses_the_separators_around_it() {
+        let r = rule(
+            NameMatch::StartsWith,
+            "Team",
+            RuleAction::Link { project: None },
+        );
+        assert_eq!(r.derived_team("Team: Fraud").as_deref(), Some("Fraud"));
+        assert_eq!(r.derived_team("Team-Lab").as_deref(), Some("Lab"));
+        assert_eq!(r.derived_team("Team__Ops  ").as_deref(), Some("Ops"));
+        assert_eq!(r.derived_team("Team -").as_deref(), Some(""));
+    }
+
+    /// Two groups of one rule that would go to one team: neither is pushed, each says why.
+    #[test]
+    fn two_matches_for_one_team_are_both_skipped() {
+        let d = dir_with(&[og("x", "Team-Lab", &["o3"])]);
+        let r = rule(
+            NameMatch::StartsWith,
+            "Team",
+            RuleAction::Link { project: None },
+        );
+        let rows = preview(&d, &[], std::slice::from_ref(&r), &r, Guard::default());
+        let both: Vec<&RuleRow> = rows
+            .iter()
+            .filter(|r| r.okta_group_name.ends_with("Lab"))
+            .collect();
+        assert_eq!(both.len(), 2);
+        for row in both {
+            assert_eq!(
+                row.target_text(),
+                "another group of this rule maps to \"Statsig-Growth-Lab-Member\" too; a team is pushed from one Okta group",
+                "{row:?}"
+            );
+            assert!(!row.ready());
+        }
+        let ops = rows.iter().find(|r| r.okta_group_name == "Team Ops");
+        assert!(ops.is_some_and(RuleRow::ready), "the others still go");
+    }
+
+    /// A link rule with a project looks for the team there only.
+    #[test]
+    fn a_link_rule_with_a_project_looks_there_only() {
+        let d = dir();
+        let r = rule(
+            NameMatch::StartsWith,
+            "Team ",
+            RuleAction::Link {
+                project: Some("Web".into()),
+            },
+        );
+        let rows = preview(&d, &[], std::slice::from_ref(&r), &r, Guard::default());
+        let by = |n: &str| rows.iter().find(|r| r.okta_group_name == n).unwrap();
+        assert_eq!(
+            by("Team Payments").target,
+            RowTarget::Link {
+                statsig_group_id: "w1".into(),
+                statsig_group_name: "Statsig-Web-Payments-Member".into()
+            }
+        );
+        assert_eq!(
+            by("Team Fraud").target_text(),
+            "no team named \"Fraud\" in Web"
+        );
+    }
+
+    /// A refusal shown as a row's reason reads as part of the row: no capital (but an
+    /// acronym keeps its capitals), no full stop.
+    #[test]
+    fn a_refusal_reads_as_the_rows_reason() {
+        let d = dir_with(&[og("x", "Team R/D", &["o3"])]);
+        let r = rule(
+            NameMatch::StartsWith,
+            "Team ",
+            RuleAction::Create {
+                project: "Checkout".into(),
+            },
+        );
+        let rows = preview(&d, &[], std::slice::from_ref(&r), &r, Guard::default());
+        let rd = rows
+            .iter()
+            .find(|r| r.okta_group_name == "Team R/D")
+            .unwrap();
+        let why = rd.target_text();
+        assert!(why.starts_with("the team name has "), "{why}");
+        assert!(!why.ends_with('.'), "{why}");
+        assert_eq!(sentence_part("SCIM refused it."), "SCIM refused it");
+        assert_eq!(
+            sentence_part("Okta group x is gone."),
+            "okta group x is gone"
+        );
+        assert_eq!(sentence_part("\"X\" exists."), "\"X\" exists");
+    }
+
+    /// A team is suggested when its name is a whole word of the group's, not part of one.
+    #[test]
+    fn a_suggestion_needs_the_teams_name_as_whole_words() {
+        let d = dir_with(&[
+            og("x", "Laboratory", &[]),
+            og("y", "Collab", &[]),
+            og("z", "Lab Staff", &[]),
+        ]);
+        assert!(suggest(&d, &[], "x").is_empty(), "Laboratory is not Lab");
+        assert!(suggest(&d, &[], "y").is_empty(), "Collab is not Lab");
+        let staff = suggest(&d, &[], "z");
+        assert_eq!(staff.len(), 1);
+        assert_eq!(staff[0].statsig_group_name, "Statsig-Growth-Lab-Member");
+    }
+
+    /// "Create group"'s team name keeps letters, digits, spaces and `&`; anything else
+    /// becomes a space.
+    #[test]
+    fn a_new_teams_name_keeps_words_and_ampersands() {
+        let d = dir();
+        assert_eq!(
+            team_for_new(&d, "Checkout", "R&D / Ops").as_deref(),
+            Some("R&D Ops")
+        );
+        assert_eq!(
+            team_for_new(&d, "Checkout", "payments_eng-core").as_deref(),
+            Some("payments eng core")
+        );
+        assert_eq!(team_for_new(&d, "Checkout", "Fraud"), None, "exists");
+        assert_eq!(team_for_new(&d, "Checkout", "--"), None, "no name left");
     }
 }
