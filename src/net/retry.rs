@@ -18,7 +18,7 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Longest single wait.
     pub max_delay: Duration,
-    /// Give up once this much time has gone by.
+    /// Give up once this much time has gone by (a wait that ends on it is still taken).
     pub max_total: Duration,
     /// Timeout of one request (Okta requires an answer within 60 s).
     pub timeout: Duration,
@@ -417,6 +417,77 @@ mod tests {
             2,
             "6 s, then another 6 s would pass the 10 s cap"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_that_ends_on_the_total_time_cap_is_still_taken() {
+        let policy = RetryPolicy {
+            max_total: Duration::from_secs(12),
+            ..RetryPolicy::default()
+        };
+        let (r, rec, elapsed) = run(
+            vec![answer(429, &[("retry-after", "6".into())])],
+            Repeat::Safe,
+            &policy,
+        )
+        .await;
+        assert_eq!(r.unwrap().status, 429);
+        assert_eq!(
+            *rec.requests.lock().unwrap(),
+            3,
+            "at 0, 6 and 12 s; another 6 s would pass the cap"
+        );
+        assert_eq!(elapsed, Duration::from_secs(12));
+    }
+
+    /// Cancel drops a read in flight at once; a write runs to its end, so its outcome is
+    /// known (and returned), whatever Cancel says meanwhile.
+    #[tokio::test(start_paused = true)]
+    async fn cancel_drops_a_read_in_flight_but_lets_a_write_finish() {
+        let policy = RetryPolicy::default();
+        let obs: Arc<dyn Observer> = Arc::new(Recorder::default());
+        let cancel_soon = || {
+            let cancel = CancelToken::default();
+            let c = cancel.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                c.cancel();
+            });
+            cancel
+        };
+        let cancel = cancel_soon();
+        let read = retry_loop(
+            "Test",
+            "GET",
+            "/x",
+            Repeat::Safe,
+            &policy,
+            &obs,
+            &cancel,
+            std::future::pending::<Attempt>,
+        );
+        let r = tokio::time::timeout(Duration::from_secs(60), read).await;
+        assert_eq!(
+            r.expect("the read was not dropped").unwrap_err(),
+            Stop::Cancelled
+        );
+
+        let cancel = cancel_soon();
+        let r = retry_loop(
+            "Test",
+            "POST",
+            "/x",
+            Repeat::Unsafe,
+            &policy,
+            &obs,
+            &cancel,
+            || async {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                answer(201, &[])
+            },
+        )
+        .await;
+        assert_eq!(r.unwrap().status, 201, "the write's outcome");
     }
 
     #[tokio::test(start_paused = true)]
