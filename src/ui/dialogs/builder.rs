@@ -1,6 +1,6 @@
 //! New mapping group: an Okta group built from searched users or another group's members.
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::engine::runner::Command;
 use crate::model::OktaGroup;
 use crate::model::names;

@@ -1,7 +1,7 @@
 //! A mapping group's members: search Okta users, tick who belongs, and apply the
 //! additions and removals one by one (what `add-member` and `remove-member` do).
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::engine::runner::Command;
 use crate::model::names;
 use crate::model::text::plural;

@@ -3,7 +3,7 @@
 //! adds, removes, members that cannot be pushed, and the deletion guard. The admin
 //! unticks rows, then makes the rest as one bulk (the engine paces it and shows progress).
 
-use super::{Shown, modal, two_columns};
+use super::frame::{Shown, modal, two_columns};
 use crate::engine::runner::Command;
 use crate::model::push_rule::{self, NameMatch, PushRule, RowTarget, RuleAction, RuleRow};
 use crate::model::text::plural;
