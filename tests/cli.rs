@@ -591,3 +591,42 @@ fn sandbox_help_says_what_each_data_set_holds_and_lists_only_its_own_flags() {
     let top = bin().args(["teams", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&top.stdout).contains("--json"));
 }
+
+#[test]
+fn rule_list_and_remove_read_the_rules_file_alone() {
+    // A connection to servers that are not there: any request would fail.
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+            .env("STATSIG_SCIM_TOKEN", "scim-x")
+            .env("OKTA_API_TOKEN", "okta-x")
+            .args([
+                "--statsig-url",
+                "http://127.0.0.1:9/scim",
+                "--okta-url",
+                "http://127.0.0.1:9",
+            ])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let list = run(&["rule", "list"]);
+    assert_eq!(
+        list.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    assert!(String::from_utf8_lossy(&list.stdout).contains("No push rules yet"));
+    let remove = run(&["rule", "remove", "r1"]);
+    assert_eq!(remove.status.code(), Some(2), "no such rule: bad input");
+    let stderr = String::from_utf8_lossy(&remove.stderr);
+    assert!(
+        !stderr.contains("connect") && !stderr.contains("retrying"),
+        "nothing was asked of the servers: {stderr}"
+    );
+    // A step that needs the directories still reads them, and says it cannot.
+    let preview = run(&["rule", "preview", "r1"]);
+    assert_ne!(preview.status.code(), Some(0));
+}

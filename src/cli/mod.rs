@@ -17,8 +17,8 @@ mod subcommands;
 mod suggest;
 
 pub use args::{
-    Cli, Command, DirectoryCommand, Global, MappingCommand, SandboxArgs, SnapshotCommand,
-    ToolCommand,
+    Cli, Command, DirectoryCommand, Global, MappingCommand, RuleCommand, SandboxArgs,
+    SnapshotCommand, ToolCommand,
 };
 pub use auth::gui_flags;
 pub use outcome::{DRIFT, FAILED, Failure, NOT_CONFIRMED, REFUSED};
@@ -165,7 +165,15 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
         Command::Snapshot(c) => Box::pin(with_workspace(g, data, async move |ws| {
             snapshot::run(g, out, data, ws, c)
         })),
-        Command::Rule(c) => Box::pin(with_workspace(g, data, async move |ws| {
+        // Listing and removing rules read the rules file alone.
+        Command::Rule(c @ (RuleCommand::List | RuleCommand::Remove { .. })) => {
+            Box::pin(with_workspace_unread(g, data, async move |ws| {
+                rules::run(g, out, ws, c).await
+            }))
+        }
+        Command::Rule(
+            c @ (RuleCommand::Add { .. } | RuleCommand::Preview { .. } | RuleCommand::Apply { .. }),
+        ) => Box::pin(with_workspace(g, data, async move |ws| {
             rules::run(g, out, ws, c).await
         })),
         Command::Directory(c) => Box::pin(with_workspace(g, data, async move |ws| {
@@ -212,6 +220,25 @@ async fn with_workspace(
     data: &DataDir,
     work: impl AsyncFnOnce(&mut Workspace) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
+    open_workspace(g, data, true, work).await
+}
+
+/// As [`with_workspace`], without reading the directories: for what needs only the
+/// profile's own files.
+async fn with_workspace_unread(
+    g: &Global,
+    data: &DataDir,
+    work: impl AsyncFnOnce(&mut Workspace) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    open_workspace(g, data, false, work).await
+}
+
+async fn open_workspace(
+    g: &Global,
+    data: &DataDir,
+    import: bool,
+    work: impl AsyncFnOnce(&mut Workspace) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let demo = if g.demo {
         Some(Demo::start_as(data, g.reset_demo, Owner::Cli).await?)
     } else {
@@ -245,9 +272,11 @@ async fn with_workspace(
             cancel.cancel();
         }
     });
-    ws.import(|_| {}).await?;
-    if let Some(w) = ws.mode_report().and_then(|r| r.warning.clone()) {
-        output::err!("warning: {w}");
+    if import {
+        ws.import(|_| {}).await?;
+        if let Some(w) = ws.mode_report().and_then(|r| r.warning.clone()) {
+            output::err!("warning: {w}");
+        }
     }
     let result = work(&mut ws).await;
     if let Some(d) = &demo {
