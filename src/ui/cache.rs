@@ -45,7 +45,7 @@ impl SearchMemo {
     /// The indices of the items whose parts contain `needle` (any case) and that `keep`
     /// keeps. `data` names the version of the items (their parts come from `parts`, asked
     /// only when it changes); `scope` names what `keep` depends on.
-    pub fn get<'a, P>(
+    pub fn get<P, I, S>(
         &mut self,
         data: u64,
         scope: u64,
@@ -54,12 +54,23 @@ impl SearchMemo {
         keep: impl Fn(usize) -> bool,
     ) -> &[usize]
     where
-        P: IntoIterator<Item = Vec<&'a str>>,
+        P: IntoIterator<Item = I>,
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
     {
         if self.data != Some(data) {
             self.hay = parts()
                 .into_iter()
-                .map(|p| p.join(&PART_GAP.to_string()).to_lowercase())
+                .map(|p| {
+                    let mut hay = String::new();
+                    for (k, part) in p.into_iter().enumerate() {
+                        if k > 0 {
+                            hay.push(PART_GAP);
+                        }
+                        hay.push_str(&part.as_ref().to_lowercase());
+                    }
+                    hay
+                })
                 .collect();
             self.data = Some(data);
             self.last = None;

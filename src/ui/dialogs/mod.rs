@@ -14,6 +14,7 @@ pub mod push;
 pub mod rules;
 pub mod settings;
 pub mod unlink;
+mod user_picker;
 pub mod wizard;
 
 use crate::ui::view::View;
