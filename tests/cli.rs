@@ -630,3 +630,32 @@ fn rule_list_and_remove_read_the_rules_file_alone() {
     let preview = run(&["rule", "preview", "r1"]);
     assert_ne!(preview.status.code(), Some(0));
 }
+
+/// While a window holds the profile, the CLI still reads it, and its writes land (through
+/// the state file's revision check, as ever).
+#[test]
+fn the_cli_reads_and_writes_a_profile_a_window_holds() {
+    let cli = Cli::okta();
+    let data = okta_statsig_teams::engine::DataDir::new(cli.data.path());
+    let held = data.lock().expect("the window's hold");
+    let listed = cli.ok(&["mappings"]);
+    assert!(listed.contains("iOS Guild"), "{listed}");
+    cli.ok(&["deactivate", "iOS Guild"]);
+    let status = |v: &serde_json::Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["okta_group_name"] == "iOS Guild")
+            .map(|m| m["status"].clone())
+    };
+    let after = cli.json(&["mappings"]);
+    assert_eq!(
+        status(&after),
+        Some(serde_json::json!("Inactive")),
+        "{after}"
+    );
+    assert!(
+        data.lock().is_err(),
+        "the window's hold is still there: {held:?}"
+    );
+}
