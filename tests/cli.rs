@@ -591,3 +591,71 @@ fn sandbox_help_says_what_each_data_set_holds_and_lists_only_its_own_flags() {
     let top = bin().args(["teams", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&top.stdout).contains("--json"));
 }
+
+#[test]
+fn rule_list_and_remove_read_the_rules_file_alone() {
+    // A connection to servers that are not there: any request would fail.
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_okta-statsig-teams"))
+            .env("OKTA_STATSIG_TEAMS_DATA_DIR", data.path())
+            .env("STATSIG_SCIM_TOKEN", "scim-x")
+            .env("OKTA_API_TOKEN", "okta-x")
+            .args([
+                "--statsig-url",
+                "http://127.0.0.1:9/scim",
+                "--okta-url",
+                "http://127.0.0.1:9",
+            ])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let list = run(&["rule", "list"]);
+    assert_eq!(
+        list.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    assert!(String::from_utf8_lossy(&list.stdout).contains("No push rules yet"));
+    let remove = run(&["rule", "remove", "r1"]);
+    assert_eq!(remove.status.code(), Some(2), "no such rule: bad input");
+    let stderr = String::from_utf8_lossy(&remove.stderr);
+    assert!(
+        !stderr.contains("connect") && !stderr.contains("retrying"),
+        "nothing was asked of the servers: {stderr}"
+    );
+    // A step that needs the directories still reads them, and says it cannot.
+    let preview = run(&["rule", "preview", "r1"]);
+    assert_ne!(preview.status.code(), Some(0));
+}
+
+/// While a window holds the profile, the CLI still reads it, and its writes land (through
+/// the state file's revision check, as ever).
+#[test]
+fn the_cli_reads_and_writes_a_profile_a_window_holds() {
+    let cli = Cli::okta();
+    let data = okta_statsig_teams::engine::DataDir::new(cli.data.path());
+    let held = data.lock().expect("the window's hold");
+    let listed = cli.ok(&["mappings"]);
+    assert!(listed.contains("iOS Guild"), "{listed}");
+    cli.ok(&["deactivate", "iOS Guild"]);
+    let status = |v: &serde_json::Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["okta_group_name"] == "iOS Guild")
+            .map(|m| m["status"].clone())
+    };
+    let after = cli.json(&["mappings"]);
+    assert_eq!(
+        status(&after),
+        Some(serde_json::json!("Inactive")),
+        "{after}"
+    );
+    assert!(
+        data.lock().is_err(),
+        "the window's hold is still there: {held:?}"
+    );
+}

@@ -807,7 +807,7 @@ async fn each_okta_bucket_counts_on_its_own_with_its_own_headers() {
 #[test]
 fn the_sandbox_command_names_okta_editions_limits() {
     use clap::Parser;
-    use okta_statsig_teams::cli::{Cli, Command};
+    use okta_statsig_teams::cli::{Cli, Command, ToolCommand};
     use okta_statsig_teams::sandbox::limits::OktaLimits;
     let limits = |args: &[&str]| {
         let cli = Cli::try_parse_from(
@@ -817,7 +817,7 @@ fn the_sandbox_command_names_okta_editions_limits() {
                 .copied(),
         )
         .unwrap();
-        let Some(Command::Sandbox(a)) = cli.command else {
+        let Some(Command::Tool(ToolCommand::Sandbox(a))) = cli.command else {
             panic!("not the sandbox command")
         };
         a.config().unwrap().okta_limits

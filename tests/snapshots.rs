@@ -541,3 +541,20 @@ fn okta_push_compare_names_each_mapping_made_deactivated_unlinked_and_the_team_d
         "two files compare as the file and live data do"
     );
 }
+
+/// The README's snapshot format section names the version this build writes, in its
+/// heading and in its example.
+#[test]
+fn the_readme_names_the_snapshot_format_version_this_build_writes() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let v = snapshot::VERSION;
+    assert!(
+        readme.contains(&format!("**Format** (version {v})")),
+        "the README's format heading says version {v}"
+    );
+    assert!(
+        readme.contains(&format!("\"version\": {v},")),
+        "the README's example snapshot has \"version\": {v}"
+    );
+}

@@ -4,7 +4,7 @@
 use super::outcome::{Failure, refuse};
 use super::output::{Output, Row};
 use super::snapshot;
-use crate::cli::args::{Command, Global};
+use crate::cli::args::{DirectoryCommand, Global};
 use crate::engine::workspace::Workspace;
 use crate::model::names::{self, Role};
 use crate::model::rules;
@@ -301,19 +301,20 @@ pub async fn run(
     out: Output,
     data: &crate::engine::paths::DataDir,
     ws: &mut Workspace,
-    command: Command,
+    command: DirectoryCommand,
 ) -> Result<(), Failure> {
     match command {
-        Command::Import { out: file, redact } => {
+        DirectoryCommand::Import { out: file, redact } => {
             if let Some(file) = &file {
                 snapshot::write(ws, g, data, file, redact)?;
             }
             out.one(&import_summary(ws));
         }
-        c @ (Command::Apps | Command::ImportNow) => okta_app(out, ws, c).await?,
-        Command::Teams { project } => out.rows(&team_rows(ws, project.as_deref())),
-        Command::Team { project, team } => out.rows(&member_rows(ws, &project, &team)?),
-        Command::Groups { search } => {
+        DirectoryCommand::Apps => apps(out, ws).await?,
+        DirectoryCommand::ImportNow => import_now(out, ws).await?,
+        DirectoryCommand::Teams { project } => out.rows(&team_rows(ws, project.as_deref())),
+        DirectoryCommand::Team { project, team } => out.rows(&member_rows(ws, &project, &team)?),
+        DirectoryCommand::Groups { search } => {
             let needle = search.map(|s| s.to_lowercase());
             let rows: Vec<GroupRow> = ws
                 .directory()
@@ -335,7 +336,7 @@ pub async fn run(
                 .collect();
             out.rows(&rows);
         }
-        Command::Users { search } => {
+        DirectoryCommand::Users { search } => {
             let d = ws.directory();
             let needle = search.map(|s| s.to_lowercase());
             let rows: Vec<UserRow> = d
@@ -357,7 +358,7 @@ pub async fn run(
                 .collect();
             out.rows(&rows);
         }
-        Command::CreateGroup {
+        DirectoryCommand::CreateGroup {
             name,
             description,
             members,
@@ -373,57 +374,54 @@ pub async fn run(
                 members: group.members.len(),
             });
         }
-        Command::AddMember { group, user } => {
+        DirectoryCommand::AddMember { group, user } => {
             let (gid, uid) = (okta_group_id(ws, &group)?, okta_user_id(ws, &user)?);
             ws.set_okta_member(&gid, &uid, true).await?;
             out.note(&format!("Added {user} to {group}."));
         }
-        Command::RemoveMember { group, user } => {
+        DirectoryCommand::RemoveMember { group, user } => {
             let (gid, uid) = (okta_group_id(ws, &group)?, okta_user_id(ws, &user)?);
             ws.set_okta_member(&gid, &uid, false).await?;
             out.note(&format!("Removed {user} from {group}."));
         }
-        _ => {}
     }
     Ok(())
 }
 
-/// `apps` and `import-now`: the Statsig app in Okta.
-async fn okta_app(out: Output, ws: &mut Workspace, command: Command) -> Result<(), Failure> {
-    match command {
-        Command::Apps => {
-            let in_use = ws.push_mode().app().map(|a| a.id.clone());
-            let rows: Vec<AppRow> = ws
-                .app_candidates()
-                .await?
-                .into_iter()
-                .map(|a| AppRow {
-                    in_use: in_use.as_deref() == Some(a.id.as_str()),
-                    group_push: a.has_group_push(),
-                    id: a.id,
-                    label: a.label,
-                    status: a.status,
-                    features: a.features,
-                })
-                .collect();
-            if rows.is_empty() && !out.json {
-                out.note("No app's label starts with the search text; pass --okta-app APP_ID or set it in Settings.");
-            }
-            out.rows(&rows);
-            if !out.json {
-                out.note(&format!("Push mode: {}", ws.push_mode().label()));
-            }
-        }
-        Command::ImportNow => {
-            let created = ws.sandbox_import_now().await?;
-            ws.import(|_| {}).await?;
-            out.note(&format!(
-                "Okta imported Statsig's groups into the app ({} new).",
-                created
-            ));
-            out.one(&import_summary(ws));
-        }
-        _ => {}
+/// `apps`: the apps in Okta that could be Statsig's, and the one in use.
+async fn apps(out: Output, ws: &mut Workspace) -> Result<(), Failure> {
+    let in_use = ws.push_mode().app().map(|a| a.id.clone());
+    let rows: Vec<AppRow> = ws
+        .app_candidates()
+        .await?
+        .into_iter()
+        .map(|a| AppRow {
+            in_use: in_use.as_deref() == Some(a.id.as_str()),
+            group_push: a.has_group_push(),
+            id: a.id,
+            label: a.label,
+            status: a.status,
+            features: a.features,
+        })
+        .collect();
+    if rows.is_empty() && !out.json {
+        out.note("No app's label starts with the search text; pass --okta-app APP_ID or set it in Settings.");
     }
+    out.rows(&rows);
+    if !out.json {
+        out.note(&format!("Push mode: {}", ws.push_mode().label()));
+    }
+    Ok(())
+}
+
+/// `import-now`: the sandbox's Import Now of Statsig's groups into the Statsig app.
+async fn import_now(out: Output, ws: &mut Workspace) -> Result<(), Failure> {
+    let created = ws.sandbox_import_now().await?;
+    ws.import(|_| {}).await?;
+    out.note(&format!(
+        "Okta imported Statsig's groups into the app ({} new).",
+        created
+    ));
+    out.one(&import_summary(ws));
     Ok(())
 }

@@ -5,7 +5,7 @@ use super::directory::okta_group_id;
 use super::outcome::{DRIFT, FAILED, Failure, NOT_CONFIRMED, REFUSED, code_of, refuse};
 use super::output::{Output, Row, err};
 use super::suggest::{command_prefix, finish_with, settle_with};
-use crate::cli::args::{Command, Global};
+use crate::cli::args::{Global, MappingCommand};
 use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::EngineError;
 use crate::engine::state::{DriftChoice, Mapping, MappingStatus};
@@ -295,81 +295,19 @@ pub async fn run(
     g: &Global,
     out: Output,
     ws: &mut Workspace,
-    command: Command,
+    command: MappingCommand,
 ) -> Result<(), Failure> {
     match command {
-        c @ (Command::Plan { .. } | Command::Link { .. } | Command::Create { .. }) => {
-            make(g, out, ws, c).await
-        }
-        c @ (Command::Mappings | Command::Verify { .. }) => show(g, out, ws, c),
-        Command::Unlink {
-            mapping, delete, ..
-        } => unlink(g, out, ws, &mapping, delete).await,
-        Command::Watch {
-            once,
-            fail_on_drift,
-            interval,
-        } => watch(out, ws, once, fail_on_drift, interval).await,
-        c => push(g, out, ws, c).await,
-    }
-}
-
-/// `plan`, `link`, `create`.
-async fn make(
-    g: &Global,
-    out: Output,
-    ws: &mut Workspace,
-    command: Command,
-) -> Result<(), Failure> {
-    match command {
-        Command::Plan {
+        MappingCommand::Plan {
             okta_group,
             statsig_group,
-        } => {
-            let okta = okta_group_id(ws, &okta_group)?;
-            let plan = ws.plan(&okta, &statsig_group_id(ws, &statsig_group)?)?;
-            let okta_group = ws
-                .directory()
-                .okta_group(&okta)
-                .map_or(okta, |g| g.name.clone());
-            out.one(&PlanOut {
-                plan: &plan,
-                okta_group,
-                done: false,
-            });
-        }
-        Command::Link {
+        } => plan(out, ws, &okta_group, &statsig_group),
+        MappingCommand::Link {
             okta_group,
             statsig_group,
             no_push,
-        } => {
-            let okta = okta_group_id(ws, &okta_group)?;
-            let statsig = statsig_group_id(ws, &statsig_group)?;
-            match ws
-                .link_confirmed(&okta, &statsig, !no_push, g.allowed_removals())
-                .await
-            {
-                Ok(m) => out.one(&m),
-                Err(EngineError::NeedsConfirmation(stop))
-                    if rules::pushed_from(ws.mappings(), &okta).is_none() =>
-                {
-                    // Okta push: nothing was made in Okta; the same link goes ahead.
-                    return Err(Failure(
-                        NOT_CONFIRMED,
-                        format!(
-                            "{stop} No mapping was made in Okta. To link with these removals: {}link --okta-group \"{okta_group}\" --statsig-group \"{statsig_group}\" --allow-removals {}",
-                            command_prefix(g),
-                            stop.removals
-                        ),
-                    ));
-                }
-                Err(e) => {
-                    let saved = rules::pushed_from(ws.mappings(), &okta).cloned();
-                    return Err(guard_stop(g, e, "push", saved.as_ref(), true));
-                }
-            }
-        }
-        Command::Create {
+        } => link(g, out, ws, &okta_group, &statsig_group, !no_push).await,
+        MappingCommand::Create {
             okta_group,
             project,
             team,
@@ -381,74 +319,16 @@ async fn make(
             }
             let m = ws.create(&okta, &project, &team, !no_push).await?;
             out.one(&m);
+            Ok(())
         }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// `mappings`, `verify`.
-fn show(g: &Global, out: Output, ws: &mut Workspace, command: Command) -> Result<(), Failure> {
-    match command {
-        Command::Mappings => {
-            if ws.mappings().is_empty() && !out.json {
-                out.note("No mappings yet; create one with `link` or `create`.");
-            } else {
-                let rows: Vec<Listed> = ws
-                    .mappings()
-                    .iter()
-                    .map(|m| Listed {
-                        mapping: m,
-                        edited_in_statsig: ws.drift_people(&m.id),
-                        settle: settle_with(g, &m.id),
-                    })
-                    .collect();
-                out.rows(&rows);
-            }
+        MappingCommand::Mappings => {
+            list(g, out, ws);
+            Ok(())
         }
-        Command::Verify { mapping } => {
-            let m = find_mapping(ws, &mapping)?;
-            let plan = ws.plan(&m.okta_group_id, &m.statsig_group_id)?;
-            out.one(&VerifyOut {
-                in_sync: &plan.unchanged,
-                missing_in_statsig: &plan.adds,
-                extra_in_statsig: &plan.removes,
-                cannot_be_pushed: &plan.skipped,
-            });
-            if !plan.is_noop() {
-                return Err(Failure(
-                    FAILED,
-                    format!(
-                        "{} is out of sync: {}",
-                        m.statsig_group_name,
-                        plan.summary()
-                    ),
-                ));
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// `push`, `retry`, `deactivate`, `activate`, `resolve-drift`.
-async fn push(
-    g: &Global,
-    out: Output,
-    ws: &mut Workspace,
-    command: Command,
-) -> Result<(), Failure> {
-    match command {
-        Command::Push { mapping } => {
-            let m = find_mapping(ws, &mapping)?;
-            match ws.confirm_removals(&m.id, g.allowed_removals()).await {
-                Ok(r) => print_push(out, ws, &r),
-                Err(e) => return Err(guard_stop(g, e, "push", Some(&m), false)),
-            }
-            kept_drift(g, ws, &m.id)?;
-        }
-        Command::Retry => return retry(g, out, ws).await,
-        Command::Deactivate { mapping } => {
+        MappingCommand::Verify { mapping } => verify(out, ws, &mapping),
+        MappingCommand::Push { mapping } => push(g, out, ws, &mapping).await,
+        MappingCommand::Retry => retry(g, out, ws).await,
+        MappingCommand::Deactivate { mapping } => {
             let m = find_mapping(ws, &mapping)?;
             ws.set_active(&m.id, false).await?;
             out.note(&if m.okta.is_some() {
@@ -462,26 +342,13 @@ async fn push(
                     m.okta_group_name
                 )
             });
+            Ok(())
         }
-        Command::Activate { mapping } => {
-            let m = find_mapping(ws, &mapping)?;
-            if let Err(e) = ws
-                .set_active_confirmed(&m.id, true, g.allowed_removals())
-                .await
-            {
-                return Err(guard_stop(g, e, "activate", Some(&m), false));
-            }
-            out.note(&if m.okta.is_some() {
-                format!(
-                    "Activated {} in Okta: Okta runs a full push.",
-                    m.okta_group_name
-                )
-            } else {
-                format!("Activated and pushed {}.", m.okta_group_name)
-            });
-            kept_drift(g, ws, &m.id)?;
-        }
-        Command::ResolveDrift {
+        MappingCommand::Activate { mapping } => activate(g, out, ws, &mapping).await,
+        MappingCommand::Unlink {
+            mapping, delete, ..
+        } => unlink(g, out, ws, &mapping, delete).await,
+        MappingCommand::ResolveDrift {
             mapping,
             overwrite,
             adopt,
@@ -492,16 +359,155 @@ async fn push(
                 (true, _, _) => DriftChoice::Overwrite,
                 (_, true, _) => DriftChoice::Adopt,
                 (_, _, true) => DriftChoice::Pause,
-                _ => return Err(refuse("Choose --overwrite, --adopt or --pause.")),
+                (false, false, false) => {
+                    return Err(refuse("Choose --overwrite, --adopt or --pause."));
+                }
             };
             match ws.resolve_drift(&m.id, choice).await {
-                Ok(said) => out.note(&said),
-                Err(e) => return Err(guard_stop(g, e, "push", Some(&m), false)),
+                Ok(said) => {
+                    out.note(&said);
+                    Ok(())
+                }
+                Err(e) => Err(guard_stop(g, e, "push", Some(&m), false)),
             }
         }
-        _ => {}
+        MappingCommand::Watch {
+            once,
+            fail_on_drift,
+            interval,
+        } => watch(out, ws, once, fail_on_drift, interval).await,
     }
+}
+
+/// `plan`: what pushing an Okta group into a Statsig group would do.
+fn plan(out: Output, ws: &Workspace, okta_group: &str, statsig_group: &str) -> Result<(), Failure> {
+    let okta = okta_group_id(ws, okta_group)?;
+    let plan = ws.plan(&okta, &statsig_group_id(ws, statsig_group)?)?;
+    let okta_group = ws
+        .directory()
+        .okta_group(&okta)
+        .map_or(okta, |g| g.name.clone());
+    out.one(&PlanOut {
+        plan: &plan,
+        okta_group,
+        done: false,
+    });
     Ok(())
+}
+
+/// `link`.
+async fn link(
+    g: &Global,
+    out: Output,
+    ws: &mut Workspace,
+    okta_group: &str,
+    statsig_group: &str,
+    push_now: bool,
+) -> Result<(), Failure> {
+    let okta = okta_group_id(ws, okta_group)?;
+    let statsig = statsig_group_id(ws, statsig_group)?;
+    match ws
+        .link_confirmed(&okta, &statsig, push_now, g.allowed_removals())
+        .await
+    {
+        Ok(m) => {
+            out.one(&m);
+            Ok(())
+        }
+        Err(EngineError::NeedsConfirmation(stop))
+            if rules::pushed_from(ws.mappings(), &okta).is_none() =>
+        {
+            // Okta push: nothing was made in Okta; the same link goes ahead.
+            Err(Failure(
+                NOT_CONFIRMED,
+                format!(
+                    "{stop} No mapping was made in Okta. To link with these removals: {}link --okta-group \"{okta_group}\" --statsig-group \"{statsig_group}\" --allow-removals {}",
+                    command_prefix(g),
+                    stop.removals
+                ),
+            ))
+        }
+        Err(e) => {
+            let saved = rules::pushed_from(ws.mappings(), &okta).cloned();
+            Err(guard_stop(g, e, "push", saved.as_ref(), true))
+        }
+    }
+}
+
+/// `mappings`.
+fn list(g: &Global, out: Output, ws: &Workspace) {
+    if ws.mappings().is_empty() && !out.json {
+        out.note("No mappings yet; create one with `link` or `create`.");
+    } else {
+        let rows: Vec<Listed> = ws
+            .mappings()
+            .iter()
+            .map(|m| Listed {
+                mapping: m,
+                edited_in_statsig: ws.drift_people(&m.id),
+                settle: settle_with(g, &m.id),
+            })
+            .collect();
+        out.rows(&rows);
+    }
+}
+
+/// `verify`: exit 1 when the mapping is out of sync.
+fn verify(out: Output, ws: &Workspace, mapping: &str) -> Result<(), Failure> {
+    let m = find_mapping(ws, mapping)?;
+    let plan = ws.plan(&m.okta_group_id, &m.statsig_group_id)?;
+    out.one(&VerifyOut {
+        in_sync: &plan.unchanged,
+        missing_in_statsig: &plan.adds,
+        extra_in_statsig: &plan.removes,
+        cannot_be_pushed: &plan.skipped,
+    });
+    if plan.is_noop() {
+        return Ok(());
+    }
+    Err(Failure(
+        FAILED,
+        format!(
+            "{} is out of sync: {}",
+            m.statsig_group_name,
+            plan.summary()
+        ),
+    ))
+}
+
+/// `push`.
+async fn push(g: &Global, out: Output, ws: &mut Workspace, mapping: &str) -> Result<(), Failure> {
+    let m = find_mapping(ws, mapping)?;
+    match ws.confirm_removals(&m.id, g.allowed_removals()).await {
+        Ok(r) => print_push(out, ws, &r),
+        Err(e) => return Err(guard_stop(g, e, "push", Some(&m), false)),
+    }
+    kept_drift(g, ws, &m.id)
+}
+
+/// `activate`.
+async fn activate(
+    g: &Global,
+    out: Output,
+    ws: &mut Workspace,
+    mapping: &str,
+) -> Result<(), Failure> {
+    let m = find_mapping(ws, mapping)?;
+    if let Err(e) = ws
+        .set_active_confirmed(&m.id, true, g.allowed_removals())
+        .await
+    {
+        return Err(guard_stop(g, e, "activate", Some(&m), false));
+    }
+    out.note(&if m.okta.is_some() {
+        format!(
+            "Activated {} in Okta: Okta runs a full push.",
+            m.okta_group_name
+        )
+    } else {
+        format!("Activated and pushed {}.", m.okta_group_name)
+    });
+    kept_drift(g, ws, &m.id)
 }
 
 /// `retry`: pushes again what a retry may fix; names what it skipped and why. Exits with

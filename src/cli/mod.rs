@@ -13,9 +13,13 @@ mod output;
 mod rules;
 mod sandbox;
 mod snapshot;
+mod subcommands;
 mod suggest;
 
-pub use args::{Cli, Command, Global, SandboxArgs, SnapshotCommand};
+pub use args::{
+    Cli, Command, DirectoryCommand, Global, MappingCommand, RuleCommand, SandboxArgs,
+    SnapshotCommand, ToolCommand,
+};
 pub use auth::gui_flags;
 pub use outcome::{DRIFT, FAILED, Failure, NOT_CONFIRMED, REFUSED};
 
@@ -29,6 +33,9 @@ use crate::net::RetryPolicy;
 use output::Output;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+/// A subcommand's work, run once the runtime is up.
+type Work<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Failure>> + 'a>>;
 
 /// Logs every request at debug level and every wait on stderr; never a header.
 struct CliObserver;
@@ -111,14 +118,21 @@ pub fn main() -> ExitCode {
                 ExitCode::from(code)
             }
         },
-        Some(Command::Sandbox(ref args)) => sandbox::run(args),
-        Some(Command::Completions { shell }) => {
+        Some(command) => run_command(&cli.global, command, &data),
+    }
+}
+
+/// `sandbox`, `completions`, `man`: no data folder, no connection.
+fn run_tool(tool: ToolCommand) -> ExitCode {
+    match tool {
+        ToolCommand::Sandbox(args) => sandbox::run(&args),
+        ToolCommand::Completions { shell } => {
             let mut cmd = Cli::command_line();
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut cmd, "okta-statsig-teams", &mut text);
             print_quietly(&text)
         }
-        Some(Command::Man) => {
+        ToolCommand::Man => {
             let man = clap_mangen::Man::new(Cli::command_line());
             let mut text = Vec::new();
             match man.render(&mut text) {
@@ -129,11 +143,49 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Some(command) => run_command(&cli.global, command, &data),
     }
 }
 
+/// Runs a subcommand: one `match` names each, so a subcommand left unwired fails to compile.
 fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
+    let out = Output { json: g.json };
+    let work: Work<'_> = match command {
+        Command::Tool(tool) => return run_tool(tool),
+        Command::Login => Box::pin(async { auth::login(g, data) }),
+        Command::Logout => Box::pin(async { auth::logout(g, data) }),
+        Command::ForgetCache => Box::pin(async { auth::forget_cache(data) }),
+        Command::Snapshot(SnapshotCommand::Show { file }) => {
+            Box::pin(async move { snapshot::show(out, &file) })
+        }
+        Command::Snapshot(SnapshotCommand::Diff {
+            before,
+            after: Some(after),
+            ..
+        }) => Box::pin(async move { snapshot::diff_files(out, data, &before, &after) }),
+        Command::Snapshot(c) => Box::pin(with_workspace(g, data, async move |ws| {
+            snapshot::run(g, out, data, ws, c)
+        })),
+        // Listing and removing rules read the rules file alone.
+        Command::Rule(c @ (RuleCommand::List | RuleCommand::Remove { .. })) => {
+            Box::pin(with_workspace_unread(g, data, async move |ws| {
+                rules::run(g, out, ws, c).await
+            }))
+        }
+        Command::Rule(
+            c @ (RuleCommand::Add { .. } | RuleCommand::Preview { .. } | RuleCommand::Apply { .. }),
+        ) => Box::pin(with_workspace(g, data, async move |ws| {
+            rules::run(g, out, ws, c).await
+        })),
+        Command::Directory(c) => Box::pin(with_workspace(g, data, async move |ws| {
+            directory::run(g, out, data, ws, c).await
+        })),
+        Command::Mapping(c) => Box::pin(with_workspace(g, data, async move |ws| {
+            mappings::run(g, out, ws, c).await
+        })),
+        Command::LinkMany { file, no_push } => Box::pin(with_workspace(g, data, async move |ws| {
+            link_many::run(g, out, ws, &file, !no_push).await
+        })),
+    };
     // User-only, as the app makes it, even when something else made it first.
     if let Err(e) = crate::engine::files::private_data_folder(data.path(), &data.profile_dir()) {
         output::err!(
@@ -149,21 +201,7 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let out = Output { json: g.json };
-    let result = rt.block_on(async {
-        match command {
-            Command::Login => auth::login(g, data),
-            Command::Logout => auth::logout(g, data),
-            Command::ForgetCache => auth::forget_cache(data),
-            Command::Snapshot(SnapshotCommand::Show { file }) => snapshot::show(out, &file),
-            Command::Snapshot(SnapshotCommand::Diff {
-                before,
-                after: Some(after),
-                ..
-            }) => snapshot::diff_files(out, data, &before, &after),
-            other => with_workspace(g, other, data).await,
-        }
-    });
+    let result = rt.block_on(work);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, message)) => {
@@ -175,9 +213,32 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
     }
 }
 
-/// Opens the workspace (the demo's or the saved connection's), imports, and runs the
-/// command; Ctrl-C cancels between requests.
-async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<(), Failure> {
+/// Opens the workspace (the demo's or the saved connection's), imports, and does `work`
+/// on it; Ctrl-C cancels between requests.
+async fn with_workspace(
+    g: &Global,
+    data: &DataDir,
+    work: impl AsyncFnOnce(&mut Workspace) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    open_workspace(g, data, true, work).await
+}
+
+/// As [`with_workspace`], without reading the directories: for what needs only the
+/// profile's own files.
+async fn with_workspace_unread(
+    g: &Global,
+    data: &DataDir,
+    work: impl AsyncFnOnce(&mut Workspace) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    open_workspace(g, data, false, work).await
+}
+
+async fn open_workspace(
+    g: &Global,
+    data: &DataDir,
+    import: bool,
+    work: impl AsyncFnOnce(&mut Workspace) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let demo = if g.demo {
         Some(Demo::start_as(data, g.reset_demo, Owner::Cli).await?)
     } else {
@@ -211,29 +272,13 @@ async fn with_workspace(g: &Global, command: Command, data: &DataDir) -> Result<
             cancel.cancel();
         }
     });
-    ws.import(|_| {}).await?;
-    if let Some(w) = ws.mode_report().and_then(|r| r.warning.clone()) {
-        output::err!("warning: {w}");
-    }
-    let out = Output { json: g.json };
-    let result = match command {
-        Command::Snapshot(c) => snapshot::run(g, out, data, &ws, c),
-        c @ (Command::Import { .. }
-        | Command::Apps
-        | Command::ImportNow
-        | Command::Teams { .. }
-        | Command::Team { .. }
-        | Command::Users { .. }
-        | Command::Groups { .. }
-        | Command::CreateGroup { .. }
-        | Command::AddMember { .. }
-        | Command::RemoveMember { .. }) => directory::run(g, out, data, &mut ws, c).await,
-        Command::Rule(c) => rules::run(g, out, &mut ws, c).await,
-        Command::LinkMany { file, no_push } => {
-            link_many::run(g, out, &mut ws, &file, !no_push).await
+    if import {
+        ws.import(|_| {}).await?;
+        if let Some(w) = ws.mode_report().and_then(|r| r.warning.clone()) {
+            output::err!("warning: {w}");
         }
-        c => mappings::run(g, out, &mut ws, c).await,
-    };
+    }
+    let result = work(&mut ws).await;
     if let Some(d) = &demo {
         d.settle_okta(std::time::Duration::from_secs(20)).await;
         d.persist_if_changed();
@@ -264,7 +309,7 @@ mod tests {
             "5",
         ])
         .unwrap();
-        let Some(Command::Sandbox(args)) = parsed.command else {
+        let Some(Command::Tool(ToolCommand::Sandbox(args))) = parsed.command else {
             panic!("sandbox")
         };
         let config = args.config().unwrap();
@@ -278,7 +323,7 @@ mod tests {
             })
         ));
         let bad = Cli::try_parse_from(["okta-statsig-teams", "sandbox", "--seed", "huge"]).unwrap();
-        let Some(Command::Sandbox(args)) = bad.command else {
+        let Some(Command::Tool(ToolCommand::Sandbox(args))) = bad.command else {
             panic!("sandbox")
         };
         assert_eq!(

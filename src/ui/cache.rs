@@ -22,6 +22,20 @@ impl<K: PartialEq, V> Memo<K, V> {
         &self.entry.get_or_insert_with(|| (key, make())).1
     }
 
+    /// As [`Memo::get`], with the key made (by `key`) only when the kept one is not the
+    /// same (by `same`): a key holding text or a record is not copied every frame.
+    pub fn get_keyed(
+        &mut self,
+        same: impl FnOnce(&K) -> bool,
+        key: impl FnOnce() -> K,
+        make: impl FnOnce() -> V,
+    ) -> &V {
+        if !self.entry.as_ref().is_some_and(|(k, _)| same(k)) {
+            self.entry = None;
+        }
+        &self.entry.get_or_insert_with(|| (key(), make())).1
+    }
+
     /// Forgets the value.
     pub fn clear(&mut self) {
         self.entry = None;
@@ -45,7 +59,7 @@ impl SearchMemo {
     /// The indices of the items whose parts contain `needle` (any case) and that `keep`
     /// keeps. `data` names the version of the items (their parts come from `parts`, asked
     /// only when it changes); `scope` names what `keep` depends on.
-    pub fn get<'a, P>(
+    pub fn get<P, I, S>(
         &mut self,
         data: u64,
         scope: u64,
@@ -54,12 +68,23 @@ impl SearchMemo {
         keep: impl Fn(usize) -> bool,
     ) -> &[usize]
     where
-        P: IntoIterator<Item = Vec<&'a str>>,
+        P: IntoIterator<Item = I>,
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
     {
         if self.data != Some(data) {
             self.hay = parts()
                 .into_iter()
-                .map(|p| p.join(&PART_GAP.to_string()).to_lowercase())
+                .map(|p| {
+                    let mut hay = String::new();
+                    for (k, part) in p.into_iter().enumerate() {
+                        if k > 0 {
+                            hay.push(PART_GAP);
+                        }
+                        hay.push_str(&part.as_ref().to_lowercase());
+                    }
+                    hay
+                })
                 .collect();
             self.data = Some(data);
             self.last = None;
@@ -132,5 +157,26 @@ mod tests {
             20
         );
         assert_eq!(calls, 2);
+    }
+
+    #[test]
+    fn a_keyed_memo_makes_its_key_and_value_only_when_the_key_differs() {
+        let mut m: Memo<String, usize> = Memo::default();
+        let (mut keys, mut values) = (0, 0);
+        for (text, want) in [("ada", 3), ("ada", 3), ("bea", 3), ("bea", 3), ("ad", 2)] {
+            let got = *m.get_keyed(
+                |k| k == text,
+                || {
+                    keys += 1;
+                    text.to_string()
+                },
+                || {
+                    values += 1;
+                    text.len()
+                },
+            );
+            assert_eq!(got, want);
+        }
+        assert_eq!((keys, values), (3, 3), "made for ada, bea and ad alone");
     }
 }

@@ -179,6 +179,10 @@ fn held_removals_have_their_own_filter_and_are_confirmed_by_name() {
     assert!(h.query_by_label("Errors (0)").is_some(), "not an error");
     assert!(h.query_by_label("Needs confirmation (1)").is_some());
     assert!(h.query_by_label("1 push waits for confirmation").is_some());
+    assert!(
+        h.get_by_label("Retry all").accesskit_node().is_disabled(),
+        "Retry all is off: a retry does nothing for removals waiting to be confirmed"
+    );
     click(h, "Needs confirmation (1)");
     select_mapping(h, "Pair");
     let MappingStatus::NeedsConfirmation { names, .. } = h.state().mappings()[0].status.clone()

@@ -260,31 +260,62 @@ impl Command {
 
     /// Whether this command sends a request (refused while a snapshot is open).
     pub fn sends(&self) -> bool {
-        !matches!(
-            self,
-            Command::Connect(_)
-                | Command::OpenSnapshot(_)
-                | Command::CloseSnapshot
-                | Command::ExportSnapshot { .. }
-                | Command::Compare { .. }
-                | Command::ExportCsv { .. }
-                | Command::SetWatching { .. }
-                | Command::TestConnection { .. }
-                | Command::FindApps { .. }
-                | Command::ForgetTokens { .. }
-                | Command::SaveSettings { .. }
-                | Command::SwitchProfile { .. }
-                | Command::SaveRule(_)
-                | Command::RemoveRule { .. }
-        )
+        self.job().is_some_and(|k| k.spec().sends)
     }
 
     /// Whether this command stops the running job first (a change of connection).
     pub fn preempts(&self) -> bool {
-        matches!(
-            self,
-            Command::Connect(_) | Command::SaveSettings { .. } | Command::SwitchProfile { .. }
-        )
+        self.job().is_some_and(|k| k.spec().preempts)
+    }
+}
+
+/// What the engine needs to know of a kind of job, answered once per kind in
+/// [`JobKind::spec`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobSpec {
+    /// What the busy indicator says.
+    pub label: &'static str,
+    /// It sends requests (refused while a snapshot is open).
+    pub sends: bool,
+    /// It stops the running job first (a change of connection).
+    pub preempts: bool,
+    /// Other request-sending actions wait while it runs.
+    pub holds_the_connection: bool,
+}
+
+impl JobSpec {
+    /// A job that sends requests and holds the connection while it runs.
+    const fn job(label: &'static str) -> JobSpec {
+        JobSpec {
+            label,
+            sends: true,
+            preempts: false,
+            holds_the_connection: true,
+        }
+    }
+
+    /// It sends no request (allowed while a snapshot is open).
+    const fn sending_nothing(self) -> JobSpec {
+        JobSpec {
+            sends: false,
+            ..self
+        }
+    }
+
+    /// Request-sending actions need not wait for it.
+    const fn leaving_the_connection(self) -> JobSpec {
+        JobSpec {
+            holds_the_connection: false,
+            ..self
+        }
+    }
+
+    /// It stops the running job first.
+    const fn preempting(self) -> JobSpec {
+        JobSpec {
+            preempts: true,
+            ..self
+        }
     }
 }
 
@@ -345,48 +376,57 @@ pub enum JobKind {
 }
 
 impl JobKind {
+    /// Everything the engine needs to know of this kind of job, one answer per kind.
+    pub fn spec(self) -> JobSpec {
+        match self {
+            JobKind::Connect => JobSpec::job("Connecting").sending_nothing().preempting(),
+            JobKind::Import => JobSpec::job("Importing"),
+            JobKind::CreateMappingGroup => JobSpec::job("Creating the Okta group"),
+            JobKind::ChangeMember => JobSpec::job("Changing the Okta group"),
+            JobKind::Link => JobSpec::job("Linking"),
+            JobKind::Create => JobSpec::job("Creating the team"),
+            JobKind::Push => JobSpec::job("Pushing"),
+            JobKind::ResolveDrift => JobSpec::job("Settling the drift"),
+            JobKind::RetryAll => JobSpec::job("Retrying errors"),
+            JobKind::Activate => JobSpec::job("Activating"),
+            JobKind::Deactivate => JobSpec::job("Deactivating"),
+            JobKind::Unlink => JobSpec::job("Unlinking"),
+            JobKind::Watch => JobSpec::job("Watching for changes"),
+            JobKind::TestConnection => JobSpec::job("Testing the connection")
+                .sending_nothing()
+                .leaving_the_connection(),
+            JobKind::ChooseApp => JobSpec::job("Switching to the chosen app"),
+            JobKind::FindApps => JobSpec::job("Looking for the Statsig app")
+                .sending_nothing()
+                .leaving_the_connection(),
+            JobKind::ImportNow => JobSpec::job("Importing Statsig's groups into Okta"),
+            JobKind::ForgetTokens => JobSpec::job("Forgetting tokens")
+                .sending_nothing()
+                .leaving_the_connection(),
+            JobKind::OpenSnapshot => JobSpec::job("Opening the snapshot").sending_nothing(),
+            JobKind::ExportSnapshot => JobSpec::job("Exporting the snapshot")
+                .sending_nothing()
+                .leaving_the_connection(),
+            JobKind::Compare => JobSpec::job("Comparing")
+                .sending_nothing()
+                .leaving_the_connection(),
+            JobKind::ExportCsv => JobSpec::job("Exporting CSV")
+                .sending_nothing()
+                .leaving_the_connection(),
+            JobKind::SaveRule => JobSpec::job("Saving the rule").sending_nothing(),
+            JobKind::RemoveRule => JobSpec::job("Removing the rule").sending_nothing(),
+            JobKind::ApplyRule => JobSpec::job("Making the rule's mappings"),
+        }
+    }
+
     /// What the busy indicator says.
     pub fn label(self) -> &'static str {
-        match self {
-            JobKind::Connect => "Connecting",
-            JobKind::Import => "Importing",
-            JobKind::CreateMappingGroup => "Creating the Okta group",
-            JobKind::ChangeMember => "Changing the Okta group",
-            JobKind::Link => "Linking",
-            JobKind::Create => "Creating the team",
-            JobKind::Push => "Pushing",
-            JobKind::ResolveDrift => "Settling the drift",
-            JobKind::RetryAll => "Retrying errors",
-            JobKind::Activate => "Activating",
-            JobKind::Deactivate => "Deactivating",
-            JobKind::Unlink => "Unlinking",
-            JobKind::Watch => "Watching for changes",
-            JobKind::TestConnection => "Testing the connection",
-            JobKind::ChooseApp => "Switching to the chosen app",
-            JobKind::FindApps => "Looking for the Statsig app",
-            JobKind::ImportNow => "Importing Statsig's groups into Okta",
-            JobKind::ForgetTokens => "Forgetting tokens",
-            JobKind::OpenSnapshot => "Opening the snapshot",
-            JobKind::ExportSnapshot => "Exporting the snapshot",
-            JobKind::Compare => "Comparing",
-            JobKind::ExportCsv => "Exporting CSV",
-            JobKind::SaveRule => "Saving the rule",
-            JobKind::RemoveRule => "Removing the rule",
-            JobKind::ApplyRule => "Making the rule's mappings",
-        }
+        self.spec().label
     }
 
     /// Whether other request-sending actions wait while it runs.
     pub fn holds_the_connection(self) -> bool {
-        !matches!(
-            self,
-            JobKind::TestConnection
-                | JobKind::FindApps
-                | JobKind::ForgetTokens
-                | JobKind::ExportSnapshot
-                | JobKind::Compare
-                | JobKind::ExportCsv
-        )
+        self.spec().holds_the_connection
     }
 }
 
@@ -519,4 +559,154 @@ pub enum Event {
         /// The changes.
         comparison: Comparison,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Box<Settings> {
+        Box::default()
+    }
+
+    /// An open snapshot refuses exactly the commands that send requests, and only a change
+    /// of connection stops the running job.
+    fn path() -> PathBuf {
+        PathBuf::from("x.json")
+    }
+
+    fn id() -> String {
+        "m1".to_string()
+    }
+
+    /// Commands that send requests.
+    fn sending() -> Vec<Command> {
+        vec![
+            Command::Import,
+            Command::CreateMappingGroup {
+                name: "g".into(),
+                description: String::new(),
+                user_ids: vec![],
+            },
+            Command::SetOktaMembers {
+                group_id: id(),
+                add: vec![],
+                remove: vec![],
+            },
+            Command::Link {
+                okta_group_id: id(),
+                statsig_group_id: id(),
+                push_now: true,
+                allowed_removals: 0,
+            },
+            Command::Create {
+                okta_group_id: id(),
+                project: "P".into(),
+                team: "T".into(),
+                push_now: true,
+            },
+            Command::Push {
+                mapping_id: id(),
+                allowed_removals: 0,
+            },
+            Command::ResolveDrift {
+                mapping_id: id(),
+                choice: DriftChoice::Adopt,
+            },
+            Command::RetryAll,
+            Command::SetActive {
+                mapping_id: id(),
+                active: true,
+            },
+            Command::SetActive {
+                mapping_id: id(),
+                active: false,
+            },
+            Command::Unlink {
+                mapping_id: id(),
+                how: Unlink::Leave,
+                confirmation: String::new(),
+            },
+            Command::WatchNow,
+            Command::ChooseApp { app_id: id() },
+            Command::ImportNow,
+            Command::ApplyRule {
+                id: id(),
+                unticked: vec![],
+                allowed_removals: 0,
+            },
+        ]
+    }
+
+    /// Commands that send none.
+    fn quiet() -> Vec<Command> {
+        vec![
+            Command::Connect(Target::Demo { reset: false }),
+            Command::OpenSnapshot(path()),
+            Command::CloseSnapshot,
+            Command::ExportSnapshot {
+                path: path(),
+                redact: false,
+            },
+            Command::Compare { path: path() },
+            Command::ExportCsv {
+                path: path(),
+                header: vec![],
+                rows: vec![],
+            },
+            Command::SetWatching {
+                on: true,
+                interval: Duration::from_secs(60),
+            },
+            Command::TestConnection {
+                settings: settings(),
+                statsig_token: None,
+                okta_token: None,
+            },
+            Command::FindApps {
+                settings: settings(),
+                okta_token: None,
+            },
+            Command::ForgetTokens {
+                settings: settings(),
+            },
+            Command::SaveSettings {
+                settings: settings(),
+                statsig_token: None,
+                okta_token: None,
+                test_first: true,
+            },
+            Command::SwitchProfile {
+                name: "Staging".into(),
+                create: true,
+            },
+            Command::RemoveRule { id: id() },
+        ]
+    }
+
+    #[test]
+    fn each_command_says_whether_it_sends_and_whether_it_preempts() {
+        let (sending, quiet) = (sending(), quiet());
+        for c in &sending {
+            assert!(c.sends(), "{:?} sends requests", c.job());
+            assert!(!c.preempts(), "{:?} waits its turn", c.job());
+        }
+        for c in &quiet {
+            assert!(!c.sends(), "{:?} sends nothing", c.job());
+        }
+        let preempting: Vec<_> = quiet.iter().filter(|c| c.preempts()).collect();
+        assert_eq!(
+            preempting.len(),
+            3,
+            "Connect, SaveSettings and SwitchProfile"
+        );
+        assert!(preempting.iter().all(|c| c.job() == Some(JobKind::Connect)));
+        // Jobs that only read or write local files leave the connection to others.
+        for c in [
+            &quiet[3], &quiet[4], &quiet[5], &quiet[7], &quiet[8], &quiet[9],
+        ] {
+            assert!(!c.job().unwrap().holds_the_connection());
+        }
+        assert!(JobKind::Push.holds_the_connection() && JobKind::Connect.holds_the_connection());
+    }
 }

@@ -1,11 +1,11 @@
-//! The workflow commands: each runs one workspace step and says, in one sentence in the
-//! past tense, what was done.
+//! The workflow steps: each runs one workspace step and says, in one sentence in the past
+//! tense, what was done. The runner's one `match` over commands calls them.
 
-use super::command::Command;
-use crate::engine::backend::PushReport;
-use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::backend::{PushReport, Unlink};
+use crate::engine::error::{Result, refused};
 use crate::engine::state::Mapping;
 use crate::engine::workspace::Workspace;
+use crate::model::push_rule::PushRule;
 use crate::model::text::plural;
 
 /// What a finished push did, in the past tense, with the edits made in Statsig it kept.
@@ -63,155 +63,136 @@ fn linked(m: &Mapping) -> String {
     s
 }
 
-/// Runs one workflow command on the workspace.
-pub(super) async fn run(ws: &mut Workspace, command: Command) -> Result<String> {
-    match command {
-        c @ (Command::CreateMappingGroup { .. } | Command::SetOktaMembers { .. }) => {
-            okta_groups(ws, c).await
-        }
-        c @ (Command::Link { .. } | Command::Create { .. } | Command::Unlink { .. }) => {
-            mappings(ws, c).await
-        }
-        Command::WatchNow => watch(ws).await,
-        Command::SaveRule(rule) => {
-            let r = ws.add_rule(*rule)?;
-            Ok(format!("Saved rule \"{}\": {}.", r.name, r.describe()))
-        }
-        Command::RemoveRule { id } => {
-            let r = ws.remove_rule(&id)?;
-            Ok(format!(
-                "Removed rule \"{}\"; the mappings it made stay.",
-                r.name
-            ))
-        }
-        c => pushes(ws, c).await,
-    }
+/// "Create group" of Okta users (a mapping group).
+pub(super) async fn create_mapping_group(
+    ws: &mut Workspace,
+    name: &str,
+    description: &str,
+    user_ids: &[String],
+) -> Result<String> {
+    let g = ws.create_mapping_group(name, description, user_ids).await?;
+    Ok(format!(
+        "Created Okta group \"{}\" with {}.",
+        g.name,
+        plural(g.members.len(), "member")
+    ))
 }
 
-/// Mapping groups: create one, change its members.
-async fn okta_groups(ws: &mut Workspace, command: Command) -> Result<String> {
-    match command {
-        Command::CreateMappingGroup {
-            name,
-            description,
-            user_ids,
-        } => {
-            let g = ws
-                .create_mapping_group(&name, &description, &user_ids)
-                .await?;
-            Ok(format!(
-                "Created Okta group \"{}\" with {}.",
-                g.name,
-                plural(g.members.len(), "member")
-            ))
-        }
-        Command::SetOktaMembers {
-            group_id,
-            add,
-            remove,
-        } => {
-            ws.set_okta_members(&group_id, &add, &remove).await?;
-            let group = ws
-                .directory()
-                .okta_group(&group_id)
-                .map_or(group_id.clone(), |g| g.name.clone());
-            Ok(format!(
-                "{}: added {}, removed {}.",
-                group,
-                plural(add.len(), "member"),
-                plural(remove.len(), "member")
-            ))
-        }
-        _ => Err(not_a_step()),
-    }
+/// Adds and removes members of an Okta group.
+pub(super) async fn set_okta_members(
+    ws: &mut Workspace,
+    group_id: &str,
+    add: &[String],
+    remove: &[String],
+) -> Result<String> {
+    ws.set_okta_members(group_id, add, remove).await?;
+    let group = ws
+        .directory()
+        .okta_group(group_id)
+        .map_or(group_id.to_string(), |g| g.name.clone());
+    Ok(format!(
+        "{}: added {}, removed {}.",
+        group,
+        plural(add.len(), "member"),
+        plural(remove.len(), "member")
+    ))
 }
 
-fn not_a_step() -> EngineError {
-    EngineError::Refused("This command is not a workflow step.".into())
+/// "Link group".
+pub(super) async fn link(
+    ws: &mut Workspace,
+    okta_group_id: &str,
+    statsig_group_id: &str,
+    push_now: bool,
+    allowed_removals: usize,
+) -> Result<String> {
+    ws.link_confirmed(okta_group_id, statsig_group_id, push_now, allowed_removals)
+        .await
+        .map(|m| linked(&m))
 }
 
-/// Mappings made and unmade: link, create, unlink.
-async fn mappings(ws: &mut Workspace, command: Command) -> Result<String> {
-    match command {
-        Command::Link {
-            okta_group_id,
-            statsig_group_id,
-            push_now,
-            allowed_removals,
-        } => ws
-            .link_confirmed(
-                &okta_group_id,
-                &statsig_group_id,
-                push_now,
-                allowed_removals,
-            )
-            .await
-            .map(|m| linked(&m)),
-        Command::Create {
-            okta_group_id,
-            project,
-            team,
-            push_now,
-        } => {
-            let m = ws.create(&okta_group_id, &project, &team, push_now).await?;
-            Ok(if m.okta.is_some() {
-                format!(
-                    "Okta mapping {} made: Okta creates {} from {} at its first push.",
-                    m.id, m.statsig_group_name, m.okta_group_name
-                )
-            } else {
-                format!(
-                    "Created {} from {}.",
-                    m.statsig_group_name, m.okta_group_name
-                )
-            })
-        }
-        Command::Unlink {
-            mapping_id,
-            how,
-            confirmation,
-        } => {
-            let m = ws.unlink(&mapping_id, how, &confirmation).await?;
-            Ok(ws.unlinked(&m, how))
-        }
-        _ => Err(not_a_step()),
-    }
+/// "Create group".
+pub(super) async fn create(
+    ws: &mut Workspace,
+    okta_group_id: &str,
+    project: &str,
+    team: &str,
+    push_now: bool,
+) -> Result<String> {
+    let m = ws.create(okta_group_id, project, team, push_now).await?;
+    Ok(if m.okta.is_some() {
+        format!(
+            "Okta mapping {} made: Okta creates {} from {} at its first push.",
+            m.id, m.statsig_group_name, m.okta_group_name
+        )
+    } else {
+        format!(
+            "Created {} from {}.",
+            m.statsig_group_name, m.okta_group_name
+        )
+    })
 }
 
-/// Pushes: push now, retry, settle drift, activate or deactivate.
-async fn pushes(ws: &mut Workspace, command: Command) -> Result<String> {
-    match command {
-        Command::Push {
-            mapping_id,
-            allowed_removals,
-        } => {
-            let r = ws.confirm_removals(&mapping_id, allowed_removals).await?;
-            Ok(pushed(ws, &r))
-        }
-        Command::ResolveDrift { mapping_id, choice } => ws.resolve_drift(&mapping_id, choice).await,
-        Command::RetryAll => retry_all(ws).await,
-        Command::SetActive { mapping_id, active } => {
-            ws.set_active(&mapping_id, active).await?;
-            let in_okta = ws
-                .mappings()
-                .iter()
-                .any(|m| m.id == mapping_id && m.okta.is_some());
-            Ok(if in_okta && active {
-                "Activated in Okta: Okta runs a full push within a few minutes.".to_string()
-            } else if in_okta {
-                "Deactivated in Okta: memberships stay, Okta pushes nothing.".to_string()
-            } else if active {
-                with_drift(ws, &mapping_id, "Activated and pushed.".to_string())
-            } else {
-                "Deactivated: memberships stay, nothing is pushed.".to_string()
-            })
-        }
-        _ => Err(not_a_step()),
-    }
+/// Unlinks a mapping, deleting its team or leaving it.
+pub(super) async fn unlink(
+    ws: &mut Workspace,
+    mapping_id: &str,
+    how: Unlink,
+    confirmation: &str,
+) -> Result<String> {
+    let m = ws.unlink(mapping_id, how, confirmation).await?;
+    Ok(ws.unlinked(&m, how))
+}
+
+/// "Push now", with the removals the admin confirmed.
+pub(super) async fn push(
+    ws: &mut Workspace,
+    mapping_id: &str,
+    allowed_removals: usize,
+) -> Result<String> {
+    let r = ws.confirm_removals(mapping_id, allowed_removals).await?;
+    Ok(pushed(ws, &r))
+}
+
+/// Activates (and pushes) or deactivates a mapping.
+pub(super) async fn set_active(
+    ws: &mut Workspace,
+    mapping_id: &str,
+    active: bool,
+) -> Result<String> {
+    ws.set_active(mapping_id, active).await?;
+    let in_okta = ws
+        .mappings()
+        .iter()
+        .any(|m| m.id == mapping_id && m.okta.is_some());
+    Ok(if in_okta && active {
+        "Activated in Okta: Okta runs a full push within a few minutes.".to_string()
+    } else if in_okta {
+        "Deactivated in Okta: memberships stay, Okta pushes nothing.".to_string()
+    } else if active {
+        with_drift(ws, mapping_id, "Activated and pushed.".to_string())
+    } else {
+        "Deactivated: memberships stay, nothing is pushed.".to_string()
+    })
+}
+
+/// Saves a push rule.
+pub(super) fn save_rule(ws: &mut Workspace, rule: PushRule) -> Result<String> {
+    let r = ws.add_rule(rule)?;
+    Ok(format!("Saved rule \"{}\": {}.", r.name, r.describe()))
+}
+
+/// Removes a push rule; the mappings it made stay.
+pub(super) fn remove_rule(ws: &mut Workspace, id: &str) -> Result<String> {
+    let r = ws.remove_rule(id)?;
+    Ok(format!(
+        "Removed rule \"{}\"; the mappings it made stay.",
+        r.name
+    ))
 }
 
 /// *Retry all*: what was pushed again, what was skipped and why, by name.
-async fn retry_all(ws: &mut Workspace) -> Result<String> {
+pub(super) async fn retry_all(ws: &mut Workspace) -> Result<String> {
     let r = ws.retry_errors().await;
     let okta = ws.mappings().iter().any(|m| m.okta.is_some());
     let mut said = match (r.pushed.len(), okta) {
@@ -243,7 +224,7 @@ async fn retry_all(ws: &mut Workspace) -> Result<String> {
 }
 
 /// One watch cycle, reported in one sentence.
-async fn watch(ws: &mut Workspace) -> Result<String> {
+pub(super) async fn watch(ws: &mut Workspace) -> Result<String> {
     let r = ws.watch_once().await?;
     let mut parts = vec![
         format!("{} changed in Okta", plural(r.okta_groups_changed, "group")),

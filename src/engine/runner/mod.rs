@@ -323,7 +323,9 @@ impl Runner {
 
     async fn handle(&mut self, command: Command) {
         let Some(kind) = command.job() else {
-            return self.setting(command);
+            // A setting: done at once, no job.
+            let _ = self.perform(command).await;
+            return;
         };
         self.cancel.reset();
         self.jobs += 1;
@@ -337,7 +339,7 @@ impl Runner {
             if let Some(ws) = &mut self.ws {
                 ws.sync();
             }
-            self.run_job(command).await
+            self.perform(command).await
         };
         self.publish();
         if let Some(demo) = &self.demo {
@@ -346,21 +348,20 @@ impl Runner {
         self.send(Event::JobFinished { id, kind, outcome });
     }
 
-    /// Commands that change a setting of the engine, not a job.
-    fn setting(&mut self, command: Command) {
-        match command {
-            Command::SetWatching { on, interval } => {
-                self.watching = (on && self.snapshot.is_none()).then_some(interval);
-                self.send(Event::Watching(self.watching.is_some()));
-            }
-            Command::CloseSnapshot => {
-                self.snapshot = None;
-                self.send(Event::SnapshotClosed);
-                self.published = Published::default();
-                self.publish();
-            }
-            _ => {}
-        }
+    /// A setting: answers at once, with nothing to say.
+    fn set_watching(&mut self, on: bool, interval: std::time::Duration) -> Result<String> {
+        self.watching = (on && self.snapshot.is_none()).then_some(interval);
+        self.send(Event::Watching(self.watching.is_some()));
+        Ok(String::new())
+    }
+
+    /// A setting: back to the live connection.
+    fn close_snapshot(&mut self) -> Result<String> {
+        self.snapshot = None;
+        self.send(Event::SnapshotClosed);
+        self.published = Published::default();
+        self.publish();
+        Ok(String::new())
     }
 
     fn workspace(&mut self) -> Result<&mut Workspace> {
@@ -369,8 +370,12 @@ impl Runner {
         })
     }
 
-    async fn run_job(&mut self, command: Command) -> Result<String> {
+    /// Does what a command asks: the one `match` over commands, naming each (a command left
+    /// unwired fails to compile). Settings answer at once with an empty sentence.
+    async fn perform(&mut self, command: Command) -> Result<String> {
         match command {
+            Command::SetWatching { on, interval } => self.set_watching(on, interval),
+            Command::CloseSnapshot => self.close_snapshot(),
             Command::Connect(target) => self.connect(target).await,
             Command::SwitchProfile { name, create } => self.switch_profile(&name, create).await,
             Command::SaveSettings {
@@ -407,7 +412,59 @@ impl Runner {
             Command::ExportSnapshot { path, redact } => self.export_snapshot(path, redact).await,
             Command::Compare { path } => self.compare(path).await,
             Command::ExportCsv { path, header, rows } => Self::export_csv(&path, &header, &rows),
-            other => jobs::run(self.workspace()?, other).await,
+            Command::CreateMappingGroup {
+                name,
+                description,
+                user_ids,
+            } => {
+                jobs::create_mapping_group(self.workspace()?, &name, &description, &user_ids).await
+            }
+            Command::SetOktaMembers {
+                group_id,
+                add,
+                remove,
+            } => jobs::set_okta_members(self.workspace()?, &group_id, &add, &remove).await,
+            Command::Link {
+                okta_group_id,
+                statsig_group_id,
+                push_now,
+                allowed_removals,
+            } => {
+                let ws = self.workspace()?;
+                jobs::link(
+                    ws,
+                    &okta_group_id,
+                    &statsig_group_id,
+                    push_now,
+                    allowed_removals,
+                )
+                .await
+            }
+            Command::Create {
+                okta_group_id,
+                project,
+                team,
+                push_now,
+            } => jobs::create(self.workspace()?, &okta_group_id, &project, &team, push_now).await,
+            Command::Unlink {
+                mapping_id,
+                how,
+                confirmation,
+            } => jobs::unlink(self.workspace()?, &mapping_id, how, &confirmation).await,
+            Command::Push {
+                mapping_id,
+                allowed_removals,
+            } => jobs::push(self.workspace()?, &mapping_id, allowed_removals).await,
+            Command::ResolveDrift { mapping_id, choice } => {
+                self.workspace()?.resolve_drift(&mapping_id, choice).await
+            }
+            Command::RetryAll => jobs::retry_all(self.workspace()?).await,
+            Command::SetActive { mapping_id, active } => {
+                jobs::set_active(self.workspace()?, &mapping_id, active).await
+            }
+            Command::WatchNow => jobs::watch(self.workspace()?).await,
+            Command::SaveRule(rule) => jobs::save_rule(self.workspace()?, *rule),
+            Command::RemoveRule { id } => jobs::remove_rule(self.workspace()?, &id),
         }
     }
 

@@ -2,7 +2,7 @@
 //! production and a staging app, say), the admin chooses the one Okta pushes to Statsig
 //! with. Each shows its label, id, status and features; an app without Group Push says so.
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::engine::runner::Command;
 use crate::model::okta_app::OktaApp;
 use crate::ui::action::Action;

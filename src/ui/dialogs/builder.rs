@@ -1,24 +1,21 @@
 //! New mapping group: an Okta group built from searched users or another group's members.
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
+use super::user_picker::{UserPicker, user_table};
 use crate::engine::runner::Command;
 use crate::model::OktaGroup;
 use crate::model::names;
 use crate::ui::action::Action;
-use crate::ui::cache::Memo;
 use crate::ui::view::View;
 use crate::ui::widgets;
-use egui_extras::{Column, TableBuilder};
 use std::collections::BTreeSet;
 
 /// The dialog's state.
 pub struct GroupBuilder {
     name: String,
     description: String,
-    search: String,
+    users: UserPicker,
     selected: BTreeSet<String>,
-    /// The users the search shows, kept until the search or the directory changes.
-    shown: Memo<(u64, String), Vec<usize>>,
 }
 
 impl GroupBuilder {
@@ -29,11 +26,10 @@ impl GroupBuilder {
                 .map(|g| format!("{} (copy)", g.name))
                 .unwrap_or_default(),
             description: String::new(),
-            search: String::new(),
+            users: UserPicker::default(),
             selected: from
                 .map(|g| g.members.iter().cloned().collect())
                 .unwrap_or_default(),
-            shown: Memo::default(),
         }
     }
 
@@ -75,29 +71,8 @@ impl GroupBuilder {
                     .response
                     .labelled_by(l.id);
             });
-            widgets::labelled_text(
-                ui,
-                "Find Okta users",
-                &mut self.search,
-                "name or email contains…",
-                false,
-            );
-            let search = self.search.clone();
-            let mut memo = std::mem::take(&mut self.shown);
-            // Filtering 100,000 users is done when the search changes, not every frame.
-            let hits = memo.get((view.generation, search.clone()), || {
-                let needle = search.trim().to_lowercase();
-                d.okta_users
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, u)| {
-                        needle.is_empty()
-                            || u.email.to_lowercase().contains(&needle)
-                            || u.display_name().to_lowercase().contains(&needle)
-                    })
-                    .map(|(i, _)| i)
-                    .collect()
-            });
+            self.users.search_field(ui);
+            let hits = self.users.found(view);
             ui.horizontal(|ui| {
                 ui.label(format!("{} selected", self.selected.len()));
                 if ui.button("Select all shown").clicked() {
@@ -109,7 +84,6 @@ impl GroupBuilder {
                 }
             });
             user_table(ui, view, hits, &mut self.selected);
-            self.shown = memo;
             ui.separator();
             self.footer(ui, view)
         });
@@ -146,51 +120,4 @@ impl GroupBuilder {
         });
         out
     }
-}
-
-/// The users shown, each with a checkbox; only visible rows are laid out.
-pub fn user_table(ui: &mut egui::Ui, view: &View, hits: &[usize], selected: &mut BTreeSet<String>) {
-    let d = view.directory;
-    let height = (ui.available_height() - 70.0).clamp(120.0, 300.0);
-    TableBuilder::new(ui)
-        .id_salt("builder-users")
-        .striped(true)
-        .max_scroll_height(height)
-        .column(
-            Column::initial(280.0)
-                .at_least(120.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(
-            Column::initial(180.0)
-                .at_least(80.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(Column::remainder().at_least(widgets::USER_STATE_WIDTH))
-        .body(|body| {
-            body.rows(22.0, hits.len(), |mut row| {
-                let u = &d.okta_users[hits[row.index()]];
-                let mut on = selected.contains(&u.id);
-                row.col(|ui| {
-                    if ui
-                        .checkbox(&mut on, names::display_safe(&u.email))
-                        .changed()
-                    {
-                        if on {
-                            selected.insert(u.id.clone());
-                        } else {
-                            selected.remove(&u.id);
-                        }
-                    }
-                });
-                row.col(|ui| {
-                    widgets::elided(ui, &names::display_safe(&u.display_name()));
-                });
-                row.col(|ui| {
-                    ui.label(widgets::okta_user_state(d, u));
-                });
-            });
-        });
 }

@@ -1,6 +1,6 @@
 //! What changed between a snapshot file and what is shown: counts, then each change.
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::model::compare::Comparison;
 use crate::model::names;
 use crate::ui::widgets::{self, Pill};

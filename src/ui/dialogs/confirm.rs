@@ -1,7 +1,7 @@
 //! Confirmations: removals the deletion guard stopped (the team's name typed), and
 //! starting the demo over.
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::engine::runner::{Command, Target};
 use crate::model::mapping::{Mapping, MappingStatus};
 use crate::model::text::plural;

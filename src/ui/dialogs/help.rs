@@ -1,7 +1,7 @@
 //! Help: keyboard shortcuts, the README's walkthrough (the same words, compiled in), and
 //! About (version, licence, where the log file is).
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::ui::action::Action;
 pub use crate::ui::action::HelpPage;
 use crate::ui::markdown::{self, Block};

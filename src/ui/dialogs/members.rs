@@ -1,12 +1,12 @@
 //! A mapping group's members: search Okta users, tick who belongs, and apply the
 //! additions and removals one by one (what `add-member` and `remove-member` do).
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
+use super::user_picker::{UserPicker, user_table};
 use crate::engine::runner::Command;
 use crate::model::names;
 use crate::model::text::plural;
 use crate::ui::action::Action;
-use crate::ui::cache::Memo;
 use crate::ui::view::View;
 use crate::ui::widgets;
 use std::collections::BTreeSet;
@@ -14,9 +14,8 @@ use std::collections::BTreeSet;
 /// The dialog's state.
 pub struct MembersDialog {
     group_id: String,
-    search: String,
+    users: UserPicker,
     selected: BTreeSet<String>,
-    shown: Memo<(u64, String), Vec<usize>>,
 }
 
 impl MembersDialog {
@@ -24,13 +23,12 @@ impl MembersDialog {
     pub fn new(group_id: &str, view: &View) -> Self {
         MembersDialog {
             group_id: group_id.to_string(),
-            search: String::new(),
+            users: UserPicker::default(),
             selected: view
                 .directory
                 .okta_group(group_id)
                 .map(|g| g.members.iter().cloned().collect())
                 .unwrap_or_default(),
-            shown: Memo::default(),
         }
     }
 
@@ -55,30 +53,8 @@ impl MembersDialog {
                 .filter(|u| !self.selected.contains(*u))
                 .cloned()
                 .collect();
-            widgets::labelled_text(
-                ui,
-                "Find Okta users",
-                &mut self.search,
-                "name or email contains…",
-                false,
-            );
-            let search = self.search.clone();
-            let mut memo = std::mem::take(&mut self.shown);
-            let hits = memo.get((view.generation, search.clone()), || {
-                let needle = search.trim().to_lowercase();
-                d.okta_users
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, u)| {
-                        needle.is_empty()
-                            || u.email.to_lowercase().contains(&needle)
-                            || u.display_name().to_lowercase().contains(&needle)
-                    })
-                    .map(|(i, _)| i)
-                    .collect()
-            });
-            super::builder::user_table(ui, view, hits, &mut self.selected);
-            self.shown = memo;
+            self.users.search_field(ui);
+            user_table(ui, view, self.users.found(view), &mut self.selected);
             ui.separator();
             ui.label(format!(
                 "{} to add, {} to remove; each change is one request to Okta.",

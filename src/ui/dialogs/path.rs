@@ -1,6 +1,6 @@
 //! A file path typed by hand, when this system shows no file dialog (no desktop portal).
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::model::text::safe_file_name;
 use crate::ui::action::{Action, FileJob};
 use crate::ui::widgets;

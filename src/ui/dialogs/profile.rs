@@ -2,7 +2,7 @@
 //! tokens, mappings and recent snapshots. Made and switched to by the engine. And what a
 //! window offers when another window has its profile open.
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::engine::paths::DataDir;
 use crate::engine::runner::Command;
 use crate::ui::action::{Action, Open};

@@ -3,7 +3,7 @@
 //! The rules and the guard are the engine's own (`model::rules`), so the preview and
 //! the push never disagree.
 
-use super::{Shown, full_width_rows, modal, two_columns};
+use super::frame::{Shown, full_width_rows, modal, two_columns};
 use crate::engine::runner::Command;
 use crate::model::names::{self, ParsedName, Role};
 use crate::model::plan::{self, MemberList, SkippedList};

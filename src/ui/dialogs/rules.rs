@@ -3,7 +3,7 @@
 //! adds, removes, members that cannot be pushed, and the deletion guard. The admin
 //! unticks rows, then makes the rest as one bulk (the engine paces it and shows progress).
 
-use super::{Shown, modal, two_columns};
+use super::frame::{Shown, modal, two_columns};
 use crate::engine::runner::Command;
 use crate::model::push_rule::{self, NameMatch, PushRule, RowTarget, RuleAction, RuleRow};
 use crate::model::text::plural;
@@ -14,6 +14,7 @@ use crate::ui::widgets::{self, Pill};
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 const ROW: f32 = 22.0;
 
@@ -24,6 +25,10 @@ enum Showing {
     Draft,
 }
 
+/// What a preview is of: the data's, mappings' and rules' versions, which rule is shown,
+/// and the rule as it was planned.
+type PreviewKey = (u64, u64, u64, Showing, PushRule);
+
 /// The dialog's state.
 pub struct RulesDialog {
     showing: Showing,
@@ -33,7 +38,7 @@ pub struct RulesDialog {
     create: bool,
     only_okta_groups: bool,
     unticked: BTreeSet<String>,
-    rows: Memo<(u64, u64, u64, Showing, String), Vec<RuleRow>>,
+    rows: Memo<PreviewKey, Rc<[RuleRow]>>,
     /// The draft was sent to be saved: show it once it is.
     saving: bool,
 }
@@ -136,29 +141,39 @@ impl RulesDialog {
         r
     }
 
-    fn preview(&mut self, view: &View, rule: Option<&PushRule>) -> Vec<RuleRow> {
+    /// The rule's preview, planned when the data, the mappings, the rules or the rule
+    /// change; each frame compares the rule with the one planned, and copies nothing.
+    fn preview(&mut self, view: &View, rule: Option<&PushRule>) -> Rc<[RuleRow]> {
         let Some(rule) = rule else {
-            return Vec::new();
+            return Rc::from([]);
         };
-        let key = (
-            view.generation,
-            view.mappings_version,
-            view.rules_version,
-            self.showing.clone(),
-            format!("{rule:?}"),
-        );
-        // A draft is previewed beside the saved rules (it claims groups like one).
-        let mut all: Vec<PushRule> = view.rules.to_vec();
-        if self.showing == Showing::Draft {
-            all.push(rule.clone());
-        }
+        let versions = (view.generation, view.mappings_version, view.rules_version);
+        let showing = &self.showing;
         self.rows
-            .get(key, || {
-                if rule.text.trim().is_empty() {
-                    return Vec::new();
-                }
-                push_rule::preview(view.directory, view.mappings, &all, rule, view.guard())
-            })
+            .get_keyed(
+                |k| (k.0, k.1, k.2) == versions && &k.3 == showing && &k.4 == rule,
+                || {
+                    (
+                        versions.0,
+                        versions.1,
+                        versions.2,
+                        showing.clone(),
+                        rule.clone(),
+                    )
+                },
+                || {
+                    if rule.text.trim().is_empty() {
+                        return Rc::from([]);
+                    }
+                    // A draft is previewed beside the saved rules (it claims groups like one).
+                    let mut all: Vec<PushRule> = view.rules.to_vec();
+                    if *showing == Showing::Draft {
+                        all.push(rule.clone());
+                    }
+                    push_rule::preview(view.directory, view.mappings, &all, rule, view.guard())
+                        .into()
+                },
+            )
             .clone()
     }
 

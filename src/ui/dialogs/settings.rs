@@ -1,7 +1,7 @@
 //! Settings: the Okta org and Statsig SCIM URLs, the two tokens (to the OS keyring only),
 //! the Statsig organization's projects and email domains, and the deletion guard.
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::engine::config::Settings;
 use crate::engine::error::EngineError;
 use crate::engine::runner::{Command, Target};

@@ -1,7 +1,7 @@
 //! Unlink a pushed group: Delete (the team goes; its name typed) or Leave (nothing
 //! changes in Statsig).
 
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::engine::backend::Unlink;
 use crate::engine::runner::Command;
 use crate::model::mapping::Mapping;

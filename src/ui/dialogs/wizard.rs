@@ -6,7 +6,7 @@
 //! both, saves, and closes: the first import's progress is the main window's.
 
 use super::app_picker::app_list;
-use super::{Shown, modal};
+use super::frame::{Shown, modal};
 use crate::engine::config::Settings;
 use crate::engine::connection::{DEFAULT_APP_SEARCH, PushModeChoice};
 use crate::engine::error::EngineError;

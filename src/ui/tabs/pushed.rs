@@ -19,6 +19,7 @@ use crate::ui::view::View;
 use crate::ui::widgets::{self, Pill, ROW};
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
+use std::rc::Rc;
 
 /// Which mappings the list shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,12 +38,12 @@ enum Only {
 pub struct PushedTab {
     search: String,
     only: Only,
-    shown: Memo<(u64, String, Only), Vec<usize>>,
+    shown: Memo<(u64, String, Only), Rc<[usize]>>,
     /// Per mapping: the changes from Okta waiting to be pushed, edits made in Statsig
     /// left out (`None`: cannot compare).
-    waiting: Memo<(u64, u64), Vec<Option<usize>>>,
+    waiting: Memo<(u64, u64), Rc<[Option<usize>]>>,
     /// The selected mapping's people edited in Statsig: (added there, removed there).
-    drift_people: Memo<(u64, u64, String), mapping_detail::DriftPeople>,
+    drift_people: Memo<(u64, u64, String), Rc<mapping_detail::DriftPeople>>,
     /// Okta groups a rule matches that are ready to be pushed.
     proposals: Memo<(u64, u64, u64), usize>,
     /// Sync health over this connection.
@@ -104,8 +105,10 @@ impl Only {
 }
 
 impl PushedTab {
-    fn shown(&mut self, view: &View) -> Vec<usize> {
-        let (search, only) = (self.search.clone(), self.only);
+    /// The rows shown, filtered and placed when the mappings, the search or the filter
+    /// change; a frame compares, and copies nothing.
+    fn shown(&mut self, view: &View) -> Rc<[usize]> {
+        let (search, only) = (&self.search, self.only);
         self.rows.update(
             view.mappings_version,
             view.mappings.iter().map(|m| (m.id.clone(), look(m))),
@@ -113,20 +116,24 @@ impl PushedTab {
         );
         let rows = &self.rows;
         self.shown
-            .get((view.mappings_version, search.clone(), only), || {
-                let mut shown: Vec<usize> = view
-                    .mappings
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, m)| only.keeps(m))
-                    .filter(|(_, m)| {
-                        widgets::matches(&search, &[&m.okta_group_name, &m.statsig_group_name])
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                shown.sort_by_key(|&i| rows.place(&view.mappings[i].id));
-                shown
-            })
+            .get_keyed(
+                |k| k.0 == view.mappings_version && &k.1 == search && k.2 == only,
+                || (view.mappings_version, search.clone(), only),
+                || {
+                    let mut shown: Vec<usize> = view
+                        .mappings
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| only.keeps(m))
+                        .filter(|(_, m)| {
+                            widgets::matches(search, &[&m.okta_group_name, &m.statsig_group_name])
+                        })
+                        .map(|(i, _)| i)
+                        .collect();
+                    shown.sort_by_key(|&i| rows.place(&view.mappings[i].id));
+                    shown.into()
+                },
+            )
             .clone()
     }
 
@@ -146,8 +153,8 @@ impl PushedTab {
     /// The ids of the mappings shown, for arrow keys.
     pub fn shown_ids(&mut self, view: &View) -> Vec<String> {
         self.shown(view)
-            .into_iter()
-            .map(|i| view.mappings[i].id.clone())
+            .iter()
+            .map(|&i| view.mappings[i].id.clone())
             .collect()
     }
 
@@ -186,9 +193,13 @@ impl PushedTab {
             .or_else(|| shown.first().copied());
         let people = selected.map(|i| {
             let m = &view.mappings[i];
-            let key = (view.generation, view.mappings_version, m.id.clone());
+            let versions = (view.generation, view.mappings_version);
             self.drift_people
-                .get(key, || mapping_detail::DriftPeople::of(view.directory, m))
+                .get_keyed(
+                    |k| (k.0, k.1) == versions && k.2 == m.id,
+                    || (versions.0, versions.1, m.id.clone()),
+                    || Rc::new(mapping_detail::DriftPeople::of(view.directory, m)),
+                )
                 .clone()
         });
         if let (Some(i), Some(people)) = (selected, people) {
@@ -221,7 +232,7 @@ impl PushedTab {
 
     /// The changes waiting per mapping (`None`: cannot compare), planned once per
     /// version of the data and the mappings.
-    fn waiting(&mut self, view: &View) -> Vec<Option<usize>> {
+    fn waiting(&mut self, view: &View) -> Rc<[Option<usize>]> {
         self.waiting
             .get((view.generation, view.mappings_version), || {
                 view.mappings
@@ -243,7 +254,8 @@ impl PushedTab {
                             hold::cut(view.guard(), d, plan, to, last, Allowed::nothing()).waiting()
                         })
                     })
-                    .collect()
+                    .collect::<Vec<_>>()
+                    .into()
             })
             .clone()
     }
@@ -266,7 +278,7 @@ impl PushedTab {
         let in_sync = view
             .mappings
             .iter()
-            .zip(&waiting)
+            .zip(waiting.iter())
             .filter(|(m, w)| m.status == MappingStatus::Active && **w == Some(0))
             .count();
         let sample = Sample {
