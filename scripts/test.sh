@@ -100,7 +100,7 @@ cargo test --quiet --test soak -- --nocapture 2>&1
 # scim2-tester twice: against `sandbox --generic-scim` every check passes; against the
 # Statsig emulator (Statsig's own rules) only the failures listed and explained in
 # scripts/scim-compliance.py happen. Each run passes at least its minimum of checks.
-bin="$root/target/debug/okta-statsig-teams"
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/okta-statsig-teams"
 [ -x "$bin" ] || cargo build --quiet
 for mode in generic strict; do
   step "scim2-tester against the sandbox ($mode)"
