@@ -187,6 +187,13 @@ fn a_message_waits_for_the_open_dialog_and_covers_none_of_it() {
         h.query_by_label("Dismiss").is_some(),
         "the refusal shows as a toast"
     );
+    // Nearly gone (a toast shows for 8 s) when a dialog opens.
+    let time =
+        |h: &egui_kittest::Harness<'static, okta_statsig_teams::ui::App>| h.ctx.input(|i| i.time);
+    let shown_at = time(h);
+    while time(h) - shown_at < 7.0 {
+        h.step();
+    }
     open_dialog(h, Open::Push { okta_group: None });
     assert!(
         h.query_by_label("Dismiss").is_none(),
@@ -205,5 +212,14 @@ fn a_message_waits_for_the_open_dialog_and_covers_none_of_it() {
                 .next()
                 .is_some(),
         "the refusal shows again once the dialog is closed"
+    );
+    // ... long enough to be read: at least half its time.
+    let closed_at = time(h);
+    while time(h) - closed_at < 2.5 {
+        h.step();
+    }
+    assert!(
+        h.query_by_label("Dismiss").is_some(),
+        "a toast that was about to go when the dialog opened still shows 2.5 s after it closed"
     );
 }

@@ -98,6 +98,9 @@ const LOG_LEN: usize = 200;
 /// How long clicks are held back after a dialog closes (a double click's second half).
 const SHIELD_SECONDS: f64 = 0.4;
 
+/// How long a toast shows.
+const TOAST_SECONDS: f64 = 8.0;
+
 /// What the app shows: the engine's latest word on the connection and its data.
 struct Shown {
     connection: Option<ConnectionInfo>,
@@ -432,7 +435,7 @@ impl eframe::App for App {
             if !self.toasts.is_empty() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(500));
             }
-            self.toasts.retain(|t| now - t.at < 8.0);
+            self.toasts.retain(|t| now - t.at < TOAST_SECONDS);
         }
         // A file dropped on the window opens as a snapshot (the engine checks it).
         let dropped: Option<PathBuf> = ctx.input(|i| {
@@ -503,16 +506,17 @@ impl App {
     }
 
     /// While a dialog is open, messages wait: a toast never covers (and takes the clicks
-    /// of) the dialog's controls, and its eight seconds start when the dialog closes. The
+    /// of) the dialog's controls, and its time runs again when the dialog closes. The
     /// status line and the Activity log have them at once.
     fn hold_toasts_under_a_dialog(&mut self, now: f64) {
         match (self.dialog.is_some(), self.toasts_held_since) {
             (true, None) => self.toasts_held_since = Some(now),
             (false, Some(since)) => {
                 for t in &mut self.toasts {
-                    // What was left of its time, or all of it when it came meanwhile.
+                    // What was left of its time (at least half of it, so one that was
+                    // about to go is still seen), or all of it when it came meanwhile.
                     t.at = if t.at < since {
-                        t.at + (now - since)
+                        (t.at + (now - since)).max(now - TOAST_SECONDS / 2.0)
                     } else {
                         now
                     };
