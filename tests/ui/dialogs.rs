@@ -223,3 +223,44 @@ fn a_message_waits_for_the_open_dialog_and_covers_none_of_it() {
         "a toast that was about to go when the dialog opened still shows 2.5 s after it closed"
     );
 }
+
+/// At 1024x700, Push Groups with the deletion guard's confirmation shown (its warning, the
+/// typed team name and the reason under the buttons) stays inside the window and draws
+/// nothing over anything.
+#[test]
+fn push_groups_with_the_guards_confirmation_fits_at_1024_by_700() {
+    let mut f = small_window();
+    let h = &mut f.harness;
+    dismiss_messages(h);
+    open_dialog(
+        h,
+        Open::Push {
+            okta_group: h
+                .state()
+                .directory()
+                .okta_group_by_name("Onboarding Squad")
+                .map(|g| g.id.clone()),
+        },
+    );
+    click(h, "Use Statsig-Growth Experiments-Onboarding-Member");
+    settle(h);
+    assert!(
+        h.query_by_label_contains("Type the team name, Onboarding")
+            .is_some(),
+        "the guard asks for the team name"
+    );
+    let found = overlaps(h);
+    assert!(
+        found.is_empty(),
+        "drawn over each other:\n{}",
+        found.join("\n")
+    );
+    let window = h.ctx.content_rect();
+    for label in ["Push Groups", "Save", "Cancel"] {
+        let r = h.get_by_label(label).rect();
+        assert!(
+            window.contains_rect(r) && r.bottom() <= window.bottom() - 26.0,
+            "{label} is inside the window, above the status bar: {r:?}"
+        );
+    }
+}

@@ -9,7 +9,8 @@ use okta_statsig_teams::sandbox::limits::OktaLimits;
 use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
 use okta_statsig_teams::ui::{Action, App};
 
-/// The app on a loopback org whose groups' members come in four a second.
+/// The app on a loopback org whose groups' members come in eight a second (long enough
+/// to cancel, short enough for a refresh to read them all well inside a wait).
 fn slow_org() -> (
     Harness<'static, App>,
     Sandbox,
@@ -20,7 +21,7 @@ fn slow_org() -> (
     let sandbox = rt
         .block_on(Sandbox::start(SandboxConfig {
             okta_limits: OktaLimits {
-                group: 4,
+                group: 8,
                 ..OktaLimits::none()
             },
             okta_rate_window_secs: 1,

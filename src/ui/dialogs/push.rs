@@ -69,6 +69,9 @@ enum Waiting {
     OtherPusher(String),
 }
 
+/// Room kept under the two columns for the reason Save is off and the buttons.
+const FOOTER_HEIGHT: f32 = 96.0;
+
 /// The dialog's state.
 pub struct PushDialog {
     okta_search: String,
@@ -119,10 +122,18 @@ impl PushDialog {
         let mut memo = std::mem::take(&mut self.preview);
         let (shown, escape) = modal(ctx, "push-groups", "Push Groups", 880.0, |ui| {
             let preview = self.preview_for(&mut memo, view);
-            two_columns(ui, |left, right| {
-                self.left(left, view, preview.as_ref().ok());
-                show_preview(right, self.push_now, preview);
-            });
+            // The buttons and the reason above them always show: in a small window the
+            // two columns scroll (the guard's confirmation makes them tallest).
+            egui::ScrollArea::vertical()
+                .id_salt("push-groups-body")
+                .max_height((ui.available_height() - FOOTER_HEIGHT).max(160.0))
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    two_columns(ui, |left, right| {
+                        self.left(left, view, preview.as_ref().ok());
+                        show_preview(right, self.push_now, preview);
+                    });
+                });
             ui.separator();
             // Saved only from the plan shown: nothing to save while the preview cannot plan.
             let outcome = match preview {
