@@ -306,6 +306,27 @@ fn retry_all_skips_an_error_a_retry_cannot_fix_and_says_what_to_do() {
     wait_message(h, "Skipped Growth Lab, which a retry cannot fix");
     assert!(last_message(h).contains("Unlink, then Create with a valid name"));
     assert_eq!(updated(&f.sandbox), before, "Okta's mapping was left alone");
+    // Push now is off for it, and a push asked for anyway (the CLI's `push`) is refused.
+    assert!(h.get_by_label("Push now").accesskit_node().is_disabled());
+    let id = h
+        .state()
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_name == "Growth Lab")
+        .unwrap()
+        .id
+        .clone();
+    h.state_mut().perform(okta_statsig_teams::ui::Action::Send(
+        okta_statsig_teams::engine::runner::Command::Push {
+            mapping_id: id,
+            allowed_removals: 0,
+        },
+    ));
+    wait_message(
+        h,
+        "Growth Lab is not pushed again: Statsig refuses this team name",
+    );
+    assert_eq!(updated(&f.sandbox), before, "still left alone");
 }
 
 #[test]

@@ -429,6 +429,14 @@ impl Workspace {
     ) -> Result<PushReport> {
         self.settle_mode().await?;
         let m = self.core.mapping(mapping_id)?;
+        // An error a push cannot fix is not pushed again (in Okta push that would only
+        // re-activate the mapping, and Okta fail the same way).
+        if let MappingStatus::Error { fix: Some(fix), .. } = &m.status {
+            return Err(super::error::refused(format!(
+                "{} is not pushed again: {fix}",
+                m.okta_group_name
+            )));
+        }
         if matches!(m.status, MappingStatus::NeedsConfirmation { .. }) {
             self.core.set_status(mapping_id, MappingStatus::Active)?;
         }

@@ -298,8 +298,15 @@ fn buttons(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Action>) {
         } else {
             "Read both groups again and push the differences"
         };
-        if widgets::send_button(ui, view.can_send, !inactive, "Push now")
+        // An error that needs a change first is not pushed again (its next step says what).
+        let needs_a_change = matches!(&m.status, MappingStatus::Error { fix: Some(_), .. });
+        if widgets::send_button(ui, view.can_send, !inactive && !needs_a_change, "Push now")
             .on_hover_text(push_hover)
+            .on_disabled_hover_text(if needs_a_change {
+                "A push cannot fix this error: make the change its next step names first"
+            } else {
+                "Inactive: Activate pushes it"
+            })
             .clicked()
         {
             actions.push(Action::Send(Command::Push {
