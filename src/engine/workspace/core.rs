@@ -2,7 +2,6 @@
 //! UI, copied on write), the mappings and their file, and the helpers every step uses.
 
 pub use super::push_mode::OtherPusher;
-use super::push_mode::PushMode;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Mapping, MappingStatus, PushAction, PushCounts, State, StateStore};
@@ -51,8 +50,6 @@ pub struct Core {
     store: StateStore,
     /// The running job's cancel flag.
     pub cancel: CancelToken,
-    /// Who pushes (settled at the first import).
-    pub mode: PushMode,
     /// Teams another pusher feeds.
     pub other_pushers: Vec<OtherPusher>,
     /// In Direct push: the Statsig app's imported groups in Okta (never push sources).
@@ -96,7 +93,6 @@ impl Core {
             state,
             store,
             cancel,
-            mode: PushMode::Direct,
             other_pushers: Vec::new(),
             app_groups: Vec::new(),
             watch_cycles: 0,

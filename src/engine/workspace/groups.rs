@@ -187,9 +187,8 @@ impl Workspace {
                 if m.status == MappingStatus::Inactive {
                     self.core.set_status(mapping_id, MappingStatus::Active)?;
                 }
-                self.backend
-                    .overwrite(&mut self.core, mapping_id, &drift)
-                    .await?;
+                let (core, backend) = self.backend()?;
+                backend.overwrite(core, mapping_id, &drift).await?;
                 format!(
                     "Overwrote the edits made in Statsig on {}: {}.",
                     m.statsig_group_name,

@@ -83,6 +83,7 @@ impl Workspace {
             .warm
             .clone()
             .map(|w| (w.since, self.core.shared_directory()));
+        let app = self.push_mode().app().cloned();
         let core = &self.core;
         let okta_side = read_okta(core, &report, baseline, staged);
         let statsig = async {
@@ -96,7 +97,7 @@ impl Workspace {
             );
             Some((users, groups, config))
         };
-        let app_side = read_app_side(core, &report);
+        let app_side = read_app_side(core, app.as_ref(), &report);
         let (statsig, okta_side, app_side) = tokio::join!(statsig, okta_side, app_side);
         let (okta_users, okta_groups, pending) = okta_side?;
         let (side, mappings) = match app_side {
@@ -440,9 +441,10 @@ fn merge_users(known: &[OktaUser], changed: Vec<OktaUser>) -> Vec<OktaUser> {
 /// side (`None` in Direct push).
 async fn read_app_side(
     core: &super::Core,
+    app: Option<&crate::model::okta_app::OktaApp>,
     report: &Report,
 ) -> Option<Result<(AppSide, Vec<OktaPushMapping>)>> {
-    let app = core.mode.app()?.clone();
+    let app = app?.clone();
     let okta = &core.okta;
     let (users, groups, mappings) = tokio::join!(
         okta.app_users(&app.id, counter(report, "Okta app users")),

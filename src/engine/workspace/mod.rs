@@ -21,7 +21,6 @@ pub use push_mode::{ModeReport, PushMode};
 pub use push_rules::{RuleApplied, RuleStore};
 pub use reports::{Activation, Named, Retried};
 
-use super::backend::direct::DirectPush;
 use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
 use super::connection::{Connection, PushModeChoice};
 use super::error::{EngineError, Result};
@@ -34,11 +33,18 @@ use crate::okta::OktaClient;
 use crate::scim::ScimClient;
 use std::sync::Arc;
 
+/// Who pushes: the backend, and how it was chosen (see `mode.rs`).
+struct Pusher {
+    backend: Box<dyn PushBackend>,
+    report: ModeReport,
+}
+
 /// One connection's workspace.
 pub struct Workspace {
     core: Core,
-    backend: Box<dyn PushBackend>,
-    mode: Option<ModeReport>,
+    /// Who pushes, once settled (at the first import, or the first step that needs it):
+    /// the backend, and how it was chosen. The one place the mode is kept.
+    pusher: Option<Pusher>,
     rules: RuleStore,
     /// Okta groups whose members an import is still reading (see `import.rs`).
     pending: Option<pending::Pending>,
@@ -119,8 +125,7 @@ impl Workspace {
         }
         let ws = Workspace {
             core,
-            backend: Box::new(DirectPush),
-            mode: None,
+            pusher: None,
             rules,
             pending: None,
         };
@@ -233,7 +238,7 @@ impl Workspace {
         if self.core.conn.push_mode == PushModeChoice::Direct {
             self.core.conn.push_mode = PushModeChoice::Auto;
         }
-        self.mode = None;
+        self.pusher = None;
         self.core.other_pushers.clear();
         let direct =
             super::state::StateStore::new(self.core.store().path().with_file_name("state.json"));
@@ -246,7 +251,7 @@ impl Workspace {
     /// The sandbox's *Import Now* for the Statsig app (real Okta has no API for it):
     /// how many groups were new.
     pub async fn sandbox_import_now(&mut self) -> Result<usize> {
-        let Some(app) = self.core.mode.app().cloned() else {
+        let Some(app) = self.push_mode().app().cloned() else {
             return Err(super::error::refused(
                 "Import Now needs Okta push with its Statsig app found.",
             ));
@@ -273,9 +278,10 @@ impl Workspace {
     ) -> Result<Mapping> {
         self.settle_mode().await?;
         self.check_link(okta_group_id, statsig_group_id)?;
-        self.backend
+        let (core, backend) = self.backend()?;
+        backend
             .link(
-                &mut self.core,
+                core,
                 okta_group_id,
                 statsig_group_id,
                 push_now,
@@ -318,11 +324,15 @@ impl Workspace {
                 Err(e) => out.push(Some(Err(e))),
             }
         }
-        let mut done = self
-            .backend
-            .link_many(&mut self.core, &checked, push_now, allowed_removals, report)
-            .await
-            .into_iter();
+        let mut done = match self.backend() {
+            Ok((core, backend)) => {
+                backend
+                    .link_many(core, &checked, push_now, allowed_removals, report)
+                    .await
+            }
+            Err(e) => checked.iter().map(|_| Err(e.clone())).collect(),
+        }
+        .into_iter();
         out.into_iter()
             .map(|o| o.unwrap_or_else(|| done.next().unwrap_or(Err(EngineError::Cancelled))))
             .collect()
@@ -369,9 +379,8 @@ impl Workspace {
             self.core.dir_mut().upsert_statsig_group(g);
             return Err(rules::RuleError::TeamExists(taken).into());
         }
-        self.backend
-            .create(&mut self.core, okta_group_id, &name, push_now)
-            .await
+        let (core, backend) = self.backend()?;
+        backend.create(core, okta_group_id, &name, push_now).await
     }
 
     /// "Push now" with no removals confirmed beyond what the deletion guard lets through.
@@ -387,10 +396,8 @@ impl Workspace {
     ) -> Result<PushReport> {
         self.settle_mode().await?;
         let ids = [mapping_id.to_string()];
-        let mut out = self
-            .backend
-            .push(&mut self.core, &ids, allowed_removals)
-            .await;
+        let (core, backend) = self.backend()?;
+        let mut out = backend.push(core, &ids, allowed_removals).await;
         match out.pop() {
             Some((_, r)) => r,
             None => Err(super::error::refused(format!(
@@ -401,15 +408,14 @@ impl Workspace {
 
     /// Pushes several mappings at once, with the fewest requests; each mapping's outcome.
     pub async fn push_many(&mut self, ids: &[String], allowed_removals: usize) -> Outcomes {
-        if let Err(e) = self.settle_mode().await {
-            return ids.iter().map(|id| (id.clone(), Err(e.clone()))).collect();
-        }
+        let settled = self.settle_mode().await;
         if ids.is_empty() {
             return Vec::new();
         }
-        self.backend
-            .push(&mut self.core, ids, allowed_removals)
-            .await
+        match settled.and_then(|()| self.backend()) {
+            Ok((core, backend)) => backend.push(core, ids, allowed_removals).await,
+            Err(e) => ids.iter().map(|id| (id.clone(), Err(e.clone()))).collect(),
+        }
     }
 
     /// Pushes a mapping the guard stopped, with `allowed_removals` confirmed.
@@ -482,8 +488,9 @@ impl Workspace {
         allowed_removals: usize,
     ) -> Result<Activation> {
         self.settle_mode().await?;
-        self.backend
-            .set_active(&mut self.core, mapping_id, active, allowed_removals)
+        let (core, backend) = self.backend()?;
+        backend
+            .set_active(core, mapping_id, active, allowed_removals)
             .await?;
         Ok(Activation {
             name: self.mapping_name(mapping_id),
@@ -523,13 +530,27 @@ impl Workspace {
                 });
             }
         }
-        self.backend.unlink(&mut self.core, mapping_id, how).await
+        let (core, backend) = self.backend()?;
+        backend.unlink(core, mapping_id, how).await
+    }
+
+    /// The backend that pushes, with the shared core it works on. Every step that goes
+    /// through the backend settles who pushes first (`settle_mode`); before that there is
+    /// no backend, and nothing answers for one.
+    fn backend(&mut self) -> Result<(&mut Core, &dyn PushBackend)> {
+        match &self.pusher {
+            Some(p) => Ok((&mut self.core, p.backend.as_ref())),
+            None => Err(super::error::interrupted(
+                "Who pushes is not settled yet (the Statsig app was not looked up); try again.",
+            )),
+        }
     }
 
     /// One watch cycle.
     pub async fn watch_once(&mut self) -> Result<WatchReport> {
         self.settle_mode().await?;
-        self.backend.watch(&mut self.core).await
+        let (core, backend) = self.backend()?;
+        backend.watch(core).await
     }
 
     /// A snapshot of what the workspace holds now.

@@ -3,6 +3,7 @@
 
 use super::Workspace;
 pub use super::push_mode::{ModeReport, PushMode};
+use crate::engine::backend::PushBackend;
 use crate::engine::backend::direct::DirectPush;
 use crate::engine::backend::okta::{OktaPush, Unavailable};
 use crate::engine::connection::PushModeChoice;
@@ -20,13 +21,12 @@ pub fn okta_store(direct: &StateStore) -> StateStore {
 impl Workspace {
     /// How the push mode was settled (`None` before the first import).
     pub fn mode_report(&self) -> Option<&ModeReport> {
-        self.mode.as_ref()
+        self.pusher.as_ref().map(|p| &p.report)
     }
 
     /// The push mode (Direct until the first import settles it).
     pub fn push_mode(&self) -> PushMode {
-        self.mode
-            .as_ref()
+        self.mode_report()
             .map_or(PushMode::Direct, |r| r.mode.clone())
     }
 
@@ -68,7 +68,7 @@ impl Workspace {
     /// the Statsig app was found must not leave Direct push answering for an org whose
     /// teams Okta pushes.
     pub(super) async fn settle_mode(&mut self) -> Result<()> {
-        if self.mode.is_some() {
+        if self.pusher.is_some() {
             return Ok(());
         }
         let choice = self.core.conn.push_mode;
@@ -89,21 +89,21 @@ impl Workspace {
             // offers Okta's copies of Statsig's groups as sources.
             (self.core.other_pushers, self.core.app_groups) = self.okta_targets(&app).await;
         }
-        match &report.mode {
+        let backend: Box<dyn PushBackend> = match &report.mode {
             PushMode::Okta(app) => {
                 let store = super::mode::okta_store(self.core.store());
                 self.core.switch_store(store)?;
-                self.backend = Box::new(OktaPush::new(app.clone()));
+                Box::new(OktaPush::new(app.clone()))
             }
-            PushMode::OktaUnavailable(why) => {
-                self.backend = Box::new(Unavailable(why.clone()));
-            }
-            PushMode::Direct => self.backend = Box::new(DirectPush),
-        }
-        self.core.mode = report.mode.clone();
-        self.mode = Some(ModeReport {
-            other_pushers: self.core.other_pushers.clone(),
-            ..report
+            PushMode::OktaUnavailable(why) => Box::new(Unavailable(why.clone())),
+            PushMode::Direct => Box::new(DirectPush),
+        };
+        self.pusher = Some(super::Pusher {
+            backend,
+            report: ModeReport {
+                other_pushers: self.core.other_pushers.clone(),
+                ..report
+            },
         });
         Ok(())
     }
