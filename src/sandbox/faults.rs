@@ -203,6 +203,12 @@ impl Injector {
         self.set_next(method, path, fault, times);
     }
 
+    /// Drops the one-off fault set by [`Self::answer_next`] or [`Self::refuse_next`] that
+    /// has not been used up: the next requests get their real answers.
+    pub fn clear_next(&self) {
+        *self.next.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
     fn set_next(&self, method: &str, path: &str, fault: Fault, times: u32) {
         *self.next.lock().unwrap_or_else(|p| p.into_inner()) =
             Some((method.to_string(), path.to_string(), fault, times));

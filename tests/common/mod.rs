@@ -250,6 +250,23 @@ pub fn statsig_emails_in(
     Some(emails)
 }
 
+/// The emails of the Okta group `group`'s members that a push brings to Statsig (active,
+/// with a Statsig user), read straight from the sandbox, lowercase and sorted: what the
+/// team group holds once the group is pushed.
+pub fn okta_pushable_emails(s: &Sandbox, group: &str) -> Vec<String> {
+    let w = s.world();
+    let g = w.okta_group_by_name(group).expect("the Okta group exists");
+    let mut emails: Vec<String> = g
+        .members
+        .iter()
+        .filter_map(|id| w.okta_users.get(id))
+        .filter(|u| u.status == "ACTIVE" && w.user_id_by_name(&u.email).is_some())
+        .map(|u| u.email.to_lowercase())
+        .collect();
+    emails.sort();
+    emails
+}
+
 /// The ids of an Okta group and a Statsig group, by name, from the imported directory.
 pub fn pair(ws: &Workspace, okta_group: &str, statsig_group: &str) -> (String, String) {
     let d = ws.directory();

@@ -2,8 +2,9 @@
 //! (Direct push unless said), each result checked in the sandbox's world: the drift pane
 //! names each person, Push now keeps them and Overwrite acts on them; removals the guard
 //! holds have their own filter and colour and are confirmed by name; the one-pusher
-//! conflict shows in the preview with Save disabled; Retry all skips what a retry cannot
-//! fix.
+//! conflict shows in the preview with Save disabled; Retry all pushes again what a retry
+//! can fix and skips what it cannot; the periodic watcher holds removals past the guard on
+//! its own.
 
 use crate::common;
 use crate::support::*;
@@ -428,5 +429,148 @@ fn adopt_takes_the_edits_made_in_statsig_into_the_okta_group() {
     assert!(
         in_team(&f.sandbox, &added) && !in_team(&f.sandbox, &removed),
         "Statsig keeps them"
+    );
+}
+
+/// Retry all in Direct push: a push Statsig failed with a 500 shows in Errors with a retry
+/// advised; once Statsig answers again, Retry all pushes it and the team has the group.
+#[test]
+fn retry_all_pushes_a_mapping_in_error_again_once_statsig_answers() {
+    const FRAUD: &str = "Statsig-Checkout-Fraud Detection-Member";
+    let mut f = fixture_with(linked("Fraud Squad", FRAUD));
+    let want = common::okta_pushable_emails(&f.sandbox, "Fraud Squad");
+    let before = common::statsig_emails(&f.sandbox, FRAUD).unwrap();
+    assert_ne!(before, want, "the push has something to change");
+    // Every membership PATCH fails with a 500 until the fault is cleared.
+    f.sandbox.scim_faults.answer_next(
+        "PATCH",
+        "/Groups/",
+        okta_statsig_teams::sandbox::faults::OneOff::ServerError,
+        u32::MAX,
+    );
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Fraud Squad");
+    click(h, "Push now");
+    wait(h, "the failed push", |a| {
+        a.is_idle() && matches!(a.mappings()[0].status, MappingStatus::Error { .. })
+    });
+    assert!(
+        matches!(
+            &h.state().mappings()[0].status,
+            MappingStatus::Error { fix: None, cause, .. } if cause.contains("500")
+        ),
+        "an error a retry may fix: {:?}",
+        h.state().mappings()[0].status
+    );
+    assert_eq!(common::statsig_emails(&f.sandbox, FRAUD).unwrap(), before);
+    assert!(h.query_by_label("Errors (1)").is_some());
+    assert!(
+        h.query_by_label_contains("Failing request: PATCH /Groups/")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("A retry may fix this: Push now, or Retry all.")
+            .is_some()
+    );
+    assert!(!h.get_by_label("Retry all").accesskit_node().is_disabled());
+    f.sandbox.scim_faults.clear_next();
+    click(h, "Retry all");
+    wait_message(h, "Pushed 1 mapping again.");
+    assert_eq!(last_message(h), "Pushed 1 mapping again.");
+    assert_eq!(h.state().mappings()[0].status, MappingStatus::Active);
+    assert!(h.query_by_label("Errors (0)").is_some());
+    assert!(h.query_by_label_contains("Failing request").is_none());
+    assert!(h.get_by_label("Retry all").accesskit_node().is_disabled());
+    assert_eq!(
+        common::statsig_emails(&f.sandbox, FRAUD).unwrap(),
+        want,
+        "the team has exactly the group's pushable members"
+    );
+}
+
+/// The periodic watcher in Direct push: removals made in Okta past the deletion guard are
+/// held by the watcher on its own (no click), the mapping shows Needs confirmation, and
+/// Statsig keeps everyone.
+#[test]
+fn the_watcher_holds_removals_past_the_guard_and_the_mapping_needs_confirmation() {
+    use okta_statsig_teams::engine::runner::Command;
+    use std::time::Duration;
+    let mut f = fixture_with(Setup {
+        before: Some(Box::new(|ws, rt, _| {
+            let (okta, team) = common::pair(ws, "Payments Engineers", TEAM);
+            rt.block_on(ws.link(&okta, &team, true)).unwrap();
+        })),
+        ..Setup::default()
+    });
+    let before = common::statsig_emails(&f.sandbox, TEAM).unwrap();
+    assert_eq!(
+        before,
+        common::okta_pushable_emails(&f.sandbox, "Payments Engineers"),
+        "in sync after the link"
+    );
+    // Someone removes four of the group's members in the team from the group in Okta.
+    let (group, members) = {
+        let w = f.sandbox.world();
+        let g = w.okta_group_by_name("Payments Engineers").unwrap();
+        let in_team = |id: &String| before.contains(&w.okta_users[id].email.to_lowercase());
+        let members: Vec<String> = g.members.iter().filter(|id| in_team(id)).cloned().collect();
+        (g.id.clone(), members)
+    };
+    common::next_millisecond();
+    for uid in members.iter().take(4) {
+        let path = format!("/api/v1/groups/{group}/users/{uid}");
+        let r = f
+            ._rt
+            .block_on(common::okta(&f.sandbox, "DELETE", &path, None));
+        assert_eq!(r.status, 204);
+    }
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Payments Engineers");
+    assert_eq!(
+        h.state().mappings()[0].status,
+        MappingStatus::Active,
+        "nothing has looked yet"
+    );
+    // Watching on, as the status bar's box turns it on, every half second.
+    h.state().engine().send(Command::SetWatching {
+        on: true,
+        interval: Duration::from_millis(500),
+    });
+    wait(h, "the watcher on", |a| a.is_watching());
+    assert_eq!(
+        h.get_by_label("Watch for changes")
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True),
+        "the box shows the watcher on"
+    );
+    wait(h, "the watcher's hold", |a| {
+        a.is_idle()
+            && matches!(
+                a.mappings()[0].status,
+                MappingStatus::NeedsConfirmation { removals: 4, .. }
+            )
+    });
+    assert!(
+        h.state()
+            .messages()
+            .any(|m| m.contains("1 waiting for confirmation of removals")),
+        "the watcher says so: {:?}",
+        h.state().messages().collect::<Vec<_>>()
+    );
+    assert!(h.query_by_label("Needs confirmation (1)").is_some());
+    assert!(h.query_by_label("1 push waits for confirmation").is_some());
+    assert!(h.query_by_label("Confirm 4 removals…").is_some());
+    assert!(
+        h.query_all_by_label_contains("this push would remove 4 of")
+            .next()
+            .is_some()
+    );
+    assert_eq!(
+        common::statsig_emails(&f.sandbox, TEAM).unwrap(),
+        before,
+        "the watcher removed no one"
     );
 }

@@ -254,3 +254,68 @@ fn unlink_with_delete_needs_the_team_name() {
         "the team is gone in Statsig"
     );
 }
+
+#[test]
+fn save_and_add_another_saves_and_keeps_push_groups_open_for_the_next() {
+    const CHARGEBACKS: &str = "Statsig-Checkout-Chargebacks-Member";
+    const PAYMENTS: &str = "Statsig-Checkout-Payments-Member";
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    fill_in_create(h, "Chargebacks");
+    click(h, "Save & Add Another");
+    wait_message(h, "Created ");
+    assert!(h.state().mappings()[0].last_push.is_some(), "pushed");
+    assert_eq!(
+        last_message(h),
+        format!("Created {CHARGEBACKS} from Fraud Squad.")
+    );
+    // The dialog stays, emptied for the next group.
+    assert!(h.state().has_dialog(), "Push Groups stays open");
+    assert_eq!(
+        h.get_by_label("Find Okta group")
+            .accesskit_node()
+            .value()
+            .unwrap_or_default(),
+        "",
+        "the search is cleared"
+    );
+    assert!(
+        h.query_all_by_label_contains("Pick an Okta group to see what the push would change.")
+            .next()
+            .is_some(),
+        "no group is picked"
+    );
+    assert!(h.get_by_label("Save").accesskit_node().is_disabled());
+    assert_eq!(
+        common::statsig_emails(&f.sandbox, CHARGEBACKS).unwrap(),
+        common::okta_pushable_emails(&f.sandbox, "Fraud Squad"),
+        "the new team has the group's pushable members"
+    );
+    // The next one, from the same dialog: Link.
+    type_into(h, "Find Okta group", "Payments");
+    click_containing(h, "Payments Engineers (");
+    type_into(h, "Find team group", "Payments");
+    click(h, PAYMENTS);
+    click(h, "Save");
+    wait_message(h, "Linked ");
+    assert_eq!(h.state().mappings().len(), 2, "a second mapping");
+    assert!(
+        last_message(h).starts_with(&format!("Linked Payments Engineers to {PAYMENTS}. Pushed:")),
+        "{}",
+        last_message(h)
+    );
+    assert!(!h.state().has_dialog(), "Save closes the dialog");
+    settle(h);
+    for group in ["Fraud Squad", "Payments Engineers"] {
+        assert!(
+            h.query_all_by_label(group).next().is_some(),
+            "Pushed groups lists {group}"
+        );
+    }
+    assert_eq!(
+        common::statsig_emails(&f.sandbox, PAYMENTS).unwrap(),
+        common::okta_pushable_emails(&f.sandbox, "Payments Engineers"),
+        "the linked team has the group's pushable members"
+    );
+}
