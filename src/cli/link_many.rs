@@ -1,11 +1,12 @@
 //! `link-many`: many links from a CSV file of `okta group,statsig team group` lines. The
 //! whole file is checked first and every bad line named by its number before anything is
 //! sent; a line already linked the same way is done, so running the file again goes on
-//! where the last run stopped; exit codes as `link`.
+//! where the last run stopped (unless its last push failed: then it is named with what to
+//! do, and counts as failed); exit codes as `link`.
 
 use super::directory::okta_group_id;
 use super::mappings::statsig_group_id;
-use super::outcome::{Failure, NOT_CONFIRMED, code_of};
+use super::outcome::{FAILED, Failure, NOT_CONFIRMED, REFUSED, code_of};
 use super::output::{Output, err};
 use super::suggest::{command_prefix, finish_with, shell_word};
 use crate::cli::args::Global;
@@ -52,6 +53,29 @@ pub async fn run(
             Line::Todo(n, okta, statsig) => {
                 numbers.push(n);
                 todo.push((okta, statsig));
+            }
+            // Linked, but its last push failed: not done until a push works.
+            Line::Done(n, m) if matches!(m.status, MappingStatus::Error { .. }) => {
+                tally.failed += 1;
+                if let MappingStatus::Error { cause, fix, .. } = &m.status {
+                    let next = match fix {
+                        Some(fix) => {
+                            code = code.max(REFUSED);
+                            fix.clone()
+                        }
+                        None => {
+                            code = code.max(FAILED);
+                            format!("To push it again: {}push {}", command_prefix(g), m.id)
+                        }
+                    };
+                    err!(
+                        "line {n}: {} is linked to {} ({}), but its last push failed: {}. {next}",
+                        m.okta_group_name,
+                        m.statsig_group_name,
+                        m.id,
+                        cause.trim_end_matches('.')
+                    );
+                }
             }
             Line::Done(n, m) => {
                 tally.done += 1;
