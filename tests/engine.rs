@@ -103,6 +103,11 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// The mapping `id` as last sent.
+    fn mapping(&self, id: &str) -> Option<Mapping> {
+        self.mappings().into_iter().find(|m| m.id == id)
+    }
+
     fn directories(&self) -> Vec<Arc<Directory>> {
         self.events
             .iter()
@@ -307,38 +312,8 @@ fn the_periodic_watcher_in_okta_push_sees_a_change_and_reports_what_okta_pushed(
         "connected in Okta push"
     );
     let team = "Statsig-Mobile-iOS-Member";
-    let (group, mapping, newcomer, app) = {
-        let w = e.sandbox.world();
-        let group = w.okta_group_by_name("iOS Guild").unwrap().clone();
-        let app = w
-            .apps
-            .values()
-            .find(|a| a.label == "Statsig SCIM")
-            .unwrap()
-            .id
-            .clone();
-        let newcomer = w.app_users[&app]
-            .values()
-            .find(|u| {
-                u.external_id.is_some()
-                    && !group.members.contains(&u.id)
-                    && w.okta_users[&u.id].status == "ACTIVE"
-            })
-            .unwrap()
-            .clone();
-        let mapping = w
-            .push_mappings
-            .values()
-            .find(|m| m.source_group_id == group.id)
-            .unwrap()
-            .clone();
-        (group, mapping, newcomer, app)
-    };
-    let seen = e
-        .mappings()
-        .into_iter()
-        .find(|m| m.id == mapping.id)
-        .expect("Okta's mapping is listed");
+    let (group, mapping, newcomer, app) = ios_guild_and_a_newcomer(&e.sandbox);
+    let seen = e.mapping(&mapping.id).expect("Okta's mapping is listed");
     assert_eq!(seen.last_push, mapping.last_push);
     let statsig_id = newcomer.external_id.clone().unwrap();
     let in_statsig = |e: &Engine| -> BTreeSet<String> {
@@ -368,12 +343,7 @@ fn the_periodic_watcher_in_okta_push_sees_a_change_and_reports_what_okta_pushed(
         on: true,
         interval: Duration::from_millis(100),
     });
-    let pending = |e: &Engine| {
-        e.mappings()
-            .into_iter()
-            .find(|m| m.id == mapping.id)
-            .and_then(|m| m.okta.and_then(|o| o.pending))
-    };
+    let pending = |e: &Engine| e.mapping(&mapping.id).and_then(|m| m.okta?.pending);
     e.until("the watcher sees Okta's change, not pushed yet", |e| {
         pending(e).is_some_and(|p| p.starts_with("Okta is pushing"))
             && e.directories().last().is_some_and(|d| {
@@ -405,7 +375,7 @@ fn the_periodic_watcher_in_okta_push_sees_a_change_and_reports_what_okta_pushed(
         let okta_last_push = e.sandbox.world().push_mappings[&mapping.id]
             .last_push
             .clone();
-        let shown = e.mappings().into_iter().find(|m| m.id == mapping.id);
+        let shown = e.mapping(&mapping.id);
         let team_shown = e.directories().last().and_then(|d| {
             d.statsig_group_by_name(team)
                 .map(|g| g.members.iter().cloned().collect::<BTreeSet<_>>())
@@ -419,16 +389,55 @@ fn the_periodic_watcher_in_okta_push_sees_a_change_and_reports_what_okta_pushed(
     });
     // What Okta pushed is what Statsig holds, exactly.
     assert_eq!(in_statsig(&e), want);
-    let shown = e
-        .mappings()
-        .into_iter()
-        .find(|m| m.id == mapping.id)
-        .unwrap();
+    let shown = e.mapping(&mapping.id).unwrap();
     assert_eq!(shown.drift, None, "Okta's push is no edit made in Statsig");
 
     // Every job was the watcher's; each sentence counts Okta's pushes: one, after it pushed.
+    only_okta_pushed(&e.events, released_at);
+}
+
+/// The seed's iOS Guild, the push mapping Okta has for it, someone Okta would push who is
+/// not in it, and the Statsig app's id.
+fn ios_guild_and_a_newcomer(
+    s: &Sandbox,
+) -> (
+    okta_statsig_teams::sandbox::world::OktaGroupRec,
+    okta_statsig_teams::sandbox::world::PushMappingRec,
+    okta_statsig_teams::sandbox::world::AppUserRec,
+    String,
+) {
+    let w = s.world();
+    let group = w.okta_group_by_name("iOS Guild").unwrap().clone();
+    let app = w
+        .apps
+        .values()
+        .find(|a| a.label == "Statsig SCIM")
+        .unwrap()
+        .id
+        .clone();
+    let newcomer = w.app_users[&app]
+        .values()
+        .find(|u| {
+            u.external_id.is_some()
+                && !group.members.contains(&u.id)
+                && w.okta_users[&u.id].status == "ACTIVE"
+        })
+        .unwrap()
+        .clone();
+    let mapping = w
+        .push_mappings
+        .values()
+        .find(|m| m.source_group_id == group.id)
+        .unwrap()
+        .clone();
+    (group, mapping, newcomer, app)
+}
+
+/// Every job was the watcher's (after connecting), the app sent Statsig nothing but reads,
+/// and the watch's sentences counted one push by Okta, after `released_at`.
+fn only_okta_pushed(events: &[Event], released_at: usize) {
     let mut pushes = Vec::new();
-    for (i, ev) in e.events.iter().enumerate() {
+    for (i, ev) in events.iter().enumerate() {
         match ev {
             Event::JobStarted { kind, .. } => assert!(
                 matches!(kind, JobKind::Connect | JobKind::Watch),

@@ -54,46 +54,7 @@ pub async fn run(
                 numbers.push(n);
                 todo.push((okta, statsig));
             }
-            // Linked, but its last push failed: not done until a push works.
-            Line::Done(n, m) if matches!(m.status, MappingStatus::Error { .. }) => {
-                tally.failed += 1;
-                if let MappingStatus::Error { cause, fix, .. } = &m.status {
-                    let next = match fix {
-                        Some(fix) => {
-                            code = code.max(REFUSED);
-                            fix.clone()
-                        }
-                        None => {
-                            code = code.max(FAILED);
-                            format!("To push it again: {}push {}", command_prefix(g), m.id)
-                        }
-                    };
-                    err!(
-                        "line {n}: {} is linked to {} ({}), but its last push failed: {}. {next}",
-                        m.okta_group_name,
-                        m.statsig_group_name,
-                        m.id,
-                        cause.trim_end_matches('.')
-                    );
-                }
-            }
-            Line::Done(n, m) => {
-                tally.done += 1;
-                err!(
-                    "line {n}: {} is linked to {} already ({}); done",
-                    m.okta_group_name,
-                    m.statsig_group_name,
-                    m.id
-                );
-                if let MappingStatus::NeedsConfirmation { removals, .. } = m.status {
-                    tally.waiting += 1;
-                    code = NOT_CONFIRMED;
-                    err!(
-                        "line {n}: its push waits for confirmation. To push with these removals: {}",
-                        finish_with(g, "push", &m.id, removals)
-                    );
-                }
-            }
+            Line::Done(n, m) => code = code.max(report_done(g, n, &m, &mut tally)),
         }
     }
     let report = super::output::progress("processed");
@@ -148,6 +109,45 @@ pub async fn run(
         }
         code => Err(Failure(code, summary)),
     }
+}
+
+/// A line linked this way already: done, or waiting for confirmation, or (its last push
+/// failed) not done until a push works, named with what to do. The exit code it calls for.
+fn report_done(g: &Global, n: usize, m: &Mapping, tally: &mut Tally) -> u8 {
+    if let MappingStatus::Error { cause, fix, .. } = &m.status {
+        tally.failed += 1;
+        let (code, next) = match fix {
+            Some(fix) => (REFUSED, fix.clone()),
+            None => (
+                FAILED,
+                format!("To push it again: {}push {}", command_prefix(g), m.id),
+            ),
+        };
+        err!(
+            "line {n}: {} is linked to {} ({}), but its last push failed: {}. {next}",
+            m.okta_group_name,
+            m.statsig_group_name,
+            m.id,
+            cause.trim_end_matches('.')
+        );
+        return code;
+    }
+    tally.done += 1;
+    err!(
+        "line {n}: {} is linked to {} already ({}); done",
+        m.okta_group_name,
+        m.statsig_group_name,
+        m.id
+    );
+    if let MappingStatus::NeedsConfirmation { removals, .. } = m.status {
+        tally.waiting += 1;
+        err!(
+            "line {n}: its push waits for confirmation. To push with these removals: {}",
+            finish_with(g, "push", &m.id, removals)
+        );
+        return NOT_CONFIRMED;
+    }
+    0
 }
 
 /// What became of the lines.
