@@ -744,6 +744,10 @@ impl Bench {
             statuses.clone(),
         )
         .unwrap();
+        // The import's first request to the apps bucket opens its window (as Okta's does):
+        // the creations start once that window is over, so both the app and the emulator
+        // start from a full bucket, and the least time is known.
+        let import_started = Instant::now();
         ws.import(|_| {}).await.unwrap();
         let pairs: Vec<(String, String)> = (0..n)
             .map(|i| {
@@ -760,28 +764,21 @@ impl Bench {
                 )
             })
             .collect();
-        // Start as a window opens: the bucket is full, and the least time is known.
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs_f64();
-        let window_f = window as f64;
-        let next = (now / window_f).floor() * window_f + window_f;
-        tokio::time::sleep(Duration::from_secs_f64(next - now + 0.05)).await;
+        tokio::time::sleep_until(
+            (import_started + Duration::from_secs(window) + Duration::from_millis(500)).into(),
+        )
+        .await;
         statuses.take();
-        let start = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs_f64();
         let t = Instant::now();
         let results = ws.link_many(&pairs, false, 0, &|_, _, _| {}).await;
         let took = t.elapsed();
         let made = results.iter().filter(|r| r.is_ok()).count();
         let (requests, too_many) = statuses.take_429();
-        // The n-th request can go no sooner than the window it falls in opens.
-        let windows_needed = (n as u64).div_ceil(limit as u64) - 1;
-        let window_start = (start / window_f).floor() * window_f;
-        let bound = (window_start + (windows_needed * window) as f64 - start).max(0.0);
+        // The first request opens a window; the last can go no sooner than the window it
+        // falls in opens. Every request counts: the creations, and the mapping list read
+        // again first when it is over a minute old (as here, a window after the import).
+        let windows_needed = requests.div_ceil(limit as u64).saturating_sub(1);
+        let bound = (windows_needed * window) as f64;
         let over = took.as_secs_f64() / bound.max(1e-9) - 1.0;
         self.row(
             &format!("Okta push: {n} mapping creations, apps bucket {limit} a {window} s window"),
@@ -793,7 +790,7 @@ impl Bench {
             None,
         );
         self.row(
-            "  vs the bucket's lower bound",
+            "  vs the least time the bucket allows those requests",
             format!(
                 "{} ({:+.1}%)",
                 secs(Duration::from_secs_f64(bound)),

@@ -208,7 +208,8 @@ async fn an_edit_made_in_statsig_survives_every_push_until_the_admin_chooses() {
     ));
     okta_member(&s, &group, &people[4], true).await;
     let retried = ws.retry_errors().await;
-    assert_eq!(retried.pushed, vec![id.clone()], "{retried:?}");
+    let pushed: Vec<&str> = retried.pushed.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(pushed, vec![id.as_str()], "{retried:?}");
     assert!(in_team(&s, &people[4]));
     assert!(in_team(&s, added_there) && !in_team(&s, &removed_there));
 
@@ -364,7 +365,7 @@ async fn retry_all_skips_what_a_retry_cannot_fix_and_says_what_to_do() {
     let retried = ws.retry_errors().await;
     assert!(retried.pushed.is_empty() && retried.failed.is_empty());
     assert_eq!(retried.skipped.len(), 1);
-    assert_eq!(retried.skipped[0].0, id);
+    assert_eq!(retried.skipped[0].0.id, id);
     assert_eq!(
         counter.with_method("PATCH") + counter.with_method("GET"),
         0,

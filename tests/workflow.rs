@@ -469,7 +469,8 @@ async fn mappings_persist_and_a_push_cut_short_is_replanned() {
     assert!(cause.contains("stopped during a push"));
     ws.import(|_| {}).await.unwrap();
     let retried = ws.retry_errors().await;
-    assert_eq!(retried.pushed, vec![id.clone()]);
+    let pushed: Vec<&str> = retried.pushed.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(pushed, vec![id.as_str()]);
     assert!(retried.failed.is_empty() && retried.skipped.is_empty());
     assert_eq!(
         ws.state().mapping(&id).unwrap().status,

@@ -330,18 +330,8 @@ pub async fn run(
         MappingCommand::Retry => retry(g, out, ws).await,
         MappingCommand::Deactivate { mapping } => {
             let m = find_mapping(ws, &mapping)?;
-            ws.set_active(&m.id, false).await?;
-            out.note(&if m.okta.is_some() {
-                format!(
-                    "Deactivated {} in Okta: memberships stay, Okta pushes nothing.",
-                    m.okta_group_name
-                )
-            } else {
-                format!(
-                    "Deactivated {}: memberships stay, nothing is pushed.",
-                    m.okta_group_name
-                )
-            });
+            let done = ws.set_active(&m.id, false).await?;
+            out.note(&done.to_string());
             Ok(())
         }
         MappingCommand::Activate { mapping } => activate(g, out, ws, &mapping).await,
@@ -493,20 +483,13 @@ async fn activate(
     mapping: &str,
 ) -> Result<(), Failure> {
     let m = find_mapping(ws, mapping)?;
-    if let Err(e) = ws
+    match ws
         .set_active_confirmed(&m.id, true, g.allowed_removals())
         .await
     {
-        return Err(guard_stop(g, e, "activate", Some(&m), false));
+        Ok(done) => out.note(&done.to_string()),
+        Err(e) => return Err(guard_stop(g, e, "activate", Some(&m), false)),
     }
-    out.note(&if m.okta.is_some() {
-        format!(
-            "Activated {} in Okta: Okta runs a full push.",
-            m.okta_group_name
-        )
-    } else {
-        format!("Activated and pushed {}.", m.okta_group_name)
-    });
     kept_drift(g, ws, &m.id)
 }
 
@@ -514,61 +497,29 @@ async fn activate(
 /// the highest code of what failed or was skipped (a skip needs a change: 2).
 async fn retry(g: &Global, out: Output, ws: &mut Workspace) -> Result<(), Failure> {
     let r = ws.retry_errors().await;
-    let mut code = 0;
-    for (id, fix) in &r.skipped {
-        err!(
-            "skipped {} ({id}), which a retry cannot fix: {fix}",
-            ws.mapping_name(id)
-        );
-        code = code.max(REFUSED);
-    }
-    for (id, e) in &r.failed {
-        err!("{} ({id}) still fails: {e}", ws.mapping_name(id));
-        code = code.max(code_of(e));
-    }
-    let mut kept = Vec::new();
-    for id in &r.pushed {
-        if let Some(note) = ws.drift_note(id) {
-            err!("{note} To choose: {}", settle_with(g, id));
-            kept.push(id);
+    let skipped = r.skipped.iter().map(|_| REFUSED);
+    let failed = r.failed.iter().map(|(_, e)| code_of(e));
+    let mut code = skipped.chain(failed).max().unwrap_or(0);
+    let mut kept = 0;
+    for m in &r.pushed {
+        if let Some(note) = ws.drift_note(&m.id) {
+            err!("{note} To choose: {}", settle_with(g, &m.id));
+            kept += 1;
             code = code.max(DRIFT);
         }
     }
-    let okta = ws.mappings().iter().any(|m| m.okta.is_some());
-    out.note(&match (r.pushed.len(), okta) {
-        (0, _) if r.failed.is_empty() && r.skipped.is_empty() => "No mapping is in error.".into(),
-        (0, _) => "No mapping was pushed again.".to_string(),
-        (n, true) => format!(
-            "Re-activated {} in error: Okta pushes {} again.",
-            plural(n, "mapping"),
-            if n == 1 { "it" } else { "them" }
-        ),
-        (n, false) => format!("Pushed {} in error again.", plural(n, "mapping")),
-    });
     if code == 0 {
+        out.note(&r.to_string());
         return Ok(());
     }
-    let mut parts = Vec::new();
-    if !r.failed.is_empty() {
-        parts.push(format!(
-            "{} still {}",
-            plural(r.failed.len(), "mapping"),
-            if r.failed.len() == 1 { "fails" } else { "fail" }
+    let mut said = r.to_string();
+    if kept > 0 {
+        said.push_str(&format!(
+            " {} kept edits made in Statsig.",
+            plural(kept, "mapping")
         ));
     }
-    if !r.skipped.is_empty() {
-        parts.push(format!(
-            "{} a change first",
-            plural(r.skipped.len(), "mapping").replacen(' ', " needs ", 1)
-        ));
-    }
-    if !kept.is_empty() {
-        parts.push(format!(
-            "{} kept edits made in Statsig",
-            plural(kept.len(), "mapping")
-        ));
-    }
-    Err(Failure(code, format!("{}.", parts.join("; "))))
+    Err(Failure(code, said))
 }
 
 async fn unlink(
@@ -627,7 +578,7 @@ async fn watch(
             pushed: r.pushed,
             drifted: r.drifted,
             needs_confirmation: r.needs_confirmation,
-            errors: r.errors,
+            errors: r.errors.iter().map(ToString::to_string).collect(),
             failed: r.failed,
         });
         let cancel = ws.cancel_token().clone();

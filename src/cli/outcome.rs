@@ -62,3 +62,51 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .thread_name("ost-worker")
         .build()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::error::{EngineError, interrupted, partly, refused};
+
+    #[test]
+    fn each_kind_of_failure_has_its_exit_code_and_a_partial_one_takes_its_causes() {
+        assert_eq!(code_of(&interrupted("Okta answered 503.")), FAILED);
+        assert_eq!(code_of(&refused("There is no mapping m9.")), REFUSED);
+        assert_eq!(
+            code_of(&EngineError::Failed("The demo could not start.".into())),
+            FAILED
+        );
+        assert_eq!(
+            code_of(&EngineError::SourceGone {
+                name: "Payments".into()
+            }),
+            REFUSED
+        );
+        let okta = |fix: Option<&str>| EngineError::MappingFails {
+            name: "Mapping 0oa1 (Payments)".into(),
+            cause: "Statsig answered 500.".into(),
+            fix: fix.map(Into::into),
+        };
+        assert_eq!(code_of(&okta(None)), FAILED);
+        assert_eq!(code_of(&okta(Some("Unlink, then Create."))), REFUSED);
+        assert_eq!(code_of(&EngineError::Drift("kept".into())), DRIFT);
+        // Done in part: the exit code is the failure's, not "refused" for all.
+        let some = "Made 3 mappings.";
+        assert_eq!(
+            code_of(&partly(some, "Risk", interrupted("Okta answered 503."))),
+            FAILED
+        );
+        assert_eq!(
+            code_of(&partly(some, "Risk", refused("Statsig refuses this name."))),
+            REFUSED
+        );
+        assert_eq!(
+            partly(some, "Risk", interrupted("Okta answered 503.")).to_string(),
+            "Made 3 mappings. Risk: Okta answered 503."
+        );
+        assert_eq!(
+            partly("", "", interrupted("Okta answered 503.")).to_string(),
+            "Okta answered 503."
+        );
+    }
+}

@@ -37,6 +37,49 @@ pub enum EngineError {
     /// during the push): doing it again may work.
     #[error("{0}")]
     Interrupted(String),
+    /// A step over several items did some of them, then one failed: what was done, the
+    /// item that failed, and its failure (whose kind says what to do next).
+    #[error("{}", partly_text(done, item, cause))]
+    Partly {
+        /// What was done before (or besides) the failure, in one sentence; may be empty.
+        done: String,
+        /// The item that failed ("Payments still fails").
+        item: String,
+        /// Why it failed.
+        cause: Box<EngineError>,
+    },
+    /// A mapping is in Error as its pusher (Okta) reports it: which mapping, the cause, and
+    /// what must change first when a retry cannot fix it.
+    #[error("{name}: {cause}")]
+    MappingFails {
+        /// The mapping, named ("Mapping 0oa… (Payments)").
+        name: String,
+        /// The pusher's own words.
+        cause: String,
+        /// What must change first; `None` when trying again may work.
+        fix: Option<String>,
+    },
+    /// The push mapping itself was deleted by its pusher's own console (or another tool);
+    /// the app's list no longer has it.
+    #[error(
+        "Push mapping {id} ({name}) was deleted in Okta (in its console or by another tool); it is gone from this list."
+    )]
+    MappingGone {
+        /// The mapping's id.
+        id: String,
+        /// Its Okta group's name.
+        name: String,
+    },
+    /// The Okta group a mapping pushes from was deleted in Okta.
+    #[error("Okta group \"{name}\" no longer exists in Okta; unlink this mapping.")]
+    SourceGone {
+        /// The group's name (its id when the name is not known).
+        name: String,
+    },
+    /// The app itself could not do it (a background task stopped, the demo sandbox could
+    /// not start); not a refusal of what was asked.
+    #[error("{0}")]
+    Failed(String),
     /// The Statsig group a mapping pushes into was deleted in Statsig.
     #[error(
         "Statsig group \"{name}\" no longer exists (deleted in Statsig). Unlink with Leave, then Create to make the team anew."
@@ -78,6 +121,7 @@ impl EngineError {
         match self {
             EngineError::Api(e) => e.request(),
             EngineError::TargetGone { request, .. } => request.clone(),
+            EngineError::Partly { cause, .. } => cause.request(),
             _ => None,
         }
     }
@@ -93,12 +137,19 @@ impl EngineError {
             EngineError::Api(e @ ApiError::Status { status, .. }) => {
                 rules::next_step(Some(*status), &e.to_string())
             }
+            EngineError::Partly { cause, .. } => cause.next_step(),
             EngineError::Api(_)
+            | EngineError::Failed(_)
             | EngineError::Interrupted(_)
             | EngineError::Cancelled
             | EngineError::Store(_)
             | EngineError::Plan(PlanError::MembersPending(_)) => NextStep::Retry,
             EngineError::TargetGone { .. } => change(rules::RECREATE),
+            EngineError::SourceGone { .. } => change("Unlink this mapping."),
+            EngineError::MappingGone { .. } => {
+                change("Link the group again if it should still be pushed.")
+            }
+            EngineError::MappingFails { fix, .. } => fix.as_deref().map_or(NextStep::Retry, change),
             EngineError::Drift(_) => {
                 change("Choose Overwrite from Okta or Adopt into Okta group first.")
             }
@@ -116,6 +167,27 @@ impl From<ApiError> for EngineError {
             ApiError::Cancelled => EngineError::Cancelled,
             other => EngineError::Api(other),
         }
+    }
+}
+
+/// Some items were done (`done`, one sentence or empty) and `item` failed with `cause`.
+pub fn partly(done: impl Into<String>, item: impl Into<String>, cause: EngineError) -> EngineError {
+    EngineError::Partly {
+        done: done.into(),
+        item: item.into(),
+        cause: Box::new(cause),
+    }
+}
+
+/// "What was done. The item: why it failed", without a leading space when nothing was.
+fn partly_text(done: &str, item: &str, cause: &EngineError) -> String {
+    let failed = match item {
+        "" => cause.to_string(),
+        item => format!("{item}: {cause}"),
+    };
+    match done.trim() {
+        "" => failed,
+        done => format!("{done} {failed}"),
     }
 }
 

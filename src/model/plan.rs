@@ -63,9 +63,14 @@ impl Plan {
         self.adds.is_empty() && self.removes.is_empty()
     }
 
+    /// The membership changes the push makes: adds and removes.
+    pub fn change_count(&self) -> usize {
+        self.adds.len() + self.removes.len()
+    }
+
     /// The PATCH requests the push sends.
     pub fn request_count(&self) -> usize {
-        (self.removes.len() + self.adds.len()).div_ceil(self.batch_size.max(1))
+        self.change_count().div_ceil(self.batch_size.max(1))
     }
 
     /// The PATCH requests, in order: removes first, then adds, at most `batch_size`

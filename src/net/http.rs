@@ -6,7 +6,7 @@ use super::answer::{Answer, Repeat};
 use super::cancel::CancelToken;
 use super::error::{ApiError, Service};
 use super::observe::Observer;
-use super::retry::{Attempt, RetryPolicy, Stop, retry_loop};
+use super::retry::{Attempt, Call, RetryPolicy, Stop, retry_loop};
 use super::transport::{TransportFailure, TransportKind};
 use super::url::{LinkError, check_link, is_loopback};
 use reqwest::{Method, RequestBuilder, Response, Url};
@@ -176,13 +176,15 @@ impl Http {
         // The last guard: nothing with a token goes outside the base.
         self.check_link(url, "request URL")?;
         let result = retry_loop(
-            self.service.short(),
-            method.as_str(),
-            path,
-            repeat,
-            &self.policy,
-            &self.observer,
-            &self.cancel,
+            Call {
+                service: self.service.short(),
+                method: method.as_str(),
+                path,
+                repeat,
+                policy: &self.policy,
+                observer: &self.observer,
+                cancel: &self.cancel,
+            },
             || async {
                 let a = attempt(build(self.client.request(method.clone(), url)), self.limit).await;
                 self.judge(a)

@@ -119,24 +119,42 @@ fn retry_reason(a: &Attempt, repeat: Repeat) -> Option<(String, Retry)> {
     }
 }
 
+/// One request as the retry loop sees it: where it goes, what it is, whether it may be
+/// sent again, under which rules, who watches, and what ends it.
+pub(crate) struct Call<'a> {
+    /// The service, as the Activity log names it ("Okta").
+    pub service: &'static str,
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The path, as logged.
+    pub path: &'a str,
+    /// Whether sending it twice is harmless.
+    pub repeat: Repeat,
+    /// How often and how long to try.
+    pub policy: &'a RetryPolicy,
+    /// Where every attempt and wait is reported.
+    pub observer: &'a Arc<dyn Observer>,
+    /// Ends a wait (and a read in flight) at once.
+    pub cancel: &'a CancelToken,
+}
+
 /// Runs `attempt` until it gives a usable answer, retrying what is retryable under `policy`.
 /// Every attempt and every wait goes to `observer`; `cancel` ends a wait (and a read in
 /// flight) at once. Returns the last answer (which may be an error status) or why none.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn retry_loop<F, Fut>(
-    service: &'static str,
-    method: &str,
-    path: &str,
-    repeat: Repeat,
-    policy: &RetryPolicy,
-    observer: &Arc<dyn Observer>,
-    cancel: &CancelToken,
-    mut attempt: F,
-) -> Result<Answer, Stop>
+pub(crate) async fn retry_loop<F, Fut>(call: Call<'_>, mut attempt: F) -> Result<Answer, Stop>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Attempt>,
 {
+    let Call {
+        service,
+        method,
+        path,
+        repeat,
+        policy,
+        observer,
+        cancel,
+    } = call;
     let started = tokio::time::Instant::now();
     let mut n = 1;
     loop {
@@ -253,15 +271,26 @@ mod tests {
         );
         let start = tokio::time::Instant::now();
         let cancel = CancelToken::default();
-        let r = retry_loop("Test", "GET", "/x", repeat, policy, &obs, &cancel, || {
-            let mut s = script.lock().unwrap();
-            let next = if s.len() > 1 {
-                s.pop_front().unwrap()
-            } else {
-                s.front().unwrap().clone()
-            };
-            async move { next }
-        })
+        let r = retry_loop(
+            Call {
+                service: "Test",
+                method: "GET",
+                path: "/x",
+                repeat,
+                policy,
+                observer: &obs,
+                cancel: &cancel,
+            },
+            || {
+                let mut s = script.lock().unwrap();
+                let next = if s.len() > 1 {
+                    s.pop_front().unwrap()
+                } else {
+                    s.front().unwrap().clone()
+                };
+                async move { next }
+            },
+        )
         .await;
         (r, rec, start.elapsed())
     }
@@ -457,13 +486,15 @@ mod tests {
         };
         let cancel = cancel_soon();
         let read = retry_loop(
-            "Test",
-            "GET",
-            "/x",
-            Repeat::Safe,
-            &policy,
-            &obs,
-            &cancel,
+            Call {
+                service: "Test",
+                method: "GET",
+                path: "/x",
+                repeat: Repeat::Safe,
+                policy: &policy,
+                observer: &obs,
+                cancel: &cancel,
+            },
             std::future::pending::<Attempt>,
         );
         let r = tokio::time::timeout(Duration::from_secs(60), read).await;
@@ -474,13 +505,15 @@ mod tests {
 
         let cancel = cancel_soon();
         let r = retry_loop(
-            "Test",
-            "POST",
-            "/x",
-            Repeat::Unsafe,
-            &policy,
-            &obs,
-            &cancel,
+            Call {
+                service: "Test",
+                method: "POST",
+                path: "/x",
+                repeat: Repeat::Unsafe,
+                policy: &policy,
+                observer: &obs,
+                cancel: &cancel,
+            },
             || async {
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 answer(201, &[])
@@ -533,13 +566,15 @@ mod tests {
         });
         let start = tokio::time::Instant::now();
         let r = retry_loop(
-            "Test",
-            "GET",
-            "/x",
-            Repeat::Safe,
-            &policy,
-            &obs,
-            &cancel,
+            Call {
+                service: "Test",
+                method: "GET",
+                path: "/x",
+                repeat: Repeat::Safe,
+                policy: &policy,
+                observer: &obs,
+                cancel: &cancel,
+            },
             || async { answer(429, &[("retry-after", "120".into())]) },
         )
         .await;

@@ -161,6 +161,9 @@ pub const QUIT: egui::KeyboardShortcut =
 pub enum Action {
     /// Engine work.
     Send(Command),
+    /// Engine work whose answer goes back to the dialog that asked (and to no other: one
+    /// closed meanwhile gets nothing).
+    Ask(Command),
     /// Pick a project (and show Teams).
     SelectProject(String),
     /// Pick a team.

@@ -449,3 +449,49 @@ fn switching_back_to_a_profile_opened_on_a_given_connection_shows_that_org_not_t
         "the org the window was opened on is shown again, not the demo: {shown:?}"
     );
 }
+
+#[test]
+fn an_answer_goes_to_the_dialog_that_asked_and_to_no_other() {
+    let mut f = fixture();
+    let s = &f.sandbox;
+    let h = &mut f.harness;
+    open_wizard(h);
+    type_into(h, "Okta org URL", &s.okta_url);
+    type_into(h, "Okta API token", s.okta_token.expose());
+    // The search for the Statsig app is held at Okta while the admin closes the wizard
+    // and opens a new one.
+    let held = s.hold_okta_requests(|_, path| path.starts_with("/api/v1/apps"));
+    click(h, "Test the Okta token");
+    settle(h);
+    assert!(
+        held.until_one_waits(std::time::Duration::from_secs(30)),
+        "the search reached Okta"
+    );
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    assert!(!h.state().has_dialog(), "Escape closed the wizard");
+    open_wizard(h);
+    held.release();
+    wait(h, "the search's answer", |a| a.is_idle());
+    settle(h);
+    // The new wizard did not ask: it stays on its first step, with no app list.
+    assert!(
+        h.query_by_label("Test the Okta token").is_some(),
+        "the new wizard is still on its first step"
+    );
+    assert!(
+        h.query_by_label_contains("Choose the Statsig app")
+            .is_none()
+            && h.query_by_label_contains("Direct push: this app pushes")
+                .is_none(),
+        "no app list the new wizard never asked for"
+    );
+    // What the search found is said as a message instead.
+    let messages: Vec<String> = h.state().messages().map(str::to_string).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Found ") && m.contains("whose label starts with")),
+        "the answer is a message: {messages:?}"
+    );
+}

@@ -120,7 +120,7 @@ fn the_drift_pane_names_each_person_push_now_keeps_them_and_overwrite_acts_on_th
             .is_some()
     );
     click(h, "Activate");
-    wait_message(h, "Activated and pushed.");
+    wait_message(h, "Activated and pushed Payments Engineers.");
     assert!(
         last_message(h).contains(&added_email),
         "{}",

@@ -46,8 +46,8 @@ pub struct WatchReport {
     pub drifted: Vec<String>,
     /// Mappings the deletion guard stopped; the watcher never confirms removals itself.
     pub needs_confirmation: Vec<String>,
-    /// What failed, one sentence each.
-    pub errors: Vec<String>,
+    /// What failed, each with its kind (what to do next).
+    pub errors: Vec<super::error::EngineError>,
     /// The mappings whose push failed (their status says why and what to do).
     pub failed: Vec<String>,
 }

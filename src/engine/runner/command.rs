@@ -430,6 +430,12 @@ impl JobKind {
     }
 }
 
+/// A request's number, given by `EngineHandle::send`: the job's result comes back with
+/// it, so it reaches whoever asked (a dialog closed meanwhile gets nothing). The engine's
+/// own jobs (the watcher's cycles) carry `Ticket(0)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Ticket(pub u64);
+
 /// One job, numbered in the order the engine started them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct JobId(pub u64);
@@ -491,6 +497,8 @@ pub enum Event {
         id: JobId,
         /// What.
         kind: JobKind,
+        /// The request it answers.
+        ticket: Ticket,
         /// How it went.
         outcome: Result<String, EngineError>,
     },
@@ -513,7 +521,12 @@ pub enum Event {
     /// Who pushes, settled at the first import (and when the admin picks the app).
     Mode(ModeReport),
     /// Apps found in Okta for Settings' app picker.
-    AppsFound(Vec<OktaApp>),
+    AppsFound {
+        /// The request (Find apps) they answer.
+        ticket: Ticket,
+        /// The apps.
+        apps: Vec<OktaApp>,
+    },
     /// A request or a wait.
     Activity(Activity),
     /// Something the admin should know that is not a job's outcome (a moved-aside file).

@@ -154,9 +154,9 @@ impl Runner {
         let mut notes = Vec::new();
         let (conn, store, label, demo) = match target {
             Target::Demo { reset } => {
-                let demo = Demo::start(&self.data, reset)
-                    .await
-                    .map_err(|e| refused(format!("The demo sandbox could not start: {e}")))?;
+                let demo = Demo::start(&self.data, reset).await.map_err(|e| {
+                    EngineError::Failed(format!("The demo sandbox could not start: {e}"))
+                })?;
                 let r = (
                     demo.connection(),
                     demo.state_store(),
@@ -408,7 +408,10 @@ impl Runner {
             .filter(|a| a.label.to_lowercase().starts_with(&search.to_lowercase()))
             .collect();
         let n = apps.len();
-        self.send(Event::AppsFound(apps));
+        self.send(Event::AppsFound {
+            ticket: self.asking,
+            apps,
+        });
         Ok(with_notes(
             format!(
                 "Found {} whose label starts with \"{search}\".",
@@ -454,8 +457,9 @@ impl Runner {
             )));
         }
         if create {
-            crate::engine::files::create_private_dir(&data.profile_dir())
-                .map_err(|e| refused(format!("The profile's folder could not be made: {e}.")))?;
+            crate::engine::files::create_private_dir(&data.profile_dir()).map_err(|e| {
+                EngineError::Failed(format!("The profile's folder could not be made: {e}."))
+            })?;
         }
         // Held for this window first: a profile another window has open is not switched to.
         let same = data.profile() == self.data.profile() && self.held_lock().is_some();

@@ -2,7 +2,7 @@
 //! tense, what was done. The runner's one `match` over commands calls them.
 
 use crate::engine::backend::{PushReport, Unlink};
-use crate::engine::error::{Result, refused};
+use crate::engine::error::{Result, partly};
 use crate::engine::state::Mapping;
 use crate::engine::workspace::Workspace;
 use crate::model::push_rule::PushRule;
@@ -160,20 +160,8 @@ pub(super) async fn set_active(
     mapping_id: &str,
     active: bool,
 ) -> Result<String> {
-    ws.set_active(mapping_id, active).await?;
-    let in_okta = ws
-        .mappings()
-        .iter()
-        .any(|m| m.id == mapping_id && m.okta.is_some());
-    Ok(if in_okta && active {
-        "Activated in Okta: Okta runs a full push within a few minutes.".to_string()
-    } else if in_okta {
-        "Deactivated in Okta: memberships stay, Okta pushes nothing.".to_string()
-    } else if active {
-        with_drift(ws, mapping_id, "Activated and pushed.".to_string())
-    } else {
-        "Deactivated: memberships stay, nothing is pushed.".to_string()
-    })
+    let done = ws.set_active(mapping_id, active).await?;
+    Ok(with_drift(ws, mapping_id, done.to_string()))
 }
 
 /// Saves a push rule.
@@ -193,34 +181,7 @@ pub(super) fn remove_rule(ws: &mut Workspace, id: &str) -> Result<String> {
 
 /// *Retry all*: what was pushed again, what was skipped and why, by name.
 pub(super) async fn retry_all(ws: &mut Workspace) -> Result<String> {
-    let r = ws.retry_errors().await;
-    let okta = ws.mappings().iter().any(|m| m.okta.is_some());
-    let mut said = match (r.pushed.len(), okta) {
-        (0, _) if r.skipped.is_empty() && r.failed.is_empty() => {
-            "No mapping is in error.".to_string()
-        }
-        (0, _) => String::new(),
-        (n, true) => format!(
-            "Re-activated {} in Okta: Okta pushes {} again.",
-            plural(n, "mapping"),
-            if n == 1 { "it" } else { "them" }
-        ),
-        (n, false) => format!("Pushed {} again.", plural(n, "mapping")),
-    };
-    for (id, fix) in &r.skipped {
-        said.push_str(&format!(
-            " Skipped {}, which a retry cannot fix: {fix}",
-            ws.mapping_name(id)
-        ));
-    }
-    let said = said.trim().to_string();
-    match r.failed.first() {
-        Some((id, e)) => Err(refused(format!(
-            "{} still fails: {e} {said}",
-            ws.mapping_name(id)
-        ))),
-        None => Ok(said),
-    }
+    ws.retry_errors().await.outcome()
 }
 
 /// One watch cycle, reported in one sentence.
@@ -248,7 +209,7 @@ pub(super) async fn watch(ws: &mut Workspace) -> Result<String> {
         s.push_str(&line);
     }
     match r.errors.first() {
-        Some(e) => Err(refused(format!("{s} {e}"))),
+        Some(e) => Err(partly(s, "", e.clone())),
         None => Ok(s),
     }
 }

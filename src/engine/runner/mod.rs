@@ -8,7 +8,9 @@ mod connect;
 mod jobs;
 mod snapshots;
 
-pub use command::{Activity, Command, ConnectionInfo, Event, JobId, JobKind, SnapshotInfo, Target};
+pub use command::{
+    Activity, Command, ConnectionInfo, Event, JobId, JobKind, SnapshotInfo, Target, Ticket,
+};
 
 use super::config::Settings;
 use super::demo::Demo;
@@ -34,7 +36,9 @@ type Held = Arc<std::sync::Mutex<Option<ProfileLock>>>;
 
 /// The app's handle: send commands, drain events, cancel the running job.
 pub struct EngineHandle {
-    commands: tokio::sync::mpsc::UnboundedSender<Command>,
+    commands: tokio::sync::mpsc::UnboundedSender<(Ticket, Command)>,
+    /// The last ticket given.
+    tickets: std::sync::atomic::AtomicU64,
     events: mpsc::Receiver<Event>,
     cancel: CancelToken,
     held: Held,
@@ -50,11 +54,18 @@ impl Drop for EngineHandle {
 
 impl EngineHandle {
     /// Queues a command; never blocks. A change of connection stops the running job first.
-    pub fn send(&self, command: Command) {
+    /// Its job's result comes back with the ticket returned.
+    pub fn send(&self, command: Command) -> Ticket {
         if command.preempts() {
             self.cancel.cancel();
         }
-        let _ = self.commands.send(command);
+        let ticket = Ticket(
+            self.tickets
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1,
+        );
+        let _ = self.commands.send((ticket, command));
+        ticket
     }
 
     /// Events that arrived since the last call.
@@ -122,6 +133,7 @@ pub fn spawn(
         this_run: Default::default(),
         showing_demo: Default::default(),
         this_run_targets: Default::default(),
+        asking: Ticket::default(),
     };
     let spawned = std::thread::Builder::new()
         .name("engine".into())
@@ -143,6 +155,7 @@ pub fn spawn(
     }
     EngineHandle {
         commands: cmd_tx,
+        tickets: Default::default(),
         events: ev_rx,
         cancel,
         held,
@@ -186,10 +199,12 @@ struct Runner {
     /// This window's hold on its profile, taken at its first connection (a snapshot
     /// opens without it).
     held: Held,
+    /// The request the running job answers.
+    asking: Ticket,
 }
 
 impl Runner {
-    async fn run(mut self, mut rx: tokio::sync::mpsc::UnboundedReceiver<Command>) {
+    async fn run(mut self, mut rx: tokio::sync::mpsc::UnboundedReceiver<(Ticket, Command)>) {
         self.send_profiles();
         self.send_saved_settings();
         let mut idle = tokio::time::interval(IDLE_CHECK);
@@ -197,13 +212,13 @@ impl Runner {
         let mut next_watch = tokio::time::Instant::now();
         loop {
             let watching = self.watching;
-            let command = tokio::select! {
+            let (ticket, command) = tokio::select! {
                 c = rx.recv() => match c {
                     Some(c) => c,
                     None => break,
                 },
                 _ = tokio::time::sleep_until(next_watch), if watching.is_some() => {
-                    Command::WatchNow
+                    (Ticket::default(), Command::WatchNow)
                 }
                 _ = idle.tick() => {
                     self.idle_check();
@@ -218,7 +233,7 @@ impl Runner {
             if let Command::SetWatching { on: true, interval } = &command {
                 next_watch = tokio::time::Instant::now() + *interval;
             }
-            self.handle(command).await;
+            self.handle(ticket, command).await;
         }
         if let Some(demo) = &self.demo {
             demo.persist_if_changed();
@@ -321,7 +336,8 @@ impl Runner {
         self.publish();
     }
 
-    async fn handle(&mut self, command: Command) {
+    async fn handle(&mut self, ticket: Ticket, command: Command) {
+        self.asking = ticket;
         let Some(kind) = command.job() else {
             // A setting: done at once, no job.
             let _ = self.perform(command).await;
@@ -345,7 +361,12 @@ impl Runner {
         if let Some(demo) = &self.demo {
             demo.persist_if_changed();
         }
-        self.send(Event::JobFinished { id, kind, outcome });
+        self.send(Event::JobFinished {
+            id,
+            kind,
+            ticket,
+            outcome,
+        });
     }
 
     /// A setting: answers at once, with nothing to say.
@@ -517,7 +538,7 @@ impl Runner {
             .await?;
         let summary = done.summary(&name);
         match done.failed.first() {
-            Some((group, e)) => Err(super::error::refused(format!("{summary} {group}: {e}"))),
+            Some((group, e)) => Err(super::error::partly(summary, group.clone(), e.clone())),
             None => Ok(summary),
         }
     }

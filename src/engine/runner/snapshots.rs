@@ -25,7 +25,9 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => r.map_err(EngineError::from),
-        Err(e) => Err(refused(format!("The file work stopped unexpectedly: {e}"))),
+        Err(e) => Err(EngineError::Failed(format!(
+            "The file work stopped unexpectedly: {e}"
+        ))),
     }
 }
 

@@ -20,8 +20,8 @@ use std::sync::Arc;
 pub enum Gone {
     /// The Statsig group no longer exists: its name, and the request that found it gone.
     Statsig(String, Option<String>),
-    /// The Okta group no longer exists.
-    Okta,
+    /// The Okta group no longer exists: its name (its id when not known).
+    Okta(String),
     /// The read failed.
     Failed(EngineError),
 }
@@ -30,7 +30,7 @@ impl From<Gone> for EngineError {
     fn from(g: Gone) -> Self {
         match g {
             Gone::Statsig(name, request) => EngineError::TargetGone { name, request },
-            Gone::Okta => refused("The Okta group no longer exists in Okta; unlink this mapping."),
+            Gone::Okta(name) => EngineError::SourceGone { name },
             Gone::Failed(e) => e,
         }
     }
@@ -418,10 +418,9 @@ impl Core {
             Err(Gone::Statsig(_, request)) => {
                 Err(Self::target_gone(&m.statsig_group_name, request))
             }
-            Err(Gone::Okta) => Err(refused(format!(
-                "Okta group \"{}\" no longer exists in Okta; unlink this mapping.",
-                m.okta_group_name
-            ))),
+            Err(Gone::Okta(_)) => Err(EngineError::SourceGone {
+                name: m.okta_group_name.clone(),
+            }),
             Err(Gone::Failed(e)) => Err(e),
             Ok(()) => Ok(()),
         }
@@ -462,7 +461,13 @@ impl Core {
         }
         let mut g = match okta_group {
             Ok(g) => g,
-            Err(e) if e.is_not_found() => return Err(Gone::Okta),
+            Err(e) if e.is_not_found() => {
+                let name = self
+                    .directory
+                    .okta_group(okta_group_id)
+                    .map_or_else(|| okta_group_id.to_string(), |g| g.name.clone());
+                return Err(Gone::Okta(name));
+            }
             Err(e) => return Err(Gone::Failed(e.into())),
         };
         g.members = okta_members.map_err(|e| Gone::Failed(e.into()))?;

@@ -3,7 +3,7 @@
 use super::Workspace;
 use super::pending::{Members, Pending, Reader, Report};
 use super::progress::ImportProgress;
-use crate::engine::error::{EngineError, Result, refused};
+use crate::engine::error::{EngineError, Result, interrupted, refused};
 use crate::model::okta_app::{AppSide, OktaPushMapping};
 use crate::model::plan::DEFAULT_BATCH_SIZE;
 use crate::model::{Directory, OktaGroup, OktaUser};
@@ -221,7 +221,7 @@ impl Workspace {
                     break;
                 }
                 Ok(None) => {
-                    failed = Some(refused(
+                    failed = Some(interrupted(
                         "Reading the Okta groups' members stopped before the end; import again.",
                     ));
                     break;

@@ -13,11 +13,13 @@ mod pending;
 mod progress;
 pub mod push_mode;
 pub mod push_rules;
+mod reports;
 
 pub use self::core::Core;
 pub use progress::ImportProgress;
 pub use push_mode::{ModeReport, PushMode};
 pub use push_rules::{RuleApplied, RuleStore};
+pub use reports::{Activation, Named, Retried};
 
 use super::backend::direct::DirectPush;
 use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
@@ -31,17 +33,6 @@ use crate::net::{CancelToken, Observer, RetryPolicy};
 use crate::okta::OktaClient;
 use crate::scim::ScimClient;
 use std::sync::Arc;
-
-/// What *Retry all* did.
-#[derive(Debug, Default)]
-pub struct Retried {
-    /// Mappings pushed again (in Okta push: re-activated).
-    pub pushed: Vec<String>,
-    /// Mappings that failed again, with why.
-    pub failed: Vec<(String, EngineError)>,
-    /// Mappings left alone because a retry cannot fix them, with what to change first.
-    pub skipped: Vec<(String, String)>,
-}
 
 /// One connection's workspace.
 pub struct Workspace {
@@ -314,7 +305,7 @@ impl Workspace {
         report: super::backend::Report<'_>,
     ) -> Vec<Result<Mapping>> {
         if let Err(e) = self.settle_mode().await {
-            return pairs.iter().map(|_| Err(again(&e))).collect();
+            return pairs.iter().map(|_| Err(e.clone())).collect();
         }
         let mut checked = Vec::new();
         let mut out: Vec<Option<Result<Mapping>>> = Vec::with_capacity(pairs.len());
@@ -411,7 +402,7 @@ impl Workspace {
     /// Pushes several mappings at once, with the fewest requests; each mapping's outcome.
     pub async fn push_many(&mut self, ids: &[String], allowed_removals: usize) -> Outcomes {
         if let Err(e) = self.settle_mode().await {
-            return ids.iter().map(|id| (id.clone(), Err(again(&e)))).collect();
+            return ids.iter().map(|id| (id.clone(), Err(e.clone()))).collect();
         }
         if ids.is_empty() {
             return Vec::new();
@@ -446,28 +437,40 @@ impl Workspace {
     /// Pushes again every mapping in Error that a retry may fix; those that need a change
     /// first (a name Statsig refuses, a deleted team) are skipped with what to change.
     pub async fn retry_errors(&mut self) -> Retried {
-        let mut retried = Retried::default();
+        let mut retried = Retried {
+            by_okta: self.mappings().iter().any(|m| m.okta.is_some()),
+            ..Retried::default()
+        };
         let mut ids = Vec::new();
         for m in self.mappings() {
             match &m.status {
                 MappingStatus::Error { fix: Some(fix), .. } => {
-                    retried.skipped.push((m.id.clone(), fix.clone()));
+                    retried.skipped.push((self.named(&m.id), fix.clone()));
                 }
                 MappingStatus::Error { .. } => ids.push(m.id.clone()),
                 _ => {}
             }
         }
         for (id, r) in self.push_many(&ids, 0).await {
+            let m = self.named(&id);
             match r {
-                Ok(_) => retried.pushed.push(id),
-                Err(e) => retried.failed.push((id, e)),
+                Ok(_) => retried.pushed.push(m),
+                Err(e) => retried.failed.push((m, e)),
             }
         }
         retried
     }
 
+    /// A mapping as a report names it.
+    fn named(&self, id: &str) -> Named {
+        Named {
+            id: id.to_string(),
+            name: self.mapping_name(id),
+        }
+    }
+
     /// Deactivate (`false`) or activate (`true`) a mapping's push. Activating pushes.
-    pub async fn set_active(&mut self, mapping_id: &str, active: bool) -> Result<()> {
+    pub async fn set_active(&mut self, mapping_id: &str, active: bool) -> Result<Activation> {
         self.set_active_confirmed(mapping_id, active, 0).await
     }
 
@@ -477,11 +480,19 @@ impl Workspace {
         mapping_id: &str,
         active: bool,
         allowed_removals: usize,
-    ) -> Result<()> {
+    ) -> Result<Activation> {
         self.settle_mode().await?;
         self.backend
             .set_active(&mut self.core, mapping_id, active, allowed_removals)
-            .await
+            .await?;
+        Ok(Activation {
+            name: self.mapping_name(mapping_id),
+            active,
+            by_okta: self
+                .mappings()
+                .iter()
+                .any(|m| m.id == mapping_id && m.okta.is_some()),
+        })
     }
 
     /// Unlinks a mapping: Delete removes the Statsig group (and so the team); Leave only
@@ -543,13 +554,5 @@ impl Workspace {
             self.mappings(),
         )
         .with_rules(self.rules())
-    }
-}
-
-/// The same failure for each of several items (a cancel stays a cancel).
-fn again(e: &EngineError) -> EngineError {
-    match e {
-        EngineError::Cancelled => EngineError::Cancelled,
-        e => super::error::refused(e.to_string()),
     }
 }

@@ -2,7 +2,7 @@
 //! changed.
 
 use super::App;
-use crate::engine::runner::Command;
+use crate::engine::runner::{Command, Ticket};
 use crate::ui::action::{Action, Open};
 use crate::ui::dialogs::{self, Dialog};
 use crate::ui::file_dialog::Picked;
@@ -11,16 +11,24 @@ use crate::ui::widgets;
 impl App {
     /// Sends a command; a job blocks other request-sending actions until the engine says
     /// it is done (so a double click sends it once).
-    pub(super) fn send(&mut self, command: Command) {
+    pub(super) fn send(&mut self, command: Command) -> Ticket {
         if command.job().is_some() {
             self.shown.pending = true;
         }
-        self.engine.send(command);
+        self.engine.send(command)
     }
 
     pub(super) fn apply(&mut self, action: Action, ctx: &egui::Context) {
         match action {
-            Action::Send(command) => self.send(command),
+            Action::Send(command) => {
+                self.send(command);
+            }
+            Action::Ask(command) => {
+                let ticket = self.send(command);
+                if let Some(d) = &mut self.dialog {
+                    d.asked(ticket);
+                }
+            }
             Action::SelectProject(p) => {
                 self.shown.sel.project = Some(p);
                 self.shown.sel.team = None;
@@ -127,7 +135,9 @@ impl App {
 
     pub(super) fn poll_file_dialog(&mut self) {
         match self.picker.poll() {
-            Some(Picked::File(job, path)) => self.send(job.command(path)),
+            Some(Picked::File(job, path)) => {
+                self.send(job.command(path));
+            }
             Some(Picked::Unavailable(job, suggested)) => {
                 self.dialog = Some(Dialog::Path(dialogs::path::PathDialog::new(
                     job, &suggested,

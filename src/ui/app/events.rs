@@ -2,7 +2,7 @@
 
 use super::App;
 use crate::engine::error::EngineError;
-use crate::engine::runner::{Activity, Event, JobKind};
+use crate::engine::runner::{Activity, Event, JobKind, Ticket};
 use crate::model::Directory;
 use crate::ui::dialogs::{Dialog, compare::CompareDialog};
 use crate::ui::panels::Busy;
@@ -32,13 +32,18 @@ impl App {
                     progress: None,
                 });
             }
-            Event::JobFinished { id, kind, outcome } => {
+            Event::JobFinished {
+                id,
+                kind,
+                ticket,
+                outcome,
+            } => {
                 if self.shown.job.is_none_or(|j| j == id) {
                     self.shown.job = None;
                     self.shown.busy = None;
                 }
                 self.shown.pending = false;
-                self.finished(kind, outcome, now);
+                self.finished(kind, ticket, outcome, now);
             }
             Event::Progress(p) => {
                 if let Some(b) = &mut self.shown.busy {
@@ -77,9 +82,9 @@ impl App {
             }
             Event::Warning(s) => self.toast(s, true, now),
             Event::Mode(report) => self.mode_settled(report, now),
-            Event::AppsFound(apps) => match &mut self.dialog {
-                Some(Dialog::Settings(s)) => s.apps_found(apps),
-                Some(Dialog::Connect(w)) => w.apps_found(apps),
+            Event::AppsFound { ticket, apps } => match &mut self.dialog {
+                Some(Dialog::Settings(s)) => s.apps_found(ticket, apps),
+                Some(Dialog::Connect(w)) => w.apps_found(ticket, apps),
                 _ => {}
             },
             Event::Watching(on) => self.watching = on,
@@ -217,26 +222,36 @@ impl App {
         }
     }
 
-    fn finished(&mut self, kind: JobKind, outcome: Result<String, EngineError>, now: f64) {
+    /// A job ended: its answer goes to the dialog that asked for it, when that dialog is
+    /// still open; anything else is a message.
+    fn finished(
+        &mut self,
+        kind: JobKind,
+        ticket: Ticket,
+        outcome: Result<String, EngineError>,
+        now: f64,
+    ) {
         let text = |o: &Result<String, EngineError>| match o {
             Ok(s) => s.clone(),
             Err(e) => e.to_string(),
         };
         if let Some(Dialog::Connect(w)) = &mut self.dialog {
-            if w.finished(kind, &outcome) {
+            let asked = w.asked_for(ticket);
+            if w.finished(kind, ticket, &outcome) {
                 self.dialog = None;
-            } else if matches!(kind, JobKind::FindApps | JobKind::TestConnection) {
+            } else if asked && matches!(kind, JobKind::FindApps | JobKind::TestConnection) {
                 // Said inside the wizard, under its step.
                 return;
             }
         }
         if let Some(Dialog::Settings(s)) = &mut self.dialog {
+            let asked = s.asked_for(ticket);
             match kind {
-                JobKind::TestConnection => {
+                JobKind::TestConnection if asked => {
                     s.tested(&outcome);
                     return;
                 }
-                JobKind::Connect if s.is_saving() => {
+                JobKind::Connect if asked && s.is_saving() => {
                     s.saved(&outcome);
                     if outcome.is_ok() {
                         self.dialog = None;

@@ -17,6 +17,7 @@ pub mod unlink;
 mod user_picker;
 pub mod wizard;
 
+use crate::engine::runner::Ticket;
 use crate::ui::view::View;
 pub use frame::{Shown, full_width_rows, modal, two_columns};
 
@@ -73,6 +74,16 @@ impl Dialog {
             Dialog::Connect(d) => d.show(ctx, view),
             Dialog::NewProfile(d) => d.show(ctx, view),
             Dialog::ProfileInUse(d) => d.show(ctx, view),
+        }
+    }
+
+    /// The request this dialog just asked for was sent with `ticket`; its answer comes back
+    /// with it.
+    pub fn asked(&mut self, ticket: Ticket) {
+        match self {
+            Dialog::Settings(d) => d.asked(ticket),
+            Dialog::Connect(d) => d.asked(ticket),
+            _ => {}
         }
     }
 

@@ -4,7 +4,7 @@
 use super::frame::{Shown, modal};
 use crate::engine::config::Settings;
 use crate::engine::error::EngineError;
-use crate::engine::runner::{Command, Target};
+use crate::engine::runner::{Command, Target, Ticket};
 use crate::model::token::TokenFor;
 use crate::ui::action::Action;
 use crate::ui::secret_field::SecretField;
@@ -27,6 +27,8 @@ pub struct SettingsDialog {
     apps: Option<Vec<crate::model::okta_app::OktaApp>>,
     /// "Find apps in Okta" was clicked.
     find: bool,
+    /// The ticket of the dialog's last request, whose answer it shows.
+    waiting: Option<Ticket>,
 }
 
 fn list(s: &str) -> Vec<String> {
@@ -50,12 +52,25 @@ impl SettingsDialog {
             saving: false,
             apps: None,
             find: false,
+            waiting: None,
         }
     }
 
-    /// A search for the Statsig app ended.
-    pub fn apps_found(&mut self, apps: Vec<crate::model::okta_app::OktaApp>) {
-        self.apps = Some(apps);
+    /// Its last request was sent with `ticket`.
+    pub fn asked(&mut self, ticket: Ticket) {
+        self.waiting = Some(ticket);
+    }
+
+    /// Whether `ticket` answers this dialog's last request.
+    pub fn asked_for(&self, ticket: Ticket) -> bool {
+        self.waiting == Some(ticket)
+    }
+
+    /// A search for the Statsig app ended: taken when it is this dialog's own.
+    pub fn apps_found(&mut self, ticket: Ticket, apps: Vec<crate::model::okta_app::OktaApp>) {
+        if self.asked_for(ticket) {
+            self.apps = Some(apps);
+        }
     }
 
     fn collected(&self) -> Settings {
@@ -272,7 +287,7 @@ impl SettingsDialog {
     fn buttons(&mut self, ui: &mut Ui, view: &View, valid: bool) -> Shown {
         let mut out = Shown::stay();
         if std::mem::take(&mut self.find) {
-            out.action = Some(Action::Send(Command::FindApps {
+            out.action = Some(Action::Ask(Command::FindApps {
                 settings: Box::new(self.collected()),
                 okta_token: self.okta_token.secret(),
             }));
@@ -284,7 +299,7 @@ impl SettingsDialog {
                 .clicked()
             {
                 self.test = None;
-                out.action = Some(Action::Send(Command::TestConnection {
+                out.action = Some(Action::Ask(Command::TestConnection {
                     settings: Box::new(self.collected()),
                     statsig_token: self.statsig_token.secret(),
                     okta_token: self.okta_token.secret(),
@@ -296,7 +311,7 @@ impl SettingsDialog {
             {
                 self.test = None;
                 self.saving = true;
-                out.action = Some(Action::Send(Command::SaveSettings {
+                out.action = Some(Action::Ask(Command::SaveSettings {
                     settings: Box::new(self.collected()),
                     statsig_token: self.statsig_token.secret(),
                     okta_token: self.okta_token.secret(),

@@ -10,7 +10,7 @@ use super::frame::{Shown, modal};
 use crate::engine::config::Settings;
 use crate::engine::connection::{DEFAULT_APP_SEARCH, PushModeChoice};
 use crate::engine::error::EngineError;
-use crate::engine::runner::{Command, JobKind, Target};
+use crate::engine::runner::{Command, JobKind, Target, Ticket};
 use crate::engine::secrets;
 use crate::model::okta_app::OktaApp;
 use crate::model::token::TokenFor;
@@ -50,6 +50,8 @@ pub struct ConnectWizard {
     said: Said,
     /// Save was sent; the wizard closes once the connection is tested and saved.
     saving: bool,
+    /// The ticket of the wizard's last request, whose answer it shows.
+    waiting: Option<Ticket>,
     /// The last settings (projects, domains, guard) are kept.
     base: Settings,
     /// OKTA_API_TOKEN and STATSIG_SCIM_TOKEN are set: a token left empty is taken from
@@ -83,6 +85,7 @@ impl ConnectWizard {
             statsig_token: SecretField::default(),
             said: Said::Nothing,
             saving: false,
+            waiting: None,
             base: saved.clone(),
             env_okta: secrets::from_env(secrets::OKTA_ENV).is_some(),
             env_statsig: secrets::from_env(secrets::STATSIG_ENV).is_some(),
@@ -106,8 +109,22 @@ impl ConnectWizard {
         }
     }
 
-    /// The org's apps that the search found (the Okta step's test).
-    pub fn apps_found(&mut self, apps: Vec<OktaApp>) {
+    /// Its last request was sent with `ticket`.
+    pub fn asked(&mut self, ticket: Ticket) {
+        self.waiting = Some(ticket);
+    }
+
+    /// Whether `ticket` answers the wizard's last request.
+    pub fn asked_for(&self, ticket: Ticket) -> bool {
+        self.waiting == Some(ticket)
+    }
+
+    /// The org's apps that the search found (the Okta step's test), when the search was
+    /// the wizard's own.
+    pub fn apps_found(&mut self, ticket: Ticket, apps: Vec<OktaApp>) {
+        if !self.asked_for(ticket) {
+            return;
+        }
         self.chosen = apps
             .iter()
             .find(|a| a.is_active() && a.has_group_push())
@@ -120,12 +137,21 @@ impl ConnectWizard {
         self.saving
     }
 
-    /// A job the wizard sent ended. True when the wizard is done (connected).
-    pub fn finished(&mut self, kind: JobKind, outcome: &Result<String, EngineError>) -> bool {
+    /// A job ended. True when the wizard is done (connected). What answers another's
+    /// request (a Settings dialog closed meanwhile) is not the wizard's to say.
+    pub fn finished(
+        &mut self,
+        kind: JobKind,
+        ticket: Ticket,
+        outcome: &Result<String, EngineError>,
+    ) -> bool {
         let said = |o: &Result<String, EngineError>| match o {
             Ok(s) => Said::Good(s.clone()),
             Err(e) => Said::Bad(e.to_string()),
         };
+        if !self.asked_for(ticket) {
+            return false;
+        }
         match kind {
             JobKind::FindApps if self.step == Step::Okta => {
                 self.said = said(outcome);
@@ -251,7 +277,7 @@ impl ConnectWizard {
         {
             self.said = Said::Waiting("Testing the Okta token and looking for the Statsig app…");
             return Some(Shown {
-                action: Some(Action::Send(Command::FindApps {
+                action: Some(Action::Ask(Command::FindApps {
                     settings: Box::new(self.settings()),
                     okta_token: self.okta_token.secret(),
                 })),
@@ -289,7 +315,7 @@ impl ConnectWizard {
             if ui.button("Search again").clicked() {
                 self.said = Said::Waiting("Looking for the Statsig app…");
                 out = Some(Shown {
-                    action: Some(Action::Send(Command::FindApps {
+                    action: Some(Action::Ask(Command::FindApps {
                         settings: Box::new(self.settings()),
                         okta_token: self.okta_token.secret(),
                     })),
@@ -347,7 +373,7 @@ impl ConnectWizard {
             {
                 self.said = Said::Waiting("Testing both endpoints…");
                 out = Some(Shown {
-                    action: Some(Action::Send(Command::TestConnection {
+                    action: Some(Action::Ask(Command::TestConnection {
                         settings: Box::new(self.settings()),
                         statsig_token: self.statsig_token.secret(),
                         okta_token: self.okta_token.secret(),
@@ -362,7 +388,7 @@ impl ConnectWizard {
                 self.said = Said::Waiting("Testing both endpoints, then saving…");
                 self.saving = true;
                 out = Some(Shown {
-                    action: Some(Action::Send(Command::SaveSettings {
+                    action: Some(Action::Ask(Command::SaveSettings {
                         settings: Box::new(self.settings()),
                         statsig_token: self.statsig_token.secret(),
                         okta_token: self.okta_token.secret(),

@@ -247,7 +247,7 @@ impl PushedTab {
                         .ok()?;
                         let d = view.directory;
                         Some(if m.okta.is_some() {
-                            plan.adds.len() + plan.removes.len()
+                            plan.change_count()
                         } else {
                             let to = &m.okta_group_name;
                             let last = &m.last_pushed_members;

@@ -204,7 +204,7 @@ impl TeamsTab {
                 let differences =
                     plan::plan_push(d, &m.okta_group_id, &m.statsig_group_id, usize::MAX)
                         .ok()
-                        .map(|p| p.adds.len() + p.removes.len());
+                        .map(|p| p.change_count());
                 Some(Feed {
                     mapping: m.clone(),
                     differences,

@@ -37,7 +37,7 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
                         mm.status = status;
                     }
                     report.failed.push(id.clone());
-                    report.errors.push(e.to_string());
+                    report.errors.push(e);
                     continue;
                 }
             }
@@ -59,7 +59,7 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
                 Err(EngineError::NeedsConfirmation(_)) => report.needs_confirmation.push(id),
                 Err(e) => {
                     report.failed.push(id);
-                    report.errors.push(e.to_string());
+                    report.errors.push(e);
                 }
             }
         }

@@ -44,9 +44,10 @@ fn deleted_in_okta(core: &mut Core, id: &str) -> EngineError {
         .unwrap_or_default();
     core.state.mappings.retain(|m| m.id != id);
     let _ = core.save();
-    refused(format!(
-        "Push mapping {id} ({name}) was deleted in Okta (in its console or by another tool); it is gone from this list."
-    ))
+    EngineError::MappingGone {
+        id: id.to_string(),
+        name,
+    }
 }
 
 impl OktaPush {

@@ -7,7 +7,7 @@
 use super::sync;
 use crate::engine::backend::WatchReport;
 use crate::engine::backend::direct::statsig_side;
-use crate::engine::error::Result;
+use crate::engine::error::{EngineError, Result};
 use crate::engine::state::MappingStatus;
 use crate::engine::workspace::core::Core;
 use crate::model::okta_app::{AppGroup, OktaApp, OktaPushMapping};
@@ -86,12 +86,14 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
         if m.drift.is_some() {
             report.drifted.push(m.id.clone());
         }
-        if let MappingStatus::Error { cause, .. } = &m.status
+        if let MappingStatus::Error { cause, fix, .. } = &m.status
             && !known_errors.contains(&(m.id.clone(), cause.clone()))
         {
-            report
-                .errors
-                .push(format!("Mapping {} ({}): {cause}", m.id, m.okta_group_name));
+            report.errors.push(EngineError::MappingFails {
+                name: format!("Mapping {} ({})", m.id, m.okta_group_name),
+                cause: cause.clone(),
+                fix: fix.clone(),
+            });
         }
     }
     core.state.watched_until = Some(started);
