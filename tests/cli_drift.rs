@@ -8,10 +8,14 @@
 mod common;
 
 use okta_statsig_teams::sandbox::Sandbox;
+use okta_statsig_teams::sandbox::faults::OneOff;
 use serde_json::json;
+use std::collections::BTreeSet;
 use std::process::Output;
 
 const TEAM: &str = "Statsig-Checkout-Payments-Member";
+/// The seed's test team, which `link-many` links to Fraud Squad in its tests.
+const TEST_TEAM: &str = "Statsig-Okta Test Proj-Test Team-Member";
 
 /// The CLI on one sandbox, with its own data folder, in Direct push.
 struct Cli {
@@ -90,6 +94,48 @@ impl Cli {
             .iter()
             .any(|m| m == statsig_id)
     }
+}
+
+/// What Direct push must leave in a team linked to an Okta group, from the emulators
+/// alone: the Statsig accounts of the group's active members in the org's domain.
+fn desired(s: &Sandbox, okta_group: &str) -> BTreeSet<String> {
+    let w = s.world();
+    let domain = format!("@{}", w.rules.org_domain.to_lowercase());
+    w.okta_group_by_name(okta_group)
+        .unwrap()
+        .members
+        .iter()
+        .filter_map(|uid| w.okta_users.get(uid))
+        .filter(|u| u.status == "ACTIVE" && u.email.to_lowercase().ends_with(&domain))
+        .filter_map(|u| w.user_id_by_name(&u.email))
+        .collect()
+}
+
+/// Adds to an Okta group, in Okta, someone with a Statsig account who is not in TEAM, so
+/// a push of the group to TEAM has something to send; their Statsig id.
+fn join_in_okta(s: &Sandbox, okta_group: &str) -> String {
+    let (sid, email) = stranger(s);
+    let mut w = s.world();
+    let gid = w.okta_group_by_name(okta_group).unwrap().id.clone();
+    let uid = w
+        .okta_users
+        .values()
+        .find(|u| u.email.eq_ignore_ascii_case(&email) && u.status == "ACTIVE")
+        .unwrap()
+        .id
+        .clone();
+    w.set_okta_membership(&gid, &uid, true, &okta_statsig_teams::clock::now())
+        .unwrap();
+    sid
+}
+
+/// The members of a Statsig group, as the SCIM emulator holds them.
+fn members(s: &Sandbox, team: &str) -> BTreeSet<String> {
+    s.world()
+        .group_member_ids(team)
+        .unwrap()
+        .into_iter()
+        .collect()
 }
 
 fn stderr(o: &Output) -> String {
@@ -251,13 +297,29 @@ fn link_many_checks_the_whole_file_first_and_a_rerun_goes_on_where_it_stopped() 
     assert_eq!(cli.sandbox.world().group_member_ids(TEAM).unwrap(), before);
 
     // Two lines go; one would empty a team: held for confirmation (exit 3, as `link`).
+    let joined = join_in_okta(&cli.sandbox, "Payments Engineers");
+    let (payments, fraud) = (
+        desired(&cli.sandbox, "Payments Engineers"),
+        desired(&cli.sandbox, "Fraud Squad"),
+    );
+    let test_team = members(&cli.sandbox, TEST_TEAM);
+    assert!(!payments.is_empty() && !fraud.is_empty());
+    assert!(payments.contains(&joined) && !members(&cli.sandbox, TEAM).contains(&joined));
+    assert!(test_team.is_disjoint(&fraud), "the link would empty it");
     std::fs::write(
         &file,
-        format!("Payments Engineers,{TEAM}\nFraud Squad,Statsig-Okta Test Proj-Test Team-Member\n"),
+        format!("Payments Engineers,{TEAM}\nFraud Squad,{TEST_TEAM}\n"),
     )
     .unwrap();
     let first = cli.run(&["link-many", path]);
     assert_eq!(first.status.code(), Some(3), "{}", stderr(&first));
+    // Line 1 is linked and pushed: its team holds exactly the Okta group's people. Line 2's
+    // adds went and its removals wait: nobody has left its team yet.
+    assert_eq!(members(&cli.sandbox, TEAM), payments);
+    assert_eq!(
+        members(&cli.sandbox, TEST_TEAM),
+        test_team.union(&fraud).cloned().collect()
+    );
     let said = stderr(&first);
     assert!(said.contains("line 2: "), "{said}");
     assert!(!said.contains("linked 2 of 2"), "{said}");
@@ -290,6 +352,62 @@ fn link_many_checks_the_whole_file_first_and_a_rerun_goes_on_where_it_stopped() 
         "{}",
         stderr(&rerun)
     );
+    // Both links are real: each team holds exactly its Okta group's people.
+    assert_eq!(members(&cli.sandbox, TEAM), payments);
+    assert_eq!(members(&cli.sandbox, TEST_TEAM), fraud);
+}
+
+/// A line linked whose push failed in a way a retry may fix (Statsig answered 500) exits 1
+/// with the line named; a re-run of the file does not call it done: it names the failure,
+/// exits 1 again, and the command it suggests pushes the team for real.
+#[test]
+fn link_many_exits_1_on_a_failed_push_and_a_rerun_does_not_call_it_done() {
+    let cli = Cli::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pairs.csv");
+    std::fs::write(&file, format!("Payments Engineers,{TEAM}\n")).unwrap();
+    let path = file.to_str().unwrap();
+    let joined = join_in_okta(&cli.sandbox, "Payments Engineers");
+    let before = members(&cli.sandbox, TEAM);
+    assert!(!before.contains(&joined));
+    cli.sandbox
+        .scim_faults
+        .answer_next("PATCH", "/Groups/", OneOff::ServerError, 20);
+    let first = cli.run(&["link-many", path]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("line 1: ") && stderr(&first).contains("1 failed"),
+        "{}",
+        stderr(&first)
+    );
+    assert_eq!(members(&cli.sandbox, TEAM), before, "not applied");
+    // Statsig answers again (the one-off left in place of the 500s is a real answer).
+    cli.sandbox.scim_faults.answer_next(
+        "PATCH",
+        "/Groups/",
+        OneOff::Late(std::time::Duration::ZERO),
+        1,
+    );
+
+    let again = cli.run(&["link-many", path]);
+    let said = stderr(&again);
+    assert_eq!(again.status.code(), Some(1), "{said}");
+    assert!(!said.contains("; done"), "{said}");
+    assert!(
+        said.contains("line 1: Payments Engineers is linked to")
+            && said.contains("but its last push failed"),
+        "{said}"
+    );
+    assert_eq!(members(&cli.sandbox, TEAM), before);
+    let push = suggested(&said, "To push it again: ");
+    let pushed = cli.run_raw(&push);
+    assert!(pushed.status.success(), "{}", stderr(&pushed));
+    assert_eq!(
+        members(&cli.sandbox, TEAM),
+        desired(&cli.sandbox, "Payments Engineers")
+    );
+    let done = cli.run(&["link-many", path]);
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
 }
 
 /// A new team named with a character that breaks URLs is refused (`refused`, one

@@ -5,10 +5,15 @@
 
 mod common;
 
-use okta_statsig_teams::engine::DataDir;
-use okta_statsig_teams::engine::runner::{Command, Event, JobId, JobKind, Target};
+use okta_statsig_teams::engine::connection::PushModeChoice;
+use okta_statsig_teams::engine::runner::{Activity, Command, Event, JobId, JobKind, Target};
 use okta_statsig_teams::engine::secrets::MemoryStore;
+use okta_statsig_teams::engine::workspace::PushMode;
+use okta_statsig_teams::engine::{Connection, DataDir};
 use okta_statsig_teams::model::Directory;
+use okta_statsig_teams::model::mapping::Mapping;
+use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,22 +21,30 @@ use std::time::{Duration, Instant};
 struct Engine {
     handle: common::Engine,
     events: Vec<Event>,
-    _sandbox: okta_statsig_teams::sandbox::Sandbox,
+    sandbox: Sandbox,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
     _rt: tokio::runtime::Runtime,
 }
 
 impl Engine {
     fn start() -> Engine {
+        Engine::start_in(SandboxConfig::default(), PushModeChoice::Direct)
+    }
+
+    /// The engine on a fresh sandbox started with `config`, connected in `push_mode`.
+    fn start_in(config: SandboxConfig, push_mode: PushModeChoice) -> Engine {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .unwrap();
-        let sandbox = rt.block_on(common::sandbox());
+        let sandbox = rt.block_on(Sandbox::start(config)).unwrap();
         let (data, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let handle = common::engine(Arc::new(MemoryStore::default()), DataDir::new(data.path()));
         handle.send(Command::Connect(Target::Direct {
-            connection: Box::new(common::connection(&sandbox)),
+            connection: Box::new(Connection {
+                push_mode,
+                ..common::connection(&sandbox)
+            }),
             state_dir: state.path().to_path_buf(),
             label: "test".into(),
             demo: false,
@@ -39,7 +52,7 @@ impl Engine {
         let mut e = Engine {
             handle,
             events: Vec::new(),
-            _sandbox: sandbox,
+            sandbox,
             _dirs: (data, state),
             _rt: rt,
         };
@@ -66,6 +79,33 @@ impl Engine {
             }
             assert!(Instant::now() < deadline, "no end of {kind:?}");
         }
+    }
+
+    /// Collects events until `done` holds (30 s at most, so a hang fails with `what`).
+    fn until(&mut self, what: &str, mut done: impl FnMut(&Engine) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done(&*self) {
+            assert!(Instant::now() < deadline, "{what}");
+            let events = self.handle.next_events(deadline);
+            self.events.extend(events);
+        }
+    }
+
+    /// The mappings last sent.
+    fn mappings(&self) -> Vec<Mapping> {
+        self.events
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                Event::Mappings(m) => Some(m.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// The mapping `id` as last sent.
+    fn mapping(&self, id: &str) -> Option<Mapping> {
+        self.mappings().into_iter().find(|m| m.id == id)
     }
 
     fn directories(&self) -> Vec<Arc<Directory>> {
@@ -184,7 +224,7 @@ fn the_periodic_watcher_pushes_a_change_made_in_okta_by_itself() {
     e.until_finished(JobKind::Link).unwrap();
     let email = newcomer.email.to_lowercase();
     assert!(
-        !common::statsig_emails(&e._sandbox, team)
+        !common::statsig_emails(&e.sandbox, team)
             .unwrap()
             .contains(&email)
     );
@@ -195,7 +235,7 @@ fn the_periodic_watcher_pushes_a_change_made_in_okta_by_itself() {
     });
     // The change comes after the link's reads (Okta stamps to the millisecond).
     common::next_millisecond();
-    e._sandbox
+    e.sandbox
         .world()
         .set_okta_membership(
             &group.id,
@@ -205,7 +245,7 @@ fn the_periodic_watcher_pushes_a_change_made_in_okta_by_itself() {
         )
         .unwrap();
     let start = Instant::now();
-    while !common::statsig_emails(&e._sandbox, team)
+    while !common::statsig_emails(&e.sandbox, team)
         .unwrap()
         .contains(&email)
     {
@@ -243,4 +283,187 @@ fn the_periodic_watcher_pushes_a_change_made_in_okta_by_itself() {
         assert!(Instant::now() < deadline, "watching off is said");
         e.events.extend(e.handle.next_events(deadline));
     }
+}
+
+/// How many mappings a watch's sentence says were pushed ("…, 1 pushed.").
+fn pushed_in(outcome: &str) -> usize {
+    let at = outcome
+        .find(" pushed")
+        .unwrap_or_else(|| panic!("a watch says what was pushed: {outcome}"));
+    outcome[..at].rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// Watching in Okta push: a member added in Okta to a group Okta pushes is seen by the
+/// periodic watcher with no job asked for. Okta's own push worker pushes it, never the app:
+/// while Okta has not, the mapping says "Okta is pushing" and Statsig is untouched; once it
+/// has, the watch counts one push and the mapping and the directory show what Okta pushed.
+#[test]
+fn the_periodic_watcher_in_okta_push_sees_a_change_and_reports_what_okta_pushed() {
+    let config = SandboxConfig {
+        okta_push_delay: Duration::from_millis(100),
+        ..SandboxConfig::default()
+    };
+    let mut e = Engine::start_in(config, PushModeChoice::Okta);
+    assert!(
+        e.events.iter().any(|ev| matches!(
+            ev,
+            Event::Mode(r) if matches!(r.mode, PushMode::Okta(_))
+        )),
+        "connected in Okta push"
+    );
+    let team = "Statsig-Mobile-iOS-Member";
+    let (group, mapping, newcomer, app) = ios_guild_and_a_newcomer(&e.sandbox);
+    let seen = e.mapping(&mapping.id).expect("Okta's mapping is listed");
+    assert_eq!(seen.last_push, mapping.last_push);
+    let statsig_id = newcomer.external_id.clone().unwrap();
+    let in_statsig = |e: &Engine| -> BTreeSet<String> {
+        e.sandbox
+            .world()
+            .group_member_ids(team)
+            .unwrap()
+            .into_iter()
+            .collect()
+    };
+    let before = in_statsig(&e);
+    assert!(!before.contains(&statsig_id));
+
+    // Statsig holds every write: whoever pushes waits at its door.
+    let held = e.sandbox.hold_statsig_requests(|method, _| method != "GET");
+    common::next_millisecond();
+    e.sandbox
+        .world()
+        .set_okta_membership(
+            &group.id,
+            &newcomer.id,
+            true,
+            &okta_statsig_teams::clock::now(),
+        )
+        .unwrap();
+    e.handle.send(Command::SetWatching {
+        on: true,
+        interval: Duration::from_millis(100),
+    });
+    let pending = |e: &Engine| e.mapping(&mapping.id).and_then(|m| m.okta?.pending);
+    e.until("the watcher sees Okta's change, not pushed yet", |e| {
+        pending(e).is_some_and(|p| p.starts_with("Okta is pushing"))
+            && e.directories().last().is_some_and(|d| {
+                d.okta_group_by_name("iOS Guild")
+                    .is_some_and(|g| g.members.contains(&newcomer.id))
+            })
+    });
+    assert!(
+        held.until_one_waits(Duration::from_secs(30)),
+        "Okta's worker is pushing the change"
+    );
+    assert_eq!(in_statsig(&e), before, "nothing reached Statsig yet");
+    let released_at = e.events.len();
+    held.release();
+
+    let want: BTreeSet<String> = {
+        let w = e.sandbox.world();
+        w.pushable_scim_ids(&app, &w.okta_groups[&group.id].members)
+    };
+    assert!(want.contains(&statsig_id));
+    // A look publishes what it read, then finishes with its sentence.
+    let counted = |e: &Engine| {
+        e.events[released_at..].iter().any(|ev| {
+            matches!(ev, Event::JobFinished { kind: JobKind::Watch, outcome: Ok(said), .. }
+                if pushed_in(said) > 0)
+        })
+    };
+    e.until("the watcher sees what Okta pushed", |e| {
+        let okta_last_push = e.sandbox.world().push_mappings[&mapping.id]
+            .last_push
+            .clone();
+        let shown = e.mapping(&mapping.id);
+        let team_shown = e.directories().last().and_then(|d| {
+            d.statsig_group_by_name(team)
+                .map(|g| g.members.iter().cloned().collect::<BTreeSet<_>>())
+        });
+        counted(e)
+            && okta_last_push != mapping.last_push
+            && shown.is_some_and(|m| {
+                m.last_push == okta_last_push && m.okta.is_some_and(|o| o.pending.is_none())
+            })
+            && team_shown.as_ref() == Some(&want)
+    });
+    // What Okta pushed is what Statsig holds, exactly.
+    assert_eq!(in_statsig(&e), want);
+    let shown = e.mapping(&mapping.id).unwrap();
+    assert_eq!(shown.drift, None, "Okta's push is no edit made in Statsig");
+
+    // Every job was the watcher's; each sentence counts Okta's pushes: one, after it pushed.
+    only_okta_pushed(&e.events, released_at);
+}
+
+/// The seed's iOS Guild, the push mapping Okta has for it, someone Okta would push who is
+/// not in it, and the Statsig app's id.
+fn ios_guild_and_a_newcomer(
+    s: &Sandbox,
+) -> (
+    okta_statsig_teams::sandbox::world::OktaGroupRec,
+    okta_statsig_teams::sandbox::world::PushMappingRec,
+    okta_statsig_teams::sandbox::world::AppUserRec,
+    String,
+) {
+    let w = s.world();
+    let group = w.okta_group_by_name("iOS Guild").unwrap().clone();
+    let app = w
+        .apps
+        .values()
+        .find(|a| a.label == "Statsig SCIM")
+        .unwrap()
+        .id
+        .clone();
+    let newcomer = w.app_users[&app]
+        .values()
+        .find(|u| {
+            u.external_id.is_some()
+                && !group.members.contains(&u.id)
+                && w.okta_users[&u.id].status == "ACTIVE"
+        })
+        .unwrap()
+        .clone();
+    let mapping = w
+        .push_mappings
+        .values()
+        .find(|m| m.source_group_id == group.id)
+        .unwrap()
+        .clone();
+    (group, mapping, newcomer, app)
+}
+
+/// Every job was the watcher's (after connecting), the app sent Statsig nothing but reads,
+/// and the watch's sentences counted one push by Okta, after `released_at`.
+fn only_okta_pushed(events: &[Event], released_at: usize) {
+    let mut pushes = Vec::new();
+    for (i, ev) in events.iter().enumerate() {
+        match ev {
+            Event::JobStarted { kind, .. } => assert!(
+                matches!(kind, JobKind::Connect | JobKind::Watch),
+                "no job but the watcher's: {kind:?}"
+            ),
+            Event::JobFinished {
+                kind: JobKind::Watch,
+                outcome,
+                ..
+            } => {
+                let said = outcome.as_ref().expect("each look works");
+                if pushed_in(said) > 0 {
+                    pushes.push((i, said.clone()));
+                }
+            }
+            // The app sends Statsig nothing but reads: Okta pushes.
+            Event::Activity(Activity::Request(r)) => assert!(
+                r.service != "Statsig" || r.method == "GET",
+                "the app wrote to Statsig: {} {}",
+                r.method,
+                r.path
+            ),
+            _ => {}
+        }
+    }
+    assert_eq!(pushes.len(), 1, "{pushes:?}");
+    assert!(pushes[0].0 > released_at, "counted once Okta pushed");
+    assert!(pushes[0].1.contains(", 1 pushed"), "{}", pushes[0].1);
 }

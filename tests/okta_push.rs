@@ -447,11 +447,18 @@ impl okta_statsig_teams::net::Observer for Seen {
     }
 }
 
+/// Six links against an apps bucket of six per window: the import's requests and the
+/// first links spend the window, so the rest wait for it to reset. The window opens at the
+/// import's first request to `/api/v1/apps` and lasts 5 s, far longer than the few
+/// requests that spend it take, so the links always meet a spent bucket (at the cost of
+/// one wait).
 #[tokio::test]
 async fn many_links_are_paced_to_the_apps_bucket_and_never_meet_a_429() {
+    const APPS_PER_WINDOW: usize = 6;
     let s = Sandbox::start(SandboxConfig {
-        okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits::none().with_apps(4),
-        okta_rate_window_secs: 2,
+        okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits::none()
+            .with_apps(APPS_PER_WINDOW as u32),
+        okta_rate_window_secs: 5,
         okta_push_delay: Duration::from_millis(100),
         ..SandboxConfig::default()
     })
@@ -466,6 +473,23 @@ async fn many_links_are_paced_to_the_apps_bucket_and_never_meet_a_429() {
         seen.clone(),
     );
     ws.import(|_| {}).await.unwrap();
+    let apps_requests = |seen: &Seen| {
+        seen.statuses
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(path, _)| path.starts_with("/api/v1/apps"))
+            .count()
+    };
+    let imported = apps_requests(&seen);
+    assert!(
+        imported < APPS_PER_WINDOW && imported + 6 > APPS_PER_WINDOW,
+        "the import leaves part of the window and the links need more: {imported}"
+    );
+    assert!(
+        seen.waits.lock().unwrap().is_empty(),
+        "the import had enough"
+    );
     let sources = [
         "Engineering",
         "Product",
@@ -494,6 +518,7 @@ async fn many_links_are_paced_to_the_apps_bucket_and_never_meet_a_429() {
     let results = ws.link_many(&pairs, false, 0, &report).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     assert_eq!(s.world().push_mappings.len(), 3 + 6);
+    assert_eq!(apps_requests(&seen), imported + 6, "one request a link");
     let statuses = seen.statuses.lock().unwrap();
     assert!(
         statuses.iter().all(|(_, st)| *st != Some(429)),
@@ -505,7 +530,7 @@ async fn many_links_are_paced_to_the_apps_bucket_and_never_meet_a_429() {
             .unwrap()
             .iter()
             .any(|w| w.contains("Okta's rate limit")),
-        "it waited for the window to reset"
+        "the links waited for the window to reset"
     );
     let reports = reports.lock().unwrap();
     assert_eq!(reports.last().map(|r| (r.0, r.1)), Some((6, 6)));

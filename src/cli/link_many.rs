@@ -1,11 +1,12 @@
 //! `link-many`: many links from a CSV file of `okta group,statsig team group` lines. The
 //! whole file is checked first and every bad line named by its number before anything is
 //! sent; a line already linked the same way is done, so running the file again goes on
-//! where the last run stopped; exit codes as `link`.
+//! where the last run stopped (unless its last push failed: then it is named with what to
+//! do, and counts as failed); exit codes as `link`.
 
 use super::directory::okta_group_id;
 use super::mappings::statsig_group_id;
-use super::outcome::{Failure, NOT_CONFIRMED, code_of};
+use super::outcome::{FAILED, Failure, NOT_CONFIRMED, REFUSED, code_of};
 use super::output::{Output, err};
 use super::suggest::{command_prefix, finish_with, shell_word};
 use crate::cli::args::Global;
@@ -53,23 +54,7 @@ pub async fn run(
                 numbers.push(n);
                 todo.push((okta, statsig));
             }
-            Line::Done(n, m) => {
-                tally.done += 1;
-                err!(
-                    "line {n}: {} is linked to {} already ({}); done",
-                    m.okta_group_name,
-                    m.statsig_group_name,
-                    m.id
-                );
-                if let MappingStatus::NeedsConfirmation { removals, .. } = m.status {
-                    tally.waiting += 1;
-                    code = NOT_CONFIRMED;
-                    err!(
-                        "line {n}: its push waits for confirmation. To push with these removals: {}",
-                        finish_with(g, "push", &m.id, removals)
-                    );
-                }
-            }
+            Line::Done(n, m) => code = code.max(report_done(g, n, &m, &mut tally)),
         }
     }
     let report = super::output::progress("processed");
@@ -124,6 +109,45 @@ pub async fn run(
         }
         code => Err(Failure(code, summary)),
     }
+}
+
+/// A line linked this way already: done, or waiting for confirmation, or (its last push
+/// failed) not done until a push works, named with what to do. The exit code it calls for.
+fn report_done(g: &Global, n: usize, m: &Mapping, tally: &mut Tally) -> u8 {
+    if let MappingStatus::Error { cause, fix, .. } = &m.status {
+        tally.failed += 1;
+        let (code, next) = match fix {
+            Some(fix) => (REFUSED, fix.clone()),
+            None => (
+                FAILED,
+                format!("To push it again: {}push {}", command_prefix(g), m.id),
+            ),
+        };
+        err!(
+            "line {n}: {} is linked to {} ({}), but its last push failed: {}. {next}",
+            m.okta_group_name,
+            m.statsig_group_name,
+            m.id,
+            cause.trim_end_matches('.')
+        );
+        return code;
+    }
+    tally.done += 1;
+    err!(
+        "line {n}: {} is linked to {} already ({}); done",
+        m.okta_group_name,
+        m.statsig_group_name,
+        m.id
+    );
+    if let MappingStatus::NeedsConfirmation { removals, .. } = m.status {
+        tally.waiting += 1;
+        err!(
+            "line {n}: its push waits for confirmation. To push with these removals: {}",
+            finish_with(g, "push", &m.id, removals)
+        );
+        return NOT_CONFIRMED;
+    }
+    0
 }
 
 /// What became of the lines.
