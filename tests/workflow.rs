@@ -570,6 +570,46 @@ async fn add_in_statsig(s: &Sandbox, group_id: &str, user_id: &str) {
     assert_eq!(a.status, 200);
 }
 
+/// While a mapping's removals wait for confirmation, someone joins its Okta group: the next
+/// watch cycle pushes the add, holds the removals again, and still says the mapping waits.
+async fn an_add_goes_ahead_while_removals_wait(
+    s: &Sandbox,
+    ws: &mut Workspace,
+    mapping: &str,
+    okta_group: &str,
+    before: &[String],
+) {
+    const TEAM: &str = "Statsig-Checkout-Payments-Member";
+    let newcomer = pushable_emails(s, 40, 0)
+        .into_iter()
+        .find(|e| !before.contains(e))
+        .expect("someone pushable outside the team");
+    let newcomer_id = ws
+        .directory()
+        .okta_user_by_email(&newcomer)
+        .unwrap()
+        .id
+        .clone();
+    common::next_millisecond();
+    let path = format!("/api/v1/groups/{okta_group}/users/{newcomer_id}");
+    assert_eq!(okta(s, "PUT", &path, None).await.status, 204);
+    let r = ws.watch_once().await.unwrap();
+    assert_eq!(r.okta_groups_changed, 1);
+    assert_eq!(r.needs_confirmation, vec![mapping.to_string()], "{r:?}");
+    let mut with_newcomer = before.to_vec();
+    with_newcomer.push(newcomer);
+    with_newcomer.sort();
+    assert_eq!(
+        sorted(common::statsig_emails(s, TEAM).unwrap()),
+        with_newcomer,
+        "the add went ahead and every held removal stayed held"
+    );
+    assert!(matches!(
+        ws.state().mapping(mapping).unwrap().status,
+        MappingStatus::NeedsConfirmation { removals: 4, .. }
+    ));
+}
+
 #[tokio::test]
 async fn the_guard_stops_the_watcher_and_each_drift_choice_does_what_it_says() {
     use okta_statsig_teams::model::mapping::DriftChoice;
@@ -620,10 +660,12 @@ async fn the_guard_stops_the_watcher_and_each_drift_choice_does_what_it_says() {
         ws.state().mapping(&m.id).unwrap().status,
         MappingStatus::NeedsConfirmation { removals: 4, .. }
     ));
+
+    an_add_goes_ahead_while_removals_wait(&s, &mut ws, &m.id, &okta_group.id, &before).await;
     ws.confirm_removals(&m.id, 4).await.unwrap();
     assert_eq!(
         common::statsig_emails(&s, TEAM).unwrap().len(),
-        before.len() - 4
+        before.len() + 1 - 4
     );
     ws.watch_once().await.unwrap();
 

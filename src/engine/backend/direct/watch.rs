@@ -48,7 +48,14 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
                 core.note_drift(&id);
             }
         }
-        if m.status == MappingStatus::Active && changed.contains(&m.okta_group_id) {
+        // A mapping waiting for its removals to be confirmed is pushed too: its adds go
+        // ahead and the removals stay held (the guard stops them again), so a change made
+        // meanwhile is not passed over when the watermark moves on.
+        let pushes = matches!(
+            m.status,
+            MappingStatus::Active | MappingStatus::NeedsConfirmation { .. }
+        );
+        if pushes && changed.contains(&m.okta_group_id) {
             to_push.push(id.clone());
         }
     }
