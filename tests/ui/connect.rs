@@ -495,3 +495,54 @@ fn an_answer_goes_to_the_dialog_that_asked_and_to_no_other() {
         "the answer is a message: {messages:?}"
     );
 }
+
+#[test]
+fn cancel_while_save_and_connect_tests_saves_nothing_and_stays_on_the_org_shown() {
+    let mut f = fixture();
+    let org = start(&f._rt, SandboxConfig::default(), false);
+    let h = &mut f.harness;
+    let before = h.state().connection().map(|c| c.label.clone());
+    open_wizard(h);
+    type_into(h, "Okta org URL", &org.okta_url);
+    type_into(h, "Okta API token", org.okta_token.expose());
+    click(h, "Test the Okta token");
+    wait_for_label(h, "Statsig SCIM");
+    click(h, "Next");
+    replace_text(h, "Statsig SCIM URL", &org.statsig_url);
+    type_into(h, "Statsig SCIM token", org.statsig_token.expose());
+    // Save and connect tests both endpoints first: Statsig's answer is held while the
+    // admin changes their mind.
+    let held = org.hold_statsig();
+    click(h, "Save and connect");
+    settle(h);
+    assert!(
+        held.until_one_waits(std::time::Duration::from_secs(30)),
+        "the test reached Statsig"
+    );
+    // The top bar has its own Cancel for the running job; the wizard's is Escape here.
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    assert!(!h.state().has_dialog(), "Escape closed the wizard");
+    held.release();
+    wait(h, "the cancelled save", |a| a.is_idle());
+    let data = DataDir::new(f.data.path());
+    assert!(
+        Settings::load(&data).unwrap().is_none(),
+        "a cancelled save saves nothing"
+    );
+    assert_eq!(
+        h.state().connection().map(|c| c.label.clone()),
+        before,
+        "still on the org shown before"
+    );
+    assert!(
+        f.store
+            .get(&okta_statsig_teams::engine::secrets::account(
+                "okta",
+                &org.okta_url
+            ))
+            .unwrap()
+            .is_none(),
+        "no token kept for an org not connected"
+    );
+}

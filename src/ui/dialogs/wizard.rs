@@ -237,12 +237,22 @@ impl ConnectWizard {
                     })));
                 }
                 if ui.button("Cancel").clicked() {
-                    shown = Shown::close();
+                    shown = self.cancel();
                 }
             });
             shown
         });
-        if escape { Shown::close() } else { shown }
+        if escape { self.cancel() } else { shown }
+    }
+
+    /// Cancel (or Escape): closes; while *Save and connect* runs, it also stops it, so a
+    /// save still testing saves nothing and connects nowhere.
+    fn cancel(&self) -> Shown {
+        if self.saving {
+            Shown::done(Action::Cancel)
+        } else {
+            Shown::close()
+        }
     }
 
     fn okta(&mut self, ui: &mut Ui) -> Option<Shown> {
