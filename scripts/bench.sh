@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks: builds in release, then prints one table of figures and targets.
-#   scripts/bench.sh            the large fixture (100,000 users; a few minutes)
+#   scripts/bench.sh            the large fixture (100,000 users; about 15 minutes)
 #   scripts/bench.sh --quick    a small fixture, to check the harness
 #   scripts/bench.sh --quick --only import,pushes,watch,enterprise   just those sections
 # Criterion benches of the pure parts: cargo bench --bench pure
