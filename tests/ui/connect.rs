@@ -23,6 +23,24 @@ fn start(rt: &tokio::runtime::Runtime, config: SandboxConfig, no_statsig_app: bo
         .unwrap()
 }
 
+/// Clicks `button` in the wizard, waits until its request is held at the emulator's gate,
+/// then closes the wizard with Escape while the request is still out.
+fn escape_while_held(
+    h: &mut egui_kittest::Harness<'static, okta_statsig_teams::ui::App>,
+    held: &okta_statsig_teams::sandbox::gate::Held,
+    button: &str,
+) {
+    click(h, button);
+    settle(h);
+    assert!(
+        held.until_one_waits(std::time::Duration::from_secs(30)),
+        "{button}'s request reached the emulator"
+    );
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    assert!(!h.state().has_dialog(), "Escape closed the wizard");
+}
+
 fn open_wizard(h: &mut egui_kittest::Harness<'static, okta_statsig_teams::ui::App>) {
     click(h, "File");
     click(h, "Connect…");
@@ -461,15 +479,7 @@ fn an_answer_goes_to_the_dialog_that_asked_and_to_no_other() {
     // The search for the Statsig app is held at Okta while the admin closes the wizard
     // and opens a new one.
     let held = s.hold_okta_requests(|_, path| path.starts_with("/api/v1/apps"));
-    click(h, "Test the Okta token");
-    settle(h);
-    assert!(
-        held.until_one_waits(std::time::Duration::from_secs(30)),
-        "the search reached Okta"
-    );
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    assert!(!h.state().has_dialog(), "Escape closed the wizard");
+    escape_while_held(h, &held, "Test the Okta token");
     open_wizard(h);
     held.release();
     wait(h, "the search's answer", |a| a.is_idle());
@@ -513,16 +523,8 @@ fn cancel_while_save_and_connect_tests_saves_nothing_and_stays_on_the_org_shown(
     // Save and connect tests both endpoints first: Statsig's answer is held while the
     // admin changes their mind.
     let held = org.hold_statsig();
-    click(h, "Save and connect");
-    settle(h);
-    assert!(
-        held.until_one_waits(std::time::Duration::from_secs(30)),
-        "the test reached Statsig"
-    );
     // The top bar has its own Cancel for the running job; the wizard's is Escape here.
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    assert!(!h.state().has_dialog(), "Escape closed the wizard");
+    escape_while_held(h, &held, "Save and connect");
     held.release();
     wait(h, "the cancelled save", |a| a.is_idle());
     let data = DataDir::new(f.data.path());

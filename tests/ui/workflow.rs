@@ -140,20 +140,7 @@ fn link_previews_the_plan_and_waits_for_the_team_name_past_the_guard() {
         "{}",
         last_message(h)
     );
-    let want = {
-        let w = f.sandbox.world();
-        let mut v: Vec<String> = w
-            .okta_group_by_name("Okta Test Team")
-            .unwrap()
-            .members
-            .iter()
-            .filter_map(|id| w.okta_users.get(id))
-            .filter(|u| u.status == "ACTIVE" && w.user_id_by_name(&u.email).is_some())
-            .map(|u| u.email.to_lowercase())
-            .collect();
-        v.sort();
-        v
-    };
+    let want = common::okta_pushable_emails(&f.sandbox, "Okta Test Team");
     assert_eq!(
         common::statsig_emails(&f.sandbox, "Statsig-Checkout-Fraud Detection-Member").unwrap(),
         want,
