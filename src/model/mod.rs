@@ -2,7 +2,9 @@
 
 pub mod compare;
 pub mod directory;
+pub mod explain;
 pub mod filter;
+pub mod health;
 pub mod hold;
 mod keyed;
 pub mod mapping;

@@ -1,0 +1,764 @@
+//! A person's trace: step by step, why someone is or is not in each Statsig team role
+//! Okta feeds (or in one chosen team), and the next step that works. Pure, so it runs on
+//! an opened snapshot as on live data.
+
+use super::directory::Directory;
+use super::health::okta_pushes;
+use super::mapping::{Mapping, MappingStatus};
+use super::member::SkipReason;
+use super::names::{ParsedName, Role};
+use super::records::{OktaUser, StatsigUser};
+use super::text::short_time;
+use serde::Serialize;
+
+/// Who was asked about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    /// The email.
+    pub email: String,
+    /// "First Last", or the email.
+    pub name: String,
+    /// Okta's user id, when Okta has her.
+    pub okta_user_id: Option<String>,
+    /// Statsig's user id, when Statsig has her.
+    pub statsig_user_id: Option<String>,
+}
+
+/// Why no one person was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FindError {
+    /// Nobody matches.
+    #[error("No one in Okta or Statsig has the email or name \"{0}\".")]
+    Nobody(String),
+    /// Several match the name.
+    #[error("{} people match \"{query}\": {}; give the email.", .matches.len(), .matches.join(", "))]
+    Several {
+        /// The text searched for.
+        query: String,
+        /// Their emails.
+        matches: Vec<String>,
+    },
+}
+
+/// The verdict for one team role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    /// Okta's group and Statsig agree.
+    InSync,
+    /// She will be added at the next push.
+    AddedAtNextPush {
+        /// Since when the change waits, when known.
+        since: Option<String>,
+    },
+    /// She is in a pushed group but cannot be pushed.
+    NotPushed {
+        /// Why.
+        reason: SkipReason,
+    },
+    /// The mapping that would push her is Inactive.
+    MappingInactive,
+    /// The mapping that would push her is in Error.
+    MappingError,
+    /// No mapping feeds this team role.
+    NoMapping,
+    /// Statsig has her, no group that feeds the role does: the next full push removes her.
+    ByHand,
+    /// Not in a group that feeds the role, and not in it in Statsig: nothing to do unless
+    /// she should be.
+    NotAMember,
+    /// Statsig's members are not read (no Statsig token): only Okta's side is known.
+    StatsigUnknown,
+}
+
+impl Verdict {
+    /// The verdict as one short sentence.
+    pub fn sentence(&self) -> String {
+        match self {
+            Verdict::InSync => "in sync".into(),
+            Verdict::AddedAtNextPush { since: Some(s) } => {
+                format!("added at Okta's next push, pending since {}", short_time(s))
+            }
+            Verdict::AddedAtNextPush { since: None } => "added at Okta's next push".into(),
+            Verdict::NotPushed {
+                reason: SkipReason::NotAssigned { .. },
+            } => "not pushed: not assigned to the Statsig app".into(),
+            Verdict::NotPushed { reason } => format!("not pushed: {reason}"),
+            Verdict::MappingInactive => "the mapping is Inactive".into(),
+            Verdict::MappingError => "the mapping is in Error".into(),
+            Verdict::NoMapping => "no mapping feeds this team".into(),
+            Verdict::ByHand => "in Statsig by hand: Okta removes her at its next full push".into(),
+            Verdict::NotAMember => "not a member, in Okta or in Statsig".into(),
+            Verdict::StatsigUnknown => "Statsig's side is unknown (no Statsig token)".into(),
+        }
+    }
+}
+
+/// What the app can do as the next step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum NextAction {
+    /// Push the mapping now.
+    Push {
+        /// The mapping.
+        mapping_id: String,
+    },
+    /// Resume pushing the mapping.
+    Activate {
+        /// The mapping.
+        mapping_id: String,
+    },
+    /// Add her to the mapping's Okta group.
+    AddToGroup {
+        /// The Okta group.
+        okta_group_id: String,
+        /// Her Okta id.
+        okta_user_id: String,
+    },
+}
+
+/// One Okta group that feeds the role, as it concerns her.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Feed {
+    /// The mapping.
+    pub mapping_id: String,
+    /// Its Okta group.
+    pub okta_group: String,
+    /// Whether she is in it.
+    pub member: bool,
+    /// The mapping's status ("Active", "Error", …).
+    pub status: String,
+    /// When it was last pushed.
+    pub last_push: Option<String>,
+    /// Who pushes: "Okta" or "this app".
+    pub pushed_by: String,
+}
+
+/// The trace for one team role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleTrace {
+    /// The project.
+    pub project: String,
+    /// The team.
+    pub team: String,
+    /// The role.
+    pub role: Role,
+    /// The Statsig group's name.
+    pub group: String,
+    /// The groups that feed the role.
+    pub feeds: Vec<Feed>,
+    /// Whether Statsig has her in the role (`None` when not read).
+    pub in_statsig: Option<bool>,
+    /// The verdict.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    /// The verdict as a sentence.
+    pub says: String,
+    /// The next step, in one sentence.
+    pub next: String,
+    /// What the app can do about it, when it can.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<NextAction>,
+}
+
+/// The whole trace for one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// Who.
+    pub person: Person,
+    /// The steps that hold for every role: her Okta status, her assignment to the app.
+    pub steps: Vec<String>,
+    /// One trace per team role.
+    pub roles: Vec<RoleTrace>,
+}
+
+/// Finds one person by email (Okta's or Statsig's) or by name (any case, whole name).
+pub fn find(dir: &Directory, query: &str) -> Result<Person, FindError> {
+    let q = query.trim();
+    let okta = dir.okta_user_by_email(q);
+    let statsig = dir.statsig_user_by_email(q);
+    if okta.is_some() || statsig.is_some() {
+        let statsig = statsig.or_else(|| okta.and_then(|o| dir.statsig_user_for(o)));
+        let okta = okta.or_else(|| statsig.and_then(|s| okta_for(dir, s)));
+        return Ok(person(okta, statsig));
+    }
+    let mut hits: Vec<&OktaUser> = dir
+        .okta_users
+        .iter()
+        .filter(|u| name_is(&u.first_name, &u.last_name, q))
+        .collect();
+    if hits.is_empty() {
+        let s: Vec<&StatsigUser> = dir
+            .statsig_users
+            .iter()
+            .filter(|u| name_is(&u.given_name, &u.family_name, q))
+            .collect();
+        return match s.as_slice() {
+            [] => Err(FindError::Nobody(q.to_string())),
+            [one] => Ok(person(okta_for(dir, one), Some(one))),
+            many => Err(FindError::Several {
+                query: q.to_string(),
+                matches: many.iter().map(|u| u.user_name.clone()).collect(),
+            }),
+        };
+    }
+    if hits.len() > 1 {
+        hits.sort_by(|a, b| a.email.cmp(&b.email));
+        return Err(FindError::Several {
+            query: q.to_string(),
+            matches: hits.iter().map(|u| u.email.clone()).collect(),
+        });
+    }
+    let o = hits[0];
+    Ok(person(Some(o), dir.statsig_user_for(o)))
+}
+
+fn okta_for<'a>(dir: &'a Directory, s: &StatsigUser) -> Option<&'a OktaUser> {
+    dir.okta_user_by_email(&s.email)
+        .or_else(|| dir.okta_user_by_email(&s.user_name))
+}
+
+/// "First Last" is `q`, any case, without making the string.
+fn name_is(first: &str, last: &str, q: &str) -> bool {
+    let Some((f, l)) = q.split_once(' ') else {
+        return false;
+    };
+    f.trim().eq_ignore_ascii_case(first.trim()) && l.trim().eq_ignore_ascii_case(last.trim())
+}
+
+fn person(okta: Option<&OktaUser>, statsig: Option<&StatsigUser>) -> Person {
+    Person {
+        email: okta
+            .map(|o| o.email.clone())
+            .or_else(|| statsig.map(|s| s.user_name.clone()))
+            .unwrap_or_default(),
+        name: okta
+            .map(|o| o.display_name())
+            .or_else(|| statsig.map(|s| s.display_name()))
+            .unwrap_or_default(),
+        okta_user_id: okta.map(|o| o.id.clone()),
+        statsig_user_id: statsig.map(|s| s.id.clone()),
+    }
+}
+
+/// The trace for `who`: every team role a mapping feeds where she is in a fed group or
+/// in Statsig's group, or, with `team` (project, team), both roles of that team.
+pub fn explain(
+    dir: &Directory,
+    mappings: &[Mapping],
+    who: &Person,
+    team: Option<(&str, &str)>,
+) -> Explanation {
+    let okta_index = who
+        .okta_user_id
+        .as_deref()
+        .and_then(|id| dir.okta_user_index(id));
+    let okta = okta_index.map(|i| &dir.okta_users[i]);
+    let pushable = okta_index.map(|i| dir.pushable(i).map_err(Clone::clone));
+    let steps = person_steps(dir, okta, who);
+    let roles: Vec<usize> = match team {
+        Some((p, t)) => dir
+            .teams()
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(p))
+            .and_then(|(_, teams)| teams.iter().find(|(n, _)| n.eq_ignore_ascii_case(t)))
+            .map(|(_, g)| Role::ALL.iter().filter_map(|r| g.get(*r)).collect())
+            .unwrap_or_default(),
+        None => {
+            let mut v: Vec<usize> = mappings
+                .iter()
+                .filter_map(|m| dir.statsig_group_index(&m.statsig_group_id))
+                .filter(|&gi| {
+                    in_statsig(dir, gi, who) == Some(true)
+                        || mappings.iter().any(|m| {
+                            m.statsig_group_id == dir.statsig_groups[gi].id
+                                && in_okta_group(dir, &m.okta_group_id, who)
+                        })
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+    };
+    let roles = roles
+        .into_iter()
+        .map(|gi| role_trace(dir, mappings, who, &pushable, gi))
+        .collect();
+    Explanation {
+        person: who.clone(),
+        steps,
+        roles,
+    }
+}
+
+fn person_steps(dir: &Directory, okta: Option<&OktaUser>, who: &Person) -> Vec<String> {
+    let mut steps = Vec::new();
+    match okta {
+        None => steps.push(format!(
+            "Okta has no user {}: no Okta group can push her.",
+            who.email
+        )),
+        Some(o) if o.is_active() => steps.push(format!("Okta: {} is active.", o.email)),
+        Some(o) => steps.push(format!(
+            "Okta: {} is {}; Okta pushes active users only.",
+            o.email,
+            o.status.to_lowercase()
+        )),
+    }
+    if let (Some(app), Some(o)) = (&dir.app.app, okta) {
+        match dir.app.users.get(&o.id) {
+            None => steps.push(format!(
+                "Not assigned to the \"{}\" app in Okta: Okta skips her in every push, without a word.",
+                app.label
+            )),
+            Some(a) => match &a.external_id {
+                Some(ext) => steps.push(format!(
+                    "Assigned to the \"{}\" app; her Statsig account is {ext} (externalId).",
+                    app.label
+                )),
+                None => steps.push(format!(
+                    "Assigned to the \"{}\" app, but Okta has not created her Statsig account yet (no externalId).",
+                    app.label
+                )),
+            },
+        }
+    }
+    match (&who.statsig_user_id, dir.statsig_read) {
+        (_, false) => steps.push("Statsig's side is not read (no Statsig token).".into()),
+        (Some(id), true) => {
+            let active = dir.statsig_user(id).is_some_and(|s| s.active);
+            steps.push(format!(
+                "Statsig has her ({id}), {}.",
+                if active { "active" } else { "deactivated" }
+            ));
+        }
+        (None, true) => steps.push("Statsig has no account for her.".into()),
+    }
+    steps
+}
+
+fn in_okta_group(dir: &Directory, group_id: &str, who: &Person) -> bool {
+    let (Some(g), Some(id)) = (dir.okta_group(group_id), &who.okta_user_id) else {
+        return false;
+    };
+    g.members.binary_search(id).is_ok()
+}
+
+fn in_statsig(dir: &Directory, gi: usize, who: &Person) -> Option<bool> {
+    if !dir.statsig_read {
+        return None;
+    }
+    let members = &dir.statsig_groups[gi].members;
+    Some(
+        who.statsig_user_id
+            .as_ref()
+            .is_some_and(|id| members.binary_search(id).is_ok()),
+    )
+}
+
+fn role_trace(
+    dir: &Directory,
+    mappings: &[Mapping],
+    who: &Person,
+    pushable: &Option<Result<usize, SkipReason>>,
+    gi: usize,
+) -> RoleTrace {
+    let group = &dir.statsig_groups[gi];
+    let (project, team, role) = match dir.parsed(gi) {
+        ParsedName::Team {
+            project,
+            team,
+            role,
+        } => (project.clone(), team.clone(), *role),
+        _ => (String::new(), group.display_name.clone(), Role::Member),
+    };
+    let feeding: Vec<&Mapping> = mappings
+        .iter()
+        .filter(|m| m.statsig_group_id == group.id)
+        .collect();
+    let feeds: Vec<Feed> = feeding
+        .iter()
+        .map(|m| Feed {
+            mapping_id: m.id.clone(),
+            okta_group: m.okta_group_name.clone(),
+            member: in_okta_group(dir, &m.okta_group_id, who),
+            status: m.status.label().to_string(),
+            last_push: m.last_push.clone(),
+            pushed_by: if okta_pushes(m) { "Okta" } else { "this app" }.into(),
+        })
+        .collect();
+    let in_statsig = in_statsig(dir, gi, who);
+    let holding: Vec<&Mapping> = feeding
+        .iter()
+        .copied()
+        .filter(|m| in_okta_group(dir, &m.okta_group_id, who))
+        .collect();
+    let (verdict, next, action) = verdict(who, pushable, &feeding, &holding, in_statsig);
+    RoleTrace {
+        project,
+        team,
+        role,
+        group: group.display_name.clone(),
+        feeds,
+        in_statsig,
+        says: verdict.sentence(),
+        verdict,
+        next,
+        action,
+    }
+}
+
+fn verdict(
+    who: &Person,
+    pushable: &Option<Result<usize, SkipReason>>,
+    feeding: &[&Mapping],
+    holding: &[&Mapping],
+    in_statsig: Option<bool>,
+) -> (Verdict, String, Option<NextAction>) {
+    if feeding.is_empty() {
+        let next = "Link an Okta group to this team (Push), or add her in Statsig if the team is managed there.";
+        return (Verdict::NoMapping, next.into(), None);
+    }
+    let Some(m) = holding.first() else {
+        if in_statsig == Some(true) {
+            let next = format!(
+                "If she belongs in the team, add her to the Okta group {}; otherwise nothing: the next full push removes her.",
+                feeding[0].okta_group_name
+            );
+            return (Verdict::ByHand, next, add_action(who, feeding[0]));
+        }
+        if in_statsig.is_none() {
+            let next = "Add the Statsig SCIM token in Settings to see Statsig's side.".into();
+            return (Verdict::StatsigUnknown, next, None);
+        }
+        let next = format!(
+            "If she belongs in the team, add her to the Okta group {}.",
+            feeding[0].okta_group_name
+        );
+        return (Verdict::NotAMember, next, add_action(who, feeding[0]));
+    };
+    if let Some(Err(reason)) = pushable {
+        let next = skip_next(reason, m);
+        let verdict = Verdict::NotPushed {
+            reason: reason.clone(),
+        };
+        return (verdict, next, None);
+    }
+    if holding
+        .iter()
+        .all(|m| matches!(m.status, MappingStatus::Inactive))
+    {
+        let next = "Activate the mapping to push again.".to_string();
+        let action = NextAction::Activate {
+            mapping_id: m.id.clone(),
+        };
+        return (Verdict::MappingInactive, next, Some(action));
+    }
+    if holding.iter().all(|m| {
+        matches!(
+            m.status,
+            MappingStatus::Error { .. } | MappingStatus::Inactive
+        )
+    }) {
+        let failing = holding
+            .iter()
+            .find(|m| matches!(m.status, MappingStatus::Error { .. }))
+            .copied()
+            .unwrap_or(m);
+        let next = match &failing.status {
+            MappingStatus::Error { fix: Some(f), .. } => {
+                format!("A retry alone will not work: {f}")
+            }
+            _ => "Push the mapping again; a retry may work.".into(),
+        };
+        let action = NextAction::Push {
+            mapping_id: failing.id.clone(),
+        };
+        return (Verdict::MappingError, next, Some(action));
+    }
+    match in_statsig {
+        None => (
+            Verdict::StatsigUnknown,
+            "Add the Statsig SCIM token in Settings to see Statsig's side.".into(),
+            None,
+        ),
+        Some(true) => (Verdict::InSync, "Nothing to do.".into(), None),
+        Some(false) => {
+            let active = holding
+                .iter()
+                .find(|m| {
+                    !matches!(
+                        m.status,
+                        MappingStatus::Inactive | MappingStatus::Error { .. }
+                    )
+                })
+                .copied()
+                .unwrap_or(m);
+            let since = active
+                .okta
+                .as_ref()
+                .and_then(|l| l.pending.as_ref().map(|_| l.last_updated.clone()));
+            let next = if okta_pushes(active) {
+                "Nothing to do: Okta adds her at its next push (or push the mapping now)."
+            } else {
+                "Push the mapping now, or let the watcher push it."
+            };
+            (
+                Verdict::AddedAtNextPush { since },
+                next.into(),
+                Some(NextAction::Push {
+                    mapping_id: active.id.clone(),
+                }),
+            )
+        }
+    }
+}
+
+/// The next step for a member a push skips.
+fn skip_next(reason: &SkipReason, m: &Mapping) -> String {
+    match reason {
+        SkipReason::NotAssigned { app } => format!(
+            "In Okta, open Applications > {app} > Assignments and assign her (or assign the group {} to the app).",
+            m.okta_group_name
+        ),
+        SkipReason::InactiveInOkta { .. } => {
+            "Nothing to do if she left; otherwise reactivate her in Okta (Directory > People)."
+                .into()
+        }
+        SkipReason::NotProvisionedYet { app } => {
+            format!("In Okta, open Applications > {app} > Assignments and retry her assignment.")
+        }
+        SkipReason::NoStatsigUser => {
+            "Assign her to the Statsig app in Okta so Okta creates her Statsig account.".into()
+        }
+        SkipReason::OutsideOrgDomain { .. } => {
+            "Add her domain to the organization in Statsig, or use her company email in Okta."
+                .into()
+        }
+    }
+}
+
+fn add_action(who: &Person, m: &Mapping) -> Option<NextAction> {
+    Some(NextAction::AddToGroup {
+        okta_group_id: m.okta_group_id.clone(),
+        okta_user_id: who.okta_user_id.clone()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::health::tests::{mapping, world};
+    use crate::model::mapping::OktaLink;
+
+    fn trace(
+        dir: &Directory,
+        mappings: &[Mapping],
+        q: &str,
+        team: Option<(&str, &str)>,
+    ) -> Explanation {
+        let who = find(dir, q).unwrap();
+        explain(dir, mappings, &who, team)
+    }
+
+    fn okta(m: Mapping, pending: bool) -> Mapping {
+        Mapping {
+            okta: Some(OktaLink {
+                target_group_id: format!("ag-{}", m.statsig_group_id),
+                last_updated: "2026-05-31T08:00:00.000Z".into(),
+                error_summary: None,
+                pending: pending.then(|| "the group changed after Okta's last push".into()),
+            }),
+            ..m
+        }
+    }
+
+    #[test]
+    fn a_person_is_found_by_email_or_whole_name_and_several_are_named() {
+        let dir = world();
+        let ada = find(&dir, "ADA@example.com").unwrap();
+        assert_eq!(
+            (ada.okta_user_id.as_deref(), ada.statsig_user_id.as_deref()),
+            (Some("o1"), Some("s1"))
+        );
+        let by_name = find(&dir, "first o2").unwrap();
+        assert_eq!(by_name.email, "bob@example.com");
+        let dee = find(&dir, "dee@example.com").unwrap();
+        assert_eq!(
+            (dee.okta_user_id, dee.statsig_user_id.as_deref()),
+            (None, Some("s4"))
+        );
+        assert_eq!(
+            find(&dir, "zed@example.com").unwrap_err().to_string(),
+            "No one in Okta or Statsig has the email or name \"zed@example.com\"."
+        );
+        let mut twins = world();
+        let mut users = (*twins.okta_users).clone();
+        for u in &mut users {
+            u.last_name = "Same".into();
+        }
+        twins.set_okta_users(users);
+        let e = find(&twins, "First Same").unwrap_err();
+        assert!(
+            matches!(&e, FindError::Several { matches, .. } if matches.len() == 3),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn in_sync_when_the_group_holds_her_and_statsig_has_her() {
+        let dir = world();
+        let m = okta(mapping("m1", "g1", "Pay", MappingStatus::Active), false);
+        let e = trace(&dir, &[m], "ada@example.com", None);
+        assert_eq!(e.roles.len(), 1);
+        let r = &e.roles[0];
+        assert_eq!(
+            (r.project.as_str(), r.team.as_str(), r.role),
+            ("Checkout", "Pay", Role::Member)
+        );
+        assert_eq!(r.verdict, Verdict::InSync);
+        assert_eq!(r.says, "in sync");
+        assert_eq!(r.feeds[0].pushed_by, "Okta");
+        assert!(r.feeds[0].member);
+        assert!(e.steps.iter().any(|s| {
+            s.contains("Assigned to the \"Statsig SCIM\" app; her Statsig account is s1")
+        }));
+    }
+
+    #[test]
+    fn added_at_the_next_push_when_statsig_does_not_have_her_yet() {
+        let dir = world();
+        let m = okta(mapping("m1", "g2", "Ops", MappingStatus::Active), true);
+        let e = trace(&dir, &[m], "ada@example.com", None);
+        let r = &e.roles[0];
+        assert_eq!(
+            r.verdict,
+            Verdict::AddedAtNextPush {
+                since: Some("2026-05-31T08:00:00.000Z".into())
+            }
+        );
+        assert_eq!(
+            r.says,
+            "added at Okta's next push, pending since 2026-05-31 08:00:00 UTC"
+        );
+        assert_eq!(
+            r.action,
+            Some(NextAction::Push {
+                mapping_id: "m1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_member_not_assigned_to_the_app_is_not_pushed_and_told_why() {
+        let dir = world();
+        let m = okta(mapping("m1", "g1", "Pay", MappingStatus::Active), false);
+        let e = trace(&dir, &[m], "bob@example.com", None);
+        assert!(e.steps.iter().any(|s| {
+            s.contains("Not assigned to the \"Statsig SCIM\" app in Okta: Okta skips her")
+        }));
+        let r = &e.roles[0];
+        assert_eq!(r.says, "not pushed: not assigned to the Statsig app");
+        assert!(
+            r.next.contains("Applications > Statsig SCIM > Assignments"),
+            "{}",
+            r.next
+        );
+        let cy = trace(
+            &dir,
+            &[okta(
+                mapping("m1", "g1", "Pay", MappingStatus::Active),
+                false,
+            )],
+            "cy@example.com",
+            None,
+        );
+        assert_eq!(
+            cy.roles[0].verdict,
+            Verdict::NotPushed {
+                reason: SkipReason::InactiveInOkta {
+                    status: "DEPROVISIONED".into()
+                }
+            }
+        );
+    }
+
+    #[test]
+    fn an_inactive_or_failing_mapping_is_the_verdict_with_its_button() {
+        let dir = world();
+        let e = trace(
+            &dir,
+            &[mapping("m1", "g2", "Ops", MappingStatus::Inactive)],
+            "ada@example.com",
+            None,
+        );
+        assert_eq!(e.roles[0].says, "the mapping is Inactive");
+        assert_eq!(
+            e.roles[0].action,
+            Some(NextAction::Activate {
+                mapping_id: "m1".into()
+            })
+        );
+        let err = MappingStatus::Error {
+            at: "t".into(),
+            cause: "500".into(),
+            request: None,
+            fix: None,
+        };
+        let e = trace(
+            &dir,
+            &[mapping("m1", "g2", "Ops", err)],
+            "ada@example.com",
+            None,
+        );
+        assert_eq!(e.roles[0].verdict, Verdict::MappingError);
+        assert_eq!(
+            e.roles[0].action,
+            Some(NextAction::Push {
+                mapping_id: "m1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn by_hand_and_no_mapping_and_not_a_member() {
+        let dir = world();
+        // Ada is in Statsig's Pay; the mapping feeds Pay from g3, which does not hold her.
+        let m = mapping("m1", "g3", "Pay", MappingStatus::Active);
+        let e = trace(&dir, std::slice::from_ref(&m), "ada@example.com", None);
+        assert_eq!(
+            e.roles[0].says,
+            "in Statsig by hand: Okta removes her at its next full push"
+        );
+        assert_eq!(
+            e.roles[0].action,
+            Some(NextAction::AddToGroup {
+                okta_group_id: "g3".into(),
+                okta_user_id: "o1".into()
+            })
+        );
+        let e = trace(&dir, &[m], "ada@example.com", Some(("checkout", "ops")));
+        assert_eq!(e.roles.len(), 1);
+        assert_eq!(e.roles[0].verdict, Verdict::NoMapping);
+        let e = trace(
+            &dir,
+            &[mapping("m2", "g3", "Ops", MappingStatus::Active)],
+            "bob@example.com",
+            Some(("Checkout", "Ops")),
+        );
+        assert_eq!(e.roles[0].verdict, Verdict::NotAMember);
+        let none = trace(&dir, &[], "bob@example.com", None);
+        assert!(none.roles.is_empty(), "no role Okta feeds concerns him");
+    }
+
+    #[test]
+    fn without_statsig_the_trace_says_its_side_is_unknown() {
+        let mut dir = world();
+        dir.statsig_read = false;
+        let m = mapping("m1", "g2", "Ops", MappingStatus::Active);
+        let e = trace(&dir, &[m], "ada@example.com", None);
+        assert_eq!(e.roles[0].verdict, Verdict::StatsigUnknown);
+        assert_eq!(e.roles[0].in_statsig, None);
+    }
+}
