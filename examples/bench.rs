@@ -470,6 +470,98 @@ impl Bench {
         );
     }
 
+    /// Health over the whole directory, and one person's trace, with a mapping per team
+    /// role (every tenth Inactive, every twentieth in Error).
+    fn health(&mut self) {
+        use okta_statsig_teams::model::mapping::{Mapping, MappingStatus, PushAction};
+        use okta_statsig_teams::model::{explain, health};
+        let shared = self.ws.shared_directory();
+        let d = &*shared;
+        let mappings: Vec<Mapping> = d
+            .statsig_groups
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                matches!(
+                    d.parsed(*i),
+                    okta_statsig_teams::model::ParsedName::Team { .. }
+                )
+            })
+            .enumerate()
+            .map(|(k, (_, g))| {
+                let o = &d.okta_groups[k % d.okta_groups.len()];
+                Mapping {
+                    id: format!("m{k}"),
+                    okta_group_id: o.id.clone(),
+                    okta_group_name: o.name.clone(),
+                    statsig_group_id: g.id.clone(),
+                    statsig_group_name: g.display_name.clone(),
+                    action: PushAction::Link,
+                    status: match k % 20 {
+                        0 => MappingStatus::Error {
+                            at: "2026-01-01T00:00:00.000Z".into(),
+                            cause: "Statsig answered 500.".into(),
+                            request: None,
+                            fix: None,
+                        },
+                        10 => MappingStatus::Inactive,
+                        _ => MappingStatus::Active,
+                    },
+                    created: "2026-01-01T00:00:00.000Z".into(),
+                    last_push: None,
+                    last_counts: None,
+                    last_pushed_members: vec![],
+                    drift: None,
+                    okta: None,
+                }
+            })
+            .collect();
+        let access = health::Access::default();
+        let now = okta_statsig_teams::clock::now();
+        let mut found = 0;
+        let checking = runs(5, || {
+            let t = Instant::now();
+            let f = health::check(health::Input {
+                dir: d,
+                mappings: &mappings,
+                other_feeds: &[],
+                access: &access,
+                now: &now,
+            });
+            let took = t.elapsed().as_secs_f64() * 1000.0;
+            found = f.len();
+            took
+        });
+        self.row(
+            &format!(
+                "Health, {} users, {} Okta groups, {} mappings ({found} findings)",
+                d.okta_users.len(),
+                d.okta_groups.len(),
+                mappings.len()
+            ),
+            checking.show(1, " ms"),
+            "< 100 ms",
+            Some(checking.median() < 100.0),
+        );
+        let g = &d.okta_groups[mappings.len() / 2 % d.okta_groups.len()];
+        let someone = d.okta_user(&g.members[0]).map(|u| u.email.clone());
+        let someone = someone.unwrap_or_else(|| d.okta_users[0].email.clone());
+        let tracing = runs(5, || {
+            let t = Instant::now();
+            let who = explain::find(d, &someone).unwrap();
+            let e = explain::explain(d, &mappings, &who, None);
+            let took = t.elapsed().as_secs_f64() * 1000.0;
+            drop(std::hint::black_box(e));
+            took
+        });
+        self.row(
+            "One Explain (found by email, every team role Okta feeds)",
+            tracing.show(2, " ms"),
+            "< 5 ms",
+            Some(tracing.median() < 5.0),
+        );
+    }
+
     /// Snapshot export and open.
     fn snapshots(&mut self) {
         let snap_path = self.dir.path().join("large.json");
@@ -1141,6 +1233,9 @@ async fn main() {
     }
     if run("plans") {
         b.plans();
+    }
+    if run("health") {
+        b.health();
     }
     if run("snapshots") {
         b.snapshots();
