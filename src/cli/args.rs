@@ -196,6 +196,9 @@ pub enum Command {
     /// Push mappings: make, list, push, unlink, verify, watch.
     #[command(flatten)]
     Mapping(MappingCommand),
+    /// Health and a person's trace: `doctor`, `explain`.
+    #[command(flatten)]
+    Health(super::doctor::HealthCommand),
     /// Link many Okta groups to team groups at once, from a CSV file of
     /// `okta group,statsig team group` lines (names or ids). The whole file is checked
     /// first (every bad line named by number, nothing sent); a line already linked the

@@ -6,6 +6,7 @@
 pub mod args;
 mod auth;
 mod directory;
+mod doctor;
 mod link_many;
 mod mappings;
 mod outcome;
@@ -181,6 +182,12 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
         })),
         Command::Mapping(c) => Box::pin(with_workspace(g, data, async move |ws| {
             mappings::run(g, out, ws, c).await
+        })),
+        Command::Health(c) if c.snapshot().is_some() => {
+            Box::pin(async move { doctor::run(out, None, c) })
+        }
+        Command::Health(c) => Box::pin(with_workspace(g, data, async move |ws| {
+            doctor::run(out, Some(ws), c)
         })),
         Command::LinkMany { file, no_push } => Box::pin(with_workspace(g, data, async move |ws| {
             link_many::run(g, out, ws, &file, !no_push).await

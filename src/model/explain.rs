@@ -18,9 +18,9 @@ pub struct Person {
     pub email: String,
     /// "First Last", or the email.
     pub name: String,
-    /// Okta's user id, when Okta has her.
+    /// Okta's user id, when Okta has the person.
     pub okta_user_id: Option<String>,
-    /// Statsig's user id, when Statsig has her.
+    /// Statsig's user id, when Statsig has the person.
     pub statsig_user_id: Option<String>,
 }
 
@@ -46,26 +46,26 @@ pub enum FindError {
 pub enum Verdict {
     /// Okta's group and Statsig agree.
     InSync,
-    /// She will be added at the next push.
+    /// The person will be added at the next push.
     AddedAtNextPush {
         /// Since when the change waits, when known.
         since: Option<String>,
     },
-    /// She is in a pushed group but cannot be pushed.
+    /// In a pushed group, but cannot be pushed.
     NotPushed {
         /// Why.
         reason: SkipReason,
     },
-    /// The mapping that would push her is Inactive.
+    /// The mapping that would push the person is Inactive.
     MappingInactive,
-    /// The mapping that would push her is in Error.
+    /// The mapping that would push the person is in Error.
     MappingError,
     /// No mapping feeds this team role.
     NoMapping,
-    /// Statsig has her, no group that feeds the role does: the next full push removes her.
+    /// Statsig has the person, no group that feeds the role does: the next full push removes them.
     ByHand,
     /// Not in a group that feeds the role, and not in it in Statsig: nothing to do unless
-    /// she should be.
+    /// they should be.
     NotAMember,
     /// Statsig's members are not read (no Statsig token): only Okta's side is known.
     StatsigUnknown,
@@ -87,7 +87,7 @@ impl Verdict {
             Verdict::MappingInactive => "the mapping is Inactive".into(),
             Verdict::MappingError => "the mapping is in Error".into(),
             Verdict::NoMapping => "no mapping feeds this team".into(),
-            Verdict::ByHand => "in Statsig by hand: Okta removes her at its next full push".into(),
+            Verdict::ByHand => "in Statsig by hand: Okta removes them at its next full push".into(),
             Verdict::NotAMember => "not a member, in Okta or in Statsig".into(),
             Verdict::StatsigUnknown => "Statsig's side is unknown (no Statsig token)".into(),
         }
@@ -108,23 +108,23 @@ pub enum NextAction {
         /// The mapping.
         mapping_id: String,
     },
-    /// Add her to the mapping's Okta group.
+    /// Add the person to the mapping's Okta group.
     AddToGroup {
         /// The Okta group.
         okta_group_id: String,
-        /// Her Okta id.
+        /// The person's Okta id.
         okta_user_id: String,
     },
 }
 
-/// One Okta group that feeds the role, as it concerns her.
+/// One Okta group that feeds the role, as it concerns the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Feed {
     /// The mapping.
     pub mapping_id: String,
     /// Its Okta group.
     pub okta_group: String,
-    /// Whether she is in it.
+    /// Whether the person is in it.
     pub member: bool,
     /// The mapping's status ("Active", "Error", …).
     pub status: String,
@@ -147,7 +147,7 @@ pub struct RoleTrace {
     pub group: String,
     /// The groups that feed the role.
     pub feeds: Vec<Feed>,
-    /// Whether Statsig has her in the role (`None` when not read).
+    /// Whether Statsig has the person in the role (`None` when not read).
     pub in_statsig: Option<bool>,
     /// The verdict.
     #[serde(flatten)]
@@ -166,7 +166,7 @@ pub struct RoleTrace {
 pub struct Explanation {
     /// Who.
     pub person: Person,
-    /// The steps that hold for every role: her Okta status, her assignment to the app.
+    /// The steps that hold for every role: the Okta status, the assignment to the app.
     pub steps: Vec<String>,
     /// One trace per team role.
     pub roles: Vec<RoleTrace>,
@@ -241,8 +241,8 @@ fn person(okta: Option<&OktaUser>, statsig: Option<&StatsigUser>) -> Person {
     }
 }
 
-/// The trace for `who`: every team role a mapping feeds where she is in a fed group or
-/// in Statsig's group, or, with `team` (project, team), both roles of that team.
+/// The trace for `who`: every team role a mapping feeds where the person is in a fed
+/// group or in Statsig's group, or, with `team` (project, team), both roles of that team.
 pub fn explain(
     dir: &Directory,
     mappings: &[Mapping],
@@ -296,7 +296,7 @@ fn person_steps(dir: &Directory, okta: Option<&OktaUser>, who: &Person) -> Vec<S
     let mut steps = Vec::new();
     match okta {
         None => steps.push(format!(
-            "Okta has no user {}: no Okta group can push her.",
+            "Okta has no user {}: no Okta group can push them.",
             who.email
         )),
         Some(o) if o.is_active() => steps.push(format!("Okta: {} is active.", o.email)),
@@ -309,16 +309,16 @@ fn person_steps(dir: &Directory, okta: Option<&OktaUser>, who: &Person) -> Vec<S
     if let (Some(app), Some(o)) = (&dir.app.app, okta) {
         match dir.app.users.get(&o.id) {
             None => steps.push(format!(
-                "Not assigned to the \"{}\" app in Okta: Okta skips her in every push, without a word.",
+                "Not assigned to the \"{}\" app in Okta: Okta skips them in every push, without a word.",
                 app.label
             )),
             Some(a) => match &a.external_id {
                 Some(ext) => steps.push(format!(
-                    "Assigned to the \"{}\" app; her Statsig account is {ext} (externalId).",
+                    "Assigned to the \"{}\" app; the Statsig account is {ext} (externalId).",
                     app.label
                 )),
                 None => steps.push(format!(
-                    "Assigned to the \"{}\" app, but Okta has not created her Statsig account yet (no externalId).",
+                    "Assigned to the \"{}\" app, but Okta has not created the Statsig account yet (no externalId).",
                     app.label
                 )),
             },
@@ -329,11 +329,11 @@ fn person_steps(dir: &Directory, okta: Option<&OktaUser>, who: &Person) -> Vec<S
         (Some(id), true) => {
             let active = dir.statsig_user(id).is_some_and(|s| s.active);
             steps.push(format!(
-                "Statsig has her ({id}), {}.",
+                "Statsig has the account {id}, {}.",
                 if active { "active" } else { "deactivated" }
             ));
         }
-        (None, true) => steps.push("Statsig has no account for her.".into()),
+        (None, true) => steps.push("Statsig has no account for this person.".into()),
     }
     steps
 }
@@ -417,13 +417,13 @@ fn verdict(
     in_statsig: Option<bool>,
 ) -> (Verdict, String, Option<NextAction>) {
     if feeding.is_empty() {
-        let next = "Link an Okta group to this team (Push), or add her in Statsig if the team is managed there.";
+        let next = "Link an Okta group to this team (Push), or add the person in Statsig if the team is managed there.";
         return (Verdict::NoMapping, next.into(), None);
     }
     let Some(m) = holding.first() else {
         if in_statsig == Some(true) {
             let next = format!(
-                "If she belongs in the team, add her to the Okta group {}; otherwise nothing: the next full push removes her.",
+                "If they belong in the team, add them to the Okta group {}; otherwise nothing: the next full push removes them.",
                 feeding[0].okta_group_name
             );
             return (Verdict::ByHand, next, add_action(who, feeding[0]));
@@ -433,7 +433,7 @@ fn verdict(
             return (Verdict::StatsigUnknown, next, None);
         }
         let next = format!(
-            "If she belongs in the team, add her to the Okta group {}.",
+            "If they belong in the team, add them to the Okta group {}.",
             feeding[0].okta_group_name
         );
         return (Verdict::NotAMember, next, add_action(who, feeding[0]));
@@ -500,7 +500,7 @@ fn verdict(
                 .as_ref()
                 .and_then(|l| l.pending.as_ref().map(|_| l.last_updated.clone()));
             let next = if okta_pushes(active) {
-                "Nothing to do: Okta adds her at its next push (or push the mapping now)."
+                "Nothing to do: Okta adds them at its next push (or push the mapping now)."
             } else {
                 "Push the mapping now, or let the watcher push it."
             };
@@ -519,21 +519,21 @@ fn verdict(
 fn skip_next(reason: &SkipReason, m: &Mapping) -> String {
     match reason {
         SkipReason::NotAssigned { app } => format!(
-            "In Okta, open Applications > {app} > Assignments and assign her (or assign the group {} to the app).",
+            "In Okta, open Applications > {app} > Assignments and assign them (or assign the group {} to the app).",
             m.okta_group_name
         ),
         SkipReason::InactiveInOkta { .. } => {
-            "Nothing to do if she left; otherwise reactivate her in Okta (Directory > People)."
+            "Nothing to do if they left; otherwise reactivate them in Okta (Directory > People)."
                 .into()
         }
         SkipReason::NotProvisionedYet { app } => {
-            format!("In Okta, open Applications > {app} > Assignments and retry her assignment.")
+            format!("In Okta, open Applications > {app} > Assignments and retry the assignment.")
         }
         SkipReason::NoStatsigUser => {
-            "Assign her to the Statsig app in Okta so Okta creates her Statsig account.".into()
+            "Assign them to the Statsig app in Okta so Okta creates the Statsig account.".into()
         }
         SkipReason::OutsideOrgDomain { .. } => {
-            "Add her domain to the organization in Statsig, or use her company email in Okta."
+            "Add the email's domain to the organization in Statsig, or use the company email in Okta."
                 .into()
         }
     }
@@ -622,7 +622,7 @@ mod tests {
         assert_eq!(r.feeds[0].pushed_by, "Okta");
         assert!(r.feeds[0].member);
         assert!(e.steps.iter().any(|s| {
-            s.contains("Assigned to the \"Statsig SCIM\" app; her Statsig account is s1")
+            s.contains("Assigned to the \"Statsig SCIM\" app; the Statsig account is s1")
         }));
     }
 
@@ -656,7 +656,7 @@ mod tests {
         let m = okta(mapping("m1", "g1", "Pay", MappingStatus::Active), false);
         let e = trace(&dir, &[m], "bob@example.com", None);
         assert!(e.steps.iter().any(|s| {
-            s.contains("Not assigned to the \"Statsig SCIM\" app in Okta: Okta skips her")
+            s.contains("Not assigned to the \"Statsig SCIM\" app in Okta: Okta skips them")
         }));
         let r = &e.roles[0];
         assert_eq!(r.says, "not pushed: not assigned to the Statsig app");
@@ -724,12 +724,12 @@ mod tests {
     #[test]
     fn by_hand_and_no_mapping_and_not_a_member() {
         let dir = world();
-        // Ada is in Statsig's Pay; the mapping feeds Pay from g3, which does not hold her.
+        // Ada is in Statsig's Pay; the mapping feeds Pay from g3, which does not hold Ada.
         let m = mapping("m1", "g3", "Pay", MappingStatus::Active);
         let e = trace(&dir, std::slice::from_ref(&m), "ada@example.com", None);
         assert_eq!(
             e.roles[0].says,
-            "in Statsig by hand: Okta removes her at its next full push"
+            "in Statsig by hand: Okta removes them at its next full push"
         );
         assert_eq!(
             e.roles[0].action,

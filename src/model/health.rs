@@ -100,7 +100,7 @@ pub enum FixAction {
     },
     /// Explain one person (a leaver, a skipped member).
     Explain {
-        /// Her email.
+        /// The email.
         person: String,
     },
 }
@@ -315,7 +315,9 @@ fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {
     let dir = input.dir;
     let name = mapping_name(m);
     let gone_team = dir.statsig_read && dir.statsig_group(&m.statsig_group_id).is_none();
-    if gone_team {
+    // A mapping in Error says so itself (a create Statsig refused has no team yet).
+    let failing = matches!(m.status, MappingStatus::Error { .. });
+    if gone_team && !failing {
         out.push(Finding {
             what: format!("The mapping {name} pushes into a Statsig group that is gone."),
             why: "Every push of it fails, and the Okta group's members reach no team.".into(),
@@ -583,7 +585,7 @@ fn leavers(dir: &Directory, out: &mut Vec<Finding>) {
         out.push(Finding {
             what,
             why: "A leaver who still has access to Statsig: Okta will not remove what it no longer manages.".into(),
-            fix: "In Statsig, deactivate her under Settings > Members; in Okta, check the app's Provisioning > To App has Deactivate Users on.".into(),
+            fix: "In Statsig, deactivate the account under Settings > Members; in Okta, check the app's Provisioning > To App has Deactivate Users on.".into(),
             action: Some(FixAction::Explain { person: u.user_name.clone() }),
             ..finding(Severity::Error, Kind::Leaver, &u.id)
         });
@@ -880,6 +882,22 @@ pub(crate) mod tests {
                 })
             );
         }
+        // A create Statsig refused has no team yet: its Error says so, not a gone team.
+        let mut refused = mapping(
+            "m4",
+            "g2",
+            "Never",
+            MappingStatus::Error {
+                at: NOW.into(),
+                cause: "Statsig refuses this team name.".into(),
+                request: None,
+                fix: Some("Unlink, then Create with a valid name.".into()),
+            },
+        );
+        refused.statsig_group_id = "never-made".into();
+        let f = run(&dir, &[refused], &[], &Access::default());
+        assert!(of(&f, Kind::TeamGone).is_empty());
+        assert_eq!(of(&f, Kind::MappingError).len(), 1);
     }
 
     #[test]
