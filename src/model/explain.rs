@@ -265,15 +265,15 @@ pub fn explain(
             .map(|(_, g)| Role::ALL.iter().filter_map(|r| g.get(*r)).collect())
             .unwrap_or_default(),
         None => {
+            // One pass: a role counts when a mapping into it holds the person, or Statsig
+            // has the person in it.
             let mut v: Vec<usize> = mappings
                 .iter()
-                .filter_map(|m| dir.statsig_group_index(&m.statsig_group_id))
-                .filter(|&gi| {
-                    in_statsig(dir, gi, who) == Some(true)
-                        || mappings.iter().any(|m| {
-                            m.statsig_group_id == dir.statsig_groups[gi].id
-                                && in_okta_group(dir, &m.okta_group_id, who)
-                        })
+                .filter_map(|m| {
+                    let gi = dir.statsig_group_index(&m.statsig_group_id)?;
+                    let concerns = in_okta_group(dir, &m.okta_group_id, who)
+                        || in_statsig(dir, gi, who) == Some(true);
+                    concerns.then_some(gi)
                 })
                 .collect();
             v.sort_unstable();
