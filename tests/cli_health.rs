@@ -58,6 +58,7 @@ fn doctor_lists_the_findings_and_fail_on_sets_the_exit_code() {
     let report = cli.json(&["doctor"]);
     let kinds = kinds(&report);
     for kind in [
+        "leaver",
         "mapping_error",
         "inactive_long",
         "skipped_members",
@@ -68,6 +69,19 @@ fn doctor_lists_the_findings_and_fail_on_sets_the_exit_code() {
     }
     let first = &report["findings"][0];
     assert_eq!(first["severity"], "error", "the most severe first");
+    let leaver = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "leaver")
+        .unwrap();
+    assert!(
+        leaver["what"]
+            .as_str()
+            .unwrap()
+            .ends_with("is active in Statsig, but deprovisioned in Okta."),
+        "{leaver:#}"
+    );
     for field in ["what", "why", "fix"] {
         assert!(!first[field].as_str().unwrap().is_empty(), "{field}");
     }

@@ -339,7 +339,7 @@ pub struct SandboxArgs {
     /// each holds.
     ///
     /// demo: 300 people (some suspended, deprovisioned, staged, only in Okta, or outside the
-    /// org's domain) in 7 projects and 16 teams with every hard case of names; Okta groups
+    /// org's domain; one deprovisioned in Okta but still active in Statsig) in 7 projects and 16 teams with every hard case of names; Okta groups
     /// that match a team, differ from one, or hold every member that cannot be pushed; the
     /// Statsig app in Okta with Group Push, its users (with externalId) and imported groups
     /// (all but two new teams'), and mappings made in Okta's console: one Active and pushed,

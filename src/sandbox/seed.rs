@@ -155,17 +155,23 @@ struct Person {
     scim_id: Option<String>,
 }
 
+/// The demo person who left (deprovisioned in Okta) but is still active in Statsig.
+const LEAVER: usize = 19;
+
 fn add_person(world: &mut World, i: usize, status: &str, in_statsig: bool, domain: &str) -> Person {
     let first = FIRST[i % FIRST.len()];
     let last = LAST[(i / FIRST.len() + i * 7) % LAST.len()];
     let email = email_for(first, last, i / (FIRST.len() * LAST.len()), domain);
     let okta_id = world.add_okta_user(first, last, &email, status);
     let at = world.seeded_at.clone();
+    // The demo's leaver: deprovisioned in Okta, still active in Statsig (Okta's
+    // deactivation never reached Statsig), as Health finds.
+    let active = status == "ACTIVE" || (i == LEAVER && status == "DEPROVISIONED");
     let scim_id = in_statsig.then(|| {
         let body = json!({
             "userName": email, "name": {"givenName": first, "familyName": last},
             "emails": [{"value": email, "primary": true, "type": "work"}],
-            "active": status == "ACTIVE", "statsigOrgRole": if i.is_multiple_of(23) { "Admin" } else { "Member" },
+            "active": active, "statsigOrgRole": if i.is_multiple_of(23) { "Admin" } else { "Member" },
         });
         let u = world.create_user(body, &at).expect("seed users are valid");
         super::world::id_of(&u).to_string()
