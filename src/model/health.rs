@@ -308,7 +308,7 @@ fn access(input: &Input, out: &mut Vec<Finding>) {
 }
 
 fn mapping_name(m: &Mapping) -> String {
-    format!("{} → {}", m.okta_group_name, m.statsig_group_name)
+    format!("{} -> {}", m.okta_group_name, m.statsig_group_name)
 }
 
 fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {

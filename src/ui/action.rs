@@ -18,15 +18,18 @@ pub enum Tab {
     Verify,
     /// Every request sent.
     Activity,
+    /// What is wrong across the mappings, with the fixes.
+    Health,
 }
 
 impl Tab {
     /// In the order the tab strip shows them.
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Teams,
         Tab::OktaGroups,
         Tab::Pushed,
         Tab::Verify,
+        Tab::Health,
         Tab::Activity,
     ];
 
@@ -38,6 +41,7 @@ impl Tab {
             Tab::Pushed => "Pushed groups",
             Tab::Verify => "Verify",
             Tab::Activity => "Activity",
+            Tab::Health => "Health",
         }
     }
 
@@ -92,6 +96,8 @@ pub enum Open {
     Connect,
     /// Name a new connection profile.
     NewProfile,
+    /// A person's trace, for this email or name (or a search to type one).
+    Explain(Option<String>),
 }
 
 /// Work on a file the admin picks.

@@ -12,6 +12,7 @@ mod drift;
 mod first_connection;
 mod first_import;
 mod first_use;
+mod health;
 mod help;
 mod keyboard;
 mod okta;

@@ -345,6 +345,10 @@ pub fn every_dialog(
         ("Help, about", Open::Help(HelpPage::About)),
         ("Connect", Open::Connect),
         ("New profile", Open::NewProfile),
+        (
+            "Explain",
+            Open::Explain(Some(h.state().directory().okta_users[0].email.clone())),
+        ),
     ]
 }
 

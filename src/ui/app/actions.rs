@@ -96,6 +96,9 @@ impl App {
                 Dialog::Help(dialogs::help::HelpDialog::new(page, self.log_file.clone()))
             }
             Open::NewProfile => Dialog::NewProfile(dialogs::profile::NewProfile::default()),
+            Open::Explain(query) => {
+                Dialog::Explain(Box::new(dialogs::explain::ExplainDialog::new(query, &view)))
+            }
             Open::Settings | Open::Connect => return,
         };
         self.dialog = Some(dialog);

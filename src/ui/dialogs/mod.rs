@@ -5,6 +5,7 @@ pub mod app_picker;
 pub mod builder;
 pub mod compare;
 pub mod confirm;
+pub mod explain;
 mod frame;
 pub mod help;
 pub mod members;
@@ -53,6 +54,8 @@ pub enum Dialog {
     NewProfile(profile::NewProfile),
     /// Another window has the profile open.
     ProfileInUse(profile::ProfileInUse),
+    /// A person's trace.
+    Explain(Box<explain::ExplainDialog>),
 }
 
 impl Dialog {
@@ -74,6 +77,7 @@ impl Dialog {
             Dialog::Connect(d) => d.show(ctx, view),
             Dialog::NewProfile(d) => d.show(ctx, view),
             Dialog::ProfileInUse(d) => d.show(ctx, view),
+            Dialog::Explain(d) => d.show(ctx, view),
         }
     }
 

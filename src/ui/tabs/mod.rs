@@ -1,6 +1,7 @@
 //! The tabs of the central area, one file each, and the tab strip.
 
 pub mod activity;
+pub mod findings;
 pub mod health;
 pub mod mapping_detail;
 pub mod okta_groups;
@@ -27,6 +28,8 @@ pub struct Tabs {
     pub verify: verify::VerifyTab,
     /// Activity.
     pub activity: activity::ActivityTab,
+    /// Health: the findings.
+    pub findings: findings::FindingsTab,
 }
 
 impl Tabs {
@@ -53,6 +56,10 @@ impl Tabs {
                             tab.label().to_string()
                         }
                     }
+                    Tab::Health => match self.findings.badge(view) {
+                        0 => tab.label().to_string(),
+                        n => format!("{} ({n})", tab.label()),
+                    },
                     _ => tab.label().to_string(),
                 };
                 if ui.selectable_label(current == tab, label).clicked() {
@@ -67,6 +74,7 @@ impl Tabs {
             Tab::Pushed => self.pushed.show(ui, view, actions),
             Tab::Verify => self.verify.show(ui, view, actions),
             Tab::Activity => self.activity.show(ui),
+            Tab::Health => self.findings.show(ui, view, actions),
         }
     }
 
@@ -89,7 +97,7 @@ impl Tabs {
                 view.mappings.iter().map(|m| m.id.clone()).collect(),
                 view.sel.mapping.clone(),
             ),
-            Tab::Activity => (Vec::new(), None),
+            Tab::Activity | Tab::Health => (Vec::new(), None),
         }
     }
 }

@@ -1,0 +1,182 @@
+//! The Health tab: what is wrong across the mappings (the model's `health` findings),
+//! each with its severity, why it matters and the fix; a button where the app can act,
+//! through the same dialogs and commands as everywhere else. And a search to explain
+//! one person. Findings are worked out once per change of the data or the mappings.
+
+use crate::engine::runner::Command;
+use crate::model::health::{self, Access, Finding, FixAction, OtherFeed, Severity};
+use crate::ui::action::{Action, Open};
+use crate::ui::cache::Memo;
+use crate::ui::view::View;
+use crate::ui::widgets::{self, Pill};
+use egui::{RichText, Ui};
+
+/// The tab's state.
+#[derive(Default)]
+pub struct FindingsTab {
+    findings: Memo<(u64, u64, bool), Vec<Finding>>,
+    person: String,
+}
+
+impl FindingsTab {
+    /// The findings for what `view` shows, worked out when the data or mappings changed.
+    pub fn findings(&mut self, view: &View) -> &[Finding] {
+        let key = (view.generation, view.mappings_version, view.mode.is_some());
+        self.findings.get(key, || compute(view))
+    }
+
+    /// The tab's badge: findings at warning or above.
+    pub fn badge(&mut self, view: &View) -> usize {
+        health::at_least(self.findings(view), Severity::Warning)
+    }
+
+    /// Draws the tab.
+    pub fn show(&mut self, ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            let label = ui.label("Explain a person:");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.person)
+                        .hint_text("email or first and last name")
+                        .desired_width(280.0),
+                )
+                .labelled_by(label.id);
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let go = ui
+                .add_enabled(!self.person.trim().is_empty(), egui::Button::new("Explain"))
+                .clicked();
+            if (go || enter) && !self.person.trim().is_empty() {
+                actions.push(Action::Open(Open::Explain(Some(
+                    self.person.trim().to_string(),
+                ))));
+            }
+        });
+        ui.separator();
+        if !view.imported {
+            ui.label("Nothing is read yet.");
+            return;
+        }
+        let can_send = view.can_send;
+        let read_only = view.snapshot.is_some();
+        let findings = self.findings(view);
+        let (e, w, i) = health::counts(findings);
+        if findings.is_empty() {
+            widgets::pill(
+                ui,
+                Pill::Good,
+                "No findings: nothing is wrong that the app can see",
+            );
+            return;
+        }
+        ui.label(
+            RichText::new(format!(
+                "{}, {}, {}",
+                crate::model::text::plural(e, "error"),
+                crate::model::text::plural(w, "warning"),
+                crate::model::text::plural(i, "note")
+            ))
+            .strong(),
+        );
+        ui.add_space(4.0);
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for (n, f) in findings.iter().enumerate() {
+                    ui.push_id(n, |ui| row(ui, f, can_send, read_only, actions));
+                    ui.separator();
+                }
+            });
+    }
+}
+
+fn compute(view: &View) -> Vec<Finding> {
+    if !view.imported {
+        return Vec::new();
+    }
+    let other_feeds: Vec<OtherFeed> = view
+        .mode
+        .map(|r| {
+            r.other_pushers
+                .iter()
+                .map(|p| OtherFeed {
+                    mapping_id: p.mapping_id.clone(),
+                    target_name: p.target_name.clone(),
+                    by: p.by.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let now = crate::clock::now();
+    health::check(health::Input {
+        dir: view.directory,
+        mappings: view.mappings,
+        other_feeds: &other_feeds,
+        access: &Access::default(),
+        now: &now,
+    })
+}
+
+fn tone(s: Severity) -> Pill {
+    match s {
+        Severity::Error => Pill::Bad,
+        Severity::Warning => Pill::Warn,
+        Severity::Info => Pill::Neutral,
+    }
+}
+
+fn row(
+    ui: &mut Ui,
+    f: &Finding,
+    can_send: Result<(), &'static str>,
+    read_only: bool,
+    actions: &mut Vec<Action>,
+) {
+    let safe = crate::model::names::display_safe;
+    ui.horizontal_wrapped(|ui| {
+        widgets::pill(ui, tone(f.severity), f.severity.label());
+        ui.label(RichText::new(safe(&f.what)).strong());
+    });
+    ui.label(format!("Why it matters: {}", safe(&f.why)));
+    ui.label(format!("Fix: {}", safe(&f.fix)));
+    if f.items.len() > 1 {
+        ui.label(
+            RichText::new(crate::model::text::names(&f.items, 8))
+                .small()
+                .weak(),
+        );
+    }
+    let Some(action) = &f.action else {
+        return;
+    };
+    // Read-only (a snapshot) offers what reads only: Explain.
+    let (label, act) = match action {
+        FixAction::Retry { mapping_id } => (
+            "Retry",
+            Action::Send(Command::Push {
+                mapping_id: mapping_id.clone(),
+                allowed_removals: 0,
+            }),
+        ),
+        FixAction::Activate { mapping_id } => (
+            "Activate",
+            Action::Send(Command::SetActive {
+                mapping_id: mapping_id.clone(),
+                active: true,
+            }),
+        ),
+        FixAction::Unlink { mapping_id } => {
+            ("Unlink…", Action::Open(Open::Unlink(mapping_id.clone())))
+        }
+        FixAction::Explain { person } => {
+            ("Explain", Action::Open(Open::Explain(Some(person.clone()))))
+        }
+    };
+    let clicked = if matches!(action, FixAction::Explain { .. }) {
+        ui.button(label).clicked()
+    } else {
+        widgets::send_button(ui, can_send, !read_only, label).clicked()
+    };
+    if clicked {
+        actions.push(act);
+    }
+}
