@@ -333,7 +333,7 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
         return;
     }
     ui.label(RichText::new(plural(g.members.len(), "member")).strong());
-    member_table(ui, d, g);
+    member_table(ui, d, g, actions);
 }
 
 /// A group whose members are not in: being read (while an import reads them), or not read
@@ -355,7 +355,7 @@ fn unread(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
 }
 
 /// A group's members with whether each can be pushed.
-fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
+fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup, actions: &mut Vec<Action>) {
     // The state stays whole; the email gives way (hover shows it).
     TableBuilder::new(ui)
         .id_salt("okta-group-members")
@@ -391,8 +391,9 @@ fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
                     }
                 });
                 row.col(|ui| {
-                    let email = u.map(|u| names::display_safe(&u.email)).unwrap_or_default();
-                    widgets::elided(ui, &email).on_hover_text(&email);
+                    let raw = u.map(|u| u.email.as_str()).unwrap_or_default();
+                    let email = names::display_safe(raw);
+                    super::findings::person_cell(ui, &email, raw, actions).on_hover_text(&email);
                 });
             });
         });

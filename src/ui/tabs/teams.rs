@@ -241,7 +241,7 @@ impl TeamsTab {
                 }
             });
             if d.statsig_read {
-                members_table(ui, d, role, &group.members);
+                members_table(ui, d, role, &group.members, actions);
             } else {
                 ui.label(
                     RichText::new("Members unknown: no Statsig token is set (Settings). Okta still pushes; verify needs the token.")
@@ -356,7 +356,13 @@ fn feed_line(ui: &mut Ui, f: &Feed, actions: &mut Vec<Action>) {
 
 /// Every member of one role, each on its row: the table grows with the page, never
 /// hiding rows in a scroll area of its own.
-fn members_table(ui: &mut Ui, d: &Directory, role: Role, members: &[String]) {
+fn members_table(
+    ui: &mut Ui,
+    d: &Directory,
+    role: Role,
+    members: &[String],
+    actions: &mut Vec<Action>,
+) {
     let rows: Vec<(String, String)> = members
         .iter()
         .map(|id| match d.statsig_user(id) {
@@ -395,7 +401,7 @@ fn members_table(ui: &mut Ui, d: &Directory, role: Role, members: &[String]) {
                     widgets::elided(ui, &names::display_safe(name));
                 });
                 row.col(|ui| {
-                    widgets::elided(ui, &names::display_safe(email));
+                    super::findings::person_cell(ui, &names::display_safe(email), email, actions);
                 });
                 row.col(|ui| {
                     ui.label(role.as_str());

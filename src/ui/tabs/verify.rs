@@ -80,7 +80,7 @@ impl VerifyTab {
             }
         });
         match compared {
-            Ok((p, lines)) => show_lines(ui, p, lines),
+            Ok((p, lines)) => show_lines(ui, p, lines, actions),
             Err(e) => {
                 widgets::error_text(ui, e.to_string());
             }
@@ -129,7 +129,7 @@ fn lines(plan: &Plan) -> Vec<Line> {
 }
 
 /// Okta members and Statsig members side by side, with each difference marked.
-fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line]) {
+fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line], actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         let tone = |n: usize, t: Pill| if n == 0 { Pill::Neutral } else { t };
         widgets::pill(ui, Pill::Good, &format!("{} in sync", plan.unchanged.len()));
@@ -191,10 +191,11 @@ fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line]) {
             body.rows(ROW, rows.len(), |mut row| {
                 let (okta, statsig, verdict, pill) = &rows[row.index()];
                 row.col(|ui| {
-                    widgets::elided(ui, &names::display_safe(okta));
+                    super::findings::person_cell(ui, &names::display_safe(okta), okta, actions);
                 });
                 row.col(|ui| {
-                    widgets::elided(ui, &names::display_safe(statsig));
+                    let shown = names::display_safe(statsig);
+                    super::findings::person_cell(ui, &shown, statsig, actions);
                 });
                 row.col(|ui| {
                     let c = widgets::pill_color(ui, *pill);
