@@ -1,13 +1,15 @@
-//! Criterion benches of the pure parts: group-name parsing, diff and plan, snapshot encode
-//! and decode. `cargo bench --bench pure`.
+//! Criterion benches of the pure parts: group-name parsing, diff and plan, Health and one
+//! Explain, snapshot encode and decode. `cargo bench --bench pure`.
 #![allow(clippy::unwrap_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use okta_statsig_teams::model::Directory;
 use okta_statsig_teams::model::directory::{OktaGroup, OktaUser, StatsigGroup, StatsigUser};
+use okta_statsig_teams::model::mapping::{Mapping, MappingStatus, PushAction};
 use okta_statsig_teams::model::names;
 use okta_statsig_teams::model::plan;
 use okta_statsig_teams::model::snapshot::{Snapshot, Source};
+use okta_statsig_teams::model::{explain, health};
 use std::hint::black_box;
 
 /// A directory of `users` people, `teams` teams and as many Okta groups, deterministic.
@@ -108,6 +110,46 @@ fn benches(c: &mut Criterion) {
                 .iter()
                 .map(|(o, s)| plan::plan_push(&d, o, s, 100).unwrap().request_count())
                 .sum::<usize>()
+        })
+    });
+
+    // A mapping per team role, from its team's Okta group.
+    let mappings: Vec<Mapping> = pairs
+        .iter()
+        .enumerate()
+        .map(|(k, (o, s))| Mapping {
+            id: format!("m{k}"),
+            okta_group_id: o.clone(),
+            okta_group_name: d.okta_group(o).unwrap().name.clone(),
+            statsig_group_id: s.clone(),
+            statsig_group_name: d.statsig_group(s).unwrap().display_name.clone(),
+            action: PushAction::Link,
+            status: MappingStatus::Active,
+            created: "2026-01-01T00:00:00.000Z".into(),
+            last_push: None,
+            last_counts: None,
+            last_pushed_members: vec![],
+            drift: None,
+            okta: None,
+        })
+        .collect();
+    let access = health::Access::default();
+    c.bench_function("health over 20,000 users and 2,000 mappings", |b| {
+        b.iter(|| {
+            health::check(health::Input {
+                dir: &d,
+                mappings: &mappings,
+                other_feeds: &[],
+                access: &access,
+                now: "2026-06-01T00:00:00.000Z",
+            })
+            .len()
+        })
+    });
+    c.bench_function("explain one person across 2,000 mappings", |b| {
+        b.iter(|| {
+            let who = explain::find(&d, black_box("user37@example.com")).unwrap();
+            explain::explain(&d, &mappings, &who, None).roles.len()
         })
     });
 
