@@ -8,7 +8,7 @@ use crate::engine::workspace::Workspace;
 use crate::engine::workspace::mode::PushMode;
 use crate::model::Directory;
 use crate::model::explain::{self, Explanation};
-use crate::model::health::{self, Access, Change, Finding, OtherFeed, Permission, Severity};
+use crate::model::health::{self, Access, Change, Finding, OtherFeed, Severity};
 use crate::model::mapping::Mapping;
 use crate::model::text::plural;
 use clap::Subcommand;
@@ -114,19 +114,9 @@ impl Subject {
 
 /// What the Okta token may do, as the first import found out.
 fn access_of(ws: &Workspace) -> Access {
-    let Some(report) = ws.mode_report() else {
-        return Access::default();
-    };
-    let apps_read = match (&report.mode, &report.warning) {
-        (PushMode::Okta(_), _) => Permission::Allowed,
-        (_, Some(w)) if w.contains("lacks permission to read apps") => {
-            Permission::Denied("Okta answered 403".into())
-        }
-        _ => Permission::Unknown,
-    };
-    Access {
-        apps_read,
-        ..Access::default()
+    match ws.mode_report() {
+        Some(r) => Access::from_mode(matches!(r.mode, PushMode::Okta(_)), r.warning.as_deref()),
+        None => Access::default(),
     }
 }
 

@@ -151,6 +151,24 @@ pub struct Access {
     pub logs_read: Permission,
 }
 
+impl Access {
+    /// What the first import found out: in Okta push the app was read; a warning that
+    /// says the token's admin may not read apps (Okta's 403) is a denial.
+    pub fn from_mode(okta_push: bool, warning: Option<&str>) -> Access {
+        let apps_read = match warning {
+            _ if okta_push => Permission::Allowed,
+            Some(w) if w.contains("lacks permission to read apps") => {
+                Permission::Denied("Okta answered 403".into())
+            }
+            _ => Permission::Unknown,
+        };
+        Access {
+            apps_read,
+            ..Access::default()
+        }
+    }
+}
+
 /// A team role another pusher feeds (Okta's mapping in Direct push, the app's own in
 /// Okta push).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -975,6 +993,20 @@ pub(crate) mod tests {
         assert!(
             of(&f, Kind::Leaver).is_empty(),
             "without Statsig, no leaver can be told"
+        );
+    }
+
+    #[test]
+    fn a_403_on_apps_at_the_first_import_is_a_denial() {
+        let w = "The Statsig app could not be looked up in Okta: Okta answered 403 to GET /api/v1/apps: denied. The token's admin lacks permission to read apps: use a token of an admin who may.";
+        assert_eq!(
+            Access::from_mode(false, Some(w)).apps_read,
+            Permission::Denied("Okta answered 403".into())
+        );
+        assert_eq!(Access::from_mode(true, None).apps_read, Permission::Allowed);
+        assert_eq!(
+            Access::from_mode(false, None).apps_read,
+            Permission::Unknown
         );
     }
 

@@ -107,11 +107,15 @@ fn compute(view: &View) -> Vec<Finding> {
         })
         .unwrap_or_default();
     let now = crate::clock::now();
+    let access = Access::from_mode(
+        view.okta_push(),
+        view.mode.and_then(|r| r.warning.as_deref()),
+    );
     health::check(health::Input {
         dir: view.directory,
         mappings: view.mappings,
         other_feeds: &other_feeds,
-        access: &Access::default(),
+        access: &access,
         now: &now,
     })
 }
