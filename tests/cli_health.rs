@@ -59,6 +59,7 @@ fn doctor_lists_the_findings_and_fail_on_sets_the_exit_code() {
     let kinds = kinds(&report);
     for kind in [
         "leaver",
+        "assigns_and_pushes",
         "mapping_error",
         "inactive_long",
         "skipped_members",
@@ -119,6 +120,12 @@ fn doctor_on_snapshots_compares_two_and_fails_only_on_what_was_raised() {
     let (before, after) = (cli.path("before.json"), cli.path("after.json"));
     common::stdout_of(&[], cli.run(&["snapshot", "export", &before]));
     let offline = cli.json(&["doctor", "--snapshot", &before]);
+    let live = cli.json(&["doctor"]);
+    assert_eq!(
+        kinds(&offline),
+        kinds(&live),
+        "a snapshot holds what Health reads"
+    );
     assert!(kinds(&offline).contains(&"mapping_error".to_string()));
     // The mapping in Error is unlinked: its finding is resolved in the later snapshot.
     common::stdout_of(&[], cli.run(&["unlink", "Growth Lab", "--leave"]));

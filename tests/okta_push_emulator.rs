@@ -119,6 +119,23 @@ async fn the_statsig_apps_groups_and_users_are_found_the_way_okta_serves_them() 
             .status,
         200
     );
+    // The groups assigned to the app, as Okta's group assignments list them.
+    let assigned = all_pages(&s, &format!("/api/v1/apps/{app}/groups?limit=1")).await;
+    let growth = group_id(&s, "Growth Lab").await;
+    assert_eq!(
+        assigned
+            .iter()
+            .map(|a| a["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        vec![growth.as_str()],
+        "the demo assigns the app with Growth Lab"
+    );
+    assert_eq!(
+        okta(&s, "GET", "/api/v1/apps/0oaNope/groups", None)
+            .await
+            .status,
+        404
+    );
 }
 
 #[tokio::test]

@@ -343,7 +343,7 @@ pub struct SandboxArgs {
     /// that match a team, differ from one, or hold every member that cannot be pushed; the
     /// Statsig app in Okta with Group Push, its users (with externalId) and imported groups
     /// (all but two new teams'), and mappings made in Okta's console: one Active and pushed,
-    /// one Inactive, one in Error.
+    /// one Inactive, one in Error (its group also assigns the app).
     ///
     /// large: 100,000 users, 40 projects, 2,500 teams, 5,000 Okta groups, and the Statsig
     /// app as in the demo (see --users).

@@ -6,7 +6,7 @@ use super::directory::Directory;
 use super::mapping::{Mapping, MappingStatus};
 use super::member::SkipReason;
 use super::names::{self, ParsedName};
-use super::text::{age, plural, short_time};
+use super::text::{plural, short_time};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -54,6 +54,8 @@ pub enum Kind {
     Leaver,
     /// The last push of a mapping failed.
     MappingError,
+    /// An Okta group that both assigns the Statsig app and is a push source.
+    AssignsAndPushes,
     /// A mapping's Statsig team group is gone.
     TeamGone,
     /// A mapping's Okta group is gone.
@@ -396,7 +398,7 @@ fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {
                 .unwrap_or(m.created.as_str());
             if days_between(since, input.now).is_some_and(|d| d >= INACTIVE_DAYS) {
                 out.push(Finding {
-                    what: format!("The mapping {name} has been Inactive since {} ({}).", short_time(since), age(since, input.now)),
+                    what: format!("The mapping {name} has been Inactive since {} (over {} days).", short_time(since), INACTIVE_DAYS),
                     why: "The team drifts from the Okta group while nobody looks: joiners never get in and leavers keep access.".into(),
                     fix: "Activate it to push again, or unlink it if the team is no longer fed from Okta.".into(),
                     action: Some(FixAction::Activate { mapping_id: m.id.clone() }),
@@ -405,6 +407,14 @@ fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {
             }
         }
         _ => {}
+    }
+    if dir.app.assigned_groups.contains(&m.okta_group_id) {
+        out.push(Finding {
+            what: format!("The Okta group {} both assigns the {} app and is pushed by the mapping {name}.", m.okta_group_name, app_label(dir)),
+            why: "Okta does not support one group for both: assignment and push race, so members can be pushed before their accounts exist or removed out of order.".into(),
+            fix: format!("In Okta, assign {} with another group (e.g. one holding everyone who uses Statsig) and keep {} for Group Push only.", app_label(dir), m.okta_group_name),
+            ..finding(Severity::Error, Kind::AssignsAndPushes, &m.id)
+        });
     }
     skipped_members(dir, m, &name, out);
 }
@@ -696,6 +706,7 @@ pub(crate) mod tests {
             users: [app_user("o1", "s1"), app_user("o3", "s3")]
                 .into_iter()
                 .collect(),
+            assigned_groups: vec!["g3".into()],
             groups: ["Pay", "Ops", "Bad"]
                 .iter()
                 .map(|n| AppGroup {
@@ -994,6 +1005,25 @@ pub(crate) mod tests {
             of(&f, Kind::Leaver).is_empty(),
             "without Statsig, no leaver can be told"
         );
+    }
+
+    #[test]
+    fn a_group_that_assigns_the_app_and_is_pushed_is_an_error() {
+        let dir = world();
+        let f = run(
+            &dir,
+            &[
+                mapping("m1", "g3", "Ops", MappingStatus::Active),
+                mapping("m2", "g2", "Pay", MappingStatus::Active),
+            ],
+            &[],
+            &Access::default(),
+        );
+        let both = of(&f, Kind::AssignsAndPushes);
+        assert_eq!(both.len(), 1, "only the group that assigns the app: {f:#?}");
+        assert_eq!(both[0].severity, Severity::Error);
+        assert!(both[0].what.contains("both assigns the Statsig SCIM app"));
+        assert!(both[0].key.ends_with("m1"));
     }
 
     #[test]

@@ -138,6 +138,8 @@ pub struct AppSide {
     pub users: HashMap<String, AppUser>,
     /// Its imported groups, by name.
     pub groups: Vec<AppGroup>,
+    /// The Okta groups assigned to the app (their members are assigned through them).
+    pub assigned_groups: Vec<String>,
 }
 
 impl AppSide {

@@ -280,6 +280,8 @@ impl Snapshot {
             for g in &mut app.groups {
                 g.id = key.id(&g.id);
             }
+            ids(key, &mut app.assigned_groups);
+            app.assigned_groups.sort();
         }
         // Ids changed: the file's fixed order follows them.
         s.statsig_users.sort_by(|a, b| a.id.cmp(&b.id));

@@ -110,6 +110,9 @@ pub struct SnapshotApp {
     pub users: Vec<AppUser>,
     /// The groups imported into it (sorted by name).
     pub groups: Vec<AppGroup>,
+    /// The Okta groups assigned to it (sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assigned_groups: Vec<String>,
 }
 
 /// Why a file cannot be opened as a snapshot.
@@ -209,7 +212,14 @@ impl Snapshot {
                 users.sort_by(|a, b| a.okta_user_id.cmp(&b.okta_user_id));
                 let mut groups = dir.app.groups.clone();
                 groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-                SnapshotApp { app, users, groups }
+                let mut assigned_groups = dir.app.assigned_groups.clone();
+                assigned_groups.sort();
+                SnapshotApp {
+                    app,
+                    users,
+                    groups,
+                    assigned_groups,
+                }
             }),
             statsig_read: dir.statsig_read,
             rules: Vec::new(),
@@ -247,6 +257,7 @@ impl Snapshot {
                     .map(|u| (u.okta_user_id.clone(), u))
                     .collect(),
                 groups: a.groups,
+                assigned_groups: a.assigned_groups,
             }),
             None => dir,
         }

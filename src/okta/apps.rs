@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 
 /// Largest page of app users Okta serves.
 const APP_USERS_LIMIT: usize = 500;
+/// Largest page of group assignments Okta serves.
+const APP_GROUPS_LIMIT: usize = 200;
 /// Largest page of push mappings Okta serves.
 const MAPPINGS_LIMIT: usize = 1000;
 
@@ -82,6 +84,23 @@ impl OktaClient {
                         name: g.name,
                     })
                     .map_err(|r| self.decode_err("/api/v1/groups", r))
+            })
+            .collect()
+    }
+
+    /// The ids of the Okta groups assigned to the app.
+    pub async fn app_group_assignments(&self, app_id: &str) -> Result<Vec<String>, ApiError> {
+        let path = format!("/api/v1/apps/{}/groups", seg(app_id));
+        let limit = APP_GROUPS_LIMIT.to_string();
+        let raw = self
+            .get_all(self.url(&path, &[("limit", &limit)]), || {})
+            .await?;
+        raw.iter()
+            .map(|v| {
+                v.get("id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or_else(|| self.decode_err(&path, "a group assignment has no id"))
             })
             .collect()
     }

@@ -31,6 +31,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/api/v1/apps", get(list_apps))
         .route("/api/v1/apps/{app}", get(get_app))
         .route("/api/v1/apps/{app}/users", get(app_users))
+        .route("/api/v1/apps/{app}/groups", get(app_group_assignments))
         .route(
             "/api/v1/apps/{app}/group-push/mappings",
             get(list_mappings).post(create_mapping),
@@ -135,6 +136,42 @@ async fn app_users(
                 items
                     .into_iter()
                     .map(|u| w.app_user_json(&app, u))
+                    .collect(),
+            ),
+            h,
+        ),
+        Err(f) => failure(&f),
+    }
+}
+
+async fn app_group_assignments(
+    State(s): State<Arc<Shared>>,
+    Path(app): Path<String>,
+    Query(p): Params,
+) -> Response {
+    let w = s.world();
+    if let Err(f) = w.app(&app) {
+        return failure(&f);
+    }
+    let empty = BTreeMap::new();
+    let assigned = w.app_group_assignments.get(&app).unwrap_or(&empty);
+    let r = limit_of(&p, 20, 200).and_then(|limit| {
+        paged(
+            &s,
+            &format!("/api/v1/apps/{app}/groups"),
+            &p,
+            assigned,
+            |_| true,
+            |a| a.id.clone(),
+            limit,
+        )
+    });
+    match r {
+        Ok((items, h)) => json_ok(
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|a| World::app_group_json(&app, a))
                     .collect(),
             ),
             h,

@@ -410,6 +410,14 @@ fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
         "OKTA_GROUP",
         ids(8, 31, 6),
     );
+    // Growth Lab also assigns the app (its members are assigned one by one too): one group
+    // for both, which Okta does not support, as Health finds.
+    let growth = world
+        .okta_group_by_name("Growth Lab")
+        .expect("seeded")
+        .id
+        .clone();
+    world.assign_app_group(app, &growth);
     console_mappings(
         world,
         app,

@@ -27,6 +27,7 @@ fn health_lists_each_seeded_finding_and_a_fix_button_works() {
     for what in [
         "is active in Statsig, but deprovisioned in Okta.",
         "is in Error since",
+        "both assigns the Statsig SCIM app and is pushed by the mapping",
         "has been Inactive since",
         "is not assigned to the Statsig app.",
         "not imported into Okta.",

@@ -446,10 +446,11 @@ async fn read_app_side(
 ) -> Option<Result<(AppSide, Vec<OktaPushMapping>)>> {
     let app = app?.clone();
     let okta = &core.okta;
-    let (users, groups, mappings) = tokio::join!(
+    let (users, groups, mappings, assigned) = tokio::join!(
         okta.app_users(&app.id, counter(report, "Okta app users")),
         okta.app_groups(&app.id),
         okta.push_mappings(&app.id, None, None),
+        okta.app_group_assignments(&app.id),
     );
     Some((|| {
         let side = AppSide {
@@ -459,6 +460,8 @@ async fn read_app_side(
                 .map(|u| (u.okta_user_id.clone(), u))
                 .collect(),
             groups: groups?,
+            // Only Health reads them: an org that will not say still imports.
+            assigned_groups: assigned.unwrap_or_default(),
         };
         Ok((side, mappings?))
     })())

@@ -9,6 +9,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// An Okta group assigned to an app: its members are assigned through it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppGroupAssignment {
+    /// The Okta group's id.
+    pub id: String,
+    /// When it was assigned.
+    pub created: String,
+}
+
 /// The label Statsig's setup guide gives the app.
 pub const STATSIG_APP_LABEL: &str = "Statsig SCIM";
 
@@ -103,6 +112,29 @@ impl World {
             .entry(app_id.to_string())
             .or_default()
             .insert(okta_user_id.to_string(), rec);
+    }
+
+    /// Assigns an Okta group to an app (its members keep their own assignments here).
+    pub fn assign_app_group(&mut self, app_id: &str, group_id: &str) {
+        let rec = AppGroupAssignment {
+            id: group_id.to_string(),
+            created: self.now(),
+        };
+        self.app_group_assignments
+            .entry(app_id.to_string())
+            .or_default()
+            .insert(group_id.to_string(), rec);
+    }
+
+    /// A group assignment as Okta's API answers it.
+    pub fn app_group_json(app_id: &str, a: &AppGroupAssignment) -> Value {
+        json!({
+            "id": a.id, "lastUpdated": a.created, "priority": 0, "profile": {},
+            "_links": {
+                "app": {"href": format!("/api/v1/apps/{app_id}")},
+                "group": {"href": format!("/api/v1/groups/{}", a.id)},
+            },
+        })
     }
 
     /// The SCIM ids Okta pushes for these Okta users: active users assigned to the app

@@ -10,7 +10,7 @@ mod push;
 mod scim;
 mod store;
 
-pub use apps::{AppRec, AppUserRec, STATSIG_APP_LABEL};
+pub use apps::{AppGroupAssignment, AppRec, AppUserRec, STATSIG_APP_LABEL};
 pub use attributes::project;
 pub use failure::{ERROR_SCHEMA, OktaFailure, ScimFailure};
 pub use okta::{OktaGroupRec, OktaUserRec};
@@ -65,6 +65,9 @@ pub struct World {
     /// Each app's user assignments, by app id then Okta user id.
     #[serde(default)]
     pub app_users: BTreeMap<String, BTreeMap<String, AppUserRec>>,
+    /// Each app's group assignments, by app id then Okta group id.
+    #[serde(default)]
+    pub app_group_assignments: BTreeMap<String, BTreeMap<String, AppGroupAssignment>>,
     /// Group Push mappings of every app, by id.
     #[serde(default)]
     pub push_mappings: BTreeMap<String, PushMappingRec>,
@@ -103,6 +106,7 @@ impl World {
             okta_groups: BTreeMap::new(),
             apps: BTreeMap::new(),
             app_users: BTreeMap::new(),
+            app_group_assignments: BTreeMap::new(),
             push_mappings: BTreeMap::new(),
             scim_deletes: Vec::new(),
             seeded_at: "2026-01-05T09:00:00.000Z".to_string(),
