@@ -598,24 +598,32 @@ fn leavers(dir: &Directory, out: &mut Vec<Finding>) {
         let okta = dir
             .okta_user_by_email(&u.email)
             .or_else(|| dir.okta_user_by_email(&u.user_name));
-        let what = match okta {
+        let (what, why, severity) = match okta {
             Some(o) if o.is_active() => continue,
-            Some(o) => format!(
-                "{} is active in Statsig, but {} in Okta.",
-                u.user_name,
-                o.status.to_lowercase()
+            Some(o) => (
+                format!(
+                    "{} is active in Statsig, but {} in Okta.",
+                    u.user_name,
+                    o.status.to_lowercase()
+                ),
+                "A leaver who still has access to Statsig: Okta will not remove what it no longer manages.",
+                Severity::Error,
             ),
-            None => format!(
-                "{} is active in Statsig, but Okta has no such user.",
-                u.user_name
+            None => (
+                format!(
+                    "{} is active in Statsig, but Okta has no such user.",
+                    u.user_name
+                ),
+                "A leaver Okta deleted, or an account Okta never managed: either way Okta will not remove its access.",
+                Severity::Warning,
             ),
         };
         out.push(Finding {
             what,
-            why: "A leaver who still has access to Statsig: Okta will not remove what it no longer manages.".into(),
-            fix: "In Statsig, deactivate the account under Settings > Members; in Okta, check the app's Provisioning > To App has Deactivate Users on.".into(),
+            why: why.into(),
+            fix: "In Statsig, deactivate the account under Settings > Members if the person left; in Okta, check the app's Provisioning > To App has Deactivate Users on.".into(),
             action: Some(FixAction::Explain { person: u.user_name.clone() }),
-            ..finding(Severity::Error, Kind::Leaver, &u.id)
+            ..finding(severity, Kind::Leaver, &u.id)
         });
     }
 }
@@ -799,7 +807,14 @@ pub(crate) mod tests {
         let f = run(&dir, &[], &[], &Access::default());
         let leavers = of(&f, Kind::Leaver);
         assert_eq!(leavers.len(), 2);
-        assert!(leavers.iter().all(|l| l.severity == Severity::Error));
+        let deprovisioned = leavers.iter().find(|l| l.what.contains("cy@")).unwrap();
+        assert_eq!(deprovisioned.severity, Severity::Error);
+        let gone = leavers.iter().find(|l| l.what.contains("dee@")).unwrap();
+        assert_eq!(
+            gone.severity,
+            Severity::Warning,
+            "maybe an account Okta never managed"
+        );
         assert!(
             leavers.iter().any(
                 |l| l.what == "cy@example.com is active in Statsig, but deprovisioned in Okta."
