@@ -256,6 +256,13 @@ pub fn explain(
     let okta = okta_index.map(|i| &dir.okta_users[i]);
     let pushable = okta_index.map(|i| dir.pushable(i).map_err(Clone::clone));
     let steps = person_steps(dir, okta, who);
+    let at = Places::of(dir, who);
+    // Each mapping with its team role (by index), grouped by role: one lookup each.
+    let mut by_role: Vec<(usize, &Mapping)> = mappings
+        .iter()
+        .filter_map(|m| Some((dir.statsig_group_index(&m.statsig_group_id)?, m)))
+        .collect();
+    by_role.sort_by_key(|(gi, _)| *gi);
     let roles: Vec<usize> = match team {
         Some((p, t)) => dir
             .teams()
@@ -265,25 +272,28 @@ pub fn explain(
             .map(|(_, g)| Role::ALL.iter().filter_map(|r| g.get(*r)).collect())
             .unwrap_or_default(),
         None => {
-            // One pass: a role counts when a mapping into it holds the person, or Statsig
-            // has the person in it.
-            let mut v: Vec<usize> = mappings
+            // A role counts when a mapping into it holds the person, or Statsig has the
+            // person in it.
+            let mut v: Vec<usize> = by_role
                 .iter()
-                .filter_map(|m| {
-                    let gi = dir.statsig_group_index(&m.statsig_group_id)?;
-                    let concerns = in_okta_group(dir, &m.okta_group_id, who)
-                        || in_statsig(dir, gi, who) == Some(true);
-                    concerns.then_some(gi)
+                .filter(|(gi, m)| {
+                    in_okta_group(dir, &m.okta_group_id, who, &at)
+                        || in_statsig(dir, *gi, who, &at) == Some(true)
                 })
+                .map(|(gi, _)| *gi)
                 .collect();
-            v.sort_unstable();
             v.dedup();
             v
         }
     };
     let roles = roles
         .into_iter()
-        .map(|gi| role_trace(dir, mappings, who, &pushable, gi))
+        .map(|gi| {
+            let start = by_role.partition_point(|(g, _)| *g < gi);
+            let end = by_role.partition_point(|(g, _)| *g <= gi);
+            let feeding: Vec<&Mapping> = by_role[start..end].iter().map(|(_, m)| *m).collect();
+            role_trace(dir, &feeding, who, &at, &pushable, gi)
+        })
         .collect();
     Explanation {
         person: who.clone(),
@@ -338,16 +348,62 @@ fn person_steps(dir: &Directory, okta: Option<&OktaUser>, who: &Person) -> Vec<S
     steps
 }
 
-fn in_okta_group(dir: &Directory, group_id: &str, who: &Person) -> bool {
-    let (Some(g), Some(id)) = (dir.okta_group(group_id), &who.okta_user_id) else {
-        return false;
-    };
-    g.members.binary_search(id).is_ok()
+/// Where the person is in the directory's integer tables (the rank Okta pushes them as,
+/// or their place among the members that cannot be pushed; their Statsig rank), so that
+/// membership over thousands of mappings is a search over integers, not strings.
+#[derive(Debug, Clone, Copy, Default)]
+struct Places {
+    okta_rank: Option<u32>,
+    okta_skip: Option<u32>,
+    statsig_rank: Option<u32>,
 }
 
-fn in_statsig(dir: &Directory, gi: usize, who: &Person) -> Option<bool> {
+impl Places {
+    fn of(dir: &Directory, who: &Person) -> Places {
+        let mut at = Places::default();
+        if let Some(id) = &who.okta_user_id
+            && let Some(oi) = dir.okta_user_index(id)
+        {
+            match dir.pushable(oi) {
+                Ok(si) => at.okta_rank = Some(dir.rank(si)),
+                Err(_) => {
+                    at.okta_skip = dir
+                        .skips()
+                        .iter()
+                        .position(|s| s.okta_user_id == *id)
+                        .map(|p| p as u32);
+                }
+            }
+        }
+        at.statsig_rank = who
+            .statsig_user_id
+            .as_deref()
+            .and_then(|id| dir.statsig_user_index(id))
+            .map(|si| dir.rank(si));
+        at
+    }
+}
+
+fn in_okta_group(dir: &Directory, group_id: &str, who: &Person, at: &Places) -> bool {
+    let (Some(gi), Some(id)) = (dir.okta_group_index(group_id), &who.okta_user_id) else {
+        return false;
+    };
+    let pushed = dir.okta_pushed(gi);
+    // A rank another Okta user is pushed as too would match: a hit is confirmed by id.
+    let hit = match (at.okta_rank, at.okta_skip) {
+        (Some(r), _) => pushed.ranks.binary_search(&r).is_ok(),
+        (None, Some(p)) => pushed.skipped.binary_search(&p).is_ok(),
+        (None, None) => true,
+    };
+    hit && dir.okta_groups[gi].members.binary_search(id).is_ok()
+}
+
+fn in_statsig(dir: &Directory, gi: usize, who: &Person, at: &Places) -> Option<bool> {
     if !dir.statsig_read {
         return None;
+    }
+    if let (Some(r), Some(ranks)) = (at.statsig_rank, dir.statsig_member_ranks(gi)) {
+        return Some(ranks.binary_search(&r).is_ok());
     }
     let members = &dir.statsig_groups[gi].members;
     Some(
@@ -359,8 +415,9 @@ fn in_statsig(dir: &Directory, gi: usize, who: &Person) -> Option<bool> {
 
 fn role_trace(
     dir: &Directory,
-    mappings: &[Mapping],
+    feeding: &[&Mapping],
     who: &Person,
+    at: &Places,
     pushable: &Option<Result<usize, SkipReason>>,
     gi: usize,
 ) -> RoleTrace {
@@ -373,28 +430,24 @@ fn role_trace(
         } => (project.clone(), team.clone(), *role),
         _ => (String::new(), group.display_name.clone(), Role::Member),
     };
-    let feeding: Vec<&Mapping> = mappings
-        .iter()
-        .filter(|m| m.statsig_group_id == group.id)
-        .collect();
     let feeds: Vec<Feed> = feeding
         .iter()
         .map(|m| Feed {
             mapping_id: m.id.clone(),
             okta_group: m.okta_group_name.clone(),
-            member: in_okta_group(dir, &m.okta_group_id, who),
+            member: in_okta_group(dir, &m.okta_group_id, who, at),
             status: m.status.label().to_string(),
             last_push: m.last_push.clone(),
             pushed_by: if okta_pushes(m) { "Okta" } else { "this app" }.into(),
         })
         .collect();
-    let in_statsig = in_statsig(dir, gi, who);
+    let in_statsig = in_statsig(dir, gi, who, at);
     let holding: Vec<&Mapping> = feeding
         .iter()
         .copied()
-        .filter(|m| in_okta_group(dir, &m.okta_group_id, who))
+        .filter(|m| in_okta_group(dir, &m.okta_group_id, who, at))
         .collect();
-    let (verdict, next, action) = verdict(who, pushable, &feeding, &holding, in_statsig);
+    let (verdict, next, action) = verdict(who, pushable, feeding, &holding, in_statsig);
     RoleTrace {
         project,
         team,
