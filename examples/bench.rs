@@ -471,7 +471,7 @@ impl Bench {
     }
 
     /// Health over the whole directory, and one person's trace, with a mapping per team
-    /// role (every tenth Inactive, every twentieth in Error).
+    /// role (one in twenty Inactive, one in twenty in Error).
     fn health(&mut self) {
         use okta_statsig_teams::model::mapping::{Mapping, MappingStatus, PushAction};
         use okta_statsig_teams::model::{explain, health};
