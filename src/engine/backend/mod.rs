@@ -8,6 +8,7 @@ pub mod okta;
 
 use super::error::Result;
 use super::workspace::core::Core;
+pub use super::workspace::push_mode::Steered;
 use crate::model::mapping::{Drift, Mapping};
 use crate::model::plan::Plan;
 use futures::FutureExt;
@@ -27,10 +28,11 @@ pub enum Unlink {
 pub struct PushReport {
     /// The mapping pushed.
     pub mapping_id: String,
-    /// The plan that was carried out, or that Okta will carry out.
+    /// The plan that was carried out, or that the service the backend steers will carry out.
     pub plan: Plan,
-    /// Okta carries it out (Okta push); the app only asked.
-    pub by_okta: bool,
+    /// Who carries it out when the app only asked (the steered service's name, see
+    /// [`Steered::who`]); `None` when the app pushed itself.
+    pub by: Option<&'static str>,
     /// Edits made in Statsig the push left as they are, open until the admin chooses.
     pub held: Drift,
 }
@@ -52,6 +54,10 @@ pub struct WatchReport {
     pub failed: Vec<String>,
 }
 
+/// What a backend applies to the core once an import is shown (see
+/// [`PushBackend::beside_import`]).
+pub type AfterImport<'a> = Box<dyn FnOnce(&mut Core) + Send + 'a>;
+
 /// Each push outcome, by mapping id.
 pub type Outcomes = Vec<(String, Result<PushReport>)>;
 
@@ -62,6 +68,22 @@ pub type Report<'a> = &'a (dyn Fn(usize, usize, Option<std::time::Duration>) + S
 pub trait PushBackend: Send + Sync {
     /// The name shown to the admin ("Direct push").
     fn name(&self) -> &'static str;
+
+    /// How the views speak of it when it steers another service's pushes; `None` (the
+    /// default) when the app pushes itself.
+    fn steered(&self) -> Option<Steered> {
+        None
+    }
+
+    /// What the backend reads side by side with an import, and applies once the
+    /// directory is shown: the mappings as its service lists them (Okta push). `None` (the
+    /// default): the import keeps the mappings, following renames of their groups.
+    fn beside_import<'a: 'c, 'c>(
+        &'a self,
+        _core: &'c Core,
+    ) -> Option<BoxFuture<'c, Result<AfterImport<'a>>>> {
+        None
+    }
 
     /// "Link group": maps an Okta group to an existing team group, then pushes when
     /// `push_now`, with up to `allowed_removals` removals confirmed.

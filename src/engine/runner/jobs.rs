@@ -11,9 +11,9 @@ use crate::model::text::plural;
 /// What a finished push did, in the past tense, with the edits made in Statsig it kept.
 fn pushed(ws: &Workspace, r: &PushReport) -> String {
     let p = &r.plan;
-    if r.by_okta {
+    if let Some(who) = r.by {
         return format!(
-            "Re-activated {} in Okta: Okta runs a full push ({} to add, {} to remove as last read).",
+            "Re-activated {} in {who}: {who} runs a full push ({} to add, {} to remove as last read).",
             p.statsig_group_name,
             p.adds.len(),
             p.removes.len()
@@ -37,17 +37,18 @@ fn with_drift(ws: &Workspace, id: &str, said: String) -> String {
     }
 }
 
-fn linked(m: &Mapping) -> String {
-    if m.okta.is_some() {
+fn linked(ws: &Workspace, m: &Mapping) -> String {
+    if let (Some(_), Some(s)) = (&m.remote, ws.steered()) {
+        let who = s.who;
         return format!(
-            "Linked {} to {} in Okta ({}). {}",
+            "Linked {} to {} in {who} ({}). {}",
             m.okta_group_name,
             m.statsig_group_name,
             m.id,
             if m.status == crate::engine::state::MappingStatus::Active {
-                "Okta pushes its members within a few minutes."
+                format!("{who} pushes its members within a few minutes.")
             } else {
-                "It is inactive: Okta pushes nothing until it is activated."
+                format!("It is inactive: {who} pushes nothing until it is activated.")
             }
         );
     }
@@ -108,7 +109,7 @@ pub(super) async fn link(
 ) -> Result<String> {
     ws.link_confirmed(okta_group_id, statsig_group_id, push_now, allowed_removals)
         .await
-        .map(|m| linked(&m))
+        .map(|m| linked(ws, &m))
 }
 
 /// "Create group".
@@ -120,10 +121,13 @@ pub(super) async fn create(
     push_now: bool,
 ) -> Result<String> {
     let m = ws.create(okta_group_id, project, team, push_now).await?;
-    Ok(if m.okta.is_some() {
+    Ok(if let (Some(_), Some(s)) = (&m.remote, ws.steered()) {
         format!(
-            "Okta mapping {} made: Okta creates {} from {} at its first push.",
-            m.id, m.statsig_group_name, m.okta_group_name
+            "{who} mapping {} made: {who} creates {} from {} at its first push.",
+            m.id,
+            m.statsig_group_name,
+            m.okta_group_name,
+            who = s.who
         )
     } else {
         format!(

@@ -56,8 +56,6 @@ pub struct Core {
     pub app_groups: Vec<crate::model::okta_app::AppGroup>,
     /// Watch cycles run on this connection.
     pub watch_cycles: u64,
-    /// When Okta's whole list of mappings was last read (Okta push).
-    pub okta_listed_at: Option<std::time::Instant>,
     /// The cached directory shown and not refreshed yet (the next import reads what
     /// changed since).
     pub warm: Option<Warm>,
@@ -96,7 +94,6 @@ impl Core {
             other_pushers: Vec::new(),
             app_groups: Vec::new(),
             watch_cycles: 0,
-            okta_listed_at: None,
             warm: None,
             keep_cache: false,
         }
@@ -297,7 +294,7 @@ impl Core {
             last_counts: None,
             last_pushed_members: Vec::new(),
             drift: None,
-            okta: None,
+            remote: None,
         }
     }
 
@@ -376,7 +373,7 @@ impl Core {
         let Some(m) = self.state.mapping(id) else {
             return false;
         };
-        if m.okta.is_some() {
+        if m.remote.is_some() {
             return m.drift.is_some();
         }
         let Ok(plan) = self.plan(&m.okta_group_id, &m.statsig_group_id) else {

@@ -131,10 +131,13 @@ impl Workspace {
                 .directory()
                 .statsig_group(&m.statsig_group_id)
                 .is_none();
+        let who = m.remote.as_ref().and(self.steered()).map(|s| s.who);
         match how {
-            Unlink::Delete if m.okta.is_some() => format!(
-                "Unlinked {} in Okta; Okta deletes {} in Statsig.",
-                m.okta_group_name, m.statsig_group_name
+            Unlink::Delete if who.is_some() => format!(
+                "Unlinked {} in {who}; {who} deletes {} in Statsig.",
+                m.okta_group_name,
+                m.statsig_group_name,
+                who = who.unwrap_or_default()
             ),
             Unlink::Delete => format!(
                 "Unlinked {} and deleted {} in Statsig.",

@@ -4,10 +4,11 @@ use super::Workspace;
 use super::pending::{Members, Pending, Reader, Report};
 use super::progress::ImportProgress;
 use crate::engine::error::{EngineError, Result, interrupted, refused};
-use crate::model::okta_app::{AppSide, OktaPushMapping};
+use crate::model::okta_app::AppSide;
 use crate::model::plan::DEFAULT_BATCH_SIZE;
 use crate::model::{Directory, OktaGroup, OktaUser};
 use crate::net::ApiError;
+use futures::future::OptionFuture;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -98,15 +99,14 @@ impl Workspace {
             Some((users, groups, config))
         };
         let app_side = read_app_side(core, app.as_ref(), &report);
-        let (statsig, okta_side, app_side) = tokio::join!(statsig, okta_side, app_side);
+        // What the backend reads beside the import (Okta push: Okta's mappings).
+        let backend = self.pusher.as_ref().map(|p| p.backend.clone());
+        let beside: OptionFuture<_> = backend.as_ref().and_then(|b| b.beside_import(core)).into();
+        let (statsig, okta_side, app_side, beside) =
+            tokio::join!(statsig, okta_side, app_side, beside);
         let (okta_users, okta_groups, pending) = okta_side?;
-        let (side, mappings) = match app_side {
-            Some(r) => {
-                let (side, mappings) = r?;
-                (Some(side), Some(mappings))
-            }
-            None => (None, None),
-        };
+        let side = app_side.transpose()?;
+        let after_import = beside.transpose()?;
         let mut directory = match statsig {
             Some((users, groups, config)) => {
                 let (users, groups, config) = (users?, groups?, config?);
@@ -166,9 +166,9 @@ impl Workspace {
             }
             None => self.keep_for_next_start(&read_at),
         }
-        match mappings {
-            Some(list) => {
-                crate::engine::backend::okta::sync::replace_all(&mut self.core, &list);
+        match after_import {
+            Some(apply) => {
+                apply(&mut self.core);
                 self.core.save()?;
             }
             None => self.follow_renames()?,
@@ -437,19 +437,18 @@ fn merge_users(known: &[OktaUser], changed: Vec<OktaUser>) -> Vec<OktaUser> {
     all
 }
 
-/// Okta push: the Statsig app's users, imported groups and Okta's mappings, read side by
-/// side (`None` in Direct push).
+/// With the Statsig app found: its users and imported groups, read side by side (`None`
+/// without it).
 async fn read_app_side(
     core: &super::Core,
     app: Option<&crate::model::okta_app::OktaApp>,
     report: &Report,
-) -> Option<Result<(AppSide, Vec<OktaPushMapping>)>> {
+) -> Option<Result<AppSide>> {
     let app = app?.clone();
     let okta = &core.okta;
-    let (users, groups, mappings) = tokio::join!(
+    let (users, groups) = tokio::join!(
         okta.app_users(&app.id, counter(report, "Okta app users")),
         okta.app_groups(&app.id),
-        okta.push_mappings(&app.id, None, None),
     );
     Some((|| {
         let side = AppSide {
@@ -460,6 +459,6 @@ async fn read_app_side(
                 .collect(),
             groups: groups?,
         };
-        Ok((side, mappings?))
+        Ok(side)
     })())
 }

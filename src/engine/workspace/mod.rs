@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 /// Who pushes: the backend, and how it was chosen (see `mode.rs`).
 struct Pusher {
-    backend: Box<dyn PushBackend>,
+    backend: Arc<dyn PushBackend>,
     report: ModeReport,
 }
 
@@ -45,6 +45,8 @@ pub struct Workspace {
     /// Who pushes, once settled (at the first import, or the first step that needs it):
     /// the backend, and how it was chosen. The one place the mode is kept.
     pusher: Option<Pusher>,
+    /// The backend the program chose ([`Self::push_with`]), which then always pushes.
+    chosen: Option<Arc<dyn PushBackend>>,
     rules: RuleStore,
     /// Okta groups whose members an import is still reading (see `import.rs`).
     pending: Option<pending::Pending>,
@@ -126,10 +128,31 @@ impl Workspace {
         let ws = Workspace {
             core,
             pusher: None,
+            chosen: None,
             rules,
             pending: None,
         };
         Ok((ws, warning))
+    }
+
+    /// The registration point for a push backend of the program's own: from now on
+    /// `backend` pushes for this workspace, whatever the connection's push mode says (its
+    /// mode reads as the backend's name). The app and the command line never call it: they
+    /// push as the connection's mode settles (see `mode.rs`).
+    pub fn push_with(&mut self, backend: Arc<dyn PushBackend>) {
+        self.chosen = Some(backend);
+        self.pusher = None;
+    }
+
+    /// How the views speak of who pushes, when the backend steers another service's
+    /// pushes (`None` before who pushes is settled, or when the app pushes itself).
+    pub fn steered(&self) -> Option<super::backend::Steered> {
+        self.pusher.as_ref().and_then(|p| p.backend.steered())
+    }
+
+    /// Who carries out what the app asks, when another service does ("Okta").
+    fn by(&self) -> Option<&'static str> {
+        self.steered().map(|s| s.who)
     }
 
     /// The imported directory.
@@ -443,10 +466,7 @@ impl Workspace {
     /// Pushes again every mapping in Error that a retry may fix; those that need a change
     /// first (a name Statsig refuses, a deleted team) are skipped with what to change.
     pub async fn retry_errors(&mut self) -> Retried {
-        let mut retried = Retried {
-            by_okta: self.mappings().iter().any(|m| m.okta.is_some()),
-            ..Retried::default()
-        };
+        let mut retried = Retried::default();
         let mut ids = Vec::new();
         for m in self.mappings() {
             match &m.status {
@@ -457,7 +477,9 @@ impl Workspace {
                 _ => {}
             }
         }
-        for (id, r) in self.push_many(&ids, 0).await {
+        let outcomes = self.push_many(&ids, 0).await;
+        retried.by = self.by();
+        for (id, r) in outcomes {
             let m = self.named(&id);
             match r {
                 Ok(_) => retried.pushed.push(m),
@@ -495,10 +517,7 @@ impl Workspace {
         Ok(Activation {
             name: self.mapping_name(mapping_id),
             active,
-            by_okta: self
-                .mappings()
-                .iter()
-                .any(|m| m.id == mapping_id && m.okta.is_some()),
+            by: self.by(),
         })
     }
 

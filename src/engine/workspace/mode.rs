@@ -12,6 +12,7 @@ use crate::engine::state::StateStore;
 use crate::engine::workspace::core::OtherPusher;
 use crate::model::okta_app::{AppChoice, AppGroup, OktaApp, choose_app};
 use crate::net::ApiError;
+use std::sync::Arc;
 
 /// The file of Okta push's mappings (as last read from Okta), beside the direct ones.
 pub fn okta_store(direct: &StateStore) -> StateStore {
@@ -71,6 +72,19 @@ impl Workspace {
         if self.pusher.is_some() {
             return Ok(());
         }
+        if let Some(backend) = self.chosen.clone() {
+            self.pusher = Some(super::Pusher {
+                report: ModeReport {
+                    mode: PushMode::Chosen(backend.name()),
+                    candidates: Vec::new(),
+                    warning: None,
+                    other_pushers: self.core.other_pushers.clone(),
+                    steered: backend.steered(),
+                },
+                backend,
+            });
+            return Ok(());
+        }
         let choice = self.core.conn.push_mode;
         let found = self.find_app().await;
         if matches!(found, Err(ApiError::Cancelled)) {
@@ -89,21 +103,22 @@ impl Workspace {
             // offers Okta's copies of Statsig's groups as sources.
             (self.core.other_pushers, self.core.app_groups) = self.okta_targets(&app).await;
         }
-        let backend: Box<dyn PushBackend> = match &report.mode {
+        let backend: Arc<dyn PushBackend> = match &report.mode {
             PushMode::Okta(app) => {
                 let store = super::mode::okta_store(self.core.store());
                 self.core.switch_store(store)?;
-                Box::new(OktaPush::new(app.clone()))
+                Arc::new(OktaPush::new(app.clone()))
             }
-            PushMode::OktaUnavailable(why) => Box::new(Unavailable(why.clone())),
-            PushMode::Direct => Box::new(DirectPush),
+            PushMode::OktaUnavailable(why) => Arc::new(Unavailable(why.clone())),
+            PushMode::Direct | PushMode::Chosen(_) => Arc::new(DirectPush),
         };
         self.pusher = Some(super::Pusher {
-            backend,
             report: ModeReport {
                 other_pushers: self.core.other_pushers.clone(),
+                steered: backend.steered(),
                 ..report
             },
+            backend,
         });
         Ok(())
     }
@@ -148,6 +163,7 @@ pub fn decide(
         candidates: Vec::new(),
         warning,
         other_pushers: Vec::new(),
+        steered: None,
     };
     if choice == PushModeChoice::Direct {
         return direct(None);
@@ -157,6 +173,7 @@ pub fn decide(
         candidates,
         warning: Some(why),
         other_pushers: Vec::new(),
+        steered: None,
     };
     // Auto falls back to Direct push where Okta cannot push; Okta push says why it cannot.
     let fallback = |why: String| {
@@ -203,6 +220,7 @@ pub fn decide(
             candidates: Vec::new(),
             warning: None,
             other_pushers: Vec::new(),
+            steered: None,
         },
     }
 }

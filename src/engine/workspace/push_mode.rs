@@ -11,6 +11,9 @@ pub enum PushMode {
     Okta(OktaApp),
     /// Okta push was chosen but cannot run: every push step refuses with this sentence.
     OktaUnavailable(String),
+    /// The backend the program chose when it opened the workspace
+    /// ([`super::Workspace::push_with`]), by name.
+    Chosen(&'static str),
 }
 
 impl PushMode {
@@ -20,6 +23,33 @@ impl PushMode {
             PushMode::Direct => "Direct push".into(),
             PushMode::Okta(app) => format!("Okta push via \"{}\"", app.label),
             PushMode::OktaUnavailable(_) => "Okta push (not ready)".into(),
+            PushMode::Chosen(name) => (*name).into(),
+        }
+    }
+
+    /// What the top bar says of it when the pointer rests on it.
+    pub fn hover(&self) -> String {
+        match self {
+            PushMode::Okta(app) => format!(
+                "Okta pushes: mappings live in Okta's \"{}\" app ({}), and Okta keeps teams in sync while this app is closed.",
+                app.label, app.id
+            ),
+            PushMode::OktaUnavailable(why) => why.clone(),
+            PushMode::Direct => {
+                "This app pushes over Statsig's SCIM API; nothing is pushed while it is closed."
+                    .into()
+            }
+            PushMode::Chosen(name) => format!("{name} pushes, as this program chose."),
+        }
+    }
+
+    /// Whether it can push: `Some(true)` another service pushes and is ready,
+    /// `Some(false)` it was chosen and cannot run, `None` the app pushes itself.
+    pub fn ready(&self) -> Option<bool> {
+        match self {
+            PushMode::Okta(_) => Some(true),
+            PushMode::OktaUnavailable(_) => Some(false),
+            PushMode::Direct | PushMode::Chosen(_) => None,
         }
     }
 
@@ -30,6 +60,30 @@ impl PushMode {
             _ => None,
         }
     }
+}
+
+/// How the app and the command line speak of a backend that steers another service's
+/// pushes (its mappings live there, carry a [`crate::model::mapping::Remote`], and the
+/// service pushes them): its name and the sentences only it can say. A backend that pushes
+/// itself has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Steered {
+    /// Who pushes ("Okta"): "Okta's last push", "in Okta".
+    pub who: &'static str,
+    /// A mapping's pill while the service still owes a push ("Okta is pushing").
+    pub pushing: &'static str,
+    /// Where its mappings live and what that means (a hover).
+    pub lives: &'static str,
+    /// What *Push now* does there (a hover).
+    pub push_now: &'static str,
+    /// What a mapping in error there means, and how it is pushed again.
+    pub after_error: &'static str,
+    /// Why edits made in Statsig stay until the admin chooses.
+    pub drift: &'static str,
+    /// What *Retry all* does there (a hover).
+    pub retry_all: &'static str,
+    /// What *Check now* does there (a hover).
+    pub check_now: &'static str,
 }
 
 /// How the mode was settled, for the views.
@@ -44,6 +98,8 @@ pub struct ModeReport {
     /// Teams another pusher feeds: Okta's mappings in Direct push, the app's own Direct
     /// mappings in Okta push. One pusher per team.
     pub other_pushers: Vec<OtherPusher>,
+    /// How the views speak of the backend, when it steers another service's pushes.
+    pub steered: Option<Steered>,
 }
 
 impl ModeReport {

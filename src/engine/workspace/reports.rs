@@ -17,8 +17,8 @@ pub struct Named {
 /// What *Retry all* did.
 #[derive(Debug, Default)]
 pub struct Retried {
-    /// Okta pushes (Okta push): pushing again was re-activating.
-    pub by_okta: bool,
+    /// Who pushes when the app only asks ("Okta"): pushing again was re-activating.
+    pub by: Option<&'static str>,
     /// Mappings pushed again (in Okta push: re-activated).
     pub pushed: Vec<Named>,
     /// Mappings that failed again, with why.
@@ -30,17 +30,17 @@ pub struct Retried {
 impl Retried {
     /// What was pushed again and what was skipped, by name; empty when neither.
     fn done(&self) -> String {
-        let mut said = match (self.pushed.len(), self.by_okta) {
+        let mut said = match (self.pushed.len(), self.by) {
             (0, _) if self.skipped.is_empty() && self.failed.is_empty() => {
                 "No mapping is in error.".to_string()
             }
             (0, _) => String::new(),
-            (n, true) => format!(
-                "Re-activated {} in Okta: Okta pushes {} again.",
+            (n, Some(who)) => format!(
+                "Re-activated {} in {who}: {who} pushes {} again.",
                 plural(n, "mapping"),
                 if n == 1 { "it" } else { "them" }
             ),
-            (n, false) => format!("Pushed {} again.", plural(n, "mapping")),
+            (n, None) => format!("Pushed {} again.", plural(n, "mapping")),
         };
         for (m, fix) in &self.skipped {
             said.push_str(&format!(
@@ -72,24 +72,25 @@ pub struct Activation {
     pub name: String,
     /// Activated (and pushed), or deactivated.
     pub active: bool,
-    /// Okta pushes (Okta push): the app only changed the mapping's status in Okta.
-    pub by_okta: bool,
+    /// Who pushes when the app only asks ("Okta"): the app only changed the mapping's
+    /// status there.
+    pub by: Option<&'static str>,
 }
 
 impl fmt::Display for Activation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = &self.name;
-        match (self.by_okta, self.active) {
-            (true, true) => write!(
+        match (self.by, self.active) {
+            (Some(who), true) => write!(
                 f,
-                "Activated {name} in Okta: Okta runs a full push within a few minutes."
+                "Activated {name} in {who}: {who} runs a full push within a few minutes."
             ),
-            (true, false) => write!(
+            (Some(who), false) => write!(
                 f,
-                "Deactivated {name} in Okta: memberships stay, Okta pushes nothing."
+                "Deactivated {name} in {who}: memberships stay, {who} pushes nothing."
             ),
-            (false, true) => write!(f, "Activated and pushed {name}."),
-            (false, false) => write!(
+            (None, true) => write!(f, "Activated and pushed {name}."),
+            (None, false) => write!(
                 f,
                 "Deactivated {name}: memberships stay, nothing is pushed."
             ),
@@ -125,7 +126,7 @@ mod tests {
         let none = Retried::default();
         assert_eq!(none.outcome().unwrap(), "No mapping is in error.");
         let r = Retried {
-            by_okta: true,
+            by: Some("Okta"),
             pushed: vec![named("m1", "Payments"), named("m2", "Growth")],
             failed: vec![(named("m3", "Risk"), interrupted("Okta answered 503."))],
             skipped: vec![(named("m4", "Growth Lab"), "Unlink, then Create.".into())],
@@ -147,11 +148,11 @@ mod tests {
 
     #[test]
     fn activation_says_who_pushes_now_and_what_stays() {
-        let a = |by_okta, active| {
+        let a = |steered: bool, active| {
             Activation {
                 name: "Payments".into(),
                 active,
-                by_okta,
+                by: steered.then_some("Okta"),
             }
             .to_string()
         };

@@ -256,7 +256,7 @@ async fn send_all(core: &mut Core, ready: &[(Mapping, Cut)], out: &mut Outcomes)
                     None => Ok(PushReport {
                         mapping_id: m.id.clone(),
                         plan: cut.send.clone(),
-                        by_okta: false,
+                        by: None,
                         held: cut.drift.clone(),
                     }),
                 };

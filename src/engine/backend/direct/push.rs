@@ -65,7 +65,7 @@ async fn push_inner(core: &mut Core, m: &Mapping, allowed: Allowed<'_>) -> Resul
     Ok(PushReport {
         mapping_id: m.id.clone(),
         plan: cut.send,
-        by_okta: false,
+        by: None,
         held: cut.drift,
     })
 }

@@ -9,7 +9,7 @@
 pub mod sync;
 mod watch;
 
-use super::{Outcomes, PushBackend, PushReport, Report, Unlink, WatchReport};
+use super::{AfterImport, Outcomes, PushBackend, PushReport, Report, Steered, Unlink, WatchReport};
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Drift, Mapping, MappingStatus, PushAction};
 use crate::engine::workspace::core::Core;
@@ -23,12 +23,44 @@ use std::sync::Arc;
 /// Okta push for one app.
 pub struct OktaPush {
     app: OktaApp,
+    /// When Okta's whole list of mappings was last read.
+    listed_at: std::sync::Mutex<Option<std::time::Instant>>,
 }
+
+/// Who pushes, and what only Okta push says.
+const STEERED: Steered = Steered {
+    who: "Okta",
+    pushing: "Okta is pushing",
+    lives: "This mapping lives in Okta's Statsig app: Okta pushes it, also while this app is closed, and it shows in Okta's Push Groups tab",
+    push_now: "Okta has no public \"push now\" call: this deactivates and re-activates the mapping, which makes Okta run a full push (after the same preview and deletion guard)",
+    after_error: "Okta pushes nothing until it is retried: Push now (or Retry all) re-activates it, which makes Okta push again.",
+    drift: "Okta pushes only changes of the Okta group, so these edits stay until you choose:",
+    retry_all: "Re-activate every mapping in ERROR: Okta then pushes each again (Okta has no public retry call)",
+    check_now: "Ask Okta what changed: new mappings made in its console, statuses, pushes, drift",
+};
 
 impl OktaPush {
     /// Okta push through `app`.
     pub fn new(app: OktaApp) -> Self {
-        OktaPush { app }
+        OktaPush {
+            app,
+            listed_at: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Replaces the list with Okta's whole list, and notes when it was read.
+    fn listed(&self, core: &mut Core, list: &[OktaPushMapping]) {
+        sync::replace_all(core, list);
+        if let Ok(mut at) = self.listed_at.lock() {
+            *at = Some(std::time::Instant::now());
+        }
+    }
+
+    /// Okta's whole list was read less than a minute ago.
+    fn listed_lately(&self) -> bool {
+        self.listed_at
+            .lock()
+            .is_ok_and(|at| at.is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(60)))
     }
 }
 
@@ -68,12 +100,11 @@ impl OktaPush {
                 m.id
             )));
         }
-        if let Some(m) = core
-            .state
-            .mappings
-            .iter()
-            .find(|m| m.okta.as_ref().is_some_and(|o| o.target_group_id == target))
-        {
+        if let Some(m) = core.state.mappings.iter().find(|m| {
+            m.remote
+                .as_ref()
+                .is_some_and(|o| o.target_group_id == target)
+        }) {
             return Err(refused(format!(
                 "\"{}\" is already fed by Okta's mapping {} from \"{}\"; one pusher per team.",
                 m.statsig_group_name, m.id, m.okta_group_name
@@ -168,7 +199,7 @@ impl OktaPush {
         Ok(PushReport {
             mapping_id: id.to_string(),
             plan: plan.unwrap_or_else(|| unknown_plan(&m)),
-            by_okta: true,
+            by: Some(STEERED.who),
             held: Drift::default(),
         })
     }
@@ -188,12 +219,9 @@ impl OktaPush {
     ) -> Vec<Result<Mapping>> {
         // Okta's list, read again unless it was read a moment ago (every request counts
         // against the same bucket as the creates).
-        let fresh = core
-            .okta_listed_at
-            .is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(60));
-        if !fresh {
+        if !self.listed_lately() {
             match core.okta.push_mappings(&self.app.id, None, None).await {
-                Ok(list) => sync::replace_all(core, &list),
+                Ok(list) => self.listed(core, &list),
                 Err(e) => {
                     let e = EngineError::from(e);
                     return pairs.iter().map(|_| Err(e.clone())).collect();
@@ -238,7 +266,7 @@ impl OktaPush {
             .ok_or_else(|| not_imported(&dir, statsig_group_id))?;
         if let Some(m) = core.state.mappings.iter().find(|m| {
             m.okta_group_id == okta_group_id
-                || m.okta
+                || m.remote
                     .as_ref()
                     .is_some_and(|o| o.target_group_id == target.id)
         }) {
@@ -286,7 +314,7 @@ fn not_imported(dir: &crate::model::Directory, statsig_group_id: &str) -> Engine
 /// The mapping `id`, which must be one of Okta's.
 fn okta_mapping(core: &Core, id: &str) -> Result<Mapping> {
     let m = core.mapping(id)?;
-    if m.okta.is_none() {
+    if m.remote.is_none() {
         return Err(refused(format!(
             "Mapping {id} is the app's own (Direct push), not one of Okta's."
         )));
@@ -323,6 +351,26 @@ fn unknown_plan(m: &Mapping) -> Plan {
 impl PushBackend for OktaPush {
     fn name(&self) -> &'static str {
         "Okta push"
+    }
+
+    fn steered(&self) -> Option<Steered> {
+        Some(STEERED)
+    }
+
+    /// Okta's mappings, read beside the import: they are the list.
+    fn beside_import<'a: 'c, 'c>(
+        &'a self,
+        core: &'c Core,
+    ) -> Option<BoxFuture<'c, Result<AfterImport<'a>>>> {
+        Some(
+            async move {
+                let list = core.okta.push_mappings(&self.app.id, None, None).await?;
+                let after: AfterImport<'a> =
+                    Box::new(move |core: &mut Core| self.listed(core, &list));
+                Ok(after)
+            }
+            .boxed(),
+        )
     }
 
     fn link<'a>(
@@ -493,7 +541,7 @@ impl PushBackend for OktaPush {
             if delete {
                 let dir = core.dir_mut();
                 dir.remove_statsig_group(&m.statsig_group_id);
-                if let Some(o) = &m.okta {
+                if let Some(o) = &m.remote {
                     Arc::make_mut(&mut dir.app)
                         .groups
                         .retain(|g| g.id != o.target_group_id);
@@ -506,7 +554,7 @@ impl PushBackend for OktaPush {
     }
 
     fn watch<'a>(&'a self, core: &'a mut Core) -> BoxFuture<'a, Result<WatchReport>> {
-        async move { watch::watch_once(&self.app, core).await }.boxed()
+        async move { watch::watch_once(&self.app, &self.listed_at, core).await }.boxed()
     }
 }
 

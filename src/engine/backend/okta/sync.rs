@@ -6,7 +6,7 @@ use crate::engine::error::Result;
 use crate::engine::state::{Drift, Mapping, MappingStatus, PushAction};
 use crate::engine::workspace::core::Core;
 use crate::model::Directory;
-use crate::model::mapping::OktaLink;
+use crate::model::mapping::Remote;
 use crate::model::okta_app::{OktaPushMapping, OktaPushStatus};
 use crate::model::{plan, rules};
 
@@ -55,7 +55,7 @@ pub fn to_mapping(dir: &Directory, m: &OktaPushMapping, previous: Option<&Mappin
         last_counts: None,
         last_pushed_members: Vec::new(),
         drift: None,
-        okta: Some(OktaLink {
+        remote: Some(Remote {
             target_group_id: m.target_group_id.clone(),
             last_updated: m.last_updated.clone(),
             error_summary: m.error_summary.clone(),
@@ -72,7 +72,6 @@ pub fn replace_all(core: &mut Core, list: &[OktaPushMapping]) {
         .map(|m| to_mapping(&dir, m, core.state.mapping(&m.id)))
         .collect();
     core.state.mappings = next;
-    core.okta_listed_at = Some(std::time::Instant::now());
     refresh_derived(core);
 }
 
@@ -111,7 +110,7 @@ pub fn refresh_derived(core: &mut Core) {
             None
         };
         let pending = pending(&dir, m, differs.is_some());
-        if let Some(link) = &mut m.okta {
+        if let Some(link) = &mut m.remote {
             link.pending = pending.clone();
         }
         m.drift = if pending.is_some() { None } else { differs };

@@ -13,6 +13,8 @@ use crate::engine::workspace::core::Core;
 use crate::model::okta_app::{AppGroup, OktaApp, OktaPushMapping};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::Instant;
 
 /// Okta's clocks and ours may differ: look back this many minutes further.
 const SKEW_MINUTES: i64 = 5;
@@ -20,7 +22,12 @@ const SKEW_MINUTES: i64 = 5;
 const FULL_LIST_EVERY: u64 = 10;
 
 /// One watch cycle.
-pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchReport> {
+/// `listed_at` is when Okta's whole list was last read; a full look sets it.
+pub(super) async fn watch_once(
+    app: &OktaApp,
+    listed_at: &Mutex<Option<Instant>>,
+    core: &mut Core,
+) -> Result<WatchReport> {
     let mut report = WatchReport::default();
     let started = crate::clock::now();
     let since = core.state.watched_until.clone();
@@ -57,6 +64,9 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
         .collect();
     if full {
         sync::replace_all(core, &listed);
+        if let Ok(mut at) = listed_at.lock() {
+            *at = Some(Instant::now());
+        }
     } else {
         sync::upsert(core, &listed);
     }
@@ -65,7 +75,7 @@ pub(super) async fn watch_once(app: &OktaApp, core: &mut Core) -> Result<WatchRe
         .state
         .mappings
         .iter()
-        .filter(|m| m.okta.as_ref().is_some_and(|o| o.pending.is_some()))
+        .filter(|m| m.remote.as_ref().is_some_and(|o| o.pending.is_some()))
         .map(|m| m.id.clone())
         .collect();
     for id in waiting {
@@ -187,7 +197,7 @@ async fn read_statsig(core: &mut Core, since: Option<&str>) -> Result<()> {
         .state
         .mappings
         .iter()
-        .filter(|m| m.okta.is_some() && m.statsig_group_id.is_empty())
+        .filter(|m| m.remote.is_some() && m.statsig_group_id.is_empty())
         .map(|m| m.statsig_group_name.clone())
         .collect();
     for name in unmade {
