@@ -6,9 +6,9 @@
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use okta_statsig_teams::engine::backend::{Outcomes, PushBackend, PushReport, WatchReport};
+use okta_statsig_teams::engine::core::Core;
 use okta_statsig_teams::engine::error::{Result, interrupted, refused};
 use okta_statsig_teams::engine::state::{Drift, Mapping, MappingStatus, PushAction};
-use okta_statsig_teams::engine::workspace::Core;
 use okta_statsig_teams::engine::{EngineError, Unlink};
 use okta_statsig_teams::model::hold::Allowed;
 use okta_statsig_teams::sandbox::Sandbox;
@@ -223,7 +223,7 @@ impl PushBackend for Recorder {
                     .map_err(|e| interrupted(format!("the world kept the team: {e:?}")))?;
                 core.dir_mut().remove_statsig_group(&m.statsig_group_id);
             }
-            core.state.mappings.retain(|x| x.id != id);
+            core.state_mut().mappings.retain(|x| x.id != id);
             core.save()?;
             Ok(m)
         }
@@ -236,7 +236,7 @@ impl PushBackend for Recorder {
         async move {
             let mut report = WatchReport::default();
             let active: Vec<Mapping> = core
-                .state
+                .state()
                 .mappings
                 .iter()
                 .filter(|m| m.status == MappingStatus::Active)

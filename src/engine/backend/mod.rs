@@ -6,9 +6,8 @@
 pub mod direct;
 pub mod okta;
 
+use super::core::Core;
 use super::error::Result;
-use super::workspace::core::Core;
-pub use super::workspace::push_mode::Steered;
 use crate::model::mapping::{Drift, Mapping};
 use crate::model::plan::Plan;
 use futures::FutureExt;
@@ -52,6 +51,30 @@ pub struct WatchReport {
     pub errors: Vec<super::error::EngineError>,
     /// The mappings whose push failed (their status says why and what to do).
     pub failed: Vec<String>,
+}
+
+/// How the app and the command line speak of a backend that steers another service's
+/// pushes (its mappings live there, carry a [`crate::model::mapping::Remote`], and the
+/// service pushes them): its name and the sentences only it can say. A backend that pushes
+/// itself has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Steered {
+    /// Who pushes ("Okta"): "Okta's last push", "in Okta".
+    pub who: &'static str,
+    /// A mapping's pill while the service still owes a push ("Okta is pushing").
+    pub pushing: &'static str,
+    /// Where its mappings live and what that means (a hover).
+    pub lives: &'static str,
+    /// What *Push now* does there (a hover).
+    pub push_now: &'static str,
+    /// What a mapping in error there means, and how it is pushed again.
+    pub after_error: &'static str,
+    /// Why edits made in Statsig stay until the admin chooses.
+    pub drift: &'static str,
+    /// What *Retry all* does there (a hover).
+    pub retry_all: &'static str,
+    /// What *Check now* does there (a hover).
+    pub check_now: &'static str,
 }
 
 /// What a backend applies to the core once an import is shown (see
@@ -109,7 +132,7 @@ pub trait PushBackend: Send + Sync {
         async move {
             let mut out = Vec::with_capacity(pairs.len());
             for (i, (okta, statsig)) in pairs.iter().enumerate() {
-                if core.cancel.is_cancelled() {
+                if core.cancel().is_cancelled() {
                     out.push(Err(super::error::EngineError::Cancelled));
                     continue;
                 }

@@ -32,12 +32,12 @@ impl Workspace {
                 "Okta user {unknown} is not in the imported directory; import again."
             )));
         }
-        let mut group = self.core.okta.create_group(name, description).await?;
+        let mut group = self.core.okta().create_group(name, description).await?;
         for uid in user_ids {
-            if self.core.cancel.is_cancelled() {
+            if self.core.cancel().is_cancelled() {
                 break;
             }
-            self.core.okta.set_member(&group.id, uid, true).await?;
+            self.core.okta().set_member(&group.id, uid, true).await?;
             group.members.push(uid.clone());
         }
         group.members.sort();
@@ -52,7 +52,10 @@ impl Workspace {
         user_id: &str,
         member: bool,
     ) -> Result<()> {
-        self.core.okta.set_member(group_id, user_id, member).await?;
+        self.core
+            .okta()
+            .set_member(group_id, user_id, member)
+            .await?;
         if let Some(mut g) = self.directory().okta_group(group_id).cloned() {
             if member {
                 g.members.push(user_id.to_string());
@@ -92,7 +95,7 @@ impl Workspace {
             .map(|u| (u, true))
             .chain(remove.iter().map(|u| (u, false)));
         for (user, member) in changes {
-            if self.core.cancel.is_cancelled() {
+            if self.core.cancel().is_cancelled() {
                 return Err(crate::engine::error::EngineError::Cancelled);
             }
             self.set_okta_member(group_id, user, member).await?;
@@ -103,7 +106,7 @@ impl Workspace {
     /// The edits made in Statsig that mapping `mapping_id` holds open, in one sentence
     /// naming each person, if there are any.
     pub fn drift_note(&self, mapping_id: &str) -> Option<String> {
-        let m = self.core.state.mapping(mapping_id)?;
+        let m = self.core.state().mapping(mapping_id)?;
         let d = m.drift.as_ref().filter(|d| !d.is_empty())?;
         Some(format!(
             "Kept the edits made in Statsig on {}: {}. Nothing is pushed over them until you choose Overwrite from Okta or Adopt into Okta group.",
@@ -116,7 +119,7 @@ impl Workspace {
     /// done there.
     pub fn drift_people(&self, mapping_id: &str) -> Vec<String> {
         self.core
-            .state
+            .state()
             .mapping(mapping_id)
             .and_then(|m| m.drift.as_ref())
             .map(|d| self.core.describe_drift(d))
@@ -157,7 +160,7 @@ impl Workspace {
     /// What the admin calls mapping `mapping_id`: its Okta group's name (its id when gone).
     pub fn mapping_name(&self, mapping_id: &str) -> String {
         self.core
-            .state
+            .state()
             .mapping(mapping_id)
             .map_or_else(|| mapping_id.to_string(), |m| m.okta_group_name.clone())
     }
@@ -207,7 +210,7 @@ impl Workspace {
                     self.core.set_status(mapping_id, MappingStatus::Active)?;
                 }
                 // The edits are the Okta group's own now.
-                if let Some(mm) = self.core.state.mapping_mut(mapping_id) {
+                if let Some(mm) = self.core.state_mut().mapping_mut(mapping_id) {
                     mm.drift = None;
                 }
                 self.push(mapping_id).await?;

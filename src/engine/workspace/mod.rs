@@ -5,7 +5,6 @@
 //! the engine's command loop.
 
 pub mod cache;
-pub mod core;
 mod groups;
 mod import;
 pub mod mode;
@@ -15,7 +14,7 @@ pub mod push_mode;
 pub mod push_rules;
 mod reports;
 
-pub use self::core::Core;
+use super::core::Core;
 pub use progress::ImportProgress;
 pub use push_mode::{ModeReport, PushMode};
 pub use push_rules::{RuleApplied, RuleStore};
@@ -48,6 +47,13 @@ pub struct Workspace {
     /// The backend the program chose ([`Self::push_with`]), which then always pushes.
     chosen: Option<Arc<dyn PushBackend>>,
     rules: RuleStore,
+    /// In Direct push: the Statsig app's imported groups in Okta (never push sources).
+    app_groups: Vec<crate::model::okta_app::AppGroup>,
+    /// The cached directory shown and not refreshed yet (the next import reads what
+    /// changed since).
+    warm: Option<progress::Warm>,
+    /// Keep the directory for the next start after each import.
+    keep_cache: bool,
     /// Okta groups whose members an import is still reading (see `import.rs`).
     pending: Option<pending::Pending>,
 }
@@ -110,7 +116,7 @@ impl Workspace {
         // push another process is running right now holds the lock and is left alone.
         let nobody_pushing = core.store().try_lock_push().ok().flatten();
         let mut resumed = false;
-        for m in &mut core.state.mappings {
+        for m in &mut core.state_mut().mappings {
             if m.status == MappingStatus::Pushing && nobody_pushing.is_some() {
                 m.status = MappingStatus::Error {
                     at: crate::clock::now(),
@@ -129,6 +135,9 @@ impl Workspace {
             core,
             pusher: None,
             chosen: None,
+            app_groups: Vec::new(),
+            warm: None,
+            keep_cache: false,
             rules,
             pending: None,
         };
@@ -172,17 +181,17 @@ impl Workspace {
 
     /// The persisted state.
     pub fn state(&self) -> &State {
-        &self.core.state
+        self.core.state()
     }
 
     /// The mappings.
     pub fn mappings(&self) -> &[Mapping] {
-        &self.core.state.mappings
+        &self.core.state().mappings
     }
 
     /// The connection.
     pub fn connection(&self) -> &Connection {
-        &self.core.conn
+        self.core.conn()
     }
 
     /// Membership changes per PATCH, as the server allows.
@@ -192,7 +201,7 @@ impl Workspace {
 
     /// The job's cancel flag.
     pub fn cancel_token(&self) -> &CancelToken {
-        &self.core.cancel
+        self.core.cancel()
     }
 
     /// The Statsig SCIM client, when Statsig is configured.
@@ -223,7 +232,7 @@ impl Workspace {
 
     /// The word an admin types to confirm deleting a mapping's team: the team's name.
     pub fn confirmation_word(&self, mapping_id: &str) -> Option<String> {
-        let m = self.core.state.mapping(mapping_id)?;
+        let m = self.core.state().mapping(mapping_id)?;
         Some(rules::confirmation_word(
             self.directory(),
             &m.statsig_group_id,
@@ -251,22 +260,22 @@ impl Workspace {
     }
 
     /// The other pusher of a Statsig group, when another mode pushes into it.
-    pub fn other_pusher_of(&self, statsig_group_name: &str) -> Option<&core::OtherPusher> {
+    pub fn other_pusher_of(&self, statsig_group_name: &str) -> Option<&super::core::OtherPusher> {
         self.core.other_pusher_of(statsig_group_name)
     }
 
     /// Uses `app_id` as the Statsig app in Okta, then imports again.
     pub async fn choose_app(&mut self, app_id: &str) -> Result<()> {
-        self.core.conn.okta_app_id = Some(app_id.to_string());
-        if self.core.conn.push_mode == PushModeChoice::Direct {
-            self.core.conn.push_mode = PushModeChoice::Auto;
+        self.core.conn_mut().okta_app_id = Some(app_id.to_string());
+        if self.core.conn().push_mode == PushModeChoice::Direct {
+            self.core.conn_mut().push_mode = PushModeChoice::Auto;
         }
         self.pusher = None;
-        self.core.other_pushers.clear();
+        self.core.set_other_pushers(Vec::new());
         let direct =
             super::state::StateStore::new(self.core.store().path().with_file_name("state.json"));
         self.core.switch_store(direct)?;
-        self.core.other_pushers.clear();
+        self.core.set_other_pushers(Vec::new());
         self.import(|_| {}).await?;
         Ok(())
     }
@@ -279,7 +288,7 @@ impl Workspace {
                 "Import Now needs Okta push with its Statsig app found.",
             ));
         };
-        match self.core.okta.sandbox_import_now(&app.id).await {
+        match self.core.okta().sandbox_import_now(&app.id).await {
             Ok(n) => Ok(n),
             Err(e) if e.status() == Some(404) => Err(super::error::refused(format!(
                 "Okta has no API for Import Now; in Okta, open Applications > {} > Import and click Import Now. (This step works against the sandbox only.)",
@@ -583,8 +592,8 @@ impl Workspace {
             }
         };
         let source = crate::model::snapshot::Source {
-            statsig_url: url(&self.core.conn.statsig_url),
-            okta_url: url(&self.core.conn.okta_url),
+            statsig_url: url(&self.core.conn().statsig_url),
+            okta_url: url(&self.core.conn().okta_url),
             demo,
         };
         crate::model::snapshot::Snapshot::capture(

@@ -1,5 +1,7 @@
 //! Who pushes, as settled for a connection: the types the views and backends share.
 
+pub use crate::engine::backend::Steered;
+pub use crate::engine::core::{OtherPusher, other_pusher_of};
 use crate::model::okta_app::OktaApp;
 
 /// The push mode a workspace runs in.
@@ -62,30 +64,6 @@ impl PushMode {
     }
 }
 
-/// How the app and the command line speak of a backend that steers another service's
-/// pushes (its mappings live there, carry a [`crate::model::mapping::Remote`], and the
-/// service pushes them): its name and the sentences only it can say. A backend that pushes
-/// itself has none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Steered {
-    /// Who pushes ("Okta"): "Okta's last push", "in Okta".
-    pub who: &'static str,
-    /// A mapping's pill while the service still owes a push ("Okta is pushing").
-    pub pushing: &'static str,
-    /// Where its mappings live and what that means (a hover).
-    pub lives: &'static str,
-    /// What *Push now* does there (a hover).
-    pub push_now: &'static str,
-    /// What a mapping in error there means, and how it is pushed again.
-    pub after_error: &'static str,
-    /// Why edits made in Statsig stay until the admin chooses.
-    pub drift: &'static str,
-    /// What *Retry all* does there (a hover).
-    pub retry_all: &'static str,
-    /// What *Check now* does there (a hover).
-    pub check_now: &'static str,
-}
-
 /// How the mode was settled, for the views.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModeReport {
@@ -107,35 +85,4 @@ impl ModeReport {
     pub fn other_pusher_of(&self, name: &str) -> Option<&OtherPusher> {
         other_pusher_of(&self.other_pushers, name)
     }
-}
-
-/// A team another pusher feeds: Okta's mapping in Direct push, the app's own mapping in
-/// Okta push. One pusher per team.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OtherPusher {
-    /// The other pusher's mapping id.
-    pub mapping_id: String,
-    /// The Okta group it pushes.
-    pub okta_group_id: String,
-    /// The Statsig group it pushes into, by name.
-    pub target_name: String,
-    /// Who pushes ("Okta's push mapping of \"Statsig SCIM\"").
-    pub by: String,
-}
-
-impl OtherPusher {
-    /// Why this connection may not push into its team too, in one sentence.
-    pub fn refusal(&self) -> String {
-        format!(
-            "\"{}\" is already pushed by {} (mapping {}); one pusher per team. Unlink it there first, or switch this connection's push mode in Settings.",
-            self.target_name, self.by, self.mapping_id
-        )
-    }
-}
-
-/// The other pusher of the Statsig group named `name` among `pushers`, if one feeds it.
-pub fn other_pusher_of<'a>(pushers: &'a [OtherPusher], name: &str) -> Option<&'a OtherPusher> {
-    pushers
-        .iter()
-        .find(|p| p.target_name.eq_ignore_ascii_case(name))
 }

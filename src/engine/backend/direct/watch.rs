@@ -4,9 +4,9 @@
 
 use super::batch::push_many;
 use crate::engine::backend::WatchReport;
+use crate::engine::core::Core;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::state::{Mapping, MappingStatus};
-use crate::engine::workspace::core::Core;
 use crate::model::StatsigGroup;
 use std::collections::BTreeSet;
 
@@ -17,14 +17,14 @@ const SKEW_MINUTES: i64 = 5;
 pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
     let mut report = WatchReport::default();
     let started = crate::clock::now();
-    let since = core.state.watched_until.clone();
+    let since = core.state().watched_until.clone();
     let changed = core.okta_groups_changed(since.as_deref()).await?;
     report.okta_groups_changed = changed.len();
     let (current, complete, deleted) = statsig_side(core, since.as_deref()).await?;
     let mut to_push = Vec::new();
-    let ids: Vec<String> = core.state.mappings.iter().map(|m| m.id.clone()).collect();
+    let ids: Vec<String> = core.state().mappings.iter().map(|m| m.id.clone()).collect();
     for id in ids {
-        let Some(m) = core.state.mapping(&id).cloned() else {
+        let Some(m) = core.state().mapping(&id).cloned() else {
             continue;
         };
         match current.iter().find(|g| g.id == m.statsig_group_id) {
@@ -33,7 +33,7 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
             None => {
                 if let Some(e) = gone(core, &m).await {
                     let status = core.failure_status(&e);
-                    if let Some(mm) = core.state.mapping_mut(&id) {
+                    if let Some(mm) = core.state_mut().mapping_mut(&id) {
                         mm.status = status;
                     }
                     report.failed.push(id.clone());
@@ -72,13 +72,13 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
         }
     }
     report.drifted = core
-        .state
+        .state()
         .mappings
         .iter()
         .filter(|m| m.drift.is_some())
         .map(|m| m.id.clone())
         .collect();
-    core.state.watched_until = Some(started);
+    core.state_mut().watched_until = Some(started);
     core.save()?;
     Ok(report)
 }
@@ -114,7 +114,7 @@ pub(crate) async fn statsig_side(
     };
     let Some(changed) = modified else {
         let linked: Vec<String> = core
-            .state
+            .state()
             .mappings
             .iter()
             .map(|m| m.statsig_group_id.clone())

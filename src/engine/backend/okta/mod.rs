@@ -10,9 +10,9 @@ pub mod sync;
 mod watch;
 
 use super::{AfterImport, Outcomes, PushBackend, PushReport, Report, Steered, Unlink, WatchReport};
+use crate::engine::core::Core;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Drift, Mapping, MappingStatus, PushAction};
-use crate::engine::workspace::core::Core;
 use crate::model::okta_app::{AppGroup, OktaApp, OktaPushMapping};
 use crate::model::plan::Plan;
 use crate::okta::PushTarget;
@@ -25,6 +25,8 @@ pub struct OktaPush {
     app: OktaApp,
     /// When Okta's whole list of mappings was last read.
     listed_at: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Watch cycles run.
+    cycles: std::sync::atomic::AtomicU64,
 }
 
 /// Who pushes, and what only Okta push says.
@@ -45,6 +47,7 @@ impl OktaPush {
         OktaPush {
             app,
             listed_at: std::sync::Mutex::default(),
+            cycles: std::sync::atomic::AtomicU64::default(),
         }
     }
 
@@ -70,11 +73,11 @@ pub struct Unavailable(pub String);
 /// The refusal of a mapping Okta no longer has.
 fn deleted_in_okta(core: &mut Core, id: &str) -> EngineError {
     let name = core
-        .state
+        .state()
         .mapping(id)
         .map(|m| m.okta_group_name.clone())
         .unwrap_or_default();
-    core.state.mappings.retain(|m| m.id != id);
+    core.state_mut().mappings.retain(|m| m.id != id);
     let _ = core.save();
     EngineError::MappingGone {
         id: id.to_string(),
@@ -86,7 +89,7 @@ impl OktaPush {
     /// Okta's mappings of one source group, read fresh (never two for one group).
     async fn ensure_unmapped(&self, core: &Core, okta_group_id: &str, target: &str) -> Result<()> {
         let existing = core
-            .okta
+            .okta()
             .push_mappings(&self.app.id, None, Some(okta_group_id))
             .await?;
         if let Some(m) = existing.first() {
@@ -100,7 +103,7 @@ impl OktaPush {
                 m.id
             )));
         }
-        if let Some(m) = core.state.mappings.iter().find(|m| {
+        if let Some(m) = core.state().mappings.iter().find(|m| {
             m.remote
                 .as_ref()
                 .is_some_and(|o| o.target_group_id == target)
@@ -122,7 +125,7 @@ impl OktaPush {
         target: &PushTarget,
         active: bool,
     ) -> Result<OktaPushMapping> {
-        let okta = &core.okta;
+        let okta = &core.okta();
         match okta
             .create_push_mapping(&self.app.id, okta_group_id, target, active)
             .await
@@ -174,7 +177,7 @@ impl OktaPush {
     /// PATCHes a mapping's status; a mapping Okta no longer has leaves the list.
     async fn set_status(&self, core: &mut Core, id: &str, active: bool) -> Result<OktaPushMapping> {
         match core
-            .okta
+            .okta()
             .set_push_mapping_status(&self.app.id, id, active)
             .await
         {
@@ -220,7 +223,7 @@ impl OktaPush {
         // Okta's list, read again unless it was read a moment ago (every request counts
         // against the same bucket as the creates).
         if !self.listed_lately() {
-            match core.okta.push_mappings(&self.app.id, None, None).await {
+            match core.okta().push_mappings(&self.app.id, None, None).await {
                 Ok(list) => self.listed(core, &list),
                 Err(e) => {
                     let e = EngineError::from(e);
@@ -230,7 +233,7 @@ impl OktaPush {
         }
         let mut out = Vec::with_capacity(pairs.len());
         for (i, (okta_group_id, statsig_group_id)) in pairs.iter().enumerate() {
-            if core.cancel.is_cancelled() {
+            if core.cancel().is_cancelled() {
                 out.push(Err(EngineError::Cancelled));
                 continue;
             }
@@ -244,7 +247,7 @@ impl OktaPush {
                 )
                 .await;
             out.push(r);
-            let left = core.okta.apps_time_for((pairs.len() - i - 1) as u64);
+            let left = core.okta().apps_time_for((pairs.len() - i - 1) as u64);
             report(i + 1, pairs.len(), left);
         }
         out
@@ -264,7 +267,7 @@ impl OktaPush {
             .app_group_for(statsig_group_id)
             .cloned()
             .ok_or_else(|| not_imported(&dir, statsig_group_id))?;
-        if let Some(m) = core.state.mappings.iter().find(|m| {
+        if let Some(m) = core.state().mappings.iter().find(|m| {
             m.okta_group_id == okta_group_id
                 || m.remote
                     .as_ref()
@@ -364,7 +367,7 @@ impl PushBackend for OktaPush {
     ) -> Option<BoxFuture<'c, Result<AfterImport<'a>>>> {
         Some(
             async move {
-                let list = core.okta.push_mappings(&self.app.id, None, None).await?;
+                let list = core.okta().push_mappings(&self.app.id, None, None).await?;
                 let after: AfterImport<'a> =
                     Box::new(move |core: &mut Core| self.listed(core, &list));
                 Ok(after)
@@ -464,7 +467,7 @@ impl PushBackend for OktaPush {
         async move {
             let mut out = Vec::new();
             for id in ids {
-                if core.cancel.is_cancelled() {
+                if core.cancel().is_cancelled() {
                     out.push((id.clone(), Err(EngineError::Cancelled)));
                     continue;
                 }
@@ -529,7 +532,7 @@ impl PushBackend for OktaPush {
             }
             let delete = how == Unlink::Delete;
             match core
-                .okta
+                .okta()
                 .delete_push_mapping(&self.app.id, id, delete)
                 .await
             {
@@ -537,7 +540,7 @@ impl PushBackend for OktaPush {
                 Err(e) if e.is_not_found() => return Err(deleted_in_okta(core, id)),
                 Err(e) => return Err(e.into()),
             }
-            core.state.mappings.retain(|x| x.id != id);
+            core.state_mut().mappings.retain(|x| x.id != id);
             if delete {
                 let dir = core.dir_mut();
                 dir.remove_statsig_group(&m.statsig_group_id);
@@ -554,7 +557,8 @@ impl PushBackend for OktaPush {
     }
 
     fn watch<'a>(&'a self, core: &'a mut Core) -> BoxFuture<'a, Result<WatchReport>> {
-        async move { watch::watch_once(&self.app, &self.listed_at, core).await }.boxed()
+        async move { watch::watch_once(&self.app, &self.listed_at, &self.cycles, core).await }
+            .boxed()
     }
 }
 

@@ -2,9 +2,9 @@
 //! [`Mapping`] (names from the directory, status from Okta), merged into the list, and
 //! what can be said beyond Okta: whether Okta still has work to do, and drift.
 
+use crate::engine::core::Core;
 use crate::engine::error::Result;
 use crate::engine::state::{Drift, Mapping, MappingStatus, PushAction};
-use crate::engine::workspace::core::Core;
 use crate::model::Directory;
 use crate::model::mapping::Remote;
 use crate::model::okta_app::{OktaPushMapping, OktaPushStatus};
@@ -69,9 +69,9 @@ pub fn replace_all(core: &mut Core, list: &[OktaPushMapping]) {
     let dir = core.shared_directory();
     let next: Vec<Mapping> = list
         .iter()
-        .map(|m| to_mapping(&dir, m, core.state.mapping(&m.id)))
+        .map(|m| to_mapping(&dir, m, core.state().mapping(&m.id)))
         .collect();
-    core.state.mappings = next;
+    core.state_mut().mappings = next;
     refresh_derived(core);
 }
 
@@ -79,10 +79,10 @@ pub fn replace_all(core: &mut Core, list: &[OktaPushMapping]) {
 pub fn upsert(core: &mut Core, list: &[OktaPushMapping]) {
     let dir = core.shared_directory();
     for m in list {
-        let next = to_mapping(&dir, m, core.state.mapping(&m.id));
-        match core.state.mapping_mut(&m.id) {
+        let next = to_mapping(&dir, m, core.state().mapping(&m.id));
+        match core.state_mut().mapping_mut(&m.id) {
             Some(slot) => *slot = next,
-            None => core.state.mappings.push(next),
+            None => core.state_mut().mappings.push(next),
         }
     }
     refresh_derived(core);
@@ -91,7 +91,7 @@ pub fn upsert(core: &mut Core, list: &[OktaPushMapping]) {
 /// Puts `m` in the list as Okta answered it; `action` says how it was made here.
 pub fn record(core: &mut Core, m: &OktaPushMapping, action: Option<PushAction>) -> Result<Mapping> {
     upsert(core, std::slice::from_ref(m));
-    if let (Some(a), Some(mm)) = (action, core.state.mapping_mut(&m.id)) {
+    if let (Some(a), Some(mm)) = (action, core.state_mut().mapping_mut(&m.id)) {
         mm.action = a;
     }
     core.save()?;
@@ -103,7 +103,7 @@ pub fn record(core: &mut Core, m: &OktaPushMapping, action: Option<PushAction>) 
 pub fn refresh_derived(core: &mut Core) {
     let dir = core.shared_directory();
     let batch = core.batch_size();
-    for m in &mut core.state.mappings {
+    for m in &mut core.state_mut().mappings {
         let differs = if m.status == MappingStatus::Active {
             drift(&dir, m, batch)
         } else {

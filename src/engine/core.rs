@@ -1,7 +1,6 @@
 //! What every push backend shares: the clients, the imported directory (shared with the
 //! UI, copied on write), the mappings and their file, and the helpers every step uses.
 
-pub use super::push_mode::OtherPusher;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Mapping, MappingStatus, PushAction, PushCounts, State, StateStore};
@@ -35,44 +34,67 @@ impl From<Gone> for EngineError {
     }
 }
 
-/// The shared part of a workspace.
+/// The shared part of a workspace: what every push backend works on, through its methods
+/// (its fields are its own). Backends import it from here, never from `workspace`.
 pub struct Core {
     /// The connection.
-    pub conn: Connection,
+    conn: Connection,
     /// Statsig's SCIM API; `None` in Okta push without a Statsig token.
     statsig: Option<ScimClient>,
     /// Okta's Management API.
-    pub okta: OktaClient,
+    okta: OktaClient,
     directory: Arc<Directory>,
     generation: u64,
     /// The mappings.
-    pub state: State,
+    state: State,
     store: StateStore,
     /// The running job's cancel flag.
-    pub cancel: CancelToken,
+    cancel: CancelToken,
     /// Teams another pusher feeds.
-    pub other_pushers: Vec<OtherPusher>,
-    /// In Direct push: the Statsig app's imported groups in Okta (never push sources).
-    pub app_groups: Vec<crate::model::okta_app::AppGroup>,
-    /// Watch cycles run on this connection.
-    pub watch_cycles: u64,
-    /// The cached directory shown and not refreshed yet (the next import reads what
-    /// changed since).
-    pub warm: Option<Warm>,
-    /// Keep the directory for the next start after each import.
-    pub keep_cache: bool,
-}
-
-/// A cached directory now shown (see `cache.rs`), and what its refresh starts from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warm {
-    /// When the cached read began (the cache's `taken_at`).
-    pub read_at: String,
-    /// Okta changes after this time are read again (a little before `read_at`).
-    pub since: String,
+    other_pushers: Vec<OtherPusher>,
 }
 
 impl Core {
+    /// The connection.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection, to change (the Statsig app chosen, the push mode).
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Okta's Management API.
+    pub fn okta(&self) -> &OktaClient {
+        &self.okta
+    }
+
+    /// The mappings, as last loaded or changed.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The mappings, to change (the caller saves).
+    pub fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+
+    /// The running job's cancel flag.
+    pub fn cancel(&self) -> &CancelToken {
+        &self.cancel
+    }
+
+    /// Teams another pusher feeds.
+    pub fn other_pushers(&self) -> &[OtherPusher] {
+        &self.other_pushers
+    }
+
+    /// Sets the teams another pusher feeds (found when the mode is settled).
+    pub fn set_other_pushers(&mut self, pushers: Vec<OtherPusher>) {
+        self.other_pushers = pushers;
+    }
+
     /// A core over `state`, loaded from `store`.
     pub fn new(
         conn: Connection,
@@ -92,10 +114,6 @@ impl Core {
             store,
             cancel,
             other_pushers: Vec::new(),
-            app_groups: Vec::new(),
-            watch_cycles: 0,
-            warm: None,
-            keep_cache: false,
         }
     }
 
@@ -122,7 +140,7 @@ impl Core {
 
     /// The other pusher of the Statsig group named `name`, if one feeds it.
     pub fn other_pusher_of(&self, name: &str) -> Option<&OtherPusher> {
-        super::push_mode::other_pusher_of(&self.other_pushers, name)
+        other_pusher_of(&self.other_pushers, name)
     }
 
     /// Statsig's SCIM API, or the refusal of a step that needs it.
@@ -502,4 +520,35 @@ impl Core {
         }
         Ok(())
     }
+}
+
+/// A team another pusher feeds: Okta's mapping in Direct push, the app's own mapping in
+/// Okta push. One pusher per team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherPusher {
+    /// The other pusher's mapping id.
+    pub mapping_id: String,
+    /// The Okta group it pushes.
+    pub okta_group_id: String,
+    /// The Statsig group it pushes into, by name.
+    pub target_name: String,
+    /// Who pushes ("Okta's push mapping of \"Statsig SCIM\"").
+    pub by: String,
+}
+
+impl OtherPusher {
+    /// Why this connection may not push into its team too, in one sentence.
+    pub fn refusal(&self) -> String {
+        format!(
+            "\"{}\" is already pushed by {} (mapping {}); one pusher per team. Unlink it there first, or switch this connection's push mode in Settings.",
+            self.target_name, self.by, self.mapping_id
+        )
+    }
+}
+
+/// The other pusher of the Statsig group named `name` among `pushers`, if one feeds it.
+pub fn other_pusher_of<'a>(pushers: &'a [OtherPusher], name: &str) -> Option<&'a OtherPusher> {
+    pushers
+        .iter()
+        .find(|p| p.target_name.eq_ignore_ascii_case(name))
 }
