@@ -578,7 +578,7 @@ async fn unlink(
         word
     };
     let m = ws.unlink(&m.id, how, &confirmation).await?;
-    out.note(&ws.unlinked(&m, how));
+    out.note(&ws.unlinked(&m, how).to_string());
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Mapping groups (Okta groups built for pushing) and settling edits made in Statsig.
 
 use super::Workspace;
-use crate::engine::backend::Unlink;
+use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::{Result, refused};
 use crate::engine::state::{Drift, DriftChoice, Mapping, MappingStatus};
 use crate::model::{OktaGroup, hold, text};
@@ -126,34 +126,36 @@ impl Workspace {
             .unwrap_or_default()
     }
 
-    /// What an unlink of `m` did, in one sentence (the mapping as it was).
-    pub fn unlinked(&self, m: &Mapping, how: Unlink) -> String {
+    /// What an unlink of `m` did (the mapping as it was).
+    pub fn unlinked(&self, m: &Mapping, how: Unlink) -> super::Unlinked {
         let gone = !m.statsig_group_id.is_empty()
             && self.directory().statsig_read
             && self
                 .directory()
                 .statsig_group(&m.statsig_group_id)
                 .is_none();
-        let who = m.remote.as_ref().and(self.steered()).map(|s| s.who);
-        match how {
-            Unlink::Delete if who.is_some() => format!(
-                "Unlinked {} in {who}; {who} deletes {} in Statsig.",
-                m.okta_group_name,
-                m.statsig_group_name,
-                who = who.unwrap_or_default()
-            ),
-            Unlink::Delete => format!(
-                "Unlinked {} and deleted {} in Statsig.",
-                m.okta_group_name, m.statsig_group_name
-            ),
-            Unlink::Leave if gone => format!(
-                "Unlinked {}; {} had already been deleted in Statsig, so nothing is left there.",
-                m.okta_group_name, m.statsig_group_name
-            ),
-            Unlink::Leave => format!(
-                "Unlinked {}; {} was left in Statsig as it is.",
-                m.okta_group_name, m.statsig_group_name
-            ),
+        super::Unlinked {
+            okta_group_name: m.okta_group_name.clone(),
+            statsig_group_name: m.statsig_group_name.clone(),
+            how,
+            by: m.remote.as_ref().and(self.steered()).map(|s| s.who),
+            already_gone: gone,
+        }
+    }
+
+    /// What a Link or Create that made `m` did.
+    pub fn made(&self, m: Mapping) -> super::Made {
+        super::Made {
+            by: m.remote.as_ref().and(self.steered()).map(|s| s.who),
+            mapping: m,
+        }
+    }
+
+    /// What a push did, with the edits made in Statsig its mapping keeps.
+    pub fn pushed(&self, report: PushReport) -> super::Pushed {
+        super::Pushed {
+            kept: self.drift_note(&report.mapping_id),
+            report,
         }
     }
 

@@ -18,7 +18,7 @@ use super::core::Core;
 pub use progress::ImportProgress;
 pub use push_mode::{ModeReport, PushMode};
 pub use push_rules::{RuleApplied, RuleStore};
-pub use reports::{Activation, Named, Retried};
+pub use reports::{Activation, Made, Named, Pushed, Retried, Unlinked};
 
 use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
 use super::connection::{Connection, PushModeChoice};

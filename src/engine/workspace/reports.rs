@@ -1,9 +1,132 @@
 //! What a step did, as one report the app and the command line both show: each has one
 //! `Display`, so the same thing is said the same way in both.
 
+use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::{EngineError, Result, partly};
+use crate::model::mapping::{Mapping, MappingStatus, PushAction};
 use crate::model::text::plural;
 use std::fmt;
+
+/// What *Link* or *Create* did: the mapping made, and who pushes it when the app only
+/// asks another service to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Made {
+    /// The mapping as made (pushed already, unless asked not to).
+    pub mapping: Mapping,
+    /// Who pushes when the app only asks ("Okta").
+    pub by: Option<&'static str>,
+}
+
+impl fmt::Display for Made {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = &self.mapping;
+        let (okta, statsig) = (&m.okta_group_name, &m.statsig_group_name);
+        match (m.action, self.by) {
+            (PushAction::Link, Some(who)) => write!(
+                f,
+                "Linked {okta} to {statsig} in {who} ({}). {}",
+                m.id,
+                if m.status == MappingStatus::Active {
+                    format!("{who} pushes its members within a few minutes.")
+                } else {
+                    format!("It is inactive: {who} pushes nothing until it is activated.")
+                }
+            ),
+            (PushAction::Link, None) => {
+                write!(f, "Linked {okta} to {statsig}.")?;
+                match &m.last_counts {
+                    Some(c) => write!(
+                        f,
+                        " Pushed: {} added, {} removed, {}.",
+                        c.added,
+                        c.removed,
+                        plural(c.requests, "request")
+                    ),
+                    None => Ok(()),
+                }
+            }
+            (PushAction::Create, Some(who)) => write!(
+                f,
+                "{who} mapping {} made: {who} creates {statsig} from {okta} at its first push.",
+                m.id
+            ),
+            (PushAction::Create, None) => write!(f, "Created {statsig} from {okta}."),
+        }
+    }
+}
+
+/// What *Push now* did, with the edits made in Statsig it kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pushed {
+    /// The push.
+    pub report: PushReport,
+    /// The edits made in Statsig the mapping keeps open, in one sentence, if any.
+    pub kept: Option<String>,
+}
+
+impl fmt::Display for Pushed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.report.plan;
+        let (name, adds, removes) = (&p.statsig_group_name, p.adds.len(), p.removes.len());
+        if let Some(who) = self.report.by {
+            return write!(
+                f,
+                "Re-activated {name} in {who}: {who} runs a full push ({adds} to add, {removes} to remove as last read)."
+            );
+        }
+        let requests = plural(p.request_count(), "request");
+        write!(
+            f,
+            "Pushed {name}: {adds} added, {removes} removed, {requests}."
+        )?;
+        match &self.kept {
+            Some(note) => write!(f, " {note}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What *Unlink* did (the mapping as it was).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlinked {
+    /// The mapping's Okta group, by name.
+    pub okta_group_name: String,
+    /// Its Statsig group, by name.
+    pub statsig_group_name: String,
+    /// Deleted the team, or left it.
+    pub how: Unlink,
+    /// Who deletes the team when the app only asks ("Okta").
+    pub by: Option<&'static str>,
+    /// The Statsig group had already been deleted there.
+    pub already_gone: bool,
+}
+
+impl fmt::Display for Unlinked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (okta, statsig) = (&self.okta_group_name, &self.statsig_group_name);
+        match (self.how, self.by) {
+            (Unlink::Delete, Some(who)) => {
+                write!(
+                    f,
+                    "Unlinked {okta} in {who}; {who} deletes {statsig} in Statsig."
+                )
+            }
+            (Unlink::Delete, None) => {
+                write!(f, "Unlinked {okta} and deleted {statsig} in Statsig.")
+            }
+            (Unlink::Leave, _) if self.already_gone => write!(
+                f,
+                "Unlinked {okta}; {statsig} had already been deleted in Statsig, so nothing is left there."
+            ),
+            (Unlink::Leave, _) => {
+                write!(
+                    f,
+                    "Unlinked {okta}; {statsig} was left in Statsig as it is."
+                )
+            }
+        }
+    }
+}
 
 /// A mapping named in a report: its id, and its Okta group's name as the admin knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +291,90 @@ mod tests {
         assert_eq!(
             a(false, false),
             "Deactivated Payments: memberships stay, nothing is pushed."
+        );
+    }
+
+    fn mapping(action: PushAction, status: MappingStatus) -> Mapping {
+        Mapping {
+            id: "m7".into(),
+            okta_group_id: "00g1".into(),
+            okta_group_name: "Payments Engineers".into(),
+            statsig_group_id: "g1".into(),
+            statsig_group_name: "Statsig-Checkout-Payments-Member".into(),
+            action,
+            status,
+            created: "2026-01-01T00:00:00Z".into(),
+            last_push: None,
+            last_counts: Some(crate::model::mapping::PushCounts {
+                added: 3,
+                removed: 1,
+                skipped: 0,
+                requests: 1,
+            }),
+            last_pushed_members: Vec::new(),
+            drift: None,
+            remote: None,
+        }
+    }
+
+    #[test]
+    fn a_mapping_made_says_who_pushes_it_and_what_went() {
+        let made = |action, status, by| {
+            Made {
+                mapping: mapping(action, status),
+                by,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            made(PushAction::Link, MappingStatus::Active, None),
+            "Linked Payments Engineers to Statsig-Checkout-Payments-Member. Pushed: 3 added, 1 removed, 1 request."
+        );
+        assert_eq!(
+            made(PushAction::Link, MappingStatus::Active, Some("Okta")),
+            "Linked Payments Engineers to Statsig-Checkout-Payments-Member in Okta (m7). Okta pushes its members within a few minutes."
+        );
+        assert_eq!(
+            made(PushAction::Link, MappingStatus::Inactive, Some("Okta")),
+            "Linked Payments Engineers to Statsig-Checkout-Payments-Member in Okta (m7). It is inactive: Okta pushes nothing until it is activated."
+        );
+        assert_eq!(
+            made(PushAction::Create, MappingStatus::Active, None),
+            "Created Statsig-Checkout-Payments-Member from Payments Engineers."
+        );
+        assert_eq!(
+            made(PushAction::Create, MappingStatus::Active, Some("Okta")),
+            "Okta mapping m7 made: Okta creates Statsig-Checkout-Payments-Member from Payments Engineers at its first push."
+        );
+    }
+
+    #[test]
+    fn an_unlink_says_what_became_of_the_team() {
+        let unlinked = |how, by, already_gone| {
+            Unlinked {
+                okta_group_name: "Payments Engineers".into(),
+                statsig_group_name: "Statsig-Checkout-Payments-Member".into(),
+                how,
+                by,
+                already_gone,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            unlinked(Unlink::Delete, None, false),
+            "Unlinked Payments Engineers and deleted Statsig-Checkout-Payments-Member in Statsig."
+        );
+        assert_eq!(
+            unlinked(Unlink::Delete, Some("Okta"), false),
+            "Unlinked Payments Engineers in Okta; Okta deletes Statsig-Checkout-Payments-Member in Statsig."
+        );
+        assert_eq!(
+            unlinked(Unlink::Leave, None, true),
+            "Unlinked Payments Engineers; Statsig-Checkout-Payments-Member had already been deleted in Statsig, so nothing is left there."
+        );
+        assert_eq!(
+            unlinked(Unlink::Leave, Some("Okta"), false),
+            "Unlinked Payments Engineers; Statsig-Checkout-Payments-Member was left in Statsig as it is."
         );
     }
 }
