@@ -428,6 +428,23 @@ fn the_layers_only_look_down() {
         if name.starts_with("src/engine/backend/") && code.contains("super::workspace") {
             broken.push(format!("{name} names the workspace"));
         }
+        // A backend names no other backend: what they share is in `engine::core` or
+        // `backend/mod.rs`.
+        if let Some((own, _)) = name
+            .strip_prefix("src/engine/backend/")
+            .and_then(|rest| rest.split_once('/'))
+        {
+            let backends = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine/backend");
+            for part in code.split("backend::").skip(1) {
+                let next: String = part
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if next != own && !next.is_empty() && backends.join(&next).is_dir() {
+                    broken.push(format!("{name} names the {next} backend"));
+                }
+            }
+        }
         // Only the demo wiring may reach into the sandbox from the engine.
         if name.starts_with("src/engine/")
             && !name.ends_with("demo.rs")

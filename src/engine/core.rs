@@ -13,6 +13,9 @@ use crate::okta::OktaClient;
 use crate::scim::ScimClient;
 use std::sync::Arc;
 
+/// Statsig's clock may differ from ours: "modified since" asks this much earlier.
+const STATSIG_SKEW_MINUTES: i64 = 5;
+
 /// Why a group could not be read again.
 #[derive(Debug)]
 pub enum Gone {
@@ -507,6 +510,57 @@ impl Core {
                 .map(|m| m.okta_group_id.clone())
                 .collect(),
         })
+    }
+
+    /// The linked Statsig groups as they are now: (groups read, whether every linked group
+    /// was read, groups deleted since). The first cycle reads every linked group. Later cycles
+    /// ask only for groups modified since (with a margin for clock skew) and for the count,
+    /// which shows whether any group was deleted; only then are the ids read to find which.
+    pub async fn statsig_changes(
+        &mut self,
+        since: Option<&str>,
+    ) -> Result<(
+        Vec<crate::model::StatsigGroup>,
+        bool,
+        std::collections::BTreeSet<String>,
+    )> {
+        let modified =
+            match since.and_then(|t| crate::clock::minutes_before(t, STATSIG_SKEW_MINUTES)) {
+                Some(from) => self.scim()?.groups_modified_since(&from).await?,
+                None => None,
+            };
+        let Some(changed) = modified else {
+            let linked: Vec<String> = self
+                .state
+                .mappings
+                .iter()
+                .map(|m| m.statsig_group_id.clone())
+                .collect();
+            return Ok((
+                self.scim()?.groups_by_ids(&linked).await?,
+                true,
+                std::collections::BTreeSet::new(),
+            ));
+        };
+        for g in &changed {
+            self.dir_mut().upsert_statsig_group(g.clone());
+        }
+        let total = self.scim()?.group_count().await?;
+        let mut deleted = std::collections::BTreeSet::new();
+        if total != self.directory().statsig_groups.len() {
+            let live = self.scim()?.group_ids().await?;
+            deleted = self
+                .directory
+                .statsig_groups
+                .iter()
+                .map(|g| g.id.clone())
+                .filter(|id| !live.contains(id))
+                .collect();
+            for id in &deleted {
+                self.dir_mut().remove_statsig_group(id);
+            }
+        }
+        Ok((changed, false, deleted))
     }
 
     /// Reads the Okta users again when `members` names users the import did not see.

@@ -6,8 +6,6 @@ mod push;
 mod refusals;
 mod watch;
 
-pub(crate) use watch::statsig_side;
-
 use super::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
 use crate::engine::core::Core;
 use crate::engine::error::{EngineError, Result};

@@ -6,7 +6,6 @@
 
 use super::sync;
 use crate::engine::backend::WatchReport;
-use crate::engine::backend::direct::statsig_side;
 use crate::engine::core::Core;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::state::MappingStatus;
@@ -191,7 +190,7 @@ async fn read_changed_sources(
 /// Reads the Statsig groups modified since `since` (the linked ones the first time), and
 /// the teams Okta was to create, by name, once Okta has made them.
 async fn read_statsig(core: &mut Core, since: Option<&str>) -> Result<()> {
-    let (groups, _, _) = statsig_side(core, since).await?;
+    let (groups, _, _) = core.statsig_changes(since).await?;
     for g in groups {
         core.dir_mut().upsert_statsig_group(g);
     }
