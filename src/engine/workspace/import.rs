@@ -444,7 +444,7 @@ async fn read_app_side(
     report: &Report,
 ) -> Option<Result<AppSide>> {
     let app = app?.clone();
-    let okta = &core.okta();
+    let okta = core.okta();
     let (users, groups) = tokio::join!(
         okta.app_users(&app.id, counter(report, "Okta app users")),
         okta.app_groups(&app.id),

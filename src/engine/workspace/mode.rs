@@ -130,7 +130,7 @@ impl Workspace {
     /// The teams Okta's mappings of `app` push into, and the app's imported groups (none
     /// when Okta will not say).
     async fn okta_targets(&self, app: &OktaApp) -> (Vec<OtherPusher>, Vec<AppGroup>) {
-        let okta = &self.core.okta();
+        let okta = self.core.okta();
         let (mappings, groups) = tokio::join!(
             okta.push_mappings(&app.id, None, None),
             okta.app_groups(&app.id)
