@@ -130,7 +130,7 @@ fn benches(c: &mut Criterion) {
             last_counts: None,
             last_pushed_members: vec![],
             drift: None,
-            okta: None,
+            remote: None,
         })
         .collect();
     let access = health::Access::default();

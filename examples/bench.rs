@@ -512,7 +512,7 @@ impl Bench {
                     last_counts: None,
                     last_pushed_members: vec![],
                     drift: None,
-                    okta: None,
+                    remote: None,
                 }
             })
             .collect();

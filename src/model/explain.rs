@@ -549,7 +549,7 @@ fn verdict(
                 .copied()
                 .unwrap_or(m);
             let since = active
-                .okta
+                .remote
                 .as_ref()
                 .and_then(|l| l.pending.as_ref().map(|_| l.last_updated.clone()));
             let next = if okta_pushes(active) {
@@ -603,7 +603,7 @@ fn add_action(who: &Person, m: &Mapping) -> Option<NextAction> {
 mod tests {
     use super::*;
     use crate::model::health::tests::{mapping, world};
-    use crate::model::mapping::OktaLink;
+    use crate::model::mapping::Remote;
 
     fn trace(
         dir: &Directory,
@@ -617,7 +617,7 @@ mod tests {
 
     fn okta(m: Mapping, pending: bool) -> Mapping {
         Mapping {
-            okta: Some(OktaLink {
+            remote: Some(Remote {
                 target_group_id: format!("ag-{}", m.statsig_group_id),
                 last_updated: "2026-05-31T08:00:00.000Z".into(),
                 error_summary: None,

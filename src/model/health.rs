@@ -199,8 +199,10 @@ pub struct Input<'a> {
 }
 
 /// Is the mapping one of Okta's own (Okta pushes it), rather than this app's Direct push?
+/// A mapping kept in the service that pushes it has a `remote` record; Okta's Group Push
+/// is the one such service today.
 pub fn okta_pushes(m: &Mapping) -> bool {
-    m.okta.is_some()
+    m.remote.is_some()
 }
 
 /// Every finding, the most severe first.
@@ -358,7 +360,7 @@ fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {
             ..finding(Severity::Error, Kind::SourceGone, &m.id)
         });
     }
-    if let Some(link) = &m.okta
+    if let Some(link) = &m.remote
         && dir.app.app.is_some()
         && dir.app.group(&link.target_group_id).is_none()
         && !gone_team
@@ -391,7 +393,7 @@ fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {
         }
         MappingStatus::Inactive => {
             let since = m
-                .okta
+                .remote
                 .as_ref()
                 .map(|l| l.last_updated.as_str())
                 .or(m.last_push.as_deref())
@@ -639,7 +641,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::OktaGroup;
     use crate::model::directory::tests::{og, ou, sg, su};
-    use crate::model::mapping::{OktaLink, PushAction};
+    use crate::model::mapping::{PushAction, Remote};
     use crate::model::okta_app::{AppGroup, AppSide, AppUser, OktaApp};
 
     const NOW: &str = "2026-06-01T00:00:00.000Z";
@@ -658,7 +660,7 @@ pub(crate) mod tests {
             last_counts: None,
             last_pushed_members: vec![],
             drift: None,
-            okta: None,
+            remote: None,
         }
     }
 
@@ -878,7 +880,7 @@ pub(crate) mod tests {
             of(&f, Kind::InactiveLong).is_empty(),
             "two days is not long"
         );
-        m.okta = Some(OktaLink {
+        m.remote = Some(Remote {
             target_group_id: "ag-Ops".into(),
             last_updated: "2026-03-01T00:00:00.000Z".into(),
             ..Default::default()
@@ -901,7 +903,7 @@ pub(crate) mod tests {
         to_gone_team.statsig_group_id = "nope".into();
         let from_gone_group = mapping("m2", "g9", "Ops", MappingStatus::Active);
         let mut to_gone_app_group = mapping("m3", "g1", "Pay", MappingStatus::Active);
-        to_gone_app_group.okta = Some(OktaLink {
+        to_gone_app_group.remote = Some(Remote {
             target_group_id: "ag-deleted".into(),
             ..Default::default()
         });
