@@ -2,6 +2,7 @@
 //! read-only view and return actions; the app turns actions into engine commands after
 //! drawing and applies engine events at the top of each frame.
 
+pub mod a11y;
 pub mod action;
 mod app;
 pub mod cache;
