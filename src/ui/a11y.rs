@@ -23,6 +23,119 @@ pub fn name_window(ctx: &Context, title: &str) {
     ctx.accesskit_node_builder(egui::accesskit_root_id(), |n| n.set_label(title));
 }
 
+/// Whether `id` is a resize handle (a panel's edge, a column's border) or a scroll bar:
+/// a thin strip that is dragged. Tab passes over them.
+pub fn is_handle(ctx: &Context, id: Id) -> bool {
+    ctx.viewport(|v| {
+        v.this_pass.widgets.get(id).is_some_and(|w| {
+            w.sense.senses_drag() && w.rect.width().min(w.rect.height()) <= HANDLE_WIDTH
+        })
+    })
+}
+
+/// The widest a handle [`is_handle`] knows is (egui's grab width, both sides of a line).
+const HANDLE_WIDTH: f32 = 12.0;
+
+/// Draws a ring around the focused control (not a text field, which shows focus itself),
+/// clearly visible in both themes, inside what clips it.
+pub fn focus_ring(ctx: &Context) {
+    let Some(id) = ctx.memory(|m| m.focused()) else {
+        return;
+    };
+    let Some(r) = ctx.read_response(id) else {
+        return;
+    };
+    let text = ctx
+        .accesskit_node_builder(id, |n| {
+            matches!(
+                n.role(),
+                Role::TextInput
+                    | Role::MultilineTextInput
+                    | Role::PasswordInput
+                    | Role::SearchInput
+                    | Role::EmailInput
+                    | Role::NumberInput
+                    | Role::SpinButton
+            )
+        })
+        .unwrap_or(false);
+    let rect = r.interact_rect;
+    if text || rect.width() < 1.0 || rect.height() < 1.0 {
+        return;
+    }
+    let color = ctx.global_style().visuals.selection.stroke.color;
+    let layer = egui::LayerId::new(egui::Order::Tooltip, Id::unique("focus-ring"));
+    ctx.layer_painter(layer).rect_stroke(
+        rect.expand(1.0),
+        3.0,
+        egui::Stroke::new(2.0, color),
+        egui::StrokeKind::Outside,
+    );
+}
+
+/// After drawing, what egui leaves untidy for screen readers: text offers no action (a
+/// label takes clicks only so that its text can be selected with the pointer, which is
+/// no action to announce), and a table column's resize handle, a nameless strip only a
+/// pointer can drag, is left out (a panel's edge has a name and keyboard actions, and
+/// stays).
+pub fn tidy(ctx: &Context) {
+    if !ctx.has_accesskit_node(egui::accesskit_root_id()) {
+        return;
+    }
+    let ids: Vec<(Id, bool)> = ctx.viewport(|v| {
+        let widgets = &v.this_pass.widgets;
+        widgets
+            .layer_ids()
+            .flat_map(|l| widgets.get_layer(l))
+            .filter(|w| w.sense.senses_click() || w.sense.senses_drag())
+            .map(|w| {
+                let thin = w.rect.width().min(w.rect.height()) <= HANDLE_WIDTH;
+                (w.id, w.sense.senses_drag() && thin)
+            })
+            .collect()
+    });
+    for (id, handle) in ids
+        .into_iter()
+        .filter(|(id, _)| ctx.has_accesskit_node(*id))
+    {
+        ctx.accesskit_node_builder(id, |n| match n.role() {
+            Role::Label => n.remove_action(accesskit::Action::Click),
+            Role::Unknown if handle && n.label().is_none() => {
+                n.set_hidden();
+                n.clear_actions();
+            }
+            _ => {}
+        });
+    }
+}
+
+/// The widget the admin acted on in this frame: the one with keyboard focus, else the one
+/// clicked, else the one a screen reader asked to click.
+pub fn acted_on(ctx: &Context) -> Option<Id> {
+    if let Some(id) = ctx.memory(|m| m.focused()) {
+        return Some(id);
+    }
+    if let Some(id) = ctx.interaction_snapshot(|s| s.clicked) {
+        return Some(id);
+    }
+    let target = ctx.input(|i| {
+        i.events.iter().find_map(|e| match e {
+            egui::Event::AccessKitActionRequest(r) if r.action == accesskit::Action::Click => {
+                Some(r.target_node)
+            }
+            _ => None,
+        })
+    })?;
+    ctx.viewport(|v| {
+        let widgets = &v.this_pass.widgets;
+        widgets
+            .layer_ids()
+            .flat_map(|l| widgets.get_layer(l))
+            .map(|w| w.id)
+            .find(|id| id.accesskit_id() == target)
+    })
+}
+
 /// Draws `add` (an `egui_extras` table) inside a node with the table role, named `name`,
 /// of `rows` rows in all (drawn or not) and `columns` columns.
 pub fn table<R>(
@@ -140,6 +253,11 @@ fn gather(
     cells: &[Id],
     setup: impl FnOnce(&mut accesskit::Node),
 ) {
+    // Nothing to gather where egui made no node (an invisible pass, a sizing pass): a row
+    // made then would hang from nothing.
+    if cells.is_empty() || !ctx.has_accesskit_node(parent) {
+        return;
+    }
     let kids: Vec<accesskit::NodeId> = cells.iter().map(|c| c.accesskit_id()).collect();
     let mut bounds: Option<accesskit::Rect> = None;
     for c in cells {
@@ -175,30 +293,38 @@ fn gather(
     });
 }
 
-/// A list box named `name`, drawn by `add`: its items are [`option`]s.
-pub fn list<R>(ui: &mut Ui, name: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
+/// A list box named `name` of `count` items in all (drawn or not), drawn by `add`: its
+/// items are [`option`]s.
+pub fn list<R>(ui: &mut Ui, name: &str, count: usize, add: impl FnOnce(&mut Ui) -> R) -> R {
     let builder = UiBuilder::new()
         .accessibility_role(Role::ListBox)
         .accessibility_label(name);
-    ui.scope_builder(builder, add).inner
+    ui.scope_builder(builder, |ui| {
+        ui.ctx()
+            .accesskit_node_builder(ui.unique_id(), |n| n.set_row_count(count));
+        add(ui)
+    })
+    .inner
 }
 
-/// Makes `r` (a selectable label) an item of a list box, selected or not.
-pub fn option(r: &Response, selected: bool) {
+/// Makes `r` (a selectable label) item `index` of a list box of `count`, selected or not.
+pub fn option(r: &Response, selected: bool, index: usize, count: usize) {
     r.ctx.accesskit_node_builder(r.id, |n| {
         n.set_role(Role::ListBoxOption);
         n.clear_toggled();
         n.set_selected(selected);
+        n.set_position_in_set(index + 1);
+        n.set_size_of_set(count);
     });
 }
 
 /// A tab list named `name`, drawn by `add` in a row: its items are [`tab`]s.
 pub fn tabs<R>(ui: &mut Ui, name: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
     let builder = UiBuilder::new()
-        .layout(egui::Layout::left_to_right(egui::Align::Center))
         .accessibility_role(Role::TabList)
         .accessibility_label(name);
-    ui.scope_builder(builder, add).inner
+    ui.scope_builder(builder, |ui| ui.horizontal(add).inner)
+        .inner
 }
 
 /// Makes `r` (a selectable label) a tab, selected or not.
@@ -208,6 +334,40 @@ pub fn tab(r: &Response, selected: bool) {
         n.clear_toggled();
         n.set_selected(selected);
     });
+}
+
+/// Makes `ui` (an `egui::MenuBar`'s) the menu bar.
+pub fn menu_bar(ui: &Ui) {
+    ui.ctx().accesskit_node_builder(ui.unique_id(), |n| {
+        n.set_role(Role::MenuBar);
+        n.set_label("Menu bar");
+    });
+}
+
+/// Makes `r` (a menu bar's button) an item that opens a menu.
+pub fn menu(r: &Response) {
+    r.ctx.accesskit_node_builder(r.id, |n| {
+        n.set_role(Role::MenuItem);
+        n.set_has_popup(accesskit::HasPopup::Menu);
+    });
+}
+
+/// Draws a menu's content with `add`; its buttons are menu items (its check boxes
+/// checkable ones). A menu is a layer of its own, so every widget on it is the menu's.
+pub fn menu_items<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let r = add(ui);
+    let ctx = ui.ctx().clone();
+    let layer = ui.layer_id();
+    let ids: Vec<Id> =
+        ctx.viewport(|v| v.this_pass.widgets.get_layer(layer).map(|w| w.id).collect());
+    for id in ids.into_iter().filter(|id| ctx.has_accesskit_node(*id)) {
+        ctx.accesskit_node_builder(id, |n| match n.role() {
+            Role::Button => n.set_role(Role::MenuItem),
+            Role::CheckBox => n.set_role(Role::MenuItemCheckBox),
+            _ => {}
+        });
+    }
+    r
 }
 
 /// Makes `r` (a label) a live region: polite for news, assertive for errors.

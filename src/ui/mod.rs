@@ -26,6 +26,9 @@ use crate::engine::secrets::OsKeyring;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// The window's title (its name to screen readers too).
+pub const TITLE: &str = "Okta -> Statsig Teams";
+
 /// Makes the data folder and the window's state file user-only before eframe writes to
 /// them (eframe creates files with the default permissions).
 pub fn private_window_state(data: &DataDir) -> std::io::Result<std::path::PathBuf> {
@@ -99,7 +102,7 @@ pub fn run(
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title("Okta -> Statsig Teams")
+            .with_title(TITLE)
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([960.0, 600.0])
             .with_drag_and_drop(true)

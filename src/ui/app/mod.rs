@@ -203,6 +203,14 @@ struct FocusWatch {
     focused: Option<egui::Id>,
     /// Tab (or Shift+Tab) was pressed in the last frame.
     tabbed: bool,
+    /// What opened the open dialog, where focus goes back when it closes.
+    opener: Option<egui::Id>,
+    /// Focus goes back here once the closed dialog no longer holds it.
+    give_back: Option<egui::Id>,
+    /// The way the last Tab press moved focus.
+    last_tab: Option<egui::FocusDirection>,
+    /// Tab landed on a resize handle: focus moves on in this way in the next frame.
+    pass_over: Option<egui::FocusDirection>,
 }
 
 impl App {
@@ -406,6 +414,11 @@ impl App {
         self.shown.connection.as_ref()
     }
 
+    /// How many lines the Activity log holds.
+    pub fn activity_len(&self) -> usize {
+        self.tabs.activity.len()
+    }
+
     /// The selected mapping.
     pub fn selected_mapping(&self) -> Option<&str> {
         self.shown.sel.mapping.as_deref()
@@ -454,6 +467,8 @@ impl eframe::App for App {
         let ctx = ui.ctx().clone();
         let now = ctx.input(|i| i.time);
         let mut actions = std::mem::take(&mut self.queued);
+        let had_dialog = self.dialog.is_some();
+        crate::ui::a11y::name_window(&ctx, crate::ui::TITLE);
         self.reveal_focus(&ctx);
         self.keyboard(&ctx, &mut actions);
         {
@@ -478,9 +493,12 @@ impl eframe::App for App {
         if self.dialog.is_none() && widgets::toasts(&ctx, &self.toasts) {
             actions.push(Action::DismissToasts);
         }
+        let acted_on = crate::ui::a11y::acted_on(&ctx);
+        self.after_drawing_focus(&ctx);
         for a in actions {
             self.apply(a, &ctx);
         }
+        self.follow_dialog_focus(&ctx, had_dialog, acted_on);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -2,6 +2,7 @@
 //! cannot be read.
 
 use crate::model::text::plural;
+use crate::ui::a11y;
 use crate::ui::action::{Action, Tab};
 use crate::ui::cache::Memo;
 use crate::ui::view::View;
@@ -37,17 +38,22 @@ impl ProjectsPanel {
                         .map(|(p, t)| (p.clone(), t.len()))
                         .collect()
                 });
+                let unreadable = d.unreadable().len();
+                let count = rows.len() + usize::from(unreadable > 0);
+                a11y::list(ui, "Project list", count, |ui| {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
-                        for (p, teams) in rows {
+                        for (k, (p, teams)) in rows.iter().enumerate() {
                             let selected = view.sel.project.as_deref() == Some(p.as_str());
                             let text = format!(
                                 "{}  ({})",
                                 crate::model::names::display_safe(p),
                                 plural(*teams, "team")
                             );
-                            if ui.selectable_label(selected, text).clicked() {
+                            let r = ui.selectable_label(selected, text);
+                            a11y::option(&r, selected, k, count);
+                            if r.clicked() {
                                 actions.push(Action::SelectProject(p.clone()));
                                 actions.push(Action::SetTab(Tab::Teams));
                             }
@@ -55,17 +61,17 @@ impl ProjectsPanel {
                         if !view.imported && !view.busy {
                             ui.label(RichText::new("Nothing imported yet: press Import.").italics());
                         }
-                        let unreadable = d.unreadable().len();
                         if unreadable > 0 {
                             ui.separator();
                             let selected = view.sel.project.as_deref() == Some(UNREADABLE);
                             let color = widgets::pill_color(ui, Pill::Warn);
-                            if ui
-                                .selectable_label(
-                                    selected,
-                                    RichText::new(format!("Unreadable names ({unreadable})"))
-                                        .color(color),
-                                )
+                            let r = ui.selectable_label(
+                                selected,
+                                RichText::new(format!("Unreadable names ({unreadable})"))
+                                    .color(color),
+                            );
+                            a11y::option(&r, selected, count - 1, count);
+                            if r
                                 .on_hover_text("Statsig-… groups whose names are malformed or read more than one way")
                                 .clicked()
                             {
@@ -74,6 +80,7 @@ impl ProjectsPanel {
                             }
                         }
                     });
+                });
             });
     }
 }

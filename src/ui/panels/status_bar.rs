@@ -115,8 +115,11 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
                     ui,
                     if last.error { Pill::Bad } else { Pill::Neutral },
                 );
-                ui.add(egui::Label::new(RichText::new(&last.text).color(color)).truncate())
-                    .on_hover_text(&last.text);
+                // Announced as it changes: errors at once, news when the reader is idle.
+                // (A cut line shows whole on hover.)
+                let r =
+                    ui.add(egui::Label::new(RichText::new(&last.text).color(color)).truncate());
+                crate::ui::a11y::live(&r, last.error);
             }
         });
     });

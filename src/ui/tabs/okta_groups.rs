@@ -179,7 +179,7 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
         ],
     );
     let columns = if with_type { 4 } else { 3 };
-    a11y::table(ui, "Okta groups", shown.len(), columns, |ui| {
+    a11y::table(ui, "Okta group list", shown.len(), columns, |ui| {
         let mut table = TableBuilder::new(ui)
             .id_salt("okta-groups")
             .striped(true)
@@ -362,8 +362,7 @@ fn unread(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
 /// A group's members with whether each can be pushed.
 fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
     // The state stays whole; the email gives way (hover shows it).
-    let name = format!("Members of {}", names::display_safe(&g.name));
-    a11y::table(ui, &name, g.members.len(), 3, |ui| {
+    a11y::table(ui, "Member list", g.members.len(), 3, |ui| {
         TableBuilder::new(ui)
             .id_salt("okta-group-members")
             .striped(true)
