@@ -370,6 +370,11 @@ pub fn menu_items<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
     r
 }
 
+/// Hides the node `id` and all under it from screen readers.
+pub fn hide(ctx: &Context, id: Id) {
+    ctx.accesskit_node_builder(id, |n| n.set_hidden());
+}
+
 /// Makes `r` (a label) a live region: polite for news, assertive for errors.
 pub fn live(r: &Response, assertive: bool) {
     r.ctx.accesskit_node_builder(r.id, |n| {

@@ -222,6 +222,15 @@ fn has_focused(n: &AccessKitNode<'_>) -> bool {
     n.children().any(|c| c.is_focused() || has_focused(&c))
 }
 
+/// Whether the tab list named `name` is hidden from screen readers (it or what holds it).
+fn out_of_reach(
+    h: &egui_kittest::Harness<'static, okta_statsig_teams::ui::App>,
+    name: &str,
+) -> bool {
+    let tabs = h.get_by_role_and_label(Role::TabList, name);
+    std::iter::successors(Some(tabs.accesskit_node()), |n| n.parent()).any(|n| n.is_hidden())
+}
+
 #[test]
 fn every_dialog_is_named_by_its_title_modal_and_takes_focus() {
     let mut f = fixture_with(linked(
@@ -245,6 +254,7 @@ fn every_dialog_is_named_by_its_title_modal_and_takes_focus() {
         ("New profile", "New profile"),
     ];
     let mut wrong = Vec::new();
+    assert!(!out_of_reach(h, "Views"));
     for (name, open) in every_dialog(h) {
         let title = titles.iter().find(|t| t.0 == name).map(|t| t.1).unwrap();
         h.state_mut()
@@ -259,6 +269,9 @@ fn every_dialog_is_named_by_its_title_modal_and_takes_focus() {
                 if !focus_inside(h, title) {
                     wrong.push(format!("{name}: focus is on {:?}", focused(h)));
                 }
+                if !out_of_reach(h, "Views") {
+                    wrong.push(format!("{name}: the tabs behind it are in reach"));
+                }
             }
         }
         h.key_press(egui::Key::Escape);
@@ -266,6 +279,10 @@ fn every_dialog_is_named_by_its_title_modal_and_takes_focus() {
         pass_shield(h);
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(
+        !out_of_reach(h, "Views"),
+        "in reach again once the dialogs are closed"
+    );
 }
 
 #[test]
@@ -409,6 +426,23 @@ fn the_window_menus_search_fields_combo_boxes_and_status_line_say_what_they_are(
         line.accesskit_node()
             .value()
             .is_some_and(|v| v.starts_with("Connected to"))
+    );
+    // An error is said at once: an assertive live region.
+    let before = h.state().messages().count();
+    h.state_mut().perform(okta_statsig_teams::ui::Action::Send(
+        okta_statsig_teams::engine::runner::Command::Push {
+            mapping_id: "no-such-mapping".into(),
+            allowed_removals: 0,
+        },
+    ));
+    wait(h, "the push to fail", |a| {
+        a.is_idle() && a.messages().count() > before
+    });
+    settle(h);
+    let line = h.get_by(|n| n.role() == Role::Label && n.live() != egui::accesskit::Live::Off);
+    assert_eq!(
+        line.accesskit_node().live(),
+        egui::accesskit::Live::Assertive
     );
 }
 

@@ -489,6 +489,11 @@ impl eframe::App for App {
             egui::CentralPanel::default().show(ui, |ui| tabs.show(ui, tab, &view, &mut actions));
         }
         self.show_dialog(&ctx, now, &mut actions);
+        if self.dialog.is_some() {
+            // What is behind a modal dialog is out of screen readers' reach, as of the
+            // pointer's and the keyboard's.
+            crate::ui::a11y::hide(&ctx, ui.unique_id());
+        }
         self.shield(&ctx, now);
         if self.dialog.is_none() && widgets::toasts(&ctx, &self.toasts) {
             actions.push(Action::DismissToasts);
