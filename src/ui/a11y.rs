@@ -370,6 +370,48 @@ pub fn menu_items<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
     r
 }
 
+/// A place kept in a panel and filled later in the frame: egui's Tab order is the order
+/// controls are drawn in, and panels must be laid out before the central area, so a
+/// panel whose controls come later in the Tab order (the projects after the tabs, the
+/// status bar last) keeps its place first and is drawn when its turn comes.
+#[derive(Debug, Clone, Copy)]
+pub struct Kept {
+    rect: egui::Rect,
+    clip: egui::Rect,
+    parent: Id,
+    layer: egui::LayerId,
+}
+
+/// Inside a panel: keeps `height` (or all that is left) of it for [`fill`].
+pub fn keep(ui: &mut Ui, height: Option<f32>) -> Kept {
+    let room = ui.available_rect_before_wrap();
+    let rect = egui::Rect::from_min_size(
+        room.min,
+        egui::vec2(room.width(), height.unwrap_or(room.height())),
+    );
+    ui.advance_cursor_after_rect(rect);
+    Kept {
+        rect,
+        clip: ui.clip_rect(),
+        parent: ui.unique_id(),
+        layer: ui.layer_id(),
+    }
+}
+
+/// Draws `add` in the place kept (in its panel, to screen readers too); returns what it
+/// returned and the height it took.
+pub fn fill<R>(ui: &mut Ui, kept: Kept, add: impl FnOnce(&mut Ui) -> R) -> (R, f32) {
+    let builder = UiBuilder::new()
+        .max_rect(kept.rect)
+        .layer_id(kept.layer)
+        .layout(egui::Layout::top_down(egui::Align::Min))
+        .accessibility_parent(kept.parent);
+    let mut child = ui.new_child(builder);
+    child.set_clip_rect(kept.clip);
+    let r = add(&mut child);
+    (r, child.min_rect().height())
+}
+
 /// Hides the node `id` and all under it from screen readers.
 pub fn hide(ctx: &Context, id: Id) {
     ctx.accesskit_node_builder(id, |n| n.set_hidden());

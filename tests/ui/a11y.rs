@@ -484,3 +484,40 @@ fn tab_passes_over_resize_handles() {
         "Tab stopped on a resize handle: {seen:?}"
     );
 }
+
+#[test]
+fn tab_follows_the_screen_top_bar_tabs_projects_view_status_bar() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    h.get_by_role_and_label(Role::Tab, "Okta groups")
+        .click_accesskit();
+    settle(h);
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..60 {
+        h.key_press(egui::Key::Tab);
+        h.step();
+        h.step();
+        if let Some(f) = focused(h)
+            && !seen.contains(&f)
+        {
+            seen.push(f);
+        }
+    }
+    let at = |what: &str| {
+        seen.iter()
+            .position(|f| f == what)
+            .unwrap_or_else(|| panic!("Tab reaches {what}: {seen:?}"))
+    };
+    assert_eq!(at("MenuItem File"), 0, "{seen:?}");
+    let order = [
+        at("Button Refresh"),
+        at("Tab Teams"),
+        at("Tab Activity"),
+        at("TextInput Search projects"),
+        at("ListBoxOption Checkout  (3 teams)"),
+        at("Button Push groups…"),
+        at("TextInput Search Okta groups"),
+        at("CheckBox Watch for changes"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+}

@@ -95,6 +95,9 @@ pub struct AppOptions {
 
 /// Messages kept in the log.
 const LOG_LEN: usize = 200;
+/// The status bar's height before it was first drawn (one row of controls).
+const STATUS_HEIGHT: f32 = 20.0;
+
 /// How long clicks are held back after a dialog closes (a double click's second half).
 const SHIELD_SECONDS: f64 = 0.4;
 
@@ -194,6 +197,8 @@ pub struct App {
     queued: Vec<Action>,
     /// Where keyboard focus was, to scroll what Tab focuses into view.
     focus: FocusWatch,
+    /// The height the status bar's content took in the last frame.
+    status_height: f32,
 }
 
 /// Where keyboard focus was, to scroll what Tab focuses into view.
@@ -269,6 +274,7 @@ impl App {
             shield_until: 0.0,
             queued: Vec::new(),
             focus: Default::default(),
+            status_height: STATUS_HEIGHT,
         };
         if let Some(path) = options.snapshot {
             // Offline review: no connection needed.
@@ -481,12 +487,20 @@ impl eframe::App for App {
                 other_pushing: self.other_pushing,
                 last_message: self.status_line.shown(),
             };
+            // Drawn in the Tab order: the top bar, the tabs, the projects, the view, the
+            // status bar (the panels keep their places first).
             panels::top_bar::show(ui, &view, &chrome, &mut actions);
-            panels::status_bar::show(ui, &view, &chrome, &mut actions);
-            self.projects.show(ui, &view, &mut actions);
+            let status = panels::status_bar::place(ui, self.status_height);
+            let projects_place = panels::projects::ProjectsPanel::place(ui);
             let tab = self.persisted.tab;
             let tabs = &mut self.tabs;
-            egui::CentralPanel::default().show(ui, |ui| tabs.show(ui, tab, &view, &mut actions));
+            let projects = &mut self.projects;
+            egui::CentralPanel::default().show(ui, |ui| {
+                tabs.strip(ui, tab, &view, &mut actions);
+                projects.show(ui, projects_place, &view, &mut actions);
+                tabs.show(ui, tab, &view, &mut actions);
+            });
+            self.status_height = panels::status_bar::show(ui, status, &view, &chrome, &mut actions);
         }
         self.show_dialog(&ctx, now, &mut actions);
         if self.dialog.is_some() {

@@ -20,27 +20,34 @@ pub struct ProjectsPanel {
 }
 
 impl ProjectsPanel {
-    /// Draws the panel.
-    pub fn show(&mut self, ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+    /// Lays out the panel, keeping its place for [`Self::show`] (its controls come after
+    /// the tabs in the Tab order).
+    pub fn place(ui: &mut Ui) -> a11y::Kept {
         egui::Panel::left("projects")
             .resizable(true)
             .default_size(220.0)
             .size_range(170.0..=400.0)
-            .show(ui, |ui| {
-                ui.heading("Projects");
-                widgets::search_box(ui, &mut self.search, "Search projects", "search-projects");
-                ui.add_space(4.0);
-                let d = view.directory;
-                let rows = self.rows.get((view.generation, self.search.clone()), || {
-                    d.teams()
-                        .iter()
-                        .filter(|(p, _)| widgets::matches(&self.search, &[p]))
-                        .map(|(p, t)| (p.clone(), t.len()))
-                        .collect()
-                });
-                let unreadable = d.unreadable().len();
-                let count = rows.len() + usize::from(unreadable > 0);
-                a11y::list(ui, "Project list", count, |ui| {
+            .show(ui, |ui| a11y::keep(ui, None))
+            .inner
+    }
+
+    /// Draws the panel's content in its place.
+    pub fn show(&mut self, ui: &mut Ui, kept: a11y::Kept, view: &View, actions: &mut Vec<Action>) {
+        a11y::fill(ui, kept, |ui| {
+            ui.heading("Projects");
+            widgets::search_box(ui, &mut self.search, "Search projects", "search-projects");
+            ui.add_space(4.0);
+            let d = view.directory;
+            let rows = self.rows.get((view.generation, self.search.clone()), || {
+                d.teams()
+                    .iter()
+                    .filter(|(p, _)| widgets::matches(&self.search, &[p]))
+                    .map(|(p, t)| (p.clone(), t.len()))
+                    .collect()
+            });
+            let unreadable = d.unreadable().len();
+            let count = rows.len() + usize::from(unreadable > 0);
+            a11y::list(ui, "Project list", count, |ui| {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
@@ -80,7 +87,7 @@ impl ProjectsPanel {
                             }
                         }
                     });
-                });
             });
+        });
     }
 }

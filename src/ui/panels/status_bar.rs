@@ -53,9 +53,23 @@ impl StatusLine {
     }
 }
 
-/// Draws the status bar.
-pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>) {
-    egui::Panel::bottom("status").show(ui, |ui| {
+/// Lays out the status bar, `height` tall (what its content took last time), keeping its
+/// place for [`show`]: its controls come last in the Tab order.
+pub fn place(ui: &mut Ui, height: f32) -> crate::ui::a11y::Kept {
+    egui::Panel::bottom("status")
+        .show(ui, |ui| crate::ui::a11y::keep(ui, Some(height)))
+        .inner
+}
+
+/// Draws the status bar in its place; returns the height it took.
+pub fn show(
+    ui: &mut Ui,
+    kept: crate::ui::a11y::Kept,
+    view: &View,
+    chrome: &Chrome,
+    actions: &mut Vec<Action>,
+) -> f32 {
+    crate::ui::a11y::fill(ui, kept, |ui| {
         ui.horizontal(|ui| {
             let d = view.directory;
             ui.label(format!(
@@ -122,7 +136,8 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
                 crate::ui::a11y::live(&r, last.error);
             }
         });
-    });
+    })
+    .1
 }
 
 #[cfg(test)]

@@ -30,8 +30,8 @@ pub struct Tabs {
 }
 
 impl Tabs {
-    /// Draws the tab strip and the current tab.
-    pub fn show(&mut self, ui: &mut Ui, current: Tab, view: &View, actions: &mut Vec<Action>) {
+    /// Draws the tab strip.
+    pub fn strip(&mut self, ui: &mut Ui, current: Tab, view: &View, actions: &mut Vec<Action>) {
         // Sync health is sampled whichever tab is shown.
         self.pushed.sample_health(ui, view);
         crate::ui::a11y::tabs(ui, "Views", |ui| {
@@ -62,6 +62,10 @@ impl Tabs {
                 }
             }
         });
+    }
+
+    /// Draws the current tab.
+    pub fn show(&mut self, ui: &mut Ui, current: Tab, view: &View, actions: &mut Vec<Action>) {
         ui.separator();
         match current {
             Tab::Teams => self.teams.show(ui, view, actions),
