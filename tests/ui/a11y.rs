@@ -521,3 +521,52 @@ fn tab_follows_the_screen_top_bar_tabs_projects_view_status_bar() {
     ];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
 }
+
+#[test]
+fn the_push_and_rule_dialogs_lists_are_list_boxes_whose_items_select_by_the_action() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    h.get_by_role_and_label(Role::Tab, "Okta groups")
+        .click_accesskit();
+    settle(h);
+    h.get_by_label("Push groups…").click_accesskit();
+    settle(h);
+    let listed = {
+        let d = h.state().directory();
+        d.okta_groups.len() - d.app.groups.len()
+    };
+    let list = h.get_by_role_and_label(Role::ListBox, "Okta group list");
+    assert_eq!(list.accesskit_node().data().row_count(), Some(listed));
+    type_into(h, "Find Okta group", "Fraud");
+    let item = h
+        .get_by_role_and_label(Role::ListBox, "Okta group list")
+        .get_by(|n| {
+            n.role() == Role::ListBoxOption
+                && n.label().is_some_and(|l| l.starts_with("Fraud Squad ("))
+        });
+    assert_eq!(item.accesskit_node().is_selected(), Some(false));
+    item.click_accesskit();
+    settle(h);
+    let item = h
+        .get_by_role_and_label(Role::ListBox, "Okta group list")
+        .get_by(|n| {
+            n.role() == Role::ListBoxOption
+                && n.label().is_some_and(|l| l.starts_with("Fraud Squad ("))
+        });
+    assert_eq!(item.accesskit_node().is_selected(), Some(true));
+    assert!(
+        h.query_by_role_and_label(Role::ListBox, "Team group list")
+            .is_some()
+    );
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    pass_shield(h);
+    // Push by rule: the saved rules and the new one are a list box.
+    h.state_mut().perform(okta_statsig_teams::ui::Action::Open(
+        okta_statsig_teams::ui::action::Open::Rules,
+    ));
+    settle(h);
+    let rules = h.get_by_role_and_label(Role::ListBox, "Rules");
+    let new = rules.get_by_role_and_label(Role::ListBoxOption, "New rule…");
+    assert_eq!(new.accesskit_node().is_selected(), Some(true));
+}

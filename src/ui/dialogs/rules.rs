@@ -184,36 +184,38 @@ impl RulesDialog {
             ui.weak("None yet: write one on the right.");
         }
         let mut action = None;
-        for r in view.rules {
-            ui.horizontal_wrapped(|ui| {
-                let on = self.showing == Showing::Saved(r.id.clone());
-                if ui
-                    .selectable_label(on, &r.name)
-                    .on_hover_text(r.describe())
-                    .clicked()
-                {
-                    self.showing = Showing::Saved(r.id.clone());
-                    self.unticked.clear();
-                }
-                if widgets::send_button(ui, can_save(view), true, &format!("Remove {}", r.name))
-                    .on_hover_text("The rule goes; the mappings it made stay")
-                    .clicked()
-                {
-                    action = Some(Action::Send(Command::RemoveRule { id: r.id.clone() }));
-                    if on {
-                        self.showing = Showing::Draft;
+        // The saved rules and "New rule…": one list box of what the right side shows.
+        let count = view.rules.len() + 1;
+        a11y::list(ui, "Rules", count, |ui| {
+            for (k, r) in view.rules.iter().enumerate() {
+                ui.horizontal_wrapped(|ui| {
+                    let on = self.showing == Showing::Saved(r.id.clone());
+                    let item = ui.selectable_label(on, &r.name);
+                    a11y::option(&item, on, k, count);
+                    if item.on_hover_text(r.describe()).clicked() {
+                        self.showing = Showing::Saved(r.id.clone());
+                        self.unticked.clear();
                     }
-                }
-            });
-            ui.label(RichText::new(r.describe()).weak());
-        }
-        if ui
-            .selectable_label(self.showing == Showing::Draft, "New rule…")
-            .clicked()
-        {
-            self.showing = Showing::Draft;
-            self.unticked.clear();
-        }
+                    if widgets::send_button(ui, can_save(view), true, &format!("Remove {}", r.name))
+                        .on_hover_text("The rule goes; the mappings it made stay")
+                        .clicked()
+                    {
+                        action = Some(Action::Send(Command::RemoveRule { id: r.id.clone() }));
+                        if on {
+                            self.showing = Showing::Draft;
+                        }
+                    }
+                });
+                ui.label(RichText::new(r.describe()).weak());
+            }
+            let draft = self.showing == Showing::Draft;
+            let item = ui.selectable_label(draft, "New rule…");
+            a11y::option(&item, draft, count - 1, count);
+            if item.clicked() {
+                self.showing = Showing::Draft;
+                self.unticked.clear();
+            }
+        });
         action
     }
 
