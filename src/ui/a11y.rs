@@ -36,6 +36,15 @@ pub fn is_handle(ctx: &Context, id: Id) -> bool {
 /// The widest a handle [`is_handle`] knows is (egui's grab width, both sides of a line).
 const HANDLE_WIDTH: f32 = 12.0;
 
+/// Whether `id` is a table's Tab stop (see [`Rows::stop`]): the arrow keys move its
+/// selection.
+pub fn is_row_stop(ctx: &Context, id: Id) -> bool {
+    ctx.data(|d| {
+        d.get_temp::<Vec<(Id, Id)>>(Id::unique("a11y-row-stops"))
+            .is_some_and(|s| s.iter().any(|(_, stop)| *stop == id))
+    })
+}
+
 /// Draws a ring around the focused control (not a text field, which shows focus itself),
 /// clearly visible in both themes, inside what clips it.
 pub fn focus_ring(ctx: &Context) {
@@ -45,6 +54,10 @@ pub fn focus_ring(ctx: &Context) {
     let Some(r) = ctx.read_response(id) else {
         return;
     };
+    if is_row_stop(ctx, id) {
+        // Its row draws its own ring.
+        return;
+    }
     let text = ctx
         .accesskit_node_builder(id, |n| {
             matches!(
@@ -193,6 +206,11 @@ pub struct Rows {
     body: Id,
     columns: usize,
     selectable: bool,
+    /// The body's extent and clip (a focused row's ring spans the table, inside it).
+    right: f32,
+    clip: egui::Rect,
+    /// The row that holds the table's Tab stop this frame.
+    stop_at: std::cell::Cell<Option<usize>>,
 }
 
 impl Rows {
@@ -205,27 +223,104 @@ impl Rows {
             body: ui.scope_id(),
             columns,
             selectable,
+            right: ui.max_rect().right(),
+            clip: ui.clip_rect(),
+            stop_at: std::cell::Cell::new(None),
         }
     }
 
-    /// After the cells of the row at `index` are drawn: gathers them under a row node.
-    /// True when a screen reader asked to select the row (its Click action, or a
-    /// cell's), which the caller treats as a click.
-    pub fn row(&self, index: usize, selected: bool) -> bool {
+    /// The node of the row at `index` (the same while the row stays at its place).
+    fn row_id(&self, index: usize) -> Id {
+        self.body.with(("a11y-row", index))
+    }
+
+    /// In the first cell of the row at `index` (`ui` is the cell's): when `here` (the
+    /// selected row, or the first when none is), the row is the table's one Tab stop, its
+    /// node the focused one. When the selection moves, focus moves with it, so it stays
+    /// on the table while the arrow keys move the selection. Focused, the row shows a
+    /// ring around it, and the arrow keys are left to the app.
+    pub fn stop(&self, ui: &mut Ui, index: usize, here: bool) {
+        if !here || self.stop_at.get().is_some() {
+            return;
+        }
+        self.stop_at.set(Some(index));
+        let id = self.row_id(index);
+        let stops = Id::unique("a11y-row-stops");
+        let before = ui.ctx().data_mut(|d| {
+            let known: &mut Vec<(Id, Id)> = d.get_temp_mut_or_default(stops);
+            match known.iter_mut().find(|(table, _)| *table == self.body) {
+                Some((_, stop)) => Some(std::mem::replace(stop, id)),
+                None => {
+                    known.push((self.body, id));
+                    None
+                }
+            }
+        });
+        if before.is_some_and(|b| b != id && ui.memory(|m| m.has_focus(b))) {
+            ui.memory_mut(|m| m.request_focus(id));
+        }
+        let cell = ui.max_rect();
+        let r = ui.interact(cell, id, egui::Sense::FOCUSABLE);
+        if r.has_focus() {
+            ui.memory_mut(|m| {
+                m.set_focus_lock_filter(
+                    id,
+                    egui::EventFilter {
+                        vertical_arrows: true,
+                        ..Default::default()
+                    },
+                );
+            });
+            let row = egui::Rect::from_min_max(cell.min, egui::pos2(self.right, cell.max.y));
+            let color = ui.visuals().selection.stroke.color;
+            let layer = egui::LayerId::new(egui::Order::Tooltip, Id::unique("focus-ring"));
+            ui.ctx()
+                .layer_painter(layer)
+                .with_clip_rect(self.clip)
+                .rect_stroke(
+                    row.shrink(1.0),
+                    3.0,
+                    egui::Stroke::new(2.0, color),
+                    egui::StrokeKind::Inside,
+                );
+        }
+    }
+
+    /// After the cells of the row at `index` are drawn: gathers them under a row node,
+    /// named by the text in its columns `naming` (what tells the row from the others).
+    /// True when a screen reader asked to select the row (its Click action, or a cell's),
+    /// which the caller treats as a click.
+    pub fn row(&self, index: usize, selected: bool, naming: &[usize]) -> bool {
         // Where `egui_extras` puts the cell in column `c` of this row.
         let cells: Vec<Id> = (0..self.columns)
             .map(|c| self.body.with(egui::IdSalt::new((index, c))))
             .filter(|id| self.ctx.has_accesskit_node(*id))
             .collect();
-        let row_id = self.body.with(("a11y-row", index));
+        let row_id = self.row_id(index);
         let selectable = self.selectable;
+        let stop = self.stop_at.get() == Some(index);
+        let names: Vec<accesskit::NodeId> = naming
+            .iter()
+            .filter_map(|&c| {
+                let id = self.body.with(egui::IdSalt::new((index, c)));
+                self.ctx
+                    .accesskit_node_builder(id, |n| n.children().to_vec())
+            })
+            .flatten()
+            .collect();
         gather(&self.ctx, self.body, row_id, &cells, |n| {
             n.set_role(Role::Row);
             // The header is row 0.
             n.set_row_index(index + 1);
+            for label in names {
+                n.push_labelled_by(label);
+            }
             if selectable {
                 n.set_selected(selected);
                 n.add_action(accesskit::Action::Click);
+            }
+            if !stop {
+                n.remove_action(accesskit::Action::Focus);
             }
         });
         for (c, id) in cells.iter().enumerate() {
@@ -259,12 +354,23 @@ fn gather(
         return;
     }
     let kids: Vec<accesskit::NodeId> = cells.iter().map(|c| c.accesskit_id()).collect();
-    let mut bounds: Option<accesskit::Rect> = None;
-    for c in cells {
-        if let Some(Some(b)) = ctx.accesskit_node_builder(*c, |n| n.bounds()) {
-            bounds = Some(bounds.map_or(b, |a| a.union(b)));
-        }
-    }
+    // Where egui laid the cells out (their nodes get their bounds only at the end of the
+    // pass).
+    let rect = ctx.viewport(|v| {
+        cells
+            .iter()
+            .filter_map(|c| v.this_pass.widgets.get(*c).map(|w| w.rect))
+            .filter(|r| r.is_positive())
+            .reduce(|a, b| a.union(b))
+    });
+    let bounds = rect.map(|r| {
+        accesskit::Rect::new(
+            r.min.x.into(),
+            r.min.y.into(),
+            r.max.x.into(),
+            r.max.y.into(),
+        )
+    });
     // A node made here hangs from the root; it moves to where its cells were.
     let made = ctx.accesskit_node_builder(row_id, |n| {
         setup(n);
@@ -276,11 +382,17 @@ fn gather(
     if made.is_none() {
         return;
     }
+    // Made here, it hangs from the root; made by egui (a row's Tab stop, in its first
+    // cell), from that cell. Either way it moves to where its cells were.
     let row = row_id.accesskit_id();
-    ctx.accesskit_node_builder(egui::accesskit_root_id(), |n| {
-        let rest: Vec<_> = n.children().iter().copied().filter(|c| *c != row).collect();
-        n.set_children(rest);
-    });
+    for holder in std::iter::once(egui::accesskit_root_id()).chain(cells.iter().copied()) {
+        ctx.accesskit_node_builder(holder, |n| {
+            if n.children().contains(&row) {
+                let rest: Vec<_> = n.children().iter().copied().filter(|c| *c != row).collect();
+                n.set_children(rest);
+            }
+        });
+    }
     ctx.accesskit_node_builder(parent, |n| {
         let mut rest: Vec<_> = n
             .children()

@@ -570,3 +570,49 @@ fn the_push_and_rule_dialogs_lists_are_list_boxes_whose_items_select_by_the_acti
     let new = rules.get_by_role_and_label(Role::ListBoxOption, "New rule…");
     assert_eq!(new.accesskit_node().is_selected(), Some(true));
 }
+
+#[test]
+fn a_table_is_one_tab_stop_on_its_selected_row_and_the_arrows_move_it() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    h.get_by_role_and_label(Role::Tab, "Okta groups")
+        .click_accesskit();
+    settle(h);
+    // Tab reaches the table once: on its first row while none is selected.
+    let mut rows = 0;
+    let mut seen = Vec::new();
+    for _ in 0..40 {
+        h.key_press(egui::Key::Tab);
+        h.step();
+        h.step();
+        let f = focused(h).unwrap_or_default();
+        if f.starts_with("Row") {
+            rows += 1;
+            break;
+        }
+        seen.push(f);
+    }
+    assert_eq!(rows, 1, "Tab reaches the table's row: {seen:?}");
+    let groups: Vec<String> = {
+        let d = h.state().directory();
+        d.okta_groups
+            .iter()
+            .filter(|g| d.app.group(&g.id).is_none())
+            .map(|g| g.id.clone())
+            .collect()
+    };
+    // The arrows move the selection; focus stays on the table, on the selected row.
+    h.key_press(egui::Key::ArrowDown);
+    settle(h);
+    assert_eq!(h.state().selected_okta_group(), Some(groups[0].as_str()));
+    h.key_press(egui::Key::ArrowDown);
+    settle(h);
+    assert_eq!(h.state().selected_okta_group(), Some(groups[1].as_str()));
+    let row = h
+        .root()
+        .children_recursive()
+        .find(|n| n.accesskit_node().is_focused())
+        .expect("something has focus");
+    assert_eq!(row.accesskit_node().role(), Role::Row);
+    assert_eq!(row.accesskit_node().is_selected(), Some(true));
+}

@@ -109,7 +109,12 @@ impl App {
             let id = egui::Id::unique(self.persisted.tab.search_id());
             ctx.memory_mut(|m| m.request_focus(id));
         }
-        if ctx.memory(|m| m.focused().is_some()) {
+        // The arrows move through the list with nothing focused, or with focus on the
+        // list's own Tab stop (its selected row).
+        if ctx
+            .memory(|m| m.focused())
+            .is_some_and(|id| !crate::ui::a11y::is_row_stop(ctx, id))
+        {
             return;
         }
         let (up, down, enter) = ctx.input(|i| {

@@ -31,7 +31,7 @@ const SHORTCUTS: [(&str, &str); 8] = [
     ("Ctrl+F", "Search the current list"),
     (
         "Up / Down",
-        "With nothing focused: move through the current list",
+        "On a table's row or with nothing focused: move through the current list",
     ),
     ("Enter", "On an Okta group: open Push Groups with it"),
     (

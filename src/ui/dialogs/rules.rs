@@ -406,7 +406,7 @@ impl RulesDialog {
                             ui.label(r.cannot.to_string());
                         });
                         row.col(|ui| status(ui, r));
-                        a11y_rows.row(row.index(), false);
+                        a11y_rows.row(row.index(), false, &[]);
                     });
                 });
         });

@@ -90,7 +90,7 @@ pub fn user_table(ui: &mut egui::Ui, view: &View, hits: &[usize], selected: &mut
                     row.col(|ui| {
                         ui.label(widgets::okta_user_state(d, u));
                     });
-                    a11y_rows.row(row.index(), false);
+                    a11y_rows.row(row.index(), false, &[]);
                 });
             });
     });

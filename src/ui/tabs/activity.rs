@@ -104,7 +104,7 @@ impl ActivityTab {
                         row.col(|ui| {
                             ui.label(RichText::new(&lines[i]).monospace());
                         });
-                        a11y_rows.row(row.index(), false);
+                        a11y_rows.row(row.index(), false, &[]);
                     });
                 });
         });

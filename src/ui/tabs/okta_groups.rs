@@ -150,6 +150,14 @@ impl OktaGroupsTab {
     }
 }
 
+/// The group table's column titles (Type only when there is room for it).
+fn titles(with_type: bool) -> Vec<&'static str> {
+    ["Group", "Type", "Members", "Pushed to"]
+        .into_iter()
+        .filter(|t| *t != "Type" || with_type)
+        .collect()
+}
+
 fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions: &mut Vec<Action>) {
     let d = view.directory;
     let selected_row = view
@@ -197,12 +205,7 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
         }
         table
         .header(ROW, |mut h| {
-            let titles = ["Group", "Type", "Members", "Pushed to"];
-            let titles: Vec<&str> = titles
-                .into_iter()
-                .filter(|t| *t != "Type" || with_type)
-                .collect();
-            a11y::header(&mut h, &titles);
+            a11y::header(&mut h, &titles(with_type));
         })
         .body(|mut body| {
             let a11y_rows = a11y::Rows::new(&mut body, columns, true);
@@ -210,7 +213,9 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
                 let g = &d.okta_groups[shown[row.index()]];
                 let selected = view.sel.okta_group.as_deref() == Some(g.id.as_str());
                 row.set_selected(selected);
+                let (index, none) = (row.index(), view.sel.okta_group.is_none());
                 row.col(|ui| {
+                    a11y_rows.stop(ui, index, selected || (none && index == 0));
                     widgets::elided(ui, &names::display_safe(&g.name));
                 });
                 if with_type {
@@ -246,7 +251,7 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
                     }
                 });
                 let r = row.response();
-                if a11y_rows.row(row.index(), selected) || r.clicked() {
+                if a11y_rows.row(row.index(), selected, &[0]) || r.clicked() {
                     actions.push(Action::SelectOktaGroup(g.id.clone()));
                 }
                 if r.double_clicked() && view.can_send.is_ok() {
@@ -399,7 +404,7 @@ fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
                         let email = u.map(|u| names::display_safe(&u.email)).unwrap_or_default();
                         widgets::elided(ui, &email).on_hover_text(&email);
                     });
-                    a11y_rows.row(row.index(), false);
+                    a11y_rows.row(row.index(), false, &[]);
                 });
             });
     });

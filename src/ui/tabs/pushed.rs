@@ -506,7 +506,10 @@ fn mapping_table(ui: &mut Ui, view: &View, list: &List, actions: &mut Vec<Action
                 let i = shown[row.index()];
                 let m = &view.mappings[i];
                 row.set_selected(Some(i) == selected);
+                let index = row.index();
+                let here = Some(i) == selected || (selected.is_none() && index == 0);
                 row.col(|ui| {
+                    a11y_rows.stop(ui, index, here);
                     let pending = m.okta.as_ref().and_then(|o| o.pending.as_ref());
                     if let Some(p) = pending {
                         // ACTIVE in Okta, with a push Okta still owes: not drift.
@@ -565,7 +568,7 @@ fn mapping_table(ui: &mut Ui, view: &View, list: &List, actions: &mut Vec<Action
                     };
                     ui.label(when).on_hover_text(hover);
                 });
-                let by_reader = a11y_rows.row(row.index(), Some(i) == selected);
+                let by_reader = a11y_rows.row(row.index(), Some(i) == selected, &[1, 2]);
                 if by_reader || row.response().clicked() {
                     actions.push(Action::SelectMapping(m.id.clone()));
                 }

@@ -402,7 +402,7 @@ fn members_table(ui: &mut Ui, d: &Directory, role: Role, members: &[String]) {
                     row.col(|ui| {
                         ui.label(role.as_str());
                     });
-                    a11y_rows.row(row.index(), false);
+                    a11y_rows.row(row.index(), false, &[]);
                 });
             });
     });

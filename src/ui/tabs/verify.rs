@@ -204,7 +204,7 @@ fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line]) {
                         let c = widgets::pill_color(ui, *pill);
                         ui.add(egui::Label::new(egui::RichText::new(verdict).color(c)).truncate());
                     });
-                    a11y_rows.row(row.index(), false);
+                    a11y_rows.row(row.index(), false, &[]);
                 });
             });
     });
