@@ -615,4 +615,11 @@ fn a_table_is_one_tab_stop_on_its_selected_row_and_the_arrows_move_it() {
         .expect("something has focus");
     assert_eq!(row.accesskit_node().role(), Role::Row);
     assert_eq!(row.accesskit_node().is_selected(), Some(true));
+    // Enter on it opens Push Groups for the group.
+    h.key_press(egui::Key::Enter);
+    settle(h);
+    assert!(
+        h.query_by_role_and_label(Role::Dialog, "Push Groups")
+            .is_some()
+    );
 }
