@@ -7,9 +7,15 @@
 //!   [`header`] draws its column headers as one header row; [`Rows::row`] gathers each
 //!   drawn row's cells under a row node (its index, `selected`, and the Click action,
 //!   which selects it as a mouse click does).
+//!   A selectable table is one Tab stop ([`Rows::stop`]), on its selected row.
 //! - [`list`] and [`option`] are a list box of selectable items; [`tabs`] and [`tab`] a
-//!   tab list.
-//! - [`live`] makes a label a live region; [`name`] names a widget.
+//!   tab list; [`menu_bar`], [`menu`] and [`menu_items`] the menus.
+//! - [`live`] makes a label a live region; [`name`] names a widget; [`hide`] hides what
+//!   is behind a modal dialog.
+//! - Focus: [`focus_ring`] rings the focused control, [`is_handle`] tells the resize
+//!   handles Tab passes over, [`acted_on`] what opened a dialog, and [`keep`] / [`fill`]
+//!   draw a panel later than it is laid out, so that Tab follows the screen.
+//! - [`tidy`], after drawing: text offers no action, nameless column handles are hidden.
 
 use egui::accesskit::{self, Role};
 use egui::{Context, Id, Response, Ui, UiBuilder};
