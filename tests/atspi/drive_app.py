@@ -17,6 +17,8 @@ import time
 import pyatspi
 
 APP = "okta-statsig-teams"
+# A little longer than the app holds clicks back after a dialog closes.
+SHIELD = 0.6
 checks = 0
 
 
@@ -29,8 +31,9 @@ def check(ok, what):
     print(f"ok: {what}")
 
 
-def until(what, find, timeout=60.0):
-    """Polls `find` until it returns something; fails naming `what` after `timeout`."""
+def until(what, find, timeout=60.0, fail=True):
+    """Polls `find` until it returns something; after `timeout`, fails naming `what` (or
+    returns None when not `fail`)."""
     end = time.time() + timeout
     while time.time() < end:
         try:
@@ -40,6 +43,8 @@ def until(what, find, timeout=60.0):
         if found:
             return found
         time.sleep(0.2)
+    if not fail:
+        return None
     print(f"FAILED: timed out waiting for {what}")
     sys.exit(1)
 
@@ -54,14 +59,20 @@ def app():
 
 
 def nodes(root):
-    """Every node under `root`, depth first, in the tree's order."""
+    """Every node under `root`, depth first, in the tree's order. A node that went away
+    while the tree is walked (a dialog closing, a list refreshing) is passed over."""
     stack = [root]
     while stack:
         n = stack.pop()
         if n is None:
             continue
+        try:
+            n.getRoleName()
+            kids = [n.getChildAtIndex(i) for i in range(n.childCount)]
+        except Exception:
+            continue
         yield n
-        stack.extend(reversed([n.getChildAtIndex(i) for i in range(n.childCount)]))
+        stack.extend(reversed(kids))
 
 
 def find(root, role, name=None, starts=None):
@@ -164,6 +175,7 @@ def main():
     click(find(d, "push button", name="Save"), "Save")
     until("Push Groups to close", lambda: dialog(win, "Push Groups") is None)
     check(True, "Save closed Push Groups")
+    time.sleep(SHIELD)
 
     # The mapping's row in Pushed groups, with its status.
     def mapping_row():
@@ -183,16 +195,60 @@ def main():
     until("the row selected", lambda: row.getState().contains(pyatspi.STATE_SELECTED))
     check(True, "the row is selected by its action")
 
-    # The dialogs of the menus: named, with no unnamed focusable node.
-    for menu, item, title in [("File", "Settings…", "Settings"), ("Help", "Keyboard shortcuts", "Help")]:
-        click(find(win, "menu item", name=menu), f"the {menu} menu")
-        entry = until(f"{item} in the {menu} menu", lambda: find(app(), "menu item", name=item))
-        click(entry, item)
-        d = until(f"the {title} dialog", lambda: dialog(win, title))
+    # The other dialogs, each opened by its menu item or button: named, modal, with no
+    # unnamed focusable node, and closed by its own button.
+    def by_menu(menu, item):
+        def open_it():
+            # The menu's action opens it, or closes it when an item chosen by its action
+            # left it open: then a second one opens it.
+            entry = None
+            for _ in range(2):
+                bar_item = until(f"the {menu} menu", lambda: find(frame(), "menu item", name=menu))
+                click(bar_item, f"the {menu} menu")
+                entry = until(
+                    f"{item} in the {menu} menu",
+                    lambda: find(app(), "menu item", name=item),
+                    timeout=2.0,
+                    fail=False,
+                )
+                if entry:
+                    break
+            check(entry is not None, f"the {menu} menu shows {item}")
+            click(entry, item)
+
+        return open_it
+
+    def by_button(tab, button):
+        def open_it():
+            page = until(f"the {tab} tab", lambda: find(frame(), "page tab", starts=tab))
+            click(page, f"the {tab} tab")
+            b = until(button, lambda: find(frame(), "push button", name=button))
+            click(b, button)
+
+        return open_it
+
+    for open_it, title in [
+        (by_menu("File", "Settings…"), "Settings"),
+        (by_menu("File", "Connect…"), "Connect to your org"),
+        (by_menu("File", "Reset demo data…"), "Reset demo data?"),
+        (by_menu("Help", "Keyboard shortcuts"), "Help"),
+        (by_button("Okta groups", "New mapping group…"), "New mapping group"),
+        (by_button("Pushed groups", "Push by rule…"), "Push by rule"),
+    ]:
+        open_it()
+        d = until(f"the {title} dialog", lambda: dialog(frame(), title))
+        check(d.getState().contains(pyatspi.STATE_MODAL), f"{title} is modal")
         unnamed += unnamed_focusable(d, title)
-        close = find(d, "push button", name="Close")
-        click(close, f"Close in {title}")
-        until(f"{title} to close", lambda: dialog(win, title) is None)
+        close = next(
+            (b for b in (find(d, "push button", name=n) for n in ("Close", "Cancel", "Not now")) if b),
+            None,
+        )
+        check(close is not None, f"{title} has a button that closes it")
+        click(close, f"{close.name} in {title}")
+        until(f"{title} to close", lambda: dialog(frame(), title) is None)
+        # Right after a dialog closes the app takes no click for a moment (the second
+        # half of a double click must not reach what was behind it).
+        time.sleep(SHIELD)
 
     check(not unnamed, "no focusable node without a name: " + "; ".join(unnamed))
     print(f"the app through AT-SPI: {checks} checks passed")
