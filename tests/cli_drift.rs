@@ -614,7 +614,7 @@ fn watch_in_okta_push_counts_oktas_changes_and_leaves_the_push_to_okta() {
             .unwrap()
             .iter()
             .find(|m| m["id"] == mapping.as_str())
-            .unwrap()["okta"]["pending"]
+            .unwrap()["remote"]["pending"]
             .clone()
     };
     let listed = json(&["mappings"]);

@@ -343,7 +343,7 @@ fn the_periodic_watcher_in_okta_push_sees_a_change_and_reports_what_okta_pushed(
         on: true,
         interval: Duration::from_millis(100),
     });
-    let pending = |e: &Engine| e.mapping(&mapping.id).and_then(|m| m.okta?.pending);
+    let pending = |e: &Engine| e.mapping(&mapping.id).and_then(|m| m.remote?.pending);
     e.until("the watcher sees Okta's change, not pushed yet", |e| {
         pending(e).is_some_and(|p| p.starts_with("Okta is pushing"))
             && e.directories().last().is_some_and(|d| {
@@ -383,7 +383,7 @@ fn the_periodic_watcher_in_okta_push_sees_a_change_and_reports_what_okta_pushed(
         counted(e)
             && okta_last_push != mapping.last_push
             && shown.is_some_and(|m| {
-                m.last_push == okta_last_push && m.okta.is_some_and(|o| o.pending.is_none())
+                m.last_push == okta_last_push && m.remote.is_some_and(|o| o.pending.is_none())
             })
             && team_shown.as_ref() == Some(&want)
     });

@@ -218,7 +218,7 @@ async fn link_with_preview_and_guard_then_okta_pushes_and_keeps_pushing() {
     .await;
     ws.watch_once().await.unwrap();
     let now = ws.mappings().iter().find(|x| x.id == m.id).unwrap().clone();
-    assert_eq!(now.okta.as_ref().unwrap().pending, None, "{now:?}");
+    assert_eq!(now.remote.as_ref().unwrap().pending, None, "{now:?}");
     assert_eq!(now.drift, None);
 
     // Deactivate, then activate: Okta's status follows.

@@ -75,7 +75,7 @@ async fn an_okta_push_snapshot_records_the_app_and_oktas_mappings_and_compare_se
     let app = before.okta_app.as_ref().expect("the app is recorded");
     assert_eq!(app.app.label, "Statsig SCIM");
     assert!(!app.groups.is_empty() && !app.users.is_empty());
-    assert!(before.mappings.iter().all(|m| m.okta.is_some()));
+    assert!(before.mappings.iter().all(|m| m.remote.is_some()));
     // Opened offline, it reads as it did live: the app's users decide who Okta pushes.
     let path = dir.path().join("okta.json");
     export_snapshot(&path, &before).unwrap();
@@ -493,7 +493,7 @@ fn okta_push_compare_names_each_mapping_made_deactivated_unlinked_and_the_team_d
         then.mappings
             .iter()
             .find(|m| m.okta_group_name == group)
-            .map(|m| (m.status.label(), m.okta.is_some()))
+            .map(|m| (m.status.label(), m.remote.is_some()))
     };
     assert_eq!(status_then("iOS Guild"), Some(("Active", true)));
     assert_eq!(status_then("Warehouse Crew"), Some(("Inactive", true)));

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod shared_workflow;
 
 use common::{enc, okta, sandbox, scim, workspace};
 use okta_statsig_teams::engine::state::Mapping;
@@ -13,24 +14,7 @@ use okta_statsig_teams::model::OktaGroup;
 use okta_statsig_teams::model::ParsedName;
 use okta_statsig_teams::sandbox::Sandbox;
 use serde_json::json;
-
-const SEED_TEAM: &str = "Statsig-Okta Test Proj-Test Team-Member";
-
-/// Emails of active, provisioned users, in Okta order.
-fn pushable_emails(s: &Sandbox, n: usize, skip: usize) -> Vec<String> {
-    let w = s.world();
-    w.okta_users
-        .values()
-        .filter(|u| {
-            u.status == "ACTIVE"
-                && w.user_id_by_name(&u.email)
-                    .is_some_and(|id| w.users.get(&id).unwrap()["active"] == true)
-        })
-        .skip(skip)
-        .take(n)
-        .map(|u| u.email.to_lowercase())
-        .collect()
-}
+use shared_workflow::{SEED_TEAM, pushable_emails};
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
@@ -72,6 +56,13 @@ async fn linked(s: &Sandbox, ws: &mut Workspace) -> (Mapping, OktaGroup, Vec<Str
         .unwrap();
     let m = ws.mappings()[0].clone();
     (m, group, chosen)
+}
+
+/// The checks every push backend passes (`tests/shared_workflow/`), here with Direct push.
+#[tokio::test]
+async fn direct_push_passes_the_shared_workflow() {
+    let (s, _dir, mut ws) = imported().await;
+    shared_workflow::every_step(&s, &mut ws).await;
 }
 
 #[tokio::test]

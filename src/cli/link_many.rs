@@ -66,7 +66,7 @@ pub async fn run(
         match r {
             Ok(m) => {
                 tally.linked += 1;
-                out.one(&m);
+                out.one(&super::mappings::Shown::of(ws, &m));
             }
             Err(EngineError::NeedsConfirmation(stop)) => {
                 tally.waiting += 1;

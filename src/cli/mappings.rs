@@ -16,19 +16,41 @@ use crate::model::{MemberList, SkippedList, rules};
 use serde::Serialize;
 use std::time::Duration;
 
-impl Row for Mapping {
+/// A mapping as the command line prints it, with who pushes it when the backend steers
+/// another service's pushes (`Shown::of`); in JSON, the mapping itself.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub(super) struct Shown<'a> {
+    mapping: &'a Mapping,
+    #[serde(skip)]
+    who: Option<&'static str>,
+}
+
+impl<'a> Shown<'a> {
+    /// `m` as `ws` speaks of it.
+    pub(super) fn of(ws: &Workspace, m: &'a Mapping) -> Self {
+        Shown {
+            mapping: m,
+            who: ws.steered().map(|s| s.who),
+        }
+    }
+}
+
+impl Row for Shown<'_> {
     fn text(&self) -> String {
+        let who = self.who;
+        let this = self.mapping;
         let mut s = format!(
             "{:<4} {:<18} {} -> {}",
-            self.id,
-            self.status.label(),
-            self.okta_group_name,
-            self.statsig_group_name
+            this.id,
+            this.status.label(),
+            this.okta_group_name,
+            this.statsig_group_name
         );
-        if let Some(t) = &self.last_push {
+        if let Some(t) = &this.last_push {
             s.push_str(&format!("  (last push {t})"));
         }
-        if let Some(c) = &self.last_counts {
+        if let Some(c) = &this.last_counts {
             s.push_str(&format!(
                 "\n     last push: {} added, {} removed, {} could not be pushed, {}",
                 c.added,
@@ -37,9 +59,9 @@ impl Row for Mapping {
                 plural(c.requests, "request")
             ));
         }
-        if let Some(o) = &self.okta {
+        if let (Some(o), Some(who)) = (&this.remote, who) {
             s.push_str(&format!(
-                "\n     in Okta: updated {}{}",
+                "\n     in {who}: updated {}{}",
                 o.last_updated,
                 o.pending
                     .as_deref()
@@ -47,7 +69,7 @@ impl Row for Mapping {
                     .unwrap_or_default()
             ));
         }
-        match &self.status {
+        match &this.status {
             MappingStatus::Error {
                 at,
                 cause,
@@ -79,7 +101,7 @@ impl Row for Mapping {
 #[derive(Debug, Serialize)]
 struct Listed<'a> {
     #[serde(flatten)]
-    mapping: &'a Mapping,
+    mapping: Shown<'a>,
     /// Each person edited in Statsig, with what was done there.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     edited_in_statsig: Vec<String>,
@@ -318,7 +340,7 @@ pub async fn run(
                 err!("warning: {w}");
             }
             let m = ws.create(&okta, &project, &team, !no_push).await?;
-            out.one(&m);
+            out.one(&Shown::of(ws, &m));
             Ok(())
         }
         MappingCommand::Mappings => {
@@ -401,17 +423,20 @@ async fn link(
         .await
     {
         Ok(m) => {
-            out.one(&m);
+            out.one(&Shown::of(ws, &m));
             Ok(())
         }
         Err(EngineError::NeedsConfirmation(stop))
             if rules::pushed_from(ws.mappings(), &okta).is_none() =>
         {
-            // Okta push: nothing was made in Okta; the same link goes ahead.
+            // A steered service: nothing was made there; the same link goes ahead.
+            let there = ws
+                .steered()
+                .map_or(String::new(), |s| format!(" in {}", s.who));
             Err(Failure(
                 NOT_CONFIRMED,
                 format!(
-                    "{stop} No mapping was made in Okta. To link with these removals: {}link --okta-group \"{okta_group}\" --statsig-group \"{statsig_group}\" --allow-removals {}",
+                    "{stop} No mapping was made{there}. To link with these removals: {}link --okta-group \"{okta_group}\" --statsig-group \"{statsig_group}\" --allow-removals {}",
                     command_prefix(g),
                     stop.removals
                 ),
@@ -433,7 +458,7 @@ fn list(g: &Global, out: Output, ws: &Workspace) {
             .mappings()
             .iter()
             .map(|m| Listed {
-                mapping: m,
+                mapping: Shown::of(ws, m),
                 edited_in_statsig: ws.drift_people(&m.id),
                 settle: settle_with(g, &m.id),
             })
@@ -553,7 +578,7 @@ async fn unlink(
         word
     };
     let m = ws.unlink(&m.id, how, &confirmation).await?;
-    out.note(&ws.unlinked(&m, how));
+    out.note(&ws.unlinked(&m, how).to_string());
     Ok(())
 }
 

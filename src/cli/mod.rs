@@ -162,29 +162,44 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
             after: Some(after),
             ..
         }) => Box::pin(async move { snapshot::diff_files(out, data, &before, &after) }),
-        Command::Snapshot(c) => Box::pin(with_workspace(g, data, async move |ws| {
-            snapshot::run(g, out, data, ws, c)
-        })),
+        Command::Snapshot(c) => Box::pin(with_workspace(
+            g,
+            data,
+            Reads::Directories,
+            async move |ws| snapshot::run(g, out, data, ws, c),
+        )),
         // Listing and removing rules read the rules file alone.
         Command::Rule(c @ (RuleCommand::List | RuleCommand::Remove { .. })) => {
-            Box::pin(with_workspace_unread(g, data, async move |ws| {
+            Box::pin(with_workspace(g, data, Reads::OwnFiles, async move |ws| {
                 rules::run(g, out, ws, c).await
             }))
         }
         Command::Rule(
             c @ (RuleCommand::Add { .. } | RuleCommand::Preview { .. } | RuleCommand::Apply { .. }),
-        ) => Box::pin(with_workspace(g, data, async move |ws| {
-            rules::run(g, out, ws, c).await
-        })),
-        Command::Directory(c) => Box::pin(with_workspace(g, data, async move |ws| {
-            directory::run(g, out, data, ws, c).await
-        })),
-        Command::Mapping(c) => Box::pin(with_workspace(g, data, async move |ws| {
-            mappings::run(g, out, ws, c).await
-        })),
-        Command::LinkMany { file, no_push } => Box::pin(with_workspace(g, data, async move |ws| {
-            link_many::run(g, out, ws, &file, !no_push).await
-        })),
+        ) => Box::pin(with_workspace(
+            g,
+            data,
+            Reads::Directories,
+            async move |ws| rules::run(g, out, ws, c).await,
+        )),
+        Command::Directory(c) => Box::pin(with_workspace(
+            g,
+            data,
+            Reads::Directories,
+            async move |ws| directory::run(g, out, data, ws, c).await,
+        )),
+        Command::Mapping(c) => Box::pin(with_workspace(
+            g,
+            data,
+            Reads::Directories,
+            async move |ws| mappings::run(g, out, ws, c).await,
+        )),
+        Command::LinkMany { file, no_push } => Box::pin(with_workspace(
+            g,
+            data,
+            Reads::Directories,
+            async move |ws| link_many::run(g, out, ws, &file, !no_push).await,
+        )),
     };
     // User-only, as the app makes it, even when something else made it first.
     if let Err(e) = crate::engine::files::private_data_folder(data.path(), &data.profile_dir()) {
@@ -213,30 +228,21 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
     }
 }
 
-/// Opens the workspace (the demo's or the saved connection's), imports, and does `work`
-/// on it; Ctrl-C cancels between requests.
+/// Whether a command reads the two directories before its work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    /// Imports both directories first (most commands).
+    Directories,
+    /// Only the profile's own files (listing and removing rules).
+    OwnFiles,
+}
+
+/// Opens the workspace (the demo's or the saved connection's), imports when `reads`
+/// says so, and does `work` on it; Ctrl-C cancels between requests.
 async fn with_workspace(
     g: &Global,
     data: &DataDir,
-    work: impl AsyncFnOnce(&mut Workspace) -> Result<(), Failure>,
-) -> Result<(), Failure> {
-    open_workspace(g, data, true, work).await
-}
-
-/// As [`with_workspace`], without reading the directories: for what needs only the
-/// profile's own files.
-async fn with_workspace_unread(
-    g: &Global,
-    data: &DataDir,
-    work: impl AsyncFnOnce(&mut Workspace) -> Result<(), Failure>,
-) -> Result<(), Failure> {
-    open_workspace(g, data, false, work).await
-}
-
-async fn open_workspace(
-    g: &Global,
-    data: &DataDir,
-    import: bool,
+    reads: Reads,
     work: impl AsyncFnOnce(&mut Workspace) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let demo = if g.demo {
@@ -272,7 +278,7 @@ async fn open_workspace(
             cancel.cancel();
         }
     });
-    if import {
+    if reads == Reads::Directories {
         ws.import(|_| {}).await?;
         if let Some(w) = ws.mode_report().and_then(|r| r.warning.clone()) {
             output::err!("warning: {w}");

@@ -175,7 +175,12 @@ async fn apply(
     let done = ws
         .apply_rule(rule, &unticked, g.allowed_removals(), &report)
         .await?;
-    out.rows(&done.made);
+    let made: Vec<_> = done
+        .made
+        .iter()
+        .map(|m| super::mappings::Shown::of(ws, m))
+        .collect();
+    out.rows(&made);
     for (group, why) in &done.skipped {
         err!("skipped {group}: {why}");
     }

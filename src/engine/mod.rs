@@ -4,6 +4,7 @@
 pub mod backend;
 pub mod config;
 pub mod connection;
+pub mod core;
 pub mod demo;
 pub mod error;
 pub mod files;

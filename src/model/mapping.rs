@@ -123,23 +123,25 @@ pub struct Mapping {
     /// Edits made in Statsig since the last push, when there are any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<Drift>,
-    /// For a mapping that lives in Okta (Okta push): what Okta says of it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub okta: Option<OktaLink>,
+    /// For a mapping that lives in the service that pushes it (a backend that steers
+    /// another pusher): what that service says of it. Files written before it had this
+    /// name call it `okta`, and read the same.
+    #[serde(default, alias = "okta", skip_serializing_if = "Option::is_none")]
+    pub remote: Option<Remote>,
 }
 
-/// What Okta says of one of its push mappings, beyond what every mapping has.
+/// What the service that pushes a mapping says of it, beyond what every mapping has.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OktaLink {
-    /// The APP_GROUP the mapping pushes into (an Okta id).
+pub struct Remote {
+    /// The group the mapping pushes into, by the service's own id.
     pub target_group_id: String,
-    /// When the mapping last changed in Okta.
+    /// When the mapping last changed there.
     pub last_updated: String,
-    /// Okta's `errorSummary` of the last failed push.
+    /// The service's own summary of the last failed push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_summary: Option<String>,
-    /// Why Okta still has work to do ("the group changed after Okta's last push"), when
-    /// it has: Statsig differing then is Okta pushing, not drift.
+    /// Why the service still has work to do ("the group changed after its last push"),
+    /// when it has: Statsig differing then is the service pushing, not drift.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<String>,
 }
@@ -209,7 +211,26 @@ pub enum DriftChoice {
 
 #[cfg(test)]
 mod tests {
-    use super::Guard;
+    use super::{Guard, Mapping, Remote};
+
+    #[test]
+    fn a_mapping_saved_with_its_okta_link_reads_as_its_remote_record() {
+        let old = r#"{"id":"m1","okta_group_id":"00g1","okta_group_name":"Payments",
+            "statsig_group_id":"","statsig_group_name":"Statsig-Checkout-Payments-Member",
+            "action":"Create","status":"Active","created":"2026-01-01T00:00:00Z",
+            "okta":{"target_group_id":"0oa9","last_updated":"2026-01-02T00:00:00Z",
+            "pending":"the group changed after Okta's last push"}}"#;
+        let m: Mapping = serde_json::from_str(old).unwrap();
+        let want = Remote {
+            target_group_id: "0oa9".into(),
+            last_updated: "2026-01-02T00:00:00Z".into(),
+            error_summary: None,
+            pending: Some("the group changed after Okta's last push".into()),
+        };
+        assert_eq!(m.remote.as_ref(), Some(&want));
+        let again: Mapping = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+        assert_eq!(again, m, "written again, it reads the same");
+    }
 
     #[test]
     fn the_guard_trips_above_either_threshold() {

@@ -344,7 +344,7 @@ fn redact_mapping(key: &RedactionKey, scrubber: &Scrubber, m: &mut Mapping) {
             *name = scrubber.scrub(name);
         }
     }
-    if let Some(o) = &mut m.okta {
+    if let Some(o) = &mut m.remote {
         o.target_group_id = key.id(&o.target_group_id);
         o.error_summary = o.error_summary.as_deref().map(|t| scrubber.scrub(t));
         o.pending = o.pending.as_deref().map(|t| scrubber.scrub(t));

@@ -473,7 +473,7 @@ mod tests {
             last_counts: None,
             last_pushed_members: vec![],
             drift: None,
-            okta: None,
+            remote: None,
         }
     }
 

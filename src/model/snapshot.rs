@@ -359,7 +359,7 @@ pub(crate) mod tests {
             last_counts: None,
             last_pushed_members: vec![],
             drift: None,
-            okta: None,
+            remote: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! What every panel and dialog reads in one frame: a narrow, read-only view of the app's
 //! state. Panels own their own state (search text, caches) and return actions.
 
+use crate::engine::backend::Steered;
 use crate::engine::runner::{ConnectionInfo, SnapshotInfo};
 use crate::engine::workspace::ModeReport;
 use crate::model::Directory;
@@ -71,6 +72,16 @@ impl View<'_> {
             None if self.connection.is_some() => "Finding the Statsig app in Okta…".into(),
             None => String::new(),
         }
+    }
+
+    /// How to speak of who pushes, when the backend steers another service's pushes.
+    pub fn steered(&self) -> Option<Steered> {
+        self.mode.and_then(|r| r.steered)
+    }
+
+    /// A mapping's pill while the service that pushes it still owes a push.
+    pub fn pushing_label(&self) -> &'static str {
+        self.steered().map_or("Pushing", |s| s.pushing)
     }
 
     /// Okta pushes (Okta push with its app found).

@@ -118,7 +118,7 @@ fn check_matches_okta(w: &Walk) -> Result<(), String> {
             .filter_map(|m| {
                 Some((
                     m.okta_group_id.clone(),
-                    m.okta.as_ref()?.target_group_id.clone(),
+                    m.remote.as_ref()?.target_group_id.clone(),
                 ))
             })
             .collect();

@@ -6,8 +6,8 @@
 pub mod direct;
 pub mod okta;
 
+use super::core::Core;
 use super::error::Result;
-use super::workspace::core::Core;
 use crate::model::mapping::{Drift, Mapping};
 use crate::model::plan::Plan;
 use futures::FutureExt;
@@ -27,10 +27,11 @@ pub enum Unlink {
 pub struct PushReport {
     /// The mapping pushed.
     pub mapping_id: String,
-    /// The plan that was carried out, or that Okta will carry out.
+    /// The plan that was carried out, or that the service the backend steers will carry out.
     pub plan: Plan,
-    /// Okta carries it out (Okta push); the app only asked.
-    pub by_okta: bool,
+    /// Who carries it out when the app only asked (the steered service's name, see
+    /// [`Steered::who`]); `None` when the app pushed itself.
+    pub by: Option<&'static str>,
     /// Edits made in Statsig the push left as they are, open until the admin chooses.
     pub held: Drift,
 }
@@ -52,6 +53,34 @@ pub struct WatchReport {
     pub failed: Vec<String>,
 }
 
+/// How the app and the command line speak of a backend that steers another service's
+/// pushes (its mappings live there, carry a [`crate::model::mapping::Remote`], and the
+/// service pushes them): its name and the sentences only it can say. A backend that pushes
+/// itself has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Steered {
+    /// Who pushes ("Okta"): "Okta's last push", "in Okta".
+    pub who: &'static str,
+    /// A mapping's pill while the service still owes a push ("Okta is pushing").
+    pub pushing: &'static str,
+    /// Where its mappings live and what that means (a hover).
+    pub lives: &'static str,
+    /// What *Push now* does there (a hover).
+    pub push_now: &'static str,
+    /// What a mapping in error there means, and how it is pushed again.
+    pub after_error: &'static str,
+    /// Why edits made in Statsig stay until the admin chooses.
+    pub drift: &'static str,
+    /// What *Retry all* does there (a hover).
+    pub retry_all: &'static str,
+    /// What *Check now* does there (a hover).
+    pub check_now: &'static str,
+}
+
+/// What a backend applies to the core once an import is shown (see
+/// [`PushBackend::beside_import`]).
+pub type AfterImport<'a> = Box<dyn FnOnce(&mut Core) + Send + 'a>;
+
 /// Each push outcome, by mapping id.
 pub type Outcomes = Vec<(String, Result<PushReport>)>;
 
@@ -62,6 +91,22 @@ pub type Report<'a> = &'a (dyn Fn(usize, usize, Option<std::time::Duration>) + S
 pub trait PushBackend: Send + Sync {
     /// The name shown to the admin ("Direct push").
     fn name(&self) -> &'static str;
+
+    /// How the views speak of it when it steers another service's pushes; `None` (the
+    /// default) when the app pushes itself.
+    fn steered(&self) -> Option<Steered> {
+        None
+    }
+
+    /// What the backend reads side by side with an import, and applies once the
+    /// directory is shown: the mappings as its service lists them (Okta push). `None` (the
+    /// default): the import keeps the mappings, following renames of their groups.
+    fn beside_import<'a: 'c, 'c>(
+        &'a self,
+        _core: &'c Core,
+    ) -> Option<BoxFuture<'c, Result<AfterImport<'a>>>> {
+        None
+    }
 
     /// "Link group": maps an Okta group to an existing team group, then pushes when
     /// `push_now`, with up to `allowed_removals` removals confirmed.
@@ -87,7 +132,7 @@ pub trait PushBackend: Send + Sync {
         async move {
             let mut out = Vec::with_capacity(pairs.len());
             for (i, (okta, statsig)) in pairs.iter().enumerate() {
-                if core.cancel.is_cancelled() {
+                if core.cancel().is_cancelled() {
                     out.push(Err(super::error::EngineError::Cancelled));
                     continue;
                 }

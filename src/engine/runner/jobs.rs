@@ -1,33 +1,11 @@
 //! The workflow steps: each runs one workspace step and says, in one sentence in the past
 //! tense, what was done. The runner's one `match` over commands calls them.
 
-use crate::engine::backend::{PushReport, Unlink};
+use crate::engine::backend::Unlink;
 use crate::engine::error::{Result, partly};
-use crate::engine::state::Mapping;
 use crate::engine::workspace::Workspace;
 use crate::model::push_rule::PushRule;
 use crate::model::text::plural;
-
-/// What a finished push did, in the past tense, with the edits made in Statsig it kept.
-fn pushed(ws: &Workspace, r: &PushReport) -> String {
-    let p = &r.plan;
-    if r.by_okta {
-        return format!(
-            "Re-activated {} in Okta: Okta runs a full push ({} to add, {} to remove as last read).",
-            p.statsig_group_name,
-            p.adds.len(),
-            p.removes.len()
-        );
-    }
-    let s = format!(
-        "Pushed {}: {} added, {} removed, {}.",
-        p.statsig_group_name,
-        p.adds.len(),
-        p.removes.len(),
-        plural(p.request_count(), "request")
-    );
-    with_drift(ws, &r.mapping_id, s)
-}
 
 /// `said`, then the edits made in Statsig that mapping `id` keeps open, if any.
 fn with_drift(ws: &Workspace, id: &str, said: String) -> String {
@@ -35,32 +13,6 @@ fn with_drift(ws: &Workspace, id: &str, said: String) -> String {
         Some(note) => format!("{said} {note}"),
         None => said,
     }
-}
-
-fn linked(m: &Mapping) -> String {
-    if m.okta.is_some() {
-        return format!(
-            "Linked {} to {} in Okta ({}). {}",
-            m.okta_group_name,
-            m.statsig_group_name,
-            m.id,
-            if m.status == crate::engine::state::MappingStatus::Active {
-                "Okta pushes its members within a few minutes."
-            } else {
-                "It is inactive: Okta pushes nothing until it is activated."
-            }
-        );
-    }
-    let mut s = format!("Linked {} to {}.", m.okta_group_name, m.statsig_group_name);
-    if let Some(c) = &m.last_counts {
-        s.push_str(&format!(
-            " Pushed: {} added, {} removed, {}.",
-            c.added,
-            c.removed,
-            plural(c.requests, "request")
-        ));
-    }
-    s
 }
 
 /// "Create group" of Okta users (a mapping group).
@@ -108,7 +60,7 @@ pub(super) async fn link(
 ) -> Result<String> {
     ws.link_confirmed(okta_group_id, statsig_group_id, push_now, allowed_removals)
         .await
-        .map(|m| linked(&m))
+        .map(|m| ws.made(m).to_string())
 }
 
 /// "Create group".
@@ -120,17 +72,7 @@ pub(super) async fn create(
     push_now: bool,
 ) -> Result<String> {
     let m = ws.create(okta_group_id, project, team, push_now).await?;
-    Ok(if m.okta.is_some() {
-        format!(
-            "Okta mapping {} made: Okta creates {} from {} at its first push.",
-            m.id, m.statsig_group_name, m.okta_group_name
-        )
-    } else {
-        format!(
-            "Created {} from {}.",
-            m.statsig_group_name, m.okta_group_name
-        )
-    })
+    Ok(ws.made(m).to_string())
 }
 
 /// Unlinks a mapping, deleting its team or leaving it.
@@ -141,7 +83,7 @@ pub(super) async fn unlink(
     confirmation: &str,
 ) -> Result<String> {
     let m = ws.unlink(mapping_id, how, confirmation).await?;
-    Ok(ws.unlinked(&m, how))
+    Ok(ws.unlinked(&m, how).to_string())
 }
 
 /// "Push now", with the removals the admin confirmed.
@@ -151,7 +93,7 @@ pub(super) async fn push(
     allowed_removals: usize,
 ) -> Result<String> {
     let r = ws.confirm_removals(mapping_id, allowed_removals).await?;
-    Ok(pushed(ws, &r))
+    Ok(ws.pushed(r).to_string())
 }
 
 /// Activates (and pushes) or deactivates a mapping.

@@ -3,6 +3,7 @@
 //! at once when the app starts and then refreshed by what changed since.
 
 use super::Workspace;
+pub use super::progress::Warm;
 use crate::engine::files::{self, FileError};
 use crate::model::snapshot::{Snapshot, Source};
 use std::path::{Path, PathBuf};
@@ -13,8 +14,6 @@ pub const CACHE_FILE: &str = "directory-cache.json";
 /// How far before the cached read began the refresh asks Okta for changes, for clocks
 /// that differ and changes made while the read ran.
 const OVERLAP_MINUTES: i64 = 5;
-
-pub use super::core::Warm;
 
 /// What came of looking for a cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,8 +49,8 @@ impl Workspace {
 
     fn source(&self) -> Source {
         Source {
-            statsig_url: self.core.conn.statsig_url.clone(),
-            okta_url: self.core.conn.okta_url.clone(),
+            statsig_url: self.core.conn().statsig_url.clone(),
+            okta_url: self.core.conn().okta_url.clone(),
             demo: false,
         }
     }
@@ -90,7 +89,7 @@ impl Workspace {
             since,
         };
         self.core.set_directory(snap.into_directory());
-        self.core.warm = Some(warm.clone());
+        self.warm = Some(warm.clone());
         CacheLoad::Shown(warm)
     }
 
@@ -107,11 +106,11 @@ impl Workspace {
     /// Keep the directory for the next start after each import (the app does; a
     /// command-line run reads everything each time and leaves the cache alone).
     pub fn keep_cache(&mut self, keep: bool) {
-        self.core.keep_cache = keep;
+        self.keep_cache = keep;
     }
 
     /// The cached directory shown and not refreshed yet, if so.
     pub fn warm(&self) -> Option<&Warm> {
-        self.core.warm.as_ref()
+        self.warm.as_ref()
     }
 }

@@ -1,7 +1,7 @@
 //! Mapping groups (Okta groups built for pushing) and settling edits made in Statsig.
 
 use super::Workspace;
-use crate::engine::backend::Unlink;
+use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::{Result, refused};
 use crate::engine::state::{Drift, DriftChoice, Mapping, MappingStatus};
 use crate::model::{OktaGroup, hold, text};
@@ -32,12 +32,12 @@ impl Workspace {
                 "Okta user {unknown} is not in the imported directory; import again."
             )));
         }
-        let mut group = self.core.okta.create_group(name, description).await?;
+        let mut group = self.core.okta().create_group(name, description).await?;
         for uid in user_ids {
-            if self.core.cancel.is_cancelled() {
+            if self.core.cancel().is_cancelled() {
                 break;
             }
-            self.core.okta.set_member(&group.id, uid, true).await?;
+            self.core.okta().set_member(&group.id, uid, true).await?;
             group.members.push(uid.clone());
         }
         group.members.sort();
@@ -52,7 +52,10 @@ impl Workspace {
         user_id: &str,
         member: bool,
     ) -> Result<()> {
-        self.core.okta.set_member(group_id, user_id, member).await?;
+        self.core
+            .okta()
+            .set_member(group_id, user_id, member)
+            .await?;
         if let Some(mut g) = self.directory().okta_group(group_id).cloned() {
             if member {
                 g.members.push(user_id.to_string());
@@ -92,7 +95,7 @@ impl Workspace {
             .map(|u| (u, true))
             .chain(remove.iter().map(|u| (u, false)));
         for (user, member) in changes {
-            if self.core.cancel.is_cancelled() {
+            if self.core.cancel().is_cancelled() {
                 return Err(crate::engine::error::EngineError::Cancelled);
             }
             self.set_okta_member(group_id, user, member).await?;
@@ -103,7 +106,7 @@ impl Workspace {
     /// The edits made in Statsig that mapping `mapping_id` holds open, in one sentence
     /// naming each person, if there are any.
     pub fn drift_note(&self, mapping_id: &str) -> Option<String> {
-        let m = self.core.state.mapping(mapping_id)?;
+        let m = self.core.state().mapping(mapping_id)?;
         let d = m.drift.as_ref().filter(|d| !d.is_empty())?;
         Some(format!(
             "Kept the edits made in Statsig on {}: {}. Nothing is pushed over them until you choose Overwrite from Okta or Adopt into Okta group.",
@@ -116,45 +119,50 @@ impl Workspace {
     /// done there.
     pub fn drift_people(&self, mapping_id: &str) -> Vec<String> {
         self.core
-            .state
+            .state()
             .mapping(mapping_id)
             .and_then(|m| m.drift.as_ref())
             .map(|d| self.core.describe_drift(d))
             .unwrap_or_default()
     }
 
-    /// What an unlink of `m` did, in one sentence (the mapping as it was).
-    pub fn unlinked(&self, m: &Mapping, how: Unlink) -> String {
+    /// What an unlink of `m` did (the mapping as it was).
+    pub fn unlinked(&self, m: &Mapping, how: Unlink) -> super::Unlinked {
         let gone = !m.statsig_group_id.is_empty()
             && self.directory().statsig_read
             && self
                 .directory()
                 .statsig_group(&m.statsig_group_id)
                 .is_none();
-        match how {
-            Unlink::Delete if m.okta.is_some() => format!(
-                "Unlinked {} in Okta; Okta deletes {} in Statsig.",
-                m.okta_group_name, m.statsig_group_name
-            ),
-            Unlink::Delete => format!(
-                "Unlinked {} and deleted {} in Statsig.",
-                m.okta_group_name, m.statsig_group_name
-            ),
-            Unlink::Leave if gone => format!(
-                "Unlinked {}; {} had already been deleted in Statsig, so nothing is left there.",
-                m.okta_group_name, m.statsig_group_name
-            ),
-            Unlink::Leave => format!(
-                "Unlinked {}; {} was left in Statsig as it is.",
-                m.okta_group_name, m.statsig_group_name
-            ),
+        super::Unlinked {
+            okta_group_name: m.okta_group_name.clone(),
+            statsig_group_name: m.statsig_group_name.clone(),
+            how,
+            by: m.remote.as_ref().and(self.steered()).map(|s| s.who),
+            already_gone: gone,
+        }
+    }
+
+    /// What a Link or Create that made `m` did.
+    pub fn made(&self, m: Mapping) -> super::Made {
+        super::Made {
+            by: m.remote.as_ref().and(self.steered()).map(|s| s.who),
+            mapping: m,
+        }
+    }
+
+    /// What a push did, with the edits made in Statsig its mapping keeps.
+    pub fn pushed(&self, report: PushReport) -> super::Pushed {
+        super::Pushed {
+            kept: self.drift_note(&report.mapping_id),
+            report,
         }
     }
 
     /// What the admin calls mapping `mapping_id`: its Okta group's name (its id when gone).
     pub fn mapping_name(&self, mapping_id: &str) -> String {
         self.core
-            .state
+            .state()
             .mapping(mapping_id)
             .map_or_else(|| mapping_id.to_string(), |m| m.okta_group_name.clone())
     }
@@ -204,7 +212,7 @@ impl Workspace {
                     self.core.set_status(mapping_id, MappingStatus::Active)?;
                 }
                 // The edits are the Okta group's own now.
-                if let Some(mm) = self.core.state.mapping_mut(mapping_id) {
+                if let Some(mm) = self.core.state_mut().mapping_mut(mapping_id) {
                     mm.drift = None;
                 }
                 self.push(mapping_id).await?;

@@ -4,10 +4,11 @@ use super::Workspace;
 use super::pending::{Members, Pending, Reader, Report};
 use super::progress::ImportProgress;
 use crate::engine::error::{EngineError, Result, interrupted, refused};
-use crate::model::okta_app::{AppSide, OktaPushMapping};
+use crate::model::okta_app::AppSide;
 use crate::model::plan::DEFAULT_BATCH_SIZE;
 use crate::model::{Directory, OktaGroup, OktaUser};
 use crate::net::ApiError;
+use futures::future::OptionFuture;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -79,7 +80,6 @@ impl Workspace {
         let read_at = crate::clock::now();
         // From a cached directory: only what Okta changed since is read again.
         let baseline = self
-            .core
             .warm
             .clone()
             .map(|w| (w.since, self.core.shared_directory()));
@@ -98,15 +98,14 @@ impl Workspace {
             Some((users, groups, config))
         };
         let app_side = read_app_side(core, app.as_ref(), &report);
-        let (statsig, okta_side, app_side) = tokio::join!(statsig, okta_side, app_side);
+        // What the backend reads beside the import (Okta push: Okta's mappings).
+        let backend = self.pusher.as_ref().map(|p| p.backend.clone());
+        let beside: OptionFuture<_> = backend.as_ref().and_then(|b| b.beside_import(core)).into();
+        let (statsig, okta_side, app_side, beside) =
+            tokio::join!(statsig, okta_side, app_side, beside);
         let (okta_users, okta_groups, pending) = okta_side?;
-        let (side, mappings) = match app_side {
-            Some(r) => {
-                let (side, mappings) = r?;
-                (Some(side), Some(mappings))
-            }
-            None => (None, None),
-        };
+        let side = app_side.transpose()?;
+        let after_import = beside.transpose()?;
         let mut directory = match statsig {
             Some((users, groups, config)) => {
                 let (users, groups, config) = (users?, groups?, config?);
@@ -116,14 +115,14 @@ impl Workspace {
                         core.scim()?.base_url()
                     )));
                 }
-                let wanted = match core.conn.batch_size {
+                let wanted = match core.conn().batch_size {
                     0 => DEFAULT_BATCH_SIZE,
                     n => n,
                 };
                 core.scim()?.set_batch_size(wanted, config.patch_cap);
                 let dir = Directory::new(
-                    core.conn.projects.clone(),
-                    core.conn.org_domains.clone(),
+                    core.conn().projects.clone(),
+                    core.conn().org_domains.clone(),
                     users,
                     groups,
                     okta_users,
@@ -133,26 +132,26 @@ impl Workspace {
                     Some(side) => dir.with_app(side),
                     // Direct push with the Statsig app in Okta: its imported groups are
                     // known, so they are never taken for mapping groups.
-                    None if !core.app_groups.is_empty() => dir.with_app(AppSide {
-                        groups: core.app_groups.clone(),
+                    None if !self.app_groups.is_empty() => dir.with_app(AppSide {
+                        groups: self.app_groups.clone(),
                         ..AppSide::default()
                     }),
                     None => dir,
                 }
             }
             None => Directory::from_okta_only(
-                core.conn.projects.clone(),
+                core.conn().projects.clone(),
                 okta_users,
                 okta_groups,
                 side.unwrap_or_default(),
             ),
         };
-        if core.cancel.is_cancelled() {
+        if core.cancel().is_cancelled() {
             return Err(EngineError::Cancelled);
         }
         directory.members_reading = pending.is_some();
         self.core.set_directory(directory);
-        self.core.warm = None;
+        self.warm = None;
         match pending {
             Some((results, reader, total)) => {
                 self.pending = Some(Pending {
@@ -166,9 +165,9 @@ impl Workspace {
             }
             None => self.keep_for_next_start(&read_at),
         }
-        match mappings {
-            Some(list) => {
-                crate::engine::backend::okta::sync::replace_all(&mut self.core, &list);
+        match after_import {
+            Some(apply) => {
+                apply(&mut self.core);
                 self.core.save()?;
             }
             None => self.follow_renames()?,
@@ -201,7 +200,7 @@ impl Workspace {
         let mut got = Vec::new();
         let mut failed = None;
         while p.left > 0 {
-            if self.core.cancel.is_cancelled() {
+            if self.core.cancel().is_cancelled() {
                 failed = Some(EngineError::Cancelled);
                 break;
             }
@@ -258,7 +257,7 @@ impl Workspace {
 
     /// Keeps the directory, read whole at `read_at`, for the next start (when asked to).
     fn keep_for_next_start(&self, read_at: &str) {
-        if self.core.keep_cache
+        if self.keep_cache
             && let Err(e) = self.save_cache(read_at)
         {
             tracing::warn!("{e}");
@@ -269,9 +268,9 @@ impl Workspace {
     /// push are found (they stay open until the admin chooses, whatever else runs).
     fn follow_renames(&mut self) -> Result<()> {
         let core = &mut self.core;
-        let before = core.state.clone();
+        let before = core.state().clone();
         let dir = core.shared_directory();
-        for m in &mut core.state.mappings {
+        for m in &mut core.state_mut().mappings {
             if let Some(g) = dir.okta_group(&m.okta_group_id)
                 && g.name != m.okta_group_name
             {
@@ -279,12 +278,12 @@ impl Workspace {
             }
         }
         if dir.statsig_read {
-            let ids: Vec<String> = core.state.mappings.iter().map(|m| m.id.clone()).collect();
+            let ids: Vec<String> = core.state().mappings.iter().map(|m| m.id.clone()).collect();
             for id in ids {
                 core.note_drift(&id);
             }
         }
-        if core.state != before {
+        if *core.state() != before {
             core.save()?;
         }
         Ok(())
@@ -301,14 +300,14 @@ async fn read_okta(
     baseline: Option<(String, Arc<Directory>)>,
     staged: bool,
 ) -> std::result::Result<OktaSide, ApiError> {
-    let okta = core.okta.clone();
+    let okta = core.okta().clone();
     let members_report = report.clone();
     let known = baseline.as_ref().map(|(_, d)| d.clone());
     // With nothing shown yet, the mapped groups' members are read first and the rest
     // after the views are shown; a refresh keeps what is shown until all is in.
     let nothing_shown = staged && baseline.is_none() && core.directory().okta_groups.is_empty();
     let mapped: Option<HashSet<String>> = nothing_shown.then(|| {
-        core.state
+        core.state()
             .mappings
             .iter()
             .map(|m| m.okta_group_id.clone())
@@ -342,12 +341,12 @@ async fn read_okta(
         match &baseline {
             Some((since, dir)) => {
                 let changed = core
-                    .okta
+                    .okta()
                     .users_changed_since(since, counter(report, "Okta users changed"))
                     .await?;
                 Ok(merge_users(&dir.okta_users, changed))
             }
-            None => core.okta.list_users(counter(report, "Okta users")).await,
+            None => core.okta().list_users(counter(report, "Okta users")).await,
         }
     };
     let (users, groups) = tokio::join!(okta_users, okta_groups);
@@ -437,19 +436,18 @@ fn merge_users(known: &[OktaUser], changed: Vec<OktaUser>) -> Vec<OktaUser> {
     all
 }
 
-/// Okta push: the Statsig app's users, imported groups and Okta's mappings, read side by
-/// side (`None` in Direct push).
+/// With the Statsig app found: its users and imported groups, read side by side (`None`
+/// without it).
 async fn read_app_side(
     core: &super::Core,
     app: Option<&crate::model::okta_app::OktaApp>,
     report: &Report,
-) -> Option<Result<(AppSide, Vec<OktaPushMapping>)>> {
+) -> Option<Result<AppSide>> {
     let app = app?.clone();
-    let okta = &core.okta;
-    let (users, groups, mappings) = tokio::join!(
+    let okta = core.okta();
+    let (users, groups) = tokio::join!(
         okta.app_users(&app.id, counter(report, "Okta app users")),
         okta.app_groups(&app.id),
-        okta.push_mappings(&app.id, None, None),
     );
     Some((|| {
         let side = AppSide {
@@ -460,6 +458,6 @@ async fn read_app_side(
                 .collect(),
             groups: groups?,
         };
-        Ok((side, mappings?))
+        Ok(side)
     })())
 }

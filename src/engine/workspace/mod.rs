@@ -5,7 +5,6 @@
 //! the engine's command loop.
 
 pub mod cache;
-pub mod core;
 mod groups;
 mod import;
 pub mod mode;
@@ -15,11 +14,11 @@ pub mod push_mode;
 pub mod push_rules;
 mod reports;
 
-pub use self::core::Core;
+use super::core::Core;
 pub use progress::ImportProgress;
 pub use push_mode::{ModeReport, PushMode};
 pub use push_rules::{RuleApplied, RuleStore};
-pub use reports::{Activation, Named, Retried};
+pub use reports::{Activation, Made, Named, Pushed, Retried, Unlinked};
 
 use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
 use super::connection::{Connection, PushModeChoice};
@@ -35,7 +34,7 @@ use std::sync::Arc;
 
 /// Who pushes: the backend, and how it was chosen (see `mode.rs`).
 struct Pusher {
-    backend: Box<dyn PushBackend>,
+    backend: Arc<dyn PushBackend>,
     report: ModeReport,
 }
 
@@ -45,7 +44,16 @@ pub struct Workspace {
     /// Who pushes, once settled (at the first import, or the first step that needs it):
     /// the backend, and how it was chosen. The one place the mode is kept.
     pusher: Option<Pusher>,
+    /// The backend the program chose ([`Self::push_with`]), which then always pushes.
+    chosen: Option<Arc<dyn PushBackend>>,
     rules: RuleStore,
+    /// In Direct push: the Statsig app's imported groups in Okta (never push sources).
+    app_groups: Vec<crate::model::okta_app::AppGroup>,
+    /// The cached directory shown and not refreshed yet (the next import reads what
+    /// changed since).
+    warm: Option<progress::Warm>,
+    /// Keep the directory for the next start after each import.
+    keep_cache: bool,
     /// Okta groups whose members an import is still reading (see `import.rs`).
     pending: Option<pending::Pending>,
 }
@@ -108,7 +116,7 @@ impl Workspace {
         // push another process is running right now holds the lock and is left alone.
         let nobody_pushing = core.store().try_lock_push().ok().flatten();
         let mut resumed = false;
-        for m in &mut core.state.mappings {
+        for m in &mut core.state_mut().mappings {
             if m.status == MappingStatus::Pushing && nobody_pushing.is_some() {
                 m.status = MappingStatus::Error {
                     at: crate::clock::now(),
@@ -126,10 +134,34 @@ impl Workspace {
         let ws = Workspace {
             core,
             pusher: None,
+            chosen: None,
+            app_groups: Vec::new(),
+            warm: None,
+            keep_cache: false,
             rules,
             pending: None,
         };
         Ok((ws, warning))
+    }
+
+    /// The registration point for a push backend of the program's own: from now on
+    /// `backend` pushes for this workspace, whatever the connection's push mode says (its
+    /// mode reads as the backend's name). The app and the command line never call it: they
+    /// push as the connection's mode settles (see `mode.rs`).
+    pub fn push_with(&mut self, backend: Arc<dyn PushBackend>) {
+        self.chosen = Some(backend);
+        self.pusher = None;
+    }
+
+    /// How the views speak of who pushes, when the backend steers another service's
+    /// pushes (`None` before who pushes is settled, or when the app pushes itself).
+    pub fn steered(&self) -> Option<super::backend::Steered> {
+        self.pusher.as_ref().and_then(|p| p.backend.steered())
+    }
+
+    /// Who carries out what the app asks, when another service does ("Okta").
+    fn by(&self) -> Option<&'static str> {
+        self.steered().map(|s| s.who)
     }
 
     /// The imported directory.
@@ -149,17 +181,17 @@ impl Workspace {
 
     /// The persisted state.
     pub fn state(&self) -> &State {
-        &self.core.state
+        self.core.state()
     }
 
     /// The mappings.
     pub fn mappings(&self) -> &[Mapping] {
-        &self.core.state.mappings
+        &self.core.state().mappings
     }
 
     /// The connection.
     pub fn connection(&self) -> &Connection {
-        &self.core.conn
+        self.core.conn()
     }
 
     /// Membership changes per PATCH, as the server allows.
@@ -169,7 +201,7 @@ impl Workspace {
 
     /// The job's cancel flag.
     pub fn cancel_token(&self) -> &CancelToken {
-        &self.core.cancel
+        self.core.cancel()
     }
 
     /// The Statsig SCIM client, when Statsig is configured.
@@ -200,7 +232,7 @@ impl Workspace {
 
     /// The word an admin types to confirm deleting a mapping's team: the team's name.
     pub fn confirmation_word(&self, mapping_id: &str) -> Option<String> {
-        let m = self.core.state.mapping(mapping_id)?;
+        let m = self.core.state().mapping(mapping_id)?;
         Some(rules::confirmation_word(
             self.directory(),
             &m.statsig_group_id,
@@ -228,22 +260,22 @@ impl Workspace {
     }
 
     /// The other pusher of a Statsig group, when another mode pushes into it.
-    pub fn other_pusher_of(&self, statsig_group_name: &str) -> Option<&core::OtherPusher> {
+    pub fn other_pusher_of(&self, statsig_group_name: &str) -> Option<&super::core::OtherPusher> {
         self.core.other_pusher_of(statsig_group_name)
     }
 
     /// Uses `app_id` as the Statsig app in Okta, then imports again.
     pub async fn choose_app(&mut self, app_id: &str) -> Result<()> {
-        self.core.conn.okta_app_id = Some(app_id.to_string());
-        if self.core.conn.push_mode == PushModeChoice::Direct {
-            self.core.conn.push_mode = PushModeChoice::Auto;
+        self.core.conn_mut().okta_app_id = Some(app_id.to_string());
+        if self.core.conn().push_mode == PushModeChoice::Direct {
+            self.core.conn_mut().push_mode = PushModeChoice::Auto;
         }
         self.pusher = None;
-        self.core.other_pushers.clear();
+        self.core.set_other_pushers(Vec::new());
         let direct =
             super::state::StateStore::new(self.core.store().path().with_file_name("state.json"));
         self.core.switch_store(direct)?;
-        self.core.other_pushers.clear();
+        self.core.set_other_pushers(Vec::new());
         self.import(|_| {}).await?;
         Ok(())
     }
@@ -256,7 +288,7 @@ impl Workspace {
                 "Import Now needs Okta push with its Statsig app found.",
             ));
         };
-        match self.core.okta.sandbox_import_now(&app.id).await {
+        match self.core.okta().sandbox_import_now(&app.id).await {
             Ok(n) => Ok(n),
             Err(e) if e.status() == Some(404) => Err(super::error::refused(format!(
                 "Okta has no API for Import Now; in Okta, open Applications > {} > Import and click Import Now. (This step works against the sandbox only.)",
@@ -443,10 +475,7 @@ impl Workspace {
     /// Pushes again every mapping in Error that a retry may fix; those that need a change
     /// first (a name Statsig refuses, a deleted team) are skipped with what to change.
     pub async fn retry_errors(&mut self) -> Retried {
-        let mut retried = Retried {
-            by_okta: self.mappings().iter().any(|m| m.okta.is_some()),
-            ..Retried::default()
-        };
+        let mut retried = Retried::default();
         let mut ids = Vec::new();
         for m in self.mappings() {
             match &m.status {
@@ -457,7 +486,9 @@ impl Workspace {
                 _ => {}
             }
         }
-        for (id, r) in self.push_many(&ids, 0).await {
+        let outcomes = self.push_many(&ids, 0).await;
+        retried.by = self.by();
+        for (id, r) in outcomes {
             let m = self.named(&id);
             match r {
                 Ok(_) => retried.pushed.push(m),
@@ -495,10 +526,7 @@ impl Workspace {
         Ok(Activation {
             name: self.mapping_name(mapping_id),
             active,
-            by_okta: self
-                .mappings()
-                .iter()
-                .any(|m| m.id == mapping_id && m.okta.is_some()),
+            by: self.by(),
         })
     }
 
@@ -564,8 +592,8 @@ impl Workspace {
             }
         };
         let source = crate::model::snapshot::Source {
-            statsig_url: url(&self.core.conn.statsig_url),
-            okta_url: url(&self.core.conn.okta_url),
+            statsig_url: url(&self.core.conn().statsig_url),
+            okta_url: url(&self.core.conn().okta_url),
             demo,
         };
         crate::model::snapshot::Snapshot::capture(

@@ -7,11 +7,12 @@ use crate::engine::backend::PushBackend;
 use crate::engine::backend::direct::DirectPush;
 use crate::engine::backend::okta::{OktaPush, Unavailable};
 use crate::engine::connection::PushModeChoice;
+use crate::engine::core::OtherPusher;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::state::StateStore;
-use crate::engine::workspace::core::OtherPusher;
 use crate::model::okta_app::{AppChoice, AppGroup, OktaApp, choose_app};
 use crate::net::ApiError;
+use std::sync::Arc;
 
 /// The file of Okta push's mappings (as last read from Okta), beside the direct ones.
 pub fn okta_store(direct: &StateStore) -> StateStore {
@@ -32,11 +33,11 @@ impl Workspace {
 
     /// The apps whose label starts with the connection's search text.
     pub async fn app_candidates(&self) -> Result<Vec<OktaApp>> {
-        let search = self.core.conn.app_search().to_lowercase();
+        let search = self.core.conn().app_search().to_lowercase();
         Ok(self
             .core
-            .okta
-            .find_apps(self.core.conn.app_search())
+            .okta()
+            .find_apps(self.core.conn().app_search())
             .await?
             .into_iter()
             .filter(|a| a.label.to_lowercase().starts_with(&search))
@@ -46,15 +47,15 @@ impl Workspace {
     /// Finds the Statsig app as the connection says: by its saved id, or by a label search.
     async fn find_app(&self) -> std::result::Result<AppChoice, ApiError> {
         let core = &self.core;
-        if let Some(id) = &core.conn.okta_app_id {
-            return match core.okta.get_app(id).await {
+        if let Some(id) = &core.conn().okta_app_id {
+            return match core.okta().get_app(id).await {
                 Ok(app) => Ok(AppChoice::Found(app)),
                 Err(e) if e.is_not_found() => Ok(AppChoice::None),
                 Err(e) => Err(e),
             };
         }
-        let search = core.conn.app_search().to_lowercase();
-        let apps = core.okta.find_apps(core.conn.app_search()).await?;
+        let search = core.conn().app_search().to_lowercase();
+        let apps = core.okta().find_apps(core.conn().app_search()).await?;
         // Okta's `q` also matches the app's generated name; the label decides.
         let candidates = apps
             .into_iter()
@@ -71,12 +72,25 @@ impl Workspace {
         if self.pusher.is_some() {
             return Ok(());
         }
-        let choice = self.core.conn.push_mode;
+        if let Some(backend) = self.chosen.clone() {
+            self.pusher = Some(super::Pusher {
+                report: ModeReport {
+                    mode: PushMode::Chosen(backend.name()),
+                    candidates: Vec::new(),
+                    warning: None,
+                    other_pushers: self.core.other_pushers().to_vec(),
+                    steered: backend.steered(),
+                },
+                backend,
+            });
+            return Ok(());
+        }
+        let choice = self.core.conn().push_mode;
         let found = self.find_app().await;
         if matches!(found, Err(ApiError::Cancelled)) {
             return Err(EngineError::Cancelled);
         }
-        let search = self.core.conn.app_search().to_string();
+        let search = self.core.conn().app_search().to_string();
         let okta_app = match &found {
             Ok(AppChoice::Found(app)) if app.has_group_push() => Some(app.clone()),
             _ => None,
@@ -87,23 +101,26 @@ impl Workspace {
         {
             // One pusher per team: Direct push keeps off the teams Okta pushes, and never
             // offers Okta's copies of Statsig's groups as sources.
-            (self.core.other_pushers, self.core.app_groups) = self.okta_targets(&app).await;
+            let (pushers, groups) = self.okta_targets(&app).await;
+            self.core.set_other_pushers(pushers);
+            self.app_groups = groups;
         }
-        let backend: Box<dyn PushBackend> = match &report.mode {
+        let backend: Arc<dyn PushBackend> = match &report.mode {
             PushMode::Okta(app) => {
                 let store = super::mode::okta_store(self.core.store());
                 self.core.switch_store(store)?;
-                Box::new(OktaPush::new(app.clone()))
+                Arc::new(OktaPush::new(app.clone()))
             }
-            PushMode::OktaUnavailable(why) => Box::new(Unavailable(why.clone())),
-            PushMode::Direct => Box::new(DirectPush),
+            PushMode::OktaUnavailable(why) => Arc::new(Unavailable(why.clone())),
+            PushMode::Direct | PushMode::Chosen(_) => Arc::new(DirectPush),
         };
         self.pusher = Some(super::Pusher {
-            backend,
             report: ModeReport {
-                other_pushers: self.core.other_pushers.clone(),
+                other_pushers: self.core.other_pushers().to_vec(),
+                steered: backend.steered(),
                 ..report
             },
+            backend,
         });
         Ok(())
     }
@@ -113,7 +130,7 @@ impl Workspace {
     /// The teams Okta's mappings of `app` push into, and the app's imported groups (none
     /// when Okta will not say).
     async fn okta_targets(&self, app: &OktaApp) -> (Vec<OtherPusher>, Vec<AppGroup>) {
-        let okta = &self.core.okta;
+        let okta = self.core.okta();
         let (mappings, groups) = tokio::join!(
             okta.push_mappings(&app.id, None, None),
             okta.app_groups(&app.id)
@@ -148,6 +165,7 @@ pub fn decide(
         candidates: Vec::new(),
         warning,
         other_pushers: Vec::new(),
+        steered: None,
     };
     if choice == PushModeChoice::Direct {
         return direct(None);
@@ -157,6 +175,7 @@ pub fn decide(
         candidates,
         warning: Some(why),
         other_pushers: Vec::new(),
+        steered: None,
     };
     // Auto falls back to Direct push where Okta cannot push; Okta push says why it cannot.
     let fallback = |why: String| {
@@ -203,6 +222,7 @@ pub fn decide(
             candidates: Vec::new(),
             warning: None,
             other_pushers: Vec::new(),
+            steered: None,
         },
     }
 }

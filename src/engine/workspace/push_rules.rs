@@ -246,7 +246,7 @@ impl Workspace {
         if self.rules().is_empty() {
             return Ok(0);
         }
-        let listed = self.core.okta.list_groups(None, None, || {}).await?;
+        let listed = self.core.okta().list_groups(None, None, || {}).await?;
         let mut new: Vec<_> = listed
             .into_iter()
             .filter(|g| self.directory().okta_group(&g.id).is_none())
@@ -254,7 +254,7 @@ impl Workspace {
         if new.is_empty() {
             return Ok(0);
         }
-        self.core.okta.fill_members(&mut new, || {}).await?;
+        self.core.okta().fill_members(&mut new, || {}).await?;
         let n = new.len();
         for g in new {
             let members = g.members.clone();

@@ -1,9 +1,132 @@
 //! What a step did, as one report the app and the command line both show: each has one
 //! `Display`, so the same thing is said the same way in both.
 
+use crate::engine::backend::{PushReport, Unlink};
 use crate::engine::error::{EngineError, Result, partly};
+use crate::model::mapping::{Mapping, MappingStatus, PushAction};
 use crate::model::text::plural;
 use std::fmt;
+
+/// What *Link* or *Create* did: the mapping made, and who pushes it when the app only
+/// asks another service to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Made {
+    /// The mapping as made (pushed already, unless asked not to).
+    pub mapping: Mapping,
+    /// Who pushes when the app only asks ("Okta").
+    pub by: Option<&'static str>,
+}
+
+impl fmt::Display for Made {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = &self.mapping;
+        let (okta, statsig) = (&m.okta_group_name, &m.statsig_group_name);
+        match (m.action, self.by) {
+            (PushAction::Link, Some(who)) => write!(
+                f,
+                "Linked {okta} to {statsig} in {who} ({}). {}",
+                m.id,
+                if m.status == MappingStatus::Active {
+                    format!("{who} pushes its members within a few minutes.")
+                } else {
+                    format!("It is inactive: {who} pushes nothing until it is activated.")
+                }
+            ),
+            (PushAction::Link, None) => {
+                write!(f, "Linked {okta} to {statsig}.")?;
+                match &m.last_counts {
+                    Some(c) => write!(
+                        f,
+                        " Pushed: {} added, {} removed, {}.",
+                        c.added,
+                        c.removed,
+                        plural(c.requests, "request")
+                    ),
+                    None => Ok(()),
+                }
+            }
+            (PushAction::Create, Some(who)) => write!(
+                f,
+                "{who} mapping {} made: {who} creates {statsig} from {okta} at its first push.",
+                m.id
+            ),
+            (PushAction::Create, None) => write!(f, "Created {statsig} from {okta}."),
+        }
+    }
+}
+
+/// What *Push now* did, with the edits made in Statsig it kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pushed {
+    /// The push.
+    pub report: PushReport,
+    /// The edits made in Statsig the mapping keeps open, in one sentence, if any.
+    pub kept: Option<String>,
+}
+
+impl fmt::Display for Pushed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.report.plan;
+        let (name, adds, removes) = (&p.statsig_group_name, p.adds.len(), p.removes.len());
+        if let Some(who) = self.report.by {
+            return write!(
+                f,
+                "Re-activated {name} in {who}: {who} runs a full push ({adds} to add, {removes} to remove as last read)."
+            );
+        }
+        let requests = plural(p.request_count(), "request");
+        write!(
+            f,
+            "Pushed {name}: {adds} added, {removes} removed, {requests}."
+        )?;
+        match &self.kept {
+            Some(note) => write!(f, " {note}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What *Unlink* did (the mapping as it was).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlinked {
+    /// The mapping's Okta group, by name.
+    pub okta_group_name: String,
+    /// Its Statsig group, by name.
+    pub statsig_group_name: String,
+    /// Deleted the team, or left it.
+    pub how: Unlink,
+    /// Who deletes the team when the app only asks ("Okta").
+    pub by: Option<&'static str>,
+    /// The Statsig group had already been deleted there.
+    pub already_gone: bool,
+}
+
+impl fmt::Display for Unlinked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (okta, statsig) = (&self.okta_group_name, &self.statsig_group_name);
+        match (self.how, self.by) {
+            (Unlink::Delete, Some(who)) => {
+                write!(
+                    f,
+                    "Unlinked {okta} in {who}; {who} deletes {statsig} in Statsig."
+                )
+            }
+            (Unlink::Delete, None) => {
+                write!(f, "Unlinked {okta} and deleted {statsig} in Statsig.")
+            }
+            (Unlink::Leave, _) if self.already_gone => write!(
+                f,
+                "Unlinked {okta}; {statsig} had already been deleted in Statsig, so nothing is left there."
+            ),
+            (Unlink::Leave, _) => {
+                write!(
+                    f,
+                    "Unlinked {okta}; {statsig} was left in Statsig as it is."
+                )
+            }
+        }
+    }
+}
 
 /// A mapping named in a report: its id, and its Okta group's name as the admin knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +140,8 @@ pub struct Named {
 /// What *Retry all* did.
 #[derive(Debug, Default)]
 pub struct Retried {
-    /// Okta pushes (Okta push): pushing again was re-activating.
-    pub by_okta: bool,
+    /// Who pushes when the app only asks ("Okta"): pushing again was re-activating.
+    pub by: Option<&'static str>,
     /// Mappings pushed again (in Okta push: re-activated).
     pub pushed: Vec<Named>,
     /// Mappings that failed again, with why.
@@ -30,17 +153,17 @@ pub struct Retried {
 impl Retried {
     /// What was pushed again and what was skipped, by name; empty when neither.
     fn done(&self) -> String {
-        let mut said = match (self.pushed.len(), self.by_okta) {
+        let mut said = match (self.pushed.len(), self.by) {
             (0, _) if self.skipped.is_empty() && self.failed.is_empty() => {
                 "No mapping is in error.".to_string()
             }
             (0, _) => String::new(),
-            (n, true) => format!(
-                "Re-activated {} in Okta: Okta pushes {} again.",
+            (n, Some(who)) => format!(
+                "Re-activated {} in {who}: {who} pushes {} again.",
                 plural(n, "mapping"),
                 if n == 1 { "it" } else { "them" }
             ),
-            (n, false) => format!("Pushed {} again.", plural(n, "mapping")),
+            (n, None) => format!("Pushed {} again.", plural(n, "mapping")),
         };
         for (m, fix) in &self.skipped {
             said.push_str(&format!(
@@ -72,24 +195,25 @@ pub struct Activation {
     pub name: String,
     /// Activated (and pushed), or deactivated.
     pub active: bool,
-    /// Okta pushes (Okta push): the app only changed the mapping's status in Okta.
-    pub by_okta: bool,
+    /// Who pushes when the app only asks ("Okta"): the app only changed the mapping's
+    /// status there.
+    pub by: Option<&'static str>,
 }
 
 impl fmt::Display for Activation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = &self.name;
-        match (self.by_okta, self.active) {
-            (true, true) => write!(
+        match (self.by, self.active) {
+            (Some(who), true) => write!(
                 f,
-                "Activated {name} in Okta: Okta runs a full push within a few minutes."
+                "Activated {name} in {who}: {who} runs a full push within a few minutes."
             ),
-            (true, false) => write!(
+            (Some(who), false) => write!(
                 f,
-                "Deactivated {name} in Okta: memberships stay, Okta pushes nothing."
+                "Deactivated {name} in {who}: memberships stay, {who} pushes nothing."
             ),
-            (false, true) => write!(f, "Activated and pushed {name}."),
-            (false, false) => write!(
+            (None, true) => write!(f, "Activated and pushed {name}."),
+            (None, false) => write!(
                 f,
                 "Deactivated {name}: memberships stay, nothing is pushed."
             ),
@@ -125,7 +249,7 @@ mod tests {
         let none = Retried::default();
         assert_eq!(none.outcome().unwrap(), "No mapping is in error.");
         let r = Retried {
-            by_okta: true,
+            by: Some("Okta"),
             pushed: vec![named("m1", "Payments"), named("m2", "Growth")],
             failed: vec![(named("m3", "Risk"), interrupted("Okta answered 503."))],
             skipped: vec![(named("m4", "Growth Lab"), "Unlink, then Create.".into())],
@@ -147,11 +271,11 @@ mod tests {
 
     #[test]
     fn activation_says_who_pushes_now_and_what_stays() {
-        let a = |by_okta, active| {
+        let a = |steered: bool, active| {
             Activation {
                 name: "Payments".into(),
                 active,
-                by_okta,
+                by: steered.then_some("Okta"),
             }
             .to_string()
         };
@@ -167,6 +291,90 @@ mod tests {
         assert_eq!(
             a(false, false),
             "Deactivated Payments: memberships stay, nothing is pushed."
+        );
+    }
+
+    fn mapping(action: PushAction, status: MappingStatus) -> Mapping {
+        Mapping {
+            id: "m7".into(),
+            okta_group_id: "00g1".into(),
+            okta_group_name: "Payments Engineers".into(),
+            statsig_group_id: "g1".into(),
+            statsig_group_name: "Statsig-Checkout-Payments-Member".into(),
+            action,
+            status,
+            created: "2026-01-01T00:00:00Z".into(),
+            last_push: None,
+            last_counts: Some(crate::model::mapping::PushCounts {
+                added: 3,
+                removed: 1,
+                skipped: 0,
+                requests: 1,
+            }),
+            last_pushed_members: Vec::new(),
+            drift: None,
+            remote: None,
+        }
+    }
+
+    #[test]
+    fn a_mapping_made_says_who_pushes_it_and_what_went() {
+        let made = |action, status, by| {
+            Made {
+                mapping: mapping(action, status),
+                by,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            made(PushAction::Link, MappingStatus::Active, None),
+            "Linked Payments Engineers to Statsig-Checkout-Payments-Member. Pushed: 3 added, 1 removed, 1 request."
+        );
+        assert_eq!(
+            made(PushAction::Link, MappingStatus::Active, Some("Okta")),
+            "Linked Payments Engineers to Statsig-Checkout-Payments-Member in Okta (m7). Okta pushes its members within a few minutes."
+        );
+        assert_eq!(
+            made(PushAction::Link, MappingStatus::Inactive, Some("Okta")),
+            "Linked Payments Engineers to Statsig-Checkout-Payments-Member in Okta (m7). It is inactive: Okta pushes nothing until it is activated."
+        );
+        assert_eq!(
+            made(PushAction::Create, MappingStatus::Active, None),
+            "Created Statsig-Checkout-Payments-Member from Payments Engineers."
+        );
+        assert_eq!(
+            made(PushAction::Create, MappingStatus::Active, Some("Okta")),
+            "Okta mapping m7 made: Okta creates Statsig-Checkout-Payments-Member from Payments Engineers at its first push."
+        );
+    }
+
+    #[test]
+    fn an_unlink_says_what_became_of_the_team() {
+        let unlinked = |how, by, already_gone| {
+            Unlinked {
+                okta_group_name: "Payments Engineers".into(),
+                statsig_group_name: "Statsig-Checkout-Payments-Member".into(),
+                how,
+                by,
+                already_gone,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            unlinked(Unlink::Delete, None, false),
+            "Unlinked Payments Engineers and deleted Statsig-Checkout-Payments-Member in Statsig."
+        );
+        assert_eq!(
+            unlinked(Unlink::Delete, Some("Okta"), false),
+            "Unlinked Payments Engineers in Okta; Okta deletes Statsig-Checkout-Payments-Member in Statsig."
+        );
+        assert_eq!(
+            unlinked(Unlink::Leave, None, true),
+            "Unlinked Payments Engineers; Statsig-Checkout-Payments-Member had already been deleted in Statsig, so nothing is left there."
+        );
+        assert_eq!(
+            unlinked(Unlink::Leave, Some("Okta"), false),
+            "Unlinked Payments Engineers; Statsig-Checkout-Payments-Member was left in Statsig as it is."
         );
     }
 }

@@ -35,8 +35,8 @@ struct Preview {
     skipped: SkippedList,
     requests: usize,
     guard: Option<GuardStop>,
-    /// Okta pushes (Okta push), not the app.
-    by_okta: bool,
+    /// Who pushes when not the app ("Okta"): the service the backend steers.
+    by: Option<&'static str>,
     /// Statsig's members were read (no Statsig token: removals cannot be known).
     statsig_known: bool,
 }
@@ -169,7 +169,7 @@ impl PushDialog {
         );
         let (okta, target, mode) = (self.okta_group.clone(), self.target.clone(), self.mode);
         let batch = view.batch_size.max(1);
-        let by_okta = view.okta_push();
+        let by = view.steered().map(|s| s.who);
         let statsig_known = view.directory.statsig_read;
         memo.get(key, || {
             let okta = okta.ok_or(Waiting::OktaGroup)?;
@@ -192,7 +192,7 @@ impl PushDialog {
                         removes: p.removes,
                         skipped: p.skipped,
                         guard,
-                        by_okta,
+                        by,
                         statsig_known,
                     })
                 }
@@ -206,7 +206,7 @@ impl PushDialog {
                         removes: MemberList::default(),
                         skipped,
                         guard: None,
-                        by_okta,
+                        by,
                         statsig_known: true,
                     })
                 }
@@ -579,12 +579,9 @@ fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, Waiting>)
             return;
         }
     };
-    let count = |n: usize, verb: &str| {
-        if p.by_okta {
-            format!("Okta will {verb} {n}")
-        } else {
-            format!("{n} to {verb}")
-        }
+    let count = |n: usize, verb: &str| match p.by {
+        Some(who) => format!("{who} will {verb} {n}"),
+        None => format!("{n} to {verb}"),
     };
     ui.horizontal_wrapped(|ui| {
         let tone = |n: usize, t: Pill| if n == 0 { Pill::Neutral } else { t };
@@ -599,32 +596,34 @@ fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, Waiting>)
         widgets::pill(
             ui,
             tone(p.skipped.len(), Pill::Warn),
-            &if p.by_okta {
-                format!("Okta will not push {}", p.skipped.len())
-            } else {
-                format!("{} cannot be pushed", p.skipped.len())
+            &match p.by {
+                Some(who) => format!("{who} will not push {}", p.skipped.len()),
+                None => format!("{} cannot be pushed", p.skipped.len()),
             },
         );
-        if !p.by_okta {
+        if p.by.is_none() {
             widgets::pill(ui, Pill::Neutral, &plural(p.requests, "request"));
         }
     });
     if !p.statsig_known {
+        let who = p.by.unwrap_or("the pusher");
         widgets::warn_text(
             ui,
-            "Without a Statsig token, who Okta will remove cannot be known: Okta's first push makes the team exactly the members it can push, listed below.",
+            format!(
+                "Without a Statsig token, who {who} will remove cannot be known: {who}'s first push makes the team exactly the members it can push, listed below."
+            ),
         );
     }
-    let note = match (p.by_okta, push_now) {
-        (true, true) => {
-            "Okta makes the mapping ACTIVE and pushes within a few minutes; it keeps the team in sync while this app is closed."
-        }
-        (true, false) => {
-            "The mapping is made INACTIVE in Okta: Okta pushes nothing until it is activated."
-        }
-        (false, true) => "",
-        (false, false) => {
-            "Memberships are not pushed now; the mapping is saved Active and pushed at the next Push now or watch."
+    let note = match (p.by, push_now) {
+        (Some(who), true) => format!(
+            "{who} makes the mapping ACTIVE and pushes within a few minutes; it keeps the team in sync while this app is closed."
+        ),
+        (Some(who), false) => format!(
+            "The mapping is made INACTIVE in {who}: {who} pushes nothing until it is activated."
+        ),
+        (None, true) => String::new(),
+        (None, false) => {
+            "Memberships are not pushed now; the mapping is saved Active and pushed at the next Push now or watch.".into()
         }
     };
     if !note.is_empty() {

@@ -264,21 +264,12 @@ fn badge(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
 /// Who pushes, always in sight: Okta push (Okta keeps teams in sync) or Direct push.
 fn mode_label(ui: &mut Ui, view: &View) {
     let text = view.mode_label();
-    let hover = match view.mode.map(|r| &r.mode) {
-        Some(PushMode::Okta(app)) => format!(
-            "Okta pushes: mappings live in Okta's \"{}\" app ({}), and Okta keeps teams in sync while this app is closed.",
-            app.label, app.id
-        ),
-        Some(PushMode::OktaUnavailable(why)) => why.clone(),
-        Some(PushMode::Direct) => {
-            "This app pushes over Statsig's SCIM API; nothing is pushed while it is closed.".into()
-        }
-        None => "Settled at the first import".into(),
-    };
-    let pill = match view.mode.map(|r| &r.mode) {
-        Some(PushMode::OktaUnavailable(_)) => Pill::Warn,
-        Some(PushMode::Okta(_)) => Pill::Good,
-        _ => Pill::Neutral,
+    let mode = view.mode.map(|r| &r.mode);
+    let hover = mode.map_or_else(|| "Settled at the first import".into(), PushMode::hover);
+    let pill = match mode.and_then(PushMode::ready) {
+        Some(false) => Pill::Warn,
+        Some(true) => Pill::Good,
+        None => Pill::Neutral,
     };
     widgets::pill(ui, pill, &text).on_hover_text(hover);
 }

@@ -1,6 +1,7 @@
 //! One mapping: what its last push did, why it failed or waits, what is waiting to be
 //! pushed, and what can be done.
 
+use crate::engine::backend::Steered;
 use crate::engine::runner::Command;
 use crate::model::mapping::{DriftChoice, Mapping, MappingStatus};
 use crate::model::text::{self, plural};
@@ -41,8 +42,8 @@ pub fn show(
         ui.label("->");
         ui.label(RichText::new(names::display_safe(&m.statsig_group_name)).strong());
     });
-    if let Some(o) = &m.okta {
-        okta_lines(ui, m, o);
+    if let (Some(o), Some(s)) = (&m.remote, steered(view, m)) {
+        remote_lines(ui, m, o, s);
         status_details(ui, view, m, actions);
         if m.drift.is_some() {
             drift(ui, view, m, people, actions);
@@ -91,52 +92,56 @@ pub fn show(
     buttons(ui, view, m, actions);
 }
 
-/// What Okta says of its mapping: id, when it changed, its last push, and whether Okta
-/// still has work to do.
-fn okta_lines(ui: &mut Ui, m: &Mapping, o: &crate::model::mapping::OktaLink) {
+/// How to speak of who pushes `m`, when a service the backend steers does.
+fn steered(view: &View, m: &Mapping) -> Option<Steered> {
+    m.remote.as_ref().and(view.steered())
+}
+
+/// What the service that pushes the mapping says of it: id, when it changed, its last
+/// push, and whether it still has work to do.
+fn remote_lines(ui: &mut Ui, m: &Mapping, o: &crate::model::mapping::Remote, s: Steered) {
+    let who = s.who;
     ui.label(
         RichText::new(format!(
-            "Okta's mapping {} · updated in Okta {}",
+            "{who}'s mapping {} · updated in {who} {}",
             m.id,
             widgets::short_time(&o.last_updated)
         ))
         .weak(),
     )
-    .on_hover_text("This mapping lives in Okta's Statsig app: Okta pushes it, also while this app is closed, and it shows in Okta's Push Groups tab");
+    .on_hover_text(s.lives);
     let last = m
         .last_push
         .as_deref()
         .map(widgets::short_time)
         .unwrap_or_else(|| "never".into());
-    ui.label(format!("Okta's last push: {last}"));
+    ui.label(format!("{who}'s last push: {last}"));
     if m.statsig_group_id.is_empty() {
         ui.label(
-            RichText::new(
-                "Statsig has no group of this name yet: Okta creates it at its first push.",
-            )
+            RichText::new(format!(
+                "Statsig has no group of this name yet: {who} creates it at its first push."
+            ))
             .italics(),
         );
     }
     if let Some(p) = &o.pending {
         ui.horizontal_wrapped(|ui| {
-            widgets::pill(ui, widgets::Pill::Busy, "Okta is pushing");
+            widgets::pill(ui, widgets::Pill::Busy, s.pushing);
             ui.label(p);
         });
     }
 }
 
 fn status_details(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Action>) {
+    let steered = steered(view, m);
     match &m.status {
-        MappingStatus::Error { at, cause, fix, .. } if m.okta.is_some() => {
+        MappingStatus::Error { at, cause, fix, .. } if steered.is_some() => {
+            let (who, after_error) = steered.map_or(("", ""), |s| (s.who, s.after_error));
             widgets::error_text(
                 ui,
-                format!("Okta reports ERROR ({}): {cause}", widgets::short_time(at)),
+                format!("{who} reports ERROR ({}): {cause}", widgets::short_time(at)),
             );
-            next_step(
-                ui,
-                fix.as_deref(),
-                "Okta pushes nothing until it is retried: Push now (or Retry all) re-activates it, which makes Okta push again.",
-            );
+            next_step(ui, fix.as_deref(), after_error);
         }
         MappingStatus::Error {
             at,
@@ -222,9 +227,10 @@ fn drift(ui: &mut Ui, view: &View, m: &Mapping, people: &DriftPeople, actions: &
         1 => "1 person".to_string(),
         n => format!("{n} people"),
     };
-    let text = if m.okta.is_some() {
+    let text = if let Some(s) = steered(view, m) {
         format!(
-            "Statsig differs from what Okta pushed ({who}). Okta pushes only changes of the Okta group, so these edits stay until you choose:"
+            "Statsig differs from what {} pushed ({who}). {}",
+            s.who, s.drift
         )
     } else {
         format!(
@@ -292,12 +298,10 @@ fn drift(ui: &mut Ui, view: &View, m: &Mapping, people: &DriftPeople, actions: &
 fn buttons(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         let inactive = m.status == MappingStatus::Inactive;
-        let okta = m.okta.is_some();
-        let push_hover = if okta {
-            "Okta has no public \"push now\" call: this deactivates and re-activates the mapping, which makes Okta run a full push (after the same preview and deletion guard)"
-        } else {
-            "Read both groups again and push the differences"
-        };
+        let steered = steered(view, m);
+        let push_hover = steered.map_or("Read both groups again and push the differences", |s| {
+            s.push_now
+        });
         // An error that needs a change first is not pushed again (its next step says what).
         let needs_a_change = matches!(&m.status, MappingStatus::Error { fix: Some(_), .. });
         if widgets::send_button(ui, view.can_send, !inactive && !needs_a_change, "Push now")
@@ -319,11 +323,13 @@ fn buttons(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Action>) {
         } else {
             ("Deactivate", false)
         };
-        let hover = match (okta, active) {
-            (true, true) => "Make it ACTIVE in Okta: Okta runs a full push",
-            (true, false) => "Make it INACTIVE in Okta: Okta stops pushing; memberships stay",
-            (false, true) => "Resume pushing, and push now",
-            (false, false) => "Stop pushing; memberships stay",
+        let hover = match (steered.map(|s| s.who), active) {
+            (Some(who), true) => format!("Make it ACTIVE in {who}: {who} runs a full push"),
+            (Some(who), false) => {
+                format!("Make it INACTIVE in {who}: {who} stops pushing; memberships stay")
+            }
+            (None, true) => "Resume pushing, and push now".into(),
+            (None, false) => "Stop pushing; memberships stay".into(),
         };
         if widgets::send_button(ui, view.can_send, true, label)
             .on_hover_text(hover)

@@ -59,7 +59,7 @@ pub struct PushedTab {
 type Look = (&'static str, bool, Option<String>);
 
 fn look(m: &Mapping) -> Look {
-    let pending = m.okta.as_ref().is_some_and(|o| o.pending.is_some());
+    let pending = m.remote.as_ref().is_some_and(|o| o.pending.is_some());
     (m.status.label(), pending, m.last_push.clone())
 }
 
@@ -247,7 +247,7 @@ impl PushedTab {
                         )
                         .ok()?;
                         let d = view.directory;
-                        Some(if m.okta.is_some() {
+                        Some(if m.remote.is_some() {
                             plan.change_count()
                         } else {
                             let to = &m.okta_group_name;
@@ -358,22 +358,19 @@ impl PushedTab {
                     self.only = if on { only } else { Only::All };
                 }
             }
-            let retry_hover = if view.okta_push() {
-                "Re-activate every mapping in ERROR: Okta then pushes each again (Okta has no public retry call)"
-            } else {
-                "Push every mapping in error again, from fresh reads"
-            };
+            let retry_hover = view.steered().map_or(
+                "Push every mapping in error again, from fresh reads",
+                |s| s.retry_all,
+            );
             if widgets::send_button(ui, view.can_send, errors > 0, "Retry all")
                 .on_hover_text(retry_hover)
                 .clicked()
             {
                 actions.push(Action::Send(Command::RetryAll));
             }
-            let check_hover = if view.okta_push() {
-                "Ask Okta what changed: new mappings made in its console, statuses, pushes, drift"
-            } else {
-                "Run one watch cycle now"
-            };
+            let check_hover = view
+                .steered()
+                .map_or("Run one watch cycle now", |s| s.check_now);
             let anything = !view.mappings.is_empty() || !view.rules.is_empty();
             if widgets::send_button(ui, view.can_send, anything, "Check now")
                 .on_hover_text(check_hover)
@@ -409,14 +406,14 @@ fn column_wants(ui: &Ui, view: &View, waiting: &[Option<usize>]) -> [f32; 4] {
         .iter()
         .zip(waiting)
         .map(|(m, w)| {
-            let pending = m.okta.as_ref().is_some_and(|o| o.pending.is_some());
-            let extra = (m.okta.is_none() && m.status == MappingStatus::Active)
+            let pending = m.remote.as_ref().is_some_and(|o| o.pending.is_some());
+            let extra = (m.remote.is_none() && m.status == MappingStatus::Active)
                 .then_some(*w)
                 .flatten()
                 .filter(|n| *n > 0);
             (
                 if pending {
-                    "Okta is pushing"
+                    view.pushing_label()
                 } else {
                     m.status.label()
                 },
@@ -510,18 +507,19 @@ fn mapping_table(ui: &mut Ui, view: &View, list: &List, actions: &mut Vec<Action
                 let here = Some(i) == selected || (selected.is_none() && index == 0);
                 row.col(|ui| {
                     a11y_rows.stop(ui, index, here);
-                    let pending = m.okta.as_ref().and_then(|o| o.pending.as_ref());
+                    let pending = m.remote.as_ref().and_then(|o| o.pending.as_ref());
                     if let Some(p) = pending {
                         // ACTIVE in Okta, with a push Okta still owes: not drift.
-                        widgets::pill(ui, Pill::Busy, "Okta is pushing")
-                            .on_hover_text(format!("Active in Okta. {p}"));
+                        let who = view.steered().map_or("", |s| s.who);
+                        widgets::pill(ui, Pill::Busy, view.pushing_label())
+                            .on_hover_text(format!("Active in {who}. {p}"));
                     } else {
                         let pill = widgets::status_pill(ui, &m.status);
                         if let MappingStatus::Error { cause, .. } = &m.status {
                             pill.on_hover_text(cause);
                         }
                     }
-                    if m.okta.is_none()
+                    if m.remote.is_none()
                         && m.status == MappingStatus::Active
                         && let Some(n) = waiting[i].filter(|n| *n > 0)
                     {
@@ -559,12 +557,13 @@ fn mapping_table(ui: &mut Ui, view: &View, list: &List, actions: &mut Vec<Action
                         .as_deref()
                         .map(widgets::short_time)
                         .unwrap_or_else(|| "never".into());
-                    let hover = match &m.okta {
-                        Some(o) => format!(
-                            "Okta's last push: {pushed}\nUpdated in Okta: {}",
-                            widgets::short_time(&o.last_updated)
+                    let hover = match (&m.remote, view.steered()) {
+                        (Some(o), Some(s)) => format!(
+                            "{who}'s last push: {pushed}\nUpdated in {who}: {}",
+                            widgets::short_time(&o.last_updated),
+                            who = s.who
                         ),
-                        None => format!("Last push: {pushed}"),
+                        _ => format!("Last push: {pushed}"),
                     };
                     ui.label(when).on_hover_text(hover);
                 });

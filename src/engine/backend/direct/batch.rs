@@ -4,9 +4,9 @@
 use super::push::push_one;
 use super::refusals::{deactivated, someone_else_pushing};
 use crate::engine::backend::{Outcomes, PushReport};
+use crate::engine::core::Core;
 use crate::engine::error::{EngineError, Result, interrupted};
 use crate::engine::state::{Mapping, MappingStatus};
-use crate::engine::workspace::core::Core;
 use crate::model::hold::{Allowed, Cut};
 use crate::model::plan::PatchBatch;
 use crate::net::ApiError;
@@ -44,7 +44,7 @@ pub(crate) async fn push_many(
         return out;
     };
     for m in &todo {
-        if let Some(mm) = core.state.mapping_mut(&m.id) {
+        if let Some(mm) = core.state_mut().mapping_mut(&m.id) {
             mm.status = MappingStatus::Pushing;
         }
     }
@@ -89,7 +89,7 @@ async fn read_and_plan(
 ) -> std::result::Result<Vec<(Mapping, Cut)>, ()> {
     let statsig_ids: Vec<String> = todo.iter().map(|m| m.statsig_group_id.clone()).collect();
     let okta_ids: Vec<String> = todo.iter().map(|m| m.okta_group_id.clone()).collect();
-    let okta = core.okta.clone();
+    let okta = core.okta().clone();
     let scim = core.scim().cloned();
     let read_statsig = async {
         match &scim {
@@ -240,7 +240,7 @@ async fn send_all(core: &mut Core, ready: &[(Mapping, Cut)], out: &mut Outcomes)
         // Planning read Statsig, so it is there; nothing is sent otherwise.
         return Vec::new();
     };
-    let sent = send_jobs(scim, core.cancel.clone(), jobs).await;
+    let sent = send_jobs(scim, core.cancel().clone(), jobs).await;
     let mut finish_alone = Vec::new();
     for (i, r) in sent {
         let (m, cut) = &ready[i];
@@ -256,7 +256,7 @@ async fn send_all(core: &mut Core, ready: &[(Mapping, Cut)], out: &mut Outcomes)
                     None => Ok(PushReport {
                         mapping_id: m.id.clone(),
                         plan: cut.send.clone(),
-                        by_okta: false,
+                        by: None,
                         held: cut.drift.clone(),
                     }),
                 };

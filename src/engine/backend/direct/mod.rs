@@ -6,12 +6,10 @@ mod push;
 mod refusals;
 mod watch;
 
-pub(crate) use watch::statsig_side;
-
 use super::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
+use crate::engine::core::Core;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::state::{Drift, Mapping, MappingStatus, PushAction};
-use crate::engine::workspace::core::Core;
 use crate::model::hold::Allowed;
 use crate::model::names::{self, NameReading, Role};
 use futures::FutureExt;
@@ -104,7 +102,7 @@ impl DirectPush {
                 .map_err(EngineError::from)?;
             forget_team(core, &m.statsig_group_id);
         }
-        core.state.mappings.retain(|x| x.id != id);
+        core.state_mut().mappings.retain(|x| x.id != id);
         core.save()?;
         Ok(m)
     }

@@ -3,9 +3,9 @@
 
 use super::refusals::{deactivated, lock_failed, someone_else_pushing};
 use crate::engine::backend::PushReport;
+use crate::engine::core::Core;
 use crate::engine::error::{EngineError, Result, interrupted};
 use crate::engine::state::{Mapping, MappingStatus};
-use crate::engine::workspace::core::Core;
 use crate::model::hold::{Allowed, Cut};
 use crate::model::plan::Plan;
 use std::collections::{BTreeSet, VecDeque};
@@ -55,8 +55,8 @@ async fn push_inner(core: &mut Core, m: &Mapping, allowed: Allowed<'_>) -> Resul
     send_batches(core, m, &cut, allowed).await?;
     core.record_push(m, &cut);
     // The watcher's first look starts from this push's reads: what it pushed is not news.
-    if core.state.watched_until.is_none() {
-        core.state.watched_until = Some(read_at);
+    if core.state().watched_until.is_none() {
+        core.state_mut().watched_until = Some(read_at);
     }
     core.save()?;
     if let Some(stop) = cut.stop {
@@ -65,7 +65,7 @@ async fn push_inner(core: &mut Core, m: &Mapping, allowed: Allowed<'_>) -> Resul
     Ok(PushReport {
         mapping_id: m.id.clone(),
         plan: cut.send,
-        by_okta: false,
+        by: None,
         held: cut.drift,
     })
 }
@@ -81,7 +81,7 @@ async fn send_batches(core: &mut Core, m: &Mapping, cut: &Cut, allowed: Allowed<
     let total = batches.len();
     let (mut sent, mut replans) = (0usize, 0usize);
     while let Some(batch) = batches.pop_front() {
-        if core.cancel.is_cancelled() {
+        if core.cancel().is_cancelled() {
             return Err(cancelled_after(core, m, sent, total).await);
         }
         match core

@@ -1,8 +1,8 @@
 //! The refusals direct push shares between its steps.
 
+use crate::engine::core::Core;
 use crate::engine::error::{EngineError, interrupted, refused};
 use crate::engine::state::Mapping;
-use crate::engine::workspace::core::Core;
 
 /// The refusal for a mapping whose push is deactivated.
 pub(crate) fn deactivated(m: &Mapping) -> EngineError {

@@ -4,27 +4,22 @@
 
 use super::batch::push_many;
 use crate::engine::backend::WatchReport;
+use crate::engine::core::Core;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::state::{Mapping, MappingStatus};
-use crate::engine::workspace::core::Core;
-use crate::model::StatsigGroup;
-use std::collections::BTreeSet;
-
-/// Statsig's clock may differ from ours: look back this many minutes further.
-const SKEW_MINUTES: i64 = 5;
 
 /// One watch cycle.
 pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
     let mut report = WatchReport::default();
     let started = crate::clock::now();
-    let since = core.state.watched_until.clone();
+    let since = core.state().watched_until.clone();
     let changed = core.okta_groups_changed(since.as_deref()).await?;
     report.okta_groups_changed = changed.len();
-    let (current, complete, deleted) = statsig_side(core, since.as_deref()).await?;
+    let (current, complete, deleted) = core.statsig_changes(since.as_deref()).await?;
     let mut to_push = Vec::new();
-    let ids: Vec<String> = core.state.mappings.iter().map(|m| m.id.clone()).collect();
+    let ids: Vec<String> = core.state().mappings.iter().map(|m| m.id.clone()).collect();
     for id in ids {
-        let Some(m) = core.state.mapping(&id).cloned() else {
+        let Some(m) = core.state().mapping(&id).cloned() else {
             continue;
         };
         match current.iter().find(|g| g.id == m.statsig_group_id) {
@@ -33,7 +28,7 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
             None => {
                 if let Some(e) = gone(core, &m).await {
                     let status = core.failure_status(&e);
-                    if let Some(mm) = core.state.mapping_mut(&id) {
+                    if let Some(mm) = core.state_mut().mapping_mut(&id) {
                         mm.status = status;
                     }
                     report.failed.push(id.clone());
@@ -72,13 +67,13 @@ pub(crate) async fn watch_once(core: &mut Core) -> Result<WatchReport> {
         }
     }
     report.drifted = core
-        .state
+        .state()
         .mappings
         .iter()
         .filter(|m| m.drift.is_some())
         .map(|m| m.id.clone())
         .collect();
-    core.state.watched_until = Some(started);
+    core.state_mut().watched_until = Some(started);
     core.save()?;
     Ok(report)
 }
@@ -98,50 +93,4 @@ async fn gone(core: &mut Core, m: &Mapping) -> Option<EngineError> {
         }
         Err(e) => Some(e.into()),
     }
-}
-
-/// The linked Statsig groups as they are now: (groups read, whether every linked group
-/// was read, groups deleted since). The first cycle reads every linked group. Later cycles
-/// ask only for groups modified since (with a margin for clock skew) and for the count,
-/// which shows whether any group was deleted; only then are the ids read to find which.
-pub(crate) async fn statsig_side(
-    core: &mut Core,
-    since: Option<&str>,
-) -> Result<(Vec<StatsigGroup>, bool, BTreeSet<String>)> {
-    let modified = match since.and_then(|t| crate::clock::minutes_before(t, SKEW_MINUTES)) {
-        Some(from) => core.scim()?.groups_modified_since(&from).await?,
-        None => None,
-    };
-    let Some(changed) = modified else {
-        let linked: Vec<String> = core
-            .state
-            .mappings
-            .iter()
-            .map(|m| m.statsig_group_id.clone())
-            .collect();
-        return Ok((
-            core.scim()?.groups_by_ids(&linked).await?,
-            true,
-            BTreeSet::new(),
-        ));
-    };
-    for g in &changed {
-        core.dir_mut().upsert_statsig_group(g.clone());
-    }
-    let total = core.scim()?.group_count().await?;
-    let mut deleted = BTreeSet::new();
-    if total != core.directory().statsig_groups.len() {
-        let live = core.scim()?.group_ids().await?;
-        deleted = core
-            .directory()
-            .statsig_groups
-            .iter()
-            .map(|g| g.id.clone())
-            .filter(|id| !live.contains(id))
-            .collect();
-        for id in &deleted {
-            core.dir_mut().remove_statsig_group(id);
-        }
-    }
-    Ok((changed, false, deleted))
 }

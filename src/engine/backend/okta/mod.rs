@@ -9,10 +9,10 @@
 pub mod sync;
 mod watch;
 
-use super::{Outcomes, PushBackend, PushReport, Report, Unlink, WatchReport};
+use super::{AfterImport, Outcomes, PushBackend, PushReport, Report, Steered, Unlink, WatchReport};
+use crate::engine::core::Core;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Drift, Mapping, MappingStatus, PushAction};
-use crate::engine::workspace::core::Core;
 use crate::model::okta_app::{AppGroup, OktaApp, OktaPushMapping};
 use crate::model::plan::Plan;
 use crate::okta::PushTarget;
@@ -23,12 +23,47 @@ use std::sync::Arc;
 /// Okta push for one app.
 pub struct OktaPush {
     app: OktaApp,
+    /// When Okta's whole list of mappings was last read.
+    listed_at: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Watch cycles run.
+    cycles: std::sync::atomic::AtomicU64,
 }
+
+/// Who pushes, and what only Okta push says.
+const STEERED: Steered = Steered {
+    who: "Okta",
+    pushing: "Okta is pushing",
+    lives: "This mapping lives in Okta's Statsig app: Okta pushes it, also while this app is closed, and it shows in Okta's Push Groups tab",
+    push_now: "Okta has no public \"push now\" call: this deactivates and re-activates the mapping, which makes Okta run a full push (after the same preview and deletion guard)",
+    after_error: "Okta pushes nothing until it is retried: Push now (or Retry all) re-activates it, which makes Okta push again.",
+    drift: "Okta pushes only changes of the Okta group, so these edits stay until you choose:",
+    retry_all: "Re-activate every mapping in ERROR: Okta then pushes each again (Okta has no public retry call)",
+    check_now: "Ask Okta what changed: new mappings made in its console, statuses, pushes, drift",
+};
 
 impl OktaPush {
     /// Okta push through `app`.
     pub fn new(app: OktaApp) -> Self {
-        OktaPush { app }
+        OktaPush {
+            app,
+            listed_at: std::sync::Mutex::default(),
+            cycles: std::sync::atomic::AtomicU64::default(),
+        }
+    }
+
+    /// Replaces the list with Okta's whole list, and notes when it was read.
+    fn listed(&self, core: &mut Core, list: &[OktaPushMapping]) {
+        sync::replace_all(core, list);
+        if let Ok(mut at) = self.listed_at.lock() {
+            *at = Some(std::time::Instant::now());
+        }
+    }
+
+    /// Okta's whole list was read less than a minute ago.
+    fn listed_lately(&self) -> bool {
+        self.listed_at
+            .lock()
+            .is_ok_and(|at| at.is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(60)))
     }
 }
 
@@ -38,11 +73,11 @@ pub struct Unavailable(pub String);
 /// The refusal of a mapping Okta no longer has.
 fn deleted_in_okta(core: &mut Core, id: &str) -> EngineError {
     let name = core
-        .state
+        .state()
         .mapping(id)
         .map(|m| m.okta_group_name.clone())
         .unwrap_or_default();
-    core.state.mappings.retain(|m| m.id != id);
+    core.state_mut().mappings.retain(|m| m.id != id);
     let _ = core.save();
     EngineError::MappingGone {
         id: id.to_string(),
@@ -54,7 +89,7 @@ impl OktaPush {
     /// Okta's mappings of one source group, read fresh (never two for one group).
     async fn ensure_unmapped(&self, core: &Core, okta_group_id: &str, target: &str) -> Result<()> {
         let existing = core
-            .okta
+            .okta()
             .push_mappings(&self.app.id, None, Some(okta_group_id))
             .await?;
         if let Some(m) = existing.first() {
@@ -68,12 +103,11 @@ impl OktaPush {
                 m.id
             )));
         }
-        if let Some(m) = core
-            .state
-            .mappings
-            .iter()
-            .find(|m| m.okta.as_ref().is_some_and(|o| o.target_group_id == target))
-        {
+        if let Some(m) = core.state().mappings.iter().find(|m| {
+            m.remote
+                .as_ref()
+                .is_some_and(|o| o.target_group_id == target)
+        }) {
             return Err(refused(format!(
                 "\"{}\" is already fed by Okta's mapping {} from \"{}\"; one pusher per team.",
                 m.statsig_group_name, m.id, m.okta_group_name
@@ -91,7 +125,7 @@ impl OktaPush {
         target: &PushTarget,
         active: bool,
     ) -> Result<OktaPushMapping> {
-        let okta = &core.okta;
+        let okta = &core.okta();
         match okta
             .create_push_mapping(&self.app.id, okta_group_id, target, active)
             .await
@@ -143,7 +177,7 @@ impl OktaPush {
     /// PATCHes a mapping's status; a mapping Okta no longer has leaves the list.
     async fn set_status(&self, core: &mut Core, id: &str, active: bool) -> Result<OktaPushMapping> {
         match core
-            .okta
+            .okta()
             .set_push_mapping_status(&self.app.id, id, active)
             .await
         {
@@ -168,7 +202,7 @@ impl OktaPush {
         Ok(PushReport {
             mapping_id: id.to_string(),
             plan: plan.unwrap_or_else(|| unknown_plan(&m)),
-            by_okta: true,
+            by: Some(STEERED.who),
             held: Drift::default(),
         })
     }
@@ -188,12 +222,9 @@ impl OktaPush {
     ) -> Vec<Result<Mapping>> {
         // Okta's list, read again unless it was read a moment ago (every request counts
         // against the same bucket as the creates).
-        let fresh = core
-            .okta_listed_at
-            .is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(60));
-        if !fresh {
-            match core.okta.push_mappings(&self.app.id, None, None).await {
-                Ok(list) => sync::replace_all(core, &list),
+        if !self.listed_lately() {
+            match core.okta().push_mappings(&self.app.id, None, None).await {
+                Ok(list) => self.listed(core, &list),
                 Err(e) => {
                     let e = EngineError::from(e);
                     return pairs.iter().map(|_| Err(e.clone())).collect();
@@ -202,7 +233,7 @@ impl OktaPush {
         }
         let mut out = Vec::with_capacity(pairs.len());
         for (i, (okta_group_id, statsig_group_id)) in pairs.iter().enumerate() {
-            if core.cancel.is_cancelled() {
+            if core.cancel().is_cancelled() {
                 out.push(Err(EngineError::Cancelled));
                 continue;
             }
@@ -216,7 +247,7 @@ impl OktaPush {
                 )
                 .await;
             out.push(r);
-            let left = core.okta.apps_time_for((pairs.len() - i - 1) as u64);
+            let left = core.okta().apps_time_for((pairs.len() - i - 1) as u64);
             report(i + 1, pairs.len(), left);
         }
         out
@@ -236,9 +267,9 @@ impl OktaPush {
             .app_group_for(statsig_group_id)
             .cloned()
             .ok_or_else(|| not_imported(&dir, statsig_group_id))?;
-        if let Some(m) = core.state.mappings.iter().find(|m| {
+        if let Some(m) = core.state().mappings.iter().find(|m| {
             m.okta_group_id == okta_group_id
-                || m.okta
+                || m.remote
                     .as_ref()
                     .is_some_and(|o| o.target_group_id == target.id)
         }) {
@@ -286,7 +317,7 @@ fn not_imported(dir: &crate::model::Directory, statsig_group_id: &str) -> Engine
 /// The mapping `id`, which must be one of Okta's.
 fn okta_mapping(core: &Core, id: &str) -> Result<Mapping> {
     let m = core.mapping(id)?;
-    if m.okta.is_none() {
+    if m.remote.is_none() {
         return Err(refused(format!(
             "Mapping {id} is the app's own (Direct push), not one of Okta's."
         )));
@@ -323,6 +354,26 @@ fn unknown_plan(m: &Mapping) -> Plan {
 impl PushBackend for OktaPush {
     fn name(&self) -> &'static str {
         "Okta push"
+    }
+
+    fn steered(&self) -> Option<Steered> {
+        Some(STEERED)
+    }
+
+    /// Okta's mappings, read beside the import: they are the list.
+    fn beside_import<'a: 'c, 'c>(
+        &'a self,
+        core: &'c Core,
+    ) -> Option<BoxFuture<'c, Result<AfterImport<'a>>>> {
+        Some(
+            async move {
+                let list = core.okta().push_mappings(&self.app.id, None, None).await?;
+                let after: AfterImport<'a> =
+                    Box::new(move |core: &mut Core| self.listed(core, &list));
+                Ok(after)
+            }
+            .boxed(),
+        )
     }
 
     fn link<'a>(
@@ -416,7 +467,7 @@ impl PushBackend for OktaPush {
         async move {
             let mut out = Vec::new();
             for id in ids {
-                if core.cancel.is_cancelled() {
+                if core.cancel().is_cancelled() {
                     out.push((id.clone(), Err(EngineError::Cancelled)));
                     continue;
                 }
@@ -481,7 +532,7 @@ impl PushBackend for OktaPush {
             }
             let delete = how == Unlink::Delete;
             match core
-                .okta
+                .okta()
                 .delete_push_mapping(&self.app.id, id, delete)
                 .await
             {
@@ -489,11 +540,11 @@ impl PushBackend for OktaPush {
                 Err(e) if e.is_not_found() => return Err(deleted_in_okta(core, id)),
                 Err(e) => return Err(e.into()),
             }
-            core.state.mappings.retain(|x| x.id != id);
+            core.state_mut().mappings.retain(|x| x.id != id);
             if delete {
                 let dir = core.dir_mut();
                 dir.remove_statsig_group(&m.statsig_group_id);
-                if let Some(o) = &m.okta {
+                if let Some(o) = &m.remote {
                     Arc::make_mut(&mut dir.app)
                         .groups
                         .retain(|g| g.id != o.target_group_id);
@@ -506,7 +557,8 @@ impl PushBackend for OktaPush {
     }
 
     fn watch<'a>(&'a self, core: &'a mut Core) -> BoxFuture<'a, Result<WatchReport>> {
-        async move { watch::watch_once(&self.app, core).await }.boxed()
+        async move { watch::watch_once(&self.app, &self.listed_at, &self.cycles, core).await }
+            .boxed()
     }
 }
 

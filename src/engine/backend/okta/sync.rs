@@ -2,11 +2,11 @@
 //! [`Mapping`] (names from the directory, status from Okta), merged into the list, and
 //! what can be said beyond Okta: whether Okta still has work to do, and drift.
 
+use crate::engine::core::Core;
 use crate::engine::error::Result;
 use crate::engine::state::{Drift, Mapping, MappingStatus, PushAction};
-use crate::engine::workspace::core::Core;
 use crate::model::Directory;
-use crate::model::mapping::OktaLink;
+use crate::model::mapping::Remote;
 use crate::model::okta_app::{OktaPushMapping, OktaPushStatus};
 use crate::model::{plan, rules};
 
@@ -55,7 +55,7 @@ pub fn to_mapping(dir: &Directory, m: &OktaPushMapping, previous: Option<&Mappin
         last_counts: None,
         last_pushed_members: Vec::new(),
         drift: None,
-        okta: Some(OktaLink {
+        remote: Some(Remote {
             target_group_id: m.target_group_id.clone(),
             last_updated: m.last_updated.clone(),
             error_summary: m.error_summary.clone(),
@@ -69,10 +69,9 @@ pub fn replace_all(core: &mut Core, list: &[OktaPushMapping]) {
     let dir = core.shared_directory();
     let next: Vec<Mapping> = list
         .iter()
-        .map(|m| to_mapping(&dir, m, core.state.mapping(&m.id)))
+        .map(|m| to_mapping(&dir, m, core.state().mapping(&m.id)))
         .collect();
-    core.state.mappings = next;
-    core.okta_listed_at = Some(std::time::Instant::now());
+    core.state_mut().mappings = next;
     refresh_derived(core);
 }
 
@@ -80,10 +79,10 @@ pub fn replace_all(core: &mut Core, list: &[OktaPushMapping]) {
 pub fn upsert(core: &mut Core, list: &[OktaPushMapping]) {
     let dir = core.shared_directory();
     for m in list {
-        let next = to_mapping(&dir, m, core.state.mapping(&m.id));
-        match core.state.mapping_mut(&m.id) {
+        let next = to_mapping(&dir, m, core.state().mapping(&m.id));
+        match core.state_mut().mapping_mut(&m.id) {
             Some(slot) => *slot = next,
-            None => core.state.mappings.push(next),
+            None => core.state_mut().mappings.push(next),
         }
     }
     refresh_derived(core);
@@ -92,7 +91,7 @@ pub fn upsert(core: &mut Core, list: &[OktaPushMapping]) {
 /// Puts `m` in the list as Okta answered it; `action` says how it was made here.
 pub fn record(core: &mut Core, m: &OktaPushMapping, action: Option<PushAction>) -> Result<Mapping> {
     upsert(core, std::slice::from_ref(m));
-    if let (Some(a), Some(mm)) = (action, core.state.mapping_mut(&m.id)) {
+    if let (Some(a), Some(mm)) = (action, core.state_mut().mapping_mut(&m.id)) {
         mm.action = a;
     }
     core.save()?;
@@ -104,14 +103,14 @@ pub fn record(core: &mut Core, m: &OktaPushMapping, action: Option<PushAction>) 
 pub fn refresh_derived(core: &mut Core) {
     let dir = core.shared_directory();
     let batch = core.batch_size();
-    for m in &mut core.state.mappings {
+    for m in &mut core.state_mut().mappings {
         let differs = if m.status == MappingStatus::Active {
             drift(&dir, m, batch)
         } else {
             None
         };
         let pending = pending(&dir, m, differs.is_some());
-        if let Some(link) = &mut m.okta {
+        if let Some(link) = &mut m.remote {
             link.pending = pending.clone();
         }
         m.drift = if pending.is_some() { None } else { differs };

@@ -1,7 +1,6 @@
 //! What every push backend shares: the clients, the imported directory (shared with the
 //! UI, copied on write), the mappings and their file, and the helpers every step uses.
 
-pub use super::push_mode::OtherPusher;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::state::{Mapping, MappingStatus, PushAction, PushCounts, State, StateStore};
@@ -13,6 +12,9 @@ use crate::net::CancelToken;
 use crate::okta::OktaClient;
 use crate::scim::ScimClient;
 use std::sync::Arc;
+
+/// Statsig's clock may differ from ours: "modified since" asks this much earlier.
+const STATSIG_SKEW_MINUTES: i64 = 5;
 
 /// Why a group could not be read again.
 #[derive(Debug)]
@@ -35,46 +37,67 @@ impl From<Gone> for EngineError {
     }
 }
 
-/// The shared part of a workspace.
+/// The shared part of a workspace: what every push backend works on, through its methods
+/// (its fields are its own). Backends import it from here, never from `workspace`.
 pub struct Core {
     /// The connection.
-    pub conn: Connection,
+    conn: Connection,
     /// Statsig's SCIM API; `None` in Okta push without a Statsig token.
     statsig: Option<ScimClient>,
     /// Okta's Management API.
-    pub okta: OktaClient,
+    okta: OktaClient,
     directory: Arc<Directory>,
     generation: u64,
     /// The mappings.
-    pub state: State,
+    state: State,
     store: StateStore,
     /// The running job's cancel flag.
-    pub cancel: CancelToken,
+    cancel: CancelToken,
     /// Teams another pusher feeds.
-    pub other_pushers: Vec<OtherPusher>,
-    /// In Direct push: the Statsig app's imported groups in Okta (never push sources).
-    pub app_groups: Vec<crate::model::okta_app::AppGroup>,
-    /// Watch cycles run on this connection.
-    pub watch_cycles: u64,
-    /// When Okta's whole list of mappings was last read (Okta push).
-    pub okta_listed_at: Option<std::time::Instant>,
-    /// The cached directory shown and not refreshed yet (the next import reads what
-    /// changed since).
-    pub warm: Option<Warm>,
-    /// Keep the directory for the next start after each import.
-    pub keep_cache: bool,
-}
-
-/// A cached directory now shown (see `cache.rs`), and what its refresh starts from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warm {
-    /// When the cached read began (the cache's `taken_at`).
-    pub read_at: String,
-    /// Okta changes after this time are read again (a little before `read_at`).
-    pub since: String,
+    other_pushers: Vec<OtherPusher>,
 }
 
 impl Core {
+    /// The connection.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection, to change (the Statsig app chosen, the push mode).
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Okta's Management API.
+    pub fn okta(&self) -> &OktaClient {
+        &self.okta
+    }
+
+    /// The mappings, as last loaded or changed.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The mappings, to change (the caller saves).
+    pub fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+
+    /// The running job's cancel flag.
+    pub fn cancel(&self) -> &CancelToken {
+        &self.cancel
+    }
+
+    /// Teams another pusher feeds.
+    pub fn other_pushers(&self) -> &[OtherPusher] {
+        &self.other_pushers
+    }
+
+    /// Sets the teams another pusher feeds (found when the mode is settled).
+    pub fn set_other_pushers(&mut self, pushers: Vec<OtherPusher>) {
+        self.other_pushers = pushers;
+    }
+
     /// A core over `state`, loaded from `store`.
     pub fn new(
         conn: Connection,
@@ -94,11 +117,6 @@ impl Core {
             store,
             cancel,
             other_pushers: Vec::new(),
-            app_groups: Vec::new(),
-            watch_cycles: 0,
-            okta_listed_at: None,
-            warm: None,
-            keep_cache: false,
         }
     }
 
@@ -125,7 +143,7 @@ impl Core {
 
     /// The other pusher of the Statsig group named `name`, if one feeds it.
     pub fn other_pusher_of(&self, name: &str) -> Option<&OtherPusher> {
-        super::push_mode::other_pusher_of(&self.other_pushers, name)
+        other_pusher_of(&self.other_pushers, name)
     }
 
     /// Statsig's SCIM API, or the refusal of a step that needs it.
@@ -297,7 +315,7 @@ impl Core {
             last_counts: None,
             last_pushed_members: Vec::new(),
             drift: None,
-            okta: None,
+            remote: None,
         }
     }
 
@@ -376,7 +394,7 @@ impl Core {
         let Some(m) = self.state.mapping(id) else {
             return false;
         };
-        if m.okta.is_some() {
+        if m.remote.is_some() {
             return m.drift.is_some();
         }
         let Ok(plan) = self.plan(&m.okta_group_id, &m.statsig_group_id) else {
@@ -494,6 +512,57 @@ impl Core {
         })
     }
 
+    /// The linked Statsig groups as they are now: (groups read, whether every linked group
+    /// was read, groups deleted since). The first cycle reads every linked group. Later cycles
+    /// ask only for groups modified since (with a margin for clock skew) and for the count,
+    /// which shows whether any group was deleted; only then are the ids read to find which.
+    pub async fn statsig_changes(
+        &mut self,
+        since: Option<&str>,
+    ) -> Result<(
+        Vec<crate::model::StatsigGroup>,
+        bool,
+        std::collections::BTreeSet<String>,
+    )> {
+        let modified =
+            match since.and_then(|t| crate::clock::minutes_before(t, STATSIG_SKEW_MINUTES)) {
+                Some(from) => self.scim()?.groups_modified_since(&from).await?,
+                None => None,
+            };
+        let Some(changed) = modified else {
+            let linked: Vec<String> = self
+                .state
+                .mappings
+                .iter()
+                .map(|m| m.statsig_group_id.clone())
+                .collect();
+            return Ok((
+                self.scim()?.groups_by_ids(&linked).await?,
+                true,
+                std::collections::BTreeSet::new(),
+            ));
+        };
+        for g in &changed {
+            self.dir_mut().upsert_statsig_group(g.clone());
+        }
+        let total = self.scim()?.group_count().await?;
+        let mut deleted = std::collections::BTreeSet::new();
+        if total != self.directory().statsig_groups.len() {
+            let live = self.scim()?.group_ids().await?;
+            deleted = self
+                .directory
+                .statsig_groups
+                .iter()
+                .map(|g| g.id.clone())
+                .filter(|id| !live.contains(id))
+                .collect();
+            for id in &deleted {
+                self.dir_mut().remove_statsig_group(id);
+            }
+        }
+        Ok((changed, false, deleted))
+    }
+
     /// Reads the Okta users again when `members` names users the import did not see.
     pub async fn learn_users(&mut self, members: &[String]) -> Result<()> {
         if members
@@ -505,4 +574,35 @@ impl Core {
         }
         Ok(())
     }
+}
+
+/// A team another pusher feeds: Okta's mapping in Direct push, the app's own mapping in
+/// Okta push. One pusher per team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherPusher {
+    /// The other pusher's mapping id.
+    pub mapping_id: String,
+    /// The Okta group it pushes.
+    pub okta_group_id: String,
+    /// The Statsig group it pushes into, by name.
+    pub target_name: String,
+    /// Who pushes ("Okta's push mapping of \"Statsig SCIM\"").
+    pub by: String,
+}
+
+impl OtherPusher {
+    /// Why this connection may not push into its team too, in one sentence.
+    pub fn refusal(&self) -> String {
+        format!(
+            "\"{}\" is already pushed by {} (mapping {}); one pusher per team. Unlink it there first, or switch this connection's push mode in Settings.",
+            self.target_name, self.by, self.mapping_id
+        )
+    }
+}
+
+/// The other pusher of the Statsig group named `name` among `pushers`, if one feeds it.
+pub fn other_pusher_of<'a>(pushers: &'a [OtherPusher], name: &str) -> Option<&'a OtherPusher> {
+    pushers
+        .iter()
+        .find(|p| p.target_name.eq_ignore_ascii_case(name))
 }
