@@ -2,7 +2,8 @@
 # The project's test command: installs what the tests need, then runs fmt, clippy, every
 # test, and the independent SCIM compliance checker against the sandbox.
 #   - Debian packages (apt-get, when missing): D-Bus + gnome-keyring for the OS keyring
-#     test, Mesa for headless UI rendering.
+#     test, Mesa for headless UI rendering, Xvfb + at-spi2-core + python3-pyatspi for the
+#     screen reader's path through the real app (tests/atspi/).
 #   - A Python venv (.venv) with the independent peers: scim2-server, scim2-tester (SCIM)
 #     and Okta's official Python SDK (PyPI `okta`), which drives the Okta emulator.
 set -euo pipefail
@@ -18,7 +19,7 @@ fi
 export CARGO_TERM_COLOR=never
 
 step "system packages"
-packages=(dbus dbus-x11 gnome-keyring libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1 python3-venv desktop-file-utils appstream)
+packages=(dbus dbus-x11 gnome-keyring libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1 python3-venv desktop-file-utils appstream xvfb xauth python3-pyatspi at-spi2-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -144,6 +145,16 @@ else
 fi
 kill $sandbox_pid 2>/dev/null || true
 trap - EXIT
+
+step "a screen reader's path: the real app driven over AT-SPI under Xvfb"
+# The system python has pyatspi (python3-pyatspi); the venv's does not.
+report=$(mktemp)
+if ! xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- tests/atspi/run.sh "$bin" >"$report" 2>&1; then
+  cat "$report"
+  echo "a screen reader could not do the workflow"
+  exit 1
+fi
+tail -n 1 "$report"
 
 step "packages: the .deb and the tarball, unpacked and checked"
 # The debug build already made above is packaged, so nothing is compiled twice.

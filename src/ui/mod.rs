@@ -2,6 +2,7 @@
 //! read-only view and return actions; the app turns actions into engine commands after
 //! drawing and applies engine events at the top of each frame.
 
+pub mod a11y;
 pub mod action;
 mod app;
 pub mod cache;
@@ -24,6 +25,9 @@ use crate::engine::runner::Target;
 use crate::engine::secrets::OsKeyring;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+/// The window's title (its name to screen readers too).
+pub const TITLE: &str = "Okta -> Statsig Teams";
 
 /// Makes the data folder and the window's state file user-only before eframe writes to
 /// them (eframe creates files with the default permissions).
@@ -98,7 +102,7 @@ pub fn run(
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title("Okta -> Statsig Teams")
+            .with_title(TITLE)
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([960.0, 600.0])
             .with_drag_and_drop(true)

@@ -141,14 +141,17 @@ pub fn labelled_text(
     .inner
 }
 
-/// A search field with a fixed id (Ctrl+F focuses it).
+/// A search field with a fixed id (Ctrl+F focuses it), named by its hint (which stays its
+/// name once something is typed).
 pub fn search_box(ui: &mut Ui, text: &mut String, hint: &str, id: &str) -> egui::Response {
-    ui.add(
+    let r = ui.add(
         egui::TextEdit::singleline(text)
             .hint_text(hint.to_string())
             .id(egui::Id::unique(id))
             .desired_width(f32::INFINITY),
-    )
+    );
+    crate::ui::a11y::name(&r, hint);
+    r
 }
 
 /// Whether `needle` (trimmed, any case) is found in one of `hay`.

@@ -129,30 +129,3 @@ fn explain_on_a_member_not_assigned_to_the_app_says_so_and_why_okta_skips_them()
     );
     screenshot(h, "explain");
 }
-
-#[test]
-fn explain_opens_from_a_team_member_row_by_right_click() {
-    let mut f = crate::support::fixture();
-    let h = &mut f.harness;
-    click(h, "Teams");
-    h.state_mut()
-        .perform(okta_statsig_teams::ui::Action::SelectProject(
-            "Okta Test Proj".into(),
-        ));
-    h.state_mut()
-        .perform(okta_statsig_teams::ui::Action::SelectTeam(
-            "Test Team".into(),
-        ));
-    settle(h);
-    let email = "ada.okafor@northwind.dev";
-    h.get_by_label(email).click_secondary();
-    settle(h);
-    click(h, "Explain");
-    wait_for_label(h, "Ada Okafor <ada.okafor@northwind.dev>");
-    assert!(
-        h.query_all_by_label_contains("Okta: ada.okafor@northwind.dev is active.")
-            .next()
-            .is_some()
-    );
-    assert!(h.state().has_dialog(), "the trace is a dialog");
-}

@@ -15,6 +15,11 @@ fn escape_closes_dialogs_and_arrows_move_through_lists() {
     settle(h);
     assert!(!h.state().has_dialog());
     pass_shield(h);
+    // Focus is back on what opened the dialog; Escape leaves it, and the arrows move
+    // through the list.
+    assert!(h.get_by_label("Push groups…").is_focused());
+    h.key_press(egui::Key::Escape);
+    settle(h);
     h.key_press(egui::Key::ArrowDown);
     settle(h);
     let groups: Vec<String> = h

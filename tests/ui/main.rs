@@ -4,6 +4,7 @@
 //! on every run.
 #![allow(clippy::unwrap_used)]
 
+mod a11y;
 #[path = "../common/mod.rs"]
 mod common;
 mod connect;

@@ -31,10 +31,65 @@ impl App {
                 ));
             });
         }
+        let pass_over = self.focus.pass_over.take();
         self.focus = FocusWatch {
             focused,
             tabbed: ctx.input(|i| i.key_pressed(egui::Key::Tab)),
+            opener: self.focus.opener.take(),
+            give_back: self.focus.give_back.take(),
+            last_tab: ctx
+                .input(|i| {
+                    i.key_pressed(egui::Key::Tab)
+                        .then_some(if i.modifiers.shift {
+                            egui::FocusDirection::Previous
+                        } else {
+                            egui::FocusDirection::Next
+                        })
+                })
+                .or(self.focus.last_tab),
+            pass_over: None,
         };
+        // Tab passes over resize handles: it moves on before anything is drawn.
+        if let Some(direction) = pass_over {
+            ctx.memory_mut(|m| m.move_focus(direction));
+        }
+    }
+
+    /// After drawing: the focused control gets its ring; Tab that landed on a resize
+    /// handle moves on in the next frame; labels and handles are tidied for screen
+    /// readers.
+    pub(super) fn after_drawing_focus(&mut self, ctx: &egui::Context) {
+        crate::ui::a11y::tidy(ctx);
+        if let Some(id) = ctx.memory(|m| m.focused())
+            && crate::ui::a11y::is_handle(ctx, id)
+        {
+            self.focus.pass_over = self.focus.last_tab;
+            return;
+        }
+        crate::ui::a11y::focus_ring(ctx);
+    }
+
+    /// A dialog that opened remembers what opened it (`acted_on`, the widget used this
+    /// frame); once one closed, focus goes back to it. (The dialog moves focus to its
+    /// first control itself, see `dialogs::modal`.)
+    pub(super) fn follow_dialog_focus(
+        &mut self,
+        ctx: &egui::Context,
+        had_dialog: bool,
+        acted_on: Option<egui::Id>,
+    ) {
+        match (had_dialog, self.dialog.is_some()) {
+            (false, true) => self.focus.opener = acted_on,
+            (true, false) => self.focus.give_back = self.focus.opener.take(),
+            _ => {}
+        }
+        // A closed modal keeps what is behind it from taking focus for one more frame.
+        if self.dialog.is_none()
+            && ctx.memory(|m| m.top_modal_layer().is_none())
+            && let Some(id) = self.focus.give_back.take()
+        {
+            ctx.memory_mut(|m| m.request_focus(id));
+        }
     }
 
     pub(super) fn keyboard(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
@@ -54,7 +109,12 @@ impl App {
             let id = egui::Id::unique(self.persisted.tab.search_id());
             ctx.memory_mut(|m| m.request_focus(id));
         }
-        if ctx.memory(|m| m.focused().is_some()) {
+        // The arrows move through the list with nothing focused, or with focus on the
+        // list's own Tab stop (its selected row).
+        if ctx
+            .memory(|m| m.focused())
+            .is_some_and(|id| !crate::ui::a11y::is_row_stop(ctx, id))
+        {
             return;
         }
         let (up, down, enter) = ctx.input(|i| {

@@ -95,6 +95,9 @@ pub struct AppOptions {
 
 /// Messages kept in the log.
 const LOG_LEN: usize = 200;
+/// The status bar's height before it was first drawn (one row of controls).
+const STATUS_HEIGHT: f32 = 20.0;
+
 /// How long clicks are held back after a dialog closes (a double click's second half).
 const SHIELD_SECONDS: f64 = 0.4;
 
@@ -194,6 +197,8 @@ pub struct App {
     queued: Vec<Action>,
     /// Where keyboard focus was, to scroll what Tab focuses into view.
     focus: FocusWatch,
+    /// The height the status bar's content took in the last frame.
+    status_height: f32,
 }
 
 /// Where keyboard focus was, to scroll what Tab focuses into view.
@@ -203,6 +208,14 @@ struct FocusWatch {
     focused: Option<egui::Id>,
     /// Tab (or Shift+Tab) was pressed in the last frame.
     tabbed: bool,
+    /// What opened the open dialog, where focus goes back when it closes.
+    opener: Option<egui::Id>,
+    /// Focus goes back here once the closed dialog no longer holds it.
+    give_back: Option<egui::Id>,
+    /// The way the last Tab press moved focus.
+    last_tab: Option<egui::FocusDirection>,
+    /// Tab landed on a resize handle: focus moves on in this way in the next frame.
+    pass_over: Option<egui::FocusDirection>,
 }
 
 impl App {
@@ -261,6 +274,7 @@ impl App {
             shield_until: 0.0,
             queued: Vec::new(),
             focus: Default::default(),
+            status_height: STATUS_HEIGHT,
         };
         if let Some(path) = options.snapshot {
             // Offline review: no connection needed.
@@ -406,6 +420,11 @@ impl App {
         self.shown.connection.as_ref()
     }
 
+    /// How many lines the Activity log holds.
+    pub fn activity_len(&self) -> usize {
+        self.tabs.activity.len()
+    }
+
     /// The selected mapping.
     pub fn selected_mapping(&self) -> Option<&str> {
         self.shown.sel.mapping.as_deref()
@@ -454,6 +473,8 @@ impl eframe::App for App {
         let ctx = ui.ctx().clone();
         let now = ctx.input(|i| i.time);
         let mut actions = std::mem::take(&mut self.queued);
+        let had_dialog = self.dialog.is_some();
+        crate::ui::a11y::name_window(&ctx, crate::ui::TITLE);
         self.reveal_focus(&ctx);
         self.keyboard(&ctx, &mut actions);
         {
@@ -466,21 +487,37 @@ impl eframe::App for App {
                 other_pushing: self.other_pushing,
                 last_message: self.status_line.shown(),
             };
+            // Drawn in the Tab order: the top bar, the tabs, the projects, the view, the
+            // status bar (the panels keep their places first).
             panels::top_bar::show(ui, &view, &chrome, &mut actions);
-            panels::status_bar::show(ui, &view, &chrome, &mut actions);
-            self.projects.show(ui, &view, &mut actions);
+            let status = panels::status_bar::place(ui, self.status_height);
+            let projects_place = panels::projects::ProjectsPanel::place(ui);
             let tab = self.persisted.tab;
             let tabs = &mut self.tabs;
-            egui::CentralPanel::default().show(ui, |ui| tabs.show(ui, tab, &view, &mut actions));
+            let projects = &mut self.projects;
+            egui::CentralPanel::default().show(ui, |ui| {
+                tabs.strip(ui, tab, &view, &mut actions);
+                projects.show(ui, projects_place, &view, &mut actions);
+                tabs.show(ui, tab, &view, &mut actions);
+            });
+            self.status_height = panels::status_bar::show(ui, status, &view, &chrome, &mut actions);
         }
         self.show_dialog(&ctx, now, &mut actions);
+        if self.dialog.is_some() {
+            // What is behind a modal dialog is out of screen readers' reach, as of the
+            // pointer's and the keyboard's.
+            crate::ui::a11y::hide(&ctx, ui.unique_id());
+        }
         self.shield(&ctx, now);
         if self.dialog.is_none() && widgets::toasts(&ctx, &self.toasts) {
             actions.push(Action::DismissToasts);
         }
+        let acted_on = crate::ui::a11y::acted_on(&ctx);
+        self.after_drawing_focus(&ctx);
         for a in actions {
             self.apply(a, &ctx);
         }
+        self.follow_dialog_focus(&ctx, had_dialog, acted_on);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -119,15 +119,46 @@ pub fn modal<R>(
         _ => egui::Modal::default_area(id),
     }
     .order(egui::Order::Middle);
+    let age = placed.map_or(1, |p| p.age.saturating_add(1));
+    // In its second pass (after the dialog's own first pass, where it may focus a field
+    // itself), focus moves to its first control unless it is inside already.
+    if age == 2 {
+        let inside = ctx
+            .memory(|m| m.focused())
+            .and_then(|f| ctx.read_response(f))
+            .is_some_and(|r| r.layer_id.id == id);
+        if !inside {
+            ctx.memory_mut(|m| {
+                if let Some(f) = m.focused() {
+                    m.surrender_focus(f);
+                }
+                m.move_focus(egui::FocusDirection::Next);
+            });
+        }
+    }
     let r = egui::Modal::new(id).area(area).show(ctx, |ui| {
         ui.set_width(width.min(screen.width() - 40.0));
         ui.set_max_height(max_h);
-        ui.heading(title);
+        // Named by its title, and modal: what is behind it is out of reach. (The area's
+        // node is the dialog.)
+        let heading = ui.heading(title).id;
+        ui.ctx().accesskit_node_builder(id, |n| {
+            n.set_modal();
+            n.push_labelled_by(heading.accesskit_id());
+        });
         ui.add_space(4.0);
         content(ui)
     });
-    let age = placed.map_or(1, |p| p.age.saturating_add(1));
-    let top = r.response.rect.top();
+    let rect = r.response.rect;
+    ctx.accesskit_node_builder(id, |n| {
+        n.set_bounds(egui::accesskit::Rect::new(
+            rect.min.x.into(),
+            rect.min.y.into(),
+            rect.max.x.into(),
+            rect.max.y.into(),
+        ));
+    });
+    let top = rect.top();
     ctx.data_mut(|d| d.insert_temp(key, Placed { top, pass, age }));
     let escape = r.is_top_modal
         && !r.any_popup_open

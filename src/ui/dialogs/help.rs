@@ -29,17 +29,23 @@ fn walkthrough() -> Vec<Block> {
 
 const SHORTCUTS: [(&str, &str); 8] = [
     ("Ctrl+F", "Search the current list"),
-    ("Up / Down", "Move through the current list"),
+    (
+        "Up / Down",
+        "On a table's row or with nothing focused: move through the current list",
+    ),
     ("Enter", "On an Okta group: open Push Groups with it"),
     (
         "Tab / Shift+Tab",
-        "Move between controls (inside a dialog, only its own)",
+        "Move between controls in the order of the screen (inside a dialog, only its own)",
     ),
     (
         "Space / Enter",
         "Press the focused button, tick the focused box",
     ),
-    ("Escape", "Close the dialog or window on top"),
+    (
+        "Escape",
+        "Close the dialog on top (focus goes back to what opened it); else leave the focused control",
+    ),
     ("F1", "This help"),
     ("Ctrl+Q", "Quit (File > Quit)"),
 ];

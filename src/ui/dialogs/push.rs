@@ -10,6 +10,7 @@ use crate::model::plan::{self, MemberList, SkippedList};
 use crate::model::push_rule::{self, Suggestion};
 use crate::model::rules::{self, GuardStop};
 use crate::model::text::plural;
+use crate::ui::a11y;
 use crate::ui::action::Action;
 use crate::ui::cache::Memo;
 use crate::ui::view::View;
@@ -369,32 +370,32 @@ impl PushDialog {
             let step = LIST_ROW + ui.spacing().item_spacing.y;
             area = area.vertical_scroll_offset((pos as f32 * step - 60.0).max(0.0));
         }
-        area.show_rows(ui, LIST_ROW, rows.len(), |ui, range| {
-            for &i in &rows[range] {
-                let g = &d.okta_groups[i];
-                let pushed = rules::pushed_from(view.mappings, &g.id);
-                let text = format!(
-                    "{} ({})",
-                    names::display_safe(&g.name),
-                    widgets::member_count(g)
-                );
-                let r = ui.add_enabled(
-                    pushed.is_none(),
-                    egui::Button::selectable(
-                        self.okta_group.as_deref() == Some(g.id.as_str()),
-                        text,
-                    ),
-                );
-                if let Some(m) = pushed {
-                    r.clone().on_disabled_hover_text(format!(
-                        "Already pushed to {}",
-                        m.statsig_group_name
-                    ));
+        let count = rows.len();
+        a11y::list(ui, "Okta group list", count, |ui| {
+            area.show_rows(ui, LIST_ROW, rows.len(), |ui, range| {
+                for (k, &i) in range.clone().zip(&rows[range]) {
+                    let g = &d.okta_groups[i];
+                    let pushed = rules::pushed_from(view.mappings, &g.id);
+                    let text = format!(
+                        "{} ({})",
+                        names::display_safe(&g.name),
+                        widgets::member_count(g)
+                    );
+                    let selected = self.okta_group.as_deref() == Some(g.id.as_str());
+                    let r =
+                        ui.add_enabled(pushed.is_none(), egui::Button::selectable(selected, text));
+                    a11y::option(&r, selected, k, count);
+                    if let Some(m) = pushed {
+                        r.clone().on_disabled_hover_text(format!(
+                            "Already pushed to {}",
+                            m.statsig_group_name
+                        ));
+                    }
+                    if r.clicked() {
+                        self.okta_group = Some(g.id.clone());
+                    }
                 }
-                if r.clicked() {
-                    self.okta_group = Some(g.id.clone());
-                }
-            }
+            });
         });
         self.okta_rows = memo;
     }
@@ -421,23 +422,24 @@ impl PushDialog {
                 .map(|(i, _)| i)
                 .collect()
         });
-        egui::ScrollArea::vertical()
+        let count = rows.len();
+        a11y::list(ui, "Team group list", count, |ui| {
+            egui::ScrollArea::vertical()
             .id_salt("push-target")
             .max_height(150.0)
             .auto_shrink([false, true])
             .show_rows(ui, LIST_ROW, rows.len(), |ui, range| {
-                for &i in &rows[range] {
+                for (k, &i) in range.clone().zip(&rows[range]) {
                     let g = &d.statsig_groups[i];
                     let from = rules::pushing_to(view.mappings, &g.id);
                     // Okta links only to groups it has imported from the app.
                     let imported = !view.okta_push() || d.app_group_for(&g.id).is_some();
+                    let selected = self.target.as_deref() == Some(g.id.as_str());
                     let r = ui.add_enabled(
                         from.is_none() && imported,
-                        egui::Button::selectable(
-                            self.target.as_deref() == Some(g.id.as_str()),
-                            names::display_safe(&g.display_name),
-                        ),
+                        egui::Button::selectable(selected, names::display_safe(&g.display_name)),
                     );
+                    a11y::option(&r, selected, k, count);
                     if let Some(m) = from {
                         r.clone().on_disabled_hover_text(format!(
                             "Already pushed from {}",
@@ -455,6 +457,7 @@ impl PushDialog {
                     }
                 }
             });
+        });
         self.target_rows = memo;
     }
 

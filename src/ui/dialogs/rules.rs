@@ -7,6 +7,7 @@ use super::frame::{Shown, modal, two_columns};
 use crate::engine::runner::Command;
 use crate::model::push_rule::{self, NameMatch, PushRule, RowTarget, RuleAction, RuleRow};
 use crate::model::text::plural;
+use crate::ui::a11y;
 use crate::ui::action::Action;
 use crate::ui::cache::Memo;
 use crate::ui::view::View;
@@ -183,36 +184,38 @@ impl RulesDialog {
             ui.weak("None yet: write one on the right.");
         }
         let mut action = None;
-        for r in view.rules {
-            ui.horizontal_wrapped(|ui| {
-                let on = self.showing == Showing::Saved(r.id.clone());
-                if ui
-                    .selectable_label(on, &r.name)
-                    .on_hover_text(r.describe())
-                    .clicked()
-                {
-                    self.showing = Showing::Saved(r.id.clone());
-                    self.unticked.clear();
-                }
-                if widgets::send_button(ui, can_save(view), true, &format!("Remove {}", r.name))
-                    .on_hover_text("The rule goes; the mappings it made stay")
-                    .clicked()
-                {
-                    action = Some(Action::Send(Command::RemoveRule { id: r.id.clone() }));
-                    if on {
-                        self.showing = Showing::Draft;
+        // The saved rules and "New rule…": one list box of what the right side shows.
+        let count = view.rules.len() + 1;
+        a11y::list(ui, "Rules", count, |ui| {
+            for (k, r) in view.rules.iter().enumerate() {
+                ui.horizontal_wrapped(|ui| {
+                    let on = self.showing == Showing::Saved(r.id.clone());
+                    let item = ui.selectable_label(on, &r.name);
+                    a11y::option(&item, on, k, count);
+                    if item.on_hover_text(r.describe()).clicked() {
+                        self.showing = Showing::Saved(r.id.clone());
+                        self.unticked.clear();
                     }
-                }
-            });
-            ui.label(RichText::new(r.describe()).weak());
-        }
-        if ui
-            .selectable_label(self.showing == Showing::Draft, "New rule…")
-            .clicked()
-        {
-            self.showing = Showing::Draft;
-            self.unticked.clear();
-        }
+                    if widgets::send_button(ui, can_save(view), true, &format!("Remove {}", r.name))
+                        .on_hover_text("The rule goes; the mappings it made stay")
+                        .clicked()
+                    {
+                        action = Some(Action::Send(Command::RemoveRule { id: r.id.clone() }));
+                        if on {
+                            self.showing = Showing::Draft;
+                        }
+                    }
+                });
+                ui.label(RichText::new(r.describe()).weak());
+            }
+            let draft = self.showing == Showing::Draft;
+            let item = ui.selectable_label(draft, "New rule…");
+            a11y::option(&item, draft, count - 1, count);
+            if item.clicked() {
+                self.showing = Showing::Draft;
+                self.unticked.clear();
+            }
+        });
         action
     }
 
@@ -327,85 +330,86 @@ impl RulesDialog {
         });
         let height = (ui.available_height() - 60.0).clamp(120.0, 320.0);
         let w = column_widths(ui, rows);
-        TableBuilder::new(ui)
-            .id_salt("rule-preview")
-            .striped(true)
-            .auto_shrink([false, true])
-            .max_scroll_height(height)
-            .column(Column::exact(w[0]).clip(true))
-            .column(Column::exact(w[1]).clip(true))
-            .column(Column::exact(w[2]))
-            .column(Column::exact(w[3]))
-            .column(Column::exact(w[4]))
-            .column(Column::exact(w[5]).clip(true))
-            .header(ROW, |mut h| {
-                for t in HEADERS {
-                    h.col(|ui| {
-                        ui.strong(t);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(ROW, rows.len(), |mut row| {
-                    let r = &rows[row.index()];
-                    row.col(|ui| {
-                        let mut on = r.ready() && !self.unticked.contains(&r.okta_group_id);
-                        let b = ui.add_enabled(
-                            r.ready(),
-                            egui::Checkbox::new(&mut on, &r.okta_group_name),
-                        );
-                        if b.changed() {
-                            if on {
-                                self.unticked.remove(&r.okta_group_id);
-                            } else {
-                                self.unticked.insert(r.okta_group_id.clone());
+        a11y::table(ui, "Preview", rows.len(), HEADERS.len(), |ui| {
+            TableBuilder::new(ui)
+                .id_salt("rule-preview")
+                .striped(true)
+                .auto_shrink([false, true])
+                .max_scroll_height(height)
+                .column(Column::exact(w[0]).clip(true))
+                .column(Column::exact(w[1]).clip(true))
+                .column(Column::exact(w[2]))
+                .column(Column::exact(w[3]))
+                .column(Column::exact(w[4]))
+                .column(Column::exact(w[5]).clip(true))
+                .header(ROW, |mut h| a11y::header(&mut h, &HEADERS))
+                .body(|mut body| {
+                    let a11y_rows = a11y::Rows::new(&mut body, HEADERS.len(), false);
+                    body.rows(ROW, rows.len(), |mut row| {
+                        let r = &rows[row.index()];
+                        row.col(|ui| {
+                            let mut on = r.ready() && !self.unticked.contains(&r.okta_group_id);
+                            let b = ui.add_enabled(
+                                r.ready(),
+                                egui::Checkbox::new(&mut on, &r.okta_group_name),
+                            );
+                            if b.changed() {
+                                if on {
+                                    self.unticked.remove(&r.okta_group_id);
+                                } else {
+                                    self.unticked.insert(r.okta_group_id.clone());
+                                }
                             }
-                        }
-                    });
-                    row.col(|ui| match &r.target {
-                        RowTarget::Skip(_) => {
-                            ui.weak("—");
-                        }
-                        RowTarget::Create { name, team, .. } => {
-                            let shown = format!("{NEW}{name}");
-                            match crate::model::names::unusual_character(team) {
-                                Some(w) => {
-                                    ui.add(
-                                        egui::Label::new(
-                                            egui::RichText::new(format!(
-                                                "{shown} (check the name)"
-                                            ))
-                                            .color(widgets::pill_color(ui, widgets::Pill::Warn)),
+                        });
+                        row.col(|ui| match &r.target {
+                            RowTarget::Skip(_) => {
+                                ui.weak("—");
+                            }
+                            RowTarget::Create { name, team, .. } => {
+                                let shown = format!("{NEW}{name}");
+                                match crate::model::names::unusual_character(team) {
+                                    Some(w) => {
+                                        ui.add(
+                                            egui::Label::new(
+                                                egui::RichText::new(format!(
+                                                    "{shown} (check the name)"
+                                                ))
+                                                .color(widgets::pill_color(
+                                                    ui,
+                                                    widgets::Pill::Warn,
+                                                )),
+                                            )
+                                            .truncate()
+                                            .selectable(false),
                                         )
-                                        .truncate()
-                                        .selectable(false),
-                                    )
-                                    .on_hover_text(w);
-                                }
-                                None => {
-                                    widgets::elided(ui, &shown);
+                                        .on_hover_text(w);
+                                    }
+                                    None => {
+                                        widgets::elided(ui, &shown);
+                                    }
                                 }
                             }
-                        }
-                        RowTarget::Link {
-                            statsig_group_name, ..
-                        } => {
-                            widgets::elided(ui, statsig_group_name);
-                        }
+                            RowTarget::Link {
+                                statsig_group_name, ..
+                            } => {
+                                widgets::elided(ui, statsig_group_name);
+                            }
+                        });
+                        let n = |v: Option<usize>| v.map_or("?".to_string(), |v| v.to_string());
+                        row.col(|ui| {
+                            ui.label(n(r.adds));
+                        });
+                        row.col(|ui| {
+                            ui.label(n(r.removes));
+                        });
+                        row.col(|ui| {
+                            ui.label(r.cannot.to_string());
+                        });
+                        row.col(|ui| status(ui, r));
+                        a11y_rows.row(row.index(), false, &[]);
                     });
-                    let n = |v: Option<usize>| v.map_or("?".to_string(), |v| v.to_string());
-                    row.col(|ui| {
-                        ui.label(n(r.adds));
-                    });
-                    row.col(|ui| {
-                        ui.label(n(r.removes));
-                    });
-                    row.col(|ui| {
-                        ui.label(r.cannot.to_string());
-                    });
-                    row.col(|ui| status(ui, r));
                 });
-            });
+        });
     }
 
     fn buttons(&mut self, ui: &mut Ui, view: &View, rows: &[RuleRow]) -> Shown {

@@ -3,6 +3,7 @@
 //! with a checkbox.
 
 use crate::model::names;
+use crate::ui::a11y;
 use crate::ui::cache::SearchMemo;
 use crate::ui::view::View;
 use crate::ui::widgets;
@@ -48,45 +49,49 @@ impl UserPicker {
 pub fn user_table(ui: &mut egui::Ui, view: &View, hits: &[usize], selected: &mut BTreeSet<String>) {
     let d = view.directory;
     let height = (ui.available_height() - 70.0).clamp(120.0, 300.0);
-    TableBuilder::new(ui)
-        .id_salt("builder-users")
-        .striped(true)
-        .max_scroll_height(height)
-        .column(
-            Column::initial(280.0)
-                .at_least(120.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(
-            Column::initial(180.0)
-                .at_least(80.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(Column::remainder().at_least(widgets::USER_STATE_WIDTH))
-        .body(|body| {
-            body.rows(22.0, hits.len(), |mut row| {
-                let u = &d.okta_users[hits[row.index()]];
-                let mut on = selected.contains(&u.id);
-                row.col(|ui| {
-                    if ui
-                        .checkbox(&mut on, names::display_safe(&u.email))
-                        .changed()
-                    {
-                        if on {
-                            selected.insert(u.id.clone());
-                        } else {
-                            selected.remove(&u.id);
+    a11y::table(ui, "Okta users", hits.len(), 3, |ui| {
+        TableBuilder::new(ui)
+            .id_salt("builder-users")
+            .striped(true)
+            .max_scroll_height(height)
+            .column(
+                Column::initial(280.0)
+                    .at_least(120.0)
+                    .resizable(true)
+                    .clip(true),
+            )
+            .column(
+                Column::initial(180.0)
+                    .at_least(80.0)
+                    .resizable(true)
+                    .clip(true),
+            )
+            .column(Column::remainder().at_least(widgets::USER_STATE_WIDTH))
+            .body(|mut body| {
+                let a11y_rows = a11y::Rows::new(&mut body, 3, false);
+                body.rows(22.0, hits.len(), |mut row| {
+                    let u = &d.okta_users[hits[row.index()]];
+                    let mut on = selected.contains(&u.id);
+                    row.col(|ui| {
+                        if ui
+                            .checkbox(&mut on, names::display_safe(&u.email))
+                            .changed()
+                        {
+                            if on {
+                                selected.insert(u.id.clone());
+                            } else {
+                                selected.remove(&u.id);
+                            }
                         }
-                    }
-                });
-                row.col(|ui| {
-                    widgets::elided(ui, &names::display_safe(&u.display_name()));
-                });
-                row.col(|ui| {
-                    ui.label(widgets::okta_user_state(d, u));
+                    });
+                    row.col(|ui| {
+                        widgets::elided(ui, &names::display_safe(&u.display_name()));
+                    });
+                    row.col(|ui| {
+                        ui.label(widgets::okta_user_state(d, u));
+                    });
+                    a11y_rows.row(row.index(), false, &[]);
                 });
             });
-        });
+    });
 }

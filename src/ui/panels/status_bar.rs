@@ -53,9 +53,23 @@ impl StatusLine {
     }
 }
 
-/// Draws the status bar.
-pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>) {
-    egui::Panel::bottom("status").show(ui, |ui| {
+/// Lays out the status bar, `height` tall (what its content took last time), keeping its
+/// place for [`show`]: its controls come last in the Tab order.
+pub fn place(ui: &mut Ui, height: f32) -> crate::ui::a11y::Kept {
+    egui::Panel::bottom("status")
+        .show(ui, |ui| crate::ui::a11y::keep(ui, Some(height)))
+        .inner
+}
+
+/// Draws the status bar in its place; returns the height it took.
+pub fn show(
+    ui: &mut Ui,
+    kept: crate::ui::a11y::Kept,
+    view: &View,
+    chrome: &Chrome,
+    actions: &mut Vec<Action>,
+) -> f32 {
+    crate::ui::a11y::fill(ui, kept, |ui| {
         ui.horizontal(|ui| {
             let d = view.directory;
             ui.label(format!(
@@ -115,11 +129,15 @@ pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>
                     ui,
                     if last.error { Pill::Bad } else { Pill::Neutral },
                 );
-                ui.add(egui::Label::new(RichText::new(&last.text).color(color)).truncate())
-                    .on_hover_text(&last.text);
+                // Announced as it changes: errors at once, news when the reader is idle.
+                // (A cut line shows whole on hover.)
+                let r =
+                    ui.add(egui::Label::new(RichText::new(&last.text).color(color)).truncate());
+                crate::ui::a11y::live(&r, last.error);
             }
         });
-    });
+    })
+    .1
 }
 
 #[cfg(test)]

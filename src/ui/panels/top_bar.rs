@@ -4,6 +4,7 @@
 use super::Chrome;
 use crate::engine::runner::Command;
 use crate::engine::workspace::PushMode;
+use crate::ui::a11y;
 use crate::ui::action::{Action, FileJob, Open};
 use crate::ui::view::View;
 use crate::ui::widgets::{self, Pill};
@@ -13,21 +14,31 @@ use egui::{Color32, RichText, Ui};
 pub fn show(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action>) {
     egui::Panel::top("top").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                file_menu(ui, view, chrome, actions);
-                quit_item(ui, actions);
+            a11y::menu_bar(ui);
+            let file = ui.menu_button("File", |ui| {
+                a11y::menu_items(ui, |ui| {
+                    file_menu(ui, view, chrome, actions);
+                    quit_item(ui, actions);
+                })
             });
-            ui.menu_button("View", |ui| {
-                let label = if chrome.dark {
-                    "Light theme"
-                } else {
-                    "Dark theme"
-                };
-                if ui.button(label).clicked() {
-                    actions.push(Action::ToggleTheme);
-                }
+            a11y::menu(&file.response);
+            let view_menu = ui.menu_button("View", |ui| {
+                a11y::menu_items(ui, |ui| {
+                    let label = if chrome.dark {
+                        "Light theme"
+                    } else {
+                        "Dark theme"
+                    };
+                    if ui.button(label).clicked() {
+                        actions.push(Action::ToggleTheme);
+                    }
+                })
             });
-            ui.menu_button("Help", |ui| help_menu(ui, actions));
+            a11y::menu(&view_menu.response);
+            let help = ui.menu_button("Help", |ui| {
+                a11y::menu_items(ui, |ui| help_menu(ui, actions))
+            });
+            a11y::menu(&help.response);
             ui.separator();
             profiles(ui, view, actions);
             badge(ui, view, actions);

@@ -2,6 +2,7 @@
 //! formatted once as they arrive; the filter runs when the text or the log changes.
 
 use crate::engine::runner::Activity;
+use crate::ui::a11y;
 use crate::ui::action::Tab;
 use crate::ui::cache::Memo;
 use crate::ui::widgets::{self, ROW};
@@ -51,6 +52,16 @@ pub fn line(a: &Activity) -> String {
 }
 
 impl ActivityTab {
+    /// How many lines it holds.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether it holds no line.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
     /// Adds one line.
     pub fn push(&mut self, a: &Activity) {
         self.lines.push_back(line(a));
@@ -80,18 +91,22 @@ impl ActivityTab {
             "{} (newest first); tokens are never recorded",
             crate::model::text::plural(hits.len(), "line")
         ));
-        TableBuilder::new(ui)
-            .id_salt("activity")
-            .striped(true)
-            .auto_shrink([false, false])
-            .column(Column::remainder())
-            .body(|body| {
-                body.rows(ROW, hits.len(), |mut row| {
-                    let i = hits[row.index()];
-                    row.col(|ui| {
-                        ui.label(RichText::new(&lines[i]).monospace());
+        a11y::table(ui, "Requests", hits.len(), 1, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("activity")
+                .striped(true)
+                .auto_shrink([false, false])
+                .column(Column::remainder())
+                .body(|mut body| {
+                    let a11y_rows = a11y::Rows::new(&mut body, 1, false);
+                    body.rows(ROW, hits.len(), |mut row| {
+                        let i = hits[row.index()];
+                        row.col(|ui| {
+                            ui.label(RichText::new(&lines[i]).monospace());
+                        });
+                        a11y_rows.row(row.index(), false, &[]);
                     });
                 });
-            });
+        });
     }
 }

@@ -184,28 +184,3 @@ fn row(
         actions.push(act);
     }
 }
-
-/// A person's email in a list (a team's members, an Okta group's, Verify's rows): shown as
-/// `text`; right-click offers *Explain*.
-pub fn person_cell(
-    ui: &mut Ui,
-    text: &str,
-    email: &str,
-    actions: &mut Vec<Action>,
-) -> egui::Response {
-    let r = ui.add(
-        egui::Label::new(text)
-            .truncate()
-            .selectable(false)
-            .sense(egui::Sense::click()),
-    );
-    if !email.is_empty() {
-        r.context_menu(|ui| {
-            if ui.button("Explain").clicked() {
-                actions.push(Action::Open(Open::Explain(Some(email.to_string()))));
-                ui.close();
-            }
-        });
-    }
-    r
-}

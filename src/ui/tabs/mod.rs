@@ -33,11 +33,11 @@ pub struct Tabs {
 }
 
 impl Tabs {
-    /// Draws the tab strip and the current tab.
-    pub fn show(&mut self, ui: &mut Ui, current: Tab, view: &View, actions: &mut Vec<Action>) {
+    /// Draws the tab strip.
+    pub fn strip(&mut self, ui: &mut Ui, current: Tab, view: &View, actions: &mut Vec<Action>) {
         // Sync health is sampled whichever tab is shown.
         self.pushed.sample_health(ui, view);
-        ui.horizontal(|ui| {
+        crate::ui::a11y::tabs(ui, "Views", |ui| {
             for tab in Tab::ALL {
                 let label = match tab {
                     Tab::Pushed => {
@@ -62,11 +62,17 @@ impl Tabs {
                     },
                     _ => tab.label().to_string(),
                 };
-                if ui.selectable_label(current == tab, label).clicked() {
+                let r = ui.selectable_label(current == tab, label);
+                crate::ui::a11y::tab(&r, current == tab);
+                if r.clicked() {
                     actions.push(Action::SetTab(tab));
                 }
             }
         });
+    }
+
+    /// Draws the current tab.
+    pub fn show(&mut self, ui: &mut Ui, current: Tab, view: &View, actions: &mut Vec<Action>) {
         ui.separator();
         match current {
             Tab::Teams => self.teams.show(ui, view, actions),

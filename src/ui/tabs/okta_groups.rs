@@ -5,6 +5,7 @@ use crate::model::names;
 use crate::model::rules;
 use crate::model::text::plural;
 use crate::model::{Directory, OktaGroup};
+use crate::ui::a11y;
 use crate::ui::action::{Action, FileJob, Open, Tab};
 use crate::ui::cache::{Memo, SearchMemo};
 use crate::ui::view::View;
@@ -149,6 +150,14 @@ impl OktaGroupsTab {
     }
 }
 
+/// The group table's column titles (Type only when there is room for it).
+fn titles(with_type: bool) -> Vec<&'static str> {
+    ["Group", "Type", "Members", "Pushed to"]
+        .into_iter()
+        .filter(|t| *t != "Type" || with_type)
+        .collect()
+}
+
 fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions: &mut Vec<Action>) {
     let d = view.directory;
     let selected_row = view
@@ -177,36 +186,36 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
             Fit::new(80.0, wants.pushed_to, 2),
         ],
     );
-    let mut table = TableBuilder::new(ui)
-        .id_salt("okta-groups")
-        .striped(true)
-        .sense(egui::Sense::click())
-        .auto_shrink([false, false])
-        .column(Column::exact(w[0]).clip(true));
-    if with_type {
-        table = table.column(Column::exact(wants.kind).clip(true));
-    }
-    table = table
-        .column(Column::exact(w[1]).clip(true))
-        .column(Column::exact(w[2]).clip(true));
-    if let Some(r) = selected_row.filter(|_| view.sel.okta_group.is_some()) {
-        table = table.scroll_to_row(r, None);
-    }
-    table
+    let columns = if with_type { 4 } else { 3 };
+    a11y::table(ui, "Okta group list", shown.len(), columns, |ui| {
+        let mut table = TableBuilder::new(ui)
+            .id_salt("okta-groups")
+            .striped(true)
+            .sense(a11y::ROW_SENSE)
+            .auto_shrink([false, false])
+            .column(Column::exact(w[0]).clip(true));
+        if with_type {
+            table = table.column(Column::exact(wants.kind).clip(true));
+        }
+        table = table
+            .column(Column::exact(w[1]).clip(true))
+            .column(Column::exact(w[2]).clip(true));
+        if let Some(r) = selected_row.filter(|_| view.sel.okta_group.is_some()) {
+            table = table.scroll_to_row(r, None);
+        }
+        table
         .header(ROW, |mut h| {
-            for t in ["Group", "Type", "Members", "Pushed to"] {
-                if t != "Type" || with_type {
-                    h.col(|ui| {
-                        ui.strong(t);
-                    });
-                }
-            }
+            a11y::header(&mut h, &titles(with_type));
         })
-        .body(|body| {
+        .body(|mut body| {
+            let a11y_rows = a11y::Rows::new(&mut body, columns, true);
             body.rows(ROW, shown.len(), |mut row| {
                 let g = &d.okta_groups[shown[row.index()]];
-                row.set_selected(view.sel.okta_group.as_deref() == Some(g.id.as_str()));
+                let selected = view.sel.okta_group.as_deref() == Some(g.id.as_str());
+                row.set_selected(selected);
+                let (index, none) = (row.index(), view.sel.okta_group.is_none());
                 row.col(|ui| {
+                    a11y_rows.stop(ui, index, selected || (none && index == 0));
                     widgets::elided(ui, &names::display_safe(&g.name));
                 });
                 if with_type {
@@ -242,7 +251,7 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
                     }
                 });
                 let r = row.response();
-                if r.clicked() {
+                if a11y_rows.row(row.index(), selected, &[0]) || r.clicked() {
                     actions.push(Action::SelectOktaGroup(g.id.clone()));
                 }
                 if r.double_clicked() && view.can_send.is_ok() {
@@ -252,6 +261,7 @@ fn group_table(ui: &mut Ui, view: &View, shown: &[usize], wants: Wants, actions:
                 }
             });
         });
+    });
 }
 
 fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Action>) {
@@ -333,7 +343,7 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
         return;
     }
     ui.label(RichText::new(plural(g.members.len(), "member")).strong());
-    member_table(ui, d, g, actions);
+    member_table(ui, d, g);
 }
 
 /// A group whose members are not in: being read (while an import reads them), or not read
@@ -355,48 +365,49 @@ fn unread(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
 }
 
 /// A group's members with whether each can be pushed.
-fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup, actions: &mut Vec<Action>) {
+fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
     // The state stays whole; the email gives way (hover shows it).
-    TableBuilder::new(ui)
-        .id_salt("okta-group-members")
-        .striped(true)
-        .auto_shrink([false, false])
-        .column(
-            Column::initial(120.0)
-                .at_least(80.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(Column::exact(widgets::USER_STATE_WIDTH).clip(true))
-        .column(Column::remainder().at_least(100.0).clip(true))
-        .header(ROW, |mut h| {
-            for t in ["Name", "Status", "Email"] {
-                h.col(|ui| {
-                    ui.strong(t);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(ROW, g.members.len(), |mut row| {
-                let uid = &g.members[row.index()];
-                let u = d.okta_user(uid);
-                row.col(|ui| {
-                    let name =
-                        u.map_or_else(|| uid.clone(), |u| names::display_safe(&u.display_name()));
-                    widgets::elided(ui, &name);
-                });
-                row.col(|ui| {
-                    if let Some(u) = u {
-                        widgets::elided(ui, &widgets::okta_user_state(d, u));
-                    }
-                });
-                row.col(|ui| {
-                    let raw = u.map(|u| u.email.as_str()).unwrap_or_default();
-                    let email = names::display_safe(raw);
-                    super::findings::person_cell(ui, &email, raw, actions).on_hover_text(&email);
+    a11y::table(ui, "Member list", g.members.len(), 3, |ui| {
+        TableBuilder::new(ui)
+            .id_salt("okta-group-members")
+            .striped(true)
+            .auto_shrink([false, false])
+            .column(
+                Column::initial(120.0)
+                    .at_least(80.0)
+                    .resizable(true)
+                    .clip(true),
+            )
+            .column(Column::exact(widgets::USER_STATE_WIDTH).clip(true))
+            .column(Column::remainder().at_least(100.0).clip(true))
+            .header(ROW, |mut h| {
+                a11y::header(&mut h, &["Name", "Status", "Email"])
+            })
+            .body(|mut body| {
+                let a11y_rows = a11y::Rows::new(&mut body, 3, false);
+                body.rows(ROW, g.members.len(), |mut row| {
+                    let uid = &g.members[row.index()];
+                    let u = d.okta_user(uid);
+                    row.col(|ui| {
+                        let name = u.map_or_else(
+                            || uid.clone(),
+                            |u| names::display_safe(&u.display_name()),
+                        );
+                        widgets::elided(ui, &name);
+                    });
+                    row.col(|ui| {
+                        if let Some(u) = u {
+                            widgets::elided(ui, &widgets::okta_user_state(d, u));
+                        }
+                    });
+                    row.col(|ui| {
+                        let email = u.map(|u| names::display_safe(&u.email)).unwrap_or_default();
+                        widgets::elided(ui, &email).on_hover_text(&email);
+                    });
+                    a11y_rows.row(row.index(), false, &[]);
                 });
             });
-        });
+    });
 }
 
 fn csv_action(d: &Directory, g: &OktaGroup) -> Action {

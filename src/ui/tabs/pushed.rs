@@ -13,6 +13,7 @@ use crate::model::names;
 use crate::model::plan;
 use crate::model::push_rule;
 use crate::model::text::plural;
+use crate::ui::a11y;
 use crate::ui::action::{Action, Open, Tab};
 use crate::ui::cache::Memo;
 use crate::ui::view::View;
@@ -484,29 +485,28 @@ fn mapping_table(ui: &mut Ui, view: &View, list: &List, actions: &mut Vec<Action
     } = *list;
     let w = column_widths(ui, wants);
     // Only the visible rows are laid out, however many mappings there are.
-    TableBuilder::new(ui)
+    a11y::table(ui, "Mapping list", shown.len(), HEADERS.len(), |ui| {
+        TableBuilder::new(ui)
         .id_salt("mappings")
         .striped(true)
-        .sense(egui::Sense::click())
+        .sense(a11y::ROW_SENSE)
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(w[0]).clip(true))
         .column(Column::exact(w[1]).clip(true))
         .column(Column::exact(w[2]).clip(true))
         .column(Column::exact(w[3]).clip(true))
-        .header(ROW, |mut h| {
-            for t in HEADERS {
-                h.col(|ui| {
-                    ui.strong(t);
-                });
-            }
-        })
-        .body(|body| {
+        .header(ROW, |mut h| a11y::header(&mut h, &HEADERS))
+        .body(|mut body| {
+            let a11y_rows = a11y::Rows::new(&mut body, HEADERS.len(), true);
             body.rows(ROW + 8.0, shown.len(), |mut row| {
                 let i = shown[row.index()];
                 let m = &view.mappings[i];
                 row.set_selected(Some(i) == selected);
+                let index = row.index();
+                let here = Some(i) == selected || (selected.is_none() && index == 0);
                 row.col(|ui| {
+                    a11y_rows.stop(ui, index, here);
                     let pending = m.remote.as_ref().and_then(|o| o.pending.as_ref());
                     if let Some(p) = pending {
                         // ACTIVE in Okta, with a push Okta still owes: not drift.
@@ -567,9 +567,11 @@ fn mapping_table(ui: &mut Ui, view: &View, list: &List, actions: &mut Vec<Action
                     };
                     ui.label(when).on_hover_text(hover);
                 });
-                if row.response().clicked() {
+                let by_reader = a11y_rows.row(row.index(), Some(i) == selected, &[1, 2]);
+                if by_reader || row.response().clicked() {
                     actions.push(Action::SelectMapping(m.id.clone()));
                 }
             });
         });
+    });
 }

@@ -8,6 +8,7 @@ use crate::model::names::{self, Role};
 use crate::model::plan;
 use crate::model::rules;
 use crate::model::text::plural;
+use crate::ui::a11y;
 use crate::ui::action::{Action, FileJob, Tab};
 use crate::ui::cache::Memo;
 use crate::ui::panels::projects::UNREADABLE;
@@ -124,7 +125,8 @@ impl TeamsTab {
             .id_salt("teams-scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                for row in rows {
+                a11y::list(ui, "Team list", rows.len(), |ui| {
+                for (k, row) in rows.iter().enumerate() {
                     let text = format!(
                         "{}  ({}){}{}",
                         names::display_safe(&row.name),
@@ -138,6 +140,7 @@ impl TeamsTab {
                     );
                     let selected = view.sel.team.as_deref() == Some(row.name.as_str());
                     let r = ui.selectable_label(selected, text);
+                    a11y::option(&r, selected, k, rows.len());
                     let r = if row.not_in_okta {
                         r.on_hover_text("Okta has not imported this team's groups yet, so Okta cannot link to them")
                     } else {
@@ -147,6 +150,7 @@ impl TeamsTab {
                         actions.push(Action::SelectTeam(row.name.clone()));
                     }
                 }
+                });
                 if d.teams().get(project).is_some_and(|t| t.is_empty()) {
                     ui.label(
                         RichText::new("No teams yet. Push a group with Create to make one.")
@@ -241,7 +245,7 @@ impl TeamsTab {
                 }
             });
             if d.statsig_read {
-                members_table(ui, d, role, &group.members, actions);
+                members_table(ui, d, role, &group.members);
             } else {
                 ui.label(
                     RichText::new("Members unknown: no Statsig token is set (Settings). Okta still pushes; verify needs the token.")
@@ -356,13 +360,7 @@ fn feed_line(ui: &mut Ui, f: &Feed, actions: &mut Vec<Action>) {
 
 /// Every member of one role, each on its row: the table grows with the page, never
 /// hiding rows in a scroll area of its own.
-fn members_table(
-    ui: &mut Ui,
-    d: &Directory,
-    role: Role,
-    members: &[String],
-    actions: &mut Vec<Action>,
-) {
+fn members_table(ui: &mut Ui, d: &Directory, role: Role, members: &[String]) {
     let rows: Vec<(String, String)> = members
         .iter()
         .map(|id| match d.statsig_user(id) {
@@ -370,44 +368,44 @@ fn members_table(
             None => (String::from("(unknown user)"), id.clone()),
         })
         .collect();
-    TableBuilder::new(ui)
-        .id_salt(("members", role))
-        .striped(true)
-        .vscroll(false)
-        .column(
-            Column::initial(200.0)
-                .at_least(100.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(
-            Column::initial(260.0)
-                .at_least(120.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(Column::remainder().at_least(80.0))
-        .header(ROW, |mut h| {
-            for t in ["Name", "Email", "Team role"] {
-                h.col(|ui| {
-                    ui.strong(t);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(ROW, rows.len(), |mut row| {
-                let (name, email) = &rows[row.index()];
-                row.col(|ui| {
-                    widgets::elided(ui, &names::display_safe(name));
-                });
-                row.col(|ui| {
-                    super::findings::person_cell(ui, &names::display_safe(email), email, actions);
-                });
-                row.col(|ui| {
-                    ui.label(role.as_str());
+    a11y::table(ui, &format!("{role} list"), rows.len(), 3, |ui| {
+        TableBuilder::new(ui)
+            .id_salt(("members", role))
+            .striped(true)
+            .vscroll(false)
+            .column(
+                Column::initial(200.0)
+                    .at_least(100.0)
+                    .resizable(true)
+                    .clip(true),
+            )
+            .column(
+                Column::initial(260.0)
+                    .at_least(120.0)
+                    .resizable(true)
+                    .clip(true),
+            )
+            .column(Column::remainder().at_least(80.0))
+            .header(ROW, |mut h| {
+                a11y::header(&mut h, &["Name", "Email", "Team role"])
+            })
+            .body(|mut body| {
+                let a11y_rows = a11y::Rows::new(&mut body, 3, false);
+                body.rows(ROW, rows.len(), |mut row| {
+                    let (name, email) = &rows[row.index()];
+                    row.col(|ui| {
+                        widgets::elided(ui, &names::display_safe(name));
+                    });
+                    row.col(|ui| {
+                        widgets::elided(ui, &names::display_safe(email));
+                    });
+                    row.col(|ui| {
+                        ui.label(role.as_str());
+                    });
+                    a11y_rows.row(row.index(), false, &[]);
                 });
             });
-        });
+    });
 }
 
 fn csv_action(d: &Directory, project: &str, team: &str, groups: &TeamGroups) -> Action {

@@ -5,6 +5,7 @@ use crate::engine::runner::Command;
 use crate::model::mapping::MappingStatus;
 use crate::model::names;
 use crate::model::plan::{self, Plan};
+use crate::ui::a11y;
 use crate::ui::action::Action;
 use crate::ui::cache::Memo;
 use crate::ui::view::View;
@@ -50,7 +51,7 @@ impl VerifyTab {
             })
         });
         ui.horizontal_wrapped(|ui| {
-            ui.label("Mapping:");
+            let l = ui.label("Mapping:");
             egui::ComboBox::from_id_salt("verify-mapping")
                 .selected_text(format!("{} -> {}", m.okta_group_name, m.statsig_group_name))
                 .show_ui(ui, |ui| {
@@ -60,7 +61,9 @@ impl VerifyTab {
                             actions.push(Action::SelectMapping(x.id.clone()));
                         }
                     }
-                });
+                })
+                .response
+                .labelled_by(l.id);
             if widgets::send_button(ui, view.can_send, true, "Refresh comparison")
                 .on_hover_text("Import again to compare with the latest data")
                 .clicked()
@@ -80,7 +83,7 @@ impl VerifyTab {
             }
         });
         match compared {
-            Ok((p, lines)) => show_lines(ui, p, lines, actions),
+            Ok((p, lines)) => show_lines(ui, p, lines),
             Err(e) => {
                 widgets::error_text(ui, e.to_string());
             }
@@ -129,7 +132,7 @@ fn lines(plan: &Plan) -> Vec<Line> {
 }
 
 /// Okta members and Statsig members side by side, with each difference marked.
-fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line], actions: &mut Vec<Action>) {
+fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line]) {
     ui.horizontal_wrapped(|ui| {
         let tone = |n: usize, t: Pill| if n == 0 { Pill::Neutral } else { t };
         widgets::pill(ui, Pill::Good, &format!("{} in sync", plan.unchanged.len()));
@@ -163,44 +166,46 @@ fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line], actions: &mut Vec<Action>
         n => format!("{n} people compared"),
     });
     ui.add_space(6.0);
-    TableBuilder::new(ui)
-        .id_salt("verify")
-        .striped(true)
-        .auto_shrink([false, false])
-        .column(
-            Column::initial(260.0)
-                .at_least(100.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(
-            Column::initial(260.0)
-                .at_least(100.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .column(Column::remainder().at_least(100.0).clip(true))
-        .header(ROW, |mut h| {
-            for t in ["Okta group member", "Statsig team member", "Difference"] {
-                h.col(|ui| {
-                    ui.strong(t);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(ROW, rows.len(), |mut row| {
-                let (okta, statsig, verdict, pill) = &rows[row.index()];
-                row.col(|ui| {
-                    super::findings::person_cell(ui, &names::display_safe(okta), okta, actions);
-                });
-                row.col(|ui| {
-                    let shown = names::display_safe(statsig);
-                    super::findings::person_cell(ui, &shown, statsig, actions);
-                });
-                row.col(|ui| {
-                    let c = widgets::pill_color(ui, *pill);
-                    ui.add(egui::Label::new(egui::RichText::new(verdict).color(c)).truncate());
+    a11y::table(ui, "Comparison", rows.len(), 3, |ui| {
+        TableBuilder::new(ui)
+            .id_salt("verify")
+            .striped(true)
+            .auto_shrink([false, false])
+            .column(
+                Column::initial(260.0)
+                    .at_least(100.0)
+                    .resizable(true)
+                    .clip(true),
+            )
+            .column(
+                Column::initial(260.0)
+                    .at_least(100.0)
+                    .resizable(true)
+                    .clip(true),
+            )
+            .column(Column::remainder().at_least(100.0).clip(true))
+            .header(ROW, |mut h| {
+                a11y::header(
+                    &mut h,
+                    &["Okta group member", "Statsig team member", "Difference"],
+                )
+            })
+            .body(|mut body| {
+                let a11y_rows = a11y::Rows::new(&mut body, 3, false);
+                body.rows(ROW, rows.len(), |mut row| {
+                    let (okta, statsig, verdict, pill) = &rows[row.index()];
+                    row.col(|ui| {
+                        widgets::elided(ui, &names::display_safe(okta));
+                    });
+                    row.col(|ui| {
+                        widgets::elided(ui, &names::display_safe(statsig));
+                    });
+                    row.col(|ui| {
+                        let c = widgets::pill_color(ui, *pill);
+                        ui.add(egui::Label::new(egui::RichText::new(verdict).color(c)).truncate());
+                    });
+                    a11y_rows.row(row.index(), false, &[]);
                 });
             });
-        });
+    });
 }
