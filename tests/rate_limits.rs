@@ -57,6 +57,7 @@ async fn an_import_paces_every_bucket_and_never_meets_a_429() {
         groups: 2,
         group: 5,
         apps: 2,
+        logs: 2,
         other: 2,
     };
     let s = limited(limits).await;

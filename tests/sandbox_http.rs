@@ -771,6 +771,7 @@ async fn each_okta_bucket_counts_on_its_own_with_its_own_headers() {
             groups: 1,
             group: 3,
             apps: 1,
+            logs: 4,
             other: 5,
         },
         ..SandboxConfig::default()

@@ -17,6 +17,8 @@ pub enum OktaBucket {
     Group,
     /// `/api/v1/apps` and everything below it (apps, app users, push mappings).
     Apps,
+    /// `/api/v1/logs`, the System Log.
+    Logs,
     /// Anything else.
     Other,
 }
@@ -27,6 +29,7 @@ impl OktaBucket {
         match path.trim_end_matches('/') {
             p if p.starts_with("/api/v1/apps") => OktaBucket::Apps,
             p if p.starts_with("/api/v1/users") => OktaBucket::Users,
+            "/api/v1/logs" => OktaBucket::Logs,
             "/api/v1/groups" => OktaBucket::Groups,
             p if p.starts_with("/api/v1/groups/") => OktaBucket::Group,
             _ => OktaBucket::Other,
@@ -45,6 +48,8 @@ pub struct OktaLimits {
     pub group: u32,
     /// `/api/v1/apps*`.
     pub apps: u32,
+    /// `/api/v1/logs`.
+    pub logs: u32,
     /// Everything else.
     pub other: u32,
 }
@@ -64,29 +69,33 @@ impl OktaLimits {
             groups: n,
             group: n,
             apps: n,
+            logs: n,
             other: n,
         }
     }
 
     /// An Enterprise org's published per-minute limits: users 600, the groups list 600,
-    /// a group and its members 600, apps (push mappings included) 100.
+    /// a group and its members 600, apps (push mappings included) 100, the System Log 120.
     pub const fn enterprise() -> Self {
         OktaLimits {
             users: 600,
             groups: 600,
             group: 600,
             apps: 100,
+            logs: 120,
             other: 600,
         }
     }
 
-    /// A free developer (Integrator) org's: 100 for users and groups, 20 for apps.
+    /// A free developer (Integrator) org's: 100 for users and groups, 20 for apps, 60 for
+    /// the System Log.
     pub const fn developer() -> Self {
         OktaLimits {
             users: 100,
             groups: 100,
             group: 100,
             apps: 20,
+            logs: 60,
             other: 100,
         }
     }
@@ -113,6 +122,7 @@ impl OktaLimits {
             OktaBucket::Groups => self.groups,
             OktaBucket::Group => self.group,
             OktaBucket::Apps => self.apps,
+            OktaBucket::Logs => self.logs,
             OktaBucket::Other => self.other,
         }
     }
@@ -182,6 +192,7 @@ pub struct OktaWindows {
     groups: RateWindow,
     group: RateWindow,
     apps: RateWindow,
+    logs: RateWindow,
     other: RateWindow,
 }
 
@@ -194,6 +205,7 @@ impl OktaWindows {
             groups: w(OktaBucket::Groups),
             group: w(OktaBucket::Group),
             apps: w(OktaBucket::Apps),
+            logs: w(OktaBucket::Logs),
             other: w(OktaBucket::Other),
         }
     }
@@ -205,6 +217,7 @@ impl OktaWindows {
             &self.groups,
             &self.group,
             &self.apps,
+            &self.logs,
             &self.other,
         ] {
             w.end();
@@ -218,6 +231,7 @@ impl OktaWindows {
             OktaBucket::Groups => &self.groups,
             OktaBucket::Group => &self.group,
             OktaBucket::Apps => &self.apps,
+            OktaBucket::Logs => &self.logs,
             OktaBucket::Other => &self.other,
         }
     }
@@ -241,6 +255,7 @@ mod tests {
             OktaBucket::of("/api/v1/apps/0oa1/group-push/mappings"),
             OktaBucket::Apps
         );
+        assert_eq!(OktaBucket::of("/api/v1/logs"), OktaBucket::Logs);
         assert_eq!(OktaBucket::of("/api/v1/org"), OktaBucket::Other);
     }
 

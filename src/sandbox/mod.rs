@@ -7,8 +7,10 @@ pub mod changes;
 pub mod discovery;
 pub mod faults;
 pub mod gate;
+mod history;
 mod host;
 pub mod limits;
+pub mod logs_api;
 pub mod okta_api;
 pub mod okta_http;
 pub mod patch;
@@ -153,6 +155,7 @@ impl Sandbox {
                 config.okta_rate_window_secs,
             ),
             okta_apps_forbidden: config.okta_apps_forbidden,
+            okta_tokens_without_logs: Mutex::new(Vec::new()),
         });
         let (tx, rx) = tokio::sync::watch::channel(false);
         let latency = config.latency;
@@ -273,6 +276,18 @@ impl Sandbox {
     /// minute turns over when a test says, not on the clock.
     pub fn end_okta_rate_windows(&self) {
         self.shared.okta_windows.end_all();
+    }
+
+    /// Makes another Okta token, granted every scope but `okta.logs.read`: the System
+    /// Log answers it 403, as Okta answers a token without that scope.
+    pub fn okta_token_without_logs_scope(&self) -> Secret {
+        let token = random_token("00nologs");
+        self.shared
+            .okta_tokens_without_logs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(token.clone());
+        token
     }
 
     /// The projects the sandbox's Statsig organization has.

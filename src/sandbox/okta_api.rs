@@ -2,7 +2,7 @@
 //! paging, rate-limit headers and 429s, Okta error bodies.
 
 use super::okta_http::{failure, json_ok, limit_of, paged};
-use super::shared::Shared;
+use super::shared::{OktaTokenKind, Shared};
 use super::world::{OktaFailure, World};
 use crate::model::filter;
 use axum::Router;
@@ -30,6 +30,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             put(add_member).merge(delete(remove_member)),
         )
         .merge(super::apps_api::routes())
+        .merge(super::logs_api::routes())
         .fallback(|| async {
             failure(&OktaFailure::new(
                 404,
@@ -54,15 +55,18 @@ async fn guard(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let ok = req
+    let kind = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         // Okta's docs send `SSWS <token>`; Okta's own Python SDK sends `SSWS<token>`.
         .and_then(|v| v.strip_prefix("SSWS"))
-        .is_some_and(|t| shared.okta_token.matches(t.trim_start()));
-    if !ok {
+        .and_then(|t| shared.okta_token_kind(t.trim_start()));
+    let Some(kind) = kind else {
         return failure(&OktaFailure::new(401, "E0000011", "Invalid token provided"));
+    };
+    if kind == OktaTokenKind::WithoutLogs && req.uri().path().starts_with("/api/v1/logs") {
+        return super::logs_api::missing_scope();
     }
     if shared.okta_apps_forbidden && req.uri().path().starts_with("/api/v1/apps") {
         return failure(&OktaFailure::new(

@@ -417,6 +417,9 @@ fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
         .expect("seeded")
         .id
         .clone();
+    world.acting = Some(super::history::console_admin(
+        &world.rules.org_domain.clone(),
+    ));
     world.assign_app_group(app, &growth);
     console_mappings(
         world,
@@ -428,6 +431,8 @@ fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
             failed: ("Growth Lab", "Statsig-Growth Lab-Experiments-Member"),
         },
     );
+    world.acting = None;
+    super::history::seed(world, "iOS Guild", "Warehouse Crew", "Growth Lab");
 }
 
 /// Mappings made in Okta's console, each (Okta group, Statsig group name).

@@ -24,9 +24,34 @@ pub struct Shared {
     pub okta_windows: super::limits::OktaWindows,
     /// The Okta token's admin may not see apps (every `/api/v1/apps` request is a 403).
     pub okta_apps_forbidden: bool,
+    /// Further Okta tokens, made without the `okta.logs.read` scope: they read and write
+    /// everything the main token does but the System Log.
+    pub okta_tokens_without_logs: Mutex<Vec<Secret>>,
+}
+
+/// What a request's Okta token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OktaTokenKind {
+    /// The main token: every scope.
+    Full,
+    /// A token made without `okta.logs.read`.
+    WithoutLogs,
 }
 
 impl Shared {
+    /// Which of the Okta server's tokens `candidate` is, if any.
+    pub fn okta_token_kind(&self, candidate: &str) -> Option<OktaTokenKind> {
+        if self.okta_token.matches(candidate) {
+            return Some(OktaTokenKind::Full);
+        }
+        self.okta_tokens_without_logs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .any(|t| t.matches(candidate))
+            .then_some(OktaTokenKind::WithoutLogs)
+    }
+
     /// The world, locked. A panic while it was held cannot leave it half-written (every
     /// change is computed first, then stored), so a poisoned lock is taken over. A write
     /// through it wakes whoever waits in [`Shared::until`].

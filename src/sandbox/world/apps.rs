@@ -120,10 +120,37 @@ impl World {
             id: group_id.to_string(),
             created: self.now(),
         };
+        let stamp = rec.created.clone();
         self.app_group_assignments
             .entry(app_id.to_string())
             .or_default()
             .insert(group_id.to_string(), rec);
+        let mut targets = Vec::new();
+        if let Some(a) = self.apps.get(app_id) {
+            targets.push(super::log::LogEntity::new(
+                &a.id,
+                "AppInstance",
+                &a.name,
+                &a.label,
+            ));
+        }
+        if let Some(g) = self.okta_groups.get(group_id) {
+            targets.push(super::log::LogEntity::new(
+                &g.id,
+                "UserGroup",
+                &g.name,
+                &g.name,
+            ));
+        }
+        self.log_event(
+            super::log::NewEvent::ok(
+                super::log::APP_ASSIGNMENT_ADDED,
+                "Add assigned application to group",
+                targets,
+            ),
+            &stamp,
+            false,
+        );
     }
 
     /// A group assignment as Okta's API answers it.

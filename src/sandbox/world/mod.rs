@@ -5,6 +5,7 @@
 mod apps;
 mod attributes;
 mod failure;
+pub mod log;
 mod okta;
 mod push;
 mod scim;
@@ -13,6 +14,7 @@ mod store;
 pub use apps::{AppGroupAssignment, AppRec, AppUserRec, STATSIG_APP_LABEL};
 pub use attributes::project;
 pub use failure::{ERROR_SCHEMA, OktaFailure, ScimFailure};
+pub use log::{LogEntity, LogEventRec};
 pub use okta::{OktaGroupRec, OktaUserRec};
 pub use push::{PushJob, PushMappingRec, PushOutcome, okta_time, push_error_summary};
 pub use store::{ResourceStore, id_of};
@@ -74,6 +76,16 @@ pub struct World {
     /// Statsig groups the push worker still has to delete.
     #[serde(default)]
     pub scim_deletes: Vec<String>,
+    /// Okta's System Log, in the order the events were written.
+    #[serde(default)]
+    pub system_log: Vec<LogEventRec>,
+    /// The next event's sequence number.
+    #[serde(default)]
+    pub log_seq: u64,
+    /// Who the System Log names for changes made now (the API token's admin when `None`):
+    /// the seed's console admins.
+    #[serde(skip)]
+    pub acting: Option<LogEntity>,
     /// A fixed clock for seeded data; request-time changes use the real clock.
     pub seeded_at: String,
     /// While seeding, every change is stamped with `seeded_at` so that two sandboxes from
@@ -109,6 +121,9 @@ impl World {
             app_group_assignments: BTreeMap::new(),
             push_mappings: BTreeMap::new(),
             scim_deletes: Vec::new(),
+            system_log: Vec::new(),
+            log_seq: 0,
+            acting: None,
             seeded_at: "2026-01-05T09:00:00.000Z".to_string(),
             frozen_clock: false,
         }

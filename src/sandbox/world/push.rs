@@ -4,6 +4,7 @@
 
 use super::World;
 use super::failure::OktaFailure;
+use super::log::{self, NewEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -74,6 +75,44 @@ pub enum PushOutcome {
     },
     /// Statsig refused or could not be reached: `errorSummary`.
     Failed(String),
+}
+
+/// The System Log event of a push: pushed (with counts) or failed (with Okta's reason).
+fn push_event(job: &PushJob, outcome: &PushOutcome) -> NewEvent {
+    match outcome {
+        PushOutcome::Pushed { members, .. } => {
+            let before = if job.full { None } else { Some(&job.previous) };
+            let added = before.map_or(members.len(), |b| members.difference(b).count());
+            let removed = before.map_or(0, |b| b.difference(members).count());
+            let (kind, message) = if job.full {
+                (log::PUSHED, "Push group to app")
+            } else {
+                (log::PUSH_MEMBERSHIPS, "Push group memberships to app")
+            };
+            let mut ev = NewEvent::ok(kind, message, Vec::new());
+            ev.debug.insert("membersAdded".into(), added.to_string());
+            ev.debug
+                .insert("membersRemoved".into(), removed.to_string());
+            ev.debug
+                .insert("groupMembers".into(), members.len().to_string());
+            ev
+        }
+        PushOutcome::Failed(summary) => {
+            let retried = log::retried_failure(summary);
+            let kind = if retried {
+                log::PUSH_FAILED
+            } else {
+                log::PUSH_FAILED_WITH_ERROR
+            };
+            NewEvent {
+                event_type: kind,
+                message: "Push group to app failed".to_string(),
+                failure: Some(summary.clone()),
+                targets: Vec::new(),
+                debug: Default::default(),
+            }
+        }
+    }
 }
 
 /// Okta's timestamp form for push mappings: seconds, no fraction.
@@ -199,6 +238,13 @@ impl World {
             due_ms: None,
         };
         self.push_mappings.insert(id, m.clone());
+        let targets = self.mapping_targets(&m);
+        let stamp = self.now();
+        self.log_event(
+            NewEvent::ok(log::MAPPING_CREATED, "Group push mapping created", targets),
+            &stamp,
+            false,
+        );
         Ok(m)
     }
 
@@ -247,7 +293,8 @@ impl World {
             .push_mappings
             .get_mut(id)
             .ok_or_else(|| not_found(id))?;
-        if m.status != status {
+        let changed = m.status != status;
+        if changed {
             if status == "ACTIVE" {
                 m.full_push = true;
             } else {
@@ -258,7 +305,18 @@ impl World {
             m.status = status;
         }
         m.last_updated = okta_time(at);
-        Ok(m.clone())
+        let m = m.clone();
+        if changed {
+            let (kind, message) = if m.status == "ACTIVE" {
+                (log::MAPPING_ACTIVATED, "Activate group push mapping")
+            } else {
+                (log::MAPPING_DEACTIVATED, "Deactivate group push mapping")
+            };
+            let targets = self.mapping_targets(&m);
+            let stamp = self.now();
+            self.log_event(NewEvent::ok(kind, message, targets), &stamp, false);
+        }
+        Ok(m)
     }
 
     /// Deletes a mapping; it must be INACTIVE first. With `delete_target`, the target
@@ -276,6 +334,17 @@ impl World {
             ));
         }
         let target = m.target_group_id.clone();
+        let (kind, message) = if delete_target {
+            (
+                log::APP_GROUP_DELETED,
+                "Delete group push mapping and its app group",
+            )
+        } else {
+            (log::MAPPING_DELETED, "Delete group push mapping")
+        };
+        let targets = self.mapping_targets(m);
+        let stamp = self.now();
+        self.log_event(NewEvent::ok(kind, message, targets), &stamp, false);
         self.push_mappings.remove(id);
         if delete_target
             && let Some(g) = self.okta_groups.remove(&target)
@@ -351,6 +420,8 @@ impl World {
         m.due_ms = None;
         m.last_updated = okta_time(at);
         let target = m.target_group_id.clone();
+        let event = push_event(job, &outcome);
+        let mapping = m.clone();
         match outcome {
             PushOutcome::Pushed { scim_id, members } => {
                 m.full_push = false;
@@ -383,6 +454,27 @@ impl World {
                 m.error_summary = Some(summary);
             }
         }
+        let mut event = event;
+        event.targets = self.mapping_targets(&mapping);
+        self.log_event(event, at, true);
+    }
+
+    /// The targets of an event about mapping `m`: the app, the source group, the app
+    /// group it pushes into, and the mapping.
+    pub fn mapping_targets(&self, m: &PushMappingRec) -> Vec<log::LogEntity> {
+        let mut t = Vec::new();
+        if let Some(a) = self.apps.get(&m.app_id) {
+            t.push(log::LogEntity::new(&a.id, "AppInstance", &a.name, &a.label));
+        }
+        if let Some(g) = self.okta_groups.get(&m.source_group_id) {
+            t.push(log::LogEntity::new(&g.id, "UserGroup", &g.name, &g.name));
+        }
+        if let Some(g) = self.okta_groups.get(&m.target_group_id) {
+            t.push(log::LogEntity::new(&g.id, "AppGroup", &g.name, &g.name));
+        }
+        let name = t.get(1).map(|g| g.display_name.clone()).unwrap_or_default();
+        t.push(log::LogEntity::new(&m.id, "GroupPushMapping", &m.id, &name));
+        t
     }
 
     /// Statsig groups the worker must delete (unlinked with "Delete"), taken.
