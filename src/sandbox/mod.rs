@@ -157,8 +157,7 @@ impl Sandbox {
             okta_apps_forbidden: config.okta_apps_forbidden,
             okta_tokens_without_logs: Mutex::new(Vec::new()),
         });
-        let (tx, rx) = tokio::sync::watch::channel(false);
-        let latency = config.latency;
+        let ((tx, rx), latency) = (tokio::sync::watch::channel(false), config.latency);
         let (statsig_gate, okta_gate) = (Arc::new(gate::Gate::default()), Arc::default());
         let with_latency = move |router: axum::Router, gate: Arc<gate::Gate>| {
             router.layer(axum::middleware::from_fn(

@@ -204,7 +204,57 @@ async def main():
     result = await client.delete_group_push_mapping(app.id, created.id, delete_target_group=True)
     check(result[-1] is None, f"delete with Delete: {result[-1]}")
     wait_for(lambda: statsig_members(new_name) is None, "Delete removed the team from Statsig")
+
+    await system_log(client, linked.id, errors[0].id)
     print(f"okta SDK: {checks} checks passed")
+
+
+GROUP_PUSH = "application.provision.group_push"
+
+
+async def system_log(client, linked_id, failing_id):
+    """The System Log read with list_log_events: the linked mapping's history, filtered on
+    its id and paged one event at a time through Link headers; the seeded failing
+    mapping's history, newest first."""
+    flt = f'eventType sw "{GROUP_PUSH}" and target.id eq "{linked_id}"'
+    events, after, pages = [], None, 0
+    while True:
+        page, resp, err = await client.list_log_events(filter=flt, limit=1, after=after)
+        check(err is None and len(page) == 1, f"log page {pages + 1} of one event reads: {err}")
+        events.extend(page)
+        pages += 1
+        after = next_cursor(resp.headers)
+        if after is None:
+            break
+    kinds = [e.event_type for e in events]
+    check(kinds[0] == f"{GROUP_PUSH}.mapping.created", f"the history starts with the mapping made: {kinds}")
+    check(f"{GROUP_PUSH}.pushed" in kinds, "the worker's push is in the log")
+    check(
+        kinds[-2:] == [f"{GROUP_PUSH}.deactivate_mapping", f"{GROUP_PUSH}.mapping.deleted"],
+        f"deactivated, then deleted: {kinds}",
+    )
+    check(
+        all(any(t.id == linked_id for t in e.target) for e in events),
+        "every event names the mapping among its targets",
+    )
+    pushed = next(e for e in events if e.event_type == f"{GROUP_PUSH}.pushed")
+    check(str(getattr(pushed.outcome.result, "value", pushed.outcome.result)) == "SUCCESS", "the push succeeded")
+    check(pushed.actor.type == "SystemPrincipal", "Okta itself pushed")
+
+    failed = f"{GROUP_PUSH}.mapping.update.or.delete.failed.with.error"
+    flt = f'target.id eq "{failing_id}" and (eventType eq "{failed}" or eventType eq "{GROUP_PUSH}.mapping.created")'
+    history = no_error(
+        await client.list_log_events(filter=flt, sort_order="DESCENDING", since="2025-12-01T00:00:00Z"),
+        "read the failing mapping's history newest first",
+    )
+    kinds = [e.event_type for e in history]
+    check(kinds == [failed, failed, failed, f"{GROUP_PUSH}.mapping.created"], f"made, then failed three times: {kinds}")
+    check(
+        all(e.outcome.reason and "Statsig answered" in e.outcome.reason for e in history[:3]),
+        "each failure carries Statsig's refusal as Okta's reason",
+    )
+    _, _, err = await client.list_log_events(filter='eventType eq')
+    check(okta_error(err) == (400, "E0000031"), f"a bad filter is Okta's 400 E0000031: {okta_error(err)}")
 
 
 def next_cursor(headers):

@@ -172,6 +172,19 @@ pub fn retried_failure(summary: &str) -> bool {
         || summary.contains("answered 429")
 }
 
+/// The most characters Okta's `outcome.reason` holds.
+pub const MAX_REASON: usize = 255;
+
+/// `reason` cut to [`MAX_REASON`] characters, ending with `…` when cut.
+fn short_reason(reason: &str) -> String {
+    if reason.chars().count() <= MAX_REASON {
+        return reason.to_string();
+    }
+    let mut cut: String = reason.chars().take(MAX_REASON - 1).collect();
+    cut.push('…');
+    cut
+}
+
 impl World {
     /// Writes an event at `at`, by the acting admin (the API token's unless the seed says
     /// who), or by Okta itself with `by_okta`.
@@ -210,7 +223,7 @@ impl World {
                 "SUCCESS"
             }
             .to_string(),
-            reason: ev.failure,
+            reason: ev.failure.map(|r| short_reason(&r)),
             targets: ev.targets,
             debug: ev.debug,
         });
