@@ -345,7 +345,7 @@ async fn mapping_events(s: &Sandbox, mapping: &str) -> Vec<Value> {
 }
 
 #[tokio::test]
-async fn mapping_changes_and_the_workers_pushes_and_failures_are_logged() {
+async fn mapping_changes_and_the_workers_pushes_are_logged_with_counts() {
     let s = sandbox().await;
     let app = statsig_app(&s);
     let path = format!("/api/v1/apps/{app}/group-push/mappings");
@@ -381,6 +381,40 @@ async fn mapping_changes_and_the_workers_pushes_and_failures_are_logged() {
     );
     assert_eq!(pushed[0]["actor"]["displayName"], "Okta API admin");
 
+    // A later membership change is pushed as such, with its count.
+    let source = group(&s, "Okta Test Team");
+    let newcomer = {
+        let w = s.world();
+        let assigned = &w.app_users[&app];
+        w.okta_users
+            .values()
+            .find(|u| {
+                u.status == "ACTIVE"
+                    && assigned.get(&u.id).is_some_and(|a| a.external_id.is_some())
+                    && !w.okta_groups[&source].members.contains(&u.id)
+            })
+            .unwrap()
+            .id
+            .clone()
+    };
+    let put = format!("/api/v1/groups/{source}/users/{newcomer}");
+    assert_eq!(okta(&s, "PUT", &put, None).await.status, 204);
+    let memberships = "application.provision.group_push.push_memberships";
+    assert!(
+        s.until_async(Duration::from_secs(20), async || {
+            types(&mapping_events(&s, &id).await).contains(&memberships)
+        })
+        .await,
+        "the membership push is logged"
+    );
+    let events = mapping_events(&s, &id).await;
+    let change = events
+        .iter()
+        .find(|e| e["eventType"] == memberships)
+        .unwrap();
+    assert_eq!(change["debugContext"]["debugData"]["membersAdded"], "1");
+    assert_eq!(change["debugContext"]["debugData"]["membersRemoved"], "0");
+
     let off = okta(
         &s,
         "PATCH",
@@ -403,7 +437,13 @@ async fn mapping_changes_and_the_workers_pushes_and_failures_are_logged() {
         ]
     );
     assert_eq!(after[0], "application.provision.group_push.mapping.created");
+}
 
+#[tokio::test]
+async fn a_push_statsig_refuses_is_logged_with_oktas_reason() {
+    let s = sandbox().await;
+    let app = statsig_app(&s);
+    let path = format!("/api/v1/apps/{app}/group-push/mappings");
     // A push Statsig refuses: a failure with Okta's reason, the mapping's errorSummary.
     let bad = okta(
         &s,
