@@ -5,7 +5,7 @@ use crate::engine::runner::Command;
 use serde::{Deserialize, Serialize};
 
 /// The main views.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 pub enum Tab {
     /// Projects, teams and their members.
     #[default]

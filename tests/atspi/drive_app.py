@@ -250,6 +250,43 @@ def main():
         # half of a double click must not reach what was behind it).
         time.sleep(SHIELD)
 
+    # Explain, opened from Health's search and closed, several times: afterwards the tree
+    # is whole again (no unknown or nameless objects where the background was).
+    def unknown(root):
+        return [
+            f"{n.getRoleName()} {n.name!r} under {n.parent.getRoleName() if n.parent else None}"
+            for n in nodes(root)
+            if n.getRoleName() in ("unknown", "invalid")
+        ]
+
+    page = until("the Health tab", lambda: find(frame(), "page tab", starts="Health"))
+    click(page, "the Health tab")
+    before = unknown(frame())
+    for n in range(3):
+        field = until("the Explain a person field", lambda: find(frame(), "entry", name="Explain a person:"))
+        check(
+            "EditableText" in field.get_interfaces(),
+            f"the Explain a person field can be typed into ({field.get_interfaces()})",
+        )
+        set_text(field, "Gita Fernandes", "Explain a person")
+        click(until("Explain", lambda: find(frame(), "push button", name="Explain")), "Explain")
+        d = until("the Explain dialog", lambda: dialog(frame(), "Explain"))
+        click(until("Close", lambda: find(d, "push button", name="Close")), "Close in Explain")
+        until("Explain to close", lambda: dialog(frame(), "Explain") is None)
+        time.sleep(SHIELD)
+        after = until(
+            "the window's tree back after Explain",
+            lambda: find(frame(), "entry", name="Explain a person:"),
+        )
+        check(after is not None, f"the Explain a person field is back after Explain ({n + 1})")
+        bad = [u for u in unknown(frame()) if u not in before]
+        check(not bad, f"no unknown object after Explain closed ({n + 1}): {bad}")
+        kids = [frame().getChildAtIndex(i) for i in range(frame().childCount)]
+        check(
+            all(k is not None and k.getRoleName() != "unknown" for k in kids),
+            f"the window's children are known after Explain ({n + 1})",
+        )
+
     check(not unnamed, "no focusable node without a name: " + "; ".join(unnamed))
     print(f"the app through AT-SPI: {checks} checks passed")
 

@@ -626,3 +626,69 @@ fn a_table_is_one_tab_stop_on_its_selected_row_and_the_arrows_move_it() {
             .is_some()
     );
 }
+
+#[test]
+fn explain_opened_from_healths_search_gives_back_focus_and_the_background() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    click_containing(h, "Health (");
+    for round in 1..=3 {
+        replace_text(h, "Explain a person:", "Gita Fernandes");
+        h.key_press(egui::Key::Enter);
+        settle(h);
+        assert!(h.state().has_dialog(), "Enter opens Explain ({round})");
+        h.key_press(egui::Key::Escape);
+        settle(h);
+        assert!(!h.state().has_dialog(), "Escape closes Explain ({round})");
+        pass_shield(h);
+        // Focus is back on the search that opened it, and nothing of the background is
+        // hidden from screen readers any more.
+        let field = h.get_by_role_and_label(Role::TextInput, "Explain a person:");
+        assert!(field.is_focused(), "focus is back on the search ({round})");
+        let hidden: Vec<String> = h
+            .root()
+            .children_recursive()
+            .filter(|n| n.accesskit_node().is_hidden())
+            .filter_map(|n| n.accesskit_node().label().or(n.accesskit_node().value()))
+            .collect();
+        assert!(
+            !hidden.iter().any(|t| t.starts_with("Explain a person")),
+            "the background is back ({round}): {hidden:?}"
+        );
+    }
+}
+
+#[test]
+fn no_node_id_stands_for_two_kinds_of_control_across_the_tabs() {
+    // Screen readers keep what they learnt of a node id (its role, whether it can be typed
+    // into): an id reused by another kind of control reads as an unknown object.
+    let mut f = fixture();
+    let h = &mut f.harness;
+    let mut seen: std::collections::HashMap<_, (Role, String)> = std::collections::HashMap::new();
+    let mut clashes = Vec::new();
+    for tab in [
+        "Teams",
+        "Okta groups",
+        "Pushed groups",
+        "Verify",
+        "Activity",
+        "Health",
+    ] {
+        h.get_by(|n| n.role() == Role::Tab && n.label().is_some_and(|l| l.starts_with(tab)))
+            .click_accesskit();
+        settle(h);
+        for n in h.root().children_recursive() {
+            let a = n.accesskit_node();
+            let what = (a.role(), a.label().unwrap_or_default());
+            if !matches!(a.role(), Role::Button | Role::TextInput | Role::CheckBox) {
+                continue;
+            }
+            if let Some(before) = seen.insert(a.id(), what.clone())
+                && before.0 != what.0
+            {
+                clashes.push(format!("{tab}: {what:?} was {before:?}"));
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "{}", clashes.join("\n"));
+}

@@ -512,7 +512,9 @@ impl eframe::App for App {
         if self.dialog.is_none() && widgets::toasts(&ctx, &self.toasts) {
             actions.push(Action::DismissToasts);
         }
-        let acted_on = crate::ui::a11y::acted_on(&ctx);
+        // What opened a dialog; a field that Enter left (it gave up focus while drawn)
+        // counts as acted on too.
+        let acted_on = crate::ui::a11y::acted_on(&ctx).or(self.focus.focused);
         self.after_drawing_focus(&ctx);
         for a in actions {
             self.apply(a, &ctx);

@@ -74,14 +74,17 @@ impl Tabs {
     /// Draws the current tab.
     pub fn show(&mut self, ui: &mut Ui, current: Tab, view: &View, actions: &mut Vec<Action>) {
         ui.separator();
-        match current {
+        // Each view's widgets have ids of their own: a control on one tab never takes the
+        // id of another's (screen readers keep what they learnt of an id, its role and
+        // what it offers, so a reused id reads as an unknown object).
+        ui.push_id(current, |ui| match current {
             Tab::Teams => self.teams.show(ui, view, actions),
             Tab::OktaGroups => self.okta.show(ui, view, actions),
             Tab::Pushed => self.pushed.show(ui, view, actions),
             Tab::Verify => self.verify.show(ui, view, actions),
             Tab::Activity => self.activity.show(ui),
             Tab::Health => self.findings.show(ui, view, actions),
-        }
+        });
     }
 
     /// Another connection, or a snapshot opened or closed: what the tabs kept of the
