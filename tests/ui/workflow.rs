@@ -306,3 +306,30 @@ fn save_and_add_another_saves_and_keeps_push_groups_open_for_the_next() {
         "the linked team has the group's pushable members"
     );
 }
+
+#[test]
+fn enter_in_unlinks_team_name_moves_focus_on_to_unlink() {
+    let mut f = fixture_with(two_mappings());
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Fraud Squad");
+    click(h, "Unlink…");
+    click(h, "Delete the group in the target app");
+    let field = "Type the team name, Chargebacks, to confirm";
+    // A wrong name: Enter keeps focus in the field.
+    type_into(h, field, "Chargeback");
+    h.key_press(egui::Key::Enter);
+    settle(h);
+    assert!(
+        h.get_by_label(field).is_focused(),
+        "focus stays in the field"
+    );
+    type_into(h, field, "s");
+    h.key_press(egui::Key::Enter);
+    settle(h);
+    assert!(
+        h.get_by_label("Unlink").is_focused(),
+        "Enter on the right name moves on to Unlink"
+    );
+    assert!(h.state().has_dialog(), "Enter alone deletes nothing");
+}

@@ -65,6 +65,7 @@ impl UnlinkDialog {
                 "Leave the group in the target app",
             );
             ui.add_space(4.0);
+            let mut entered = None;
             let confirmed = match self.how {
                 Unlink::Leave => {
                     ui.label("Stops pushing. The Statsig team and its members stay as they are.");
@@ -78,13 +79,16 @@ impl UnlinkDialog {
                             self.what
                         ),
                     );
-                    widgets::labelled_text(
+                    let field = widgets::labelled_text(
                         ui,
                         &format!("Type the team name, {}, to confirm", self.word),
                         &mut self.typed,
                         "",
                         false,
                     );
+                    if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                        entered = Some(field.id);
+                    }
                     let mismatch = rules::confirmation_mismatch(&self.word, &self.typed);
                     if let Some(why) = mismatch.as_ref().filter(|_| !self.typed.is_empty()) {
                         widgets::warn_text(ui, why);
@@ -94,7 +98,15 @@ impl UnlinkDialog {
             };
             let mut out = Shown::stay();
             ui.horizontal(|ui| {
-                if widgets::send_button(ui, view.can_send, confirmed, "Unlink").clicked() {
+                let unlink = widgets::send_button(ui, view.can_send, confirmed, "Unlink");
+                // Enter in the name moves on to Unlink once the name is right, and keeps
+                // focus in the field while it is not (egui's Enter leaves a field with
+                // focus nowhere, and the next Tab would start the dialog over).
+                if let Some(field) = entered {
+                    let to = if unlink.enabled() { unlink.id } else { field };
+                    ui.memory_mut(|m| m.request_focus(to));
+                }
+                if unlink.clicked() {
                     out = Shown::done(Action::Send(Command::Unlink {
                         mapping_id: self.mapping_id.clone(),
                         how: self.how,
