@@ -548,3 +548,31 @@ fn cancel_while_save_and_connect_tests_saves_nothing_and_stays_on_the_org_shown(
         "no token kept for an org not connected"
     );
 }
+
+#[test]
+fn one_escape_in_a_wizard_field_closes_the_wizard_as_in_every_dialog() {
+    let mut f = crate::support::fixture();
+    let h = &mut f.harness;
+    for field in ["Okta org URL", "Okta API token"] {
+        open_wizard(h);
+        crate::support::type_into(h, field, "x");
+        assert!(h.get_by_label(field).is_focused());
+        // As a keyboard gives it: the press in one frame, the release in a later one.
+        for pressed in [true, false] {
+            h.event(egui::Event::Key {
+                key: egui::Key::Escape,
+                physical_key: None,
+                pressed,
+                repeat: false,
+                modifiers: egui::Modifiers::NONE,
+            });
+            h.step();
+        }
+        settle(h);
+        assert!(
+            !h.state().has_dialog(),
+            "one Escape in {field} closed the wizard"
+        );
+        crate::support::pass_shield(h);
+    }
+}
