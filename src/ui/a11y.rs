@@ -51,6 +51,17 @@ pub fn is_row_stop(ctx: &Context, id: Id) -> bool {
     })
 }
 
+/// The Tab stop of a selectable table drawn in this pass, if one is.
+pub fn drawn_row_stop(ctx: &Context) -> Option<Id> {
+    let stops = ctx.data(|d| d.get_temp::<Vec<(Id, Id)>>(Id::unique("a11y-row-stops")))?;
+    ctx.viewport(|v| {
+        stops
+            .iter()
+            .map(|(_, stop)| *stop)
+            .find(|stop| v.this_pass.widgets.contains(*stop))
+    })
+}
+
 /// Draws a ring around the focused control (not a text field, which shows focus itself),
 /// clearly visible in both themes, inside what clips it.
 pub fn focus_ring(ctx: &Context) {

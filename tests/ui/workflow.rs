@@ -333,3 +333,33 @@ fn enter_in_unlinks_team_name_moves_focus_on_to_unlink() {
     );
     assert!(h.state().has_dialog(), "Enter alone deletes nothing");
 }
+
+#[test]
+fn after_an_unlink_took_the_button_away_focus_is_somewhere_again() {
+    let mut f = fixture_with(linked(
+        "Fraud Squad",
+        "Statsig-Checkout-Fraud Detection-Member",
+    ));
+    let h = &mut f.harness;
+    click(h, "Pushed groups");
+    select_mapping(h, "Fraud Squad");
+    click(h, "Unlink…");
+    click(h, "Leave the group in the target app");
+    click(h, "Unlink");
+    wait(h, "unlink with Leave", |a| {
+        a.is_idle() && a.mappings().is_empty()
+    });
+    pass_shield(h);
+    // The only mapping is gone, and its Unlink… with it: focus is on the view's search.
+    assert!(h.query_by_label("Unlink…").is_none());
+    let focused = h
+        .root()
+        .children_recursive()
+        .find(|n| n.is_focused())
+        .map(|n| format!("{:?}", n.accesskit_node().role()));
+    assert_eq!(
+        focused.as_deref(),
+        Some("TextInput"),
+        "focus is on the search"
+    );
+}

@@ -48,6 +48,7 @@ impl App {
                 })
                 .or(self.focus.last_tab),
             pass_over: None,
+            last: focused.or(self.focus.last),
         };
         // Tab passes over resize handles: it moves on before anything is drawn.
         if let Some(direction) = pass_over {
@@ -60,6 +61,18 @@ impl App {
     /// readers.
     pub(super) fn after_drawing_focus(&mut self, ctx: &egui::Context) {
         crate::ui::a11y::tidy(ctx);
+        // The focused control went away (the mapping it acted on was unlinked, say):
+        // focus goes to the view's list, or its search, rather than nowhere.
+        if self.dialog.is_none()
+            && ctx.memory(|m| m.focused().is_none_or(|f| Some(f) == self.focus.last))
+            && let Some(id) = self.focus.last
+            && !ctx.viewport(|v| v.this_pass.widgets.contains(id))
+        {
+            self.focus.last = None;
+            let search = egui::Id::unique(self.persisted.tab.search_id());
+            let to = crate::ui::a11y::drawn_row_stop(ctx).unwrap_or(search);
+            ctx.memory_mut(|m| m.request_focus(to));
+        }
         if let Some(id) = ctx.memory(|m| m.focused())
             && crate::ui::a11y::is_handle(ctx, id)
         {

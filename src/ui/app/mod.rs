@@ -216,6 +216,8 @@ struct FocusWatch {
     last_tab: Option<egui::FocusDirection>,
     /// Tab landed on a resize handle: focus moves on in this way in the next frame.
     pass_over: Option<egui::FocusDirection>,
+    /// The last widget that had focus (kept while nothing has it).
+    last: Option<egui::Id>,
 }
 
 impl App {
