@@ -45,9 +45,21 @@ fn health_lists_each_seeded_finding_and_a_fix_button_works() {
     );
     screenshot(h, "health");
     // The leaver's fix: Explain, which shows who it is and why.
-    h.get_all_by_label("Explain")
-        .nth(1)
-        .expect("the leaver's Explain, after the search's")
+    // Findings are a list; each fix's button says what it acts on.
+    let findings = h.get_by_role_and_label(egui::accesskit::Role::List, "Findings");
+    assert!(
+        findings
+            .get_all_by_role(egui::accesskit::Role::ListItem)
+            .count()
+            >= 2
+    );
+    findings
+        .get_all_by(|n| {
+            n.role() == egui::accesskit::Role::Button
+                && n.label().is_some_and(|l| l.starts_with("Explain "))
+        })
+        .next()
+        .expect("the leaver's Explain, named by the leaver")
         .click();
     settle(h);
     wait_for_label(h, "Close");
@@ -68,7 +80,14 @@ fn health_lists_each_seeded_finding_and_a_fix_button_works() {
         .expect("the demo has an Inactive mapping")
         .id
         .clone();
-    click(h, "Activate");
+    let name = h
+        .state()
+        .mappings()
+        .iter()
+        .find(|m| m.id == inactive)
+        .map(|m| m.okta_group_name.clone())
+        .unwrap();
+    click(h, &format!("Activate {name}"));
     wait(h, "the activation", |a| a.is_idle());
     assert!(
         last_message(h).contains("no one is removed until the removals are confirmed"),

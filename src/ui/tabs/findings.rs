@@ -81,10 +81,20 @@ impl FindingsTab {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                for (n, f) in findings.iter().enumerate() {
-                    ui.push_id(n, |ui| row(ui, f, can_send, read_only, actions));
-                    ui.separator();
-                }
+                // A list of findings, each an item named by what is wrong.
+                let list = egui::UiBuilder::new()
+                    .accessibility_role(egui::accesskit::Role::List)
+                    .accessibility_label("Findings");
+                ui.scope_builder(list, |ui| {
+                    for (n, f) in findings.iter().enumerate() {
+                        let item = egui::UiBuilder::new()
+                            .id_salt(n)
+                            .accessibility_role(egui::accesskit::Role::ListItem)
+                            .accessibility_label(crate::model::names::display_safe(&f.what));
+                        ui.scope_builder(item, |ui| row(ui, f, view, can_send, read_only, actions));
+                        ui.separator();
+                    }
+                });
             });
     }
 }
@@ -131,6 +141,7 @@ fn tone(s: Severity) -> Pill {
 fn row(
     ui: &mut Ui,
     f: &Finding,
+    view: &View,
     can_send: Result<(), &'static str>,
     read_only: bool,
     actions: &mut Vec<Action>,
@@ -175,11 +186,28 @@ fn row(
             ("Explain", Action::Open(Open::Explain(Some(person.clone()))))
         }
     };
-    let clicked = if matches!(action, FixAction::Explain { .. }) {
-        ui.button(label).clicked()
-    } else {
-        widgets::send_button(ui, can_send, !read_only, label).clicked()
+    // Each button says what it acts on: "Activate Warehouse Crew", "Explain ada@…".
+    let mapping = |id: &str| {
+        view.mappings
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| safe(&m.okta_group_name))
     };
+    let on = match action {
+        FixAction::Retry { mapping_id }
+        | FixAction::Activate { mapping_id }
+        | FixAction::Unlink { mapping_id } => mapping(mapping_id),
+        FixAction::Explain { person } => Some(safe(person)),
+    };
+    let r = if matches!(action, FixAction::Explain { .. }) {
+        ui.button(label)
+    } else {
+        widgets::send_button(ui, can_send, !read_only, label)
+    };
+    if let Some(on) = on {
+        crate::ui::a11y::name(&r, &format!("{} {on}", label.trim_end_matches('…')));
+    }
+    let clicked = r.clicked();
     if clicked {
         actions.push(act);
     }
