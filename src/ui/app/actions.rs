@@ -52,13 +52,14 @@ impl App {
 
     pub(super) fn open(&mut self, what: Open) {
         if let Open::Settings = what {
-            let mut s = self.saved.clone();
             let demo = self.shown.connection.as_ref().is_some_and(|c| c.demo);
-            if s.projects.is_empty() && !demo {
-                s.projects = self.shown.directory.projects.clone();
-            }
+            let worked_out: &[String] = if demo {
+                &[]
+            } else {
+                &self.shown.directory.projects
+            };
             self.dialog = Some(Dialog::Settings(Box::new(
-                dialogs::settings::SettingsDialog::new(s),
+                dialogs::settings::SettingsDialog::new(self.saved.clone(), worked_out),
             )));
             return;
         }

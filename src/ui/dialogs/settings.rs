@@ -16,6 +16,8 @@ use egui::{RichText, Ui};
 pub struct SettingsDialog {
     settings: Settings,
     projects: String,
+    /// The hint of an empty Projects field: the projects read from group names.
+    projects_hint: String,
     domains: String,
     statsig_token: SecretField,
     okta_token: SecretField,
@@ -40,10 +42,17 @@ fn list(s: &str) -> Vec<String> {
 }
 
 impl SettingsDialog {
-    /// The dialog over `settings`.
-    pub fn new(settings: Settings) -> Self {
+    /// The dialog over `settings`; `worked_out` is the projects read from group names,
+    /// shown as the hint of an empty Projects field (saved only when typed).
+    pub fn new(settings: Settings, worked_out: &[String]) -> Self {
+        let projects_hint = if worked_out.is_empty() {
+            "comma-separated; empty: read from group names".to_string()
+        } else {
+            format!("empty: read from group names ({})", worked_out.join(", "))
+        };
         SettingsDialog {
             projects: settings.projects.join(", "),
+            projects_hint,
             domains: settings.org_domains.join(", "),
             settings,
             statsig_token: SecretField::default(),
@@ -189,7 +198,7 @@ impl SettingsDialog {
             ui,
             "Projects",
             &mut self.projects,
-            "comma-separated; empty: read from group names",
+            &self.projects_hint,
             false,
         );
         widgets::labelled_text(
