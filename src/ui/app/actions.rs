@@ -21,7 +21,18 @@ impl App {
     pub(super) fn apply(&mut self, action: Action, ctx: &egui::Context) {
         match action {
             Action::Send(command) => {
-                self.send(command);
+                let activating = match &command {
+                    Command::SetActive {
+                        mapping_id,
+                        active: true,
+                        ..
+                    } => Some(mapping_id.clone()),
+                    _ => None,
+                };
+                let ticket = self.send(command);
+                if let Some(id) = activating {
+                    self.activating = Some((ticket, id));
+                }
             }
             Action::Ask(command) => {
                 let ticket = self.send(command);
