@@ -210,11 +210,7 @@ fn activate_held_by_the_guard_asks_and_goes_ahead(setup: Setup, group: &str) {
         a.is_idle()
             && !a.has_dialog()
             && a.mappings().iter().any(|m| {
-                m.id == id
-                    && !matches!(
-                        m.status,
-                        okta_statsig_teams::model::mapping::MappingStatus::Inactive
-                    )
+                m.id == id && m.status == okta_statsig_teams::model::mapping::MappingStatus::Active
             })
     });
 }
@@ -226,4 +222,32 @@ fn activate_held_by_the_guard_confirms_removals_in_okta_push() {
         ..Setup::default()
     };
     activate_held_by_the_guard_asks_and_goes_ahead(setup, "Warehouse Crew");
+}
+
+#[test]
+fn activate_held_by_the_guard_confirms_removals_in_direct_push() {
+    // A group of two linked to the seed's team of six, not pushed and made Inactive:
+    // activating it would empty the team.
+    let setup = Setup {
+        before: Some(Box::new(|ws, rt, _| {
+            let users: Vec<String> = ws
+                .directory()
+                .okta_group_by_name("Payments Engineers")
+                .unwrap()
+                .members
+                .iter()
+                .take(2)
+                .cloned()
+                .collect();
+            let g = rt
+                .block_on(ws.create_mapping_group("Pair", "", &users))
+                .unwrap();
+            let (_, team) =
+                crate::common::pair(ws, "Pair", "Statsig-Okta Test Proj-Test Team-Member");
+            let m = rt.block_on(ws.link(&g.id, &team, false)).unwrap();
+            rt.block_on(ws.set_active(&m.id, false)).unwrap();
+        })),
+        ..Setup::default()
+    };
+    activate_held_by_the_guard_asks_and_goes_ahead(setup, "Pair");
 }
