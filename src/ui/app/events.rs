@@ -129,10 +129,7 @@ impl App {
         {
             self.dialog = None;
             self.toast(
-                format!(
-                    "Connected to {}; tokens are in the OS keyring. Importing…",
-                    info.label
-                ),
+                format!("Connected to {}. Importing…", info.label),
                 false,
                 now,
             );

@@ -189,7 +189,7 @@ impl SettingsDialog {
         widgets::token_check(ui, &self.okta_token.check(TokenFor::Okta));
         secret(ui, "Statsig SCIM token", &mut self.statsig_token);
         widgets::token_check(ui, &self.statsig_token.check(TokenFor::Statsig));
-        ui.label(RichText::new("Tokens are stored only in the OS keyring, never in a file. Leave a token empty to keep the stored one. The Okta token's admin needs to read users, groups and apps, and to manage apps and groups for Okta push.").italics());
+        ui.label(RichText::new("Tokens are never written to a file: they are stored in the OS keyring when there is one (without one, set STATSIG_SCIM_TOKEN and OKTA_API_TOKEN in the environment; Save says which). Leave a token empty to keep the stored one. The Okta token's admin needs to read users, groups and apps, and to manage apps and groups for Okta push.").italics());
         ui.add_space(6.0);
         self.push_mode(ui);
         ui.add_space(6.0);
