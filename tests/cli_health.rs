@@ -247,3 +247,31 @@ fn explain_says_why_someone_is_not_pushed_and_names_bad_input() {
         assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn doctor_finds_nothing_gone_in_a_create_not_yet_pushed() {
+    let cli = Cli::new();
+    let made = cli.run(&[
+        "create",
+        "--okta-group",
+        "Payments Engineers",
+        "--project",
+        "Checkout",
+        "--team",
+        "Chargebacks",
+        "--no-push",
+    ]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let report = cli.json(&["doctor"]);
+    let gone: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["what"].as_str().unwrap().contains("Chargebacks"))
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "the team is made at the first push: {gone:#?}"
+    );
+}

@@ -3,7 +3,7 @@
 //! data, and two results compare finding by finding (each has a stable key).
 
 use super::directory::Directory;
-use super::mapping::{Mapping, MappingStatus};
+use super::mapping::{Mapping, MappingStatus, PushAction};
 use super::member::SkipReason;
 use super::names::{self, ParsedName};
 use super::text::{plural, short_time};
@@ -336,7 +336,9 @@ fn mapping_name(m: &Mapping) -> String {
 fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {
     let dir = input.dir;
     let name = mapping_name(m);
-    let gone_team = dir.statsig_read && dir.statsig_group(&m.statsig_group_id).is_none();
+    // A Create never pushed has no team yet: it is made at the first push, not gone.
+    let unmade = m.action == PushAction::Create && m.last_push.is_none();
+    let gone_team = !unmade && dir.statsig_read && dir.statsig_group(&m.statsig_group_id).is_none();
     // A mapping in Error says so itself (a create Statsig refused has no team yet).
     let failing = matches!(m.status, MappingStatus::Error { .. });
     if gone_team && !failing {
@@ -364,6 +366,7 @@ fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {
         && dir.app.app.is_some()
         && dir.app.group(&link.target_group_id).is_none()
         && !gone_team
+        && !unmade
     {
         out.push(Finding {
             what: format!("Okta's mapping {name} pushes into an app group Okta no longer has."),
@@ -641,7 +644,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::OktaGroup;
     use crate::model::directory::tests::{og, ou, sg, su};
-    use crate::model::mapping::{PushAction, Remote};
+    use crate::model::mapping::Remote;
     use crate::model::okta_app::{AppGroup, AppSide, AppUser, OktaApp};
 
     const NOW: &str = "2026-06-01T00:00:00.000Z";
@@ -944,6 +947,33 @@ pub(crate) mod tests {
         let f = run(&dir, &[refused], &[], &Access::default());
         assert!(of(&f, Kind::TeamGone).is_empty());
         assert_eq!(of(&f, Kind::MappingError).len(), 1);
+    }
+
+    #[test]
+    fn a_create_not_yet_pushed_has_no_gone_team() {
+        let dir = world();
+        let mut new_team = mapping("m1", "g2", "New", MappingStatus::Inactive);
+        new_team.statsig_group_id = "not-made-yet".into();
+        new_team.action = PushAction::Create;
+        new_team.remote = Some(Remote {
+            target_group_id: "ag-not-made-yet".into(),
+            ..Default::default()
+        });
+        let f = run(
+            &dir,
+            std::slice::from_ref(&new_team),
+            &[],
+            &Access::default(),
+        );
+        assert!(
+            f.iter()
+                .all(|x| !(x.key.ends_with(":m1") && x.severity == Severity::Error)),
+            "a team made at the first push is not gone: {f:#?}"
+        );
+        // Once pushed, a Create's team missing is gone like any other.
+        new_team.last_push = Some(NOW.into());
+        let f = run(&dir, &[new_team], &[], &Access::default());
+        assert_eq!(of(&f, Kind::TeamGone).len(), 1, "{f:#?}");
     }
 
     #[test]

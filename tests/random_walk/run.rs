@@ -353,6 +353,7 @@ impl Walk {
                         Command::SetActive {
                             mapping_id: m.id,
                             active,
+                            allowed_removals: 0,
                         },
                         "activate or deactivate",
                     );

@@ -176,6 +176,7 @@ fn a_message_waits_for_the_open_dialog_and_covers_none_of_it() {
         okta_statsig_teams::engine::runner::Command::SetActive {
             mapping_id: warehouse,
             active: true,
+            allowed_removals: 0,
         },
     ));
     wait(h, "the guard's refusal", |a| {
@@ -183,6 +184,9 @@ fn a_message_waits_for_the_open_dialog_and_covers_none_of_it() {
             && a.messages()
                 .any(|m| m.contains("would remove 10 of the 10"))
     });
+    // It asks to confirm the removals; cancelled, the refusal stays as a toast.
+    assert!(h.query_by_label("Confirm removals").is_some());
+    click(h, "Cancel");
     assert!(
         h.query_by_label("Dismiss").is_some(),
         "the refusal shows as a toast"

@@ -217,8 +217,8 @@ fn in_child_without_keyring(name: &str, env: &[(&str, &str)]) -> bool {
 
 /// In the child: the wizard over a sandbox with these tokens, on the real OS keyring
 /// (which is not there), Okta org typed, both tokens typed as pasted, Save and connect;
-/// what the app said.
-fn save_without_keyring(statsig: &str, okta: &str) -> Vec<String> {
+/// what the app said. With `then_settings`, Settings is then saved with no token typed.
+fn save_without_keyring(statsig: &str, okta: &str, then_settings: bool) -> Vec<String> {
     let probe = OsKeyring.get("statsig:https://probe.example.com/scim");
     assert!(
         probe.as_ref().is_err_and(|e| e.is_unavailable()),
@@ -272,6 +272,12 @@ fn save_without_keyring(statsig: &str, okta: &str) -> Vec<String> {
         (s.okta_url.as_str(), s.statsig_url.as_str()),
         "the URLs are saved"
     );
+    if then_settings {
+        click(&mut h, "File");
+        click(&mut h, "Settings…");
+        click(&mut h, "Save");
+        wait(&mut h, "the save", |a| !a.has_dialog() && a.is_idle());
+    }
     h.state().messages().map(str::to_string).collect()
 }
 
@@ -285,7 +291,7 @@ fn without_a_keyring_and_with_both_variables_the_wizard_saves_the_urls_and_conne
     ) {
         return;
     }
-    let said = save_without_keyring(statsig, okta);
+    let said = save_without_keyring(statsig, okta, false);
     assert!(
         said.iter().any(|m| m.starts_with(
             "Settings saved without the tokens (there is no OS keyring here); the tokens come from STATSIG_SCIM_TOKEN and OKTA_API_TOKEN. Connected to"
@@ -301,11 +307,36 @@ fn without_a_keyring_or_variables_save_names_the_variables_to_set() {
     if !in_child_without_keyring(name, &[]) {
         return;
     }
-    let said = save_without_keyring(statsig, okta);
+    let said = save_without_keyring(statsig, okta, false);
     assert!(
         said.iter().any(|m| m.starts_with(
             "Settings saved without the tokens (there is no OS keyring here): this run uses the tokens typed. Next time set STATSIG_SCIM_TOKEN and OKTA_API_TOKEN in the environment, as in `STATSIG_SCIM_TOKEN=scim-… OKTA_API_TOKEN=00… okta-statsig-teams`."
         )),
         "{said:?}"
+    );
+}
+
+#[test]
+fn without_a_keyring_settings_saved_with_no_token_typed_says_so() {
+    let (statsig, okta) = ("scim-nokeyring-settings", OKTA_TOKEN);
+    let name = "without_a_keyring_settings_saved_with_no_token_typed_says_so";
+    if !in_child_without_keyring(
+        name,
+        &[(secrets::STATSIG_ENV, statsig), (secrets::OKTA_ENV, okta)],
+    ) {
+        return;
+    }
+    let said = save_without_keyring(statsig, okta, true);
+    assert!(
+        said.iter().any(|m| m.starts_with(
+            "Settings saved; no token is stored (there is no OS keyring here); the tokens come from STATSIG_SCIM_TOKEN and OKTA_API_TOKEN. Connected to"
+        )),
+        "{said:?}"
+    );
+    assert!(
+        !said
+            .iter()
+            .any(|m| m.contains("tokens are in the OS keyring")),
+        "no keyring is claimed: {said:?}"
     );
 }

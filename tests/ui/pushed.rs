@@ -170,3 +170,84 @@ fn sync_health_shows_from_the_start_beside_its_legend_and_starts_over_for_anothe
         "the other org's error shows: {samples:?}"
     );
 }
+
+/// Activate held by the deletion guard asks to confirm the removals by the team's name,
+/// lists who goes, and then activates `group`'s mapping with them allowed.
+fn activate_held_by_the_guard_asks_and_goes_ahead(setup: Setup, group: &str) {
+    let okta = setup.mode == PushModeChoice::Auto;
+    let mut f = fixture_with(setup);
+    let h = &mut f.harness;
+    if okta {
+        wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    }
+    dismiss_messages(h);
+    click_containing(h, "Pushed groups");
+    let id = mapping_id(h, group);
+    select_mapping(h, group);
+    click(h, "Activate");
+    wait(h, "the guard's question", |a| a.is_idle() && a.has_dialog());
+    assert!(
+        h.query_by_label("Confirm removals").is_some(),
+        "the confirm dialog opens"
+    );
+    assert!(
+        h.query_all_by_label_contains("members removed:")
+            .next()
+            .is_some(),
+        "who goes is listed"
+    );
+    let field = h
+        .query_all_by_label_contains("Type the team name, ")
+        .find_map(|n| n.accesskit_node().label())
+        .unwrap();
+    let word = field
+        .trim_start_matches("Type the team name, ")
+        .trim_end_matches(", to confirm")
+        .to_string();
+    type_into(h, &field, &word);
+    click_containing(h, "members and activate");
+    wait(h, "the activation", |a| {
+        a.is_idle()
+            && !a.has_dialog()
+            && a.mappings().iter().any(|m| {
+                m.id == id && m.status == okta_statsig_teams::model::mapping::MappingStatus::Active
+            })
+    });
+}
+
+#[test]
+fn activate_held_by_the_guard_confirms_removals_in_okta_push() {
+    let setup = Setup {
+        mode: PushModeChoice::Auto,
+        ..Setup::default()
+    };
+    activate_held_by_the_guard_asks_and_goes_ahead(setup, "Warehouse Crew");
+}
+
+#[test]
+fn activate_held_by_the_guard_confirms_removals_in_direct_push() {
+    // A group of two linked to the seed's team of six, not pushed and made Inactive:
+    // activating it would empty the team.
+    let setup = Setup {
+        before: Some(Box::new(|ws, rt, _| {
+            let users: Vec<String> = ws
+                .directory()
+                .okta_group_by_name("Payments Engineers")
+                .unwrap()
+                .members
+                .iter()
+                .take(2)
+                .cloned()
+                .collect();
+            let g = rt
+                .block_on(ws.create_mapping_group("Pair", "", &users))
+                .unwrap();
+            let (_, team) =
+                crate::common::pair(ws, "Pair", "Statsig-Okta Test Proj-Test Team-Member");
+            let m = rt.block_on(ws.link(&g.id, &team, false)).unwrap();
+            rt.block_on(ws.set_active(&m.id, false)).unwrap();
+        })),
+        ..Setup::default()
+    };
+    activate_held_by_the_guard_asks_and_goes_ahead(setup, "Pair");
+}

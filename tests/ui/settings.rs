@@ -127,3 +127,41 @@ fn a_failed_save_says_why_in_a_sentence_and_keeps_the_typed_tokens() {
         "the typed token was kept"
     );
 }
+
+#[test]
+fn saving_settings_keeps_the_projects_list_unpinned() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    let s = &f.sandbox;
+    click(h, "File");
+    click(h, "Settings…");
+    type_into(h, "Okta org URL", &s.okta_url);
+    type_into(h, "Statsig SCIM URL", &s.statsig_url);
+    type_into(h, "Okta API token", s.okta_token.expose());
+    type_into(h, "Statsig SCIM token", s.statsig_token.expose());
+    click(h, "Save");
+    wait(h, "the reconnection", |a| {
+        !a.has_dialog() && a.is_idle() && a.connection().is_some_and(|c| !c.label.contains("Demo"))
+    });
+    // Opened again on the real org: the projects read from group names are a hint only.
+    click(h, "File");
+    click(h, "Settings…");
+    let field = h
+        .get_all_by_label("Projects")
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::TextInput)
+        .unwrap();
+    assert_eq!(
+        field.accesskit_node().value().as_deref(),
+        Some(""),
+        "the worked-out list is not the field's value"
+    );
+    click(h, "Save");
+    wait(h, "the second save", |a| !a.has_dialog() && a.is_idle());
+    let saved = std::fs::read_to_string(f.data.path().join("settings.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(
+        json["projects"],
+        serde_json::json!([]),
+        "a save asked for nothing about projects pins none: {saved}"
+    );
+}

@@ -113,6 +113,8 @@ pub enum Command {
         mapping_id: String,
         /// Activate when true.
         active: bool,
+        /// Removals the admin confirmed past the deletion guard (activating only).
+        allowed_removals: usize,
     },
     /// Unlink a mapping.
     Unlink {
@@ -630,10 +632,12 @@ mod tests {
             Command::SetActive {
                 mapping_id: id(),
                 active: true,
+                allowed_removals: 0,
             },
             Command::SetActive {
                 mapping_id: id(),
                 active: false,
+                allowed_removals: 0,
             },
             Command::Unlink {
                 mapping_id: id(),

@@ -281,12 +281,23 @@ impl Runner {
                 Err(e) => return Err(e.into()),
             }
         }
+        // No token typed: the stored ones stay, and the message says where they are.
+        if statsig_token.is_none() && okta_token.is_none() {
+            let account = self.data.account("statsig", &settings.statsig_url);
+            no_keyring = self
+                .store
+                .get(&account)
+                .err()
+                .filter(|e| e.is_unavailable());
+        }
+        let typed_any = statsig_token.is_some() || okta_token.is_some();
         settings.save(&self.data)?;
         self.send(Event::Settings(Box::new(settings.clone())));
         let connected = self.connect(Target::Saved(Box::new(settings))).await?;
         let saved = match no_keyring {
-            None => "Settings saved; tokens are in the OS keyring.".to_string(),
-            Some(e) => self.without_keyring(&e),
+            None if typed_any => "Settings saved; tokens are in the OS keyring.".to_string(),
+            None => "Settings saved; the tokens stored in the OS keyring are unchanged.".into(),
+            Some(e) => self.without_keyring(&e, typed_any),
         };
         Ok(with_notes(format!("{saved} {connected}"), &notes))
     }
@@ -296,8 +307,9 @@ impl Runner {
         Some(self.data.profile()).filter(|p| *p != DEFAULT_PROFILE)
     }
 
-    /// What Save did without a keyring, and where tokens come from instead.
-    fn without_keyring(&self, e: &secrets::SecretError) -> String {
+    /// What Save did without a keyring (`typed`: with tokens typed), and where tokens come
+    /// from instead.
+    fn without_keyring(&self, e: &secrets::SecretError, typed: bool) -> String {
         let why = if e.0.starts_with("No OS keyring") {
             "there is no OS keyring here"
         } else {
@@ -307,15 +319,26 @@ impl Runner {
             .into_iter()
             .filter(|v| secrets::from_env(v).is_some())
             .collect();
+        let (saved, uses) = if typed {
+            (
+                "Settings saved without the tokens",
+                "this run uses the tokens typed",
+            )
+        } else {
+            (
+                "Settings saved; no token is stored",
+                "this run keeps the tokens it has",
+            )
+        };
         if set.len() == 2 {
             format!(
-                "Settings saved without the tokens ({why}); the tokens come from {} and {}.",
+                "{saved} ({why}); the tokens come from {} and {}.",
                 secrets::STATSIG_ENV,
                 secrets::OKTA_ENV
             )
         } else {
             format!(
-                "Settings saved without the tokens ({why}): this run uses the tokens typed. Next time set {} and {} in the environment, as in `{}`.",
+                "{saved} ({why}): {uses}. Next time set {} and {} in the environment, as in `{}`.",
                 secrets::STATSIG_ENV,
                 secrets::OKTA_ENV,
                 secrets::start_with_env(self.named_profile())

@@ -101,8 +101,11 @@ pub(super) async fn set_active(
     ws: &mut Workspace,
     mapping_id: &str,
     active: bool,
+    allowed_removals: usize,
 ) -> Result<String> {
-    let done = ws.set_active(mapping_id, active).await?;
+    let done = ws
+        .set_active_confirmed(mapping_id, active, allowed_removals)
+        .await?;
     Ok(with_drift(ws, mapping_id, done.to_string()))
 }
 

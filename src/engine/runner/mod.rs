@@ -480,9 +480,11 @@ impl Runner {
                 self.workspace()?.resolve_drift(&mapping_id, choice).await
             }
             Command::RetryAll => jobs::retry_all(self.workspace()?).await,
-            Command::SetActive { mapping_id, active } => {
-                jobs::set_active(self.workspace()?, &mapping_id, active).await
-            }
+            Command::SetActive {
+                mapping_id,
+                active,
+                allowed_removals,
+            } => jobs::set_active(self.workspace()?, &mapping_id, active, allowed_removals).await,
             Command::WatchNow => jobs::watch(self.workspace()?).await,
             Command::SaveRule(rule) => jobs::save_rule(self.workspace()?, *rule),
             Command::RemoveRule { id } => jobs::remove_rule(self.workspace()?, &id),

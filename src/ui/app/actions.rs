@@ -21,7 +21,18 @@ impl App {
     pub(super) fn apply(&mut self, action: Action, ctx: &egui::Context) {
         match action {
             Action::Send(command) => {
-                self.send(command);
+                let activating = match &command {
+                    Command::SetActive {
+                        mapping_id,
+                        active: true,
+                        ..
+                    } => Some(mapping_id.clone()),
+                    _ => None,
+                };
+                let ticket = self.send(command);
+                if let Some(id) = activating {
+                    self.activating = Some((ticket, id));
+                }
             }
             Action::Ask(command) => {
                 let ticket = self.send(command);
@@ -52,13 +63,14 @@ impl App {
 
     pub(super) fn open(&mut self, what: Open) {
         if let Open::Settings = what {
-            let mut s = self.saved.clone();
             let demo = self.shown.connection.as_ref().is_some_and(|c| c.demo);
-            if s.projects.is_empty() && !demo {
-                s.projects = self.shown.directory.projects.clone();
-            }
+            let worked_out: &[String] = if demo {
+                &[]
+            } else {
+                &self.shown.directory.projects
+            };
             self.dialog = Some(Dialog::Settings(Box::new(
-                dialogs::settings::SettingsDialog::new(s),
+                dialogs::settings::SettingsDialog::new(self.saved.clone(), worked_out),
             )));
             return;
         }

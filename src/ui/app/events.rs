@@ -129,10 +129,7 @@ impl App {
         {
             self.dialog = None;
             self.toast(
-                format!(
-                    "Connected to {}; tokens are in the OS keyring. Importing…",
-                    info.label
-                ),
+                format!("Connected to {}. Importing…", info.label),
                 false,
                 now,
             );
@@ -263,5 +260,14 @@ impl App {
         }
         let error = outcome.is_err() && !matches!(outcome, Err(EngineError::Cancelled));
         self.toast(text(&outcome), error, now);
+        // An Activate the deletion guard held asks to confirm its removals, as a push does.
+        if let Some((_, mapping_id)) = self.activating.take_if(|(t, _)| *t == ticket)
+            && let Err(EngineError::NeedsConfirmation(stop)) = &outcome
+            && self.dialog.is_none()
+        {
+            self.dialog = Some(Dialog::ConfirmRemovals(
+                crate::ui::dialogs::confirm::ConfirmRemovals::activating(&mapping_id, stop),
+            ));
+        }
     }
 }

@@ -182,6 +182,9 @@ pub struct App {
     shown: Shown,
     watching: bool,
     other_pushing: bool,
+    /// The last Activate sent and its mapping: held by the deletion guard, it asks to
+    /// confirm the removals.
+    activating: Option<(crate::engine::runner::Ticket, String)>,
     toasts: Vec<Toast>,
     /// Since when the toasts wait for a dialog to close (egui time).
     toasts_held_since: Option<f64>,
@@ -265,6 +268,7 @@ impl App {
             },
             watching: false,
             other_pushing: false,
+            activating: None,
             toasts: Vec::new(),
             toasts_held_since: None,
             log: VecDeque::new(),

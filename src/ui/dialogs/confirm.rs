@@ -4,6 +4,7 @@
 use super::frame::{Shown, modal};
 use crate::engine::runner::{Command, Target};
 use crate::model::mapping::{Mapping, MappingStatus};
+use crate::model::rules::GuardStop;
 use crate::model::text::plural;
 use crate::model::{names, rules};
 use crate::ui::action::Action;
@@ -19,6 +20,8 @@ pub struct ConfirmRemovals {
     removals: usize,
     names: Vec<String>,
     typed: String,
+    /// Confirms an Activate (not a push) the guard held.
+    activate: bool,
 }
 
 impl ConfirmRemovals {
@@ -48,6 +51,23 @@ impl ConfirmRemovals {
             removals,
             names,
             typed: String::new(),
+            activate: false,
+        }
+    }
+
+    /// For activating mapping `mapping_id`, which the guard held with `stop`.
+    pub fn activating(mapping_id: &str, stop: &GuardStop) -> Self {
+        ConfirmRemovals {
+            mapping_id: mapping_id.to_string(),
+            text: format!(
+                "Activating {} pushes it, which removes {} of the {} members of {}.",
+                stop.okta_group, stop.removals, stop.members, stop.target
+            ),
+            word: stop.word.clone(),
+            removals: stop.removals,
+            names: stop.names.clone(),
+            typed: String::new(),
+            activate: true,
         }
     }
 
@@ -83,12 +103,23 @@ impl ConfirmRemovals {
             let go = mismatch.is_none() && view.can_send.is_ok();
             let mut out = Shown::stay();
             ui.horizontal(|ui| {
-                let label = format!("Remove {} and push", plural(self.removals, "member"));
+                let then = if self.activate { "activate" } else { "push" };
+                let label = format!("Remove {} and {then}", plural(self.removals, "member"));
                 let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if widgets::send_button(ui, view.can_send, go, &label).clicked() || (enter && go) {
-                    out = Shown::done(Action::Send(Command::Push {
-                        mapping_id: self.mapping_id.clone(),
-                        allowed_removals: self.removals,
+                    let mapping_id = self.mapping_id.clone();
+                    let allowed_removals = self.removals;
+                    out = Shown::done(Action::Send(if self.activate {
+                        Command::SetActive {
+                            mapping_id,
+                            active: true,
+                            allowed_removals,
+                        }
+                    } else {
+                        Command::Push {
+                            mapping_id,
+                            allowed_removals,
+                        }
                     }));
                 }
                 if ui.button("Cancel").clicked() {

@@ -185,6 +185,7 @@ fn role(ui: &mut Ui, r: &RoleTrace, view: &View) -> Option<Action> {
             Action::Send(Command::SetActive {
                 mapping_id: mapping_id.clone(),
                 active: true,
+                allowed_removals: 0,
             }),
         ),
         NextAction::AddToGroup { okta_group_id, .. } => (

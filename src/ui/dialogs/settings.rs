@@ -16,6 +16,8 @@ use egui::{RichText, Ui};
 pub struct SettingsDialog {
     settings: Settings,
     projects: String,
+    /// The hint of an empty Projects field: the projects read from group names.
+    projects_hint: String,
     domains: String,
     statsig_token: SecretField,
     okta_token: SecretField,
@@ -40,10 +42,17 @@ fn list(s: &str) -> Vec<String> {
 }
 
 impl SettingsDialog {
-    /// The dialog over `settings`.
-    pub fn new(settings: Settings) -> Self {
+    /// The dialog over `settings`; `worked_out` is the projects read from group names,
+    /// shown as the hint of an empty Projects field (saved only when typed).
+    pub fn new(settings: Settings, worked_out: &[String]) -> Self {
+        let projects_hint = if worked_out.is_empty() {
+            "comma-separated; empty: read from group names".to_string()
+        } else {
+            format!("empty: read from group names ({})", worked_out.join(", "))
+        };
         SettingsDialog {
             projects: settings.projects.join(", "),
+            projects_hint,
             domains: settings.org_domains.join(", "),
             settings,
             statsig_token: SecretField::default(),
@@ -180,7 +189,7 @@ impl SettingsDialog {
         widgets::token_check(ui, &self.okta_token.check(TokenFor::Okta));
         secret(ui, "Statsig SCIM token", &mut self.statsig_token);
         widgets::token_check(ui, &self.statsig_token.check(TokenFor::Statsig));
-        ui.label(RichText::new("Tokens are stored only in the OS keyring, never in a file. Leave a token empty to keep the stored one. The Okta token's admin needs to read users, groups and apps, and to manage apps and groups for Okta push.").italics());
+        ui.label(RichText::new("Tokens are never written to a file: they are stored in the OS keyring when there is one (without one, set STATSIG_SCIM_TOKEN and OKTA_API_TOKEN in the environment; Save says which). Leave a token empty to keep the stored one. The Okta token's admin needs to read users, groups and apps, and to manage apps and groups for Okta push.").italics());
         ui.add_space(6.0);
         self.push_mode(ui);
         ui.add_space(6.0);
@@ -189,7 +198,7 @@ impl SettingsDialog {
             ui,
             "Projects",
             &mut self.projects,
-            "comma-separated; empty: read from group names",
+            &self.projects_hint,
             false,
         );
         widgets::labelled_text(

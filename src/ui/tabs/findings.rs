@@ -177,6 +177,7 @@ fn row(
             Action::Send(Command::SetActive {
                 mapping_id: mapping_id.clone(),
                 active: true,
+                allowed_removals: 0,
             }),
         ),
         FixAction::Unlink { mapping_id } => {

@@ -338,6 +338,7 @@ fn buttons(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Action>) {
             actions.push(Action::Send(Command::SetActive {
                 mapping_id: m.id.clone(),
                 active,
+                allowed_removals: 0,
             }));
         }
         if widgets::send_button(ui, view.can_send, true, "Unlink…").clicked() {
