@@ -16,7 +16,12 @@ use egui::{RichText, Ui};
 pub struct FindingsTab {
     findings: Memo<(u64, u64, bool), Vec<Finding>>,
     person: String,
+    /// Each finding's drawn height at `heights.0` wide, to draw only those in view.
+    heights: (f32, Vec<f32>),
 }
+
+/// A finding's height before it was drawn once: its title, why, fix and a button.
+const ESTIMATE: f32 = 90.0;
 
 impl FindingsTab {
     /// The findings for what `view` shows, worked out when the data or mappings changed.
@@ -58,7 +63,8 @@ impl FindingsTab {
         }
         let can_send = view.can_send;
         let read_only = view.snapshot.is_some();
-        let findings = self.findings(view);
+        let key = (view.generation, view.mappings_version, view.mode.is_some());
+        let findings = self.findings.get(key, || compute(view));
         let (e, w, i) = health::counts(findings);
         if findings.is_empty() {
             widgets::pill(
@@ -78,21 +84,51 @@ impl FindingsTab {
             .strong(),
         );
         ui.add_space(4.0);
+        let heights = &mut self.heights;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
-            .show(ui, |ui| {
+            .show_viewport(ui, |ui, viewport| {
+                // Heights are known once drawn; a new width or new findings measure again.
+                let width = ui.available_width();
+                if heights.0 != width || heights.1.len() != findings.len() {
+                    *heights = (width, vec![ESTIMATE; findings.len()]);
+                }
+                // Only the findings in view are drawn; the rest keep their place as space,
+                // so a large org's thousands of findings cost no more than a screenful.
+                let mut top = 0.0;
+                let first = heights.1.iter().position(|h| {
+                    top += h;
+                    top > viewport.min.y
+                });
+                let first = first.unwrap_or(findings.len());
+                let skipped: f32 = heights.1[..first].iter().sum();
                 // A list of findings, each an item named by what is wrong.
                 let list = egui::UiBuilder::new()
                     .accessibility_role(egui::accesskit::Role::List)
                     .accessibility_label("Findings");
                 ui.scope_builder(list, |ui| {
-                    for (n, f) in findings.iter().enumerate() {
+                    if skipped > 0.0 {
+                        ui.allocate_space(egui::vec2(width, skipped));
+                    }
+                    let mut y = skipped;
+                    let mut n = first;
+                    while n < findings.len() && y <= viewport.max.y {
+                        let f = &findings[n];
+                        let start = ui.cursor().top();
                         let item = egui::UiBuilder::new()
                             .id_salt(n)
                             .accessibility_role(egui::accesskit::Role::ListItem)
                             .accessibility_label(crate::model::names::display_safe(&f.what));
                         ui.scope_builder(item, |ui| row(ui, f, view, can_send, read_only, actions));
                         ui.separator();
+                        let h = ui.cursor().top() - start;
+                        heights.1[n] = h;
+                        y += h;
+                        n += 1;
+                    }
+                    let rest: f32 = heights.1[n..].iter().sum();
+                    if rest > 0.0 {
+                        ui.allocate_space(egui::vec2(width, rest));
                     }
                 });
             });
