@@ -7,6 +7,7 @@ pub mod args;
 mod auth;
 mod directory;
 mod doctor;
+mod history;
 mod link_many;
 mod mappings;
 mod outcome;
@@ -203,6 +204,23 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
             data,
             Reads::Directories,
             async move |ws| doctor::run(out, Some(ws), c),
+        )),
+        Command::History {
+            mapping,
+            team,
+            since,
+        } => Box::pin(with_workspace(
+            g,
+            data,
+            Reads::Directories,
+            async move |ws| {
+                let ask = history::Ask {
+                    mapping,
+                    team,
+                    since,
+                };
+                history::run(out, ws, ask).await
+            },
         )),
         Command::LinkMany { file, no_push } => Box::pin(with_workspace(
             g,

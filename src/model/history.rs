@@ -215,6 +215,20 @@ pub struct Subject {
 }
 
 impl Subject {
+    /// What the timeline of `mappings` (one, or a team's) is about.
+    pub fn of<'a>(mappings: impl IntoIterator<Item = &'a super::mapping::Mapping>) -> Subject {
+        let mut s = Subject::default();
+        for m in mappings {
+            s.mapping_ids.push(m.id.clone());
+            s.group_ids.push(m.okta_group_id.clone());
+            if let Some(r) = &m.remote {
+                s.group_ids.push(r.target_group_id.clone());
+            }
+        }
+        s.group_ids.retain(|g| !g.is_empty());
+        s
+    }
+
     fn has_event(&self, e: &LogEvent) -> bool {
         e.targets.iter().any(|t| {
             (t.kind == "GroupPushMapping" && self.mapping_ids.contains(&t.id))

@@ -27,6 +27,9 @@ pub const MAX_EVENTS: usize = 100_000;
 struct LogCache {
     okta_url: String,
     app_id: String,
+    /// Where the first read began: the log is complete from here on.
+    #[serde(default)]
+    from: String,
     events: Vec<LogEvent>,
 }
 
@@ -83,8 +86,9 @@ pub fn log_failure(e: &ApiError, kept: usize) -> String {
 }
 
 /// `events` with the new `read` added: none twice (by uuid), oldest first, at most
-/// [`MAX_EVENTS`], none older than `kept_from`. How many were new.
-fn merge(events: &mut Vec<LogEvent>, read: Vec<LogEvent>, kept_from: &str) -> usize {
+/// [`MAX_EVENTS`] (events older than Okta keeps stay: the cache remembers them). How
+/// many were new.
+fn merge(events: &mut Vec<LogEvent>, read: Vec<LogEvent>) -> usize {
     let seen: HashSet<String> = events.iter().map(|e| e.uuid.clone()).collect();
     let before = events.len();
     events.extend(
@@ -93,7 +97,6 @@ fn merge(events: &mut Vec<LogEvent>, read: Vec<LogEvent>, kept_from: &str) -> us
     );
     let added = events.len() - before;
     events.sort_by(|a, b| a.published.cmp(&b.published));
-    events.retain(|e| e.published.as_str() >= kept_from);
     if events.len() > MAX_EVENTS {
         let over = events.len() - MAX_EVENTS;
         events.drain(..over);
@@ -254,38 +257,49 @@ impl Workspace {
                 LogCache::default()
             }
         };
-        if cache.okta_url != okta_url || cache.app_id != app.id {
+        let now = crate::clock::now();
+        let kept_from = history::okta_starts(&now, None);
+        if cache.okta_url != okta_url || cache.app_id != app.id || cache.from.is_empty() {
+            // The first read goes back to the oldest mapping (an org whose clock says
+            // otherwise may still have it), else as far as Okta keeps.
+            let oldest = self.mappings().iter().map(|m| m.created.clone()).min();
             cache = LogCache {
                 okta_url,
                 app_id: app.id.clone(),
+                from: oldest
+                    .filter(|o| o.as_str() < kept_from.as_str() && crate::clock::parse(o).is_some())
+                    .unwrap_or_else(|| kept_from.clone()),
                 events: Vec::new(),
             };
         }
-        let now = crate::clock::now();
-        let kept_from = history::okta_starts(&now, None);
         // From the last event read (its instant again: events published then and not read
-        // yet come, those read are known by uuid), else all Okta keeps.
+        // yet come, those read are known by uuid), else from where the log begins.
         let since = cache
             .events
             .last()
             .map(|e| e.published.clone())
-            .filter(|p| p.as_str() > kept_from.as_str())
-            .unwrap_or_else(|| kept_from.clone());
-        let read = self
-            .core
-            .okta()
-            .log_events(
-                &history::log_filter(&app.id),
-                &since,
-                crate::okta::LOG_PAGE_LIMIT,
-            )
+            .unwrap_or_else(|| cache.from.clone());
+        let filter = history::log_filter(&app.id);
+        let okta = self.core.okta();
+        let mut read = okta
+            .log_events(&filter, &since, crate::okta::LOG_PAGE_LIMIT)
             .await;
+        if let Some(ApiError::Status { status: 400, .. }) = read.failed
+            && read.pages == 0
+            && since < kept_from
+        {
+            // Okta refuses a `since` before what it keeps: read what it keeps.
+            cache.from = kept_from.clone();
+            read = okta
+                .log_events(&filter, &kept_from, crate::okta::LOG_PAGE_LIMIT)
+                .await;
+        }
         if matches!(read.failed, Some(ApiError::Cancelled)) {
             return Err(EngineError::Cancelled);
         }
         out.pages = read.pages;
         let got = read.events.len();
-        out.new_events = merge(&mut cache.events, read.events, &kept_from);
+        out.new_events = merge(&mut cache.events, read.events);
         match &read.failed {
             Some(e @ ApiError::Status { status: 403, .. }) => out.notes.push(log_failure(e, 0)),
             Some(e) => out.notes.push(log_failure(e, got)),
@@ -296,7 +310,9 @@ impl Workspace {
         {
             out.notes.push(e.to_string());
         }
-        out.okta_from = Some(kept_from);
+        let oldest = cache.events.first().map(|e| e.published.clone());
+        let covered = cache.from.clone().max(kept_from);
+        out.okta_from = Some(oldest.map_or(covered.clone(), |o| o.min(covered)));
         out.events = cache.events;
         Ok(out)
     }
@@ -315,7 +331,7 @@ mod tests {
     }
 
     #[test]
-    fn a_merge_adds_only_new_events_in_order_and_drops_what_okta_no_longer_keeps() {
+    fn a_merge_adds_only_new_events_in_order() {
         let mut kept = vec![ev("a", "2026-01-02"), ev("b", "2026-01-03")];
         let added = merge(
             &mut kept,
@@ -324,12 +340,10 @@ mod tests {
                 ev("c", "2026-01-03"),
                 ev("d", "2026-01-04"),
             ],
-            "2026-01-01",
         );
         assert_eq!(added, 2);
         let ids: Vec<&str> = kept.iter().map(|e| e.uuid.as_str()).collect();
         assert_eq!(ids, ["a", "b", "c", "d"]);
-        merge(&mut kept, Vec::new(), "2026-01-03");
-        assert_eq!(kept.len(), 3, "older than Okta keeps: gone");
+        assert_eq!(merge(&mut kept, vec![ev("a", "2026-01-02")]), 0);
     }
 }
