@@ -286,6 +286,7 @@ impl Workspace {
             .await;
         if let Some(ApiError::Status { status: 400, .. }) = read.failed
             && read.pages == 0
+            && cache.events.is_empty()
             && since < kept_from
         {
             // Okta refuses a `since` before what it keeps: read what it keeps.
