@@ -423,6 +423,12 @@ impl Runner {
                 okta_token,
             } => self.find_apps(&settings, okta_token).await,
             Command::ImportNow => self.import_now().await,
+            Command::ReadHistory => {
+                let h = self.workspace()?.history().await?;
+                let said = jobs::history_read(&h);
+                self.send(Event::History(Arc::new(h)));
+                Ok(said)
+            }
             Command::Import => self.import().await,
             Command::ApplyRule {
                 id,

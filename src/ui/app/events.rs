@@ -7,6 +7,7 @@ use crate::model::Directory;
 use crate::ui::dialogs::{Dialog, compare::CompareDialog};
 use crate::ui::panels::Busy;
 use crate::ui::panels::projects::UNREADABLE;
+use crate::ui::view::HistoryState;
 use std::sync::Arc;
 
 /// Snapshots kept in Open recent.
@@ -118,6 +119,12 @@ impl App {
                 against,
                 comparison,
             } => self.dialog = Some(Dialog::Compare(CompareDialog::new(against, comparison))),
+            Event::History(history) => {
+                self.shown.history = HistoryState::Read {
+                    history,
+                    stale: false,
+                };
+            }
         }
     }
 
@@ -192,6 +199,7 @@ impl App {
         self.shown.imported = false;
         self.shown.cached = None;
         self.shown.snapshot = None;
+        self.shown.history = HistoryState::Unread;
         self.watching = false;
         self.shown.sel.team = None;
         self.shown.sel.okta_group = None;
@@ -257,6 +265,14 @@ impl App {
                 JobKind::Connect if outcome.is_ok() => self.dialog = None,
                 _ => {}
             }
+        }
+        match (&mut self.shown.history, kind, &outcome) {
+            (h, JobKind::History, Err(EngineError::Cancelled)) => *h = HistoryState::Unread,
+            (h, JobKind::History, Err(e)) => *h = HistoryState::Failed(e.to_string()),
+            (HistoryState::Read { stale, .. }, k, _) if k != JobKind::History && k.spec().sends => {
+                *stale = true
+            }
+            _ => {}
         }
         let error = outcome.is_err() && !matches!(outcome, Err(EngineError::Cancelled));
         self.toast(text(&outcome), error, now);

@@ -127,6 +127,7 @@ struct Shown {
     /// The directory shown is the one cached at this time, not refreshed yet.
     cached: Option<String>,
     sel: Selection,
+    history: crate::ui::view::HistoryState,
 }
 
 impl Shown {
@@ -167,6 +168,7 @@ impl Shown {
             cached: self.cached.as_deref(),
             busy: self.busy.is_some() || self.pending,
             sel: &self.sel,
+            history: &self.history,
         }
     }
 }
@@ -265,6 +267,7 @@ impl App {
                 imported: false,
                 cached: None,
                 sel,
+                history: Default::default(),
             },
             watching: false,
             other_pushing: false,

@@ -8,6 +8,7 @@ pub mod okta_groups;
 pub mod pushed;
 pub mod stable_rows;
 pub mod teams;
+pub mod timeline;
 pub mod verify;
 
 use crate::model::mapping::MappingStatus;
