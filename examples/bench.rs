@@ -899,39 +899,8 @@ impl Bench {
     async fn logs(&mut self) {
         use okta_statsig_teams::model::history::log_filter;
         use okta_statsig_teams::okta::{LOG_PAGE_LIMIT, OktaClient};
-        use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
         let n = if self.quick { 2_000 } else { 10_000 };
-        let sandbox = Sandbox::start(SandboxConfig {
-            okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits {
-                logs: 120,
-                ..okta_statsig_teams::sandbox::limits::OktaLimits::none()
-            },
-            ..SandboxConfig::default()
-        })
-        .await
-        .unwrap();
-        let (app, since) = {
-            let mut w = sandbox.world();
-            assert!(okta_statsig_teams::sandbox::history::add_pushes(
-                &mut w,
-                "iOS Guild",
-                n
-            ));
-            let app = w
-                .apps
-                .values()
-                .find(|a| a.label == "Statsig SCIM")
-                .unwrap()
-                .id
-                .clone();
-            let first = w
-                .system_log
-                .iter()
-                .map(|e| e.published.clone())
-                .min()
-                .unwrap();
-            (app, first)
-        };
+        let (sandbox, app, since) = log_sandbox(n).await;
         let filter = log_filter(&app);
         let count = Arc::new(Count::default());
         let client = OktaClient::new(
@@ -941,29 +910,8 @@ impl Bench {
             count.clone(),
         )
         .unwrap();
-        let http = reqwest::Client::new();
         let token = sandbox.okta_token.expose().to_string();
-        let bare = async |first: String| -> usize {
-            let mut url = Some(first);
-            let mut events = 0;
-            while let Some(u) = url.take() {
-                let r = http
-                    .get(&u)
-                    .header("Authorization", format!("SSWS {token}"))
-                    .header("Accept", "application/json")
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(r.status().is_success(), "{}", r.status());
-                url = okta_statsig_teams::okta::next_link(r.headers());
-                let page: Vec<serde_json::Value> = r.json().await.unwrap();
-                if page.is_empty() {
-                    break;
-                }
-                events += page.len();
-            }
-            events
-        };
+        let http = reqwest::Client::new();
         let first_url = format!(
             "{}/api/v1/logs?since={}&filter={}&limit={LOG_PAGE_LIMIT}&sortOrder=ASCENDING",
             sandbox.okta_url,
@@ -980,7 +928,7 @@ impl Bench {
             assert!(r.failed.is_none(), "{:?}", r.failed);
             read = r.events.len();
             let t = Instant::now();
-            let bare_read = bare(first_url.clone()).await;
+            let bare_read = bare_log_read(&http, first_url.clone(), &token).await;
             theirs.push(t.elapsed().as_secs_f64());
             assert_eq!(bare_read, read, "both read every event");
         }
@@ -1387,4 +1335,65 @@ mod cpu_time {
 /// A query value, percent-encoded.
 fn enc(v: &str) -> String {
     percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The demo's sandbox with `n` more System Log events, the logs bucket at 120 a minute (a
+/// Workforce org): the Statsig app's id, and the oldest event's time.
+async fn log_sandbox(n: usize) -> (okta_statsig_teams::sandbox::Sandbox, String, String) {
+    use okta_statsig_teams::sandbox::{Sandbox, SandboxConfig};
+    let sandbox = Sandbox::start(SandboxConfig {
+        okta_limits: okta_statsig_teams::sandbox::limits::OktaLimits {
+            logs: 120,
+            ..okta_statsig_teams::sandbox::limits::OktaLimits::none()
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let (app, since) = {
+        let mut w = sandbox.world();
+        assert!(okta_statsig_teams::sandbox::history::add_pushes(
+            &mut w,
+            "iOS Guild",
+            n
+        ));
+        let app = w
+            .apps
+            .values()
+            .find(|a| a.label == "Statsig SCIM")
+            .unwrap()
+            .id
+            .clone();
+        let first = w
+            .system_log
+            .iter()
+            .map(|e| e.published.clone())
+            .min()
+            .unwrap();
+        (app, first)
+    };
+    (sandbox, app, since)
+}
+
+/// Every page of the log from `first` with bare requests: the events read.
+async fn bare_log_read(http: &reqwest::Client, first: String, token: &str) -> usize {
+    let mut url = Some(first);
+    let mut events = 0;
+    while let Some(u) = url.take() {
+        let r = http
+            .get(&u)
+            .header("Authorization", format!("SSWS {token}"))
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        url = okta_statsig_teams::okta::next_link(r.headers());
+        let page: Vec<serde_json::Value> = r.json().await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        events += page.len();
+    }
+    events
 }

@@ -203,16 +203,7 @@ pub enum Command {
     /// activated, deactivated, pushed with counts, failed with Okta's reason, renamed,
     /// deleted, made by a rule) beside this app's own record; in Direct push, the app's
     /// journal of what it pushed. Without MAPPING or --team, every mapping's.
-    History {
-        /// A mapping: its id, or its Okta or Statsig group's name.
-        mapping: Option<String>,
-        /// A team instead, as PROJECT/TEAM (every mapping that feeds it).
-        #[arg(long, value_name = "PROJECT/TEAM", conflicts_with = "mapping")]
-        team: Option<String>,
-        /// Only what happened since: a span (7d, 12h, 30m) or a date (2026-01-05).
-        #[arg(long, value_name = "WHEN")]
-        since: Option<String>,
-    },
+    History(super::history::Ask),
     /// Link many Okta groups to team groups at once, from a CSV file of
     /// `okta group,statsig team group` lines (names or ids). The whole file is checked
     /// first (every bad line named by number, nothing sent); a line already linked the

@@ -13,13 +13,15 @@ use crate::model::text::short_time;
 use serde::Serialize;
 
 /// What `history` is asked for.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, clap::Args)]
 pub struct Ask {
     /// A mapping: its id, or its Okta or Statsig group's name.
     pub mapping: Option<String>,
-    /// A team, as PROJECT/TEAM.
+    /// A team instead, as PROJECT/TEAM (every mapping that feeds it).
+    #[arg(long, value_name = "PROJECT/TEAM", conflicts_with = "mapping")]
     pub team: Option<String>,
-    /// From when: `7d`, `12h`, `30m`, or a date.
+    /// Only what happened since: a span (7d, 12h, 30m) or a date (2026-01-05).
+    #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 }
 

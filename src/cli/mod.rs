@@ -205,22 +205,11 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
             Reads::Directories,
             async move |ws| doctor::run(out, Some(ws), c),
         )),
-        Command::History {
-            mapping,
-            team,
-            since,
-        } => Box::pin(with_workspace(
+        Command::History(ask) => Box::pin(with_workspace(
             g,
             data,
             Reads::Directories,
-            async move |ws| {
-                let ask = history::Ask {
-                    mapping,
-                    team,
-                    since,
-                };
-                history::run(out, ws, ask).await
-            },
+            async move |ws| history::run(out, ws, ask).await,
         )),
         Command::LinkMany { file, no_push } => Box::pin(with_workspace(
             g,

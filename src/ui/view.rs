@@ -40,6 +40,16 @@ pub enum HistoryState {
     Failed(String),
 }
 
+impl HistoryState {
+    /// Just read.
+    pub fn read(history: std::sync::Arc<crate::engine::workspace::history::History>) -> Self {
+        HistoryState::Read {
+            history,
+            stale: false,
+        }
+    }
+}
+
 /// One frame's read-only view.
 pub struct View<'a> {
     /// The directory (live or a snapshot's).

@@ -119,12 +119,7 @@ impl App {
                 against,
                 comparison,
             } => self.dialog = Some(Dialog::Compare(CompareDialog::new(against, comparison))),
-            Event::History(history) => {
-                self.shown.history = HistoryState::Read {
-                    history,
-                    stale: false,
-                };
-            }
+            Event::History(history) => self.shown.history = HistoryState::read(history),
         }
     }
 
