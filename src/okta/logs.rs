@@ -7,7 +7,9 @@ use super::OktaClient;
 use crate::model::history::{LogEntity, LogEvent};
 use crate::net::ApiError;
 use reqwest::Method;
+use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// Events per page asked for (Okta's most).
 pub const LOG_PAGE_LIMIT: usize = 1000;
@@ -25,55 +27,99 @@ pub struct LogRead {
     pub pages: usize,
 }
 
-fn text(v: &Value, ptr: &str) -> String {
-    v.pointer(ptr)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+/// An entity as the log writes it (any field may be missing or null).
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct RawEntity {
+    id: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    alternate_id: Option<String>,
+    display_name: Option<String>,
 }
 
-fn entity(v: &Value) -> LogEntity {
-    LogEntity {
-        id: text(v, "/id"),
-        kind: text(v, "/type"),
-        alternate_id: text(v, "/alternateId"),
-        display_name: text(v, "/displayName"),
+impl From<RawEntity> for LogEntity {
+    fn from(r: RawEntity) -> Self {
+        LogEntity {
+            id: r.id.unwrap_or_default(),
+            kind: r.kind.unwrap_or_default(),
+            alternate_id: r.alternate_id.unwrap_or_default(),
+            display_name: r.display_name.unwrap_or_default(),
+        }
     }
 }
 
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct RawOutcome {
+    result: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct RawDebug {
+    debug_data: Option<BTreeMap<String, Value>>,
+}
+
+/// A LogEvent as Okta writes it: the strings are moved out of the page's JSON, not copied.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawEvent {
+    #[serde(default)]
+    uuid: Option<String>,
+    published: String,
+    event_type: String,
+    #[serde(default)]
+    display_message: Option<String>,
+    #[serde(default)]
+    actor: Option<RawEntity>,
+    #[serde(default)]
+    outcome: Option<RawOutcome>,
+    #[serde(default)]
+    target: Option<Vec<RawEntity>>,
+    #[serde(default)]
+    debug_context: Option<RawDebug>,
+}
+
+/// `published` in the app's fixed-width form (already so when Okta wrote it so).
+fn fixed_width(t: String) -> Option<String> {
+    let b = t.as_bytes();
+    if b.len() == 24 && b[19] == b'.' && b[23] == b'Z' && b[10] == b'T' {
+        return Some(t);
+    }
+    crate::clock::parse(&t).map(crate::clock::format)
+}
+
 /// One LogEvent; `None` when it lacks what makes it an event (its type and time).
-pub fn decode_event(v: &Value) -> Option<LogEvent> {
-    let published = crate::clock::parse(v.get("published")?.as_str()?)?;
-    let event_type = v.get("eventType")?.as_str()?.to_string();
-    let debug = v
-        .pointer("/debugContext/debugData")
-        .and_then(Value::as_object)
-        .map(|o| {
-            o.iter()
-                .filter_map(|(k, v)| match v {
-                    Value::String(s) => Some((k.clone(), s.clone())),
-                    Value::Number(n) => Some((k.clone(), n.to_string())),
-                    _ => None,
-                })
-                .collect()
+pub fn decode_event(v: Value) -> Option<LogEvent> {
+    let r: RawEvent = serde_json::from_value(v).ok()?;
+    let outcome = r.outcome.unwrap_or_default();
+    let debug = r
+        .debug_context
+        .and_then(|d| d.debug_data)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| match v {
+            Value::String(s) => Some((k, s)),
+            Value::Number(n) => Some((k, n.to_string())),
+            _ => None,
         })
-        .unwrap_or_default();
+        .collect();
     Some(LogEvent {
-        uuid: text(v, "/uuid"),
-        published: crate::clock::format(published),
-        event_type,
-        display_message: text(v, "/displayMessage"),
-        actor: v.get("actor").map(entity).unwrap_or_default(),
-        result: text(v, "/outcome/result"),
-        reason: v
-            .pointer("/outcome/reason")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        targets: v
-            .get("target")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().map(entity).collect())
-            .unwrap_or_default(),
+        uuid: r.uuid.unwrap_or_default(),
+        published: fixed_width(r.published)?,
+        event_type: r.event_type,
+        display_message: r.display_message.unwrap_or_default(),
+        actor: r.actor.unwrap_or_default().into(),
+        result: outcome.result.unwrap_or_default(),
+        reason: outcome.reason,
+        targets: r
+            .target
+            .unwrap_or_default()
+            .into_iter()
+            .map(LogEntity::from)
+            .collect(),
         debug,
     })
 }
@@ -116,7 +162,7 @@ impl OktaClient {
             if items.is_empty() || read.pages >= MAX_PAGES {
                 break;
             }
-            for item in &items {
+            for item in items {
                 match decode_event(item) {
                     Some(e) => read.events.push(e),
                     None => {
@@ -153,12 +199,19 @@ mod tests {
             "target": [{"id": "m1", "type": "GroupPushMapping"}],
             "debugContext": {"debugData": {"membersAdded": "2", "n": 3, "deep": {}}}
         });
-        let e = decode_event(&v).unwrap();
+        let e = decode_event(v).unwrap();
         assert_eq!(e.published, "2026-01-05T09:00:00.000Z");
         assert_eq!(e.actor.display_name, "Dana");
         assert_eq!(e.reason.as_deref(), Some("why"));
         assert_eq!(e.targets[0].kind, "GroupPushMapping");
         assert_eq!(e.debug.len(), 2);
-        assert!(decode_event(&serde_json::json!({"eventType": "x"})).is_none());
+        assert!(decode_event(serde_json::json!({"eventType": "x"})).is_none());
+        let bare = decode_event(serde_json::json!({
+            "published": "2026-01-05T09:00:00+01:00", "eventType": "x", "actor": null,
+            "target": [{"id": "g", "displayName": null}]
+        }))
+        .unwrap();
+        assert_eq!(bare.published, "2026-01-05T08:00:00.000Z");
+        assert_eq!(bare.targets[0].display_name, "");
     }
 }
