@@ -99,3 +99,33 @@ fn a_token_without_the_logs_scope_names_it_and_the_apps_own_record_shows() {
         "no Okta event without the scope"
     );
 }
+
+#[test]
+fn a_teams_detail_shows_the_history_of_the_mapping_that_feeds_it() {
+    use okta_statsig_teams::ui::Action;
+    let mut f = fixture_with(okta_setup());
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    h.state_mut()
+        .perform(Action::SelectProject("Mobile".into()));
+    h.state_mut().perform(Action::SelectTeam("iOS".into()));
+    crate::support::settle(h);
+    click(h, "History");
+    let start = std::time::Instant::now();
+    while h.query_all_by_label("pushed").next().is_none() {
+        assert!(start.elapsed().as_secs() < 30, "the team's history shows");
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(15));
+    }
+    wait(h, "the history read", |a| a.is_idle());
+    let all = labels(h);
+    assert!(
+        all.iter()
+            .any(|l| l.starts_with("Push group to app: ") && l.contains(" added, ")),
+        "Okta's push with its counts"
+    );
+    assert!(
+        !all.iter().any(|l| l.starts_with("Okta's reason: ")),
+        "Growth Lab's failures are not iOS's"
+    );
+}
