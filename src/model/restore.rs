@@ -67,6 +67,11 @@ pub enum Change {
         /// The rule as the snapshot holds it.
         rule: PushRule,
     },
+    /// Remove a push rule (its mappings stay): the undo of a rule put back.
+    RemoveRule {
+        /// The rule's name.
+        name: String,
+    },
     /// Unlink a mapping made since (Leave: the team stays).
     Unlink {
         /// The mapping.
@@ -129,6 +134,7 @@ impl RestoreRow {
             Some(Change::Status { active: true, .. }) => "Activate",
             Some(Change::Status { active: false, .. }) => "Deactivate",
             Some(Change::Rule { .. }) => "Rule",
+            Some(Change::RemoveRule { .. }) => "Remove rule",
             Some(Change::Unlink { .. }) => "Unlink (Leave)",
             Some(Change::Members { .. }) => "Members",
             None => "Skipped",
@@ -556,6 +562,174 @@ fn members_row(
     Some(r)
 }
 
+/// One change a bulk apply (a restore, a rule) made, as the journal keeps it: enough to
+/// plan its reverse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "done")]
+pub enum Applied {
+    /// A mapping made.
+    Made {
+        /// The mapping's id.
+        mapping_id: String,
+        /// The Okta group's name.
+        okta_group_name: String,
+        /// The team group's name.
+        statsig_group_name: String,
+    },
+    /// A mapping's status set.
+    Status {
+        /// The mapping's id.
+        mapping_id: String,
+        /// The Okta group's name.
+        okta_group_name: String,
+        /// Active (else Inactive).
+        active: bool,
+    },
+    /// A push rule put back.
+    Rule {
+        /// Its name.
+        name: String,
+    },
+    /// A mapping unlinked with Leave.
+    Unlinked {
+        /// The Okta group's id.
+        okta_group_id: String,
+        /// Its name.
+        okta_group_name: String,
+        /// The team group's id.
+        statsig_group_id: String,
+        /// Its name.
+        statsig_group_name: String,
+        /// It was Active.
+        active: bool,
+    },
+    /// An Okta group's members changed.
+    Members {
+        /// The group's id.
+        okta_group_id: String,
+        /// Its name.
+        okta_group_name: String,
+        /// Okta user ids added.
+        add: Vec<String>,
+        /// Okta user ids removed.
+        remove: Vec<String>,
+    },
+}
+
+/// The plan that reverses `done` (the changes of one bulk apply), against now: mappings
+/// made are unlinked (Leave), statuses set back, rules removed, unlinked mappings linked
+/// again, members changed back. Each row with its preview, as a restore's.
+pub fn undo(dir: &Directory, mappings: &[Mapping], done: &[Applied], guard: Guard) -> RestorePlan {
+    let mut out = RestorePlan::default();
+    for a in done.iter().rev() {
+        let r = match a {
+            Applied::Made {
+                mapping_id,
+                okta_group_name,
+                statsig_group_name,
+            } => {
+                let mut r = row(
+                    format!("unlink:{okta_group_name}"),
+                    okta_group_name,
+                    statsig_group_name,
+                );
+                if mappings.iter().any(|m| &m.id == mapping_id) {
+                    r.change = Some(Change::Unlink {
+                        mapping_id: mapping_id.clone(),
+                    });
+                } else {
+                    r.skipped = Some("It is unlinked already.".to_string());
+                }
+                r
+            }
+            Applied::Status {
+                mapping_id,
+                okta_group_name,
+                active,
+            } => {
+                let mut r = row(format!("status:{okta_group_name}"), okta_group_name, "");
+                match mappings.iter().find(|m| &m.id == mapping_id) {
+                    Some(m) => {
+                        r.target = m.statsig_group_name.clone();
+                        r.change = Some(Change::Status {
+                            mapping_id: mapping_id.clone(),
+                            active: !active,
+                        });
+                        if !active {
+                            preview(
+                                &mut r,
+                                dir,
+                                dir,
+                                &m.okta_group_id,
+                                &m.statsig_group_id,
+                                guard,
+                            );
+                        }
+                    }
+                    None => r.skipped = Some("The mapping is gone.".to_string()),
+                }
+                r
+            }
+            Applied::Rule { name } => {
+                let mut r = row(format!("rule:{name}"), name, "");
+                r.change = Some(Change::RemoveRule { name: name.clone() });
+                r
+            }
+            Applied::Unlinked {
+                okta_group_id,
+                okta_group_name,
+                statsig_group_id,
+                statsig_group_name,
+                active,
+            } => {
+                let mut r = row(
+                    format!("make:{okta_group_name}"),
+                    okta_group_name,
+                    statsig_group_name,
+                );
+                match rules::check_link(dir, mappings, okta_group_id, statsig_group_id) {
+                    Ok(()) => {
+                        r.change = Some(Change::Make {
+                            okta_group_id: okta_group_id.clone(),
+                            target: MakeTarget::Link {
+                                statsig_group_id: statsig_group_id.clone(),
+                            },
+                            active: *active,
+                        });
+                        if *active {
+                            preview(&mut r, dir, dir, okta_group_id, statsig_group_id, guard);
+                        }
+                    }
+                    Err(e) => r.skipped = Some(e.to_string()),
+                }
+                r
+            }
+            Applied::Members {
+                okta_group_id,
+                okta_group_name,
+                add,
+                remove,
+            } => {
+                let mut r = row(format!("members:{okta_group_name}"), okta_group_name, "");
+                let email = |id: &String| dir.okta_user(id).map_or(id.clone(), |u| u.email.clone());
+                r.people = remove
+                    .iter()
+                    .map(|u| format!("+ {}", email(u)))
+                    .chain(add.iter().map(|u| format!("- {}", email(u))))
+                    .collect();
+                r.change = Some(Change::Members {
+                    okta_group_id: okta_group_id.clone(),
+                    add: remove.clone(),
+                    remove: add.clone(),
+                });
+                r
+            }
+        };
+        out.rows.push(r);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -833,5 +1007,59 @@ mod tests {
             p.summary(),
             "1 change to make, 1 stopped by the deletion guard"
         );
+    }
+
+    #[test]
+    fn undo_reverses_each_change_of_a_bulk_apply() {
+        let d = now(&["g1", "g2", "g3"], &["o1"], &[]);
+        let ms = [mapping(MappingStatus::Active)];
+        let payments = "Payments".to_string();
+        let team = "Statsig-Checkout-Payments-Member".to_string();
+        let done = [
+            Applied::Members {
+                okta_group_id: "og1".into(),
+                okta_group_name: payments.clone(),
+                add: vec!["o1".into()],
+                remove: vec!["o2".into()],
+            },
+            Applied::Made {
+                mapping_id: "m1".into(),
+                okta_group_name: payments.clone(),
+                statsig_group_name: team.clone(),
+            },
+            Applied::Made {
+                mapping_id: "gone".into(),
+                okta_group_name: "Other".into(),
+                statsig_group_name: "x".into(),
+            },
+            Applied::Rule {
+                name: "Teams".into(),
+            },
+        ];
+        let p = undo(&d, &ms, &done, Guard::default());
+        let labels: Vec<&str> = p.rows.iter().map(RestoreRow::label).collect();
+        assert_eq!(
+            labels,
+            ["Remove rule", "Skipped", "Unlink (Leave)", "Members"]
+        );
+        assert_eq!(
+            p.rows[3].change,
+            Some(Change::Members {
+                okta_group_id: "og1".into(),
+                add: vec!["o2".into()],
+                remove: vec!["o1".into()]
+            })
+        );
+        assert_eq!(p.rows[3].people, ["+ bob@example.com", "- ada@example.com"]);
+        let unlinked = Applied::Unlinked {
+            okta_group_id: "og1".into(),
+            okta_group_name: payments,
+            statsig_group_id: "g1".into(),
+            statsig_group_name: team,
+            active: true,
+        };
+        let relink = undo(&d, &[], &[unlinked], Guard::default());
+        assert_eq!(relink.rows[0].label(), "Link");
+        assert_eq!(relink.rows[0].gains, ["ada@example.com"]);
     }
 }
