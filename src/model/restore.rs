@@ -270,7 +270,7 @@ pub fn plan(
             skip(
                 r,
                 format!(
-                    "two mappings of the snapshot go to \"{}\"; a team is pushed from one Okta group",
+                    "Two mappings of the snapshot go to \"{}\"; a team is pushed from one Okta group.",
                     r.target
                 ),
             );

@@ -7,18 +7,21 @@
 pub mod cache;
 mod groups;
 mod import;
+pub mod journal;
 pub mod mode;
 mod pending;
 mod progress;
 pub mod push_mode;
 pub mod push_rules;
 mod reports;
+pub mod restore;
 
 use super::core::Core;
 pub use progress::ImportProgress;
 pub use push_mode::{ModeReport, PushMode};
 pub use push_rules::{RuleApplied, RuleStore};
 pub use reports::{Activation, Made, Named, Pushed, Retried, Unlinked};
+pub use restore::RestoreDone;
 
 use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
 use super::connection::{Connection, PushModeChoice};
