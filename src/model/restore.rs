@@ -259,7 +259,14 @@ pub fn plan(
     for m in &snap.mappings {
         let was = then.okta_group(&m.okta_group_id);
         let now = was.and_then(find);
-        rows.push(mapping_row(&after, mappings, m, now.as_deref(), guard));
+        rows.push(mapping_row(
+            &after,
+            mappings,
+            m,
+            now.as_deref(),
+            guard,
+            opts.copy,
+        ));
     }
     // Two mappings put back into one team: neither (as a rule's preview does).
     let makes: Vec<String> = rows.iter().filter_map(make_key).collect();
@@ -396,6 +403,7 @@ fn mapping_row(
     m: &Mapping,
     now: Option<&str>,
     guard: Guard,
+    copy: bool,
 ) -> RestoreRow {
     let mut r = row(
         format!("make:{}", m.okta_group_name),
@@ -403,10 +411,17 @@ fn mapping_row(
         &m.statsig_group_name,
     );
     let Some(okta) = now else {
-        r.skipped = Some(format!(
-            "Okta group \"{}\" is gone from Okta, so its mapping cannot be made again.",
-            m.okta_group_name
-        ));
+        r.skipped = Some(if copy {
+            format!(
+                "No Okta group here is named \"{}\", so its mapping is not copied.",
+                m.okta_group_name
+            )
+        } else {
+            format!(
+                "Okta group \"{}\" is gone from Okta, so its mapping cannot be made again.",
+                m.okta_group_name
+            )
+        });
         return r;
     };
     let active = is_active(&m.status);
