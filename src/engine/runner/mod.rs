@@ -6,10 +6,12 @@
 mod command;
 mod connect;
 mod jobs;
+mod restore;
 mod snapshots;
 
 pub use command::{
-    Activity, Command, ConnectionInfo, Event, JobId, JobKind, SnapshotInfo, Target, Ticket,
+    Activity, Command, ConnectionInfo, Event, JobId, JobKind, RestoreRequest, SnapshotInfo, Target,
+    Ticket,
 };
 
 use super::config::Settings;
@@ -429,6 +431,10 @@ impl Runner {
                 unticked,
                 allowed_removals,
             } => self.apply_rule(&id, &unticked, allowed_removals).await,
+            Command::PlanRestore(request) => self.plan_restore(request).await,
+            Command::ApplyRestore { request, unticked } => {
+                self.apply_restore(request, &unticked).await
+            }
             Command::OpenSnapshot(path) => self.open_snapshot(path).await,
             Command::ExportSnapshot { path, redact } => self.export_snapshot(path, redact).await,
             Command::Compare { path } => self.compare(path).await,

@@ -118,6 +118,15 @@ impl App {
                 against,
                 comparison,
             } => self.dialog = Some(Dialog::Compare(CompareDialog::new(against, comparison))),
+            Event::RestorePlanned {
+                request,
+                what,
+                plan,
+            } => {
+                self.dialog = Some(Dialog::Restore(Box::new(
+                    crate::ui::dialogs::restore::RestoreDialog::new(request, what, plan),
+                )));
+            }
         }
     }
 
