@@ -169,12 +169,18 @@ pub async fn restore(
     let plan = ws.restore_plan(&snap, g.demo, opts)?;
     let (what, kind) = if copy {
         (
-            format!("Copy of the snapshot taken {}", snap.taken_at),
+            format!(
+                "Copy of the snapshot taken {}",
+                crate::model::text::short_time(&snap.taken_at)
+            ),
             BulkKind::Copy,
         )
     } else {
         (
-            format!("Restore from the snapshot taken {}", snap.taken_at),
+            format!(
+                "Restore from the snapshot taken {}",
+                crate::model::text::short_time(&snap.taken_at)
+            ),
             BulkKind::Restore,
         )
     };
@@ -190,7 +196,7 @@ pub async fn undo(
     skip: &[String],
 ) -> Result<(), Failure> {
     let (entry, plan) = ws.undo_plan()?;
-    let what = format!("Undo of {} ({})", entry.what, entry.at);
+    let what = entry.undo_what();
     if !apply {
         return plan_or_apply(g, out, ws, plan, &what, BulkKind::Undo, false, skip).await;
     }

@@ -259,7 +259,7 @@ pub fn plan(
     for m in &snap.mappings {
         let was = then.okta_group(&m.okta_group_id);
         let now = was.and_then(find);
-        rows.push(mapping_row(
+        rows.extend(mapping_row(
             &after,
             mappings,
             m,
@@ -396,7 +396,7 @@ fn is_active(s: &MappingStatus) -> bool {
 }
 
 /// The row for one of the snapshot's mappings: made again, its status set back, or
-/// nothing (already as it was).
+/// none when it is as it was.
 fn mapping_row(
     dir: &Directory,
     mappings: &[Mapping],
@@ -404,7 +404,7 @@ fn mapping_row(
     now: Option<&str>,
     guard: Guard,
     copy: bool,
-) -> RestoreRow {
+) -> Option<RestoreRow> {
     let mut r = row(
         format!("make:{}", m.okta_group_name),
         &m.okta_group_name,
@@ -422,7 +422,7 @@ fn mapping_row(
                 m.okta_group_name
             )
         });
-        return r;
+        return Some(r);
     };
     let active = is_active(&m.status);
     if let Some(cur) = rules::pushed_from(mappings, okta) {
@@ -434,12 +434,11 @@ fn mapping_row(
                 "Okta group \"{}\" now pushes to \"{}\"; unlink that mapping first to put this one back.",
                 m.okta_group_name, cur.statsig_group_name
             ));
-            return r;
+            return Some(r);
         }
         r.key = format!("status:{}", m.okta_group_name);
         if is_active(&cur.status) == active {
-            r.skipped = Some("As it was: nothing to do.".to_string());
-            return r;
+            return None;
         }
         r.change = Some(Change::Status {
             mapping_id: cur.id.clone(),
@@ -448,7 +447,7 @@ fn mapping_row(
         if active {
             preview(&mut r, dir, dir, okta, &cur.statsig_group_id, guard);
         }
-        return r;
+        return Some(r);
     }
     let target = match dir.statsig_group_by_name(&m.statsig_group_name) {
         Some(g) => {
@@ -457,11 +456,11 @@ fn mapping_row(
                     "The team name \"{}\" is now taken: Okta group \"{}\" pushes to it.",
                     g.display_name, other.okta_group_name
                 ));
-                return r;
+                return Some(r);
             }
             if let Err(e) = rules::check_link(dir, mappings, okta, &g.id) {
                 r.skipped = Some(e.to_string());
-                return r;
+                return Some(r);
             }
             MakeTarget::Link {
                 statsig_group_id: g.id.clone(),
@@ -476,7 +475,7 @@ fn mapping_row(
                 Ok(_) => MakeTarget::Create { project, team },
                 Err(e) => {
                     r.skipped = Some(e.to_string());
-                    return r;
+                    return Some(r);
                 }
             },
             _ => {
@@ -484,7 +483,7 @@ fn mapping_row(
                     "\"{}\" is gone from Statsig and only a team's Member group can be made by a push; make the team first.",
                     m.statsig_group_name
                 ));
-                return r;
+                return Some(r);
             }
         },
     };
@@ -504,7 +503,7 @@ fn mapping_row(
         target,
         active,
     });
-    r
+    Some(r)
 }
 
 /// The members row of one mapped Okta group, when its members differ from the snapshot's.
@@ -847,14 +846,7 @@ mod tests {
             &[mapping(MappingStatus::Active)],
             RestoreOptions::default(),
         );
-        assert_eq!(same.ready(), 0);
-        assert!(
-            same.rows[0]
-                .skipped
-                .as_deref()
-                .unwrap()
-                .contains("As it was")
-        );
+        assert!(same.rows.is_empty(), "as it was: no row");
     }
 
     #[test]

@@ -445,7 +445,9 @@ impl JobKind {
             JobKind::SaveRule => JobSpec::job("Saving the rule").sending_nothing(),
             JobKind::RemoveRule => JobSpec::job("Removing the rule").sending_nothing(),
             JobKind::ApplyRule => JobSpec::job("Making the rule's mappings"),
-            JobKind::PlanRestore => JobSpec::job("Planning the restore").sending_nothing(),
+            JobKind::PlanRestore => JobSpec::job("Planning the restore")
+                .sending_nothing()
+                .leaving_the_connection(),
             JobKind::ApplyRestore => JobSpec::job("Restoring"),
         }
     }

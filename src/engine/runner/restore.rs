@@ -40,16 +40,15 @@ impl Runner {
                     copy: false,
                 };
                 let plan = ws.restore_plan(&snap, demo, opts)?;
-                let what = format!("Restore from the snapshot taken {}", snap.taken_at);
+                let what = format!(
+                    "Restore from the snapshot taken {}",
+                    crate::model::text::short_time(&snap.taken_at)
+                );
                 Ok((what, BulkKind::Restore, plan))
             }
             None => {
                 let (entry, plan) = ws.undo_plan()?;
-                Ok((
-                    format!("Undo of {} ({})", entry.what, entry.at),
-                    BulkKind::Undo,
-                    plan,
-                ))
+                Ok((entry.undo_what(), BulkKind::Undo, plan))
             }
         }
     }

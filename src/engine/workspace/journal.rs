@@ -42,6 +42,17 @@ pub struct JournalEntry {
     pub undone: bool,
 }
 
+impl JournalEntry {
+    /// What its undo is called: "Undo of Rule \"Teams\" (2026-03-10 09:30:00 UTC)".
+    pub fn undo_what(&self) -> String {
+        format!(
+            "Undo of {} ({})",
+            self.what,
+            crate::model::text::short_time(&self.at)
+        )
+    }
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct JournalFile {
     version: u32,

@@ -133,7 +133,7 @@ impl Workspace {
         report: Report<'_>,
     ) -> Result<RestoreDone> {
         let (entry, plan) = self.undo_plan()?;
-        let what = format!("Undo of {} ({})", entry.what, entry.at);
+        let what = entry.undo_what();
         let done = self
             .apply_restore(
                 &plan,
