@@ -95,6 +95,25 @@ fn profile(cli: &Cli) -> Result<DataDir, Failure> {
     Ok(data)
 }
 
+/// `snapshot copy FILE --to PROFILE`: on that profile's connection.
+fn copy_to(g: &Global, out: Output, command: SnapshotCommand) -> Work<'_> {
+    Box::pin(async move {
+        let SnapshotCommand::Copy {
+            file,
+            to: Some(to),
+            how,
+        } = command
+        else {
+            return Err(outcome::refuse("Not a copy to another profile."));
+        };
+        let target = other_profile(&to)?;
+        with_workspace(g, &target, Reads::Directories, async move |ws| {
+            restore::restore(g, out, ws, &file, how, true).await
+        })
+        .await
+    })
+}
+
 /// Another profile's data folder (`snapshot copy --to`), which must exist.
 fn other_profile(name: &str) -> Result<DataDir, Failure> {
     let root = DataDir::from_env();
@@ -181,17 +200,7 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
             ..
         }) => Box::pin(async move { snapshot::diff_files(out, data, &before, &after) }),
         // A copy into another profile's org works on that profile's connection.
-        Command::Snapshot(SnapshotCommand::Copy {
-            file,
-            to: Some(to),
-            how,
-        }) => Box::pin(async move {
-            let target = other_profile(&to)?;
-            with_workspace(g, &target, Reads::Directories, async move |ws| {
-                restore::restore(g, out, ws, &file, how, true).await
-            })
-            .await
-        }),
+        Command::Snapshot(c @ SnapshotCommand::Copy { to: Some(_), .. }) => copy_to(g, out, c),
         Command::Snapshot(c) => Box::pin(with_workspace(
             g,
             data,

@@ -97,8 +97,7 @@ async fn plan_or_apply(
     out: Output,
     ws: &mut Workspace,
     plan: RestorePlan,
-    what: &str,
-    kind: BulkKind,
+    (what, kind): (&str, BulkKind),
     apply: bool,
     skip: &[String],
 ) -> Result<(), Failure> {
@@ -184,7 +183,7 @@ pub async fn restore(
             BulkKind::Restore,
         )
     };
-    plan_or_apply(g, out, ws, plan, &what, kind, how.apply, &how.skip).await
+    plan_or_apply(g, out, ws, plan, (&what, kind), how.apply, &how.skip).await
 }
 
 /// `undo-bulk`.
@@ -198,7 +197,7 @@ pub async fn undo(
     let (entry, plan) = ws.undo_plan()?;
     let what = entry.undo_what();
     if !apply {
-        return plan_or_apply(g, out, ws, plan, &what, BulkKind::Undo, false, skip).await;
+        return plan_or_apply(g, out, ws, plan, (&what, BulkKind::Undo), false, skip).await;
     }
     let unticked = unticked(&plan, skip)?;
     let report = super::output::progress("done");

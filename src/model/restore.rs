@@ -306,6 +306,16 @@ pub fn plan(
         }
     }
     out.rows.extend(rows);
+    out.rows.extend(rule_rows(snap, dir, rules_now));
+    if opts.unlink_new {
+        out.rows.extend(unlink_rows(snap, mappings, opts.copy));
+    }
+    Ok(out)
+}
+
+/// The snapshot's rules that are not here now, to put back.
+fn rule_rows(snap: &Snapshot, dir: &Directory, rules_now: &[PushRule]) -> Vec<RestoreRow> {
+    let mut out = Vec::new();
     for rule in &snap.rules {
         if rules_now
             .iter()
@@ -318,31 +328,35 @@ pub fn plan(
             Ok(()) => row.change = Some(Change::Rule { rule: rule.clone() }),
             Err(e) => row.skipped = Some(e.to_string()),
         }
-        out.rows.push(row);
+        out.push(row);
     }
-    if opts.unlink_new {
-        for m in mappings {
-            let known = snap.mappings.iter().any(|s| {
-                if opts.copy {
-                    s.okta_group_name.eq_ignore_ascii_case(&m.okta_group_name)
-                } else {
-                    s.okta_group_id == m.okta_group_id
-                }
-            });
-            if !known {
-                let mut row = row(
-                    format!("unlink:{}", m.okta_group_name),
-                    &m.okta_group_name,
-                    &m.statsig_group_name,
-                );
-                row.change = Some(Change::Unlink {
-                    mapping_id: m.id.clone(),
-                });
-                out.rows.push(row);
+    out
+}
+
+/// The mappings made since the snapshot, to unlink with Leave.
+fn unlink_rows(snap: &Snapshot, mappings: &[Mapping], copy: bool) -> Vec<RestoreRow> {
+    let mut out = Vec::new();
+    for m in mappings {
+        let known = snap.mappings.iter().any(|s| {
+            if copy {
+                s.okta_group_name.eq_ignore_ascii_case(&m.okta_group_name)
+            } else {
+                s.okta_group_id == m.okta_group_id
             }
+        });
+        if !known {
+            let mut row = row(
+                format!("unlink:{}", m.okta_group_name),
+                &m.okta_group_name,
+                &m.statsig_group_name,
+            );
+            row.change = Some(Change::Unlink {
+                mapping_id: m.id.clone(),
+            });
+            out.push(row);
         }
     }
-    Ok(out)
+    out
 }
 
 fn row(key: String, what: &str, target: &str) -> RestoreRow {
@@ -634,114 +648,128 @@ pub enum Applied {
 /// made are unlinked (Leave), statuses set back, rules removed, unlinked mappings linked
 /// again, members changed back. Each row with its preview, as a restore's.
 pub fn undo(dir: &Directory, mappings: &[Mapping], done: &[Applied], guard: Guard) -> RestorePlan {
-    let mut out = RestorePlan::default();
-    for a in done.iter().rev() {
-        let r = match a {
-            Applied::Made {
-                mapping_id,
-                okta_group_name,
-                statsig_group_name,
-            } => {
-                let mut r = row(
-                    format!("unlink:{okta_group_name}"),
-                    okta_group_name,
-                    statsig_group_name,
-                );
-                if mappings.iter().any(|m| &m.id == mapping_id) {
-                    r.change = Some(Change::Unlink {
-                        mapping_id: mapping_id.clone(),
-                    });
-                } else {
-                    r.skipped = Some("It is unlinked already.".to_string());
-                }
-                r
-            }
-            Applied::Status {
-                mapping_id,
-                okta_group_name,
-                active,
-            } => {
-                let mut r = row(format!("status:{okta_group_name}"), okta_group_name, "");
-                match mappings.iter().find(|m| &m.id == mapping_id) {
-                    Some(m) => {
-                        r.target = m.statsig_group_name.clone();
-                        r.change = Some(Change::Status {
-                            mapping_id: mapping_id.clone(),
-                            active: !active,
-                        });
-                        if !active {
-                            preview(
-                                &mut r,
-                                dir,
-                                dir,
-                                &m.okta_group_id,
-                                &m.statsig_group_id,
-                                guard,
-                            );
-                        }
-                    }
-                    None => r.skipped = Some("The mapping is gone.".to_string()),
-                }
-                r
-            }
-            Applied::Rule { name } => {
-                let mut r = row(format!("rule:{name}"), name, "");
-                r.change = Some(Change::RemoveRule { name: name.clone() });
-                r
-            }
-            Applied::Unlinked {
-                okta_group_id,
-                okta_group_name,
-                statsig_group_id,
-                statsig_group_name,
-                active,
-            } => {
-                let mut r = row(
-                    format!("make:{okta_group_name}"),
-                    okta_group_name,
-                    statsig_group_name,
-                );
-                match rules::check_link(dir, mappings, okta_group_id, statsig_group_id) {
-                    Ok(()) => {
-                        r.change = Some(Change::Make {
-                            okta_group_id: okta_group_id.clone(),
-                            target: MakeTarget::Link {
-                                statsig_group_id: statsig_group_id.clone(),
-                            },
-                            active: *active,
-                        });
-                        if *active {
-                            preview(&mut r, dir, dir, okta_group_id, statsig_group_id, guard);
-                        }
-                    }
-                    Err(e) => r.skipped = Some(e.to_string()),
-                }
-                r
-            }
-            Applied::Members {
-                okta_group_id,
-                okta_group_name,
-                add,
-                remove,
-            } => {
-                let mut r = row(format!("members:{okta_group_name}"), okta_group_name, "");
-                let email = |id: &String| dir.okta_user(id).map_or(id.clone(), |u| u.email.clone());
-                r.people = remove
-                    .iter()
-                    .map(|u| format!("+ {}", email(u)))
-                    .chain(add.iter().map(|u| format!("- {}", email(u))))
-                    .collect();
-                r.change = Some(Change::Members {
-                    okta_group_id: okta_group_id.clone(),
-                    add: remove.clone(),
-                    remove: add.clone(),
-                });
-                r
-            }
-        };
-        out.rows.push(r);
+    RestorePlan {
+        rows: done
+            .iter()
+            .rev()
+            .map(|a| undo_row(dir, mappings, a, guard))
+            .collect(),
+        ..RestorePlan::default()
     }
-    out
+}
+
+/// The reverse of one change.
+fn undo_row(dir: &Directory, mappings: &[Mapping], a: &Applied, guard: Guard) -> RestoreRow {
+    match a {
+        Applied::Made {
+            mapping_id,
+            okta_group_name,
+            statsig_group_name,
+        } => {
+            let mut r = row(
+                format!("unlink:{okta_group_name}"),
+                okta_group_name,
+                statsig_group_name,
+            );
+            if mappings.iter().any(|m| &m.id == mapping_id) {
+                r.change = Some(Change::Unlink {
+                    mapping_id: mapping_id.clone(),
+                });
+            } else {
+                r.skipped = Some("It is unlinked already.".to_string());
+            }
+            r
+        }
+        Applied::Status {
+            mapping_id,
+            okta_group_name,
+            active,
+        } => {
+            let mut r = row(format!("status:{okta_group_name}"), okta_group_name, "");
+            match mappings.iter().find(|m| &m.id == mapping_id) {
+                Some(m) => {
+                    r.target = m.statsig_group_name.clone();
+                    r.change = Some(Change::Status {
+                        mapping_id: mapping_id.clone(),
+                        active: !active,
+                    });
+                    if !active {
+                        preview(
+                            &mut r,
+                            dir,
+                            dir,
+                            &m.okta_group_id,
+                            &m.statsig_group_id,
+                            guard,
+                        );
+                    }
+                }
+                None => r.skipped = Some("The mapping is gone.".to_string()),
+            }
+            r
+        }
+        Applied::Rule { name } => {
+            let mut r = row(format!("rule:{name}"), name, "");
+            r.change = Some(Change::RemoveRule { name: name.clone() });
+            r
+        }
+        Applied::Unlinked { .. } => relink_row(dir, mappings, a, guard),
+        Applied::Members {
+            okta_group_id,
+            okta_group_name,
+            add,
+            remove,
+        } => {
+            let mut r = row(format!("members:{okta_group_name}"), okta_group_name, "");
+            let email = |id: &String| dir.okta_user(id).map_or(id.clone(), |u| u.email.clone());
+            r.people = remove
+                .iter()
+                .map(|u| format!("+ {}", email(u)))
+                .chain(add.iter().map(|u| format!("- {}", email(u))))
+                .collect();
+            r.change = Some(Change::Members {
+                okta_group_id: okta_group_id.clone(),
+                add: remove.clone(),
+                remove: add.clone(),
+            });
+            r
+        }
+    }
+}
+
+/// An unlinked mapping linked again (the reverse of an unlink).
+fn relink_row(dir: &Directory, mappings: &[Mapping], a: &Applied, guard: Guard) -> RestoreRow {
+    let Applied::Unlinked {
+        okta_group_id,
+        okta_group_name,
+        statsig_group_id,
+        statsig_group_name,
+        active,
+    } = a
+    else {
+        return row(String::new(), "", "");
+    };
+    let mut r = row(
+        format!("make:{okta_group_name}"),
+        okta_group_name,
+        statsig_group_name,
+    );
+    match rules::check_link(dir, mappings, okta_group_id, statsig_group_id) {
+        Ok(()) => {
+            r.change = Some(Change::Make {
+                okta_group_id: okta_group_id.clone(),
+                target: MakeTarget::Link {
+                    statsig_group_id: statsig_group_id.clone(),
+                },
+                active: *active,
+            });
+            if *active {
+                preview(&mut r, dir, dir, okta_group_id, statsig_group_id, guard);
+            }
+        }
+        Err(e) => r.skipped = Some(e.to_string()),
+    }
+    r
 }
 
 #[cfg(test)]

@@ -692,7 +692,19 @@ mod tests {
                 unticked: vec![],
                 allowed_removals: 0,
             },
+            Command::ApplyRestore {
+                request: restore(),
+                unticked: vec![],
+            },
         ]
+    }
+
+    fn restore() -> RestoreRequest {
+        RestoreRequest {
+            path: Some(path()),
+            unlink_new: false,
+            members: false,
+        }
     }
 
     /// Commands that send none.
@@ -738,6 +750,7 @@ mod tests {
                 create: true,
             },
             Command::RemoveRule { id: id() },
+            Command::PlanRestore(restore()),
         ]
     }
 

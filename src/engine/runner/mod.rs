@@ -431,10 +431,7 @@ impl Runner {
                 unticked,
                 allowed_removals,
             } => self.apply_rule(&id, &unticked, allowed_removals).await,
-            Command::PlanRestore(request) => self.plan_restore(request).await,
-            Command::ApplyRestore { request, unticked } => {
-                self.apply_restore(request, &unticked).await
-            }
+            c @ (Command::PlanRestore(_) | Command::ApplyRestore { .. }) => self.restore(c).await,
             Command::OpenSnapshot(path) => self.open_snapshot(path).await,
             Command::ExportSnapshot { path, redact } => self.export_snapshot(path, redact).await,
             Command::Compare { path } => self.compare(path).await,

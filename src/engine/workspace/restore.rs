@@ -315,6 +315,41 @@ impl Workspace {
         })
     }
 
+    /// A mapping made again (Link, or Create: a team made meanwhile, by an earlier run
+    /// whose answer was lost or by someone in Statsig, is linked, never made twice);
+    /// `None` when the Okta group is pushed already.
+    async fn make_again(
+        &mut self,
+        okta_group_id: &str,
+        target: &MakeTarget,
+        active: bool,
+        allowed_removals: usize,
+    ) -> Result<Option<Applied>> {
+        if rules::pushed_from(self.mappings(), okta_group_id).is_some() {
+            return Ok(None);
+        }
+        let m = match target {
+            MakeTarget::Link { statsig_group_id } => {
+                self.link_confirmed(okta_group_id, statsig_group_id, active, allowed_removals)
+                    .await?
+            }
+            MakeTarget::Create { project, team } => {
+                match self.create(okta_group_id, project, team, active).await {
+                    Ok(m) => m,
+                    Err(EngineError::Rule(rules::RuleError::TeamExists(name))) => {
+                        let Some(g) = self.directory().statsig_group_by_name(&name).cloned() else {
+                            return Err(EngineError::Rule(rules::RuleError::TeamExists(name)));
+                        };
+                        self.link_confirmed(okta_group_id, &g.id, active, allowed_removals)
+                            .await?
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        self.made_again(m, active).await.map(Some)
+    }
+
     /// One row; `None` when it is done already.
     async fn apply_one(
         &mut self,
@@ -369,39 +404,11 @@ impl Workspace {
             }
             Change::Make {
                 okta_group_id,
-                target: MakeTarget::Create { project, team },
+                target,
                 active,
             } => {
-                if rules::pushed_from(self.mappings(), okta_group_id).is_some() {
-                    return Ok(None);
-                }
-                let m = match self.create(okta_group_id, project, team, *active).await {
-                    Ok(m) => m,
-                    // Made since the plan (an earlier run whose answer was lost, someone
-                    // in Statsig): linked, never made twice.
-                    Err(EngineError::Rule(rules::RuleError::TeamExists(name))) => {
-                        let Some(g) = self.directory().statsig_group_by_name(&name).cloned() else {
-                            return Err(EngineError::Rule(rules::RuleError::TeamExists(name)));
-                        };
-                        self.link_confirmed(okta_group_id, &g.id, *active, allowed_removals)
-                            .await?
-                    }
-                    Err(e) => return Err(e),
-                };
-                self.made_again(m, *active).await.map(Some)
-            }
-            Change::Make {
-                okta_group_id,
-                target: MakeTarget::Link { statsig_group_id },
-                active,
-            } => {
-                if rules::pushed_from(self.mappings(), okta_group_id).is_some() {
-                    return Ok(None);
-                }
-                let m = self
-                    .link_confirmed(okta_group_id, statsig_group_id, *active, allowed_removals)
-                    .await?;
-                self.made_again(m, *active).await.map(Some)
+                self.make_again(okta_group_id, target, *active, allowed_removals)
+                    .await
             }
             Change::Status { mapping_id, active } => {
                 let m = self.core.mapping(mapping_id)?;

@@ -118,15 +118,21 @@ impl App {
                 against,
                 comparison,
             } => self.dialog = Some(Dialog::Compare(CompareDialog::new(against, comparison))),
-            Event::RestorePlanned {
-                request,
-                what,
-                plan,
-            } => {
-                self.dialog = Some(Dialog::Restore(Box::new(
-                    crate::ui::dialogs::restore::RestoreDialog::new(request, what, plan),
-                )));
-            }
+            e @ Event::RestorePlanned { .. } => self.restore_planned(e),
+        }
+    }
+
+    /// A restore's (or undo's) plan: shown in its dialog.
+    fn restore_planned(&mut self, e: Event) {
+        if let Event::RestorePlanned {
+            request,
+            what,
+            plan,
+        } = e
+        {
+            self.dialog = Some(Dialog::Restore(Box::new(
+                crate::ui::dialogs::restore::RestoreDialog::new(request, what, plan),
+            )));
         }
     }
 

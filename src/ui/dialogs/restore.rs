@@ -102,7 +102,7 @@ impl RestoreDialog {
             &mut asked.members,
             "Also set the mapped Okta groups' members back",
         );
-        (asked != self.request).then(|| Some(Action::Send(Command::PlanRestore(asked))))
+        (asked != self.request).then_some(Some(Action::Send(Command::PlanRestore(asked))))
     }
 
     fn table(&mut self, ui: &mut Ui) {

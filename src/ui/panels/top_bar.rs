@@ -193,6 +193,14 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
             suggested: String::new(),
         });
     }
+    undo_item(ui, view, actions);
+    if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
+        actions.push(Action::Send(Command::CloseSnapshot));
+    }
+}
+
+/// File > Undo last bulk apply…: plans the reverse of the last restore or rule apply.
+fn undo_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
     let live = view.connection.is_some();
     let r = ui.add_enabled(live, egui::Button::new("Undo last bulk apply…"));
     if !live {
@@ -207,9 +215,6 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
             unlink_new: false,
             members: false,
         })));
-    }
-    if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
-        actions.push(Action::Send(Command::CloseSnapshot));
     }
 }
 
