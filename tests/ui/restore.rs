@@ -4,7 +4,9 @@
 //! File menu (Direct push and Okta push). The plan's screenshot is
 //! `screenshots/restore-plan.png`.
 
-use crate::support::{Setup, click, fixture_with, screenshot, settle, wait, wait_for_label};
+use crate::support::{
+    Before, Setup, click, fixture_with, screenshot, settle, wait, wait_for_label,
+};
 use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::engine::backend::Unlink;
 use okta_statsig_teams::engine::connection::PushModeChoice;
@@ -12,52 +14,58 @@ use okta_statsig_teams::engine::runner::Command;
 use okta_statsig_teams::ui::Action;
 use std::time::Duration;
 
+/// Two mappings (each making a team of three), a snapshot of them at `path` (at a fixed
+/// time: the screenshot shows it), then both unlinked with Delete.
+fn two_deleted(path: std::path::PathBuf) -> Before {
+    Box::new(move |ws, rt, s| {
+        let users: Vec<String> = ws
+            .directory()
+            .okta_group_by_name("Payments Engineers")
+            .unwrap()
+            .members
+            .iter()
+            .take(3)
+            .cloned()
+            .collect();
+        for (name, team) in [("Crew Restore", "Restore"), ("Crew Other", "Other")] {
+            let g = rt
+                .block_on(ws.create_mapping_group(name, "", &users))
+                .unwrap();
+            rt.block_on(ws.create(&g.id, "Mobile", team, true)).unwrap();
+            let full = format!("Statsig-Mobile-{team}-Member");
+            assert!(s.until(Duration::from_secs(20), |w| {
+                crate::common::statsig_emails_in(w, &full).is_some_and(|m| m.len() == 3)
+            }));
+        }
+        rt.block_on(ws.import(|_| {})).unwrap();
+        // A fixed time: the screenshot shows it.
+        let mut snap = ws.snapshot(false);
+        snap.taken_at = "2026-03-02T09:30:00.000Z".into();
+        okta_statsig_teams::engine::files::export_snapshot(&path, &snap).unwrap();
+        let ids: Vec<String> = ws
+            .mappings()
+            .iter()
+            .filter(|m| m.okta_group_name.starts_with("Crew "))
+            .map(|m| m.id.clone())
+            .collect();
+        for id in ids {
+            let word = ws.confirmation_word(&id).unwrap();
+            rt.block_on(ws.unlink(&id, Unlink::Delete, &word)).unwrap();
+        }
+        assert!(s.until(Duration::from_secs(20), |w| {
+            crate::common::statsig_emails_in(w, "Statsig-Mobile-Restore-Member").is_none()
+                && crate::common::statsig_emails_in(w, "Statsig-Mobile-Other-Member").is_none()
+        }));
+    })
+}
+
 fn restore_through_the_dialog(mode: PushModeChoice, shot: Option<&str>) {
     let files = tempfile::tempdir().unwrap();
     let file = files.path().join("before.json");
     let path = file.clone();
     let mut f = fixture_with(Setup {
         mode,
-        before: Some(Box::new(move |ws, rt, s| {
-            let users: Vec<String> = ws
-                .directory()
-                .okta_group_by_name("Payments Engineers")
-                .unwrap()
-                .members
-                .iter()
-                .take(3)
-                .cloned()
-                .collect();
-            for (name, team) in [("Crew Restore", "Restore"), ("Crew Other", "Other")] {
-                let g = rt
-                    .block_on(ws.create_mapping_group(name, "", &users))
-                    .unwrap();
-                rt.block_on(ws.create(&g.id, "Mobile", team, true)).unwrap();
-                let full = format!("Statsig-Mobile-{team}-Member");
-                assert!(s.until(Duration::from_secs(20), |w| {
-                    crate::common::statsig_emails_in(w, &full).is_some_and(|m| m.len() == 3)
-                }));
-            }
-            rt.block_on(ws.import(|_| {})).unwrap();
-            // A fixed time: the screenshot shows it.
-            let mut snap = ws.snapshot(false);
-            snap.taken_at = "2026-03-02T09:30:00.000Z".into();
-            okta_statsig_teams::engine::files::export_snapshot(&path, &snap).unwrap();
-            let ids: Vec<String> = ws
-                .mappings()
-                .iter()
-                .filter(|m| m.okta_group_name.starts_with("Crew "))
-                .map(|m| m.id.clone())
-                .collect();
-            for id in ids {
-                let word = ws.confirmation_word(&id).unwrap();
-                rt.block_on(ws.unlink(&id, Unlink::Delete, &word)).unwrap();
-            }
-            assert!(s.until(Duration::from_secs(20), |w| {
-                crate::common::statsig_emails_in(w, "Statsig-Mobile-Restore-Member").is_none()
-                    && crate::common::statsig_emails_in(w, "Statsig-Mobile-Other-Member").is_none()
-            }));
-        })),
+        before: Some(two_deleted(path)),
         ..Setup::default()
     });
     let before = crate::common::okta_pushable_emails(&f.sandbox, "Crew Restore");
