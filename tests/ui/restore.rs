@@ -142,3 +142,26 @@ fn a_restore_plans_from_compare_applies_the_ticked_rows_and_is_undone_in_direct_
 fn a_restore_plans_from_compare_applies_the_ticked_rows_and_is_undone_in_okta_push() {
     restore_through_the_dialog(PushModeChoice::Okta, None);
 }
+
+#[test]
+fn restore_from_a_snapshots_review_returns_to_live_data_and_plans_there() {
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("before.json");
+    let mut f = fixture_with(Setup {
+        before: Some(two_deleted(file.clone())),
+        ..Setup::default()
+    });
+    let h = &mut f.harness;
+    h.state_mut()
+        .perform(Action::Send(Command::OpenSnapshot(file.clone())));
+    wait_for_label(h, "Close snapshot");
+    wait(h, "the snapshot", |a| a.is_idle());
+    click(h, "Restore…");
+    wait_for_label(h, "Apply 2 changes");
+    wait(h, "the plan", |a| a.is_idle());
+    assert!(
+        h.query_by_label("Close snapshot").is_none(),
+        "back on live data, where the plan applies"
+    );
+    assert!(h.query_by_label("Crew Other").is_some());
+}

@@ -250,8 +250,10 @@ fn badge(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
                 .background_color(Color32::from_rgb(147, 197, 253)),
             )
             .on_hover_text(format!("From {from}\n{}", s.path.display()));
-            if ui
-                .button("Restore…")
+            // Restore works on the live org: offered when there is one.
+            if view.connection.is_some()
+                && ui
+                    .button("Restore…")
                 .on_hover_text("Plan putting back what this snapshot shows, in the live org (the snapshot closes)")
                 .clicked()
             {
