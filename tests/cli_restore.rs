@@ -246,3 +246,51 @@ fn a_snapshot_of_another_org_is_refused_for_restore_and_copied_by_names() {
         "the same people, matched by email"
     );
 }
+
+#[test]
+fn a_restore_row_the_guard_stops_exits_3_and_changes_nothing() {
+    let cli = Cli::new("direct");
+    cli.ok(&[
+        "create-group",
+        "--name",
+        "Payments Crew",
+        "--members",
+        "ada.tanaka@northwind.dev",
+    ]);
+    // Linked without a push: its first push would empty most of Payments.
+    let linked = cli.json(&[
+        "link",
+        "--okta-group",
+        "Payments Crew",
+        "--statsig-group",
+        "Statsig-Checkout-Payments-Member",
+        "--no-push",
+    ]);
+    let snap = cli.file("crew.json");
+    cli.ok(&["snapshot", "export", &snap]);
+    cli.ok(&["unlink", linked["id"].as_str().unwrap(), "--leave"]);
+    let before = members(&cli, "Checkout", "Payments");
+    let plan = cli.json(&["snapshot", "restore", &snap]);
+    let r = row(&plan, "Payments Crew");
+    assert!(
+        r["status"]
+            .as_str()
+            .unwrap()
+            .starts_with("stopped by the guard"),
+        "{r}"
+    );
+    assert!(r["loses"].as_array().unwrap().len() > 2, "{r}");
+    let stopped = cli.run(&["snapshot", "restore", &snap, "--apply"]);
+    assert_eq!(stopped.status.code(), Some(3), "{}", said(&stopped));
+    assert!(
+        said(&stopped).contains("--allow-removals"),
+        "{}",
+        said(&stopped)
+    );
+    assert!(cli.json(&["mappings"]).as_array().unwrap().is_empty());
+    assert_eq!(
+        members(&cli, "Checkout", "Payments"),
+        before,
+        "nothing sent"
+    );
+}
