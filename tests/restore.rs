@@ -212,6 +212,11 @@ async fn cancelled_then_finished(mode: PushModeChoice) {
     let r = ws.add_rule(rule("Squads", "Squad ")).unwrap();
     let made = ws.apply_rule(&r.id, &[], 0, &|_, _, _| {}).await.unwrap();
     assert_eq!(made.made.len(), 6);
+    eventually(&s, "the six teams in Statsig", || {
+        (1..=6)
+            .all(|i| common::statsig_emails(&s, &format!("Statsig-Mobile-{i:02}-Member")).is_some())
+    })
+    .await;
     ws.import(|_| {}).await.unwrap();
     let snap = ws.snapshot(false);
     let mine: Vec<(String, String)> = pairs(&snap.mappings)
@@ -310,6 +315,12 @@ async fn forty_undone(mode: PushModeChoice) {
     assert_eq!(last.kind, BulkKind::Rule);
     assert_eq!((last.planned.len(), last.done.len()), (40, 40));
 
+    // The teams exist (Okta made them, in Okta push) before the undo.
+    eventually(&s, "the forty teams in Statsig", || {
+        (1..=40)
+            .all(|i| common::statsig_emails(&s, &format!("Statsig-Mobile-{i:02}-Member")).is_some())
+    })
+    .await;
     let (entry, plan) = ws.undo_plan().unwrap();
     assert_eq!(entry.what, "Rule \"Pods\"");
     assert_eq!(plan.ready(), 40);
@@ -414,5 +425,82 @@ async fn a_copy_to_another_org_matches_by_name_and_lists_what_has_no_match() {
     assert_eq!(
         common::statsig_emails(&to, "Statsig-Checkout-Payments-Member").unwrap(),
         common::okta_pushable_emails(&to, "Payments Engineers")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_and_mappings_made_since_are_put_back_only_when_asked() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&s, PushModeChoice::Direct, dir.path()).await;
+    // Crew Kept gets three members (see `groups`).
+    let names = ["Crew Since", "Crew Pad", "Crew Kept"].map(String::from);
+    groups(&mut ws, &names).await;
+    let id = |ws: &Workspace, n: &str| ws.directory().okta_group_by_name(n).unwrap().id.clone();
+    let kept = id(&ws, "Crew Kept");
+    ws.create(&kept, "Mobile", "Kept", true).await.unwrap();
+    let snap = ws.snapshot(false);
+    let was = ws.directory().okta_group(&kept).unwrap().members.clone();
+    // Since: a member left the group, another joined, and a new mapping was made.
+    let other: String = ws
+        .directory()
+        .okta_group_by_name("Payments Engineers")
+        .unwrap()
+        .members
+        .iter()
+        .find(|u| !was.contains(u))
+        .unwrap()
+        .clone();
+    ws.set_okta_members(&kept, std::slice::from_ref(&other), &was[..1])
+        .await
+        .unwrap();
+    let kept_id = ws
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_id == kept)
+        .unwrap()
+        .id
+        .clone();
+    ws.push(&kept_id).await.unwrap();
+    let pushed_then = common::statsig_emails(&s, "Statsig-Mobile-Kept-Member").unwrap();
+    let since = id(&ws, "Crew Since");
+    ws.create(&since, "Mobile", "Since", true).await.unwrap();
+
+    let plain = ws
+        .restore_plan(&snap, false, RestoreOptions::default())
+        .unwrap();
+    assert!(plain.rows.is_empty(), "{:?}", plain.rows);
+    let asked = RestoreOptions {
+        unlink_new: true,
+        members: true,
+        copy: false,
+    };
+    let plan = ws.restore_plan(&snap, false, asked).unwrap();
+    let labels: Vec<&str> = plan.rows.iter().map(|r| r.label()).collect();
+    assert_eq!(labels, ["Members", "Unlink (Leave)"]);
+    let m = plan.rows[0].clone();
+    assert_eq!(m.people.len(), 2, "{:?}", m.people);
+    assert!(m.people[0].starts_with("+ ") && m.people[1].starts_with("- "));
+    // The preview: the team gets back the one who left, loses the one who joined.
+    assert_eq!((m.gains.len(), m.loses.len()), (1, 1), "{m:?}");
+    let done = apply(&mut ws, &plan).await;
+    assert_eq!(done.len(), 2);
+    let mut now = ws.directory().okta_group(&kept).unwrap().members.clone();
+    now.sort();
+    let mut then = was.clone();
+    then.sort();
+    assert_eq!(now, then, "the group's members are the snapshot's");
+    ws.push(&kept_id).await.unwrap();
+    let after = common::statsig_emails(&s, "Statsig-Mobile-Kept-Member").unwrap();
+    assert_eq!(after, common::okta_pushable_emails(&s, "Crew Kept"));
+    // The push made exactly the adds and removes the preview showed.
+    let gained: Vec<&String> = after.iter().filter(|e| !pushed_then.contains(e)).collect();
+    let lost: Vec<&String> = pushed_then.iter().filter(|e| !after.contains(e)).collect();
+    assert_eq!(gained, m.gains.iter().collect::<Vec<_>>());
+    assert_eq!(lost, m.loses.iter().collect::<Vec<_>>());
+    assert!(!ws.mappings().iter().any(|m| m.okta_group_id == since));
+    assert!(
+        common::statsig_emails(&s, "Statsig-Mobile-Since-Member").is_some(),
+        "Leave: the team stays"
     );
 }
