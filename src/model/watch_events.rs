@@ -105,9 +105,9 @@ pub struct Seen {
     findings: BTreeSet<String>,
 }
 
-/// A mapping as events name it: "Okta group -> Statsig group".
+/// A mapping as events name it: "Okta group → Statsig group".
 pub fn mapping_name(m: &Mapping) -> String {
-    format!("{} -> {}", m.okta_group_name, m.statsig_group_name)
+    format!("{} → {}", m.okta_group_name, m.statsig_group_name)
 }
 
 impl Seen {
