@@ -101,7 +101,12 @@ fn watch_json_prints_one_line_per_event_and_a_mapping_turning_error_is_one_of_th
     let cli = Cli::new();
     cli.a_push_that_will_fail();
     let out = cli.run(&["--json", "watch", "--once"]);
-    assert_eq!(out.status.code(), Some(1), "a push failed: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a push failed: {}",
+        stderr(&out)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<serde_json::Value> = text
         .lines()
@@ -117,7 +122,10 @@ fn watch_json_prints_one_line_per_event_and_a_mapping_turning_error_is_one_of_th
     assert!(!error["cause"].as_str().unwrap().is_empty(), "{error}");
     // Told once: no other line says the same change.
     assert_eq!(
-        lines.iter().filter(|l| l["event"] == "status_changed").count(),
+        lines
+            .iter()
+            .filter(|l| l["event"] == "status_changed")
+            .count(),
         1,
         "{text}"
     );
@@ -169,7 +177,15 @@ impl NotificationServer {
         d.args(["--session", "--nofork", "--print-address=1"]);
         let (bus_child, bus) = start_reading_line(d, "dbus-daemon");
         let mut x = Command::new("Xvfb");
-        x.args(["-displayfd", "1", "-screen", "0", "640x480x24", "-nolisten", "tcp"]);
+        x.args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "640x480x24",
+            "-nolisten",
+            "tcp",
+        ]);
         let (x_child, display) = start_reading_line(x, "Xvfb");
         let dunst = Command::new("dunst")
             .env("DBUS_SESSION_BUS_ADDRESS", &bus)
@@ -215,7 +231,8 @@ impl NotificationServer {
         let out = self.dunstctl(&["history"]);
         assert!(out.status.success(), "{}", stderr(&out));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let field = |n: &serde_json::Value, k: &str| n[k]["data"].as_str().unwrap_or("").to_string();
+        let field =
+            |n: &serde_json::Value, k: &str| n[k]["data"].as_str().unwrap_or("").to_string();
         v["data"][0]
             .as_array()
             .unwrap()
@@ -255,7 +272,10 @@ fn a_mapping_turning_error_while_watching_reaches_a_real_notification_server_onc
     assert_eq!(errors.len(), 1, "one notification for the change: {got:?}");
     let (app, summary, body) = errors[0];
     assert_eq!(app, "Okta Statsig Teams");
-    assert!(summary.contains(GROUP) && summary.contains(TEAM), "{summary}");
+    assert!(
+        summary.contains(GROUP) && summary.contains(TEAM),
+        "{summary}"
+    );
     assert!(!body.is_empty(), "the body says why");
     // The same mapping still in Error at the next look raises nothing new.
     let again = cli
@@ -282,7 +302,11 @@ fn no_notification_service_is_one_line_in_the_log_not_a_failure() {
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "the push's failure, nothing else");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the push's failure, nothing else"
+    );
     let said = stderr(&out);
     let lines: Vec<&str> = said
         .lines()

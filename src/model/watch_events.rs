@@ -165,7 +165,8 @@ impl Seen {
                 });
             }
         }
-        self.statuses.retain(|id, _| by_id.contains_key(id.as_str()));
+        self.statuses
+            .retain(|id, _| by_id.contains_key(id.as_str()));
         let drifting: BTreeSet<String> = drifted
             .iter()
             .cloned()
@@ -235,7 +236,11 @@ mod tests {
         let before = vec![mapping("m1", "g1", "Pay", MappingStatus::Active)];
         let mut seen = Seen::of(&before, &[]);
         let after = vec![mapping("m1", "g1", "Pay", error("Statsig answered 500."))];
-        let raised = vec![finding("MappingError:m1", Kind::MappingError, Severity::Error)];
+        let raised = vec![finding(
+            "MappingError:m1",
+            Kind::MappingError,
+            Severity::Error,
+        )];
         let events = seen.update(&after, &[], &[], &raised);
         let alerts: Vec<Alert> = events.iter().filter_map(WatchEvent::alert).collect();
         assert_eq!(alerts.len(), 1, "{events:?}");

@@ -28,12 +28,7 @@ impl Workspace {
             }
         };
         let findings = self.findings(&crate::clock::now());
-        report.events = seen.update(
-            self.mappings(),
-            &report.pushed,
-            &report.drifted,
-            &findings,
-        );
+        report.events = seen.update(self.mappings(), &report.pushed, &report.drifted, &findings);
         self.seen = Some(seen);
         Ok(report)
     }

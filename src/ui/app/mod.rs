@@ -418,6 +418,11 @@ impl App {
         self.watching
     }
 
+    /// Whether the watcher raises desktop alerts (the status bar's *Desktop alerts*).
+    pub fn alerts_on(&self) -> bool {
+        self.persisted.alerts
+    }
+
     /// The connection profile in use.
     pub fn profile(&self) -> &str {
         &self.shown.profile
