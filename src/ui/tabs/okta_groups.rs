@@ -371,8 +371,9 @@ fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup, actions: &mut Vec<Act
         TableBuilder::new(ui)
             .id_salt("okta-group-members")
             .striped(true)
-            // Right-clicks reach the row (its context menu); the cells' widgets come first.
-            .sense(egui::Sense::click())
+            // Right-clicks reach the row (its context menu), the cells' widgets first; the
+            // cells take no focus (the row's Explain… button is the keyboard's way).
+            .sense(egui::Sense::CLICK)
             .auto_shrink([false, false])
             .column(
                 Column::initial(120.0)

@@ -378,8 +378,9 @@ fn members_table(
         TableBuilder::new(ui)
             .id_salt(("members", role))
             .striped(true)
-            // Right-clicks reach the row (its context menu); the cells' widgets come first.
-            .sense(egui::Sense::click())
+            // Right-clicks reach the row (its context menu), the cells' widgets first; the
+            // cells take no focus (the row's Explain… button is the keyboard's way).
+            .sense(egui::Sense::CLICK)
             .vscroll(false)
             .column(
                 Column::initial(200.0)

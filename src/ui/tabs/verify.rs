@@ -170,8 +170,9 @@ fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line], actions: &mut Vec<Action>
         TableBuilder::new(ui)
             .id_salt("verify")
             .striped(true)
-            // Right-clicks reach the row (its context menu); the cells' widgets come first.
-            .sense(egui::Sense::click())
+            // Right-clicks reach the row (its context menu), the cells' widgets first; the
+            // cells take no focus (the row's Explain… button is the keyboard's way).
+            .sense(egui::Sense::CLICK)
             .auto_shrink([false, false])
             .column(
                 Column::initial(260.0)
