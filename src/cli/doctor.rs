@@ -227,9 +227,10 @@ fn print_change(out: Output, change: &Change) {
         out.note(&format!("resolved: {}", f.text()));
     }
     out.note(&format!(
-        "{} raised, {} resolved.",
+        "{} raised, {} resolved, {} unchanged.",
         plural(change.raised.len(), "finding"),
-        change.resolved.len()
+        change.resolved.len(),
+        change.unchanged.len()
     ));
 }
 

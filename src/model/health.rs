@@ -242,6 +242,8 @@ pub struct Change {
     pub raised: Vec<Finding>,
     /// Findings in the earlier result only.
     pub resolved: Vec<Finding>,
+    /// Findings in both (as the later result says them).
+    pub unchanged: Vec<Finding>,
 }
 
 /// The findings raised and resolved from `before` to `after`.
@@ -259,6 +261,11 @@ pub fn compare(before: &[Finding], after: &[Finding]) -> Change {
         resolved: before
             .iter()
             .filter(|f| !a.contains(f.key.as_str()))
+            .cloned()
+            .collect(),
+        unchanged: after
+            .iter()
+            .filter(|f| b.contains(f.key.as_str()))
             .cloned()
             .collect(),
     }

@@ -581,6 +581,8 @@ pub enum Event {
         against: PathBuf,
         /// The changes.
         comparison: Comparison,
+        /// Health's findings new, gone and unchanged from the file to what is shown.
+        health: crate::model::health::Change,
     },
 }
 

@@ -117,7 +117,12 @@ impl App {
             Event::Compared {
                 against,
                 comparison,
-            } => self.dialog = Some(Dialog::Compare(CompareDialog::new(against, comparison))),
+                health,
+            } => {
+                self.dialog = Some(Dialog::Compare(CompareDialog::new(
+                    against, comparison, health,
+                )))
+            }
         }
     }
 
