@@ -276,7 +276,7 @@ fn matching(dir: &Directory, hit: impl Fn(&[&str]) -> bool, q: &str) -> Vec<Pers
             people.push(person(o, Some(s)));
         }
     }
-    people.sort_by(|a, b| a.email.to_lowercase().cmp(&b.email.to_lowercase()));
+    people.sort_by_key(|p| p.email.to_lowercase());
     people
 }
 

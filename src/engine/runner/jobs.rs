@@ -131,7 +131,10 @@ pub(super) async fn retry_all(ws: &mut Workspace) -> Result<String> {
 
 /// One watch cycle, reported in one sentence; with `alerts`, one desktop notification
 /// per change worth one (`engine::alerts`).
-pub(super) async fn watch(ws: &mut Workspace, alerts: bool) -> Result<String> {
+pub(super) async fn watch(ws: Option<&mut Workspace>, alerts: bool) -> Result<String> {
+    let ws = ws.ok_or_else(|| {
+        crate::engine::error::refused("Not connected: open Settings or use the demo sandbox.")
+    })?;
     let r = ws.watch_cycle().await?;
     if alerts {
         crate::engine::alerts::raise(&r.events);

@@ -19,12 +19,12 @@ pub struct CompareDialog {
 
 impl CompareDialog {
     /// The comparison with `against`, and Health's findings compared.
-    pub fn new(against: PathBuf, comparison: Comparison, health: Change) -> Self {
-        CompareDialog {
+    pub fn new(against: PathBuf, comparison: Comparison, health: Change) -> Box<Self> {
+        Box::new(CompareDialog {
             against,
             comparison,
             health,
-        }
+        })
     }
 
     /// Health's findings compared.

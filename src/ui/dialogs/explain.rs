@@ -143,7 +143,7 @@ fn trace(ui: &mut Ui, e: &Explanation, view: &View) -> Option<Action> {
     }
     ui.add_space(6.0);
     if let Some(access) = &e.still_has_access {
-        widgets::warn_text(ui, &display_safe(access));
+        widgets::warn_text(ui, display_safe(access));
     } else if e.roles.is_empty() {
         ui.label("No team role Okta feeds concerns this person.");
     }
