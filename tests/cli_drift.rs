@@ -506,6 +506,21 @@ fn each_kind_of_failure_exits_with_the_code_the_readme_gives_in_every_command() 
         "{}",
         stderr(&retry)
     );
+    // With --json, a script reading stdout learns the code and the sentence too.
+    let json = cli.run(&["--json", "retry"]);
+    assert_eq!(json.status.code(), Some(code("must change")));
+    let failed: serde_json::Value = serde_json::from_slice(&json.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&json.stdout)));
+    assert_eq!(
+        failed["error"]["exit_code"],
+        serde_json::json!(code("must change"))
+    );
+    assert!(
+        failed["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Unlink with Leave, then Create")),
+        "{failed}"
+    );
     let left = cli.ok(&["unlink", "m1", "--leave"]);
     assert!(
         left.contains("had already been deleted in Statsig"),

@@ -72,14 +72,21 @@ pub fn show(
     crate::ui::a11y::fill(ui, kept, |ui| {
         ui.horizontal(|ui| {
             let d = view.directory;
-            ui.label(format!(
-                "{} · {} · {} · {} · {}",
-                plural(d.statsig_users.len(), "Statsig user"),
-                plural(d.statsig_groups.len(), "Statsig group"),
-                plural(d.okta_users.len(), "Okta user"),
-                plural(d.okta_groups.len(), "Okta group"),
-                plural(view.mappings.len(), "mapping"),
-            ));
+            // Before anything is read (connecting, or a profile just switched to), counts
+            // of zero would say the org is empty: say what is happening instead.
+            ui.label(match (view.imported, view.connection.is_some(), view.busy) {
+                (true, ..) => format!(
+                    "{} · {} · {} · {} · {}",
+                    plural(d.statsig_users.len(), "Statsig user"),
+                    plural(d.statsig_groups.len(), "Statsig group"),
+                    plural(d.okta_users.len(), "Okta user"),
+                    plural(d.okta_groups.len(), "Okta group"),
+                    plural(view.mappings.len(), "mapping"),
+                ),
+                (false, false, true) => format!("Connecting profile \"{}\"…", view.profile),
+                (false, true, true) => "Reading Okta and Statsig…".to_string(),
+                (false, _, false) => "Nothing read yet".to_string(),
+            });
             let asking = view
                 .mappings
                 .iter()
