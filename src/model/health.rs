@@ -1119,7 +1119,10 @@ pub(crate) mod tests {
         );
         assert!(c.resolved.is_empty());
         assert_eq!(compare(&after, &before).resolved.len(), 1);
-        assert_eq!(compare(&after, &after), Change::default());
+        let same = compare(&after, &after);
+        assert!(same.raised.is_empty() && same.resolved.is_empty());
+        assert_eq!(same.unchanged, after);
+        assert_eq!(compare(&before, &after).unchanged.len(), before.len());
         let (e, w, i) = counts(&after);
         assert_eq!(e + w + i, after.len());
         assert_eq!(at_least(&after, Severity::Error), e);

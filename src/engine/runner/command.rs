@@ -685,7 +685,6 @@ mod tests {
                 on: true,
                 interval: Duration::from_secs(60),
             },
-            Command::SetAlerts { on: false },
             Command::TestConnection {
                 settings: settings(),
                 statsig_token: None,
@@ -709,6 +708,7 @@ mod tests {
                 create: true,
             },
             Command::RemoveRule { id: id() },
+            Command::SetAlerts { on: false },
         ]
     }
 
