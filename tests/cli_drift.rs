@@ -323,6 +323,13 @@ fn link_many_checks_the_whole_file_first_and_a_rerun_goes_on_where_it_stopped() 
     let said = stderr(&first);
     assert!(said.contains("line 2: "), "{said}");
     assert!(!said.contains("linked 2 of 2"), "{said}");
+    // Each line counted once: two lines, two counts.
+    assert!(
+        said.contains(
+            "link-many: 1 linked, 1 linked with its push waiting for confirmation of removals."
+        ),
+        "{said}"
+    );
     let finish = suggested(&said, "To push with these removals: ");
     assert!(
         finish.ends_with(&[
@@ -336,6 +343,13 @@ fn link_many_checks_the_whole_file_first_and_a_rerun_goes_on_where_it_stopped() 
     // A re-run: the lines linked already are done; the held one still waits (3).
     let again = cli.run(&["link-many", path]);
     assert_eq!(again.status.code(), Some(3), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains(
+            "link-many: 0 linked, 1 linked already, 1 linked already and waiting for confirmation."
+        ),
+        "{}",
+        stderr(&again)
+    );
     assert!(
         stderr(&again).contains("line 1: Payments Engineers is linked to"),
         "{}",

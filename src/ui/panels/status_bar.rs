@@ -118,7 +118,7 @@ pub fn show(
             let can_watch = view.connection.is_some() && view.snapshot.is_none();
             let r = ui
                 .add_enabled(can_watch, egui::Checkbox::new(&mut watching, "Watch for changes"))
-                .on_hover_text("Every minute: push Okta membership changes of active mappings and look for edits made in Statsig");
+                .on_hover_text("At once, then every minute: push Okta membership changes of active mappings and look for edits made in Statsig");
             if r.changed() {
                 actions.push(Action::Send(Command::SetWatching {
                     on: watching,
