@@ -81,7 +81,7 @@ impl Output {
     }
 
     /// A failed command's end in JSON mode: `{"error": {"exit_code": 2, "message": "…"}}`
-    /// on stdout, so a script parsing the output learns why it failed. Only when the
+    /// as one line on stdout, so a script parsing the output learns why it failed. Only when the
     /// command printed no JSON of its own: stdout stays one JSON document, and rows
     /// already printed say the outcome themselves (as `diff` and partial bulk work do).
     pub fn failure(&self, exit_code: u8, message: &str) {
@@ -97,7 +97,8 @@ impl Output {
         struct Error<'a> {
             error: Failed<'a>,
         }
-        self.json_value(&Error {
+        // One line: valid JSON on its own, and a line to a reader of JSON Lines (`watch`).
+        self.json_line(&Error {
             error: Failed { exit_code, message },
         });
     }
