@@ -21,6 +21,7 @@ pub mod secret;
 pub mod snapshot;
 pub mod text;
 pub mod token;
+pub mod watch_events;
 
 pub use directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser};
 pub use member::{MemberList, MemberRef, SharedList, SkipReason, Skipped, SkippedList};

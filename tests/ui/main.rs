@@ -10,6 +10,7 @@ mod common;
 mod connect;
 mod dialogs;
 mod drift;
+mod explain_rows;
 mod first_connection;
 mod first_import;
 mod first_use;

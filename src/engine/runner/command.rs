@@ -134,6 +134,12 @@ pub enum Command {
         /// How often.
         interval: Duration,
     },
+    /// Raise desktop notifications while watching (a mapping entering Error, new drift,
+    /// a new error-level finding), or not.
+    SetAlerts {
+        /// On or off.
+        on: bool,
+    },
     /// Switch to connection profile `name` (made first when `create`), then connect to its
     /// saved connection, if it has one. Nothing of the previous profile stays shown.
     SwitchProfile {
@@ -279,7 +285,9 @@ impl Command {
             Command::ApplyRule { .. } => JobKind::ApplyRule,
             Command::PlanRestore(_) => JobKind::PlanRestore,
             Command::ApplyRestore { .. } => JobKind::ApplyRestore,
-            Command::SetWatching { .. } | Command::CloseSnapshot => return None,
+            Command::SetWatching { .. } | Command::SetAlerts { .. } | Command::CloseSnapshot => {
+                return None;
+            }
         })
     }
 
@@ -613,6 +621,8 @@ pub enum Event {
         against: PathBuf,
         /// The changes.
         comparison: Comparison,
+        /// Health's findings new, gone and unchanged from the file to what is shown.
+        health: crate::model::health::Change,
     },
 }
 
@@ -750,6 +760,7 @@ mod tests {
                 create: true,
             },
             Command::RemoveRule { id: id() },
+            Command::SetAlerts { on: false },
             Command::PlanRestore(restore()),
         ]
     }

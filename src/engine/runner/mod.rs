@@ -127,6 +127,7 @@ pub fn spawn(
         demo: None,
         cancel: cancel.clone(),
         watching: None,
+        alerts: true,
         snapshot: None,
         jobs: 0,
         published: Published::default(),
@@ -184,6 +185,8 @@ struct Runner {
     demo: Option<Demo>,
     cancel: CancelToken,
     watching: Option<Duration>,
+    /// Raise desktop notifications while watching (`engine::alerts`).
+    alerts: bool,
     /// The open snapshot, when reviewing offline.
     snapshot: Option<(PathBuf, Snapshot)>,
     jobs: u64,
@@ -376,6 +379,12 @@ impl Runner {
     }
 
     /// A setting: answers at once, with nothing to say.
+    fn set_alerts(&mut self, on: bool) -> Result<String> {
+        self.alerts = on;
+        Ok(String::new())
+    }
+
+    /// A setting: answers at once, with nothing to say.
     fn set_watching(&mut self, on: bool, interval: std::time::Duration) -> Result<String> {
         self.watching = (on && self.snapshot.is_none()).then_some(interval);
         self.send(Event::Watching(self.watching.is_some()));
@@ -402,6 +411,7 @@ impl Runner {
     async fn perform(&mut self, command: Command) -> Result<String> {
         match command {
             Command::SetWatching { on, interval } => self.set_watching(on, interval),
+            Command::SetAlerts { on } => self.set_alerts(on),
             Command::CloseSnapshot => self.close_snapshot(),
             Command::Connect(target) => self.connect(target).await,
             Command::SwitchProfile { name, create } => self.switch_profile(&name, create).await,
@@ -492,7 +502,7 @@ impl Runner {
                 active,
                 allowed_removals,
             } => jobs::set_active(self.workspace()?, &mapping_id, active, allowed_removals).await,
-            Command::WatchNow => jobs::watch(self.workspace()?).await,
+            Command::WatchNow => jobs::watch(self.ws.as_mut(), self.alerts).await,
             Command::SaveRule(rule) => jobs::save_rule(self.workspace()?, *rule),
             Command::RemoveRule { id } => jobs::remove_rule(self.workspace()?, &id),
         }

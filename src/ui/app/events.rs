@@ -117,7 +117,8 @@ impl App {
             Event::Compared {
                 against,
                 comparison,
-            } => self.dialog = Some(Dialog::Compare(CompareDialog::new(against, comparison))),
+                health,
+            } => self.compared(against, comparison, health),
             e @ Event::RestorePlanned { .. } => self.restore_planned(e),
         }
     }
@@ -134,6 +135,18 @@ impl App {
                 crate::ui::dialogs::restore::RestoreDialog::new(request, what, plan),
             )));
         }
+    }
+
+    /// The comparison with a snapshot file, Health's findings with it.
+    fn compared(
+        &mut self,
+        against: std::path::PathBuf,
+        comparison: crate::model::compare::Comparison,
+        health: crate::model::health::Change,
+    ) {
+        self.dialog = Some(Dialog::Compare(CompareDialog::new(
+            against, comparison, health,
+        )));
     }
 
     /// Connected. After the wizard's *Save and connect*, the connection is tested and

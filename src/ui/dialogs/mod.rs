@@ -42,7 +42,7 @@ pub enum Dialog {
     /// Type a file path (no native file dialog here).
     Path(path::PathDialog),
     /// What changed since a snapshot.
-    Compare(compare::CompareDialog),
+    Compare(Box<compare::CompareDialog>),
     /// Choose the Statsig app among several.
     AppPicker(app_picker::AppPicker),
     /// Push by rule.
