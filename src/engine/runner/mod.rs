@@ -6,10 +6,12 @@
 mod command;
 mod connect;
 mod jobs;
+mod restore;
 mod snapshots;
 
 pub use command::{
-    Activity, Command, ConnectionInfo, Event, JobId, JobKind, SnapshotInfo, Target, Ticket,
+    Activity, Command, ConnectionInfo, Event, JobId, JobKind, RestoreRequest, SnapshotInfo, Target,
+    Ticket,
 };
 
 use super::config::Settings;
@@ -443,6 +445,7 @@ impl Runner {
                 unticked,
                 allowed_removals,
             } => self.apply_rule(&id, &unticked, allowed_removals).await,
+            c @ (Command::PlanRestore(_) | Command::ApplyRestore { .. }) => self.restore(c).await,
             Command::OpenSnapshot(path) => self.open_snapshot(path).await,
             Command::ExportSnapshot { path, redact } => self.export_snapshot(path, redact).await,
             Command::Compare { path } => self.compare(path).await,
