@@ -10,17 +10,6 @@ use crate::engine::workspace::journal::BulkKind;
 use crate::model::restore::{RestoreOptions, RestorePlan};
 
 impl Runner {
-    /// `PlanRestore` or `ApplyRestore`.
-    pub(super) async fn restore(&mut self, command: super::Command) -> Result<String> {
-        match command {
-            super::Command::PlanRestore(request) => self.plan_restore(request).await,
-            super::Command::ApplyRestore { request, unticked } => {
-                self.apply_restore(request, &unticked).await
-            }
-            _ => Err(refused("Not a restore.")),
-        }
-    }
-
     /// The plan a request asks for, with what it is.
     async fn restore_plan_of(
         &mut self,
@@ -65,7 +54,7 @@ impl Runner {
     }
 
     /// Plans a restore (an open snapshot is closed first: the plan is against live data).
-    async fn plan_restore(&mut self, request: RestoreRequest) -> Result<String> {
+    pub(super) async fn plan_restore(&mut self, request: RestoreRequest) -> Result<String> {
         if self.snapshot.is_some() {
             self.close_snapshot()?;
         }
@@ -80,7 +69,7 @@ impl Runner {
     }
 
     /// Applies a restore's plan (made again now) but the unticked rows.
-    async fn apply_restore(
+    pub(super) async fn apply_restore(
         &mut self,
         request: RestoreRequest,
         unticked: &[String],
