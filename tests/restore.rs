@@ -1,7 +1,7 @@
 //! Restore, copy and undo through the engine, over real HTTP to the sandbox, in both push
 //! modes: a mapping unlinked with Delete is put back from an earlier snapshot (the team
-//! exists again with the members it had, as the plan's preview said), a second run makes
-//! nothing, a restore cancelled halfway and run again ends as a clean one, a rule's forty
+//! exists again with the members it had, as the plan's preview said, even when the answer
+//! to the request that makes it is lost), a second run makes nothing, a restore cancelled halfway and run again ends as a clean one, a rule's forty
 //! mappings are undone by Undo last bulk apply, and a copy to another org matches by name
 //! and lists what has no match.
 #![allow(clippy::unwrap_used)]
@@ -171,7 +171,22 @@ async fn deleted_then_restored(mode: PushModeChoice) {
     gains.sort();
     assert_eq!(gains, before, "the preview names who the team gets back");
     assert!(row.loses.is_empty());
+    // The answer to the request that makes it again is lost: the restore must find what
+    // was made, not make a second one.
+    let (faults, method, path) = match mode {
+        PushModeChoice::Direct => (&s.scim_faults, "POST", "/Groups"),
+        _ => (&s.okta_faults, "POST", "/group-push/mappings"),
+    };
+    faults.lose_next_answer(method, path);
     let done = apply(&mut ws, &plan).await;
+    assert_eq!(
+        faults
+            .counts
+            .reset
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1,
+        "the answer was lost once"
+    );
     assert!(
         done.iter().any(|a| matches!(a, Applied::Made { okta_group_name, .. } if okta_group_name == "Crew Restore")),
         "{done:?}"
