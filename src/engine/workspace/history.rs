@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// The System Log as last read, in the folder of the connection's mappings.
 pub const LOG_CACHE_FILE: &str = "log-cache.json";
 /// The app's own journal, in the same folder.
-pub const JOURNAL_FILE: &str = "journal.json";
+pub const JOURNAL_FILE: &str = "push-journal.json";
 /// Largest history file read.
 const MAX_FILE: u64 = 64 * 1024 * 1024;
 /// Events kept at most (the oldest go first).
@@ -110,18 +110,18 @@ impl Workspace {
     }
 
     /// The app's own journal (empty when there is none yet).
-    pub fn journal(&self) -> Result<Vec<JournalEntry>, FileError> {
+    pub fn push_journal(&self) -> Result<Vec<JournalEntry>, FileError> {
         read_json("the push journal", &self.history_file(JOURNAL_FILE))
     }
 
     /// Adds `entries` to the journal. A journal that cannot be written is logged; the
     /// step it records still counts.
-    pub(super) fn journal_add(&self, entries: Vec<JournalEntry>) {
+    pub(super) fn push_journal_add(&self, entries: Vec<JournalEntry>) {
         if entries.is_empty() {
             return;
         }
         let path = self.history_file(JOURNAL_FILE);
-        let mut journal = match self.journal() {
+        let mut journal = match self.push_journal() {
             Ok(j) => j,
             Err(e) => {
                 tracing::warn!("the push journal is not added to: {e}");
@@ -137,7 +137,7 @@ impl Workspace {
     }
 
     /// One journal entry of `action` on `m`: done with `done`, or failed with `failed`.
-    pub(super) fn entry(
+    pub(super) fn push_entry(
         &self,
         action: &str,
         m: &Mapping,
@@ -155,7 +155,7 @@ impl Workspace {
     }
 
     /// Records `action` on the mapping `id` (as it was before the step, when `before`).
-    pub(super) fn record(
+    pub(super) fn record_step(
         &self,
         action: &str,
         id: &str,
@@ -164,7 +164,7 @@ impl Workspace {
     ) {
         let now = self.core.state().mapping(id).cloned();
         if let Some(m) = now.as_ref().or(before) {
-            self.journal_add(vec![self.entry(action, m, outcome)]);
+            self.push_journal_add(vec![self.push_entry(action, m, outcome)]);
         }
     }
 
@@ -176,7 +176,7 @@ impl Workspace {
         target: &str,
         made: &super::Result<Mapping>,
     ) {
-        self.journal_add(vec![self.made_entry(action, okta_group_id, target, made)]);
+        self.push_journal_add(vec![self.made_entry(action, okta_group_id, target, made)]);
     }
 
     /// The journal entry of a new mapping, or of the failure to make one.
@@ -188,7 +188,7 @@ impl Workspace {
         made: &super::Result<Mapping>,
     ) -> JournalEntry {
         match made {
-            Ok(m) => self.entry(
+            Ok(m) => self.push_entry(
                 action,
                 m,
                 Ok(format!("{} ({})", m.statsig_group_name, m.status.label())),
@@ -218,7 +218,7 @@ impl Workspace {
             .iter()
             .filter_map(|(id, r)| {
                 let m = self.core.state().mapping(id)?;
-                Some(self.entry(
+                Some(self.push_entry(
                     "push",
                     m,
                     r.as_ref().map(|p| {
@@ -231,7 +231,7 @@ impl Workspace {
                 ))
             })
             .collect();
-        self.journal_add(entries);
+        self.push_journal_add(entries);
     }
 
     /// Reads what is new in Okta's System Log since the last read (in Okta push), keeps
@@ -241,7 +241,7 @@ impl Workspace {
     pub async fn history(&mut self) -> super::Result<History> {
         self.settle_mode().await?;
         let mut out = History::default();
-        match self.journal() {
+        match self.push_journal() {
             Ok(j) => out.journal = j,
             Err(e) => out.notes.push(e.to_string()),
         }

@@ -8,20 +8,24 @@ pub mod cache;
 mod groups;
 pub mod history;
 mod import;
+pub mod journal;
 pub mod mode;
 mod pending;
 mod progress;
 pub mod push_mode;
 pub mod push_rules;
 mod reports;
+pub mod restore;
+mod watching;
 
 use super::core::Core;
 pub use progress::ImportProgress;
 pub use push_mode::{ModeReport, PushMode};
 pub use push_rules::{RuleApplied, RuleStore};
 pub use reports::{Activation, Made, Named, Pushed, Retried, Unlinked};
+pub use restore::RestoreDone;
 
-use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
+use super::backend::{Outcomes, PushBackend, PushReport, Unlink};
 use super::connection::{Connection, PushModeChoice};
 use super::error::{EngineError, Result};
 use super::state::{Mapping, MappingStatus, State, StateStore};
@@ -57,6 +61,8 @@ pub struct Workspace {
     keep_cache: bool,
     /// Okta groups whose members an import is still reading (see `import.rs`).
     pending: Option<pending::Pending>,
+    /// What the last watch cycle saw, so each change is told once (see `watching.rs`).
+    seen: Option<crate::model::watch_events::Seen>,
 }
 
 impl Workspace {
@@ -141,6 +147,7 @@ impl Workspace {
             keep_cache: false,
             rules,
             pending: None,
+            seen: None,
         };
         Ok((ws, warning))
     }
@@ -380,7 +387,7 @@ impl Workspace {
                 self.made_entry("link", okta, &self.describe_target(statsig), m)
             })
             .collect();
-        self.journal_add(entries);
+        self.push_journal_add(entries);
         made
     }
 
@@ -544,7 +551,7 @@ impl Workspace {
             .await;
         let action = if active { "activate" } else { "deactivate" };
         let word = if active { "activated" } else { "deactivated" };
-        self.record(action, mapping_id, None, done.as_ref().map(|_| word.into()));
+        self.record_step(action, mapping_id, None, done.as_ref().map(|_| word.into()));
         done?;
         Ok(Activation {
             name: self.mapping_name(mapping_id),
@@ -589,7 +596,7 @@ impl Workspace {
             Unlink::Delete => "unlinked; the Statsig group is deleted",
             Unlink::Leave => "unlinked; the Statsig group is left as it is",
         };
-        self.record(
+        self.record_step(
             "unlink",
             mapping_id,
             Some(&m),
@@ -608,13 +615,6 @@ impl Workspace {
                 "Who pushes is not settled yet (the Statsig app was not looked up); try again.",
             )),
         }
-    }
-
-    /// One watch cycle.
-    pub async fn watch_once(&mut self) -> Result<WatchReport> {
-        self.settle_mode().await?;
-        let (core, backend) = self.backend()?;
-        backend.watch(core).await
     }
 
     /// A snapshot of what the workspace holds now.
