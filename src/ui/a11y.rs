@@ -541,9 +541,41 @@ pub fn fill<R>(ui: &mut Ui, kept: Kept, add: impl FnOnce(&mut Ui) -> R) -> (R, f
     (r, child.min_rect().height())
 }
 
-/// Hides the node `id` and all under it from screen readers.
+/// Hides what is under the node `id` from screen readers, and gives it back whole once
+/// this is no longer called.
+///
+/// The hidden mark goes on the first nodes under `id` that screen readers see, never on a
+/// container they pass through (a `GenericContainer`, such as the window's top `Ui`):
+/// AccessKit's AT-SPI adapter brings a subtree back when a node it sees is shown again,
+/// but not when a container it passes through is, so what was added or changed behind a
+/// dialog hidden that way stayed an "Unknown object" to Orca after the dialog closed.
 pub fn hide(ctx: &Context, id: Id) {
-    ctx.accesskit_node_builder(id, |n| n.set_hidden());
+    let targets = ctx.viewport(|v| {
+        let Some(state) = v.this_pass.accesskit_state.as_ref() else {
+            return Vec::new();
+        };
+        let by_node: std::collections::HashMap<accesskit::NodeId, Id> = state
+            .nodes
+            .keys()
+            .map(|id| (id.accesskit_id(), *id))
+            .collect();
+        let mut targets = Vec::new();
+        let mut stack = vec![id];
+        while let Some(id) = stack.pop() {
+            let Some(node) = state.nodes.get(&id) else {
+                continue;
+            };
+            if node.role() == Role::GenericContainer {
+                stack.extend(node.children().iter().filter_map(|c| by_node.get(c)));
+            } else {
+                targets.push(id);
+            }
+        }
+        targets
+    });
+    for id in targets {
+        ctx.accesskit_node_builder(id, |n| n.set_hidden());
+    }
 }
 
 /// Makes `r` (a label) a live region: polite for news, assertive for errors.

@@ -1,0 +1,96 @@
+//! The app as a screen reader on Linux reaches it, frame by frame (see `reader`): after
+//! each dialog closes, however it closes, the whole window is there again, with no
+//! object the screen reader is shown but cannot use.
+
+use crate::reader::Reader;
+use crate::support::{Setup, fixture, fixture_with};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use okta_statsig_teams::ui::App;
+
+/// Steps (with the reader) until `done` holds.
+fn step_until(
+    h: &mut Harness<'static, App>,
+    r: &mut Reader,
+    what: &str,
+    done: impl Fn(&App) -> bool,
+) {
+    let start = std::time::Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "timed out waiting for {what}"
+        );
+        r.step(h, 1);
+        std::thread::sleep(std::time::Duration::from_millis(15));
+    }
+    r.step(h, 3);
+}
+
+/// The main window as a screen reader walks it: its tabs and the project list, by name.
+fn assert_window_whole(r: &Reader, when: &str) {
+    let faults = r.faults();
+    assert!(faults.is_empty(), "{when}: {}", faults.join("\n"));
+    let tabs = r.reached(Role::TabList, "Views");
+    assert!(
+        tabs.iter().any(|t| t.starts_with("Teams")) && tabs.iter().any(|t| t.starts_with("Health")),
+        "{when}: the tabs are reached: {tabs:?}"
+    );
+    let projects = r.reached(Role::ListBox, "Project list");
+    assert!(
+        projects.len() > 3,
+        "{when}: the whole project list is reached: {projects:?}"
+    );
+}
+
+#[test]
+fn after_the_first_use_wizard_the_window_is_whole_to_a_screen_reader() {
+    let mut f = fixture_with(Setup {
+        offer_connect: true,
+        ..Default::default()
+    });
+    let h = &mut f.harness;
+    assert!(h.state().has_dialog(), "the wizard shows on a first start");
+    let mut r = Reader::start(h);
+    h.get_by_label("Use the demo instead").click_accesskit();
+    step_until(h, &mut r, "the demo", |a| {
+        !a.has_dialog() && a.has_data() && a.is_idle()
+    });
+    r.step(h, 30);
+    assert_window_whole(&r, "after the wizard");
+}
+
+#[test]
+fn after_explain_closes_by_escape_or_close_the_window_is_whole_to_a_screen_reader() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    let mut r = Reader::start(h);
+    h.get_by(|n| n.role() == Role::Tab && n.label().is_some_and(|l| l.starts_with("Health (")))
+        .click_accesskit();
+    r.step(h, 3);
+    for (round, close) in ["Escape", "Close", "Escape"].into_iter().enumerate() {
+        h.get_by_label("Explain a person:").focus();
+        r.step(h, 1);
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        r.step(h, 1);
+        h.get_by_label("Explain a person:")
+            .type_text("Gita Fernandes");
+        r.step(h, 2);
+        h.key_press(egui::Key::Enter);
+        step_until(h, &mut r, "Explain to open", App::has_dialog);
+        if close == "Escape" {
+            h.key_press(egui::Key::Escape);
+        } else {
+            h.get_by_label("Close").click_accesskit();
+        }
+        step_until(h, &mut r, "Explain to close", |a| !a.has_dialog());
+        r.step(h, 30);
+        let when = format!("after Explain closed by {close} ({})", round + 1);
+        assert_window_whole(&r, &when);
+        assert!(
+            r.reached_field("Explain a person:"),
+            "{when}: the Explain a person field is reached"
+        );
+    }
+}
