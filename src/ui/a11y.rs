@@ -8,8 +8,8 @@
 //!   drawn row's cells under a row node (its index, `selected`, and the Click action,
 //!   which selects it as a mouse click does).
 //!   A selectable table is one Tab stop ([`Rows::stop`]), on its selected row.
-//! - [`list`] and [`option`] are a list box of selectable items; [`tabs`] and [`tab`] a
-//!   tab list; [`menu_bar`], [`menu`] and [`menu_items`] the menus.
+//! - [`list`] and [`option`] are a list box of selectable items; [`items`] and [`item`]
+//!   a list of text to read; [`tabs`] and [`tab`] a tab list; [`menu_bar`], [`menu`] and [`menu_items`] the menus.
 //! - [`live`] makes a label a live region; [`name`] names a widget; [`hide`] hides what
 //!   is behind a modal dialog.
 //! - Focus: [`focus_ring`] rings the focused control, [`is_handle`] tells the resize
@@ -442,6 +442,34 @@ pub fn option(r: &Response, selected: bool, index: usize, count: usize) {
         n.set_role(Role::ListBoxOption);
         n.clear_toggled();
         n.set_selected(selected);
+        n.set_position_in_set(index + 1);
+        n.set_size_of_set(count);
+    });
+}
+
+/// A list (not for choosing from) named `name`, of `count` items in all, drawn by `add`:
+/// its items are [`item`]s.
+pub fn items<R>(ui: &mut Ui, name: &str, count: usize, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let builder = UiBuilder::new()
+        .accessibility_role(Role::List)
+        .accessibility_label(name);
+    ui.scope_builder(builder, |ui| {
+        ui.ctx()
+            .accesskit_node_builder(ui.unique_id(), |n| n.set_size_of_set(count));
+        add(ui)
+    })
+    .inner
+}
+
+/// Makes `r` (a label) item `index` of a list of `count` items, named by its text.
+pub fn item(r: &Response, index: usize, count: usize) {
+    r.ctx.accesskit_node_builder(r.id, |n| {
+        if let Some(text) = n.value().map(str::to_owned) {
+            n.clear_value();
+            n.set_label(text);
+        }
+        n.set_role(Role::ListItem);
+        n.remove_action(accesskit::Action::Click);
         n.set_position_in_set(index + 1);
         n.set_size_of_set(count);
     });

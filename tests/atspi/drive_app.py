@@ -266,6 +266,12 @@ def main():
         lambda: [t for t in texts(d) if "Okta will add" in t or "Okta will not push" in t],
     )
     check(bool(preview), f"the preview reads: {' / '.join(preview)}")
+    adds = find(d, "list", name="Members to add")
+    added = [adds.getChildAtIndex(i) for i in range(adds.childCount)] if adds else []
+    check(
+        adds is not None and all(a.getRoleName() == "list item" and a.name.startswith("+ ") for a in added),
+        f"the preview's adds are a list of items: {[a.name for a in added]}",
+    )
     unnamed += unnamed_focusable(d, "Push Groups")
     click(find(d, "push button", name="Save"), "Save")
     until("Push Groups to close", lambda: dialog(win, "Push Groups") is None)

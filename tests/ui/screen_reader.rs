@@ -6,7 +6,7 @@ use crate::reader::Reader;
 use crate::support::{Setup, fixture, fixture_with};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use okta_statsig_teams::ui::App;
 
 /// Steps (with the reader) until `done` holds.
@@ -93,4 +93,61 @@ fn after_explain_closes_by_escape_or_close_the_window_is_whole_to_a_screen_reade
             "{when}: the Explain a person field is reached"
         );
     }
+}
+
+/// The items of the list named `name` in the open dialog: their names, and the size of
+/// the set each says it is in.
+fn list_items(h: &Harness<'static, App>, name: &str) -> (Vec<String>, Vec<Option<usize>>) {
+    let list = h.get_by_role_and_label(Role::List, name);
+    let items: Vec<_> = list
+        .accesskit_node()
+        .children()
+        .filter(|n| n.role() == Role::ListItem)
+        .collect();
+    (
+        items.iter().filter_map(|n| n.label()).collect(),
+        items.iter().map(|n| n.data().size_of_set()).collect(),
+    )
+}
+
+#[test]
+fn push_groups_preview_lists_who_is_added_and_removed_as_lists_of_items() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    crate::support::click(h, "Okta groups");
+    h.get_by_label("Push groups…").click_accesskit();
+    crate::support::settle(h);
+    // An Okta group pushed onto a team it has nobody in common with.
+    crate::support::type_into(h, "Find Okta group", "Okta Test");
+    crate::support::click_containing(h, "Okta Test Team (");
+    crate::support::type_into(h, "Find team group", "Checkout-Payments");
+    crate::support::click(h, "Statsig-Checkout-Payments-Member");
+    crate::support::settle(h);
+    let (adds, add_sizes) = list_items(h, "Members to add");
+    let (removes, remove_sizes) = list_items(h, "Members to remove");
+    assert!(
+        !adds.is_empty() && !removes.is_empty(),
+        "{adds:?} / {removes:?}"
+    );
+    assert!(adds.iter().all(|a| a.starts_with("+ ")), "{adds:?}");
+    assert!(removes.iter().all(|r| r.starts_with("- ")), "{removes:?}");
+    assert!(
+        add_sizes.iter().all(|s| *s == Some(adds.len())),
+        "{add_sizes:?}"
+    );
+    assert!(
+        remove_sizes.iter().all(|s| *s == Some(removes.len())),
+        "{remove_sizes:?}"
+    );
+    // The counts the pills show are the lists' own.
+    assert!(
+        h.query_by_label_contains(&format!("{} to add", adds.len()))
+            .is_some(),
+        "the pill counts the list of adds"
+    );
+    assert!(
+        h.query_by_label_contains(&format!("{} to remove", removes.len()))
+            .is_some(),
+        "the pill counts the list of removals"
+    );
 }
