@@ -14,7 +14,8 @@
 //!   is behind a modal dialog.
 //! - Focus: [`focus_ring`] rings the focused control, [`is_handle`] tells the resize
 //!   handles Tab passes over, [`acted_on`] what opened a dialog, and [`keep`] / [`fill`]
-//!   draw a panel later than it is laid out, so that Tab follows the screen.
+//!   draw a panel later than it is laid out, so that Tab follows the screen; [`put_after`]
+//!   makes screen readers meet such a panel where it is on screen.
 //! - [`tidy`], after drawing: text offers no action, nameless column handles are hidden.
 
 use egui::accesskit::{self, Role};
@@ -567,6 +568,51 @@ pub fn fill<R>(ui: &mut Ui, kept: Kept, add: impl FnOnce(&mut Ui) -> R) -> (R, f
     child.set_clip_rect(kept.clip);
     let r = add(&mut child);
     (r, child.min_rect().height())
+}
+
+/// Puts what holds the node `later` after what holds the node `earlier`, where the two
+/// meet in the tree: a side panel is laid out before the area beside it, so egui lists
+/// it first, but a screen reader should meet them as they are on screen.
+pub fn put_after(ctx: &Context, earlier: Id, later: Id) {
+    let found = ctx.viewport(|v| {
+        let state = v.this_pass.accesskit_state.as_ref()?;
+        let mut parents: std::collections::HashMap<accesskit::NodeId, Id> = Default::default();
+        for (id, node) in &state.nodes {
+            for c in node.children() {
+                parents.insert(*c, *id);
+            }
+        }
+        // From `id` up to the root: each node with the one below it on the way.
+        let chain = |id: Id| {
+            std::iter::successors(Some((id, id)), |(node, _)| {
+                parents.get(&node.accesskit_id()).map(|p| (*p, *node))
+            })
+            .skip(1)
+            .collect::<Vec<(Id, Id)>>()
+        };
+        let (up_earlier, up_later) = (chain(earlier), chain(later));
+        up_later.into_iter().find_map(|(parent, later)| {
+            let earlier = up_earlier.iter().find(|(p, _)| *p == parent)?.1;
+            Some((parent, earlier, later))
+        })
+    });
+    let Some((parent, earlier, later)) = found else {
+        return;
+    };
+    let (earlier, later) = (earlier.accesskit_id(), later.accesskit_id());
+    ctx.accesskit_node_builder(parent, |n| {
+        let mut kids: Vec<_> = n
+            .children()
+            .iter()
+            .copied()
+            .filter(|c| *c != later)
+            .collect();
+        let Some(at) = kids.iter().position(|c| *c == earlier) else {
+            return;
+        };
+        kids.insert(at + 1, later);
+        n.set_children(kids);
+    });
 }
 
 /// Hides what is under the node `id` from screen readers, and gives it back whole once

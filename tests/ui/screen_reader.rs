@@ -151,3 +151,56 @@ fn push_groups_preview_lists_who_is_added_and_removed_as_lists_of_items() {
         "the pill counts the list of removals"
     );
 }
+
+/// What a screen reader reads of each node, depth first in the tree's order.
+fn reading_order(h: &Harness<'static, App>) -> Vec<(Role, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![h.kittest_state().root()];
+    while let Some(n) = stack.pop() {
+        if n.is_hidden() {
+            continue;
+        }
+        let text = n.label().or(n.value()).unwrap_or_default();
+        out.push((n.role(), text));
+        stack.extend(n.children().rev());
+    }
+    out
+}
+
+#[test]
+fn pushed_groups_detail_comes_after_the_list_as_on_screen() {
+    let mut f = fixture_with(crate::support::linked(
+        "Payments Engineers",
+        "Statsig-Checkout-Payments-Member",
+    ));
+    let h = &mut f.harness;
+    crate::support::click_containing(h, "Pushed groups");
+    let order = reading_order(h);
+    let at = |what: &dyn Fn(&(Role, String)) -> bool| order.iter().position(what);
+    let list = at(&|(r, t)| *r == Role::Table && t == "Mapping list").expect("the list");
+    let detail = at(&|(_, t)| t.starts_with("Last push:")).expect("the detail");
+    let search = at(&|(_, t)| t == "Search pushed groups").expect("the search");
+    assert!(
+        search < list && list < detail,
+        "search {search}, list {list}, detail {detail}: {order:?}"
+    );
+    // Tab goes the same way: from the search into the list, then into the detail.
+    h.get_by_label("Search pushed groups").focus();
+    h.step();
+    let mut met = Vec::new();
+    for _ in 0..6 {
+        h.key_press(egui::Key::Tab);
+        crate::support::settle(h);
+        let focused = h.kittest_state().root().tree_state.focus();
+        let Some(n) = focused else { continue };
+        let in_list = std::iter::successors(Some(n), |n| n.parent())
+            .any(|a| a.role() == Role::Table && a.label().as_deref() == Some("Mapping list"));
+        met.push((in_list, n.role(), n.label().unwrap_or_default()));
+    }
+    let row = met.iter().position(|m| m.0);
+    let button = met.iter().position(|m| m.2 == "Push now");
+    assert!(
+        row.zip(button).is_some_and(|(r, b)| r < b),
+        "Tab meets the list's row, then the detail's buttons: {met:?}"
+    );
+}
