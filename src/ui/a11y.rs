@@ -476,6 +476,20 @@ pub fn item(r: &Response, index: usize, count: usize) {
     });
 }
 
+/// Marks `r` (an [`item`] of a list of steps) as the current step (in its description
+/// too, which every screen reader reads).
+pub fn current_step(r: &Response) {
+    r.ctx.accesskit_node_builder(r.id, |n| {
+        n.set_aria_current(accesskit::AriaCurrent::Step);
+        n.set_description("current step");
+    });
+}
+
+/// Describes the node `id` (a dialog: where it is at) to screen readers.
+pub fn describe(ctx: &Context, id: Id, description: &str) {
+    ctx.accesskit_node_builder(id, |n| n.set_description(description));
+}
+
 /// A tab list named `name`, drawn by `add` in a row: its items are [`tab`]s.
 pub fn tabs<R>(ui: &mut Ui, name: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
     let builder = UiBuilder::new()

@@ -195,6 +195,10 @@ def first_use():
     win = until("the app on the accessibility bus", frame)
     d = until("the first-use wizard", lambda: dialog(frame(), "Connect to your org"))
     check(d.getState().contains(pyatspi.STATE_MODAL), "the first-use wizard is modal")
+    check(d.description == "Step 1 of 3: Okta", f"the wizard says its step: {d.description!r}")
+    steps = find(d, "list", name="Steps")
+    current = [n.name for n in nodes(steps) if n.getRoleName() == "list item" and n.description == "current step"]
+    check(current == ["1. Okta"], f"the list of steps marks the current one: {current}")
     click(until("Use the demo instead", lambda: find(d, "push button", name="Use the demo instead")),
           "Use the demo instead")
     until("the wizard to close", lambda: dialog(frame(), "Connect to your org") is None)

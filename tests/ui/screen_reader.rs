@@ -204,3 +204,50 @@ fn pushed_groups_detail_comes_after_the_list_as_on_screen() {
         "Tab meets the list's row, then the detail's buttons: {met:?}"
     );
 }
+
+/// The wizard's description, and the step its list of steps marks as current.
+fn wizard_step(h: &Harness<'static, App>) -> (String, Vec<String>) {
+    let dialog = h.get_by_role_and_label(Role::Dialog, "Connect to your org");
+    let description = dialog.accesskit_node().description().unwrap_or_default();
+    let steps = h.get_by_role_and_label(Role::List, "Steps");
+    let current = steps
+        .accesskit_node()
+        .children()
+        .filter(|n| n.role() == Role::ListItem)
+        .filter(|n| n.data().aria_current() == Some(egui::accesskit::AriaCurrent::Step))
+        .filter_map(|n| n.label())
+        .collect();
+    (description, current)
+}
+
+#[test]
+fn the_wizard_tells_screen_readers_its_current_step() {
+    let mut f = fixture();
+    let (okta_url, token) = (f.sandbox.okta_url.clone(), f.sandbox.okta_token.clone());
+    let h = &mut f.harness;
+    crate::support::click(h, "File");
+    crate::support::click(h, "Connect…");
+    assert_eq!(
+        wizard_step(h),
+        ("Step 1 of 3: Okta".to_string(), vec!["1. Okta".to_string()])
+    );
+    crate::support::type_into(h, "Okta org URL", &okta_url);
+    crate::support::type_into(h, "Okta API token", token.expose());
+    crate::support::click(h, "Test the Okta token");
+    crate::support::wait_for_label(h, "Statsig SCIM");
+    assert_eq!(
+        wizard_step(h),
+        (
+            "Step 2 of 3: Statsig app".to_string(),
+            vec!["2. Statsig app".to_string()]
+        )
+    );
+    crate::support::click(h, "Next");
+    assert_eq!(
+        wizard_step(h),
+        (
+            "Step 3 of 3: Statsig".to_string(),
+            vec!["3. Statsig".to_string()]
+        )
+    );
+}
