@@ -526,18 +526,28 @@ pub fn menu(r: &Response) {
 
 /// Draws a menu's content with `add`; its buttons are menu items (its check boxes
 /// checkable ones). A menu is a layer of its own, so every widget on it is the menu's.
+/// An item chosen by a screen reader's action closes the menu, as a click does (egui
+/// closes a menu on a pointer click only); one that opens a submenu ([`menu`]) does not.
 pub fn menu_items<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
     let r = add(ui);
     let ctx = ui.ctx().clone();
     let layer = ui.layer_id();
     let ids: Vec<Id> =
         ctx.viewport(|v| v.this_pass.widgets.get_layer(layer).map(|w| w.id).collect());
+    let mut chosen = false;
     for id in ids.into_iter().filter(|id| ctx.has_accesskit_node(*id)) {
-        ctx.accesskit_node_builder(id, |n| match n.role() {
-            Role::Button => n.set_role(Role::MenuItem),
-            Role::CheckBox => n.set_role(Role::MenuItemCheckBox),
-            _ => {}
+        let acted = ctx.input(|i| i.has_accesskit_action_request(id, accesskit::Action::Click));
+        ctx.accesskit_node_builder(id, |n| {
+            match n.role() {
+                Role::Button => n.set_role(Role::MenuItem),
+                Role::CheckBox => n.set_role(Role::MenuItemCheckBox),
+                _ => {}
+            }
+            chosen |= acted && n.has_popup().is_none() && !n.is_disabled();
         });
+    }
+    if chosen {
+        ui.close();
     }
     r
 }

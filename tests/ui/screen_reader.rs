@@ -251,3 +251,35 @@ fn the_wizard_tells_screen_readers_its_current_step() {
         )
     );
 }
+
+#[test]
+fn a_menu_item_chosen_by_its_accessible_action_closes_the_menu() {
+    let mut f = fixture();
+    let h = &mut f.harness;
+    let dark = h.state().is_dark();
+    // View > the theme item: it does its work and the menu closes, as after a click.
+    h.get_by_role_and_label(Role::MenuItem, "View")
+        .click_accesskit();
+    crate::support::settle(h);
+    let item = if dark { "Light theme" } else { "Dark theme" };
+    h.get_by_role_and_label(Role::MenuItem, item)
+        .click_accesskit();
+    crate::support::settle(h);
+    assert_ne!(h.state().is_dark(), dark, "{item} did its work");
+    assert!(
+        h.query_by_label("Light theme").is_none() && h.query_by_label("Dark theme").is_none(),
+        "the View menu closed"
+    );
+    // Help > Keyboard shortcuts: the dialog opens and the menu is gone behind it.
+    h.get_by_role_and_label(Role::MenuItem, "Help")
+        .click_accesskit();
+    crate::support::settle(h);
+    h.get_by_role_and_label(Role::MenuItem, "Keyboard shortcuts")
+        .click_accesskit();
+    crate::support::settle(h);
+    assert!(h.state().has_dialog(), "Keyboard shortcuts opened Help");
+    assert!(
+        h.query_by_label("Open log folder").is_none(),
+        "the Help menu closed"
+    );
+}
