@@ -301,6 +301,34 @@ fn without_a_connection_the_cli_says_what_to_do() {
 }
 
 #[test]
+fn groups_lists_groups_to_push_from_and_the_apps_imported_groups_when_asked() {
+    let cli = Cli::okta();
+    // `groups` lists groups to push from: the Statsig app's imported team groups only when
+    // asked, and the text says how many it left out.
+    let names = |rows: serde_json::Value| -> Vec<String> {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let sources = names(cli.json(&["groups"]));
+    let all = names(cli.json(&["groups", "--app-groups"]));
+    assert!(sources.iter().any(|n| n == "Growth Lab"), "{sources:?}");
+    let imported = "Statsig-Checkout-Payments-Member".to_string();
+    assert!(!sources.contains(&imported), "{sources:?}");
+    assert!(all.contains(&imported) && all.len() > sources.len());
+    let text = cli.ok(&["groups"]);
+    assert!(
+        text.contains(&format!(
+            "({} of the Statsig app's imported groups not listed; --app-groups lists them)",
+            all.len() - sources.len()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn okta_push_from_the_cli_finds_the_app_links_and_okta_pushes() {
     let cli = Cli::okta();
     let apps = cli.ok(&["apps"]);

@@ -323,6 +323,13 @@ fn link_many_checks_the_whole_file_first_and_a_rerun_goes_on_where_it_stopped() 
     let said = stderr(&first);
     assert!(said.contains("line 2: "), "{said}");
     assert!(!said.contains("linked 2 of 2"), "{said}");
+    // Each line counted once: two lines, two counts.
+    assert!(
+        said.contains(
+            "link-many: 1 linked, 1 linked with its push waiting for confirmation of removals."
+        ),
+        "{said}"
+    );
     let finish = suggested(&said, "To push with these removals: ");
     assert!(
         finish.ends_with(&[
@@ -336,6 +343,13 @@ fn link_many_checks_the_whole_file_first_and_a_rerun_goes_on_where_it_stopped() 
     // A re-run: the lines linked already are done; the held one still waits (3).
     let again = cli.run(&["link-many", path]);
     assert_eq!(again.status.code(), Some(3), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains(
+            "link-many: 0 linked, 1 linked already, 1 linked already and waiting for confirmation."
+        ),
+        "{}",
+        stderr(&again)
+    );
     assert!(
         stderr(&again).contains("line 1: Payments Engineers is linked to"),
         "{}",
@@ -505,6 +519,21 @@ fn each_kind_of_failure_exits_with_the_code_the_readme_gives_in_every_command() 
         stderr(&retry).contains("Unlink with Leave, then Create"),
         "{}",
         stderr(&retry)
+    );
+    // With --json, a script reading stdout learns the code and the sentence too.
+    let json = cli.run(&["--json", "retry"]);
+    assert_eq!(json.status.code(), Some(code("must change")));
+    let failed: serde_json::Value = serde_json::from_slice(&json.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&json.stdout)));
+    assert_eq!(
+        failed["error"]["exit_code"],
+        serde_json::json!(code("must change"))
+    );
+    assert!(
+        failed["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Unlink with Leave, then Create")),
+        "{failed}"
     );
     let left = cli.ok(&["unlink", "m1", "--leave"]);
     assert!(

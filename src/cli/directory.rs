@@ -314,10 +314,12 @@ pub async fn run(
         DirectoryCommand::ImportNow => import_now(out, ws).await?,
         DirectoryCommand::Teams { project } => out.rows(&team_rows(ws, project.as_deref())),
         DirectoryCommand::Team { project, team } => out.rows(&member_rows(ws, &project, &team)?),
-        DirectoryCommand::Groups { search } => {
+        DirectoryCommand::Groups { search, app_groups } => {
             let needle = search.map(|s| s.to_lowercase());
-            let rows: Vec<GroupRow> = ws
-                .directory()
+            let d = ws.directory();
+            // The Statsig app's imported groups are where a push goes, not where it comes
+            // from: left out unless asked, as the Okta groups tab does.
+            let (listed, left_out): (Vec<_>, Vec<_>) = d
                 .okta_groups
                 .iter()
                 .filter(|gr| {
@@ -325,6 +327,9 @@ pub async fn run(
                         .as_ref()
                         .is_none_or(|n| gr.name.to_lowercase().contains(n))
                 })
+                .partition(|gr| app_groups || d.app.group(&gr.id).is_none());
+            let rows: Vec<GroupRow> = listed
+                .into_iter()
                 .map(|gr| GroupRow {
                     id: gr.id.clone(),
                     name: gr.name.clone(),
@@ -335,6 +340,12 @@ pub async fn run(
                 })
                 .collect();
             out.rows(&rows);
+            if !left_out.is_empty() {
+                out.note(&format!(
+                    "({} of the Statsig app's imported groups not listed; --app-groups lists them)",
+                    left_out.len()
+                ));
+            }
         }
         DirectoryCommand::Users { search } => {
             let d = ws.directory();

@@ -69,12 +69,11 @@ pub async fn run(
                 out.one(&super::mappings::Shown::of(ws, &m));
             }
             Err(EngineError::NeedsConfirmation(stop)) => {
-                tally.waiting += 1;
                 code = code.max(NOT_CONFIRMED);
                 match rules::pushed_from(ws.mappings(), okta) {
                     // Direct push: the mapping was saved; its push waits.
                     Some(m) => {
-                        tally.linked += 1;
+                        tally.saved_waiting += 1;
                         err!(
                             "line {n}: {stop} Mapping {} was saved and waits for confirmation. To push with these removals: {}",
                             m.id,
@@ -82,6 +81,7 @@ pub async fn run(
                         );
                     }
                     None => {
+                        tally.held += 1;
                         most_removals = most_removals.max(stop.removals);
                         err!("line {n}: {stop} Nothing was made for it.");
                     }
@@ -132,6 +132,17 @@ fn report_done(g: &Global, n: usize, m: &Mapping, tally: &mut Tally) -> u8 {
         );
         return code;
     }
+    if let MappingStatus::NeedsConfirmation { removals, .. } = m.status {
+        tally.waiting += 1;
+        err!(
+            "line {n}: {} is linked to {} already ({}); its push waits for confirmation. To push with these removals: {}",
+            m.okta_group_name,
+            m.statsig_group_name,
+            m.id,
+            finish_with(g, "push", &m.id, removals)
+        );
+        return NOT_CONFIRMED;
+    }
     tally.done += 1;
     err!(
         "line {n}: {} is linked to {} already ({}); done",
@@ -139,22 +150,19 @@ fn report_done(g: &Global, n: usize, m: &Mapping, tally: &mut Tally) -> u8 {
         m.statsig_group_name,
         m.id
     );
-    if let MappingStatus::NeedsConfirmation { removals, .. } = m.status {
-        tally.waiting += 1;
-        err!(
-            "line {n}: its push waits for confirmation. To push with these removals: {}",
-            finish_with(g, "push", &m.id, removals)
-        );
-        return NOT_CONFIRMED;
-    }
     0
 }
 
-/// What became of the lines.
+/// What became of the lines: each line counted once.
 #[derive(Default)]
 struct Tally {
     linked: usize,
     done: usize,
+    /// Linked (saved), its push waiting for its removals to be confirmed (Direct push).
+    saved_waiting: usize,
+    /// Stopped by the guard with nothing made (Okta push).
+    held: usize,
+    /// Linked already, and still waiting for confirmation.
     waiting: usize,
     failed: usize,
 }
@@ -165,8 +173,23 @@ impl Tally {
         if self.done > 0 {
             parts.push(format!("{} linked already", self.done));
         }
+        if self.saved_waiting > 0 {
+            parts.push(format!(
+                "{} linked with its push waiting for confirmation of removals",
+                self.saved_waiting
+            ));
+        }
+        if self.held > 0 {
+            parts.push(format!(
+                "{} stopped by the deletion guard (nothing made)",
+                self.held
+            ));
+        }
         if self.waiting > 0 {
-            parts.push(format!("{} waiting for confirmation", self.waiting));
+            parts.push(format!(
+                "{} linked already and waiting for confirmation",
+                self.waiting
+            ));
         }
         if self.failed > 0 {
             parts.push(format!("{} failed", self.failed));
@@ -275,16 +298,18 @@ mod tests {
     }
 
     #[test]
-    fn the_summary_names_each_outcome() {
+    fn the_summary_names_each_outcome_and_counts_each_line_once() {
         let t = Tally {
             linked: 2,
             done: 1,
+            saved_waiting: 1,
+            held: 1,
             waiting: 1,
-            failed: 0,
+            failed: 1,
         };
         assert_eq!(
             t.summary(),
-            "link-many: 2 linked, 1 linked already, 1 waiting for confirmation."
+            "link-many: 2 linked, 1 linked already, 1 linked with its push waiting for confirmation of removals, 1 stopped by the deletion guard (nothing made), 1 linked already and waiting for confirmation, 1 failed."
         );
     }
 }

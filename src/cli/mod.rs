@@ -233,6 +233,10 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
             if !message.is_empty() {
                 output::err!("error: {message}");
             }
+            if out.json {
+                // A script reading stdout learns why too, not only from the exit code.
+                out.failure(code, &message);
+            }
             ExitCode::from(code)
         }
     }

@@ -36,6 +36,9 @@ pub fn lines_safe(text: &str) -> String {
     text.split('\n').map(safe).collect::<Vec<_>>().join("\n")
 }
 
+/// Whether this process has printed a JSON document on stdout.
+static JSON_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// A row that prints as one line of text, or as a JSON object.
 pub trait Row: Serialize {
     /// The row as text (it may span lines).
@@ -77,6 +80,28 @@ impl Output {
         }
     }
 
+    /// A failed command's end in JSON mode: `{"error": {"exit_code": 2, "message": "…"}}`
+    /// on stdout, so a script parsing the output learns why it failed. Only when the
+    /// command printed no JSON of its own: stdout stays one JSON document, and rows
+    /// already printed say the outcome themselves (as `diff` and partial bulk work do).
+    pub fn failure(&self, exit_code: u8, message: &str) {
+        if message.is_empty() || JSON_PRINTED.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        #[derive(Serialize)]
+        struct Failed<'a> {
+            exit_code: u8,
+            message: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Error<'a> {
+            error: Failed<'a>,
+        }
+        self.json_value(&Error {
+            error: Failed { exit_code, message },
+        });
+    }
+
     fn json_value<T: Serialize + ?Sized>(&self, v: &T) {
         use std::io::Write as _;
         match serde_json::to_string_pretty(v) {
@@ -92,6 +117,7 @@ impl Output {
                     }
                 }
                 let _ = writeln!(std::io::stdout(), "{text}");
+                JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             Err(e) => eprintln!("error: could not write JSON: {e}"),
         }

@@ -41,11 +41,16 @@ pub enum DirectoryCommand {
         #[arg(long)]
         search: Option<String>,
     },
-    /// List Okta groups with member counts.
+    /// List Okta groups with member counts (the Statsig app's imported groups too with
+    /// --app-groups).
     Groups {
         /// Only groups whose name contains this (case-insensitive).
         #[arg(long)]
         search: Option<String>,
+        /// Also list the Statsig app's groups that Okta imported from Statsig (the
+        /// `Statsig-…` team groups a mapping pushes to, not groups to push from).
+        #[arg(long)]
+        app_groups: bool,
     },
     /// Create an Okta group of chosen users (a mapping group).
     CreateGroup {

@@ -107,6 +107,17 @@ pub fn describe_target(dir: &Directory, statsig_group_id: &str, fallback_name: &
     }
 }
 
+/// What deleting a Statsig group deletes, in words: a team-role group's DELETE deletes
+/// the whole team (both its roles), so the sentence names the team and both roles.
+pub fn describe_deletion(dir: &Directory, statsig_group_id: &str, fallback_name: &str) -> String {
+    match team_reading(dir, statsig_group_id) {
+        Some(NameReading::Team { project, team, .. }) => {
+            format!("team \"{team}\" in project \"{project}\" (both its Admin and Member roles)")
+        }
+        _ => describe_target(dir, statsig_group_id, fallback_name),
+    }
+}
+
 /// The word an admin types to confirm a destructive step on a Statsig group: the team's
 /// name, else the group's name. Compared exactly (case matters).
 pub fn confirmation_word(dir: &Directory, statsig_group_id: &str, fallback_name: &str) -> String {
@@ -457,6 +468,20 @@ mod tests {
                 .collect(),
             vec![og("og1", "Payments", &["o0"]), og("og2", "Other", &[])],
         )
+    }
+
+    #[test]
+    fn deleting_a_team_role_group_is_described_as_the_whole_team_with_both_roles() {
+        let d = dir();
+        let said = describe_deletion(&d, "g1", "Statsig-Checkout-Payments-Member");
+        assert_eq!(
+            said,
+            "team \"Payments\" in project \"Checkout\" (both its Admin and Member roles)"
+        );
+        assert!(!said.contains("(Member)"), "{said}");
+        // A group whose name is no team's is named as the group.
+        let unread = describe_deletion(&d, "gone", "Contractors");
+        assert_eq!(unread, "group \"Contractors\"");
     }
 
     fn mapping(okta: &str, statsig: &str) -> Mapping {

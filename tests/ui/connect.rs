@@ -159,10 +159,9 @@ fn a_token_that_may_not_read_apps_and_an_org_without_the_app_are_each_said() {
     );
 }
 
-#[test]
-fn profiles_switch_from_the_top_bar_without_mixing_two_orgs_data() {
-    let mut f = fixture();
-    // Staging is another org: a group only it has.
+/// Saves two profiles for `f`'s window: Default on its sandbox, and "Staging" on another
+/// org (started here, returned) with a group only it has, "Staging Only Group".
+fn with_staging(f: &crate::support::Fixture) -> Sandbox {
     let mut world = okta_statsig_teams::sandbox::seed::build(&Default::default());
     let now = okta_statsig_teams::clock::now();
     world
@@ -192,6 +191,59 @@ fn profiles_switch_from_the_top_bar_without_mixing_two_orgs_data() {
             .set(&data.account("statsig", &s.statsig_url), &s.statsig_token)
             .unwrap();
     }
+    staging
+}
+
+#[test]
+fn while_a_switched_to_profile_connects_the_window_says_so_not_the_last_profiles_counts() {
+    let mut f = fixture();
+    let staging = with_staging(&f);
+    let h = &mut f.harness;
+    wait(h, "Default connected and the profiles listed", |a| {
+        a.is_idle() && a.has_data() && a.profiles().iter().any(|p| p == "Staging")
+    });
+    let before = h.state().status_line().map(str::to_string);
+    assert!(before.is_some(), "Default's connection said something");
+    // Staging's Okta holds every request: the switch stays in the middle of connecting.
+    let held = staging.hold_okta();
+    h.get_by_label("Profile").click();
+    settle(h);
+    click(h, "Staging");
+    settle(h);
+    assert!(
+        held.until_one_waits(std::time::Duration::from_secs(30)),
+        "Staging's first request reached its Okta"
+    );
+    settle(h);
+    assert_ne!(
+        h.state().status_line().map(str::to_string),
+        before,
+        "Default's last message is not shown as Staging's"
+    );
+    assert!(
+        h.query_by_label_contains("0 mappings").is_none(),
+        "no counts of an org not read yet"
+    );
+    assert!(
+        h.query_by_label("Reading Okta and Statsig…").is_some(),
+        "the status bar says what is happening"
+    );
+    held.release();
+    wait(h, "Staging", |a| a.is_idle() && a.has_data());
+    assert!(
+        h.state()
+            .status_line()
+            .is_some_and(|m| m.starts_with("Profile \"Staging\"")),
+        "{:?}",
+        h.state().status_line()
+    );
+    assert!(h.query_by_label_contains("mapping").is_some());
+}
+
+#[test]
+fn profiles_switch_from_the_top_bar_without_mixing_two_orgs_data() {
+    let mut f = fixture();
+    let _staging = with_staging(&f);
     let h = &mut f.harness;
     let has_staging_group = |a: &okta_statsig_teams::ui::App| {
         a.directory()

@@ -38,6 +38,17 @@ fn pushed_groups_show_oktas_mappings_with_status_and_error_summary() {
     screenshot(h, "pushed-groups-okta");
 }
 
+/// Ticks or unticks the Push dialog's "Push group memberships immediately".
+fn push_now_box(h: &mut egui_kittest::Harness<'static, okta_statsig_teams::ui::App>) {
+    use egui_kittest::kittest::Queryable as _;
+    h.get_by_role_and_label(
+        egui::accesskit::Role::CheckBox,
+        "Push group memberships immediately",
+    )
+    .click();
+    crate::support::settle(h);
+}
+
 #[test]
 fn link_in_okta_push_is_pushed_by_okta_then_deactivated_and_activated() {
     let mut f = fixture_with(okta_setup());
@@ -48,6 +59,17 @@ fn link_in_okta_push_is_pushed_by_okta_then_deactivated_and_activated() {
             && h.query_by_label_contains("Okta will not push").is_some(),
         "the preview says what Okta will do"
     );
+    // Not pushed now: the mapping is made Inactive, and Okta adds no one until activated.
+    push_now_box(h);
+    assert!(
+        h.query_all_by_label_contains("Okta will").next().is_none()
+            && h.query_all_by_label_contains("Okta would add")
+                .next()
+                .is_some(),
+        "unticked, the preview does not promise a push"
+    );
+    push_now_box(h);
+    assert!(h.query_by_label_contains("Okta will add").is_some());
     click(h, "Save");
     wait(h, "the link", |a| a.is_idle() && a.mappings().len() == 4);
     assert!(

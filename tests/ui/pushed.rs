@@ -205,6 +205,14 @@ fn activate_held_by_the_guard_asks_and_goes_ahead(setup: Setup, group: &str) {
         .trim_end_matches(", to confirm")
         .to_string();
     type_into(h, &field, &word);
+    // Enter ends typing and moves on to the button; it removes no one by itself.
+    h.key_press(egui::Key::Enter);
+    settle(h);
+    assert!(h.state().has_dialog(), "Enter alone sends nothing");
+    assert!(
+        h.get_by_label_contains("members and activate").is_focused(),
+        "Enter on the right name moves on to the button"
+    );
     click_containing(h, "members and activate");
     wait(h, "the activation", |a| {
         a.is_idle()

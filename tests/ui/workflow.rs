@@ -220,8 +220,11 @@ fn unlink_with_delete_needs_the_team_name() {
     click(h, "Unlink…");
     click(h, "Delete the group in the target app");
     assert!(
-        h.query_by_label_contains("team \"Chargebacks\" (Member) in project \"Checkout\"")
-            .is_some()
+        h.query_by_label_contains(
+            "team \"Chargebacks\" in project \"Checkout\" (both its Admin and Member roles)"
+        )
+        .is_some(),
+        "Delete deletes the whole team, and the dialog says so"
     );
     assert!(
         h.get_by_label("Unlink").accesskit_node().is_disabled(),

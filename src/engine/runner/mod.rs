@@ -230,8 +230,12 @@ impl Runner {
             {
                 next_watch = tokio::time::Instant::now() + every;
             }
-            if let Command::SetWatching { on: true, interval } = &command {
-                next_watch = tokio::time::Instant::now() + *interval;
+            // Turned on, the watcher looks at once (then every `interval`): an admin who
+            // ticks the box learns now, not a minute later, what changed meanwhile.
+            if let Command::SetWatching { on: true, .. } = &command
+                && self.watching.is_none()
+            {
+                next_watch = tokio::time::Instant::now();
             }
             self.handle(ticket, command).await;
         }

@@ -155,6 +155,7 @@ impl Workspace {
     pub fn pushed(&self, report: PushReport) -> super::Pushed {
         super::Pushed {
             kept: self.drift_note(&report.mapping_id),
+            okta_group_name: self.mapping_name(&report.mapping_id),
             report,
         }
     }

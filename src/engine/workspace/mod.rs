@@ -551,9 +551,11 @@ impl Workspace {
             );
             if confirmation != word {
                 return Err(EngineError::NotConfirmed {
-                    target: self
-                        .core
-                        .describe_target(&m.statsig_group_id, &m.statsig_group_name),
+                    target: rules::describe_deletion(
+                        self.directory(),
+                        &m.statsig_group_id,
+                        &m.statsig_group_name,
+                    ),
                     word,
                 });
             }

@@ -62,6 +62,8 @@ pub struct Pushed {
     pub report: PushReport,
     /// The edits made in Statsig the mapping keeps open, in one sentence, if any.
     pub kept: Option<String>,
+    /// The mapping's name, as the admin calls it: its Okta group's.
+    pub okta_group_name: String,
 }
 
 impl fmt::Display for Pushed {
@@ -69,9 +71,11 @@ impl fmt::Display for Pushed {
         let p = &self.report.plan;
         let (name, adds, removes) = (&p.statsig_group_name, p.adds.len(), p.removes.len());
         if let Some(who) = self.report.by {
+            // Named as Activate names it: by the Okta group, as Okta's console does.
+            let okta = &self.okta_group_name;
             return write!(
                 f,
-                "Re-activated {name} in {who}: {who} runs a full push ({adds} to add, {removes} to remove as last read)."
+                "Re-activated {okta} in {who}: {who} runs a full push to {name} ({adds} to add, {removes} to remove as last read)."
             );
         }
         let requests = plural(p.request_count(), "request");
@@ -267,6 +271,27 @@ mod tests {
             ..Retried::default()
         };
         assert_eq!(direct.outcome().unwrap(), "Pushed 1 mapping again.");
+    }
+
+    #[test]
+    fn push_now_in_okta_push_names_the_mapping_by_its_okta_group_as_activate_does() {
+        let pushed = Pushed {
+            report: PushReport {
+                mapping_id: "m1".into(),
+                plan: crate::model::plan::Plan {
+                    statsig_group_name: "Statsig-Checkout-Payments-Member".into(),
+                    ..Default::default()
+                },
+                by: Some("Okta"),
+                held: Default::default(),
+            },
+            kept: None,
+            okta_group_name: "Payments Engineers".into(),
+        };
+        assert_eq!(
+            pushed.to_string(),
+            "Re-activated Payments Engineers in Okta: Okta runs a full push to Statsig-Checkout-Payments-Member (0 to add, 0 to remove as last read)."
+        );
     }
 
     #[test]

@@ -172,6 +172,8 @@ impl App {
         self.shown.rules_version += 1;
         self.watching = false;
         self.tabs.forget_connection();
+        // The last message was about the connection being left (another profile's, say).
+        self.status_line = Default::default();
         if !self
             .dialog
             .as_ref()
@@ -197,6 +199,8 @@ impl App {
         self.shown.sel.okta_group = None;
         self.shown.sel.mapping = None;
         self.tabs.forget_connection();
+        // The last message was about the connection being left (another profile's, say).
+        self.status_line = Default::default();
         if !self
             .dialog
             .as_ref()

@@ -106,7 +106,18 @@ impl ConfirmRemovals {
                 let then = if self.activate { "activate" } else { "push" };
                 let label = format!("Remove {} and {then}", plural(self.removals, "member"));
                 let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if widgets::send_button(ui, view.can_send, go, &label).clicked() || (enter && go) {
+                let button = widgets::send_button(ui, view.can_send, go, &label);
+                // As in Unlink: Enter on the right name moves on to the button, so removals
+                // are never sent by the key that ends typing; a wrong name keeps focus.
+                if enter {
+                    let to = if button.enabled() {
+                        button.id
+                    } else {
+                        field.id
+                    };
+                    ui.memory_mut(|m| m.request_focus(to));
+                }
+                if button.clicked() {
                     let mapping_id = self.mapping_id.clone();
                     let allowed_removals = self.removals;
                     out = Shown::done(Action::Send(if self.activate {

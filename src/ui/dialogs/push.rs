@@ -579,9 +579,11 @@ fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, Waiting>)
             return;
         }
     };
-    let count = |n: usize, verb: &str| match p.by {
-        Some(who) => format!("{who} will {verb} {n}"),
-        None => format!("{n} to {verb}"),
+    // Unticked, Okta pushes nothing until the mapping is activated: say "would".
+    let count = |n: usize, verb: &str| match (p.by, push_now) {
+        (Some(who), true) => format!("{who} will {verb} {n}"),
+        (Some(who), false) => format!("{who} would {verb} {n} once active"),
+        (None, _) => format!("{n} to {verb}"),
     };
     ui.horizontal_wrapped(|ui| {
         let tone = |n: usize, t: Pill| if n == 0 { Pill::Neutral } else { t };
@@ -596,9 +598,10 @@ fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, Waiting>)
         widgets::pill(
             ui,
             tone(p.skipped.len(), Pill::Warn),
-            &match p.by {
-                Some(who) => format!("{who} will not push {}", p.skipped.len()),
-                None => format!("{} cannot be pushed", p.skipped.len()),
+            &match (p.by, push_now) {
+                (Some(who), true) => format!("{who} will not push {}", p.skipped.len()),
+                (Some(who), false) => format!("{who} would not push {}", p.skipped.len()),
+                (None, _) => format!("{} cannot be pushed", p.skipped.len()),
             },
         );
         if p.by.is_none() {

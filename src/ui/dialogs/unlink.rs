@@ -35,7 +35,7 @@ impl UnlinkDialog {
                 &m.statsig_group_id,
                 &m.statsig_group_name,
             ),
-            what: rules::describe_target(
+            what: rules::describe_deletion(
                 view.directory,
                 &m.statsig_group_id,
                 &m.statsig_group_name,

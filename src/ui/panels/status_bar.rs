@@ -72,14 +72,21 @@ pub fn show(
     crate::ui::a11y::fill(ui, kept, |ui| {
         ui.horizontal(|ui| {
             let d = view.directory;
-            ui.label(format!(
-                "{} · {} · {} · {} · {}",
-                plural(d.statsig_users.len(), "Statsig user"),
-                plural(d.statsig_groups.len(), "Statsig group"),
-                plural(d.okta_users.len(), "Okta user"),
-                plural(d.okta_groups.len(), "Okta group"),
-                plural(view.mappings.len(), "mapping"),
-            ));
+            // Before anything is read (connecting, or a profile just switched to), counts
+            // of zero would say the org is empty: say what is happening instead.
+            ui.label(match (view.imported, view.connection.is_some(), view.busy) {
+                (true, ..) => format!(
+                    "{} · {} · {} · {} · {}",
+                    plural(d.statsig_users.len(), "Statsig user"),
+                    plural(d.statsig_groups.len(), "Statsig group"),
+                    plural(d.okta_users.len(), "Okta user"),
+                    plural(d.okta_groups.len(), "Okta group"),
+                    plural(view.mappings.len(), "mapping"),
+                ),
+                (false, false, true) => format!("Connecting profile \"{}\"…", view.profile),
+                (false, true, true) => "Reading Okta and Statsig…".to_string(),
+                (false, _, false) => "Nothing read yet".to_string(),
+            });
             let asking = view
                 .mappings
                 .iter()
@@ -111,7 +118,7 @@ pub fn show(
             let can_watch = view.connection.is_some() && view.snapshot.is_none();
             let r = ui
                 .add_enabled(can_watch, egui::Checkbox::new(&mut watching, "Watch for changes"))
-                .on_hover_text("Every minute: push Okta membership changes of active mappings and look for edits made in Statsig");
+                .on_hover_text("At once, then every minute: push Okta membership changes of active mappings and look for edits made in Statsig");
             if r.changed() {
                 actions.push(Action::Send(Command::SetWatching {
                     on: watching,
