@@ -270,7 +270,7 @@ def main():
         lambda: [t for t in texts(d) if "Okta will add" in t or "Okta will not push" in t],
     )
     check(bool(preview), f"the preview reads: {' / '.join(preview)}")
-    adds = find(d, "list", name="Members to add")
+    adds = find(d, "list", name="Added members")
     added = [adds.getChildAtIndex(i) for i in range(adds.childCount)] if adds else []
     check(
         adds is not None and all(a.getRoleName() == "list item" and a.name.startswith("+ ") for a in added),

@@ -123,8 +123,8 @@ fn push_groups_preview_lists_who_is_added_and_removed_as_lists_of_items() {
     crate::support::type_into(h, "Find team group", "Checkout-Payments");
     crate::support::click(h, "Statsig-Checkout-Payments-Member");
     crate::support::settle(h);
-    let (adds, add_sizes) = list_items(h, "Members to add");
-    let (removes, remove_sizes) = list_items(h, "Members to remove");
+    let (adds, add_sizes) = list_items(h, "Added members");
+    let (removes, remove_sizes) = list_items(h, "Removed members");
     assert!(
         !adds.is_empty() && !removes.is_empty(),
         "{adds:?} / {removes:?}"
