@@ -3,7 +3,8 @@
 # test, and the independent SCIM compliance checker against the sandbox.
 #   - Debian packages (apt-get, when missing): D-Bus + gnome-keyring for the OS keyring
 #     test, Mesa for headless UI rendering, Xvfb + at-spi2-core + python3-pyatspi + xdotool for the
-#     screen reader's path through the real app (tests/atspi/).
+#     screen reader's path through the real app (tests/atspi/), dunst as the desktop
+#     notification server the watcher's alerts reach (tests/cli_watch.rs).
 #   - A Python venv (.venv) with the independent peers: scim2-server, scim2-tester (SCIM)
 #     and Okta's official Python SDK (PyPI `okta`), which drives the Okta emulator.
 set -euo pipefail
@@ -19,7 +20,7 @@ fi
 export CARGO_TERM_COLOR=never
 
 step "system packages"
-packages=(dbus dbus-x11 gnome-keyring libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1 python3-venv desktop-file-utils appstream xvfb xauth python3-pyatspi at-spi2-core xdotool)
+packages=(dbus dbus-x11 gnome-keyring libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1 python3-venv desktop-file-utils appstream xvfb xauth python3-pyatspi at-spi2-core xdotool dunst)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -593,7 +593,20 @@ fn watch_in_okta_push_counts_oktas_changes_and_leaves_the_push_to_okta() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
-    json(&["watch", "--once"]); // the first look sets where the next one starts
+    // `watch --json` prints JSON lines: the events, then the cycle's "checked" line.
+    let checked = |args: &[&str]| {
+        let mut all = flags.clone();
+        all.push("--json".into());
+        all.extend(args.iter().map(|a| a.to_string()));
+        let out = cli.run_raw(&all);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let last = text.lines().last().unwrap().to_string();
+        let v: serde_json::Value = serde_json::from_str(&last).unwrap();
+        assert_eq!(v["event"], "checked", "{text}");
+        v
+    };
+    checked(&["watch", "--once"]); // the first look sets where the next one starts
     let team = "Statsig-Mobile-iOS-Member";
     let (mapping, email) = {
         let mut w = cli.sandbox.world();
@@ -628,7 +641,7 @@ fn watch_in_okta_push_counts_oktas_changes_and_leaves_the_push_to_okta() {
     let held = cli
         .sandbox
         .hold_statsig_requests(|method, _| method != "GET");
-    let seen = json(&["watch", "--once"]);
+    let seen = checked(&["watch", "--once"]);
     assert!(seen["okta_groups_changed"].as_u64().unwrap() >= 1, "{seen}");
     assert_eq!(seen["pushed"], json!([]), "{seen}");
     assert_eq!(seen["errors"], json!([]), "{seen}");

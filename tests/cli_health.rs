@@ -275,3 +275,66 @@ fn doctor_finds_nothing_gone_in_a_create_not_yet_pushed() {
         "the team is made at the first push: {gone:#?}"
     );
 }
+
+/// `doctor`'s text names the people behind each finding (not only counts them), a
+/// leaver's `explain` says they still have access and what to do, and `explain` finds a
+/// person by first name alone (or lists everyone of that name).
+#[test]
+fn doctor_names_the_people_it_skipped_and_explain_finds_first_names_and_leavers() {
+    let cli = Cli::new();
+    let report = cli.json(&["doctor"]);
+    let findings = report["findings"].as_array().unwrap();
+    let text = common::stdout_of(&[], cli.run(&["doctor"]));
+    let skipped: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["kind"] == "skipped_members")
+        .collect();
+    assert!(!skipped.is_empty());
+    for f in &skipped {
+        let items = f["items"].as_array().unwrap();
+        for person in items.iter().take(10) {
+            assert!(
+                text.contains(person.as_str().unwrap()),
+                "{person} named in:\n{text}"
+            );
+        }
+        if items.len() > 10 {
+            assert!(text.contains(&format!("and {} more", items.len() - 10)));
+        }
+    }
+
+    let leaver = findings.iter().find(|f| f["kind"] == "leaver").unwrap();
+    let email = leaver["action"]["person"].as_str().unwrap();
+    let e = cli.json(&["explain", email]);
+    let access = e["still_has_access"].as_str().unwrap();
+    assert!(
+        access.starts_with("Still has access to Statsig") && access.contains("deactivate"),
+        "{e:#}"
+    );
+    let said = common::stdout_of(&[], cli.run(&["explain", email]));
+    assert!(said.contains("Still has access to Statsig"), "{said}");
+    assert!(!said.contains("No team role Okta feeds concerns"), "{said}");
+
+    // By first name alone, any case: the person, or a list that names them.
+    let unassigned = skipped[0]["items"][0].as_str().unwrap();
+    let name = cli.json(&["explain", unassigned])["person"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let first = name.split_whitespace().next().unwrap().to_lowercase();
+    let o = cli.run(&["explain", &first, "--json"]);
+    match o.status.code() {
+        Some(0) => {
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert_eq!(v["person"]["email"], unassigned, "{first}");
+        }
+        code => {
+            assert_eq!(code, Some(2), "{}", stderr(&o));
+            assert!(
+                stderr(&o).contains("people match") && stderr(&o).contains(unassigned),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+}

@@ -128,17 +128,11 @@ impl Row for Finding {
             safe(&self.what),
             safe(&self.why),
             safe(&self.fix),
-            if self.items.len() > 1 {
-                format!(
-                    "\n        {}",
-                    self.items
-                        .iter()
-                        .map(|i| safe(i))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            } else {
+            if self.items.is_empty() {
                 String::new()
+            } else {
+                let items: Vec<String> = self.items.iter().map(|i| safe(i)).collect();
+                format!("\n        who: {}", explain::listed(&items))
             }
         )
     }
@@ -233,9 +227,10 @@ fn print_change(out: Output, change: &Change) {
         out.note(&format!("resolved: {}", f.text()));
     }
     out.note(&format!(
-        "{} raised, {} resolved.",
+        "{} raised, {} resolved, {} unchanged.",
         plural(change.raised.len(), "finding"),
-        change.resolved.len()
+        change.resolved.len(),
+        change.unchanged.len()
     ));
 }
 
@@ -311,7 +306,9 @@ impl Row for Explanation {
         let p = &self.person;
         let mut lines = vec![format!("{} <{}>", safe(&p.name), safe(&p.email))];
         lines.extend(self.steps.iter().map(|s| format!("  {}", safe(s))));
-        if self.roles.is_empty() {
+        if let Some(access) = &self.still_has_access {
+            lines.push(safe(access));
+        } else if self.roles.is_empty() {
             lines.push("No team role Okta feeds concerns this person.".into());
         }
         for r in &self.roles {

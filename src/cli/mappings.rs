@@ -206,6 +206,8 @@ impl Row for VerifyOut<'_> {
 /// What one watch cycle did.
 #[derive(Debug, Serialize)]
 struct WatchOut {
+    /// "checked": the cycle's line among the events' lines.
+    event: &'static str,
     okta_groups_changed: usize,
     pushed: Vec<String>,
     drifted: Vec<String>,
@@ -387,7 +389,8 @@ pub async fn run(
             once,
             fail_on_drift,
             interval,
-        } => watch(out, ws, once, fail_on_drift, interval).await,
+            notify,
+        } => watch(out, ws, once, fail_on_drift, interval, notify).await,
     }
 }
 
@@ -588,24 +591,48 @@ async fn watch(
     once: bool,
     fail_on_drift: bool,
     interval: u64,
+    notify: bool,
 ) -> Result<(), Failure> {
     loop {
-        let r = ws.watch_once().await?;
+        let r = ws.watch_cycle().await?;
         for e in &r.errors {
             err!("  {e}");
         }
-        for line in ws.rules_after_a_look(true).await? {
-            err!("{line}");
+        if out.json {
+            for e in &r.events {
+                out.json_line(e);
+            }
+        } else {
+            for line in &r.proposals {
+                err!("{line}");
+            }
+            for a in crate::engine::alerts::alerts_of(&r.events) {
+                err!("{}: {}", a.summary, a.body);
+            }
+        }
+        if notify {
+            // Shown before the next cycle (or the exit), each in its turn.
+            let alerts = crate::engine::alerts::alerts_of(&r.events);
+            let shown = tokio::task::spawn_blocking(move || {
+                alerts.iter().for_each(crate::engine::alerts::show)
+            });
+            let _ = shown.await;
         }
         let code = watch_code(ws, &r, fail_on_drift);
-        out.one(&WatchOut {
+        let checked = WatchOut {
+            event: "checked",
             okta_groups_changed: r.okta_groups_changed,
             pushed: r.pushed,
             drifted: r.drifted,
             needs_confirmation: r.needs_confirmation,
             errors: r.errors.iter().map(ToString::to_string).collect(),
             failed: r.failed,
-        });
+        };
+        if out.json {
+            out.json_line(&checked);
+        } else {
+            out.one(&checked);
+        }
         let cancel = ws.cancel_token().clone();
         if once {
             return code;

@@ -81,7 +81,7 @@ impl Output {
     }
 
     /// A failed command's end in JSON mode: `{"error": {"exit_code": 2, "message": "…"}}`
-    /// on stdout, so a script parsing the output learns why it failed. Only when the
+    /// as one line on stdout, so a script parsing the output learns why it failed. Only when the
     /// command printed no JSON of its own: stdout stays one JSON document, and rows
     /// already printed say the outcome themselves (as `diff` and partial bulk work do).
     pub fn failure(&self, exit_code: u8, message: &str) {
@@ -97,7 +97,8 @@ impl Output {
         struct Error<'a> {
             error: Failed<'a>,
         }
-        self.json_value(&Error {
+        // One line: valid JSON on its own, and a line to a reader of JSON Lines (`watch`).
+        self.json_line(&Error {
             error: Failed { exit_code, message },
         });
     }
@@ -105,23 +106,42 @@ impl Output {
     fn json_value<T: Serialize + ?Sized>(&self, v: &T) {
         use std::io::Write as _;
         match serde_json::to_string_pretty(v) {
-            // JSON escapes control characters itself; formatting marks (only ever inside
-            // strings) become JSON escapes too, so the text stays valid JSON.
             Ok(s) => {
-                let mut text = String::with_capacity(s.len());
-                for c in s.chars() {
-                    if crate::model::names::is_formatting_mark(c) {
-                        text.push_str(&format!("\\u{:04x}", c as u32));
-                    } else {
-                        text.push(c);
-                    }
-                }
-                let _ = writeln!(std::io::stdout(), "{text}");
+                let _ = writeln!(std::io::stdout(), "{}", json_safe(&s));
                 JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             Err(e) => eprintln!("error: could not write JSON: {e}"),
         }
     }
+
+    /// Prints `v` as one line of JSON and flushes it at once (JSON Lines, for a pipe that
+    /// acts on each line as it comes).
+    pub fn json_line<T: Serialize + ?Sized>(&self, v: &T) {
+        use std::io::Write as _;
+        match serde_json::to_string(v) {
+            Ok(s) => {
+                let mut stdout = std::io::stdout().lock();
+                let _ = writeln!(stdout, "{}", json_safe(&s));
+                let _ = stdout.flush();
+                JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            Err(e) => eprintln!("error: could not write JSON: {e}"),
+        }
+    }
+}
+
+/// JSON as printed: JSON escapes control characters itself; formatting marks (only ever
+/// inside strings) become JSON escapes too, so the text stays valid JSON.
+fn json_safe(s: &str) -> String {
+    let mut text = String::with_capacity(s.len());
+    for c in s.chars() {
+        if crate::model::names::is_formatting_mark(c) {
+            text.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            text.push(c);
+        }
+    }
+    text
 }
 
 /// Progress of long work on stderr: "{verb} 3 of 10, about 1 min left".

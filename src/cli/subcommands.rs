@@ -179,7 +179,9 @@ pub enum MappingCommand {
         mapping: String,
     },
     /// Push Okta membership changes as they happen (Ctrl-C to stop). With --once, exits 1
-    /// or 2 when a push failed and 3 when the deletion guard holds removals.
+    /// or 2 when a push failed and 3 when the deletion guard holds removals. With --json,
+    /// one JSON line per event (status_changed, drift_found, pushed, proposal_made,
+    /// finding_raised), then one "checked" line per cycle, each flushed as it comes.
     Watch {
         /// Run one cycle and exit.
         #[arg(long)]
@@ -190,5 +192,9 @@ pub enum MappingCommand {
         /// Seconds between cycles.
         #[arg(long, default_value_t = 60)]
         interval: u64,
+        /// Raise a desktop notification for a mapping entering Error, new drift or a new
+        /// error-level finding (as the app does while watching).
+        #[arg(long)]
+        notify: bool,
     },
 }

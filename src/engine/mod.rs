@@ -1,6 +1,7 @@
 //! The async side: the workspace (every workflow step), push backends, persisted mappings,
 //! secrets, files, and the command loop the app drives. Knows nothing of egui.
 
+pub mod alerts;
 pub mod backend;
 pub mod config;
 pub mod connection;

@@ -31,12 +31,14 @@ pub enum FindError {
     #[error("No one in Okta or Statsig has the email or name \"{0}\".")]
     Nobody(String),
     /// Several match the name.
-    #[error("{} people match \"{query}\": {}; give the email.", .matches.len(), .matches.join(", "))]
+    #[error("{} people match \"{query}\": {}; choose one, or give the email.", .matches.len(), listed(.names))]
     Several {
         /// The text searched for.
         query: String,
-        /// Their emails.
+        /// Their emails, sorted.
         matches: Vec<String>,
+        /// Each as "Name <email>", in the same order.
+        names: Vec<String>,
     },
 }
 
@@ -168,49 +170,120 @@ pub struct Explanation {
     pub person: Person,
     /// The steps that hold for every role: the Okta status, the assignment to the app.
     pub steps: Vec<String>,
+    /// A leaver who still has access: active in Statsig while Okta has them deactivated
+    /// or not at all, and what to do (Okta will not remove them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub still_has_access: Option<String>,
     /// One trace per team role.
     pub roles: Vec<RoleTrace>,
 }
 
-/// Finds one person by email (Okta's or Statsig's) or by name (any case, whole name).
+/// At most this many people are named in a message; the rest are counted.
+const NAMED: usize = 10;
+
+/// `items` joined, the first [`NAMED`] of them, then "and N more".
+pub fn listed(items: &[String]) -> String {
+    let shown = items
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    match items.len().saturating_sub(NAMED) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
+}
+
+/// Finds one person, in Okta or Statsig, any case: by email first; then by a whole field
+/// (first name, last name, the whole name, the email, Okta's login or Statsig's
+/// username); when no field is the query, by a field that holds it. Several people
+/// found are listed (`FindError::Several`).
 pub fn find(dir: &Directory, query: &str) -> Result<Person, FindError> {
     let q = query.trim();
     let okta = dir.okta_user_by_email(q);
     let statsig = dir.statsig_user_by_email(q);
     if okta.is_some() || statsig.is_some() {
-        let statsig = statsig.or_else(|| okta.and_then(|o| dir.statsig_user_for(o)));
+        let statsig = statsig.or_else(|| {
+            okta.and_then(|o| dir.statsig_user_for(o).or_else(|| okta_statsig(dir, o)))
+        });
         let okta = okta.or_else(|| statsig.and_then(|s| okta_for(dir, s)));
         return Ok(person(okta, statsig));
     }
-    let mut hits: Vec<&OktaUser> = dir
-        .okta_users
-        .iter()
-        .filter(|u| name_is(&u.first_name, &u.last_name, q))
-        .collect();
-    if hits.is_empty() {
-        let s: Vec<&StatsigUser> = dir
-            .statsig_users
-            .iter()
-            .filter(|u| name_is(&u.given_name, &u.family_name, q))
-            .collect();
-        return match s.as_slice() {
-            [] => Err(FindError::Nobody(q.to_string())),
-            [one] => Ok(person(okta_for(dir, one), Some(one))),
-            many => Err(FindError::Several {
-                query: q.to_string(),
-                matches: many.iter().map(|u| u.user_name.clone()).collect(),
-            }),
-        };
+    if q.is_empty() {
+        return Err(FindError::Nobody(q.to_string()));
     }
-    if hits.len() > 1 {
-        hits.sort_by(|a, b| a.email.cmp(&b.email));
-        return Err(FindError::Several {
+    let mut people = matching(
+        dir,
+        |fields| fields.iter().any(|f| f.trim().eq_ignore_ascii_case(q)),
+        q,
+    );
+    if people.is_empty() && q.chars().count() >= 2 {
+        let lower = q.to_lowercase();
+        people = matching(
+            dir,
+            |fields| fields.iter().any(|f| f.to_lowercase().contains(&lower)),
+            q,
+        );
+    }
+    match people.len() {
+        0 => Err(FindError::Nobody(q.to_string())),
+        1 => Ok(people.remove(0)),
+        _ => Err(FindError::Several {
             query: q.to_string(),
-            matches: hits.iter().map(|u| u.email.clone()).collect(),
-        });
+            names: people
+                .iter()
+                .map(|p| format!("{} <{}>", p.name, p.email))
+                .collect(),
+            matches: people.into_iter().map(|p| p.email).collect(),
+        }),
     }
-    let o = hits[0];
-    Ok(person(Some(o), dir.statsig_user_for(o)))
+}
+
+/// Everyone one of whose fields `hit` accepts (or whose whole name is `q`), once each
+/// (an Okta user and the Statsig account Okta pushes them as are one person), by email.
+fn matching(dir: &Directory, hit: impl Fn(&[&str]) -> bool, q: &str) -> Vec<Person> {
+    let mut people: Vec<Person> = Vec::new();
+    let mut statsig_ids = std::collections::HashSet::new();
+    for o in dir.okta_users.iter() {
+        let name = name_is(&o.first_name, &o.last_name, q)
+            || hit(&[&o.first_name, &o.last_name, &o.email, &o.login]);
+        let whole = !name && q.contains(' ') && hit(&[&o.display_name()]);
+        if name || whole {
+            let s = dir.statsig_user_for(o).or_else(|| okta_statsig(dir, o));
+            if let Some(s) = s {
+                statsig_ids.insert(s.id.clone());
+            }
+            people.push(person(Some(o), s));
+        }
+    }
+    for s in dir.statsig_users.iter() {
+        if statsig_ids.contains(&s.id) {
+            continue;
+        }
+        let name = name_is(&s.given_name, &s.family_name, q)
+            || hit(&[&s.given_name, &s.family_name, &s.email, &s.user_name]);
+        let whole = !name && q.contains(' ') && hit(&[&s.display_name()]);
+        if name || whole {
+            let o = okta_for(dir, s);
+            if o.is_some_and(|o| {
+                people
+                    .iter()
+                    .any(|p| p.okta_user_id.as_deref() == Some(&o.id))
+            }) {
+                continue;
+            }
+            people.push(person(o, Some(s)));
+        }
+    }
+    people.sort_by_key(|p| p.email.to_lowercase());
+    people
+}
+
+/// The Statsig account of an Okta user Okta does not push (a leaver): by email.
+fn okta_statsig<'a>(dir: &'a Directory, o: &OktaUser) -> Option<&'a StatsigUser> {
+    dir.statsig_user_by_email(&o.email)
+        .or_else(|| dir.statsig_user_by_email(&o.login))
 }
 
 fn okta_for<'a>(dir: &'a Directory, s: &StatsigUser) -> Option<&'a OktaUser> {
@@ -256,6 +329,7 @@ pub fn explain(
     let okta = okta_index.map(|i| &dir.okta_users[i]);
     let pushable = okta_index.map(|i| dir.pushable(i).map_err(Clone::clone));
     let steps = person_steps(dir, okta, who);
+    let still_has_access = leaver(dir, okta, who);
     let at = Places::of(dir, who);
     // Each mapping with its team role (by index), grouped by role: one lookup each.
     let mut by_role: Vec<(usize, &Mapping)> = mappings
@@ -282,6 +356,15 @@ pub fn explain(
                 })
                 .map(|(gi, _)| *gi)
                 .collect();
+            // The team roles Statsig has them in that no mapping feeds: their access too.
+            if who.statsig_user_id.is_some() {
+                v.extend((0..dir.statsig_groups.len()).filter(|gi| {
+                    matches!(dir.parsed(*gi), ParsedName::Team { .. })
+                        && by_role.binary_search_by_key(gi, |(g, _)| *g).is_err()
+                        && in_statsig(dir, *gi, who, &at) == Some(true)
+                }));
+            }
+            v.sort_unstable();
             v.dedup();
             v
         }
@@ -298,8 +381,27 @@ pub fn explain(
     Explanation {
         person: who.clone(),
         steps,
+        still_has_access,
         roles,
     }
+}
+
+/// Active in Statsig while Okta has them deactivated, or not at all: a leaver who still
+/// has access, which no push of Okta's removes.
+fn leaver(dir: &Directory, okta: Option<&OktaUser>, who: &Person) -> Option<String> {
+    let id = who.statsig_user_id.as_deref()?;
+    let account = dir
+        .statsig_user(id)
+        .filter(|s| s.active && dir.statsig_read)?;
+    let okta_says = match okta {
+        Some(o) if o.is_active() => return None,
+        Some(o) => format!("Okta has them {}", o.status.to_lowercase()),
+        None => "Okta has no such user".to_string(),
+    };
+    Some(format!(
+        "Still has access to Statsig: the account {} is active, but {okta_says}, and Okta will not remove what it no longer manages. Next: in Statsig, deactivate the account under Settings > Members if they left; in Okta, check the app's Provisioning > To App has Deactivate Users on.",
+        account.user_name
+    ))
 }
 
 fn person_steps(dir: &Directory, okta: Option<&OktaUser>, who: &Person) -> Vec<String> {
@@ -657,6 +759,91 @@ mod tests {
             matches!(&e, FindError::Several { matches, .. } if matches.len() == 3),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_person_is_found_by_first_name_last_name_username_or_part_any_case_and_several_are_listed()
+    {
+        let mut dir = world();
+        let mut users = (*dir.okta_users).clone();
+        users[0].first_name = "Ada".into();
+        users[0].last_name = "Lovelace".into();
+        users[0].login = "alovelace".into();
+        dir.set_okta_users(users);
+        for q in [
+            "Ada",
+            "ada",
+            "LOVELACE",
+            "Ada Lovelace",
+            "alovelace",
+            "lovel",
+        ] {
+            let who = find(&dir, q).unwrap_or_else(|e| panic!("{q}: {e}"));
+            assert_eq!(
+                (who.okta_user_id.as_deref(), who.statsig_user_id.as_deref()),
+                (Some("o1"), Some("s1")),
+                "{q}"
+            );
+            assert_eq!(who.name, "Ada Lovelace");
+        }
+        // "First" is the first name of Bob (o2) and Cy (o3): both listed, by email.
+        match find(&dir, "first").unwrap_err() {
+            FindError::Several { matches, names, .. } => {
+                assert_eq!(matches, ["bob@example.com", "cy@example.com"]);
+                assert_eq!(names[0], "First o2 <bob@example.com>");
+            }
+            e => panic!("{e}"),
+        }
+        // Dee has no Okta account: found by her Statsig name; each person once.
+        let e = find(&dir, "Given").unwrap_err();
+        assert!(
+            matches!(&e, FindError::Several { matches, .. } if matches.len() == 4),
+            "{e}"
+        );
+        assert!(
+            e.to_string().starts_with("4 people match \"Given\": "),
+            "{e}"
+        );
+        assert!(matches!(find(&dir, "x"), Err(FindError::Nobody(_))));
+        let many: Vec<String> = (0..12).map(|i| format!("p{i}")).collect();
+        assert!(
+            listed(&many).ends_with("p9 and 2 more"),
+            "{}",
+            listed(&many)
+        );
+    }
+
+    #[test]
+    fn a_leaver_is_told_they_still_have_access_and_what_to_do() {
+        let dir = world();
+        // Cy: deprovisioned in Okta, active in Statsig.
+        let cy = trace(&dir, &[], "cy@example.com", None);
+        assert_eq!(cy.person.statsig_user_id.as_deref(), Some("s3"));
+        let said = cy.still_has_access.as_deref().unwrap();
+        assert!(
+            said.starts_with("Still has access to Statsig: the account cy@example.com is active, but Okta has them deprovisioned"),
+            "{said}"
+        );
+        assert!(
+            said.contains("deactivate the account under Settings > Members"),
+            "{said}"
+        );
+        // Dee: no Okta account at all.
+        let dee = trace(&dir, &[], "dee@example.com", None);
+        assert!(
+            dee.still_has_access
+                .as_deref()
+                .unwrap()
+                .contains("Okta has no such user"),
+            "{dee:?}"
+        );
+        // Ada is active in Okta: no such warning; the team Statsig has her in shows,
+        // though no mapping feeds it.
+        let ada = trace(&dir, &[], "ada@example.com", None);
+        assert_eq!(ada.still_has_access, None);
+        assert_eq!(ada.roles.len(), 1);
+        assert_eq!(ada.roles[0].team, "Pay");
+        assert_eq!(ada.roles[0].verdict, Verdict::NoMapping);
     }
 
     #[test]

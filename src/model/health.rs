@@ -242,6 +242,8 @@ pub struct Change {
     pub raised: Vec<Finding>,
     /// Findings in the earlier result only.
     pub resolved: Vec<Finding>,
+    /// Findings in both (as the later result says them).
+    pub unchanged: Vec<Finding>,
 }
 
 /// The findings raised and resolved from `before` to `after`.
@@ -259,6 +261,11 @@ pub fn compare(before: &[Finding], after: &[Finding]) -> Change {
         resolved: before
             .iter()
             .filter(|f| !a.contains(f.key.as_str()))
+            .cloned()
+            .collect(),
+        unchanged: after
+            .iter()
+            .filter(|f| b.contains(f.key.as_str()))
             .cloned()
             .collect(),
     }
@@ -1112,7 +1119,10 @@ pub(crate) mod tests {
         );
         assert!(c.resolved.is_empty());
         assert_eq!(compare(&after, &before).resolved.len(), 1);
-        assert_eq!(compare(&after, &after), Change::default());
+        let same = compare(&after, &after);
+        assert!(same.raised.is_empty() && same.resolved.is_empty());
+        assert_eq!(same.unchanged, after);
+        assert_eq!(compare(&before, &after).unchanged.len(), before.len());
         let (e, w, i) = counts(&after);
         assert_eq!(e + w + i, after.len());
         assert_eq!(at_least(&after, Severity::Error), e);

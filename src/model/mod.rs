@@ -15,11 +15,13 @@ pub mod plan;
 pub mod push_rule;
 pub mod records;
 pub mod redact;
+pub mod restore;
 pub mod rules;
 pub mod secret;
 pub mod snapshot;
 pub mod text;
 pub mod token;
+pub mod watch_events;
 
 pub use directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser};
 pub use member::{MemberList, MemberRef, SharedList, SkipReason, Skipped, SkippedList};

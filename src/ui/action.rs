@@ -193,6 +193,8 @@ pub enum Action {
     Cancel,
     /// Light or dark.
     ToggleTheme,
+    /// Desktop alerts while watching on or off (kept across restarts).
+    SetAlerts(bool),
     /// Hide the messages.
     DismissToasts,
     /// Show the log file's folder in the file manager.

@@ -69,6 +69,12 @@ fn health_lists_each_seeded_finding_and_a_fix_button_works() {
             .is_some(),
         "the trace of the leaver"
     );
+    assert!(
+        h.query_all_by_label_contains("Still has access to Statsig: the account ")
+            .next()
+            .is_some(),
+        "a leaver is told they still have access, and what to do"
+    );
     click(h, "Close");
     // The Inactive mapping's fix: Activate, through the same command and deletion guard
     // as its own button: activating it would empty its team, so the guard holds it.

@@ -279,3 +279,83 @@ fn compare_shows_an_okta_groups_change_and_redaction_uses_the_profiles_key() {
         settle(h);
     }
 }
+
+/// Health compared: a snapshot and now, then two snapshots (the later one opened): the
+/// Compare view lists the findings new, gone and unchanged. Here a Statsig account Okta
+/// has no user for appears between the two: one new finding, the rest unchanged.
+#[test]
+fn compare_shows_healths_findings_new_gone_and_unchanged_between_a_snapshot_and_now_or_two() {
+    let mut f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = (
+        dir.path().join("before.json"),
+        dir.path().join("after.json"),
+    );
+    let export = |f: &mut Fixture, path: &Path| {
+        f.harness.state().engine().send(Command::ExportSnapshot {
+            path: path.to_path_buf(),
+            redact: false,
+        });
+        wait(&mut f.harness, "the export", |a| {
+            a.is_idle() && path.exists()
+        });
+    };
+    export(&mut f, &before);
+    let body = serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "ghost.account@northwind.dev",
+        "name": {"givenName": "Ghost", "familyName": "Account"},
+        "emails": [{"value": "ghost.account@northwind.dev", "primary": true}],
+        "active": true
+    });
+    let made = f._rt.block_on(crate::common::scim(
+        &f.sandbox,
+        "POST",
+        "/Users",
+        Some(body),
+    ));
+    assert_eq!(made.status, 201);
+    let h = &mut f.harness;
+    h.state().engine().send(Command::Import);
+    wait(h, "the refresh", |a| {
+        a.is_idle()
+            && a.directory()
+                .statsig_users
+                .iter()
+                .any(|u| u.user_name == "ghost.account@northwind.dev")
+    });
+    let new = "ghost.account@northwind.dev is active in Statsig, but Okta has no such user.";
+    let check = |h: &mut Harness<'static, App>, path: &Path| {
+        h.state().engine().send(Command::Compare {
+            path: path.to_path_buf(),
+        });
+        wait(h, "the comparison", |a| a.is_idle() && a.has_dialog());
+        let header = h
+            .query_all_by_label_contains("Health: 1 new, 0 gone, ")
+            .next()
+            .map(|n| n.accesskit_node().label().unwrap_or_default())
+            .expect("Health's counts");
+        assert!(!header.ends_with(" 0 unchanged"), "{header}");
+        assert!(h.query_by_label("New findings (1)").is_some());
+        assert!(
+            h.query_by_label_contains(new).is_some(),
+            "the new finding is listed"
+        );
+        assert!(h.query_by_label_contains("Findings unchanged (").is_some());
+        h.key_press(egui::Key::Escape);
+        settle(h);
+    };
+    // A snapshot and now.
+    check(h, &before);
+    // Two snapshots: the later one opened, compared with the earlier one.
+    export(&mut f, &after);
+    let h = &mut f.harness;
+    h.state()
+        .engine()
+        .send(Command::OpenSnapshot(after.clone()));
+    wait(h, "the snapshot", |a| a.is_idle() && a.shows_snapshot());
+    check(h, &before);
+    // From the Health tab: its Compare button asks for the file.
+    click_containing(h, "Health (");
+    assert!(h.query_by_label("Compare with snapshot…").is_some());
+}

@@ -65,9 +65,21 @@ fn the_watch_toggle_turns_the_watcher_on_and_off() {
             == Some(egui::accesskit::Toggled::True)
     };
     assert!(!h.state().is_watching() && !ticked(h));
+    assert!(
+        h.query_by_label("Desktop alerts").is_none(),
+        "alerts are a setting of watching"
+    );
     click(h, "Watch for changes");
     wait(h, "the watcher on", App::is_watching);
     assert!(ticked(h));
+    // While watching, Desktop alerts is on until turned off, and stays off.
+    let alerts = |h: &egui_kittest::Harness<'static, App>| {
+        h.get_by_label("Desktop alerts").accesskit_node().toggled()
+            == Some(egui::accesskit::Toggled::True)
+    };
+    assert!(alerts(h) && h.state().alerts_on());
+    click(h, "Desktop alerts");
+    assert!(!alerts(h) && !h.state().alerts_on());
     click(h, "Watch for changes");
     wait(h, "the watcher off", |a| !a.is_watching());
     assert!(!ticked(h));

@@ -51,6 +51,11 @@ pub struct WatchReport {
     pub errors: Vec<super::error::EngineError>,
     /// The mappings whose push failed (their status says why and what to do).
     pub failed: Vec<String>,
+    /// What changed since the last cycle (filled in by the workspace).
+    pub events: Vec<crate::model::watch_events::WatchEvent>,
+    /// What the push rules proposed or made after the look (filled in by
+    /// `Workspace::watch_cycle`).
+    pub proposals: Vec<String>,
 }
 
 /// How the app and the command line speak of a backend that steers another service's

@@ -129,9 +129,16 @@ pub(super) async fn retry_all(ws: &mut Workspace) -> Result<String> {
     ws.retry_errors().await.outcome()
 }
 
-/// One watch cycle, reported in one sentence.
-pub(super) async fn watch(ws: &mut Workspace) -> Result<String> {
-    let r = ws.watch_once().await?;
+/// One watch cycle, reported in one sentence; with `alerts`, one desktop notification
+/// per change worth one (`engine::alerts`).
+pub(super) async fn watch(ws: Option<&mut Workspace>, alerts: bool) -> Result<String> {
+    let ws = ws.ok_or_else(|| {
+        crate::engine::error::refused("Not connected: open Settings or use the demo sandbox.")
+    })?;
+    let r = ws.watch_cycle().await?;
+    if alerts {
+        crate::engine::alerts::raise(&r.events);
+    }
     let mut parts = vec![
         format!("{} changed in Okta", plural(r.okta_groups_changed, "group")),
         format!("{} pushed", r.pushed.len()),
@@ -149,9 +156,9 @@ pub(super) async fn watch(ws: &mut Workspace) -> Result<String> {
         ));
     }
     let mut s = format!("Checked: {}.", parts.join(", "));
-    for line in ws.rules_after_a_look(true).await? {
+    for line in &r.proposals {
         s.push(' ');
-        s.push_str(&line);
+        s.push_str(line);
     }
     match r.errors.first() {
         Some(e) => Err(partly(s, "", e.clone())),

@@ -6,10 +6,12 @@
 mod command;
 mod connect;
 mod jobs;
+mod restore;
 mod snapshots;
 
 pub use command::{
-    Activity, Command, ConnectionInfo, Event, JobId, JobKind, SnapshotInfo, Target, Ticket,
+    Activity, Command, ConnectionInfo, Event, JobId, JobKind, RestoreRequest, SnapshotInfo, Target,
+    Ticket,
 };
 
 use super::config::Settings;
@@ -125,6 +127,7 @@ pub fn spawn(
         demo: None,
         cancel: cancel.clone(),
         watching: None,
+        alerts: true,
         snapshot: None,
         jobs: 0,
         published: Published::default(),
@@ -182,6 +185,8 @@ struct Runner {
     demo: Option<Demo>,
     cancel: CancelToken,
     watching: Option<Duration>,
+    /// Raise desktop notifications while watching (`engine::alerts`).
+    alerts: bool,
     /// The open snapshot, when reviewing offline.
     snapshot: Option<(PathBuf, Snapshot)>,
     jobs: u64,
@@ -374,6 +379,12 @@ impl Runner {
     }
 
     /// A setting: answers at once, with nothing to say.
+    fn set_alerts(&mut self, on: bool) -> Result<String> {
+        self.alerts = on;
+        Ok(String::new())
+    }
+
+    /// A setting: answers at once, with nothing to say.
     fn set_watching(&mut self, on: bool, interval: std::time::Duration) -> Result<String> {
         self.watching = (on && self.snapshot.is_none()).then_some(interval);
         self.send(Event::Watching(self.watching.is_some()));
@@ -400,6 +411,7 @@ impl Runner {
     async fn perform(&mut self, command: Command) -> Result<String> {
         match command {
             Command::SetWatching { on, interval } => self.set_watching(on, interval),
+            Command::SetAlerts { on } => self.set_alerts(on),
             Command::CloseSnapshot => self.close_snapshot(),
             Command::Connect(target) => self.connect(target).await,
             Command::SwitchProfile { name, create } => self.switch_profile(&name, create).await,
@@ -433,6 +445,10 @@ impl Runner {
                 unticked,
                 allowed_removals,
             } => self.apply_rule(&id, &unticked, allowed_removals).await,
+            Command::PlanRestore(request) => self.plan_restore(request).await,
+            Command::ApplyRestore { request, unticked } => {
+                self.apply_restore(request, &unticked).await
+            }
             Command::OpenSnapshot(path) => self.open_snapshot(path).await,
             Command::ExportSnapshot { path, redact } => self.export_snapshot(path, redact).await,
             Command::Compare { path } => self.compare(path).await,
@@ -455,15 +471,8 @@ impl Runner {
                 push_now,
                 allowed_removals,
             } => {
-                let ws = self.workspace()?;
-                jobs::link(
-                    ws,
-                    &okta_group_id,
-                    &statsig_group_id,
-                    push_now,
-                    allowed_removals,
-                )
-                .await
+                let (okta, team) = (&okta_group_id, &statsig_group_id);
+                jobs::link(self.workspace()?, okta, team, push_now, allowed_removals).await
             }
             Command::Create {
                 okta_group_id,
@@ -489,7 +498,7 @@ impl Runner {
                 active,
                 allowed_removals,
             } => jobs::set_active(self.workspace()?, &mapping_id, active, allowed_removals).await,
-            Command::WatchNow => jobs::watch(self.workspace()?).await,
+            Command::WatchNow => jobs::watch(self.ws.as_mut(), self.alerts).await,
             Command::SaveRule(rule) => jobs::save_rule(self.workspace()?, *rule),
             Command::RemoveRule { id } => jobs::remove_rule(self.workspace()?, &id),
         }

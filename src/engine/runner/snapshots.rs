@@ -100,11 +100,26 @@ impl Runner {
             .ok_or_else(|| refused("Nothing to compare yet: import first, or open a snapshot."))?;
         let p = path.clone();
         let data = self.data.clone();
-        let comparison = blocking(move || {
+        let (comparison, health) = blocking(move || {
             let before = files::open_snapshot(&p)?;
             // This profile's key, when one side was redacted with it; no key is made here.
             let key = redaction::existing_key(&data);
-            Ok(compare::compare_keyed(&before, &current, key.as_ref()))
+            let comparison = compare::compare_keyed(&before, &current, key.as_ref());
+            // Health on both sides alike: from the directory and the mappings alone.
+            let now = crate::clock::now();
+            let findings = |s: Snapshot| {
+                let mappings = s.mappings.clone();
+                let dir = s.into_directory();
+                crate::model::health::check(crate::model::health::Input {
+                    dir: &dir,
+                    mappings: &mappings,
+                    other_feeds: &[],
+                    access: &crate::model::health::Access::default(),
+                    now: &now,
+                })
+            };
+            let health = crate::model::health::compare(&findings(before), &findings(current));
+            Ok((comparison, health))
         })
         .await?;
         let summary = if comparison.is_empty() {
@@ -115,6 +130,7 @@ impl Runner {
         self.send(Event::Compared {
             against: path,
             comparison,
+            health,
         });
         Ok(summary)
     }

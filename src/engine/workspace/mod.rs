@@ -7,20 +7,24 @@
 pub mod cache;
 mod groups;
 mod import;
+pub mod journal;
 pub mod mode;
 mod pending;
 mod progress;
 pub mod push_mode;
 pub mod push_rules;
 mod reports;
+pub mod restore;
+mod watching;
 
 use super::core::Core;
 pub use progress::ImportProgress;
 pub use push_mode::{ModeReport, PushMode};
 pub use push_rules::{RuleApplied, RuleStore};
 pub use reports::{Activation, Made, Named, Pushed, Retried, Unlinked};
+pub use restore::RestoreDone;
 
-use super::backend::{Outcomes, PushBackend, PushReport, Unlink, WatchReport};
+use super::backend::{Outcomes, PushBackend, PushReport, Unlink};
 use super::connection::{Connection, PushModeChoice};
 use super::error::{EngineError, Result};
 use super::state::{Mapping, MappingStatus, State, StateStore};
@@ -56,6 +60,8 @@ pub struct Workspace {
     keep_cache: bool,
     /// Okta groups whose members an import is still reading (see `import.rs`).
     pending: Option<pending::Pending>,
+    /// What the last watch cycle saw, so each change is told once (see `watching.rs`).
+    seen: Option<crate::model::watch_events::Seen>,
 }
 
 impl Workspace {
@@ -140,6 +146,7 @@ impl Workspace {
             keep_cache: false,
             rules,
             pending: None,
+            seen: None,
         };
         Ok((ws, warning))
     }
@@ -574,13 +581,6 @@ impl Workspace {
                 "Who pushes is not settled yet (the Statsig app was not looked up); try again.",
             )),
         }
-    }
-
-    /// One watch cycle.
-    pub async fn watch_once(&mut self) -> Result<WatchReport> {
-        self.settle_mode().await?;
-        let (core, backend) = self.backend()?;
-        backend.watch(core).await
     }
 
     /// A snapshot of what the workspace holds now.

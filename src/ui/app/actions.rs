@@ -55,6 +55,10 @@ impl App {
                 self.persisted.dark = !self.persisted.dark;
                 widgets::apply_theme(ctx, self.persisted.dark);
             }
+            Action::SetAlerts(on) => {
+                self.persisted.alerts = on;
+                self.send(Command::SetAlerts { on });
+            }
             Action::DismissToasts => self.toasts.clear(),
             Action::OpenLogFolder => self.open_log_folder(),
             Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),

@@ -117,8 +117,36 @@ impl App {
             Event::Compared {
                 against,
                 comparison,
-            } => self.dialog = Some(Dialog::Compare(CompareDialog::new(against, comparison))),
+                health,
+            } => self.compared(against, comparison, health),
+            e @ Event::RestorePlanned { .. } => self.restore_planned(e),
         }
+    }
+
+    /// A restore's (or undo's) plan: shown in its dialog.
+    fn restore_planned(&mut self, e: Event) {
+        if let Event::RestorePlanned {
+            request,
+            what,
+            plan,
+        } = e
+        {
+            self.dialog = Some(Dialog::Restore(Box::new(
+                crate::ui::dialogs::restore::RestoreDialog::new(request, what, plan),
+            )));
+        }
+    }
+
+    /// The comparison with a snapshot file, Health's findings with it.
+    fn compared(
+        &mut self,
+        against: std::path::PathBuf,
+        comparison: crate::model::compare::Comparison,
+        health: crate::model::health::Change,
+    ) {
+        self.dialog = Some(Dialog::Compare(CompareDialog::new(
+            against, comparison, health,
+        )));
     }
 
     /// Connected. After the wizard's *Save and connect*, the connection is tested and

@@ -41,6 +41,9 @@ struct Persisted {
     recent: Vec<PathBuf>,
     /// The other profiles' recent snapshots.
     recent_by_profile: std::collections::BTreeMap<String, Vec<PathBuf>>,
+    /// Desktop alerts while watching (a mapping entering Error, new drift, a new
+    /// error-level finding).
+    alerts: bool,
 }
 
 impl Persisted {
@@ -75,6 +78,7 @@ impl Default for Persisted {
             connect_offered: false,
             recent: Vec::new(),
             recent_by_profile: Default::default(),
+            alerts: true,
         }
     }
 }
@@ -282,6 +286,9 @@ impl App {
             focus: Default::default(),
             status_height: STATUS_HEIGHT,
         };
+        if !app.persisted.alerts {
+            app.send(Command::SetAlerts { on: false });
+        }
         if let Some(path) = options.snapshot {
             // Offline review: no connection needed.
             app.send(Command::OpenSnapshot(path));
@@ -411,6 +418,11 @@ impl App {
         self.watching
     }
 
+    /// Whether the watcher raises desktop alerts (the status bar's *Desktop alerts*).
+    pub fn alerts_on(&self) -> bool {
+        self.persisted.alerts
+    }
+
     /// The connection profile in use.
     pub fn profile(&self) -> &str {
         &self.shown.profile
@@ -490,6 +502,7 @@ impl eframe::App for App {
                 recent: self.persisted.recent(&self.shown.profile),
                 busy: self.shown.busy.as_ref(),
                 watching: self.watching,
+                alerts: self.persisted.alerts,
                 other_pushing: self.other_pushing,
                 last_message: self.status_line.shown(),
             };

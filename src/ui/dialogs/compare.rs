@@ -1,8 +1,13 @@
-//! What changed between a snapshot file and what is shown: counts, then each change.
+//! What changed between a snapshot file and what is shown (live data, or another
+//! snapshot opened): counts, then each change, then Health's findings new, gone and
+//! unchanged.
 
 use super::frame::{Shown, modal};
+use crate::engine::runner::{Command, RestoreRequest};
 use crate::model::compare::Comparison;
+use crate::model::health::{Change, Finding};
 use crate::model::names;
+use crate::ui::action::Action;
 use crate::ui::widgets::{self, Pill};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -11,15 +16,22 @@ use std::path::PathBuf;
 pub struct CompareDialog {
     against: PathBuf,
     comparison: Comparison,
+    health: Change,
 }
 
 impl CompareDialog {
-    /// The comparison with `against`.
-    pub fn new(against: PathBuf, comparison: Comparison) -> Self {
-        CompareDialog {
+    /// The comparison with `against`, and Health's findings compared.
+    pub fn new(against: PathBuf, comparison: Comparison, health: Change) -> Box<Self> {
+        Box::new(CompareDialog {
             against,
             comparison,
-        }
+            health,
+        })
+    }
+
+    /// Health's findings compared.
+    pub fn health(&self) -> &Change {
+        &self.health
     }
 
     /// What it shows.
@@ -30,7 +42,7 @@ impl CompareDialog {
     /// Draws the dialog.
     pub fn show(&mut self, ctx: &egui::Context) -> Shown {
         let c = &self.comparison;
-        let (close, escape) = modal(ctx, "compare", "Compare", 680.0, |ui| {
+        let ((restore, close), escape) = modal(ctx, "compare", "Compare", 680.0, |ui| {
             ui.label(format!(
                 "From {} to what is shown now",
                 self.against.display()
@@ -44,14 +56,33 @@ impl CompareDialog {
                 widgets::pill(ui, Pill::Good, "No differences");
             } else {
                 ui.label(RichText::new(c.summary()).strong());
-                let height = (ui.available_height() - 40.0).clamp(120.0, 480.0);
-                egui::ScrollArea::vertical()
-                    .max_height(height)
-                    .show(ui, |ui| changes(ui, c));
             }
-            ui.button("Close").clicked()
+            let height = (ui.available_height() - 40.0).clamp(120.0, 480.0);
+            egui::ScrollArea::vertical()
+                .max_height(height)
+                .show(ui, |ui| {
+                    if !c.is_empty() {
+                        changes(ui, c);
+                    }
+                    ui.add_space(6.0);
+                    health(ui, &self.health);
+                });
+            ui.horizontal(|ui| {
+                let restore = ui
+                    .button("Restore…")
+                    .on_hover_text("Plan putting back what the snapshot shows, in the live org: mappings, statuses and rules, each previewed")
+                    .clicked();
+                (restore, ui.button("Close").clicked())
+            })
+            .inner
         });
-        if close || escape {
+        if restore {
+            Shown::done(Action::Send(Command::PlanRestore(RestoreRequest {
+                path: Some(self.against.clone()),
+                unlink_new: false,
+                members: false,
+            })))
+        } else if close || escape {
             Shown::close()
         } else {
             Shown::stay()
@@ -139,4 +170,36 @@ fn added_removed(ui: &mut Ui, title: &str, added: &[String], removed: &[String])
             widgets::error_text(ui, format!("- {}", names::display_safe(a)));
         }
     });
+}
+
+/// Health's findings from the file to what is shown: new, gone, unchanged.
+fn health(ui: &mut Ui, h: &Change) {
+    ui.label(
+        RichText::new(format!(
+            "Health: {} new, {} gone, {} unchanged",
+            h.raised.len(),
+            h.resolved.len(),
+            h.unchanged.len()
+        ))
+        .strong(),
+    );
+    let list = |ui: &mut Ui, title: &str, items: &[Finding], open: bool| {
+        if items.is_empty() {
+            return;
+        }
+        egui::CollapsingHeader::new(format!("{title} ({})", items.len()))
+            .default_open(open)
+            .show(ui, |ui| {
+                for f in items {
+                    ui.label(format!(
+                        "{}: {}",
+                        f.severity.label(),
+                        names::display_safe(&f.what)
+                    ));
+                }
+            });
+    };
+    list(ui, "New findings", &h.raised, true);
+    list(ui, "Findings gone", &h.resolved, true);
+    list(ui, "Findings unchanged", &h.unchanged, false);
 }

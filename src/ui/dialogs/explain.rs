@@ -17,6 +17,8 @@ pub struct ExplainDialog {
     query: String,
     /// The trace for the query asked, or why there is none; `None` before one is asked.
     result: Option<Result<Explanation, String>>,
+    /// When several people match: each as (email, "Name <email>"), to choose from.
+    choices: Vec<(String, String)>,
     /// The data the result was worked out from: (generation, mappings version).
     from: (u64, u64),
 }
@@ -27,6 +29,7 @@ impl ExplainDialog {
         let mut d = ExplainDialog {
             query: query.unwrap_or_default(),
             result: None,
+            choices: Vec::new(),
             from: (0, 0),
         };
         if !d.query.trim().is_empty() {
@@ -42,8 +45,15 @@ impl ExplainDialog {
 
     fn work_out(&mut self, view: &View) {
         self.from = (view.generation, view.mappings_version);
+        let found = explain::find(view.directory, &self.query);
+        self.choices = match &found {
+            Err(explain::FindError::Several { matches, names, .. }) => {
+                matches.iter().cloned().zip(names.iter().cloned()).collect()
+            }
+            _ => Vec::new(),
+        };
         self.result = Some(
-            explain::find(view.directory, &self.query)
+            found
                 .map(|who| explain::explain(view.directory, view.mappings, &who, None))
                 .map_err(|e| e.to_string()),
         );
@@ -56,6 +66,7 @@ impl ExplainDialog {
             self.work_out(view);
         }
         let mut ask = None;
+        let mut chosen = None;
         let (close, escape) = modal(ctx, "explain", "Explain", 720.0, |ui| {
             let mut go = false;
             ui.horizontal(|ui| {
@@ -63,7 +74,7 @@ impl ExplainDialog {
                 let field = ui
                     .add(
                         egui::TextEdit::singleline(&mut self.query)
-                            .hint_text("email or first and last name")
+                            .hint_text("name, email or username")
                             .desired_width(360.0),
                     )
                     .labelled_by(label.id);
@@ -82,7 +93,21 @@ impl ExplainDialog {
                 .auto_shrink([false, true])
                 .show(ui, |ui| match &self.result {
                     None => {
-                        ui.label("Type an email or a whole name, then Explain.");
+                        ui.label("Type a name (first, last or whole), an email or a username, then Explain.");
+                    }
+                    Some(Err(_)) if !self.choices.is_empty() => {
+                        ui.label(format!(
+                            "{} people match; choose one:",
+                            self.choices.len()
+                        ));
+                        for (email, name) in &self.choices {
+                            if ui
+                                .button(format!("Explain {}", display_safe(name)))
+                                .clicked()
+                            {
+                                chosen = Some(email.clone());
+                            }
+                        }
                     }
                     Some(Err(why)) => {
                         widgets::warn_text(ui, why);
@@ -91,6 +116,10 @@ impl ExplainDialog {
                 });
             ui.button("Close").clicked()
         });
+        if let Some(email) = chosen {
+            self.query = email;
+            self.work_out(view);
+        }
         match ask {
             Some(a) => Shown::done(a),
             None if close || escape => Shown::close(),
@@ -113,7 +142,9 @@ fn trace(ui: &mut Ui, e: &Explanation, view: &View) -> Option<Action> {
         ui.label(display_safe(s));
     }
     ui.add_space(6.0);
-    if e.roles.is_empty() {
+    if let Some(access) = &e.still_has_access {
+        widgets::warn_text(ui, display_safe(access));
+    } else if e.roles.is_empty() {
         ui.label("No team role Okta feeds concerns this person.");
     }
     let mut ask = None;

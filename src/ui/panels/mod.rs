@@ -28,6 +28,8 @@ pub struct Chrome<'a> {
     pub busy: Option<&'a Busy>,
     /// Watching for changes.
     pub watching: bool,
+    /// Desktop alerts while watching.
+    pub alerts: bool,
     /// Another run of the app is pushing.
     pub other_pushing: bool,
     /// The last message.

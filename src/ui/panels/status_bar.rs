@@ -125,6 +125,15 @@ pub fn show(
                     interval: Duration::from_secs(60),
                 }));
             }
+            if chrome.watching {
+                let mut alerts = chrome.alerts;
+                let r = ui
+                    .checkbox(&mut alerts, "Desktop alerts")
+                    .on_hover_text("While watching: a desktop notification when a mapping enters Error, edits are made in Statsig, or Health finds a new error (once per change)");
+                if r.changed() {
+                    actions.push(Action::SetAlerts(alerts));
+                }
+            }
             if chrome.other_pushing {
                 ui.separator();
                 widgets::pill(ui, Pill::Busy, "Another run of this app is pushing")

@@ -42,7 +42,7 @@ impl FindingsTab {
             let field = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.person)
-                        .hint_text("email or first and last name")
+                        .hint_text("name, email or username")
                         .desired_width(280.0),
                 )
                 .labelled_by(label.id);
@@ -55,6 +55,7 @@ impl FindingsTab {
                     self.person.trim().to_string(),
                 ))));
             }
+            compare_button(ui, view, actions);
         });
         ui.separator();
         if !view.imported {
@@ -132,6 +133,21 @@ impl FindingsTab {
                     }
                 });
             });
+    }
+}
+
+/// Health of a snapshot against what is shown (open one snapshot first to compare two):
+/// the Compare view, with the findings new, gone and unchanged.
+fn compare_button(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+    ui.separator();
+    let compare = ui
+        .add_enabled(view.imported, egui::Button::new("Compare with snapshot…"))
+        .on_hover_text("Findings new, gone and unchanged since a snapshot file (open a snapshot first to compare two)");
+    if compare.clicked() {
+        actions.push(Action::PickFile {
+            job: crate::ui::action::FileJob::Compare,
+            suggested: String::new(),
+        });
     }
 }
 

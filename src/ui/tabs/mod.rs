@@ -5,6 +5,7 @@ pub mod findings;
 pub mod health;
 pub mod mapping_detail;
 pub mod okta_groups;
+pub mod person_row;
 pub mod pushed;
 pub mod stable_rows;
 pub mod teams;

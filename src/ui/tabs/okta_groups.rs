@@ -343,7 +343,7 @@ fn group_detail(ui: &mut Ui, view: &View, g: &OktaGroup, actions: &mut Vec<Actio
         return;
     }
     ui.label(RichText::new(plural(g.members.len(), "member")).strong());
-    member_table(ui, d, g);
+    member_table(ui, d, g, actions);
 }
 
 /// A group whose members are not in: being read (while an import reads them), or not read
@@ -365,12 +365,15 @@ fn unread(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
 }
 
 /// A group's members with whether each can be pushed.
-fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
+fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup, actions: &mut Vec<Action>) {
     // The state stays whole; the email gives way (hover shows it).
     a11y::table(ui, "Member list", g.members.len(), 3, |ui| {
         TableBuilder::new(ui)
             .id_salt("okta-group-members")
             .striped(true)
+            // Right-clicks reach the row (its context menu), the cells' widgets first; the
+            // cells take no focus (the row's Explain… button is the keyboard's way).
+            .sense(egui::Sense::CLICK)
             .auto_shrink([false, false])
             .column(
                 Column::initial(120.0)
@@ -400,10 +403,14 @@ fn member_table(ui: &mut Ui, d: &Directory, g: &OktaGroup) {
                             widgets::elided(ui, &widgets::okta_user_state(d, u));
                         }
                     });
+                    let who = u.map(|u| u.email.as_str()).unwrap_or_default();
                     row.col(|ui| {
-                        let email = u.map(|u| names::display_safe(&u.email)).unwrap_or_default();
-                        widgets::elided(ui, &email).on_hover_text(&email);
+                        super::person_row::last_cell(ui, who, actions, |ui| {
+                            let email = names::display_safe(who);
+                            widgets::elided(ui, &email).on_hover_text(&email);
+                        });
                     });
+                    super::person_row::menu(&row.response(), who, actions);
                     a11y_rows.row(row.index(), false, &[]);
                 });
             });

@@ -245,7 +245,7 @@ impl TeamsTab {
                 }
             });
             if d.statsig_read {
-                members_table(ui, d, role, &group.members);
+                members_table(ui, d, role, &group.members, actions);
             } else {
                 ui.label(
                     RichText::new("Members unknown: no Statsig token is set (Settings). Okta still pushes; verify needs the token.")
@@ -360,7 +360,13 @@ fn feed_line(ui: &mut Ui, f: &Feed, actions: &mut Vec<Action>) {
 
 /// Every member of one role, each on its row: the table grows with the page, never
 /// hiding rows in a scroll area of its own.
-fn members_table(ui: &mut Ui, d: &Directory, role: Role, members: &[String]) {
+fn members_table(
+    ui: &mut Ui,
+    d: &Directory,
+    role: Role,
+    members: &[String],
+    actions: &mut Vec<Action>,
+) {
     let rows: Vec<(String, String)> = members
         .iter()
         .map(|id| match d.statsig_user(id) {
@@ -372,6 +378,9 @@ fn members_table(ui: &mut Ui, d: &Directory, role: Role, members: &[String]) {
         TableBuilder::new(ui)
             .id_salt(("members", role))
             .striped(true)
+            // Right-clicks reach the row (its context menu), the cells' widgets first; the
+            // cells take no focus (the row's Explain… button is the keyboard's way).
+            .sense(egui::Sense::CLICK)
             .vscroll(false)
             .column(
                 Column::initial(200.0)
@@ -400,8 +409,11 @@ fn members_table(ui: &mut Ui, d: &Directory, role: Role, members: &[String]) {
                         widgets::elided(ui, &names::display_safe(email));
                     });
                     row.col(|ui| {
-                        ui.label(role.as_str());
+                        super::person_row::last_cell(ui, email, actions, |ui| {
+                            ui.label(role.as_str());
+                        });
                     });
+                    super::person_row::menu(&row.response(), email, actions);
                     a11y_rows.row(row.index(), false, &[]);
                 });
             });

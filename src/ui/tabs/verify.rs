@@ -83,7 +83,7 @@ impl VerifyTab {
             }
         });
         match compared {
-            Ok((p, lines)) => show_lines(ui, p, lines),
+            Ok((p, lines)) => show_lines(ui, p, lines, actions),
             Err(e) => {
                 widgets::error_text(ui, e.to_string());
             }
@@ -132,7 +132,7 @@ fn lines(plan: &Plan) -> Vec<Line> {
 }
 
 /// Okta members and Statsig members side by side, with each difference marked.
-fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line]) {
+fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line], actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         let tone = |n: usize, t: Pill| if n == 0 { Pill::Neutral } else { t };
         widgets::pill(ui, Pill::Good, &format!("{} in sync", plan.unchanged.len()));
@@ -170,6 +170,9 @@ fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line]) {
         TableBuilder::new(ui)
             .id_salt("verify")
             .striped(true)
+            // Right-clicks reach the row (its context menu), the cells' widgets first; the
+            // cells take no focus (the row's Explain… button is the keyboard's way).
+            .sense(egui::Sense::CLICK)
             .auto_shrink([false, false])
             .column(
                 Column::initial(260.0)
@@ -200,10 +203,16 @@ fn show_lines(ui: &mut Ui, plan: &Plan, rows: &[Line]) {
                     row.col(|ui| {
                         widgets::elided(ui, &names::display_safe(statsig));
                     });
+                    let who = if okta.is_empty() { statsig } else { okta };
                     row.col(|ui| {
-                        let c = widgets::pill_color(ui, *pill);
-                        ui.add(egui::Label::new(egui::RichText::new(verdict).color(c)).truncate());
+                        super::person_row::last_cell(ui, who, actions, |ui| {
+                            let c = widgets::pill_color(ui, *pill);
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(verdict).color(c)).truncate(),
+                            );
+                        });
                     });
+                    super::person_row::menu(&row.response(), who, actions);
                     a11y_rows.row(row.index(), false, &[]);
                 });
             });
