@@ -157,7 +157,7 @@ fn sync_health_shows_from_the_start_beside_its_legend_and_starts_over_for_anothe
     wait(h, "the other org", |a| {
         a.is_idle()
             && a.connection().is_some_and(|c| c.label == "Another org")
-            && a.mappings().len() == 3
+            && a.mappings().len() == 4
             && !a.sync_health().is_empty()
     });
     let samples = h.state().sync_health();
