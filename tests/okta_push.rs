@@ -517,7 +517,11 @@ async fn many_links_are_paced_to_the_apps_bucket_and_never_meet_a_429() {
     };
     let results = ws.link_many(&pairs, false, 0, &report).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
-    assert_eq!(s.world().push_mappings.len(), 3 + 6);
+    assert_eq!(
+        s.world().push_mappings.len(),
+        4 + 6,
+        "the demo's four and six new"
+    );
     assert_eq!(apps_requests(&seen), imported + 6, "one request a link");
     let statuses = seen.statuses.lock().unwrap();
     assert!(
