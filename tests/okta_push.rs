@@ -591,6 +591,47 @@ async fn a_token_that_may_not_see_apps_is_named_and_auto_falls_back_to_direct_pu
 }
 
 #[tokio::test]
+async fn health_names_what_a_token_that_may_not_see_apps_hides() {
+    let s = Sandbox::start(SandboxConfig {
+        okta_apps_forbidden: true,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    let now = okta_statsig_teams::clock::now();
+    let findings = ws.findings(&now);
+    let access: Vec<_> = findings
+        .iter()
+        .filter(|f| f.kind == okta_statsig_teams::model::health::Kind::Access)
+        .collect();
+    assert_eq!(access.len(), 1, "{access:?}");
+    let f = access[0];
+    assert_eq!(
+        f.severity,
+        okta_statsig_teams::model::health::Severity::Error
+    );
+    assert!(
+        f.what
+            .contains("may not read the Statsig app in Okta (Okta answered 403)"),
+        "{}",
+        f.what
+    );
+    assert!(f.why.contains("Okta's push mappings"), "{}", f.why);
+    assert!(f.fix.contains("okta.apps.read"), "{}", f.fix);
+    // With the rights, no such finding.
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    assert!(
+        !ws.findings(&now)
+            .iter()
+            .any(|f| f.kind == okta_statsig_teams::model::health::Kind::Access)
+    );
+}
+
+#[tokio::test]
 async fn a_team_deleted_in_statsig_puts_oktas_mapping_in_error_with_the_reason() {
     let s = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
