@@ -199,6 +199,20 @@ pub enum Command {
     /// Health and a person's trace: `doctor`, `explain`.
     #[command(flatten)]
     Health(super::doctor::HealthCommand),
+    /// Undo the last bulk apply (a restore, a copy or a rule apply), from this profile's
+    /// journal: mappings it made are unlinked (Leave), statuses, members and rules set
+    /// back. Prints the plan (--plan, the default) or applies it (--apply).
+    UndoBulk {
+        /// Print the plan only (the default).
+        #[arg(long, conflicts_with = "apply")]
+        plan: bool,
+        /// Apply the plan.
+        #[arg(long)]
+        apply: bool,
+        /// Leave out this row: its Okta group or rule name, or its key (repeat for several).
+        #[arg(long, value_name = "ROW")]
+        skip: Vec<String>,
+    },
     /// Link many Okta groups to team groups at once, from a CSV file of
     /// `okta group,statsig team group` lines (names or ids). The whole file is checked
     /// first (every bad line named by number, nothing sent); a line already linked the
@@ -318,6 +332,50 @@ pub enum SnapshotCommand {
         #[arg(long)]
         live: bool,
     },
+    /// Import, then put back what FILE shows: each mapping unlinked or deleted since
+    /// (Link when its team exists, else Create), each status, each rule. Prints the plan
+    /// (--plan, the default) or applies it (--apply: paced; Ctrl-C stops between requests
+    /// and running it again finishes it). Exit 3 when the guard stops a row.
+    Restore {
+        /// The snapshot file (of this profile's org).
+        file: std::path::PathBuf,
+        /// How it runs.
+        #[command(flatten)]
+        how: RestoreArgs,
+    },
+    /// Import, then make FILE's mappings in this profile's org (--profile NAME, or --to
+    /// NAME), matching Okta groups, teams and people by name; what has no match is listed
+    /// with why. --plan (the default) or --apply, as `snapshot restore`.
+    Copy {
+        /// The snapshot file (of another org or profile).
+        file: std::path::PathBuf,
+        /// The profile to copy into (default: --profile, else Default).
+        #[arg(long, value_name = "PROFILE")]
+        to: Option<String>,
+        /// How it runs.
+        #[command(flatten)]
+        how: RestoreArgs,
+    },
+}
+
+/// How `snapshot restore` and `snapshot copy` run.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Print the plan only (the default).
+    #[arg(long, conflicts_with = "apply")]
+    pub plan: bool,
+    /// Apply the plan.
+    #[arg(long)]
+    pub apply: bool,
+    /// Also unlink the mappings made since the snapshot (Leave: their teams stay).
+    #[arg(long)]
+    pub unlink_new: bool,
+    /// Also set the members of the mapped Okta groups back to the snapshot's.
+    #[arg(long)]
+    pub members: bool,
+    /// Leave out this row: its Okta group or rule name, or its key (repeat for several).
+    #[arg(long, value_name = "ROW")]
+    pub skip: Vec<String>,
 }
 
 /// The sandbox's flags.

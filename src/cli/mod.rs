@@ -11,6 +11,7 @@ mod link_many;
 mod mappings;
 mod outcome;
 mod output;
+mod restore;
 mod rules;
 mod sandbox;
 mod snapshot;
@@ -94,6 +95,41 @@ fn profile(cli: &Cli) -> Result<DataDir, Failure> {
     Ok(data)
 }
 
+/// `snapshot copy FILE --to PROFILE`: on that profile's connection.
+fn copy_to(g: &Global, out: Output, command: SnapshotCommand) -> Work<'_> {
+    Box::pin(async move {
+        let SnapshotCommand::Copy {
+            file,
+            to: Some(to),
+            how,
+        } = command
+        else {
+            return Err(outcome::refuse("Not a copy to another profile."));
+        };
+        let target = other_profile(&to)?;
+        with_workspace(g, &target, Reads::Directories, async move |ws| {
+            restore::restore(g, out, ws, &file, how, true).await
+        })
+        .await
+    })
+}
+
+/// Another profile's data folder (`snapshot copy --to`), which must exist.
+fn other_profile(name: &str) -> Result<DataDir, Failure> {
+    let root = DataDir::from_env();
+    let data = root
+        .with_profile(name)
+        .map_err(|e| outcome::refuse(e.to_string()))?;
+    if data.profile() != crate::engine::paths::DEFAULT_PROFILE && !data.profile_dir().is_dir() {
+        return Err(outcome::refuse(format!(
+            "There is no profile \"{}\" to copy into; the profiles are {}.",
+            data.profile(),
+            root.profiles().join(", ")
+        )));
+    }
+    Ok(data)
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = match Cli::read(std::env::args_os()) {
@@ -163,11 +199,23 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
             after: Some(after),
             ..
         }) => Box::pin(async move { snapshot::diff_files(out, data, &before, &after) }),
+        // A copy into another profile's org works on that profile's connection.
+        Command::Snapshot(c @ SnapshotCommand::Copy { to: Some(_), .. }) => copy_to(g, out, c),
         Command::Snapshot(c) => Box::pin(with_workspace(
             g,
             data,
             Reads::Directories,
-            async move |ws| snapshot::run(g, out, data, ws, c),
+            async move |ws| snapshot::run(g, out, data, ws, c).await,
+        )),
+        Command::UndoBulk {
+            plan: _,
+            apply,
+            skip,
+        } => Box::pin(with_workspace(
+            g,
+            data,
+            Reads::Directories,
+            async move |ws| restore::undo(g, out, ws, apply, &skip).await,
         )),
         // Listing and removing rules read the rules file alone.
         Command::Rule(c @ (RuleCommand::List | RuleCommand::Remove { .. })) => {

@@ -1,4 +1,5 @@
-//! Snapshots from the command line: `snapshot export | show | diff`, and `import --out`.
+//! Snapshots from the command line: `snapshot export | show | diff | restore | copy`, and
+//! `import --out`.
 
 use super::outcome::{FAILED, Failure, refuse};
 use super::output::{Output, Row, safe};
@@ -156,12 +157,12 @@ pub fn diff_files(out: Output, data: &DataDir, before: &Path, after: &Path) -> R
     )
 }
 
-/// `snapshot export` and `snapshot diff --live`.
-pub fn run(
+/// `snapshot export`, `snapshot diff --live`, `restore` and `copy`.
+pub async fn run(
     g: &Global,
     out: Output,
     data: &DataDir,
-    ws: &Workspace,
+    ws: &mut Workspace,
     command: SnapshotCommand,
 ) -> Result<(), Failure> {
     match command {
@@ -175,5 +176,11 @@ pub fn run(
             )
         }
         SnapshotCommand::Show { file } => show(out, &file),
+        SnapshotCommand::Restore { file, how } => {
+            super::restore::restore(g, out, ws, &file, how, false).await
+        }
+        SnapshotCommand::Copy { file, how, .. } => {
+            super::restore::restore(g, out, ws, &file, how, true).await
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod plan;
 pub mod push_rule;
 pub mod records;
 pub mod redact;
+pub mod restore;
 pub mod rules;
 pub mod secret;
 pub mod snapshot;

@@ -21,6 +21,7 @@ mod okta;
 mod persistence;
 mod profiles;
 mod pushed;
+mod restore;
 mod review;
 mod rules;
 mod search_export;

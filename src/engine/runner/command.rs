@@ -229,6 +229,27 @@ pub enum Command {
         /// Removals confirmed past the guard, per row.
         allowed_removals: usize,
     },
+    /// Plan putting back what a snapshot file shows (`None`: the undo of the last bulk
+    /// apply), against live data (an open snapshot is closed first).
+    PlanRestore(RestoreRequest),
+    /// Apply that plan, made again from the file (or the journal), but the unticked rows.
+    ApplyRestore {
+        /// What is restored.
+        request: RestoreRequest,
+        /// Keys of the rows the admin unticked.
+        unticked: Vec<String>,
+    },
+}
+
+/// A restore (or an undo) as the app asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreRequest {
+    /// The snapshot file; `None` for *Undo last bulk apply*.
+    pub path: Option<PathBuf>,
+    /// Also unlink mappings made since (Leave).
+    pub unlink_new: bool,
+    /// Also set the mapped Okta groups' members back.
+    pub members: bool,
 }
 
 impl Command {
@@ -262,6 +283,8 @@ impl Command {
             Command::SaveRule(_) => JobKind::SaveRule,
             Command::RemoveRule { .. } => JobKind::RemoveRule,
             Command::ApplyRule { .. } => JobKind::ApplyRule,
+            Command::PlanRestore(_) => JobKind::PlanRestore,
+            Command::ApplyRestore { .. } => JobKind::ApplyRestore,
             Command::SetWatching { .. } | Command::SetAlerts { .. } | Command::CloseSnapshot => {
                 return None;
             }
@@ -383,6 +406,10 @@ pub enum JobKind {
     RemoveRule,
     /// Applying a push rule.
     ApplyRule,
+    /// Planning a restore or an undo.
+    PlanRestore,
+    /// Applying a restore or an undo.
+    ApplyRestore,
 }
 
 impl JobKind {
@@ -426,6 +453,10 @@ impl JobKind {
             JobKind::SaveRule => JobSpec::job("Saving the rule").sending_nothing(),
             JobKind::RemoveRule => JobSpec::job("Removing the rule").sending_nothing(),
             JobKind::ApplyRule => JobSpec::job("Making the rule's mappings"),
+            JobKind::PlanRestore => JobSpec::job("Planning the restore")
+                .sending_nothing()
+                .leaving_the_connection(),
+            JobKind::ApplyRestore => JobSpec::job("Restoring"),
         }
     }
 
@@ -575,6 +606,15 @@ pub enum Event {
     },
     /// Back to live data (which follows as Directory and Mappings).
     SnapshotClosed,
+    /// The plan of a restore (or of the undo of the last bulk apply).
+    RestorePlanned {
+        /// What was asked.
+        request: RestoreRequest,
+        /// What it is ("Restore from the snapshot taken …", "Undo of Rule \"Teams\"").
+        what: String,
+        /// The rows.
+        plan: crate::model::restore::RestorePlan,
+    },
     /// What changed between a snapshot file (before) and what is shown (after).
     Compared {
         /// The file.
@@ -662,7 +702,19 @@ mod tests {
                 unticked: vec![],
                 allowed_removals: 0,
             },
+            Command::ApplyRestore {
+                request: restore(),
+                unticked: vec![],
+            },
         ]
+    }
+
+    fn restore() -> RestoreRequest {
+        RestoreRequest {
+            path: Some(path()),
+            unlink_new: false,
+            members: false,
+        }
     }
 
     /// Commands that send none.
@@ -709,6 +761,7 @@ mod tests {
             },
             Command::RemoveRule { id: id() },
             Command::SetAlerts { on: false },
+            Command::PlanRestore(restore()),
         ]
     }
 

@@ -6,10 +6,12 @@
 mod command;
 mod connect;
 mod jobs;
+mod restore;
 mod snapshots;
 
 pub use command::{
-    Activity, Command, ConnectionInfo, Event, JobId, JobKind, SnapshotInfo, Target, Ticket,
+    Activity, Command, ConnectionInfo, Event, JobId, JobKind, RestoreRequest, SnapshotInfo, Target,
+    Ticket,
 };
 
 use super::config::Settings;
@@ -443,6 +445,10 @@ impl Runner {
                 unticked,
                 allowed_removals,
             } => self.apply_rule(&id, &unticked, allowed_removals).await,
+            Command::PlanRestore(request) => self.plan_restore(request).await,
+            Command::ApplyRestore { request, unticked } => {
+                self.apply_restore(request, &unticked).await
+            }
             Command::OpenSnapshot(path) => self.open_snapshot(path).await,
             Command::ExportSnapshot { path, redact } => self.export_snapshot(path, redact).await,
             Command::Compare { path } => self.compare(path).await,
@@ -465,15 +471,8 @@ impl Runner {
                 push_now,
                 allowed_removals,
             } => {
-                let ws = self.workspace()?;
-                jobs::link(
-                    ws,
-                    &okta_group_id,
-                    &statsig_group_id,
-                    push_now,
-                    allowed_removals,
-                )
-                .await
+                let (okta, team) = (&okta_group_id, &statsig_group_id);
+                jobs::link(self.workspace()?, okta, team, push_now, allowed_removals).await
             }
             Command::Create {
                 okta_group_id,

@@ -7,12 +7,14 @@
 pub mod cache;
 mod groups;
 mod import;
+pub mod journal;
 pub mod mode;
 mod pending;
 mod progress;
 pub mod push_mode;
 pub mod push_rules;
 mod reports;
+pub mod restore;
 mod watching;
 
 use super::core::Core;
@@ -20,6 +22,7 @@ pub use progress::ImportProgress;
 pub use push_mode::{ModeReport, PushMode};
 pub use push_rules::{RuleApplied, RuleStore};
 pub use reports::{Activation, Made, Named, Pushed, Retried, Unlinked};
+pub use restore::RestoreDone;
 
 use super::backend::{Outcomes, PushBackend, PushReport, Unlink};
 use super::connection::{Connection, PushModeChoice};

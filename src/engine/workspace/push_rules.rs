@@ -4,11 +4,13 @@
 //! are ordinary mappings of the connection's push mode; the rule lives in the app.
 
 use super::Workspace;
+use super::journal::BulkKind;
 use crate::engine::backend::Report;
 use crate::engine::error::{EngineError, Result, refused};
 use crate::engine::files::{FileError, write_atomic};
 use crate::model::mapping::Mapping;
 use crate::model::push_rule::{self, PushRule, RowTarget, RuleRow};
+use crate::model::restore::Applied;
 use crate::model::rules::GuardStop;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -69,6 +71,11 @@ impl RuleStore {
             .map_err(|e| FileError::unreadable("the push rules", &self.path, e))?;
         write_atomic(&self.path, &json)
             .map_err(|e| FileError::write("the push rules", &self.path, e))
+    }
+
+    /// The folder the rules are kept in (the connection's).
+    pub fn folder(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
     }
 
     /// The rules.
@@ -205,6 +212,10 @@ impl Workspace {
                 RowTarget::Skip(why) => out.skipped.push((row.okta_group_name, why)),
             }
         }
+        let creates_planned: Vec<String> = creates
+            .iter()
+            .map(|(_, _, _, n)| format!("Create: {n}"))
+            .collect();
         let total = links.len() + creates.len();
         if total == 0 {
             return Ok(out);
@@ -236,6 +247,22 @@ impl Workspace {
             }
             report(links.len() + i + 1, total, None);
         }
+        let name = self.rule(id_or_name).map(|r| r.name.clone())?;
+        let planned = links
+            .iter()
+            .map(|(_, _, n)| format!("Link: {n}"))
+            .chain(creates_planned)
+            .collect();
+        let done: Vec<Applied> = out
+            .made
+            .iter()
+            .map(|m| Applied::Made {
+                mapping_id: m.id.clone(),
+                okta_group_name: m.okta_group_name.clone(),
+                statsig_group_name: m.statsig_group_name.clone(),
+            })
+            .collect();
+        self.journal_apply(&format!("Rule \"{name}\""), BulkKind::Rule, planned, &done);
         Ok(out)
     }
 

@@ -119,6 +119,21 @@ impl App {
                 comparison,
                 health,
             } => self.compared(against, comparison, health),
+            e @ Event::RestorePlanned { .. } => self.restore_planned(e),
+        }
+    }
+
+    /// A restore's (or undo's) plan: shown in its dialog.
+    fn restore_planned(&mut self, e: Event) {
+        if let Event::RestorePlanned {
+            request,
+            what,
+            plan,
+        } = e
+        {
+            self.dialog = Some(Dialog::Restore(Box::new(
+                crate::ui::dialogs::restore::RestoreDialog::new(request, what, plan),
+            )));
         }
     }
 

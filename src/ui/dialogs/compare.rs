@@ -3,9 +3,11 @@
 //! unchanged.
 
 use super::frame::{Shown, modal};
+use crate::engine::runner::{Command, RestoreRequest};
 use crate::model::compare::Comparison;
 use crate::model::health::{Change, Finding};
 use crate::model::names;
+use crate::ui::action::Action;
 use crate::ui::widgets::{self, Pill};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -40,7 +42,7 @@ impl CompareDialog {
     /// Draws the dialog.
     pub fn show(&mut self, ctx: &egui::Context) -> Shown {
         let c = &self.comparison;
-        let (close, escape) = modal(ctx, "compare", "Compare", 680.0, |ui| {
+        let ((restore, close), escape) = modal(ctx, "compare", "Compare", 680.0, |ui| {
             ui.label(format!(
                 "From {} to what is shown now",
                 self.against.display()
@@ -65,9 +67,22 @@ impl CompareDialog {
                     ui.add_space(6.0);
                     health(ui, &self.health);
                 });
-            ui.button("Close").clicked()
+            ui.horizontal(|ui| {
+                let restore = ui
+                    .button("Restore…")
+                    .on_hover_text("Plan putting back what the snapshot shows, in the live org: mappings, statuses and rules, each previewed")
+                    .clicked();
+                (restore, ui.button("Close").clicked())
+            })
+            .inner
         });
-        if close || escape {
+        if restore {
+            Shown::done(Action::Send(Command::PlanRestore(RestoreRequest {
+                path: Some(self.against.clone()),
+                unlink_new: false,
+                members: false,
+            })))
+        } else if close || escape {
             Shown::close()
         } else {
             Shown::stay()

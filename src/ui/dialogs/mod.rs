@@ -12,6 +12,7 @@ pub mod members;
 pub mod path;
 pub mod profile;
 pub mod push;
+pub mod restore;
 pub mod rules;
 pub mod settings;
 pub mod unlink;
@@ -56,6 +57,8 @@ pub enum Dialog {
     ProfileInUse(profile::ProfileInUse),
     /// A person's trace.
     Explain(Box<explain::ExplainDialog>),
+    /// A restore's or an undo's plan.
+    Restore(Box<restore::RestoreDialog>),
 }
 
 impl Dialog {
@@ -78,6 +81,7 @@ impl Dialog {
             Dialog::NewProfile(d) => d.show(ctx, view),
             Dialog::ProfileInUse(d) => d.show(ctx, view),
             Dialog::Explain(d) => d.show(ctx, view),
+            Dialog::Restore(d) => d.show(ctx, view),
         }
     }
 

@@ -2,7 +2,7 @@
 //! and the running job's progress with Cancel.
 
 use super::Chrome;
-use crate::engine::runner::Command;
+use crate::engine::runner::{Command, RestoreRequest};
 use crate::engine::workspace::PushMode;
 use crate::ui::a11y;
 use crate::ui::action::{Action, FileJob, Open};
@@ -193,8 +193,28 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
             suggested: String::new(),
         });
     }
+    undo_item(ui, view, actions);
     if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
         actions.push(Action::Send(Command::CloseSnapshot));
+    }
+}
+
+/// File > Undo last bulk apply…: plans the reverse of the last restore or rule apply.
+fn undo_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+    let live = view.connection.is_some();
+    let r = ui.add_enabled(live, egui::Button::new("Undo last bulk apply…"));
+    if !live {
+        r.clone()
+            .on_disabled_hover_text("Not connected: open Settings or use the demo sandbox");
+    }
+    if r.on_hover_text("Plan the reverse of the last restore or rule apply, with the same preview")
+        .clicked()
+    {
+        actions.push(Action::Send(Command::PlanRestore(RestoreRequest {
+            path: None,
+            unlink_new: false,
+            members: false,
+        })));
     }
 }
 
@@ -230,6 +250,19 @@ fn badge(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
                 .background_color(Color32::from_rgb(147, 197, 253)),
             )
             .on_hover_text(format!("From {from}\n{}", s.path.display()));
+            // Restore works on the live org: offered when there is one.
+            if view.connection.is_some()
+                && ui
+                    .button("Restore…")
+                .on_hover_text("Plan putting back what this snapshot shows, in the live org (the snapshot closes)")
+                .clicked()
+            {
+                actions.push(Action::Send(Command::PlanRestore(RestoreRequest {
+                    path: Some(s.path.clone()),
+                    unlink_new: false,
+                    members: false,
+                })));
+            }
             if ui.button("Close snapshot").clicked() {
                 actions.push(Action::Send(Command::CloseSnapshot));
             }

@@ -1,0 +1,167 @@
+//! Restore and *Undo last bulk apply* in the real app: from Compare, the plan of two
+//! mappings unlinked with Delete, one unticked, the other applied (its team back in
+//! Statsig with the members the row's preview named), then the restore undone from the
+//! File menu (Direct push and Okta push). The plan's screenshot is
+//! `screenshots/restore-plan.png`.
+
+use crate::support::{
+    Before, Setup, click, fixture_with, screenshot, settle, wait, wait_for_label,
+};
+use egui_kittest::kittest::Queryable;
+use okta_statsig_teams::engine::backend::Unlink;
+use okta_statsig_teams::engine::connection::PushModeChoice;
+use okta_statsig_teams::engine::runner::Command;
+use okta_statsig_teams::ui::Action;
+use std::time::Duration;
+
+/// Two mappings (each making a team of three), a snapshot of them at `path` (at a fixed
+/// time: the screenshot shows it), then both unlinked with Delete.
+fn two_deleted(path: std::path::PathBuf) -> Before {
+    Box::new(move |ws, rt, s| {
+        let users: Vec<String> = ws
+            .directory()
+            .okta_group_by_name("Payments Engineers")
+            .unwrap()
+            .members
+            .iter()
+            .take(3)
+            .cloned()
+            .collect();
+        for (name, team) in [("Crew Restore", "Restore"), ("Crew Other", "Other")] {
+            let g = rt
+                .block_on(ws.create_mapping_group(name, "", &users))
+                .unwrap();
+            rt.block_on(ws.create(&g.id, "Mobile", team, true)).unwrap();
+            let full = format!("Statsig-Mobile-{team}-Member");
+            assert!(s.until(Duration::from_secs(20), |w| {
+                crate::common::statsig_emails_in(w, &full).is_some_and(|m| m.len() == 3)
+            }));
+        }
+        rt.block_on(ws.import(|_| {})).unwrap();
+        // A fixed time: the screenshot shows it.
+        let mut snap = ws.snapshot(false);
+        snap.taken_at = "2026-03-02T09:30:00.000Z".into();
+        okta_statsig_teams::engine::files::export_snapshot(&path, &snap).unwrap();
+        let ids: Vec<String> = ws
+            .mappings()
+            .iter()
+            .filter(|m| m.okta_group_name.starts_with("Crew "))
+            .map(|m| m.id.clone())
+            .collect();
+        for id in ids {
+            let word = ws.confirmation_word(&id).unwrap();
+            rt.block_on(ws.unlink(&id, Unlink::Delete, &word)).unwrap();
+        }
+        assert!(s.until(Duration::from_secs(20), |w| {
+            crate::common::statsig_emails_in(w, "Statsig-Mobile-Restore-Member").is_none()
+                && crate::common::statsig_emails_in(w, "Statsig-Mobile-Other-Member").is_none()
+        }));
+    })
+}
+
+fn restore_through_the_dialog(mode: PushModeChoice, shot: Option<&str>) {
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("before.json");
+    let path = file.clone();
+    let mut f = fixture_with(Setup {
+        mode,
+        before: Some(two_deleted(path)),
+        ..Setup::default()
+    });
+    let before = crate::common::okta_pushable_emails(&f.sandbox, "Crew Restore");
+    let h = &mut f.harness;
+    h.state_mut()
+        .perform(Action::Send(Command::Compare { path: file.clone() }));
+    wait_for_label(h, "Restore…");
+    click(h, "Restore…");
+    wait_for_label(h, "Apply 2 changes");
+    wait(h, "the plan", |a| a.is_idle());
+    assert!(h.query_by_label("Crew Restore").is_some());
+    assert!(h.query_by_label("Statsig-Mobile-Restore-Member").is_some());
+    assert!(
+        h.query_all_by_label("Create").count() >= 2,
+        "both teams are made again"
+    );
+    // The row's preview names who Statsig gets back.
+    let gains = format!("Statsig gains at the next push: {}", before[0]);
+    assert!(h.query_by_label_contains(&gains).is_some(), "the preview");
+    click(h, "Crew Other");
+    wait_for_label(h, "Apply 1 change");
+    if let Some(name) = shot {
+        screenshot(h, name);
+    }
+    click(h, "Apply 1 change");
+    wait(h, "the restore", |a| {
+        a.is_idle()
+            && a.mappings()
+                .iter()
+                .any(|m| m.okta_group_name == "Crew Restore")
+    });
+    assert!(
+        !h.state()
+            .mappings()
+            .iter()
+            .any(|m| m.okta_group_name == "Crew Other"),
+        "the unticked row is left out"
+    );
+    let back = f.sandbox.until(Duration::from_secs(20), |w| {
+        crate::common::statsig_emails_in(w, "Statsig-Mobile-Restore-Member").as_ref()
+            == Some(&before)
+    });
+    assert!(back, "the team is back with the members the preview named");
+    assert!(crate::common::statsig_emails(&f.sandbox, "Statsig-Mobile-Other-Member").is_none());
+
+    // Undo last bulk apply, from the File menu: the same preview, then the mapping goes.
+    let h = &mut f.harness;
+    click(h, "File");
+    settle(h);
+    click(h, "Undo last bulk apply…");
+    wait_for_label(h, "Apply 1 change");
+    wait(h, "the undo's plan", |a| a.is_idle());
+    assert!(h.query_by_label("Unlink (Leave)").is_some());
+    click(h, "Apply 1 change");
+    wait(h, "the undo", |a| {
+        a.is_idle()
+            && !a
+                .mappings()
+                .iter()
+                .any(|m| m.okta_group_name == "Crew Restore")
+    });
+    assert!(
+        crate::common::statsig_emails(&f.sandbox, "Statsig-Mobile-Restore-Member").is_some(),
+        "Leave: the team stays"
+    );
+}
+
+#[test]
+fn a_restore_plans_from_compare_applies_the_ticked_rows_and_is_undone_in_direct_push() {
+    restore_through_the_dialog(PushModeChoice::Direct, Some("restore-plan"));
+}
+
+#[test]
+fn a_restore_plans_from_compare_applies_the_ticked_rows_and_is_undone_in_okta_push() {
+    restore_through_the_dialog(PushModeChoice::Okta, None);
+}
+
+#[test]
+fn restore_from_a_snapshots_review_returns_to_live_data_and_plans_there() {
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("before.json");
+    let mut f = fixture_with(Setup {
+        before: Some(two_deleted(file.clone())),
+        ..Setup::default()
+    });
+    let h = &mut f.harness;
+    h.state_mut()
+        .perform(Action::Send(Command::OpenSnapshot(file.clone())));
+    wait_for_label(h, "Close snapshot");
+    wait(h, "the snapshot", |a| a.is_idle());
+    click(h, "Restore…");
+    wait_for_label(h, "Apply 2 changes");
+    wait(h, "the plan", |a| a.is_idle());
+    assert!(
+        h.query_by_label("Close snapshot").is_none(),
+        "back on live data, where the plan applies"
+    );
+    assert!(h.query_by_label("Crew Other").is_some());
+}
