@@ -120,6 +120,11 @@ impl App {
                 health,
             } => self.compared(against, comparison, health),
             e @ Event::RestorePlanned { .. } => self.restore_planned(e),
+            Event::RestoreRefused { request, okta } => {
+                self.dialog = Some(Dialog::Restore(Box::new(
+                    crate::ui::dialogs::restore::RestoreDialog::refused(request, okta),
+                )));
+            }
         }
     }
 
@@ -289,6 +294,13 @@ impl App {
                 JobKind::Connect if outcome.is_ok() => self.dialog = None,
                 _ => {}
             }
+        }
+        // A restore of another org's snapshot: its dialog says so, and offers the copy.
+        if kind == JobKind::PlanRestore
+            && outcome.is_err()
+            && matches!(&self.dialog, Some(Dialog::Restore(d)) if d.offers_copy())
+        {
+            return;
         }
         let error = outcome.is_err() && !matches!(outcome, Err(EngineError::Cancelled));
         self.toast(text(&outcome), error, now);

@@ -193,6 +193,22 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
             suggested: String::new(),
         });
     }
+    let live = view.connection.is_some();
+    let r = ui.add_enabled(live, egui::Button::new("Copy mappings from a snapshot…"));
+    if !live {
+        r.clone()
+            .on_disabled_hover_text("Not connected: open Settings or use the demo sandbox");
+    }
+    if r.on_hover_text(
+        "Make a snapshot's mappings (of another org or profile) here, its groups and teams matched by names, with the same preview",
+    )
+    .clicked()
+    {
+        actions.push(Action::PickFile {
+            job: FileJob::CopyFrom,
+            suggested: String::new(),
+        });
+    }
     undo_item(ui, view, actions);
     if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
         actions.push(Action::Send(Command::CloseSnapshot));
@@ -214,6 +230,7 @@ fn undo_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
             path: None,
             unlink_new: false,
             members: false,
+            copy: false,
         })));
     }
 }
@@ -250,18 +267,29 @@ fn badge(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
                 .background_color(Color32::from_rgb(147, 197, 253)),
             )
             .on_hover_text(format!("From {from}\n{}", s.path.display()));
-            // Restore works on the live org: offered when there is one.
-            if view.connection.is_some()
-                && ui
-                    .button("Restore…")
-                .on_hover_text("Plan putting back what this snapshot shows, in the live org (the snapshot closes)")
-                .clicked()
-            {
-                actions.push(Action::Send(Command::PlanRestore(RestoreRequest {
-                    path: Some(s.path.clone()),
-                    unlink_new: false,
-                    members: false,
-                })));
+            // Restore and copy work on the live org: offered when there is one.
+            if view.connection.is_some() {
+                for (label, copy, hover) in [
+                    (
+                        "Restore…",
+                        false,
+                        "Plan putting back what this snapshot shows, in the live org (the snapshot closes)",
+                    ),
+                    (
+                        "Copy by names…",
+                        true,
+                        "Plan making this snapshot's mappings in the live org, its groups and teams matched by names (the snapshot closes)",
+                    ),
+                ] {
+                    if ui.button(label).on_hover_text(hover).clicked() {
+                        actions.push(Action::Send(Command::PlanRestore(RestoreRequest {
+                            path: Some(s.path.clone()),
+                            unlink_new: false,
+                            members: false,
+                            copy,
+                        })));
+                    }
+                }
             }
             if ui.button("Close snapshot").clicked() {
                 actions.push(Action::Send(Command::CloseSnapshot));
