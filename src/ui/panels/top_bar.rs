@@ -193,6 +193,15 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
             suggested: String::new(),
         });
     }
+    copy_item(ui, view, actions);
+    undo_item(ui, view, actions);
+    if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
+        actions.push(Action::Send(Command::CloseSnapshot));
+    }
+}
+
+/// File > Copy mappings from a snapshot…: picks a file, then plans the copy by names.
+fn copy_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
     let live = view.connection.is_some();
     let r = ui.add_enabled(live, egui::Button::new("Copy mappings from a snapshot…"));
     if !live {
@@ -208,10 +217,6 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
             job: FileJob::CopyFrom,
             suggested: String::new(),
         });
-    }
-    undo_item(ui, view, actions);
-    if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
-        actions.push(Action::Send(Command::CloseSnapshot));
     }
 }
 
