@@ -6,7 +6,7 @@
 //! listed with why. The plan's screenshot is `screenshots/restore-plan.png`.
 
 use crate::support::{
-    Before, Setup, click, fixture_with, screenshot, settle, wait, wait_for_label,
+    Before, Setup, click, fixture_with, replace_text, screenshot, settle, wait, wait_for_label,
 };
 use egui_kittest::kittest::Queryable;
 use okta_statsig_teams::engine::backend::Unlink;
@@ -332,4 +332,41 @@ fn a_copy_by_names_from_another_orgs_snapshot_applies_the_matches_and_lists_the_
 fn a_copy_by_names_from_another_orgs_snapshot_applies_the_matches_and_lists_the_rest_in_okta_push()
 {
     copy_from_another_org(PushModeChoice::Okta);
+}
+
+#[test]
+fn copy_by_names_is_offered_in_compare_and_the_file_menu() {
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("org-a.json");
+    let mut f = fixture_with(Setup::default());
+    let _a = other_orgs_snapshot(&f, &file);
+    let h = &mut f.harness;
+    wait(h, "connected to org B", |a| a.is_idle() && a.has_data());
+    // Compare: Copy by names… plans the copy at once.
+    h.state_mut()
+        .perform(Action::Send(Command::Compare { path: file.clone() }));
+    wait_for_label(h, "Copy by names…");
+    click(h, "Copy by names…");
+    wait_for_label(h, "Apply 2 changes");
+    wait(h, "the copy's plan", |a| a.is_idle());
+    assert!(h.query_by_label("Copy by names instead").is_none());
+    assert!(h.query_all_by_label("Only Here").next().is_some());
+    click(h, "Close");
+    settle(h);
+    // File → Copy mappings from a snapshot…: a file, then the same plan.
+    click(h, "File");
+    settle(h);
+    click(h, "Copy mappings from a snapshot…");
+    wait_for_label(h, "File path");
+    replace_text(h, "File path", file.to_str().unwrap());
+    // The path dialog's Open (the window has other buttons of that name), drawn last.
+    h.query_all_by_label("Open").last().unwrap().click();
+    settle(h);
+    wait_for_label(h, "Apply 2 changes");
+    wait(h, "the copy's plan", |a| a.is_idle());
+    assert!(
+        h.query_all_by_label_contains("Copy by names from the snapshot")
+            .next()
+            .is_some()
+    );
 }
