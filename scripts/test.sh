@@ -2,7 +2,7 @@
 # The project's test command: installs what the tests need, then runs fmt, clippy, every
 # test, and the independent SCIM compliance checker against the sandbox.
 #   - Debian packages (apt-get, when missing): D-Bus + gnome-keyring for the OS keyring
-#     test, Mesa for headless UI rendering, Xvfb + at-spi2-core + python3-pyatspi for the
+#     test, Mesa for headless UI rendering, Xvfb + at-spi2-core + python3-pyatspi + xdotool for the
 #     screen reader's path through the real app (tests/atspi/), dunst as the desktop
 #     notification server the watcher's alerts reach (tests/cli_watch.rs).
 #   - A Python venv (.venv) with the independent peers: scim2-server, scim2-tester (SCIM)
@@ -20,7 +20,7 @@ fi
 export CARGO_TERM_COLOR=never
 
 step "system packages"
-packages=(dbus dbus-x11 gnome-keyring libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1 python3-venv desktop-file-utils appstream xvfb xauth python3-pyatspi at-spi2-core dunst)
+packages=(dbus dbus-x11 gnome-keyring libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1 python3-venv desktop-file-utils appstream xvfb xauth python3-pyatspi at-spi2-core xdotool dunst)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -65,9 +65,25 @@ fn doctor_lists_the_findings_and_fail_on_sets_the_exit_code() {
         "skipped_members",
         "not_imported",
         "unreadable_name",
+        "team_gone",
+        "lookalike_group",
     ] {
         assert!(kinds.contains(&kind.to_string()), "{kind} in {kinds:?}");
     }
+    let gone = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "team_gone")
+        .unwrap();
+    assert!(
+        gone["what"]
+            .as_str()
+            .unwrap()
+            .contains("Loyalty Crew -> Statsig-Checkout-Loyalty-Member"),
+        "{gone}"
+    );
+    assert_eq!(gone["action"]["action"], "unlink", "{gone}");
     let first = &report["findings"][0];
     assert_eq!(first["severity"], "error", "the most severe first");
     let leaver = report["findings"]

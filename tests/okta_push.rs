@@ -517,7 +517,11 @@ async fn many_links_are_paced_to_the_apps_bucket_and_never_meet_a_429() {
     };
     let results = ws.link_many(&pairs, false, 0, &report).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
-    assert_eq!(s.world().push_mappings.len(), 3 + 6);
+    assert_eq!(
+        s.world().push_mappings.len(),
+        4 + 6,
+        "the demo's four and six new"
+    );
     assert_eq!(apps_requests(&seen), imported + 6, "one request a link");
     let statuses = seen.statuses.lock().unwrap();
     assert!(
@@ -584,6 +588,47 @@ async fn a_token_that_may_not_see_apps_is_named_and_auto_falls_back_to_direct_pu
     let (src, target) = common::pair(&ws, "Sales", "Statsig-Checkout-Payments-Admin");
     let e = ws.link(&src, &target, false).await.unwrap_err().to_string();
     assert!(e.contains("permission to read apps"), "{e}");
+}
+
+#[tokio::test]
+async fn health_names_what_a_token_that_may_not_see_apps_hides() {
+    let s = Sandbox::start(SandboxConfig {
+        okta_apps_forbidden: true,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    let now = okta_statsig_teams::clock::now();
+    let findings = ws.findings(&now);
+    let access: Vec<_> = findings
+        .iter()
+        .filter(|f| f.kind == okta_statsig_teams::model::health::Kind::Access)
+        .collect();
+    assert_eq!(access.len(), 1, "{access:?}");
+    let f = access[0];
+    assert_eq!(
+        f.severity,
+        okta_statsig_teams::model::health::Severity::Error
+    );
+    assert!(
+        f.what
+            .contains("may not read the Statsig app in Okta (Okta answered 403)"),
+        "{}",
+        f.what
+    );
+    assert!(f.why.contains("Okta's push mappings"), "{}", f.why);
+    assert!(f.fix.contains("okta.apps.read"), "{}", f.fix);
+    // With the rights, no such finding.
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(okta_connection(&s, PushModeChoice::Auto), dir.path()).await;
+    assert!(
+        !ws.findings(&now)
+            .iter()
+            .any(|f| f.kind == okta_statsig_teams::model::health::Kind::Access)
+    );
 }
 
 #[tokio::test]

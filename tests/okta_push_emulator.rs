@@ -186,7 +186,7 @@ async fn mappings_are_made_paged_changed_and_deleted_with_real_oktas_answers() {
 
     // Paging: cursor after the last id, followed through Link headers.
     let seen = all_pages(&s, &format!("{}{path}?limit=2", s.okta_url)).await;
-    assert_eq!(seen.len(), 4, "three made in the console and this one");
+    assert_eq!(seen.len(), 5, "four made in the console and this one");
     let by_source = okta(&s, "GET", &format!("{path}?sourceGroupId={source}"), None).await;
     assert_eq!(by_source.body.as_array().unwrap().len(), 1);
 

@@ -17,6 +17,7 @@ pub mod patch;
 mod push_worker;
 pub mod scim_api;
 pub mod seed;
+mod seed_findings;
 pub mod shared;
 pub mod world;
 

@@ -207,6 +207,7 @@ fn demo(spec: &SeedSpec) -> World {
     // A contractor outside the org's domain: Okta has them, Statsig refuses them.
     let contractor = world.add_okta_user("Sam", "Contractor", "sam@partner-agency.com", "ACTIVE");
     demo_teams(&mut world, &people);
+    super::seed_findings::gone_team(&mut world);
     demo_okta_groups(&mut world, &people, &contractor);
     demo_okta_app(&mut world, &people);
     world
@@ -431,6 +432,7 @@ fn demo_console_mappings(world: &mut World, app: &str, people: &[Person]) {
             failed: ("Growth Lab", "Statsig-Growth Lab-Experiments-Member"),
         },
     );
+    super::seed_findings::after_import(world, app, ids(40, 13, 6), ids(2, 37, 5));
     world.acting = None;
     super::history::seed(world, "iOS Guild", "Warehouse Crew", "Growth Lab");
 }

@@ -8,13 +8,14 @@
 //!   drawn row's cells under a row node (its index, `selected`, and the Click action,
 //!   which selects it as a mouse click does).
 //!   A selectable table is one Tab stop ([`Rows::stop`]), on its selected row.
-//! - [`list`] and [`option`] are a list box of selectable items; [`tabs`] and [`tab`] a
-//!   tab list; [`menu_bar`], [`menu`] and [`menu_items`] the menus.
+//! - [`list`] and [`option`] are a list box of selectable items; [`items`] and [`item`]
+//!   a list of text to read; [`tabs`] and [`tab`] a tab list; [`menu_bar`], [`menu`] and [`menu_items`] the menus.
 //! - [`live`] makes a label a live region; [`name`] names a widget; [`hide`] hides what
 //!   is behind a modal dialog.
 //! - Focus: [`focus_ring`] rings the focused control, [`is_handle`] tells the resize
 //!   handles Tab passes over, [`acted_on`] what opened a dialog, and [`keep`] / [`fill`]
-//!   draw a panel later than it is laid out, so that Tab follows the screen.
+//!   draw a panel later than it is laid out, so that Tab follows the screen; [`put_after`]
+//!   makes screen readers meet such a panel where it is on screen.
 //! - [`tidy`], after drawing: text offers no action, nameless column handles are hidden.
 
 use egui::accesskit::{self, Role};
@@ -447,6 +448,48 @@ pub fn option(r: &Response, selected: bool, index: usize, count: usize) {
     });
 }
 
+/// A list (not for choosing from) named `name`, of `count` items in all, drawn by `add`:
+/// its items are [`item`]s.
+pub fn items<R>(ui: &mut Ui, name: &str, count: usize, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let builder = UiBuilder::new()
+        .accessibility_role(Role::List)
+        .accessibility_label(name);
+    ui.scope_builder(builder, |ui| {
+        ui.ctx()
+            .accesskit_node_builder(ui.unique_id(), |n| n.set_size_of_set(count));
+        add(ui)
+    })
+    .inner
+}
+
+/// Makes `r` (a label) item `index` of a list of `count` items, named by its text.
+pub fn item(r: &Response, index: usize, count: usize) {
+    r.ctx.accesskit_node_builder(r.id, |n| {
+        if let Some(text) = n.value().map(str::to_owned) {
+            n.clear_value();
+            n.set_label(text);
+        }
+        n.set_role(Role::ListItem);
+        n.remove_action(accesskit::Action::Click);
+        n.set_position_in_set(index + 1);
+        n.set_size_of_set(count);
+    });
+}
+
+/// Marks `r` (an [`item`] of a list of steps) as the current step (in its description
+/// too, which every screen reader reads).
+pub fn current_step(r: &Response) {
+    r.ctx.accesskit_node_builder(r.id, |n| {
+        n.set_aria_current(accesskit::AriaCurrent::Step);
+        n.set_description("current step");
+    });
+}
+
+/// Describes the node `id` (a dialog: where it is at) to screen readers.
+pub fn describe(ctx: &Context, id: Id, description: &str) {
+    ctx.accesskit_node_builder(id, |n| n.set_description(description));
+}
+
 /// A tab list named `name`, drawn by `add` in a row: its items are [`tab`]s.
 pub fn tabs<R>(ui: &mut Ui, name: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
     let builder = UiBuilder::new()
@@ -483,18 +526,28 @@ pub fn menu(r: &Response) {
 
 /// Draws a menu's content with `add`; its buttons are menu items (its check boxes
 /// checkable ones). A menu is a layer of its own, so every widget on it is the menu's.
+/// An item chosen by a screen reader's action closes the menu, as a click does (egui
+/// closes a menu on a pointer click only); one that opens a submenu ([`menu`]) does not.
 pub fn menu_items<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
     let r = add(ui);
     let ctx = ui.ctx().clone();
     let layer = ui.layer_id();
     let ids: Vec<Id> =
         ctx.viewport(|v| v.this_pass.widgets.get_layer(layer).map(|w| w.id).collect());
+    let mut chosen = false;
     for id in ids.into_iter().filter(|id| ctx.has_accesskit_node(*id)) {
-        ctx.accesskit_node_builder(id, |n| match n.role() {
-            Role::Button => n.set_role(Role::MenuItem),
-            Role::CheckBox => n.set_role(Role::MenuItemCheckBox),
-            _ => {}
+        let acted = ctx.input(|i| i.has_accesskit_action_request(id, accesskit::Action::Click));
+        ctx.accesskit_node_builder(id, |n| {
+            match n.role() {
+                Role::Button => n.set_role(Role::MenuItem),
+                Role::CheckBox => n.set_role(Role::MenuItemCheckBox),
+                _ => {}
+            }
+            chosen |= acted && n.has_popup().is_none() && !n.is_disabled();
         });
+    }
+    if chosen {
+        ui.close();
     }
     r
 }
@@ -541,9 +594,86 @@ pub fn fill<R>(ui: &mut Ui, kept: Kept, add: impl FnOnce(&mut Ui) -> R) -> (R, f
     (r, child.min_rect().height())
 }
 
-/// Hides the node `id` and all under it from screen readers.
+/// Puts what holds the node `later` after what holds the node `earlier`, where the two
+/// meet in the tree: a side panel is laid out before the area beside it, so egui lists
+/// it first, but a screen reader should meet them as they are on screen.
+pub fn put_after(ctx: &Context, earlier: Id, later: Id) {
+    let found = ctx.viewport(|v| {
+        let state = v.this_pass.accesskit_state.as_ref()?;
+        let mut parents: std::collections::HashMap<accesskit::NodeId, Id> = Default::default();
+        for (id, node) in &state.nodes {
+            for c in node.children() {
+                parents.insert(*c, *id);
+            }
+        }
+        // From `id` up to the root: each node with the one below it on the way.
+        let chain = |id: Id| {
+            std::iter::successors(Some((id, id)), |(node, _)| {
+                parents.get(&node.accesskit_id()).map(|p| (*p, *node))
+            })
+            .skip(1)
+            .collect::<Vec<(Id, Id)>>()
+        };
+        let (up_earlier, up_later) = (chain(earlier), chain(later));
+        up_later.into_iter().find_map(|(parent, later)| {
+            let earlier = up_earlier.iter().find(|(p, _)| *p == parent)?.1;
+            Some((parent, earlier, later))
+        })
+    });
+    let Some((parent, earlier, later)) = found else {
+        return;
+    };
+    let (earlier, later) = (earlier.accesskit_id(), later.accesskit_id());
+    ctx.accesskit_node_builder(parent, |n| {
+        let mut kids: Vec<_> = n
+            .children()
+            .iter()
+            .copied()
+            .filter(|c| *c != later)
+            .collect();
+        let Some(at) = kids.iter().position(|c| *c == earlier) else {
+            return;
+        };
+        kids.insert(at + 1, later);
+        n.set_children(kids);
+    });
+}
+
+/// Hides what is under the node `id` from screen readers, and gives it back whole once
+/// this is no longer called.
+///
+/// The hidden mark goes on the first nodes under `id` that screen readers see, never on a
+/// container they pass through (a `GenericContainer`, such as the window's top `Ui`):
+/// AccessKit's AT-SPI adapter brings a subtree back when a node it sees is shown again,
+/// but not when a container it passes through is, so what was added or changed behind a
+/// dialog hidden that way stayed an "Unknown object" to Orca after the dialog closed.
 pub fn hide(ctx: &Context, id: Id) {
-    ctx.accesskit_node_builder(id, |n| n.set_hidden());
+    let targets = ctx.viewport(|v| {
+        let Some(state) = v.this_pass.accesskit_state.as_ref() else {
+            return Vec::new();
+        };
+        let by_node: std::collections::HashMap<accesskit::NodeId, Id> = state
+            .nodes
+            .keys()
+            .map(|id| (id.accesskit_id(), *id))
+            .collect();
+        let mut targets = Vec::new();
+        let mut stack = vec![id];
+        while let Some(id) = stack.pop() {
+            let Some(node) = state.nodes.get(&id) else {
+                continue;
+            };
+            if node.role() == Role::GenericContainer {
+                stack.extend(node.children().iter().filter_map(|c| by_node.get(c)));
+            } else {
+                targets.push(id);
+            }
+        }
+        targets
+    });
+    for id in targets {
+        ctx.accesskit_node_builder(id, |n| n.set_hidden());
+    }
 }
 
 /// Makes `r` (a label) a live region: polite for news, assertive for errors.

@@ -692,3 +692,57 @@ fn no_node_id_stands_for_two_kinds_of_control_across_the_tabs() {
     }
     assert!(clashes.is_empty(), "{}", clashes.join("\n"));
 }
+
+/// The dialogs that open from a file or a plan (Compare, then Restore from it) are named,
+/// modal and take focus as the others do, and have no unnamed focusable node: the plan's
+/// tick boxes are named by their row.
+#[test]
+fn compare_and_restore_are_named_modal_dialogs_with_focus_inside_and_no_unnamed_control() {
+    use okta_statsig_teams::engine::backend::Unlink;
+    use okta_statsig_teams::engine::runner::Command;
+    use okta_statsig_teams::ui::Action;
+    let mut f = fixture_with(linked(
+        "Fraud Squad",
+        "Statsig-Checkout-Fraud Detection-Member",
+    ));
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("before.json");
+    let h = &mut f.harness;
+    h.state_mut().perform(Action::Send(Command::ExportSnapshot {
+        path: file.clone(),
+        redact: false,
+    }));
+    wait(h, "the snapshot", |a| a.is_idle() && file.exists());
+    // Unlinked since (Leave): the restore has one row to put back.
+    let mapping_id = mapping_id(h, "Fraud Squad");
+    h.state_mut().perform(Action::Send(Command::Unlink {
+        mapping_id,
+        how: Unlink::Leave,
+        confirmation: String::new(),
+    }));
+    wait(h, "the unlink", |a| a.is_idle() && a.mappings().is_empty());
+    h.state_mut()
+        .perform(Action::Send(Command::Compare { path: file.clone() }));
+    wait_for_label(h, "Restore…");
+    let mut wrong = Vec::new();
+    for title in ["Compare", "Restore"] {
+        if title == "Restore" {
+            click(h, "Restore…");
+            wait_for_label(h, "Apply 1 change");
+            wait(h, "the plan", |a| a.is_idle());
+        }
+        match h.query_by_role_and_label(Role::Dialog, title) {
+            None => wrong.push(format!("no dialog named {title:?}")),
+            Some(d) if !d.accesskit_node().is_modal() => wrong.push(format!("{title}: not modal")),
+            Some(_) => {}
+        }
+        if !focus_inside(h, title) {
+            wrong.push(format!("{title}: focus is on {:?}", focused(h)));
+        }
+        if !out_of_reach(h, "Views") {
+            wrong.push(format!("{title}: the tabs behind it are in reach"));
+        }
+        wrong.extend(faults(h, title));
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

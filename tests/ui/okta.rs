@@ -26,7 +26,7 @@ fn pushed_groups_show_oktas_mappings_with_status_and_error_summary() {
     let h = &mut f.harness;
     wait_for_label(h, "Okta push via \"Statsig SCIM\"");
     click_containing(h, "Pushed groups");
-    assert_eq!(h.state().mappings().len(), 3, "made in Okta's console");
+    assert_eq!(h.state().mappings().len(), 4, "made in Okta's console");
     select_mapping(h, "Growth Lab");
     assert!(
         h.query_by_label_contains("Okta reports ERROR").is_some()
@@ -71,7 +71,7 @@ fn link_in_okta_push_is_pushed_by_okta_then_deactivated_and_activated() {
     push_now_box(h);
     assert!(h.query_by_label_contains("Okta will add").is_some());
     click(h, "Save");
-    wait(h, "the link", |a| a.is_idle() && a.mappings().len() == 4);
+    wait(h, "the link", |a| a.is_idle() && a.mappings().len() == 5);
     assert!(
         last_message(h).starts_with(
             "Linked Okta Test Team to Statsig-Okta Test Proj-Test Team-Member in Okta"
@@ -111,7 +111,7 @@ fn create_in_okta_push_then_unlink_with_delete_and_okta_deletes_the_team() {
     fill_in_create(h, "Chargebacks");
     click(h, "Save");
     wait(h, "Okta's mapping", |a| {
-        a.is_idle() && a.mappings().len() == 4
+        a.is_idle() && a.mappings().len() == 5
     });
     assert!(last_message(h).contains("Okta creates Statsig-Checkout-Chargebacks-Member"));
     let team = "Statsig-Checkout-Chargebacks-Member";
@@ -131,7 +131,7 @@ fn create_in_okta_push_then_unlink_with_delete_and_okta_deletes_the_team() {
     );
     click(h, "Unlink");
     wait(h, "unlink with Delete", |a| {
-        a.is_idle() && a.mappings().len() == 3
+        a.is_idle() && a.mappings().len() == 4
     });
     eventually(&f.sandbox, "Okta deletes the team in Statsig", |w| {
         w.group_member_ids(team).is_none()
@@ -167,7 +167,7 @@ fn a_mapping_made_in_oktas_console_shows_at_the_next_check() {
     wait_for_label(h, "Okta push via \"Statsig SCIM\"");
     click_containing(h, "Pushed groups");
     click(h, "Check now");
-    wait(h, "the check", |a| a.is_idle() && a.mappings().len() == 4);
+    wait(h, "the check", |a| a.is_idle() && a.mappings().len() == 5);
     assert!(
         h.state()
             .mappings()
@@ -245,7 +245,17 @@ fn a_change_okta_has_not_pushed_yet_shows_okta_is_pushing() {
     }
     let h = &mut f.harness;
     click(h, "Check now");
-    wait_for_label(h, "Okta is pushing");
+    wait(h, "Okta's push to be owed", |a| {
+        a.is_idle()
+            && a.mappings().iter().any(|m| {
+                m.okta_group_name == "iOS Guild"
+                    && m.remote.as_ref().is_some_and(|r| r.pending.is_some())
+            })
+    });
+    assert!(
+        h.query_all_by_label("Okta is pushing").next().is_some(),
+        "the list says so"
+    );
     select_mapping(h, "iOS Guild");
     assert!(
         h.query_all_by_label("Okta is pushing").count() >= 2,

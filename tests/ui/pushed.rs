@@ -59,7 +59,7 @@ fn check_now_keeps_rows_in_place_marks_what_changed_and_keeps_the_selection() {
     // A new mapping goes to the end of the list.
     pick_okta_test_link(h);
     click(h, "Save");
-    wait(h, "the link", |a| a.is_idle() && a.mappings().len() == 4);
+    wait(h, "the link", |a| a.is_idle() && a.mappings().len() == 5);
     pass_shield(h);
     let before = row_order(h);
     assert_eq!(before.last().map(String::as_str), Some("Okta Test Team"));
@@ -157,7 +157,7 @@ fn sync_health_shows_from_the_start_beside_its_legend_and_starts_over_for_anothe
     wait(h, "the other org", |a| {
         a.is_idle()
             && a.connection().is_some_and(|c| c.label == "Another org")
-            && a.mappings().len() == 3
+            && a.mappings().len() == 4
             && !a.sync_health().is_empty()
     });
     let samples = h.state().sync_health();

@@ -47,7 +47,13 @@ pub struct Setup {
     pub offer_connect: bool,
     /// Changes to the sandbox's settings (a slow network, rate limits).
     pub sandbox: Option<EditConfig>,
+    /// The app's own Direct push mappings, saved before the app starts (left from before
+    /// the org turned on Okta's Group Push, say).
+    pub direct_state: Option<DirectState>,
 }
+
+/// The app's own Direct push mappings, made from the sandbox's world.
+pub type DirectState = Box<dyn FnOnce(&World) -> okta_statsig_teams::engine::state::State>;
 
 /// A change to the sandbox's settings before it starts.
 pub type EditConfig = Box<dyn FnOnce(&mut SandboxConfig)>;
@@ -62,6 +68,7 @@ impl Default for Setup {
             world: None,
             offer_connect: false,
             sandbox: None,
+            direct_state: None,
         }
     }
 }
@@ -165,6 +172,12 @@ pub fn fixture_with(setup: Setup) -> Fixture {
         .unwrap();
     let data = tempfile::tempdir().unwrap();
     let state = tempfile::tempdir().unwrap();
+    if let Some(make) = setup.direct_state {
+        let mut direct = make(&sandbox.world());
+        okta_statsig_teams::engine::state::StateStore::new(state.path().join("state.json"))
+            .save(&mut direct)
+            .unwrap();
+    }
     let connection = Connection {
         push_mode: setup.mode,
         ..connection(&sandbox)

@@ -638,17 +638,25 @@ fn show_preview(ui: &mut Ui, push_now: bool, preview: &Result<Preview, Waiting>)
         .max_height(height)
         .auto_shrink([false, true])
         .show(ui, |ui| {
-            for m in &p.adds {
-                ui.label(format!("+ {}", names::display_safe(&m.display)));
-            }
-            for m in &p.removes {
-                widgets::error_text(ui, format!("- {}", names::display_safe(&m.display)));
-            }
-            for s in &p.skipped {
-                widgets::warn_text(
-                    ui,
-                    format!("! {}: {}", names::display_safe(&s.email), s.reason),
-                );
-            }
+            // To screen readers, three lists: each person an item, each list its count.
+            let (adds, removes, skipped) = (p.adds.len(), p.removes.len(), p.skipped.len());
+            a11y::items(ui, "Added members", adds, |ui| {
+                for (i, m) in p.adds.iter().enumerate() {
+                    let r = ui.label(format!("+ {}", names::display_safe(&m.display)));
+                    a11y::item(&r, i, adds);
+                }
+            });
+            a11y::items(ui, "Removed members", removes, |ui| {
+                for (i, m) in p.removes.iter().enumerate() {
+                    let text = format!("- {}", names::display_safe(&m.display));
+                    a11y::item(&widgets::error_text(ui, text), i, removes);
+                }
+            });
+            a11y::items(ui, "Skipped members", skipped, |ui| {
+                for (i, s) in p.skipped.iter().enumerate() {
+                    let text = format!("! {}: {}", names::display_safe(&s.email), s.reason);
+                    a11y::item(&widgets::warn_text(ui, text), i, skipped);
+                }
+            });
         });
 }

@@ -14,11 +14,15 @@ use crate::engine::runner::{Command, JobKind, Target, Ticket};
 use crate::engine::secrets;
 use crate::model::okta_app::OktaApp;
 use crate::model::token::TokenFor;
+use crate::ui::a11y;
 use crate::ui::action::Action;
 use crate::ui::secret_field::SecretField;
 use crate::ui::view::View;
 use crate::ui::widgets::{self, Pill};
 use egui::{RichText, Ui};
+
+/// The wizard's dialog (its node too).
+const WIZARD_ID: &str = "connect-wizard";
 
 /// The wizard's steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +190,7 @@ impl ConnectWizard {
     pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
         // A steady height: nothing moves under the pointer as answers come and go.
         let steady = (ctx.content_rect().height() - 120.0).clamp(300.0, 440.0);
-        let (shown, escape) = modal(ctx, "connect-wizard", "Connect to your org", 640.0, |ui| {
+        let (shown, escape) = modal(ctx, WIZARD_ID, "Connect to your org", 640.0, |ui| {
             let top = ui.cursor().top();
             steps(ui, self.step);
             ui.separator();
@@ -412,21 +416,34 @@ impl ConnectWizard {
     }
 }
 
+/// The three steps, the current one marked: underlined on screen; to screen readers a
+/// list of the steps with the current one marked as such, and the dialog described by it.
 fn steps(ui: &mut Ui, at: Step) {
+    let all = [
+        (Step::Okta, "1. Okta", "Okta"),
+        (Step::App, "2. Statsig app", "Statsig app"),
+        (Step::Statsig, "3. Statsig", "Statsig"),
+    ];
     ui.horizontal(|ui| {
-        for (step, label) in [
-            (Step::Okta, "1. Okta"),
-            (Step::App, "2. Statsig app"),
-            (Step::Statsig, "3. Statsig"),
-        ] {
-            let text = RichText::new(label);
-            ui.label(if step == at {
-                text.strong().underline()
-            } else {
-                text.weak()
-            });
-        }
+        a11y::items(ui, "Steps", all.len(), |ui| {
+            for (i, (step, label, _)) in all.iter().enumerate() {
+                let text = RichText::new(*label);
+                let r = ui.label(if *step == at {
+                    text.strong().underline()
+                } else {
+                    text.weak()
+                });
+                a11y::item(&r, i, all.len());
+                if *step == at {
+                    a11y::current_step(&r);
+                }
+            }
+        });
     });
+    if let Some((i, (_, _, name))) = all.iter().enumerate().find(|(_, s)| s.0 == at) {
+        let description = format!("Step {} of {}: {name}", i + 1, all.len());
+        a11y::describe(ui.ctx(), egui::Id::unique(WIZARD_ID), &description);
+    }
 }
 
 /// A token field; `env` names the variable a token left empty is taken from.

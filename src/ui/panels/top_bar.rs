@@ -135,21 +135,10 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
         });
     }
     ui.add_enabled_ui(!chrome.recent.is_empty(), |ui| {
-        ui.menu_button("Open recent", |ui| {
-            for p in chrome.recent {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                if ui
-                    .button(name)
-                    .on_hover_text(p.display().to_string())
-                    .clicked()
-                {
-                    actions.push(Action::Send(Command::OpenSnapshot(p.clone())));
-                }
-            }
+        let recent = ui.menu_button("Open recent", |ui| {
+            a11y::menu_items(ui, |ui| recent_items(ui, chrome, actions))
         });
+        a11y::menu(&recent.response);
     });
     let stamp = crate::clock::now();
     let day = stamp.get(..10).unwrap_or("snapshot");
@@ -369,5 +358,22 @@ fn progress(ui: &mut Ui, b: &super::Busy, actions: &mut Vec<Action>) {
         .clicked()
     {
         actions.push(Action::Cancel);
+    }
+}
+
+/// The recent snapshots, each an item that opens it.
+fn recent_items(ui: &mut Ui, chrome: &Chrome, actions: &mut Vec<Action>) {
+    for p in chrome.recent {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if ui
+            .button(name)
+            .on_hover_text(p.display().to_string())
+            .clicked()
+        {
+            actions.push(Action::Send(Command::OpenSnapshot(p.clone())));
+        }
     }
 }

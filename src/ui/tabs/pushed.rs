@@ -203,32 +203,44 @@ impl PushedTab {
                 )
                 .clone()
         });
-        if let (Some(i), Some(people)) = (selected, people) {
-            egui::Panel::right("mapping-detail")
+        // The panel keeps its place first, and is drawn after the list: Tab and screen
+        // readers meet the list, then the details, as they are on screen.
+        let detail = selected.zip(people).map(|(i, people)| {
+            let kept = egui::Panel::right("mapping-detail")
                 .resizable(true)
                 // The list keeps at least 360 points: the panel never covers it.
                 .default_size((ui.available_width() * 0.45).clamp(280.0, 440.0))
                 .size_range(260.0..=(ui.available_width() - 360.0).max(260.0))
-                .show(ui, |ui| {
-                    egui::ScrollArea::vertical()
-                        .id_salt("mapping-detail-scroll")
-                        .auto_shrink([false, false])
-                        .show(ui, |ui| {
-                            let m = &view.mappings[i];
-                            mapping_detail::show(ui, view, m, (waiting[i], &people), actions)
-                        });
-                });
-        }
-        egui::CentralPanel::default().show(ui, |ui| {
-            let list = List {
-                shown: &shown,
-                waiting: &waiting,
-                selected,
-                rows: &self.rows,
-                wants,
-            };
-            mapping_table(ui, view, &list, actions)
+                .show(ui, |ui| a11y::keep(ui, None))
+                .inner;
+            (i, people, kept)
         });
+        let list_ui = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                let list = List {
+                    shown: &shown,
+                    waiting: &waiting,
+                    selected,
+                    rows: &self.rows,
+                    wants,
+                };
+                mapping_table(ui, view, &list, actions);
+                ui.unique_id()
+            })
+            .inner;
+        if let Some((i, people, kept)) = detail {
+            let (detail_ui, _) = a11y::fill(ui, kept, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("mapping-detail-scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        let m = &view.mappings[i];
+                        mapping_detail::show(ui, view, m, (waiting[i], &people), actions)
+                    });
+                ui.unique_id()
+            });
+            a11y::put_after(ui.ctx(), list_ui, detail_ui);
+        }
     }
 
     /// The changes waiting per mapping (`None`: cannot compare), planned once per
