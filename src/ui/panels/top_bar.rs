@@ -209,7 +209,7 @@ fn copy_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
     }
 }
 
-/// File > Undo last bulk apply…: plans the reverse of the last restore or rule apply.
+/// File > Undo last bulk apply…: plans the reverse of the last restore, copy or rule apply.
 fn undo_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
     let live = view.connection.is_some();
     let r = ui.add_enabled(live, egui::Button::new("Undo last bulk apply…"));
@@ -217,7 +217,7 @@ fn undo_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
         r.clone()
             .on_disabled_hover_text("Not connected: open Settings or use the demo sandbox");
     }
-    if r.on_hover_text("Plan the reverse of the last restore or rule apply, with the same preview")
+    if r.on_hover_text("Plan the reverse of the last restore, copy or rule apply, with the same preview")
         .clicked()
     {
         actions.push(Action::Send(Command::PlanRestore(RestoreRequest {
