@@ -217,8 +217,10 @@ fn undo_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
         r.clone()
             .on_disabled_hover_text("Not connected: open Settings or use the demo sandbox");
     }
-    if r.on_hover_text("Plan the reverse of the last restore, copy or rule apply, with the same preview")
-        .clicked()
+    if r.on_hover_text(
+        "Plan the reverse of the last restore, copy or rule apply, with the same preview",
+    )
+    .clicked()
     {
         actions.push(Action::Send(Command::PlanRestore(RestoreRequest {
             path: None,
