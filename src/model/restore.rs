@@ -196,7 +196,7 @@ pub enum RestoreProblem {
 }
 
 /// Whether two sources are the same org (the demo sandbox is always itself).
-fn same_org(a: &Source, b: &Source) -> bool {
+pub fn same_org(a: &Source, b: &Source) -> bool {
     let norm = |u: &str| u.trim_end_matches('/').to_ascii_lowercase();
     (a.demo && b.demo) || norm(&a.okta_url) == norm(&b.okta_url)
 }

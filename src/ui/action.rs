@@ -112,6 +112,8 @@ pub enum FileJob {
     },
     /// Compare what is shown with a file.
     Compare,
+    /// Copy a snapshot's mappings into the live org, matched by names.
+    CopyFrom,
     /// Write member rows.
     ExportCsv {
         /// Column names.
@@ -144,6 +146,7 @@ impl FileJob {
             FileJob::OpenSnapshot => "open a snapshot",
             FileJob::ExportSnapshot { .. } => "export the snapshot",
             FileJob::Compare => "compare with a snapshot",
+            FileJob::CopyFrom => "copy mappings from a snapshot",
             FileJob::ExportCsv { .. } => "export the CSV file",
         }
     }
@@ -154,6 +157,12 @@ impl FileJob {
             FileJob::OpenSnapshot => Command::OpenSnapshot(path),
             FileJob::ExportSnapshot { redact } => Command::ExportSnapshot { path, redact },
             FileJob::Compare => Command::Compare { path },
+            FileJob::CopyFrom => Command::PlanRestore(crate::engine::runner::RestoreRequest {
+                path: Some(path),
+                unlink_new: false,
+                members: false,
+                copy: true,
+            }),
             FileJob::ExportCsv { header, rows } => Command::ExportCsv { path, header, rows },
         }
     }

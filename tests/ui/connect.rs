@@ -294,7 +294,7 @@ fn save_and_connect_tests_saves_and_closes_before_the_first_import_ends() {
         &f._rt,
         SandboxConfig {
             okta_limits: OktaLimits {
-                group: 4,
+                group: 8,
                 ..OktaLimits::none()
             },
             okta_rate_window_secs: 1,

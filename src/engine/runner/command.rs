@@ -254,6 +254,9 @@ pub struct RestoreRequest {
     pub unlink_new: bool,
     /// Also set the mapped Okta groups' members back.
     pub members: bool,
+    /// Copy the snapshot's mappings into this org, matched by names (a snapshot of
+    /// another org or profile), not a restore.
+    pub copy: bool,
 }
 
 impl Command {
@@ -625,6 +628,14 @@ pub enum Event {
         /// The rows.
         plan: crate::model::restore::RestorePlan,
     },
+    /// A restore refused because the snapshot is of another org: the app offers to copy
+    /// it by names instead.
+    RestoreRefused {
+        /// What was asked.
+        request: RestoreRequest,
+        /// The snapshot's Okta.
+        okta: String,
+    },
     /// What changed between a snapshot file (before) and what is shown (after).
     Compared {
         /// The file.
@@ -725,6 +736,7 @@ mod tests {
             path: Some(path()),
             unlink_new: false,
             members: false,
+            copy: false,
         }
     }
 

@@ -1,5 +1,5 @@
-//! Restore and undo from the app: the plan from a snapshot file (read off the async
-//! threads) or from the journal, sent to the app as an event; its ticked rows applied
+//! Restore, copy by names and undo from the app: the plan from a snapshot file (read off
+//! the async threads) or from the journal, sent to the app as an event; its ticked rows applied
 //! with progress, made again from the file first so nothing stale is applied.
 
 use super::command::RestoreRequest;
@@ -34,17 +34,45 @@ impl Runner {
         let ws = self.workspace()?;
         match snap {
             Some(snap) => {
+                if !request.copy
+                    && let Some(okta) = ws.other_org(&snap, demo)
+                {
+                    let why = format!(
+                        "This snapshot is of another org (Okta {okta}); a restore puts mappings back only in the org it was taken of."
+                    );
+                    self.send(Event::RestoreRefused {
+                        request: request.clone(),
+                        okta,
+                    });
+                    return Err(refused(why));
+                }
                 let opts = RestoreOptions {
                     unlink_new: request.unlink_new,
                     members: request.members,
-                    copy: false,
+                    copy: request.copy,
                 };
                 let plan = ws.restore_plan(&snap, demo, opts)?;
-                let what = format!(
-                    "Restore from the snapshot taken {}",
-                    crate::model::text::short_time(&snap.taken_at)
-                );
-                Ok((what, BulkKind::Restore, plan))
+                let when = crate::model::text::short_time(&snap.taken_at);
+                Ok(if request.copy {
+                    (
+                        format!(
+                            "Copy by names from the snapshot taken {when} of {}",
+                            if snap.source.demo {
+                                "the demo sandbox"
+                            } else {
+                                snap.source.okta_url.as_str()
+                            }
+                        ),
+                        BulkKind::Copy,
+                        plan,
+                    )
+                } else {
+                    (
+                        format!("Restore from the snapshot taken {when}"),
+                        BulkKind::Restore,
+                        plan,
+                    )
+                })
             }
             None => {
                 let (entry, plan) = ws.undo_plan()?;

@@ -63,6 +63,22 @@ fn planned(plan: &RestorePlan) -> Vec<String> {
 }
 
 impl Workspace {
+    /// Where this connection reads from, as a snapshot names it.
+    fn source_of(&self, demo: bool) -> Source {
+        Source {
+            statsig_url: self.core.conn().statsig_url.clone(),
+            okta_url: self.core.conn().okta_url.clone(),
+            demo,
+        }
+    }
+
+    /// The snapshot's Okta when it was taken of another org than this connection's (a
+    /// restore of it is refused; a copy by names is what fits).
+    pub fn other_org(&self, snap: &Snapshot, demo: bool) -> Option<String> {
+        (!restore::same_org(&snap.source, &self.source_of(demo)))
+            .then(|| snap.source.okta_url.clone())
+    }
+
     /// The plan that puts back what `snap` shows (`opts.copy`: into this connection, by
     /// names). Refuses a snapshot of another org for a restore, one whose mappings another
     /// pusher made, a newer or a redacted one, each in one sentence.
@@ -72,11 +88,7 @@ impl Workspace {
         demo: bool,
         opts: RestoreOptions,
     ) -> Result<RestorePlan> {
-        let here = Source {
-            statsig_url: self.core.conn().statsig_url.clone(),
-            okta_url: self.core.conn().okta_url.clone(),
-            demo,
-        };
+        let here = self.source_of(demo);
         let plan = restore::plan(
             snap,
             &here,

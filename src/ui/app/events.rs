@@ -25,14 +25,7 @@ impl App {
         match event {
             Event::Connecting => self.forget_connection(),
             Event::Connected(info) => self.connected(info, now),
-            Event::JobStarted { id, kind } => {
-                self.shown.pending = false;
-                self.shown.job = Some(id);
-                self.shown.busy = Some(Busy {
-                    kind,
-                    progress: None,
-                });
-            }
+            Event::JobStarted { id, kind } => self.job_started(id, kind),
             Event::JobFinished {
                 id,
                 kind,
@@ -117,7 +110,9 @@ impl App {
                 comparison,
                 health,
             } => self.compared(against, comparison, health),
-            e @ Event::RestorePlanned { .. } => self.restore_planned(e),
+            e @ (Event::RestorePlanned { .. } | Event::RestoreRefused { .. }) => {
+                self.restore_planned(e);
+            }
             Event::History(history) => self.shown.history = HistoryState::read(history),
         }
     }
@@ -128,18 +123,30 @@ impl App {
         self.tabs.forget_connection();
     }
 
-    /// A restore's (or undo's) plan: shown in its dialog.
+    /// A job started: the status bar shows it.
+    fn job_started(&mut self, id: crate::engine::runner::JobId, kind: JobKind) {
+        self.shown.pending = false;
+        self.shown.job = Some(id);
+        self.shown.busy = Some(Busy {
+            kind,
+            progress: None,
+        });
+    }
+
+    /// A restore's (copy's, undo's) plan, or a restore refused with the copy offered:
+    /// shown in its dialog.
     fn restore_planned(&mut self, e: Event) {
-        if let Event::RestorePlanned {
-            request,
-            what,
-            plan,
-        } = e
-        {
-            self.dialog = Some(Dialog::Restore(Box::new(
-                crate::ui::dialogs::restore::RestoreDialog::new(request, what, plan),
-            )));
-        }
+        use crate::ui::dialogs::restore::RestoreDialog;
+        let dialog = match e {
+            Event::RestorePlanned {
+                request,
+                what,
+                plan,
+            } => RestoreDialog::new(request, what, plan),
+            Event::RestoreRefused { request, okta } => RestoreDialog::refused(request, okta),
+            _ => return,
+        };
+        self.dialog = Some(Dialog::Restore(Box::new(dialog)));
     }
 
     /// The comparison with a snapshot file, Health's findings with it.
@@ -303,6 +310,13 @@ impl App {
                 *stale = true
             }
             _ => {}
+        }
+        // A restore of another org's snapshot: its dialog says so, and offers the copy.
+        if kind == JobKind::PlanRestore
+            && outcome.is_err()
+            && matches!(&self.dialog, Some(Dialog::Restore(d)) if d.offers_copy())
+        {
+            return;
         }
         let error = outcome.is_err() && !matches!(outcome, Err(EngineError::Cancelled));
         self.toast(text(&outcome), error, now);

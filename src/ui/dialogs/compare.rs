@@ -42,7 +42,7 @@ impl CompareDialog {
     /// Draws the dialog.
     pub fn show(&mut self, ctx: &egui::Context) -> Shown {
         let c = &self.comparison;
-        let ((restore, close), escape) = modal(ctx, "compare", "Compare", 680.0, |ui| {
+        let ((asked, close), escape) = modal(ctx, "compare", "Compare", 680.0, |ui| {
             ui.label(format!(
                 "From {} to what is shown now",
                 self.against.display()
@@ -72,15 +72,21 @@ impl CompareDialog {
                     .button("Restore…")
                     .on_hover_text("Plan putting back what the snapshot shows, in the live org: mappings, statuses and rules, each previewed")
                     .clicked();
-                (restore, ui.button("Close").clicked())
+                let copy = ui
+                    .button("Copy by names…")
+                    .on_hover_text("Plan making the snapshot's mappings in the live org (of another org or profile), its groups and teams matched by names, each previewed")
+                    .clicked();
+                let asked = (restore || copy).then_some(copy);
+                (asked, ui.button("Close").clicked())
             })
             .inner
         });
-        if restore {
+        if let Some(copy) = asked {
             Shown::done(Action::Send(Command::PlanRestore(RestoreRequest {
                 path: Some(self.against.clone()),
                 unlink_new: false,
                 members: false,
+                copy,
             })))
         } else if close || escape {
             Shown::close()

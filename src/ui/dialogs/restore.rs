@@ -1,8 +1,9 @@
-//! Restore (from Compare or a snapshot's review) and *Undo last bulk apply*: the plan the
-//! engine made, as a table with a tick per row, each row's preview (who Statsig gains and
+//! Restore and *Copy by names* (from Compare, a snapshot's review or the File menu) and
+//! *Undo last bulk apply*: the plan the engine made, as a table with a tick per row, each row's preview (who Statsig gains and
 //! loses at the next push, the people a members row adds and removes) and the deletion
 //! guard. Apply sends the ticked rows; the engine paces them and shows progress, time
-//! left and Cancel in the status bar.
+//! left and Cancel in the status bar. A restore refused because the snapshot is of
+//! another org says so in one sentence and offers the copy by names in one click.
 
 use super::frame::{Shown, modal};
 use crate::engine::runner::{Command, RestoreRequest};
@@ -31,6 +32,8 @@ pub struct RestoreDialog {
     unticked: BTreeSet<String>,
     /// The row whose preview shows below the table.
     chosen: Option<usize>,
+    /// A restore refused: the snapshot's Okta, of another org.
+    other_org: Option<String>,
 }
 
 impl RestoreDialog {
@@ -43,7 +46,22 @@ impl RestoreDialog {
             plan,
             unticked: BTreeSet::new(),
             chosen,
+            other_org: None,
         }
+    }
+
+    /// A restore refused because the snapshot was taken of another org (`okta`): says
+    /// so and offers to copy it by names instead.
+    pub fn refused(request: RestoreRequest, okta: String) -> Self {
+        RestoreDialog {
+            other_org: Some(okta),
+            ..RestoreDialog::new(request, String::new(), RestorePlan::default())
+        }
+    }
+
+    /// Whether it is a refused restore offering the copy by names instead.
+    pub fn offers_copy(&self) -> bool {
+        self.other_org.is_some()
     }
 
     /// The plan shown.
@@ -61,11 +79,14 @@ impl RestoreDialog {
 
     /// Draws the dialog.
     pub fn show(&mut self, ctx: &egui::Context, view: &View) -> Shown {
-        let title = if self.request.path.is_some() {
-            "Restore"
-        } else {
-            "Undo last bulk apply"
+        let title = match &self.request {
+            r if r.path.is_none() => "Undo last bulk apply",
+            r if r.copy => "Copy by names",
+            _ => "Restore",
         };
+        if let Some(okta) = self.other_org.clone() {
+            return self.offer_copy(ctx, title, &okta);
+        }
         let (out, escape) = modal(ctx, "restore", title, 860.0, |ui| {
             ui.label(RichText::new(&self.what).strong());
             let mut out = self.options(ui);
@@ -81,6 +102,41 @@ impl RestoreDialog {
                 out = Some(a);
             }
             out
+        });
+        match out {
+            Some(Some(a)) => Shown::done(a),
+            Some(None) => Shown::close(),
+            None if escape => Shown::close(),
+            None => Shown::stay(),
+        }
+    }
+
+    /// A restore of another org's snapshot: the one sentence, and the copy instead.
+    fn offer_copy(&self, ctx: &egui::Context, title: &str, okta: &str) -> Shown {
+        let (out, escape) = modal(ctx, "restore", title, 560.0, |ui| {
+            widgets::warn_text(
+                ui,
+                format!(
+                    "This snapshot is of another org (Okta {okta}): a restore puts mappings back only in the org it was taken of, but its mappings can be copied here by the names of their groups and teams."
+                ),
+            );
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Copy by names instead")
+                    .on_hover_text(
+                        "Plan the copy: what has no match by name here is listed, never guessed",
+                    )
+                    .clicked()
+                {
+                    return Some(Some(Action::Send(Command::PlanRestore(RestoreRequest {
+                        copy: true,
+                        ..self.request.clone()
+                    }))));
+                }
+                ui.button("Close").clicked().then_some(None)
+            })
+            .inner
         });
         match out {
             Some(Some(a)) => Shown::done(a),

@@ -182,13 +182,34 @@ fn file_menu(ui: &mut Ui, view: &View, chrome: &Chrome, actions: &mut Vec<Action
             suggested: String::new(),
         });
     }
+    copy_item(ui, view, actions);
     undo_item(ui, view, actions);
     if view.snapshot.is_some() && ui.button("Close snapshot").clicked() {
         actions.push(Action::Send(Command::CloseSnapshot));
     }
 }
 
-/// File > Undo last bulk apply…: plans the reverse of the last restore or rule apply.
+/// File > Copy mappings from a snapshot…: picks a file, then plans the copy by names.
+fn copy_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+    let live = view.connection.is_some();
+    let r = ui.add_enabled(live, egui::Button::new("Copy mappings from a snapshot…"));
+    if !live {
+        r.clone()
+            .on_disabled_hover_text("Not connected: open Settings or use the demo sandbox");
+    }
+    if r.on_hover_text(
+        "Make a snapshot's mappings (of another org or profile) here, its groups and teams matched by names, with the same preview",
+    )
+    .clicked()
+    {
+        actions.push(Action::PickFile {
+            job: FileJob::CopyFrom,
+            suggested: String::new(),
+        });
+    }
+}
+
+/// File > Undo last bulk apply…: plans the reverse of the last restore, copy or rule apply.
 fn undo_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
     let live = view.connection.is_some();
     let r = ui.add_enabled(live, egui::Button::new("Undo last bulk apply…"));
@@ -196,13 +217,16 @@ fn undo_item(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
         r.clone()
             .on_disabled_hover_text("Not connected: open Settings or use the demo sandbox");
     }
-    if r.on_hover_text("Plan the reverse of the last restore or rule apply, with the same preview")
-        .clicked()
+    if r.on_hover_text(
+        "Plan the reverse of the last restore, copy or rule apply, with the same preview",
+    )
+    .clicked()
     {
         actions.push(Action::Send(Command::PlanRestore(RestoreRequest {
             path: None,
             unlink_new: false,
             members: false,
+            copy: false,
         })));
     }
 }
@@ -239,18 +263,29 @@ fn badge(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
                 .background_color(Color32::from_rgb(147, 197, 253)),
             )
             .on_hover_text(format!("From {from}\n{}", s.path.display()));
-            // Restore works on the live org: offered when there is one.
-            if view.connection.is_some()
-                && ui
-                    .button("Restore…")
-                .on_hover_text("Plan putting back what this snapshot shows, in the live org (the snapshot closes)")
-                .clicked()
-            {
-                actions.push(Action::Send(Command::PlanRestore(RestoreRequest {
-                    path: Some(s.path.clone()),
-                    unlink_new: false,
-                    members: false,
-                })));
+            // Restore and copy work on the live org: offered when there is one.
+            if view.connection.is_some() {
+                for (label, copy, hover) in [
+                    (
+                        "Restore…",
+                        false,
+                        "Plan putting back what this snapshot shows, in the live org (the snapshot closes)",
+                    ),
+                    (
+                        "Copy by names…",
+                        true,
+                        "Plan making this snapshot's mappings in the live org, its groups and teams matched by names (the snapshot closes)",
+                    ),
+                ] {
+                    if ui.button(label).on_hover_text(hover).clicked() {
+                        actions.push(Action::Send(Command::PlanRestore(RestoreRequest {
+                            path: Some(s.path.clone()),
+                            unlink_new: false,
+                            members: false,
+                            copy,
+                        })));
+                    }
+                }
             }
             if ui.button("Close snapshot").clicked() {
                 actions.push(Action::Send(Command::CloseSnapshot));
