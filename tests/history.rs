@@ -230,6 +230,26 @@ async fn a_token_without_the_logs_scope_gets_one_sentence_and_the_journal_still_
     assert_eq!(h.journal.len(), 1);
     assert_eq!(h.journal[0].action, "activate");
     assert!(h.journal[0].ok);
+    // Health names what the token may not do, and what that hides.
+    assert_eq!(
+        ws.access().logs_read,
+        okta_statsig_teams::model::health::Permission::Denied("Okta answered 403".into())
+    );
+    let findings =
+        okta_statsig_teams::model::health::check(okta_statsig_teams::model::health::Input {
+            dir: ws.directory(),
+            mappings: ws.mappings(),
+            other_feeds: &ws.other_feeds(),
+            access: &ws.access(),
+            now: &okta_statsig_teams::clock::now(),
+        });
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.what.contains("may not read Okta's System Log")
+                && f.fix.contains("okta.logs.read")),
+        "{findings:#?}"
+    );
 }
 
 #[tokio::test]

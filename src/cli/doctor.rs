@@ -5,7 +5,6 @@ use super::outcome::{FAILED, Failure, refuse};
 use super::output::{Output, Row, safe};
 use crate::engine::files;
 use crate::engine::workspace::Workspace;
-use crate::engine::workspace::mode::PushMode;
 use crate::model::Directory;
 use crate::model::explain::{self, Explanation};
 use crate::model::health::{self, Access, Change, Finding, OtherFeed, Severity};
@@ -86,7 +85,7 @@ impl Subject {
             dir: ws.shared_directory(),
             mappings: ws.mappings().to_vec(),
             other_feeds,
-            access: access_of(ws),
+            access: ws.access(),
         }
     }
 
@@ -109,14 +108,6 @@ impl Subject {
             access: &self.access,
             now,
         })
-    }
-}
-
-/// What the Okta token may do, as the first import found out.
-fn access_of(ws: &Workspace) -> Access {
-    match ws.mode_report() {
-        Some(r) => Access::from_mode(matches!(r.mode, PushMode::Okta(_)), r.warning.as_deref()),
-        None => Access::default(),
     }
 }
 

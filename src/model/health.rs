@@ -155,8 +155,9 @@ pub struct Access {
 
 impl Access {
     /// What the first import found out: in Okta push the app was read; a warning that
-    /// says the token's admin may not read apps (Okta's 403) is a denial.
-    pub fn from_mode(okta_push: bool, warning: Option<&str>) -> Access {
+    /// says the token's admin may not read apps (Okta's 403) is a denial. `logs_denied`:
+    /// Okta's answer when a read of its System Log was refused.
+    pub fn from_mode(okta_push: bool, warning: Option<&str>, logs_denied: Option<&str>) -> Access {
         let apps_read = match warning {
             _ if okta_push => Permission::Allowed,
             Some(w) if w.contains("lacks permission to read apps") => {
@@ -166,6 +167,9 @@ impl Access {
         };
         Access {
             apps_read,
+            logs_read: logs_denied.map_or(Permission::Unknown, |said| {
+                Permission::Denied(said.to_string())
+            }),
             ..Access::default()
         }
     }
@@ -1084,13 +1088,22 @@ pub(crate) mod tests {
     fn a_403_on_apps_at_the_first_import_is_a_denial() {
         let w = "The Statsig app could not be looked up in Okta: Okta answered 403 to GET /api/v1/apps: denied. The token's admin lacks permission to read apps: use a token of an admin who may.";
         assert_eq!(
-            Access::from_mode(false, Some(w)).apps_read,
+            Access::from_mode(false, Some(w), None).apps_read,
             Permission::Denied("Okta answered 403".into())
         );
-        assert_eq!(Access::from_mode(true, None).apps_read, Permission::Allowed);
         assert_eq!(
-            Access::from_mode(false, None).apps_read,
+            Access::from_mode(true, None, None).apps_read,
+            Permission::Allowed
+        );
+        assert_eq!(
+            Access::from_mode(false, None, None).apps_read,
             Permission::Unknown
+        );
+        // A refused read of the System Log is a denial of okta.logs.read.
+        let logs = Access::from_mode(true, None, Some("Okta answered 403"));
+        assert_eq!(
+            logs.logs_read,
+            Permission::Denied("Okta answered 403".into())
         );
     }
 

@@ -60,6 +60,8 @@ fn growth_labs_timeline_shows_its_creation_and_three_failures_with_oktas_reason(
 fn a_token_without_the_logs_scope_names_it_and_the_apps_own_record_shows() {
     let mut f = fixture_with(Setup {
         no_logs_scope: true,
+        // Tall enough for every Health finding to be drawn (the list draws those in view).
+        size: [1280.0, 1560.0],
         before: Some(Box::new(|ws, rt, _| {
             let crew = ws
                 .mappings()
@@ -97,6 +99,14 @@ fn a_token_without_the_logs_scope_names_it_and_the_apps_own_record_shows() {
     assert!(
         h.query_by_label("created").is_none(),
         "no Okta event without the scope"
+    );
+    // Health names what the token may not do, and what that hides.
+    click_containing(h, "Health (");
+    assert!(
+        h.query_all_by_label_contains("may not read Okta's System Log")
+            .next()
+            .is_some(),
+        "Health lists the refused scope"
     );
 }
 

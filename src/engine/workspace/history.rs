@@ -306,6 +306,16 @@ impl Workspace {
             Some(e) => out.notes.push(log_failure(e, got)),
             None => {}
         }
+        // What the token may do, for Health: refused is said; a page read says it may.
+        if let Some(p) = self.pusher.as_mut() {
+            match &read.failed {
+                Some(ApiError::Status { status: 403, .. }) => {
+                    p.report.logs_denied = Some("Okta answered 403".into());
+                }
+                _ if read.pages > 0 => p.report.logs_denied = None,
+                _ => {}
+            }
+        }
         if out.new_events > 0
             && let Err(e) = write_json("the cached System Log", &path, &cache)
         {

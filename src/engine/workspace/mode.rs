@@ -80,6 +80,7 @@ impl Workspace {
                     warning: None,
                     other_pushers: self.core.other_pushers().to_vec(),
                     steered: backend.steered(),
+                    logs_denied: None,
                 },
                 backend,
             });
@@ -118,6 +119,7 @@ impl Workspace {
             report: ModeReport {
                 other_pushers: self.core.other_pushers().to_vec(),
                 steered: backend.steered(),
+                logs_denied: None,
                 ..report
             },
             backend,
@@ -166,6 +168,7 @@ pub fn decide(
         warning,
         other_pushers: Vec::new(),
         steered: None,
+        logs_denied: None,
     };
     if choice == PushModeChoice::Direct {
         return direct(None);
@@ -176,6 +179,7 @@ pub fn decide(
         warning: Some(why),
         other_pushers: Vec::new(),
         steered: None,
+        logs_denied: None,
     };
     // Auto falls back to Direct push where Okta cannot push; Okta push says why it cannot.
     let fallback = |why: String| {
@@ -223,6 +227,7 @@ pub fn decide(
             warning: None,
             other_pushers: Vec::new(),
             steered: None,
+            logs_denied: None,
         },
     }
 }

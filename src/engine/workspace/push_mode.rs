@@ -78,6 +78,9 @@ pub struct ModeReport {
     pub other_pushers: Vec<OtherPusher>,
     /// How the views speak of the backend, when it steers another service's pushes.
     pub steered: Option<Steered>,
+    /// Okta's answer when a read of its System Log (History) was refused: the token lacks
+    /// `okta.logs.read`. Health names it.
+    pub logs_denied: Option<String>,
 }
 
 impl ModeReport {

@@ -77,7 +77,11 @@ impl Workspace {
     /// What the Okta token may do, as the first import found out.
     pub fn access(&self) -> Access {
         match self.mode_report() {
-            Some(r) => Access::from_mode(matches!(r.mode, PushMode::Okta(_)), r.warning.as_deref()),
+            Some(r) => Access::from_mode(
+                matches!(r.mode, PushMode::Okta(_)),
+                r.warning.as_deref(),
+                r.logs_denied.as_deref(),
+            ),
             None => Access::default(),
         }
     }

@@ -180,7 +180,10 @@ impl App {
     /// Who pushes was settled: say what needs saying, and ask for the app when the
     /// search found several.
     fn mode_settled(&mut self, report: crate::engine::workspace::ModeReport, now: f64) {
-        if let Some(w) = &report.warning {
+        // Said once: a report sent again (History found the token may not read the log)
+        // does not repeat its warning.
+        let said = self.shown.mode.as_ref().and_then(|m| m.warning.as_ref());
+        if let Some(w) = report.warning.as_ref().filter(|w| said != Some(*w)) {
             self.toast(w.clone(), true, now);
         }
         if !report.candidates.is_empty() && self.dialog.is_none() {

@@ -14,10 +14,21 @@ use egui::{RichText, Ui};
 /// The tab's state.
 #[derive(Default)]
 pub struct FindingsTab {
-    findings: Memo<(u64, u64, bool), Vec<Finding>>,
+    findings: Memo<(u64, u64, bool, bool), Vec<Finding>>,
     person: String,
     /// Each finding's drawn height at `heights.0` wide, to draw only those in view.
     heights: (f32, Vec<f32>),
+}
+
+/// What the findings are worked out from: the data, the mappings, the mode and what the
+/// token was found unable to do.
+fn key(view: &View) -> (u64, u64, bool, bool) {
+    (
+        view.generation,
+        view.mappings_version,
+        view.mode.is_some(),
+        view.mode.is_some_and(|m| m.logs_denied.is_some()),
+    )
 }
 
 /// A finding's height before it was drawn once: its title, why, fix and a button.
@@ -26,8 +37,7 @@ const ESTIMATE: f32 = 90.0;
 impl FindingsTab {
     /// The findings for what `view` shows, worked out when the data or mappings changed.
     pub fn findings(&mut self, view: &View) -> &[Finding] {
-        let key = (view.generation, view.mappings_version, view.mode.is_some());
-        self.findings.get(key, || compute(view))
+        self.findings.get(key(view), || compute(view))
     }
 
     /// The tab's badge: findings at warning or above.
@@ -64,8 +74,7 @@ impl FindingsTab {
         }
         let can_send = view.can_send;
         let read_only = view.snapshot.is_some();
-        let key = (view.generation, view.mappings_version, view.mode.is_some());
-        let findings = self.findings.get(key, || compute(view));
+        let findings = self.findings.get(key(view), || compute(view));
         let (e, w, i) = health::counts(findings);
         if findings.is_empty() {
             widgets::pill(
@@ -172,6 +181,7 @@ fn compute(view: &View) -> Vec<Finding> {
     let access = Access::from_mode(
         view.okta_push(),
         view.mode.and_then(|r| r.warning.as_deref()),
+        view.mode.and_then(|r| r.logs_denied.as_deref()),
     );
     health::check(health::Input {
         dir: view.directory,
