@@ -143,18 +143,7 @@ fn alerts_through_the_window(server: &NotificationServer) {
         is_error(a, PAYMENTS) && a.is_idle()
     });
     let got = server.received_within(200);
-    let errors: Vec<_> = got
-        .iter()
-        .filter(|(_, summary, _)| summary.starts_with("Mapping in Error"))
-        .collect();
-    assert_eq!(errors.len(), 1, "one notification for the change: {got:?}");
-    let (app, summary, body) = errors[0];
-    assert_eq!(app, "Okta Statsig Teams");
-    assert!(
-        summary.contains(PAYMENTS) && summary.contains(PAYMENTS_TEAM),
-        "it names the mapping: {summary}"
-    );
-    assert!(!body.is_empty(), "the body says why");
+    common::notifications::one_error_alert_naming(&got, PAYMENTS, PAYMENTS_TEAM);
     assert_eq!(got.len(), 1, "nothing else was raised: {got:?}");
 
     // The next look finds the same mapping still in Error: nothing new is raised.

@@ -126,18 +126,7 @@ fn a_mapping_turning_error_while_watching_reaches_a_real_notification_server_onc
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let got = server.received_within(100);
-    let errors: Vec<_> = got
-        .iter()
-        .filter(|(_, summary, _)| summary.starts_with("Mapping in Error"))
-        .collect();
-    assert_eq!(errors.len(), 1, "one notification for the change: {got:?}");
-    let (app, summary, body) = errors[0];
-    assert_eq!(app, "Okta Statsig Teams");
-    assert!(
-        summary.contains(GROUP) && summary.contains(TEAM),
-        "{summary}"
-    );
-    assert!(!body.is_empty(), "the body says why");
+    common::notifications::one_error_alert_naming(&got, GROUP, TEAM);
     // The same mapping still in Error at the next look raises nothing new.
     let again = cli
         .command(&["watch", "--once", "--notify"])

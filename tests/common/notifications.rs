@@ -144,3 +144,20 @@ impl NotificationServer {
         got
     }
 }
+
+/// Asserts that `got` holds exactly one "Mapping in Error" notification, from the app,
+/// naming the mapping of Okta group `group` and Statsig group `team`, saying why.
+pub fn one_error_alert_naming(got: &[(String, String, String)], group: &str, team: &str) {
+    let errors: Vec<_> = got
+        .iter()
+        .filter(|(_, summary, _)| summary.starts_with("Mapping in Error"))
+        .collect();
+    assert_eq!(errors.len(), 1, "one notification for the change: {got:?}");
+    let (app, summary, body) = errors[0];
+    assert_eq!(app, "Okta Statsig Teams");
+    assert!(
+        summary.contains(group) && summary.contains(team),
+        "it names the mapping: {summary}"
+    );
+    assert!(!body.is_empty(), "the body says why");
+}
