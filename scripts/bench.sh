@@ -3,6 +3,7 @@
 #   scripts/bench.sh            the large fixture (100,000 users; about 15 minutes)
 #   scripts/bench.sh --quick    a small fixture, to check the harness
 #   scripts/bench.sh --quick --only import,pushes,watch,enterprise   just those sections
+#   (sections: import plans health snapshots pushes watch logs okta_bulk enterprise ui)
 # Criterion benches of the pure parts: cargo bench --bench pure
 set -euo pipefail
 cd "$(dirname "$0")/.."

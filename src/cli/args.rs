@@ -199,6 +199,11 @@ pub enum Command {
     /// Health and a person's trace: `doctor`, `explain`.
     #[command(flatten)]
     Health(super::doctor::HealthCommand),
+    /// A mapping's or a team's history: in Okta push, Okta's System Log (created by whom,
+    /// activated, deactivated, pushed with counts, failed with Okta's reason, renamed,
+    /// deleted, made by a rule) beside this app's own record; in Direct push, the app's
+    /// journal of what it pushed. Without MAPPING or --team, every mapping's.
+    History(super::history::Ask),
     /// Undo the last bulk apply (a restore, a copy or a rule apply), from this profile's
     /// journal: mappings it made are unlinked (Leave), statuses, members and rules set
     /// back. Prints the plan (--plan, the default) or applies it (--apply).

@@ -264,12 +264,28 @@ pub fn forget_cache(data: &DataDir) -> Result<(), Failure> {
     // The cache sits beside the mappings: Direct push's and Okta push's are in one folder.
     let removed = crate::engine::workspace::cache::clear(&data.state_file())
         .map_err(|e| refuse(e.to_string()))?;
+    // The System Log as last read goes with it: the next read starts over.
+    let log = crate::engine::workspace::history::history_path(
+        &data.state_file(),
+        crate::engine::workspace::history::LOG_CACHE_FILE,
+    );
+    let log_removed = match std::fs::remove_file(&log) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => {
+            return Err(refuse(format!(
+                "{} could not be removed: {e}",
+                log.display()
+            )));
+        }
+    };
     eprintln!(
         "{}",
-        if removed {
-            "The cached directory was removed; the app's next start reads everything again."
-        } else {
-            "There was no cached directory for this profile."
+        match (removed, log_removed) {
+            (true, _) =>
+                "The cached directory was removed; the app's next start reads everything again.",
+            (false, true) => "The cached System Log was removed; the next history reads it again.",
+            (false, false) => "There was no cached directory for this profile.",
         }
     );
     Ok(())

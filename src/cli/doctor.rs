@@ -275,7 +275,7 @@ pub fn explain(
 }
 
 /// `PROJECT/TEAM` as the directory names them.
-fn find_team(dir: &Directory, text: &str) -> Result<(String, String), Failure> {
+pub(super) fn find_team(dir: &Directory, text: &str) -> Result<(String, String), Failure> {
     let Some((p, t)) = text.split_once('/') else {
         return Err(refuse(format!(
             "--team takes PROJECT/TEAM, e.g. Checkout/Payments, not \"{text}\"."

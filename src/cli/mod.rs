@@ -7,6 +7,7 @@ pub mod args;
 mod auth;
 mod directory;
 mod doctor;
+mod history;
 mod link_many;
 mod mappings;
 mod outcome;
@@ -252,6 +253,7 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
             Reads::Directories,
             async move |ws| doctor::run(out, Some(ws), c),
         )),
+        Command::History(ask) => history_work(g, data, out, ask),
         Command::LinkMany { file, no_push } => Box::pin(with_workspace(
             g,
             data,
@@ -288,6 +290,16 @@ fn run_command(g: &Global, command: Command, data: &DataDir) -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// `history`: on the workspace, after both directories are read (the mappings it names).
+fn history_work<'a>(g: &'a Global, data: &'a DataDir, out: Output, ask: history::Ask) -> Work<'a> {
+    Box::pin(with_workspace(
+        g,
+        data,
+        Reads::Directories,
+        async move |ws| history::run(out, ws, ask).await,
+    ))
 }
 
 /// Whether a command reads the two directories before its work.

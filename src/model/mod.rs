@@ -5,6 +5,7 @@ pub mod directory;
 pub mod explain;
 pub mod filter;
 pub mod health;
+pub mod history;
 pub mod hold;
 mod keyed;
 pub mod mapping;

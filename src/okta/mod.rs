@@ -5,10 +5,12 @@
 mod apps;
 mod decode;
 mod groups;
+mod logs;
 mod rate;
 
 pub use apps::PushTarget;
 pub use decode::{decode_group, decode_user};
+pub use logs::{LOG_PAGE_LIMIT, LogRead, decode_event};
 pub use rate::{Bucket, RateState};
 
 use crate::model::secret::Secret;

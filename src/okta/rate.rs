@@ -16,6 +16,8 @@ pub enum Bucket {
     Group,
     /// `/api/v1/apps` and everything below it (apps, app users, push mappings).
     Apps,
+    /// `/api/v1/logs`: the System Log, limited on its own.
+    Logs,
     /// Anything else.
     Other,
 }
@@ -26,6 +28,8 @@ impl Bucket {
         let path = path.split('?').next().unwrap_or_default();
         if path.starts_with("/api/v1/apps") {
             Bucket::Apps
+        } else if path == "/api/v1/logs" {
+            Bucket::Logs
         } else if path.starts_with("/api/v1/users") {
             Bucket::Users
         } else if path == "/api/v1/groups" {

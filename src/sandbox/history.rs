@@ -138,3 +138,28 @@ fn seed_failures(world: &mut World, failing: &str) {
         );
     }
 }
+
+/// Adds `n` pushes of the mapping whose source group is `source` to the log, one every
+/// five seconds up to the seed (a busy org's history, for paging tests and the benchmark). False when
+/// there is no such mapping.
+pub fn add_pushes(world: &mut World, source: &str, n: usize) -> bool {
+    let Some(m) = mapping_of(world, source).and_then(|id| world.push_mappings.get(&id).cloned())
+    else {
+        return false;
+    };
+    let targets = world.mapping_targets(&m);
+    for i in 0..n {
+        let at = crate::clock::parse(&world.seeded_at)
+            .map(|t| crate::clock::format(t - time::Duration::seconds(5 * (n - i) as i64)))
+            .unwrap_or_else(|| world.seeded_at.clone());
+        let mut ev = NewEvent::ok(
+            log::PUSH_MEMBERSHIPS,
+            "Push group memberships to app",
+            targets.clone(),
+        );
+        ev.debug.insert("membersAdded".into(), "1".into());
+        ev.debug.insert("membersRemoved".into(), "0".into());
+        world.log_event(ev, &at, true);
+    }
+    true
+}

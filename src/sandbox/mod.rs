@@ -7,7 +7,7 @@ pub mod changes;
 pub mod discovery;
 pub mod faults;
 pub mod gate;
-mod history;
+pub mod history;
 mod host;
 pub mod limits;
 pub mod logs_api;

@@ -21,6 +21,35 @@ pub struct Selection {
     pub mapping: Option<String>,
 }
 
+/// The history the timelines show, as last read.
+#[derive(Debug, Clone, Default)]
+pub enum HistoryState {
+    /// Not read since the connection was made.
+    #[default]
+    Unread,
+    /// Being read.
+    Reading,
+    /// Read; `stale` once a step may have added to it.
+    Read {
+        /// What was read.
+        history: std::sync::Arc<crate::engine::workspace::history::History>,
+        /// A step ran since: the next look reads again.
+        stale: bool,
+    },
+    /// The read failed: the sentence.
+    Failed(String),
+}
+
+impl HistoryState {
+    /// Just read.
+    pub fn read(history: std::sync::Arc<crate::engine::workspace::history::History>) -> Self {
+        HistoryState::Read {
+            history,
+            stale: false,
+        }
+    }
+}
+
 /// One frame's read-only view.
 pub struct View<'a> {
     /// The directory (live or a snapshot's).
@@ -57,6 +86,8 @@ pub struct View<'a> {
     pub busy: bool,
     /// The shared selection.
     pub sel: &'a Selection,
+    /// The history for the timelines.
+    pub history: &'a HistoryState,
 }
 
 impl View<'_> {

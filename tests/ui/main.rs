@@ -16,6 +16,7 @@ mod first_import;
 mod first_use;
 mod health;
 mod help;
+mod history;
 mod keyboard;
 mod okta;
 mod persistence;

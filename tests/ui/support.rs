@@ -47,6 +47,8 @@ pub struct Setup {
     pub offer_connect: bool,
     /// Changes to the sandbox's settings (a slow network, rate limits).
     pub sandbox: Option<EditConfig>,
+    /// Connect with an Okta token made without the `okta.logs.read` scope.
+    pub no_logs_scope: bool,
     /// The app's own Direct push mappings, saved before the app starts (left from before
     /// the org turned on Okta's Group Push, say).
     pub direct_state: Option<DirectState>,
@@ -68,6 +70,7 @@ impl Default for Setup {
             world: None,
             offer_connect: false,
             sandbox: None,
+            no_logs_scope: false,
             direct_state: None,
         }
     }
@@ -178,10 +181,13 @@ pub fn fixture_with(setup: Setup) -> Fixture {
             .save(&mut direct)
             .unwrap();
     }
-    let connection = Connection {
+    let mut connection = Connection {
         push_mode: setup.mode,
         ..connection(&sandbox)
     };
+    if setup.no_logs_scope {
+        connection.okta_token = sandbox.okta_token_without_logs_scope();
+    }
     if let Some(before) = setup.before {
         let mut ws = Workspace::open(
             connection.clone(),

@@ -5,6 +5,7 @@ use crate::engine::backend::Unlink;
 use crate::engine::config::Settings;
 use crate::engine::connection::Connection;
 use crate::engine::error::EngineError;
+use crate::engine::workspace::history::History;
 use crate::engine::workspace::{ImportProgress, ModeReport};
 use crate::model::Directory;
 use crate::model::compare::Comparison;
@@ -188,6 +189,9 @@ pub enum Command {
     },
     /// The sandbox's *Import Now* (demo only: real Okta has no API for it), then import.
     ImportNow,
+    /// Read what is new in Okta's System Log (Okta push) and the app's own journal, for
+    /// the timelines; changes nothing.
+    ReadHistory,
     /// Open a snapshot read-only.
     OpenSnapshot(PathBuf),
     /// Back to the live connection.
@@ -278,6 +282,7 @@ impl Command {
             Command::ChooseApp { .. } => JobKind::ChooseApp,
             Command::FindApps { .. } => JobKind::FindApps,
             Command::ImportNow => JobKind::ImportNow,
+            Command::ReadHistory => JobKind::History,
             Command::ForgetTokens { .. } => JobKind::ForgetTokens,
             Command::OpenSnapshot(_) => JobKind::OpenSnapshot,
             Command::ExportSnapshot { .. } => JobKind::ExportSnapshot,
@@ -393,6 +398,8 @@ pub enum JobKind {
     FindApps,
     /// The sandbox's Import Now.
     ImportNow,
+    /// Reading the history.
+    History,
     /// Forgetting tokens.
     ForgetTokens,
     /// Opening a snapshot.
@@ -440,6 +447,7 @@ impl JobKind {
                 .sending_nothing()
                 .leaving_the_connection(),
             JobKind::ImportNow => JobSpec::job("Importing Statsig's groups into Okta"),
+            JobKind::History => JobSpec::job("Reading the history"),
             JobKind::ForgetTokens => JobSpec::job("Forgetting tokens")
                 .sending_nothing()
                 .leaving_the_connection(),
@@ -564,6 +572,8 @@ pub enum Event {
     Mappings(Vec<Mapping>),
     /// Who pushes, settled at the first import (and when the admin picks the app).
     Mode(ModeReport),
+    /// The history as last read (Okta's System Log, the app's journal), for the timelines.
+    History(Arc<History>),
     /// Apps found in Okta for Settings' app picker.
     AppsFound {
         /// The request (Find apps) they answer.
@@ -708,6 +718,7 @@ mod tests {
             Command::WatchNow,
             Command::ChooseApp { app_id: id() },
             Command::ImportNow,
+            Command::ReadHistory,
             Command::ApplyRule {
                 id: id(),
                 unticked: vec![],

@@ -165,3 +165,15 @@ pub(super) async fn watch(ws: Option<&mut Workspace>, alerts: bool) -> Result<St
         None => Ok(s),
     }
 }
+
+/// What a read of the history says on the status line.
+pub fn history_read(h: &crate::engine::workspace::history::History) -> String {
+    match (&h.okta_from, h.notes.first()) {
+        (_, Some(note)) => note.clone(),
+        (Some(_), None) => format!(
+            "Read the history: {} new in Okta's System Log.",
+            plural(h.new_events, "event")
+        ),
+        (None, None) => "Read this app's own record.".into(),
+    }
+}

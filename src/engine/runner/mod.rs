@@ -439,6 +439,7 @@ impl Runner {
                 okta_token,
             } => self.find_apps(&settings, okta_token).await,
             Command::ImportNow => self.import_now().await,
+            Command::ReadHistory => self.read_history().await,
             Command::Import => self.import().await,
             Command::ApplyRule {
                 id,
@@ -502,6 +503,14 @@ impl Runner {
             Command::SaveRule(rule) => jobs::save_rule(self.workspace()?, *rule),
             Command::RemoveRule { id } => jobs::remove_rule(self.workspace()?, &id),
         }
+    }
+
+    /// Reads the history and publishes it for the timelines.
+    async fn read_history(&mut self) -> Result<String> {
+        let h = self.workspace()?.history().await?;
+        let said = jobs::history_read(&h);
+        self.send(Event::History(Arc::new(h)));
+        Ok(said)
     }
 
     /// Imports: the views get what they need first, then fill in as the other Okta

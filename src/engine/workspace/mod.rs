@@ -6,6 +6,7 @@
 
 pub mod cache;
 mod groups;
+pub mod history;
 mod import;
 pub mod journal;
 pub mod mode;
@@ -318,7 +319,7 @@ impl Workspace {
         self.settle_mode().await?;
         self.check_link(okta_group_id, statsig_group_id)?;
         let (core, backend) = self.backend()?;
-        backend
+        let made = backend
             .link(
                 core,
                 okta_group_id,
@@ -326,7 +327,10 @@ impl Workspace {
                 push_now,
                 allowed_removals,
             )
-            .await
+            .await;
+        let target = self.describe_target(statsig_group_id);
+        self.record_made("link", okta_group_id, &target, &made);
+        made
     }
 
     /// "Link group" with no removals confirmed beyond what the guard lets through.
@@ -372,9 +376,19 @@ impl Workspace {
             Err(e) => checked.iter().map(|_| Err(e.clone())).collect(),
         }
         .into_iter();
-        out.into_iter()
+        let made: Vec<Result<Mapping>> = out
+            .into_iter()
             .map(|o| o.unwrap_or_else(|| done.next().unwrap_or(Err(EngineError::Cancelled))))
-            .collect()
+            .collect();
+        let entries = pairs
+            .iter()
+            .zip(&made)
+            .map(|((okta, statsig), m)| {
+                self.made_entry("link", okta, &self.describe_target(statsig), m)
+            })
+            .collect();
+        self.push_journal_add(entries);
+        made
     }
 
     /// Validates a new team's group name (`Statsig-<Project>-<Team>-Member`).
@@ -419,7 +433,9 @@ impl Workspace {
             return Err(rules::RuleError::TeamExists(taken).into());
         }
         let (core, backend) = self.backend()?;
-        backend.create(core, okta_group_id, &name, push_now).await
+        let made = backend.create(core, okta_group_id, &name, push_now).await;
+        self.record_made("create", okta_group_id, &name, &made);
+        made
     }
 
     /// "Push now" with no removals confirmed beyond what the deletion guard lets through.
@@ -437,6 +453,7 @@ impl Workspace {
         let ids = [mapping_id.to_string()];
         let (core, backend) = self.backend()?;
         let mut out = backend.push(core, &ids, allowed_removals).await;
+        self.record_pushes(&out);
         match out.pop() {
             Some((_, r)) => r,
             None => Err(super::error::refused(format!(
@@ -451,10 +468,12 @@ impl Workspace {
         if ids.is_empty() {
             return Vec::new();
         }
-        match settled.and_then(|()| self.backend()) {
+        let out = match settled.and_then(|()| self.backend()) {
             Ok((core, backend)) => backend.push(core, ids, allowed_removals).await,
             Err(e) => ids.iter().map(|id| (id.clone(), Err(e.clone()))).collect(),
-        }
+        };
+        self.record_pushes(&out);
+        out
     }
 
     /// Pushes a mapping the guard stopped, with `allowed_removals` confirmed.
@@ -527,9 +546,13 @@ impl Workspace {
     ) -> Result<Activation> {
         self.settle_mode().await?;
         let (core, backend) = self.backend()?;
-        backend
+        let done = backend
             .set_active(core, mapping_id, active, allowed_removals)
-            .await?;
+            .await;
+        let action = if active { "activate" } else { "deactivate" };
+        let word = if active { "activated" } else { "deactivated" };
+        self.record_step(action, mapping_id, None, done.as_ref().map(|_| word.into()));
+        done?;
         Ok(Activation {
             name: self.mapping_name(mapping_id),
             active,
@@ -568,7 +591,18 @@ impl Workspace {
             }
         }
         let (core, backend) = self.backend()?;
-        backend.unlink(core, mapping_id, how).await
+        let done = backend.unlink(core, mapping_id, how).await;
+        let said = match how {
+            Unlink::Delete => "unlinked; the Statsig group is deleted",
+            Unlink::Leave => "unlinked; the Statsig group is left as it is",
+        };
+        self.record_step(
+            "unlink",
+            mapping_id,
+            Some(&m),
+            done.as_ref().map(|_| said.into()),
+        );
+        done
     }
 
     /// The backend that pushes, with the shared core it works on. Every step that goes

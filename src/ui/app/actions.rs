@@ -29,6 +29,14 @@ impl App {
                     } => Some(mapping_id.clone()),
                     _ => None,
                 };
+                if matches!(command, Command::ReadHistory) {
+                    use crate::ui::view::HistoryState;
+                    // What was read stays in sight while it is read again.
+                    match &mut self.shown.history {
+                        HistoryState::Read { stale, .. } => *stale = false,
+                        h => *h = HistoryState::Reading,
+                    }
+                }
                 let ticket = self.send(command);
                 if let Some(id) = activating {
                     self.activating = Some((ticket, id));

@@ -7,6 +7,7 @@ use crate::model::Directory;
 use crate::ui::dialogs::{Dialog, compare::CompareDialog};
 use crate::ui::panels::Busy;
 use crate::ui::panels::projects::UNREADABLE;
+use crate::ui::view::HistoryState;
 use std::sync::Arc;
 
 /// Snapshots kept in Open recent.
@@ -103,10 +104,7 @@ impl App {
                 mappings,
                 rules,
             } => self.snapshot_opened(info, directory, mappings, rules),
-            Event::SnapshotClosed => {
-                self.shown.snapshot = None;
-                self.tabs.forget_connection();
-            }
+            Event::SnapshotClosed => self.snapshot_closed(),
             Event::Compared {
                 against,
                 comparison,
@@ -115,7 +113,14 @@ impl App {
             e @ (Event::RestorePlanned { .. } | Event::RestoreRefused { .. }) => {
                 self.restore_planned(e);
             }
+            Event::History(history) => self.shown.history = HistoryState::read(history),
         }
+    }
+
+    /// Back to the live connection from a snapshot.
+    fn snapshot_closed(&mut self) {
+        self.shown.snapshot = None;
+        self.tabs.forget_connection();
     }
 
     /// A job started: the status bar shows it.
@@ -229,6 +234,7 @@ impl App {
         self.shown.imported = false;
         self.shown.cached = None;
         self.shown.snapshot = None;
+        self.shown.history = HistoryState::Unread;
         self.watching = false;
         self.shown.sel.team = None;
         self.shown.sel.okta_group = None;
@@ -296,6 +302,14 @@ impl App {
                 JobKind::Connect if outcome.is_ok() => self.dialog = None,
                 _ => {}
             }
+        }
+        match (&mut self.shown.history, kind, &outcome) {
+            (h, JobKind::History, Err(EngineError::Cancelled)) => *h = HistoryState::Unread,
+            (h, JobKind::History, Err(e)) => *h = HistoryState::Failed(e.to_string()),
+            (HistoryState::Read { stale, .. }, k, _) if k != JobKind::History && k.spec().sends => {
+                *stale = true
+            }
+            _ => {}
         }
         // A restore of another org's snapshot: its dialog says so, and offers the copy.
         if kind == JobKind::PlanRestore

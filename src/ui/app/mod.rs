@@ -131,6 +131,7 @@ struct Shown {
     /// The directory shown is the one cached at this time, not refreshed yet.
     cached: Option<String>,
     sel: Selection,
+    history: crate::ui::view::HistoryState,
 }
 
 impl Shown {
@@ -171,6 +172,7 @@ impl Shown {
             cached: self.cached.as_deref(),
             busy: self.busy.is_some() || self.pending,
             sel: &self.sel,
+            history: &self.history,
         }
     }
 }
@@ -269,6 +271,7 @@ impl App {
                 imported: false,
                 cached: None,
                 sel,
+                history: Default::default(),
             },
             watching: false,
             other_pushing: false,

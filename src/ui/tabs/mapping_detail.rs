@@ -49,6 +49,7 @@ pub fn show(
             drift(ui, view, m, people, actions);
         }
         buttons(ui, view, m, actions);
+        timeline(ui, view, m, actions);
         return;
     }
     let last = m
@@ -90,6 +91,14 @@ pub fn show(
         drift(ui, view, m, people, actions);
     }
     buttons(ui, view, m, actions);
+    timeline(ui, view, m, actions);
+}
+
+/// The mapping's History, under its buttons.
+fn timeline(ui: &mut Ui, view: &View, m: &Mapping, actions: &mut Vec<Action>) {
+    ui.add_space(8.0);
+    let subject = crate::model::history::Subject::of([m]);
+    super::timeline::section(ui, view, "mapping", &subject, actions);
 }
 
 /// How to speak of who pushes `m`, when a service the backend steers does.

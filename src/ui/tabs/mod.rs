@@ -9,6 +9,7 @@ pub mod person_row;
 pub mod pushed;
 pub mod stable_rows;
 pub mod teams;
+pub mod timeline;
 pub mod verify;
 
 use crate::model::mapping::MappingStatus;

@@ -215,6 +215,15 @@ impl TeamsTab {
                 })
             })
         });
+        let fed_by: Vec<&crate::model::mapping::Mapping> =
+            feeds.iter().flatten().map(|f| &f.mapping).collect();
+        super::timeline::section(
+            ui,
+            view,
+            "team",
+            &crate::model::history::Subject::of(fed_by),
+            actions,
+        );
         for (k, role) in Role::ALL.into_iter().enumerate() {
             let Some(i) = groups.get(role) else {
                 ui.label(format!("No {role} group."));
