@@ -4,7 +4,7 @@
 #   - Debian packages (apt-get, when missing): D-Bus + gnome-keyring for the OS keyring
 #     test, Mesa for headless UI rendering, Xvfb + at-spi2-core + python3-pyatspi + xdotool for the
 #     screen reader's path through the real app (tests/atspi/), dunst as the desktop
-#     notification server the watcher's alerts reach (tests/cli_watch.rs).
+#     notification server the watcher's alerts reach (tests/cli_watch.rs, tests/alerts_ui.rs).
 #   - A Python venv (.venv) with the independent peers: scim2-server, scim2-tester (SCIM)
 #     and Okta's official Python SDK (PyPI `okta`), which drives the Okta emulator.
 set -euo pipefail

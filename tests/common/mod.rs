@@ -9,6 +9,8 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub mod notifications;
+
 pub async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxConfig::default())
         .await
@@ -416,4 +418,29 @@ impl Engine {
             }
         }
     }
+}
+
+/// Adds to Okta group `group` an active person with a Statsig account who is not in
+/// Statsig group `team`: its mapping's next push has someone to add.
+pub fn join_in_okta(s: &Sandbox, group: &str, team: &str) {
+    let mut w = s.world();
+    let in_team = w.group_member_ids(team).expect("the team exists");
+    let domain = format!("@{}", w.rules.org_domain.to_lowercase());
+    let email = w
+        .users
+        .iter()
+        .filter(|u| u["active"] == true && !in_team.iter().any(|id| u["id"] == id.as_str()))
+        .filter_map(|u| u["userName"].as_str().map(str::to_lowercase))
+        .find(|e| e.ends_with(&domain))
+        .expect("someone with a Statsig account outside the team");
+    let gid = w.okta_group_by_name(group).expect("the group").id.clone();
+    let uid = w
+        .okta_users
+        .values()
+        .find(|u| u.email.eq_ignore_ascii_case(&email) && u.status == "ACTIVE")
+        .expect("their Okta account")
+        .id
+        .clone();
+    w.set_okta_membership(&gid, &uid, true, &okta_statsig_teams::clock::now())
+        .expect("added in Okta");
 }
