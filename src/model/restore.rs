@@ -5,7 +5,7 @@
 //! show the same rows.
 
 use super::directory::{Directory, OktaGroup};
-use super::mapping::{Guard, Mapping, MappingStatus};
+use super::mapping::{Guard, Mapping, MappingStatus, PushAction};
 use super::names::{ParsedName, Role, parse_group_name};
 use super::plan::{desired_members, plan_push};
 use super::push_rule::PushRule;
@@ -257,16 +257,14 @@ pub fn plan(
     }
     let mut rows = Vec::new();
     for m in &snap.mappings {
-        let was = then.okta_group(&m.okta_group_id);
-        let now = was.and_then(find);
-        rows.extend(mapping_row(
-            &after,
-            mappings,
-            m,
-            now.as_deref(),
-            guard,
-            opts.copy,
-        ));
+        let now = then.okta_group(&m.okta_group_id).and_then(find);
+        rows.extend(match broken_then(&then, m) {
+            Some(r) => Some(r),
+            None => mapping_row(&after, mappings, m, now.as_deref(), guard, opts.copy),
+        });
+    }
+    if !opts.copy {
+        rows.extend(admin_rows(&then, &snap.mappings, &rows));
     }
     // Two mappings put back into one team: neither (as a rule's preview does).
     let makes: Vec<String> = rows.iter().filter_map(make_key).collect();
@@ -403,6 +401,71 @@ fn preview(
         r.loses = p.removes.iter().map(|m| m.display.to_string()).collect();
         r.guard = rules::check_guard(guard, after, &p, &r.what, 0);
     }
+}
+
+/// Why a snapshot's mapping is not made again because it was already broken when the
+/// snapshot was taken: it pushed into a Statsig group Statsig no longer had (a Create not
+/// pushed yet is not broken: its team comes at its first push).
+fn broken_then(then: &Directory, m: &Mapping) -> Option<RestoreRow> {
+    let not_pushed_create = m.action == PushAction::Create && m.last_push.is_none();
+    if !then.statsig_read || not_pushed_create || then.statsig_group(&m.statsig_group_id).is_some()
+    {
+        return None;
+    }
+    let mut r = row(
+        format!("make:{}", m.okta_group_name),
+        &m.okta_group_name,
+        &m.statsig_group_name,
+    );
+    r.skipped = Some(format!(
+        "Its Statsig group \"{}\" was already gone when the snapshot was taken (the mapping was failing then), so it is not made again; Create a team for \"{}\" if it should have one.",
+        m.statsig_group_name, m.okta_group_name
+    ));
+    Some(r)
+}
+
+/// For each team made again by Create: its Admin role as the snapshot had it, when it held
+/// people no mapping of the snapshot fed (added in Statsig by hand). A restore cannot put
+/// them back: a row says who, so the admin adds them in Statsig.
+fn admin_rows(then: &Directory, snapped: &[Mapping], rows: &[RestoreRow]) -> Vec<RestoreRow> {
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(Change::Make {
+            target: MakeTarget::Create { project, team },
+            ..
+        }) = &r.change
+        else {
+            continue;
+        };
+        let name = format!("Statsig-{project}-{team}-Admin");
+        let Some(admin) = then.statsig_group_by_name(&name) else {
+            continue;
+        };
+        if admin.members.is_empty()
+            || snapped
+                .iter()
+                .any(|m| m.statsig_group_name.eq_ignore_ascii_case(&name))
+        {
+            continue;
+        }
+        let people: Vec<String> = admin
+            .members
+            .iter()
+            .filter_map(|id| then.statsig_user(id))
+            .map(|u| u.user_name.clone())
+            .collect();
+        let mut row = row(format!("admin:{name}"), &format!("{team} Admin"), &name);
+        let who = match people.len() {
+            1 => "1 person".to_string(),
+            n => format!("{n} people"),
+        };
+        row.skipped = Some(format!(
+            "The team's Admin role had {who} that no mapping fed ({}): a restore makes the team again from its Member mapping and cannot put them back, so add them as Admin in Statsig.",
+            people.join(", ")
+        ));
+        out.push(row);
+    }
+    out
 }
 
 fn is_active(s: &MappingStatus) -> bool {
@@ -813,6 +876,65 @@ mod tests {
 
     fn plan_of(s: &Snapshot, d: &Directory, m: &[Mapping], opts: RestoreOptions) -> RestorePlan {
         plan(s, &here(), d, m, &[], Guard::default(), opts).unwrap()
+    }
+
+    #[test]
+    fn a_mapping_broken_in_the_snapshot_is_not_made_again_and_hand_made_admins_are_named() {
+        // Its group was already gone when the snapshot was taken: not made again.
+        let mut broken = mapping(MappingStatus::Active);
+        broken.statsig_group_id = "gone".into();
+        broken.statsig_group_name = "Statsig-Checkout-Loyalty-Member".into();
+        let s = Snapshot::capture("then", here(), &dir(&["s1"]), &[broken]);
+        let p = plan_of(
+            &s,
+            &now(&["g2", "g3"], &["o1"], &[]),
+            &[],
+            RestoreOptions::default(),
+        );
+        assert_eq!(p.ready(), 0, "{:?}", p.rows);
+        assert!(
+            p.rows[0]
+                .skipped
+                .as_deref()
+                .is_some_and(|w| w.contains("already gone when the snapshot was taken")),
+            "{:?}",
+            p.rows
+        );
+        // A team made again by Create: its Admin role's people, whom no mapping fed, are
+        // named, since a restore cannot put them back.
+        use crate::model::directory::tests::sg;
+        let then = Directory::new(
+            vec!["Checkout".into()],
+            vec![],
+            vec![su("s1", "ada@example.com"), su("s2", "bob@example.com")],
+            vec![
+                sg("g1", "Statsig-Checkout-Payments-Member", &["s1"]),
+                sg("g2", "Statsig-Checkout-Payments-Admin", &["s2"]),
+            ],
+            vec![ou("o1", "ada@example.com", "ACTIVE")],
+            vec![og("og1", "Payments", &["o1"])],
+        );
+        let s = Snapshot::capture("then", here(), &then, &[mapping(MappingStatus::Active)]);
+        let p = plan_of(
+            &s,
+            &now(&["g3"], &["o1"], &[]),
+            &[],
+            RestoreOptions::default(),
+        );
+        assert_eq!(p.rows[0].label(), "Create", "{:?}", p.rows);
+        let admin = p
+            .rows
+            .iter()
+            .find(|r| r.key == "admin:Statsig-Checkout-Payments-Admin")
+            .expect("the Admin role's row");
+        assert!(admin.change.is_none());
+        assert!(
+            admin
+                .skipped
+                .as_deref()
+                .is_some_and(|w| w.contains("bob@example.com") && w.contains("add them as Admin")),
+            "{admin:?}"
+        );
     }
 
     #[test]
