@@ -37,7 +37,7 @@ pub enum FindError {
         query: String,
         /// Their emails, sorted.
         matches: Vec<String>,
-        /// Each as "Name <email>", in the same order.
+        /// Each as `Name <email>`, in the same order.
         names: Vec<String>,
     },
 }
@@ -181,7 +181,7 @@ pub struct Explanation {
 /// At most this many people are named in a message; the rest are counted.
 const NAMED: usize = 10;
 
-/// `items` joined, the first [`NAMED`] of them, then "and N more".
+/// `items` joined, the first ten of them, then "and N more".
 pub fn listed(items: &[String]) -> String {
     let shown = items
         .iter()

@@ -17,7 +17,7 @@ pub struct ExplainDialog {
     query: String,
     /// The trace for the query asked, or why there is none; `None` before one is asked.
     result: Option<Result<Explanation, String>>,
-    /// When several people match: each as (email, "Name <email>"), to choose from.
+    /// When several people match: each as (email, `Name <email>`), to choose from.
     choices: Vec<(String, String)>,
     /// The data the result was worked out from: (generation, mappings version).
     from: (u64, u64),

@@ -1,5 +1,5 @@
 //! A person's row offers Explain two ways: a small "Explain…" button at the end of the
-//! row's last cell (named "Explain <who>" for screen readers, so each row's button says
+//! row's last cell (named `Explain <who>` for screen readers, so each row's button says
 //! whom it explains; reached with Tab), and the row's context menu. Teams' members, an
 //! Okta group's members and Verify use it; `who` is the email.
 
