@@ -349,7 +349,7 @@ fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {
     let name = mapping_name(m);
     // A Create never pushed has no team yet: it is made at the first push, not gone.
     let unmade = m.action == PushAction::Create && m.last_push.is_none();
-    let gone_team = !unmade && dir.statsig_read && dir.statsig_group(&m.statsig_group_id).is_none();
+    let gone_team = super::rules::team_gone(dir, m);
     // A mapping in Error says so itself (a create Statsig refused has no team yet).
     let failing = matches!(m.status, MappingStatus::Error { .. });
     if gone_team && !failing {

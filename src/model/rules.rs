@@ -4,7 +4,7 @@
 //! preview them; a preview and the real push therefore never disagree.
 
 use super::directory::Directory;
-use super::mapping::{Guard, Mapping};
+use super::mapping::{Guard, Mapping, PushAction};
 use super::member::MemberList;
 use super::names::{self, NameError, NameReading, ParsedName, Role};
 use super::plan::Plan;
@@ -354,6 +354,14 @@ pub fn check_source(
         });
     }
     Ok(())
+}
+
+/// Whether the Statsig team `m` pushes into is gone: Statsig was read and has no such
+/// group. A Create not pushed yet has no team either, but it is not gone: the first push
+/// makes it.
+pub fn team_gone(dir: &Directory, m: &Mapping) -> bool {
+    let unmade = m.action == PushAction::Create && m.last_push.is_none();
+    !unmade && dir.statsig_read && dir.statsig_group(&m.statsig_group_id).is_none()
 }
 
 /// Checks that `okta_group_id` → `statsig_group_id` may become a mapping ("Link group").
