@@ -3,9 +3,9 @@
 
 use crate::engine::runner::Command;
 use crate::model::mapping::{Mapping, MappingStatus, PushAction};
-use crate::model::rules;
 use crate::model::names;
 use crate::model::plan::{self, Plan};
+use crate::model::rules;
 use crate::ui::a11y;
 use crate::ui::action::Action;
 use crate::ui::cache::Memo;
