@@ -985,6 +985,20 @@ pub(crate) mod tests {
         new_team.last_push = Some(NOW.into());
         let f = run(&dir, &[new_team], &[], &Access::default());
         assert_eq!(of(&f, Kind::TeamGone).len(), 1, "{f:#?}");
+        // A mapping made in Okta with no Statsig group yet: Okta makes it at its first push;
+        // once it has pushed, the group missing is gone.
+        let mut in_okta = mapping("m2", "g2", "New", MappingStatus::Active);
+        in_okta.statsig_group_id = String::new();
+        let f = run(
+            &dir,
+            std::slice::from_ref(&in_okta),
+            &[],
+            &Access::default(),
+        );
+        assert!(of(&f, Kind::TeamGone).is_empty(), "{f:#?}");
+        in_okta.last_push = Some(NOW.into());
+        let f = run(&dir, &[in_okta], &[], &Access::default());
+        assert_eq!(of(&f, Kind::TeamGone).len(), 1, "{f:#?}");
     }
 
     #[test]

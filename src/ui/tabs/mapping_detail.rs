@@ -3,7 +3,7 @@
 
 use crate::engine::backend::Steered;
 use crate::engine::runner::Command;
-use crate::model::mapping::{DriftChoice, Mapping, MappingStatus, PushAction};
+use crate::model::mapping::{DriftChoice, Mapping, MappingStatus};
 use crate::model::text::{self, plural};
 use crate::model::{hold, names, rules};
 use crate::ui::action::{Action, Open, Tab};
@@ -139,10 +139,7 @@ fn remote_lines(
                  Unlink with Leave, then Create or Link again."
             ),
         );
-    } else if m.statsig_group_id.is_empty()
-        && m.action == PushAction::Create
-        && m.last_push.is_none()
-    {
+    } else if rules::team_unmade(m) && m.statsig_group_id.is_empty() {
         ui.label(
             RichText::new(format!(
                 "Statsig has no group of this name yet: {who} creates it at its first push."

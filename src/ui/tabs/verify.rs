@@ -2,7 +2,7 @@
 //! difference marked, with Push now to settle them.
 
 use crate::engine::runner::Command;
-use crate::model::mapping::{Mapping, MappingStatus, PushAction};
+use crate::model::mapping::{Mapping, MappingStatus};
 use crate::model::names;
 use crate::model::plan::{self, Plan};
 use crate::model::rules;
@@ -104,7 +104,7 @@ fn no_team(ui: &mut Ui, view: &View, m: &Mapping) {
                  compare. Unlink with Leave, then Create or Link again."
             ),
         );
-    } else if m.action == PushAction::Create && m.last_push.is_none() {
+    } else if rules::team_unmade(m) {
         ui.label(format!(
             "Statsig has no group {name} yet: the first push creates it; compare after it."
         ));
