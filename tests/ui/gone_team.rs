@@ -3,7 +3,8 @@
 //! as Health does, instead of promising a first push or a team to delete.
 
 use crate::support::{
-    Setup, click, click_containing, fixture_with, select_mapping, wait_for_label,
+    Setup, click, click_containing, fixture_with, last_message, select_mapping, wait,
+    wait_for_label,
 };
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -88,5 +89,14 @@ fn unlink_of_a_gone_team_offers_leave_only_and_says_why() {
             .accesskit_node()
             .is_disabled(),
         "Delete is off: there is nothing to delete"
+    );
+    click(h, "Unlink");
+    wait(h, "the unlink", |a| {
+        a.is_idle() && !a.mappings().iter().any(|m| m.okta_group_name == SOURCE)
+    });
+    let said = last_message(h);
+    assert!(
+        said.contains("Statsig-Checkout-Loyalty-Member had already been deleted in Statsig"),
+        "the outcome says the team was already gone, not that it was left as it is: {said}"
     );
 }
