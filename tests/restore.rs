@@ -519,3 +519,52 @@ async fn members_and_mappings_made_since_are_put_back_only_when_asked() {
         "Leave: the team stays"
     );
 }
+
+/// A mapping that was Inactive in the snapshot is linked back Inactive, with no push: the
+/// guard, which would stop a push that empties its team, has nothing to hold, and the
+/// team keeps its members.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inactive_mapping_is_linked_back_inactive_without_a_push() {
+    let s = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&s, PushModeChoice::Auto, dir.path()).await;
+    let crew = ws
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_name == "Warehouse Crew")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        crew.status,
+        okta_statsig_teams::model::mapping::MappingStatus::Inactive
+    );
+    let team_before = common::statsig_emails(&s, &crew.statsig_group_name).unwrap();
+    let snap: Snapshot = ws.snapshot(false);
+    ws.unlink(&crew.id, Unlink::Leave, "").await.unwrap();
+    ws.import(|_| {}).await.unwrap();
+    let plan = ws
+        .restore_plan(&snap, false, RestoreOptions::default())
+        .unwrap();
+    let row = plan
+        .rows
+        .iter()
+        .find(|r| r.what == "Warehouse Crew")
+        .unwrap();
+    assert_eq!(row.label(), "Link", "{row:?}");
+    assert!(row.ready(), "nothing for the guard to hold: {row:?}");
+    apply(&mut ws, &plan).await;
+    let back = ws
+        .mappings()
+        .iter()
+        .find(|m| m.okta_group_name == "Warehouse Crew")
+        .expect("linked back");
+    assert_eq!(
+        back.status,
+        okta_statsig_teams::model::mapping::MappingStatus::Inactive
+    );
+    assert_eq!(
+        common::statsig_emails(&s, &crew.statsig_group_name).unwrap(),
+        team_before,
+        "nothing was pushed"
+    );
+}

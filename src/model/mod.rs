@@ -22,6 +22,7 @@ pub mod secret;
 pub mod snapshot;
 pub mod text;
 pub mod token;
+pub mod undo;
 pub mod watch_events;
 
 pub use directory::{Directory, OktaGroup, OktaUser, StatsigGroup, StatsigUser};

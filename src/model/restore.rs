@@ -5,13 +5,15 @@
 //! show the same rows.
 
 use super::directory::{Directory, OktaGroup};
-use super::mapping::{Guard, Mapping, MappingStatus};
+use super::mapping::{Guard, Mapping, MappingStatus, PushAction};
 use super::names::{ParsedName, Role, parse_group_name};
 use super::plan::{desired_members, plan_push};
 use super::push_rule::PushRule;
 use super::rules::{self, GuardStop};
 use super::snapshot::{Snapshot, Source, VERSION};
 use serde::{Deserialize, Serialize};
+
+pub use super::undo::{Applied, undo};
 
 /// What the admin asked for beyond the mappings, statuses and rules.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -257,16 +259,14 @@ pub fn plan(
     }
     let mut rows = Vec::new();
     for m in &snap.mappings {
-        let was = then.okta_group(&m.okta_group_id);
-        let now = was.and_then(find);
-        rows.extend(mapping_row(
-            &after,
-            mappings,
-            m,
-            now.as_deref(),
-            guard,
-            opts.copy,
-        ));
+        let now = then.okta_group(&m.okta_group_id).and_then(find);
+        rows.extend(match broken_then(&then, m) {
+            Some(r) => Some(r),
+            None => mapping_row(&after, mappings, m, now.as_deref(), guard, opts.copy),
+        });
+    }
+    if !opts.copy {
+        rows.extend(admin_rows(&then, &snap.mappings, &rows));
     }
     // Two mappings put back into one team: neither (as a rule's preview does).
     let makes: Vec<String> = rows.iter().filter_map(make_key).collect();
@@ -359,7 +359,7 @@ fn unlink_rows(snap: &Snapshot, mappings: &[Mapping], copy: bool) -> Vec<Restore
     out
 }
 
-fn row(key: String, what: &str, target: &str) -> RestoreRow {
+pub(super) fn row(key: String, what: &str, target: &str) -> RestoreRow {
     RestoreRow {
         key,
         what: what.to_string(),
@@ -387,7 +387,7 @@ fn make_key(r: &RestoreRow) -> Option<String> {
 
 /// Who Statsig gains and loses when `okta` is pushed into `statsig` in `after`, and the
 /// guard's verdict (nothing when Statsig was not read).
-fn preview(
+pub(super) fn preview(
     r: &mut RestoreRow,
     now: &Directory,
     after: &Directory,
@@ -403,6 +403,71 @@ fn preview(
         r.loses = p.removes.iter().map(|m| m.display.to_string()).collect();
         r.guard = rules::check_guard(guard, after, &p, &r.what, 0);
     }
+}
+
+/// Why a snapshot's mapping is not made again because it was already broken when the
+/// snapshot was taken: it pushed into a Statsig group Statsig no longer had (a Create not
+/// pushed yet is not broken: its team comes at its first push).
+fn broken_then(then: &Directory, m: &Mapping) -> Option<RestoreRow> {
+    let not_pushed_create = m.action == PushAction::Create && m.last_push.is_none();
+    if !then.statsig_read || not_pushed_create || then.statsig_group(&m.statsig_group_id).is_some()
+    {
+        return None;
+    }
+    let mut r = row(
+        format!("make:{}", m.okta_group_name),
+        &m.okta_group_name,
+        &m.statsig_group_name,
+    );
+    r.skipped = Some(format!(
+        "Its Statsig group \"{}\" was already gone when the snapshot was taken (the mapping was failing then), so it is not made again; Create a team for \"{}\" if it should have one.",
+        m.statsig_group_name, m.okta_group_name
+    ));
+    Some(r)
+}
+
+/// For each team made again by Create: its Admin role as the snapshot had it, when it held
+/// people no mapping of the snapshot fed (added in Statsig by hand). A restore cannot put
+/// them back: a row says who, so the admin adds them in Statsig.
+fn admin_rows(then: &Directory, snapped: &[Mapping], rows: &[RestoreRow]) -> Vec<RestoreRow> {
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(Change::Make {
+            target: MakeTarget::Create { project, team },
+            ..
+        }) = &r.change
+        else {
+            continue;
+        };
+        let name = format!("Statsig-{project}-{team}-Admin");
+        let Some(admin) = then.statsig_group_by_name(&name) else {
+            continue;
+        };
+        if admin.members.is_empty()
+            || snapped
+                .iter()
+                .any(|m| m.statsig_group_name.eq_ignore_ascii_case(&name))
+        {
+            continue;
+        }
+        let people: Vec<String> = admin
+            .members
+            .iter()
+            .filter_map(|id| then.statsig_user(id))
+            .map(|u| u.user_name.clone())
+            .collect();
+        let mut row = row(format!("admin:{name}"), &format!("{team} Admin"), &name);
+        let who = match people.len() {
+            1 => "1 person".to_string(),
+            n => format!("{n} people"),
+        };
+        row.skipped = Some(format!(
+            "The team's Admin role had {who} that no mapping fed ({}): a restore makes the team again from its Member mapping and cannot put them back, so add them as Admin in Statsig.",
+            people.join(", ")
+        ));
+        out.push(row);
+    }
+    out
 }
 
 fn is_active(s: &MappingStatus) -> bool {
@@ -590,188 +655,6 @@ fn members_row(
     Some(r)
 }
 
-/// One change a bulk apply (a restore, a rule) made, as the journal keeps it: enough to
-/// plan its reverse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "done")]
-pub enum Applied {
-    /// A mapping made.
-    Made {
-        /// The mapping's id.
-        mapping_id: String,
-        /// The Okta group's name.
-        okta_group_name: String,
-        /// The team group's name.
-        statsig_group_name: String,
-    },
-    /// A mapping's status set.
-    Status {
-        /// The mapping's id.
-        mapping_id: String,
-        /// The Okta group's name.
-        okta_group_name: String,
-        /// Active (else Inactive).
-        active: bool,
-    },
-    /// A push rule put back.
-    Rule {
-        /// Its name.
-        name: String,
-    },
-    /// A mapping unlinked with Leave.
-    Unlinked {
-        /// The Okta group's id.
-        okta_group_id: String,
-        /// Its name.
-        okta_group_name: String,
-        /// The team group's id.
-        statsig_group_id: String,
-        /// Its name.
-        statsig_group_name: String,
-        /// It was Active.
-        active: bool,
-    },
-    /// An Okta group's members changed.
-    Members {
-        /// The group's id.
-        okta_group_id: String,
-        /// Its name.
-        okta_group_name: String,
-        /// Okta user ids added.
-        add: Vec<String>,
-        /// Okta user ids removed.
-        remove: Vec<String>,
-    },
-}
-
-/// The plan that reverses `done` (the changes of one bulk apply), against now: mappings
-/// made are unlinked (Leave), statuses set back, rules removed, unlinked mappings linked
-/// again, members changed back. Each row with its preview, as a restore's.
-pub fn undo(dir: &Directory, mappings: &[Mapping], done: &[Applied], guard: Guard) -> RestorePlan {
-    RestorePlan {
-        rows: done
-            .iter()
-            .rev()
-            .map(|a| undo_row(dir, mappings, a, guard))
-            .collect(),
-        ..RestorePlan::default()
-    }
-}
-
-/// The reverse of one change.
-fn undo_row(dir: &Directory, mappings: &[Mapping], a: &Applied, guard: Guard) -> RestoreRow {
-    match a {
-        Applied::Made {
-            mapping_id,
-            okta_group_name,
-            statsig_group_name,
-        } => {
-            let mut r = row(
-                format!("unlink:{okta_group_name}"),
-                okta_group_name,
-                statsig_group_name,
-            );
-            if mappings.iter().any(|m| &m.id == mapping_id) {
-                r.change = Some(Change::Unlink {
-                    mapping_id: mapping_id.clone(),
-                });
-            } else {
-                r.skipped = Some("It is unlinked already.".to_string());
-            }
-            r
-        }
-        Applied::Status {
-            mapping_id,
-            okta_group_name,
-            active,
-        } => {
-            let mut r = row(format!("status:{okta_group_name}"), okta_group_name, "");
-            match mappings.iter().find(|m| &m.id == mapping_id) {
-                Some(m) => {
-                    r.target = m.statsig_group_name.clone();
-                    r.change = Some(Change::Status {
-                        mapping_id: mapping_id.clone(),
-                        active: !active,
-                    });
-                    if !active {
-                        preview(
-                            &mut r,
-                            dir,
-                            dir,
-                            &m.okta_group_id,
-                            &m.statsig_group_id,
-                            guard,
-                        );
-                    }
-                }
-                None => r.skipped = Some("The mapping is gone.".to_string()),
-            }
-            r
-        }
-        Applied::Rule { name } => {
-            let mut r = row(format!("rule:{name}"), name, "");
-            r.change = Some(Change::RemoveRule { name: name.clone() });
-            r
-        }
-        Applied::Unlinked { .. } => relink_row(dir, mappings, a, guard),
-        Applied::Members {
-            okta_group_id,
-            okta_group_name,
-            add,
-            remove,
-        } => {
-            let mut r = row(format!("members:{okta_group_name}"), okta_group_name, "");
-            let email = |id: &String| dir.okta_user(id).map_or(id.clone(), |u| u.email.clone());
-            r.people = remove
-                .iter()
-                .map(|u| format!("+ {}", email(u)))
-                .chain(add.iter().map(|u| format!("- {}", email(u))))
-                .collect();
-            r.change = Some(Change::Members {
-                okta_group_id: okta_group_id.clone(),
-                add: remove.clone(),
-                remove: add.clone(),
-            });
-            r
-        }
-    }
-}
-
-/// An unlinked mapping linked again (the reverse of an unlink).
-fn relink_row(dir: &Directory, mappings: &[Mapping], a: &Applied, guard: Guard) -> RestoreRow {
-    let Applied::Unlinked {
-        okta_group_id,
-        okta_group_name,
-        statsig_group_id,
-        statsig_group_name,
-        active,
-    } = a
-    else {
-        return row(String::new(), "", "");
-    };
-    let mut r = row(
-        format!("make:{okta_group_name}"),
-        okta_group_name,
-        statsig_group_name,
-    );
-    match rules::check_link(dir, mappings, okta_group_id, statsig_group_id) {
-        Ok(()) => {
-            r.change = Some(Change::Make {
-                okta_group_id: okta_group_id.clone(),
-                target: MakeTarget::Link {
-                    statsig_group_id: statsig_group_id.clone(),
-                },
-                active: *active,
-            });
-            if *active {
-                preview(&mut r, dir, dir, okta_group_id, statsig_group_id, guard);
-            }
-        }
-        Err(e) => r.skipped = Some(e.to_string()),
-    }
-    r
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -813,6 +696,65 @@ mod tests {
 
     fn plan_of(s: &Snapshot, d: &Directory, m: &[Mapping], opts: RestoreOptions) -> RestorePlan {
         plan(s, &here(), d, m, &[], Guard::default(), opts).unwrap()
+    }
+
+    #[test]
+    fn a_mapping_broken_in_the_snapshot_is_not_made_again_and_hand_made_admins_are_named() {
+        // Its group was already gone when the snapshot was taken: not made again.
+        let mut broken = mapping(MappingStatus::Active);
+        broken.statsig_group_id = "gone".into();
+        broken.statsig_group_name = "Statsig-Checkout-Loyalty-Member".into();
+        let s = Snapshot::capture("then", here(), &dir(&["s1"]), &[broken]);
+        let p = plan_of(
+            &s,
+            &now(&["g2", "g3"], &["o1"], &[]),
+            &[],
+            RestoreOptions::default(),
+        );
+        assert_eq!(p.ready(), 0, "{:?}", p.rows);
+        assert!(
+            p.rows[0]
+                .skipped
+                .as_deref()
+                .is_some_and(|w| w.contains("already gone when the snapshot was taken")),
+            "{:?}",
+            p.rows
+        );
+        // A team made again by Create: its Admin role's people, whom no mapping fed, are
+        // named, since a restore cannot put them back.
+        use crate::model::directory::tests::sg;
+        let then = Directory::new(
+            vec!["Checkout".into()],
+            vec![],
+            vec![su("s1", "ada@example.com"), su("s2", "bob@example.com")],
+            vec![
+                sg("g1", "Statsig-Checkout-Payments-Member", &["s1"]),
+                sg("g2", "Statsig-Checkout-Payments-Admin", &["s2"]),
+            ],
+            vec![ou("o1", "ada@example.com", "ACTIVE")],
+            vec![og("og1", "Payments", &["o1"])],
+        );
+        let s = Snapshot::capture("then", here(), &then, &[mapping(MappingStatus::Active)]);
+        let p = plan_of(
+            &s,
+            &now(&["g3"], &["o1"], &[]),
+            &[],
+            RestoreOptions::default(),
+        );
+        assert_eq!(p.rows[0].label(), "Create", "{:?}", p.rows);
+        let admin = p
+            .rows
+            .iter()
+            .find(|r| r.key == "admin:Statsig-Checkout-Payments-Admin")
+            .expect("the Admin role's row");
+        assert!(admin.change.is_none());
+        assert!(
+            admin
+                .skipped
+                .as_deref()
+                .is_some_and(|w| w.contains("bob@example.com") && w.contains("add them as Admin")),
+            "{admin:?}"
+        );
     }
 
     #[test]

@@ -92,6 +92,12 @@ fn restore_through_the_dialog(mode: PushModeChoice, shot: Option<&str>) {
     assert!(h.query_by_label_contains(&gains).is_some(), "the preview");
     click(h, "Crew Other");
     wait_for_label(h, "Apply 1 change");
+    assert!(
+        h.query_all_by_label_contains("(1 unticked, left as they are)")
+            .next()
+            .is_some(),
+        "the plan's line says what the button leaves out"
+    );
     if let Some(name) = shot {
         screenshot(h, name);
     }
@@ -261,6 +267,12 @@ fn copy_from_another_org(mode: PushModeChoice) {
     click(h, "Copy by names instead");
     wait_for_label(h, "Apply 2 changes");
     wait(h, "the copy's plan", |a| a.is_idle());
+    assert!(
+        h.query_all_by_label_contains("Also unlink the mappings made since")
+            .next()
+            .is_none(),
+        "a copy unlinks nothing the other org made"
+    );
     assert!(
         h.query_all_by_label_contains("Copy by names from the snapshot")
             .next()

@@ -298,10 +298,38 @@ impl Workspace {
         if pairs.is_empty() {
             return;
         }
+        // A mapping that was Inactive is linked without a push (it pushes nothing until
+        // activated, so its guard has nothing to hold): the active ones in one paced bulk,
+        // then the inactive ones in another.
         let of_all = |done: usize, _: usize, left| report(before + done, total, left);
-        let linked = self
-            .link_many(&pairs, true, allowed_removals, &of_all)
-            .await;
+        let (mut active_pairs, mut inactive_pairs) = (Vec::new(), Vec::new());
+        for (pair, (_, active)) in pairs.into_iter().zip(&made) {
+            if *active {
+                active_pairs.push(pair);
+            } else {
+                inactive_pairs.push(pair);
+            }
+        }
+        let mut linked = self
+            .link_many(&active_pairs, true, allowed_removals, &of_all)
+            .await
+            .into_iter();
+        let after = active_pairs.len();
+        let of_rest = |done: usize, _: usize, left| report(before + after + done, total, left);
+        let mut linked_inactive = self
+            .link_many(&inactive_pairs, false, allowed_removals, &of_rest)
+            .await
+            .into_iter();
+        let linked: Vec<_> = made
+            .iter()
+            .filter_map(|(_, active)| {
+                if *active {
+                    linked.next()
+                } else {
+                    linked_inactive.next()
+                }
+            })
+            .collect();
         for ((row, active), r) in made.into_iter().zip(linked) {
             let r = match r {
                 Ok(m) => self.made_again(m, active).await.map(Some),

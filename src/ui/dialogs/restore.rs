@@ -90,9 +90,25 @@ impl RestoreDialog {
         let (out, escape) = modal(ctx, "restore", title, 860.0, |ui| {
             ui.label(RichText::new(&self.what).strong());
             let mut out = self.options(ui);
-            ui.label(format!("Plan: {}.", self.plan.summary()));
+            // What the button will apply: the ready rows still ticked.
+            let unticked = self
+                .plan
+                .rows
+                .iter()
+                .filter(|r| r.ready() && self.unticked.contains(&r.key))
+                .count();
+            let left_out = match unticked {
+                0 => String::new(),
+                n => format!(" ({n} unticked, left as they are)"),
+            };
+            ui.label(format!("Plan: {}{left_out}.", self.plan.summary()));
             if self.plan.rows.is_empty() {
-                widgets::pill(ui, Pill::Good, "Nothing to put back: now is as it was");
+                let nothing = if self.request.copy {
+                    "Nothing to copy: each mapping whose groups match by name is here already"
+                } else {
+                    "Nothing to put back: now is as it was"
+                };
+                widgets::pill(ui, Pill::Good, nothing);
             } else {
                 self.table(ui);
                 self.preview(ui);
@@ -150,10 +166,13 @@ impl RestoreDialog {
     fn options(&mut self, ui: &mut Ui) -> Option<Option<Action>> {
         self.request.path.as_ref()?;
         let mut asked = self.request.clone();
-        ui.checkbox(
-            &mut asked.unlink_new,
-            "Also unlink the mappings made since (Leave: their teams stay)",
-        );
+        // A copy adds to another org: what that org made itself is not "made since".
+        if !asked.copy {
+            ui.checkbox(
+                &mut asked.unlink_new,
+                "Also unlink the mappings made since (Leave: their teams stay)",
+            );
+        }
         ui.checkbox(
             &mut asked.members,
             "Also set the mapped Okta groups' members back",
