@@ -746,3 +746,40 @@ fn compare_and_restore_are_named_modal_dialogs_with_focus_inside_and_no_unnamed_
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Health's findings are a list whose count is the whole list's, though only the findings
+/// in view are drawn, and each item says its place in it.
+#[test]
+fn healths_findings_list_counts_every_finding_though_only_those_in_view_are_drawn() {
+    let mut f = fixture_with(Setup {
+        mode: okta_statsig_teams::engine::connection::PushModeChoice::Auto,
+        ..Setup::default()
+    });
+    let h = &mut f.harness;
+    wait_for_label(h, "Okta push via \"Statsig SCIM\"");
+    click_containing(h, "Health (");
+    let list = h.get_by_role_and_label(Role::List, "Findings");
+    let total = list
+        .accesskit_node()
+        .data()
+        .size_of_set()
+        .expect("the list says its count");
+    let drawn: Vec<(Option<usize>, Option<usize>)> = list
+        .get_all_by_role(Role::ListItem)
+        .map(|i| {
+            let d = i.accesskit_node();
+            (d.data().position_in_set(), d.data().size_of_set())
+        })
+        .collect();
+    assert!(
+        !drawn.is_empty() && drawn.len() < total,
+        "{} drawn of {total}",
+        drawn.len()
+    );
+    assert_eq!(
+        drawn[0].0,
+        Some(1),
+        "the first item is the first of the list"
+    );
+    assert!(drawn.iter().all(|(_, size)| *size == Some(total)));
+}

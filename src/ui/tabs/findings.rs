@@ -116,7 +116,11 @@ impl FindingsTab {
                 let list = egui::UiBuilder::new()
                     .accessibility_role(egui::accesskit::Role::List)
                     .accessibility_label("Findings");
+                let count = findings.len();
                 ui.scope_builder(list, |ui| {
+                    // The whole list's count, though only what is in view is drawn.
+                    ui.ctx()
+                        .accesskit_node_builder(ui.unique_id(), |a| a.set_size_of_set(count));
                     if skipped > 0.0 {
                         ui.allocate_space(egui::vec2(width, skipped));
                     }
@@ -129,7 +133,13 @@ impl FindingsTab {
                             .id_salt(n)
                             .accessibility_role(egui::accesskit::Role::ListItem)
                             .accessibility_label(crate::model::names::display_safe(&f.what));
-                        ui.scope_builder(item, |ui| row(ui, f, view, can_send, read_only, actions));
+                        ui.scope_builder(item, |ui| {
+                            ui.ctx().accesskit_node_builder(ui.unique_id(), |a| {
+                                a.set_position_in_set(n + 1);
+                                a.set_size_of_set(count);
+                            });
+                            row(ui, f, view, can_send, read_only, actions);
+                        });
                         ui.separator();
                         let h = ui.cursor().top() - start;
                         heights.1[n] = h;
