@@ -349,7 +349,7 @@ fn mapping_findings(input: &Input, m: &Mapping, out: &mut Vec<Finding>) {
     let name = mapping_name(m);
     // A Create never pushed has no team yet: it is made at the first push, not gone.
     let unmade = m.action == PushAction::Create && m.last_push.is_none();
-    let gone_team = !unmade && dir.statsig_read && dir.statsig_group(&m.statsig_group_id).is_none();
+    let gone_team = super::rules::team_gone(dir, m);
     // A mapping in Error says so itself (a create Statsig refused has no team yet).
     let failing = matches!(m.status, MappingStatus::Error { .. });
     if gone_team && !failing {
@@ -984,6 +984,20 @@ pub(crate) mod tests {
         // Once pushed, a Create's team missing is gone like any other.
         new_team.last_push = Some(NOW.into());
         let f = run(&dir, &[new_team], &[], &Access::default());
+        assert_eq!(of(&f, Kind::TeamGone).len(), 1, "{f:#?}");
+        // A mapping made in Okta with no Statsig group yet: Okta makes it at its first push;
+        // once it has pushed, the group missing is gone.
+        let mut in_okta = mapping("m2", "g2", "New", MappingStatus::Active);
+        in_okta.statsig_group_id = String::new();
+        let f = run(
+            &dir,
+            std::slice::from_ref(&in_okta),
+            &[],
+            &Access::default(),
+        );
+        assert!(of(&f, Kind::TeamGone).is_empty(), "{f:#?}");
+        in_okta.last_push = Some(NOW.into());
+        let f = run(&dir, &[in_okta], &[], &Access::default());
         assert_eq!(of(&f, Kind::TeamGone).len(), 1, "{f:#?}");
     }
 

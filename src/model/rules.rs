@@ -4,7 +4,7 @@
 //! preview them; a preview and the real push therefore never disagree.
 
 use super::directory::Directory;
-use super::mapping::{Guard, Mapping};
+use super::mapping::{Guard, Mapping, PushAction};
 use super::member::MemberList;
 use super::names::{self, NameError, NameReading, ParsedName, Role};
 use super::plan::Plan;
@@ -354,6 +354,18 @@ pub fn check_source(
         });
     }
     Ok(())
+}
+
+/// Whether `m`'s Statsig team is still to be made by its first push: a Create not pushed
+/// yet, or a mapping never pushed that has no Statsig group (Okta makes it then).
+pub fn team_unmade(m: &Mapping) -> bool {
+    m.last_push.is_none() && (m.action == PushAction::Create || m.statsig_group_id.is_empty())
+}
+
+/// Whether the Statsig team `m` pushes into is gone: Statsig was read and has no such
+/// group, and it is not one still to be made (see [`team_unmade`]).
+pub fn team_gone(dir: &Directory, m: &Mapping) -> bool {
+    !team_unmade(m) && dir.statsig_read && dir.statsig_group(&m.statsig_group_id).is_none()
 }
 
 /// Checks that `okta_group_id` → `statsig_group_id` may become a mapping ("Link group").

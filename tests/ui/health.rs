@@ -197,15 +197,16 @@ fn listed(h: &Harness<'static, okta_statsig_teams::ui::App>, what: &str) -> bool
 }
 
 /// Unlink through the fix button: the usual Unlink dialog, Leave (its default) kept.
-fn unlink_with_leave(h: &mut Harness<'static, okta_statsig_teams::ui::App>, source: &str) {
+fn unlink_with_leave(
+    h: &mut Harness<'static, okta_statsig_teams::ui::App>,
+    source: &str,
+    leave_says: &str,
+) {
     let before = h.state().mappings().len();
     click(h, &format!("Unlink {source}"));
     wait_for_label(h, "Unlink pushed group");
     assert!(
-        h.query_by_label_contains(
-            "Stops pushing. The Statsig team and its members stay as they are."
-        )
-        .is_some(),
+        h.query_by_label_contains(leave_says).is_some(),
         "Leave is what the dialog offers first"
     );
     click(h, "Unlink");
@@ -239,10 +240,18 @@ fn health_fixes_the_gone_team_and_the_double_feeder_by_unlinking_through_the_dia
     let ios_members = f.sandbox.world().group_member_ids(IOS_TEAM).unwrap();
     let h = &mut f.harness;
     // The gone team's fix: Unlink with Leave (nothing to delete in Statsig).
-    unlink_with_leave(h, "Loyalty Crew");
+    unlink_with_leave(
+        h,
+        "Loyalty Crew",
+        "The Statsig team is already gone: it was deleted in Statsig. Leave only removes the mapping",
+    );
     assert!(!listed(h, gone), "the finding is resolved");
     // The double feeder's fix: one pusher per team, Okta's mapping unlinked here.
-    unlink_with_leave(h, "iOS Guild");
+    unlink_with_leave(
+        h,
+        "iOS Guild",
+        "Stops pushing. The Statsig team and its members stay as they are.",
+    );
     assert!(!listed(h, &double), "the finding is resolved");
     let w = f.sandbox.world();
     assert!(

@@ -14,6 +14,7 @@ mod explain_rows;
 mod first_connection;
 mod first_import;
 mod first_use;
+mod gone_team;
 mod health;
 mod help;
 mod history;

@@ -128,12 +128,7 @@ impl Workspace {
 
     /// What an unlink of `m` did (the mapping as it was).
     pub fn unlinked(&self, m: &Mapping, how: Unlink) -> super::Unlinked {
-        let gone = !m.statsig_group_id.is_empty()
-            && self.directory().statsig_read
-            && self
-                .directory()
-                .statsig_group(&m.statsig_group_id)
-                .is_none();
+        let gone = crate::model::rules::team_gone(self.directory(), m);
         super::Unlinked {
             okta_group_name: m.okta_group_name.clone(),
             statsig_group_name: m.statsig_group_name.clone(),

@@ -11,6 +11,9 @@ use crate::ui::action::Action;
 use crate::ui::view::View;
 use crate::ui::widgets;
 
+/// Why Delete is off for a team that is gone.
+const NOTHING_TO_DELETE: &str = "Nothing to delete: the team is already gone in Statsig.";
+
 /// The dialog's state.
 pub struct UnlinkDialog {
     mapping_id: String,
@@ -21,6 +24,9 @@ pub struct UnlinkDialog {
     what: String,
     how: Unlink,
     typed: String,
+    /// The team was deleted in Statsig: Leave only removes the mapping, Delete has
+    /// nothing to delete.
+    gone: bool,
 }
 
 impl UnlinkDialog {
@@ -42,6 +48,7 @@ impl UnlinkDialog {
             ),
             how: Unlink::Leave,
             typed: String::new(),
+            gone: rules::team_gone(view.directory, m),
         }
     }
 
@@ -54,11 +61,16 @@ impl UnlinkDialog {
                 names::display_safe(&self.statsig_name)
             ));
             ui.add_space(6.0);
-            ui.radio_value(
-                &mut self.how,
-                Unlink::Delete,
-                "Delete the group in the target app",
-            );
+            let gone = self.gone;
+            ui.add_enabled_ui(!gone, |ui| {
+                ui.radio_value(
+                    &mut self.how,
+                    Unlink::Delete,
+                    "Delete the group in the target app",
+                )
+            })
+            .inner
+            .on_disabled_hover_text(NOTHING_TO_DELETE);
             ui.radio_value(
                 &mut self.how,
                 Unlink::Leave,
@@ -67,6 +79,13 @@ impl UnlinkDialog {
             ui.add_space(4.0);
             let mut entered = None;
             let confirmed = match self.how {
+                Unlink::Leave if gone => {
+                    ui.label(
+                        "The Statsig team is already gone: it was deleted in Statsig. \
+                         Leave only removes the mapping; Delete has nothing to delete.",
+                    );
+                    true
+                }
                 Unlink::Leave => {
                     ui.label("Stops pushing. The Statsig team and its members stay as they are.");
                     true

@@ -5,7 +5,7 @@ use crate::engine::backend::Steered;
 use crate::engine::runner::Command;
 use crate::model::mapping::{DriftChoice, Mapping, MappingStatus};
 use crate::model::text::{self, plural};
-use crate::model::{hold, names};
+use crate::model::{hold, names, rules};
 use crate::ui::action::{Action, Open, Tab};
 use crate::ui::view::View;
 use crate::ui::widgets::{self, Pill};
@@ -43,7 +43,7 @@ pub fn show(
         ui.label(RichText::new(names::display_safe(&m.statsig_group_name)).strong());
     });
     if let (Some(o), Some(s)) = (&m.remote, steered(view, m)) {
-        remote_lines(ui, m, o, s);
+        remote_lines(ui, view, m, o, s);
         status_details(ui, view, m, actions);
         if m.drift.is_some() {
             drift(ui, view, m, people, actions);
@@ -108,7 +108,13 @@ fn steered(view: &View, m: &Mapping) -> Option<Steered> {
 
 /// What the service that pushes the mapping says of it: id, when it changed, its last
 /// push, and whether it still has work to do.
-fn remote_lines(ui: &mut Ui, m: &Mapping, o: &crate::model::mapping::Remote, s: Steered) {
+fn remote_lines(
+    ui: &mut Ui,
+    view: &View,
+    m: &Mapping,
+    o: &crate::model::mapping::Remote,
+    s: Steered,
+) {
     let who = s.who;
     ui.label(
         RichText::new(format!(
@@ -125,7 +131,15 @@ fn remote_lines(ui: &mut Ui, m: &Mapping, o: &crate::model::mapping::Remote, s: 
         .map(widgets::short_time)
         .unwrap_or_else(|| "never".into());
     ui.label(format!("{who}'s last push: {last}"));
-    if m.statsig_group_id.is_empty() {
+    if rules::team_gone(view.directory, m) {
+        widgets::error_text(
+            ui,
+            format!(
+                "The Statsig team is gone: it was deleted in Statsig, and {who} cannot push into it. \
+                 Unlink with Leave, then Create or Link again."
+            ),
+        );
+    } else if rules::team_unmade(m) && m.statsig_group_id.is_empty() {
         ui.label(
             RichText::new(format!(
                 "Statsig has no group of this name yet: {who} creates it at its first push."

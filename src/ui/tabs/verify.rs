@@ -2,9 +2,10 @@
 //! difference marked, with Push now to settle them.
 
 use crate::engine::runner::Command;
-use crate::model::mapping::MappingStatus;
+use crate::model::mapping::{Mapping, MappingStatus};
 use crate::model::names;
 use crate::model::plan::{self, Plan};
+use crate::model::rules;
 use crate::ui::a11y;
 use crate::ui::action::Action;
 use crate::ui::cache::Memo;
@@ -84,10 +85,34 @@ impl VerifyTab {
         });
         match compared {
             Ok((p, lines)) => show_lines(ui, p, lines, actions),
+            Err(plan::PlanError::UnknownStatsigGroup(_)) => no_team(ui, view, m),
             Err(e) => {
                 widgets::error_text(ui, e.to_string());
             }
         }
+    }
+}
+
+/// Why there is no Statsig team to compare `m` with, by the team's name.
+fn no_team(ui: &mut Ui, view: &View, m: &Mapping) {
+    let name = names::display_safe(&m.statsig_group_name);
+    if rules::team_gone(view.directory, m) {
+        widgets::error_text(
+            ui,
+            format!(
+                "Statsig group {name} is gone: it was deleted in Statsig, so there is nothing to \
+                 compare. Unlink with Leave, then Create or Link again."
+            ),
+        );
+    } else if rules::team_unmade(m) {
+        ui.label(format!(
+            "Statsig has no group {name} yet: the first push creates it; compare after it."
+        ));
+    } else {
+        widgets::error_text(
+            ui,
+            format!("Statsig group {name} is not in the imported directory; import again."),
+        );
     }
 }
 
