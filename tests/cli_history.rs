@@ -159,4 +159,18 @@ fn direct_push_history_is_the_apps_own_journal() {
     );
     let text = cli.ok(&["history", "Payments Engineers"]);
     assert!(text.contains("own record"), "{text}");
+    // Unlinked, the mapping is gone, but the team's timeline keeps what happened to it.
+    cli.ok(&["unlink", "Payments Engineers", "--leave"]);
+    let team = cli.json(&["history", "--team", "Checkout/Payments"]);
+    let says: Vec<&str> = team["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["says"].as_str())
+        .collect();
+    assert!(
+        says.iter().any(|s| s.starts_with("link done"))
+            && says.iter().any(|s| s.starts_with("unlink done")),
+        "{team:#}"
+    );
 }

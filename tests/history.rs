@@ -108,6 +108,15 @@ async fn growth_labs_history_is_its_creation_and_three_failures_then_only_whats_
         "{t:#?}"
     );
     assert_eq!(t[0].who, "Dana Okafor");
+    // The first read reaches back past the mappings' own records: iOS Guild's mapping was
+    // made by a rule before its record's creation.
+    let ios = history::Subject::of(
+        ws.mappings()
+            .iter()
+            .filter(|m| m.okta_group_name == "iOS Guild"),
+    );
+    let ios = history::timeline(&h.events, &h.journal, Some(&ios), None);
+    assert!(ios.iter().any(|e| e.what == What::MadeByRule), "{ios:#?}");
     for failed in t.iter().filter(|e| e.what.failed()) {
         let reason = failed.reason.as_deref().unwrap();
         assert!(reason.contains("Statsig answered 400"), "{reason}");

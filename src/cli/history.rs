@@ -94,7 +94,8 @@ fn subject(ws: &Workspace, ask: &Ask) -> Result<Option<(String, Subject)>, Failu
             }) || m.statsig_group_name.to_lowercase().starts_with(&prefix)
         })
         .collect();
-    Ok(Some((format!("{project} / {team}"), Subject::of(feeds))))
+    let subject = Subject::team(dir, &project, &team, feeds);
+    Ok(Some((format!("{project} / {team}"), subject)))
 }
 
 /// `history`.

@@ -212,6 +212,9 @@ pub struct Subject {
     pub mapping_ids: Vec<String>,
     /// Okta group ids: the pushed groups, and the groups pushed into.
     pub group_ids: Vec<String>,
+    /// A team's Statsig group names, lowercase: the journal's entries and Okta's events
+    /// about them stay in the team's timeline after its mappings are unlinked.
+    pub statsig_groups: Vec<String>,
 }
 
 impl Subject {
@@ -229,11 +232,43 @@ impl Subject {
         s
     }
 
+    /// What the timeline of team `project`/`team` is about: the `mappings` that feed it
+    /// now, and its role groups by name (in Okta push, the app's imported groups of
+    /// those names too), so what happened to mappings since unlinked still shows.
+    pub fn team<'a>(
+        dir: &super::directory::Directory,
+        project: &str,
+        team: &str,
+        mappings: impl IntoIterator<Item = &'a super::mapping::Mapping>,
+    ) -> Subject {
+        let mut s = Subject::of(mappings);
+        for role in ["Admin", "Member"] {
+            let name = format!("Statsig-{project}-{team}-{role}");
+            if let Some(g) = dir
+                .okta_group_by_name(&name)
+                .filter(|g| dir.app.group(&g.id).is_some())
+            {
+                s.group_ids.push(g.id.clone());
+            }
+            s.statsig_groups.push(name.to_lowercase());
+        }
+        s
+    }
+
     fn has_event(&self, e: &LogEvent) -> bool {
         e.targets.iter().any(|t| {
             (t.kind == "GroupPushMapping" && self.mapping_ids.contains(&t.id))
                 || (t.kind != "AppInstance" && self.group_ids.contains(&t.id))
+                || (!self.statsig_groups.is_empty()
+                    && self.statsig_groups.contains(&t.display_name.to_lowercase()))
         })
+    }
+
+    fn has_entry(&self, j: &JournalEntry) -> bool {
+        self.mapping_ids.contains(&j.mapping_id)
+            || self
+                .statsig_groups
+                .contains(&j.statsig_group.to_lowercase())
     }
 }
 
@@ -311,9 +346,7 @@ pub fn timeline(
     out.extend(
         journal
             .iter()
-            .filter(|j| {
-                after(&j.at) && subject.is_none_or(|s| s.mapping_ids.contains(&j.mapping_id))
-            })
+            .filter(|j| after(&j.at) && subject.is_none_or(|s| s.has_entry(j)))
             .map(journal_line),
     );
     out.sort_by(|a, b| a.at.cmp(&b.at));
@@ -448,7 +481,7 @@ mod tests {
         }];
         let s = Subject {
             mapping_ids: vec!["m1".into()],
-            group_ids: vec![],
+            ..Subject::default()
         };
         let t = timeline(&events, &journal, Some(&s), None);
         let whats: Vec<What> = t.iter().map(|e| e.what).collect();
@@ -462,6 +495,49 @@ mod tests {
         );
         assert_eq!(later.len(), 1);
         assert_eq!(timeline(&events, &[], None, None).len(), 3);
+    }
+
+    #[test]
+    fn a_teams_timeline_keeps_what_happened_to_mappings_since_unlinked() {
+        // m9 fed the team and was unlinked: no mapping of it is left, but Okta's event
+        // names the team's group and the app's journal its Statsig group.
+        let mut deleted = ev(
+            "2026-01-04T00:00:00.000Z",
+            "application.provision.group_push.mapping.deleted",
+            "m9",
+        );
+        deleted.targets.push(LogEntity {
+            id: "00gApp".into(),
+            kind: "UserGroup".into(),
+            display_name: "Statsig-Mobile-iOS-Member".into(),
+            ..Default::default()
+        });
+        let other = ev(
+            "2026-01-05T00:00:00.000Z",
+            "application.provision.group_push.mapping.created",
+            "m8",
+        );
+        let journal = vec![JournalEntry {
+            at: "2026-01-04T01:00:00.000Z".into(),
+            action: "unlink".into(),
+            mapping_id: "m9".into(),
+            okta_group: "iOS Guild".into(),
+            statsig_group: "Statsig-Mobile-iOS-Member".into(),
+            ok: true,
+            outcome: "left".into(),
+        }];
+        let team = Subject {
+            statsig_groups: vec![
+                "statsig-mobile-ios-admin".into(),
+                "statsig-mobile-ios-member".into(),
+            ],
+            ..Subject::default()
+        };
+        let t = timeline(&[deleted, other], &journal, Some(&team), None);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0].source, "okta");
+        assert_eq!(t[1].source, "app");
+        assert!(t[1].says.starts_with("unlink done"));
     }
 
     #[test]

@@ -260,7 +260,10 @@ pub fn plan(
     let mut rows = Vec::new();
     for m in &snap.mappings {
         let now = then.okta_group(&m.okta_group_id).and_then(find);
-        rows.extend(match broken_then(&then, m) {
+        // A mapping still here is compared as it is; one gone is not made again when it
+        // was already broken then.
+        let here = now.as_deref().and_then(|o| rules::pushed_from(mappings, o));
+        rows.extend(match broken_then(&then, m).filter(|_| here.is_none()) {
             Some(r) => Some(r),
             None => mapping_row(&after, mappings, m, now.as_deref(), guard, opts.copy),
         });
@@ -420,7 +423,7 @@ fn broken_then(then: &Directory, m: &Mapping) -> Option<RestoreRow> {
         &m.statsig_group_name,
     );
     r.skipped = Some(format!(
-        "Its Statsig group \"{}\" was already gone when the snapshot was taken (the mapping was failing then), so it is not made again; Create a team for \"{}\" if it should have one.",
+        "Its Statsig group \"{}\" was already gone when the snapshot was taken (nothing could be pushed into it then), so it is not made again; Create a team for \"{}\" if it should have one.",
         m.statsig_group_name, m.okta_group_name
     ));
     Some(r)
@@ -720,6 +723,14 @@ mod tests {
             "{:?}",
             p.rows
         );
+        // Still here as it was: nothing to list.
+        let still = plan_of(
+            &s,
+            &now(&["g2", "g3"], &["o1"], &[]),
+            &s.mappings,
+            RestoreOptions::default(),
+        );
+        assert!(still.rows.is_empty(), "{:?}", still.rows);
         // A team made again by Create: its Admin role's people, whom no mapping fed, are
         // named, since a restore cannot put them back.
         use crate::model::directory::tests::sg;

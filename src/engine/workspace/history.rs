@@ -262,12 +262,20 @@ impl Workspace {
         if cache.okta_url != okta_url || cache.app_id != app.id || cache.from.is_empty() {
             // The first read goes back to the oldest mapping (an org whose clock says
             // otherwise may still have it), else as far as Okta keeps.
-            let oldest = self.mappings().iter().map(|m| m.created.clone()).min();
+            // Events about a mapping can come before its record's creation (the rule that
+            // made it, an earlier mapping of its group): as far back again as Okta keeps.
+            let oldest = self
+                .mappings()
+                .iter()
+                .map(|m| m.created.clone())
+                .filter(|o| crate::clock::parse(o).is_some())
+                .min()
+                .map(|o| history::okta_starts(&o, None));
             cache = LogCache {
                 okta_url,
                 app_id: app.id.clone(),
                 from: oldest
-                    .filter(|o| o.as_str() < kept_from.as_str() && crate::clock::parse(o).is_some())
+                    .filter(|o| o.as_str() < kept_from.as_str())
                     .unwrap_or_else(|| kept_from.clone()),
                 events: Vec::new(),
             };

@@ -221,7 +221,7 @@ impl TeamsTab {
             ui,
             view,
             "team",
-            &crate::model::history::Subject::of(fed_by),
+            &crate::model::history::Subject::team(d, project, team, fed_by),
             actions,
         );
         for (k, role) in Role::ALL.into_iter().enumerate() {
