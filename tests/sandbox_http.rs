@@ -835,3 +835,30 @@ fn the_sandbox_command_names_okta_editions_limits() {
         Cli::try_parse_from(["okta-statsig-teams", "sandbox", "--okta-limits", "gold"]).is_err()
     );
 }
+
+/// `okta-statsig-teams sandbox` prints, beside its token, one without `okta.logs.read`:
+/// the System Log answers it 403 and the full token 200, so an admin can try what History
+/// and Health say to such a token.
+#[tokio::test]
+async fn the_sandbox_command_prints_a_token_the_system_log_refuses() {
+    let s = common::SandboxProcess::spawn(&[]);
+    let logs = format!("{}/api/v1/logs?limit=1", s.okta_url);
+    let status = async |token: &str| {
+        reqwest::Client::new()
+            .get(&logs)
+            .header("Authorization", format!("SSWS {token}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let full = s.printed.get("okta_token").expect("the token");
+    let limited = s
+        .printed
+        .get("okta_token_without_logs_scope")
+        .expect("the token without the logs scope");
+    assert_ne!(full, limited);
+    assert_eq!(status(full).await, 200);
+    assert_eq!(status(limited).await, 403);
+}

@@ -34,6 +34,11 @@ pub fn run(args: &SandboxArgs) -> ExitCode {
         out!("statsig_token={}", sandbox.statsig_token.expose());
         out!("okta_url={}", sandbox.okta_url);
         out!("okta_token={}", sandbox.okta_token.expose());
+        // To try what a token without the System Log's scope sees (History, Health).
+        out!(
+            "okta_token_without_logs_scope={}",
+            sandbox.okta_token_without_logs_scope().expose()
+        );
         eprintln!("serving; press Ctrl-C to stop");
         let _ = tokio::signal::ctrl_c().await;
         drop(sandbox);

@@ -194,6 +194,8 @@ pub struct SandboxProcess {
     child: std::process::Child,
     pub statsig_url: String,
     pub okta_url: String,
+    /// Every `key=value` line it printed (the URLs and its tokens).
+    pub printed: std::collections::HashMap<String, String>,
 }
 
 impl SandboxProcess {
@@ -207,20 +209,18 @@ impl SandboxProcess {
             .spawn()
             .expect("the sandbox starts");
         let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        let (mut statsig_url, mut okta_url) = (String::new(), String::new());
-        for line in lines.take(4) {
+        let mut printed = std::collections::HashMap::new();
+        for line in lines.take(5) {
             let line = line.unwrap();
-            if let Some(u) = line.strip_prefix("statsig_scim_url=") {
-                statsig_url = u.to_string();
-            }
-            if let Some(u) = line.strip_prefix("okta_url=") {
-                okta_url = u.to_string();
+            if let Some((k, v)) = line.split_once('=') {
+                printed.insert(k.to_string(), v.to_string());
             }
         }
         SandboxProcess {
             child,
-            statsig_url,
-            okta_url,
+            statsig_url: printed.get("statsig_scim_url").cloned().unwrap_or_default(),
+            okta_url: printed.get("okta_url").cloned().unwrap_or_default(),
+            printed,
         }
     }
 }

@@ -64,7 +64,7 @@ pub struct ConnectWizard {
     env_statsig: bool,
 }
 
-const OKTA_TOKEN_HELP: &str = "Create it in the Okta Admin Console: Security > API > Tokens > Create token. A token acts with its creator's admin role: reading needs okta.apps.read and okta.groups.read (Read-Only Administrator is enough); making and changing Group Push mappings needs okta.apps.manage and okta.groups.manage (Application Administrator for the Statsig app and Group Administrator, or Super Administrator).";
+const OKTA_TOKEN_HELP: &str = "Create it in the Okta Admin Console: Security > API > Tokens > Create token. A token acts with its creator's admin role: reading needs okta.apps.read and okta.groups.read (Read-Only Administrator is enough); making and changing Group Push mappings needs okta.apps.manage and okta.groups.manage (Application Administrator for the Statsig app and Group Administrator, or Super Administrator); History reads Okta's System Log with okta.logs.read (without it, only this app's own record shows).";
 const STATSIG_TOKEN_HELP: &str = "An organization admin makes it in the Statsig console, in the organization's SCIM provisioning settings; it starts with \"scim\". With Okta push it is optional: Okta pushes, and Statsig is read only for previews and Verify.";
 
 impl ConnectWizard {
