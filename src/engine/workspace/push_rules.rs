@@ -100,22 +100,27 @@ pub struct RuleApplied {
 impl RuleApplied {
     /// "3 mappings made; 1 stopped by the deletion guard; 2 skipped".
     pub fn summary(&self, rule: &str) -> String {
-        use crate::model::text::plural;
-        let mut parts = vec![format!("{} made", plural(self.made.len(), "mapping"))];
-        if !self.stopped.is_empty() {
-            parts.push(format!(
-                "{} stopped by the deletion guard",
-                self.stopped.len()
-            ));
-        }
-        if !self.failed.is_empty() {
-            parts.push(format!("{} failed", self.failed.len()));
-        }
-        if !self.skipped.is_empty() {
-            parts.push(format!("{} skipped", self.skipped.len()));
-        }
-        format!("Rule \"{rule}\": {}.", parts.join("; "))
+        let made = crate::model::text::plural(self.made.len(), "mapping");
+        let counts = (self.stopped.len(), self.failed.len(), self.skipped.len());
+        format!("Rule \"{rule}\": {}.", bulk_outcome(&made, counts))
     }
+}
+
+/// A bulk apply's outcome: "`made` made; N stopped by the deletion guard; N failed; N
+/// skipped", leaving out the counts that are 0. `counts`: stopped, failed, skipped.
+pub(super) fn bulk_outcome(made: &str, counts: (usize, usize, usize)) -> String {
+    let (stopped, failed, skipped) = counts;
+    let mut parts = vec![format!("{made} made")];
+    if stopped > 0 {
+        parts.push(format!("{stopped} stopped by the deletion guard"));
+    }
+    if failed > 0 {
+        parts.push(format!("{failed} failed"));
+    }
+    if skipped > 0 {
+        parts.push(format!("{skipped} skipped"));
+    }
+    parts.join("; ")
 }
 
 impl Workspace {

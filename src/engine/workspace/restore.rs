@@ -31,21 +31,12 @@ pub struct RestoreDone {
 impl RestoreDone {
     /// "Restore: 3 changes made; 1 failed; 2 skipped."
     pub fn summary(&self, what: &str) -> String {
-        use crate::model::text::plural;
-        let mut parts = vec![format!("{} made", plural(self.applied.len(), "change"))];
-        if !self.stopped.is_empty() {
-            parts.push(format!(
-                "{} stopped by the deletion guard",
-                self.stopped.len()
-            ));
-        }
-        if !self.failed.is_empty() {
-            parts.push(format!("{} failed", self.failed.len()));
-        }
-        if !self.skipped.is_empty() {
-            parts.push(format!("{} skipped", self.skipped.len()));
-        }
-        format!("{what}: {}.", parts.join("; "))
+        let made = crate::model::text::plural(self.applied.len(), "change");
+        let counts = (self.stopped.len(), self.failed.len(), self.skipped.len());
+        format!(
+            "{what}: {}.",
+            super::push_rules::bulk_outcome(&made, counts)
+        )
     }
 }
 
